@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Logging to stderr (foreground, tools) or syslog (daemon). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "log.h"
+
+static const char *log_prog = "cappsule";
+static int log_syslog;
+static enum log_level log_level = LOG_LVL_INFO;
+
+void log_init(const char *prog, int use_syslog)
+{
+	const char *env = getenv("CAPPSULE_DEBUG");
+
+	log_prog = prog;
+	log_syslog = use_syslog;
+	if (use_syslog)
+		openlog(prog, LOG_PID, LOG_DAEMON);
+	if (env && *env && strcmp(env, "0"))
+		log_level = LOG_LVL_DEBUG;
+}
+
+void log_set_level(enum log_level lvl)
+{
+	log_level = lvl;
+}
+
+void log_msg(enum log_level lvl, const char *fmt, ...)
+{
+	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
+	static const char *const tag[] = { "error: ", "warning: ", "", "debug: " };
+	char buf[1024];
+	va_list ap;
+
+	if (lvl > log_level)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (log_syslog)
+		syslog(prio[lvl], "%s", buf);
+	else
+		fprintf(stderr, "%s: %s%s\n", log_prog, tag[lvl], buf);
+}

@@ -1,0 +1,784 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Policy loader and validator. json-c parses; json_pos gives lines for
+ * messages; every value is checked here, once, with the key named.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <json-c/json.h>
+
+#include "colors.h"
+#include "json_pos.h"
+#include "policy.h"
+#include "util.h"
+
+#define POLICY_MAX_RULES 1024
+#define POLICY_MAX_SHARED 64
+
+struct ctx {
+	const char *file;
+	struct json_pos pos;
+	char *err;
+	size_t errlen;
+};
+
+PRINTF(3, 4)
+static int fail(struct ctx *c, const char *key, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (key)
+		snprintf(c->err, c->errlen, "%s:%u: %s: %s", c->file,
+			 json_pos_line(&c->pos, key), key, msg);
+	else
+		snprintf(c->err, c->errlen, "%s:1: %s", c->file, msg);
+	return -EINVAL;
+}
+
+bool policy_name_valid(const char *name)
+{
+	size_t n = strlen(name), i;
+
+	if (!n || n > POLICY_NAME_MAX || name[0] == '.' || name[0] == '-')
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)name[i]) && !strchr("._-", name[i]))
+			return false;
+	return true;
+}
+
+static int get_bool(struct ctx *c, const char *key, json_object *v, bool *out)
+{
+	if (!json_object_is_type(v, json_type_boolean))
+		return fail(c, key, "expected true or false");
+	*out = json_object_get_boolean(v);
+	return 0;
+}
+
+static int get_uint(struct ctx *c, const char *key, json_object *v,
+		    int64_t lo, int64_t hi, uint32_t *out)
+{
+	int64_t x;
+
+	if (!json_object_is_type(v, json_type_int))
+		return fail(c, key, "expected an integer");
+	x = json_object_get_int64(v);
+	if (x < lo || x > hi)
+		return fail(c, key, "%lld is out of range (%lld-%lld)",
+			    (long long)x, (long long)lo, (long long)hi);
+	*out = (uint32_t)x;
+	return 0;
+}
+
+/*
+ * A path pattern: absolute, '/'-separated, no empty, '.' or '..'
+ * component; '**' only as a whole component; '@HOME@' only as the first.
+ */
+static int check_path(struct ctx *c, const char *key, const char *s,
+		      bool allow_glob, bool *dir_only)
+{
+	size_t len = strlen(s);
+	const char *comp, *next;
+	unsigned idx = 0;
+
+	if (!len || s[0] != '/')
+		return fail(c, key, "\"%s\" must be an absolute path", s);
+	if (len > POLICY_PATTERN_MAX)
+		return fail(c, key, "path longer than %d bytes",
+			    POLICY_PATTERN_MAX);
+	*dir_only = len > 1 && s[len - 1] == '/';
+	for (comp = s + 1; *comp; comp = next, idx++) {
+		size_t clen;
+
+		next = strchr(comp, '/');
+		clen = next ? (size_t)(next - comp) : strlen(comp);
+		next = next ? next + 1 : comp + clen;
+		if (!clen)
+			return fail(c, key, "\"%s\" has an empty component (//)", s);
+		if ((clen == 1 && comp[0] == '.') ||
+		    (clen == 2 && !strncmp(comp, "..", 2)))
+			return fail(c, key, "\"%s\": '.' and '..' are not allowed", s);
+		if (!strncmp(comp, POLICY_HOME, strlen(POLICY_HOME))) {
+			if (clen != strlen(POLICY_HOME) || idx)
+				return fail(c, key, "\"%s\": " POLICY_HOME " must be the whole first component", s);
+			continue;
+		}
+		if (memchr(comp, '*', clen) || memchr(comp, '?', clen)) {
+			const char *ss = memmem(comp, clen, "**", 2);
+
+			if (!allow_glob)
+				return fail(c, key, "\"%s\": wildcards are not allowed here", s);
+			if (ss && clen != 2)
+				return fail(c, key, "\"%s\": '**' must be a whole component", s);
+		}
+	}
+	return 0;
+}
+
+static int parse_mode(struct ctx *c, const char *key, json_object *v,
+		      bool dir_only, unsigned *mode)
+{
+	const char *s;
+
+	if (!json_object_is_type(v, json_type_string))
+		return fail(c, key, "expected a mode string such as \"r\" or \"rw\"");
+	s = json_object_get_string(v);
+	*mode = 0;
+	if (!*s)
+		return fail(c, key, "empty mode (use r, w, x)");
+	for (; *s; s++) {
+		unsigned bit = *s == 'r' ? POLICY_R : *s == 'w' ? POLICY_W :
+			       *s == 'x' ? POLICY_X : 0;
+
+		if (!bit)
+			return fail(c, key, "unknown mode '%c' (use r, w, x)", *s);
+		if (*mode & bit)
+			return fail(c, key, "mode '%c' given twice", *s);
+		*mode |= bit;
+	}
+	if (dir_only && *mode != POLICY_R)
+		return fail(c, key, "a folder rule (trailing '/') takes only \"r\"");
+	return 0;
+}
+
+static int parse_fs(struct ctx *c, struct policy *p, json_object *obj)
+{
+	char key[POLICY_PATTERN_MAX + 32];
+	size_t n;
+
+	if (!json_object_is_type(obj, json_type_object))
+		return fail(c, "filesystem", "expected an object of \"pattern\": \"mode\"");
+	n = (size_t)json_object_object_length(obj);
+	if (n > POLICY_MAX_RULES)
+		return fail(c, "filesystem", "more than %d rules", POLICY_MAX_RULES);
+	p->fs = calloc(n ? n : 1, sizeof(*p->fs));
+	if (!p->fs)
+		return -ENOMEM;
+	json_object_object_foreach(obj, pat, val) {
+		struct policy_fs_rule *r = &p->fs[p->nfs];
+		int ret;
+
+		snprintf(key, sizeof(key), "filesystem.%s", pat);
+		ret = check_path(c, key, pat, true, &r->dir_only);
+		if (!ret)
+			ret = parse_mode(c, key, val, r->dir_only, &r->mode);
+		if (ret)
+			return ret;
+		r->pattern = strdup(pat);
+		if (!r->pattern)
+			return -ENOMEM;
+		p->nfs++;
+	}
+	return 0;
+}
+
+static int parse_shared(struct ctx *c, struct policy *p, json_object *arr)
+{
+	size_t i, n;
+
+	if (!json_object_is_type(arr, json_type_array))
+		return fail(c, "shared", "expected an array of folders");
+	n = json_object_array_length(arr);
+	if (n > POLICY_MAX_SHARED)
+		return fail(c, "shared", "more than %d folders", POLICY_MAX_SHARED);
+	p->shared = calloc(n ? n : 1, sizeof(char *));
+	if (!p->shared)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		json_object *v = json_object_array_get_idx(arr, i);
+		char key[32];
+		bool dir_only;
+		char *s;
+		int ret;
+
+		snprintf(key, sizeof(key), "shared[%zu]", i);
+		if (!json_object_is_type(v, json_type_string))
+			return fail(c, key, "expected a folder path");
+		ret = check_path(c, key, json_object_get_string(v), false,
+				 &dir_only);
+		if (ret)
+			return ret;
+		s = strdup(json_object_get_string(v));
+		if (!s)
+			return -ENOMEM;
+		if (dir_only) /* "/a/b/" and "/a/b" are the same folder */
+			s[strlen(s) - 1] = '\0';
+		p->shared[p->nshared++] = s;
+	}
+	return 0;
+}
+
+static int parse_port(const char *s, const char **end, uint16_t *port)
+{
+	unsigned long v = 0;
+	const char *q = s;
+
+	while (*q >= '0' && *q <= '9' && q - s < 6)
+		v = v * 10 + (unsigned long)(*q++ - '0');
+	if (q == s || v < 1 || v > 65535)
+		return -EINVAL;
+	*port = (uint16_t)v;
+	*end = q;
+	return 0;
+}
+
+static int parse_addr(const char *s, size_t len, uint32_t *addr)
+{
+	char buf[INET_ADDRSTRLEN];
+	struct in_addr in;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	if (inet_pton(AF_INET, buf, &in) != 1)
+		return -EINVAL;
+	*addr = ntohl(in.s_addr);
+	return 0;
+}
+
+/*
+ * "HOST[:PORTS]": HOST is '*', an IPv4 address, ADDR-ADDR or ADDR/BITS;
+ * PORTS is '*', a port, or LO-HI. (Cappsule's syntax, plus CIDR.)
+ */
+static int parse_net_rule(struct ctx *c, const char *key, const char *s,
+			  struct policy_net_rule *r)
+{
+	const char *colon = strchr(s, ':'), *host_end, *q;
+
+	host_end = colon ? colon : s + strlen(s);
+	r->port_lo = 1;
+	r->port_hi = 65535;
+	if (host_end - s == 1 && s[0] == '*') {
+		r->addr_lo = 0;
+		r->addr_hi = UINT32_MAX;
+	} else {
+		const char *dash = memchr(s, '-', (size_t)(host_end - s));
+		const char *slash = memchr(s, '/', (size_t)(host_end - s));
+
+		if (dash) {
+			if (parse_addr(s, (size_t)(dash - s), &r->addr_lo) ||
+			    parse_addr(dash + 1, (size_t)(host_end - dash - 1), &r->addr_hi))
+				return fail(c, key, "\"%s\": bad address range", s);
+			if (r->addr_hi < r->addr_lo)
+				return fail(c, key, "\"%s\": address range is reversed", s);
+		} else if (slash) {
+			uint16_t bits = 0;
+
+			if (parse_addr(s, (size_t)(slash - s), &r->addr_lo))
+				return fail(c, key, "\"%s\": bad address", s);
+			if (slash + 1 == host_end || host_end - slash > 3)
+				return fail(c, key, "\"%s\": bad prefix length", s);
+			for (q = slash + 1; q < host_end; q++) {
+				if (*q < '0' || *q > '9')
+					return fail(c, key, "\"%s\": bad prefix length", s);
+				bits = (uint16_t)(bits * 10 + (*q - '0'));
+			}
+			if (bits > 32)
+				return fail(c, key, "\"%s\": prefix longer than 32", s);
+			r->addr_lo &= bits ? ~0u << (32 - bits) : 0;
+			r->addr_hi = r->addr_lo | (bits ? ~(~0u << (32 - bits)) : ~0u);
+			if (bits == 32)
+				r->addr_hi = r->addr_lo;
+		} else {
+			if (parse_addr(s, (size_t)(host_end - s), &r->addr_lo))
+				return fail(c, key, "\"%s\": bad address (IPv4, a range, a /prefix or *)", s);
+			r->addr_hi = r->addr_lo;
+		}
+	}
+	if (!colon || !strcmp(colon + 1, "*"))
+		return 0;
+	if (parse_port(colon + 1, &q, &r->port_lo))
+		return fail(c, key, "\"%s\": bad port (1-65535)", s);
+	r->port_hi = r->port_lo;
+	if (*q == '-' && parse_port(q + 1, &q, &r->port_hi))
+		return fail(c, key, "\"%s\": bad port (1-65535)", s);
+	if (*q)
+		return fail(c, key, "\"%s\": trailing characters", s);
+	if (r->port_hi < r->port_lo)
+		return fail(c, key, "\"%s\": port range is reversed", s);
+	return 0;
+}
+
+static int parse_net_list(struct ctx *c, const char *name, json_object *arr,
+			  struct policy_net_rule **out, size_t *nout)
+{
+	char key[48];
+	size_t i, n;
+
+	snprintf(key, sizeof(key), "network.%s", name);
+	if (!json_object_is_type(arr, json_type_array))
+		return fail(c, key, "expected an array of \"HOST:PORTS\" rules");
+	n = json_object_array_length(arr);
+	if (n > POLICY_MAX_RULES)
+		return fail(c, key, "more than %d rules", POLICY_MAX_RULES);
+	*out = calloc(n ? n : 1, sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		json_object *v = json_object_array_get_idx(arr, i);
+		int ret;
+
+		snprintf(key, sizeof(key), "network.%s[%zu]", name, i);
+		if (!json_object_is_type(v, json_type_string))
+			return fail(c, key, "expected a \"HOST:PORTS\" string");
+		ret = parse_net_rule(c, key, json_object_get_string(v), &(*out)[i]);
+		if (ret)
+			return ret;
+		*nout = i + 1;
+	}
+	return 0;
+}
+
+static int parse_network(struct ctx *c, struct policy *p, json_object *obj)
+{
+	int ret;
+
+	if (!json_object_is_type(obj, json_type_object))
+		return fail(c, "network", "expected an object with \"tcp\" and \"udp\"");
+	json_object_object_foreach(obj, k, v) {
+		if (!strcmp(k, "tcp"))
+			ret = parse_net_list(c, "tcp", v, &p->tcp, &p->ntcp);
+		else if (!strcmp(k, "udp"))
+			ret = parse_net_list(c, "udp", v, &p->udp, &p->nudp);
+		else {
+			char key[300];
+
+			snprintf(key, sizeof(key), "network.%.256s", k);
+			ret = fail(c, key, "unknown key (known: tcp, udp)");
+		}
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* "audio": true | {"output": b, "input": b}; same shape for clipboard. */
+static int parse_pair(struct ctx *c, const char *name, json_object *v,
+		      const char *k1, bool *b1, const char *k2, bool *b2)
+{
+	char key[300];
+	int ret;
+
+	if (json_object_is_type(v, json_type_boolean)) {
+		*b1 = json_object_get_boolean(v);
+		/* "audio": true means output only: input is never implied. */
+		*b2 = strcmp(name, "audio") ? *b1 : false;
+		return 0;
+	}
+	if (!json_object_is_type(v, json_type_object))
+		return fail(c, name, "expected true, false or {\"%s\": ..., \"%s\": ...}", k1, k2);
+	json_object_object_foreach(v, k, val) {
+		snprintf(key, sizeof(key), "%s.%.256s", name, k);
+		if (!strcmp(k, k1))
+			ret = get_bool(c, key, val, b1);
+		else if (!strcmp(k, k2))
+			ret = get_bool(c, key, val, b2);
+		else
+			ret = fail(c, key, "unknown key (known: %s, %s)", k1, k2);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int parse_top(struct ctx *c, struct policy *p, json_object *root)
+{
+	static const char known[] = "name, color, memory, pids, filesystem, "
+				    "shared, network, gui, audio, clipboard";
+	int ret = 0;
+
+	if (!json_object_is_type(root, json_type_object))
+		return fail(c, NULL, "a policy is a JSON object");
+	json_object_object_foreach(root, k, v) {
+		if (!strcmp(k, "name")) {
+			if (!json_object_is_type(v, json_type_string) ||
+			    !policy_name_valid(json_object_get_string(v)))
+				return fail(c, k, "a name is 1-%d letters, digits, '.', '_' or '-'", POLICY_NAME_MAX);
+			free(p->name);
+			p->name = strdup(json_object_get_string(v));
+			if (!p->name)
+				return -ENOMEM;
+		} else if (!strcmp(k, "color")) {
+			if (!json_object_is_type(v, json_type_string) ||
+			    color_parse(json_object_get_string(v), &p->rgb))
+				return fail(c, k, "expected an X11 colour name or #rrggbb");
+			free(p->color);
+			p->color = strdup(json_object_get_string(v));
+			if (!p->color)
+				return -ENOMEM;
+		} else if (!strcmp(k, "memory")) {
+			ret = get_uint(c, k, v, POLICY_MIN_MEMORY_MB,
+				       POLICY_MAX_MEMORY_MB, &p->memory_mb);
+		} else if (!strcmp(k, "pids")) {
+			ret = get_uint(c, k, v, 16, 1 << 22, &p->pids);
+		} else if (!strcmp(k, "filesystem")) {
+			ret = parse_fs(c, p, v);
+		} else if (!strcmp(k, "shared")) {
+			ret = parse_shared(c, p, v);
+		} else if (!strcmp(k, "network")) {
+			ret = parse_network(c, p, v);
+		} else if (!strcmp(k, "gui")) {
+			ret = get_bool(c, k, v, &p->gui);
+		} else if (!strcmp(k, "audio")) {
+			ret = parse_pair(c, "audio", v, "output", &p->audio_output,
+					 "input", &p->audio_input);
+		} else if (!strcmp(k, "clipboard")) {
+			ret = parse_pair(c, "clipboard", v, "to_host",
+					 &p->clipboard_to_host, "from_host",
+					 &p->clipboard_from_host);
+		} else {
+			char key[300];
+
+			snprintf(key, sizeof(key), "%.256s", k);
+			return fail(c, key, "unknown key (known: %s)", known);
+		}
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static unsigned line_of_offset(const char *text, size_t off)
+{
+	unsigned line = 1;
+	size_t i;
+
+	for (i = 0; i < off; i++)
+		line += text[i] == '\n';
+	return line;
+}
+
+/* The default name is the file's basename without ".json". */
+static char *name_from_file(const char *file)
+{
+	const char *base = strrchr(file, '/');
+	char *name;
+	size_t n;
+
+	base = base ? base + 1 : file;
+	n = strlen(base);
+	if (n > 5 && !strcmp(base + n - 5, ".json"))
+		n -= 5;
+	name = strndup(base, n);
+	if (name && !policy_name_valid(name)) {
+		free(name);
+		return NULL;
+	}
+	return name;
+}
+
+int policy_parse(const char *file, const char *text, size_t len,
+		 struct policy **out, char *err, size_t errlen)
+{
+	struct ctx c = { .file = file, .err = err, .errlen = errlen };
+	struct json_tokener *tok;
+	struct policy *p = NULL;
+	json_object *root = NULL;
+	int ret;
+
+	*out = NULL;
+	if (len > POLICY_FILE_MAX)
+		return fail(&c, NULL, "file larger than %d bytes", POLICY_FILE_MAX);
+	if (memchr(text, '\0', len))
+		return fail(&c, NULL, "file contains a NUL byte");
+	tok = json_tokener_new();
+	if (!tok)
+		return -ENOMEM;
+	root = json_tokener_parse_ex(tok, text, (int)len);
+	if (!root) {
+		enum json_tokener_error je = json_tokener_get_error(tok);
+		size_t off = json_tokener_get_parse_end(tok);
+
+		if (je == json_tokener_continue)
+			snprintf(err, errlen, "%s:%u: unexpected end of file",
+				 file, line_of_offset(text, len));
+		else
+			snprintf(err, errlen, "%s:%u: %s", file,
+				 line_of_offset(text, off),
+				 json_tokener_error_desc(je));
+		json_tokener_free(tok);
+		return -EINVAL;
+	}
+	ret = json_pos_build(&c.pos, text, len);
+	/* json-c stops after the first value: nothing may follow it. */
+	if (ret == 0) {
+		size_t end = json_tokener_get_parse_end(tok), i;
+
+		for (i = end; i < len; i++) {
+			if (!isspace((unsigned char)text[i])) {
+				snprintf(err, errlen, "%s:%u: trailing characters after the policy object",
+					 file, line_of_offset(text, i));
+				ret = -EINVAL;
+				break;
+			}
+		}
+	} else if (ret == -E2BIG) {
+		ret = fail(&c, NULL, "more than 4096 keys and values");
+	} else {
+		ret = fail(&c, NULL, "malformed JSON");
+	}
+	json_tokener_free(tok);
+	if (ret)
+		goto out;
+	if (c.pos.dup_path) {
+		snprintf(err, errlen, "%s:%u: %s: key given twice", file,
+			 c.pos.dup_line, c.pos.dup_path);
+		ret = -EINVAL;
+		goto out;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	p->memory_mb = POLICY_DEFAULT_MEMORY_MB;
+	p->pids = POLICY_DEFAULT_PIDS;
+	p->gui = true;
+	p->audio_output = true;
+	p->rgb = 0xbebebe;
+	ret = parse_top(&c, p, root);
+	if (ret)
+		goto out;
+	if (!p->name) {
+		p->name = name_from_file(file);
+		if (!p->name) {
+			ret = fail(&c, NULL, "no \"name\", and the file name is not a valid policy name");
+			goto out;
+		}
+	}
+	if (!p->color)
+		p->color = strdup("gray");
+	p->file = strdup(file);
+	if (!p->color || !p->file) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	*out = steal_pointer(&p);
+out:
+	if (ret == -ENOMEM)
+		snprintf(err, errlen, "%s: out of memory", file);
+	policy_free(p);
+	json_object_put(root);
+	json_pos_free(&c.pos);
+	return ret;
+}
+
+int policy_load_file(const char *path, struct policy **out, char *err,
+		     size_t errlen)
+{
+	cleanup_free char *buf = NULL;
+	cleanup_fd int fd = -1;
+	struct stat st;
+	size_t got = 0;
+
+	*out = NULL;
+	/* O_NOFOLLOW: a policy directory may be the user's own. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		return -EINVAL;
+	}
+	if (st.st_size > POLICY_FILE_MAX) {
+		snprintf(err, errlen, "%s:1: file larger than %d bytes", path,
+			 POLICY_FILE_MAX);
+		return -EINVAL;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf)
+		return -ENOMEM;
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	return policy_parse(path, buf, got, out, err, errlen);
+}
+
+void policy_free(struct policy *p)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	for (i = 0; i < p->nfs; i++)
+		free(p->fs[i].pattern);
+	for (i = 0; i < p->nshared; i++)
+		free(p->shared[i]);
+	free(p->fs);
+	free(p->shared);
+	free(p->tcp);
+	free(p->udp);
+	free(p->name);
+	free(p->file);
+	free(p->color);
+	free(p);
+}
+
+static int set_put(struct policy_set *set, struct policy *p)
+{
+	struct policy **v;
+	size_t i;
+
+	for (i = 0; i < set->n; i++) {
+		if (!strcmp(set->v[i]->name, p->name)) {
+			policy_free(set->v[i]);
+			set->v[i] = p;
+			return 0;
+		}
+	}
+	v = realloc(set->v, (set->n + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	set->v = v;
+	set->v[set->n++] = p;
+	return 0;
+}
+
+static void errs_add(char **errs, const char *line)
+{
+	size_t old = *errs ? strlen(*errs) : 0;
+	char *n = realloc(*errs, old + strlen(line) + 2);
+
+	if (!n)
+		return;
+	memcpy(n + old, line, strlen(line));
+	n[old + strlen(line)] = '\n';
+	n[old + strlen(line) + 1] = '\0';
+	*errs = n;
+}
+
+static int json_filter(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 5 &&
+	       !strcmp(d->d_name + n - 5, ".json");
+}
+
+/* Take the policy loaded from @file out of @old, if there is one. */
+static struct policy *steal_by_file(struct policy_set *old, const char *file)
+{
+	size_t i;
+
+	for (i = 0; old && i < old->n; i++) {
+		struct policy *p = old->v[i];
+
+		if (p && !strcmp(p->file, file)) {
+			old->v[i] = old->v[--old->n];
+			return p;
+		}
+	}
+	return NULL;
+}
+
+int policy_set_load(struct policy_set *set, const char *const *dirs,
+		    size_t ndirs, char **errs, struct policy_set *old)
+{
+	int nerr = 0;
+	size_t d;
+
+	memset(set, 0, sizeof(*set));
+	*errs = NULL;
+	for (d = 0; d < ndirs; d++) {
+		struct policy_set dirset = { 0 };
+		struct dirent **ents;
+		int n, i;
+
+		n = scandir(dirs[d], &ents, json_filter, alphasort);
+		if (n < 0) {
+			if (errno != ENOENT) {
+				char line[600];
+
+				snprintf(line, sizeof(line), "%s: %s", dirs[d],
+					 strerror(errno));
+				errs_add(errs, line);
+				nerr++;
+			}
+			continue;
+		}
+		for (i = 0; i < n; i++) {
+			char path[4096], err[4096 + 1024];
+			struct policy *p;
+			size_t j;
+
+			snprintf(path, sizeof(path), "%s/%s", dirs[d],
+				 ents[i]->d_name);
+			free(ents[i]);
+			if (policy_load_file(path, &p, err, sizeof(err))) {
+				errs_add(errs, err);
+				nerr++;
+				p = steal_by_file(old, path);
+				if (!p)
+					continue;
+				snprintf(err, sizeof(err), "%s: keeping the last good version of policy \"%s\"",
+					 path, p->name);
+				errs_add(errs, err);
+			}
+			/* Two files of one directory may not claim one name. */
+			for (j = 0; j < dirset.n; j++)
+				if (!strcmp(dirset.v[j]->name, p->name))
+					break;
+			if (j < dirset.n) {
+				snprintf(err, sizeof(err), "%s:1: name: policy \"%s\" is already defined by %s",
+					 path, p->name, dirset.v[j]->file);
+				errs_add(errs, err);
+				nerr++;
+				policy_free(p);
+				continue;
+			}
+			if (set_put(&dirset, p))
+				policy_free(p);
+		}
+		free(ents);
+		/* Later directories override earlier ones, by name. */
+		for (size_t j = 0; j < dirset.n; j++)
+			if (set_put(set, dirset.v[j]))
+				policy_free(dirset.v[j]);
+		free(dirset.v);
+	}
+	return nerr;
+}
+
+const struct policy *policy_set_find(const struct policy_set *set,
+				     const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		if (!strcmp(set->v[i]->name, name))
+			return set->v[i];
+	return NULL;
+}
+
+void policy_set_free(struct policy_set *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		policy_free(set->v[i]);
+	free(set->v);
+	memset(set, 0, sizeof(*set));
+}

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Policies: one JSON file per policy (ARCHITECTURE.md section 6, and
+ * doc/policies.md). Compatible with Cappsule's format (C comments and
+ * trailing commas allowed), extended with memory, gui, audio, clipboard.
+ * A load error names file, line and key.
+ */
+#ifndef CAPPSULE_POLICY_H
+#define CAPPSULE_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define POLICY_NAME_MAX 64
+#define POLICY_FILE_MAX (1024 * 1024)
+#define POLICY_PATTERN_MAX 4096
+#define POLICY_DEFAULT_MEMORY_MB 1024
+#define POLICY_DEFAULT_PIDS 4096
+#define POLICY_MIN_MEMORY_MB 16
+#define POLICY_MAX_MEMORY_MB (1024 * 1024)
+#define POLICY_HOME "@HOME@"
+
+enum policy_mode { POLICY_R = 1, POLICY_W = 2, POLICY_X = 4 };
+
+struct policy_fs_rule {
+	char *pattern; /* as written, '@HOME@' not yet expanded */
+	unsigned mode; /* POLICY_R | POLICY_W | POLICY_X */
+	bool dir_only; /* trailing '/': the folder itself, listable */
+};
+
+struct policy_net_rule {
+	uint32_t addr_lo, addr_hi; /* host byte order, inclusive */
+	uint16_t port_lo, port_hi; /* inclusive */
+};
+
+struct policy {
+	char *name;
+	char *file;
+	char *color; /* as written */
+	uint32_t rgb;
+	uint32_t memory_mb;
+	uint32_t pids;
+	struct policy_fs_rule *fs;
+	size_t nfs;
+	char **shared;
+	size_t nshared;
+	struct policy_net_rule *tcp, *udp;
+	size_t ntcp, nudp;
+	bool gui;
+	bool audio_output, audio_input;
+	bool clipboard_to_host, clipboard_from_host;
+};
+
+struct policy_set {
+	struct policy **v;
+	size_t n;
+};
+
+/*
+ * Parse one policy from @text (@file is used in messages and for the
+ * default name). On error returns -EINVAL with "file:line: key: what" in
+ * @err.
+ */
+int policy_parse(const char *file, const char *text, size_t len,
+		 struct policy **out, char *err, size_t errlen);
+int policy_load_file(const char *path, struct policy **out, char *err,
+		     size_t errlen);
+void policy_free(struct policy *p);
+
+/*
+ * Load every *.json of @dirs (missing directories are skipped; later
+ * directories override earlier ones by name). All errors are reported,
+ * one per line, in @errs (malloc'd, NULL when there are none); the set
+ * holds the policies that loaded. A file in error keeps the policy it
+ * defined in @old (which may be NULL): the last good version is taken
+ * from there. Returns the number of files in error.
+ */
+int policy_set_load(struct policy_set *set, const char *const *dirs,
+		    size_t ndirs, char **errs, struct policy_set *old);
+const struct policy *policy_set_find(const struct policy_set *set,
+				     const char *name);
+void policy_set_free(struct policy_set *set);
+
+/* Validate a policy name (also used for `virt exec -p NAME`). */
+bool policy_name_valid(const char *name);
+
+#endif

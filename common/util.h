@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Small helpers shared by every userland component: scope-based cleanup
+ * (after bubblewrap's utils.h), array sizes, overflow-checked arithmetic.
+ */
+#ifndef CAPPSULE_UTIL_H
+#define CAPPSULE_UTIL_H
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#define ALIGN_UP(x, a) (((x) + ((a)-1)) & ~((__typeof__(x))(a)-1))
+#define UNUSED __attribute__((unused))
+#define PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+static inline void cleanup_freep(void *p)
+{
+	free(*(void **)p);
+}
+
+static inline void cleanup_closep(int *fd)
+{
+	if (*fd >= 0) {
+		int saved = errno;
+
+		close(*fd);
+		errno = saved;
+	}
+}
+
+#define cleanup_free __attribute__((cleanup(cleanup_freep)))
+#define cleanup_fd __attribute__((cleanup(cleanup_closep)))
+
+/* Hand a pointer out of a cleanup scope. */
+static inline void *steal_pointer(void *pp)
+{
+	void **p = pp;
+	void *ret = *p;
+
+	*p = NULL;
+	return ret;
+}
+
+static inline int steal_fd(int *fd)
+{
+	int ret = *fd;
+
+	*fd = -1;
+	return ret;
+}
+
+static inline void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* write() all of buf, retrying on EINTR and short writes. 0 or -errno. */
+int write_all(int fd, const void *buf, size_t len);
+/* read() exactly len bytes; -EPIPE on early EOF. 0 or -errno. */
+int read_all(int fd, void *buf, size_t len);
+/* Write a short string to a file (sysfs/cgroupfs style). 0 or -errno. */
+int write_file(const char *path, const char *s);
+/* Read at most size-1 bytes of a file into buf, NUL-terminated. len or -errno. */
+ssize_t read_file(const char *path, char *buf, size_t size);
+/* Parse a decimal uint64 that fills the whole string (trailing \n allowed). */
+int parse_u64(const char *s, uint64_t *out);
+/* Monotonic clock in nanoseconds. */
+uint64_t now_ns(void);
+/* Set or clear O_NONBLOCK / FD_CLOEXEC. 0 or -errno. */
+int fd_set_nonblock(int fd, int on);
+int fd_set_cloexec(int fd, int on);
+
+#endif

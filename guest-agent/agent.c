@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cappsule-agent: pid 1 of a cappsule. It maps the devices the backend
+ * gave it, says READY, waits for START, runs the command as the caller
+ * (no privileges, seccomp), drops its own privileges, and relays the
+ * console until the command ends. Its exit status is the command's.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "cappsule_agent.h"
+#include "log.h"
+#include "proto/console.h"
+#include "sandbox.h"
+#include "util.h"
+
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER _IO('T', 0x41)
+#endif
+
+static struct xchan control, console;
+static uint32_t cappsule_id;
+
+static void report_error(uint32_t stage, int err, const char *text)
+{
+	struct control_error ce = { .stage = stage, .err = err };
+	struct iovec iov[2] = { { &ce, sizeof(ce) },
+				{ (void *)text, MIN(strlen(text), CONTROL_ERROR_TEXT_MAX) } };
+
+	xchan_sendv(&control, CONTROL_ERROR, iov, 2);
+}
+
+static void __attribute__((noreturn)) finish(int code, int sig)
+{
+	struct control_exit ex = { .code = code, .signal = sig };
+
+	xchan_send(&control, CONTROL_EXIT, &ex, sizeof(ex));
+	_exit(code);
+}
+
+static int wait_start(uint8_t *buf, uint32_t size)
+{
+	for (;;) {
+		struct pollfd p = { control.notify_in, POLLIN, 0 };
+		struct ring_msg_hdr hdr;
+		int n = xchan_recv(&control, &hdr, buf, size);
+
+		if (n >= 0 && hdr.type == CONTROL_START)
+			return n;
+		if (n >= 0)
+			continue; /* nothing else is expected before START */
+		if (n != -EAGAIN)
+			return n;
+		if (poll(&p, 1, -1) < 0 && errno != EINTR)
+			return -errno;
+		xchan_ack(&control);
+	}
+}
+
+/* env + what every cappsule provides, unless the caller set it already. */
+static char **make_env(const struct agent_start *st)
+{
+	size_t n = 0, i, o = 0;
+	char **env;
+
+	while (st->env[n])
+		n++;
+	env = calloc(n + 4, sizeof(char *));
+	if (!env)
+		return NULL;
+	bool have_xdg = false;
+
+	for (i = 0; i < n; i++) {
+		env[o++] = st->env[i];
+		have_xdg |= !strncmp(st->env[i], "XDG_RUNTIME_DIR=", 16);
+	}
+	if (!have_xdg) {
+		char *v = NULL;
+
+		if (asprintf(&v, "XDG_RUNTIME_DIR=/run/user/%u", st->hdr.uid) > 0)
+			env[o++] = v;
+	}
+	{
+		char *v = NULL;
+
+		if (asprintf(&v, "CAPPSULE_ID=%u", cappsule_id) > 0)
+			env[o++] = v;
+	}
+	return env;
+}
+
+static int open_pty(const struct agent_start *st, int *master, int *slave)
+{
+	struct winsize ws = { .ws_row = st->hdr.rows, .ws_col = st->hdr.cols };
+	struct group *g;
+	int unlock = 0;
+
+	*master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+	if (*master < 0)
+		return -errno;
+	if (ioctl(*master, TIOCSPTLCK, &unlock) < 0)
+		return -errno;
+	*slave = ioctl(*master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*slave < 0)
+		return -errno;
+	/* What grantpt() would do: the terminal belongs to the user. */
+	g = getgrnam("tty");
+	if (fchown(*slave, st->hdr.uid, g ? g->gr_gid : (gid_t)-1) < 0 ||
+	    fchmod(*slave, 0620) < 0)
+		return -errno;
+	if (ws.ws_row && ws.ws_col)
+		ioctl(*master, TIOCSWINSZ, &ws);
+	return 0;
+}
+
+static void __attribute__((noreturn))
+child(const struct agent_start *st, char **env, int in, int out, int err,
+      bool tty, int status_fd)
+{
+	struct sandbox_id id = { .uid = st->hdr.uid, .gid = st->hdr.gid,
+				 .ngroups = st->hdr.ngroups,
+				 .groups = st->hdr.groups };
+	sigset_t none;
+	int e, ret, i;
+
+	setsid();
+	if (tty && ioctl(in, TIOCSCTTY, 0) < 0)
+		goto fail_errno;
+	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+		goto fail_errno;
+	syscall(SYS_close_range, 3, ~0u, 4 /* CLOSE_RANGE_CLOEXEC */);
+	for (i = 1; i < NSIG; i++)
+		signal(i, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	ret = sandbox_drop(&id);
+	if (!ret)
+		ret = sandbox_seccomp();
+	if (ret) {
+		errno = -ret;
+		goto fail_errno;
+	}
+	if (chdir(st->cwd) < 0) {
+		const char *home = getenv("HOME");
+
+		if (!home || chdir(home) < 0)
+			if (chdir("/") < 0)
+				goto fail_errno;
+	}
+	environ = env;
+	execvp(st->argv[0], st->argv);
+fail_errno:
+	e = errno;
+	if (write(status_fd, &e, sizeof(e)) < 0)
+		_exit(127);
+	_exit(e == ENOENT ? 127 : 126);
+}
+
+/* Set up stdio, fork the command, learn whether exec worked. */
+static int launch(const struct agent_start *st, struct agent_cmd *cmd)
+{
+	bool tty = st->hdr.flags & CONTROL_START_TTY;
+	int sp[2], pin[2] = { -1, -1 }, pout[2] = { -1, -1 }, perr[2] = { -1, -1 };
+	int master = -1, slave = -1, e = 0, ret;
+	char **env = make_env(st);
+	char msg[CONTROL_ERROR_TEXT_MAX];
+	pid_t pid;
+	ssize_t n;
+
+	memset(cmd, 0, sizeof(*cmd));
+	cmd->tty = tty;
+	cmd->in_fd = cmd->out_fd = cmd->err_fd = -1;
+	if (!env || pipe2(sp, O_CLOEXEC) < 0)
+		return -ENOMEM;
+	if (tty)
+		ret = open_pty(st, &master, &slave);
+	else
+		ret = pipe2(pin, O_CLOEXEC) || pipe2(pout, O_CLOEXEC) ||
+		      pipe2(perr, O_CLOEXEC) ? -errno : 0;
+	if (ret)
+		return ret;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		if (tty)
+			child(st, env, slave, slave, slave, true, sp[1]);
+		child(st, env, pin[0], pout[1], perr[1], false, sp[1]);
+	}
+	close(sp[1]);
+	if (tty) {
+		close(slave);
+		cmd->in_fd = cmd->out_fd = master;
+	} else {
+		close(pin[0]);
+		close(pout[1]);
+		close(perr[1]);
+		cmd->in_fd = pin[1];
+		cmd->out_fd = pout[0];
+		cmd->err_fd = perr[0];
+		fd_set_nonblock(pin[1], 1);
+		fd_set_nonblock(pout[0], 1);
+		fd_set_nonblock(perr[0], 1);
+	}
+	cmd->pid = pid;
+	do
+		n = read(sp[0], &e, sizeof(e));
+	while (n < 0 && errno == EINTR);
+	close(sp[0]);
+	if (n == sizeof(e)) {
+		if (e == ENOENT)
+			snprintf(msg, sizeof(msg), "%s: command not found", st->argv[0]);
+		else
+			snprintf(msg, sizeof(msg), "%s: %s", st->argv[0], strerror(e));
+		report_error(CONTROL_ERR_EXEC, e, msg);
+		waitpid(pid, NULL, 0);
+		return e == ENOENT ? 127 : 126;
+	}
+	return 0;
+}
+
+/* After launch: the agent keeps no more privilege than the command. */
+static int drop_self(const struct agent_start *st)
+{
+	struct sandbox_id id = { .uid = st->hdr.uid, .gid = st->hdr.gid,
+				 .ngroups = st->hdr.ngroups,
+				 .groups = st->hdr.groups };
+	int ret = sandbox_drop(&id);
+
+	/* Not ptrace-able, no /proc/1/mem for the command, though same uid. */
+	prctl(PR_SET_DUMPABLE, 0);
+	return ret;
+}
+
+static int map_devices(void)
+{
+	struct xchan_fds cfds = { AGENT_FD_CONTROL_MEM, AGENT_FD_CONTROL_H2G,
+				  AGENT_FD_CONTROL_G2H };
+	struct xchan_fds kfds = { AGENT_FD_CONSOLE_MEM, AGENT_FD_CONSOLE_H2G,
+				  AGENT_FD_CONSOLE_G2H };
+	int ret = xchan_map(&control, &control_layout, &cfds, false);
+
+	if (!ret)
+		ret = xchan_map(&console, &console_layout, &kfds, false);
+	/* The mappings and duplicates are all we keep. */
+	syscall(SYS_close_range, 3, AGENT_FD_SELF, 0);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "backend", required_argument, NULL, 'b' },
+		{ "id", required_argument, NULL, 'i' },
+		{ 0 },
+	};
+	static uint8_t buf[CONTROL_MAX_MSG];
+	struct control_ready ready = { .version = CONTROL_PROTO_VERSION };
+	struct control_started started;
+	struct agent_start st;
+	struct agent_cmd cmd;
+	char text[256];
+	sigset_t mask;
+	int opt, n, ret, sigfd;
+	uint64_t v;
+
+	log_init("cappsule-agent", 0);
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt == 'i' && !parse_u64(optarg, &v) && v <= UINT32_MAX)
+			cappsule_id = (uint32_t)v;
+		else if (opt != 'b')
+			return 125;
+	}
+	if (getpid() != 1) {
+		fprintf(stderr, "cappsule-agent: runs only as the first process of a cappsule\n");
+		return 125;
+	}
+	if (map_devices()) {
+		log_err("cannot map the cappsule's devices");
+		return 125;
+	}
+	/* The daemon may kill us with the whole cappsule, nothing else may. */
+	if (write_file("/proc/self/oom_score_adj", "-1000"))
+		log_debug("oom_score_adj: cannot set");
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sigfd < 0)
+		return 125;
+
+	xchan_send(&control, CONTROL_READY, &ready, sizeof(ready));
+	n = wait_start(buf, sizeof(buf));
+	if (n < 0 || agent_parse_start(buf, (uint32_t)n, &st)) {
+		report_error(CONTROL_ERR_PROTO, EPROTO, "bad START message");
+		finish(125, 0);
+	}
+	if (mkdir("/run/user", 0755) == 0 || errno == EEXIST) {
+		snprintf(text, sizeof(text), "/run/user/%u", st.hdr.uid);
+		if (mkdir(text, 0700) == 0 &&
+		    chown(text, st.hdr.uid, st.hdr.gid) < 0)
+			log_debug("chown %s failed", text);
+	}
+	ret = launch(&st, &cmd);
+	if (ret < 0) {
+		snprintf(text, sizeof(text), "cannot start %s: %s", st.argv[0],
+			 strerror(-ret));
+		report_error(CONTROL_ERR_SETUP, -ret, text);
+		finish(125, 0);
+	}
+	if (ret > 0) { /* exec failed: already reported */
+		struct console_exit ex = { .code = ret };
+
+		xchan_send(&console, CONSOLE_EXIT, &ex, sizeof(ex));
+		finish(ret, 0);
+	}
+	started.pid = (uint32_t)cmd.pid;
+	started.reserved = 0;
+	xchan_send(&control, CONTROL_STARTED, &started, sizeof(started));
+	ret = drop_self(&st);
+	if (ret) {
+		snprintf(text, sizeof(text), "agent cannot drop privileges: %s",
+			 strerror(-ret));
+		report_error(CONTROL_ERR_SETUP, -ret, text);
+		kill(-cmd.pid, SIGKILL);
+		finish(125, 0);
+	}
+	console_relay(&console, &cmd, sigfd);
+	finish(cmd.exit_code, cmd.exit_signal);
+}

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Request decoding for the daemon's API. Input is untrusted (any local
+ * user): every key is known, every value typed and bounded, before a
+ * struct api_request is handed to the daemon.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "api.h"
+#include "proto/api.h"
+#include "util.h"
+
+static const struct {
+	const char *name;
+	enum api_op op;
+} ops[] = {
+	{ "create", API_OP_CREATE },	 { "list", API_OP_LIST },
+	{ "info", API_OP_INFO },	 { "kill", API_OP_KILL },
+	{ "stats", API_OP_STATS },	 { "policies", API_OP_POLICIES },
+	{ "reload", API_OP_RELOAD },	 { "wait", API_OP_WAIT },
+	{ "attach", API_OP_ATTACH },	 { "version", API_OP_VERSION },
+};
+
+PRINTF(3, 4)
+static int bad(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* A JSON string without embedded NULs, at most @max bytes. */
+static const char *get_str(json_object *v, size_t max)
+{
+	const char *s;
+
+	if (!json_object_is_type(v, json_type_string))
+		return NULL;
+	s = json_object_get_string(v);
+	if ((size_t)json_object_get_string_len(v) != strlen(s) ||
+	    strlen(s) > max)
+		return NULL;
+	return s;
+}
+
+static int get_u32(json_object *v, uint32_t lo, uint32_t hi, uint32_t *out)
+{
+	int64_t x;
+
+	if (!json_object_is_type(v, json_type_int))
+		return -EINVAL;
+	x = json_object_get_int64(v);
+	if (x < lo || x > hi)
+		return -EINVAL;
+	*out = (uint32_t)x;
+	return 0;
+}
+
+static int dup_abs_path(json_object *v, char **out)
+{
+	const char *s = get_str(v, API_MAX_PATH);
+
+	if (!s || s[0] != '/')
+		return -EINVAL;
+	*out = strdup(s);
+	return *out ? 0 : -ENOMEM;
+}
+
+static int get_strv(json_object *v, size_t max, bool is_env, char ***out,
+		    size_t *n)
+{
+	size_t i, len;
+
+	if (!json_object_is_type(v, json_type_array))
+		return -EINVAL;
+	len = json_object_array_length(v);
+	if (len > max)
+		return -E2BIG;
+	*out = calloc(len + 1, sizeof(char *));
+	if (!*out)
+		return -ENOMEM;
+	for (i = 0; i < len; i++) {
+		const char *s = get_str(json_object_array_get_idx(v, i),
+					API_MAX_FRAME);
+
+		if (!s)
+			return -EINVAL;
+		if (is_env && (s[0] == '=' || !strchr(s, '=')))
+			return -EINVAL;
+		(*out)[i] = strdup(s);
+		if (!(*out)[i])
+			return -ENOMEM;
+		*n = i + 1;
+	}
+	return 0;
+}
+
+static int parse_shares(json_object *v, struct api_create *c)
+{
+	size_t i, len;
+
+	if (!json_object_is_type(v, json_type_array))
+		return -EINVAL;
+	len = json_object_array_length(v);
+	if (len > API_MAX_SHARES)
+		return -E2BIG;
+	for (i = 0; i < len; i++) {
+		json_object *e = json_object_array_get_idx(v, i), *p, *m;
+		const char *mode;
+
+		if (!json_object_is_type(e, json_type_object) ||
+		    json_object_object_length(e) != 2 ||
+		    !json_object_object_get_ex(e, "path", &p) ||
+		    !json_object_object_get_ex(e, "mode", &m))
+			return -EINVAL;
+		mode = get_str(m, 2);
+		if (!mode || (strcmp(mode, "ro") && strcmp(mode, "rw")))
+			return -EINVAL;
+		if (dup_abs_path(p, &c->shares[i].path))
+			return -EINVAL;
+		c->shares[i].rw = !strcmp(mode, "rw");
+		c->nshares = i + 1;
+	}
+	return 0;
+}
+
+static int parse_create(json_object *root, struct api_create *c, char *err,
+			size_t errlen)
+{
+	uint32_t u;
+	int ret;
+
+	json_object_object_foreach(root, k, v) {
+		if (!strcmp(k, "op"))
+			continue;
+		if (!strcmp(k, "argv")) {
+			ret = get_strv(v, API_MAX_ARGS, false, &c->argv, &c->argc);
+			if (ret || !c->argc || !c->argv[0][0])
+				return bad(err, errlen, "argv: expected 1-%d strings, the first non-empty", API_MAX_ARGS);
+		} else if (!strcmp(k, "env")) {
+			if (get_strv(v, API_MAX_ENV, true, &c->env, &c->envc))
+				return bad(err, errlen, "env: expected up to %d \"NAME=value\" strings", API_MAX_ENV);
+		} else if (!strcmp(k, "cwd")) {
+			if (dup_abs_path(v, &c->cwd))
+				return bad(err, errlen, "cwd: expected an absolute path");
+		} else if (!strcmp(k, "policy")) {
+			const char *s = get_str(v, POLICY_NAME_MAX);
+
+			if (!s || !policy_name_valid(s))
+				return bad(err, errlen, "policy: not a valid policy name");
+			c->policy = strdup(s);
+			if (!c->policy)
+				return -ENOMEM;
+		} else if (!strcmp(k, "basedir")) {
+			if (dup_abs_path(v, &c->basedir))
+				return bad(err, errlen, "basedir: expected an absolute path");
+		} else if (!strcmp(k, "backend")) {
+			const char *s = get_str(v, 16);
+
+			if (!s || (strcmp(s, "vtx") && strcmp(s, "namespaces")))
+				return bad(err, errlen, "backend: expected \"vtx\" or \"namespaces\"");
+			c->backend = strdup(s);
+			if (!c->backend)
+				return -ENOMEM;
+		} else if (!strcmp(k, "shares")) {
+			if (parse_shares(v, c))
+				return bad(err, errlen, "shares: expected up to %d {\"path\": \"/abs\", \"mode\": \"ro\"|\"rw\"}", API_MAX_SHARES);
+		} else if (!strcmp(k, "memory")) {
+			if (get_u32(v, POLICY_MIN_MEMORY_MB, POLICY_MAX_MEMORY_MB, &c->memory_mb))
+				return bad(err, errlen, "memory: expected %d-%d (MiB)", POLICY_MIN_MEMORY_MB, POLICY_MAX_MEMORY_MB);
+		} else if (!strcmp(k, "gui") || !strcmp(k, "detach") ||
+			   !strcmp(k, "tty")) {
+			if (!json_object_is_type(v, json_type_boolean))
+				return bad(err, errlen, "%s: expected true or false", k);
+			*(!strcmp(k, "gui") ? &c->gui : !strcmp(k, "tty") ? &c->tty : &c->detach) =
+				json_object_get_boolean(v);
+		} else if (!strcmp(k, "rows") || !strcmp(k, "cols")) {
+			if (get_u32(v, 0, UINT16_MAX, &u))
+				return bad(err, errlen, "%s: expected 0-65535", k);
+			*(!strcmp(k, "rows") ? &c->rows : &c->cols) = (uint16_t)u;
+		} else {
+			return bad(err, errlen, "create: unknown key \"%.64s\"", k);
+		}
+	}
+	if (!c->argv)
+		return bad(err, errlen, "create: argv is required");
+	if (!c->cwd)
+		return bad(err, errlen, "create: cwd is required");
+	return 0;
+}
+
+int api_parse_request(const char *untrusted, size_t len,
+		      struct api_request *req, char *err, size_t errlen)
+{
+	struct json_tokener *tok;
+	json_object *root, *opv;
+	const char *op = NULL;
+	size_t i;
+	int ret = -EINVAL;
+
+	memset(req, 0, sizeof(*req));
+	if (len > API_MAX_FRAME || memchr(untrusted, '\0', len))
+		return bad(err, errlen, "request too large or not text");
+	tok = json_tokener_new_ex(16);
+	if (!tok)
+		return -ENOMEM;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	root = json_tokener_parse_ex(tok, untrusted, (int)len);
+	if (!root || json_tokener_get_parse_end(tok) != len) {
+		json_tokener_free(tok);
+		json_object_put(root);
+		return bad(err, errlen, "request is not one JSON object");
+	}
+	json_tokener_free(tok);
+	if (!json_object_is_type(root, json_type_object) ||
+	    !json_object_object_get_ex(root, "op", &opv) ||
+	    !(op = get_str(opv, 32))) {
+		ret = bad(err, errlen, "request has no \"op\"");
+		goto out;
+	}
+	for (i = 0; i < ARRAY_SIZE(ops); i++)
+		if (!strcmp(op, ops[i].name))
+			req->op = ops[i].op;
+	if (!req->op) {
+		ret = bad(err, errlen, "unknown op \"%.32s\"", op);
+		goto out;
+	}
+	if (req->op == API_OP_CREATE) {
+		ret = parse_create(root, &req->create, err, errlen);
+		goto out;
+	}
+	ret = 0;
+	json_object_object_foreach(root, k, v) {
+		uint32_t u;
+
+		if (!strcmp(k, "op"))
+			continue;
+		if (!strcmp(k, "id") && req->op != API_OP_LIST &&
+		    req->op != API_OP_POLICIES && req->op != API_OP_RELOAD &&
+		    req->op != API_OP_VERSION) {
+			if (get_u32(v, 1, UINT32_MAX, &req->id)) {
+				ret = bad(err, errlen, "id: expected a cappsule ID");
+				goto out;
+			}
+		} else if ((!strcmp(k, "rows") || !strcmp(k, "cols")) &&
+			   req->op == API_OP_ATTACH) {
+			if (get_u32(v, 0, UINT16_MAX, &u)) {
+				ret = bad(err, errlen, "%s: expected 0-65535", k);
+				goto out;
+			}
+			*(!strcmp(k, "rows") ? &req->rows : &req->cols) = (uint16_t)u;
+		} else {
+			ret = bad(err, errlen, "%s: unknown key \"%.64s\"", op, k);
+			goto out;
+		}
+	}
+	if (!req->id && (req->op == API_OP_INFO || req->op == API_OP_KILL ||
+			 req->op == API_OP_STATS || req->op == API_OP_WAIT ||
+			 req->op == API_OP_ATTACH))
+		ret = bad(err, errlen, "%s: id is required", op);
+out:
+	json_object_put(root);
+	if (ret)
+		api_request_free(req);
+	return ret;
+}
+
+static void free_strv(char **v)
+{
+	size_t i;
+
+	for (i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+void api_request_free(struct api_request *req)
+{
+	struct api_create *c = &req->create;
+	size_t i;
+
+	free_strv(c->argv);
+	free_strv(c->env);
+	free(c->cwd);
+	free(c->policy);
+	free(c->basedir);
+	free(c->backend);
+	for (i = 0; i < c->nshares; i++)
+		free(c->shares[i].path);
+	memset(req, 0, sizeof(*req));
+}

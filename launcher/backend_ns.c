@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The namespaces backend: a cappsule is a process tree in fresh mount, pid,
+ * net, ipc, uts and cgroup namespaces, under memory and pids limits, whose
+ * pid 1 is the guest agent. Weaker than the hypervisor (one shared kernel);
+ * `virt` says so.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cappsule_agent.h"
+#include "daemon.h"
+#include "log.h"
+#include "ns_root.h"
+#include "proto/control.h"
+#include "util.h"
+
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
+
+struct ns_data {
+	pid_t pid;
+	int pidfd;
+	struct cg cg;
+	bool have_cg;
+	bool reaped;
+};
+
+static int ns_probe(struct daemon *d, char *why, size_t len)
+{
+	if (geteuid() != 0) {
+		snprintf(why, len, "cappsuled must run as root");
+		return -EPERM;
+	}
+	if (access("/proc/self/ns/pid", F_OK) || access("/proc/self/ns/net", F_OK)) {
+		snprintf(why, len, "kernel without pid/net namespaces");
+		return -ENOTSUP;
+	}
+	if (d->agent_fd < 0) {
+		snprintf(why, len, "guest agent not found at %s", d->agent_path);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* Tell the daemon why set-up failed, over the control device. */
+static void child_report(struct cappsule *c, int err, const char *text)
+{
+	struct control_error ce = { .stage = CONTROL_ERR_SETUP, .err = err };
+	struct iovec iov[2] = { { &ce, sizeof(ce) },
+				{ (void *)text, MIN(strlen(text), CONTROL_ERROR_TEXT_MAX) } };
+	struct xchan x;
+
+	if (xchan_map(&x, &control_layout, &c->control_fds, false) == 0) {
+		xchan_sendv(&x, CONTROL_ERROR, iov, 2);
+		xchan_unmap(&x);
+	}
+}
+
+static int loopback_up(void)
+{
+	struct ifreq ifr = { 0 };
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int ret = 0;
+
+	if (s < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) {
+		ret = -errno;
+	} else {
+		ifr.ifr_flags |= IFF_UP;
+		if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+			ret = -errno;
+	}
+	close(s);
+	return ret;
+}
+
+/*
+ * Put @fds at 3, 4, 5, ... (in order) and close everything else. The
+ * sources may sit anywhere, so they are first moved out of the way.
+ */
+static int arrange_fds(int *fds, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		fds[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 100);
+		if (fds[i] < 0)
+			return -errno;
+	}
+	for (i = 0; i < n; i++)
+		if (dup2(fds[i], 3 + i) < 0)
+			return -errno;
+	if (syscall(SYS_close_range, 3 + n, ~0u, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+static __attribute__((noreturn)) void
+ns_child(struct daemon *d, struct cappsule *c, struct ns_data *nd,
+	 const struct backend_create *bc)
+{
+	struct ns_root_opts ro = { .scratch = d->scratch_dir,
+				   .basedir_fd = bc->basedir_fd,
+				   .uid = bc->uid, .gid = bc->gid };
+	char err[512], host[64], idarg[32];
+	char *argv[] = { "cappsule-agent", "--backend=namespaces", idarg, NULL };
+	char *envp[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+			 getenv("CAPPSULE_DEBUG") ? "CAPPSULE_DEBUG=1" : NULL, NULL };
+	int fds[AGENT_NFDS];
+	sigset_t none;
+	int ret;
+
+	/* The daemon's death takes the whole cappsule with it. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (nd->have_cg && (ret = cg_enter(&nd->cg))) {
+		snprintf(err, sizeof(err), "joining cgroup: %s", strerror(-ret));
+		goto fail;
+	}
+	if (unshare(CLONE_NEWCGROUP) < 0) {
+		ret = -errno;
+		snprintf(err, sizeof(err), "cgroup namespace: %s", strerror(errno));
+		goto fail;
+	}
+	ret = ns_root_build(&ro, err, sizeof(err));
+	if (ret)
+		goto fail;
+	snprintf(host, sizeof(host), "cappsule-%u", c->id);
+	if (sethostname(host, strlen(host)) < 0) {
+		ret = -errno;
+		snprintf(err, sizeof(err), "sethostname: %s", strerror(errno));
+		goto fail;
+	}
+	ret = loopback_up();
+	if (ret) {
+		snprintf(err, sizeof(err), "loopback up: %s", strerror(-ret));
+		goto fail;
+	}
+	snprintf(idarg, sizeof(idarg), "--id=%u", c->id);
+	fds[AGENT_FD_CONTROL_MEM - 3] = c->control_fds.mem;
+	fds[AGENT_FD_CONTROL_H2G - 3] = c->control_fds.h2g;
+	fds[AGENT_FD_CONTROL_G2H - 3] = c->control_fds.g2h;
+	fds[AGENT_FD_CONSOLE_MEM - 3] = c->console_fds.mem;
+	fds[AGENT_FD_CONSOLE_H2G - 3] = c->console_fds.h2g;
+	fds[AGENT_FD_CONSOLE_G2H - 3] = c->console_fds.g2h;
+	fds[AGENT_FD_SELF - 3] = d->agent_fd;
+	ret = arrange_fds(fds, AGENT_NFDS);
+	if (ret) {
+		snprintf(err, sizeof(err), "passing descriptors: %s", strerror(-ret));
+		goto fail;
+	}
+	syscall(SYS_execveat, AGENT_FD_SELF, "", argv, envp, AT_EMPTY_PATH);
+	ret = -errno;
+	snprintf(err, sizeof(err), "exec guest agent: %s", strerror(errno));
+fail:
+	child_report(c, -ret, err);
+	_exit(125);
+}
+
+static int ns_create(struct daemon *d, struct cappsule *c,
+		     const struct backend_create *bc, char *err, size_t len)
+{
+	struct clone_args args = { 0 };
+	struct ns_data *nd;
+	int pidfd = -1, ret;
+	long pid;
+
+	nd = calloc(1, sizeof(*nd));
+	if (!nd)
+		return -ENOMEM;
+	nd->pidfd = -1;
+	if (d->have_cg) {
+		ret = cg_create(&d->cg, &nd->cg, c->id);
+		if (ret) {
+			snprintf(err, len, "cannot create cgroup: %s", strerror(-ret));
+			free(nd);
+			return ret;
+		}
+		nd->have_cg = true;
+	}
+	args.flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC |
+		     CLONE_NEWUTS | CLONE_PIDFD;
+	args.pidfd = (uint64_t)(uintptr_t)&pidfd;
+	args.exit_signal = SIGCHLD;
+	pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0) {
+		ret = -errno;
+		snprintf(err, len, "cannot create namespaces: %s", strerror(errno));
+		if (nd->have_cg)
+			cg_destroy(&nd->cg);
+		free(nd);
+		return ret;
+	}
+	if (pid == 0)
+		ns_child(d, c, nd, bc);
+	nd->pid = (pid_t)pid;
+	nd->pidfd = pidfd;
+	c->be_data = nd;
+	return 0;
+}
+
+static int ns_start(struct cappsule *c, const struct backend_limits *lim)
+{
+	struct ns_data *nd = c->be_data;
+
+	if (!nd->have_cg)
+		return 0;
+	return cg_set_limits(&nd->cg, lim->memory_bytes, lim->pids);
+}
+
+static int ns_kill(struct cappsule *c)
+{
+	struct ns_data *nd = c->be_data;
+
+	if (nd->reaped)
+		return 0;
+	/* pid 1 of the namespace: its death kills every other process in it */
+	if (syscall(SYS_pidfd_send_signal, nd->pidfd, SIGKILL, NULL, 0) < 0 &&
+	    errno != ESRCH)
+		return -errno;
+	return 0;
+}
+
+static int ns_wait_fd(struct cappsule *c)
+{
+	return ((struct ns_data *)c->be_data)->pidfd;
+}
+
+static int ns_reap(struct cappsule *c, int *wstatus)
+{
+	struct ns_data *nd = c->be_data;
+	siginfo_t si = { 0 };
+
+	if (waitid((idtype_t)P_PIDFD, (id_t)nd->pidfd, &si, WEXITED | WNOHANG) < 0)
+		return -errno;
+	if (si.si_pid == 0)
+		return -EAGAIN;
+	nd->reaped = true;
+	if (si.si_code == CLD_EXITED)
+		*wstatus = W_EXITCODE(si.si_status, 0);
+	else
+		*wstatus = si.si_status & 0x7f; /* killed by signal */
+	return 0;
+}
+
+static int ns_stats(struct cappsule *c, struct backend_stats *st)
+{
+	struct ns_data *nd = c->be_data;
+	struct cg_stats cs;
+
+	memset(st, 0, sizeof(*st));
+	if (!nd->have_cg)
+		return -ENOTSUP;
+	cg_read_stats(&nd->cg, &cs);
+	st->mem_current = cs.mem_current;
+	st->mem_peak = cs.mem_peak;
+	st->mem_limit = cs.mem_limit;
+	st->pids_current = cs.pids_current;
+	st->pids_limit = cs.pids_limit;
+	st->cpu_usec = cs.cpu_usec;
+	st->have_mem = cs.have_mem;
+	st->have_pids = cs.have_pids;
+	st->have_cpu = cs.have_cpu;
+	return 0;
+}
+
+static bool ns_oom(struct cappsule *c)
+{
+	struct ns_data *nd = c->be_data;
+
+	return nd->have_cg && cg_oom_kills(&nd->cg) > 0;
+}
+
+static int ns_destroy(struct cappsule *c)
+{
+	struct ns_data *nd = c->be_data;
+	int ret = 0;
+
+	if (!nd)
+		return 0;
+	if (!nd->reaped) {
+		int ws;
+
+		ns_kill(c);
+		if (ns_reap(c, &ws) == -EAGAIN)
+			return -EBUSY;
+	}
+	if (nd->have_cg) {
+		ret = cg_destroy(&nd->cg);
+		if (ret)
+			return ret;
+		nd->have_cg = false;
+	}
+	close_fd(&nd->pidfd);
+	free(nd);
+	c->be_data = NULL;
+	return 0;
+}
+
+const struct backend_ops backend_namespaces = {
+	.name = "namespaces",
+	.probe = ns_probe,
+	.create = ns_create,
+	.start = ns_start,
+	.kill = ns_kill,
+	.wait_fd = ns_wait_fd,
+	.reap = ns_reap,
+	.stats = ns_stats,
+	.oom = ns_oom,
+	.destroy = ns_destroy,
+};

@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Cappsule lifecycle in the daemon: creation (pooled or on demand), START,
+ * the control device, the end (exit, kill, out of memory) and clean-up.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/wait.h>
+
+#include "control.h"
+#include "daemon.h"
+#include "proto/console.h"
+#include "log.h"
+#include "util.h"
+
+const char *cappsule_state_name(enum cappsule_state s)
+{
+	switch (s) {
+	case CS_POOLED:
+		return "pooled";
+	case CS_STARTING:
+		return "starting";
+	case CS_RUNNING:
+		return "running";
+	case CS_EXITED:
+		return "exited";
+	}
+	return "?";
+}
+
+struct cappsule *cappsule_find(struct daemon *d, uint32_t id)
+{
+	struct list_head *pos, *tmp;
+
+	list_for_each_safe(pos, tmp, &d->cappsules) {
+		struct cappsule *c = list_entry(pos, struct cappsule, link);
+
+		if (c->id == id && c->state != CS_POOLED)
+			return c;
+	}
+	return NULL;
+}
+
+static void set_end(struct cappsule *c, const char *reason, const char *fmt,
+		    ...) PRINTF(3, 4);
+static void set_end(struct cappsule *c, const char *reason, const char *fmt,
+		    ...)
+{
+	va_list ap;
+
+	if (c->reason[0])
+		return; /* the first cause wins */
+	snprintf(c->reason, sizeof(c->reason), "%s", reason);
+	va_start(ap, fmt);
+	vsnprintf(c->message, sizeof(c->message), fmt, ap);
+	va_end(ap);
+}
+
+static void send_start(struct cappsule *c)
+{
+	int ret;
+
+	if (!c->ready || !c->start_msg)
+		return;
+	ret = xchan_send(&c->control, CONTROL_START, c->start_msg, c->start_len);
+	if (ret) {
+		log_err("cappsule %u: cannot send START: %s", c->id, strerror(-ret));
+		return;
+	}
+	free(c->start_msg);
+	c->start_msg = NULL;
+}
+
+static void on_control(struct daemon *d, struct watch *w, uint32_t events)
+{
+	struct cappsule *c = container_of(w, struct cappsule, control_w);
+	static uint8_t buf[CONTROL_MAX_MSG];
+	struct ring_msg_hdr hdr;
+	int n;
+
+	xchan_ack(&c->control);
+	while ((n = xchan_recv(&c->control, &hdr, buf, sizeof(buf))) >= 0) {
+		struct control_event ev;
+
+		if (control_decode(hdr.type, buf, (uint32_t)n, &ev)) {
+			log_warn("cappsule %u: bad control message (type %u, %d bytes): killing it",
+				 c->id, hdr.type, n);
+			cappsule_kill(d, c, "protocol error on the control device");
+			return;
+		}
+		switch (ev.type) {
+		case CONTROL_READY:
+			c->ready = true;
+			send_start(c);
+			break;
+		case CONTROL_STARTED:
+			c->cmd_pid = ev.started.pid;
+			if (c->state == CS_STARTING)
+				c->state = CS_RUNNING;
+			break;
+		case CONTROL_EXIT:
+			c->control_exit = true;
+			c->exit_code = ev.exit.code;
+			c->exit_signal = ev.exit.signal;
+			break;
+		case CONTROL_ERROR:
+			if (ev.error.stage == CONTROL_ERR_EXEC)
+				set_end(c, "not-found", "%s", ev.error.text);
+			else
+				set_end(c, "error", "%s", ev.error.text);
+			log_info("cappsule %u: %s", c->id, ev.error.text);
+			break;
+		}
+	}
+	if (n == -EPROTO) {
+		log_warn("cappsule %u: control ring corrupted: killing it", c->id);
+		cappsule_kill(d, c, "protocol error on the control device");
+	}
+}
+
+static void on_exit_fd(struct daemon *d, struct watch *w, uint32_t events);
+
+struct cappsule *cappsule_new(struct daemon *d, const struct backend_ops *be)
+{
+	struct cappsule *c = calloc(1, sizeof(*c));
+	int ret;
+
+	if (!c)
+		return NULL;
+	c->id = d->next_id++;
+	c->be = be;
+	c->control_fds = (struct xchan_fds)XCHAN_FDS_INIT;
+	c->console_fds = (struct xchan_fds)XCHAN_FDS_INIT;
+	c->control.notify_in = c->control.notify_out = -1;
+	c->t_created = now_ns();
+	ret = xchan_create(&control_layout, &c->control_fds);
+	if (!ret)
+		ret = xchan_create(&console_layout, &c->console_fds);
+	if (!ret)
+		ret = xchan_map(&c->control, &control_layout, &c->control_fds, true);
+	if (ret) {
+		log_err("cappsule %u: cannot create devices: %s", c->id, strerror(-ret));
+		xchan_fds_close(&c->control_fds);
+		xchan_fds_close(&c->console_fds);
+		free(c);
+		return NULL;
+	}
+	c->control_w.fd = c->control.notify_in;
+	c->control_w.fn = on_control;
+	c->exit_w.fd = -1;
+	c->exit_w.fn = on_exit_fd;
+	list_add_tail(&c->link, &d->cappsules);
+	return c;
+}
+
+int cappsule_spawn(struct daemon *d, struct cappsule *c,
+		   const struct backend_create *bc, char *err, size_t len)
+{
+	int ret = c->be->create(d, c, bc, err, len);
+
+	if (ret)
+		return ret;
+	daemon_watch(d, &c->control_w, EPOLLIN);
+	c->exit_w.fd = c->be->wait_fd(c);
+	daemon_watch(d, &c->exit_w, EPOLLIN);
+	return 0;
+}
+
+int cappsule_start(struct daemon *d, struct cappsule *c)
+{
+	int ret = c->be->start(c, &c->limits);
+
+	if (ret)
+		return ret;
+	c->t_started = now_ns();
+	send_start(c);
+	return 0;
+}
+
+void cappsule_kill(struct daemon *d, struct cappsule *c, const char *why)
+{
+	if (c->state == CS_EXITED)
+		return;
+	c->kill_requested = true;
+	set_end(c, "killed", "%s", why);
+	c->be->kill(c);
+}
+
+/* Free a cappsule that has ended and been destroyed. */
+void cappsule_release(struct daemon *d, struct cappsule *c)
+{
+	list_del(&c->link);
+	free(c->start_msg);
+	free(c);
+}
+
+static void finish(struct daemon *d, struct cappsule *c, int wstatus)
+{
+	bool was_pooled = c->state == CS_POOLED;
+
+	if (!c->control_exit) {
+		if (wstatus >= 0 && WIFEXITED(wstatus)) {
+			c->exit_code = WEXITSTATUS(wstatus);
+		} else if (wstatus >= 0 && WIFSIGNALED(wstatus)) {
+			c->exit_signal = WTERMSIG(wstatus);
+			c->exit_code = 128 + c->exit_signal;
+		} else {
+			c->exit_code = 255;
+		}
+	}
+	if (c->be->oom(c))
+		set_end(c, "oom", "out of memory (limit %llu MiB)",
+			(unsigned long long)(c->limits.memory_bytes >> 20));
+	if (!c->control_exit && !c->kill_requested)
+		set_end(c, "crashed", "the cappsule's agent ended unexpectedly (status %d)",
+			c->exit_code);
+	if (c->exit_signal)
+		set_end(c, "signal", "command killed by signal %d", c->exit_signal);
+	set_end(c, "exit", "command exited with status %d", c->exit_code);
+
+	c->state = CS_EXITED;
+	c->t_exited = now_ns();
+	daemon_unwatch(d, &c->control_w);
+	daemon_unwatch(d, &c->exit_w);
+	xchan_unmap(&c->control);
+	xchan_fds_close(&c->control_fds);
+	xchan_fds_close(&c->console_fds);
+	if (c->be->destroy(c) == -EBUSY)
+		c->destroy_pending = true;
+	if (was_pooled) {
+		log_warn("pooled cappsule %u ended before use: %s", c->id, c->message);
+		if (!c->destroy_pending)
+			cappsule_release(d, c);
+		return;
+	}
+	log_info("cappsule %u (%s, uid %u) ended: %s", c->id, c->policy,
+		 (unsigned)c->uid, c->message);
+	clients_notify_exit(d, c);
+}
+
+static void on_exit_fd(struct daemon *d, struct watch *w, uint32_t events)
+{
+	struct cappsule *c = container_of(w, struct cappsule, exit_w);
+	int wstatus = -1;
+
+	if (c->be->reap(c, &wstatus) == -EAGAIN)
+		return;
+	/* Messages the agent sent just before it ended. */
+	on_control(d, &c->control_w, EPOLLIN);
+	finish(d, c, wstatus);
+}
+
+void pool_fill(struct daemon *d)
+{
+	struct backend_create bc = { .basedir_fd = -1 };
+	struct list_head *pos, *tmp;
+	int n = 0;
+
+	if (!d->ns_ok || d->quit)
+		return;
+	list_for_each_safe(pos, tmp, &d->cappsules)
+		n += list_entry(pos, struct cappsule, link)->state == CS_POOLED;
+	while (n < d->pool_target) {
+		struct cappsule *c = cappsule_new(d, &backend_namespaces);
+		char err[256];
+
+		if (!c)
+			return;
+		c->state = CS_POOLED;
+		if (cappsule_spawn(d, c, &bc, err, sizeof(err))) {
+			log_err("pool: %s", err);
+			xchan_unmap(&c->control);
+			xchan_fds_close(&c->control_fds);
+			xchan_fds_close(&c->console_fds);
+			cappsule_release(d, c);
+			return;
+		}
+		n++;
+	}
+}
+
+struct cappsule *pool_take(struct daemon *d)
+{
+	struct list_head *pos, *tmp;
+	struct cappsule *best = NULL;
+
+	list_for_each_safe(pos, tmp, &d->cappsules) {
+		struct cappsule *c = list_entry(pos, struct cappsule, link);
+
+		if (c->state != CS_POOLED)
+			continue;
+		if (c->ready)
+			return c;
+		if (!best)
+			best = c;
+	}
+	return best;
+}
+
+void cappsule_housekeeping(struct daemon *d)
+{
+	struct list_head *pos, *tmp;
+	int exited = 0;
+
+	/* Newest last: count from the end, drop the oldest beyond the cap. */
+	for (pos = d->cappsules.prev; pos != &d->cappsules; pos = tmp) {
+		struct cappsule *c = list_entry(pos, struct cappsule, link);
+
+		tmp = pos->prev;
+		if (c->destroy_pending && c->be->destroy(c) != -EBUSY)
+			c->destroy_pending = false;
+		if (c->state != CS_EXITED || c->destroy_pending)
+			continue;
+		if (++exited > MAX_EXITED_KEPT)
+			cappsule_release(d, c);
+	}
+	pool_fill(d);
+}

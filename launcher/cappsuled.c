@@ -1,0 +1,490 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cappsuled: the root daemon that creates cappsules for local users. One
+ * thread, one epoll loop: the API socket, each cappsule's control device
+ * and end-of-life descriptor, and signals.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "daemon.h"
+#include "log.h"
+#include "proto/api.h"
+#include "util.h"
+
+#ifndef CAPPSULE_SYSCONFDIR
+#define CAPPSULE_SYSCONFDIR "/etc"
+#endif
+#ifndef CAPPSULE_LIBEXECDIR
+#define CAPPSULE_LIBEXECDIR "/usr/libexec/cappsule"
+#endif
+#define DEFAULT_POOL 2
+#define MAX_POOL 32
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: cappsuled [OPTION]...\n"
+		"Create and run cappsules for local users (must run as root).\n"
+		"\n"
+		"  -f, --foreground       stay in the foreground, log to stderr\n"
+		"  -s, --socket PATH      API socket (default: $" API_SOCKET_ENV " or " API_DEFAULT_SOCKET ")\n"
+		"  -P, --policy-dir DIR   load policies from DIR; repeatable. @HOME@ in DIR\n"
+		"                         means the calling user's home, read as that user.\n"
+		"                         Default: " CAPPSULE_SYSCONFDIR "/cappsule/policies and\n"
+		"                         @HOME@/.config/cappsule/policies\n"
+		"      --pool N           keep N cappsules created in advance (default %d, max %d)\n"
+		"      --agent PATH       guest agent binary (default " CAPPSULE_LIBEXECDIR "/cappsule-agent)\n"
+		"  -h, --help             this text\n"
+		"  -V, --version          print the version\n"
+		"\n"
+		"Signals: SIGHUP reloads policies; SIGTERM or SIGINT kills every cappsule,\n"
+		"removes what the daemon made, and exits.\n",
+		DEFAULT_POOL, MAX_POOL);
+}
+
+int daemon_watch(struct daemon *d, struct watch *w, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = w };
+
+	if (w->fd < 0)
+		return -EBADF;
+	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, w->fd, &ev) < 0)
+		return -errno;
+	return 0;
+}
+
+void daemon_unwatch(struct daemon *d, struct watch *w)
+{
+	if (w->fd >= 0)
+		epoll_ctl(d->epfd, EPOLL_CTL_DEL, w->fd, NULL);
+}
+
+static void log_policy_errors(const char *errs)
+{
+	char *copy, *line, *save = NULL;
+
+	if (!errs)
+		return;
+	copy = strdup(errs);
+	for (line = copy ? strtok_r(copy, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save))
+		log_warn("policy: %s", line);
+	free(copy);
+}
+
+static void on_signal(struct daemon *d, struct watch *w, uint32_t events)
+{
+	struct signalfd_siginfo si;
+
+	while (read(w->fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			char *errs = NULL;
+
+			policies_reload(d, &errs);
+			log_info("policies reloaded (SIGHUP)");
+			log_policy_errors(errs);
+			free(errs);
+		} else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
+			log_info("signal %u: shutting down", si.ssi_signo);
+			d->quit = true;
+		}
+		/* SIGCHLD: each cappsule's pidfd reports its own end. */
+	}
+}
+
+/* Refuse to start over a live daemon; remove a stale socket. */
+static int claim_socket(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int s;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -errno;
+	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+		close(s);
+		return -EADDRINUSE;
+	}
+	close(s);
+	if (unlink(path) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+static int listen_on(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int s;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (s < 0)
+		return -errno;
+	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    chmod(path, 0666) < 0 || listen(s, 128) < 0) {
+		int e = -errno;
+
+		close(s);
+		return e;
+	}
+	return s;
+}
+
+/*
+ * A helper that outlives us: if the daemon dies without cleaning up (say,
+ * SIGKILL), it removes our cgroups and socket. The cappsules themselves
+ * die with us (PR_SET_PDEATHSIG in each one's pid 1).
+ */
+static int start_reaper(struct daemon *d)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		char c;
+
+		close(p[1]);
+		/* Hold nothing of the daemon's: not its socket, not a pidfd. */
+		if (p[0] > 3)
+			syscall(SYS_close_range, 3, p[0] - 1, 0);
+		syscall(SYS_close_range, p[0] + 1, ~0u, 0);
+		prctl(PR_SET_NAME, "cappsuled-reap");
+		if (fork() > 0) /* detach: not our daemon's zombie */
+			_exit(0);
+		while (read(p[0], &c, 1) < 0 && errno == EINTR)
+			;
+		if (d->have_cg)
+			cg_system_cleanup(&d->cg);
+		if (unlink(d->socket_path) == 0)
+			log_info("reaper: removed %s", d->socket_path);
+		rmdir(d->scratch_dir);
+		if (d->made_run_dir)
+			rmdir(d->run_dir);
+		_exit(0);
+	}
+	close(p[0]);
+	waitpid(pid, NULL, 0);
+	d->reaper_pipe = p[1];
+	return 0;
+}
+
+static void shutdown_all(struct daemon *d)
+{
+	struct list_head *pos, *tmp;
+
+	list_for_each_safe(pos, tmp, &d->cappsules) {
+		struct cappsule *c = list_entry(pos, struct cappsule, link);
+
+		if (c->state != CS_EXITED)
+			cappsule_kill(d, c, "the daemon is shutting down");
+	}
+	/* Wait for each end: SIGKILL'd pid 1s go quickly. */
+	list_for_each_safe(pos, tmp, &d->cappsules) {
+		struct cappsule *c = list_entry(pos, struct cappsule, link);
+		int tries = 0;
+
+		while (c->state != CS_EXITED && tries++ < 1000) {
+			struct epoll_event ev;
+			int efd = epoll_create1(EPOLL_CLOEXEC);
+
+			ev.events = EPOLLIN;
+			ev.data.ptr = NULL;
+			epoll_ctl(efd, EPOLL_CTL_ADD, c->exit_w.fd, &ev);
+			epoll_wait(efd, &ev, 1, 10);
+			close(efd);
+			c->exit_w.fn(d, &c->exit_w, EPOLLIN);
+		}
+	}
+	list_for_each_safe(pos, tmp, &d->cappsules) {
+		struct cappsule *c = list_entry(pos, struct cappsule, link);
+		int tries = 0;
+
+		while (c->destroy_pending && tries++ < 200) {
+			if (c->be->destroy(c) != -EBUSY)
+				c->destroy_pending = false;
+			else
+				usleep(5000);
+		}
+		cappsule_release(d, c);
+	}
+	list_for_each_safe(pos, tmp, &d->clients)
+		client_drop(d, list_entry(pos, struct client, link));
+}
+
+static int make_dirs(struct daemon *d)
+{
+	char *slash;
+
+	d->run_dir = strdup(d->socket_path);
+	if (!d->run_dir)
+		return -ENOMEM;
+	slash = strrchr(d->run_dir, '/');
+	if (!slash || slash == d->run_dir)
+		return -EINVAL;
+	*slash = '\0';
+	if (mkdir(d->run_dir, 0755) == 0)
+		d->made_run_dir = true;
+	else if (errno != EEXIST)
+		return -errno;
+	if (asprintf(&d->scratch_dir, "%s/.scratch-%d", d->run_dir, (int)getpid()) < 0)
+		return -ENOMEM;
+	if (mkdir(d->scratch_dir, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* Fork into the background; the parent exits once we are listening. */
+static int daemonize(int *ready_fd)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid > 0) {
+		char c = 1;
+
+		close(p[1]);
+		if (read(p[0], &c, 1) != 1 || c != 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(p[0]);
+	setsid();
+	*ready_fd = p[1];
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "policy-dir", required_argument, NULL, 'P' },
+		{ "pool", required_argument, NULL, 'p' },
+		{ "agent", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 },
+	};
+	struct daemon dd = { .epfd = -1, .agent_fd = -1, .reaper_pipe = -1,
+			     .next_id = 1, .pool_target = DEFAULT_POOL };
+	struct daemon *d = &dd;
+	char *dirs[32], *errs = NULL, cgdesc[128];
+	size_t ndirs = 0;
+	bool foreground = false;
+	int opt, ret, ready_fd = -1, null;
+	sigset_t mask;
+	const char *env;
+
+	list_init(&d->cappsules);
+	list_init(&d->clients);
+	env = getenv(API_SOCKET_ENV);
+	d->socket_path = (char *)(env && *env ? env : API_DEFAULT_SOCKET);
+	snprintf(d->agent_path, sizeof(d->agent_path), "%s/cappsule-agent",
+		 CAPPSULE_LIBEXECDIR);
+	while ((opt = getopt_long(argc, argv, "fs:P:hV", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'f':
+			foreground = true;
+			break;
+		case 's':
+			d->socket_path = optarg;
+			break;
+		case 'P':
+			if (ndirs >= ARRAY_SIZE(dirs)) {
+				fprintf(stderr, "cappsuled: too many --policy-dir\n");
+				return 2;
+			}
+			dirs[ndirs++] = optarg;
+			break;
+		case 'p': {
+			uint64_t v;
+
+			if (parse_u64(optarg, &v) || v > MAX_POOL) {
+				fprintf(stderr, "cappsuled: --pool %s: expected 0-%d\n",
+					optarg, MAX_POOL);
+				return 2;
+			}
+			d->pool_target = (int)v;
+			break;
+		}
+		case 'a':
+			snprintf(d->agent_path, sizeof(d->agent_path), "%s", optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("cappsuled %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "cappsuled: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	if (!ndirs) {
+		dirs[ndirs++] = CAPPSULE_SYSCONFDIR "/cappsule/policies";
+		dirs[ndirs++] = POLICY_HOME "/.config/cappsule/policies";
+	}
+	log_init("cappsuled", !foreground);
+	if (geteuid() != 0) {
+		fprintf(stderr, "cappsuled: must run as root\n");
+		return 1;
+	}
+	if (d->socket_path[0] != '/') {
+		fprintf(stderr, "cappsuled: --socket %s: must be an absolute path\n",
+			d->socket_path);
+		return 2;
+	}
+	ret = claim_socket(d->socket_path);
+	if (ret) {
+		fprintf(stderr, "cappsuled: %s: %s\n", d->socket_path,
+			ret == -EADDRINUSE ? "another cappsuled is already serving it" :
+					     strerror(-ret));
+		return 1;
+	}
+	if (!foreground && daemonize(&ready_fd)) {
+		fprintf(stderr, "cappsuled: cannot daemonize\n");
+		return 1;
+	}
+	ret = make_dirs(d);
+	if (ret) {
+		log_err("cannot create the run directory of %s: %s", d->socket_path,
+			strerror(-ret));
+		return 1;
+	}
+	d->agent_fd = open(d->agent_path, O_PATH | O_CLOEXEC);
+	ret = cg_system_init(&d->cg, d->ns_why, sizeof(d->ns_why));
+	d->have_cg = ret == 0;
+	if (d->have_cg)
+		cg_system_reap_stale(&d->cg);
+	else
+		log_warn("cgroups: %s: cappsules will run without memory limits", d->ns_why);
+	d->ns_why[0] = '\0';
+	d->ns_ok = backend_namespaces.probe(d, d->ns_why, sizeof(d->ns_why)) == 0;
+	d->vtx_ok = backend_vtx.probe(d, d->vtx_why, sizeof(d->vtx_why)) == 0;
+	if (!d->ns_ok)
+		log_warn("namespaces backend unavailable: %s", d->ns_why);
+	if (!d->vtx_ok)
+		log_info("vtx backend unavailable: %s", d->vtx_why);
+	if (policies_init(d, dirs, ndirs)) {
+		log_err("out of memory");
+		return 1;
+	}
+	policies_reload(d, &errs);
+	log_policy_errors(errs);
+	free(errs);
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	d->epfd = epoll_create1(EPOLL_CLOEXEC);
+	d->signal_w.fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	d->signal_w.fn = on_signal;
+	d->listen_w.fd = listen_on(d->socket_path);
+	d->listen_w.fn = client_accept;
+	if (d->epfd < 0 || d->signal_w.fd < 0 || d->listen_w.fd < 0) {
+		log_err("cannot listen on %s: %s", d->socket_path,
+			strerror(d->listen_w.fd < 0 ? -d->listen_w.fd : errno));
+		return 1;
+	}
+	daemon_watch(d, &d->signal_w, EPOLLIN);
+	daemon_watch(d, &d->listen_w, EPOLLIN);
+	if (start_reaper(d))
+		log_warn("no reaper process: a killed daemon would leave cgroups behind");
+	if (d->have_cg)
+		cg_system_describe(&d->cg, cgdesc, sizeof(cgdesc));
+	log_info("listening on %s; backends: vtx %s, namespaces %s; cgroups: %s",
+		 d->socket_path, d->vtx_ok ? "yes" : "no", d->ns_ok ? "yes" : "no",
+		 d->have_cg ? cgdesc : "none");
+	if (ready_fd >= 0) {
+		char ok = 0;
+
+		if (write(ready_fd, &ok, 1) < 0)
+			return 1;
+		close(ready_fd);
+		null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+			close(null);
+		}
+		if (chdir("/") < 0)
+			return 1;
+	}
+	pool_fill(d);
+
+	while (!d->quit) {
+		struct epoll_event evs[32];
+		struct list_head *pos, *tmp;
+		bool pending = false;
+		int n, i;
+
+		list_for_each_safe(pos, tmp, &d->cappsules)
+			pending |= list_entry(pos, struct cappsule, link)->destroy_pending;
+		n = epoll_wait(d->epfd, evs, ARRAY_SIZE(evs), pending ? 20 : -1);
+		if (n < 0 && errno != EINTR) {
+			log_err("epoll_wait: %s", strerror(errno));
+			break;
+		}
+		for (i = 0; i < n; i++) {
+			struct watch *w = evs[i].data.ptr;
+
+			w->fn(d, w, evs[i].events);
+		}
+		cappsule_housekeeping(d);
+	}
+	shutdown_all(d);
+	daemon_unwatch(d, &d->listen_w);
+	close(d->listen_w.fd);
+	unlink(d->socket_path);
+	if (d->have_cg)
+		cg_system_cleanup(&d->cg);
+	rmdir(d->scratch_dir);
+	if (d->made_run_dir)
+		rmdir(d->run_dir);
+	policies_free(d);
+	close_fd(&d->agent_fd);
+	close_fd(&d->reaper_pipe);
+	log_info("stopped");
+	free(d->run_dir);
+	free(d->scratch_dir);
+	return 0;
+}

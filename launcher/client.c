@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * API clients: accept, read length-framed requests, reply, and tell waiting
+ * clients how their cappsules ended. Any local user may connect: requests
+ * are decoded by api.c, and a client that misbehaves is dropped, never the
+ * daemon.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "api.h"
+#include "daemon.h"
+#include "frame.h"
+#include "log.h"
+#include "proto/api.h"
+#include "util.h"
+
+#define MAX_CLIENTS 1024
+
+static int nclients;
+
+void client_send_json(struct daemon *d, struct client *cl, const char *json,
+		      const int *fds, int nfds)
+{
+	int ret;
+
+	if (cl->dead)
+		return;
+	ret = frame_send(cl->w.fd, json, (uint32_t)strlen(json), fds, nfds);
+	if (ret) {
+		/* A client that does not read its replies is dropped. */
+		log_debug("client pid %d: send failed: %s", (int)cl->cred.pid,
+			  strerror(-ret));
+		cl->dead = true;
+	}
+}
+
+static void reply_error(struct daemon *d, struct client *cl, const char *msg)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "ok", json_object_new_boolean(0));
+	json_object_object_add(o, "error", json_object_new_string(msg));
+	client_send_json(d, cl, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+			 NULL, 0);
+	json_object_put(o);
+}
+
+void client_drop(struct daemon *d, struct client *cl)
+{
+	struct list_head *pos, *tmp;
+
+	list_for_each_safe(pos, tmp, &d->cappsules) {
+		struct cappsule *c = list_entry(pos, struct cappsule, link);
+
+		if (c->console == cl)
+			c->console = NULL;
+		if (c->owner == cl) {
+			c->owner = NULL;
+			cappsule_kill(d, c, "its virt client went away");
+		}
+	}
+	daemon_unwatch(d, &cl->w);
+	close(cl->w.fd);
+	list_del(&cl->link);
+	free(cl->in);
+	free(cl);
+	nclients--;
+}
+
+static void on_client(struct daemon *d, struct watch *w, uint32_t events)
+{
+	struct client *cl = container_of(w, struct client, w);
+	const size_t cap = FRAME_HDR + API_MAX_FRAME;
+	ssize_t n;
+
+	for (;;) {
+		const uint8_t *payload;
+		uint32_t plen;
+		long used;
+
+		used = frame_extract(cl->in, cl->inlen, API_MAX_FRAME, &payload, &plen);
+		if (used < 0) {
+			reply_error(d, cl, "request too large");
+			cl->dead = true;
+			break;
+		}
+		if (used > 0) {
+			struct api_request req;
+			char err[256];
+
+			if (api_parse_request((const char *)payload, plen, &req,
+					      err, sizeof(err)))
+				reply_error(d, cl, err);
+			else
+				request_handle(d, cl, &req);
+			api_request_free(&req);
+			memmove(cl->in, cl->in + used, cl->inlen - (size_t)used);
+			cl->inlen -= (size_t)used;
+			if (cl->dead)
+				break;
+			continue;
+		}
+		/* Need more bytes. Never receive fds from clients. */
+		n = recv(cl->w.fd, cl->in + cl->inlen, cap - cl->inlen, MSG_DONTWAIT);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n <= 0) {
+			cl->dead = true;
+			break;
+		}
+		cl->inlen += (size_t)n;
+	}
+	if (cl->dead)
+		client_drop(d, cl);
+}
+
+void client_accept(struct daemon *d, struct watch *w, uint32_t events)
+{
+	for (;;) {
+		struct client *cl;
+		socklen_t sl = sizeof(cl->cred);
+		int fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+		if (fd < 0)
+			return;
+		if (nclients >= MAX_CLIENTS) {
+			log_warn("too many clients: refusing one");
+			close(fd);
+			continue;
+		}
+		cl = calloc(1, sizeof(*cl));
+		if (cl)
+			cl->in = malloc(FRAME_HDR + API_MAX_FRAME);
+		if (!cl || !cl->in ||
+		    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cl->cred, &sl) < 0) {
+			if (cl)
+				free(cl->in);
+			free(cl);
+			close(fd);
+			continue;
+		}
+		cl->w.fd = fd;
+		cl->w.fn = on_client;
+		list_add_tail(&cl->link, &d->clients);
+		nclients++;
+		if (daemon_watch(d, &cl->w, EPOLLIN))
+			client_drop(d, cl);
+	}
+}
+
+json_object *cappsule_exit_json(const struct cappsule *c);
+
+void clients_notify_exit(struct daemon *d, struct cappsule *c)
+{
+	struct list_head *pos, *tmp;
+	json_object *ev = cappsule_exit_json(c);
+	const char *s = json_object_to_json_string_ext(ev, JSON_C_TO_STRING_PLAIN);
+
+	list_for_each_safe(pos, tmp, &d->clients) {
+		struct client *cl = list_entry(pos, struct client, link);
+		int i;
+
+		for (i = 0; i < cl->nwaits; i++) {
+			if (cl->waits[i] != c->id)
+				continue;
+			cl->waits[i] = cl->waits[--cl->nwaits];
+			client_send_json(d, cl, s, NULL, 0);
+			break;
+		}
+		if (cl->dead)
+			client_drop(d, cl);
+	}
+	c->console = NULL;
+	c->owner = NULL;
+	json_object_put(ev);
+}

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cappsuled's state: clients of the API socket, cappsules, policies, and
+ * the single epoll loop that drives them all.
+ */
+#ifndef CAPPSULE_DAEMON_H
+#define CAPPSULE_DAEMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include "backend.h"
+#include "cgroup.h"
+#include "list.h"
+#include "policy.h"
+#include "xchan.h"
+
+struct daemon;
+
+struct watch {
+	int fd;
+	void (*fn)(struct daemon *d, struct watch *w, uint32_t events);
+};
+
+enum cappsule_state {
+	CS_POOLED, /* created in advance, nobody's yet */
+	CS_STARTING, /* claimed, waiting for the agent's READY */
+	CS_RUNNING,
+	CS_EXITED,
+};
+
+#define CMDLINE_MAX 256
+#define MESSAGE_MAX 256
+#define MAX_CAPPSULES_PER_USER 128
+#define MAX_EXITED_KEPT 64
+
+struct client;
+
+struct cappsule {
+	struct list_head link;
+	uint32_t id;
+	enum cappsule_state state;
+	uid_t uid;
+	gid_t gid;
+	char policy[POLICY_NAME_MAX + 1];
+	char cmdline[CMDLINE_MAX];
+	bool tty;
+	const struct backend_ops *be;
+	void *be_data;
+	struct xchan_fds control_fds, console_fds;
+	struct xchan control;
+	struct watch control_w, exit_w;
+	bool ready; /* the agent said READY */
+	void *start_msg; /* START, sent once ready */
+	uint32_t start_len;
+	struct backend_limits limits;
+	uint32_t cmd_pid;
+	/* how it ended */
+	int32_t exit_code, exit_signal;
+	char reason[16];
+	char message[MESSAGE_MAX];
+	bool control_exit; /* the agent reported the exit itself */
+	bool kill_requested;
+	bool destroy_pending;
+	struct client *console; /* the attached console client, if any */
+	struct client *owner; /* `virt exec` without -D: its end is our end */
+	uint64_t t_created, t_started, t_exited;
+};
+
+struct client {
+	struct list_head link;
+	struct watch w;
+	struct ucred cred;
+	uint8_t *in;
+	size_t inlen;
+	uint32_t waits[16]; /* cappsule ids this client waits for */
+	int nwaits;
+	bool dead;
+};
+
+struct policy_dir {
+	char *path; /* may contain @HOME@: then per user */
+	bool per_user;
+	struct policy_set set; /* when !per_user */
+};
+
+struct user_policies {
+	uid_t uid;
+	struct policy_set *sets; /* one per per-user dir */
+};
+
+struct daemon {
+	int epfd;
+	struct watch listen_w, signal_w, timer_w;
+	char *socket_path;
+	char *run_dir;
+	char *scratch_dir; /* empty dir: mount point for set-up, in children */
+	bool made_run_dir;
+	struct policy_dir *pdirs;
+	size_t npdirs;
+	struct user_policies *users;
+	size_t nusers;
+	struct list_head cappsules, clients;
+	uint32_t next_id;
+	struct cg_system cg;
+	bool have_cg;
+	int agent_fd; /* O_PATH to the guest agent binary */
+	char agent_path[4096];
+	int pool_target;
+	bool quit;
+	bool ns_ok, vtx_ok;
+	char ns_why[256], vtx_why[256];
+	int reaper_pipe; /* write end; the reaper cleans up if we die */
+};
+
+/* event loop */
+int daemon_watch(struct daemon *d, struct watch *w, uint32_t events);
+void daemon_unwatch(struct daemon *d, struct watch *w);
+
+/* cappsule lifecycle (cappsule.c) */
+struct cappsule *cappsule_find(struct daemon *d, uint32_t id);
+struct cappsule *cappsule_new(struct daemon *d, const struct backend_ops *be);
+int cappsule_spawn(struct daemon *d, struct cappsule *c,
+		   const struct backend_create *bc, char *err, size_t len);
+int cappsule_start(struct daemon *d, struct cappsule *c);
+void cappsule_kill(struct daemon *d, struct cappsule *c, const char *why);
+void cappsule_release(struct daemon *d, struct cappsule *c);
+void cappsule_housekeeping(struct daemon *d);
+void pool_fill(struct daemon *d);
+struct cappsule *pool_take(struct daemon *d);
+const char *cappsule_state_name(enum cappsule_state s);
+
+/* clients (client.c) */
+void client_accept(struct daemon *d, struct watch *w, uint32_t events);
+void client_send_json(struct daemon *d, struct client *cl, const char *json,
+		      const int *fds, int nfds);
+void client_drop(struct daemon *d, struct client *cl);
+void clients_notify_exit(struct daemon *d, struct cappsule *c);
+
+/* request handlers (requests.c) */
+struct api_request;
+void request_handle(struct daemon *d, struct client *cl,
+		    struct api_request *req);
+
+/* policies (policies.c) */
+int policies_init(struct daemon *d, char **dirs, size_t ndirs);
+/* Reload system dirs and forget per-user caches; errors in @errs. */
+int policies_reload(struct daemon *d, char **errs);
+/* The policy @name as seen by @uid (its own dirs override system ones). */
+const struct policy *policies_find(struct daemon *d, uid_t uid, gid_t gid,
+				   const char *name, char **errs);
+/* Names known to @uid, comma separated (malloc'd). */
+char *policies_names(struct daemon *d, uid_t uid, gid_t gid);
+/* Every policy @uid sees, in name order; returns count. */
+size_t policies_list(struct daemon *d, uid_t uid, gid_t gid,
+		     const struct policy ***out, char **errs);
+void policies_free(struct daemon *d);
+
+#endif

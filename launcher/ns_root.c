@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The namespaces backend's root filesystem (see ns_root.h). Everything
+ * here runs in the new mount namespace, so nothing leaks to the host; the
+ * mounts vanish with the cappsule's last process.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "ns_root.h"
+#include "util.h"
+
+#define MAX_MOUNTS 256
+
+PRINTF(3, 4)
+static int fail(char *err, size_t len, const char *fmt, ...)
+{
+	int e = errno;
+	char msg[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(err, len, "%s: %s", msg, strerror(e));
+	return e ? -e : -EIO;
+}
+
+static bool under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
+}
+
+int ns_root_wanted(const char *mnt, const char *fstype)
+{
+	static const char *const skip_dirs[] = {
+		"/proc", "/sys", "/dev", "/run", "/tmp", "/var/run", "/var/lock",
+	};
+	/* Pseudo and per-user filesystems: replaced or never shown. */
+	static const char *const skip_fs[] = {
+		"proc", "sysfs", "devtmpfs", "devpts", "cgroup", "cgroup2",
+		"mqueue", "debugfs", "tracefs", "securityfs", "pstore", "bpf",
+		"configfs", "fusectl", "hugetlbfs", "autofs", "binfmt_misc",
+		"efivarfs", "selinuxfs", "rpc_pipefs", "nsfs", "overlay",
+	};
+	size_t i;
+
+	if (!strcmp(mnt, "/"))
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(skip_dirs); i++)
+		if (under(mnt, skip_dirs[i]))
+			return 0;
+	for (i = 0; i < ARRAY_SIZE(skip_fs); i++)
+		if (!strcmp(fstype, skip_fs[i]))
+			return 0;
+	/* FUSE mounts belong to their user (and may hang): left out. */
+	if (!strncmp(fstype, "fuse", 4))
+		return 0;
+	/* overlay option syntax: these characters would need escaping */
+	if (strpbrk(mnt, ",:\\"))
+		return 0;
+	return 1;
+}
+
+void ns_root_key(const char *mnt, char *out, size_t len)
+{
+	size_t o = 0;
+	const char *p = mnt;
+
+	if (!strcmp(mnt, "/")) {
+		snprintf(out, len, "root");
+		return;
+	}
+	while (*p == '/')
+		p++;
+	for (; *p && o + 4 < len; p++) {
+		if (*p == '/' || *p == '%')
+			o += (size_t)snprintf(out + o, len - o, "%%%02X", *p);
+		else
+			out[o++] = *p;
+	}
+	out[o] = '\0';
+}
+
+/* Undo mountinfo's octal escapes (\040 for space, ...). */
+static void unescape(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] && s[3]) {
+			*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}
+
+struct hostmnt {
+	char path[512];
+	bool is_dir;
+};
+
+static int read_mounts(const char *scratch, struct hostmnt *m, int max)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096];
+	int n = 0;
+
+	if (!f)
+		return -errno;
+	while (n < max && fgets(line, sizeof(line), f)) {
+		char mnt[512], fstype[64];
+		char *sep = strstr(line, " - ");
+		struct stat st;
+
+		if (!sep || sscanf(line, "%*s %*s %*s %*s %511s", mnt) != 1 ||
+		    sscanf(sep + 3, "%63s", fstype) != 1)
+			continue;
+		unescape(mnt);
+		if (!ns_root_wanted(mnt, fstype) || under(mnt, scratch))
+			continue;
+		if (lstat(mnt, &st) < 0)
+			continue;
+		snprintf(m[n].path, sizeof(m[n].path), "%s", mnt);
+		m[n].is_dir = S_ISDIR(st.st_mode);
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+/*
+ * Make (or open) directory @name under @dirfd, refusing symlinks and
+ * anything not owned by root or @uid: BASEDIR belongs to the caller, who
+ * may have planted links there.
+ */
+static int open_subdir(int dirfd, const char *name, uint32_t uid)
+{
+	struct stat st;
+	int fd;
+
+	if (mkdirat(dirfd, name, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	fd = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || (st.st_uid != 0 && st.st_uid != uid)) {
+		close(fd);
+		return -EPERM;
+	}
+	return fd;
+}
+
+/* The upper root of a mount shows as its root: give it the lower's looks. */
+static void copy_owner_mode(const char *lower, const char *upper)
+{
+	struct stat st;
+
+	if (stat(lower, &st) == 0) {
+		if (chown(upper, st.st_uid, st.st_gid) < 0 ||
+		    chmod(upper, st.st_mode & 07777) < 0)
+			return; /* cosmetic: the overlay works anyway */
+	}
+}
+
+static int overlay(const struct ns_root_opts *o, const char *scratch,
+		   const char *lower, const char *target, int idx, char *err,
+		   size_t errlen)
+{
+	char upper[600], work[600], opts[2048], key[300];
+
+	if (o->basedir_fd >= 0) {
+		int up, wk, u2, w2;
+
+		ns_root_key(lower, key, sizeof(key));
+		up = open_subdir(o->basedir_fd, "upper", o->uid);
+		wk = open_subdir(o->basedir_fd, "work", o->uid);
+		u2 = up >= 0 ? open_subdir(up, key, o->uid) : up;
+		w2 = wk >= 0 ? open_subdir(wk, key, o->uid) : wk;
+		if (up >= 0)
+			close(up);
+		if (wk >= 0)
+			close(wk);
+		if (u2 < 0 || w2 < 0) {
+			errno = -(u2 < 0 ? u2 : w2);
+			return fail(err, errlen, "basedir: upper/work for %s", lower);
+		}
+		/* These fds stay open until exec: the overlay resolves them. */
+		snprintf(upper, sizeof(upper), "/proc/self/fd/%d", u2);
+		snprintf(work, sizeof(work), "/proc/self/fd/%d", w2);
+	} else {
+		snprintf(upper, sizeof(upper), "%s/upper/%d", scratch, idx);
+		snprintf(work, sizeof(work), "%s/work/%d", scratch, idx);
+		if (mkdir(upper, 0755) < 0 || mkdir(work, 0700) < 0)
+			return fail(err, errlen, "mkdir %s", upper);
+	}
+	copy_owner_mode(lower, upper);
+	snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s",
+		 lower, upper, work);
+	if (mount("overlay", target, "overlay", MS_NOSUID | MS_NODEV, opts) < 0)
+		return fail(err, errlen, "overlay of %s", lower);
+	return 0;
+}
+
+static int ro_bind(const char *src, const char *dst)
+{
+	if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return -errno;
+	if (mount(NULL, dst, NULL,
+		  MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+static int setup_dev(const char *root, char *err, size_t errlen)
+{
+	static const struct {
+		const char *name;
+		unsigned maj, min;
+	} nodes[] = {
+		{ "null", 1, 3 }, { "zero", 1, 5 },    { "full", 1, 7 },
+		{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
+	};
+	static const char *const links[][2] = {
+		{ "pts/ptmx", "ptmx" },	     { "/proc/self/fd", "fd" },
+		{ "/proc/self/fd/0", "stdin" }, { "/proc/self/fd/1", "stdout" },
+		{ "/proc/self/fd/2", "stderr" },
+	};
+	char dev[600], p[700];
+	size_t i;
+
+	snprintf(dev, sizeof(dev), "%s/dev", root);
+	if (mount("cappsule-dev", dev, "tmpfs", MS_NOSUID | MS_NOEXEC,
+		  "mode=0755,size=1m") < 0)
+		return fail(err, errlen, "mount /dev");
+	for (i = 0; i < ARRAY_SIZE(nodes); i++) {
+		snprintf(p, sizeof(p), "%s/%s", dev, nodes[i].name);
+		if (mknod(p, S_IFCHR | 0666, makedev(nodes[i].maj, nodes[i].min)) < 0 ||
+		    chmod(p, 0666) < 0)
+			return fail(err, errlen, "mknod /dev/%s", nodes[i].name);
+	}
+	for (i = 0; i < ARRAY_SIZE(links); i++) {
+		snprintf(p, sizeof(p), "%s/%s", dev, links[i][1]);
+		if (symlink(links[i][0], p) < 0)
+			return fail(err, errlen, "symlink /dev/%s", links[i][1]);
+	}
+	snprintf(p, sizeof(p), "%s/pts", dev);
+	if (mkdir(p, 0755) < 0 ||
+	    mount("devpts", p, "devpts", MS_NOSUID | MS_NOEXEC,
+		  "newinstance,ptmxmode=0666,mode=0620") < 0)
+		return fail(err, errlen, "mount /dev/pts");
+	snprintf(p, sizeof(p), "%s/shm", dev);
+	if (mkdir(p, 01777) < 0 ||
+	    mount("shm", p, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
+		return fail(err, errlen, "mount /dev/shm");
+	snprintf(p, sizeof(p), "%s/mqueue", dev);
+	if (mkdir(p, 01777) < 0 ||
+	    mount("mqueue", p, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return fail(err, errlen, "mount /dev/mqueue");
+	return 0;
+}
+
+static int setup_proc_sys(const char *root, char *err, size_t errlen)
+{
+	/* Writable by uid 0 even without capabilities: made read-only. */
+	static const char *const ro[] = { "sys", "sysrq-trigger", "irq", "bus" };
+	/* Host information a cappsule has no business reading. */
+	static const char *const hide[] = { "kcore", "keys", "timer_list",
+					    "sched_debug" };
+	char p[700];
+	size_t i;
+
+	snprintf(p, sizeof(p), "%s/proc", root);
+	if (mount("proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return fail(err, errlen, "mount /proc");
+	for (i = 0; i < ARRAY_SIZE(ro); i++) {
+		snprintf(p, sizeof(p), "%s/proc/%s", root, ro[i]);
+		if (access(p, F_OK) == 0 && ro_bind(p, p) < 0)
+			return fail(err, errlen, "read-only /proc/%s", ro[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(hide); i++) {
+		char null[700];
+
+		snprintf(p, sizeof(p), "%s/proc/%s", root, hide[i]);
+		snprintf(null, sizeof(null), "%s/dev/null", root);
+		if (access(p, F_OK) == 0 &&
+		    mount(null, p, NULL, MS_BIND, NULL) < 0)
+			return fail(err, errlen, "mask /proc/%s", hide[i]);
+	}
+	snprintf(p, sizeof(p), "%s/sys", root);
+	if (mount("sysfs", p, "sysfs",
+		  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		return fail(err, errlen, "mount /sys");
+	snprintf(p, sizeof(p), "%s/sys/firmware", root);
+	if (access(p, F_OK) == 0 &&
+	    mount("cappsule-empty", p, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "size=4k") < 0)
+		return fail(err, errlen, "mask /sys/firmware");
+	return 0;
+}
+
+int ns_root_build(const struct ns_root_opts *o, char *err, size_t errlen)
+{
+	static struct hostmnt mounts[MAX_MOUNTS];
+	char root[600], p[1200];
+	int n, i, ret;
+
+	n = read_mounts(o->scratch, mounts, MAX_MOUNTS);
+	if (n < 0) {
+		errno = -n;
+		return fail(err, errlen, "read /proc/self/mountinfo");
+	}
+	/* Nothing below may propagate back to the host. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return fail(err, errlen, "make / private");
+	if (mount("cappsule-scratch", o->scratch, "tmpfs", MS_NOSUID | MS_NODEV,
+		  "mode=0755") < 0)
+		return fail(err, errlen, "mount scratch tmpfs on %s", o->scratch);
+	snprintf(root, sizeof(root), "%s/root", o->scratch);
+	snprintf(p, sizeof(p), "%s/upper", o->scratch);
+	if (mkdir(root, 0755) < 0 || mkdir(p, 0755) < 0)
+		return fail(err, errlen, "mkdir in scratch");
+	snprintf(p, sizeof(p), "%s/work", o->scratch);
+	if (mkdir(p, 0755) < 0)
+		return fail(err, errlen, "mkdir in scratch");
+
+	ret = overlay(o, o->scratch, "/", root, 0, err, errlen);
+	if (ret)
+		return ret;
+	for (i = 0; i < n; i++) {
+		snprintf(p, sizeof(p), "%s%s", root, mounts[i].path);
+		if (!mounts[i].is_dir) {
+			/* single-file bind mounts (resolv.conf, ...) */
+			if (ro_bind(mounts[i].path, p) < 0)
+				continue;
+			continue;
+		}
+		ret = overlay(o, o->scratch, mounts[i].path, p, i + 1, err, errlen);
+		if (ret)
+			return ret;
+	}
+	ret = setup_dev(root, err, errlen);
+	if (!ret)
+		ret = setup_proc_sys(root, err, errlen);
+	if (ret)
+		return ret;
+	snprintf(p, sizeof(p), "%s/tmp", root);
+	if (mount("cappsule-tmp", p, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
+		return fail(err, errlen, "mount /tmp");
+	/* A fresh /run hides the host's sockets, the daemon's API among them. */
+	snprintf(p, sizeof(p), "%s/run", root);
+	if (mount("cappsule-run", p, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+		return fail(err, errlen, "mount /run");
+
+	if (chdir(root) < 0)
+		return fail(err, errlen, "chdir new root");
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return fail(err, errlen, "pivot_root");
+	/* The old root is stacked on top: detach it, and the host with it. */
+	if (umount2(".", MNT_DETACH) < 0)
+		return fail(err, errlen, "detach old root");
+	if (chdir("/") < 0)
+		return fail(err, errlen, "chdir /");
+	return 0;
+}

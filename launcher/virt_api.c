@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/* virt's side of the API socket: connect, one request, one reply, events. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "frame.h"
+#include "proto/api.h"
+#include "util.h"
+#include "virt.h"
+
+int virt_connect(struct virt_conn *c)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char *env = getenv(API_SOCKET_ENV);
+
+	c->path = env && *env ? env : API_DEFAULT_SOCKET;
+	if (strlen(c->path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "virt: socket path too long: %s\n", c->path);
+		return -1;
+	}
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", c->path);
+	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		fprintf(stderr,
+			"virt: cannot reach cappsuled at %s: %s\n"
+			"virt: is the daemon running? Start it as root with: cappsuled\n",
+			c->path, strerror(errno));
+		if (c->fd >= 0)
+			close(c->fd);
+		c->fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+static json_object *parse_reply(const char *buf, uint32_t len)
+{
+	struct json_tokener *tok = json_tokener_new();
+	json_object *o;
+
+	if (!tok)
+		return NULL;
+	o = json_tokener_parse_ex(tok, buf, (int)len);
+	json_tokener_free(tok);
+	if (o && !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		o = NULL;
+	}
+	return o;
+}
+
+json_object *virt_call(struct virt_conn *c, json_object *req, int *fds,
+		       int *nfds)
+{
+	const char *s = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
+	int tmpfds[API_MAX_FDS], ntmp = 0, ret, i;
+	json_object *o;
+	char *buf = NULL;
+	uint32_t len;
+
+	ret = frame_send(c->fd, s, (uint32_t)strlen(s), NULL, 0);
+	json_object_put(req);
+	if (ret) {
+		fprintf(stderr, "virt: cannot talk to cappsuled at %s: %s\n",
+			c->path, strerror(-ret));
+		return NULL;
+	}
+	ret = frame_recv(c->fd, API_MAX_FRAME, &buf, &len, tmpfds,
+			 API_MAX_FDS, &ntmp);
+	if (ret) {
+		fprintf(stderr, "virt: no reply from cappsuled at %s: %s\n",
+			c->path, ret == -EPIPE ? "connection closed" : strerror(-ret));
+		return NULL;
+	}
+	o = parse_reply(buf, len);
+	free(buf);
+	for (i = 0; i < ntmp; i++) {
+		if (fds && nfds && i < 3)
+			fds[(*nfds)++] = tmpfds[i];
+		else
+			close(tmpfds[i]);
+	}
+	if (!o)
+		fprintf(stderr, "virt: malformed reply from cappsuled\n");
+	return o;
+}
+
+json_object *virt_read_event(struct virt_conn *c)
+{
+	int fds[API_MAX_FDS], n = 0, i;
+	json_object *o;
+	char *buf = NULL;
+	uint32_t len;
+
+	if (frame_recv(c->fd, API_MAX_FRAME, &buf, &len, fds, API_MAX_FDS, &n))
+		return NULL;
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	o = parse_reply(buf, len);
+	free(buf);
+	return o;
+}
+
+const char *virt_reply_error(json_object *reply)
+{
+	json_object *ok, *err;
+
+	if (json_object_object_get_ex(reply, "ok", &ok) &&
+	    json_object_get_boolean(ok))
+		return NULL;
+	if (json_object_object_get_ex(reply, "error", &err))
+		return json_object_get_string(err);
+	return "request failed";
+}

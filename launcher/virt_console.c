@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virt's console relay: the user's terminal (raw mode) or stdio pipes <->
+ * the cappsule's console device. What comes out of the cappsule is
+ * untrusted: only STDOUT/STDERR bytes and a fixed-size EXIT are accepted.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "proto/console.h"
+#include "util.h"
+#include "virt.h"
+
+static struct termios saved_tio;
+static bool raw_mode;
+
+static void restore_tty(void)
+{
+	if (raw_mode)
+		tcsetattr(0, TCSAFLUSH, &saved_tio);
+	raw_mode = false;
+}
+
+static void set_raw(void)
+{
+	struct termios t;
+
+	if (tcgetattr(0, &saved_tio) < 0)
+		return;
+	t = saved_tio;
+	cfmakeraw(&t);
+	if (tcsetattr(0, TCSANOW, &t) == 0) {
+		raw_mode = true;
+		atexit(restore_tty);
+	}
+}
+
+static void send_winsize(struct xchan *x)
+{
+	struct console_winsize cw = { 0 };
+	struct winsize ws;
+
+	if (ioctl(0, TIOCGWINSZ, &ws) < 0)
+		return;
+	cw.rows = ws.ws_row;
+	cw.cols = ws.ws_col;
+	cw.xpixel = ws.ws_xpixel;
+	cw.ypixel = ws.ws_ypixel;
+	xchan_send(x, CONSOLE_WINSIZE, &cw, sizeof(cw));
+}
+
+struct state {
+	bool guest_exit; /* CONSOLE_EXIT seen */
+	int guest_code;
+	bool out_dead; /* our stdout is gone: keep draining, stop writing */
+};
+
+/* Returns -1 if the ring is corrupt. */
+static int drain_guest(struct xchan *x, struct state *s)
+{
+	static uint8_t buf[CONSOLE_MAX_MSG];
+	struct ring_msg_hdr hdr;
+	int n;
+
+	while ((n = xchan_recv(x, &hdr, buf, sizeof(buf))) >= 0) {
+		switch (hdr.type) {
+		case CONSOLE_STDOUT:
+			if (!s->out_dead && write_all(1, buf, (size_t)n))
+				s->out_dead = true;
+			break;
+		case CONSOLE_STDERR:
+			write_all(2, buf, (size_t)n);
+			break;
+		case CONSOLE_EXIT: {
+			struct console_exit ex;
+
+			if (n != sizeof(ex))
+				return -1;
+			memcpy(&ex, buf, sizeof(ex));
+			s->guest_exit = true;
+			s->guest_code = ex.code >= 0 && ex.code <= 255 ? ex.code : 255;
+			break;
+		}
+		default:
+			return -1;
+		}
+	}
+	return n == -EPROTO ? -1 : 0;
+}
+
+/* The daemon's account of the end; prints why when it is not a plain exit. */
+static int report(json_object *ev, unsigned id)
+{
+	json_object *v;
+	const char *reason = "", *msg = "";
+	int code = VIRT_EXIT_ERROR;
+
+	if (json_object_object_get_ex(ev, "code", &v))
+		code = json_object_get_int(v);
+	if (json_object_object_get_ex(ev, "reason", &v))
+		reason = json_object_get_string(v);
+	if (json_object_object_get_ex(ev, "message", &v))
+		msg = json_object_get_string(v);
+	restore_tty();
+	if (!strcmp(reason, "not-found"))
+		fprintf(stderr, "virt: %s\n", msg);
+	else if (!strcmp(reason, "oom") || !strcmp(reason, "killed") ||
+		 !strcmp(reason, "crashed") || !strcmp(reason, "error"))
+		fprintf(stderr, "virt: cappsule %u: %s\n", id, msg);
+	return code < 0 || code > 255 ? VIRT_EXIT_ERROR : code;
+}
+
+int virt_console(struct virt_conn *c, const int *fds, bool tty, unsigned id)
+{
+	struct xchan_fds xf = { fds[0], fds[1], fds[2] };
+	struct state s = { 0 };
+	bool stdin_open = true;
+	struct xchan x;
+	sigset_t mask;
+	int sigfd, ret;
+
+	ret = xchan_map(&x, &console_layout, &xf, true);
+	xchan_fds_close(&xf);
+	if (ret) {
+		fprintf(stderr, "virt: cannot map the console of cappsule %u: %s\n",
+			id, strerror(-ret));
+		return VIRT_EXIT_ERROR;
+	}
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGWINCH);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (tty) {
+		set_raw();
+		send_winsize(&x);
+	}
+	for (;;) {
+		struct pollfd p[4] = {
+			{ x.notify_in, POLLIN, 0 },
+			{ c->fd, POLLIN, 0 },
+			{ sigfd, POLLIN, 0 },
+			{ stdin_open && ring_space(&x.tx) ? 0 : -1, POLLIN, 0 },
+		};
+
+		if (poll(p, 4, -1) < 0 && errno != EINTR)
+			break;
+		if (p[0].revents) {
+			xchan_ack(&x);
+			if (drain_guest(&x, &s) < 0) {
+				restore_tty();
+				fprintf(stderr, "virt: cappsule %u broke the console protocol\n", id);
+				return VIRT_EXIT_ERROR;
+			}
+		}
+		if (p[1].revents) {
+			/* The daemon speaks only to say the cappsule ended. */
+			json_object *ev = virt_read_event(c);
+
+			if (!ev) {
+				restore_tty();
+				fprintf(stderr, "virt: lost the connection to cappsuled\n");
+				return VIRT_EXIT_ERROR;
+			}
+			/* Whatever the agent wrote before it ended is in the ring. */
+			drain_guest(&x, &s);
+			ret = report(ev, id);
+			json_object_put(ev);
+			xchan_unmap(&x);
+			return ret;
+		}
+		if (p[2].revents) {
+			struct signalfd_siginfo si;
+
+			while (read(sigfd, &si, sizeof(si)) == sizeof(si)) {
+				struct console_signal cs = { si.ssi_signo };
+
+				if (si.ssi_signo == SIGWINCH)
+					send_winsize(&x);
+				else
+					xchan_send(&x, CONSOLE_SIGNAL, &cs, sizeof(cs));
+			}
+		}
+		if (p[3].revents) {
+			static uint8_t buf[CONSOLE_MAX_MSG];
+			uint32_t room = ring_space(&x.tx);
+			ssize_t n = read(0, buf, MIN(room, sizeof(buf)));
+
+			if (n > 0) {
+				xchan_send(&x, CONSOLE_STDIN, buf, (uint32_t)n);
+			} else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+				xchan_send(&x, CONSOLE_STDIN_EOF, NULL, 0);
+				stdin_open = false;
+			}
+		}
+	}
+	restore_tty();
+	return VIRT_EXIT_ERROR;
+}
