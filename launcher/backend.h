@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "ns_root.h"
 #include "xchan.h"
 
 struct cappsule;
@@ -33,9 +34,10 @@ struct backend_stats {
 /* What a create needs beyond the cappsule's devices. */
 struct backend_create {
 	const char *basedir; /* persistent upper layer, or NULL (tmpfs) */
-	int basedir_fd; /* opened as the caller, O_PATH; -1 if none */
 	uid_t uid;
 	gid_t gid;
+	const struct ns_share *shares;
+	int nshares;
 };
 
 struct backend_ops {

@@ -117,8 +117,9 @@ ns_child(struct daemon *d, struct cappsule *c, struct ns_data *nd,
 	 const struct backend_create *bc)
 {
 	struct ns_root_opts ro = { .scratch = d->scratch_dir,
-				   .basedir_fd = bc->basedir_fd,
-				   .uid = bc->uid, .gid = bc->gid };
+				   .basedir = bc->basedir,
+				   .uid = bc->uid, .gid = bc->gid,
+				   .shares = bc->shares, .nshares = bc->nshares };
 	char err[512], host[64], idarg[32];
 	char *argv[] = { "cappsule-agent", "--backend=namespaces", idarg, NULL };
 	char *envp[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",

@@ -39,7 +39,7 @@ struct cappsule *cappsule_find(struct daemon *d, uint32_t id)
 	list_for_each_safe(pos, tmp, &d->cappsules) {
 		struct cappsule *c = list_entry(pos, struct cappsule, link);
 
-		if (c->id == id && c->state != CS_POOLED)
+		if (c->id == id && !c->unclaimed)
 			return c;
 	}
 	return NULL;
@@ -200,8 +200,6 @@ void cappsule_release(struct daemon *d, struct cappsule *c)
 
 static void finish(struct daemon *d, struct cappsule *c, int wstatus)
 {
-	bool was_pooled = c->state == CS_POOLED;
-
 	if (!c->control_exit) {
 		if (wstatus >= 0 && WIFEXITED(wstatus)) {
 			c->exit_code = WEXITSTATUS(wstatus);
@@ -231,10 +229,10 @@ static void finish(struct daemon *d, struct cappsule *c, int wstatus)
 	xchan_fds_close(&c->console_fds);
 	if (c->be->destroy(c) == -EBUSY)
 		c->destroy_pending = true;
-	if (was_pooled) {
-		log_warn("pooled cappsule %u ended before use: %s", c->id, c->message);
-		if (!c->destroy_pending)
-			cappsule_release(d, c);
+	/* Released by cappsule_housekeeping(), never here: callers hold @c. */
+	if (c->unclaimed) {
+		if (!c->kill_requested)
+			log_warn("pooled cappsule %u ended before use: %s", c->id, c->message);
 		return;
 	}
 	log_info("cappsule %u (%s, uid %u) ended: %s", c->id, c->policy,
@@ -256,7 +254,7 @@ static void on_exit_fd(struct daemon *d, struct watch *w, uint32_t events)
 
 void pool_fill(struct daemon *d)
 {
-	struct backend_create bc = { .basedir_fd = -1 };
+	struct backend_create bc = { 0 };
 	struct list_head *pos, *tmp;
 	int n = 0;
 
@@ -271,6 +269,7 @@ void pool_fill(struct daemon *d)
 		if (!c)
 			return;
 		c->state = CS_POOLED;
+		c->unclaimed = true;
 		if (cappsule_spawn(d, c, &bc, err, sizeof(err))) {
 			log_err("pool: %s", err);
 			xchan_unmap(&c->control);
@@ -315,7 +314,7 @@ void cappsule_housekeeping(struct daemon *d)
 			c->destroy_pending = false;
 		if (c->state != CS_EXITED || c->destroy_pending)
 			continue;
-		if (++exited > MAX_EXITED_KEPT)
+		if (c->unclaimed || ++exited > MAX_EXITED_KEPT)
 			cappsule_release(d, c);
 	}
 	pool_fill(d);

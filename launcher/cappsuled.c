@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,17 +206,11 @@ static void shutdown_all(struct daemon *d)
 	/* Wait for each end: SIGKILL'd pid 1s go quickly. */
 	list_for_each_safe(pos, tmp, &d->cappsules) {
 		struct cappsule *c = list_entry(pos, struct cappsule, link);
+		struct pollfd p = { c->exit_w.fd, POLLIN, 0 };
 		int tries = 0;
 
 		while (c->state != CS_EXITED && tries++ < 1000) {
-			struct epoll_event ev;
-			int efd = epoll_create1(EPOLL_CLOEXEC);
-
-			ev.events = EPOLLIN;
-			ev.data.ptr = NULL;
-			epoll_ctl(efd, EPOLL_CTL_ADD, c->exit_w.fd, &ev);
-			epoll_wait(efd, &ev, 1, 10);
-			close(efd);
+			poll(&p, 1, 10);
 			c->exit_w.fn(d, &c->exit_w, EPOLLIN);
 		}
 	}

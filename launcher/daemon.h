@@ -64,6 +64,7 @@ struct cappsule {
 	bool control_exit; /* the agent reported the exit itself */
 	bool kill_requested;
 	bool destroy_pending;
+	bool unclaimed; /* made for the pool, never anybody's: never listed */
 	struct client *console; /* the attached console client, if any */
 	struct client *owner; /* `virt exec` without -D: its end is our end */
 	uint64_t t_created, t_started, t_exited;
@@ -102,6 +103,7 @@ struct daemon {
 	size_t npdirs;
 	struct user_policies *users;
 	size_t nusers;
+	char *policy_errors; /* of the last load of the system directories */
 	struct list_head cappsules, clients;
 	uint32_t next_id;
 	struct cg_system cg;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -149,13 +150,19 @@ static int read_mounts(const char *scratch, struct hostmnt *m, int max)
  * anything not owned by root or @uid: BASEDIR belongs to the caller, who
  * may have planted links there.
  */
-static int open_subdir(int dirfd, const char *name, uint32_t uid)
+static int open_subdir(int dirfd, const char *name, uint32_t uid, uint32_t gid)
 {
 	struct stat st;
-	int fd;
+	int fd, ret;
 
-	if (mkdirat(dirfd, name, 0700) < 0 && errno != EEXIST)
-		return -errno;
+	/* made by the caller's identity: their folder stays theirs */
+	setfsgid(gid);
+	setfsuid(uid);
+	ret = mkdirat(dirfd, name, 0700) < 0 && errno != EEXIST ? -errno : 0;
+	setfsuid(0);
+	setfsgid(0);
+	if (ret)
+		return ret;
 	fd = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -178,20 +185,44 @@ static void copy_owner_mode(const char *lower, const char *upper)
 	}
 }
 
-static int overlay(const struct ns_root_opts *o, const char *scratch,
-		   const char *lower, const char *target, int idx, char *err,
-		   size_t errlen)
+/*
+ * Open -d BASEDIR as its owner would, here in the cappsule's mount
+ * namespace (overlayfs only takes layers from its own namespace).
+ */
+static int open_basedir(const struct ns_root_opts *o)
+{
+	struct stat st;
+	int fd, e;
+
+	setfsgid(o->gid);
+	setfsuid(o->uid);
+	fd = open(o->basedir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	e = errno;
+	setfsuid(0);
+	setfsgid(0);
+	if (fd < 0)
+		return -e;
+	if (fstat(fd, &st) < 0 || (o->uid && st.st_uid != o->uid)) {
+		close(fd);
+		return -EPERM;
+	}
+	return fd;
+}
+
+static int overlay(const struct ns_root_opts *o, int basedir_fd,
+		   const char *scratch, const char *lower, const char *target,
+		   int idx, char *err, size_t errlen)
 {
 	char upper[600], work[600], opts[2048], key[300];
 
-	if (o->basedir_fd >= 0) {
+	if (basedir_fd >= 0) {
 		int up, wk, u2, w2;
 
 		ns_root_key(lower, key, sizeof(key));
-		up = open_subdir(o->basedir_fd, "upper", o->uid);
-		wk = open_subdir(o->basedir_fd, "work", o->uid);
-		u2 = up >= 0 ? open_subdir(up, key, o->uid) : up;
-		w2 = wk >= 0 ? open_subdir(wk, key, o->uid) : wk;
+		up = open_subdir(basedir_fd, "upper", o->uid, o->gid);
+		wk = open_subdir(basedir_fd, "work", o->uid, o->gid);
+		u2 = up >= 0 ? open_subdir(up, key, o->uid, o->gid) : up;
+		w2 = wk >= 0 ? open_subdir(wk, key, o->uid, o->gid) : wk;
 		if (up >= 0)
 			close(up);
 		if (wk >= 0)
@@ -314,11 +345,50 @@ static int setup_proc_sys(const char *root, char *err, size_t errlen)
 	return 0;
 }
 
+static int mkdir_p(const char *path)
+{
+	char buf[1200], *p;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* Shared folders: the host directory itself, read-write or read-only. */
+static int bind_shares(const struct ns_root_opts *o, const char *root,
+		       char *err, size_t errlen)
+{
+	int i;
+
+	for (i = 0; i < o->nshares; i++) {
+		const struct ns_share *sh = &o->shares[i];
+		char dst[1200];
+
+		snprintf(dst, sizeof(dst), "%s%s", root, sh->path);
+		errno = -mkdir_p(dst);
+		if (errno)
+			return fail(err, errlen, "shared folder %s: mount point", sh->path);
+		/* @fd is a detached mount tree (open_tree), flags already set */
+		if (move_mount(sh->fd, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			return fail(err, errlen, "shared folder %s", sh->path);
+	}
+	return 0;
+}
+
 int ns_root_build(const struct ns_root_opts *o, char *err, size_t errlen)
 {
 	static struct hostmnt mounts[MAX_MOUNTS];
 	char root[600], p[1200];
-	int n, i, ret;
+	int n, i, ret, bfd = -1;
 
 	n = read_mounts(o->scratch, mounts, MAX_MOUNTS);
 	if (n < 0) {
@@ -339,7 +409,14 @@ int ns_root_build(const struct ns_root_opts *o, char *err, size_t errlen)
 	if (mkdir(p, 0755) < 0)
 		return fail(err, errlen, "mkdir in scratch");
 
-	ret = overlay(o, o->scratch, "/", root, 0, err, errlen);
+	if (o->basedir) {
+		bfd = open_basedir(o);
+		if (bfd < 0) {
+			errno = -bfd;
+			return fail(err, errlen, "-d %s", o->basedir);
+		}
+	}
+	ret = overlay(o, bfd, o->scratch, "/", root, 0, err, errlen);
 	if (ret)
 		return ret;
 	for (i = 0; i < n; i++) {
@@ -350,7 +427,7 @@ int ns_root_build(const struct ns_root_opts *o, char *err, size_t errlen)
 				continue;
 			continue;
 		}
-		ret = overlay(o, o->scratch, mounts[i].path, p, i + 1, err, errlen);
+		ret = overlay(o, bfd, o->scratch, mounts[i].path, p, i + 1, err, errlen);
 		if (ret)
 			return ret;
 	}
@@ -366,6 +443,9 @@ int ns_root_build(const struct ns_root_opts *o, char *err, size_t errlen)
 	snprintf(p, sizeof(p), "%s/run", root);
 	if (mount("cappsule-run", p, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
 		return fail(err, errlen, "mount /run");
+	ret = bind_shares(o, root, err, errlen);
+	if (ret)
+		return ret;
 
 	if (chdir(root) < 0)
 		return fail(err, errlen, "chdir new root");

@@ -11,10 +11,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct ns_share {
+	const char *path; /* where it appears inside (its host path) */
+	int fd; /* detached mount tree (open_tree), resolved as the caller */
+	int rw;
+};
+
 struct ns_root_opts {
 	const char *scratch; /* an empty host directory to mount on */
-	int basedir_fd; /* O_PATH dir of -d BASEDIR, or -1 */
-	uint32_t uid, gid; /* the owner, for BASEDIR checks */
+	const char *basedir; /* -d BASEDIR, or NULL: opened as uid/gid */
+	uint32_t uid, gid; /* the caller */
+	const struct ns_share *shares; /* bound through, not copy-on-write */
+	int nshares;
 };
 
 /* 0, or -errno with what failed in @err. */

@@ -89,6 +89,8 @@ int policies_reload(struct daemon *d, char **errs)
 	}
 	/* Per-user sets are read again on their next use. */
 	users_forget(d);
+	free(d->policy_errors);
+	d->policy_errors = *errs ? strdup(*errs) : NULL;
 	return nerr;
 }
 
@@ -245,6 +247,8 @@ void policies_free(struct daemon *d)
 	size_t i;
 
 	users_forget(d);
+	free(d->policy_errors);
+	d->policy_errors = NULL;
 	for (i = 0; i < d->npdirs; i++) {
 		policy_set_free(&d->pdirs[i].set);
 		free(d->pdirs[i].path);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/fsuid.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -196,6 +197,150 @@ static int open_basedir(const char *path, uid_t uid, gid_t gid, char *err,
 	return fd;
 }
 
+#define MAX_SHARES (API_MAX_SHARES + 64)
+
+struct shares {
+	struct ns_share v[MAX_SHARES];
+	char paths[MAX_SHARES][API_MAX_PATH + 1];
+	int n;
+};
+
+static void shares_close(struct shares *sh)
+{
+	int i;
+
+	for (i = 0; i < sh->n; i++)
+		close_fd(&sh->v[i].fd);
+	sh->n = 0;
+}
+
+/* An absolute path without '.', '..' or empty components, and not '/'. */
+static bool clean_path(const char *p)
+{
+	const char *c;
+
+	if (p[0] != '/' || !p[1])
+		return false;
+	for (c = p; *c; c++) {
+		if (c[0] == '/' && (c[1] == '/' || c[1] == '\0'))
+			return false;
+		if (c[0] == '/' && c[1] == '.' &&
+		    (c[2] == '/' || c[2] == '\0' ||
+		     (c[2] == '.' && (c[3] == '/' || c[3] == '\0'))))
+			return false;
+	}
+	return true;
+}
+
+static bool under(const char *p, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return !strncmp(p, dir, n) && (p[n] == '/' || !p[n]);
+}
+
+/*
+ * Add @path (opened with the caller's filesystem identity) as a shared
+ * folder. A folder the policy names but that does not exist is skipped
+ * (@optional); one the user asked for must exist.
+ */
+static int share_add(struct shares *sh, const char *path, bool rw,
+		     bool optional, uid_t uid, gid_t gid, char *err, size_t len)
+{
+	struct mount_attr attr = { 0 };
+	struct stat st = { 0 };
+	int fd, e, i;
+
+	if (!clean_path(path) || under(path, "/proc") || under(path, "/sys") ||
+	    under(path, "/dev")) {
+		snprintf(err, len, "cannot share %s: not a plain absolute folder outside /proc, /sys and /dev", path);
+		return -EINVAL;
+	}
+	/*
+	 * A detached copy of the folder's mount, made here in the host's
+	 * mount namespace (the cappsule's copy cannot bind from it), with the
+	 * path resolved as the caller.
+	 */
+	setfsgid(gid);
+	setfsuid(uid);
+	fd = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	e = errno;
+	setfsuid(0);
+	setfsgid(0);
+	if (fd < 0) {
+		if (optional && e == ENOENT)
+			return 0;
+		snprintf(err, len, "cannot share %s: %s", path, strerror(e));
+		return -e;
+	}
+	attr.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (rw ? 0 : MOUNT_ATTR_RDONLY);
+	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode) ||
+	    mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
+		e = S_ISDIR(st.st_mode) ? errno : ENOTDIR;
+		close(fd);
+		snprintf(err, len, "cannot share %s: %s", path, strerror(e));
+		return -e;
+	}
+	/* the same folder twice: the later request decides */
+	for (i = 0; i < sh->n; i++)
+		if (!strcmp(sh->paths[i], path))
+			break;
+	if (i == sh->n) {
+		if (sh->n == MAX_SHARES) {
+			close(fd);
+			snprintf(err, len, "too many shared folders");
+			return -E2BIG;
+		}
+		sh->n++;
+	} else {
+		close(sh->v[i].fd);
+	}
+	snprintf(sh->paths[i], sizeof(sh->paths[i]), "%s", path);
+	sh->v[i].path = sh->paths[i];
+	sh->v[i].fd = fd;
+	sh->v[i].rw = rw;
+	return 0;
+}
+
+static int collect_shares(const struct policy *pol, const struct api_create *cr,
+			  uid_t uid, gid_t gid, struct shares *sh, char *err,
+			  size_t len)
+{
+	struct passwd pw, *res = NULL;
+	char pwbuf[4096], path[API_MAX_PATH + 1];
+	size_t i;
+	int ret;
+
+	sh->n = 0;
+	if (getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &res) || !res)
+		res = NULL;
+	for (i = 0; i < pol->nshared; i++) {
+		const char *p = pol->shared[i];
+
+		if (!strncmp(p, "/" POLICY_HOME, strlen(POLICY_HOME) + 1)) {
+			if (!res || !pw.pw_dir || pw.pw_dir[0] != '/')
+				continue; /* no home, nothing to share */
+			snprintf(path, sizeof(path), "%s%s", pw.pw_dir,
+				 p + strlen(POLICY_HOME) + 1);
+		} else {
+			snprintf(path, sizeof(path), "%s", p);
+		}
+		ret = share_add(sh, path, true, true, uid, gid, err, len);
+		if (ret)
+			goto fail;
+	}
+	for (i = 0; i < cr->nshares; i++) {
+		ret = share_add(sh, cr->shares[i].path, cr->shares[i].rw, false,
+				uid, gid, err, len);
+		if (ret)
+			goto fail;
+	}
+	return 0;
+fail:
+	shares_close(sh);
+	return ret;
+}
+
 static int count_user(struct daemon *d, uid_t uid)
 {
 	struct list_head *pos, *tmp;
@@ -223,7 +368,8 @@ static void do_create(struct daemon *d, struct client *cl,
 	gid_t gid = cl->cred.gid;
 	const struct backend_ops *be;
 	const struct policy *pol;
-	struct backend_create bc = { .basedir_fd = -1, .uid = uid, .gid = gid };
+	struct backend_create bc = { .uid = uid, .gid = gid };
+	static struct shares sh;
 	struct cappsule *c = NULL;
 	const char *pname;
 	char err[512] = "";
@@ -232,10 +378,6 @@ static void do_create(struct daemon *d, struct client *cl,
 	void *start;
 	uint32_t start_len;
 
-	if (cr->nshares) {
-		reply_err(d, cl, "--share is not available yet in this version (it comes with the filesystem device)");
-		return;
-	}
 	if (cr->backend && !strcmp(cr->backend, "vtx")) {
 		if (!d->vtx_ok) {
 			reply_err(d, cl, "vtx backend unavailable: %s", d->vtx_why);
@@ -278,16 +420,28 @@ static void do_create(struct daemon *d, struct client *cl,
 		reply_err(d, cl, "%s", err);
 		return;
 	}
+	if (collect_shares(pol, cr, uid, gid, &sh, err, sizeof(err))) {
+		reply_err(d, cl, "%s", err);
+		free(start);
+		return;
+	}
+	bc.shares = sh.v;
+	bc.nshares = sh.n;
 	if (cr->basedir) {
-		bc.basedir_fd = open_basedir(cr->basedir, uid, gid, err, sizeof(err));
-		if (bc.basedir_fd < 0) {
+		/* Checked here for a clear answer; opened again by the backend. */
+		int fd = open_basedir(cr->basedir, uid, gid, err, sizeof(err));
+
+		if (fd < 0) {
 			reply_err(d, cl, "%s", err);
+			shares_close(&sh);
 			free(start);
 			return;
 		}
+		close(fd);
+		bc.basedir = cr->basedir;
 	}
 	/* A pooled cappsule fits unless this one needs its own set-up. */
-	if (be == &backend_namespaces && bc.basedir_fd < 0)
+	if (be == &backend_namespaces && !bc.basedir && !sh.n)
 		c = pool_take(d);
 	if (!c) {
 		c = cappsule_new(d, be);
@@ -300,13 +454,14 @@ static void do_create(struct daemon *d, struct client *cl,
 			}
 			reply_err(d, cl, "cannot create cappsule: %s",
 				  err[0] ? err : "out of memory");
-			close_fd(&bc.basedir_fd);
+			shares_close(&sh);
 			free(start);
 			return;
 		}
 	}
-	close_fd(&bc.basedir_fd);
+	shares_close(&sh);
 	c->state = CS_STARTING;
+	c->unclaimed = false;
 	c->uid = uid;
 	c->gid = gid;
 	c->tty = cr->tty;
@@ -380,7 +535,7 @@ static void do_list(struct daemon *d, struct client *cl)
 	list_for_each_safe(pos, tmp, &d->cappsules) {
 		struct cappsule *c = list_entry(pos, struct cappsule, link);
 
-		if (c->state != CS_POOLED && may_see(cl, c))
+		if (!c->unclaimed && may_see(cl, c))
 			json_object_array_add(arr, cappsule_json(c, false));
 	}
 	json_object_object_add(o, "cappsules", arr);
@@ -424,6 +579,8 @@ static void do_policies(struct daemon *d, struct client *cl, bool reload)
 		policies_reload(d, &errs);
 		log_info("policies reloaded by uid %u%s", (unsigned)cl->cred.uid,
 			 errs ? " (with errors)" : "");
+	} else if (d->policy_errors) {
+		errs = strdup(d->policy_errors);
 	}
 	n = policies_list(d, cl->cred.uid, cl->cred.gid, &v, &uerrs);
 	for (i = 0; i < n; i++) {

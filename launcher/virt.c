@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "api.h"
 #include "config.h"
 #include "policy.h"
 #include "proto/api.h"
@@ -142,7 +143,20 @@ static int mkdir_p(const char *path)
 	return 0;
 }
 
-static int cmd_exec(int argc, char **argv)
+struct exec_opts {
+	const char *policy, *backend;
+	char basedir[PATH_MAX];
+	uint64_t memory_mb;
+	bool gui, detach;
+	int nshares;
+	struct {
+		char path[PATH_MAX];
+		const char *mode;
+	} shares[API_MAX_SHARES];
+};
+
+/* Options first, all checked, before anything is allocated or sent. */
+static int exec_parse(int argc, char **argv, struct exec_opts *o)
 {
 	static const struct option opts[] = {
 		{ "policy", required_argument, NULL, 'p' },
@@ -155,82 +169,84 @@ static int cmd_exec(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	json_object *req = op("create"), *arr, *shares = json_object_new_array();
-	struct virt_conn conn;
-	bool detach = false, gui = true, tty;
-	char cwd[PATH_MAX], **e;
-	json_object *r, *v;
-	int opt, fds[3], nfds = 0, i;
-	unsigned id;
+	int opt, ret;
 
+	o->gui = true;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "+p:nm:d:f:Dh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
 			if (!policy_name_valid(optarg))
 				return fail("-p %s: not a policy name", optarg);
-			json_object_object_add(req, "policy", json_object_new_string(optarg));
+			o->policy = optarg;
 			break;
 		case 'n':
-			gui = false;
+			o->gui = false;
 			break;
-		case 'm': {
-			uint64_t mb;
-
-			if (parse_u64(optarg, &mb) || mb < POLICY_MIN_MEMORY_MB ||
-			    mb > POLICY_MAX_MEMORY_MB)
+		case 'm':
+			if (parse_u64(optarg, &o->memory_mb) ||
+			    o->memory_mb < POLICY_MIN_MEMORY_MB ||
+			    o->memory_mb > POLICY_MAX_MEMORY_MB)
 				return fail("-m %s: expected a size in MiB (%d-%d)", optarg,
 					    POLICY_MIN_MEMORY_MB, POLICY_MAX_MEMORY_MB);
-			json_object_object_add(req, "memory", json_object_new_int64((int64_t)mb));
 			break;
-		}
-		case 'd': {
-			char abs[PATH_MAX];
-			int ret = mkdir_p(optarg);
-
+		case 'd':
+			ret = mkdir_p(optarg);
 			if (ret)
 				return fail("-d %s: %s", optarg, strerror(-ret));
-			if (!realpath(optarg, abs))
+			if (!realpath(optarg, o->basedir))
 				return fail("-d %s: %s", optarg, strerror(errno));
-			json_object_object_add(req, "basedir", json_object_new_string(abs));
 			break;
-		}
 		case 'f': {
-			char path[PATH_MAX], abs[PATH_MAX], *colon;
+			char path[PATH_MAX], *colon;
 			const char *mode = "rw";
-			json_object *s;
 
+			if (o->nshares >= API_MAX_SHARES)
+				return fail("--share: at most %d folders", API_MAX_SHARES);
 			snprintf(path, sizeof(path), "%s", optarg);
 			colon = strrchr(path, ':');
 			if (colon && (!strcmp(colon, ":ro") || !strcmp(colon, ":rw"))) {
-				mode = colon + 1;
+				mode = !strcmp(colon, ":ro") ? "ro" : "rw";
 				*colon = '\0';
 			}
-			if (!realpath(path, abs))
+			if (!realpath(path, o->shares[o->nshares].path))
 				return fail("--share %s: %s", path, strerror(errno));
-			s = json_object_new_object();
-			json_object_object_add(s, "path", json_object_new_string(abs));
-			json_object_object_add(s, "mode", json_object_new_string(mode));
-			json_object_array_add(shares, s);
+			o->shares[o->nshares++].mode = mode;
 			break;
 		}
 		case 'D':
-			detach = true;
+			o->detach = true;
 			break;
 		case 'b':
 			if (strcmp(optarg, "vtx") && strcmp(optarg, "namespaces"))
 				return fail("--backend %s: expected vtx or namespaces", optarg);
-			json_object_object_add(req, "backend", json_object_new_string(optarg));
+			o->backend = optarg;
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
+			exit(0);
 		default:
 			return fail("exec: see `virt help`");
 		}
 	}
 	if (optind >= argc)
 		return fail("exec: no command given (virt exec [OPTIONS] CMD [ARGS...])");
+	return 0;
+}
+
+static int cmd_exec(int argc, char **argv)
+{
+	struct exec_opts o = { 0 };
+	json_object *req, *arr, *r, *v;
+	struct virt_conn conn;
+	char cwd[PATH_MAX], **e;
+	int fds[3], nfds = 0, i;
+	unsigned id;
+	bool tty;
+
+	if (exec_parse(argc, argv, &o))
+		return VIRT_EXIT_ERROR;
+	req = op("create");
 	arr = json_object_new_array();
 	for (i = optind; i < argc; i++)
 		json_object_array_add(arr, json_object_new_string(argv[i]));
@@ -243,13 +259,28 @@ static int cmd_exec(int argc, char **argv)
 	if (!getcwd(cwd, sizeof(cwd)))
 		snprintf(cwd, sizeof(cwd), "/");
 	json_object_object_add(req, "cwd", json_object_new_string(cwd));
-	if (json_object_array_length(shares))
-		json_object_object_add(req, "shares", shares);
-	else
-		json_object_put(shares);
-	json_object_object_add(req, "gui", json_object_new_boolean(gui));
-	json_object_object_add(req, "detach", json_object_new_boolean(detach));
-	tty = !detach && isatty(0) && isatty(1);
+	if (o.policy)
+		json_object_object_add(req, "policy", json_object_new_string(o.policy));
+	if (o.backend)
+		json_object_object_add(req, "backend", json_object_new_string(o.backend));
+	if (o.memory_mb)
+		json_object_object_add(req, "memory", json_object_new_int64((int64_t)o.memory_mb));
+	if (o.basedir[0])
+		json_object_object_add(req, "basedir", json_object_new_string(o.basedir));
+	if (o.nshares) {
+		arr = json_object_new_array();
+		for (i = 0; i < o.nshares; i++) {
+			json_object *s = json_object_new_object();
+
+			json_object_object_add(s, "path", json_object_new_string(o.shares[i].path));
+			json_object_object_add(s, "mode", json_object_new_string(o.shares[i].mode));
+			json_object_array_add(arr, s);
+		}
+		json_object_object_add(req, "shares", arr);
+	}
+	json_object_object_add(req, "gui", json_object_new_boolean(o.gui));
+	json_object_object_add(req, "detach", json_object_new_boolean(o.detach));
+	tty = !o.detach && isatty(0) && isatty(1);
 	json_object_object_add(req, "tty", json_object_new_boolean(tty));
 	if (tty) {
 		struct winsize ws;
@@ -266,7 +297,7 @@ static int cmd_exec(int argc, char **argv)
 	if (json_object_object_get_ex(r, "notice", &v))
 		fprintf(stderr, "virt: note: %s\n", json_object_get_string(v));
 	json_object_put(r);
-	if (detach) {
+	if (o.detach) {
 		printf("%u\n", id);
 		return 0;
 	}
@@ -452,8 +483,10 @@ static int cmd_version(void)
 	if (virt_connect(&conn))
 		return VIRT_EXIT_ERROR;
 	r = virt_call(&conn, op("version"), NULL, NULL);
-	if (!r || virt_reply_error(r))
+	if (!r || virt_reply_error(r)) {
+		json_object_put(r);
 		return fail("cappsuled did not answer");
+	}
 	printf("cappsuled %s (api %lld) at %s\n", str_of(r, "version"),
 	       int_of(r, "api"), conn.path);
 	if (json_object_object_get_ex(r, "backends", &b)) {

@@ -58,9 +58,7 @@ static void send_winsize(struct xchan *x)
 }
 
 struct state {
-	bool guest_exit; /* CONSOLE_EXIT seen */
-	int guest_code;
-	bool out_dead; /* our stdout is gone: keep draining, stop writing */
+	bool stdout_gone; /* EPIPE: like a pipeline, we end with SIGPIPE's status */
 };
 
 /* Returns -1 if the ring is corrupt. */
@@ -73,22 +71,20 @@ static int drain_guest(struct xchan *x, struct state *s)
 	while ((n = xchan_recv(x, &hdr, buf, sizeof(buf))) >= 0) {
 		switch (hdr.type) {
 		case CONSOLE_STDOUT:
-			if (!s->out_dead && write_all(1, buf, (size_t)n))
-				s->out_dead = true;
+			if (write_all(1, buf, (size_t)n) == -EPIPE) {
+				s->stdout_gone = true;
+				return 0;
+			}
 			break;
 		case CONSOLE_STDERR:
 			write_all(2, buf, (size_t)n);
 			break;
-		case CONSOLE_EXIT: {
-			struct console_exit ex;
-
-			if (n != sizeof(ex))
+		case CONSOLE_EXIT:
+			/* The daemon's exit event is authoritative; this one
+			 * only marks the end of the output. */
+			if (n != sizeof(struct console_exit))
 				return -1;
-			memcpy(&ex, buf, sizeof(ex));
-			s->guest_exit = true;
-			s->guest_code = ex.code >= 0 && ex.code <= 255 ? ex.code : 255;
 			break;
-		}
 		default:
 			return -1;
 		}
@@ -163,6 +159,15 @@ int virt_console(struct virt_conn *c, const int *fds, bool tty, unsigned id)
 				restore_tty();
 				fprintf(stderr, "virt: cappsule %u broke the console protocol\n", id);
 				return VIRT_EXIT_ERROR;
+			}
+			/*
+			 * Nobody reads our output any more: end as a process
+			 * killed by SIGPIPE would; the daemon then ends the
+			 * cappsule, whose owner we are.
+			 */
+			if (s.stdout_gone) {
+				restore_tty();
+				return 128 + SIGPIPE;
 			}
 		}
 		if (p[1].revents) {

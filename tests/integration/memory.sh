@@ -1,0 +1,20 @@
+#!/bin/bash
+# A memory-limit breach is reported as such; the limit is the one asked for.
+. "$(dirname "$0")/lib.sh"
+start_daemon --policy-dir "$SRC/desktop/policies"
+
+# tail -c N keeps N bytes in memory
+out=$(virt exec -n -m 64 bash -c 'set -o pipefail; head -c 300M /dev/zero | tail -c 300M >/dev/null' 2>&1); rc=$?
+assert_eq "breach exits 137 (SIGKILL)" 137 "$rc"
+assert_match "breach is reported as out of memory" "cappsule [0-9]+: out of memory \(limit 64 MiB\)" "$out"
+out=$(virt exec -n -m 64 sh -c 'head -c 16M /dev/zero | tail -c 16M | wc -c' 2>/dev/null); rc=$?
+assert_eq "within the limit it runs" "0 16777216" "$rc $out"
+# tmpfs writes (the copy-on-write layer) count too
+out=$(virt exec -n -m 64 sh -c 'head -c 200M /dev/zero > /var/tmp/big; echo done' 2>&1); rc=$?
+assert_match "filling the upper layer hits the limit" "out of memory|No space left" "$out"
+id=$(virt exec -n -m 48 -D sleep 30 2>/dev/null)
+assert_match "info shows -m" "memory_limit +50331648" "$(virt info "$id")"
+virt kill "$id"
+out=$(virt exec -n -m 8 true 2>&1); rc=$?
+assert_eq "-m below the minimum" "125 virt: -m 8: expected a size in MiB (16-1048576)" "$rc $out"
+finish

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Policies: every section parsed, every error naming file, line and key. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib.h"
+#include "policy.h"
+
+static struct policy *parse_ok(const char *text)
+{
+	struct policy *p = NULL;
+	char err[1024] = "";
+	int ret = policy_parse("t.json", text, strlen(text), &p, err, sizeof(err));
+
+	ck_assert_msg(ret == 0, "unexpected error: %s", err);
+	return p;
+}
+
+/* Parsing fails with exactly @want as the message. */
+static void parse_err(const char *text, const char *want)
+{
+	struct policy *p = NULL;
+	char err[1024] = "";
+	int ret = policy_parse("t.json", text, strlen(text), &p, err, sizeof(err));
+
+	ck_assert_int_eq(ret, -EINVAL);
+	ck_assert_ptr_null(p);
+	ck_assert_str_eq(err, want);
+}
+
+START_TEST(test_full_policy)
+{
+	struct policy *p = parse_ok(
+		"/* a comment */\n"
+		"{\n"
+		"  \"name\": \"firefox\",\n"
+		"  \"color\": \"navy\",\n"
+		"  \"memory\": 1024,\n"
+		"  \"filesystem\": {\n"
+		"    \"/usr/**\": \"rx\", \"/etc/**\": \"r\", \"/@HOME@/*\": \"r\",\n"
+		"    \"/@HOME@/.mozilla/**\": \"rw\", \"/@HOME@/\": \"r\",\n"
+		"  },\n"
+		"  \"shared\": [\"/@HOME@/Downloads\", \"/srv/x/\"],\n"
+		"  \"network\": { \"tcp\": [\"*:80-443\"], \"udp\": [\"10.0.2.3:53\"] },\n"
+		"  // trailing commas and comments as in Cappsule's files\n"
+		"  \"gui\": true,\n"
+		"  \"audio\": { \"output\": true, \"input\": false },\n"
+		"  \"clipboard\": { \"to_host\": true, \"from_host\": false }\n"
+		"}\n");
+
+	ck_assert_str_eq(p->name, "firefox");
+	ck_assert_uint_eq(p->rgb, 0x000080);
+	ck_assert_uint_eq(p->memory_mb, 1024);
+	ck_assert_uint_eq(p->nfs, 5);
+	ck_assert_str_eq(p->fs[0].pattern, "/usr/**");
+	ck_assert_uint_eq(p->fs[0].mode, POLICY_R | POLICY_X);
+	ck_assert_uint_eq(p->fs[3].mode, POLICY_R | POLICY_W);
+	ck_assert(!p->fs[3].dir_only);
+	ck_assert(p->fs[4].dir_only);
+	ck_assert_uint_eq(p->nshared, 2);
+	ck_assert_str_eq(p->shared[1], "/srv/x"); /* trailing / dropped */
+	ck_assert_uint_eq(p->ntcp, 1);
+	ck_assert_uint_eq(p->tcp[0].addr_lo, 0);
+	ck_assert_uint_eq(p->tcp[0].addr_hi, 0xffffffffu);
+	ck_assert_uint_eq(p->tcp[0].port_lo, 80);
+	ck_assert_uint_eq(p->tcp[0].port_hi, 443);
+	ck_assert_uint_eq(p->udp[0].addr_lo, 0x0a000203u);
+	ck_assert_uint_eq(p->udp[0].port_lo, 53);
+	ck_assert(p->gui && p->audio_output && !p->audio_input);
+	ck_assert(p->clipboard_to_host && !p->clipboard_from_host);
+	policy_free(p);
+}
+END_TEST
+
+START_TEST(test_defaults_and_name_from_file)
+{
+	struct policy *p = NULL;
+	char err[256];
+
+	ck_assert_int_eq(policy_parse("/etc/x/evince.json", "{}", 2, &p, err, sizeof(err)), 0);
+	ck_assert_str_eq(p->name, "evince");
+	ck_assert_uint_eq(p->memory_mb, POLICY_DEFAULT_MEMORY_MB);
+	ck_assert_uint_eq(p->pids, POLICY_DEFAULT_PIDS);
+	ck_assert(p->gui && p->audio_output && !p->audio_input);
+	ck_assert(!p->clipboard_to_host && !p->clipboard_from_host);
+	ck_assert_uint_eq(p->nfs, 0);
+	policy_free(p);
+	/* "audio": true never implies the microphone */
+	p = parse_ok("{\"audio\": true, \"clipboard\": true}");
+	ck_assert(p->audio_output && !p->audio_input);
+	ck_assert(p->clipboard_to_host && p->clipboard_from_host);
+	policy_free(p);
+}
+END_TEST
+
+START_TEST(test_colors)
+{
+	struct policy *p = parse_ok("{\"color\": \"#1E90ff\"}");
+
+	ck_assert_uint_eq(p->rgb, 0x1e90ff);
+	policy_free(p);
+	p = parse_ok("{\"color\": \"Dark Green\"}");
+	ck_assert_uint_eq(p->rgb, 0x006400);
+	policy_free(p);
+	parse_err("{\n\"color\": \"blurple\"\n}", "t.json:2: color: expected an X11 colour name or #rrggbb");
+	parse_err("{\"color\": \"#12345\"}", "t.json:1: color: expected an X11 colour name or #rrggbb");
+}
+END_TEST
+
+START_TEST(test_errors_name_line_and_key)
+{
+	parse_err("{\n  \"name\": \"ok\",\n  \"memroy\": 5\n}",
+		  "t.json:3: memroy: unknown key (known: name, color, memory, pids, filesystem, shared, network, gui, audio, clipboard)");
+	parse_err("{\n\"memory\": 8\n}", "t.json:2: memory: 8 is out of range (16-1048576)");
+	parse_err("{\"memory\": \"big\"}", "t.json:1: memory: expected an integer");
+	parse_err("{\n\"filesystem\": {\n  \"/usr/**\": \"rx\",\n  \"/etc/**\": \"rq\"\n}}",
+		  "t.json:4: filesystem./etc/**: unknown mode 'q' (use r, w, x)");
+	parse_err("{\"filesystem\": {\"usr/**\": \"r\"}}",
+		  "t.json:1: filesystem.usr/**: \"usr/**\" must be an absolute path");
+	parse_err("{\"filesystem\": {\"/a/../etc\": \"r\"}}",
+		  "t.json:1: filesystem./a/../etc: \"/a/../etc\": '.' and '..' are not allowed");
+	parse_err("{\"filesystem\": {\"/a//b\": \"r\"}}",
+		  "t.json:1: filesystem./a//b: \"/a//b\" has an empty component (//)");
+	parse_err("{\"filesystem\": {\"/a/b**\": \"r\"}}",
+		  "t.json:1: filesystem./a/b**: \"/a/b**\": '**' must be a whole component");
+	parse_err("{\"filesystem\": {\"/a/@HOME@\": \"r\"}}",
+		  "t.json:1: filesystem./a/@HOME@: \"/a/@HOME@\": @HOME@ must be the whole first component");
+	parse_err("{\"filesystem\": {\"/a/\": \"rw\"}}",
+		  "t.json:1: filesystem./a/: a folder rule (trailing '/') takes only \"r\"");
+	parse_err("{\"filesystem\": {\"/a\": \"rr\"}}", "t.json:1: filesystem./a: mode 'r' given twice");
+	parse_err("{\"filesystem\": {\"/a\": \"\"}}", "t.json:1: filesystem./a: empty mode (use r, w, x)");
+	parse_err("{\"filesystem\": [\"/a\"]}",
+		  "t.json:1: filesystem: expected an object of \"pattern\": \"mode\"");
+	parse_err("{\"shared\": [\"/home/*/x\"]}",
+		  "t.json:1: shared[0]: \"/home/*/x\": wildcards are not allowed here");
+	parse_err("{\"shared\": [\"/ok\", 3]}", "t.json:1: shared[1]: expected a folder path");
+	parse_err("{\n\"network\": {\n\"tcp\": [\n\"*:80\",\n\"*:70000\"\n]}}",
+		  "t.json:5: network.tcp[1]: \"*:70000\": bad port (1-65535)");
+	parse_err("{\"network\": {\"tcp\": [\"*:90-80\"]}}",
+		  "t.json:1: network.tcp[0]: \"*:90-80\": port range is reversed");
+	parse_err("{\"network\": {\"udp\": [\"10.0.0.300:53\"]}}",
+		  "t.json:1: network.udp[0]: \"10.0.0.300:53\": bad address (IPv4, a range, a /prefix or *)");
+	parse_err("{\"network\": {\"icmp\": []}}", "t.json:1: network.icmp: unknown key (known: tcp, udp)");
+	parse_err("{\"gui\": 1}", "t.json:1: gui: expected true or false");
+	parse_err("{\"audio\": {\"output\": true, \"mic\": true}}",
+		  "t.json:1: audio.mic: unknown key (known: output, input)");
+	parse_err("{\"name\": \"a/b\"}", "t.json:1: name: a name is 1-64 letters, digits, '.', '_' or '-'");
+}
+END_TEST
+
+START_TEST(test_json_errors)
+{
+	parse_err("{\n  \"name\": \"x\"\n  \"gui\": true\n}",
+		  "t.json:3: object value separator ',' expected");
+	parse_err("{\"name\": \"x\"", "t.json:1: unexpected end of file");
+	parse_err("{} {}", "t.json:1: trailing characters after the policy object");
+	parse_err("[1]", "t.json:1: a policy is a JSON object");
+	/* json-c keeps the last duplicate silently; a policy must not */
+	parse_err("{\n\"filesystem\": {\n\"/a\": \"r\",\n\"/a\": \"rw\"\n}}",
+		  "t.json:4: filesystem./a: key given twice");
+}
+END_TEST
+
+START_TEST(test_net_forms)
+{
+	struct policy *p = parse_ok("{\"network\": {\"tcp\": [\"10.0.0.0/8:443\", "
+				    "\"192.168.1.1-192.168.1.9\", \"*\", \"1.2.3.4:*\"]}}");
+
+	ck_assert_uint_eq(p->ntcp, 4);
+	ck_assert_uint_eq(p->tcp[0].addr_lo, 0x0a000000u);
+	ck_assert_uint_eq(p->tcp[0].addr_hi, 0x0affffffu);
+	ck_assert_uint_eq(p->tcp[0].port_lo, 443);
+	ck_assert_uint_eq(p->tcp[1].addr_lo, 0xc0a80101u);
+	ck_assert_uint_eq(p->tcp[1].addr_hi, 0xc0a80109u);
+	ck_assert_uint_eq(p->tcp[1].port_lo, 1);
+	ck_assert_uint_eq(p->tcp[1].port_hi, 65535);
+	ck_assert_uint_eq(p->tcp[2].addr_hi, 0xffffffffu);
+	ck_assert_uint_eq(p->tcp[3].port_hi, 65535);
+	policy_free(p);
+}
+END_TEST
+
+static char tmpdir[64];
+
+static void write_policy(const char *dir, const char *name, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+START_TEST(test_set_override_and_last_good)
+{
+	char d1[128], d2[128], *errs = NULL;
+	const char *dirs[2] = { d1, d2 };
+	struct policy_set set, set2;
+	const struct policy *p;
+
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/check-policy-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	snprintf(d1, sizeof(d1), "%s/sys", tmpdir);
+	snprintf(d2, sizeof(d2), "%s/user", tmpdir);
+	mkdir(d1, 0700);
+	mkdir(d2, 0700);
+	write_policy(d1, "default.json", "{\"memory\": 100}");
+	write_policy(d1, "web.json", "{\"memory\": 200}");
+	write_policy(d2, "web.json", "{\"memory\": 300}");
+	write_policy(d1, "notes.txt", "not a policy");
+
+	ck_assert_int_eq(policy_set_load(&set, dirs, 2, &errs, NULL), 0);
+	ck_assert_ptr_null(errs);
+	ck_assert_uint_eq(set.n, 2);
+	p = policy_set_find(&set, "web");
+	ck_assert_uint_eq(p->memory_mb, 300); /* later dir wins */
+
+	/* break web.json in d2: its last good version is kept, with a note */
+	write_policy(d2, "web.json", "{\"memory\": 1}");
+	ck_assert_int_eq(policy_set_load(&set2, dirs, 2, &errs, &set), 1);
+	ck_assert_ptr_nonnull(strstr(errs, "web.json:1: memory: 1 is out of range"));
+	ck_assert_ptr_nonnull(strstr(errs, "keeping the last good version of policy \"web\""));
+	p = policy_set_find(&set2, "web");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(p->memory_mb, 300);
+	free(errs);
+	policy_set_free(&set);
+	policy_set_free(&set2);
+
+	/* two files of one directory claiming one name */
+	write_policy(d1, "other.json", "{\"name\": \"default\"}");
+	ck_assert_int_eq(policy_set_load(&set, dirs, 1, &errs, NULL), 1);
+	ck_assert_ptr_nonnull(strstr(errs, "policy \"default\" is already defined by"));
+	free(errs);
+	policy_set_free(&set);
+	{
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+		ck_assert_int_eq(system(cmd), 0);
+	}
+}
+END_TEST
+
+START_TEST(test_shipped_policies_load)
+{
+	const char *dir = SRCDIR "/../../desktop/policies";
+	struct policy_set set;
+	char *errs = NULL;
+	const char *const want[] = { "default", "unrestricted", "firefox",
+				     "evince", "offline" };
+	size_t i;
+
+	ck_assert_int_eq(policy_set_load(&set, &dir, 1, &errs, NULL), 0);
+	ck_assert_msg(!errs, "%s", errs);
+	for (i = 0; i < 5; i++)
+		ck_assert_msg(policy_set_find(&set, want[i]), "missing %s", want[i]);
+	ck_assert_uint_eq(policy_set_find(&set, "firefox")->rgb, 0x000080);
+	policy_set_free(&set);
+}
+END_TEST
+
+Suite *suite_policy(void)
+{
+	Suite *s = suite_create("policy");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_full_policy);
+	tcase_add_test(tc, test_defaults_and_name_from_file);
+	tcase_add_test(tc, test_colors);
+	tcase_add_test(tc, test_errors_name_line_and_key);
+	tcase_add_test(tc, test_json_errors);
+	tcase_add_test(tc, test_net_forms);
+	tcase_add_test(tc, test_set_override_and_last_good);
+	tcase_add_test(tc, test_shipped_policies_load);
+	suite_add_tcase(s, tc);
+	return s;
+}

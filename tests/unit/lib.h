@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Suites of the unit test runner (main.c); one per module. */
+#ifndef CAPPSULE_TESTS_LIB_H
+#define CAPPSULE_TESTS_LIB_H
+
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+
+Suite *suite_ring(void);
+Suite *suite_xchan(void);
+Suite *suite_frame(void);
+Suite *suite_policy(void);
+Suite *suite_api(void);
+Suite *suite_control(void);
+Suite *suite_agent_start(void);
+Suite *suite_ns_root(void);
+Suite *suite_colors(void);
+
+#endif
