@@ -1,21 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * How a backend hands the devices to the guest agent: fixed descriptor
- * numbers at exec time (namespaces backend). The vtx backend's guest module
- * provides the same devices through /dev/cappsule-xchan instead.
+ * How the namespaces backend hands devices to the guest agent: fixed
+ * descriptor numbers at exec time, three per device in device order
+ * (region, host->guest, guest->host), then the agent binary itself. The
+ * vtx backend's guest module provides the same devices through
+ * /dev/cappsule-xchan instead.
  */
 #ifndef CAPPSULE_AGENT_FDS_H
 #define CAPPSULE_AGENT_FDS_H
 
-enum {
-	AGENT_FD_CONTROL_MEM = 3,
-	AGENT_FD_CONTROL_H2G = 4,
-	AGENT_FD_CONTROL_G2H = 5,
-	AGENT_FD_CONSOLE_MEM = 6,
-	AGENT_FD_CONSOLE_H2G = 7,
-	AGENT_FD_CONSOLE_G2H = 8,
-	AGENT_FD_SELF = 9, /* the agent binary (O_PATH), closed at start */
-	AGENT_NFDS = 7,
-};
+#include "devices.h"
+
+#define AGENT_FD_DEV(id) (3 + 3 * ((id)-DEV_FIRST))
+#define AGENT_FD_SELF (3 + 3 * DEV_COUNT) /* O_PATH to the agent, closed at start */
+#define AGENT_NFDS (3 * DEV_COUNT + 1)
 
 #endif

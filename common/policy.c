@@ -782,3 +782,73 @@ void policy_set_free(struct policy_set *set)
 	free(set->v);
 	memset(set, 0, sizeof(*set));
 }
+
+static json_object *net_json(const struct policy_net_rule *r, size_t n)
+{
+	json_object *arr = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct in_addr lo = { htonl(r[i].addr_lo) }, hi = { htonl(r[i].addr_hi) };
+		char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], rule[64];
+
+		inet_ntop(AF_INET, &lo, a, sizeof(a));
+		inet_ntop(AF_INET, &hi, b, sizeof(b));
+		snprintf(rule, sizeof(rule), "%s%s%s:%u-%u", a,
+			 r[i].addr_lo == r[i].addr_hi ? "" : "-",
+			 r[i].addr_lo == r[i].addr_hi ? "" : b, r[i].port_lo,
+			 r[i].port_hi);
+		json_object_array_add(arr, json_object_new_string(rule));
+	}
+	return arr;
+}
+
+static json_object *pair_json(const char *k1, bool b1, const char *k2, bool b2)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, k1, json_object_new_boolean(b1));
+	json_object_object_add(o, k2, json_object_new_boolean(b2));
+	return o;
+}
+
+char *policy_to_json(const struct policy *p)
+{
+	json_object *o = json_object_new_object(), *fs, *sh, *net;
+	char *out;
+	size_t i;
+
+	json_object_object_add(o, "name", json_object_new_string(p->name));
+	json_object_object_add(o, "color", json_object_new_string(p->color));
+	json_object_object_add(o, "memory", json_object_new_int64(p->memory_mb));
+	json_object_object_add(o, "pids", json_object_new_int64(p->pids));
+	fs = json_object_new_object();
+	for (i = 0; i < p->nfs; i++) {
+		char mode[4] = "";
+
+		if (p->fs[i].mode & POLICY_R)
+			strcat(mode, "r");
+		if (p->fs[i].mode & POLICY_W)
+			strcat(mode, "w");
+		if (p->fs[i].mode & POLICY_X)
+			strcat(mode, "x");
+		json_object_object_add(fs, p->fs[i].pattern, json_object_new_string(mode));
+	}
+	json_object_object_add(o, "filesystem", fs);
+	sh = json_object_new_array();
+	for (i = 0; i < p->nshared; i++)
+		json_object_array_add(sh, json_object_new_string(p->shared[i]));
+	json_object_object_add(o, "shared", sh);
+	net = json_object_new_object();
+	json_object_object_add(net, "tcp", net_json(p->tcp, p->ntcp));
+	json_object_object_add(net, "udp", net_json(p->udp, p->nudp));
+	json_object_object_add(o, "network", net);
+	json_object_object_add(o, "gui", json_object_new_boolean(p->gui));
+	json_object_object_add(o, "audio", pair_json("output", p->audio_output,
+						     "input", p->audio_input));
+	json_object_object_add(o, "clipboard", pair_json("to_host", p->clipboard_to_host,
+							 "from_host", p->clipboard_from_host));
+	out = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
+	json_object_put(o);
+	return out;
+}

@@ -82,6 +82,12 @@ const struct policy *policy_set_find(const struct policy_set *set,
 				     const char *name);
 void policy_set_free(struct policy_set *set);
 
+/*
+ * The policy as JSON that policy_parse() reads back to the same policy:
+ * how the daemon hands a policy to a device proxy. malloc'd, or NULL.
+ */
+char *policy_to_json(const struct policy *p);
+
 /* Validate a policy name (also used for `virt exec -p NAME`). */
 bool policy_name_valid(const char *name);
 

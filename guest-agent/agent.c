@@ -25,6 +25,7 @@
 
 #include "agent.h"
 #include "cappsule_agent.h"
+#include "device.h"
 #include "log.h"
 #include "proto/console.h"
 #include "sandbox.h"
@@ -35,6 +36,7 @@
 #endif
 
 static struct xchan control, console;
+static struct xchan_fds devfds[DEV_FIRST + DEV_COUNT];
 static uint32_t cappsule_id;
 
 static void report_error(uint32_t stage, int err, const char *text)
@@ -73,19 +75,24 @@ static int wait_start(uint8_t *buf, uint32_t size)
 	}
 }
 
-/* env + what every cappsule provides, unless the caller set it already. */
-static char **make_env(const struct agent_start *st)
+/*
+ * The caller's environment, what the devices add (DISPLAY, ...) and what
+ * every cappsule provides, unless the caller set it already.
+ */
+static char **make_env(const struct agent_start *st,
+		       const struct agent_dev_ctx *devs)
 {
 	size_t n = 0, i, o = 0;
+	bool have_xdg = false;
 	char **env;
 
 	while (st->env[n])
 		n++;
-	env = calloc(n + 4, sizeof(char *));
+	env = calloc(n + devs->nenv_add + 4, sizeof(char *));
 	if (!env)
 		return NULL;
-	bool have_xdg = false;
-
+	for (i = 0; i < devs->nenv_add; i++)
+		env[o++] = devs->env_add[i];
 	for (i = 0; i < n; i++) {
 		env[o++] = st->env[i];
 		have_xdg |= !strncmp(st->env[i], "XDG_RUNTIME_DIR=", 16);
@@ -173,12 +180,13 @@ fail_errno:
 }
 
 /* Set up stdio, fork the command, learn whether exec worked. */
-static int launch(const struct agent_start *st, struct agent_cmd *cmd)
+static int launch(const struct agent_start *st, const struct agent_dev_ctx *devs,
+		  struct agent_cmd *cmd)
 {
 	bool tty = st->hdr.flags & CONTROL_START_TTY;
 	int sp[2], pin[2] = { -1, -1 }, pout[2] = { -1, -1 }, perr[2] = { -1, -1 };
 	int master = -1, slave = -1, e = 0, ret;
-	char **env = make_env(st);
+	char **env = make_env(st, devs);
 	char msg[CONTROL_ERROR_TEXT_MAX];
 	pid_t pid;
 	ssize_t n;
@@ -250,17 +258,61 @@ static int drop_self(const struct agent_start *st)
 
 static int map_devices(void)
 {
-	struct xchan_fds cfds = { AGENT_FD_CONTROL_MEM, AGENT_FD_CONTROL_H2G,
-				  AGENT_FD_CONTROL_G2H };
-	struct xchan_fds kfds = { AGENT_FD_CONSOLE_MEM, AGENT_FD_CONSOLE_H2G,
-				  AGENT_FD_CONSOLE_G2H };
-	int ret = xchan_map(&control, &control_layout, &cfds, false);
+	unsigned id;
+	int ret;
 
+	close(AGENT_FD_SELF);
+	for (id = DEV_FIRST; id <= DEV_LAST; id++) {
+		int base = AGENT_FD_DEV(id);
+
+		devfds[id] = (struct xchan_fds){ base, base + 1, base + 2 };
+		fd_set_cloexec(base, 1);
+		fd_set_cloexec(base + 1, 1);
+		fd_set_cloexec(base + 2, 1);
+	}
+	ret = xchan_map(&control, &control_layout, &devfds[XCHAN_DEV_CONTROL], false);
 	if (!ret)
-		ret = xchan_map(&console, &console_layout, &kfds, false);
-	/* The mappings and duplicates are all we keep. */
-	syscall(SYS_close_range, 3, AGENT_FD_SELF, 0);
+		ret = xchan_map(&console, &console_layout, &devfds[XCHAN_DEV_CONSOLE], false);
+	/* The mappings hold their own duplicates. */
+	xchan_fds_close(&devfds[XCHAN_DEV_CONTROL]);
+	xchan_fds_close(&devfds[XCHAN_DEV_CONSOLE]);
 	return ret;
+}
+
+/*
+ * Bring up the devices START asks for; close the others' descriptors.
+ * Environment additions land in @devs.
+ */
+static int start_devices(const struct agent_start *st, struct agent_dev_ctx *devs,
+			 char *err, size_t len)
+{
+	unsigned id, i;
+	int ret;
+
+	for (id = XCHAN_DEV_CONSOLE + 1; id <= DEV_LAST; id++) {
+		const struct agent_device *dev = NULL;
+
+		if (!(st->hdr.devices & DEV_BIT(id))) {
+			xchan_fds_close(&devfds[id]);
+			continue;
+		}
+		for (i = 0; i < agent_ndevices; i++)
+			if (agent_devices[i]->id == id)
+				dev = agent_devices[i];
+		if (!dev) {
+			snprintf(err, len, "this agent has no %s device", dev_name(id));
+			return -ENOTSUP;
+		}
+		devs->st = st;
+		devs->fds = devfds[id];
+		devfds[id] = (struct xchan_fds)XCHAN_FDS_INIT;
+		ret = dev->start(devs);
+		if (ret) {
+			snprintf(err, len, "%s device: %s", dev->name, strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -273,6 +325,7 @@ int main(int argc, char **argv)
 	static uint8_t buf[CONTROL_MAX_MSG];
 	struct control_ready ready = { .version = CONTROL_PROTO_VERSION };
 	struct control_started started;
+	struct agent_dev_ctx devs = { 0 };
 	struct agent_start st;
 	struct agent_cmd cmd;
 	char text[256];
@@ -317,7 +370,12 @@ int main(int argc, char **argv)
 		    chown(text, st.hdr.uid, st.hdr.gid) < 0)
 			log_debug("chown %s failed", text);
 	}
-	ret = launch(&st, &cmd);
+	ret = start_devices(&st, &devs, text, sizeof(text));
+	if (ret) {
+		report_error(CONTROL_ERR_SETUP, -ret, text);
+		finish(125, 0);
+	}
+	ret = launch(&st, &devs, &cmd);
 	if (ret < 0) {
 		snprintf(text, sizeof(text), "cannot start %s: %s", st.argv[0],
 			 strerror(-ret));

@@ -149,6 +149,14 @@ static int parse_create(json_object *root, struct api_create *c, char *err,
 		} else if (!strcmp(k, "env")) {
 			if (get_strv(v, API_MAX_ENV, true, &c->env, &c->envc))
 				return bad(err, errlen, "env: expected up to %d \"NAME=value\" strings", API_MAX_ENV);
+		} else if (!strcmp(k, "host_env")) {
+			size_t i;
+
+			if (get_strv(v, API_MAX_HOST_ENV, true, &c->host_env, &c->nhost_env))
+				return bad(err, errlen, "host_env: expected up to %d \"NAME=value\" strings", API_MAX_HOST_ENV);
+			for (i = 0; i < c->nhost_env; i++)
+				if (!api_host_env_allowed(c->host_env[i]))
+					return bad(err, errlen, "host_env: %.64s is not passed to device proxies", c->host_env[i]);
 		} else if (!strcmp(k, "cwd")) {
 			if (dup_abs_path(v, &c->cwd))
 				return bad(err, errlen, "cwd: expected an absolute path");
@@ -290,6 +298,7 @@ void api_request_free(struct api_request *req)
 
 	free_strv(c->argv);
 	free_strv(c->env);
+	free_strv(c->host_env);
 	free(c->cwd);
 	free(c->policy);
 	free(c->basedir);

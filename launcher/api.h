@@ -17,6 +17,7 @@
 #define API_MAX_ENV 4096
 #define API_MAX_SHARES 32
 #define API_MAX_PATH 4096
+#define API_MAX_HOST_ENV 32
 
 enum api_op {
 	API_OP_CREATE = 1,
@@ -45,6 +46,8 @@ struct api_create {
 	char *policy; /* NULL: chosen by the daemon */
 	char *basedir;
 	char *backend; /* NULL: best available */
+	char **host_env; /* the caller's display/sound variables, for proxies */
+	size_t nhost_env;
 	struct api_share shares[API_MAX_SHARES];
 	size_t nshares;
 	uint32_t memory_mb; /* 0: the policy's */

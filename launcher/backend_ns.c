@@ -65,7 +65,7 @@ static void child_report(struct cappsule *c, int err, const char *text)
 				{ (void *)text, MIN(strlen(text), CONTROL_ERROR_TEXT_MAX) } };
 	struct xchan x;
 
-	if (xchan_map(&x, &control_layout, &c->control_fds, false) == 0) {
+	if (xchan_map(&x, &control_layout, &c->dev[XCHAN_DEV_CONTROL], false) == 0) {
 		xchan_sendv(&x, CONTROL_ERROR, iov, 2);
 		xchan_unmap(&x);
 	}
@@ -126,6 +126,7 @@ ns_child(struct daemon *d, struct cappsule *c, struct ns_data *nd,
 			 getenv("CAPPSULE_DEBUG") ? "CAPPSULE_DEBUG=1" : NULL, NULL };
 	int fds[AGENT_NFDS];
 	sigset_t none;
+	unsigned id;
 	int ret;
 
 	/* The daemon's death takes the whole cappsule with it. */
@@ -156,12 +157,11 @@ ns_child(struct daemon *d, struct cappsule *c, struct ns_data *nd,
 		goto fail;
 	}
 	snprintf(idarg, sizeof(idarg), "--id=%u", c->id);
-	fds[AGENT_FD_CONTROL_MEM - 3] = c->control_fds.mem;
-	fds[AGENT_FD_CONTROL_H2G - 3] = c->control_fds.h2g;
-	fds[AGENT_FD_CONTROL_G2H - 3] = c->control_fds.g2h;
-	fds[AGENT_FD_CONSOLE_MEM - 3] = c->console_fds.mem;
-	fds[AGENT_FD_CONSOLE_H2G - 3] = c->console_fds.h2g;
-	fds[AGENT_FD_CONSOLE_G2H - 3] = c->console_fds.g2h;
+	for (id = DEV_FIRST; id <= DEV_LAST; id++) {
+		fds[AGENT_FD_DEV(id) - 3] = c->dev[id].mem;
+		fds[AGENT_FD_DEV(id) - 3 + 1] = c->dev[id].h2g;
+		fds[AGENT_FD_DEV(id) - 3 + 2] = c->dev[id].g2h;
+	}
 	fds[AGENT_FD_SELF - 3] = d->agent_fd;
 	ret = arrange_fds(fds, AGENT_NFDS);
 	if (ret) {

@@ -124,28 +124,38 @@ static void on_control(struct daemon *d, struct watch *w, uint32_t events)
 
 static void on_exit_fd(struct daemon *d, struct watch *w, uint32_t events);
 
+void cappsule_close_devices(struct cappsule *c)
+{
+	unsigned id;
+
+	xchan_unmap(&c->control);
+	for (id = 0; id < ARRAY_SIZE(c->dev); id++)
+		xchan_fds_close(&c->dev[id]);
+}
+
 struct cappsule *cappsule_new(struct daemon *d, const struct backend_ops *be)
 {
 	struct cappsule *c = calloc(1, sizeof(*c));
+	unsigned id;
 	int ret;
 
 	if (!c)
 		return NULL;
 	c->id = d->next_id++;
 	c->be = be;
-	c->control_fds = (struct xchan_fds)XCHAN_FDS_INIT;
-	c->console_fds = (struct xchan_fds)XCHAN_FDS_INIT;
 	c->control.notify_in = c->control.notify_out = -1;
 	c->t_created = now_ns();
-	ret = xchan_create(&control_layout, &c->control_fds);
+	for (id = 0; id < ARRAY_SIZE(c->dev); id++)
+		c->dev[id] = (struct xchan_fds)XCHAN_FDS_INIT;
+	/* Every device, so that any request fits (see devices.h). */
+	for (id = DEV_FIRST, ret = 0; id <= DEV_LAST && !ret; id++)
+		ret = xchan_create(dev_layout(id), &c->dev[id]);
 	if (!ret)
-		ret = xchan_create(&console_layout, &c->console_fds);
-	if (!ret)
-		ret = xchan_map(&c->control, &control_layout, &c->control_fds, true);
+		ret = xchan_map(&c->control, &control_layout,
+				&c->dev[XCHAN_DEV_CONTROL], true);
 	if (ret) {
 		log_err("cappsule %u: cannot create devices: %s", c->id, strerror(-ret));
-		xchan_fds_close(&c->control_fds);
-		xchan_fds_close(&c->console_fds);
+		cappsule_close_devices(c);
 		free(c);
 		return NULL;
 	}
@@ -224,9 +234,8 @@ static void finish(struct daemon *d, struct cappsule *c, int wstatus)
 	c->t_exited = now_ns();
 	daemon_unwatch(d, &c->control_w);
 	daemon_unwatch(d, &c->exit_w);
-	xchan_unmap(&c->control);
-	xchan_fds_close(&c->control_fds);
-	xchan_fds_close(&c->console_fds);
+	cappsule_close_devices(c);
+	devices_stop_proxies(d, c);
 	if (c->be->destroy(c) == -EBUSY)
 		c->destroy_pending = true;
 	/* Released by cappsule_housekeeping(), never here: callers hold @c. */
@@ -272,9 +281,7 @@ void pool_fill(struct daemon *d)
 		c->unclaimed = true;
 		if (cappsule_spawn(d, c, &bc, err, sizeof(err))) {
 			log_err("pool: %s", err);
-			xchan_unmap(&c->control);
-			xchan_fds_close(&c->control_fds);
-			xchan_fds_close(&c->console_fds);
+			cappsule_close_devices(c);
 			cappsule_release(d, c);
 			return;
 		}
@@ -312,7 +319,10 @@ void cappsule_housekeeping(struct daemon *d)
 		tmp = pos->prev;
 		if (c->destroy_pending && c->be->destroy(c) != -EBUSY)
 			c->destroy_pending = false;
-		if (c->state != CS_EXITED || c->destroy_pending)
+		if (c->state == CS_EXITED && devices_proxies_alive(c))
+			devices_stop_proxies(d, c); /* SIGKILL after a second */
+		if (c->state != CS_EXITED || c->destroy_pending ||
+		    devices_proxies_alive(c))
 			continue;
 		if (c->unclaimed || ++exited > MAX_EXITED_KEPT)
 			cappsule_release(d, c);

@@ -50,7 +50,8 @@ static void usage(FILE *f)
 		"                         Default: " CAPPSULE_SYSCONFDIR "/cappsule/policies and\n"
 		"                         @HOME@/.config/cappsule/policies\n"
 		"      --pool N           keep N cappsules created in advance (default %d, max %d)\n"
-		"      --agent PATH       guest agent binary (default " CAPPSULE_LIBEXECDIR "/cappsule-agent)\n"
+		"      --libexec-dir DIR  where the guest agent and device proxies are\n"
+		"                         (default " CAPPSULE_LIBEXECDIR ")\n"
 		"  -h, --help             this text\n"
 		"  -V, --version          print the version\n"
 		"\n"
@@ -218,11 +219,16 @@ static void shutdown_all(struct daemon *d)
 		struct cappsule *c = list_entry(pos, struct cappsule, link);
 		int tries = 0;
 
-		while (c->destroy_pending && tries++ < 200) {
-			if (c->be->destroy(c) != -EBUSY)
+		while ((c->destroy_pending || devices_proxies_alive(c)) && tries++ < 400) {
+			unsigned id;
+
+			if (c->destroy_pending && c->be->destroy(c) != -EBUSY)
 				c->destroy_pending = false;
-			else
-				usleep(5000);
+			devices_stop_proxies(d, c);
+			usleep(5000);
+			for (id = 0; id < ARRAY_SIZE(c->proxies); id++)
+				if (c->proxies[id].pid > 0)
+					c->proxies[id].w.fn(d, &c->proxies[id].w, EPOLLIN);
 		}
 		cappsule_release(d, c);
 	}
@@ -284,7 +290,7 @@ int main(int argc, char **argv)
 		{ "socket", required_argument, NULL, 's' },
 		{ "policy-dir", required_argument, NULL, 'P' },
 		{ "pool", required_argument, NULL, 'p' },
-		{ "agent", required_argument, NULL, 'a' },
+		{ "libexec-dir", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
@@ -303,8 +309,7 @@ int main(int argc, char **argv)
 	list_init(&d->clients);
 	env = getenv(API_SOCKET_ENV);
 	d->socket_path = (char *)(env && *env ? env : API_DEFAULT_SOCKET);
-	snprintf(d->agent_path, sizeof(d->agent_path), "%s/cappsule-agent",
-		 CAPPSULE_LIBEXECDIR);
+	snprintf(d->libexec_dir, sizeof(d->libexec_dir), "%s", CAPPSULE_LIBEXECDIR);
 	while ((opt = getopt_long(argc, argv, "fs:P:hV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
@@ -331,8 +336,8 @@ int main(int argc, char **argv)
 			d->pool_target = (int)v;
 			break;
 		}
-		case 'a':
-			snprintf(d->agent_path, sizeof(d->agent_path), "%s", optarg);
+		case 'L':
+			snprintf(d->libexec_dir, sizeof(d->libexec_dir), "%s", optarg);
 			break;
 		case 'h':
 			usage(stdout);
@@ -345,6 +350,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	snprintf(d->agent_path, sizeof(d->agent_path), "%s/cappsule-agent",
+		 d->libexec_dir);
 	if (optind < argc) {
 		fprintf(stderr, "cappsuled: unexpected argument '%s'\n", argv[optind]);
 		return 2;
@@ -452,8 +459,12 @@ int main(int argc, char **argv)
 		bool pending = false;
 		int n, i;
 
-		list_for_each_safe(pos, tmp, &d->cappsules)
-			pending |= list_entry(pos, struct cappsule, link)->destroy_pending;
+		list_for_each_safe(pos, tmp, &d->cappsules) {
+			struct cappsule *c = list_entry(pos, struct cappsule, link);
+
+			pending |= c->destroy_pending ||
+				   (c->state == CS_EXITED && devices_proxies_alive(c));
+		}
 		n = epoll_wait(d->epfd, evs, ARRAY_SIZE(evs), pending ? 20 : -1);
 		if (n < 0 && errno != EINTR) {
 			log_err("epoll_wait: %s", strerror(errno));

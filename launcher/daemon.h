@@ -13,6 +13,7 @@
 
 #include "backend.h"
 #include "cgroup.h"
+#include "devices.h"
 #include "list.h"
 #include "policy.h"
 #include "xchan.h"
@@ -37,6 +38,15 @@ enum cappsule_state {
 #define MAX_EXITED_KEPT 64
 
 struct client;
+struct cappsule;
+
+/* A host-side device proxy, running as the cappsule's owner. */
+struct proxy {
+	struct watch w; /* its pidfd */
+	pid_t pid;
+	struct cappsule *c;
+	unsigned dev;
+};
 
 struct cappsule {
 	struct list_head link;
@@ -49,9 +59,12 @@ struct cappsule {
 	bool tty;
 	const struct backend_ops *be;
 	void *be_data;
-	struct xchan_fds control_fds, console_fds;
+	struct xchan_fds dev[DEV_COUNT + DEV_FIRST]; /* indexed by device id */
 	struct xchan control;
 	struct watch control_w, exit_w;
+	uint32_t devices; /* DEV_BIT()s brought up for this run */
+	struct proxy proxies[DEV_COUNT + DEV_FIRST];
+	uint64_t proxy_term_ns; /* when they were told to stop */
 	bool ready; /* the agent said READY */
 	void *start_msg; /* START, sent once ready */
 	uint32_t start_len;
@@ -110,6 +123,7 @@ struct daemon {
 	bool have_cg;
 	int agent_fd; /* O_PATH to the guest agent binary */
 	char agent_path[4096];
+	char libexec_dir[4096]; /* the agent and device proxies */
 	int pool_target;
 	bool quit;
 	bool ns_ok, vtx_ok;
@@ -129,10 +143,29 @@ int cappsule_spawn(struct daemon *d, struct cappsule *c,
 int cappsule_start(struct daemon *d, struct cappsule *c);
 void cappsule_kill(struct daemon *d, struct cappsule *c, const char *why);
 void cappsule_release(struct daemon *d, struct cappsule *c);
+void cappsule_close_devices(struct cappsule *c);
 void cappsule_housekeeping(struct daemon *d);
 void pool_fill(struct daemon *d);
 struct cappsule *pool_take(struct daemon *d);
 const char *cappsule_state_name(enum cappsule_state s);
+
+/* devices (devices.c) */
+struct api_create;
+/*
+ * Which devices a run gets (DEV_BIT mask): policy, request and what the
+ * host offers. Notes for the user (device left out, and why) go to
+ * @notes, one per line.
+ */
+uint32_t devices_choose(const struct policy *p, const struct api_create *cr,
+			char *notes, size_t len);
+/* Start the host proxies of c->devices as the owner. 0 or -errno. */
+int devices_start_proxies(struct daemon *d, struct cappsule *c,
+			  const struct policy *p, const struct api_create *cr,
+			  char *err, size_t len);
+/* SIGTERM the proxies (SIGKILL later, from housekeeping). */
+void devices_stop_proxies(struct daemon *d, struct cappsule *c);
+/* Proxies still running? */
+bool devices_proxies_alive(const struct cappsule *c);
 
 /* clients (client.c) */
 void client_accept(struct daemon *d, struct watch *w, uint32_t events);

@@ -111,8 +111,9 @@ static void make_cmdline(char *out, size_t len, char **argv)
 }
 
 /* START for the agent: the fixed part, then argv, env and cwd strings. */
-static void *build_start(const struct api_create *cr, uid_t uid, gid_t gid,
-			 uint32_t *len, char *err, size_t errlen)
+static void *build_start(const struct api_create *cr, const struct policy *pol,
+			 uint32_t devices, uid_t uid, gid_t gid, uint32_t *len,
+			 char *err, size_t errlen)
 {
 	struct control_start st = { .version = CONTROL_PROTO_VERSION };
 	struct passwd pw, *res = NULL;
@@ -127,6 +128,8 @@ static void *build_start(const struct api_create *cr, uid_t uid, gid_t gid,
 	st.cols = cr->cols;
 	st.argc = (uint32_t)cr->argc;
 	st.envc = (uint32_t)cr->envc;
+	st.devices = devices;
+	st.dev_flags = pol->audio_input ? CONTROL_DEV_AUDIO_INPUT : 0;
 	/* Supplementary groups come from the group database, not the client. */
 	if (!getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &res) && res) {
 		int ng = CONTROL_MAX_GROUPS;
@@ -372,7 +375,8 @@ static void do_create(struct daemon *d, struct client *cl,
 	static struct shares sh;
 	struct cappsule *c = NULL;
 	const char *pname;
-	char err[512] = "";
+	char err[512] = "", notes[1024];
+	uint32_t devices;
 	json_object *o;
 	int fds[3];
 	void *start;
@@ -415,7 +419,8 @@ static void do_create(struct daemon *d, struct client *cl,
 			  (unsigned)uid, MAX_CAPPSULES_PER_USER);
 		return;
 	}
-	start = build_start(cr, uid, gid, &start_len, err, sizeof(err));
+	devices = devices_choose(pol, cr, notes, sizeof(notes));
+	start = build_start(cr, pol, devices, uid, gid, &start_len, err, sizeof(err));
 	if (!start) {
 		reply_err(d, cl, "%s", err);
 		return;
@@ -447,9 +452,7 @@ static void do_create(struct daemon *d, struct client *cl,
 		c = cappsule_new(d, be);
 		if (!c || cappsule_spawn(d, c, &bc, err, sizeof(err))) {
 			if (c) {
-				xchan_unmap(&c->control);
-				xchan_fds_close(&c->control_fds);
-				xchan_fds_close(&c->console_fds);
+				cappsule_close_devices(c);
 				cappsule_release(d, c);
 			}
 			reply_err(d, cl, "cannot create cappsule: %s",
@@ -471,9 +474,15 @@ static void do_create(struct daemon *d, struct client *cl,
 	c->limits.pids = pol->pids;
 	c->start_msg = start;
 	c->start_len = start_len;
+	c->devices = devices;
 	if (cappsule_start(d, c)) {
 		reply_err(d, cl, "cannot apply limits to cappsule %u", c->id);
 		cappsule_kill(d, c, "could not apply its limits");
+		return;
+	}
+	if (devices_start_proxies(d, c, pol, cr, err, sizeof(err))) {
+		reply_err(d, cl, "cappsule %u: %s", c->id, err);
+		cappsule_kill(d, c, "a device proxy could not start");
 		return;
 	}
 	log_info("cappsule %u: uid %u, policy %s, backend %s: %s", c->id,
@@ -483,15 +492,20 @@ static void do_create(struct daemon *d, struct client *cl,
 	json_object_object_add(o, "id", json_object_new_int64(c->id));
 	json_object_object_add(o, "policy", json_object_new_string(c->policy));
 	json_object_object_add(o, "backend", json_object_new_string(be->name));
-	if (be == &backend_namespaces)
-		json_object_object_add(o, "notice", json_object_new_string(NS_NOTICE));
+	if (be == &backend_namespaces || notes[0]) {
+		char all[1400];
+
+		snprintf(all, sizeof(all), "%s%s%s", be == &backend_namespaces ? NS_NOTICE : "",
+			 be == &backend_namespaces && notes[0] ? "\n" : "", notes);
+		json_object_object_add(o, "notice", json_object_new_string(all));
+	}
 	if (cr->detach) {
 		reply(d, cl, o, NULL, 0);
 		return;
 	}
-	fds[0] = c->console_fds.mem;
-	fds[1] = c->console_fds.h2g;
-	fds[2] = c->console_fds.g2h;
+	fds[0] = c->dev[XCHAN_DEV_CONSOLE].mem;
+	fds[1] = c->dev[XCHAN_DEV_CONSOLE].h2g;
+	fds[2] = c->dev[XCHAN_DEV_CONSOLE].g2h;
 	json_object_object_add(o, "fds", json_object_new_string("console"));
 	c->console = cl;
 	c->owner = cl;
@@ -683,8 +697,9 @@ void request_handle(struct daemon *d, struct client *cl,
 		}
 		break;
 	case API_OP_ATTACH: {
-		int fds[3] = { c->console_fds.mem, c->console_fds.h2g,
-			       c->console_fds.g2h };
+		int fds[3] = { c->dev[XCHAN_DEV_CONSOLE].mem,
+			       c->dev[XCHAN_DEV_CONSOLE].h2g,
+			       c->dev[XCHAN_DEV_CONSOLE].g2h };
 
 		if (c->state == CS_EXITED) {
 			reply_err(d, cl, "cappsule %u has exited (%s)", c->id, c->message);

@@ -256,6 +256,11 @@ static int cmd_exec(int argc, char **argv)
 		if (strchr(*e, '=') && **e != '=' && !env_hidden(*e))
 			json_object_array_add(arr, json_object_new_string(*e));
 	json_object_object_add(req, "env", arr);
+	arr = json_object_new_array();
+	for (e = environ; *e; e++)
+		if (api_host_env_allowed(*e))
+			json_object_array_add(arr, json_object_new_string(*e));
+	json_object_object_add(req, "host_env", arr);
 	if (!getcwd(cwd, sizeof(cwd)))
 		snprintf(cwd, sizeof(cwd), "/");
 	json_object_object_add(req, "cwd", json_object_new_string(cwd));

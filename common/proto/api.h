@@ -18,4 +18,31 @@
 #define API_DEFAULT_SOCKET "/run/cappsule/api.sock"
 #define API_SOCKET_ENV "CAPPSULE_SOCKET"
 
+#include <stdbool.h>
+#include <string.h>
+
+/*
+ * The caller's variables that `virt` passes for the device proxies (they
+ * run as the caller, on the caller's display and sound server). They
+ * never reach the cappsule itself.
+ */
+static inline bool api_host_env_allowed(const char *kv)
+{
+	static const char *const allowed[] = {
+		"DISPLAY", "XAUTHORITY", "WAYLAND_DISPLAY", "PULSE_SERVER",
+		"PULSE_COOKIE", "XDG_RUNTIME_DIR", "DBUS_SESSION_BUS_ADDRESS",
+		"LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES",
+	};
+	const char *eq = strchr(kv, '=');
+	size_t i;
+
+	if (!eq)
+		return false;
+	for (i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+		if ((size_t)(eq - kv) == strlen(allowed[i]) &&
+		    !strncmp(kv, allowed[i], strlen(allowed[i])))
+			return true;
+	return false;
+}
+
 #endif

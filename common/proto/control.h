@@ -44,6 +44,7 @@ struct control_ready {
 };
 
 #define CONTROL_START_TTY (1u << 0)
+#define CONTROL_DEV_AUDIO_INPUT (1u << 0) /* the policy allows a microphone */
 #define CONTROL_MAX_GROUPS 64
 #define CONTROL_MAX_ARGS 4096
 
@@ -58,6 +59,9 @@ struct control_start {
 	uint32_t ngroups;
 	uint32_t groups[CONTROL_MAX_GROUPS];
 	uint16_t rows, cols; /* initial tty size */
+	uint32_t devices; /* DEV_BIT() of the devices to bring up */
+	uint32_t dev_flags; /* CONTROL_DEV_* */
+	uint16_t screen_w, screen_h; /* gui: the host screen, 0 if unknown */
 	uint32_t argc, envc;
 	uint32_t strings_len;
 	uint32_t reserved;

@@ -36,10 +36,19 @@ ok() {
 
 virt() { "$VIRT" "$@"; }
 
+# The agent and device proxies, as an installed tree would have them.
+LIBEXEC=$SOCKDIR/libexec
+mkdir -p "$LIBEXEC"
+ln -s "$AGENT" "$LIBEXEC/cappsule-agent"
+for p in fs gui audio; do
+	[ -x "$BUILD/$p-proxy/cappsule-$p-proxy" ] &&
+		ln -s "$BUILD/$p-proxy/cappsule-$p-proxy" "$LIBEXEC/cappsule-$p-proxy"
+done
+
 # start_daemon [extra cappsuled args...]
 start_daemon() {
 	mkdir -p "$WORK"
-	"$CAPPSULED" --foreground --agent "$AGENT" "$@" \
+	"$CAPPSULED" --foreground --libexec-dir "$LIBEXEC" "$@" \
 		>"$SOCKDIR/daemon.log" 2>&1 &
 	DAEMON_PID=$!
 	for _ in $(seq 1 200); do

@@ -266,6 +266,41 @@ START_TEST(test_shipped_policies_load)
 }
 END_TEST
 
+START_TEST(test_json_round_trip)
+{
+	struct policy *p = parse_ok(
+		"{\"name\": \"rt\", \"color\": \"Dark Green\", \"memory\": 77,"
+		" \"pids\": 99, \"filesystem\": {\"/usr/**\": \"rx\", \"/@HOME@/\": \"r\","
+		" \"/a/*.txt\": \"rwx\"}, \"shared\": [\"/@HOME@/Downloads\"],"
+		" \"network\": {\"tcp\": [\"10.0.0.0/8:443\", \"*\"], \"udp\": [\"1.2.3.4:53\"]},"
+		" \"gui\": false, \"audio\": {\"output\": false, \"input\": true},"
+		" \"clipboard\": {\"to_host\": true, \"from_host\": false}}");
+	char *json = policy_to_json(p), err[256];
+	struct policy *q = NULL;
+	size_t i;
+
+	ck_assert_int_eq(policy_parse("rt.json", json, strlen(json), &q, err, sizeof(err)), 0);
+	ck_assert_str_eq(q->name, p->name);
+	ck_assert_uint_eq(q->rgb, p->rgb);
+	ck_assert_uint_eq(q->memory_mb, 77);
+	ck_assert_uint_eq(q->pids, 99);
+	ck_assert_uint_eq(q->nfs, 3);
+	for (i = 0; i < 3; i++) {
+		ck_assert_str_eq(q->fs[i].pattern, p->fs[i].pattern);
+		ck_assert_uint_eq(q->fs[i].mode, p->fs[i].mode);
+		ck_assert_int_eq(q->fs[i].dir_only, p->fs[i].dir_only);
+	}
+	ck_assert_str_eq(q->shared[0], "/@HOME@/Downloads");
+	ck_assert(!memcmp(q->tcp, p->tcp, 2 * sizeof(*p->tcp)));
+	ck_assert(!memcmp(q->udp, p->udp, sizeof(*p->udp)));
+	ck_assert(!q->gui && !q->audio_output && q->audio_input);
+	ck_assert(q->clipboard_to_host && !q->clipboard_from_host);
+	free(json);
+	policy_free(p);
+	policy_free(q);
+}
+END_TEST
+
 Suite *suite_policy(void)
 {
 	Suite *s = suite_create("policy");
@@ -279,6 +314,7 @@ Suite *suite_policy(void)
 	tcase_add_test(tc, test_net_forms);
 	tcase_add_test(tc, test_set_override_and_last_good);
 	tcase_add_test(tc, test_shipped_policies_load);
+	tcase_add_test(tc, test_json_round_trip);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host side of the devices: which ones a run gets, and their proxies.
+ * A proxy runs as the cappsule's owner (never root), holds only its own
+ * device's xchan (fds 3-5) and the policy as JSON (fd 6), and gets the
+ * owner's display/sound environment from `virt`.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/sched.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "daemon.h"
+#include "log.h"
+#include "util.h"
+
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
+
+struct host_device {
+	unsigned id;
+	const char *proxy; /* binary in the libexec directory */
+	bool (*wanted)(const struct policy *p, const struct api_create *cr,
+		       char *why, size_t len);
+};
+
+static const char *host_env(const struct api_create *cr, const char *name)
+{
+	size_t n = strlen(name), i;
+
+	for (i = 0; i < cr->nhost_env; i++)
+		if (!strncmp(cr->host_env[i], name, n) && cr->host_env[i][n] == '=')
+			return cr->host_env[i] + n + 1;
+	return NULL;
+}
+
+static bool gui_wanted(const struct policy *p, const struct api_create *cr,
+		       char *why, size_t len)
+{
+	if (!p->gui || !cr->gui)
+		return false;
+	if (!host_env(cr, "DISPLAY")) {
+		snprintf(why, len, "no DISPLAY on the host: running without a display");
+		return false;
+	}
+	return true;
+}
+
+static bool audio_wanted(const struct policy *p, const struct api_create *cr,
+			 char *why, size_t len)
+{
+	if (!p->audio_output && !p->audio_input)
+		return false;
+	if (!host_env(cr, "PULSE_SERVER") && !host_env(cr, "XDG_RUNTIME_DIR")) {
+		snprintf(why, len, "no sound server known on the host (PULSE_SERVER, XDG_RUNTIME_DIR): running without sound");
+		return false;
+	}
+	return true;
+}
+
+static bool never(const struct policy *p, const struct api_create *cr,
+		  char *why, size_t len)
+{
+	return false;
+}
+
+/* Devices with a host proxy, in device order. */
+static const struct host_device host_devices[] = {
+	{ XCHAN_DEV_FS, "cappsule-fs-proxy", never },
+	{ XCHAN_DEV_GUI, "cappsule-gui-proxy", gui_wanted },
+	{ XCHAN_DEV_AUDIO, "cappsule-audio-proxy", audio_wanted },
+};
+
+uint32_t devices_choose(const struct policy *p, const struct api_create *cr,
+			char *notes, size_t len)
+{
+	uint32_t mask = DEV_BIT(XCHAN_DEV_CONTROL) | DEV_BIT(XCHAN_DEV_CONSOLE);
+	size_t i, off = 0;
+
+	notes[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(host_devices); i++) {
+		char why[256] = "";
+
+		if (host_devices[i].wanted(p, cr, why, sizeof(why)))
+			mask |= DEV_BIT(host_devices[i].id);
+		else if (why[0] && off < len)
+			off += (size_t)snprintf(notes + off, len - off, "%s%s",
+						off ? "\n" : "", why);
+	}
+	return mask;
+}
+
+/* The policy as JSON in a sealed memfd, for a proxy to read. */
+static int policy_memfd(const struct policy *p)
+{
+	char *json = policy_to_json(p);
+	int fd, ret;
+
+	if (!json)
+		return -ENOMEM;
+	fd = memfd_create("cappsule-policy", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0) {
+		free(json);
+		return -errno;
+	}
+	ret = write_all(fd, json, strlen(json));
+	free(json);
+	if (!ret && (lseek(fd, 0, SEEK_SET) < 0 ||
+		     fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW |
+					       F_SEAL_SHRINK | F_SEAL_SEAL) < 0))
+		ret = -errno;
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+static void on_proxy_exit(struct daemon *d, struct watch *w, uint32_t events)
+{
+	struct proxy *px = container_of(w, struct proxy, w);
+	siginfo_t si = { 0 };
+
+	if (waitid((idtype_t)P_PIDFD, (id_t)w->fd, &si, WEXITED | WNOHANG) < 0 ||
+	    !si.si_pid)
+		return;
+	if (px->c->state != CS_EXITED)
+		log_warn("cappsule %u: %s proxy ended (%s %d) while it runs",
+			 px->c->id, dev_name(px->dev),
+			 si.si_code == CLD_EXITED ? "status" : "signal", si.si_status);
+	daemon_unwatch(d, w);
+	close_fd(&w->fd);
+	px->pid = 0;
+}
+
+static __attribute__((noreturn)) void
+proxy_child(struct daemon *d, struct cappsule *c, const struct host_device *hd,
+	    int polfd, const struct api_create *cr)
+{
+	struct passwd pw, *res = NULL;
+	char pwbuf[4096], path[4200], idarg[16], home[4200], user[300], *envp[32];
+	char *argv[] = { (char *)hd->proxy, "--id", idarg, "--policy-fd", "6", NULL };
+	int fds[4] = { c->dev[hd->id].mem, c->dev[hd->id].h2g, c->dev[hd->id].g2h, polfd };
+	size_t i, ne = 0;
+	int k;
+
+	snprintf(idarg, sizeof(idarg), "%u", c->id);
+	snprintf(path, sizeof(path), "%s/%s", d->libexec_dir, hd->proxy);
+	if (getpwuid_r(c->uid, &pw, pwbuf, sizeof(pwbuf), &res) || !res)
+		_exit(126);
+	/* Become the owner: groups from the database, never root. */
+	if (initgroups(pw.pw_name, c->gid) < 0 || setresgid(c->gid, c->gid, c->gid) < 0 ||
+	    setresuid(c->uid, c->uid, c->uid) < 0)
+		_exit(126);
+	/* After setuid, which clears it: the daemon's death ends us. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	for (k = 0; k < 4; k++)
+		fds[k] = fcntl(fds[k], F_DUPFD_CLOEXEC, 100);
+	for (k = 0; k < 4; k++)
+		if (fds[k] < 0 || dup2(fds[k], 3 + k) < 0)
+			_exit(126);
+	syscall(SYS_close_range, 7, ~0u, 0);
+	snprintf(home, sizeof(home), "HOME=%s", pw.pw_dir);
+	snprintf(user, sizeof(user), "USER=%s", pw.pw_name);
+	envp[ne++] = "PATH=/usr/local/bin:/usr/bin:/bin";
+	envp[ne++] = home;
+	envp[ne++] = user;
+	for (i = 0; i < cr->nhost_env && ne + 2 < ARRAY_SIZE(envp); i++)
+		envp[ne++] = cr->host_env[i];
+	if (getenv("CAPPSULE_DEBUG"))
+		envp[ne++] = "CAPPSULE_DEBUG=1";
+	envp[ne] = NULL;
+	if (chdir(pw.pw_dir) < 0 && chdir("/") < 0)
+		_exit(126);
+	execve(path, argv, envp);
+	_exit(127);
+}
+
+int devices_start_proxies(struct daemon *d, struct cappsule *c,
+			  const struct policy *p, const struct api_create *cr,
+			  char *err, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(host_devices); i++) {
+		const struct host_device *hd = &host_devices[i];
+		struct proxy *px = &c->proxies[hd->id];
+		struct clone_args args = { 0 };
+		int pidfd = -1, polfd;
+		long pid;
+
+		if (!(c->devices & DEV_BIT(hd->id)))
+			continue;
+		polfd = policy_memfd(p);
+		if (polfd < 0) {
+			snprintf(err, len, "%s proxy: %s", dev_name(hd->id), strerror(-polfd));
+			return polfd;
+		}
+		args.flags = CLONE_PIDFD;
+		args.pidfd = (uint64_t)(uintptr_t)&pidfd;
+		args.exit_signal = SIGCHLD;
+		pid = syscall(SYS_clone3, &args, sizeof(args));
+		if (pid == 0)
+			proxy_child(d, c, hd, polfd, cr);
+		close(polfd);
+		if (pid < 0) {
+			snprintf(err, len, "%s proxy: %s", dev_name(hd->id), strerror(errno));
+			return -errno;
+		}
+		px->pid = (pid_t)pid;
+		px->c = c;
+		px->dev = hd->id;
+		px->w.fd = pidfd;
+		px->w.fn = on_proxy_exit;
+		daemon_watch(d, &px->w, EPOLLIN);
+	}
+	return 0;
+}
+
+void devices_stop_proxies(struct daemon *d, struct cappsule *c)
+{
+	unsigned id;
+
+	for (id = 0; id < ARRAY_SIZE(c->proxies); id++) {
+		struct proxy *px = &c->proxies[id];
+
+		if (px->pid > 0)
+			syscall(SYS_pidfd_send_signal, px->w.fd,
+				c->proxy_term_ns && now_ns() - c->proxy_term_ns > 1000000000ull ?
+				SIGKILL : SIGTERM, NULL, 0);
+	}
+	if (!c->proxy_term_ns)
+		c->proxy_term_ns = now_ns();
+}
+
+bool devices_proxies_alive(const struct cappsule *c)
+{
+	unsigned id;
+
+	for (id = 0; id < ARRAY_SIZE(c->proxies); id++)
+		if (c->proxies[id].pid > 0)
+			return true;
+	return false;
+}
