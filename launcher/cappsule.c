@@ -60,6 +60,8 @@ static void set_end(struct cappsule *c, const char *reason, const char *fmt,
 	va_end(ap);
 }
 
+static void conclude(struct daemon *d, struct cappsule *c, int wstatus);
+
 static void send_start(struct cappsule *c)
 {
 	int ret;
@@ -106,6 +108,8 @@ static void on_control(struct daemon *d, struct watch *w, uint32_t events)
 			c->control_exit = true;
 			c->exit_code = ev.exit.code;
 			c->exit_signal = ev.exit.signal;
+			/* Tell waiters now; tearing the namespaces down is slow. */
+			conclude(d, c, -1);
 			break;
 		case CONTROL_ERROR:
 			if (ev.error.stage == CONTROL_ERR_EXEC)
@@ -193,7 +197,7 @@ int cappsule_start(struct daemon *d, struct cappsule *c)
 
 void cappsule_kill(struct daemon *d, struct cappsule *c, const char *why)
 {
-	if (c->state == CS_EXITED)
+	if (c->reaped)
 		return;
 	c->kill_requested = true;
 	set_end(c, "killed", "%s", why);
@@ -208,8 +212,15 @@ void cappsule_release(struct daemon *d, struct cappsule *c)
 	free(c);
 }
 
-static void finish(struct daemon *d, struct cappsule *c, int wstatus)
+/*
+ * The cappsule's account is settled: how it ended is known. This happens
+ * when the agent reports the exit (before its namespaces are torn down,
+ * which can take a while) or, failing that, when it is reaped.
+ */
+static void conclude(struct daemon *d, struct cappsule *c, int wstatus)
 {
+	if (c->state == CS_EXITED)
+		return;
 	if (!c->control_exit) {
 		if (wstatus >= 0 && WIFEXITED(wstatus)) {
 			c->exit_code = WEXITSTATUS(wstatus);
@@ -229,16 +240,9 @@ static void finish(struct daemon *d, struct cappsule *c, int wstatus)
 	if (c->exit_signal)
 		set_end(c, "signal", "command killed by signal %d", c->exit_signal);
 	set_end(c, "exit", "command exited with status %d", c->exit_code);
-
 	c->state = CS_EXITED;
 	c->t_exited = now_ns();
-	daemon_unwatch(d, &c->control_w);
-	daemon_unwatch(d, &c->exit_w);
-	cappsule_close_devices(c);
 	devices_stop_proxies(d, c);
-	if (c->be->destroy(c) == -EBUSY)
-		c->destroy_pending = true;
-	/* Released by cappsule_housekeeping(), never here: callers hold @c. */
 	if (c->unclaimed) {
 		if (!c->kill_requested)
 			log_warn("pooled cappsule %u ended before use: %s", c->id, c->message);
@@ -247,6 +251,19 @@ static void finish(struct daemon *d, struct cappsule *c, int wstatus)
 	log_info("cappsule %u (%s, uid %u) ended: %s", c->id, c->policy,
 		 (unsigned)c->uid, c->message);
 	clients_notify_exit(d, c);
+}
+
+/* Its last process is gone: release what it held. */
+static void reaped(struct daemon *d, struct cappsule *c, int wstatus)
+{
+	conclude(d, c, wstatus);
+	c->reaped = true;
+	daemon_unwatch(d, &c->control_w);
+	daemon_unwatch(d, &c->exit_w);
+	cappsule_close_devices(c);
+	if (c->be->destroy(c) == -EBUSY)
+		c->destroy_pending = true;
+	/* Released by cappsule_housekeeping(), never here: callers hold @c. */
 }
 
 static void on_exit_fd(struct daemon *d, struct watch *w, uint32_t events)
@@ -258,7 +275,7 @@ static void on_exit_fd(struct daemon *d, struct watch *w, uint32_t events)
 		return;
 	/* Messages the agent sent just before it ended. */
 	on_control(d, &c->control_w, EPOLLIN);
-	finish(d, c, wstatus);
+	reaped(d, c, wstatus);
 }
 
 void pool_fill(struct daemon *d)
@@ -321,8 +338,11 @@ void cappsule_housekeeping(struct daemon *d)
 			c->destroy_pending = false;
 		if (c->state == CS_EXITED && devices_proxies_alive(c))
 			devices_stop_proxies(d, c); /* SIGKILL after a second */
-		if (c->state != CS_EXITED || c->destroy_pending ||
-		    devices_proxies_alive(c))
+		/* It said it ended: it has two seconds to really end. */
+		if (c->state == CS_EXITED && !c->reaped &&
+		    now_ns() - c->t_exited > 2000000000ull)
+			c->be->kill(c);
+		if (!c->reaped || c->destroy_pending || devices_proxies_alive(c))
 			continue;
 		if (c->unclaimed || ++exited > MAX_EXITED_KEPT)
 			cappsule_release(d, c);

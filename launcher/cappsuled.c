@@ -201,8 +201,7 @@ static void shutdown_all(struct daemon *d)
 	list_for_each_safe(pos, tmp, &d->cappsules) {
 		struct cappsule *c = list_entry(pos, struct cappsule, link);
 
-		if (c->state != CS_EXITED)
-			cappsule_kill(d, c, "the daemon is shutting down");
+		cappsule_kill(d, c, "the daemon is shutting down");
 	}
 	/* Wait for each end: SIGKILL'd pid 1s go quickly. */
 	list_for_each_safe(pos, tmp, &d->cappsules) {
@@ -210,7 +209,7 @@ static void shutdown_all(struct daemon *d)
 		struct pollfd p = { c->exit_w.fd, POLLIN, 0 };
 		int tries = 0;
 
-		while (c->state != CS_EXITED && tries++ < 1000) {
+		while (!c->reaped && tries++ < 1000) {
 			poll(&p, 1, 10);
 			c->exit_w.fn(d, &c->exit_w, EPOLLIN);
 		}
@@ -462,8 +461,8 @@ int main(int argc, char **argv)
 		list_for_each_safe(pos, tmp, &d->cappsules) {
 			struct cappsule *c = list_entry(pos, struct cappsule, link);
 
-			pending |= c->destroy_pending ||
-				   (c->state == CS_EXITED && devices_proxies_alive(c));
+			pending |= c->destroy_pending || (c->state == CS_EXITED &&
+				   (!c->reaped || devices_proxies_alive(c)));
 		}
 		n = epoll_wait(d->epfd, evs, ARRAY_SIZE(evs), pending ? 20 : -1);
 		if (n < 0 && errno != EINTR) {

@@ -76,6 +76,7 @@ struct cappsule {
 	char message[MESSAGE_MAX];
 	bool control_exit; /* the agent reported the exit itself */
 	bool kill_requested;
+	bool reaped; /* its processes are gone (EXITED may come earlier) */
 	bool destroy_pending;
 	bool unclaimed; /* made for the pool, never anybody's: never listed */
 	struct client *console; /* the attached console client, if any */

@@ -241,7 +241,7 @@ static int cmd_exec(int argc, char **argv)
 	struct virt_conn conn;
 	char cwd[PATH_MAX], **e;
 	int fds[3], nfds = 0, i;
-	unsigned id;
+	unsigned id = 0;
 	bool tty;
 
 	if (exec_parse(argc, argv, &o))
@@ -351,7 +351,7 @@ static json_object *id_call(const char *name, const char *arg,
 			    struct virt_conn *conn)
 {
 	json_object *req;
-	unsigned id;
+	unsigned id = 0;
 
 	if (parse_id(arg, &id))
 		return NULL;
@@ -429,7 +429,7 @@ static int cmd_attach(const char *arg)
 	struct virt_conn conn;
 	json_object *req, *r, *v;
 	int fds[3], nfds = 0;
-	unsigned id;
+	unsigned id = 0;
 	bool tty;
 
 	if (parse_id(arg, &id))
