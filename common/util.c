@@ -57,6 +57,18 @@ int write_file(const char *path, const char *s)
 	return ret;
 }
 
+int write_file_create(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = write_all(fd, s, strlen(s));
+	close(fd);
+	return ret;
+}
+
 ssize_t read_file(const char *path, char *buf, size_t size)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -68,6 +68,8 @@ int write_all(int fd, const void *buf, size_t len);
 int read_all(int fd, void *buf, size_t len);
 /* Write a short string to a file (sysfs/cgroupfs style). 0 or -errno. */
 int write_file(const char *path, const char *s);
+/* Create or truncate @path (mode 0644) with @s. 0 or -errno. */
+int write_file_create(const char *path, const char *s);
 /* Read at most size-1 bytes of a file into buf, NUL-terminated. len or -errno. */
 ssize_t read_file(const char *path, char *buf, size_t size);
 /* Parse a decimal uint64 that fills the whole string (trailing \n allowed). */

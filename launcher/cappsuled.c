@@ -175,6 +175,17 @@ static int start_reaper(struct daemon *d)
 			syscall(SYS_close_range, 3, p[0] - 1, 0);
 		syscall(SYS_close_range, p[0] + 1, ~0u, 0);
 		prctl(PR_SET_NAME, "cappsuled-reap");
+		/* In the background, hold no terminal or pipe of whoever started us. */
+		if (!d->foreground) {
+			int null = open("/dev/null", O_RDWR);
+
+			if (null >= 0) {
+				dup2(null, 0);
+				dup2(null, 1);
+				dup2(null, 2);
+				close(null);
+			}
+		}
 		if (fork() > 0) /* detach: not our daemon's zombie */
 			_exit(0);
 		while (read(p[0], &c, 1) < 0 && errno == EINTR)
@@ -255,6 +266,20 @@ static int make_dirs(struct daemon *d)
 	if (mkdir(d->scratch_dir, 0700) < 0 && errno != EEXIST)
 		return -errno;
 	return 0;
+}
+
+/* For scripts that stop the background daemon (tools/quickstart.sh). */
+static void write_pid_file(struct daemon *d)
+{
+	char pid[32];
+
+	if (asprintf(&d->pid_file, "%s/cappsuled.pid", d->run_dir) < 0) {
+		d->pid_file = NULL;
+		return;
+	}
+	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	if (write_file_create(d->pid_file, pid))
+		log_warn("cannot write %s", d->pid_file);
 }
 
 /* Fork into the background; the parent exits once we are listening. */
@@ -360,6 +385,7 @@ int main(int argc, char **argv)
 		dirs[ndirs++] = POLICY_HOME "/.config/cappsule/policies";
 	}
 	log_init("cappsuled", !foreground);
+	d->foreground = foreground;
 	if (geteuid() != 0) {
 		fprintf(stderr, "cappsuled: must run as root\n");
 		return 1;
@@ -437,6 +463,8 @@ int main(int argc, char **argv)
 	if (ready_fd >= 0) {
 		char ok = 0;
 
+		write_pid_file(d);
+
 		if (write(ready_fd, &ok, 1) < 0)
 			return 1;
 		close(ready_fd);
@@ -480,6 +508,8 @@ int main(int argc, char **argv)
 	daemon_unwatch(d, &d->listen_w);
 	close(d->listen_w.fd);
 	unlink(d->socket_path);
+	if (d->pid_file)
+		unlink(d->pid_file);
 	if (d->have_cg)
 		cg_system_cleanup(&d->cg);
 	rmdir(d->scratch_dir);
@@ -491,5 +521,6 @@ int main(int argc, char **argv)
 	log_info("stopped");
 	free(d->run_dir);
 	free(d->scratch_dir);
+	free(d->pid_file);
 	return 0;
 }

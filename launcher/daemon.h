@@ -113,6 +113,8 @@ struct daemon {
 	char *run_dir;
 	char *scratch_dir; /* empty dir: mount point for set-up, in children */
 	bool made_run_dir;
+	bool foreground;
+	char *pid_file; /* when in the background */
 	struct policy_dir *pdirs;
 	size_t npdirs;
 	struct user_policies *users;

@@ -299,8 +299,16 @@ static int cmd_exec(int argc, char **argv)
 	if (!r)
 		return VIRT_EXIT_ERROR;
 	id = json_object_object_get_ex(r, "id", &v) ? (unsigned)json_object_get_int64(v) : 0;
-	if (json_object_object_get_ex(r, "notice", &v))
-		fprintf(stderr, "virt: note: %s\n", json_object_get_string(v));
+	if (json_object_object_get_ex(r, "notice", &v)) {
+		const char *n = json_object_get_string(v), *nl;
+
+		/* one "virt: note:" per line */
+		for (; n && *n; n = nl ? nl + 1 : NULL) {
+			nl = strchr(n, '\n');
+			fprintf(stderr, "virt: note: %.*s\n",
+				(int)(nl ? (size_t)(nl - n) : strlen(n)), n);
+		}
+	}
 	json_object_put(r);
 	if (o.detach) {
 		printf("%u\n", id);

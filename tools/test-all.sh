@@ -1,0 +1,33 @@
+#!/bin/sh
+# README command 2: every test. Installs dependencies, builds with
+# -Werror and ASan/UBSan, runs `make check` (unit, integration, fuzz
+# replays, the hypervisor rig in Bochs), then fuzzes each harness briefly.
+# Environment: FUZZ_SECONDS (default 20), BUILD (default build-ci).
+set -e
+cd "$(dirname "$0")/.."
+[ "$(id -u)" = 0 ] || { echo "test-all: run as root: sudo $0 (namespaces, cgroups, mounts)"; exit 1; }
+start=$(date +%s)
+echo "== dependencies (apt)"
+./tools/install-deps.sh
+echo "== build (-Werror, ASan+UBSan)"
+./autogen.sh >/dev/null 2>&1
+B=${BUILD:-build-ci}
+mkdir -p "$B"
+cd "$B"
+../configure --enable-werror --enable-sanitizers >configure.log 2>&1 ||
+	{ tail -30 configure.log; exit 1; }
+sed -n '/^  cappsule/,$p' configure.log
+make -j"$(nproc)" >make.log 2>&1 || { grep -E 'error|warning' make.log | head -40; tail -20 make.log; exit 1; }
+echo "== make check"
+if ! make -k check >check.log 2>&1; then
+	grep -E '^(PASS|FAIL|SKIP|ERROR|XFAIL|XPASS):' check.log
+	for f in $(grep -lE '^(FAIL|ERROR)' $(find . -name '*.log' -path '*tests*') 2>/dev/null); do
+		echo "--- $f"; tail -60 "$f"
+	done
+	exit 1
+fi
+grep -E '^(PASS|FAIL|SKIP|ERROR|XFAIL|XPASS):' check.log
+grep -h '^SKIP:' $(find . -name '*.log' -path '*tests*') 2>/dev/null | sort -u || true
+echo "== fuzzing each harness for ${FUZZ_SECONDS:-20} s"
+make -C tests/fuzz fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
+echo "== all tests passed in $(( $(date +%s) - start )) s"
