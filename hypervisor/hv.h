@@ -44,6 +44,7 @@ struct hv_vm {
 	unsigned int cached;
 	u64 fresh_pages;
 	u64 cow_pages;
+	u64 refills;		/* faults that waited for the cache */
 };
 
 int hv_vm_init(struct hv_vm *vm, u64 mem_limit);

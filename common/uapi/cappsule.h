@@ -121,6 +121,7 @@ struct cappsule_probe {
 	__u64 cow_pages;	/* copy-on-write copies made */
 	__u64 template_intact;	/* 1: the shared page still holds its pattern */
 	__u64 cpu_migrations;	/* slices resumed on another CPU */
+	__u64 page_refills;	/* EPT faults retried after a page refill */
 	__u64 duration_ns;
 	__u32 exits[CAPPSULE_EXIT_REASONS]; /* count per basic exit reason */
 };

@@ -173,9 +173,12 @@ payload spin
 1:	jmp	1b
 payload_end spin
 
-/* LOOP: rdi = iterations (arg[0]) */
+/* LOOP: rdi = iterations (arg[0]); rsi (arg[1]) != 0: run with RFLAGS.IF set */
 payload loop
-	mov	%rdi, %rcx
+	test	%rsi, %rsi
+	jz	1f
+	sti
+1:	mov	%rdi, %rcx
 1:	dec	%rcx
 	jnz	1b
 	mov	$1, %r12d

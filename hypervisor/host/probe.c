@@ -261,6 +261,7 @@ int hv_probe_run(struct cappsule_probe *p)
 	}
 	p->fresh_pages = pr->vm.fresh_pages;
 	p->cow_pages = pr->vm.cow_pages;
+	p->page_refills = pr->vm.refills;
 	atomic64_inc(&hv_vms_run);
 out_vcpu:
 	hv_vcpu_destroy(&pr->vcpu);

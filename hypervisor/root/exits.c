@@ -228,8 +228,10 @@ static unsigned int hv_exit_ept_violation(struct hv_vcpu *v)
 	switch (ept_classify(&vm->ept, gpa, v->exit.qual, vm->mem_limit)) {
 	case EPT_FAULT_FRESH:
 		page = hv_vm_take_page(vm);
-		if (!page)
+		if (!page) {
+			vm->refills++;
 			return HV_R_YIELD;	/* refill, then retry */
+		}
 		err = hv_vm_map(vm, gpa, page, EPT_RWX | EPT_SW_OWNED);
 		if (err) {
 			hv_free_page(page);
@@ -239,8 +241,10 @@ static unsigned int hv_exit_ept_violation(struct hv_vcpu *v)
 		return 0;
 	case EPT_FAULT_COW:
 		page = hv_vm_take_page(vm);
-		if (!page)
+		if (!page) {
+			vm->refills++;
 			return HV_R_YIELD;
+		}
 		copy_page(page_address(page), phys_to_virt(hv_cow_source(vm, gpa)));
 		err = ept_cow_commit(&vm->ept, gpa, page_to_phys(page), &old);
 		if (err) {
