@@ -31,7 +31,22 @@ static const struct vmx_caps caps_bochs_haswell = {
 
 /* Bochs 2.7, cpu model corei7_skylake_x: recorded by run-rig.sh */
 static const struct vmx_caps caps_bochs_skylake = {
-	CAPS_BOCHS_SKYLAKE
+	.basic = 0xd810000000002bull,
+	.pinbased = 0x7f00000016ull,
+	.procbased = 0xf7f9fffe0401e172ull,
+	.exit = 0x7fffff00036dffull,
+	.entry = 0xffff000011ffull,
+	.misc = 0x600401e0ull,
+	.cr0_fixed0 = 0x80000021ull,
+	.cr0_fixed1 = 0xffffffffull,
+	.cr4_fixed0 = 0x2000ull,
+	.cr4_fixed1 = 0x3727ffull,
+	.procbased2 = 0x2177fff00000000ull,
+	.ept_vpid_cap = 0xf0106334141ull,
+	.true_pinbased = 0x7f00000016ull,
+	.true_procbased = 0xf7f9fffe04006172ull,
+	.true_exit = 0x7fffff00036dfbull,
+	.true_entry = 0xffff000011fbull,
 };
 
 /*

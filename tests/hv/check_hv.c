@@ -100,6 +100,10 @@ START_TEST(test_bochs_skylake)
 	check_obeys(&caps_bochs_skylake, &o);
 	check_required(&o);
 	ck_assert(!o.cr3_exiting);
+	/* Skylake offers XSAVES (bit 20) but cappsule does not ask for it */
+	ck_assert(caps_bochs_skylake.procbased2 & ((u64)HV_PROC2_XSAVES << 32));
+	ck_assert(!(o.proc2 & HV_PROC2_XSAVES));
+	ck_assert_uint_eq(o.proc2, 0x106a);
 }
 END_TEST
 
