@@ -146,7 +146,7 @@ static int hv_probe_map(struct hv_probe *pr, const struct hv_payload *pl,
 		      EPT_LEVEL_2M, EPT_RWX | EPT_SW_OWNED);
 	if (err) {
 		for (i = 0; i < 512; i++)
-			hv_free_page(big + i);
+			hv_free_page(pfn_to_page(page_to_pfn(big) + i));
 		return err;
 	}
 

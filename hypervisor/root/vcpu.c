@@ -185,7 +185,8 @@ static unsigned int hv_vcpu_run_loaded(struct hv_vcpu *v)
 		res = hv_handle_exit(v);
 		if (res & (HV_R_STOP | HV_R_YIELD))
 			return res;
-		if (need_resched())
+		/* the outer loop reschedules and notices signals (SIGKILL) */
+		if (need_resched() || signal_pending(current))
 			return HV_R_YIELD;
 	}
 }
