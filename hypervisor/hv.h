@@ -22,13 +22,13 @@ extern struct vmx_caps hv_caps;
 extern struct vmx_controls hv_ctl;
 
 int hv_read_caps(char *why, size_t len);
-int hv_cpus_start(void);	/* VMXON everywhere, CPU hotplug follows */
-void hv_cpus_stop(void);	/* VMXOFF everywhere */
+int hv_cpus_start(void); /* VMXON everywhere, CPU hotplug follows */
+void hv_cpus_stop(void); /* VMXOFF everywhere */
 unsigned int hv_cpus_vmxon(void);
 
 /* ---- root/mem.c: every page the module holds is counted ---- */
-struct page *hv_alloc_page(void);	/* zeroed, GFP_KERNEL */
-struct page *hv_alloc_2m(void);		/* 512 zeroed order-0 pages */
+struct page *hv_alloc_page(void); /* zeroed, GFP_KERNEL */
+struct page *hv_alloc_2m(void); /* 512 zeroed order-0 pages */
 void hv_free_page(struct page *page);
 void hv_free_phys(u64 hpa);
 s64 hv_pages_in_use(void);
@@ -38,13 +38,13 @@ s64 hv_pages_in_use(void);
 
 struct hv_vm {
 	struct ept ept;
-	u64 mem_limit;		/* GPAs at or above are killed */
+	u64 mem_limit; /* GPAs at or above are killed */
 	u16 vpid;
 	struct page *cache[HV_PAGE_CACHE]; /* filled where we may sleep */
 	unsigned int cached;
 	u64 fresh_pages;
 	u64 cow_pages;
-	u64 refills;		/* faults that waited for the cache */
+	u64 refills; /* faults that waited for the cache */
 };
 
 int hv_vm_init(struct hv_vm *vm, u64 mem_limit);
@@ -57,8 +57,22 @@ void hv_vm_invept(struct hv_vm *vm);
 
 /* ---- root/vcpu.c, root/vmcs.c, root/exits.c: running a vCPU ---- */
 enum hv_gpr {
-	HV_RAX, HV_RCX, HV_RDX, HV_RBX, HV_RSP, HV_RBP, HV_RSI, HV_RDI,
-	HV_R8, HV_R9, HV_R10, HV_R11, HV_R12, HV_R13, HV_R14, HV_R15,
+	HV_RAX,
+	HV_RCX,
+	HV_RDX,
+	HV_RBX,
+	HV_RSP,
+	HV_RBP,
+	HV_RSI,
+	HV_RDI,
+	HV_R8,
+	HV_R9,
+	HV_R10,
+	HV_R11,
+	HV_R12,
+	HV_R13,
+	HV_R14,
+	HV_R15,
 	HV_NR_GPRS
 };
 
@@ -75,7 +89,7 @@ struct hv_guest_init {
 /* One decoded VM exit, read once from the VMCS. */
 struct hv_exit {
 	u32 raw_reason;
-	u32 reason;		/* basic */
+	u32 reason; /* basic */
 	u64 qual;
 	u64 gpa;
 	u64 rip;
@@ -85,16 +99,16 @@ struct hv_exit {
 
 struct hv_vcpu {
 	struct hv_vm *vm;
-	void *vmcs;			/* one page, VMCS revision at offset 0 */
-	void *msr_bitmap;		/* 4 KiB, all ones: every MSR exits */
-	void *io_bitmap;		/* bitmap A, all ones: every port exits */
-	void *io_bitmap2;		/* bitmap B, all ones */
-	u64 gpr[HV_NR_GPRS];		/* RSP lives in the VMCS */
+	void *vmcs; /* one page, VMCS revision at offset 0 */
+	void *msr_bitmap; /* 4 KiB, all ones: every MSR exits */
+	void *io_bitmap; /* bitmap A, all ones: every port exits */
+	void *io_bitmap2; /* bitmap B, all ones */
+	u64 gpr[HV_NR_GPRS]; /* RSP lives in the VMCS */
 	bool launched;
-	int cpu;			/* where the VMCS is loaded, or -1 */
+	int cpu; /* where the VMCS is loaded, or -1 */
 	u64 cr0_shadow, cr4_shadow;
 	u64 msr_shadow[HV_MSR_SHADOWS];
-	u32 slice;			/* preemption timer value */
+	u32 slice; /* preemption timer value */
 	struct hv_exit exit;
 	/* host state saved at load, put back at put */
 	u16 host_ds, host_es, host_fs, host_gs;
@@ -117,9 +131,9 @@ int hv_vmcs_setup(struct hv_vcpu *v, const struct hv_guest_init *g);
 void hv_vmcs_load_host(struct hv_vcpu *v);
 
 /* root/exits.c: the single dispatcher; HV_R_* flags */
-#define HV_R_ADVANCE 1u	/* skip the exiting instruction */
-#define HV_R_YIELD 2u	/* leave the inner loop, come back later */
-#define HV_R_STOP 4u	/* the run is over (report says why) */
+#define HV_R_ADVANCE 1u /* skip the exiting instruction */
+#define HV_R_YIELD 2u /* leave the inner loop, come back later */
+#define HV_R_STOP 4u /* the run is over (report says why) */
 unsigned int hv_handle_exit(struct hv_vcpu *v);
 void hv_handle_exit_irqoff(struct hv_vcpu *v);
 

@@ -26,7 +26,8 @@ static int hv_check_kvm(void)
 	if (!sym)
 		return 0;
 	__symbol_put("kvm_x86_vendor_init");
-	pr_err(HV_NAME ": KVM is loaded and may use VMX: run 'rmmod kvm_intel kvm', then load cappsule again\n");
+	pr_err(HV_NAME
+	       ": KVM is loaded and may use VMX: run 'rmmod kvm_intel kvm', then load cappsule again\n");
 	return -EBUSY;
 }
 
@@ -45,23 +46,28 @@ static int __init hv_init(void)
 	}
 	err = hv_cpus_start();
 	if (err) {
-		pr_err(HV_NAME ": VMXON failed on some CPU (error %d): nothing loaded\n",
+		pr_err(HV_NAME
+		       ": VMXON failed on some CPU (error %d): nothing loaded\n",
 		       err);
 		return err;
 	}
 	err = hv_chardev_register();
 	if (err) {
-		pr_err(HV_NAME ": cannot register /dev/" HV_NAME " (error %d)\n",
+		pr_err(HV_NAME ": cannot register /dev/" HV_NAME
+			       " (error %d)\n",
 		       err);
 		hv_cpus_stop();
 		return err;
 	}
-	pr_info(HV_NAME ": loaded: VMX root on %u of %u CPUs, VMCS revision 0x%x, EPT 4-level WB, VPID, preemption timer TSC>>%u\n",
+	pr_info(HV_NAME
+		": loaded: VMX root on %u of %u CPUs, VMCS revision 0x%x, EPT 4-level WB, VPID, preemption timer TSC>>%u\n",
 		hv_cpus_vmxon(), num_online_cpus(), hv_ctl.vmcs_revision,
 		hv_ctl.preempt_shift);
-	pr_info(HV_NAME ": controls pin=%08x proc=%08x proc2=%08x exit=%08x entry=%08x%s\n",
+	pr_info(HV_NAME
+		": controls pin=%08x proc=%08x proc2=%08x exit=%08x entry=%08x%s\n",
 		hv_ctl.pin, hv_ctl.proc, hv_ctl.proc2, hv_ctl.exit,
-		hv_ctl.entry, hv_ctl.cr3_exiting ? " (CR3 exiting forced)" : "");
+		hv_ctl.entry,
+		hv_ctl.cr3_exiting ? " (CR3 exiting forced)" : "");
 	return 0;
 }
 
@@ -69,7 +75,8 @@ static void __exit hv_exit(void)
 {
 	hv_chardev_unregister();
 	hv_cpus_stop();
-	pr_info(HV_NAME ": unloaded: VMXOFF on every CPU, %lld pages still held\n",
+	pr_info(HV_NAME
+		": unloaded: VMXOFF on every CPU, %lld pages still held\n",
 		hv_pages_in_use());
 }
 

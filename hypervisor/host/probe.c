@@ -17,7 +17,7 @@
 
 atomic64_t hv_vms_run = ATOMIC64_INIT(0);
 
-#define PAYLOAD(name)                                                      \
+#define PAYLOAD(name) \
 	extern const u8 hv_probe_##name##_start[], hv_probe_##name##_end[]
 PAYLOAD(cpuid);
 PAYLOAD(vmcall);
@@ -74,7 +74,7 @@ static const struct hv_payload hv_payloads[CAPPSULE_PROBE_MAX] = {
 struct hv_probe {
 	struct hv_vm vm;
 	struct hv_vcpu vcpu;
-	struct page *template;	/* shared with the VM, owned here */
+	struct page *template; /* shared with the VM, owned here */
 };
 
 /* Guest page tables: the first GiB identity-mapped with 2 MiB pages. */
@@ -183,8 +183,9 @@ static void hv_probe_guest(struct hv_guest_init *g,
 	g->idt_limit = 0xfff;
 	g->tr_base = GPA_TSS;
 	/* the triple-fault probe needs its exceptions to go unseen */
-	g->exception_bitmap =
-		p->payload == CAPPSULE_PROBE_TRIPLE_FAULT ? 0 : ~0u;
+	g->exception_bitmap = ~0u;
+	if (p->payload == CAPPSULE_PROBE_TRIPLE_FAULT)
+		g->exception_bitmap = 0;
 	g->gpr[HV_RDI] = p->arg[0];
 	g->gpr[HV_RSI] = p->arg[1];
 	g->gpr[HV_RDX] = p->arg[2];

@@ -51,8 +51,9 @@ static void ept_free_level(struct ept *ept, u64 *table, int level, u64 base,
 				leaf(ctx, gpa, e, (enum ept_level)level);
 			continue;
 		}
-		ept_free_level(ept, ept->ops->phys_to_virt(ept->ctx,
-							   e & EPT_ADDR_MASK),
+		ept_free_level(ept,
+			       ept->ops->phys_to_virt(ept->ctx,
+						      e & EPT_ADDR_MASK),
 			       level - 1, gpa, leaf, ctx);
 	}
 	ept->ops->free_table(ept->ctx, table);
@@ -60,7 +61,8 @@ static void ept_free_level(struct ept *ept, u64 *table, int level, u64 base,
 }
 
 void ept_destroy(struct ept *ept,
-		 void (*leaf)(void *ctx, u64 gpa, u64 entry, enum ept_level lvl),
+		 void (*leaf)(void *ctx, u64 gpa, u64 entry,
+			      enum ept_level lvl),
 		 void *ctx)
 {
 	if (!ept->pml4)
@@ -76,15 +78,15 @@ bool ept_leaf_valid(u64 entry, enum ept_level lvl, bool exec_only_ok)
 	u64 mt = (entry & EPT_MT_MASK) >> EPT_MT_SHIFT;
 
 	if (!rwx)
-		return true;	/* not present: a violation, not a misconfig */
+		return true; /* not present: a violation, not a misconfig */
 	if (rwx == EPT_W || rwx == (EPT_W | EPT_X))
-		return false;	/* writable but not readable */
+		return false; /* writable but not readable */
 	if (rwx == EPT_X && !exec_only_ok)
 		return false;
 	if (mt == 2 || mt == 3 || mt == 7)
-		return false;	/* reserved memory types */
+		return false; /* reserved memory types */
 	if (lvl == EPT_LEVEL_2M && (entry & 0x1ff000ull))
-		return false;	/* reserved address bits of a 2 MiB leaf */
+		return false; /* reserved address bits of a 2 MiB leaf */
 	return true;
 }
 
@@ -134,8 +136,7 @@ static u64 *ept_slot(struct ept *ept, u64 gpa, enum ept_level lvl, bool alloc,
 	return &table[ept_index(gpa, lvl)];
 }
 
-static int ept_install(struct ept *ept, u64 gpa, enum ept_level lvl,
-		       u64 entry)
+static int ept_install(struct ept *ept, u64 gpa, enum ept_level lvl, u64 entry)
 {
 	int err = 0;
 	u64 *slot = ept_slot(ept, gpa, lvl, true, &err);
@@ -155,8 +156,7 @@ int ept_map(struct ept *ept, u64 gpa, u64 hpa, enum ept_level lvl, u64 flags)
 
 	if (lvl != EPT_LEVEL_4K && lvl != EPT_LEVEL_2M)
 		return -EINVAL;
-	if ((gpa | hpa) & (size - 1) || (hpa & ~EPT_ADDR_MASK) ||
-	    (gpa >> 48))
+	if ((gpa | hpa) & (size - 1) || (hpa & ~EPT_ADDR_MASK) || (gpa >> 48))
 		return -EINVAL;
 	if (flags & ~(EPT_RWX | EPT_SW_MASK) || !(flags & EPT_RWX))
 		return -EINVAL;
@@ -189,7 +189,7 @@ u64 *ept_walk(struct ept *ept, u64 gpa, enum ept_level *lvl)
 			return e;
 		}
 		if (level == 3 && (*e & EPT_LARGE))
-			return NULL;	/* 1 GiB pages are never built */
+			return NULL; /* 1 GiB pages are never built */
 		table = ept->ops->phys_to_virt(ept->ctx, *e & EPT_ADDR_MASK);
 	}
 	return NULL;

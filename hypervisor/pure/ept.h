@@ -20,7 +20,7 @@
 #define EPT_IPAT BIT_ULL(6)
 #define EPT_LARGE BIT_ULL(7)
 /* Bits 52-62 are ignored by the CPU: cappsule keeps its own state there. */
-#define EPT_SW_COW BIT_ULL(52)	 /* shared page: copy on first write */
+#define EPT_SW_COW BIT_ULL(52) /* shared page: copy on first write */
 #define EPT_SW_OWNED BIT_ULL(53) /* page belongs to this VM: freed with it */
 #define EPT_ADDR_MASK 0x000ffffffffff000ull
 
@@ -45,7 +45,7 @@ struct ept {
 	u64 pml4_hpa;
 	const struct ept_ops *ops;
 	void *ctx;
-	unsigned int nr_tables;	/* table pages, PML4 included */
+	unsigned int nr_tables; /* table pages, PML4 included */
 };
 
 int ept_init(struct ept *ept, const struct ept_ops *ops, void *ctx);
@@ -55,7 +55,8 @@ int ept_init(struct ept *ept, const struct ept_ops *ops, void *ctx);
  * first, so the caller can free the pages it marked EPT_SW_OWNED.
  */
 void ept_destroy(struct ept *ept,
-		 void (*leaf)(void *ctx, u64 gpa, u64 entry, enum ept_level lvl),
+		 void (*leaf)(void *ctx, u64 gpa, u64 entry,
+			      enum ept_level lvl),
 		 void *ctx);
 
 /* A leaf entry the CPU accepts: returns false for a misconfiguration. */
@@ -79,11 +80,11 @@ int ept_split_2m(struct ept *ept, u64 gpa);
 
 /* What to do about an EPT violation (exit qualification @qual). */
 enum ept_fault {
-	EPT_FAULT_FRESH,	/* nothing mapped, below the limit: new page */
-	EPT_FAULT_COW,		/* write to a shared page: copy it */
-	EPT_FAULT_RETRY,	/* already fixed (another path): resume */
-	EPT_FAULT_LIMIT,	/* outside guest memory: kill */
-	EPT_FAULT_PERM,		/* access the mapping never allows: kill */
+	EPT_FAULT_FRESH, /* nothing mapped, below the limit: new page */
+	EPT_FAULT_COW, /* write to a shared page: copy it */
+	EPT_FAULT_RETRY, /* already fixed (another path): resume */
+	EPT_FAULT_LIMIT, /* outside guest memory: kill */
+	EPT_FAULT_PERM, /* access the mapping never allows: kill */
 };
 
 /* Exit qualification bits of an EPT violation */

@@ -78,16 +78,16 @@ enum hv_exit_reason {
 };
 
 /* The raw exit-reason field */
-#define HV_EXIT_BASIC(raw) ((raw) & 0xffffu)
+#define HV_EXIT_BASIC(raw) ((raw)&0xffffu)
 #define HV_EXIT_FAILED_ENTRY BIT(31)
 
 const char *hv_exit_name(u32 basic);
 
 /* What the single dispatcher does with a basic reason. */
 enum hv_exit_policy {
-	HV_POLICY_HANDLE,	/* a handler decides */
-	HV_POLICY_FORBID,	/* instruction class cappsules never get */
-	HV_POLICY_UNEXPECTED,	/* cannot happen with our controls: kill */
+	HV_POLICY_HANDLE, /* a handler decides */
+	HV_POLICY_FORBID, /* instruction class cappsules never get */
+	HV_POLICY_UNEXPECTED, /* cannot happen with our controls: kill */
 };
 
 enum hv_exit_policy hv_exit_policy(u32 basic);
@@ -103,7 +103,7 @@ enum hv_cr_type {
 struct hv_cr_access {
 	unsigned int cr;
 	enum hv_cr_type type;
-	unsigned int gpr;	/* 0 RAX .. 15 R15, RSP is 4 */
+	unsigned int gpr; /* 0 RAX .. 15 R15, RSP is 4 */
 	u16 lmsw_src;
 };
 
@@ -111,7 +111,7 @@ void hv_decode_cr(u64 qual, struct hv_cr_access *out);
 
 struct hv_io_access {
 	u16 port;
-	unsigned int size;	/* 1, 2 or 4 */
+	unsigned int size; /* 1, 2 or 4 */
 	bool in;
 	bool string;
 	bool rep;
@@ -141,9 +141,9 @@ void hv_decode_intr(u32 info, struct hv_intr_info *out);
 /* MSR allow-list: everything else read or written kills the VM. */
 enum hv_msr_kind {
 	HV_MSR_DENY = 0,
-	HV_MSR_TSC,		/* read: the TSC; write: denied */
-	HV_MSR_SHADOW,		/* per-vCPU value, never loaded into the CPU */
-	HV_MSR_READ_ONLY,	/* per-vCPU value, writes denied */
+	HV_MSR_TSC, /* read: the TSC; write: denied */
+	HV_MSR_SHADOW, /* per-vCPU value, never loaded into the CPU */
+	HV_MSR_READ_ONLY, /* per-vCPU value, writes denied */
 };
 
 struct hv_msr_rule {

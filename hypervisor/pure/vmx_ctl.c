@@ -78,7 +78,8 @@ static void say(char *why, size_t len, const char *text)
 	size_t used = strlen(why);
 
 	if (used + 1 < len)
-		snprintf(why + used, len - used, "%s%s", used ? ", " : "", text);
+		snprintf(why + used, len - used, "%s%s", used ? ", " : "",
+			 text);
 }
 
 int vmx_compute_controls(const struct vmx_caps *caps, struct vmx_controls *out,
@@ -107,35 +108,33 @@ int vmx_compute_controls(const struct vmx_caps *caps, struct vmx_controls *out,
 	}
 
 	/* Every exit source we must see; nothing lets the guest near hardware. */
-	out->pin = vmx_ctl_adjust(pin_cap,
-				  HV_PIN_EXT_INTR | HV_PIN_NMI |
-					  HV_PIN_PREEMPT_TIMER,
-				  0, &miss);
-	say_missing(why, why_len, "pin-based", pin_names,
-		    ARRAY_SIZE(pin_names), miss);
+	out->pin = vmx_ctl_adjust(
+		pin_cap, HV_PIN_EXT_INTR | HV_PIN_NMI | HV_PIN_PREEMPT_TIMER, 0,
+		&miss);
+	say_missing(why, why_len, "pin-based", pin_names, ARRAY_SIZE(pin_names),
+		    miss);
 	bad |= !!miss;
 
 	/*
 	 * CR3 accesses stay in the guest under EPT; older CPUs without the
 	 * TRUE MSRs force the exits on, and then the exit handler emulates.
 	 */
-	out->proc = vmx_ctl_adjust(proc_cap,
-				   HV_PROC_HLT | HV_PROC_MWAIT | HV_PROC_RDPMC |
-					   HV_PROC_CR8_LOAD | HV_PROC_CR8_STORE |
-					   HV_PROC_MOV_DR | HV_PROC_IO_BITMAPS |
-					   HV_PROC_MSR_BITMAPS |
-					   HV_PROC_MONITOR | HV_PROC_SECONDARY,
-				   0, &miss);
+	out->proc = vmx_ctl_adjust(
+		proc_cap,
+		HV_PROC_HLT | HV_PROC_MWAIT | HV_PROC_RDPMC | HV_PROC_CR8_LOAD |
+			HV_PROC_CR8_STORE | HV_PROC_MOV_DR |
+			HV_PROC_IO_BITMAPS | HV_PROC_MSR_BITMAPS |
+			HV_PROC_MONITOR | HV_PROC_SECONDARY,
+		0, &miss);
 	say_missing(why, why_len, "processor-based", proc_names,
 		    ARRAY_SIZE(proc_names), miss);
 	bad |= !!miss;
 	out->cr3_exiting = out->proc & (HV_PROC_CR3_LOAD | HV_PROC_CR3_STORE);
 	if (out->proc & HV_PROC_SECONDARY) {
-		out->proc2 = vmx_ctl_adjust(caps->procbased2,
-					    HV_PROC2_EPT | HV_PROC2_VPID |
-						    HV_PROC2_WBINVD,
-					    HV_PROC2_RDTSCP | HV_PROC2_INVPCID,
-					    &miss);
+		out->proc2 = vmx_ctl_adjust(
+			caps->procbased2,
+			HV_PROC2_EPT | HV_PROC2_VPID | HV_PROC2_WBINVD,
+			HV_PROC2_RDTSCP | HV_PROC2_INVPCID, &miss);
 		say_missing(why, why_len, "secondary", proc2_names,
 			    ARRAY_SIZE(proc2_names), miss);
 		bad |= !!miss;
@@ -146,17 +145,16 @@ int vmx_compute_controls(const struct vmx_caps *caps, struct vmx_controls *out,
 				   HV_EXIT_HOST_64 | HV_EXIT_SAVE_EFER |
 					   HV_EXIT_LOAD_EFER,
 				   0, &miss);
-	say_missing(why, why_len, "VM-exit", exit_names,
-		    ARRAY_SIZE(exit_names), miss);
+	say_missing(why, why_len, "VM-exit", exit_names, ARRAY_SIZE(exit_names),
+		    miss);
 	bad |= !!miss;
 	if (out->exit & HV_EXIT_ACK_INTR) {
 		say(why, why_len, "VM-exit: interrupt acknowledge forced on");
 		bad = 1;
 	}
 
-	out->entry = vmx_ctl_adjust(entry_cap,
-				    HV_ENTRY_IA32E | HV_ENTRY_LOAD_EFER, 0,
-				    &miss);
+	out->entry = vmx_ctl_adjust(
+		entry_cap, HV_ENTRY_IA32E | HV_ENTRY_LOAD_EFER, 0, &miss);
 	say_missing(why, why_len, "VM-entry", entry_names,
 		    ARRAY_SIZE(entry_names), miss);
 	bad |= !!miss;

@@ -11,19 +11,19 @@
 
 /* The capability MSRs, as read with RDMSR (0x480..0x490). */
 struct vmx_caps {
-	u64 basic;		/* 0x480 */
-	u64 pinbased;		/* 0x481 */
-	u64 procbased;		/* 0x482 */
-	u64 exit;		/* 0x483 */
-	u64 entry;		/* 0x484 */
-	u64 misc;		/* 0x485 */
-	u64 cr0_fixed0;		/* 0x486 */
-	u64 cr0_fixed1;		/* 0x487 */
-	u64 cr4_fixed0;		/* 0x488 */
-	u64 cr4_fixed1;		/* 0x489 */
-	u64 procbased2;		/* 0x48b, 0 when secondary controls absent */
-	u64 ept_vpid_cap;	/* 0x48c, 0 when neither EPT nor VPID */
-	u64 true_pinbased;	/* 0x48d..0x490, 0 when basic bit 55 clear */
+	u64 basic; /* 0x480 */
+	u64 pinbased; /* 0x481 */
+	u64 procbased; /* 0x482 */
+	u64 exit; /* 0x483 */
+	u64 entry; /* 0x484 */
+	u64 misc; /* 0x485 */
+	u64 cr0_fixed0; /* 0x486 */
+	u64 cr0_fixed1; /* 0x487 */
+	u64 cr4_fixed0; /* 0x488 */
+	u64 cr4_fixed1; /* 0x489 */
+	u64 procbased2; /* 0x48b, 0 when secondary controls absent */
+	u64 ept_vpid_cap; /* 0x48c, 0 when neither EPT nor VPID */
+	u64 true_pinbased; /* 0x48d..0x490, 0 when basic bit 55 clear */
 	u64 true_procbased;
 	u64 true_exit;
 	u64 true_entry;
@@ -34,7 +34,7 @@ struct vmx_caps {
 #define HV_BASIC_32BIT_PA BIT_ULL(48)
 #define HV_BASIC_MEMTYPE(b) (((b) >> 50) & 0xf)
 #define HV_BASIC_VMCS_SIZE(b) (((b) >> 32) & 0x1fff)
-#define HV_BASIC_REVISION(b) ((u32)(b) & 0x7fffffff)
+#define HV_BASIC_REVISION(b) ((u32)(b)&0x7fffffff)
 #define HV_MEMTYPE_WB 6
 
 /* Pin-based controls */
@@ -107,7 +107,7 @@ struct vmx_caps {
 #define HV_VPID_CAP_ALL BIT_ULL(42)
 
 /* IA32_VMX_MISC */
-#define HV_MISC_PREEMPT_SHIFT(m) ((unsigned int)((m) & 0x1f))
+#define HV_MISC_PREEMPT_SHIFT(m) ((unsigned int)((m)&0x1f))
 
 /* What the module asks for; computed once, shared by every VMCS. */
 struct vmx_controls {
@@ -116,11 +116,11 @@ struct vmx_controls {
 	u32 proc2;
 	u32 exit;
 	u32 entry;
-	u32 preempt_shift;	/* timer rate: TSC >> shift */
+	u32 preempt_shift; /* timer rate: TSC >> shift */
 	u32 vmcs_revision;
-	u32 invept_type;	/* 1 single-context, 2 all-context */
-	u32 invvpid_type;	/* 1 single-context, 2 all-context */
-	bool cr3_exiting;	/* CR3 load/store exiting could not be cleared */
+	u32 invept_type; /* 1 single-context, 2 all-context */
+	u32 invvpid_type; /* 1 single-context, 2 all-context */
+	bool cr3_exiting; /* CR3 load/store exiting could not be cleared */
 };
 
 /*

@@ -29,14 +29,17 @@ int hv_read_caps(char *why, size_t len)
 	u64 fc = 0;
 
 	if (!boot_cpu_has(X86_FEATURE_VMX)) {
-		snprintf(why, len, "no VT-x: CPUID reports no VMX, or the firmware disabled it");
+		snprintf(
+			why, len,
+			"no VT-x: CPUID reports no VMX, or the firmware disabled it");
 		return -ENODEV;
 	}
-	if (rdmsrl_safe(MSR_IA32_FEAT_CTL, &fc) ||
-	    !(fc & FEAT_CTL_LOCKED) ||
+	if (rdmsrl_safe(MSR_IA32_FEAT_CTL, &fc) || !(fc & FEAT_CTL_LOCKED) ||
 	    !(fc & FEAT_CTL_VMX_ENABLED_OUTSIDE_SMX)) {
-		snprintf(why, len, "VT-x disabled in IA32_FEATURE_CONTROL (0x%llx): enable it in the firmware setup",
-			 fc);
+		snprintf(
+			why, len,
+			"VT-x disabled in IA32_FEATURE_CONTROL (0x%llx): enable it in the firmware setup",
+			fc);
 		return -ENODEV;
 	}
 	rdmsrl(MSR_IA32_VMX_BASIC, hv_caps.basic);
@@ -62,13 +65,13 @@ int hv_read_caps(char *why, size_t len)
 		rdmsrl(MSR_IA32_VMX_TRUE_ENTRY_CTLS, hv_caps.true_entry);
 	}
 	/* one line that tests/hv records to replay in the unit tests */
-	pr_info(HV_NAME ": caps basic=%llx pin=%llx proc=%llx exit=%llx entry=%llx misc=%llx cr0=%llx/%llx cr4=%llx/%llx proc2=%llx ept=%llx true=%llx/%llx/%llx/%llx\n",
+	pr_info(HV_NAME
+		": caps basic=%llx pin=%llx proc=%llx exit=%llx entry=%llx misc=%llx cr0=%llx/%llx cr4=%llx/%llx proc2=%llx ept=%llx true=%llx/%llx/%llx/%llx\n",
 		hv_caps.basic, hv_caps.pinbased, hv_caps.procbased,
 		hv_caps.exit, hv_caps.entry, hv_caps.misc, hv_caps.cr0_fixed0,
 		hv_caps.cr0_fixed1, hv_caps.cr4_fixed0, hv_caps.cr4_fixed1,
-		hv_caps.procbased2, hv_caps.ept_vpid_cap,
-		hv_caps.true_pinbased, hv_caps.true_procbased,
-		hv_caps.true_exit, hv_caps.true_entry);
+		hv_caps.procbased2, hv_caps.ept_vpid_cap, hv_caps.true_pinbased,
+		hv_caps.true_procbased, hv_caps.true_exit, hv_caps.true_entry);
 	return vmx_compute_controls(&hv_caps, &hv_ctl, why, len);
 }
 
@@ -81,7 +84,8 @@ static int hv_cpu_online(unsigned int cpu)
 	if (WARN_ON_ONCE(cpu != raw_smp_processor_id()))
 		return -EINVAL;
 	if (cr4_read_shadow() & X86_CR4_VMXE) {
-		pr_err(HV_NAME ": cpu%u: VMX is already in use (CR4.VMXE set by another hypervisor); unload it first\n",
+		pr_err(HV_NAME
+		       ": cpu%u: VMX is already in use (CR4.VMXE set by another hypervisor); unload it first\n",
 		       cpu);
 		return -EBUSY;
 	}

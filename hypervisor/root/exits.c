@@ -17,9 +17,9 @@
 
 /* CR bits a guest may flip; anything else it tries kills it. */
 #define HV_CR0_GUEST_BITS (X86_CR0_TS | X86_CR0_MP | X86_CR0_AM | X86_CR0_WP)
-#define HV_CR4_GUEST_BITS                                                     \
-	(X86_CR4_PGE | X86_CR4_TSD | X86_CR4_PCE | X86_CR4_OSFXSR |          \
-	 X86_CR4_OSXMMEXCPT | X86_CR4_FSGSBASE | X86_CR4_OSXSAVE |           \
+#define HV_CR4_GUEST_BITS                                           \
+	(X86_CR4_PGE | X86_CR4_TSD | X86_CR4_PCE | X86_CR4_OSFXSR | \
+	 X86_CR4_OSXMMEXCPT | X86_CR4_FSGSBASE | X86_CR4_OSXSAVE |  \
 	 X86_CR4_SMEP | X86_CR4_SMAP)
 
 static unsigned int hv_kill(struct hv_vcpu *v, enum cappsule_kill_why why)
@@ -31,9 +31,11 @@ static unsigned int hv_kill(struct hv_vcpu *v, enum cappsule_kill_why why)
 	r->kill_exit = v->exit.reason;
 	r->kill_qual = v->exit.qual;
 	r->kill_rip = v->exit.rip;
-	pr_info_ratelimited(HV_NAME ": vm %u killed: exit %s qual 0x%llx rip 0x%llx (why %d)\n",
-			    v->vm->vpid, hv_exit_name(v->exit.reason),
-			    v->exit.qual, v->exit.rip, why);
+	pr_info_ratelimited(
+		HV_NAME
+		": vm %u killed: exit %s qual 0x%llx rip 0x%llx (why %d)\n",
+		v->vm->vpid, hv_exit_name(v->exit.reason), v->exit.qual,
+		v->exit.rip, why);
 	return HV_R_STOP;
 }
 
@@ -163,12 +165,12 @@ static unsigned int hv_exit_cr(struct hv_vcpu *v)
 			return hv_set_cr0(v, *reg);
 		if (cr.cr == 4)
 			return hv_set_cr4(v, *reg);
-		if (cr.cr == 3) {	/* only when CR3 exiting is forced on */
+		if (cr.cr == 3) { /* only when CR3 exiting is forced on */
 			hv_vmwrite(GUEST_CR3, *reg);
 			hv_invvpid(hv_ctl.invvpid_type, v->vm->vpid);
 			return HV_R_ADVANCE;
 		}
-		break;		/* CR8: no APIC for cappsules */
+		break; /* CR8: no APIC for cappsules */
 	case HV_CR_MOV_FROM:
 		if (cr.cr == 3 && cr.gpr != HV_RSP) {
 			*reg = hv_vmread(GUEST_CR3);
@@ -230,7 +232,7 @@ static unsigned int hv_exit_ept_violation(struct hv_vcpu *v)
 		page = hv_vm_take_page(vm);
 		if (!page) {
 			vm->refills++;
-			return HV_R_YIELD;	/* refill, then retry */
+			return HV_R_YIELD; /* refill, then retry */
 		}
 		err = hv_vm_map(vm, gpa, page, EPT_RWX | EPT_SW_OWNED);
 		if (err) {
@@ -245,7 +247,8 @@ static unsigned int hv_exit_ept_violation(struct hv_vcpu *v)
 			vm->refills++;
 			return HV_R_YIELD;
 		}
-		copy_page(page_address(page), phys_to_virt(hv_cow_source(vm, gpa)));
+		copy_page(page_address(page),
+			  phys_to_virt(hv_cow_source(vm, gpa)));
 		err = ept_cow_commit(&vm->ept, gpa, page_to_phys(page), &old);
 		if (err) {
 			hv_free_page(page);
@@ -316,13 +319,13 @@ static unsigned int hv_dispatch(struct hv_vcpu *v)
 	case HV_EXIT_EXCEPTION_NMI:
 		return hv_exit_exception(v);
 	case HV_EXIT_EXTERNAL_INTERRUPT:
-		return 0;	/* taken by the host when IRQs were enabled */
+		return 0; /* taken by the host when IRQs were enabled */
 	case HV_EXIT_TRIPLE_FAULT:
 		return hv_kill(v, CAPPSULE_KILL_TRIPLE_FAULT);
 	case HV_EXIT_CPUID:
 		return hv_exit_cpuid(v);
 	case HV_EXIT_HLT:
-		return HV_R_ADVANCE | HV_R_YIELD;	/* give the CPU away */
+		return HV_R_ADVANCE | HV_R_YIELD; /* give the CPU away */
 	case HV_EXIT_VMCALL:
 		return hv_exit_vmcall(v);
 	case HV_EXIT_CR_ACCESS:

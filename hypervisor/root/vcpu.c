@@ -18,7 +18,7 @@
 #include "../hv.h"
 #include "vmx_insn.h"
 
-#define HV_DEFAULT_SLICE 200000u	/* preemption-timer ticks */
+#define HV_DEFAULT_SLICE 200000u /* preemption-timer ticks */
 
 int hv_vcpu_init(struct hv_vcpu *v, struct hv_vm *vm,
 		 const struct hv_guest_init *g)
@@ -54,9 +54,11 @@ int hv_vcpu_init(struct hv_vcpu *v, struct hv_vm *vm,
 	memcpy(v->gpr, g->gpr, sizeof(v->gpr));
 
 	preempt_disable();
-	err = hv_vmclear(virt_to_phys(v->vmcs)) ?:
-	      hv_vmptrld(virt_to_phys(v->vmcs)) ?:
-	      hv_vmcs_setup(v, g);
+	err = hv_vmclear(virt_to_phys(v->vmcs));
+	if (!err)
+		err = hv_vmptrld(virt_to_phys(v->vmcs));
+	if (!err)
+		err = hv_vmcs_setup(v, g);
 	hv_vmclear(virt_to_phys(v->vmcs));
 	preempt_enable();
 	if (err)
@@ -90,7 +92,7 @@ static int hv_vcpu_load(struct hv_vcpu *v)
 	if (err)
 		return err;
 	v->cpu = cpu;
-	v->launched = false;	/* the VMCS was cleared at the last put */
+	v->launched = false; /* the VMCS was cleared at the last put */
 	if (v->last_cpu != cpu) {
 		if (v->last_cpu >= 0)
 			v->report->cpu_migrations++;
@@ -165,7 +167,8 @@ static unsigned int hv_vcpu_run_loaded(struct hv_vcpu *v)
 		if (failed) {
 			local_irq_enable();
 			r->outcome = CAPPSULE_OUT_ERROR;
-			pr_err(HV_NAME ": VM%s failed, VM-instruction error %llu\n",
+			pr_err(HV_NAME
+			       ": VM%s failed, VM-instruction error %llu\n",
 			       v->launched ? "RESUME" : "LAUNCH",
 			       hv_vmread(VM_INSTRUCTION_ERROR));
 			return HV_R_STOP;
@@ -173,7 +176,7 @@ static unsigned int hv_vcpu_run_loaded(struct hv_vcpu *v)
 		v->launched = true;
 		hv_vcpu_read_exit(v);
 		hv_handle_exit_irqoff(v);
-		local_irq_enable();	/* a pending host interrupt runs now */
+		local_irq_enable(); /* a pending host interrupt runs now */
 
 		if (v->exit.raw_reason & HV_EXIT_FAILED_ENTRY) {
 			r->outcome = CAPPSULE_OUT_ERROR;

@@ -10,6 +10,9 @@
 #include <asm/asm.h>
 #include <asm/vmx.h>
 
+/* clang-format would split the %l[label] operands of asm goto */
+/* clang-format off */
+
 /* 0 ok, -EIO VMfail, -EFAULT faulted (VMX off in IA32_FEATURE_CONTROL) */
 static inline int hv_vmxon(u64 pa)
 {
@@ -102,5 +105,7 @@ static inline int hv_invvpid(unsigned long type, u16 vpid)
 fail:
 	return -EIO;
 }
+
+/* clang-format on */
 
 #endif

@@ -55,8 +55,8 @@ START_TEST(test_adjust)
 	u32 miss;
 
 	/* allowed-0 forces bit 1 on; allowed-1 lacks bit 3 */
-	ck_assert_uint_eq(vmx_ctl_adjust(0x000000f700000002ull, 0x1, 0x8, &miss),
-			  0x3);
+	ck_assert_uint_eq(
+		vmx_ctl_adjust(0x000000f700000002ull, 0x1, 0x8, &miss), 0x3);
 	ck_assert_uint_eq(miss, 0);
 	ck_assert_uint_eq(vmx_ctl_adjust(0x000000f700000002ull, 0x8, 0, &miss),
 			  0x2);
@@ -81,7 +81,7 @@ START_TEST(test_bochs_haswell)
 	ck_assert_uint_eq(o.proc2, 0x106a);
 	ck_assert_uint_eq(o.exit, 0x336ffb);
 	ck_assert_uint_eq(o.entry, 0x93fb);
-	ck_assert(!o.cr3_exiting);	/* TRUE MSRs let CR3 exits go */
+	ck_assert(!o.cr3_exiting); /* TRUE MSRs let CR3 exits go */
 	ck_assert_uint_eq(o.vmcs_revision, 0x2b);
 	ck_assert_uint_eq(o.preempt_shift, 0);
 	ck_assert_uint_eq(o.invept_type, 1);
@@ -112,15 +112,14 @@ START_TEST(test_real_dump)
 	struct vmx_controls o;
 	char why[256];
 
-	ck_assert_int_eq(vmx_compute_controls(&caps_real_dump, &o, why,
-					      sizeof(why)),
-			 0);
+	ck_assert_int_eq(
+		vmx_compute_controls(&caps_real_dump, &o, why, sizeof(why)), 0);
 	check_obeys(&caps_real_dump, &o);
 	check_required(&o);
 	/* without TRUE MSRs the default1 CR3 exits cannot be cleared */
 	ck_assert(o.cr3_exiting);
 	ck_assert(o.proc & HV_PROC_CR3_LOAD);
-	ck_assert(o.proc2 & HV_PROC2_INVPCID);	/* optional, offered */
+	ck_assert(o.proc2 & HV_PROC2_INVPCID); /* optional, offered */
 }
 END_TEST
 
@@ -146,7 +145,9 @@ START_TEST(test_missing_ept_vpid)
 	c.ept_vpid_cap = 0;
 	ck_assert_int_eq(vmx_compute_controls(&c, &o, why, sizeof(why)),
 			 -EOPNOTSUPP);
-	ck_assert_str_eq(why, "secondary: EPT, secondary: VPID, EPT: 4-level page walk, EPT: write-back memory type, EPT: 2 MiB pages, EPT: INVEPT, VPID: INVVPID");
+	ck_assert_str_eq(
+		why,
+		"secondary: EPT, secondary: VPID, EPT: 4-level page walk, EPT: write-back memory type, EPT: 2 MiB pages, EPT: INVEPT, VPID: INVVPID");
 }
 END_TEST
 
@@ -158,7 +159,7 @@ START_TEST(test_forced_ack_and_short_reason)
 
 	/* a CPU that forces acknowledge-interrupt-on-exit is refused */
 	c.true_exit |= HV_EXIT_ACK_INTR;
-	c.basic &= ~(0xfull << 50);	/* and a UC VMCS memory type */
+	c.basic &= ~(0xfull << 50); /* and a UC VMCS memory type */
 	ck_assert_int_eq(vmx_compute_controls(&c, &o, why, sizeof(why)),
 			 -EOPNOTSUPP);
 	/* the reason is cut, never overflowed */
@@ -179,8 +180,8 @@ START_TEST(test_fix_cr)
 	/* CR4.VMXE forced, CR4 bit 23 (CET) not allowed by this CPU */
 	ck_assert(!vmx_cr_ok(0x20, c->cr4_fixed0, c->cr4_fixed1));
 	ck_assert(vmx_cr_ok(0x2020, c->cr4_fixed0, c->cr4_fixed1));
-	ck_assert(!vmx_cr_ok(0x2020 | (1u << 23), c->cr4_fixed0,
-			     c->cr4_fixed1));
+	ck_assert(
+		!vmx_cr_ok(0x2020 | (1u << 23), c->cr4_fixed0, c->cr4_fixed1));
 }
 END_TEST
 
@@ -235,7 +236,7 @@ static void count_leaf(void *ctx, u64 gpa, u64 entry, enum ept_level lvl)
 	l->last_gpa = gpa;
 }
 
-#define HPA(n) (0x100000000ull + (u64)(n) * 0x1000)
+#define HPA(n) (0x100000000ull + (u64)(n)*0x1000)
 
 START_TEST(test_ept_map_walk)
 {
@@ -245,10 +246,9 @@ START_TEST(test_ept_map_walk)
 
 	ck_assert_int_eq(ept_init(&e, &t_ops, NULL), 0);
 	ck_assert_uint_eq(e.nr_tables, 1);
-	ck_assert_int_eq(ept_map(&e, 0x5000, HPA(1), EPT_LEVEL_4K,
-				 EPT_R | EPT_W),
-			 0);
-	ck_assert_uint_eq(e.nr_tables, 4);	/* PML4, PDPT, PD, PT */
+	ck_assert_int_eq(
+		ept_map(&e, 0x5000, HPA(1), EPT_LEVEL_4K, EPT_R | EPT_W), 0);
+	ck_assert_uint_eq(e.nr_tables, 4); /* PML4, PDPT, PD, PT */
 	leaf = ept_walk(&e, 0x5abc, &lvl);
 	ck_assert_ptr_nonnull(leaf);
 	ck_assert_int_eq(lvl, EPT_LEVEL_4K);
@@ -259,9 +259,8 @@ START_TEST(test_ept_map_walk)
 	ck_assert_ptr_null(ept_walk(&e, 0x8000000000ull, NULL));
 
 	/* 2 MiB leaf: one PD entry with the large bit */
-	ck_assert_int_eq(ept_map(&e, 0x400000, 0x40000000, EPT_LEVEL_2M,
-				 EPT_RWX),
-			 0);
+	ck_assert_int_eq(
+		ept_map(&e, 0x400000, 0x40000000, EPT_LEVEL_2M, EPT_RWX), 0);
 	leaf = ept_walk(&e, 0x5fffff, &lvl);
 	ck_assert_ptr_nonnull(leaf);
 	ck_assert_int_eq(lvl, EPT_LEVEL_2M);
@@ -272,18 +271,16 @@ START_TEST(test_ept_map_walk)
 	ck_assert_int_eq(ept_map(&e, 0x5000, HPA(2), EPT_LEVEL_4K, EPT_R),
 			 -EEXIST);
 	ck_assert_int_eq(ept_map(&e, 0x401000, HPA(2), EPT_LEVEL_4K, EPT_R),
-			 -EEXIST);	/* inside the 2 MiB page */
+			 -EEXIST); /* inside the 2 MiB page */
 	ck_assert_int_eq(ept_map(&e, 0x7001, HPA(2), EPT_LEVEL_4K, EPT_R),
 			 -EINVAL);
-	ck_assert_int_eq(ept_map(&e, 0x600000, 0x40001000, EPT_LEVEL_2M,
-				 EPT_R),
-			 -EINVAL);	/* host address not 2 MiB aligned */
+	ck_assert_int_eq(ept_map(&e, 0x600000, 0x40001000, EPT_LEVEL_2M, EPT_R),
+			 -EINVAL); /* host address not 2 MiB aligned */
 	ck_assert_int_eq(ept_map(&e, 0x7000, HPA(2), EPT_LEVEL_4K, EPT_W),
-			 -EINVAL);	/* write-only: a misconfiguration */
+			 -EINVAL); /* write-only: a misconfiguration */
 	ck_assert_int_eq(ept_map(&e, 0x7000, HPA(2), EPT_LEVEL_4K, EPT_X),
-			 -EINVAL);	/* execute-only is not used */
-	ck_assert_int_eq(ept_map(&e, 0x7000, HPA(2), EPT_LEVEL_4K, 0),
-			 -EINVAL);
+			 -EINVAL); /* execute-only is not used */
+	ck_assert_int_eq(ept_map(&e, 0x7000, HPA(2), EPT_LEVEL_4K, 0), -EINVAL);
 	ck_assert_int_eq(ept_map(&e, 1ull << 48, HPA(2), EPT_LEVEL_4K, EPT_R),
 			 -EINVAL);
 	ept_destroy(&e, NULL, NULL);
@@ -296,8 +293,8 @@ START_TEST(test_ept_leaf_valid)
 	ck_assert(ept_leaf_valid(0, EPT_LEVEL_4K, false));
 	ck_assert(ept_leaf_valid(EPT_R | EPT_MT_WB, EPT_LEVEL_4K, false));
 	ck_assert(!ept_leaf_valid(EPT_W | EPT_MT_WB, EPT_LEVEL_4K, false));
-	ck_assert(!ept_leaf_valid(EPT_W | EPT_X | EPT_MT_WB, EPT_LEVEL_4K,
-				  true));
+	ck_assert(
+		!ept_leaf_valid(EPT_W | EPT_X | EPT_MT_WB, EPT_LEVEL_4K, true));
 	ck_assert(!ept_leaf_valid(EPT_X | EPT_MT_WB, EPT_LEVEL_4K, false));
 	ck_assert(ept_leaf_valid(EPT_X | EPT_MT_WB, EPT_LEVEL_4K, true));
 	ck_assert(!ept_leaf_valid(EPT_R | (2ull << 3), EPT_LEVEL_4K, false));
@@ -344,9 +341,8 @@ START_TEST(test_ept_classify)
 	const u64 limit = 0x1000000;
 
 	ck_assert_int_eq(ept_init(&e, &t_ops, NULL), 0);
-	ck_assert_int_eq(ept_map(&e, 0x100000, HPA(1), EPT_LEVEL_4K,
-				 EPT_R | EPT_X),
-			 0);
+	ck_assert_int_eq(
+		ept_map(&e, 0x100000, HPA(1), EPT_LEVEL_4K, EPT_R | EPT_X), 0);
 	ck_assert_int_eq(ept_map(&e, 0x200000, HPA(2), EPT_LEVEL_4K,
 				 EPT_R | EPT_SW_COW),
 			 0);
@@ -413,7 +409,7 @@ START_TEST(test_ept_cow)
 	ept_destroy(&e, count_leaf, &l);
 	ck_assert_int_eq(l.n4k, 1 + 512);
 	ck_assert_int_eq(l.n2m, 0);
-	ck_assert_int_eq(l.owned, 2);	/* the two private copies */
+	ck_assert_int_eq(l.owned, 2); /* the two private copies */
 	ck_assert_int_eq(tables_live, 0);
 	ck_assert_ptr_null(e.pml4);
 }
@@ -428,14 +424,13 @@ START_TEST(test_ept_destroy_leaves_and_raw)
 	ck_assert_int_eq(ept_map(&e, 0x400000, 0x40000000, EPT_LEVEL_2M,
 				 EPT_RWX | EPT_SW_OWNED),
 			 0);
-	ck_assert_int_eq(ept_map(&e, 0x7fffff000ull, HPA(1), EPT_LEVEL_4K,
-				 EPT_R),
-			 0);
+	ck_assert_int_eq(
+		ept_map(&e, 0x7fffff000ull, HPA(1), EPT_LEVEL_4K, EPT_R), 0);
 	/* the misconfig probe's entry goes in unchecked */
 	ck_assert_int_eq(ept_map_raw(&e, 0x300000, HPA(2) | EPT_W | EPT_MT_WB),
 			 0);
-	ck_assert(!ept_leaf_valid(*ept_walk(&e, 0x300000, NULL),
-				  EPT_LEVEL_4K, false));
+	ck_assert(!ept_leaf_valid(*ept_walk(&e, 0x300000, NULL), EPT_LEVEL_4K,
+				  false));
 	ck_assert_uint_eq(ept_pointer(&e), e.pml4_hpa | 0x1e);
 	ept_destroy(&e, count_leaf, &l);
 	ck_assert_int_eq(l.n2m, 1);
@@ -459,7 +454,7 @@ START_TEST(test_ept_nomem)
 	static const struct ept_ops ops = { t_alloc_failing, t_free, t_virt };
 	struct ept e;
 
-	fail_after = 2;	/* PML4 and PDPT only */
+	fail_after = 2; /* PML4 and PDPT only */
 	ck_assert_int_eq(ept_init(&e, &ops, NULL), 0);
 	ck_assert_int_eq(ept_map(&e, 0x1000, HPA(1), EPT_LEVEL_4K, EPT_R),
 			 -ENOMEM);

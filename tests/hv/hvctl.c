@@ -41,9 +41,23 @@
 #define EXIT_XSETBV 55
 
 static const char *const names[CAPPSULE_PROBE_MAX] = {
-	"cpuid", "vmcall", "ept", "io", "msr_ok", "msr_bad", "spin", "loop",
-	"hlt", "exception", "triple_fault", "cr", "ept_misconfig",
-	"ept_outside", "invd", "xsetbv", "vmx_insn",
+	[CAPPSULE_PROBE_CPUID] = "cpuid",
+	[CAPPSULE_PROBE_VMCALL] = "vmcall",
+	[CAPPSULE_PROBE_EPT] = "ept",
+	[CAPPSULE_PROBE_IO] = "io",
+	[CAPPSULE_PROBE_MSR_OK] = "msr_ok",
+	[CAPPSULE_PROBE_MSR_BAD] = "msr_bad",
+	[CAPPSULE_PROBE_SPIN] = "spin",
+	[CAPPSULE_PROBE_LOOP] = "loop",
+	[CAPPSULE_PROBE_HLT] = "hlt",
+	[CAPPSULE_PROBE_EXCEPTION] = "exception",
+	[CAPPSULE_PROBE_TRIPLE_FAULT] = "triple_fault",
+	[CAPPSULE_PROBE_CR] = "cr",
+	[CAPPSULE_PROBE_EPT_MISCONFIG] = "ept_misconfig",
+	[CAPPSULE_PROBE_EPT_OUTSIDE] = "ept_outside",
+	[CAPPSULE_PROBE_INVD] = "invd",
+	[CAPPSULE_PROBE_XSETBV] = "xsetbv",
+	[CAPPSULE_PROBE_VMX_INSN] = "vmx_insn",
 };
 
 static int dev = -1;
@@ -158,8 +172,9 @@ static void test_cpuid(unsigned int cpu)
 		       p.result[3] == b && p.exits[EXIT_CPUID] == 3,
 	       "cpuid",
 	       "hv leaf max=0x%" PRIx64 " sig=0x%" PRIx64
-	       " leaf1.ecx=0x%" PRIx64 " (VMX hidden, hypervisor bit) vendor=0x%"
-	       PRIx64 " host=0x%x cpuid exits=%u",
+	       " leaf1.ecx=0x%" PRIx64
+	       " (VMX hidden, hypervisor bit) vendor=0x%" PRIx64
+	       " host=0x%x cpuid exits=%u",
 	       (uint64_t)p.result[0], (uint64_t)p.result[1],
 	       (uint64_t)p.result[2], (uint64_t)p.result[3], b,
 	       p.exits[EXIT_CPUID]);
@@ -181,11 +196,11 @@ static void test_vmcall(unsigned int cpu)
 		       p.exits[EXIT_VMCALL] == 4 + 100 + 5 + 1,
 	       "vmcall",
 	       "version=%" PRIu64 " echo ok=%d unknown=%" PRId64
-	       " bad slot=%" PRId64 " echo loop=%" PRIu64 "/100 vmcall exits=%u",
-	       (uint64_t)p.result[0],
-	       p.result[1] == ~0x0123456789abcdefull, (int64_t)p.result[2],
-	       (int64_t)p.result[3], (uint64_t)p.result[4],
-	       p.exits[EXIT_VMCALL]);
+	       " bad slot=%" PRId64 " echo loop=%" PRIu64
+	       "/100 vmcall exits=%u",
+	       (uint64_t)p.result[0], p.result[1] == ~0x0123456789abcdefull,
+	       (int64_t)p.result[2], (int64_t)p.result[3],
+	       (uint64_t)p.result[4], p.exits[EXIT_VMCALL]);
 }
 
 static void test_ept(unsigned int cpu)
@@ -199,15 +214,17 @@ static void test_ept(unsigned int cpu)
 	result(p.outcome == CAPPSULE_OUT_DONE &&
 		       p.result[0] == CAPPSULE_PROBE_TEMPLATE_PATTERN &&
 		       p.result[1] == 0xdeadbeefcafef00dull,
-	       "ept_cow", "guest read 0x%" PRIx64 " then its own write 0x%"
-	       PRIx64 ", cow_pages=%" PRIu64,
+	       "ept_cow",
+	       "guest read 0x%" PRIx64 " then its own write 0x%" PRIx64
+	       ", cow_pages=%" PRIu64,
 	       (uint64_t)p.result[0], (uint64_t)p.result[1],
 	       (uint64_t)p.cow_pages);
 	result(p.cow_pages == 1 && p.template_intact == 1, "ept_cow_original",
 	       "shared page untouched=%" PRIu64 " after the guest wrote it",
 	       (uint64_t)p.template_intact);
 	result(p.result[2] == 0 && p.result[3] == 0x77 && p.fresh_pages == 9,
-	       "ept_fresh", "fresh page read %" PRIu64 " then 0x%" PRIx64
+	       "ept_fresh",
+	       "fresh page read %" PRIu64 " then 0x%" PRIx64
 	       ", fresh_pages=%" PRIu64 " (want 9)",
 	       (uint64_t)p.result[2], (uint64_t)p.result[3],
 	       (uint64_t)p.fresh_pages);
@@ -233,7 +250,8 @@ static void test_msr_ok(unsigned int cpu)
 		return;
 	result(p.outcome == CAPPSULE_OUT_DONE && p.result[0] != 0 &&
 		       p.result[1] == 0x1122334455667788ull,
-	       "msr_ok", "TSC=0x%" PRIx64 " KERNEL_GS_BASE read back 0x%" PRIx64,
+	       "msr_ok",
+	       "TSC=0x%" PRIx64 " KERNEL_GS_BASE read back 0x%" PRIx64,
 	       (uint64_t)p.result[0], (uint64_t)p.result[1]);
 }
 
@@ -302,7 +320,7 @@ static void test_extint(unsigned int cpu, unsigned long long iterations,
 	p.cpu = cpu;
 	p.arg[0] = iterations;
 	p.arg[1] = guest_if;
-	p.slice = 0xffffffffu;	/* only interrupts may stop the guest */
+	p.slice = 0xffffffffu; /* only interrupts may stop the guest */
 	before = loc_irqs(cpu);
 	if (!run("loop", &p))
 		return;
@@ -320,7 +338,9 @@ static void test_extint(unsigned int cpu, unsigned long long iterations,
 	result(p.outcome == CAPPSULE_OUT_DONE && p.result[0] == 1 &&
 		       p.exits[EXIT_EXTINT] > 0 && before >= 0 &&
 		       after > before,
-	       "extint", "cpu%u: %llu-iteration guest loop took %u external-interrupt exits, host timer irqs %lld -> %lld, %" PRIu64 " ms",
+	       "extint",
+	       "cpu%u: %llu-iteration guest loop took %u external-interrupt exits, host timer irqs %lld -> %lld, %" PRIu64
+	       " ms",
 	       cpu, iterations, p.exits[EXIT_EXTINT], before, after,
 	       (uint64_t)p.duration_ns / 1000000);
 }
@@ -335,7 +355,8 @@ static void test_hlt(unsigned int cpu)
 		return;
 	result(p.outcome == CAPPSULE_OUT_DONE && p.exits[EXIT_HLT] == 2 &&
 		       p.result[0] == 1,
-	       "hlt", "%u HLT exits, guest resumed after each", p.exits[EXIT_HLT]);
+	       "hlt", "%u HLT exits, guest resumed after each",
+	       p.exits[EXIT_HLT]);
 }
 
 static void test_cr(unsigned int cpu)
@@ -350,7 +371,9 @@ static void test_cr(unsigned int cpu)
 		       p.kill_why == CAPPSULE_KILL_CR &&
 		       !(p.result[0] & (1u << 13)) && (p.result[0] & 0x20) &&
 		       p.result[1] == p.result[0] && p.exits[EXIT_CR] == 3,
-	       "cr", "guest CR4 read 0x%" PRIx64 " (VMXE hidden), PGE toggled twice, then VMXE set: outcome=%u why=%u, CR exits=%u",
+	       "cr",
+	       "guest CR4 read 0x%" PRIx64
+	       " (VMXE hidden), PGE toggled twice, then VMXE set: outcome=%u why=%u, CR exits=%u",
 	       (uint64_t)p.result[0], p.outcome, p.kill_why, p.exits[EXIT_CR]);
 }
 
@@ -376,7 +399,9 @@ static void test_xsetbv(unsigned int cpu)
 		return;
 	result(p.outcome == CAPPSULE_OUT_KILLED && p.kill_exit == EXIT_XSETBV &&
 		       p.reported == 1 && p.exits[EXIT_XSETBV] == 2,
-	       "xsetbv", "same XCR0 0x%" PRIx64 " accepted, x87-only refused: outcome=%u exits=%u",
+	       "xsetbv",
+	       "same XCR0 0x%" PRIx64
+	       " accepted, x87-only refused: outcome=%u exits=%u",
 	       (uint64_t)p.result[0], p.outcome, p.exits[EXIT_XSETBV]);
 }
 
@@ -387,7 +412,8 @@ static void test_abi(void)
 	int err;
 
 	err = ioctl(dev, _IO(CAPPSULE_IOC_MAGIC, 0x7f)) ? errno : 0;
-	result(err == ENOTTY, "abi_unknown_ioctl", "errno %d (want ENOTTY)", err);
+	result(err == ENOTTY, "abi_unknown_ioctl", "errno %d (want ENOTTY)",
+	       err);
 	probe_init(&p, CAPPSULE_PROBE_CPUID);
 	p.hdr.size -= 8;
 	err = probe_run(&p);
@@ -449,13 +475,14 @@ static void test_parallel(unsigned int ncpus)
 	}
 	for (i = 0; i < 2; i++)
 		pthread_join(th[i], NULL);
-	result(!t[0].err && !t[1].err &&
-		       t[0].p.outcome == CAPPSULE_OUT_DONE &&
+	result(!t[0].err && !t[1].err && t[0].p.outcome == CAPPSULE_OUT_DONE &&
 		       t[1].p.outcome == CAPPSULE_OUT_DONE &&
 		       t[0].p.host_cpu == 0 && t[1].p.host_cpu == 1,
-	       "parallel", "cpu0: err=%d outcome=%u exits=%" PRIu64 "; cpu1: err=%d outcome=%u exits=%" PRIu64,
-	       t[0].err, t[0].p.outcome, (uint64_t)t[0].p.total_exits,
-	       t[1].err, t[1].p.outcome, (uint64_t)t[1].p.total_exits);
+	       "parallel",
+	       "cpu0: err=%d outcome=%u exits=%" PRIu64
+	       "; cpu1: err=%d outcome=%u exits=%" PRIu64,
+	       t[0].err, t[0].p.outcome, (uint64_t)t[0].p.total_exits, t[1].err,
+	       t[1].p.outcome, (uint64_t)t[1].p.total_exits);
 }
 
 static unsigned int online_cpus(void)
@@ -483,8 +510,8 @@ static int selftest(unsigned long long loop_iterations)
 		test_cpuid(cpu);
 		test_vmcall(cpu);
 		test_ept(cpu);
-		expect_killed(CAPPSULE_PROBE_IO, EXIT_IO, CAPPSULE_KILL_FORBIDDEN,
-			      cpu);
+		expect_killed(CAPPSULE_PROBE_IO, EXIT_IO,
+			      CAPPSULE_KILL_FORBIDDEN, cpu);
 		test_msr_ok(cpu);
 		expect_killed(CAPPSULE_PROBE_MSR_BAD, EXIT_WRMSR,
 			      CAPPSULE_KILL_MSR, cpu);
@@ -514,7 +541,8 @@ static int selftest(unsigned long long loop_iterations)
 	}
 	result(after.pages_in_use == before.pages_in_use &&
 		       after.vms_run > before.vms_run,
-	       "vm_pages_freed", "module pages %llu before, %llu after %llu VMs",
+	       "vm_pages_freed",
+	       "module pages %llu before, %llu after %llu VMs",
 	       (unsigned long long)before.pages_in_use,
 	       (unsigned long long)after.pages_in_use,
 	       (unsigned long long)(after.vms_run - before.vms_run));
@@ -524,10 +552,9 @@ static int selftest(unsigned long long loop_iterations)
 
 static int usage(void)
 {
-	fprintf(stderr,
-		"usage: hvctl info\n"
-		"       hvctl selftest [loop-iterations]\n"
-		"       hvctl probe NAME [cpu] [max_slices] [arg0]\n");
+	fprintf(stderr, "usage: hvctl info\n"
+			"       hvctl selftest [loop-iterations]\n"
+			"       hvctl probe NAME [cpu] [max_slices] [arg0]\n");
 	return 2;
 }
 
