@@ -65,6 +65,7 @@ enum cappsule_probe_payload {
 	CAPPSULE_PROBE_INVD = 14, /* INVD: killed */
 	CAPPSULE_PROBE_XSETBV = 15, /* same XCR0 ok, another value killed */
 	CAPPSULE_PROBE_VMX_INSN = 16, /* VMCLEAR in the guest: killed */
+	CAPPSULE_PROBE_SWAPGS = 17, /* SWAPGS: host GS base must survive */
 	CAPPSULE_PROBE_MAX
 };
 

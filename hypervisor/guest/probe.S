@@ -263,3 +263,9 @@ payload vmx_insn
 	vmclear	(%rsp)
 	done
 payload_end vmx_insn
+
+/* SWAPGS writes IA32_KERNEL_GS_BASE, which VM exits do not restore */
+payload swapgs
+	swapgs
+	done
+payload_end swapgs

@@ -36,6 +36,7 @@ PAYLOAD(ept_outside);
 PAYLOAD(invd);
 PAYLOAD(xsetbv);
 PAYLOAD(vmx_insn);
+PAYLOAD(swapgs);
 
 struct hv_payload {
 	const u8 *start, *end;
@@ -60,6 +61,7 @@ static const struct hv_payload hv_payloads[CAPPSULE_PROBE_MAX] = {
 	P(CAPPSULE_PROBE_INVD, invd),
 	P(CAPPSULE_PROBE_XSETBV, xsetbv),
 	P(CAPPSULE_PROBE_VMX_INSN, vmx_insn),
+	P(CAPPSULE_PROBE_SWAPGS, swapgs),
 };
 
 #define GPA_PDPT (CAPPSULE_PROBE_GPA_PML4 + 0x1000)

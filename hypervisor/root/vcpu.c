@@ -117,6 +117,8 @@ static int hv_vcpu_load(struct hv_vcpu *v)
 
 static void hv_vcpu_put(struct hv_vcpu *v)
 {
+	u64 kgs;
+
 	hv_vmclear(virt_to_phys(v->vmcs));
 	v->cpu = -1;
 	/* VM exit set the TR limit to 0x67 and the GDT limit to 0xffff */
@@ -128,10 +130,15 @@ static void hv_vcpu_put(struct hv_vcpu *v)
 		loadsegment(fs, v->host_fs);
 		wrmsrl(MSR_FS_BASE, v->host_fs_base);
 	}
-	if (v->host_gs) {
+	if (v->host_gs)
 		load_gs_index(v->host_gs);
+	/*
+	 * SWAPGS in the guest writes IA32_KERNEL_GS_BASE, which VMX does not
+	 * switch: put the caller's user GS base back.
+	 */
+	rdmsrl(MSR_KERNEL_GS_BASE, kgs);
+	if (kgs != v->host_kernel_gs_base)
 		wrmsrl(MSR_KERNEL_GS_BASE, v->host_kernel_gs_base);
-	}
 }
 
 static void hv_vcpu_read_exit(struct hv_vcpu *v)

@@ -19,7 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <asm/prctl.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cappsule.h"
@@ -58,6 +60,7 @@ static const char *const names[CAPPSULE_PROBE_MAX] = {
 	[CAPPSULE_PROBE_INVD] = "invd",
 	[CAPPSULE_PROBE_XSETBV] = "xsetbv",
 	[CAPPSULE_PROBE_VMX_INSN] = "vmx_insn",
+	[CAPPSULE_PROBE_SWAPGS] = "swapgs",
 };
 
 static int dev = -1;
@@ -441,6 +444,31 @@ static void test_abi(void)
 	result(err == EINVAL, "abi_info_size", "errno %d (want EINVAL)", err);
 }
 
+/*
+ * The guest's SWAPGS lands in IA32_KERNEL_GS_BASE, where the kernel keeps
+ * this process's user GS base while in the ioctl: it must come back intact.
+ */
+static void test_swapgs(unsigned int cpu)
+{
+	const unsigned long mine = 0x7f5a5a5a5000ul;
+	unsigned long after = 0;
+	struct cappsule_probe p;
+
+	if (syscall(SYS_arch_prctl, ARCH_SET_GS, mine)) {
+		result(false, "swapgs", "arch_prctl: %s", strerror(errno));
+		return;
+	}
+	probe_init(&p, CAPPSULE_PROBE_SWAPGS);
+	p.cpu = cpu;
+	if (!run("swapgs", &p))
+		return;
+	syscall(SYS_arch_prctl, ARCH_GET_GS, &after);
+	syscall(SYS_arch_prctl, ARCH_SET_GS, 0ul);
+	result(p.outcome == CAPPSULE_OUT_DONE && after == mine, "swapgs",
+	       "user GS base 0x%lx before, 0x%lx after a guest SWAPGS", mine,
+	       after);
+}
+
 struct thread_arg {
 	unsigned int cpu;
 	struct cappsule_probe p;
@@ -533,6 +561,7 @@ static int selftest(unsigned long long loop_iterations)
 		test_xsetbv(cpu);
 		expect_killed(CAPPSULE_PROBE_VMX_INSN, EXIT_VMCLEAR,
 			      CAPPSULE_KILL_FORBIDDEN, cpu);
+		test_swapgs(cpu);
 	}
 	test_parallel(ncpus);
 	if (get_info(&after)) {
