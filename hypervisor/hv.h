@@ -103,6 +103,7 @@ struct hv_vcpu {
 	void *msr_bitmap; /* 4 KiB, all ones: every MSR exits */
 	void *io_bitmap; /* bitmap A, all ones: every port exits */
 	void *io_bitmap2; /* bitmap B, all ones */
+	void *fpu; /* the guest's x87/SSE/AVX state (XSAVE area) */
 	u64 gpr[HV_NR_GPRS]; /* RSP lives in the VMCS */
 	bool launched;
 	int cpu; /* where the VMCS is loaded, or -1 */

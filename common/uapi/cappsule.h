@@ -66,6 +66,8 @@ enum cappsule_probe_payload {
 	CAPPSULE_PROBE_XSETBV = 15, /* same XCR0 ok, another value killed */
 	CAPPSULE_PROBE_VMX_INSN = 16, /* VMCLEAR in the guest: killed */
 	CAPPSULE_PROBE_SWAPGS = 17, /* SWAPGS: host GS base must survive */
+	CAPPSULE_PROBE_FPU =
+		18, /* XMM0: neither host nor guest sees the other's */
 	CAPPSULE_PROBE_MAX
 };
 

@@ -269,3 +269,14 @@ payload swapgs
 	swapgs
 	done
 payload_end swapgs
+
+/* FPU state is the guest's own: XMM0 starts clean, the guest dirties it */
+payload fpu
+	movq	%xmm0, %r12
+	report	0, %r12
+	movabs	$0x6775657374787878, %rax
+	movq	%rax, %xmm0
+	movq	%xmm0, %r12
+	report	1, %r12
+	done
+payload_end fpu

@@ -37,6 +37,7 @@ PAYLOAD(invd);
 PAYLOAD(xsetbv);
 PAYLOAD(vmx_insn);
 PAYLOAD(swapgs);
+PAYLOAD(fpu);
 
 struct hv_payload {
 	const u8 *start, *end;
@@ -62,6 +63,7 @@ static const struct hv_payload hv_payloads[CAPPSULE_PROBE_MAX] = {
 	P(CAPPSULE_PROBE_XSETBV, xsetbv),
 	P(CAPPSULE_PROBE_VMX_INSN, vmx_insn),
 	P(CAPPSULE_PROBE_SWAPGS, swapgs),
+	P(CAPPSULE_PROBE_FPU, fpu),
 };
 
 #define GPA_PDPT (CAPPSULE_PROBE_GPA_PML4 + 0x1000)

@@ -14,6 +14,7 @@
 #include <linux/ktime.h>
 #include <asm/debugreg.h>
 #include <asm/desc.h>
+#include <asm/fpu/api.h>
 #include <asm/msr.h>
 #include "../hv.h"
 #include "vmx_insn.h"
@@ -23,7 +24,7 @@
 int hv_vcpu_init(struct hv_vcpu *v, struct hv_vm *vm,
 		 const struct hv_guest_init *g)
 {
-	struct page *vmcs, *msr, *io[2];
+	struct page *vmcs, *msr, *io[2], *fpu;
 	int err = -ENOMEM;
 
 	memset(v, 0, sizeof(*v));
@@ -52,6 +53,12 @@ int hv_vcpu_init(struct hv_vcpu *v, struct hv_vm *vm,
 	memset(v->io_bitmap, 0xff, PAGE_SIZE);
 	memset(v->io_bitmap2, 0xff, PAGE_SIZE);
 	memcpy(v->gpr, g->gpr, sizeof(v->gpr));
+	/* zeroed XSAVE header: every component starts in its init state */
+	fpu = hv_alloc_page();
+	if (!fpu)
+		goto fail;
+	v->fpu = page_address(fpu);
+	((u32 *)v->fpu)[6] = 0x1f80; /* MXCSR: all exceptions masked */
 
 	preempt_disable();
 	err = hv_vmclear(virt_to_phys(v->vmcs));
@@ -71,6 +78,8 @@ fail:
 
 void hv_vcpu_destroy(struct hv_vcpu *v)
 {
+	if (v->fpu)
+		hv_free_page(virt_to_page(v->fpu));
 	if (v->io_bitmap2)
 		hv_free_page(virt_to_page(v->io_bitmap2));
 	if (v->io_bitmap)
@@ -79,7 +88,39 @@ void hv_vcpu_destroy(struct hv_vcpu *v)
 		hv_free_page(virt_to_page(v->msr_bitmap));
 	if (v->vmcs)
 		hv_free_page(virt_to_page(v->vmcs));
-	v->vmcs = v->msr_bitmap = v->io_bitmap = v->io_bitmap2 = NULL;
+	v->vmcs = v->msr_bitmap = v->io_bitmap = v->io_bitmap2 = v->fpu = NULL;
+}
+
+/* x87, SSE, AVX, AVX-512: standard-format offsets end at 2688 < 4096 */
+#define HV_XSAVE_MASK 0xe7u
+
+/*
+ * The FPU/SSE/AVX registers are not switched by VMX. kernel_fpu_begin()
+ * saves the caller's user state (restored on its way back to userland) and
+ * keeps in-kernel users off the registers; then the guest's own state is
+ * loaded, so the guest neither sees nor clobbers the host's.
+ */
+static void hv_fpu_load(struct hv_vcpu *v)
+{
+	kernel_fpu_begin();
+	if (boot_cpu_has(X86_FEATURE_XSAVE))
+		asm volatile("xrstor64 %0"
+			     :
+			     : "m"(*(u8 *)v->fpu), "a"(HV_XSAVE_MASK), "d"(0));
+	else
+		asm volatile("fxrstor64 %0" : : "m"(*(u8 *)v->fpu));
+}
+
+static void hv_fpu_put(struct hv_vcpu *v)
+{
+	if (boot_cpu_has(X86_FEATURE_XSAVE))
+		asm volatile("xsave64 %0"
+			     : "=m"(*(u8 *)v->fpu)
+			     : "a"(HV_XSAVE_MASK), "d"(0)
+			     : "memory");
+	else
+		asm volatile("fxsave64 %0" : "=m"(*(u8 *)v->fpu) : : "memory");
+	kernel_fpu_end();
 }
 
 /* Make the VMCS current on this CPU and point its host state here. */
@@ -229,7 +270,9 @@ void hv_vcpu_run(struct hv_vcpu *v)
 			break;
 		}
 		r->host_cpu = v->cpu;
+		hv_fpu_load(v);
 		res = hv_vcpu_run_loaded(v);
+		hv_fpu_put(v);
 		hv_vcpu_put(v);
 		preempt_enable();
 		if (res & HV_R_STOP)

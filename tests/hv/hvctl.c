@@ -61,6 +61,7 @@ static const char *const names[CAPPSULE_PROBE_MAX] = {
 	[CAPPSULE_PROBE_XSETBV] = "xsetbv",
 	[CAPPSULE_PROBE_VMX_INSN] = "vmx_insn",
 	[CAPPSULE_PROBE_SWAPGS] = "swapgs",
+	[CAPPSULE_PROBE_FPU] = "fpu",
 };
 
 static int dev = -1;
@@ -469,6 +470,40 @@ static void test_swapgs(unsigned int cpu)
 	       after);
 }
 
+/*
+ * VMX does not switch the FPU: the caller's XMM0 must survive the guest,
+ * and the guest must not read it. XMM0 is set and read around the raw
+ * syscall in one asm block so that no compiled code touches it between.
+ */
+static void test_fpu(unsigned int cpu)
+{
+	const uint64_t secret = 0x5ec7e75ec7e75ec7ull;
+	uint64_t x = secret;
+	struct cappsule_probe p;
+	long ret;
+
+	probe_init(&p, CAPPSULE_PROBE_FPU);
+	p.cpu = cpu;
+	asm volatile("movq %[x], %%xmm0\n\t"
+		     "syscall\n\t"
+		     "movq %%xmm0, %[x]"
+		     : "=a"(ret), [x] "+r"(x)
+		     : "0"((long)SYS_ioctl), "D"((long)dev),
+		       "S"((long)CAPPSULE_IOC_PROBE_RUN), "d"(&p)
+		     : "rcx", "r11", "memory", "xmm0");
+	if (ret) {
+		result(false, "fpu", "ioctl failed: %s", strerror((int)-ret));
+		return;
+	}
+	print_probe("fpu", &p);
+	result(p.outcome == CAPPSULE_OUT_DONE && p.result[0] == 0 &&
+		       p.result[1] == 0x6775657374787878ull && x == secret,
+	       "fpu",
+	       "guest saw XMM0=0x%" PRIx64 " (want 0), host XMM0 0x%" PRIx64
+	       " after the guest wrote 0x%" PRIx64,
+	       (uint64_t)p.result[0], x, (uint64_t)p.result[1]);
+}
+
 struct thread_arg {
 	unsigned int cpu;
 	struct cappsule_probe p;
@@ -562,6 +597,7 @@ static int selftest(unsigned long long loop_iterations)
 		expect_killed(CAPPSULE_PROBE_VMX_INSN, EXIT_VMCLEAR,
 			      CAPPSULE_KILL_FORBIDDEN, cpu);
 		test_swapgs(cpu);
+		test_fpu(cpu);
 	}
 	test_parallel(ncpus);
 	if (get_info(&after)) {

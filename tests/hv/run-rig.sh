@@ -142,7 +142,7 @@ REQUIRED="refuse_kvm load load_vmxon_all devnode refuse_twice vmxon_all_cpus
 abi_unknown_ioctl abi_size abi_version abi_payload abi_padding abi_cpu abi_info_size
 cpuid vmcall ept_cow ept_cow_original ept_fresh ept_2m ept_violations io
 msr_ok msr_bad preempt_timer extint hlt exception triple_fault cr
-ept_misconfig ept_outside invd vmx_insn swapgs vm_pages_freed unload devnode_gone
+ept_misconfig ept_outside invd vmx_insn swapgs fpu vm_pages_freed unload devnode_gone
 cycles no_leak"
 REQUIRED_SMP="parallel hotplug hotplug_probe"
 
