@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * /dev/cappsule ioctl ABI and hypercall numbers, shared by cappsule.ko, the
+ * daemon and the test tools. Fixed-width types only, explicit padding; every
+ * struct starts with struct cappsule_hdr so the module can check its size
+ * and version before it reads anything else.
+ *
+ * Version history:
+ *   1  GET_INFO, PROBE_RUN; hypercalls VERSION, ECHO, REPORT, DONE
+ */
+#ifndef CAPPSULE_UAPI_CAPPSULE_H
+#define CAPPSULE_UAPI_CAPPSULE_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define CAPPSULE_ABI_VERSION 1
+#define CAPPSULE_DEVICE "/dev/cappsule"
+
+/*
+ * First member of every ioctl struct. size = sizeof(the whole struct),
+ * version = CAPPSULE_ABI_VERSION. The module answers -EINVAL on a size
+ * mismatch and -EPROTONOSUPPORT on a version it does not speak.
+ */
+struct cappsule_hdr {
+	__u32 size;
+	__u32 version;
+};
+
+/* CAPPSULE_IOC_GET_INFO: what the module found and holds. */
+struct cappsule_info {
+	struct cappsule_hdr hdr;
+	__u32 module_version; /* CAPPSULE_ABI_VERSION of the module */
+	__u32 cpus_online;
+	__u32 cpus_vmxon; /* CPUs in VMX root operation right now */
+	__u32 vmcs_revision;
+	__u64 pages_in_use; /* pages the module holds: leak detector */
+	__u64 vms_run; /* probe VMs run since load */
+	__u64 ept_vpid_cap; /* IA32_VMX_EPT_VPID_CAP, for the record */
+	__u32 preempt_timer_shift; /* timer ticks every 2^shift TSC cycles */
+	__u32 __pad;
+};
+
+/*
+ * CAPPSULE_IOC_PROBE_RUN: run one small guest payload under VMX and EPT on
+ * the calling thread, then report how it ended and which exits it took.
+ * This exists to exercise every exit path from a test; cappsules proper
+ * come in a later ABI version.
+ */
+enum cappsule_probe_payload {
+	CAPPSULE_PROBE_CPUID = 0, /* CPUID leaves, emulated */
+	CAPPSULE_PROBE_VMCALL = 1, /* hypercall round trips */
+	CAPPSULE_PROBE_EPT = 2, /* fresh pages, copy-on-write, 2M */
+	CAPPSULE_PROBE_IO = 3, /* OUT: killed */
+	CAPPSULE_PROBE_MSR_OK = 4, /* allow-listed RDMSR/WRMSR */
+	CAPPSULE_PROBE_MSR_BAD = 5, /* WRMSR LSTAR: killed */
+	CAPPSULE_PROBE_SPIN = 6, /* endless loop: preemption timer */
+	CAPPSULE_PROBE_LOOP = 7, /* arg[0] iterations, then done */
+	CAPPSULE_PROBE_HLT = 8, /* HLT, resumed */
+	CAPPSULE_PROBE_EXCEPTION = 9, /* UD2: killed */
+	CAPPSULE_PROBE_TRIPLE_FAULT = 10, /* no IDT, nothing intercepted */
+	CAPPSULE_PROBE_CR = 11, /* CR4.PGE toggles ok, CR4.VMXE: killed */
+	CAPPSULE_PROBE_EPT_MISCONFIG = 12, /* host plants a bad EPT entry */
+	CAPPSULE_PROBE_EPT_OUTSIDE = 13, /* access above the memory limit */
+	CAPPSULE_PROBE_INVD = 14, /* INVD: killed */
+	CAPPSULE_PROBE_XSETBV = 15, /* same XCR0 ok, another value killed */
+	CAPPSULE_PROBE_VMX_INSN = 16, /* VMCLEAR in the guest: killed */
+	CAPPSULE_PROBE_SWAPGS = 17, /* SWAPGS: host GS base must survive */
+	CAPPSULE_PROBE_FPU =
+		18, /* XMM0: neither host nor guest sees the other's */
+	CAPPSULE_PROBE_MAX
+};
+
+enum cappsule_probe_outcome {
+	CAPPSULE_OUT_DONE = 1, /* guest said HC_DONE */
+	CAPPSULE_OUT_KILLED = 2, /* an exit broke the rules */
+	CAPPSULE_OUT_SLICES = 3, /* max_slices preemption slices used */
+	CAPPSULE_OUT_EXITS = 4, /* max_exits reached */
+	CAPPSULE_OUT_SIGNAL = 5, /* the calling thread got a signal */
+	CAPPSULE_OUT_ERROR = 6, /* VM entry failed: a module bug */
+};
+
+/* Why a probe VM was killed (kill_why); the exit reason is in kill_exit. */
+enum cappsule_kill_why {
+	CAPPSULE_KILL_NONE = 0,
+	CAPPSULE_KILL_FORBIDDEN = 1, /* instruction class never allowed */
+	CAPPSULE_KILL_MSR = 2, /* MSR outside the allow-list */
+	CAPPSULE_KILL_EPT_LIMIT = 3, /* GPA above the memory limit */
+	CAPPSULE_KILL_EPT_PERM = 4, /* access the mapping never allows */
+	CAPPSULE_KILL_EPT_MISCONFIG = 5,
+	CAPPSULE_KILL_EXCEPTION = 6, /* guest exception or NMI-type event */
+	CAPPSULE_KILL_TRIPLE_FAULT = 7,
+	CAPPSULE_KILL_CR = 8, /* control register change refused */
+	CAPPSULE_KILL_NOMEM = 9, /* memory limit or allocation failure */
+	CAPPSULE_KILL_UNEXPECTED = 10, /* exit reason with no handler */
+};
+
+#define CAPPSULE_CPU_ANY 0xffffffffu
+#define CAPPSULE_PROBE_RESULTS 8
+#define CAPPSULE_EXIT_REASONS 80 /* basic exit reasons 0..79 */
+
+struct cappsule_probe {
+	struct cappsule_hdr hdr;
+	/* in */
+	__u32 payload; /* enum cappsule_probe_payload */
+	__u32 cpu; /* CPU to run on, or CAPPSULE_CPU_ANY */
+	__u32 slice; /* preemption timer value per slice; 0: default */
+	__u32 max_slices; /* stop after this many timer expiries; 0: none */
+	__u32 max_exits; /* stop after this many exits; 0: default */
+	__u32 __pad0;
+	__u64 arg[4]; /* payload arguments */
+	/* out */
+	__u32 outcome; /* enum cappsule_probe_outcome */
+	__u32 kill_why; /* enum cappsule_kill_why */
+	__u32 kill_exit; /* basic exit reason that killed it */
+	__u32 host_cpu; /* CPU of the last entry */
+	__u64 kill_qual; /* its exit qualification */
+	__u64 kill_rip; /* guest RIP then */
+	__u64 result[CAPPSULE_PROBE_RESULTS]; /* HC_REPORT slots */
+	__u64 reported; /* bit n set: result[n] was reported */
+	__u64 total_exits;
+	__u64 slices; /* preemption timer expiries */
+	__u64 fresh_pages; /* zeroed pages mapped on first touch */
+	__u64 cow_pages; /* copy-on-write copies made */
+	__u64 template_intact; /* 1: the shared page still holds its pattern */
+	__u64 cpu_migrations; /* slices resumed on another CPU */
+	__u64 page_refills; /* EPT faults retried after a page refill */
+	__u64 duration_ns;
+	__u32 exits[CAPPSULE_EXIT_REASONS]; /* count per basic exit reason */
+};
+
+#define CAPPSULE_IOC_MAGIC 0xC5
+#define CAPPSULE_IOC_GET_INFO \
+	_IOWR(CAPPSULE_IOC_MAGIC, 0x00, struct cappsule_info)
+#define CAPPSULE_IOC_PROBE_RUN \
+	_IOWR(CAPPSULE_IOC_MAGIC, 0x01, struct cappsule_probe)
+
+/*
+ * Hypercalls: VMCALL with the number in RAX and arguments in RDI, RSI, RDX;
+ * the result comes back in RAX (negative errno on failure, -ENOSYS for an
+ * unknown number). Never trust a hypercall argument: the module checks each.
+ */
+#define CAPPSULE_HC_VERSION 1 /* -> CAPPSULE_ABI_VERSION */
+#define CAPPSULE_HC_ECHO 2 /* (x) -> ~x */
+#define CAPPSULE_HC_REPORT 3 /* (slot, value) -> 0: result[slot] = value */
+#define CAPPSULE_HC_DONE 4 /* (status): the VM ends, outcome DONE */
+
+/* Guest-physical layout of a probe VM (identity-mapped by its page tables). */
+#define CAPPSULE_PROBE_GPA_PML4 0x1000ull
+#define CAPPSULE_PROBE_GPA_CODE 0x100000ull /* payload, read+exec */
+#define CAPPSULE_PROBE_GPA_TEMPLATE 0x200000ull /* shared page, CoW */
+#define CAPPSULE_PROBE_GPA_MISCONFIG 0x300000ull /* EPT_MISCONFIG probe */
+#define CAPPSULE_PROBE_GPA_BIG 0x400000ull /* one 2 MiB EPT page */
+#define CAPPSULE_PROBE_GPA_FRESH 0x600000ull /* zeroed on first touch */
+#define CAPPSULE_PROBE_GPA_STACK 0x7ff000ull /* initial RSP */
+#define CAPPSULE_PROBE_GPA_LIMIT 0x1000000ull /* 16 MiB: above is killed */
+#define CAPPSULE_PROBE_TEMPLATE_PATTERN 0x5ca9501e00c0ffeeull
+
+#endif

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/cappsule: the only door from userland into the module. Root only;
+ * every ioctl copies its struct in, checks size and version before
+ * looking at anything else, and answers -ENOTTY to what it does not know.
+ */
+#include <linux/capability.h>
+#include <linux/cpumask.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include "../hv.h"
+
+static int hv_check_hdr(const struct cappsule_hdr *untrusted_hdr, u32 size)
+{
+	if (untrusted_hdr->size != size)
+		return -EINVAL;
+	if (untrusted_hdr->version != CAPPSULE_ABI_VERSION)
+		return -EPROTONOSUPPORT;
+	return 0;
+}
+
+static long hv_ioctl_info(void __user *uarg)
+{
+	struct cappsule_info info;
+	int err;
+
+	if (copy_from_user(&info, uarg, sizeof(info)))
+		return -EFAULT;
+	err = hv_check_hdr(&info.hdr, sizeof(info));
+	if (err)
+		return err;
+	memset(&info, 0, sizeof(info));
+	info.hdr.size = sizeof(info);
+	info.hdr.version = CAPPSULE_ABI_VERSION;
+	info.module_version = CAPPSULE_ABI_VERSION;
+	info.cpus_online = num_online_cpus();
+	info.cpus_vmxon = hv_cpus_vmxon();
+	info.vmcs_revision = hv_ctl.vmcs_revision;
+	info.pages_in_use = hv_pages_in_use();
+	info.vms_run = atomic64_read(&hv_vms_run);
+	info.ept_vpid_cap = hv_caps.ept_vpid_cap;
+	info.preempt_timer_shift = hv_ctl.preempt_shift;
+	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static long hv_ioctl_probe(void __user *uarg)
+{
+	struct cappsule_probe *p;
+	long err;
+
+	p = kmalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	err = -EFAULT;
+	if (copy_from_user(p, uarg, sizeof(*p)))
+		goto out;
+	err = hv_check_hdr(&p->hdr, sizeof(*p));
+	if (err)
+		goto out;
+	err = hv_probe_run(p);
+	if (err)
+		goto out;
+	err = copy_to_user(uarg, p, sizeof(*p)) ? -EFAULT : 0;
+out:
+	kfree(p);
+	return err;
+}
+
+static long hv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case CAPPSULE_IOC_GET_INFO:
+		return hv_ioctl_info(uarg);
+	case CAPPSULE_IOC_PROBE_RUN:
+		return hv_ioctl_probe(uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static int hv_open(struct inode *inode, struct file *file)
+{
+	/* the mode is 0600 already; a capability check survives chmod */
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	return 0;
+}
+
+static const struct file_operations hv_fops = {
+	.owner = THIS_MODULE,
+	.open = hv_open,
+	.unlocked_ioctl = hv_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice hv_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = HV_NAME,
+	.fops = &hv_fops,
+	.mode = 0600,
+};
+
+int hv_chardev_register(void)
+{
+	return misc_register(&hv_misc);
+}
+
+void hv_chardev_unregister(void)
+{
+	misc_deregister(&hv_misc);
+}

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cappsule.ko internals shared by the VMX-root side (root/) and the
+ * module/ioctl side (host/): per-CPU VMX state, VMs, vCPUs and the calls
+ * between the two halves.
+ */
+#ifndef CAPPSULE_HV_H
+#define CAPPSULE_HV_H
+
+#include <linux/types.h>
+#include <linux/atomic.h>
+#include <linux/mm_types.h>
+#include "pure/vmx_ctl.h"
+#include "pure/ept.h"
+#include "pure/exit.h"
+#include "cappsule.h"
+
+#define HV_NAME "cappsule"
+
+/* ---- root/cpu.c: VMX operation on every CPU ---- */
+extern struct vmx_caps hv_caps;
+extern struct vmx_controls hv_ctl;
+
+int hv_read_caps(char *why, size_t len);
+int hv_cpus_start(void); /* VMXON everywhere, CPU hotplug follows */
+void hv_cpus_stop(void); /* VMXOFF everywhere */
+unsigned int hv_cpus_vmxon(void);
+
+/* ---- root/mem.c: every page the module holds is counted ---- */
+struct page *hv_alloc_page(void); /* zeroed, GFP_KERNEL */
+struct page *hv_alloc_2m(void); /* 512 zeroed order-0 pages */
+void hv_free_page(struct page *page);
+void hv_free_phys(u64 hpa);
+s64 hv_pages_in_use(void);
+
+/* ---- root/vm.c: guest memory ---- */
+#define HV_PAGE_CACHE 8
+
+struct hv_vm {
+	struct ept ept;
+	u64 mem_limit; /* GPAs at or above are killed */
+	u16 vpid;
+	struct page *cache[HV_PAGE_CACHE]; /* filled where we may sleep */
+	unsigned int cached;
+	u64 fresh_pages;
+	u64 cow_pages;
+	u64 refills; /* faults that waited for the cache */
+};
+
+int hv_vm_init(struct hv_vm *vm, u64 mem_limit);
+void hv_vm_destroy(struct hv_vm *vm);
+int hv_vm_topup(struct hv_vm *vm);
+struct page *hv_vm_take_page(struct hv_vm *vm);
+/* map one page the VM owns (freed with it) or shares (EPT_SW_COW) */
+int hv_vm_map(struct hv_vm *vm, u64 gpa, struct page *page, u64 flags);
+void hv_vm_invept(struct hv_vm *vm);
+
+/* ---- root/vcpu.c, root/vmcs.c, root/exits.c: running a vCPU ---- */
+enum hv_gpr {
+	HV_RAX,
+	HV_RCX,
+	HV_RDX,
+	HV_RBX,
+	HV_RSP,
+	HV_RBP,
+	HV_RSI,
+	HV_RDI,
+	HV_R8,
+	HV_R9,
+	HV_R10,
+	HV_R11,
+	HV_R12,
+	HV_R13,
+	HV_R14,
+	HV_R15,
+	HV_NR_GPRS
+};
+
+/* Guest state a VM starts from (the probe's, later the snapshot's). */
+struct hv_guest_init {
+	u64 rip, rsp, rflags;
+	u64 cr0, cr3, cr4, efer;
+	u64 gdt_base, idt_base, tr_base;
+	u16 gdt_limit, idt_limit;
+	u32 exception_bitmap;
+	u64 gpr[HV_NR_GPRS];
+};
+
+/* One decoded VM exit, read once from the VMCS. */
+struct hv_exit {
+	u32 raw_reason;
+	u32 reason; /* basic */
+	u64 qual;
+	u64 gpa;
+	u64 rip;
+	u32 intr_info;
+	u32 insn_len;
+};
+
+struct hv_vcpu {
+	struct hv_vm *vm;
+	void *vmcs; /* one page, VMCS revision at offset 0 */
+	void *msr_bitmap; /* 4 KiB, all ones: every MSR exits */
+	void *io_bitmap; /* bitmap A, all ones: every port exits */
+	void *io_bitmap2; /* bitmap B, all ones */
+	void *fpu; /* the guest's x87/SSE/AVX state (XSAVE area) */
+	u64 gpr[HV_NR_GPRS]; /* RSP lives in the VMCS */
+	bool launched;
+	int cpu; /* where the VMCS is loaded, or -1 */
+	u64 cr0_shadow, cr4_shadow;
+	u64 msr_shadow[HV_MSR_SHADOWS];
+	u32 slice; /* preemption timer value */
+	struct hv_exit exit;
+	/* host state saved at load, put back at put */
+	u16 host_ds, host_es, host_fs, host_gs;
+	u64 host_fs_base, host_kernel_gs_base, host_debugctl;
+	unsigned long host_dr7;
+	/* accounting for the caller */
+	struct cappsule_probe *report;
+	u32 max_exits, max_slices;
+	int last_cpu;
+};
+
+int hv_vcpu_init(struct hv_vcpu *v, struct hv_vm *vm,
+		 const struct hv_guest_init *g);
+void hv_vcpu_destroy(struct hv_vcpu *v);
+/* Run until the guest is done, killed, or a limit or signal stops it. */
+void hv_vcpu_run(struct hv_vcpu *v);
+
+/* root/vmcs.c */
+int hv_vmcs_setup(struct hv_vcpu *v, const struct hv_guest_init *g);
+void hv_vmcs_load_host(struct hv_vcpu *v);
+
+/* root/exits.c: the single dispatcher; HV_R_* flags */
+#define HV_R_ADVANCE 1u /* skip the exiting instruction */
+#define HV_R_YIELD 2u /* leave the inner loop, come back later */
+#define HV_R_STOP 4u /* the run is over (report says why) */
+unsigned int hv_handle_exit(struct hv_vcpu *v);
+void hv_handle_exit_irqoff(struct hv_vcpu *v);
+
+/* root/entry.S: returns 0 after a VM exit, 1 if VMLAUNCH/VMRESUME failed */
+int hv_vmx_enter(u64 *gpr, int launched);
+void hv_vmx_exit_point(void);
+
+/* ---- host/probe.c: probe VMs for the tests ---- */
+int hv_probe_run(struct cappsule_probe *p);
+extern atomic64_t hv_vms_run;
+
+/* ---- host/chardev.c ---- */
+int hv_chardev_register(void);
+void hv_chardev_unregister(void);
+
+#endif

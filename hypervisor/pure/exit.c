@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tables behind the exit dispatcher: reason names, the handled / forbidden
+ * split, qualification decoders and the MSR allow-list. Kept apart from the
+ * VMX-root code so that they are tested in userland.
+ */
+#include "exit.h"
+
+static const char *const exit_names[HV_EXIT_REASON_MAX] = {
+	[HV_EXIT_EXCEPTION_NMI] = "EXCEPTION_NMI",
+	[HV_EXIT_EXTERNAL_INTERRUPT] = "EXTERNAL_INTERRUPT",
+	[HV_EXIT_TRIPLE_FAULT] = "TRIPLE_FAULT",
+	[HV_EXIT_INIT] = "INIT",
+	[HV_EXIT_SIPI] = "SIPI",
+	[HV_EXIT_IO_SMI] = "IO_SMI",
+	[HV_EXIT_OTHER_SMI] = "OTHER_SMI",
+	[HV_EXIT_INTERRUPT_WINDOW] = "INTERRUPT_WINDOW",
+	[HV_EXIT_NMI_WINDOW] = "NMI_WINDOW",
+	[HV_EXIT_TASK_SWITCH] = "TASK_SWITCH",
+	[HV_EXIT_CPUID] = "CPUID",
+	[HV_EXIT_GETSEC] = "GETSEC",
+	[HV_EXIT_HLT] = "HLT",
+	[HV_EXIT_INVD] = "INVD",
+	[HV_EXIT_INVLPG] = "INVLPG",
+	[HV_EXIT_RDPMC] = "RDPMC",
+	[HV_EXIT_RDTSC] = "RDTSC",
+	[HV_EXIT_RSM] = "RSM",
+	[HV_EXIT_VMCALL] = "VMCALL",
+	[HV_EXIT_VMCLEAR] = "VMCLEAR",
+	[HV_EXIT_VMLAUNCH] = "VMLAUNCH",
+	[HV_EXIT_VMPTRLD] = "VMPTRLD",
+	[HV_EXIT_VMPTRST] = "VMPTRST",
+	[HV_EXIT_VMREAD] = "VMREAD",
+	[HV_EXIT_VMRESUME] = "VMRESUME",
+	[HV_EXIT_VMWRITE] = "VMWRITE",
+	[HV_EXIT_VMXOFF] = "VMXOFF",
+	[HV_EXIT_VMXON] = "VMXON",
+	[HV_EXIT_CR_ACCESS] = "CR_ACCESS",
+	[HV_EXIT_DR_ACCESS] = "DR_ACCESS",
+	[HV_EXIT_IO_INSTRUCTION] = "IO_INSTRUCTION",
+	[HV_EXIT_RDMSR] = "RDMSR",
+	[HV_EXIT_WRMSR] = "WRMSR",
+	[HV_EXIT_INVALID_GUEST_STATE] = "INVALID_GUEST_STATE",
+	[HV_EXIT_MSR_LOADING] = "MSR_LOADING",
+	[HV_EXIT_MWAIT] = "MWAIT",
+	[HV_EXIT_MTF] = "MONITOR_TRAP_FLAG",
+	[HV_EXIT_MONITOR] = "MONITOR",
+	[HV_EXIT_PAUSE] = "PAUSE",
+	[HV_EXIT_MCE_DURING_ENTRY] = "MCE_DURING_ENTRY",
+	[HV_EXIT_TPR_BELOW_THRESHOLD] = "TPR_BELOW_THRESHOLD",
+	[HV_EXIT_APIC_ACCESS] = "APIC_ACCESS",
+	[HV_EXIT_EOI_INDUCED] = "EOI_INDUCED",
+	[HV_EXIT_GDTR_IDTR] = "GDTR_IDTR",
+	[HV_EXIT_LDTR_TR] = "LDTR_TR",
+	[HV_EXIT_EPT_VIOLATION] = "EPT_VIOLATION",
+	[HV_EXIT_EPT_MISCONFIG] = "EPT_MISCONFIG",
+	[HV_EXIT_INVEPT] = "INVEPT",
+	[HV_EXIT_RDTSCP] = "RDTSCP",
+	[HV_EXIT_PREEMPTION_TIMER] = "PREEMPTION_TIMER",
+	[HV_EXIT_INVVPID] = "INVVPID",
+	[HV_EXIT_WBINVD] = "WBINVD",
+	[HV_EXIT_XSETBV] = "XSETBV",
+	[HV_EXIT_APIC_WRITE] = "APIC_WRITE",
+	[HV_EXIT_RDRAND] = "RDRAND",
+	[HV_EXIT_INVPCID] = "INVPCID",
+	[HV_EXIT_VMFUNC] = "VMFUNC",
+	[HV_EXIT_ENCLS] = "ENCLS",
+	[HV_EXIT_RDSEED] = "RDSEED",
+	[HV_EXIT_PML_FULL] = "PML_FULL",
+	[HV_EXIT_XSAVES] = "XSAVES",
+	[HV_EXIT_XRSTORS] = "XRSTORS",
+	[HV_EXIT_UMWAIT] = "UMWAIT",
+	[HV_EXIT_TPAUSE] = "TPAUSE",
+};
+
+const char *hv_exit_name(u32 basic)
+{
+	if (basic >= HV_EXIT_REASON_MAX || !exit_names[basic])
+		return "UNKNOWN";
+	return exit_names[basic];
+}
+
+enum hv_exit_policy hv_exit_policy(u32 basic)
+{
+	switch (basic) {
+	case HV_EXIT_EXCEPTION_NMI:
+	case HV_EXIT_EXTERNAL_INTERRUPT:
+	case HV_EXIT_TRIPLE_FAULT:
+	case HV_EXIT_CPUID:
+	case HV_EXIT_HLT:
+	case HV_EXIT_VMCALL:
+	case HV_EXIT_CR_ACCESS:
+	case HV_EXIT_RDMSR:
+	case HV_EXIT_WRMSR:
+	case HV_EXIT_EPT_VIOLATION:
+	case HV_EXIT_EPT_MISCONFIG:
+	case HV_EXIT_PREEMPTION_TIMER:
+	case HV_EXIT_XSETBV:
+		return HV_POLICY_HANDLE;
+	/* ARCHITECTURE.md 4.5: no I/O, no VMX, nothing that reaches hardware */
+	case HV_EXIT_GETSEC:
+	case HV_EXIT_INVD:
+	case HV_EXIT_RDPMC:
+	case HV_EXIT_RSM:
+	case HV_EXIT_VMCLEAR:
+	case HV_EXIT_VMLAUNCH:
+	case HV_EXIT_VMPTRLD:
+	case HV_EXIT_VMPTRST:
+	case HV_EXIT_VMREAD:
+	case HV_EXIT_VMRESUME:
+	case HV_EXIT_VMWRITE:
+	case HV_EXIT_VMXOFF:
+	case HV_EXIT_VMXON:
+	case HV_EXIT_DR_ACCESS:
+	case HV_EXIT_IO_INSTRUCTION:
+	case HV_EXIT_MWAIT:
+	case HV_EXIT_MONITOR:
+	case HV_EXIT_INVEPT:
+	case HV_EXIT_INVVPID:
+	case HV_EXIT_WBINVD:
+	case HV_EXIT_VMFUNC:
+	case HV_EXIT_ENCLS:
+	case HV_EXIT_XSAVES:
+	case HV_EXIT_XRSTORS:
+		return HV_POLICY_FORBID;
+	default:
+		return HV_POLICY_UNEXPECTED;
+	}
+}
+
+void hv_decode_cr(u64 qual, struct hv_cr_access *out)
+{
+	out->cr = qual & 0xf;
+	out->type = (enum hv_cr_type)((qual >> 4) & 3);
+	out->gpr = (qual >> 8) & 0xf;
+	out->lmsw_src = (u16)(qual >> 16);
+}
+
+void hv_decode_io(u64 qual, struct hv_io_access *out)
+{
+	out->size = (unsigned int)(qual & 7) + 1;
+	out->in = qual & BIT(3);
+	out->string = qual & BIT(4);
+	out->rep = qual & BIT(5);
+	out->port = (u16)(qual >> 16);
+}
+
+void hv_decode_intr(u32 info, struct hv_intr_info *out)
+{
+	out->valid = info & BIT(31);
+	out->vector = info & 0xff;
+	out->type = (enum hv_intr_type)((info >> 8) & 7);
+	out->has_error_code = info & BIT(11);
+}
+
+/*
+ * Short on purpose: each entry is something a forked Linux kernel needs
+ * and that cannot reach hardware or another VM. Shadowed values live in
+ * the vCPU; part 2 loads them on entry with the MSR-load lists.
+ */
+static const struct hv_msr_rule msr_rules[] = {
+	{ 0x00000010, HV_MSR_TSC, "IA32_TSC" },
+	{ 0x000001a0, HV_MSR_READ_ONLY, "IA32_MISC_ENABLE" },
+	{ 0x00000277, HV_MSR_SHADOW, "IA32_PAT" },
+	{ 0xc0000102, HV_MSR_SHADOW, "IA32_KERNEL_GS_BASE" },
+	{ 0xc0000103, HV_MSR_SHADOW, "IA32_TSC_AUX" },
+};
+
+const struct hv_msr_rule *hv_msr_rule(u32 msr, unsigned int *slot)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(msr_rules); i++) {
+		if (msr_rules[i].msr == msr) {
+			if (slot)
+				*slot = i;
+			return &msr_rules[i];
+		}
+	}
+	return NULL;
+}

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vCPU run loop, KVM-style: the host kernel stays in VMX root; the
+ * calling thread loads the VMCS on its CPU with preemption off, enters
+ * the guest, takes each exit with interrupts still off, enables them (a
+ * pending host interrupt is delivered right there), dispatches the exit,
+ * and goes back in. Signals, rescheduling and page refills happen between
+ * slices with the VMCS cleared, so the next slice may run on another CPU.
+ */
+#include <linux/mm.h>
+#include <linux/io.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/ktime.h>
+#include <asm/debugreg.h>
+#include <asm/desc.h>
+#include <asm/fpu/api.h>
+#include <asm/msr.h>
+#include "../hv.h"
+#include "vmx_insn.h"
+
+#define HV_DEFAULT_SLICE 200000u /* preemption-timer ticks */
+
+int hv_vcpu_init(struct hv_vcpu *v, struct hv_vm *vm,
+		 const struct hv_guest_init *g)
+{
+	struct page *vmcs, *msr, *io[2], *fpu;
+	int err = -ENOMEM;
+
+	memset(v, 0, sizeof(*v));
+	v->vm = vm;
+	v->cpu = -1;
+	vmcs = hv_alloc_page();
+	if (!vmcs)
+		goto fail;
+	v->vmcs = page_address(vmcs);
+	*(u32 *)v->vmcs = hv_ctl.vmcs_revision;
+	msr = hv_alloc_page();
+	if (!msr)
+		goto fail;
+	v->msr_bitmap = page_address(msr);
+	memset(v->msr_bitmap, 0xff, PAGE_SIZE);
+	/* I/O bitmaps A (ports 0-0x7fff) and B (the rest), one page each */
+	io[0] = hv_alloc_page();
+	io[1] = hv_alloc_page();
+	if (!io[0] || !io[1]) {
+		hv_free_page(io[0]);
+		hv_free_page(io[1]);
+		goto fail;
+	}
+	v->io_bitmap = page_address(io[0]);
+	v->io_bitmap2 = page_address(io[1]);
+	memset(v->io_bitmap, 0xff, PAGE_SIZE);
+	memset(v->io_bitmap2, 0xff, PAGE_SIZE);
+	memcpy(v->gpr, g->gpr, sizeof(v->gpr));
+	/* zeroed XSAVE header: every component starts in its init state */
+	fpu = hv_alloc_page();
+	if (!fpu)
+		goto fail;
+	v->fpu = page_address(fpu);
+	((u32 *)v->fpu)[6] = 0x1f80; /* MXCSR: all exceptions masked */
+
+	preempt_disable();
+	err = hv_vmclear(virt_to_phys(v->vmcs));
+	if (!err)
+		err = hv_vmptrld(virt_to_phys(v->vmcs));
+	if (!err)
+		err = hv_vmcs_setup(v, g);
+	hv_vmclear(virt_to_phys(v->vmcs));
+	preempt_enable();
+	if (err)
+		goto fail;
+	return 0;
+fail:
+	hv_vcpu_destroy(v);
+	return err;
+}
+
+void hv_vcpu_destroy(struct hv_vcpu *v)
+{
+	if (v->fpu)
+		hv_free_page(virt_to_page(v->fpu));
+	if (v->io_bitmap2)
+		hv_free_page(virt_to_page(v->io_bitmap2));
+	if (v->io_bitmap)
+		hv_free_page(virt_to_page(v->io_bitmap));
+	if (v->msr_bitmap)
+		hv_free_page(virt_to_page(v->msr_bitmap));
+	if (v->vmcs)
+		hv_free_page(virt_to_page(v->vmcs));
+	v->vmcs = v->msr_bitmap = v->io_bitmap = v->io_bitmap2 = v->fpu = NULL;
+}
+
+/* x87, SSE, AVX, AVX-512: standard-format offsets end at 2688 < 4096 */
+#define HV_XSAVE_MASK 0xe7u
+
+/*
+ * The FPU/SSE/AVX registers are not switched by VMX. kernel_fpu_begin()
+ * saves the caller's user state (restored on its way back to userland) and
+ * keeps in-kernel users off the registers; then the guest's own state is
+ * loaded, so the guest neither sees nor clobbers the host's.
+ */
+static void hv_fpu_load(struct hv_vcpu *v)
+{
+	kernel_fpu_begin();
+	if (boot_cpu_has(X86_FEATURE_XSAVE))
+		asm volatile("xrstor64 %0"
+			     :
+			     : "m"(*(u8 *)v->fpu), "a"(HV_XSAVE_MASK), "d"(0));
+	else
+		asm volatile("fxrstor64 %0" : : "m"(*(u8 *)v->fpu));
+}
+
+static void hv_fpu_put(struct hv_vcpu *v)
+{
+	if (boot_cpu_has(X86_FEATURE_XSAVE))
+		asm volatile("xsave64 %0"
+			     : "=m"(*(u8 *)v->fpu)
+			     : "a"(HV_XSAVE_MASK), "d"(0)
+			     : "memory");
+	else
+		asm volatile("fxsave64 %0" : "=m"(*(u8 *)v->fpu) : : "memory");
+	kernel_fpu_end();
+}
+
+/* Make the VMCS current on this CPU and point its host state here. */
+static int hv_vcpu_load(struct hv_vcpu *v)
+{
+	int cpu = smp_processor_id();
+	int err;
+
+	err = hv_vmptrld(virt_to_phys(v->vmcs));
+	if (err)
+		return err;
+	v->cpu = cpu;
+	v->launched = false; /* the VMCS was cleared at the last put */
+	if (v->last_cpu != cpu) {
+		if (v->last_cpu >= 0)
+			v->report->cpu_migrations++;
+		/* translations another run left on this CPU may be stale */
+		hv_invept(hv_ctl.invept_type, ept_pointer(&v->vm->ept));
+		hv_invvpid(hv_ctl.invvpid_type, v->vm->vpid);
+		v->last_cpu = cpu;
+	}
+	hv_vmcs_load_host(v);
+
+	/* what a VM exit clobbers and the host may care about */
+	savesegment(ds, v->host_ds);
+	savesegment(es, v->host_es);
+	savesegment(fs, v->host_fs);
+	savesegment(gs, v->host_gs);
+	rdmsrl(MSR_FS_BASE, v->host_fs_base);
+	rdmsrl(MSR_KERNEL_GS_BASE, v->host_kernel_gs_base);
+	v->host_debugctl = get_debugctlmsr();
+	get_debugreg(v->host_dr7, 7);
+	return 0;
+}
+
+static void hv_vcpu_put(struct hv_vcpu *v)
+{
+	u64 kgs;
+
+	hv_vmclear(virt_to_phys(v->vmcs));
+	v->cpu = -1;
+	/* VM exit set the TR limit to 0x67 and the GDT limit to 0xffff */
+	invalidate_tss_limit();
+	load_fixmap_gdt(smp_processor_id());
+	loadsegment(ds, v->host_ds);
+	loadsegment(es, v->host_es);
+	if (v->host_fs) {
+		loadsegment(fs, v->host_fs);
+		wrmsrl(MSR_FS_BASE, v->host_fs_base);
+	}
+	if (v->host_gs)
+		load_gs_index(v->host_gs);
+	/*
+	 * SWAPGS in the guest writes IA32_KERNEL_GS_BASE, which VMX does not
+	 * switch: put the caller's user GS base back.
+	 */
+	rdmsrl(MSR_KERNEL_GS_BASE, kgs);
+	if (kgs != v->host_kernel_gs_base)
+		wrmsrl(MSR_KERNEL_GS_BASE, v->host_kernel_gs_base);
+}
+
+static void hv_vcpu_read_exit(struct hv_vcpu *v)
+{
+	struct hv_exit *e = &v->exit;
+
+	e->raw_reason = hv_vmread(VM_EXIT_REASON);
+	e->reason = HV_EXIT_BASIC(e->raw_reason);
+	e->qual = hv_vmread(EXIT_QUALIFICATION);
+	e->gpa = hv_vmread(GUEST_PHYSICAL_ADDRESS);
+	e->rip = hv_vmread(GUEST_RIP);
+	e->intr_info = hv_vmread(VM_EXIT_INTR_INFO);
+	e->insn_len = hv_vmread(VM_EXIT_INSTRUCTION_LEN);
+}
+
+/* Enter and handle exits until one asks to leave; preemption is off. */
+static unsigned int hv_vcpu_run_loaded(struct hv_vcpu *v)
+{
+	struct cappsule_probe *r = v->report;
+	unsigned int res;
+	int failed;
+
+	for (;;) {
+		local_irq_disable();
+		hv_vmwrite(HOST_CR3, __read_cr3());
+		hv_vmwrite(VMX_PREEMPTION_TIMER_VALUE, v->slice);
+		failed = hv_vmx_enter(v->gpr, v->launched);
+		/* VM exit zeroes DEBUGCTL and resets DR7 */
+		if (v->host_debugctl)
+			update_debugctlmsr(v->host_debugctl);
+		if (v->host_dr7 != 0x400)
+			set_debugreg(v->host_dr7, 7);
+		if (failed) {
+			local_irq_enable();
+			r->outcome = CAPPSULE_OUT_ERROR;
+			pr_err(HV_NAME
+			       ": VM%s failed, VM-instruction error %llu\n",
+			       v->launched ? "RESUME" : "LAUNCH",
+			       hv_vmread(VM_INSTRUCTION_ERROR));
+			return HV_R_STOP;
+		}
+		v->launched = true;
+		hv_vcpu_read_exit(v);
+		hv_handle_exit_irqoff(v);
+		local_irq_enable(); /* a pending host interrupt runs now */
+
+		if (v->exit.raw_reason & HV_EXIT_FAILED_ENTRY) {
+			r->outcome = CAPPSULE_OUT_ERROR;
+			r->kill_exit = v->exit.reason;
+			pr_err(HV_NAME ": VM entry failed: %s, qual 0x%llx\n",
+			       hv_exit_name(v->exit.reason), v->exit.qual);
+			return HV_R_STOP;
+		}
+		res = hv_handle_exit(v);
+		if (res & (HV_R_STOP | HV_R_YIELD))
+			return res;
+		/* the outer loop reschedules and notices signals (SIGKILL) */
+		if (need_resched() || signal_pending(current))
+			return HV_R_YIELD;
+	}
+}
+
+void hv_vcpu_run(struct hv_vcpu *v)
+{
+	struct cappsule_probe *r = v->report;
+	ktime_t start = ktime_get();
+	unsigned int res;
+	int err;
+
+	if (!v->slice)
+		v->slice = HV_DEFAULT_SLICE;
+	v->last_cpu = -1;
+	for (;;) {
+		if (signal_pending(current)) {
+			r->outcome = CAPPSULE_OUT_SIGNAL;
+			break;
+		}
+		if (hv_vm_topup(v->vm)) {
+			r->outcome = CAPPSULE_OUT_KILLED;
+			r->kill_why = CAPPSULE_KILL_NOMEM;
+			break;
+		}
+		preempt_disable();
+		err = hv_vcpu_load(v);
+		if (err) {
+			preempt_enable();
+			r->outcome = CAPPSULE_OUT_ERROR;
+			break;
+		}
+		r->host_cpu = v->cpu;
+		hv_fpu_load(v);
+		res = hv_vcpu_run_loaded(v);
+		hv_fpu_put(v);
+		hv_vcpu_put(v);
+		preempt_enable();
+		if (res & HV_R_STOP)
+			break;
+		cond_resched();
+	}
+	r->duration_ns = ktime_to_ns(ktime_sub(ktime_get(), start));
+}

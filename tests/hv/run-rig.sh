@@ -1,0 +1,219 @@
+#!/bin/bash
+# The Bochs rig: build cappsule.ko for Debian 12's kernel (image unpacked
+# into a cache, headers from apt), build hvctl static, pack a busybox
+# initramfs and an isolinux ISO, boot it in Bochs (1 CPU, then 2 CPUs)
+# and judge the HVTEST lines of the serial log.
+#
+# usage: run-rig.sh [--cpus "1 2"] [--fetch] [--kernel debian|fast]
+# env:   HV_RIG_WORK (work dir, default ./hv-rig), HV_RIG_TIMEOUT (s/boot),
+#        HV_RIG_MODEL (Bochs CPU model), CC
+# exit:  0 pass, 77 skip (tools missing: said loudly), 1 fail
+set -u
+SRC=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$SRC/../.." && pwd)
+WORK=${HV_RIG_WORK:-$PWD/hv-rig}
+CPUS_LIST="1 2"
+FETCH=0
+KERNEL=debian
+MODEL=${HV_RIG_MODEL:-corei7_haswell_4770}
+TMO=${HV_RIG_TIMEOUT:-600}
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--cpus) CPUS_LIST=$2; shift ;;
+	--fetch) FETCH=1 ;;
+	--kernel) KERNEL=$2; shift ;;
+	*) echo "run-rig.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+skip() {
+	echo "########################################################"
+	echo "## SKIP: hypervisor Bochs rig not run: $*"
+	echo "## (install: apt-get install \$(cat tests/hv/apt-packages))"
+	echo "########################################################"
+	exit 77
+}
+die() { echo "run-rig.sh: FAIL: $*"; exit 1; }
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+mkdir -p "$WORK" || die "cannot create $WORK"
+T0=$(now)
+
+# ---------------------------------------------------------------- tools
+for tool in bochs-bin xorriso cpio gzip; do
+	command -v $tool > /dev/null || skip "'$tool' is not installed"
+done
+for f in /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 \
+	/usr/share/bochs/BIOS-bochs-latest /usr/share/vgabios/vgabios.bin; do
+	[ -f $f ] || skip "$f is missing (isolinux, syslinux-common, bochsbios, vgabios)"
+done
+file_is_static() { ! LC_ALL=C ldd "$1" > /dev/null 2>&1; }
+[ -x /bin/busybox ] && file_is_static /bin/busybox || skip "/bin/busybox is not the static one (busybox-static)"
+
+# ---------------------------------------------------------------- kernel
+if [ "$KERNEL" = fast ]; then
+	# developer fast path: a minimal 6.1 built by build-fast-kernel.sh
+	KDIR=${HV_FAST_KDIR:-$WORK/fastk/linux-source-6.1}
+	[ -f "$KDIR/arch/x86/boot/bzImage" ] || skip "no fast kernel in $KDIR (run tests/hv/build-fast-kernel.sh)"
+	VMLINUZ=$KDIR/arch/x86/boot/bzImage
+	KMODS=$KDIR
+	KVM_KO=$KDIR/arch/x86/kvm
+	IRQ_KO=$KDIR/virt/lib
+else
+	KVER=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null |
+		grep -o 'linux-headers-[0-9.]*-[0-9]*-amd64' | head -1 | sed 's/^linux-headers-//')
+	if [ -z "$KVER" ] && [ $FETCH = 1 ] && [ "$(id -u)" = 0 ]; then
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q linux-headers-amd64 > "$WORK/apt.log" 2>&1 ||
+			skip "apt-get install linux-headers-amd64 failed (see $WORK/apt.log)"
+		KVER=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 |
+			grep -o 'linux-headers-[0-9.]*-[0-9]*-amd64' | head -1 | sed 's/^linux-headers-//')
+	fi
+	[ -n "$KVER" ] || skip "linux-headers-amd64 is not installed (Debian 12 kernel headers)"
+	KDIR=/usr/src/linux-headers-$KVER
+	[ -f "$KDIR/Makefile" ] || skip "$KDIR is missing"
+	KIMG=$WORK/kimg-$KVER
+	VMLINUZ=$KIMG/boot/vmlinuz-$KVER
+	if [ ! -f "$VMLINUZ" ]; then
+		[ $FETCH = 1 ] || skip "kernel image $KVER not in $KIMG (run with --fetch, needs apt)"
+		mkdir -p "$WORK/debs"
+		(cd "$WORK/debs" && apt-get download linux-image-$KVER > "$WORK/download.log" 2>&1) ||
+			skip "apt-get download linux-image-$KVER failed (see $WORK/download.log)"
+		dpkg-deb -x "$WORK"/debs/linux-image-${KVER}_*.deb "$KIMG" || die "cannot unpack linux-image-$KVER"
+	fi
+	KMODS=$KIMG/lib/modules/$KVER/kernel
+	KVM_KO=$KMODS/arch/x86/kvm
+	IRQ_KO=$KMODS/virt/lib
+fi
+echo "rig: kernel $VMLINUZ, module build dir $KDIR ($(elapsed $T0)s)"
+
+# ---------------------------------------------------------------- builds
+KB=$WORK/kbuild
+rm -rf "$KB" && mkdir -p "$KB" || die "cannot create $KB"
+cp -r "$TOP/hypervisor/." "$KB/"
+rm -f "$KB"/Makefile.am "$KB"/Makefile.in "$KB"/Makefile
+make -s -C "$KDIR" M="$KB" CAPPSULE_UAPI="$TOP/common/uapi" modules > "$WORK/kbuild.log" 2>&1 ||
+	{ cat "$WORK/kbuild.log"; die "cappsule.ko did not build"; }
+${CC:-cc} -c -O2 -Wall -Wextra -Werror -I"$TOP/common/uapi" -o "$WORK/hvctl.o" \
+	"$SRC/hvctl.c" > "$WORK/hvctl.log" 2>&1 ||
+	{ cat "$WORK/hvctl.log"; die "hvctl did not compile"; }
+${CC:-cc} -static -o "$WORK/hvctl" "$WORK/hvctl.o" -lpthread >> "$WORK/hvctl.log" 2>&1 ||
+	{ cat "$WORK/hvctl.log"; skip "cannot link hvctl statically (libc6-dev)"; }
+
+R=$WORK/initramfs
+rm -rf "$R" && mkdir -p "$R/bin" "$R/proc" "$R/sys" "$R/dev" "$R/mods" "$R/tmp"
+cp /bin/busybox "$R/bin/busybox"
+for a in sh mount cat grep insmod rmmod dmesg poweroff echo sleep head tail \
+	uname sed awk cut sync mknod ls; do
+	ln -s busybox "$R/bin/$a"
+done
+cp "$KB/cappsule.ko" "$R/mods/"
+cp "$WORK/hvctl" "$R/bin/hvctl"
+cp "$KVM_KO/kvm.ko" "$KVM_KO/kvm-intel.ko" "$R/mods/" 2>/dev/null &&
+	cp "$IRQ_KO/irqbypass.ko" "$R/mods/" 2>/dev/null
+cp "$SRC/init.sh" "$R/init" && chmod +x "$R/init"
+(cd "$R" && find . | cpio -o -H newc --quiet | gzip -1 > "$WORK/initramfs.cpio.gz") ||
+	die "cannot pack the initramfs"
+
+D=$WORK/isoroot
+rm -rf "$D" && mkdir -p "$D/isolinux"
+cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 "$D/isolinux/"
+cp "$VMLINUZ" "$D/vmlinuz"
+cp "$WORK/initramfs.cpio.gz" "$D/initrd.gz"
+cat > "$D/isolinux/isolinux.cfg" << CFG
+SERIAL 0 115200
+DEFAULT linux
+PROMPT 0
+TIMEOUT 0
+LABEL linux
+  KERNEL /vmlinuz
+  APPEND initrd=/initrd.gz console=ttyS0,115200 panic=-1 cryptomgr.notests ${HV_RIG_APPEND:-}
+CFG
+xorriso -as mkisofs -quiet -o "$WORK/boot.iso" -b isolinux/isolinux.bin -c isolinux/boot.cat \
+	-no-emul-boot -boot-load-size 4 -boot-info-table "$D" > "$WORK/xorriso.log" 2>&1 ||
+	die "xorriso failed (see $WORK/xorriso.log)"
+echo "rig: module, hvctl, initramfs and ISO built ($(elapsed $T0)s)"
+
+# ---------------------------------------------------------------- boots
+# Tests that must pass on every boot, plus the SMP-only ones.
+REQUIRED="refuse_kvm load load_vmxon_all devnode refuse_twice vmxon_all_cpus
+abi_unknown_ioctl abi_size abi_version abi_payload abi_padding abi_cpu abi_info_size
+cpuid vmcall ept_cow ept_cow_original ept_fresh ept_2m ept_violations io
+msr_ok msr_bad preempt_timer extint hlt exception triple_fault cr
+ept_misconfig ept_outside invd vmx_insn swapgs fpu vm_pages_freed unload devnode_gone
+cycles no_leak"
+REQUIRED_SMP="parallel hotplug hotplug_probe"
+
+boot() {
+	local cpus=$1 ips=$2 out=$WORK/run-$1cpu t
+	rm -rf "$out" && mkdir -p "$out"
+	cat > "$out/bochsrc" << RC
+config_interface: textconfig
+display_library: rfb, options="timeout=0"
+megs: 512
+cpu: model=$MODEL, count=$cpus, ips=$ips, reset_on_triple_fault=0, ignore_bad_msrs=1
+romimage: file=/usr/share/bochs/BIOS-bochs-latest
+vgaromimage: file=/usr/share/vgabios/vgabios.bin
+pci: enabled=1, chipset=i440fx
+ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
+ata0-master: type=cdrom, path=$WORK/boot.iso, status=inserted
+boot: cdrom
+clock: sync=none, time0=local
+com1: enabled=1, mode=file, dev=$out/serial.log
+log: $out/bochs.log
+panic: action=fatal
+error: action=report
+info: action=report
+debug: action=ignore
+speaker: enabled=0
+# the ALSA backend aborts (fortify) in its mixer thread where no sound card exists
+sound: driver=dummy
+RC
+	printf 'c\nquit\n' > "$out/continue.rc"
+	t=$(now)
+	echo "rig: booting Bochs, $cpus CPU(s), ips=$ips, model=$MODEL (timeout ${TMO}s)"
+	# a guest poweroff ends Bochs with a PANIC and exit 1: judge the log
+	(cd "$out" && nice timeout "$TMO" bochs-bin -q -f bochsrc -rc continue.rc \
+		> bochs.out 2>&1 < /dev/null)
+	echo "rig: $cpus CPU(s): Bochs ran $(elapsed $t)s; /init at $(grep -a -m1 '=== RIG-START' "$out/serial.log" | grep -o 'uptime=[0-9.]*')s guest time"
+	judge "$cpus" "$out/serial.log"
+}
+
+FAILED=0
+judge() {
+	local cpus=$1 raw=$2 log=$2.txt name want
+	tr -d '\r' < "$raw" > "$log"
+	want=$REQUIRED
+	[ "$cpus" -gt 1 ] && want="$want $REQUIRED_SMP"
+	grep -a '^HVTEST' "$log" | sed "s/^/  [$cpus cpu] /"
+	for name in $want; do
+		if ! grep -aqE "^HVTEST PASS $name(:|\$)" "$log"; then
+			echo "rig: $cpus CPU(s): FAIL: no 'HVTEST PASS $name'"
+			FAILED=1
+		fi
+	done
+	if grep -aq '^HVTEST FAIL' "$log"; then
+		echo "rig: $cpus CPU(s): FAIL: failing checks above"
+		FAILED=1
+	fi
+	if grep -aE 'BUG:|Oops|WARNING:|Kernel panic|general protection fault|RIP: ' "$log" > /dev/null; then
+		grep -aE -A5 'BUG:|Oops|WARNING:|Kernel panic|general protection fault' "$log" | head -40
+		echo "rig: $cpus CPU(s): FAIL: the host kernel complained"
+		FAILED=1
+	fi
+	grep -aq '=== RIG-DONE' "$log" || { echo "rig: $cpus CPU(s): FAIL: /init did not finish"; FAILED=1; }
+	grep -a 'cappsule: caps ' "$log" | head -1 | sed 's/^/rig: recorded /'
+}
+
+for cpus in $CPUS_LIST; do
+	if [ "$cpus" -gt 1 ]; then boot "$cpus" 50000000; else boot "$cpus" 200000000; fi
+done
+echo "rig: total $(elapsed $T0)s"
+if [ $FAILED = 0 ]; then
+	echo "rig: PASS ($CPUS_LIST CPU boots)"
+	exit 0
+fi
+echo "rig: FAIL (logs in $WORK/run-*cpu/serial.log)"
+exit 1
