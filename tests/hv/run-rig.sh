@@ -31,7 +31,7 @@ done
 skip() {
 	echo "########################################################"
 	echo "## SKIP: hypervisor Bochs rig not run: $*"
-	echo "## (install: apt-get install \$(cat tests/hv/apt-packages))"
+	echo "## (install: apt-get install \$(grep -v "^#" .ci/packages/hv.txt))"
 	echo "########################################################"
 	exit 77
 }
