@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -74,6 +75,10 @@ int write_file_create(const char *path, const char *s);
 ssize_t read_file(const char *path, char *buf, size_t size);
 /* Parse a decimal uint64 that fills the whole string (trailing \n allowed). */
 int parse_u64(const char *s, uint64_t *out);
+/* mkdir -p with @mode for what it creates. 0 or -errno. */
+int mkdir_p(const char *path, mode_t mode);
+/* Point stdin, stdout and stderr at /dev/null. */
+void stdio_to_null(void);
 /* Monotonic clock in nanoseconds. */
 uint64_t now_ns(void);
 /* Set or clear O_NONBLOCK / FD_CLOEXEC. 0 or -errno. */

@@ -176,16 +176,8 @@ static int start_reaper(struct daemon *d)
 		syscall(SYS_close_range, p[0] + 1, ~0u, 0);
 		prctl(PR_SET_NAME, "cappsuled-reap");
 		/* In the background, hold no terminal or pipe of whoever started us. */
-		if (!d->foreground) {
-			int null = open("/dev/null", O_RDWR);
-
-			if (null >= 0) {
-				dup2(null, 0);
-				dup2(null, 1);
-				dup2(null, 2);
-				close(null);
-			}
-		}
+		if (!d->foreground)
+			stdio_to_null();
 		if (fork() > 0) /* detach: not our daemon's zombie */
 			_exit(0);
 		while (read(p[0], &c, 1) < 0 && errno == EINTR)
@@ -325,7 +317,7 @@ int main(int argc, char **argv)
 	char *dirs[32], *errs = NULL, cgdesc[128];
 	size_t ndirs = 0;
 	bool foreground = false;
-	int opt, ret, ready_fd = -1, null;
+	int opt, ret, ready_fd = -1;
 	sigset_t mask;
 	const char *env;
 
@@ -468,13 +460,7 @@ int main(int argc, char **argv)
 		if (write(ready_fd, &ok, 1) < 0)
 			return 1;
 		close(ready_fd);
-		null = open("/dev/null", O_RDWR | O_CLOEXEC);
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(null, 1);
-			dup2(null, 2);
-			close(null);
-		}
+		stdio_to_null();
 		if (chdir("/") < 0)
 			return 1;
 	}

@@ -345,23 +345,6 @@ static int setup_proc_sys(const char *root, char *err, size_t errlen)
 	return 0;
 }
 
-static int mkdir_p(const char *path)
-{
-	char buf[1200], *p;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
 
 /* Shared folders: the host directory itself, read-write or read-only. */
 static int bind_shares(const struct ns_root_opts *o, const char *root,
@@ -374,7 +357,7 @@ static int bind_shares(const struct ns_root_opts *o, const char *root,
 		char dst[1200];
 
 		snprintf(dst, sizeof(dst), "%s%s", root, sh->path);
-		errno = -mkdir_p(dst);
+		errno = -mkdir_p(dst, 0755);
 		if (errno)
 			return fail(err, errlen, "shared folder %s: mount point", sh->path);
 		/* @fd is a detached mount tree (open_tree), flags already set */

@@ -124,24 +124,6 @@ static bool env_hidden(const char *kv)
 	return false;
 }
 
-static int mkdir_p(const char *path)
-{
-	char buf[PATH_MAX], *p;
-
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-		return -ENAMETOOLONG;
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0700) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
 
 struct exec_opts {
 	const char *policy, *backend;
@@ -191,7 +173,7 @@ static int exec_parse(int argc, char **argv, struct exec_opts *o)
 					    POLICY_MIN_MEMORY_MB, POLICY_MAX_MEMORY_MB);
 			break;
 		case 'd':
-			ret = mkdir_p(optarg);
+			ret = mkdir_p(optarg, 0700);
 			if (ret)
 				return fail("-d %s: %s", optarg, strerror(-ret));
 			if (!realpath(optarg, o->basedir))
