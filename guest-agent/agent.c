@@ -136,6 +136,16 @@ static int open_pty(const struct agent_start *st, int *master, int *slave)
 	return 0;
 }
 
+static const char *env_get(char **env, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; *env; env++)
+		if (!strncmp(*env, name, n) && (*env)[n] == '=')
+			return *env + n + 1;
+	return NULL;
+}
+
 static void __attribute__((noreturn))
 child(const struct agent_start *st, char **env, int in, int out, int err,
       bool tty, int status_fd)
@@ -164,11 +174,21 @@ child(const struct agent_start *st, char **env, int in, int out, int err,
 		goto fail_errno;
 	}
 	if (chdir(st->cwd) < 0) {
-		const char *home = getenv("HOME");
+		/* e.g. under /tmp, which is the cappsule's own */
+		const char *home = env_get(env, "HOME"), *where = home;
+		char msg[512];
 
-		if (!home || chdir(home) < 0)
+		e = errno;
+		if (!home || chdir(home) < 0) {
+			where = "/";
 			if (chdir("/") < 0)
 				goto fail_errno;
+		}
+		snprintf(msg, sizeof(msg), "cappsule: cannot enter %s (%s): starting in %s\n",
+			 st->cwd, strerror(e), where);
+		e = 0;
+		if (write(2, msg, strlen(msg)) < 0)
+			goto fail_errno;
 	}
 	environ = env;
 	execvp(st->argv[0], st->argv);

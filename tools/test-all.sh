@@ -11,10 +11,17 @@ echo "== dependencies (apt)"
 ./tools/install-deps.sh
 echo "== build (-Werror, ASan+UBSan)"
 ./autogen.sh >/dev/null 2>&1
-B=${BUILD:-build-ci}
+# Cappsules get their own /tmp: a build tree under /tmp would be invisible
+# to the test programs run inside them.
+case $(pwd) in
+/tmp/*) B=${BUILD:-/var/tmp/cappsule-build-ci-$(pwd | md5sum | cut -c1-8)} ;;
+*) B=${BUILD:-build-ci} ;;
+esac
+echo "build directory: $B"
 mkdir -p "$B"
+SRCDIR=$(pwd)
 cd "$B"
-../configure --enable-werror --enable-sanitizers >configure.log 2>&1 ||
+"$SRCDIR"/configure --enable-werror --enable-sanitizers >configure.log 2>&1 ||
 	{ tail -30 configure.log; exit 1; }
 sed -n '/^  cappsule/,$p' configure.log
 make -j"$(nproc)" >make.log 2>&1 || { grep -E 'error|warning' make.log | head -40; tail -20 make.log; exit 1; }

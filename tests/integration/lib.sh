@@ -10,7 +10,8 @@ CAPPSULED=$BUILD/launcher/cappsuled
 AGENT=$BUILD/guest-agent/cappsule-agent
 TEST_NAME=$(basename "$0" .sh)
 # Files a cappsule must see live outside /tmp (each cappsule has its own).
-WORK=$BUILD/tests/integration/work-$TEST_NAME
+WORK=$(mktemp -d /var/tmp/cappsule-it-work.XXXXXX)
+chmod 0755 "$WORK"
 SOCKDIR=$(mktemp -d /tmp/cappsule-it.XXXXXX)
 chmod 0755 "$SOCKDIR" # other users' virt must reach the socket
 export CAPPSULE_SOCKET=$SOCKDIR/api.sock
