@@ -75,8 +75,10 @@ static json_object *call(json_object *req, struct virt_conn *conn, int *fds,
 	json_object *r;
 	const char *err;
 
-	if (virt_connect(conn))
+	if (virt_connect(conn)) {
+		json_object_put(req);
 		return NULL;
+	}
 	r = virt_call(conn, req, fds, nfds);
 	if (!r)
 		return NULL;

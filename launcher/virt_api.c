@@ -27,8 +27,7 @@ int virt_connect(struct virt_conn *c)
 	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		fprintf(stderr,
-			"virt: cannot reach cappsuled at %s: %s\n"
-			"virt: is the daemon running? Start it as root with: cappsuled\n",
+			"virt: cannot reach cappsuled at %s: %s (is the daemon running? as root: cappsuled)\n",
 			c->path, strerror(errno));
 		if (c->fd >= 0)
 			close(c->fd);

@@ -2,6 +2,21 @@
 # After SIGTERM, or even SIGKILL, of the daemon nothing of it remains:
 # no cappsule process, cgroup, mount or socket.
 . "$(dirname "$0")/lib.sh"
+
+# Each ended cappsule gives back its descriptors and cgroups.
+start_daemon --policy-dir "$SRC/desktop/policies" --pool 0
+virt exec -n true 2>/dev/null
+sleep 0.3
+fds=$(ls /proc/$DAEMON_PID/fd | wc -l)
+for i in 1 2 3 4 5 6 7 8 9 10; do virt exec -n sh -c 'exit 1' 2>/dev/null; done
+virt exec -n -D sleep 100 >/dev/null 2>&1
+virt kill "$(virt ps | awk '/sleep 100/ {print $1}')"
+sleep 0.5
+assert_eq "the daemon holds as many descriptors after 11 cappsules" "$fds" "$(ls /proc/$DAEMON_PID/fd | wc -l)"
+left=$(find /sys/fs/cgroup -path "*/cappsule/d$DAEMON_PID/c*" -maxdepth 5 -type d 2>/dev/null | wc -l)
+assert_eq "no cgroup of an ended cappsule is left" 0 "$left"
+stop_daemon
+
 start_daemon --policy-dir "$SRC/desktop/policies" --pool 3
 virt exec -n -D sleep 4242 >/dev/null 2>&1
 virt exec -n -D sh -c 'sleep 4243 & sleep 4244' >/dev/null 2>&1

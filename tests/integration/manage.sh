@@ -55,6 +55,9 @@ sleep 0.5
 out=$(virt ps | grep "sleep 300$" | grep -cv exited)
 assert_eq "killing virt ends its cappsule" 0 "$out"
 
+out=$(CAPPSULE_SOCKET=$SOCKDIR/nothing.sock "$VIRT" exec -n true 2>&1); rc=$?
+assert_eq "no daemon: one line, status 125" "125 virt: cannot reach cappsuled at $SOCKDIR/nothing.sock: No such file or directory (is the daemon running? as root: cappsuled)" "$rc $out"
+
 out=$(virt version)
 assert_match "version names the backends" "backend namespaces +available" "$out"
 assert_match "version says why vtx is not there" "backend vtx +unavailable: /dev/cappsule" "$out"

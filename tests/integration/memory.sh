@@ -1,7 +1,11 @@
 #!/bin/bash
-# A memory-limit breach is reported as such; the limit is the one asked for.
+# A memory-limit breach is reported as such; the limit is the one asked
+# for; the policy's process limit holds.
 . "$(dirname "$0")/lib.sh"
-start_daemon --policy-dir "$SRC/desktop/policies"
+mkdir -p "$SOCKDIR/p"
+cp "$SRC"/desktop/policies/*.json "$SOCKDIR/p/"
+echo '{ "name": "few", "pids": 20 }' >"$SOCKDIR/p/few.json"
+start_daemon --policy-dir "$SOCKDIR/p"
 
 # tail -c N keeps N bytes in memory
 out=$(virt exec -n -m 64 bash -c 'set -o pipefail; head -c 300M /dev/zero | tail -c 300M >/dev/null' 2>&1); rc=$?
@@ -17,4 +21,8 @@ assert_match "info shows -m" "memory_limit +50331648" "$(virt info "$id")"
 virt kill "$id"
 out=$(virt exec -n -m 8 true 2>&1); rc=$?
 assert_eq "-m below the minimum" "125 virt: -m 8: expected a size in MiB (16-1048576)" "$rc $out"
+out=$(virt exec -n -p few sh -c 'for i in $(seq 1 40); do sleep 5 & done 2>&1; wait' 2>&1)
+assert_match "the pids limit stops a fork loop" "fork|Resource temporarily unavailable|Cannot" "$out"
+out=$(virt exec -n -p few sh -c 'for i in $(seq 1 10); do sleep 0.2 & done; wait; echo ten' 2>/dev/null)
+assert_eq "below the pids limit all is well" ten "$out"
 finish
