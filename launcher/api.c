@@ -25,6 +25,7 @@ static const struct {
 	{ "stats", API_OP_STATS },	 { "policies", API_OP_POLICIES },
 	{ "reload", API_OP_RELOAD },	 { "wait", API_OP_WAIT },
 	{ "attach", API_OP_ATTACH },	 { "version", API_OP_VERSION },
+	{ "events", API_OP_EVENTS },
 };
 
 PRINTF(3, 4)
@@ -254,7 +255,7 @@ int api_parse_request(const char *untrusted, size_t len,
 			continue;
 		if (!strcmp(k, "id") && req->op != API_OP_LIST &&
 		    req->op != API_OP_POLICIES && req->op != API_OP_RELOAD &&
-		    req->op != API_OP_VERSION) {
+		    req->op != API_OP_VERSION && req->op != API_OP_EVENTS) {
 			if (get_u32(v, 1, UINT32_MAX, &req->id)) {
 				ret = bad(err, errlen, "id: expected a cappsule ID");
 				goto out;

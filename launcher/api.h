@@ -30,6 +30,7 @@ enum api_op {
 	API_OP_WAIT,
 	API_OP_ATTACH,
 	API_OP_VERSION,
+	API_OP_EVENTS,
 };
 
 struct api_share {

@@ -156,7 +156,25 @@ void client_accept(struct daemon *d, struct watch *w, uint32_t events)
 	}
 }
 
-json_object *cappsule_exit_json(const struct cappsule *c);
+void clients_notify_start(struct daemon *d, struct cappsule *c)
+{
+	struct list_head *pos, *tmp;
+	json_object *ev = cappsule_json(c, false);
+	const char *s;
+
+	json_object_object_add(ev, "ok", json_object_new_boolean(1));
+	json_object_object_add(ev, "event", json_object_new_string("start"));
+	s = json_object_to_json_string_ext(ev, JSON_C_TO_STRING_PLAIN);
+	list_for_each_safe(pos, tmp, &d->clients) {
+		struct client *cl = list_entry(pos, struct client, link);
+
+		if (cl->events && client_may_see(cl, c))
+			client_send_json(d, cl, s, NULL, 0);
+		if (cl->dead)
+			client_drop(d, cl);
+	}
+	json_object_put(ev);
+}
 
 void clients_notify_exit(struct daemon *d, struct cappsule *c)
 {
@@ -168,13 +186,18 @@ void clients_notify_exit(struct daemon *d, struct cappsule *c)
 		struct client *cl = list_entry(pos, struct client, link);
 		int i;
 
+		bool sent = false;
+
 		for (i = 0; i < cl->nwaits; i++) {
 			if (cl->waits[i] != c->id)
 				continue;
 			cl->waits[i] = cl->waits[--cl->nwaits];
 			client_send_json(d, cl, s, NULL, 0);
+			sent = true;
 			break;
 		}
+		if (!sent && cl->events && client_may_see(cl, c))
+			client_send_json(d, cl, s, NULL, 0);
 		if (cl->dead)
 			client_drop(d, cl);
 	}

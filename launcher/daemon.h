@@ -92,6 +92,7 @@ struct client {
 	size_t inlen;
 	uint32_t waits[16]; /* cappsule ids this client waits for */
 	int nwaits;
+	bool events; /* subscribed to every start and end it may see */
 	bool dead;
 };
 
@@ -170,12 +171,24 @@ void devices_stop_proxies(struct daemon *d, struct cappsule *c);
 /* Proxies still running? */
 bool devices_proxies_alive(const struct cappsule *c);
 
+/* A user sees and controls only their own cappsules; root sees all. */
+static inline bool client_may_see(const struct client *cl,
+				  const struct cappsule *c)
+{
+	return cl->cred.uid == 0 || cl->cred.uid == c->uid;
+}
+
 /* clients (client.c) */
 void client_accept(struct daemon *d, struct watch *w, uint32_t events);
 void client_send_json(struct daemon *d, struct client *cl, const char *json,
 		      const int *fds, int nfds);
 void client_drop(struct daemon *d, struct client *cl);
 void clients_notify_exit(struct daemon *d, struct cappsule *c);
+/* Tell `events` subscribers that @c started. */
+void clients_notify_start(struct daemon *d, struct cappsule *c);
+/* The exit event, and a cappsule's public fields, as JSON. */
+struct json_object *cappsule_exit_json(const struct cappsule *c);
+struct json_object *cappsule_json(const struct cappsule *c, bool details);
 
 /* request handlers (requests.c) */
 struct api_request;

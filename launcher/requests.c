@@ -55,17 +55,12 @@ static void reply_err(struct daemon *d, struct client *cl, const char *fmt, ...)
 	json_object_put(o);
 }
 
-static bool may_see(const struct client *cl, const struct cappsule *c)
-{
-	return cl->cred.uid == 0 || cl->cred.uid == c->uid;
-}
-
 /* Unknown and foreign IDs look the same: no existence leaks. */
 static struct cappsule *lookup(struct daemon *d, struct client *cl, uint32_t id)
 {
 	struct cappsule *c = cappsule_find(d, id);
 
-	if (!c || !may_see(cl, c)) {
+	if (!c || !client_may_see(cl, c)) {
 		reply_err(d, cl, "no cappsule %u", id);
 		return NULL;
 	}
@@ -78,7 +73,6 @@ static void add_wait(struct client *cl, uint32_t id)
 		cl->waits[cl->nwaits++] = id;
 }
 
-json_object *cappsule_exit_json(const struct cappsule *c);
 json_object *cappsule_exit_json(const struct cappsule *c)
 {
 	json_object *o = json_object_new_object();
@@ -487,6 +481,7 @@ static void do_create(struct daemon *d, struct client *cl,
 	}
 	log_info("cappsule %u: uid %u, policy %s, backend %s: %s", c->id,
 		 (unsigned)uid, c->policy, be->name, c->cmdline);
+	clients_notify_start(d, c);
 
 	o = json_object_new_object();
 	json_object_object_add(o, "id", json_object_new_int64(c->id));
@@ -513,7 +508,7 @@ static void do_create(struct daemon *d, struct client *cl,
 	reply(d, cl, o, fds, 3);
 }
 
-static json_object *cappsule_json(const struct cappsule *c, bool details)
+json_object *cappsule_json(const struct cappsule *c, bool details)
 {
 	json_object *o = json_object_new_object();
 
@@ -549,7 +544,7 @@ static void do_list(struct daemon *d, struct client *cl)
 	list_for_each_safe(pos, tmp, &d->cappsules) {
 		struct cappsule *c = list_entry(pos, struct cappsule, link);
 
-		if (!c->unclaimed && may_see(cl, c))
+		if (!c->unclaimed && client_may_see(cl, c))
 			json_object_array_add(arr, cappsule_json(c, false));
 	}
 	json_object_object_add(o, "cappsules", arr);
@@ -720,6 +715,10 @@ void request_handle(struct daemon *d, struct client *cl,
 	}
 	case API_OP_VERSION:
 		do_version(d, cl);
+		break;
+	case API_OP_EVENTS:
+		cl->events = true;
+		reply(d, cl, json_object_new_object(), NULL, 0);
 		break;
 	}
 }

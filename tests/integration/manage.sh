@@ -58,6 +58,25 @@ assert_eq "killing virt ends its cappsule" 0 "$out"
 out=$(CAPPSULE_SOCKET=$SOCKDIR/nothing.sock "$VIRT" exec -n true 2>&1); rc=$?
 assert_eq "no daemon: one line, status 125" "125 virt: cannot reach cappsuled at $SOCKDIR/nothing.sock: No such file or directory (is the daemon running? as root: cappsuled)" "$rc $out"
 
+# events: starts and ends of what the subscriber may see
+python3 - "$CAPPSULE_SOCKET" >"$SOCKDIR/events" 2>&1 <<'PY' &
+import json, socket, struct, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+b = b'{"op":"events"}'; s.sendall(struct.pack('<I', len(b)) + b)
+def msg():
+    n = struct.unpack('<I', s.recv(4, socket.MSG_WAITALL))[0]
+    return json.loads(s.recv(n, socket.MSG_WAITALL))
+print('subscribed', msg()['ok'], flush=True)
+for _ in range(2):
+    m = msg(); print(m['event'], m.get('command', ''), m.get('code', ''))
+PY
+evpid=$!
+for _ in $(seq 1 100); do grep -q subscribed "$SOCKDIR/events" 2>/dev/null && break; sleep 0.1; done
+virt exec -n sh -c 'exit 4' 2>/dev/null
+( sleep 10; kill $evpid 2>/dev/null ) &
+wait $evpid
+assert_eq "events: subscribe, start, exit" "$(printf 'subscribed True\nstart sh -c exit 4 \nexit  4')" "$(cat "$SOCKDIR/events")"
+
 out=$(virt version)
 assert_match "version names the backends" "backend namespaces +available" "$out"
 assert_match "version says why vtx is not there" "backend vtx +unavailable: /dev/cappsule" "$out"
