@@ -49,8 +49,14 @@ void clip_copy_to_host(struct proxy *p, struct gwin *w)
 /* The guest's answer (checked and sanitised): it becomes ours to offer. */
 void clip_guest_data(struct proxy *p, const char *text, uint32_t len)
 {
-	char *copy = malloc((size_t)len + 1);
+	char *copy;
 
+	if (!len) {
+		log_info("cappsule %u: the cappsule's clipboard is empty: nothing copied",
+			 p->id);
+		return;
+	}
+	copy = malloc((size_t)len + 1);
 	if (!copy)
 		return;
 	memcpy(copy, text, len);

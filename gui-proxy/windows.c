@@ -83,9 +83,10 @@ static void place(struct proxy *p, struct gwin *w)
 			     XCB_CONFIG_WINDOW_X | XCB_CONFIG_WINDOW_Y |
 				     XCB_CONFIG_WINDOW_WIDTH | XCB_CONFIG_WINDOW_HEIGHT,
 			     v);
+	uint32_t cv[2] = { w->hw, w->hh };
+
 	xcb_configure_window(p->c, w->content,
-			     XCB_CONFIG_WINDOW_WIDTH | XCB_CONFIG_WINDOW_HEIGHT,
-			     v + 2);
+			     XCB_CONFIG_WINDOW_WIDTH | XCB_CONFIG_WINDOW_HEIGHT, cv);
 }
 
 static void set_utf8(struct proxy *p, xcb_window_t xw, xcb_atom_t prop,
