@@ -242,10 +242,17 @@ int input_event(struct proxy *p, xcb_generic_event_t *ev)
 		on_motion(p, m->event, m->event_x, m->event_y);
 		break;
 	}
-	case XCB_ENTER_NOTIFY: {
+	case XCB_ENTER_NOTIFY:
+	case XCB_LEAVE_NOTIFY: {
 		xcb_enter_notify_event_t *e = (xcb_enter_notify_event_t *)ev;
 
-		on_motion(p, e->event, e->event_x, e->event_y);
+		/*
+		 * Leaving: the guest pointer follows out of the window too
+		 * (the coordinates are then outside it), so the client sees
+		 * its LeaveNotify.
+		 */
+		if (e->mode == XCB_NOTIFY_MODE_NORMAL)
+			on_motion(p, e->event, e->event_x, e->event_y);
 		break;
 	}
 	case XCB_FOCUS_IN:
