@@ -209,6 +209,17 @@ int main(int argc, char **argv)
 		  px.shmseg ? "MIT-SHM" : "PutImage");
 	hello.screen_w = px.screen_w;
 	hello.screen_h = px.screen_h;
+	{
+		/* The guest pointer starts where the host's is. */
+		xcb_query_pointer_reply_t *qp = xcb_query_pointer_reply(
+			px.c, xcb_query_pointer(px.c, px.screen->root), NULL);
+
+		if (qp) {
+			hello.pointer_x = qp->root_x;
+			hello.pointer_y = qp->root_y;
+		}
+		free(qp);
+	}
 	proxy_send(&px, GUI_H_HELLO, &hello, sizeof(hello));
 	input_send_keymap(&px);
 	ret = loop(sigfd);

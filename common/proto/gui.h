@@ -82,6 +82,8 @@ enum gui_msg_type {
 struct gui_hello {
 	uint32_t version;
 	uint16_t screen_w, screen_h; /* host -> guest: the host screen */
+	int16_t pointer_x, pointer_y; /* host -> guest: where the pointer is */
+	uint32_t reserved;
 };
 
 struct gui_screen {

@@ -530,6 +530,8 @@ static void wait_hello(struct wm *wm)
 				memcpy(&h, buf, sizeof(h));
 				wm->host_w = h.screen_w;
 				wm->host_h = h.screen_h;
+				wm->pointer_x = h.pointer_x;
+				wm->pointer_y = h.pointer_y;
 				hello = true;
 			} else if (hdr.type == GUI_H_KEYMAP &&
 				   n == sizeof(struct gui_keymap)) {
@@ -667,6 +669,8 @@ static int setup_x(struct wm *wm)
 	}
 	wm->pool_shm_off = (uint32_t)((uint8_t *)wm->x.pool - (uint8_t *)wm->x.base);
 	input_set_screen(wm, wm->host_w, wm->host_h);
+	xcb_test_fake_input(wm->c, XCB_MOTION_NOTIFY, 0, XCB_CURRENT_TIME, wm->root,
+			    wm->pointer_x, wm->pointer_y, 0);
 	clip_setup(wm);
 	if (wm->keymap)
 		input_apply_keymap(wm, wm->keymap);

@@ -64,6 +64,7 @@ struct wm {
 	uint32_t pool_shm_off;
 	uint16_t fb_w, fb_h; /* framebuffer: the largest screen */
 	uint16_t host_w, host_h;
+	int16_t pointer_x, pointer_y; /* the host's, at start */
 	char display[16];
 	pid_t xvfb;
 

@@ -85,6 +85,8 @@ static int list(const char *needle, bool print, xcb_window_t *found)
 			content = xcb_query_tree_children(sub)[0];
 		free(sub);
 		title = prop_text(kids[i], net_name);
+		if (!title) /* not every application sets _NET_WM_NAME */
+			title = prop_text(kids[i], XCB_ATOM_WM_NAME);
 		g = xcb_get_geometry_reply(c, xcb_get_geometry(c, content), NULL);
 		tr = xcb_translate_coordinates_reply(
 			c, xcb_translate_coordinates(c, content, scr->root, 0, 0), NULL);
