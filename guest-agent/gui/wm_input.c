@@ -7,6 +7,7 @@
  * still size-checked before use.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -19,15 +20,64 @@
 #include "util.h"
 #include "wm.h"
 
+/*
+ * Xvfb's single output shows the whole framebuffer at first; a screen
+ * of the host's size needs a mode of that size on it: off, resize, on.
+ * Applications then see one monitor as large as the host's screen.
+ */
 void input_set_screen(struct wm *wm, uint16_t w, uint16_t h)
 {
+	xcb_randr_get_screen_resources_current_reply_t *r;
+	xcb_randr_mode_info_t mi = { 0 };
+	xcb_randr_create_mode_reply_t *m;
+	xcb_randr_output_t out;
+	xcb_randr_crtc_t crtc;
+	char name[32];
+
 	w = MIN(MAX(w, 64), wm->fb_w);
 	h = MIN(MAX(h, 64), wm->fb_h);
+	wm->host_w = w;
+	wm->host_h = h;
+	free(xcb_randr_query_version_reply(wm->c, xcb_randr_query_version(wm->c, 1, 5),
+					   NULL));
+	r = xcb_randr_get_screen_resources_current_reply(
+		wm->c, xcb_randr_get_screen_resources_current(wm->c, wm->root), NULL);
+	if (!r || !r->num_crtcs || !r->num_outputs) {
+		free(r);
+		log_warn("gui: the cappsule's X server has no RANDR output: screen stays %ux%u",
+			 wm->fb_w, wm->fb_h);
+		return;
+	}
+	crtc = xcb_randr_get_screen_resources_current_crtcs(r)[0];
+	out = xcb_randr_get_screen_resources_current_outputs(r)[0];
+	snprintf(name, sizeof(name), "%ux%u", w, h);
+	mi.width = w;
+	mi.height = h;
+	mi.htotal = w;
+	mi.vtotal = h;
+	mi.dot_clock = (uint32_t)w * h * 60;
+	mi.name_len = (uint16_t)strlen(name);
+	m = xcb_randr_create_mode_reply(
+		wm->c, xcb_randr_create_mode(wm->c, wm->root, mi, mi.name_len, name), NULL);
+	if (m)
+		xcb_randr_add_output_mode(wm->c, out, m->mode);
+	free(xcb_randr_set_crtc_config_reply(
+		wm->c,
+		xcb_randr_set_crtc_config(wm->c, crtc, XCB_CURRENT_TIME, r->config_timestamp,
+					  0, 0, XCB_NONE, XCB_RANDR_ROTATION_ROTATE_0, 0, NULL),
+		NULL));
 	/* 96 dpi, as the server was started with */
 	xcb_randr_set_screen_size(wm->c, wm->root, w, h, (uint32_t)(w * 254 / 960),
 				  (uint32_t)(h * 254 / 960));
-	wm->host_w = w;
-	wm->host_h = h;
+	if (m)
+		free(xcb_randr_set_crtc_config_reply(
+			wm->c,
+			xcb_randr_set_crtc_config(wm->c, crtc, XCB_CURRENT_TIME,
+						  r->config_timestamp, 0, 0, m->mode,
+						  XCB_RANDR_ROTATION_ROTATE_0, 1, &out),
+			NULL));
+	free(m);
+	free(r);
 }
 
 /* The host's XKB names: the guest server builds the same keymap. */

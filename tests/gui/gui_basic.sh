@@ -63,13 +63,32 @@ xdotool mousemove $((mx + 5)) $((my + 6)) click 1
 wait_log "$WORK/client.log" '^menu button press 1 5 6' 5 && ok "click in the menu reaches it" ||
 	fail "menu click: $(grep button "$WORK/client.log")"
 
+# The host moves the window: the client's idea of its place follows, so
+# its next menu opens where it should.
+xdotool windowmove "$frame" 300 200
+sleep 0.5
+xdotool windowfocus --sync "$frame"
+xdotool key m
+wait_log "$WORK/client.log" "^menu at $((300 + BORDER + 30)) $((200 + BORDER + 40))" 10 &&
+	ok "host move reaches the cappsule" || fail "after a move: $(grep '^menu at' "$WORK/client.log")"
+
+# The guest screen follows the host's size (RANDR).
+xdotool key s
+wait_log "$WORK/client.log" '^screen 1280 800' 5 && ok "guest screen has the host's size" ||
+	fail "guest screen: $(grep '^screen' "$WORK/client.log")"
+xrandr --fb 1024x768 >/dev/null 2>&1
+sleep 0.5
+xdotool key s
+wait_log "$WORK/client.log" '^screen 1024 768' 5 && ok "and follows its changes" ||
+	fail "guest screen after RANDR: $(grep '^screen' "$WORK/client.log")"
+
 # Closing on the host: WM_DELETE_WINDOW reaches the client.
 "$HOSTTOOL" close "$frame"
 wait_log "$WORK/client.log" '^close' 10 && ok "close reaches the client" || fail "close did not arrive"
 "$HOSTTOOL" gone "gui basic" 10 && ok "its host window is gone" || fail "host window stayed"
 
 # A popup far off the screen is clamped into it, frame included.
-run_bg "$WORK/edge.log" "$VIRT" exec -p guitest "$TESTCLIENT" --title "edge" --size 200x150 --pos 1100,700
+run_bg "$WORK/edge.log" "$VIRT" exec -p guitest "$TESTCLIENT" --title "edge" --size 200x150 --pos 850,600
 wait_log "$WORK/edge.log" '^map' 30
 read -r frame content x y w h or title <<<"$(win_info edge)"
 xdotool windowfocus --sync "$frame"
@@ -77,7 +96,7 @@ xdotool key m
 wait_log "$WORK/edge.log" '^menu at' 10
 line=$("$HOSTTOOL" list | awk '$7 == 1')
 read -r _ _ mx my mw mh _ <<<"$line"
-[ $((mx + mw + BORDER)) -le 1280 ] && [ $((my + mh + BORDER)) -le 800 ] && ok "menu clamped to the screen ($mx,$my)" ||
+[ $((mx + mw + BORDER)) -le 1024 ] && [ $((my + mh + BORDER)) -le 768 ] && ok "menu clamped to the screen ($mx,$my)" ||
 	fail "menu off screen: $line"
 "$HOSTTOOL" close "$frame"
 wait_log "$WORK/edge.log" '^close' 10

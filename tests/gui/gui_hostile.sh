@@ -4,7 +4,8 @@
 # titles, pool overruns, bad sizes, a corrupted ring... Each is
 # disconnected and reported, the proxy never crashes (sanitizer build),
 # and another cappsule's proxy keeps serving its window meanwhile.
-# Titles are sanitised (valid UTF-8, printable, capped).
+# Titles are sanitised (valid UTF-8, printable, capped). The PutImage
+# fallback (no MIT-SHM on the host display) shows the same pixels.
 . "$(dirname "$0")/lib.sh"
 [ -x "$FAKEAGENT" ] || skip "gui-fakeagent not built"
 start_host_display 1280x800
@@ -41,7 +42,7 @@ assert_match "a flood of legal titles is no violation" "proxy still running" "$o
 shot "$gx" "$gy" "$gw" "$gh"
 assert_eq "the good window kept its pixels" 0 "$($COMPARE region "$SOCKDIR/shot.ppm" 0 0 "$gw" "$gh" 0000ff)"
 echo "paint 00ff00" >&7
-sleep 0.5
+for _ in $(seq 1 100); do [ "$(grep -c painted "$WORK/good.log")" = 2 ] && break; sleep 0.05; done
 shot "$gx" "$gy" "$gw" "$gh"
 assert_eq "the good window still updates" 0 "$($COMPARE region "$SOCKDIR/shot.ppm" 0 0 "$gw" "$gh" 00ff00)"
 
@@ -58,5 +59,20 @@ GUI_PIDS="$GUI_PIDS $!"
 wait_log "$WORK/long.log" painted 10
 title=$("$HOSTTOOL" list | awk '$3 == 400' | cut -d' ' -f8-)
 assert_eq "title capped at 128 characters" "[guitest] $(printf 'x%.0s' $(seq 1 128))" "$title"
+
+# Without MIT-SHM on the host display, PutImage shows the same pixels.
+mkfifo "$SOCKDIR/noshm.in"
+CAPPSULE_GUI_NO_SHM=1 "$FAKEAGENT" "$PROXY" "$POL" "no shm" 336699 none 700 <"$SOCKDIR/noshm.in" >"$WORK/noshm.log" 2>&1 &
+GUI_PIDS="$GUI_PIDS $!"
+exec 8>"$SOCKDIR/noshm.in"
+wait_log "$WORK/noshm.log" painted 10
+read -r _ _ nx ny nw nh _ <<<"$(win_info "no shm")"
+shot "$nx" "$ny" "$nw" "$nh"
+assert_eq "PutImage fallback: exact pixels" 0 "$($COMPARE region "$SOCKDIR/shot.ppm" 0 0 "$nw" "$nh" 336699)"
+echo "paint c0ffee" >&8
+for _ in $(seq 1 100); do [ "$(grep -c painted "$WORK/noshm.log")" = 2 ] && break; sleep 0.05; done
+shot "$nx" "$ny" "$nw" "$nh"
+assert_eq "PutImage fallback: updates" 0 "$($COMPARE region "$SOCKDIR/shot.ppm" 0 0 "$nw" "$nh" c0ffee)"
+exec 8>&-
 exec 7>&-
 finish

@@ -4,7 +4,8 @@
  * cappsule. It draws known colours and logs, one line each on stdout,
  * the events it receives (keys with the text Xlib gives a real
  * application, buttons, focus, size, close). Keys: m opens a menu
- * (override-redirect), p pastes CLIPBOARD into the log, q quits.
+ * (override-redirect), p pastes CLIPBOARD into the log, s logs the
+ * screen size, q quits.
  * --bench redraws the whole window continuously and logs key times.
  */
 #include <X11/Xatom.h>
@@ -117,6 +118,17 @@ static void pasted(XSelectionEvent *n)
 	XFree(data);
 }
 
+/* The screen's current size (RANDR may have changed it). */
+static void log_screen(void)
+{
+	unsigned w, h, bw, depth;
+	Window root;
+	int x, y;
+
+	XGetGeometry(dpy, DefaultRootWindow(dpy), &root, &x, &y, &w, &h, &bw, &depth);
+	printf("screen %u %u\n", w, h);
+}
+
 static void key(XKeyEvent *k, XIC ic)
 {
 	char text[64] = "";
@@ -135,6 +147,8 @@ static void key(XKeyEvent *k, XIC ic)
 		open_menu();
 	else if (sym == XK_p)
 		XConvertSelection(dpy, a_clipboard, a_utf8, a_prop, win, k->time);
+	else if (sym == XK_s)
+		log_screen();
 	else if (sym == XK_q)
 		exit(0);
 }
@@ -166,6 +180,11 @@ static void event(XEvent *e, XIC ic)
 		printf("%sbutton %s %u %d %d\n", e->xbutton.window == menu ? "menu " : "",
 		       e->type == ButtonPress ? "press" : "release", e->xbutton.button,
 		       e->xbutton.x, e->xbutton.y);
+		if (e->xbutton.window == menu && menu) {
+			/* a click chooses: the menu goes */
+			XDestroyWindow(dpy, menu);
+			menu = 0;
+		}
 		break;
 	case EnterNotify:
 		printf("enter %d %d\n", e->xcrossing.x, e->xcrossing.y);
