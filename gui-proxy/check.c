@@ -54,7 +54,8 @@ static size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 		c = (c << 6) | (s[i] & 0x3f);
 	}
 	/* overlong forms, surrogates, beyond Unicode */
-	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	if ((n == 3 && c < 0x800) ||
+	    (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
 	    (c >= 0xd800 && c <= 0xdfff))
 		return 0;
 	*cp = c;
@@ -175,27 +176,31 @@ static int check_damage(struct proxy *p, const struct gui_damage *d)
 				 p->serial + 1);
 	if (!d->w || !d->h || (uint64_t)d->x + d->w > w->w ||
 	    (uint64_t)d->y + d->h > w->h)
-		return violation(p, "damage %ux%u+%u+%u outside window 0x%x (%ux%u)",
-				 d->w, d->h, d->x, d->y, d->wid, w->w, w->h);
-	if (d->stride % 4 || d->pool_off % 4 || (uint64_t)d->w * 4 > d->stride ||
-	    d->stride > GUI_MAX_DIM * 4)
+		return violation(
+			p, "damage %ux%u+%u+%u outside window 0x%x (%ux%u)",
+			d->w, d->h, d->x, d->y, d->wid, w->w, w->h);
+	if (d->stride % 4 || d->pool_off % 4 ||
+	    (uint64_t)d->w * 4 > d->stride || d->stride > GUI_MAX_DIM * 4)
 		return violation(p, "damage: bad stride %u or offset %u",
 				 d->stride, d->pool_off);
 	end = (uint64_t)d->pool_off + (uint64_t)d->stride * d->h;
 	if (end > p->pool_size)
-		return violation(p, "damage: pool area %u+%llu outside the pool (%u bytes)",
-				 d->pool_off, (unsigned long long)(end - d->pool_off),
-				 p->pool_size);
+		return violation(
+			p,
+			"damage: pool area %u+%llu outside the pool (%u bytes)",
+			d->pool_off, (unsigned long long)(end - d->pool_off),
+			p->pool_size);
 	return 0;
 }
 
 /* Exact size, or a violation. */
-#define WANT(type_)                                                       \
-	do {                                                              \
-		if (untrusted_len != sizeof(type_))                       \
-			return violation(p, "message %u: %u bytes, expected %zu", \
-					 type, untrusted_len, sizeof(type_)); \
-		memcpy(&untrusted, untrusted_buf, sizeof(type_));         \
+#define WANT(type_)                                                            \
+	do {                                                                   \
+		if (untrusted_len != sizeof(type_))                            \
+			return violation(p,                                    \
+					 "message %u: %u bytes, expected %zu", \
+					 type, untrusted_len, sizeof(type_));  \
+		memcpy(&untrusted, untrusted_buf, sizeof(type_));              \
 	} while (0)
 
 int proxy_check(struct proxy *p, uint16_t type, const void *untrusted_buf,
@@ -223,8 +228,9 @@ int proxy_check(struct proxy *p, uint16_t type, const void *untrusted_buf,
 	case GUI_G_HELLO:
 		WANT(struct gui_hello);
 		if (untrusted.hello.version != GUI_PROTO_VERSION)
-			return violation(p, "protocol version %u, this proxy speaks %u",
-					 untrusted.hello.version, GUI_PROTO_VERSION);
+			return violation(
+				p, "protocol version %u, this proxy speaks %u",
+				untrusted.hello.version, GUI_PROTO_VERSION);
 		m->hello = untrusted.hello;
 		return 0;
 	case GUI_G_CREATE:
@@ -240,7 +246,8 @@ int proxy_check(struct proxy *p, uint16_t type, const void *untrusted_buf,
 	case GUI_G_UNMAP:
 		WANT(struct gui_wid);
 		if (!win_find(p, untrusted.wid.wid))
-			return violation(p, "unknown window 0x%x", untrusted.wid.wid);
+			return violation(p, "unknown window 0x%x",
+					 untrusted.wid.wid);
 		m->wid = untrusted.wid;
 		return 0;
 	case GUI_G_TITLE:
@@ -326,13 +333,12 @@ int proxy_check(struct proxy *p, uint16_t type, const void *untrusted_buf,
 		if (!p->clip_requested)
 			return violation(p, "clipboard data nobody asked for");
 		if (untrusted.clip.len > GUI_CLIP_MAX)
-			return violation(p, "clipboard of %u bytes (at most %u)",
+			return violation(p,
+					 "clipboard of %u bytes (at most %u)",
 					 untrusted.clip.len, GUI_CLIP_MAX);
-		m->clip.len = (uint32_t)sanitize_utf8(untrusted.clip.data,
-						      untrusted.clip.len,
-						      m->clip.text,
-						      sizeof(m->clip.text), true,
-						      GUI_CLIP_MAX);
+		m->clip.len = (uint32_t)sanitize_utf8(
+			untrusted.clip.data, untrusted.clip.len, m->clip.text,
+			sizeof(m->clip.text), true, GUI_CLIP_MAX);
 		return 0;
 	}
 	/* sanitize end */

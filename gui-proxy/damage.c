@@ -28,10 +28,11 @@ static void put_bands(struct proxy *p, const struct gwin *w,
 
 		for (r = 0; r < n; r++)
 			memcpy(buf + (size_t)r * row_bytes,
-			       p->pool + d->pool_off + (size_t)(y + r) * d->stride,
+			       p->pool + d->pool_off +
+				       (size_t)(y + r) * d->stride,
 			       row_bytes);
-		xcb_put_image(p->c, XCB_IMAGE_FORMAT_Z_PIXMAP, w->content, p->gc,
-			      (uint16_t)d->w, (uint16_t)n, (int16_t)d->x,
+		xcb_put_image(p->c, XCB_IMAGE_FORMAT_Z_PIXMAP, w->content,
+			      p->gc, (uint16_t)d->w, (uint16_t)n, (int16_t)d->x,
 			      (int16_t)(d->y + y), 0, 24, n * row_bytes, buf);
 		y += n;
 	}
@@ -47,9 +48,10 @@ void damage_upload(struct proxy *p, const struct gui_damage *d)
 	p->frames++;
 	p->bytes += (uint64_t)d->w * d->h * 4;
 	if (p->shmseg) {
-		xcb_shm_put_image(p->c, w->content, p->gc, (uint16_t)(d->stride / 4),
-				  (uint16_t)d->h, 0, 0, (uint16_t)d->w,
-				  (uint16_t)d->h, (int16_t)d->x, (int16_t)d->y, 24,
+		xcb_shm_put_image(p->c, w->content, p->gc,
+				  (uint16_t)(d->stride / 4), (uint16_t)d->h, 0,
+				  0, (uint16_t)d->w, (uint16_t)d->h,
+				  (int16_t)d->x, (int16_t)d->y, 24,
 				  XCB_IMAGE_FORMAT_Z_PIXMAP, 0, p->shmseg,
 				  p->pool_shm_off + d->pool_off);
 		return;

@@ -37,13 +37,17 @@ void input_send_keymap(struct proxy *p)
 		int len = xcb_get_property_value_length(pr);
 
 		if (len > 0 && len < GUI_XKB_NAMES_MAX)
-			memcpy(km.xkb_names, xcb_get_property_value(pr), (size_t)len);
+			memcpy(km.xkb_names, xcb_get_property_value(pr),
+			       (size_t)len);
 	}
 	free(pr);
 	kr = xcb_get_keyboard_mapping_reply(
-		p->c, xcb_get_keyboard_mapping(p->c, setup->min_keycode, (uint8_t)count),
+		p->c,
+		xcb_get_keyboard_mapping(p->c, setup->min_keycode,
+					 (uint8_t)count),
 		NULL);
-	mr = xcb_get_modifier_mapping_reply(p->c, xcb_get_modifier_mapping(p->c), NULL);
+	mr = xcb_get_modifier_mapping_reply(
+		p->c, xcb_get_modifier_mapping(p->c), NULL);
 	if (kr) {
 		const xcb_keysym_t *ks = xcb_get_keyboard_mapping_keysyms(kr);
 		unsigned per = kr->keysyms_per_keycode;
@@ -53,7 +57,8 @@ void input_send_keymap(struct proxy *p)
 		km.per_keycode = (uint8_t)MIN(per, (unsigned)GUI_KEYSYMS_MAX);
 		for (k = 0; k < km.count; k++)
 			for (i = 0; i < km.per_keycode; i++)
-				km.keysyms[k * km.per_keycode + i] = ks[k * per + i];
+				km.keysyms[k * km.per_keycode + i] =
+					ks[k * per + i];
 	}
 	if (mr) {
 		const xcb_keycode_t *mk = xcb_get_modifier_mapping_keycodes(mr);
@@ -62,7 +67,8 @@ void input_send_keymap(struct proxy *p)
 		km.per_modifier = (uint8_t)MIN(per, (unsigned)GUI_MODMAP_MAX);
 		for (k = 0; k < 8; k++)
 			for (i = 0; i < km.per_modifier; i++)
-				km.modmap[k * km.per_modifier + i] = mk[k * per + i];
+				km.modmap[k * km.per_modifier + i] =
+					mk[k * per + i];
 	}
 	free(kr);
 	free(mr);
@@ -76,7 +82,7 @@ static bool swallowed(struct proxy *p, uint8_t keycode, int set)
 	if (set > 0)
 		p->swallowed[keycode / 8] |= (uint8_t)(1u << (keycode % 8));
 	else if (set == 0)
-		p->swallowed[keycode / 8] &= (uint8_t)~(1u << (keycode % 8));
+		p->swallowed[keycode / 8] &= (uint8_t) ~(1u << (keycode % 8));
 	return was;
 }
 
@@ -91,7 +97,8 @@ static void on_key(struct proxy *p, xcb_key_press_event_t *k, bool press)
 	p->last_time = k->time;
 	sym = xcb_key_symbols_get_keysym(p->syms, k->detail, 0);
 	if (press && (k->state & XCB_MOD_MASK_CONTROL) &&
-	    (k->state & XCB_MOD_MASK_SHIFT) && (sym == KEYSYM_c || sym == KEYSYM_v)) {
+	    (k->state & XCB_MOD_MASK_SHIFT) &&
+	    (sym == KEYSYM_c || sym == KEYSYM_v)) {
 		/* The user's gesture, for us: the guest never sees the key. */
 		swallowed(p, k->detail, 1);
 		if (sym == KEYSYM_c)
@@ -159,7 +166,8 @@ static void on_focus(struct proxy *p, xcb_focus_in_event_t *f, bool in)
 	/* Focus moving inside our own frame, or pointer-root noise. */
 	if (!w || f->detail == XCB_NOTIFY_DETAIL_INFERIOR ||
 	    f->detail == XCB_NOTIFY_DETAIL_POINTER ||
-	    f->mode == XCB_NOTIFY_MODE_GRAB || f->mode == XCB_NOTIFY_MODE_UNGRAB)
+	    f->mode == XCB_NOTIFY_MODE_GRAB ||
+	    f->mode == XCB_NOTIFY_MODE_UNGRAB)
 		return;
 	m.wid = w->wid;
 	m.in = in;
@@ -220,8 +228,9 @@ int input_event(struct proxy *p, xcb_generic_event_t *ev)
 
 		/* Races with windows going away are normal; note the rest. */
 		if (e->error_code != XCB_WINDOW)
-			log_debug("cappsule %u: X error %u (request %u.%u)", p->id,
-				  e->error_code, e->major_code, e->minor_code);
+			log_debug("cappsule %u: X error %u (request %u.%u)",
+				  p->id, e->error_code, e->major_code,
+				  e->minor_code);
 		break;
 	}
 	case XCB_KEY_PRESS:
@@ -271,12 +280,15 @@ int input_event(struct proxy *p, xcb_generic_event_t *ev)
 		on_client_message(p, (xcb_client_message_event_t *)ev);
 		break;
 	case XCB_MAPPING_NOTIFY:
-		xcb_refresh_keyboard_mapping(p->syms, (xcb_mapping_notify_event_t *)ev);
-		if (((xcb_mapping_notify_event_t *)ev)->request != XCB_MAPPING_POINTER)
+		xcb_refresh_keyboard_mapping(p->syms,
+					     (xcb_mapping_notify_event_t *)ev);
+		if (((xcb_mapping_notify_event_t *)ev)->request !=
+		    XCB_MAPPING_POINTER)
 			input_send_keymap(p);
 		break;
 	case XCB_PROPERTY_NOTIFY: {
-		xcb_property_notify_event_t *pn = (xcb_property_notify_event_t *)ev;
+		xcb_property_notify_event_t *pn =
+			(xcb_property_notify_event_t *)ev;
 
 		if (pn->window == p->screen->root &&
 		    pn->atom == p->atom.xkb_rules_names)

@@ -35,7 +35,8 @@ static int send_xchan(struct proxy *p, uint16_t type, const void *buf,
 
 	/* A guest that stops reading loses input; it cannot stall us. */
 	if (ret == -EAGAIN)
-		log_debug("cappsule %u: gui ring full, message %u dropped", p->id, type);
+		log_debug("cappsule %u: gui ring full, message %u dropped",
+			  p->id, type);
 	return ret;
 }
 
@@ -84,7 +85,8 @@ static bool guest_messages(void)
 	struct ring_msg_hdr hdr;
 	int n, count = 0;
 
-	while (count++ < BATCH && (n = xchan_recv(&xc, &hdr, buf, sizeof(buf))) >= 0)
+	while (count++ < BATCH &&
+	       (n = xchan_recv(&xc, &hdr, buf, sizeof(buf))) >= 0)
 		if (proxy_handle(&px, hdr.type, buf, (uint32_t)n))
 			disconnect(px.why);
 	if (n == -EPROTO)
@@ -111,7 +113,10 @@ static int loop(int sigfd)
 			uint64_t now = now_ns();
 
 			timeout = now >= px.flash_until_ns ?
-					  0 : (int)((px.flash_until_ns - now) / 1000000 + 1);
+					  0 :
+					  (int)((px.flash_until_ns - now) /
+							1000000 +
+						1);
 		}
 		if (poll(p, 3, timeout) < 0 && errno != EINTR)
 			return -errno;
@@ -162,7 +167,8 @@ int main(int argc, char **argv)
 		else if (opt == 'p' && !parse_u64(optarg, &v) && v <= 1024)
 			policy_fd = (int)v;
 		else {
-			fprintf(stderr, "usage: cappsule-gui-proxy --id N --policy-fd FD (run by cappsuled)\n");
+			fprintf(stderr,
+				"usage: cappsule-gui-proxy --id N --policy-fd FD (run by cappsuled)\n");
 			return 2;
 		}
 	}
@@ -187,13 +193,15 @@ int main(int argc, char **argv)
 
 	ret = xchan_map(&xc, &gui_layout, &fds, true);
 	if (ret) {
-		log_err("cappsule %u: cannot map the gui xchan: %s", px.id, strerror(-ret));
+		log_err("cappsule %u: cannot map the gui xchan: %s", px.id,
+			strerror(-ret));
 		return 1;
 	}
 	px.c = xcb_connect(NULL, NULL);
 	if (xcb_connection_has_error(px.c)) {
 		log_err("cappsule %u: cannot open the display %s", px.id,
-			getenv("DISPLAY") ? getenv("DISPLAY") : "(DISPLAY unset)");
+			getenv("DISPLAY") ? getenv("DISPLAY") :
+					    "(DISPLAY unset)");
 		return 1;
 	}
 	px.send = send_xchan;

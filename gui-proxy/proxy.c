@@ -23,9 +23,8 @@ int proxy_send(struct proxy *p, uint16_t type, const void *buf, uint32_t len)
 
 static xcb_atom_t intern(xcb_connection_t *c, const char *name)
 {
-	xcb_intern_atom_reply_t *r =
-		xcb_intern_atom_reply(c, xcb_intern_atom(c, 0, (uint16_t)strlen(name), name),
-				      NULL);
+	xcb_intern_atom_reply_t *r = xcb_intern_atom_reply(
+		c, xcb_intern_atom(c, 0, (uint16_t)strlen(name), name), NULL);
 	xcb_atom_t a = r ? r->atom : XCB_ATOM_NONE;
 
 	free(r);
@@ -35,12 +34,17 @@ static xcb_atom_t intern(xcb_connection_t *c, const char *name)
 static void intern_atoms(struct proxy *p)
 {
 	static const char *const types[GUI_TYPE_COUNT] = {
-		"_NET_WM_WINDOW_TYPE_NORMAL", "_NET_WM_WINDOW_TYPE_DIALOG",
-		"_NET_WM_WINDOW_TYPE_UTILITY", "_NET_WM_WINDOW_TYPE_TOOLBAR",
-		"_NET_WM_WINDOW_TYPE_SPLASH", "_NET_WM_WINDOW_TYPE_MENU",
+		"_NET_WM_WINDOW_TYPE_NORMAL",
+		"_NET_WM_WINDOW_TYPE_DIALOG",
+		"_NET_WM_WINDOW_TYPE_UTILITY",
+		"_NET_WM_WINDOW_TYPE_TOOLBAR",
+		"_NET_WM_WINDOW_TYPE_SPLASH",
+		"_NET_WM_WINDOW_TYPE_MENU",
 		"_NET_WM_WINDOW_TYPE_DROPDOWN_MENU",
-		"_NET_WM_WINDOW_TYPE_POPUP_MENU", "_NET_WM_WINDOW_TYPE_TOOLTIP",
-		"_NET_WM_WINDOW_TYPE_NOTIFICATION", "_NET_WM_WINDOW_TYPE_COMBO",
+		"_NET_WM_WINDOW_TYPE_POPUP_MENU",
+		"_NET_WM_WINDOW_TYPE_TOOLTIP",
+		"_NET_WM_WINDOW_TYPE_NOTIFICATION",
+		"_NET_WM_WINDOW_TYPE_COMBO",
 		"_NET_WM_WINDOW_TYPE_DND",
 	};
 	struct atoms *a = &p->atom;
@@ -73,7 +77,9 @@ static int find_visual(struct proxy *p, char *err, size_t errlen)
 		if (f.data->depth == 24 && f.data->bits_per_pixel == 32)
 			bpp32 = true;
 	if (setup->image_byte_order != XCB_IMAGE_ORDER_LSB_FIRST || !bpp32) {
-		snprintf(err, errlen, "the host display has no 32-bit little-endian depth-24 pixel format");
+		snprintf(
+			err, errlen,
+			"the host display has no 32-bit little-endian depth-24 pixel format");
 		return -ENOTSUP;
 	}
 	if (p->screen->root_depth == 24) {
@@ -83,7 +89,8 @@ static int find_visual(struct proxy *p, char *err, size_t errlen)
 	}
 	for (d = xcb_screen_allowed_depths_iterator(p->screen); d.rem;
 	     xcb_depth_next(&d)) {
-		xcb_visualtype_iterator_t v = xcb_depth_visuals_iterator(d.data);
+		xcb_visualtype_iterator_t v =
+			xcb_depth_visuals_iterator(d.data);
 
 		if (d.data->depth != 24)
 			continue;
@@ -92,13 +99,15 @@ static int find_visual(struct proxy *p, char *err, size_t errlen)
 			    v.data->red_mask == 0xff0000) {
 				p->visual = v.data->visual_id;
 				p->colormap = xcb_generate_id(p->c);
-				xcb_create_colormap(p->c, XCB_COLORMAP_ALLOC_NONE,
-						    p->colormap, p->screen->root,
-						    p->visual);
+				xcb_create_colormap(p->c,
+						    XCB_COLORMAP_ALLOC_NONE,
+						    p->colormap,
+						    p->screen->root, p->visual);
 				return 0;
 			}
 	}
-	snprintf(err, errlen, "the host display has no depth-24 TrueColor visual");
+	snprintf(err, errlen,
+		 "the host display has no depth-24 TrueColor visual");
 	return -ENOTSUP;
 }
 
@@ -116,12 +125,14 @@ static void attach_pool(struct proxy *p, int pool_fd)
 
 	if (getenv("CAPPSULE_GUI_NO_SHM"))
 		return;
-	v = xcb_shm_query_version_reply(p->c, xcb_shm_query_version(p->c), NULL);
+	v = xcb_shm_query_version_reply(p->c, xcb_shm_query_version(p->c),
+					NULL);
 	if (!v || (v->major_version < 1 ||
 		   (v->major_version == 1 && v->minor_version < 2))) {
 		free(v);
-		log_info("cappsule %u: no MIT-SHM 1.2 on the host display: using PutImage",
-			 p->id);
+		log_info(
+			"cappsule %u: no MIT-SHM 1.2 on the host display: using PutImage",
+			p->id);
 		return;
 	}
 	free(v);
@@ -130,10 +141,12 @@ static void attach_pool(struct proxy *p, int pool_fd)
 	if (fd < 0)
 		return;
 	seg = xcb_generate_id(p->c);
-	e = xcb_request_check(p->c, xcb_shm_attach_fd_checked(p->c, seg, fd, 1));
+	e = xcb_request_check(p->c,
+			      xcb_shm_attach_fd_checked(p->c, seg, fd, 1));
 	if (e) {
-		log_info("cappsule %u: MIT-SHM attach failed (error %u): using PutImage",
-			 p->id, e->error_code);
+		log_info(
+			"cappsule %u: MIT-SHM attach failed (error %u): using PutImage",
+			p->id, e->error_code);
 		free(e);
 		return;
 	}
@@ -169,9 +182,10 @@ int proxy_init(struct proxy *p, xcb_connection_t *c, int pool_fd,
 		      (uint32_t[]){ 0 });
 	p->syms = xcb_key_symbols_alloc(c);
 	/* Screen size and keymap changes, clipboard */
-	xcb_change_window_attributes(c, p->screen->root, XCB_CW_EVENT_MASK,
-				     (uint32_t[]){ XCB_EVENT_MASK_PROPERTY_CHANGE |
-						   XCB_EVENT_MASK_STRUCTURE_NOTIFY });
+	xcb_change_window_attributes(
+		c, p->screen->root, XCB_CW_EVENT_MASK,
+		(uint32_t[]){ XCB_EVENT_MASK_PROPERTY_CHANGE |
+			      XCB_EVENT_MASK_STRUCTURE_NOTIFY });
 	ret = clip_init(p);
 	if (ret) {
 		snprintf(err, errlen, "clipboard window: %s", strerror(-ret));
@@ -242,8 +256,10 @@ int proxy_handle(struct proxy *p, uint16_t type, const void *untrusted_buf,
 		break;
 	case GUI_G_TRANSIENT:
 		w = win_find(p, m.transient.wid);
-		win_set_transient(p, w, m.transient.for_wid ?
-					     win_find(p, m.transient.for_wid) : NULL);
+		win_set_transient(p, w,
+				  m.transient.for_wid ?
+					  win_find(p, m.transient.for_wid) :
+					  NULL);
 		break;
 	case GUI_G_CURSOR:
 		win_set_cursor(p, m.cursor.name);

@@ -26,7 +26,8 @@ struct gwin {
 	xcb_window_t frame; /* host top-level, painted in the policy colour */
 	xcb_window_t content; /* child at (GUI_BORDER, GUI_BORDER) */
 	int32_t x, y; /* host root position of the contents */
-	uint32_t w, h; /* the size the guest declared: damage is checked on it */
+	uint32_t w,
+		h; /* the size the guest declared: damage is checked on it */
 	uint32_t hw, hh; /* the contents' size on the host */
 	int32_t sent_x, sent_y; /* last geometry told to the guest */
 	uint32_t sent_w, sent_h;
@@ -96,7 +97,8 @@ struct proxy {
 	uint32_t max_put_bytes; /* largest PutImage payload */
 
 	/* Sends to the guest: the xchan, or a stub in the fuzzer. */
-	int (*send)(struct proxy *p, uint16_t type, const void *buf, uint32_t len);
+	int (*send)(struct proxy *p, uint16_t type, const void *buf,
+		    uint32_t len);
 	void *send_ctx;
 
 	bool hello; /* the guest said HELLO */

@@ -61,8 +61,9 @@ static void clamp_popup(struct proxy *p, struct gwin *w)
 /* Tell the guest where the host put a window, once per change. */
 static void tell_guest(struct proxy *p, struct gwin *w)
 {
-	struct gui_geometry g = { .wid = w->wid, .x = w->x, .y = w->y,
-				  .w = w->hw, .h = w->hh };
+	struct gui_geometry g = {
+		.wid = w->wid, .x = w->x, .y = w->y, .w = w->hw, .h = w->hh
+	};
 
 	if (w->sent_x == w->x && w->sent_y == w->y && w->sent_w == w->hw &&
 	    w->sent_h == w->hh)
@@ -76,17 +77,20 @@ static void tell_guest(struct proxy *p, struct gwin *w)
 
 static void place(struct proxy *p, struct gwin *w)
 {
-	uint32_t v[4] = { (uint32_t)(w->x - GUI_BORDER), (uint32_t)(w->y - GUI_BORDER),
-			  w->hw + 2 * GUI_BORDER, w->hh + 2 * GUI_BORDER };
+	uint32_t v[4] = { (uint32_t)(w->x - GUI_BORDER),
+			  (uint32_t)(w->y - GUI_BORDER), w->hw + 2 * GUI_BORDER,
+			  w->hh + 2 * GUI_BORDER };
 
 	xcb_configure_window(p->c, w->frame,
 			     XCB_CONFIG_WINDOW_X | XCB_CONFIG_WINDOW_Y |
-				     XCB_CONFIG_WINDOW_WIDTH | XCB_CONFIG_WINDOW_HEIGHT,
+				     XCB_CONFIG_WINDOW_WIDTH |
+				     XCB_CONFIG_WINDOW_HEIGHT,
 			     v);
 	uint32_t cv[2] = { w->hw, w->hh };
 
 	xcb_configure_window(p->c, w->content,
-			     XCB_CONFIG_WINDOW_WIDTH | XCB_CONFIG_WINDOW_HEIGHT, cv);
+			     XCB_CONFIG_WINDOW_WIDTH | XCB_CONFIG_WINDOW_HEIGHT,
+			     cv);
 }
 
 static void set_utf8(struct proxy *p, xcb_window_t xw, xcb_atom_t prop,
@@ -117,8 +121,9 @@ void win_set_class(struct proxy *p, struct gwin *w, const char *instance,
 	 * passes for the host's own application (icons, window rules).
 	 */
 	n = snprintf(v, sizeof(v), "%s", instance[0] ? instance : "cappsule");
-	n += 1 + snprintf(v + n + 1, sizeof(v) - (size_t)n - 1, "cappsule-%s:%s",
-			  p->policy, class_name[0] ? class_name : "unknown");
+	n += 1 + snprintf(v + n + 1, sizeof(v) - (size_t)n - 1,
+			  "cappsule-%s:%s", p->policy,
+			  class_name[0] ? class_name : "unknown");
 	xcb_icccm_set_wm_class(p->c, w->frame, (uint32_t)n + 1, v);
 }
 
@@ -131,17 +136,20 @@ void win_set_hints(struct proxy *p, struct gwin *w, const struct gui_hints *h)
 	s->flags = keep;
 	/* The frame adds 2 * GUI_BORDER to every size. */
 	if (h->flags & GUI_HINT_MIN)
-		xcb_icccm_size_hints_set_min_size(s, (int32_t)h->min_w + 2 * GUI_BORDER,
-						  (int32_t)h->min_h + 2 * GUI_BORDER);
+		xcb_icccm_size_hints_set_min_size(
+			s, (int32_t)h->min_w + 2 * GUI_BORDER,
+			(int32_t)h->min_h + 2 * GUI_BORDER);
 	if (h->flags & GUI_HINT_MAX)
-		xcb_icccm_size_hints_set_max_size(s, (int32_t)h->max_w + 2 * GUI_BORDER,
-						  (int32_t)h->max_h + 2 * GUI_BORDER);
+		xcb_icccm_size_hints_set_max_size(
+			s, (int32_t)h->max_w + 2 * GUI_BORDER,
+			(int32_t)h->max_h + 2 * GUI_BORDER);
 	if (h->flags & GUI_HINT_INC)
 		xcb_icccm_size_hints_set_resize_inc(s, (int32_t)h->inc_w,
 						    (int32_t)h->inc_h);
 	if (h->flags & GUI_HINT_BASE)
-		xcb_icccm_size_hints_set_base_size(s, (int32_t)h->base_w + 2 * GUI_BORDER,
-						   (int32_t)h->base_h + 2 * GUI_BORDER);
+		xcb_icccm_size_hints_set_base_size(
+			s, (int32_t)h->base_w + 2 * GUI_BORDER,
+			(int32_t)h->base_h + 2 * GUI_BORDER);
 	xcb_icccm_set_wm_normal_hints(p->c, w->frame, s);
 }
 
@@ -169,24 +177,52 @@ static unsigned cursor_glyph(const char *name)
 		const char *name;
 		unsigned glyph;
 	} map[] = {
-		{ "x_cursor", 0 }, { "not-allowed", 0 }, { "arrow", 2 },
-		{ "bottom_left_corner", 12 }, { "sw-resize", 12 },
-		{ "bottom_right_corner", 14 }, { "se-resize", 14 },
-		{ "bottom_side", 16 }, { "s-resize", 16 }, { "cross", 30 },
-		{ "crosshair", 34 }, { "fleur", 52 }, { "move", 52 },
-		{ "all-scroll", 52 }, { "grabbing", 52 }, { "hand1", 58 },
-		{ "grab", 58 }, { "hand2", 60 }, { "pointer", 60 },
-		{ "pointing_hand", 60 }, { "left_side", 70 }, { "w-resize", 70 },
-		{ "question_arrow", 92 }, { "help", 92 }, { "right_side", 96 },
-		{ "e-resize", 96 }, { "sb_h_double_arrow", 108 },
-		{ "ew-resize", 108 }, { "col-resize", 108 },
-		{ "h_double_arrow", 108 }, { "sb_v_double_arrow", 116 },
-		{ "ns-resize", 116 }, { "row-resize", 116 },
-		{ "v_double_arrow", 116 }, { "top_left_corner", 134 },
-		{ "nw-resize", 134 }, { "top_right_corner", 136 },
-		{ "ne-resize", 136 }, { "top_side", 138 }, { "n-resize", 138 },
-		{ "watch", 150 }, { "wait", 150 }, { "progress", 150 },
-		{ "left_ptr_watch", 150 }, { "xterm", 152 }, { "text", 152 },
+		{ "x_cursor", 0 },
+		{ "not-allowed", 0 },
+		{ "arrow", 2 },
+		{ "bottom_left_corner", 12 },
+		{ "sw-resize", 12 },
+		{ "bottom_right_corner", 14 },
+		{ "se-resize", 14 },
+		{ "bottom_side", 16 },
+		{ "s-resize", 16 },
+		{ "cross", 30 },
+		{ "crosshair", 34 },
+		{ "fleur", 52 },
+		{ "move", 52 },
+		{ "all-scroll", 52 },
+		{ "grabbing", 52 },
+		{ "hand1", 58 },
+		{ "grab", 58 },
+		{ "hand2", 60 },
+		{ "pointer", 60 },
+		{ "pointing_hand", 60 },
+		{ "left_side", 70 },
+		{ "w-resize", 70 },
+		{ "question_arrow", 92 },
+		{ "help", 92 },
+		{ "right_side", 96 },
+		{ "e-resize", 96 },
+		{ "sb_h_double_arrow", 108 },
+		{ "ew-resize", 108 },
+		{ "col-resize", 108 },
+		{ "h_double_arrow", 108 },
+		{ "sb_v_double_arrow", 116 },
+		{ "ns-resize", 116 },
+		{ "row-resize", 116 },
+		{ "v_double_arrow", 116 },
+		{ "top_left_corner", 134 },
+		{ "nw-resize", 134 },
+		{ "top_right_corner", 136 },
+		{ "ne-resize", 136 },
+		{ "top_side", 138 },
+		{ "n-resize", 138 },
+		{ "watch", 150 },
+		{ "wait", 150 },
+		{ "progress", 150 },
+		{ "left_ptr_watch", 150 },
+		{ "xterm", 152 },
+		{ "text", 152 },
 		{ "ibeam", 152 },
 	};
 	size_t i;
@@ -246,8 +282,8 @@ void win_create(struct proxy *p, const struct gui_window *m)
 	w->content = xcb_generate_id(p->c);
 	p->nwin++;
 
-	mask = XCB_CW_BACK_PIXEL | XCB_CW_BORDER_PIXEL | XCB_CW_OVERRIDE_REDIRECT |
-	       XCB_CW_EVENT_MASK | XCB_CW_COLORMAP;
+	mask = XCB_CW_BACK_PIXEL | XCB_CW_BORDER_PIXEL |
+	       XCB_CW_OVERRIDE_REDIRECT | XCB_CW_EVENT_MASK | XCB_CW_COLORMAP;
 	v[n++] = p->rgb;
 	v[n++] = 0;
 	v[n++] = w->override_redirect;
@@ -255,7 +291,8 @@ void win_create(struct proxy *p, const struct gui_window *m)
 		 XCB_EVENT_MASK_KEY_PRESS | XCB_EVENT_MASK_KEY_RELEASE;
 	v[n++] = p->colormap;
 	xcb_create_window(p->c, 24, w->frame, p->screen->root,
-			  (int16_t)(w->x - GUI_BORDER), (int16_t)(w->y - GUI_BORDER),
+			  (int16_t)(w->x - GUI_BORDER),
+			  (int16_t)(w->y - GUI_BORDER),
 			  (uint16_t)(w->hw + 2 * GUI_BORDER),
 			  (uint16_t)(w->hh + 2 * GUI_BORDER), 0,
 			  XCB_WINDOW_CLASS_INPUT_OUTPUT, p->visual, mask, v);
@@ -274,12 +311,13 @@ void win_create(struct proxy *p, const struct gui_window *m)
 		mask |= XCB_CW_CURSOR;
 		v[n++] = p->cursor;
 	}
-	xcb_create_window(p->c, 24, w->content, w->frame, GUI_BORDER, GUI_BORDER,
-			  (uint16_t)w->hw, (uint16_t)w->hh, 0,
+	xcb_create_window(p->c, 24, w->content, w->frame, GUI_BORDER,
+			  GUI_BORDER, (uint16_t)w->hw, (uint16_t)w->hh, 0,
 			  XCB_WINDOW_CLASS_INPUT_OUTPUT, p->visual, mask, v);
 	xcb_map_window(p->c, w->content);
 
-	xcb_icccm_set_wm_protocols(p->c, w->frame, p->atom.wm_protocols, 1, protocols);
+	xcb_icccm_set_wm_protocols(p->c, w->frame, p->atom.wm_protocols, 1,
+				   protocols);
 	xcb_change_property(p->c, XCB_PROP_MODE_REPLACE, w->frame,
 			    p->atom.net_wm_pid, XCB_ATOM_CARDINAL, 32, 1, &pid);
 	xcb_change_property(p->c, XCB_PROP_MODE_REPLACE, w->frame,
@@ -317,14 +355,14 @@ void win_map(struct proxy *p, struct gwin *w, const struct gui_window *m)
 		clamp_popup(p, w);
 	} else {
 		/* Where the application asked; the host WM has the last word. */
-		xcb_icccm_size_hints_set_position(&w->hints, 0, w->x - GUI_BORDER,
-						  w->y - GUI_BORDER);
+		xcb_icccm_size_hints_set_position(
+			&w->hints, 0, w->x - GUI_BORDER, w->y - GUI_BORDER);
 		xcb_icccm_set_wm_normal_hints(p->c, w->frame, &w->hints);
 	}
 	place(p, w);
 	if (w->override_redirect)
-		xcb_configure_window(p->c, w->frame, XCB_CONFIG_WINDOW_STACK_MODE,
-				     &above);
+		xcb_configure_window(p->c, w->frame,
+				     XCB_CONFIG_WINDOW_STACK_MODE, &above);
 	xcb_map_window(p->c, w->frame);
 	w->mapped = true;
 	tell_guest(p, w);
@@ -365,21 +403,25 @@ void win_host_configure(struct proxy *p, struct gwin *w,
 			xcb_configure_notify_event_t *ev)
 {
 	xcb_translate_coordinates_reply_t *t;
-	uint32_t cw = ev->width > 2 * GUI_BORDER ? ev->width - 2 * GUI_BORDER : 1;
-	uint32_t ch = ev->height > 2 * GUI_BORDER ? ev->height - 2 * GUI_BORDER : 1;
+	uint32_t cw = ev->width > 2 * GUI_BORDER ? ev->width - 2 * GUI_BORDER :
+						   1;
+	uint32_t ch =
+		ev->height > 2 * GUI_BORDER ? ev->height - 2 * GUI_BORDER : 1;
 
 	if (cw != w->hw || ch != w->hh) {
 		uint32_t v[2] = { cw, ch };
 
 		w->hw = cw;
 		w->hh = ch;
-		xcb_configure_window(p->c, w->content,
-				     XCB_CONFIG_WINDOW_WIDTH | XCB_CONFIG_WINDOW_HEIGHT, v);
+		xcb_configure_window(
+			p->c, w->content,
+			XCB_CONFIG_WINDOW_WIDTH | XCB_CONFIG_WINDOW_HEIGHT, v);
 	}
 	/* Reparenting WMs report parent-relative positions: ask the server. */
 	t = xcb_translate_coordinates_reply(
-		p->c, xcb_translate_coordinates(p->c, w->frame, p->screen->root,
-						GUI_BORDER, GUI_BORDER),
+		p->c,
+		xcb_translate_coordinates(p->c, w->frame, p->screen->root,
+					  GUI_BORDER, GUI_BORDER),
 		NULL);
 	if (t) {
 		w->x = t->dst_x;

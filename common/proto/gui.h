@@ -60,8 +60,10 @@ enum gui_msg_type {
 	GUI_H_CLOSE = 9, /* struct gui_wid: WM_DELETE_WINDOW on the host */
 	GUI_H_ACK = 10, /* struct gui_ack: pool areas up to serial are free */
 	GUI_H_EXPOSE = 11, /* struct gui_rect: send these pixels again */
-	GUI_H_CLIP_REQUEST = 12, /* struct gui_wid: user asked for the clipboard */
-	GUI_H_CLIP_DATA = 13, /* struct gui_clip: the host's clipboard, offered */
+	GUI_H_CLIP_REQUEST =
+		12, /* struct gui_wid: user asked for the clipboard */
+	GUI_H_CLIP_DATA =
+		13, /* struct gui_clip: the host's clipboard, offered */
 	/* guest -> host */
 	GUI_G_HELLO = 32, /* struct gui_hello */
 	GUI_G_CREATE = 33, /* struct gui_window */

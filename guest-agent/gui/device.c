@@ -25,7 +25,8 @@
 static int gui_start(struct agent_dev_ctx *ctx)
 {
 #ifdef CAPPSULE_GUI_XCB
-	struct gui_wm_args a = { .fds = ctx->fds, .uid = ctx->st->hdr.uid,
+	struct gui_wm_args a = { .fds = ctx->fds,
+				 .uid = ctx->st->hdr.uid,
 				 .gid = ctx->st->hdr.gid,
 				 .ngroups = ctx->st->hdr.ngroups,
 				 .groups = ctx->st->hdr.groups };
@@ -53,7 +54,8 @@ static int gui_start(struct agent_dev_ctx *ctx)
 	{
 		struct pollfd pf = { p[0], POLLIN, 0 };
 
-		if (poll(&pf, 1, READY_TIMEOUT_MS) <= 0 || read(p[0], &ok, 1) != 1)
+		if (poll(&pf, 1, READY_TIMEOUT_MS) <= 0 ||
+		    read(p[0], &ok, 1) != 1)
 			ok = 0;
 	}
 	close(p[0]);

@@ -19,7 +19,6 @@
 #include <xcb/composite.h>
 #include <xcb/randr.h>
 #include <xcb/shm.h>
-#include <xcb/xcb_icccm.h>
 #include <xcb/xfixes.h>
 #include <xcb/xtest.h>
 
@@ -36,7 +35,8 @@ int wm_send(struct wm *wm, uint16_t type, const void *buf, uint32_t len)
 	int ret, tries = 0;
 
 	/* The host reads all the time; a full ring only needs a moment. */
-	while ((ret = xchan_send(&wm->x, type, buf, len)) == -EAGAIN && tries++ < 200) {
+	while ((ret = xchan_send(&wm->x, type, buf, len)) == -EAGAIN &&
+	       tries++ < 200) {
 		struct pollfd p = { wm->x.notify_in, POLLIN, 0 };
 
 		poll(&p, 1, 5);
@@ -56,9 +56,8 @@ struct wm_win *wm_find(struct wm *wm, xcb_window_t id)
 
 static xcb_atom_t intern(xcb_connection_t *c, const char *name)
 {
-	xcb_intern_atom_reply_t *r =
-		xcb_intern_atom_reply(c, xcb_intern_atom(c, 0, (uint16_t)strlen(name), name),
-				      NULL);
+	xcb_intern_atom_reply_t *r = xcb_intern_atom_reply(
+		c, xcb_intern_atom(c, 0, (uint16_t)strlen(name), name), NULL);
 	xcb_atom_t a = r ? r->atom : XCB_ATOM_NONE;
 
 	free(r);
@@ -68,12 +67,17 @@ static xcb_atom_t intern(xcb_connection_t *c, const char *name)
 static void intern_atoms(struct wm *wm)
 {
 	static const char *const types[GUI_TYPE_COUNT] = {
-		"_NET_WM_WINDOW_TYPE_NORMAL", "_NET_WM_WINDOW_TYPE_DIALOG",
-		"_NET_WM_WINDOW_TYPE_UTILITY", "_NET_WM_WINDOW_TYPE_TOOLBAR",
-		"_NET_WM_WINDOW_TYPE_SPLASH", "_NET_WM_WINDOW_TYPE_MENU",
+		"_NET_WM_WINDOW_TYPE_NORMAL",
+		"_NET_WM_WINDOW_TYPE_DIALOG",
+		"_NET_WM_WINDOW_TYPE_UTILITY",
+		"_NET_WM_WINDOW_TYPE_TOOLBAR",
+		"_NET_WM_WINDOW_TYPE_SPLASH",
+		"_NET_WM_WINDOW_TYPE_MENU",
 		"_NET_WM_WINDOW_TYPE_DROPDOWN_MENU",
-		"_NET_WM_WINDOW_TYPE_POPUP_MENU", "_NET_WM_WINDOW_TYPE_TOOLTIP",
-		"_NET_WM_WINDOW_TYPE_NOTIFICATION", "_NET_WM_WINDOW_TYPE_COMBO",
+		"_NET_WM_WINDOW_TYPE_POPUP_MENU",
+		"_NET_WM_WINDOW_TYPE_TOOLTIP",
+		"_NET_WM_WINDOW_TYPE_NOTIFICATION",
+		"_NET_WM_WINDOW_TYPE_COMBO",
 		"_NET_WM_WINDOW_TYPE_DND",
 	};
 	struct wm_atoms *a = &wm->atom;
@@ -92,167 +96,16 @@ static void intern_atoms(struct wm *wm)
 		a->types[i] = intern(wm->c, types[i]);
 }
 
-static xcb_get_property_reply_t *get_prop(struct wm *wm, xcb_window_t w,
-					  xcb_atom_t prop, uint32_t max_bytes)
-{
-	return xcb_get_property_reply(wm->c,
-				      xcb_get_property(wm->c, 0, w, prop,
-						       XCB_GET_PROPERTY_TYPE_ANY, 0,
-						       (max_bytes + 3) / 4),
-				      NULL);
-}
-
-/* Latin-1 (WM_NAME as STRING) to UTF-8. */
-static uint32_t latin1_to_utf8(const uint8_t *s, uint32_t n, char *out,
-			       uint32_t size)
-{
-	uint32_t i, o = 0;
-
-	for (i = 0; i < n && o + 2 < size; i++) {
-		if (s[i] < 0x80) {
-			out[o++] = (char)s[i];
-		} else {
-			out[o++] = (char)(0xc0 | (s[i] >> 6));
-			out[o++] = (char)(0x80 | (s[i] & 0x3f));
-		}
-	}
-	return o;
-}
-
-static void send_title(struct wm *wm, struct wm_win *w)
-{
-	struct gui_title t = { .wid = w->id };
-	xcb_get_property_reply_t *r = get_prop(wm, w->id, wm->atom.net_wm_name,
-					       GUI_TITLE_MAX);
-	uint32_t len;
-
-	if (!r || r->type != wm->atom.utf8_string || r->format != 8) {
-		free(r);
-		r = get_prop(wm, w->id, XCB_ATOM_WM_NAME, GUI_TITLE_MAX);
-	}
-	if (r && r->format == 8) {
-		len = MIN((uint32_t)xcb_get_property_value_length(r), GUI_TITLE_MAX);
-		if (r->type == XCB_ATOM_STRING) {
-			len = latin1_to_utf8(xcb_get_property_value(r), len, t.utf8,
-					     GUI_TITLE_MAX);
-		} else {
-			memcpy(t.utf8, xcb_get_property_value(r), len);
-			/* do not cut a character in two */
-			if (len == GUI_TITLE_MAX)
-				while (len && ((uint8_t)t.utf8[len - 1] & 0xc0) == 0x80)
-					len--;
-			if (len && (uint8_t)t.utf8[len - 1] >= 0xc0)
-				len--;
-		}
-		t.len = len;
-	}
-	free(r);
-	wm_send(wm, GUI_G_TITLE, &t, sizeof(t));
-}
-
-static void send_class(struct wm *wm, struct wm_win *w)
-{
-	struct gui_class m = { .wid = w->id };
-	xcb_get_property_reply_t *r = get_prop(wm, w->id, XCB_ATOM_WM_CLASS, 256);
-
-	if (r && r->format == 8) {
-		const char *v = xcb_get_property_value(r);
-		uint32_t len = (uint32_t)xcb_get_property_value_length(r);
-		const char *z = memchr(v, '\0', len);
-
-		memcpy(m.instance, v, MIN(len, GUI_CLASS_MAX - 1));
-		if (z && (uint32_t)(z - v) + 1 < len)
-			memcpy(m.class_name, z + 1,
-			       MIN(len - (uint32_t)(z - v) - 1, GUI_CLASS_MAX - 1));
-		m.instance[GUI_CLASS_MAX - 1] = m.class_name[GUI_CLASS_MAX - 1] = '\0';
-	}
-	free(r);
-	wm_send(wm, GUI_G_CLASS, &m, sizeof(m));
-}
-
-static uint32_t dim(int32_t v)
-{
-	return (uint32_t)MIN(MAX(v, 0), GUI_MAX_DIM);
-}
-
-static void send_hints(struct wm *wm, struct wm_win *w)
-{
-	struct gui_hints m = { .wid = w->id };
-	xcb_size_hints_t h;
-
-	if (xcb_icccm_get_wm_normal_hints_reply(
-		    wm->c, xcb_icccm_get_wm_normal_hints(wm->c, w->id), &h, NULL)) {
-		if (h.flags & XCB_ICCCM_SIZE_HINT_P_MIN_SIZE) {
-			m.flags |= GUI_HINT_MIN;
-			m.min_w = dim(h.min_width);
-			m.min_h = dim(h.min_height);
-		}
-		if (h.flags & XCB_ICCCM_SIZE_HINT_P_MAX_SIZE) {
-			m.flags |= GUI_HINT_MAX;
-			m.max_w = dim(h.max_width);
-			m.max_h = dim(h.max_height);
-		}
-		if (h.flags & XCB_ICCCM_SIZE_HINT_P_RESIZE_INC) {
-			m.flags |= GUI_HINT_INC;
-			m.inc_w = dim(h.width_inc);
-			m.inc_h = dim(h.height_inc);
-		}
-		if (h.flags & XCB_ICCCM_SIZE_HINT_BASE_SIZE) {
-			m.flags |= GUI_HINT_BASE;
-			m.base_w = dim(h.base_width);
-			m.base_h = dim(h.base_height);
-		}
-	}
-	wm_send(wm, GUI_G_HINTS, &m, sizeof(m));
-}
-
-static void send_type(struct wm *wm, struct wm_win *w)
-{
-	struct gui_wintype m = { .wid = w->id,
-				 .type = w->override_redirect ? GUI_TYPE_POPUP_MENU :
-								GUI_TYPE_NORMAL };
-	xcb_get_property_reply_t *r = get_prop(wm, w->id, wm->atom.net_wm_window_type, 64);
-	unsigned i, k;
-
-	if (r && r->format == 32 && r->type == XCB_ATOM_ATOM) {
-		const xcb_atom_t *a = xcb_get_property_value(r);
-		unsigned n = (unsigned)xcb_get_property_value_length(r) / 4;
-
-		for (i = 0; i < n; i++)
-			for (k = 0; k < GUI_TYPE_COUNT; k++)
-				if (a[i] == wm->atom.types[k]) {
-					m.type = k;
-					goto found;
-				}
-	}
-found:
-	free(r);
-	wm_send(wm, GUI_G_TYPE, &m, sizeof(m));
-}
-
-static void send_transient(struct wm *wm, struct wm_win *w)
-{
-	struct gui_transient m = { .wid = w->id };
-	xcb_window_t parent = XCB_NONE;
-	struct wm_win *pw;
-
-	if (xcb_icccm_get_wm_transient_for_reply(
-		    wm->c, xcb_icccm_get_wm_transient_for(wm->c, w->id), &parent, NULL)) {
-		pw = wm_find(wm, parent);
-		if (pw && pw != w && pw->created)
-			m.for_wid = parent;
-	}
-	wm_send(wm, GUI_G_TRANSIENT, &m, sizeof(m));
-}
-
 static void window_msg(struct wm *wm, struct wm_win *w, uint16_t type)
 {
-	struct gui_window m = { .wid = w->id,
-				.flags = w->override_redirect ? GUI_WIN_OVERRIDE_REDIRECT : 0,
-				.x = MIN(MAX(w->x, GUI_MIN_COORD), GUI_MAX_COORD),
-				.y = MIN(MAX(w->y, GUI_MIN_COORD), GUI_MAX_COORD),
-				.w = MAX(1u, MIN(w->w, GUI_MAX_DIM)),
-				.h = MAX(1u, MIN(w->h, GUI_MAX_DIM)) };
+	struct gui_window m = {
+		.wid = w->id,
+		.flags = w->override_redirect ? GUI_WIN_OVERRIDE_REDIRECT : 0,
+		.x = MIN(MAX(w->x, GUI_MIN_COORD), GUI_MAX_COORD),
+		.y = MIN(MAX(w->y, GUI_MIN_COORD), GUI_MAX_COORD),
+		.w = MAX(1u, MIN(w->w, GUI_MAX_DIM)),
+		.h = MAX(1u, MIN(w->h, GUI_MAX_DIM))
+	};
 
 	wm_send(wm, type, &m, sizeof(m));
 }
@@ -283,8 +136,9 @@ static struct wm_win *track(struct wm *wm, xcb_window_t id)
 	w->h = g->height;
 	w->depth = g->depth;
 	free(g);
-	xcb_change_window_attributes(wm->c, id, XCB_CW_EVENT_MASK,
-				     (uint32_t[]){ XCB_EVENT_MASK_PROPERTY_CHANGE });
+	xcb_change_window_attributes(
+		wm->c, id, XCB_CW_EVENT_MASK,
+		(uint32_t[]){ XCB_EVENT_MASK_PROPERTY_CHANGE });
 	return w;
 }
 
@@ -294,11 +148,11 @@ static void announce(struct wm *wm, struct wm_win *w)
 		return;
 	window_msg(wm, w, GUI_G_CREATE);
 	w->created = true;
-	send_title(wm, w);
-	send_class(wm, w);
-	send_hints(wm, w);
-	send_type(wm, w);
-	send_transient(wm, w);
+	props_title(wm, w);
+	props_class(wm, w);
+	props_hints(wm, w);
+	props_type(wm, w);
+	props_transient(wm, w);
 }
 
 static void forget(struct wm *wm, struct wm_win *w)
@@ -323,8 +177,8 @@ static void on_map_request(struct wm *wm, xcb_map_request_event_t *e)
 
 	if (w) {
 		/* The host draws the frame; the guest's own border goes. */
-		xcb_configure_window(wm->c, e->window, XCB_CONFIG_WINDOW_BORDER_WIDTH,
-				     &zero);
+		xcb_configure_window(wm->c, e->window,
+				     XCB_CONFIG_WINDOW_BORDER_WIDTH, &zero);
 		w->x -= (int32_t)w->bw;
 		w->y -= (int32_t)w->bw;
 		w->bw = 0;
@@ -339,7 +193,8 @@ static void on_map_notify(struct wm *wm, xcb_map_notify_event_t *e)
 
 	if (e->event != wm->root)
 		return;
-	w = e->override_redirect ? track(wm, e->window) : wm_find(wm, e->window);
+	w = e->override_redirect ? track(wm, e->window) :
+				   wm_find(wm, e->window);
 	if (!w)
 		return;
 	w->override_redirect = e->override_redirect;
@@ -361,14 +216,15 @@ static void on_unmap_notify(struct wm *wm, xcb_unmap_notify_event_t *e)
 	wm_send(wm, GUI_G_UNMAP, &m, sizeof(m));
 }
 
-static void on_configure_request(struct wm *wm, xcb_configure_request_event_t *e)
+static void on_configure_request(struct wm *wm,
+				 xcb_configure_request_event_t *e)
 {
 	uint32_t v[7], n = 0;
-	uint16_t mask = e->value_mask & (XCB_CONFIG_WINDOW_X | XCB_CONFIG_WINDOW_Y |
-					 XCB_CONFIG_WINDOW_WIDTH |
-					 XCB_CONFIG_WINDOW_HEIGHT |
-					 XCB_CONFIG_WINDOW_SIBLING |
-					 XCB_CONFIG_WINDOW_STACK_MODE);
+	uint16_t mask =
+		e->value_mask &
+		(XCB_CONFIG_WINDOW_X | XCB_CONFIG_WINDOW_Y |
+		 XCB_CONFIG_WINDOW_WIDTH | XCB_CONFIG_WINDOW_HEIGHT |
+		 XCB_CONFIG_WINDOW_SIBLING | XCB_CONFIG_WINDOW_STACK_MODE);
 
 	if (mask & XCB_CONFIG_WINDOW_X)
 		v[n++] = (uint32_t)e->x;
@@ -392,7 +248,8 @@ static void on_configure_notify(struct wm *wm, xcb_configure_notify_event_t *e)
 
 	if (!w || e->event != wm->root)
 		return;
-	resized = w->w != e->width || w->h != e->height || w->bw != e->border_width;
+	resized = w->w != e->width || w->h != e->height ||
+		  w->bw != e->border_width;
 	w->bw = e->border_width;
 	w->x = e->x + (int32_t)w->bw;
 	w->y = e->y + (int32_t)w->bw;
@@ -405,24 +262,6 @@ static void on_configure_notify(struct wm *wm, xcb_configure_notify_event_t *e)
 		capture_name_pixmap(wm, w);
 }
 
-static void on_property(struct wm *wm, xcb_property_notify_event_t *e)
-{
-	struct wm_win *w = wm_find(wm, e->window);
-
-	if (!w || !w->created)
-		return;
-	if (e->atom == XCB_ATOM_WM_NAME || e->atom == wm->atom.net_wm_name)
-		send_title(wm, w);
-	else if (e->atom == XCB_ATOM_WM_CLASS)
-		send_class(wm, w);
-	else if (e->atom == XCB_ATOM_WM_NORMAL_HINTS)
-		send_hints(wm, w);
-	else if (e->atom == wm->atom.net_wm_window_type)
-		send_type(wm, w);
-	else if (e->atom == XCB_ATOM_WM_TRANSIENT_FOR)
-		send_transient(wm, w);
-}
-
 static void on_cursor(struct wm *wm, xcb_xfixes_cursor_notify_event_t *e)
 {
 	struct gui_cursor m = { 0 };
@@ -430,11 +269,13 @@ static void on_cursor(struct wm *wm, xcb_xfixes_cursor_notify_event_t *e)
 
 	if (!e->name)
 		return;
-	r = xcb_get_atom_name_reply(wm->c, xcb_get_atom_name(wm->c, e->name), NULL);
+	r = xcb_get_atom_name_reply(wm->c, xcb_get_atom_name(wm->c, e->name),
+				    NULL);
 	if (!r)
 		return;
 	memcpy(m.name, xcb_get_atom_name_name(r),
-	       MIN((size_t)xcb_get_atom_name_name_length(r), sizeof(m.name) - 1));
+	       MIN((size_t)xcb_get_atom_name_name_length(r),
+		   sizeof(m.name) - 1));
 	free(r);
 	wm_send(wm, GUI_G_CURSOR, &m, sizeof(m));
 }
@@ -472,7 +313,8 @@ static void x_event(struct wm *wm, xcb_generic_event_t *ev)
 			forget(wm, w);
 		break;
 	case XCB_REPARENT_NOTIFY: {
-		xcb_reparent_notify_event_t *r = (xcb_reparent_notify_event_t *)ev;
+		xcb_reparent_notify_event_t *r =
+			(xcb_reparent_notify_event_t *)ev;
 
 		/* No longer top-level (embedded elsewhere): not ours to show. */
 		w = wm_find(wm, r->window);
@@ -487,7 +329,7 @@ static void x_event(struct wm *wm, xcb_generic_event_t *ev)
 		on_configure_notify(wm, (xcb_configure_notify_event_t *)ev);
 		break;
 	case XCB_PROPERTY_NOTIFY:
-		on_property(wm, (xcb_property_notify_event_t *)ev);
+		props_changed(wm, (xcb_property_notify_event_t *)ev);
 		break;
 	default:
 		clip_event(wm, ev);
@@ -524,7 +366,8 @@ static void wait_hello(struct wm *wm)
 		poll(&p, 1, 50);
 		xchan_ack(&wm->x);
 		while ((n = xchan_recv(&wm->x, &hdr, buf, sizeof(buf))) >= 0) {
-			if (hdr.type == GUI_H_HELLO && n == sizeof(struct gui_hello)) {
+			if (hdr.type == GUI_H_HELLO &&
+			    n == sizeof(struct gui_hello)) {
 				struct gui_hello h;
 
 				memcpy(&h, buf, sizeof(h));
@@ -536,9 +379,11 @@ static void wait_hello(struct wm *wm)
 			} else if (hdr.type == GUI_H_KEYMAP &&
 				   n == sizeof(struct gui_keymap)) {
 				if (!wm->keymap)
-					wm->keymap = malloc(sizeof(*wm->keymap));
+					wm->keymap =
+						malloc(sizeof(*wm->keymap));
 				if (wm->keymap)
-					memcpy(wm->keymap, buf, sizeof(*wm->keymap));
+					memcpy(wm->keymap, buf,
+					       sizeof(*wm->keymap));
 			}
 		}
 	}
@@ -580,7 +425,8 @@ static int start_xvfb(struct wm *wm)
 		      "-nolisten", "tcp", "-noreset", "-screen", "0", screen,
 		      "-dpi", "96", NULL);
 		execlp("Xvfb", "Xvfb", ":0", "-displayfd", fdarg, "-nolisten",
-		       "tcp", "-noreset", "-screen", "0", screen, "-dpi", "96", NULL);
+		       "tcp", "-noreset", "-screen", "0", screen, "-dpi", "96",
+		       NULL);
 		_exit(127);
 	}
 	close(p[1]);
@@ -609,10 +455,11 @@ static int start_xvfb(struct wm *wm)
 	return 0;
 }
 
-static const xcb_query_extension_reply_t *need_ext(struct wm *wm, xcb_extension_t *ext,
-						   const char *name)
+static const xcb_query_extension_reply_t *
+need_ext(struct wm *wm, xcb_extension_t *ext, const char *name)
 {
-	const xcb_query_extension_reply_t *r = xcb_get_extension_data(wm->c, ext);
+	const xcb_query_extension_reply_t *r =
+		xcb_get_extension_data(wm->c, ext);
 
 	if (!r || !r->present)
 		log_err("gui: the cappsule's X server lacks %s", name);
@@ -633,44 +480,52 @@ static int setup_x(struct wm *wm)
 	dmg = need_ext(wm, &xcb_damage_id, "DAMAGE");
 	fix = need_ext(wm, &xcb_xfixes_id, "XFIXES");
 	if (!dmg || !fix || !need_ext(wm, &xcb_composite_id, "Composite") ||
-	    !need_ext(wm, &xcb_shm_id, "MIT-SHM") || !need_ext(wm, &xcb_test_id, "XTEST"))
+	    !need_ext(wm, &xcb_shm_id, "MIT-SHM") ||
+	    !need_ext(wm, &xcb_test_id, "XTEST"))
 		return -ENOTSUP;
 	wm->damage_event = dmg->first_event;
 	wm->xfixes_event = fix->first_event;
-	free(xcb_damage_query_version_reply(wm->c, xcb_damage_query_version(wm->c, 1, 1), NULL));
-	free(xcb_xfixes_query_version_reply(wm->c, xcb_xfixes_query_version(wm->c, 5, 0), NULL));
+	free(xcb_damage_query_version_reply(
+		wm->c, xcb_damage_query_version(wm->c, 1, 1), NULL));
+	free(xcb_xfixes_query_version_reply(
+		wm->c, xcb_xfixes_query_version(wm->c, 5, 0), NULL));
 	free(xcb_composite_query_version_reply(
 		wm->c, xcb_composite_query_version(wm->c, 0, 4), NULL));
 	intern_atoms(wm);
 	/* Being the window manager: nobody else may be. */
-	e = xcb_request_check(wm->c, xcb_change_window_attributes_checked(
-					     wm->c, wm->root, XCB_CW_EVENT_MASK,
-					     (uint32_t[]){ XCB_EVENT_MASK_SUBSTRUCTURE_REDIRECT |
-							   XCB_EVENT_MASK_SUBSTRUCTURE_NOTIFY |
-							   XCB_EVENT_MASK_PROPERTY_CHANGE }));
+	e = xcb_request_check(
+		wm->c,
+		xcb_change_window_attributes_checked(
+			wm->c, wm->root, XCB_CW_EVENT_MASK,
+			(uint32_t[]){ XCB_EVENT_MASK_SUBSTRUCTURE_REDIRECT |
+				      XCB_EVENT_MASK_SUBSTRUCTURE_NOTIFY |
+				      XCB_EVENT_MASK_PROPERTY_CHANGE }));
 	if (e) {
 		free(e);
 		return -EBUSY;
 	}
-	xcb_composite_redirect_subwindows(wm->c, wm->root, XCB_COMPOSITE_REDIRECT_MANUAL);
-	xcb_xfixes_select_cursor_input(wm->c, wm->root,
-				       XCB_XFIXES_CURSOR_NOTIFY_MASK_DISPLAY_CURSOR);
+	xcb_composite_redirect_subwindows(wm->c, wm->root,
+					  XCB_COMPOSITE_REDIRECT_MANUAL);
+	xcb_xfixes_select_cursor_input(
+		wm->c, wm->root, XCB_XFIXES_CURSOR_NOTIFY_MASK_DISPLAY_CURSOR);
 	/* The pool, shared with the X server: it writes pixels right there. */
 	fd = fcntl(wm->mem_fd, F_DUPFD_CLOEXEC, 3);
 	if (fd < 0)
 		return -errno;
 	wm->shmseg = xcb_generate_id(wm->c);
-	e = xcb_request_check(wm->c, xcb_shm_attach_fd_checked(wm->c, wm->shmseg, fd, 0));
+	e = xcb_request_check(
+		wm->c, xcb_shm_attach_fd_checked(wm->c, wm->shmseg, fd, 0));
 	if (e) {
 		log_err("gui: MIT-SHM attach of the frame pool failed (error %u)",
 			e->error_code);
 		free(e);
 		return -ENOTSUP;
 	}
-	wm->pool_shm_off = (uint32_t)((uint8_t *)wm->x.pool - (uint8_t *)wm->x.base);
+	wm->pool_shm_off =
+		(uint32_t)((uint8_t *)wm->x.pool - (uint8_t *)wm->x.base);
 	input_set_screen(wm, wm->host_w, wm->host_h);
-	xcb_test_fake_input(wm->c, XCB_MOTION_NOTIFY, 0, XCB_CURRENT_TIME, wm->root,
-			    wm->pointer_x, wm->pointer_y, 0);
+	xcb_test_fake_input(wm->c, XCB_MOTION_NOTIFY, 0, XCB_CURRENT_TIME,
+			    wm->root, wm->pointer_x, wm->pointer_y, 0);
 	clip_setup(wm);
 	if (wm->keymap)
 		input_apply_keymap(wm, wm->keymap);
@@ -683,7 +538,8 @@ static void __attribute__((noreturn)) loop(struct wm *wm)
 	int xfd = xcb_get_file_descriptor(wm->c);
 
 	for (;;) {
-		struct pollfd p[2] = { { xfd, POLLIN, 0 }, { wm->x.notify_in, POLLIN, 0 } };
+		struct pollfd p[2] = { { xfd, POLLIN, 0 },
+				       { wm->x.notify_in, POLLIN, 0 } };
 		xcb_generic_event_t *ev;
 
 		if (poll(p, 2, -1) < 0 && errno != EINTR)
@@ -708,8 +564,10 @@ static void __attribute__((noreturn)) loop(struct wm *wm)
 void gui_wm_main(const struct gui_wm_args *a)
 {
 	static struct wm wm;
-	struct sandbox_id id = { .uid = a->uid, .gid = a->gid,
-				 .ngroups = a->ngroups, .groups = a->groups };
+	struct sandbox_id id = { .uid = a->uid,
+				 .gid = a->gid,
+				 .ngroups = a->ngroups,
+				 .groups = a->groups };
 	char ok = 1;
 	int ret;
 
@@ -738,7 +596,8 @@ void gui_wm_main(const struct gui_wm_args *a)
 	if (!ret)
 		ret = setup_x(&wm);
 	if (ret) {
-		log_err("gui: cannot set up the cappsule's display: %s", strerror(-ret));
+		log_err("gui: cannot set up the cappsule's display: %s",
+			strerror(-ret));
 		_exit(1);
 	}
 	{

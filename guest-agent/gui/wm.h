@@ -4,6 +4,7 @@
  * running as the caller): it owns the private X server, reports its
  * top-level windows to gui-proxy, copies their pixels into the frame pool
  * and replays the host's input. Parts: wm.c (set-up, loop, windows),
+ * wm_props.c (window properties),
  * wm_capture.c (pixels), wm_input.c (host messages), wm_clip.c.
  */
 #ifndef CAPPSULE_GUI_WM_H
@@ -91,6 +92,14 @@ struct wm {
 /* wm.c */
 int wm_send(struct wm *wm, uint16_t type, const void *buf, uint32_t len);
 struct wm_win *wm_find(struct wm *wm, xcb_window_t id);
+
+/* wm_props.c */
+void props_title(struct wm *wm, struct wm_win *w);
+void props_class(struct wm *wm, struct wm_win *w);
+void props_hints(struct wm *wm, struct wm_win *w);
+void props_type(struct wm *wm, struct wm_win *w);
+void props_transient(struct wm *wm, struct wm_win *w);
+void props_changed(struct wm *wm, xcb_property_notify_event_t *e);
 
 /* wm_capture.c */
 void capture_name_pixmap(struct wm *wm, struct wm_win *w);

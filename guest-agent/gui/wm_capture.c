@@ -41,7 +41,8 @@ void capture_name_pixmap(struct wm *wm, struct wm_win *w)
 	w->pixmap = xcb_generate_id(wm->c);
 	xcb_composite_name_window_pixmap(wm->c, w->id, w->pixmap);
 	w->damage = xcb_generate_id(wm->c);
-	xcb_damage_create(wm->c, w->damage, w->id, XCB_DAMAGE_REPORT_LEVEL_NON_EMPTY);
+	xcb_damage_create(wm->c, w->damage, w->id,
+			  XCB_DAMAGE_REPORT_LEVEL_NON_EMPTY);
 	w->full = w->dirty = true;
 }
 
@@ -75,7 +76,9 @@ static int pool_alloc(struct wm *wm, uint32_t len, uint32_t *off)
 	}
 	wm->head = *off + len;
 	wm->ent[(wm->ent_first + wm->ent_count) % WM_POOL_ENTRIES] =
-		(struct pool_ent){ .serial = ++wm->serial, .off = *off, .len = len };
+		(struct pool_ent){ .serial = ++wm->serial,
+				   .off = *off,
+				   .len = len };
 	wm->ent_count++;
 	wm->inflight += len;
 	return 0;
@@ -143,21 +146,27 @@ static unsigned changed(struct wm *wm, struct wm_win *w, struct rect *out)
 		out[0] = (struct rect){ 0, 0, w->w, w->h };
 		return 1;
 	}
-	r = xcb_xfixes_fetch_region_reply(wm->c, xcb_xfixes_fetch_region(wm->c, region),
-					  NULL);
+	r = xcb_xfixes_fetch_region_reply(
+		wm->c, xcb_xfixes_fetch_region(wm->c, region), NULL);
 	if (r) {
-		const xcb_rectangle_t *rs = xcb_xfixes_fetch_region_rectangles(r);
-		unsigned count = (unsigned)xcb_xfixes_fetch_region_rectangles_length(r);
+		const xcb_rectangle_t *rs =
+			xcb_xfixes_fetch_region_rectangles(r);
+		unsigned count =
+			(unsigned)xcb_xfixes_fetch_region_rectangles_length(r);
 
 		if (count > MAX_RECTS) {
-			out[n++] = (struct rect){ (uint32_t)MAX(r->extents.x, 0),
-						  (uint32_t)MAX(r->extents.y, 0),
-						  r->extents.width, r->extents.height };
+			out[n++] =
+				(struct rect){ (uint32_t)MAX(r->extents.x, 0),
+					       (uint32_t)MAX(r->extents.y, 0),
+					       r->extents.width,
+					       r->extents.height };
 		} else {
 			for (i = 0; i < count; i++)
-				out[n++] = (struct rect){ (uint32_t)MAX(rs[i].x, 0),
-							  (uint32_t)MAX(rs[i].y, 0),
-							  rs[i].width, rs[i].height };
+				out[n++] = (struct rect){
+					(uint32_t)MAX(rs[i].x, 0),
+					(uint32_t)MAX(rs[i].y, 0), rs[i].width,
+					rs[i].height
+				};
 		}
 		free(r);
 	}
@@ -193,13 +202,19 @@ static bool capture(struct wm *wm, struct wm_win *w)
 			room = false;
 			break;
 		}
-		d[k] = (struct gui_damage){ .wid = w->id, .serial = wm->serial,
-					    .x = r[i].x, .y = r[i].y, .w = r[i].w,
-					    .h = r[i].h, .pool_off = off,
+		d[k] = (struct gui_damage){ .wid = w->id,
+					    .serial = wm->serial,
+					    .x = r[i].x,
+					    .y = r[i].y,
+					    .w = r[i].w,
+					    .h = r[i].h,
+					    .pool_off = off,
 					    .stride = r[i].w * 4 };
-		ck[k++] = xcb_shm_get_image(wm->c, w->pixmap, (int16_t)(r[i].x + w->bw),
-					    (int16_t)(r[i].y + w->bw), (uint16_t)r[i].w,
-					    (uint16_t)r[i].h, ~0u, XCB_IMAGE_FORMAT_Z_PIXMAP,
+		ck[k++] = xcb_shm_get_image(wm->c, w->pixmap,
+					    (int16_t)(r[i].x + w->bw),
+					    (int16_t)(r[i].y + w->bw),
+					    (uint16_t)r[i].w, (uint16_t)r[i].h,
+					    ~0u, XCB_IMAGE_FORMAT_Z_PIXMAP,
 					    wm->shmseg, wm->pool_shm_off + off);
 	}
 	for (i = 0; i < k; i++) {

@@ -16,8 +16,8 @@ void clip_setup(struct wm *wm)
 	uint32_t mask = XCB_EVENT_MASK_PROPERTY_CHANGE;
 
 	wm->clip_win = xcb_generate_id(wm->c);
-	xcb_create_window(wm->c, XCB_COPY_FROM_PARENT, wm->clip_win, wm->root, -10,
-			  -10, 1, 1, 0, XCB_WINDOW_CLASS_INPUT_ONLY,
+	xcb_create_window(wm->c, XCB_COPY_FROM_PARENT, wm->clip_win, wm->root,
+			  -10, -10, 1, 1, 0, XCB_WINDOW_CLASS_INPUT_ONLY,
 			  XCB_COPY_FROM_PARENT, XCB_CW_EVENT_MASK, &mask);
 }
 
@@ -38,22 +38,25 @@ static void got_selection(struct wm *wm, xcb_selection_notify_event_t *n)
 
 	memset(&clip, 0, sizeof(clip));
 	if (n->property != XCB_ATOM_NONE)
-		r = xcb_get_property_reply(wm->c,
-					   xcb_get_property(wm->c, 1, wm->clip_win,
-							    wm->atom.clip_prop,
-							    XCB_GET_PROPERTY_TYPE_ANY, 0,
-							    GUI_CLIP_MAX / 4),
-					   NULL);
+		r = xcb_get_property_reply(
+			wm->c,
+			xcb_get_property(
+				wm->c, 1, wm->clip_win, wm->atom.clip_prop,
+				XCB_GET_PROPERTY_TYPE_ANY, 0, GUI_CLIP_MAX / 4),
+			NULL);
 	if (r && r->format == 8 &&
 	    (r->type == wm->atom.utf8_string || r->type == XCB_ATOM_STRING)) {
-		uint32_t len = MIN((uint32_t)xcb_get_property_value_length(r), GUI_CLIP_MAX);
+		uint32_t len = MIN((uint32_t)xcb_get_property_value_length(r),
+				   GUI_CLIP_MAX);
 
 		memcpy(clip.data, xcb_get_property_value(r), len);
 		/* capped: do not end inside a character */
 		if (r->bytes_after)
-			while (len && ((uint8_t)clip.data[len - 1] & 0xc0) == 0x80)
+			while (len &&
+			       ((uint8_t)clip.data[len - 1] & 0xc0) == 0x80)
 				len--;
-		if (r->bytes_after && len && (uint8_t)clip.data[len - 1] >= 0xc0)
+		if (r->bytes_after && len &&
+		    (uint8_t)clip.data[len - 1] >= 0xc0)
 			len--;
 		clip.len = len;
 	}
@@ -72,7 +75,8 @@ void clip_offer(struct wm *wm, const char *text, uint32_t len)
 	free(wm->clip_text);
 	wm->clip_text = copy;
 	wm->clip_len = len;
-	xcb_set_selection_owner(wm->c, wm->clip_win, wm->atom.clipboard, XCB_CURRENT_TIME);
+	xcb_set_selection_owner(wm->c, wm->clip_win, wm->atom.clipboard,
+				XCB_CURRENT_TIME);
 	xcb_flush(wm->c);
 }
 
@@ -89,17 +93,19 @@ static void serve(struct wm *wm, xcb_selection_request_event_t *rq)
 	n.property = XCB_ATOM_NONE;
 	if (wm->clip_text && rq->selection == wm->atom.clipboard) {
 		if (rq->target == wm->atom.targets) {
-			xcb_atom_t t[3] = { wm->atom.targets, wm->atom.utf8_string,
+			xcb_atom_t t[3] = { wm->atom.targets,
+					    wm->atom.utf8_string,
 					    XCB_ATOM_STRING };
 
-			xcb_change_property(wm->c, XCB_PROP_MODE_REPLACE, rq->requestor,
-					    prop, XCB_ATOM_ATOM, 32, 3, t);
+			xcb_change_property(wm->c, XCB_PROP_MODE_REPLACE,
+					    rq->requestor, prop, XCB_ATOM_ATOM,
+					    32, 3, t);
 			n.property = prop;
 		} else if (rq->target == wm->atom.utf8_string ||
 			   rq->target == XCB_ATOM_STRING) {
-			xcb_change_property(wm->c, XCB_PROP_MODE_REPLACE, rq->requestor,
-					    prop, rq->target, 8, wm->clip_len,
-					    wm->clip_text);
+			xcb_change_property(wm->c, XCB_PROP_MODE_REPLACE,
+					    rq->requestor, prop, rq->target, 8,
+					    wm->clip_len, wm->clip_text);
 			n.property = prop;
 		}
 	}
@@ -111,7 +117,8 @@ bool clip_event(struct wm *wm, xcb_generic_event_t *ev)
 {
 	switch (ev->response_type & 0x7f) {
 	case XCB_SELECTION_NOTIFY:
-		if (((xcb_selection_notify_event_t *)ev)->requestor == wm->clip_win)
+		if (((xcb_selection_notify_event_t *)ev)->requestor ==
+		    wm->clip_win)
 			got_selection(wm, (xcb_selection_notify_event_t *)ev);
 		return true;
 	case XCB_SELECTION_REQUEST:

@@ -38,14 +38,16 @@ void input_set_screen(struct wm *wm, uint16_t w, uint16_t h)
 	h = MIN(MAX(h, 64), wm->fb_h);
 	wm->host_w = w;
 	wm->host_h = h;
-	free(xcb_randr_query_version_reply(wm->c, xcb_randr_query_version(wm->c, 1, 5),
-					   NULL));
+	free(xcb_randr_query_version_reply(
+		wm->c, xcb_randr_query_version(wm->c, 1, 5), NULL));
 	r = xcb_randr_get_screen_resources_current_reply(
-		wm->c, xcb_randr_get_screen_resources_current(wm->c, wm->root), NULL);
+		wm->c, xcb_randr_get_screen_resources_current(wm->c, wm->root),
+		NULL);
 	if (!r || !r->num_crtcs || !r->num_outputs) {
 		free(r);
-		log_warn("gui: the cappsule's X server has no RANDR output: screen stays %ux%u",
-			 wm->fb_w, wm->fb_h);
+		log_warn(
+			"gui: the cappsule's X server has no RANDR output: screen stays %ux%u",
+			wm->fb_w, wm->fb_h);
 		return;
 	}
 	crtc = xcb_randr_get_screen_resources_current_crtcs(r)[0];
@@ -58,23 +60,28 @@ void input_set_screen(struct wm *wm, uint16_t w, uint16_t h)
 	mi.dot_clock = (uint32_t)w * h * 60;
 	mi.name_len = (uint16_t)strlen(name);
 	m = xcb_randr_create_mode_reply(
-		wm->c, xcb_randr_create_mode(wm->c, wm->root, mi, mi.name_len, name), NULL);
+		wm->c,
+		xcb_randr_create_mode(wm->c, wm->root, mi, mi.name_len, name),
+		NULL);
 	if (m)
 		xcb_randr_add_output_mode(wm->c, out, m->mode);
 	free(xcb_randr_set_crtc_config_reply(
 		wm->c,
-		xcb_randr_set_crtc_config(wm->c, crtc, XCB_CURRENT_TIME, r->config_timestamp,
-					  0, 0, XCB_NONE, XCB_RANDR_ROTATION_ROTATE_0, 0, NULL),
+		xcb_randr_set_crtc_config(wm->c, crtc, XCB_CURRENT_TIME,
+					  r->config_timestamp, 0, 0, XCB_NONE,
+					  XCB_RANDR_ROTATION_ROTATE_0, 0, NULL),
 		NULL));
 	/* 96 dpi, as the server was started with */
-	xcb_randr_set_screen_size(wm->c, wm->root, w, h, (uint32_t)(w * 254 / 960),
+	xcb_randr_set_screen_size(wm->c, wm->root, w, h,
+				  (uint32_t)(w * 254 / 960),
 				  (uint32_t)(h * 254 / 960));
 	if (m)
 		free(xcb_randr_set_crtc_config_reply(
 			wm->c,
-			xcb_randr_set_crtc_config(wm->c, crtc, XCB_CURRENT_TIME,
-						  r->config_timestamp, 0, 0, m->mode,
-						  XCB_RANDR_ROTATION_ROTATE_0, 1, &out),
+			xcb_randr_set_crtc_config(
+				wm->c, crtc, XCB_CURRENT_TIME,
+				r->config_timestamp, 0, 0, m->mode,
+				XCB_RANDR_ROTATION_ROTATE_0, 1, &out),
 			NULL));
 	free(m);
 	free(r);
@@ -90,7 +97,8 @@ static int run_setxkbmap(struct wm *wm, const struct gui_keymap *km)
 	pid_t pid;
 
 	for (i = 0; i < 5 && off < GUI_XKB_NAMES_MAX; i++) {
-		const char *z = memchr(km->xkb_names + off, '\0', GUI_XKB_NAMES_MAX - off);
+		const char *z = memchr(km->xkb_names + off, '\0',
+				       GUI_XKB_NAMES_MAX - off);
 
 		if (!z)
 			return -EINVAL;
@@ -137,16 +145,20 @@ static void core_keymap(struct wm *wm, const struct gui_keymap *km)
 {
 	const xcb_setup_t *s = xcb_get_setup(wm->c);
 	unsigned first = MAX(km->min_keycode, s->min_keycode);
-	unsigned last = MIN((unsigned)km->min_keycode + km->count, (unsigned)s->max_keycode + 1);
+	unsigned last = MIN((unsigned)km->min_keycode + km->count,
+			    (unsigned)s->max_keycode + 1);
 
-	if (!km->per_keycode || km->per_keycode > GUI_KEYSYMS_MAX || first >= last)
+	if (!km->per_keycode || km->per_keycode > GUI_KEYSYMS_MAX ||
+	    first >= last)
 		return;
-	xcb_change_keyboard_mapping(wm->c, (uint8_t)(last - first), (uint8_t)first,
-				    km->per_keycode,
-				    km->keysyms + (first - km->min_keycode) * km->per_keycode);
+	xcb_change_keyboard_mapping(
+		wm->c, (uint8_t)(last - first), (uint8_t)first, km->per_keycode,
+		km->keysyms + (first - km->min_keycode) * km->per_keycode);
 	if (km->per_modifier && km->per_modifier <= GUI_MODMAP_MAX)
 		free(xcb_set_modifier_mapping_reply(
-			wm->c, xcb_set_modifier_mapping(wm->c, km->per_modifier, km->modmap),
+			wm->c,
+			xcb_set_modifier_mapping(wm->c, km->per_modifier,
+						 km->modmap),
 			NULL));
 }
 
@@ -168,9 +180,11 @@ void input_apply_keymap(struct wm *wm, const struct gui_keymap *km)
 	core_keymap(wm, km);
 }
 
-static void fake(struct wm *wm, uint8_t type, uint8_t detail, int16_t x, int16_t y)
+static void fake(struct wm *wm, uint8_t type, uint8_t detail, int16_t x,
+		 int16_t y)
 {
-	xcb_test_fake_input(wm->c, type, detail, XCB_CURRENT_TIME, wm->root, x, y, 0);
+	xcb_test_fake_input(wm->c, type, detail, XCB_CURRENT_TIME, wm->root, x,
+			    y, 0);
 }
 
 /* Host and guest stacking differ: the window under input goes on top. */
@@ -180,7 +194,8 @@ static void raise_win(struct wm *wm, struct wm_win *w)
 
 	if (wm->raised == w->id)
 		return;
-	xcb_configure_window(wm->c, w->id, XCB_CONFIG_WINDOW_STACK_MODE, &above);
+	xcb_configure_window(wm->c, w->id, XCB_CONFIG_WINDOW_STACK_MODE,
+			     &above);
 	wm->raised = w->id;
 }
 
@@ -220,7 +235,9 @@ static void close_window(struct wm *wm, struct wm_win *w)
 	uint32_t i;
 
 	if (xcb_icccm_get_wm_protocols_reply(
-		    wm->c, xcb_icccm_get_wm_protocols(wm->c, w->id, wm->atom.wm_protocols),
+		    wm->c,
+		    xcb_icccm_get_wm_protocols(wm->c, w->id,
+					       wm->atom.wm_protocols),
 		    &pr, NULL)) {
 		for (i = 0; i < pr.atoms_len; i++)
 			polite |= pr.atoms[i] == wm->atom.wm_delete_window;
@@ -235,30 +252,36 @@ static void close_window(struct wm *wm, struct wm_win *w)
 		ev.type = wm->atom.wm_protocols;
 		ev.data.data32[0] = wm->atom.wm_delete_window;
 		ev.data.data32[1] = XCB_CURRENT_TIME;
-		xcb_send_event(wm->c, 0, w->id, XCB_EVENT_MASK_NO_EVENT, (const char *)&ev);
+		xcb_send_event(wm->c, 0, w->id, XCB_EVENT_MASK_NO_EVENT,
+			       (const char *)&ev);
 	} else {
 		xcb_kill_client(wm->c, w->id);
 	}
 }
 
-static void configure(struct wm *wm, struct wm_win *w, const struct gui_geometry *g)
+static void configure(struct wm *wm, struct wm_win *w,
+		      const struct gui_geometry *g)
 {
-	uint32_t v[4] = { (uint32_t)(g->x - (int32_t)w->bw), (uint32_t)(g->y - (int32_t)w->bw),
-			  MAX(1u, MIN(g->w, GUI_MAX_DIM)), MAX(1u, MIN(g->h, GUI_MAX_DIM)) };
+	uint32_t v[4] = { (uint32_t)(g->x - (int32_t)w->bw),
+			  (uint32_t)(g->y - (int32_t)w->bw),
+			  MAX(1u, MIN(g->w, GUI_MAX_DIM)),
+			  MAX(1u, MIN(g->h, GUI_MAX_DIM)) };
 
 	xcb_configure_window(wm->c, w->id,
 			     XCB_CONFIG_WINDOW_X | XCB_CONFIG_WINDOW_Y |
-				     XCB_CONFIG_WINDOW_WIDTH | XCB_CONFIG_WINDOW_HEIGHT,
+				     XCB_CONFIG_WINDOW_WIDTH |
+				     XCB_CONFIG_WINDOW_HEIGHT,
 			     v);
 }
 
-#define AS(type_, var)                               \
-	type_ var;                                   \
-	if (len != sizeof(var))                      \
-		return;                              \
+#define AS(type_, var)          \
+	type_ var;              \
+	if (len != sizeof(var)) \
+		return;         \
 	memcpy(&var, buf, sizeof(var))
 
-void input_host_message(struct wm *wm, uint16_t type, const void *buf, uint32_t len)
+void input_host_message(struct wm *wm, uint16_t type, const void *buf,
+			uint32_t len)
 {
 	struct wm_win *w;
 
@@ -271,10 +294,13 @@ void input_host_message(struct wm *wm, uint16_t type, const void *buf, uint32_t 
 		if (k.press)
 			focus(wm, w);
 		if (k.press)
-			wm->pressed[k.keycode / 8] |= (uint8_t)(1u << (k.keycode % 8));
+			wm->pressed[k.keycode / 8] |=
+				(uint8_t)(1u << (k.keycode % 8));
 		else
-			wm->pressed[k.keycode / 8] &= (uint8_t)~(1u << (k.keycode % 8));
-		fake(wm, k.press ? XCB_KEY_PRESS : XCB_KEY_RELEASE, k.keycode, 0, 0);
+			wm->pressed[k.keycode / 8] &=
+				(uint8_t) ~(1u << (k.keycode % 8));
+		fake(wm, k.press ? XCB_KEY_PRESS : XCB_KEY_RELEASE, k.keycode,
+		     0, 0);
 		break;
 	}
 	case GUI_H_BUTTON: {
@@ -283,7 +309,8 @@ void input_host_message(struct wm *wm, uint16_t type, const void *buf, uint32_t 
 		if (!w || !b.button || b.button > 9)
 			return;
 		pointer_to(wm, w, b.x, b.y);
-		fake(wm, b.press ? XCB_BUTTON_PRESS : XCB_BUTTON_RELEASE, b.button, 0, 0);
+		fake(wm, b.press ? XCB_BUTTON_PRESS : XCB_BUTTON_RELEASE,
+		     b.button, 0, 0);
 		break;
 	}
 	case GUI_H_MOTION: {

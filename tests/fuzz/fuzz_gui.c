@@ -29,7 +29,8 @@ static struct proxy px;
 static pid_t xvfb;
 static uint64_t sent;
 
-static int send_stub(struct proxy *p, uint16_t type, const void *buf, uint32_t len)
+static int send_stub(struct proxy *p, uint16_t type, const void *buf,
+		     uint32_t len)
 {
 	sent += len;
 	return 0;
@@ -59,15 +60,16 @@ static void setup(void)
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		snprintf(fdarg, sizeof(fdarg), "%d", p[1]);
 		dup2(nul, 2);
-		execlp("Xvfb", "Xvfb", "-displayfd", fdarg, "-screen", "0", "1024x768x24",
-		       "-nolisten", "tcp", "-noreset", NULL);
+		execlp("Xvfb", "Xvfb", "-displayfd", fdarg, "-screen", "0",
+		       "1024x768x24", "-nolisten", "tcp", "-noreset", NULL);
 		_exit(127);
 	}
 	close(p[1]);
 	n = read(p[0], buf, sizeof(buf) - 1);
 	close(p[0]);
 	if (n <= 0) {
-		fprintf(stderr, "fuzz_gui: Xvfb did not start (apt install xvfb)\n");
+		fprintf(stderr,
+			"fuzz_gui: Xvfb did not start (apt install xvfb)\n");
 		exit(1);
 	}
 	atexit(stop_xvfb);

@@ -40,7 +40,8 @@ static void send_msg(uint16_t type, const void *buf, uint32_t len)
 		usleep(1000);
 }
 
-static pid_t spawn_proxy(const char *proxy, const char *policy, struct xchan_fds *fds)
+static pid_t spawn_proxy(const char *proxy, const char *policy,
+			 struct xchan_fds *fds)
 {
 	FILE *f = fopen(policy, "r");
 	char text[4096];
@@ -53,7 +54,8 @@ static pid_t spawn_proxy(const char *proxy, const char *policy, struct xchan_fds
 	n = fread(text, 1, sizeof(text), f);
 	fclose(f);
 	pfd = memfd_create("policy", 0);
-	if (pfd < 0 || write(pfd, text, n) != (ssize_t)n || lseek(pfd, 0, SEEK_SET) < 0)
+	if (pfd < 0 || write(pfd, text, n) != (ssize_t)n ||
+	    lseek(pfd, 0, SEEK_SET) < 0)
 		return -1;
 	pid = fork();
 	if (pid == 0) {
@@ -95,8 +97,12 @@ static int wait_for(uint16_t type, int timeout_ms)
 static void paint(uint32_t rgb)
 {
 	uint32_t *px = x.pool;
-	struct gui_damage d = { .wid = WID, .serial = ++serial, .w = W, .h = H,
-				.pool_off = 0, .stride = W * 4 };
+	struct gui_damage d = { .wid = WID,
+				.serial = ++serial,
+				.w = W,
+				.h = H,
+				.pool_off = 0,
+				.stride = W * 4 };
 	unsigned i;
 
 	for (i = 0; i < W * H; i++)
@@ -108,7 +114,10 @@ static void paint(uint32_t rgb)
 static void attack(const char *what)
 {
 	static struct gui_title t;
-	struct gui_damage d = { .wid = WID, .serial = serial + 1, .w = W, .h = H,
+	struct gui_damage d = { .wid = WID,
+				.serial = serial + 1,
+				.w = W,
+				.h = H,
 				.stride = W * 4 };
 	struct gui_wid u = { .wid = 0xdead };
 	unsigned i;
@@ -132,7 +141,9 @@ static void attack(const char *what)
 		send_msg(GUI_G_DAMAGE, &d, sizeof(d));
 	} else if (!strcmp(what, "count")) {
 		for (i = 0; i < GUI_MAX_WINDOWS + 1; i++) {
-			struct gui_window m = { .wid = WID + 1 + i, .w = 10, .h = 10 };
+			struct gui_window m = { .wid = WID + 1 + i,
+						.w = 10,
+						.h = 10 };
 
 			send_msg(GUI_G_CREATE, &m, sizeof(m));
 		}
@@ -149,7 +160,8 @@ static void attack(const char *what)
 		/* A producer index no ring can hold. */
 		struct ring_shared *sh = x.tx.sh;
 
-		__atomic_store_n(&sh->head, sh->head + GUI_RING_SIZE * 4, __ATOMIC_RELEASE);
+		__atomic_store_n(&sh->head, sh->head + GUI_RING_SIZE * 4,
+				 __ATOMIC_RELEASE);
 		xchan_kick(&x);
 	} else if (!strcmp(what, "flood")) {
 		/* Legal but relentless: titles as fast as the ring takes them. */
@@ -173,12 +185,14 @@ int main(int argc, char **argv)
 	pid_t pid;
 
 	if (argc < 5) {
-		fprintf(stderr, "usage: gui-fakeagent PROXY POLICY.json TITLE RRGGBB [ATTACK]\n");
+		fprintf(stderr,
+			"usage: gui-fakeagent PROXY POLICY.json TITLE RRGGBB [ATTACK]\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
-	if (xchan_create(&gui_layout, &fds) || xchan_map(&x, &gui_layout, &fds, false)) {
+	if (xchan_create(&gui_layout, &fds) ||
+	    xchan_map(&x, &gui_layout, &fds, false)) {
 		fprintf(stderr, "gui-fakeagent: cannot create the xchan\n");
 		return 1;
 	}
@@ -208,9 +222,11 @@ int main(int argc, char **argv)
 
 			if (waitpid(pid, &st, WNOHANG) == pid) {
 				if (WIFEXITED(st))
-					printf("proxy exit %d\n", WEXITSTATUS(st));
+					printf("proxy exit %d\n",
+					       WEXITSTATUS(st));
 				else
-					printf("proxy signal %d\n", WTERMSIG(st));
+					printf("proxy signal %d\n",
+					       WTERMSIG(st));
 				return 0;
 			}
 			usleep(20000);
@@ -229,6 +245,7 @@ int main(int argc, char **argv)
 	}
 	kill(pid, SIGTERM);
 	waitpid(pid, &status, 0);
-	printf("proxy exit %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	printf("proxy exit %d\n", WIFEXITED(status) ? WEXITSTATUS(status) :
+						      128 + WTERMSIG(status));
 	return 0;
 }

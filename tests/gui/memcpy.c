@@ -58,7 +58,8 @@ int main(int argc, char **argv)
 	qsort(cold, 100, sizeof(double), cmp);
 	/* the destination must stay live for the copies to count */
 	printf("memcpy %zux%zux4: %.3f ms hot, %.3f ms cold (median): %.0f / %.0f frames/s (%u)\n",
-	       w, h, hot[50], cold[50], 1e3 / hot[50], 1e3 / cold[50], dst[n - 1]);
+	       w, h, hot[50], cold[50], 1e3 / hot[50], 1e3 / cold[50],
+	       dst[n - 1]);
 	for (i = 0; i < COLD_BUFS; i++)
 		free(src[i]);
 	free(dst);

@@ -39,7 +39,8 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static void fill(Window w, unsigned long rgb, int x, int y, unsigned cw, unsigned ch)
+static void fill(Window w, unsigned long rgb, int x, int y, unsigned cw,
+		 unsigned ch)
 {
 	XSetForeground(dpy, gc, rgb);
 	XFillRectangle(dpy, w, gc, x, y, cw, ch);
@@ -52,7 +53,8 @@ static void draw(void)
 
 	if (bench) {
 		/* Every frame different, all of it: full damage. */
-		fill(win, (frame_no * 0x010203u) & 0xffffff, 0, 0, width, height);
+		fill(win, (frame_no * 0x010203u) & 0xffffff, 0, 0, width,
+		     height);
 		frame_no++;
 		return;
 	}
@@ -71,10 +73,12 @@ static void open_menu(void)
 
 	if (menu)
 		return;
-	XTranslateCoordinates(dpy, win, DefaultRootWindow(dpy), 30, 40, &rx, &ry, &child);
-	menu = XCreateWindow(dpy, DefaultRootWindow(dpy), rx, ry, MENU_W, MENU_H, 0,
-			     CopyFromParent, InputOutput, CopyFromParent,
-			     CWOverrideRedirect | CWBackPixel, &at);
+	XTranslateCoordinates(dpy, win, DefaultRootWindow(dpy), 30, 40, &rx,
+			      &ry, &child);
+	menu = XCreateWindow(dpy, DefaultRootWindow(dpy), rx, ry, MENU_W,
+			     MENU_H, 0, CopyFromParent, InputOutput,
+			     CopyFromParent, CWOverrideRedirect | CWBackPixel,
+			     &at);
 	XSelectInput(dpy, menu, ButtonPressMask | ExposureMask);
 	XMapRaised(dpy, menu);
 	printf("menu at %d %d %d %d\n", rx, ry, MENU_W, MENU_H);
@@ -82,9 +86,12 @@ static void open_menu(void)
 
 static void serve(XSelectionRequestEvent *rq)
 {
-	XSelectionEvent n = { .type = SelectionNotify, .requestor = rq->requestor,
-			      .selection = rq->selection, .target = rq->target,
-			      .time = rq->time, .property = None };
+	XSelectionEvent n = { .type = SelectionNotify,
+			      .requestor = rq->requestor,
+			      .selection = rq->selection,
+			      .target = rq->target,
+			      .time = rq->time,
+			      .property = None };
 
 	if (clip_text && rq->target == a_targets) {
 		Atom t[2] = { a_targets, a_utf8 };
@@ -92,9 +99,11 @@ static void serve(XSelectionRequestEvent *rq)
 		XChangeProperty(dpy, rq->requestor, rq->property, XA_ATOM, 32,
 				PropModeReplace, (unsigned char *)t, 2);
 		n.property = rq->property;
-	} else if (clip_text && (rq->target == a_utf8 || rq->target == XA_STRING)) {
+	} else if (clip_text &&
+		   (rq->target == a_utf8 || rq->target == XA_STRING)) {
 		XChangeProperty(dpy, rq->requestor, rq->property, rq->target, 8,
-				PropModeReplace, (const unsigned char *)clip_text,
+				PropModeReplace,
+				(const unsigned char *)clip_text,
 				(int)strlen(clip_text));
 		n.property = rq->property;
 	}
@@ -112,8 +121,8 @@ static void pasted(XSelectionEvent *n)
 		printf("paste none\n");
 		return;
 	}
-	XGetWindowProperty(dpy, win, a_prop, 0, 65536, True, AnyPropertyType, &type,
-			   &format, &nitems, &after, &data);
+	XGetWindowProperty(dpy, win, a_prop, 0, 65536, True, AnyPropertyType,
+			   &type, &format, &nitems, &after, &data);
 	printf("paste %s\n", data ? (char *)data : "");
 	XFree(data);
 }
@@ -125,7 +134,8 @@ static void log_screen(void)
 	Window root;
 	int x, y;
 
-	XGetGeometry(dpy, DefaultRootWindow(dpy), &root, &x, &y, &w, &h, &bw, &depth);
+	XGetGeometry(dpy, DefaultRootWindow(dpy), &root, &x, &y, &w, &h, &bw,
+		     &depth);
 	printf("screen %u %u\n", w, h);
 }
 
@@ -138,15 +148,17 @@ static void key(XKeyEvent *k, XIC ic)
 
 	n = Xutf8LookupString(ic, k, text, sizeof(text) - 1, &sym, &st);
 	text[n > 0 ? n : 0] = '\0';
-	printf("key %s %s %lu text=%s t=%llu\n", k->type == KeyPress ? "press" : "release",
-	       XKeysymToString(sym) ? XKeysymToString(sym) : "none", (unsigned long)sym,
-	       text, (unsigned long long)mono_ns());
+	printf("key %s %s %lu text=%s t=%llu\n",
+	       k->type == KeyPress ? "press" : "release",
+	       XKeysymToString(sym) ? XKeysymToString(sym) : "none",
+	       (unsigned long)sym, text, (unsigned long long)mono_ns());
 	if (k->type != KeyPress || bench)
 		return;
 	if (sym == XK_m)
 		open_menu();
 	else if (sym == XK_p)
-		XConvertSelection(dpy, a_clipboard, a_utf8, a_prop, win, k->time);
+		XConvertSelection(dpy, a_clipboard, a_utf8, a_prop, win,
+				  k->time);
 	else if (sym == XK_s)
 		log_screen();
 	else if (sym == XK_q)
@@ -161,7 +173,8 @@ static void event(XEvent *e, XIC ic)
 			draw();
 		break;
 	case ConfigureNotify:
-		if (e->xconfigure.width != (int)width || e->xconfigure.height != (int)height) {
+		if (e->xconfigure.width != (int)width ||
+		    e->xconfigure.height != (int)height) {
 			width = (unsigned)e->xconfigure.width;
 			height = (unsigned)e->xconfigure.height;
 			printf("configure %u %u\n", width, height);
@@ -177,9 +190,10 @@ static void event(XEvent *e, XIC ic)
 		break;
 	case ButtonPress:
 	case ButtonRelease:
-		printf("%sbutton %s %u %d %d\n", e->xbutton.window == menu ? "menu " : "",
-		       e->type == ButtonPress ? "press" : "release", e->xbutton.button,
-		       e->xbutton.x, e->xbutton.y);
+		printf("%sbutton %s %u %d %d\n",
+		       e->xbutton.window == menu ? "menu " : "",
+		       e->type == ButtonPress ? "press" : "release",
+		       e->xbutton.button, e->xbutton.x, e->xbutton.y);
 		if (e->xbutton.window == menu && menu) {
 			/* a click chooses: the menu goes */
 			XDestroyWindow(dpy, menu);
@@ -217,8 +231,11 @@ static void event(XEvent *e, XIC ic)
 int main(int argc, char **argv)
 {
 	const char *title = "gui-testclient";
-	XSizeHints hints = { .flags = PMinSize | USPosition, .x = 100, .y = 100,
-			     .min_width = 100, .min_height = 80 };
+	XSizeHints hints = { .flags = PMinSize | USPosition,
+			     .x = 100,
+			     .y = 100,
+			     .min_width = 100,
+			     .min_height = 80 };
 	XClassHint cls = { .res_name = "testclient", .res_class = "GuiTest" };
 	XSetWindowAttributes at = { .background_pixmap = None };
 	int i, x = 100, y = 100;
@@ -237,7 +254,8 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--bench"))
 			bench = true;
 		else {
-			fprintf(stderr, "usage: gui-testclient [--size WxH] [--pos X,Y] [--title T] [--clip TEXT] [--bench]\n");
+			fprintf(stderr,
+				"usage: gui-testclient [--size WxH] [--pos X,Y] [--title T] [--clip TEXT] [--bench]\n");
 			return 2;
 		}
 	}
@@ -246,7 +264,8 @@ int main(int argc, char **argv)
 	XSetLocaleModifiers("@im=none");
 	dpy = XOpenDisplay(NULL);
 	if (!dpy) {
-		fprintf(stderr, "gui-testclient: cannot open display %s\n", getenv("DISPLAY"));
+		fprintf(stderr, "gui-testclient: cannot open display %s\n",
+			getenv("DISPLAY"));
 		return 1;
 	}
 	a_clipboard = XInternAtom(dpy, "CLIPBOARD", False);
@@ -255,22 +274,28 @@ int main(int argc, char **argv)
 	a_prop = XInternAtom(dpy, "GUI_TEST_PASTE", False);
 	a_delete = XInternAtom(dpy, "WM_DELETE_WINDOW", False);
 	win = XCreateWindow(dpy, DefaultRootWindow(dpy), x, y, width, height, 0,
-			    CopyFromParent, InputOutput, CopyFromParent, CWBackPixmap, &at);
+			    CopyFromParent, InputOutput, CopyFromParent,
+			    CWBackPixmap, &at);
 	hints.x = x;
 	hints.y = y;
 	XSetWMNormalHints(dpy, win, &hints);
 	XSetClassHint(dpy, win, &cls);
 	XStoreName(dpy, win, title);
-	XChangeProperty(dpy, win, XInternAtom(dpy, "_NET_WM_NAME", False), a_utf8, 8,
-			PropModeReplace, (const unsigned char *)title, (int)strlen(title));
+	XChangeProperty(dpy, win, XInternAtom(dpy, "_NET_WM_NAME", False),
+			a_utf8, 8, PropModeReplace,
+			(const unsigned char *)title, (int)strlen(title));
 	XSetWMProtocols(dpy, win, &a_delete, 1);
-	XSelectInput(dpy, win, ExposureMask | StructureNotifyMask | KeyPressMask |
-				       KeyReleaseMask | ButtonPressMask | ButtonReleaseMask |
-				       EnterWindowMask | LeaveWindowMask | FocusChangeMask);
+	XSelectInput(dpy, win,
+		     ExposureMask | StructureNotifyMask | KeyPressMask |
+			     KeyReleaseMask | ButtonPressMask |
+			     ButtonReleaseMask | EnterWindowMask |
+			     LeaveWindowMask | FocusChangeMask);
 	gc = XCreateGC(dpy, win, 0, NULL);
 	im = XOpenIM(dpy, NULL, NULL, NULL);
-	ic = im ? XCreateIC(im, XNInputStyle, XIMPreeditNothing | XIMStatusNothing,
-			    XNClientWindow, win, NULL) : NULL;
+	ic = im ? XCreateIC(im, XNInputStyle,
+			    XIMPreeditNothing | XIMStatusNothing,
+			    XNClientWindow, win, NULL) :
+		  NULL;
 	if (!ic) {
 		fprintf(stderr, "gui-testclient: no input context\n");
 		return 1;

@@ -65,8 +65,10 @@ START_TEST(test_windows)
 	struct gui_transient t = { .wid = 0x42, .for_wid = 0x42 };
 	unsigned i;
 
-	ck_assert_int_eq(check(GUI_G_CREATE, &w, sizeof(w)), -EPROTO); /* twice */
-	ck_assert_int_eq(check(GUI_G_UNMAP, &u, sizeof(u)), -EPROTO); /* unknown */
+	ck_assert_int_eq(check(GUI_G_CREATE, &w, sizeof(w)),
+			 -EPROTO); /* twice */
+	ck_assert_int_eq(check(GUI_G_UNMAP, &u, sizeof(u)),
+			 -EPROTO); /* unknown */
 	ck_assert_int_eq(check(GUI_G_MAP, &w, sizeof(w)), 0);
 	w.w = GUI_MAX_DIM + 1;
 	ck_assert_int_eq(check(GUI_G_CONFIGURE, &w, sizeof(w)), -EPROTO);
@@ -78,7 +80,8 @@ START_TEST(test_windows)
 	w.x = 0;
 	w.flags = 2;
 	ck_assert_int_eq(check(GUI_G_CONFIGURE, &w, sizeof(w)), -EPROTO);
-	ck_assert_int_eq(check(GUI_G_TRANSIENT, &t, sizeof(t)), -EPROTO); /* itself */
+	ck_assert_int_eq(check(GUI_G_TRANSIENT, &t, sizeof(t)),
+			 -EPROTO); /* itself */
 	t.for_wid = 0;
 	ck_assert_int_eq(check(GUI_G_TRANSIENT, &t, sizeof(t)), 0);
 	/* the cap on windows */
@@ -94,8 +97,9 @@ END_TEST
 
 START_TEST(test_damage)
 {
-	struct gui_damage d = { .wid = 0x42, .serial = 1, .w = 100, .h = 50,
-				.stride = 400 };
+	struct gui_damage d = {
+		.wid = 0x42, .serial = 1, .w = 100, .h = 50, .stride = 400
+	};
 
 	ck_assert_int_eq(check(GUI_G_DAMAGE, &d, sizeof(d)), 0);
 	p.serial = 1;
@@ -131,7 +135,10 @@ START_TEST(test_strings)
 	t.len = GUI_TITLE_MAX + 1;
 	ck_assert_int_eq(check(GUI_G_TITLE, &t, sizeof(t)), -EPROTO);
 	t.len = 9;
-	memcpy(t.utf8, "a\x1b[1m\xe2\x80\xae" "b", 9);
+	memcpy(t.utf8,
+	       "a\x1b[1m\xe2\x80\xae"
+	       "b",
+	       9);
 	ck_assert_int_eq(check(GUI_G_TITLE, &t, sizeof(t)), 0);
 	ck_assert_str_eq(m.title.text, "a[1mb");
 	memset(cur.name, 'a', sizeof(cur.name));
@@ -141,7 +148,8 @@ START_TEST(test_strings)
 	ck_assert_str_eq(m.cursor.name, "and2rm");
 	c.len = 5;
 	memcpy(c.data, "hi\0yo", 5);
-	ck_assert_int_eq(check(GUI_G_CLIP_DATA, &c, sizeof(c)), -EPROTO); /* not asked */
+	ck_assert_int_eq(check(GUI_G_CLIP_DATA, &c, sizeof(c)),
+			 -EPROTO); /* not asked */
 	p.clip_requested = true;
 	c.len = GUI_CLIP_MAX + 1;
 	ck_assert_int_eq(check(GUI_G_CLIP_DATA, &c, sizeof(c)), -EPROTO);
@@ -155,7 +163,8 @@ START_TEST(test_sanitize_utf8)
 {
 	char out[64];
 
-	sanitize_utf8("caf\xc3\xa9 \xf0\x9f\x98\x80", 10, out, sizeof(out), false, 100);
+	sanitize_utf8("caf\xc3\xa9 \xf0\x9f\x98\x80", 10, out, sizeof(out),
+		      false, 100);
 	ck_assert_str_eq(out, "caf\xc3\xa9 \xf0\x9f\x98\x80");
 	/* invalid, overlong, surrogate: U+FFFD per bad byte */
 	sanitize_utf8("\xff", 1, out, sizeof(out), false, 100);
@@ -198,7 +207,8 @@ Suite *suite_gui(void)
 #else
 START_TEST(test_skipped)
 {
-	fprintf(stderr, "SKIP: gui suite: gui-proxy not built (libxcb development files missing)\n");
+	fprintf(stderr,
+		"SKIP: gui suite: gui-proxy not built (libxcb development files missing)\n");
 }
 END_TEST
 
