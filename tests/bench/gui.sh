@@ -121,7 +121,7 @@ if command -v xpra >/dev/null; then
 	GUI_PIDS="$GUI_PIDS $XCLIENT"
 	xwin=$(xdotool search --sync --name '^xbench' 2>/dev/null | head -1)
 	sleep 2
-	XS_PIDS=$(pgrep -P "$XSERVER" | tr '\n' ',')$XSERVER
+	XS_PIDS=$XSERVER
 	XVFB2=$(pgrep -f "Xvfb.*1920x1080x24\+32" | tr '\n' ',' | sed 's/,$//')
 	XCL=$(pgrep -f "gui-testclient --bench --size 1920x1080 --pos 0,0" | tr '\n' ',' | sed 's/,$//')
 	measure xpra "$xwin" "server=$XS_PIDS" "client=$XCLIENT" "xpra-Xvfb=$XVFB2" "app=$XCL" "host-Xvfb=$HOST_XVFB_PID"
