@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <xcb/shm.h>
+#include <xcb/xfixes.h>
 
 #include "log.h"
 #include "proxy.h"
@@ -177,6 +178,7 @@ int proxy_init(struct proxy *p, xcb_connection_t *c, int pool_fd,
 	max_req = xcb_get_maximum_request_length(c);
 	p->max_put_bytes = (uint32_t)MIN((uint64_t)max_req * 4 - 64, 16u << 20);
 	intern_atoms(p);
+	free(xcb_xfixes_query_version_reply(c, xcb_xfixes_query_version(c, 5, 0), NULL));
 	p->gc = xcb_generate_id(c);
 	xcb_create_gc(c, p->gc, p->screen->root, XCB_GC_GRAPHICS_EXPOSURES,
 		      (uint32_t[]){ 0 });

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <xcb/xfixes.h>
+
 #include "log.h"
 #include "proxy.h"
 #include "util.h"
@@ -244,6 +246,8 @@ void win_set_cursor(struct proxy *p, const char *name)
 				(uint16_t)(glyph + 1), 0, 0, 0, 0xffff, 0xffff,
 				0xffff);
 	xcb_close_font(p->c, font);
+	/* Named like the guest's, for whoever reads cursor names (XFIXES). */
+	xcb_xfixes_set_cursor_name(p->c, cur, (uint16_t)strlen(name), name);
 	for (i = 0; i < GUI_MAX_WINDOWS; i++)
 		if (p->win[i].wid)
 			xcb_change_window_attributes(p->c, p->win[i].content,

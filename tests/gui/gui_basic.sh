@@ -39,6 +39,11 @@ cls=$(xprop -id "$frame" WM_CLASS _NET_WM_PID 2>/dev/null | tr '\n' ' ')
 assert_match "WM_CLASS names the policy" 'WM_CLASS\(STRING\) = "testclient", "cappsule-guitest:GuiTest"' "$cls"
 assert_match "_NET_WM_PID is the proxy's" "_NET_WM_PID\(CARDINAL\) = $(pgrep -f cappsule-gui-proxy | head -1)" "$cls"
 
+# The client's cursor (a hand) is the host's over its window.
+xdotool mousemove $((x + 50)) $((y + 50))
+for _ in $(seq 1 30); do [ "$("$HOSTTOOL" cursor)" = hand2 ] && break; sleep 0.1; done
+assert_eq "cursor shape follows the client's" hand2 "$("$HOSTTOOL" cursor)"
+
 # The host (a window manager, here xdotool) resizes the frame.
 xdotool windowsize "$frame" 508 408
 wait_log "$WORK/client.log" '^configure 500 400' 10 && ok "host resize reaches the client" ||

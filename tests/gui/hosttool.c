@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <xcb/damage.h>
 #include <xcb/xcb.h>
+#include <xcb/xfixes.h>
 #include <xcb/xtest.h>
 
 static xcb_connection_t *c;
@@ -343,6 +344,22 @@ static int cmd_clip_serve(const char *text)
 	return 0;
 }
 
+/* The name of the cursor the display shows now (XFIXES). */
+static int cmd_cursor(void)
+{
+	xcb_xfixes_get_cursor_image_and_name_reply_t *r;
+
+	free(xcb_xfixes_query_version_reply(c, xcb_xfixes_query_version(c, 5, 0), NULL));
+	r = xcb_xfixes_get_cursor_image_and_name_reply(
+		c, xcb_xfixes_get_cursor_image_and_name(c), NULL);
+	if (!r)
+		return 1;
+	printf("%.*s\n", xcb_xfixes_get_cursor_image_and_name_name_length(r),
+	       xcb_xfixes_get_cursor_image_and_name_name(r));
+	free(r);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	c = xcb_connect(NULL, NULL);
@@ -372,6 +389,8 @@ int main(int argc, char **argv)
 		return cmd_clip_get();
 	if (argc == 3 && !strcmp(argv[1], "clip-serve"))
 		return cmd_clip_serve(argv[2]);
+	if (argc == 2 && !strcmp(argv[1], "cursor"))
+		return cmd_cursor();
 	if (argc == 2 && !strcmp(argv[1], "size")) {
 		printf("%u %u\n", scr->width_in_pixels, scr->height_in_pixels);
 		return 0;
@@ -379,6 +398,6 @@ int main(int argc, char **argv)
 	fprintf(stderr,
 		"usage: gui-hosttool list [TITLE] | find TITLE [S] | gone TITLE [S] |\n"
 		"  shot X Y W H FILE.ppm | close WIN | fps WIN S | keys KEYCODE N MS |\n"
-		"  clip-get | clip-serve TEXT | size\n");
+		"  clip-get | clip-serve TEXT | cursor | size\n");
 	return 2;
 }

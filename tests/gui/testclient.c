@@ -11,6 +11,7 @@
 #include <X11/Xatom.h>
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
+#include <X11/cursorfont.h>
 #include <locale.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -291,6 +292,8 @@ int main(int argc, char **argv)
 			     ButtonReleaseMask | EnterWindowMask |
 			     LeaveWindowMask | FocusChangeMask);
 	gc = XCreateGC(dpy, win, 0, NULL);
+	/* a hand over the window: the host should show one too */
+	XDefineCursor(dpy, win, XCreateFontCursor(dpy, XC_hand2));
 	im = XOpenIM(dpy, NULL, NULL, NULL);
 	ic = im ? XCreateIC(im, XNInputStyle,
 			    XIMPreeditNothing | XIMStatusNothing,
