@@ -6,7 +6,7 @@
 command -v xdotool >/dev/null || skip "xdotool not installed (apt install xdotool)"
 start_host_display 1280x800
 write_policies
-start_daemon --policy-dir "$WORK/policies" --pool 0
+start_daemon --policy-dir "$WORK/policies" # pooled cappsules get the gui at START
 
 # start_client POLICY TITLE LOG
 start_client() {
