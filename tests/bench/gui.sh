@@ -100,7 +100,9 @@ latency cappsule-idle "$WORK/idle.log"
 wait_log "$WORK/idle.log" '^close' 10
 
 # --- xpra, forwarding the same client
-if command -v xpra >/dev/null; then
+if [ "${GUI_BENCH_PEERS:-1}" = 0 ]; then
+	echo "peer xpra not measured (GUI_BENCH_PEERS=0)"
+elif command -v xpra >/dev/null; then
 	XD=$SOCKDIR/xpra
 	mkdir -p "$XD/run"
 	chmod 700 "$XD/run"
