@@ -330,7 +330,7 @@ int proxy_check(struct proxy *p, uint16_t type, const void *untrusted_buf,
 		return 0;
 	case GUI_G_CLIP_DATA:
 		WANT(struct gui_clip);
-		if (!p->clip_requested)
+		if (!p->clip_requests)
 			return violation(p, "clipboard data nobody asked for");
 		if (untrusted.clip.len > GUI_CLIP_MAX)
 			return violation(p,

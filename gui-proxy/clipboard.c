@@ -44,7 +44,7 @@ void clip_copy_to_host(struct proxy *p, struct gwin *w)
 			p->id, p->policy);
 		return;
 	}
-	p->clip_requested = true;
+	p->clip_requests++;
 	proxy_send(p, GUI_H_CLIP_REQUEST, &req, sizeof(req));
 }
 

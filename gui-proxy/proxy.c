@@ -178,7 +178,8 @@ int proxy_init(struct proxy *p, xcb_connection_t *c, int pool_fd,
 	max_req = xcb_get_maximum_request_length(c);
 	p->max_put_bytes = (uint32_t)MIN((uint64_t)max_req * 4 - 64, 16u << 20);
 	intern_atoms(p);
-	free(xcb_xfixes_query_version_reply(c, xcb_xfixes_query_version(c, 5, 0), NULL));
+	free(xcb_xfixes_query_version_reply(
+		c, xcb_xfixes_query_version(c, 5, 0), NULL));
 	p->gc = xcb_generate_id(c);
 	xcb_create_gc(c, p->gc, p->screen->root, XCB_GC_GRAPHICS_EXPOSURES,
 		      (uint32_t[]){ 0 });
@@ -272,7 +273,7 @@ int proxy_handle(struct proxy *p, uint16_t type, const void *untrusted_buf,
 		p->ack_due = true;
 		break;
 	case GUI_G_CLIP_DATA:
-		p->clip_requested = false;
+		p->clip_requests--;
 		clip_guest_data(p, m.clip.text, m.clip.len);
 		break;
 	}

@@ -110,7 +110,7 @@ struct proxy {
 
 	/* Clipboard (clipboard.c) */
 	xcb_window_t clip_win;
-	bool clip_requested; /* asked the guest; its answer is welcome */
+	uint32_t clip_requests; /* asked the guest: one answer welcome each */
 	char *clip_text; /* what we offer on the host, malloc'd */
 	uint32_t clip_len;
 	xcb_timestamp_t last_time; /* of the user's last input */

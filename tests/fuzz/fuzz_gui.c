@@ -117,7 +117,7 @@ static void reset(void)
 	px.hello = false;
 	px.serial = 0;
 	px.ack_due = false;
-	px.clip_requested = false;
+	px.clip_requests = 0;
 	free(px.clip_text);
 	px.clip_text = NULL;
 	free(xcb_get_input_focus_reply(px.c, xcb_get_input_focus(px.c), NULL));
@@ -175,7 +175,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* The clipboard gesture, as the user would make it. */
 	if (data[0] & 2)
-		px.clip_requested = true;
+		px.clip_requests = 1;
 	while (off + 4 <= size) {
 		uint16_t type, len;
 

@@ -150,7 +150,7 @@ START_TEST(test_strings)
 	memcpy(c.data, "hi\0yo", 5);
 	ck_assert_int_eq(check(GUI_G_CLIP_DATA, &c, sizeof(c)),
 			 -EPROTO); /* not asked */
-	p.clip_requested = true;
+	p.clip_requests = 1;
 	c.len = GUI_CLIP_MAX + 1;
 	ck_assert_int_eq(check(GUI_G_CLIP_DATA, &c, sizeof(c)), -EPROTO);
 	c.len = 5;
