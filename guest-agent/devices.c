@@ -21,7 +21,10 @@ int agent_env_add(struct agent_dev_ctx *ctx, const char *kv)
 	return 0;
 }
 
+extern const struct agent_device gui_device;
+
 const struct agent_device *const agent_devices[] = {
+	&gui_device,
 	NULL, /* devices register here, one line each */
 };
 const unsigned agent_ndevices = ARRAY_SIZE(agent_devices) - 1;

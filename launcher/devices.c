@@ -50,9 +50,11 @@ static const char *host_env(const struct api_create *cr, const char *name)
 static bool gui_wanted(const struct policy *p, const struct api_create *cr,
 		       char *why, size_t len)
 {
+	const char *display = host_env(cr, "DISPLAY");
+
 	if (!p->gui || !cr->gui)
 		return false;
-	if (!host_env(cr, "DISPLAY")) {
+	if (!display || !*display) {
 		snprintf(why, len, "no DISPLAY on the host: running without a display");
 		return false;
 	}

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The proxy's core: X set-up (visual, MIT-SHM on the frame pool, atoms)
+ * and the dispatch of checked guest messages to their handlers. Shared by
+ * the proxy binary and its fuzzing harness.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xcb/shm.h>
+#include <xcb/xfixes.h>
+
+#include "log.h"
+#include "proxy.h"
+#include "util.h"
+
+int proxy_send(struct proxy *p, uint16_t type, const void *buf, uint32_t len)
+{
+	return p->send ? p->send(p, type, buf, len) : 0;
+}
+
+static xcb_atom_t intern(xcb_connection_t *c, const char *name)
+{
+	xcb_intern_atom_reply_t *r = xcb_intern_atom_reply(
+		c, xcb_intern_atom(c, 0, (uint16_t)strlen(name), name), NULL);
+	xcb_atom_t a = r ? r->atom : XCB_ATOM_NONE;
+
+	free(r);
+	return a;
+}
+
+static void intern_atoms(struct proxy *p)
+{
+	static const char *const types[GUI_TYPE_COUNT] = {
+		"_NET_WM_WINDOW_TYPE_NORMAL",
+		"_NET_WM_WINDOW_TYPE_DIALOG",
+		"_NET_WM_WINDOW_TYPE_UTILITY",
+		"_NET_WM_WINDOW_TYPE_TOOLBAR",
+		"_NET_WM_WINDOW_TYPE_SPLASH",
+		"_NET_WM_WINDOW_TYPE_MENU",
+		"_NET_WM_WINDOW_TYPE_DROPDOWN_MENU",
+		"_NET_WM_WINDOW_TYPE_POPUP_MENU",
+		"_NET_WM_WINDOW_TYPE_TOOLTIP",
+		"_NET_WM_WINDOW_TYPE_NOTIFICATION",
+		"_NET_WM_WINDOW_TYPE_COMBO",
+		"_NET_WM_WINDOW_TYPE_DND",
+	};
+	struct atoms *a = &p->atom;
+	unsigned i;
+
+	a->wm_protocols = intern(p->c, "WM_PROTOCOLS");
+	a->wm_delete_window = intern(p->c, "WM_DELETE_WINDOW");
+	a->net_wm_name = intern(p->c, "_NET_WM_NAME");
+	a->utf8_string = intern(p->c, "UTF8_STRING");
+	a->net_wm_pid = intern(p->c, "_NET_WM_PID");
+	a->net_wm_window_type = intern(p->c, "_NET_WM_WINDOW_TYPE");
+	a->clipboard = intern(p->c, "CLIPBOARD");
+	a->targets = intern(p->c, "TARGETS");
+	a->cappsule_clip = intern(p->c, "_CAPPSULE_CLIPBOARD");
+	a->wm_client_machine = XCB_ATOM_WM_CLIENT_MACHINE;
+	a->xkb_rules_names = intern(p->c, "_XKB_RULES_NAMES");
+	for (i = 0; i < GUI_TYPE_COUNT; i++)
+		a->types[i] = intern(p->c, types[i]);
+}
+
+/* A depth-24 TrueColor visual whose pixels are 32 bits: x8r8g8b8. */
+static int find_visual(struct proxy *p, char *err, size_t errlen)
+{
+	const xcb_setup_t *setup = xcb_get_setup(p->c);
+	xcb_format_iterator_t f = xcb_setup_pixmap_formats_iterator(setup);
+	xcb_depth_iterator_t d;
+	bool bpp32 = false;
+
+	for (; f.rem; xcb_format_next(&f))
+		if (f.data->depth == 24 && f.data->bits_per_pixel == 32)
+			bpp32 = true;
+	if (setup->image_byte_order != XCB_IMAGE_ORDER_LSB_FIRST || !bpp32) {
+		snprintf(
+			err, errlen,
+			"the host display has no 32-bit little-endian depth-24 pixel format");
+		return -ENOTSUP;
+	}
+	if (p->screen->root_depth == 24) {
+		p->visual = p->screen->root_visual;
+		p->colormap = p->screen->default_colormap;
+		return 0;
+	}
+	for (d = xcb_screen_allowed_depths_iterator(p->screen); d.rem;
+	     xcb_depth_next(&d)) {
+		xcb_visualtype_iterator_t v =
+			xcb_depth_visuals_iterator(d.data);
+
+		if (d.data->depth != 24)
+			continue;
+		for (; v.rem; xcb_visualtype_next(&v))
+			if (v.data->_class == XCB_VISUAL_CLASS_TRUE_COLOR &&
+			    v.data->red_mask == 0xff0000) {
+				p->visual = v.data->visual_id;
+				p->colormap = xcb_generate_id(p->c);
+				xcb_create_colormap(p->c,
+						    XCB_COLORMAP_ALLOC_NONE,
+						    p->colormap,
+						    p->screen->root, p->visual);
+				return 0;
+			}
+	}
+	snprintf(err, errlen,
+		 "the host display has no depth-24 TrueColor visual");
+	return -ENOTSUP;
+}
+
+/*
+ * Attach the whole xchan region to the X server (read-only): pool areas
+ * are then uploaded without a copy in the proxy. Without MIT-SHM (a
+ * remote display), PutImage is the fallback.
+ */
+static void attach_pool(struct proxy *p, int pool_fd)
+{
+	xcb_shm_query_version_reply_t *v;
+	xcb_generic_error_t *e;
+	uint32_t seg;
+	int fd;
+
+	if (getenv("CAPPSULE_GUI_NO_SHM"))
+		return;
+	v = xcb_shm_query_version_reply(p->c, xcb_shm_query_version(p->c),
+					NULL);
+	if (!v || (v->major_version < 1 ||
+		   (v->major_version == 1 && v->minor_version < 2))) {
+		free(v);
+		log_info(
+			"cappsule %u: no MIT-SHM 1.2 on the host display: using PutImage",
+			p->id);
+		return;
+	}
+	free(v);
+	/* xcb closes the descriptor it sends. */
+	fd = fcntl(pool_fd, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		return;
+	seg = xcb_generate_id(p->c);
+	e = xcb_request_check(p->c,
+			      xcb_shm_attach_fd_checked(p->c, seg, fd, 1));
+	if (e) {
+		log_info(
+			"cappsule %u: MIT-SHM attach failed (error %u): using PutImage",
+			p->id, e->error_code);
+		free(e);
+		return;
+	}
+	p->shmseg = seg;
+}
+
+int proxy_init(struct proxy *p, xcb_connection_t *c, int pool_fd,
+	       uint32_t pool_shm_off, const void *pool, uint32_t pool_size,
+	       char *err, size_t errlen)
+{
+	uint32_t max_req;
+	int ret;
+
+	p->c = c;
+	p->screen = xcb_setup_roots_iterator(xcb_get_setup(c)).data;
+	p->screen_w = p->screen->width_in_pixels;
+	p->screen_h = p->screen->height_in_pixels;
+	if (gethostname(p->hostname, sizeof(p->hostname) - 1) < 0)
+		snprintf(p->hostname, sizeof(p->hostname), "localhost");
+	ret = find_visual(p, err, errlen);
+	if (ret)
+		return ret;
+	p->pool = pool;
+	p->pool_size = pool_size;
+	p->pool_shm_off = pool_shm_off;
+	if (pool_fd >= 0)
+		attach_pool(p, pool_fd);
+	max_req = xcb_get_maximum_request_length(c);
+	p->max_put_bytes = (uint32_t)MIN((uint64_t)max_req * 4 - 64, 16u << 20);
+	intern_atoms(p);
+	free(xcb_xfixes_query_version_reply(
+		c, xcb_xfixes_query_version(c, 5, 0), NULL));
+	p->gc = xcb_generate_id(c);
+	xcb_create_gc(c, p->gc, p->screen->root, XCB_GC_GRAPHICS_EXPOSURES,
+		      (uint32_t[]){ 0 });
+	p->syms = xcb_key_symbols_alloc(c);
+	/* Screen size and keymap changes, clipboard */
+	xcb_change_window_attributes(
+		c, p->screen->root, XCB_CW_EVENT_MASK,
+		(uint32_t[]){ XCB_EVENT_MASK_PROPERTY_CHANGE |
+			      XCB_EVENT_MASK_STRUCTURE_NOTIFY });
+	ret = clip_init(p);
+	if (ret) {
+		snprintf(err, errlen, "clipboard window: %s", strerror(-ret));
+		return ret;
+	}
+	xcb_flush(c);
+	return 0;
+}
+
+void proxy_fini(struct proxy *p)
+{
+	unsigned i;
+
+	for (i = 0; i < GUI_MAX_WINDOWS; i++)
+		if (p->win[i].wid)
+			win_destroy(p, &p->win[i]);
+	if (p->shmseg)
+		xcb_shm_detach(p->c, p->shmseg);
+	if (p->syms)
+		xcb_key_symbols_free(p->syms);
+	free(p->clip_text);
+	p->clip_text = NULL;
+	xcb_flush(p->c);
+}
+
+int proxy_handle(struct proxy *p, uint16_t type, const void *untrusted_buf,
+		 uint32_t untrusted_len)
+{
+	static union gui_msg m;
+	struct gwin *w;
+	int ret;
+
+	ret = proxy_check(p, type, untrusted_buf, untrusted_len, &m);
+	if (ret)
+		return ret;
+	/* Checked: a window named by a message exists. */
+	switch (type) {
+	case GUI_G_HELLO:
+		p->hello = true;
+		break;
+	case GUI_G_CREATE:
+		win_create(p, &m.win);
+		break;
+	case GUI_G_DESTROY:
+		win_destroy(p, win_find(p, m.wid.wid));
+		break;
+	case GUI_G_MAP:
+		win_map(p, win_find(p, m.win.wid), &m.win);
+		break;
+	case GUI_G_UNMAP:
+		win_unmap(p, win_find(p, m.wid.wid));
+		break;
+	case GUI_G_CONFIGURE:
+		win_configure(p, win_find(p, m.win.wid), &m.win);
+		break;
+	case GUI_G_TITLE:
+		win_set_title(p, win_find(p, m.title.wid), m.title.text);
+		break;
+	case GUI_G_CLASS:
+		win_set_class(p, win_find(p, m.cls.wid), m.cls.instance,
+			      m.cls.class_name);
+		break;
+	case GUI_G_HINTS:
+		win_set_hints(p, win_find(p, m.hints.wid), &m.hints);
+		break;
+	case GUI_G_TYPE:
+		win_set_type(p, win_find(p, m.type.wid), m.type.type);
+		break;
+	case GUI_G_TRANSIENT:
+		w = win_find(p, m.transient.wid);
+		win_set_transient(p, w,
+				  m.transient.for_wid ?
+					  win_find(p, m.transient.for_wid) :
+					  NULL);
+		break;
+	case GUI_G_CURSOR:
+		win_set_cursor(p, m.cursor.name);
+		break;
+	case GUI_G_DAMAGE:
+		p->serial = m.damage.serial;
+		damage_upload(p, &m.damage);
+		p->ack_due = true;
+		break;
+	case GUI_G_CLIP_DATA:
+		p->clip_requests--;
+		clip_guest_data(p, m.clip.text, m.clip.len);
+		break;
+	}
+	return 0;
+}
+
+void proxy_flush(struct proxy *p)
+{
+	struct gui_ack ack = { 0 };
+
+	if (!p->ack_due) {
+		xcb_flush(p->c);
+		return;
+	}
+	/*
+	 * A round trip: once it returns, the server has executed every
+	 * upload before it, so their pool areas may be reused.
+	 */
+	free(xcb_get_input_focus_reply(p->c, xcb_get_input_focus(p->c), NULL));
+	ack.serial = p->serial;
+	p->ack_due = false;
+	proxy_send(p, GUI_H_ACK, &ack, sizeof(ack));
+}

@@ -1,0 +1,451 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host windows for guest windows. Each is a frame (a top-level window
+ * whose background is the policy colour) with the guest contents in a
+ * child inset by GUI_BORDER: nothing the guest sends can paint over the
+ * frame, whatever window manager the host runs. Handlers here get checked
+ * messages only (check.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <xcb/xfixes.h>
+
+#include "log.h"
+#include "proxy.h"
+#include "util.h"
+
+struct gwin *win_find(struct proxy *p, uint32_t wid)
+{
+	unsigned i;
+
+	if (!wid)
+		return NULL;
+	for (i = 0; i < GUI_MAX_WINDOWS; i++)
+		if (p->win[i].wid == wid)
+			return &p->win[i];
+	return NULL;
+}
+
+struct gwin *win_by_host(struct proxy *p, xcb_window_t xw)
+{
+	unsigned i;
+
+	for (i = 0; i < GUI_MAX_WINDOWS; i++)
+		if (p->win[i].wid &&
+		    (p->win[i].frame == xw || p->win[i].content == xw))
+			return &p->win[i];
+	return NULL;
+}
+
+static int32_t clamp_i(int64_t v, int64_t lo, int64_t hi)
+{
+	return (int32_t)(v < lo ? lo : v > hi ? hi : v);
+}
+
+/*
+ * Menus and tooltips position themselves: keep them, frame included, on
+ * the host screen (a popup must not pose as part of another window
+ * beyond the screen's edge, nor hide there).
+ */
+static void clamp_popup(struct proxy *p, struct gwin *w)
+{
+	int64_t sw = p->screen_w, sh = p->screen_h;
+
+	w->hw = (uint32_t)MAX(1, MIN((int64_t)w->hw, sw - 2 * GUI_BORDER));
+	w->hh = (uint32_t)MAX(1, MIN((int64_t)w->hh, sh - 2 * GUI_BORDER));
+	w->x = clamp_i(w->x, GUI_BORDER, sw - GUI_BORDER - w->hw);
+	w->y = clamp_i(w->y, GUI_BORDER, sh - GUI_BORDER - w->hh);
+}
+
+/* Tell the guest where the host put a window, once per change. */
+static void tell_guest(struct proxy *p, struct gwin *w)
+{
+	struct gui_geometry g = {
+		.wid = w->wid, .x = w->x, .y = w->y, .w = w->hw, .h = w->hh
+	};
+
+	if (w->sent_x == w->x && w->sent_y == w->y && w->sent_w == w->hw &&
+	    w->sent_h == w->hh)
+		return;
+	w->sent_x = w->x;
+	w->sent_y = w->y;
+	w->sent_w = w->hw;
+	w->sent_h = w->hh;
+	proxy_send(p, GUI_H_CONFIGURE, &g, sizeof(g));
+}
+
+static void place(struct proxy *p, struct gwin *w)
+{
+	uint32_t v[4] = { (uint32_t)(w->x - GUI_BORDER),
+			  (uint32_t)(w->y - GUI_BORDER), w->hw + 2 * GUI_BORDER,
+			  w->hh + 2 * GUI_BORDER };
+
+	xcb_configure_window(p->c, w->frame,
+			     XCB_CONFIG_WINDOW_X | XCB_CONFIG_WINDOW_Y |
+				     XCB_CONFIG_WINDOW_WIDTH |
+				     XCB_CONFIG_WINDOW_HEIGHT,
+			     v);
+	uint32_t cv[2] = { w->hw, w->hh };
+
+	xcb_configure_window(p->c, w->content,
+			     XCB_CONFIG_WINDOW_WIDTH | XCB_CONFIG_WINDOW_HEIGHT,
+			     cv);
+}
+
+static void set_utf8(struct proxy *p, xcb_window_t xw, xcb_atom_t prop,
+		     const char *s)
+{
+	xcb_change_property(p->c, XCB_PROP_MODE_REPLACE, xw, prop,
+			    p->atom.utf8_string, 8, (uint32_t)strlen(s), s);
+}
+
+void win_set_title(struct proxy *p, struct gwin *w, const char *title)
+{
+	char full[GUI_HOST_TITLE_MAX];
+
+	snprintf(w->title, sizeof(w->title), "%s", title);
+	snprintf(full, sizeof(full), "[%s] %s", p->policy, w->title);
+	set_utf8(p, w->frame, p->atom.net_wm_name, full);
+	set_utf8(p, w->frame, XCB_ATOM_WM_NAME, full);
+}
+
+void win_set_class(struct proxy *p, struct gwin *w, const char *instance,
+		   const char *class_name)
+{
+	char v[GUI_CLASS_MAX * 2 + 160];
+	int n;
+
+	/*
+	 * The policy is part of the class, so a cappsule's window never
+	 * passes for the host's own application (icons, window rules).
+	 */
+	n = snprintf(v, sizeof(v), "%s", instance[0] ? instance : "cappsule");
+	n += 1 + snprintf(v + n + 1, sizeof(v) - (size_t)n - 1,
+			  "cappsule-%s:%s", p->policy,
+			  class_name[0] ? class_name : "unknown");
+	xcb_icccm_set_wm_class(p->c, w->frame, (uint32_t)n + 1, v);
+}
+
+void win_set_hints(struct proxy *p, struct gwin *w, const struct gui_hints *h)
+{
+	xcb_size_hints_t *s = &w->hints;
+	uint32_t keep = s->flags & (XCB_ICCCM_SIZE_HINT_US_POSITION |
+				    XCB_ICCCM_SIZE_HINT_P_POSITION);
+
+	s->flags = keep;
+	/* The frame adds 2 * GUI_BORDER to every size. */
+	if (h->flags & GUI_HINT_MIN)
+		xcb_icccm_size_hints_set_min_size(
+			s, (int32_t)h->min_w + 2 * GUI_BORDER,
+			(int32_t)h->min_h + 2 * GUI_BORDER);
+	if (h->flags & GUI_HINT_MAX)
+		xcb_icccm_size_hints_set_max_size(
+			s, (int32_t)h->max_w + 2 * GUI_BORDER,
+			(int32_t)h->max_h + 2 * GUI_BORDER);
+	if (h->flags & GUI_HINT_INC)
+		xcb_icccm_size_hints_set_resize_inc(s, (int32_t)h->inc_w,
+						    (int32_t)h->inc_h);
+	if (h->flags & GUI_HINT_BASE)
+		xcb_icccm_size_hints_set_base_size(
+			s, (int32_t)h->base_w + 2 * GUI_BORDER,
+			(int32_t)h->base_h + 2 * GUI_BORDER);
+	xcb_icccm_set_wm_normal_hints(p->c, w->frame, s);
+}
+
+void win_set_type(struct proxy *p, struct gwin *w, uint32_t type)
+{
+	w->type = type;
+	xcb_change_property(p->c, XCB_PROP_MODE_REPLACE, w->frame,
+			    p->atom.net_wm_window_type, XCB_ATOM_ATOM, 32, 1,
+			    &p->atom.types[type]);
+}
+
+void win_set_transient(struct proxy *p, struct gwin *w, struct gwin *parent)
+{
+	w->transient_for = parent ? parent->wid : 0;
+	if (parent)
+		xcb_icccm_set_wm_transient_for(p->c, w->frame, parent->frame);
+	else
+		xcb_delete_property(p->c, w->frame, XCB_ATOM_WM_TRANSIENT_FOR);
+}
+
+/* Guest cursor names (X cursor font and CSS/freedesktop names) to glyphs. */
+static unsigned cursor_glyph(const char *name)
+{
+	static const struct {
+		const char *name;
+		unsigned glyph;
+	} map[] = {
+		{ "x_cursor", 0 },
+		{ "not-allowed", 0 },
+		{ "arrow", 2 },
+		{ "bottom_left_corner", 12 },
+		{ "sw-resize", 12 },
+		{ "bottom_right_corner", 14 },
+		{ "se-resize", 14 },
+		{ "bottom_side", 16 },
+		{ "s-resize", 16 },
+		{ "cross", 30 },
+		{ "crosshair", 34 },
+		{ "fleur", 52 },
+		{ "move", 52 },
+		{ "all-scroll", 52 },
+		{ "grabbing", 52 },
+		{ "hand1", 58 },
+		{ "grab", 58 },
+		{ "hand2", 60 },
+		{ "pointer", 60 },
+		{ "pointing_hand", 60 },
+		{ "left_side", 70 },
+		{ "w-resize", 70 },
+		{ "question_arrow", 92 },
+		{ "help", 92 },
+		{ "right_side", 96 },
+		{ "e-resize", 96 },
+		{ "sb_h_double_arrow", 108 },
+		{ "ew-resize", 108 },
+		{ "col-resize", 108 },
+		{ "h_double_arrow", 108 },
+		{ "sb_v_double_arrow", 116 },
+		{ "ns-resize", 116 },
+		{ "row-resize", 116 },
+		{ "v_double_arrow", 116 },
+		{ "top_left_corner", 134 },
+		{ "nw-resize", 134 },
+		{ "top_right_corner", 136 },
+		{ "ne-resize", 136 },
+		{ "top_side", 138 },
+		{ "n-resize", 138 },
+		{ "watch", 150 },
+		{ "wait", 150 },
+		{ "progress", 150 },
+		{ "left_ptr_watch", 150 },
+		{ "xterm", 152 },
+		{ "text", 152 },
+		{ "ibeam", 152 },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(map); i++)
+		if (!strcmp(map[i].name, name))
+			return map[i].glyph;
+	return 68; /* left_ptr */
+}
+
+void win_set_cursor(struct proxy *p, const char *name)
+{
+	xcb_font_t font = xcb_generate_id(p->c);
+	xcb_cursor_t cur = xcb_generate_id(p->c);
+	unsigned glyph = cursor_glyph(name), i;
+
+	xcb_open_font(p->c, font, 6, "cursor");
+	xcb_create_glyph_cursor(p->c, cur, font, font, (uint16_t)glyph,
+				(uint16_t)(glyph + 1), 0, 0, 0, 0xffff, 0xffff,
+				0xffff);
+	xcb_close_font(p->c, font);
+	/* Named like the guest's, for whoever reads cursor names (XFIXES). */
+	xcb_xfixes_set_cursor_name(p->c, cur, (uint16_t)strlen(name), name);
+	for (i = 0; i < GUI_MAX_WINDOWS; i++)
+		if (p->win[i].wid)
+			xcb_change_window_attributes(p->c, p->win[i].content,
+						     XCB_CW_CURSOR, &cur);
+	if (p->cursor)
+		xcb_free_cursor(p->c, p->cursor);
+	p->cursor = cur;
+}
+
+void win_create(struct proxy *p, const struct gui_window *m)
+{
+	struct gwin *w = NULL;
+	uint32_t mask, v[6], n = 0, pid = (uint32_t)getpid();
+	xcb_atom_t protocols[1] = { p->atom.wm_delete_window };
+	unsigned i;
+
+	for (i = 0; i < GUI_MAX_WINDOWS && !w; i++)
+		if (!p->win[i].wid)
+			w = &p->win[i];
+	if (!w)
+		return; /* check.c caps the count: cannot happen */
+	memset(w, 0, sizeof(*w));
+	w->wid = m->wid;
+	w->override_redirect = m->flags & GUI_WIN_OVERRIDE_REDIRECT;
+	w->x = m->x;
+	w->y = m->y;
+	w->w = w->hw = m->w;
+	w->h = w->hh = m->h;
+	w->sent_x = w->x;
+	w->sent_y = w->y;
+	w->sent_w = w->w;
+	w->sent_h = w->h;
+	if (w->override_redirect)
+		clamp_popup(p, w);
+	w->frame = xcb_generate_id(p->c);
+	w->content = xcb_generate_id(p->c);
+	p->nwin++;
+
+	mask = XCB_CW_BACK_PIXEL | XCB_CW_BORDER_PIXEL |
+	       XCB_CW_OVERRIDE_REDIRECT | XCB_CW_EVENT_MASK | XCB_CW_COLORMAP;
+	v[n++] = p->rgb;
+	v[n++] = 0;
+	v[n++] = w->override_redirect;
+	v[n++] = XCB_EVENT_MASK_STRUCTURE_NOTIFY | XCB_EVENT_MASK_FOCUS_CHANGE |
+		 XCB_EVENT_MASK_KEY_PRESS | XCB_EVENT_MASK_KEY_RELEASE;
+	v[n++] = p->colormap;
+	xcb_create_window(p->c, 24, w->frame, p->screen->root,
+			  (int16_t)(w->x - GUI_BORDER),
+			  (int16_t)(w->y - GUI_BORDER),
+			  (uint16_t)(w->hw + 2 * GUI_BORDER),
+			  (uint16_t)(w->hh + 2 * GUI_BORDER), 0,
+			  XCB_WINDOW_CLASS_INPUT_OUTPUT, p->visual, mask, v);
+	/* No background: the guest's pixels are the only paint. */
+	n = 0;
+	mask = XCB_CW_BACK_PIXMAP | XCB_CW_BORDER_PIXEL | XCB_CW_EVENT_MASK |
+	       XCB_CW_COLORMAP;
+	v[n++] = XCB_BACK_PIXMAP_NONE;
+	v[n++] = 0;
+	v[n++] = XCB_EVENT_MASK_EXPOSURE | XCB_EVENT_MASK_BUTTON_PRESS |
+		 XCB_EVENT_MASK_BUTTON_RELEASE | XCB_EVENT_MASK_POINTER_MOTION |
+		 XCB_EVENT_MASK_ENTER_WINDOW | XCB_EVENT_MASK_LEAVE_WINDOW |
+		 XCB_EVENT_MASK_KEY_PRESS | XCB_EVENT_MASK_KEY_RELEASE;
+	v[n++] = p->colormap;
+	if (p->cursor) {
+		mask |= XCB_CW_CURSOR;
+		v[n++] = p->cursor;
+	}
+	xcb_create_window(p->c, 24, w->content, w->frame, GUI_BORDER,
+			  GUI_BORDER, (uint16_t)w->hw, (uint16_t)w->hh, 0,
+			  XCB_WINDOW_CLASS_INPUT_OUTPUT, p->visual, mask, v);
+	xcb_map_window(p->c, w->content);
+
+	xcb_icccm_set_wm_protocols(p->c, w->frame, p->atom.wm_protocols, 1,
+				   protocols);
+	xcb_change_property(p->c, XCB_PROP_MODE_REPLACE, w->frame,
+			    p->atom.net_wm_pid, XCB_ATOM_CARDINAL, 32, 1, &pid);
+	xcb_change_property(p->c, XCB_PROP_MODE_REPLACE, w->frame,
+			    XCB_ATOM_WM_CLIENT_MACHINE, XCB_ATOM_STRING, 8,
+			    (uint32_t)strlen(p->hostname), p->hostname);
+	win_set_class(p, w, "", "");
+	win_set_title(p, w, "");
+}
+
+void win_destroy(struct proxy *p, struct gwin *w)
+{
+	unsigned i;
+
+	/* Dialogs of this window lose their parent. */
+	for (i = 0; i < GUI_MAX_WINDOWS; i++)
+		if (p->win[i].wid && p->win[i].transient_for == w->wid)
+			win_set_transient(p, &p->win[i], NULL);
+	xcb_destroy_window(p->c, w->frame);
+	memset(w, 0, sizeof(*w));
+	p->nwin--;
+}
+
+void win_map(struct proxy *p, struct gwin *w, const struct gui_window *m)
+{
+	uint32_t above = XCB_STACK_MODE_ABOVE;
+
+	w->override_redirect = m->flags & GUI_WIN_OVERRIDE_REDIRECT;
+	xcb_change_window_attributes(p->c, w->frame, XCB_CW_OVERRIDE_REDIRECT,
+				     (uint32_t[]){ w->override_redirect });
+	w->w = w->hw = m->w;
+	w->h = w->hh = m->h;
+	w->x = m->x;
+	w->y = m->y;
+	if (w->override_redirect) {
+		clamp_popup(p, w);
+	} else {
+		/* Where the application asked; the host WM has the last word. */
+		xcb_icccm_size_hints_set_position(
+			&w->hints, 0, w->x - GUI_BORDER, w->y - GUI_BORDER);
+		xcb_icccm_set_wm_normal_hints(p->c, w->frame, &w->hints);
+	}
+	place(p, w);
+	if (w->override_redirect)
+		xcb_configure_window(p->c, w->frame,
+				     XCB_CONFIG_WINDOW_STACK_MODE, &above);
+	xcb_map_window(p->c, w->frame);
+	w->mapped = true;
+	tell_guest(p, w);
+}
+
+void win_unmap(struct proxy *p, struct gwin *w)
+{
+	xcb_unmap_window(p->c, w->frame);
+	w->mapped = false;
+}
+
+void win_configure(struct proxy *p, struct gwin *w, const struct gui_window *m)
+{
+	bool same_host = m->x == w->x && m->y == w->y && m->w == w->hw &&
+			 m->h == w->hh;
+
+	w->w = m->w;
+	w->h = m->h;
+	/* The guest now is where we told it: nothing to tell it back. */
+	w->sent_x = m->x;
+	w->sent_y = m->y;
+	w->sent_w = m->w;
+	w->sent_h = m->h;
+	if (same_host)
+		return;
+	w->x = m->x;
+	w->y = m->y;
+	w->hw = m->w;
+	w->hh = m->h;
+	if (w->override_redirect)
+		clamp_popup(p, w);
+	place(p, w);
+	tell_guest(p, w);
+}
+
+/* The host (its WM, or the user) moved or resized a frame. */
+void win_host_configure(struct proxy *p, struct gwin *w,
+			xcb_configure_notify_event_t *ev)
+{
+	xcb_translate_coordinates_reply_t *t;
+	uint32_t cw = ev->width > 2 * GUI_BORDER ? ev->width - 2 * GUI_BORDER :
+						   1;
+	uint32_t ch =
+		ev->height > 2 * GUI_BORDER ? ev->height - 2 * GUI_BORDER : 1;
+
+	if (cw != w->hw || ch != w->hh) {
+		uint32_t v[2] = { cw, ch };
+
+		w->hw = cw;
+		w->hh = ch;
+		xcb_configure_window(
+			p->c, w->content,
+			XCB_CONFIG_WINDOW_WIDTH | XCB_CONFIG_WINDOW_HEIGHT, v);
+	}
+	/* Reparenting WMs report parent-relative positions: ask the server. */
+	t = xcb_translate_coordinates_reply(
+		p->c,
+		xcb_translate_coordinates(p->c, w->frame, p->screen->root,
+					  GUI_BORDER, GUI_BORDER),
+		NULL);
+	if (t) {
+		w->x = t->dst_x;
+		w->y = t->dst_y;
+		free(t);
+	}
+	tell_guest(p, w);
+}
+
+void win_flash(struct proxy *p, bool on)
+{
+	uint32_t pixel = on ? 0xffffff : p->rgb;
+	unsigned i;
+
+	for (i = 0; i < GUI_MAX_WINDOWS; i++) {
+		if (!p->win[i].wid)
+			continue;
+		xcb_change_window_attributes(p->c, p->win[i].frame,
+					     XCB_CW_BACK_PIXEL, &pixel);
+		xcb_clear_area(p->c, 0, p->win[i].frame, 0, 0, 0, 0);
+	}
+	xcb_flush(p->c);
+}

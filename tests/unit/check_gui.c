@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gui-proxy's checks of guest messages (gui-proxy/check.c), without an X
+ * server: sizes, window ids, caps, rectangles and pool areas, serials,
+ * clipboard rules, and title sanitising.
+ */
+#include <string.h>
+
+#include "lib.h"
+
+#ifdef CAPPSULE_GUI_XCB
+#include "proxy.h"
+
+static struct proxy p;
+static union gui_msg m;
+
+static void setup(void)
+{
+	memset(&p, 0, sizeof(p));
+	p.hello = true;
+	p.pool_size = 1u << 20;
+	p.win[3].wid = 0x42;
+	p.win[3].w = 100;
+	p.win[3].h = 50;
+	p.nwin = 1;
+}
+
+static int check(uint16_t type, const void *buf, uint32_t len)
+{
+	return proxy_check(&p, type, buf, len, &m);
+}
+
+START_TEST(test_hello_first)
+{
+	struct gui_hello h = { .version = GUI_PROTO_VERSION };
+	struct gui_wid u = { .wid = 0x42 };
+
+	p.hello = false;
+	ck_assert_int_eq(check(GUI_G_UNMAP, &u, sizeof(u)), -EPROTO);
+	ck_assert_ptr_nonnull(strstr(p.why, "before HELLO"));
+	h.version = 99;
+	ck_assert_int_eq(check(GUI_G_HELLO, &h, sizeof(h)), -EPROTO);
+	h.version = GUI_PROTO_VERSION;
+	ck_assert_int_eq(check(GUI_G_HELLO, &h, sizeof(h)), 0);
+}
+END_TEST
+
+START_TEST(test_exact_sizes)
+{
+	uint8_t buf[sizeof(struct gui_window) + 8] = { 0 };
+	struct gui_window w = { .wid = 7, .w = 10, .h = 10 };
+
+	memcpy(buf, &w, sizeof(w));
+	ck_assert_int_eq(check(GUI_G_CREATE, buf, sizeof(w) - 1), -EPROTO);
+	ck_assert_int_eq(check(GUI_G_CREATE, buf, sizeof(w) + 8), -EPROTO);
+	ck_assert_int_eq(check(GUI_G_CREATE, buf, sizeof(w)), 0);
+	ck_assert_int_eq(check(999, buf, 0), -EPROTO);
+}
+END_TEST
+
+START_TEST(test_windows)
+{
+	struct gui_window w = { .wid = 0x42, .w = 10, .h = 10 };
+	struct gui_wid u = { .wid = 0x43 };
+	struct gui_transient t = { .wid = 0x42, .for_wid = 0x42 };
+	unsigned i;
+
+	ck_assert_int_eq(check(GUI_G_CREATE, &w, sizeof(w)),
+			 -EPROTO); /* twice */
+	ck_assert_int_eq(check(GUI_G_UNMAP, &u, sizeof(u)),
+			 -EPROTO); /* unknown */
+	ck_assert_int_eq(check(GUI_G_MAP, &w, sizeof(w)), 0);
+	w.w = GUI_MAX_DIM + 1;
+	ck_assert_int_eq(check(GUI_G_CONFIGURE, &w, sizeof(w)), -EPROTO);
+	w.w = 0;
+	ck_assert_int_eq(check(GUI_G_CONFIGURE, &w, sizeof(w)), -EPROTO);
+	w.w = 10;
+	w.x = GUI_MIN_COORD - 1;
+	ck_assert_int_eq(check(GUI_G_CONFIGURE, &w, sizeof(w)), -EPROTO);
+	w.x = 0;
+	w.flags = 2;
+	ck_assert_int_eq(check(GUI_G_CONFIGURE, &w, sizeof(w)), -EPROTO);
+	ck_assert_int_eq(check(GUI_G_TRANSIENT, &t, sizeof(t)),
+			 -EPROTO); /* itself */
+	t.for_wid = 0;
+	ck_assert_int_eq(check(GUI_G_TRANSIENT, &t, sizeof(t)), 0);
+	/* the cap on windows */
+	for (i = 0; i < GUI_MAX_WINDOWS; i++)
+		p.win[i].wid = 0x1000 + i;
+	p.nwin = GUI_MAX_WINDOWS;
+	w.wid = 0x99;
+	w.flags = 0;
+	ck_assert_int_eq(check(GUI_G_CREATE, &w, sizeof(w)), -EPROTO);
+	ck_assert_ptr_nonnull(strstr(p.why, "windows"));
+}
+END_TEST
+
+START_TEST(test_damage)
+{
+	struct gui_damage d = {
+		.wid = 0x42, .serial = 1, .w = 100, .h = 50, .stride = 400
+	};
+
+	ck_assert_int_eq(check(GUI_G_DAMAGE, &d, sizeof(d)), 0);
+	p.serial = 1;
+	d.serial = 3; /* serials are consecutive */
+	ck_assert_int_eq(check(GUI_G_DAMAGE, &d, sizeof(d)), -EPROTO);
+	d.serial = 2;
+	d.x = 1; /* one column past the window */
+	ck_assert_int_eq(check(GUI_G_DAMAGE, &d, sizeof(d)), -EPROTO);
+	d.x = 0;
+	d.y = 0xffffffffu; /* wraps in 32 bits */
+	ck_assert_int_eq(check(GUI_G_DAMAGE, &d, sizeof(d)), -EPROTO);
+	d.y = 0;
+	d.stride = 396; /* rows overlap */
+	ck_assert_int_eq(check(GUI_G_DAMAGE, &d, sizeof(d)), -EPROTO);
+	d.stride = 400;
+	d.pool_off = p.pool_size - 400 * 50 + 4; /* last row past the pool */
+	ck_assert_int_eq(check(GUI_G_DAMAGE, &d, sizeof(d)), -EPROTO);
+	d.pool_off = 0xfffffff0u;
+	ck_assert_int_eq(check(GUI_G_DAMAGE, &d, sizeof(d)), -EPROTO);
+	d.pool_off = p.pool_size - 400 * 50;
+	ck_assert_int_eq(check(GUI_G_DAMAGE, &d, sizeof(d)), 0);
+	d.wid = 0x43;
+	ck_assert_int_eq(check(GUI_G_DAMAGE, &d, sizeof(d)), -EPROTO);
+}
+END_TEST
+
+START_TEST(test_strings)
+{
+	static struct gui_title t = { .wid = 0x42 };
+	static struct gui_clip c;
+	struct gui_cursor cur = { 0 };
+
+	t.len = GUI_TITLE_MAX + 1;
+	ck_assert_int_eq(check(GUI_G_TITLE, &t, sizeof(t)), -EPROTO);
+	t.len = 9;
+	memcpy(t.utf8,
+	       "a\x1b[1m\xe2\x80\xae"
+	       "b",
+	       9);
+	ck_assert_int_eq(check(GUI_G_TITLE, &t, sizeof(t)), 0);
+	ck_assert_str_eq(m.title.text, "a[1mb");
+	memset(cur.name, 'a', sizeof(cur.name));
+	ck_assert_int_eq(check(GUI_G_CURSOR, &cur, sizeof(cur)), -EPROTO);
+	strcpy(cur.name, "Hand2;rm");
+	ck_assert_int_eq(check(GUI_G_CURSOR, &cur, sizeof(cur)), 0);
+	ck_assert_str_eq(m.cursor.name, "and2rm");
+	c.len = 5;
+	memcpy(c.data, "hi\0yo", 5);
+	ck_assert_int_eq(check(GUI_G_CLIP_DATA, &c, sizeof(c)),
+			 -EPROTO); /* not asked */
+	p.clip_requests = 1;
+	c.len = GUI_CLIP_MAX + 1;
+	ck_assert_int_eq(check(GUI_G_CLIP_DATA, &c, sizeof(c)), -EPROTO);
+	c.len = 5;
+	ck_assert_int_eq(check(GUI_G_CLIP_DATA, &c, sizeof(c)), 0);
+	ck_assert_str_eq(m.clip.text, "hiyo");
+}
+END_TEST
+
+START_TEST(test_sanitize_utf8)
+{
+	char out[64];
+
+	sanitize_utf8("caf\xc3\xa9 \xf0\x9f\x98\x80", 10, out, sizeof(out),
+		      false, 100);
+	ck_assert_str_eq(out, "caf\xc3\xa9 \xf0\x9f\x98\x80");
+	/* invalid, overlong, surrogate: U+FFFD per bad byte */
+	sanitize_utf8("\xff", 1, out, sizeof(out), false, 100);
+	ck_assert_str_eq(out, "\xef\xbf\xbd");
+	sanitize_utf8("\xc0\xaf", 2, out, sizeof(out), false, 100);
+	ck_assert_str_eq(out, "\xef\xbf\xbd\xef\xbf\xbd");
+	sanitize_utf8("\xed\xa0\x80", 3, out, sizeof(out), false, 100);
+	ck_assert_uint_eq(strlen(out), 9);
+	/* cut sequence at the end */
+	sanitize_utf8("ab\xe2\x82", 4, out, sizeof(out), false, 100);
+	ck_assert_str_eq(out, "ab\xef\xbf\xbd\xef\xbf\xbd");
+	/* controls go; newlines only where allowed */
+	sanitize_utf8("a\nb\tc\x7f", 6, out, sizeof(out), false, 100);
+	ck_assert_str_eq(out, "abc");
+	sanitize_utf8("a\nb\tc", 5, out, sizeof(out), true, 100);
+	ck_assert_str_eq(out, "a\nb\tc");
+	/* caps: characters, then the buffer (never half a character) */
+	sanitize_utf8("abcdef", 6, out, sizeof(out), false, 3);
+	ck_assert_str_eq(out, "abc");
+	sanitize_utf8("\xc3\xa9\xc3\xa9\xc3\xa9", 6, out, 6, false, 100);
+	ck_assert_str_eq(out, "\xc3\xa9\xc3\xa9");
+}
+END_TEST
+
+Suite *suite_gui(void)
+{
+	Suite *s = suite_create("gui");
+	TCase *tc = tcase_create("check");
+
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, test_hello_first);
+	tcase_add_test(tc, test_exact_sizes);
+	tcase_add_test(tc, test_windows);
+	tcase_add_test(tc, test_damage);
+	tcase_add_test(tc, test_strings);
+	tcase_add_test(tc, test_sanitize_utf8);
+	suite_add_tcase(s, tc);
+	return s;
+}
+#else
+START_TEST(test_skipped)
+{
+	fprintf(stderr,
+		"SKIP: gui suite: gui-proxy not built (libxcb development files missing)\n");
+}
+END_TEST
+
+Suite *suite_gui(void)
+{
+	Suite *s = suite_create("gui");
+	TCase *tc = tcase_create("skipped");
+
+	tcase_add_test(tc, test_skipped);
+	suite_add_tcase(s, tc);
+	return s;
+}
+#endif
