@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audio.h"
 #include "device.h"
 #include "util.h"
 
@@ -22,6 +23,7 @@ int agent_env_add(struct agent_dev_ctx *ctx, const char *kv)
 }
 
 const struct agent_device *const agent_devices[] = {
+	&audio_device,
 	NULL, /* devices register here, one line each */
 };
 const unsigned agent_ndevices = ARRAY_SIZE(agent_devices) - 1;
