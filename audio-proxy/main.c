@@ -321,9 +321,13 @@ int main(int argc, char **argv)
 	struct xchan_fds fds = { .mem = 3, .h2g = 4, .g2h = 5 };
 	struct timeval tv;
 	int opt, policy_fd = -1, ret = 1;
+	sigset_t none;
 	uint64_t v;
 
 	log_init("cappsule-audio-proxy", 0);
+	/* The daemon blocks signals for its signalfd: we want SIGTERM. */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (opt == 'i' && !parse_u64(optarg, &v) && v <= UINT32_MAX) {
 			px.id = (uint32_t)v;

@@ -18,6 +18,7 @@
 #define STAGE_MS 100
 #define STAGE_BYTES (AUDIO_RATE_MAX / 1000 * STAGE_MS * 4 * AUDIO_CHANNELS_MAX)
 #define RATE_GAIN 0.0002 /* rate change per ms of fill error */
+#define RATE_DEADBAND_MS 8.0
 #define EMA_ALPHA 0.2
 
 static uint8_t stage[STAGE_BYTES];
@@ -287,7 +288,7 @@ void playback_tick(struct proxy *px)
 	static unsigned ticks;
 	struct playback *pb = &px->pb;
 	bool playing = false;
-	double fill, adj;
+	double fill, adj, err;
 	uint32_t rate;
 	pa_operation *o;
 
@@ -312,8 +313,17 @@ void playback_tick(struct proxy *px)
 		  (unsigned long long)pb->st.underruns);
 	if (!pb->rate_ok || pb->dropping)
 		return;
-	/* Playing faster than nominal drains the buffer, slower fills it. */
-	adj = (pb->fill_ms - PLAY_TARGET_MS) * RATE_GAIN;
+	/*
+	 * Playing faster than nominal drains the buffer, slower fills it.
+	 * Within the dead band the rate stays nominal: the fill wanders by a
+	 * guest period anyway, and pitch should not follow it.
+	 */
+	err = pb->fill_ms - PLAY_TARGET_MS;
+	if (fabs(err) <= RATE_DEADBAND_MS)
+		err = 0;
+	else
+		err -= err > 0 ? RATE_DEADBAND_MS : -RATE_DEADBAND_MS;
+	adj = err * RATE_GAIN;
 	adj = fmax(-RATE_ADJ_MAX, fmin(RATE_ADJ_MAX, adj));
 	rate = (uint32_t)lround(px->fmt.rate * (1.0 + adj));
 	if (rate == pb->rate)

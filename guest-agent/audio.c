@@ -30,6 +30,7 @@
 
 #define READY_TIMEOUT_MS 10000
 #define FD_BASE 100 /* where the relay keeps its descriptors */
+#define MIC_PIPE_SIZE (16 * 1024) /* ~40 ms at 48 kHz, 2 x s32 */
 
 struct audio_paths {
 	char runtime[64]; /* the caller's XDG_RUNTIME_DIR in the cappsule */
@@ -150,7 +151,6 @@ static int wait_pulseaudio(pid_t pid, const char *sock)
 static int open_fifos(const struct audio_paths *p, bool input, int *out,
 		      int *in)
 {
-	static const uint8_t zeros[4096];
 	struct stat st;
 
 	*out = open(p->out, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -163,19 +163,17 @@ static int open_fifos(const struct audio_paths *p, bool input, int *out,
 	if (!input)
 		return 0;
 	/*
-	 * Read+write: we feed it, and can take back what nobody read. One
-	 * page of capacity keeps the microphone's latency low, and priming
-	 * it with silence lets us see the moment a program starts reading
-	 * (the pipe drains): only then is the host's microphone opened.
+	 * Read+write: we feed it, and can take back what nobody read. A few
+	 * pages absorb the bursts of the host's recording; the relay primes
+	 * it with silence, whose draining tells that a program started
+	 * recording: only then is the host's microphone opened.
 	 */
 	*in = open(p->in, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (*in < 0)
 		return -errno;
 	if (fstat(*in, &st) < 0 || !S_ISFIFO(st.st_mode))
 		return -EINVAL;
-	fcntl(*in, F_SETPIPE_SZ, 4096);
-	if (write(*in, zeros, sizeof(zeros)) < 0)
-		return -errno;
+	fcntl(*in, F_SETPIPE_SZ, MIC_PIPE_SIZE);
 	return 0;
 }
 

@@ -109,13 +109,17 @@ static int pump_out(struct relay *r)
 	return 0;
 }
 
-/* Fill the source's FIFO with silence: its draining says "recording". */
+/*
+ * Fill the source's FIFO with silence: its draining says "recording".
+ * What the host sent and nobody read is taken back first.
+ */
 static void mic_prime(struct relay *r)
 {
 	static const uint8_t zeros[4096];
+	int loops = 0;
 
 	audio_fifo_flush(r->cfg->in_fd);
-	while (write(r->cfg->in_fd, zeros, sizeof(zeros)) > 0)
+	while (loops++ < 64 && write(r->cfg->in_fd, zeros, sizeof(zeros)) > 0)
 		;
 }
 
@@ -202,6 +206,7 @@ int audio_relay(const struct audio_relay_cfg *cfg)
 		r.in_pipe_size = fcntl(cfg->in_fd, F_GETPIPE_SZ);
 		if (r.in_pipe_size <= 0)
 			r.in_pipe_size = 4096;
+		mic_prime(&r);
 	}
 	for (;;) {
 		struct pollfd p[4];
