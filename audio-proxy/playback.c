@@ -14,8 +14,8 @@
 #include "proxy.h"
 #include "util.h"
 
-/* Before the stream is ready: at most this much is kept. */
-#define STAGE_MS 100
+/* Before the stream is ready: the newest this much is kept. */
+#define STAGE_MS PLAY_TARGET_MS
 #define STAGE_BYTES (AUDIO_RATE_MAX / 1000 * STAGE_MS * 4 * AUDIO_CHANNELS_MAX)
 #define RATE_GAIN 0.0002 /* rate change per ms of fill error */
 #define RATE_DEADBAND_MS 8.0
@@ -36,12 +36,25 @@ static void pb_write(struct proxy *px, const void *data, size_t bytes)
 	if (!bytes)
 		return;
 	if (!pb->ready) {
-		size_t n = MIN(bytes, sizeof(stage) - staged);
+		/*
+		 * The newest STAGE_BYTES only: what piled up while the stream
+		 * was being set up would be latency for the whole session.
+		 */
+		size_t keep = sizeof(stage), n;
 
-		n -= n % px->fmt.frame_size;
-		memcpy(stage + staged, data, n);
-		staged += n;
-		pb->st.frames_dropped += (bytes - n) / px->fmt.frame_size;
+		if (bytes >= keep) {
+			data = (const uint8_t *)data + (bytes - keep);
+			pb->st.frames_dropped += (staged + bytes - keep) / px->fmt.frame_size;
+			memcpy(stage, data, keep);
+			staged = keep;
+			return;
+		}
+		n = staged + bytes > keep ? staged + bytes - keep : 0;
+		memmove(stage, stage + n, staged - n);
+		staged -= n;
+		pb->st.frames_dropped += n / px->fmt.frame_size;
+		memcpy(stage + staged, data, bytes);
+		staged += bytes;
 		return;
 	}
 	/* libpulse copies the data (no free callback): our buffer is reused. */
@@ -149,7 +162,8 @@ static int stream_open(struct proxy *px)
 		pb->s = NULL;
 		return -1;
 	}
-	pb->ready = pb->corked = pb->idle = pb->dropping = false;
+	pb->ready = pb->corked = pb->idle = false;
+	pb->drop_frames = 0;
 	pb->underflowed = pb->fill_valid = pb->timing_pending = false;
 	pb->rate = px->fmt.rate;
 	pb->rate_ok = true;
@@ -252,19 +266,26 @@ void playback_pcm(struct proxy *px, const struct audio_msg *m)
 	pb->next_pos = m->pcm.pos + m->pcm.frames;
 	pb->pos_known = true;
 
-	/* Only a playing stream drains: before, dropping would not help. */
+	/*
+	 * Too much buffered (the host stalled, or the guest sent a burst):
+	 * drop the excess from what comes next, once. Only a playing stream
+	 * has a meaningful fill; one that waits to start needs the data.
+	 */
 	fill = fill_now(px, &playing);
-	if (playing && fill > PLAY_HIGH_MS && !pb->dropping) {
-		pb->dropping = true;
+	if (playing && fill > PLAY_HIGH_MS && !pb->drop_frames) {
+		pb->drop_frames = (uint64_t)((fill - PLAY_TARGET_MS) * px->fmt.rate / 1000);
 		pb->st.overruns++;
-		log_debug("cappsule %u: %.1f ms buffered: catching up", px->id, fill);
+		log_debug("cappsule %u: %.1f ms buffered: dropping %llu frames", px->id,
+			  fill, (unsigned long long)pb->drop_frames);
 	}
-	if (pb->dropping) {
-		if (playing && fill > PLAY_TARGET_MS) {
-			pb->st.frames_dropped += m->pcm.frames;
-			return;
-		}
-		pb->dropping = false;
+	if (pb->drop_frames) {
+		uint32_t k = (uint32_t)MIN(pb->drop_frames, (uint64_t)m->pcm.frames);
+
+		pb->drop_frames -= k;
+		pb->st.frames_dropped += k;
+		pb_write(px, m->pcm.data + (size_t)k * px->fmt.frame_size,
+			 (size_t)(m->pcm.frames - k) * px->fmt.frame_size);
+		return;
 	}
 	pb_write(px, m->pcm.data, (size_t)m->pcm.frames * px->fmt.frame_size);
 }
@@ -308,10 +329,15 @@ void playback_tick(struct proxy *px)
 	pb->fill_valid = true;
 	if (++ticks % 10)
 		return;
-	log_debug("cappsule %u: buffer %.1f ms (smoothed %.1f), rate %u Hz, underruns %llu",
-		  px->id, fill, pb->fill_ms, pb->rate,
-		  (unsigned long long)pb->st.underruns);
-	if (!pb->rate_ok || pb->dropping)
+	{
+		const pa_timing_info *ti = pa_stream_get_timing_info(pb->s);
+
+		log_debug("cappsule %u: buffer %.1f ms (smoothed %.1f), sink %.1f ms, rate %u Hz, underruns %llu",
+			  px->id, fill, pb->fill_ms,
+			  ti ? (double)ti->sink_usec / 1000.0 : -1.0, pb->rate,
+			  (unsigned long long)pb->st.underruns);
+	}
+	if (!pb->rate_ok || pb->drop_frames)
 		return;
 	/*
 	 * Playing faster than nominal drains the buffer, slower fills it.

@@ -41,7 +41,7 @@ struct playback {
 	bool ready; /* connected and accepting writes */
 	bool corked;
 	bool idle; /* the guest said its sink went quiet */
-	bool dropping; /* catching up after an overrun */
+	uint64_t drop_frames; /* still to drop, catching up after an overrun */
 	bool underflowed; /* ran dry: an underrun unless IDLE follows */
 	bool pos_known;
 	uint64_t next_pos;

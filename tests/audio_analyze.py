@@ -5,6 +5,7 @@
 # interpolated zero crossings inside it.
 #   audio_analyze.py FILE.wav [CHANNEL]  ->  "freq=440.01 duration=2.000 peak=0.501 rms=0.354 clicks=[...]"
 #   audio_analyze.py --clicks FILE.wav   ->  onset times (s) of clicks
+#   audio_analyze.py --gaps FILE.wav     ->  drop-outs inside the tone
 import struct
 import subprocess
 import sys
@@ -47,7 +48,29 @@ def freq(samples, rate, start, end):
     return (len(cross) - 1) / ((cross[-1] - cross[0]) / rate)
 
 
+def gaps(samples, rate):
+    """Drop-outs inside the tone: 5 ms windows that fall silent."""
+    t = tone(samples, rate)
+    if not t:
+        return "no tone"
+    a, b = t
+    w = rate // 200
+    n = 0
+    # the envelope's 10 ms blocks may start before the tone: skip the edges
+    a, b = a + 4 * w, b - 4 * w
+    quiet = False
+    for i in range(a, b - w, w):
+        q = max(abs(x) for x in samples[i:i + w]) < 0.05
+        n += q and not quiet
+        quiet = q
+    return "%d drop-outs in %.1f s of tone" % (n, (b - a) / rate)
+
+
 def main():
+    if sys.argv[1] == "--gaps":
+        s, rate = load(sys.argv[2], 0)
+        print(gaps(s, rate))
+        return
     if sys.argv[1] == "--clicks":
         s, rate = load(sys.argv[2], 0)
         out, i, hold = [], 0, rate // 20
