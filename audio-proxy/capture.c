@@ -28,10 +28,12 @@ static void on_read(pa_stream *s, size_t nbytes, void *userdata)
 			uint64_t frames = n / fs;
 
 			while (frames) {
-				uint32_t k = (uint32_t)MIN(frames, (uint64_t)max);
+				uint32_t k =
+					(uint32_t)MIN(frames, (uint64_t)max);
 
-				if (audio_send_pcm(&px->x, AUDIO_MIC, &px->fmt, cap->pos,
-						   now_ns(), p, k) == 0)
+				if (audio_send_pcm(&px->x, AUDIO_MIC, &px->fmt,
+						   cap->pos, now_ns(), p,
+						   k) == 0)
 					cap->frames_sent += k;
 				else
 					cap->frames_dropped += k;
@@ -59,7 +61,8 @@ static void on_state(pa_stream *s, void *userdata)
 	case PA_STREAM_FAILED:
 	case PA_STREAM_TERMINATED:
 		log_warn("cappsule %u: microphone stream ended: %s", px->id,
-			 pa_strerror(pa_context_errno(pa_stream_get_context(s))));
+			 pa_strerror(
+				 pa_context_errno(pa_stream_get_context(s))));
 		capture_stop(px);
 		break;
 	default:
@@ -80,7 +83,8 @@ void capture_start(struct proxy *px)
 	ss = proxy_sample_spec(&px->fmt);
 	attr = (pa_buffer_attr){
 		.maxlength = (uint32_t)-1,
-		.fragsize = (uint32_t)pa_usec_to_bytes(MIC_FRAGMENT_MS * PA_USEC_PER_MSEC, &ss),
+		.fragsize = (uint32_t)pa_usec_to_bytes(
+			MIC_FRAGMENT_MS * PA_USEC_PER_MSEC, &ss),
 		.tlength = (uint32_t)-1,
 		.prebuf = (uint32_t)-1,
 		.minreq = (uint32_t)-1,

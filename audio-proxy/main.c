@@ -59,7 +59,7 @@ pa_sample_spec proxy_sample_spec(const struct audio_fmt *fmt)
 {
 	pa_sample_spec ss = {
 		.format = fmt->format == AUDIO_FMT_S16LE ? PA_SAMPLE_S16LE :
-							    PA_SAMPLE_S32LE,
+							   PA_SAMPLE_S32LE,
 		.rate = fmt->rate,
 		.channels = (uint8_t)fmt->channels,
 	};
@@ -90,8 +90,9 @@ static void dispatch(struct proxy *px, uint16_t type, const uint8_t *buf,
 	if (audio_decode(type, buf, len, px->have_hello ? &px->fmt : NULL, true,
 			 &m)) {
 		if (px->bad_msgs++ < BAD_MSGS_LOGGED)
-			log_warn("cappsule %u: bad audio message (type %u, %u bytes) ignored",
-				 px->id, type, len);
+			log_warn(
+				"cappsule %u: bad audio message (type %u, %u bytes) ignored",
+				px->id, type, len);
 		return;
 	}
 	switch (m.type) {
@@ -103,8 +104,9 @@ static void dispatch(struct proxy *px, uint16_t type, const uint8_t *buf,
 			playback_pcm(px, &m);
 		} else if (!px->told_output_denied) {
 			px->told_output_denied = true;
-			log_info("cappsule %u: policy %s has no sound output: dropping it",
-				 px->id, px->pol->name);
+			log_info(
+				"cappsule %u: policy %s has no sound output: dropping it",
+				px->id, px->pol->name);
 		}
 		break;
 	case AUDIO_IDLE:
@@ -113,8 +115,9 @@ static void dispatch(struct proxy *px, uint16_t type, const uint8_t *buf,
 	case AUDIO_INPUT_START:
 		if (!px->pol->audio_input) {
 			if (!px->told_input_denied)
-				log_info("cappsule %u: a program asks for the microphone; policy %s denies it",
-					 px->id, px->pol->name);
+				log_info(
+					"cappsule %u: a program asks for the microphone; policy %s denies it",
+					px->id, px->pol->name);
 			px->told_input_denied = true;
 			break;
 		}
@@ -196,7 +199,8 @@ static void context_lost(struct proxy *px)
 		struct timeval tv;
 
 		pa_timeval_add(pa_gettimeofday(&tv), RECONNECT_US);
-		px->reconnect_ev = px->api->time_new(px->api, &tv, on_reconnect, px);
+		px->reconnect_ev =
+			px->api->time_new(px->api, &tv, on_reconnect, px);
 	}
 }
 
@@ -215,8 +219,9 @@ static void on_context_state(pa_context *c, void *userdata)
 	case PA_CONTEXT_FAILED:
 	case PA_CONTEXT_TERMINATED:
 		if (!px->quitting)
-			log_warn("cappsule %u: sound server: %s; retrying in 2 s",
-				 px->id, pa_strerror(pa_context_errno(c)));
+			log_warn(
+				"cappsule %u: sound server: %s; retrying in 2 s",
+				px->id, pa_strerror(pa_context_errno(c)));
 		context_lost(px);
 		break;
 	default:
@@ -234,7 +239,8 @@ static void context_connect(struct proxy *px)
 	px->ctx = pa_context_new_with_proplist(px->api, name, pl);
 	pa_proplist_free(pl);
 	if (!px->ctx) {
-		log_err("cappsule %u: cannot create a libpulse context", px->id);
+		log_err("cappsule %u: cannot create a libpulse context",
+			px->id);
 		px->api->quit(px->api, 1);
 		return;
 	}
@@ -296,18 +302,22 @@ static void print_stats(const struct proxy *px)
 	const struct playback_stats *s = &px->pb.st;
 	double rate = px->have_hello ? px->fmt.rate : 48000;
 
-	log_info("cappsule %u: audio stats: played %.2f s in %llu stream starts, "
-		 "underruns %llu, overruns %llu, dropped %llu frames, filled %llu, "
-		 "ring delay avg %.2f ms max %.2f ms, mic sent %llu dropped %llu",
-		 px->id, (double)s->frames_played / rate,
-		 (unsigned long long)s->streams, (unsigned long long)s->underruns,
-		 (unsigned long long)s->overruns,
-		 (unsigned long long)s->frames_dropped,
-		 (unsigned long long)s->frames_filled,
-		 s->delay_n ? (double)s->delay_sum_us / (double)s->delay_n / 1000.0 : 0.0,
-		 (double)s->delay_max_us / 1000.0,
-		 (unsigned long long)px->cap.frames_sent,
-		 (unsigned long long)px->cap.frames_dropped);
+	log_info(
+		"cappsule %u: audio stats: played %.2f s in %llu stream starts, "
+		"underruns %llu, overruns %llu, dropped %llu frames, filled %llu, "
+		"ring delay avg %.2f ms max %.2f ms, mic sent %llu dropped %llu",
+		px->id, (double)s->frames_played / rate,
+		(unsigned long long)s->streams,
+		(unsigned long long)s->underruns,
+		(unsigned long long)s->overruns,
+		(unsigned long long)s->frames_dropped,
+		(unsigned long long)s->frames_filled,
+		s->delay_n ?
+			(double)s->delay_sum_us / (double)s->delay_n / 1000.0 :
+			0.0,
+		(double)s->delay_max_us / 1000.0,
+		(unsigned long long)px->cap.frames_sent,
+		(unsigned long long)px->cap.frames_dropped);
 }
 
 int main(int argc, char **argv)
@@ -334,7 +344,8 @@ int main(int argc, char **argv)
 		} else if (opt == 'p' && !parse_u64(optarg, &v) && v < 1024) {
 			policy_fd = (int)v;
 		} else {
-			fprintf(stderr, "usage: %s --id N --policy-fd FD (xchan on fds 3-5)\n",
+			fprintf(stderr,
+				"usage: %s --id N --policy-fd FD (xchan on fds 3-5)\n",
 				argv[0]);
 			return 2;
 		}
@@ -348,7 +359,8 @@ int main(int argc, char **argv)
 	if (!px.pol)
 		return 1;
 	if (xchan_map(&px.x, &audio_layout, &fds, true)) {
-		log_err("cappsule %u: cannot map the audio xchan (fds 3-5)", px.id);
+		log_err("cappsule %u: cannot map the audio xchan (fds 3-5)",
+			px.id);
 		return 1;
 	}
 	xchan_fds_close(&fds);
@@ -359,13 +371,15 @@ int main(int argc, char **argv)
 		goto out;
 	pa_signal_new(SIGTERM, on_signal, &px);
 	pa_signal_new(SIGINT, on_signal, &px);
-	snprintf(px.name, sizeof(px.name), "cappsule %u (%s)", px.id, px.pol->name);
+	snprintf(px.name, sizeof(px.name), "cappsule %u (%s)", px.id,
+		 px.pol->name);
 	px.ring_ev = px.api->io_new(px.api, px.x.notify_in, PA_IO_EVENT_INPUT,
 				    on_ring, &px);
 	px.ring_more = px.api->defer_new(px.api, on_ring_more, &px);
 	px.api->defer_enable(px.ring_more, 1); /* what came before we ran */
 	px.tick_ev = px.api->time_new(
-		px.api, pa_timeval_add(pa_gettimeofday(&tv), TICK_US), on_tick, &px);
+		px.api, pa_timeval_add(pa_gettimeofday(&tv), TICK_US), on_tick,
+		&px);
 	context_connect(&px);
 	pa_mainloop_run(px.ml, &ret);
 	px.quitting = true;

@@ -44,7 +44,8 @@ static void pb_write(struct proxy *px, const void *data, size_t bytes)
 
 		if (bytes >= keep) {
 			data = (const uint8_t *)data + (bytes - keep);
-			pb->st.frames_dropped += (staged + bytes - keep) / px->fmt.frame_size;
+			pb->st.frames_dropped +=
+				(staged + bytes - keep) / px->fmt.frame_size;
 			memcpy(stage, data, keep);
 			staged = keep;
 			return;
@@ -93,7 +94,8 @@ static void on_state(pa_stream *s, void *userdata)
 	case PA_STREAM_FAILED:
 	case PA_STREAM_TERMINATED:
 		log_warn("cappsule %u: playback stream ended: %s", px->id,
-			 pa_strerror(pa_context_errno(pa_stream_get_context(s))));
+			 pa_strerror(
+				 pa_context_errno(pa_stream_get_context(s))));
 		playback_close(px);
 		break;
 	default:
@@ -116,8 +118,9 @@ static void on_rate(pa_stream *s, int success, void *userdata)
 
 	if (!success && px->pb.rate_ok) {
 		/* PipeWire may not take it: the drop/refill limits remain. */
-		log_info("cappsule %u: the sound server cannot adjust the rate; drift is handled by dropping and refilling",
-			 px->id);
+		log_info(
+			"cappsule %u: the sound server cannot adjust the rate; drift is handled by dropping and refilling",
+			px->id);
 		px->pb.rate_ok = false;
 	}
 }
@@ -155,7 +158,8 @@ static int stream_open(struct proxy *px)
 		return -1;
 	pa_stream_set_state_callback(pb->s, on_state, px);
 	pa_stream_set_underflow_callback(pb->s, on_underflow, px);
-	if (pa_stream_connect_playback(pb->s, NULL, &attr, flags, NULL, NULL) < 0) {
+	if (pa_stream_connect_playback(pb->s, NULL, &attr, flags, NULL, NULL) <
+	    0) {
 		log_warn("cappsule %u: cannot play: %s", px->id,
 			 pa_strerror(pa_context_errno(px->ctx)));
 		pa_stream_unref(pb->s);
@@ -205,7 +209,8 @@ static double fill_now(struct proxy *px, bool *playing)
 	rd = ti->read_index;
 	*playing = ti->playing;
 	if (ti->playing) {
-		us = (double)pa_timeval_diff(pa_gettimeofday(&now), &ti->timestamp);
+		us = (double)pa_timeval_diff(pa_gettimeofday(&now),
+					     &ti->timestamp);
 		rd += (int64_t)(us * px->pb.rate / 1e6) * px->fmt.frame_size;
 	}
 	if (rd >= ti->write_index)
@@ -253,7 +258,8 @@ void playback_pcm(struct proxy *px, const struct audio_msg *m)
 	if (pb->idle || pb->corked) {
 		pb->idle = false;
 		if (pb->corked)
-			pa_operation_unref(pa_stream_cork(pb->s, 0, NULL, NULL));
+			pa_operation_unref(
+				pa_stream_cork(pb->s, 0, NULL, NULL));
 		pb->corked = false;
 		pb->fill_valid = false;
 	}
@@ -273,13 +279,15 @@ void playback_pcm(struct proxy *px, const struct audio_msg *m)
 	 */
 	fill = fill_now(px, &playing);
 	if (playing && fill > PLAY_HIGH_MS && !pb->drop_frames) {
-		pb->drop_frames = (uint64_t)((fill - PLAY_TARGET_MS) * px->fmt.rate / 1000);
+		pb->drop_frames = (uint64_t)((fill - PLAY_TARGET_MS) *
+					     px->fmt.rate / 1000);
 		pb->st.overruns++;
-		log_debug("cappsule %u: %.1f ms buffered: dropping %llu frames", px->id,
-			  fill, (unsigned long long)pb->drop_frames);
+		log_debug("cappsule %u: %.1f ms buffered: dropping %llu frames",
+			  px->id, fill, (unsigned long long)pb->drop_frames);
 	}
 	if (pb->drop_frames) {
-		uint32_t k = (uint32_t)MIN(pb->drop_frames, (uint64_t)m->pcm.frames);
+		uint32_t k =
+			(uint32_t)MIN(pb->drop_frames, (uint64_t)m->pcm.frames);
 
 		pb->drop_frames -= k;
 		pb->st.frames_dropped += k;
@@ -325,17 +333,20 @@ void playback_tick(struct proxy *px)
 	fill = fill_now(px, &playing);
 	if (fill < 0 || !playing)
 		return;
-	pb->fill_ms = pb->fill_valid ? pb->fill_ms + EMA_ALPHA * (fill - pb->fill_ms) : fill;
+	pb->fill_ms = pb->fill_valid ?
+			      pb->fill_ms + EMA_ALPHA * (fill - pb->fill_ms) :
+			      fill;
 	pb->fill_valid = true;
 	if (++ticks % 10)
 		return;
 	{
 		const pa_timing_info *ti = pa_stream_get_timing_info(pb->s);
 
-		log_debug("cappsule %u: buffer %.1f ms (smoothed %.1f), sink %.1f ms, rate %u Hz, underruns %llu",
-			  px->id, fill, pb->fill_ms,
-			  ti ? (double)ti->sink_usec / 1000.0 : -1.0, pb->rate,
-			  (unsigned long long)pb->st.underruns);
+		log_debug(
+			"cappsule %u: buffer %.1f ms (smoothed %.1f), sink %.1f ms, rate %u Hz, underruns %llu",
+			px->id, fill, pb->fill_ms,
+			ti ? (double)ti->sink_usec / 1000.0 : -1.0, pb->rate,
+			(unsigned long long)pb->st.underruns);
 	}
 	if (!pb->rate_ok || pb->drop_frames)
 		return;

@@ -82,8 +82,8 @@ struct proxy {
 };
 
 /* Stream names shown by the host's mixer. */
-void proxy_stream_name(char *out, size_t len, uint32_t id,
-		       const char *policy, const char *program);
+void proxy_stream_name(char *out, size_t len, uint32_t id, const char *policy,
+		       const char *program);
 pa_proplist *proxy_proplist(const struct proxy *px, const char *suffix);
 pa_sample_spec proxy_sample_spec(const struct audio_fmt *fmt);
 

@@ -88,11 +88,14 @@ int audio_decode(uint16_t type, const void *untrusted, uint32_t untrusted_len,
 		return -EPROTO;
 	switch (type) {
 	case AUDIO_HELLO:
-		return from_guest ? decode_hello(p, untrusted_len, out) : -EPROTO;
+		return from_guest ? decode_hello(p, untrusted_len, out) :
+				    -EPROTO;
 	case AUDIO_PCM:
-		return from_guest ? decode_pcm(p, untrusted_len, fmt, out) : -EPROTO;
+		return from_guest ? decode_pcm(p, untrusted_len, fmt, out) :
+				    -EPROTO;
 	case AUDIO_MIC:
-		return from_guest ? -EPROTO : decode_pcm(p, untrusted_len, fmt, out);
+		return from_guest ? -EPROTO :
+				    decode_pcm(p, untrusted_len, fmt, out);
 	case AUDIO_IDLE: {
 		struct audio_idle untrusted_i;
 

@@ -21,9 +21,11 @@ struct audio_fmt {
 };
 
 /* The format both ends use in version 1. */
-#define AUDIO_FMT_DEFAULT                                                 \
-	((struct audio_fmt){ .format = AUDIO_FMT_S32LE, .rate = 48000,      \
-			     .channels = 2, .frame_size = 8 })
+#define AUDIO_FMT_DEFAULT                               \
+	((struct audio_fmt){ .format = AUDIO_FMT_S32LE, \
+			     .rate = 48000,             \
+			     .channels = 2,             \
+			     .frame_size = 8 })
 
 /* Frames one PCM message can carry in @fmt. */
 uint32_t audio_max_frames(const struct audio_fmt *fmt);
@@ -39,7 +41,8 @@ struct audio_msg {
 		struct {
 			uint64_t pos, t_ns;
 			uint32_t frames;
-			const uint8_t *data; /* frames * frame_size bytes in the buffer */
+			const uint8_t *
+				data; /* frames * frame_size bytes in the buffer */
 		} pcm;
 		struct {
 			uint64_t pos;

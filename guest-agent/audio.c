@@ -83,19 +83,23 @@ static pid_t spawn_pulseaudio(const char *bin, const struct audio_paths *p,
 			      char **envp)
 {
 	char sink[320], source[320], proto[200];
-	const char *fmtname = fmt->format == AUDIO_FMT_S16LE ? "s16le" : "s32le";
+	const char *fmtname = fmt->format == AUDIO_FMT_S16LE ? "s16le" :
+							       "s32le";
 	char *argv[32];
 	size_t n = 0;
 	pid_t pid;
 
-	snprintf(sink, sizeof(sink),
-		 "module-pipe-sink file=%s sink_name=cappsule format=%s rate=%u channels=%u use_system_clock_for_timing=yes sink_properties=device.description=Cappsule",
-		 p->out, fmtname, fmt->rate, fmt->channels);
-	snprintf(source, sizeof(source),
-		 "module-pipe-source file=%s source_name=cappsule_mic format=%s rate=%u channels=%u source_properties=device.description=Microphone",
-		 p->in, fmtname, fmt->rate, fmt->channels);
+	snprintf(
+		sink, sizeof(sink),
+		"module-pipe-sink file=%s sink_name=cappsule format=%s rate=%u channels=%u use_system_clock_for_timing=yes sink_properties=device.description=Cappsule",
+		p->out, fmtname, fmt->rate, fmt->channels);
+	snprintf(
+		source, sizeof(source),
+		"module-pipe-source file=%s source_name=cappsule_mic format=%s rate=%u channels=%u source_properties=device.description=Microphone",
+		p->in, fmtname, fmt->rate, fmt->channels);
 	snprintf(proto, sizeof(proto),
-		 "module-native-protocol-unix auth-anonymous=1 socket=%s", p->sock);
+		 "module-native-protocol-unix auth-anonymous=1 socket=%s",
+		 p->sock);
 	argv[n++] = (char *)bin;
 	argv[n++] = "--daemonize=no";
 	argv[n++] = "--system=no";
@@ -221,12 +225,15 @@ static void __attribute__((noreturn))
 relay_child(struct agent_dev_ctx *ctx, const char *bin, int ready)
 {
 	const struct agent_start *st = ctx->st;
-	struct sandbox_id id = { .uid = st->hdr.uid, .gid = st->hdr.gid,
+	struct sandbox_id id = { .uid = st->hdr.uid,
+				 .gid = st->hdr.gid,
 				 .ngroups = st->hdr.ngroups,
 				 .groups = st->hdr.groups };
 	bool input = st->hdr.dev_flags & CONTROL_DEV_AUDIO_INPUT;
-	struct audio_relay_cfg cfg = { .fmt = AUDIO_FMT_DEFAULT, .in_fd = -1,
-				       .out_fd = -1, .pa_pidfd = -1 };
+	struct audio_relay_cfg cfg = { .fmt = AUDIO_FMT_DEFAULT,
+				       .in_fd = -1,
+				       .out_fd = -1,
+				       .pa_pidfd = -1 };
 	const char *home = start_env(st, "HOME");
 	char env_home[600], env_xdg[100], *envp[6];
 	int fds[4] = { ctx->fds.mem, ctx->fds.h2g, ctx->fds.g2h, ready };
@@ -315,7 +322,8 @@ static int audio_start(struct agent_dev_ctx *ctx)
 
 	if (!bin) {
 		/* The cappsule's system is the host's: no server, no sound. */
-		log_warn("audio: pulseaudio is not installed: the cappsule runs without sound");
+		log_warn(
+			"audio: pulseaudio is not installed: the cappsule runs without sound");
 		xchan_fds_close(&ctx->fds);
 		return 0;
 	}

@@ -133,7 +133,8 @@ static void mic_write(struct relay *r, const uint8_t *data, uint32_t len)
 
 	if (ioctl(r->cfg->in_fd, FIONREAD, &queued) < 0 || queued < 0)
 		queued = r->in_pipe_size;
-	room = queued < r->in_pipe_size ? (uint32_t)(r->in_pipe_size - queued) : 0;
+	room = queued < r->in_pipe_size ? (uint32_t)(r->in_pipe_size - queued) :
+					  0;
 	room -= room % fs;
 	n = room ? write(r->cfg->in_fd, data, MIN(room, len)) : 0;
 	if (n >= 0 && (uint32_t)n == len) {
@@ -152,9 +153,10 @@ static void host_messages(struct relay *r)
 
 	while (loops++ < 256 &&
 	       (n = xchan_recv(r->x, &hdr, buf, sizeof(buf))) >= 0) {
-		if (audio_decode(hdr.type, buf, (uint32_t)n, &r->cfg->fmt, false,
-				 &m)) {
-			log_debug("audio: ignoring host message type %u", hdr.type);
+		if (audio_decode(hdr.type, buf, (uint32_t)n, &r->cfg->fmt,
+				 false, &m)) {
+			log_debug("audio: ignoring host message type %u",
+				  hdr.type);
 			continue;
 		}
 		if (m.type == AUDIO_MIC && r->mic_on && r->cfg->in_fd >= 0)
@@ -174,7 +176,9 @@ static int tick(struct relay *r)
 			r->active = false;
 			r->pending |= PEND_IDLE;
 		} else {
-			timeout = (int)((IDLE_NS - (now - r->last_pcm_ns)) / 1000000) + 1;
+			timeout = (int)((IDLE_NS - (now - r->last_pcm_ns)) /
+					1000000) +
+				  1;
 		}
 	}
 	if (r->mic_on) {

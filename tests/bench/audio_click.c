@@ -28,7 +28,8 @@ static unsigned long long mono_ns(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
+	return (unsigned long long)ts.tv_sec * 1000000000ull +
+	       (unsigned long long)ts.tv_nsec;
 }
 
 static const pa_sample_spec ss = { PA_SAMPLE_S16LE, RATE, CH };
@@ -44,9 +45,10 @@ static int play(int n)
 	/* 2 ms of 3 kHz at 0.8 full scale, then quiet */
 	for (k = 0; k < RATE / 500; k++)
 		click[k * CH] = click[k * CH + 1] =
-			(int16_t)(0.8 * 32767 * sin(2 * M_PI * 3000 * k / RATE));
-	s = pa_simple_new(NULL, "audio-click", PA_STREAM_PLAYBACK, NULL, "click",
-			  &ss, NULL, &a, &err);
+			(int16_t)(0.8 * 32767 *
+				  sin(2 * M_PI * 3000 * k / RATE));
+	s = pa_simple_new(NULL, "audio-click", PA_STREAM_PLAYBACK, NULL,
+			  "click", &ss, NULL, &a, &err);
 	if (!s) {
 		fprintf(stderr, "audio-click: %s\n", pa_strerror(err));
 		return 1;
@@ -57,7 +59,8 @@ static int play(int n)
 		int quiet = 80 + rand() % 20;
 
 		for (k = 0; k < quiet; k++)
-			if (pa_simple_write(s, silence, sizeof(silence), &err) < 0)
+			if (pa_simple_write(s, silence, sizeof(silence), &err) <
+			    0)
 				goto fail;
 		printf("play %llu\n", mono_ns());
 		fflush(stdout);
@@ -106,8 +109,10 @@ static int listen_for(double seconds)
 		lat = pa_simple_get_latency(s, &err);
 		for (k = 0; k < CHUNK; k++) {
 			/* when this sample was in the sink's monitor */
-			unsigned long long at = t - lat * 1000ull -
-				(unsigned long long)(CHUNK - k) * 1000000000ull / RATE;
+			unsigned long long at =
+				t - lat * 1000ull -
+				(unsigned long long)(CHUNK - k) *
+					1000000000ull / RATE;
 
 			if (abs(buf[k * CH]) < THRESH || at < hold)
 				continue;

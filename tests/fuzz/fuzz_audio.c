@@ -56,7 +56,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		switch (m.type) {
 		case AUDIO_HELLO:
 			if (strlen(m.hello.name) > AUDIO_NAME_MAX ||
-			    m.hello.fmt.frame_size > 8 || !m.hello.fmt.frame_size)
+			    m.hello.fmt.frame_size > 8 ||
+			    !m.hello.fmt.frame_size)
 				abort();
 			if (!have_fmt)
 				fmt = m.hello.fmt;
