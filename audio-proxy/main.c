@@ -304,14 +304,14 @@ static void print_stats(const struct proxy *px)
 
 	log_info(
 		"cappsule %u: audio stats: played %.2f s in %llu stream starts, "
-		"underruns %llu, overruns %llu, dropped %llu frames, filled %llu, "
+		"underruns %llu, overruns %llu, dropped %llu frames, filled %llu, buffer %u ms, "
 		"ring delay avg %.2f ms max %.2f ms, mic sent %llu dropped %llu",
 		px->id, (double)s->frames_played / rate,
 		(unsigned long long)s->streams,
 		(unsigned long long)s->underruns,
 		(unsigned long long)s->overruns,
 		(unsigned long long)s->frames_dropped,
-		(unsigned long long)s->frames_filled,
+		(unsigned long long)s->frames_filled, px->pb.target_ms,
 		s->delay_n ?
 			(double)s->delay_sum_us / (double)s->delay_n / 1000.0 :
 			0.0,

@@ -3,8 +3,9 @@
  * Playing a cappsule's sound: one stream per cappsule, opened at its first
  * PCM and corked while it is quiet. The guest's sink runs on the system
  * clock, the host's on the sound card's: a slow rate adjustment keeps the
- * buffer near PLAY_TARGET_MS (no drift), an underrun refills to the same
- * prebuffer (no growth), and a burst beyond PLAY_HIGH_MS is dropped.
+ * buffer near its target (no drift), an underrun refills to the target
+ * (no growth) and raises it a step (a machine that jitters gets a deeper
+ * buffer), and a burst well beyond it is dropped.
  * Nothing here allocates per message: buffers are fixed and bounded.
  */
 #include <math.h>
@@ -15,7 +16,7 @@
 #include "util.h"
 
 /* Before the stream is ready: the newest this much is kept. */
-#define STAGE_MS PLAY_TARGET_MS
+#define STAGE_MS PLAY_TARGET_MAX_MS
 #define STAGE_BYTES (AUDIO_RATE_MAX / 1000 * STAGE_MS * 4 * AUDIO_CHANNELS_MAX)
 #define RATE_GAIN 0.0002 /* rate change per ms of fill error */
 #define RATE_DEADBAND_MS 8.0
@@ -40,7 +41,8 @@ static void pb_write(struct proxy *px, const void *data, size_t bytes)
 		 * The newest STAGE_BYTES only: what piled up while the stream
 		 * was being set up would be latency for the whole session.
 		 */
-		size_t keep = sizeof(stage), n;
+		size_t keep = MIN(sizeof(stage), ms_bytes(px, pb->target_ms)),
+		       n;
 
 		if (bytes >= keep) {
 			data = (const uint8_t *)data + (bytes - keep);
@@ -133,23 +135,55 @@ static void on_timing(pa_stream *s, int success, void *userdata)
 		px->pb.timing_pending = false;
 }
 
+static pa_buffer_attr buffer_attr(const struct proxy *px)
+{
+	uint32_t target = px->pb.target_ms;
+
+	return (pa_buffer_attr){
+		.maxlength = (uint32_t)ms_bytes(px, PLAY_MAX_MS),
+		.tlength =
+			(uint32_t)ms_bytes(px, target + PLAY_TLENGTH_EXTRA_MS),
+		.prebuf = (uint32_t)ms_bytes(px, target),
+		.minreq = (uint32_t)ms_bytes(px, 5),
+		.fragsize = (uint32_t)-1,
+	};
+}
+
+/* An underrun although sound kept coming: deepen the buffer a step. */
+static void raise_target(struct proxy *px)
+{
+	struct playback *pb = &px->pb;
+	pa_buffer_attr attr;
+	pa_operation *o;
+
+	if (pb->target_ms >= PLAY_TARGET_MAX_MS)
+		return;
+	pb->target_ms =
+		MIN(pb->target_ms + PLAY_TARGET_STEP_MS, PLAY_TARGET_MAX_MS);
+	attr = buffer_attr(px);
+	o = pb->ready ? pa_stream_set_buffer_attr(pb->s, &attr, NULL, NULL) :
+			NULL;
+	if (o)
+		pa_operation_unref(o);
+	log_info(
+		"cappsule %u: underrun: playing with %u ms of buffer from now on",
+		px->id, pb->target_ms);
+}
+
 static int stream_open(struct proxy *px)
 {
 	struct playback *pb = &px->pb;
 	pa_sample_spec ss = proxy_sample_spec(&px->fmt);
-	pa_buffer_attr attr = {
-		.maxlength = (uint32_t)ms_bytes(px, PLAY_MAX_MS),
-		.tlength = (uint32_t)ms_bytes(px, PLAY_TLENGTH_MS),
-		.prebuf = (uint32_t)ms_bytes(px, PLAY_TARGET_MS),
-		.minreq = (uint32_t)ms_bytes(px, 5),
-		.fragsize = (uint32_t)-1,
-	};
+	pa_buffer_attr attr;
 	pa_stream_flags_t flags = PA_STREAM_INTERPOLATE_TIMING |
 				  PA_STREAM_AUTO_TIMING_UPDATE |
 				  PA_STREAM_VARIABLE_RATE;
 	pa_channel_map map;
 	pa_proplist *pl;
 
+	if (!pb->target_ms)
+		pb->target_ms = PLAY_TARGET_MS;
+	attr = buffer_attr(px);
 	pa_channel_map_init_auto(&map, ss.channels, PA_CHANNEL_MAP_DEFAULT);
 	pl = proxy_proplist(px, "");
 	pb->s = pa_stream_new_with_proplist(px->ctx, px->name, &ss, &map, pl);
@@ -253,7 +287,7 @@ void playback_pcm(struct proxy *px, const struct audio_msg *m)
 		/* Sound kept coming, yet the buffer ran dry. */
 		pb->st.underruns++;
 		pb->underflowed = false;
-		log_debug("cappsule %u: underrun", px->id);
+		raise_target(px);
 	}
 	if (pb->idle || pb->corked) {
 		pb->idle = false;
@@ -278,8 +312,9 @@ void playback_pcm(struct proxy *px, const struct audio_msg *m)
 	 * has a meaningful fill; one that waits to start needs the data.
 	 */
 	fill = fill_now(px, &playing);
-	if (playing && fill > PLAY_HIGH_MS && !pb->drop_frames) {
-		pb->drop_frames = (uint64_t)((fill - PLAY_TARGET_MS) *
+	if (playing && fill > pb->target_ms + PLAY_HIGH_EXTRA_MS &&
+	    !pb->drop_frames) {
+		pb->drop_frames = (uint64_t)((fill - pb->target_ms) *
 					     px->fmt.rate / 1000);
 		pb->st.overruns++;
 		log_debug("cappsule %u: %.1f ms buffered: dropping %llu frames",
@@ -355,7 +390,7 @@ void playback_tick(struct proxy *px)
 	 * Within the dead band the rate stays nominal: the fill wanders by a
 	 * guest period anyway, and pitch should not follow it.
 	 */
-	err = pb->fill_ms - PLAY_TARGET_MS;
+	err = pb->fill_ms - pb->target_ms;
 	if (fabs(err) <= RATE_DEADBAND_MS)
 		err = 0;
 	else

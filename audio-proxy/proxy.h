@@ -18,9 +18,11 @@
 #include "xchan.h"
 
 /* Latency budget of the host side, see doc/audio-protocol.md. */
-#define PLAY_TARGET_MS 25 /* buffer fill the rate control aims at */
-#define PLAY_TLENGTH_MS 40 /* what the server asks for, at most */
-#define PLAY_HIGH_MS 80 /* above this much buffered, drop to catch up */
+#define PLAY_TARGET_MS 25 /* first buffer fill aimed at (and prebuffered) */
+#define PLAY_TARGET_STEP_MS 10 /* added after each underrun... */
+#define PLAY_TARGET_MAX_MS 65 /* ...up to this */
+#define PLAY_TLENGTH_EXTRA_MS 15 /* tlength: target plus this */
+#define PLAY_HIGH_EXTRA_MS 55 /* above target plus this, drop to catch up */
 #define PLAY_MAX_MS 250 /* the server-side buffer's hard size */
 #define PLAY_GAP_MAX_MS 100 /* guest-dropped frames filled with silence */
 #define RATE_ADJ_MAX 0.005 /* at most 0.5% off the nominal rate */
@@ -46,6 +48,7 @@ struct playback {
 	bool pos_known;
 	uint64_t next_pos;
 	uint32_t rate; /* current (adjusted) rate */
+	uint32_t target_ms; /* grows after underruns: a jittery machine */
 	bool rate_ok; /* the server accepted rate updates */
 	bool timing_pending;
 	double fill_ms; /* smoothed buffer fill */

@@ -34,18 +34,25 @@ def tone(samples, rate, thresh=0.05):
 
 
 def freq(samples, rate, start, end):
-    cross = []
+    """Median of 100 ms windows: one glitch does not move it; gaps() counts those."""
     # away from the edges, where the tone fades in and out
     margin = rate // 50
     if end - start > 4 * margin:
         start, end = start + margin, end - margin
-    for i in range(start + 1, end):
-        a, b = samples[i - 1], samples[i]
-        if a < 0 <= b and b - a > 0.001:  # rising zero crossing, interpolated
-            cross.append(i - 1 + a / (a - b))
-    if len(cross) < 3:
+    est = []
+    w = rate // 10
+    for s0 in range(start, max(start + 1, end - w + 1), w):
+        cross = []
+        for i in range(s0 + 1, min(end, s0 + w)):
+            a, b = samples[i - 1], samples[i]
+            if a < 0 <= b and b - a > 0.001:  # rising zero crossing, interpolated
+                cross.append(i - 1 + a / (a - b))
+        if len(cross) >= 3:
+            est.append((len(cross) - 1) / ((cross[-1] - cross[0]) / rate))
+    if not est:
         return 0.0
-    return (len(cross) - 1) / ((cross[-1] - cross[0]) / rate)
+    est.sort()
+    return est[len(est) // 2]
 
 
 def gaps(samples, rate):

@@ -14,7 +14,7 @@
 #include "ring.h"
 #include "util.h"
 
-#define SIZE 65536u
+#define SIZE (128u * 1024) /* max_msg must fit twice */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -33,7 +33,7 @@ assert_match "the stream is named after the cappsule" \
 assert_match "the stream's application is the cappsule" \
 	'application.name = "cappsule [0-9]+ \(default\): paplay"' "$inputs"
 res=$(python3 "$AUDIO_ANALYZE" "$SOCKDIR/out.wav" 0)
-echo "host recording, channel 1: $res"
+echo "host recording, channel 1: $res; $(python3 "$AUDIO_ANALYZE" --gaps "$SOCKDIR/out.wav")"
 f=$(echo "$res" | sed -n 's/.*freq=\([0-9.]*\).*/\1/p')
 d=$(echo "$res" | sed -n 's/.*duration=\([0-9.]*\).*/\1/p')
 python3 -c "import sys; sys.exit(not abs($f - 440) <= 2)" &&
