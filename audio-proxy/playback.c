@@ -112,6 +112,8 @@ static void on_underflow(pa_stream *s, void *userdata)
 	/* Whether it was an underrun is known when the next message says. */
 	if (s == px->pb.s && !px->pb.idle)
 		px->pb.underflowed = true;
+	log_debug("cappsule %u: underflow after %.3f s played", px->id,
+		  (double)px->pb.st.frames_played / px->fmt.rate);
 }
 
 static void on_rate(pa_stream *s, int success, void *userdata)
