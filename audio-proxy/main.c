@@ -185,16 +185,25 @@ static void on_reconnect(pa_mainloop_api *api, pa_time_event *e,
 	context_connect(px);
 }
 
-static void context_lost(struct proxy *px)
+/* Drop the connection; callbacks first, so none runs on a dying one. */
+static void context_close(struct proxy *px)
 {
+	pa_context *c = px->ctx;
+
 	playback_close(px);
 	capture_stop(px);
-	if (px->ctx) {
-		pa_context_disconnect(px->ctx);
-		pa_context_unref(px->ctx);
-		px->ctx = NULL;
-	}
+	px->ctx = NULL;
 	px->ctx_ready = false;
+	if (!c)
+		return;
+	pa_context_set_state_callback(c, NULL, NULL);
+	pa_context_disconnect(c);
+	pa_context_unref(c);
+}
+
+static void context_lost(struct proxy *px)
+{
+	context_close(px);
 	if (!px->quitting && !px->reconnect_ev) {
 		struct timeval tv;
 
@@ -384,12 +393,7 @@ int main(int argc, char **argv)
 	pa_mainloop_run(px.ml, &ret);
 	px.quitting = true;
 	print_stats(&px);
-	playback_close(&px);
-	capture_stop(&px);
-	if (px.ctx) {
-		pa_context_disconnect(px.ctx);
-		pa_context_unref(px.ctx);
-	}
+	context_close(&px);
 	pa_signal_done();
 out:
 	pa_mainloop_free(px.ml);

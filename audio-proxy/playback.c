@@ -271,7 +271,7 @@ static void delay_stats(struct playback_stats *st, uint64_t t_ns)
 void playback_pcm(struct proxy *px, const struct audio_msg *m)
 {
 	struct playback *pb = &px->pb;
-	uint64_t gap_max = (uint64_t)px->fmt.rate * PLAY_GAP_MAX_MS / 1000;
+	uint64_t gap_max = (uint64_t)px->fmt.rate * PLAY_GAP_MAX_MS / 1000, gap;
 	bool playing = false;
 	double fill;
 
@@ -299,21 +299,28 @@ void playback_pcm(struct proxy *px, const struct audio_msg *m)
 		pb->corked = false;
 		pb->fill_valid = false;
 	}
-	if (pb->pos_known && m->pcm.pos > pb->next_pos &&
-	    m->pcm.pos - pb->next_pos <= gap_max) {
-		/* The guest lost these (its ring was full): keep the timeline. */
-		pb->st.frames_filled += m->pcm.pos - pb->next_pos;
-		write_silence(px, m->pcm.pos - pb->next_pos);
-	}
+	gap = m->pcm.pos > pb->next_pos ? m->pcm.pos - pb->next_pos : 0;
+	if (!pb->pos_known || gap > gap_max)
+		gap = 0; /* first message, or a resync */
 	pb->next_pos = m->pcm.pos + m->pcm.frames;
 	pb->pos_known = true;
 
+	fill = fill_now(px, &playing);
+	/*
+	 * The hard bound, whatever the stream's state: never queue more than
+	 * the server's buffer holds (nor anything it did not ask for while
+	 * its fill is unknown), so a flood cannot grow our memory.
+	 */
+	if (pb->ready && (fill > PLAY_MAX_MS ||
+			  (fill < 0 && !pa_stream_writable_size(pb->s)))) {
+		pb->st.frames_dropped += m->pcm.frames;
+		return;
+	}
 	/*
 	 * Too much buffered (the host stalled, or the guest sent a burst):
 	 * drop the excess from what comes next, once. Only a playing stream
 	 * has a meaningful fill; one that waits to start needs the data.
 	 */
-	fill = fill_now(px, &playing);
 	if (playing && fill > pb->target_ms + PLAY_HIGH_EXTRA_MS &&
 	    !pb->drop_frames) {
 		pb->drop_frames = (uint64_t)((fill - pb->target_ms) *
@@ -331,6 +338,11 @@ void playback_pcm(struct proxy *px, const struct audio_msg *m)
 		pb_write(px, m->pcm.data + (size_t)k * px->fmt.frame_size,
 			 (size_t)(m->pcm.frames - k) * px->fmt.frame_size);
 		return;
+	}
+	if (gap) {
+		/* The guest lost these (its ring was full): keep the timeline. */
+		pb->st.frames_filled += gap;
+		write_silence(px, gap);
 	}
 	pb_write(px, m->pcm.data, (size_t)m->pcm.frames * px->fmt.frame_size);
 }
