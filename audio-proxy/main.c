@@ -213,6 +213,23 @@ static void context_lost(struct proxy *px)
 	}
 }
 
+/*
+ * PipeWire's pulse server takes data a graph quantum at a time (1024
+ * frames, 21 ms at 48 kHz, by default), not as the sink needs it: one
+ * guest block more of buffer spares the first underrun.
+ */
+static void on_server_info(pa_context *c, const pa_server_info *i,
+			   void *userdata)
+{
+	struct proxy *px = userdata;
+
+	if (i && i->server_name && strstr(i->server_name, "PipeWire"))
+		px->server_extra_ms = PLAY_PIPEWIRE_EXTRA_MS;
+	log_debug("cappsule %u: sound server: %s %s", px->id,
+		  i && i->server_name ? i->server_name : "?",
+		  i && i->server_version ? i->server_version : "");
+}
+
 static void on_context_state(pa_context *c, void *userdata)
 {
 	struct proxy *px = userdata;
@@ -220,6 +237,8 @@ static void on_context_state(pa_context *c, void *userdata)
 	switch (pa_context_get_state(c)) {
 	case PA_CONTEXT_READY:
 		px->ctx_ready = true;
+		pa_operation_unref(
+			pa_context_get_server_info(c, on_server_info, px));
 		log_debug("cappsule %u: connected to %s", px->id,
 			  pa_context_get_server(c));
 		if (px->input_wanted)

@@ -88,8 +88,8 @@ static void on_state(pa_stream *s, void *userdata)
 	switch (pa_stream_get_state(s)) {
 	case PA_STREAM_READY:
 		pb->ready = true;
-		log_debug("cappsule %u: playing on %s", px->id,
-			  pa_stream_get_device_name(s));
+		log_debug("cappsule %u: playing on %s, %u ms of buffer", px->id,
+			  pa_stream_get_device_name(s), pb->target_ms);
 		pb_write(px, stage, staged);
 		staged = 0;
 		break;
@@ -184,7 +184,7 @@ static int stream_open(struct proxy *px)
 	pa_proplist *pl;
 
 	if (!pb->target_ms)
-		pb->target_ms = PLAY_TARGET_MS;
+		pb->target_ms = PLAY_TARGET_MS + px->server_extra_ms;
 	attr = buffer_attr(px);
 	pa_channel_map_init_auto(&map, ss.channels, PA_CHANNEL_MAP_DEFAULT);
 	pl = proxy_proplist(px, "");

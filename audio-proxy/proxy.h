@@ -20,6 +20,7 @@
 /* Latency budget of the host side, see doc/audio-protocol.md. */
 #define PLAY_TARGET_MS 25 /* first buffer fill aimed at (and prebuffered) */
 #define PLAY_TARGET_STEP_MS 10 /* added after each underrun... */
+#define PLAY_PIPEWIRE_EXTRA_MS 10 /* PipeWire pulls whole graph quanta */
 #define PLAY_TARGET_MAX_MS 65 /* ...up to this */
 #define PLAY_TLENGTH_EXTRA_MS 15 /* tlength: target plus this */
 #define PLAY_HIGH_EXTRA_MS 55 /* above target plus this, drop to catch up */
@@ -70,6 +71,7 @@ struct proxy {
 	pa_mainloop_api *api;
 	pa_context *ctx;
 	bool ctx_ready;
+	uint32_t server_extra_ms; /* buffer the server's scheduling needs */
 	bool quitting;
 	pa_io_event *ring_ev;
 	pa_defer_event *ring_more; /* messages left after a bounded batch */

@@ -10,6 +10,7 @@ AUDIO_ANALYZE="$SRC/tests/audio_analyze.py"
 PROXY_BIN="$BUILD/audio-proxy/cappsule-audio-proxy"
 PULSE_PID=
 SERVER_PIDS=
+HOST_SERVER_PIDS= # what plays on the host: pulseaudio, or pipewire + pipewire-pulse
 AUDIO_SERVER=${AUDIO_SERVER:-pulseaudio}
 
 audio_requirements() {
@@ -37,11 +38,13 @@ pipewire_start() {
 	for _ in $(seq 1 100); do [ -S "$SOCKDIR/bus" ] && break; sleep 0.05; done
 	HOME=$SOCKDIR/pulse-home pipewire >"$SOCKDIR/pipewire.log" 2>&1 &
 	SERVER_PIDS="$SERVER_PIDS $!"
+	HOST_SERVER_PIDS=$!
 	sleep 0.3
 	HOME=$SOCKDIR/pulse-home wireplumber >"$SOCKDIR/wireplumber.log" 2>&1 &
 	SERVER_PIDS="$SERVER_PIDS $!"
 	HOME=$SOCKDIR/pulse-home pipewire-pulse >"$SOCKDIR/pulse.log" 2>&1 &
 	SERVER_PIDS="$SERVER_PIDS $!"
+	HOST_SERVER_PIDS="$HOST_SERVER_PIDS $!"
 	for _ in $(seq 1 100); do
 		pactl info >/dev/null 2>&1 && break
 		sleep 0.05
@@ -84,6 +87,7 @@ pulseaudio_start() {
 		-L "module-native-protocol-unix auth-anonymous=1" \
 		>"$SOCKDIR/pulse.log" 2>&1 &
 	PULSE_PID=$!
+	HOST_SERVER_PIDS=$PULSE_PID
 	for _ in $(seq 1 100); do
 		pactl info >/dev/null 2>&1 && break
 		sleep 0.05
@@ -97,6 +101,7 @@ pulse_stop() {
 	wait "$PULSE_PID" 2>/dev/null
 	PULSE_PID=
 SERVER_PIDS=
+HOST_SERVER_PIDS= # what plays on the host: pulseaudio, or pipewire + pipewire-pulse
 AUDIO_SERVER=${AUDIO_SERVER:-pulseaudio}
 }
 

@@ -47,7 +47,7 @@ v = sorted(float(x) for x in sys.argv[1:])
 print("%.1f %.1f %d" % (s.median(v), v[int(0.9 * (len(v) - 1))], len(v)) if v else "nan nan 0")' "$@"
 }
 
-echo "audio benchmark: $CLICKS clicks each way, a ${LONG} s tone each way, $(nproc) CPUs"
+echo "audio benchmark ($AUDIO_SERVER on the host): $CLICKS clicks each way, a ${LONG} s tone each way, $(nproc) CPUs"
 direct=$(clicks direct "$CLICK" play "$CLICKS")
 capsule=$(clicks capsule "$VIRT" exec -n "$CLICK" play "$CLICKS")
 read -r d50 d90 dn <<<"$(stats $direct)"
@@ -86,10 +86,10 @@ hz=$(getconf CLK_TCK)
 
 long_run direct paplay "$WORK/long.wav"
 sleep 1
-pa_host=$PULSE_PID
-t0=$(cpu_ticks "$LONG_PID" "$pa_host"); s0=$(date +%s.%N)
+pa_host=$HOST_SERVER_PIDS
+t0=$(cpu_ticks "$LONG_PID" $pa_host); s0=$(date +%s.%N)
 sleep $((LONG - 3))
-t1=$(cpu_ticks "$LONG_PID" "$pa_host"); s1=$(date +%s.%N)
+t1=$(cpu_ticks "$LONG_PID" $pa_host); s1=$(date +%s.%N)
 long_end
 direct_cpu=$(python3 -c "print('%.1f' % (100.0 * ($t1 - $t0) / $hz / ($s1 - $s0)))")
 direct_gaps=$(python3 "$AUDIO_ANALYZE" --gaps "$SOCKDIR/direct.wav")
@@ -108,9 +108,9 @@ capsule_gaps=$(python3 "$AUDIO_ANALYZE" --gaps "$SOCKDIR/capsule.wav")
 sleep 1.5
 underruns=$(grep "audio stats" "$SOCKDIR/daemon.log" | tail -1 | sed -n 's/.*underruns \([0-9]*\).*/\1/p')
 pct() { python3 -c "print('%.1f' % (100.0 * ($2 - $1) / $hz / ($s1 - $s0)))"; }
-echo "${LONG} s tone, direct on the host:  $direct_gaps; CPU (paplay + host PulseAudio) $direct_cpu%"
+echo "${LONG} s tone, direct on the host:  $direct_gaps; CPU (paplay + host sound server) $direct_cpu%"
 echo "${LONG} s tone, from a cappsule:     $capsule_gaps; proxy underruns ${underruns:-?}"
-echo "  CPU: proxy $(pct "$t0" "$t1")%, guest relay $(pct "$r0" "$r1")%, guest PulseAudio $(pct "$g0" "$g1")%, paplay + host PulseAudio $(pct "$p0" "$p1")%"
+echo "  CPU: proxy $(pct "$t0" "$t1")%, guest relay $(pct "$r0" "$r1")%, guest PulseAudio $(pct "$g0" "$g1")%, paplay + host sound server $(pct "$p0" "$p1")%"
 grep "audio stats" "$SOCKDIR/daemon.log" | tail -1 | sed 's/^/  /'
 [ -s "$SOCKDIR/bench.err" ] && grep -v "^virt: note" "$SOCKDIR/bench.err" | head -5
 finish
