@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audio.h"
 #include "device.h"
 #include "util.h"
 
@@ -25,6 +26,7 @@ extern const struct agent_device gui_device;
 
 const struct agent_device *const agent_devices[] = {
 	&gui_device,
+	&audio_device,
 	NULL, /* devices register here, one line each */
 };
 const unsigned agent_ndevices = ARRAY_SIZE(agent_devices) - 1;

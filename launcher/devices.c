@@ -156,6 +156,7 @@ proxy_child(struct daemon *d, struct cappsule *c, const struct host_device *hd,
 	char *argv[] = { (char *)hd->proxy, "--id", idarg, "--policy-fd", "6", NULL };
 	int fds[4] = { c->dev[hd->id].mem, c->dev[hd->id].h2g, c->dev[hd->id].g2h, polfd };
 	size_t i, ne = 0;
+	sigset_t none;
 	int k;
 
 	snprintf(idarg, sizeof(idarg), "%u", c->id);
@@ -168,6 +169,9 @@ proxy_child(struct daemon *d, struct cappsule *c, const struct host_device *hd,
 		_exit(126);
 	/* After setuid, which clears it: the daemon's death ends us. */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	/* The daemon blocks the signals it reads from a signalfd: not ours. */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (k = 0; k < 4; k++)
 		fds[k] = fcntl(fds[k], F_DUPFD_CLOEXEC, 100);
 	for (k = 0; k < 4; k++)

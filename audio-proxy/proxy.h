@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cappsule-audio-proxy: one per cappsule, as its owner, on the owner's
+ * PulseAudio (or PipeWire's pulse server) through libpulse's public async
+ * API. main.c holds the ring and the server connection; playback.c plays
+ * the cappsule's sound; capture.c lends it the microphone when the policy
+ * says so and a program inside records.
+ */
+#ifndef CAPPSULE_AUDIO_PROXY_H
+#define CAPPSULE_AUDIO_PROXY_H
+
+#include <pulse/pulseaudio.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "audio_msg.h"
+#include "policy.h"
+#include "xchan.h"
+
+/* Latency budget of the host side, see doc/audio-protocol.md. */
+#define PLAY_TARGET_MS 25 /* first buffer fill aimed at (and prebuffered) */
+#define PLAY_TARGET_STEP_MS 10 /* added after each underrun... */
+#define PLAY_PIPEWIRE_EXTRA_MS 10 /* PipeWire pulls whole graph quanta */
+#define PLAY_TARGET_MAX_MS 65 /* ...up to this */
+#define PLAY_TLENGTH_EXTRA_MS 15 /* tlength: target plus this */
+#define PLAY_HIGH_EXTRA_MS 55 /* above target plus this, drop to catch up */
+#define PLAY_MAX_MS 250 /* the server-side buffer's hard size */
+#define PLAY_GAP_MAX_MS 100 /* guest-dropped frames filled with silence */
+#define RATE_ADJ_MAX 0.005 /* at most 0.5% off the nominal rate */
+
+struct playback_stats {
+	uint64_t frames_in; /* PCM frames received */
+	uint64_t frames_played; /* written to the stream */
+	uint64_t frames_dropped; /* dropped to catch up (overruns) */
+	uint64_t frames_filled; /* silence for frames the guest lost */
+	uint64_t underruns; /* while sound was flowing */
+	uint64_t overruns; /* catch-up episodes */
+	uint64_t streams; /* times playback (re)started */
+	uint64_t delay_n, delay_sum_us, delay_max_us; /* guest read -> here */
+};
+
+struct playback {
+	pa_stream *s;
+	bool ready; /* connected and accepting writes */
+	bool corked;
+	bool idle; /* the guest said its sink went quiet */
+	uint64_t drop_frames; /* still to drop, catching up after an overrun */
+	bool underflowed; /* ran dry: an underrun unless IDLE follows */
+	bool pos_known;
+	uint64_t next_pos;
+	uint32_t rate; /* current (adjusted) rate */
+	uint32_t target_ms; /* grows after underruns: a jittery machine */
+	bool rate_ok; /* the server accepted rate updates */
+	bool timing_pending;
+	double fill_ms; /* smoothed buffer fill */
+	bool fill_valid;
+	struct playback_stats st;
+};
+
+struct capture {
+	pa_stream *s;
+	uint64_t pos;
+	uint64_t frames_sent, frames_dropped;
+};
+
+struct proxy {
+	uint32_t id;
+	struct policy *pol;
+	struct xchan x;
+	pa_mainloop *ml;
+	pa_mainloop_api *api;
+	pa_context *ctx;
+	bool ctx_ready;
+	uint32_t server_extra_ms; /* buffer the server's scheduling needs */
+	bool quitting;
+	pa_io_event *ring_ev;
+	pa_defer_event *ring_more; /* messages left after a bounded batch */
+	pa_time_event *reconnect_ev, *tick_ev;
+	bool have_hello;
+	struct audio_fmt fmt;
+	char name[160]; /* "cappsule ID (policy): program" */
+	bool input_wanted; /* a program in the cappsule records */
+	unsigned bad_msgs;
+	bool told_output_denied, told_input_denied;
+	struct playback pb;
+	struct capture cap;
+};
+
+/* Stream names shown by the host's mixer. */
+void proxy_stream_name(char *out, size_t len, uint32_t id, const char *policy,
+		       const char *program);
+pa_proplist *proxy_proplist(const struct proxy *px, const char *suffix);
+pa_sample_spec proxy_sample_spec(const struct audio_fmt *fmt);
+
+void playback_pcm(struct proxy *px, const struct audio_msg *m);
+void playback_idle(struct proxy *px);
+void playback_tick(struct proxy *px); /* every 100 ms */
+void playback_close(struct proxy *px);
+
+void capture_start(struct proxy *px);
+void capture_stop(struct proxy *px);
+
+#endif
