@@ -21,7 +21,14 @@ int agent_env_add(struct agent_dev_ctx *ctx, const char *kv)
 	return 0;
 }
 
+#ifdef CAPPSULE_FS_DEVICE
+extern const struct agent_device agent_fs_device;
+#endif
+
 const struct agent_device *const agent_devices[] = {
+#ifdef CAPPSULE_FS_DEVICE
+	&agent_fs_device,
+#endif
 	NULL, /* devices register here, one line each */
 };
 const unsigned agent_ndevices = ARRAY_SIZE(agent_devices) - 1;

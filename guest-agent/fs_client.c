@@ -1,0 +1,716 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * FUSE (libfuse3 low-level API) on one side, the fs xchan on the other:
+ * each kernel request becomes an fs request (common/proto/fs.h) and is
+ * answered when fs-proxy's reply comes back, so many can be in flight.
+ * One thread: it polls /dev/fuse and the ring. It never touches the
+ * filesystem it serves (that would wait on itself).
+ */
+#define FUSE_USE_VERSION 312
+#include <errno.h>
+#include <fcntl.h>
+#include <fuse_lowlevel.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "fs_client.h"
+#include "log.h"
+#include "proto/fs.h"
+#include "sandbox.h"
+#include "util.h"
+
+#define MAX_PENDING 1024u
+
+struct pending {
+	fuse_req_t req;
+	uint16_t op;
+	bool used, plus;
+	uint32_t gen, size;
+};
+
+static struct {
+	struct xchan *x;
+	struct fuse_session *se;
+	struct pending p[MAX_PENDING];
+	uint32_t nused;
+	bool dead; /* the ring is broken: every request fails */
+} cl;
+
+static uint8_t rxbuf[FS_MAX_MSG];
+
+static void dispatch(void);
+
+/* Wait until fs-proxy has said something (or freed ring space). */
+static void wait_proxy(void)
+{
+	struct pollfd pf = { cl.x->notify_in, POLLIN, 0 };
+
+	if (poll(&pf, 1, 1000) < 0 && errno != EINTR)
+		cl.dead = true;
+	xchan_ack(cl.x);
+	dispatch();
+}
+
+static struct pending *slot_new(fuse_req_t req, uint16_t op, uint64_t *unique)
+{
+	uint32_t i;
+
+	while (cl.nused == MAX_PENDING && !cl.dead)
+		wait_proxy();
+	for (i = 0; i < MAX_PENDING; i++)
+		if (!cl.p[i].used)
+			break;
+	if (i == MAX_PENDING)
+		return NULL;
+	cl.p[i].used = true;
+	cl.p[i].req = req;
+	cl.p[i].op = op;
+	cl.p[i].gen++;
+	cl.p[i].plus = false;
+	cl.p[i].size = 0;
+	cl.nused++;
+	*unique = ((uint64_t)cl.p[i].gen << 32) | i;
+	return &cl.p[i];
+}
+
+static void slot_free(struct pending *s)
+{
+	s->used = false;
+	cl.nused--;
+}
+
+/* Queue a message, waiting for room in the ring. 0 or -errno. */
+static int send_msg(uint16_t type, struct iovec *iov, int n)
+{
+	for (;;) {
+		int ret;
+
+		if (cl.dead)
+			return -EIO;
+		ret = xchan_sendv(cl.x, type, iov, n);
+		if (ret != -EAGAIN)
+			return ret;
+		wait_proxy();
+	}
+}
+
+/*
+ * Send request @op for @req: the header, up to two strings, and data.
+ * On failure the request is answered with an error here.
+ */
+static void request(fuse_req_t req, uint16_t op, struct fs_req *h,
+		    const char *s1, const char *s2, const void *data,
+		    uint32_t datalen, struct pending **out)
+{
+	struct iovec iov[4];
+	struct pending *s;
+	int ret;
+
+	h->namelen = (uint16_t)(s1 ? strlen(s1) : 0);
+	h->namelen2 = (uint16_t)(s2 ? strlen(s2) : 0);
+	if ((s1 && strlen(s1) > FS_NAME_MAX) || (s2 && strlen(s2) >= FS_PATH_MAX)) {
+		fuse_reply_err(req, ENAMETOOLONG);
+		return;
+	}
+	s = slot_new(req, op, &h->unique);
+	if (!s) {
+		fuse_reply_err(req, EIO);
+		return;
+	}
+	iov[0] = (struct iovec){ h, sizeof(*h) };
+	iov[1] = (struct iovec){ (void *)s1, h->namelen };
+	iov[2] = (struct iovec){ (void *)s2, h->namelen2 };
+	iov[3] = (struct iovec){ (void *)data, datalen };
+	if (out)
+		*out = s;
+	ret = send_msg(op, iov, 4);
+	if (ret) {
+		slot_free(s);
+		if (out)
+			*out = NULL;
+		fuse_reply_err(req, -ret);
+	}
+}
+
+static void forget_one(uint64_t nodeid, uint64_t n)
+{
+	struct fs_req h = { .nodeid = nodeid, .offset = n };
+	struct iovec iov = { &h, sizeof(h) };
+
+	send_msg(FS_FORGET, &iov, 1);
+}
+
+static void to_stat(const struct fs_attr *a, struct stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_ino = a->ino;
+	st->st_size = (off_t)a->size;
+	st->st_blocks = (blkcnt_t)a->blocks;
+	st->st_atim.tv_sec = a->atime;
+	st->st_atim.tv_nsec = a->atimensec;
+	st->st_mtim.tv_sec = a->mtime;
+	st->st_mtim.tv_nsec = a->mtimensec;
+	st->st_ctim.tv_sec = a->ctime;
+	st->st_ctim.tv_nsec = a->ctimensec;
+	st->st_mode = a->mode;
+	st->st_nlink = a->nlink;
+	st->st_uid = a->uid;
+	st->st_gid = a->gid;
+	st->st_blksize = a->blksize;
+}
+
+static void to_entry(const struct fs_entry *fe, struct fuse_entry_param *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->ino = fe->nodeid;
+	e->generation = fe->generation;
+	e->entry_timeout = fe->entry_ms / 1000.0;
+	e->attr_timeout = fe->attr_ms / 1000.0;
+	if (fe->nodeid)
+		to_stat(&fe->attr, &e->attr);
+}
+
+static void reply_readdir(struct pending *s, const uint8_t *p, uint32_t len)
+{
+	char *buf = malloc(s->size ? s->size : 1);
+	size_t used = 0;
+	uint32_t off = 0;
+
+	if (!buf) {
+		fuse_reply_err(s->req, ENOMEM);
+		return;
+	}
+	while (len - off >= sizeof(struct fs_dirent)) {
+		const struct fs_dirent *d = (const void *)(p + off);
+		uint32_t rec = (uint32_t)sizeof(*d) + (s->plus ? (uint32_t)sizeof(struct fs_entry) : 0);
+		char name[FS_NAME_MAX + 1];
+		struct fuse_entry_param e;
+		size_t need;
+
+		if (d->namelen > FS_NAME_MAX || rec + d->namelen > len - off)
+			break;
+		memcpy(name, p + off + rec, d->namelen);
+		name[d->namelen] = '\0';
+		if (s->plus) {
+			to_entry((const void *)(d + 1), &e);
+			need = fuse_add_direntry_plus(s->req, buf + used, s->size - used,
+						      name, &e, (off_t)d->off);
+		} else {
+			struct stat st = { .st_mode = d->type << 12 };
+
+			need = fuse_add_direntry(s->req, buf + used, s->size - used,
+						 name, &st, (off_t)d->off);
+		}
+		if (need > s->size - used) {
+			/* did not fit: the kernel never counted this lookup */
+			if (s->plus && e.ino)
+				forget_one(e.ino, 1);
+		} else {
+			used += need;
+		}
+		off += rec + ALIGN_UP((uint32_t)d->namelen, 8u);
+	}
+	fuse_reply_buf(s->req, buf, used);
+	free(buf);
+}
+
+/* Answer request @s with fs-proxy's reply (@p, @len bytes after fs_rep). */
+static void complete(struct pending *s, const struct fs_rep *r,
+		     const uint8_t *p, uint32_t len)
+{
+	struct fuse_file_info fi = { 0 };
+	struct fuse_entry_param e;
+	struct stat st;
+
+	if (r->err) {
+		fuse_reply_err(s->req, r->err < 0 && r->err > -4096 ? -r->err : EIO);
+		return;
+	}
+	switch (s->op) {
+	case FS_LOOKUP:
+	case FS_MKDIR:
+	case FS_MKNOD:
+	case FS_SYMLINK:
+	case FS_LINK:
+		if (len < sizeof(struct fs_entry))
+			break;
+		to_entry((const void *)p, &e);
+		fuse_reply_entry(s->req, &e);
+		return;
+	case FS_CREATE:
+		if (len < sizeof(struct fs_entry) + sizeof(struct fs_open_rep))
+			break;
+		to_entry((const void *)p, &e);
+		fi.fh = ((const struct fs_open_rep *)(p + sizeof(struct fs_entry)))->fh;
+		fuse_reply_create(s->req, &e, &fi);
+		return;
+	case FS_GETATTR:
+	case FS_SETATTR: {
+		const struct fs_attr_rep *a = (const void *)p;
+
+		if (len < sizeof(*a))
+			break;
+		to_stat(&a->attr, &st);
+		fuse_reply_attr(s->req, &st, a->attr_ms / 1000.0);
+		return;
+	}
+	case FS_READLINK: {
+		char link[FS_PATH_MAX];
+
+		if (len >= sizeof(link))
+			break;
+		memcpy(link, p, len);
+		link[len] = '\0';
+		fuse_reply_readlink(s->req, link);
+		return;
+	}
+	case FS_OPEN:
+	case FS_OPENDIR:
+		if (len < sizeof(struct fs_open_rep))
+			break;
+		fi.fh = ((const struct fs_open_rep *)p)->fh;
+		fi.keep_cache = !!(r->flags & FS_REP_KEEP_CACHE);
+		fuse_reply_open(s->req, &fi);
+		return;
+	case FS_READ:
+		fuse_reply_buf(s->req, (const char *)p, MIN(len, s->size));
+		return;
+	case FS_WRITE:
+		if (len < sizeof(struct fs_size_rep))
+			break;
+		fuse_reply_write(s->req, ((const struct fs_size_rep *)p)->size);
+		return;
+	case FS_READDIR:
+		reply_readdir(s, p, len);
+		return;
+	case FS_STATFS: {
+		const struct fs_statfs *f = (const void *)p;
+		struct statvfs sv = { 0 };
+
+		if (len < sizeof(*f))
+			break;
+		sv.f_blocks = f->blocks;
+		sv.f_bfree = f->bfree;
+		sv.f_bavail = f->bavail;
+		sv.f_files = f->files;
+		sv.f_ffree = f->ffree;
+		sv.f_bsize = f->bsize;
+		sv.f_frsize = f->frsize;
+		sv.f_namemax = f->namelen;
+		fuse_reply_statfs(s->req, &sv);
+		return;
+	}
+	case FS_GETXATTR:
+	case FS_LISTXATTR:
+		if (!s->size) {
+			if (len < sizeof(struct fs_size_rep))
+				break;
+			fuse_reply_xattr(s->req, ((const struct fs_size_rep *)p)->size);
+		} else {
+			fuse_reply_buf(s->req, (const char *)p, MIN(len, s->size));
+		}
+		return;
+	default: /* UNLINK, RMDIR, RENAME, RELEASE, RELEASEDIR, FSYNC */
+		fuse_reply_err(s->req, 0);
+		return;
+	}
+	fuse_reply_err(s->req, EIO); /* a reply too short for its request */
+}
+
+static void dispatch(void)
+{
+	for (;;) {
+		struct ring_msg_hdr hdr;
+		const struct fs_rep *r = (const void *)rxbuf;
+		struct pending *s;
+		uint32_t idx;
+		int n = xchan_recv(cl.x, &hdr, rxbuf, sizeof(rxbuf));
+
+		if (n == -EAGAIN)
+			return;
+		if (n < 0) {
+			log_err("fs: the reply ring is broken");
+			cl.dead = true;
+			return;
+		}
+		if (hdr.type != FS_REPLY || (uint32_t)n < sizeof(*r))
+			continue;
+		idx = (uint32_t)r->unique;
+		if (idx >= MAX_PENDING || !cl.p[idx].used ||
+		    cl.p[idx].gen != (uint32_t)(r->unique >> 32))
+			continue;
+		s = &cl.p[idx];
+		slot_free(s);
+		complete(s, r, rxbuf + sizeof(*r), (uint32_t)n - (uint32_t)sizeof(*r));
+	}
+}
+
+/* FUSE operations: each fills a request and sends it. */
+
+static void op_init(void *ud, struct fuse_conn_info *conn)
+{
+	conn->want |= FUSE_CAP_READDIRPLUS | FUSE_CAP_AUTO_INVAL_DATA |
+		      FUSE_CAP_ASYNC_READ | FUSE_CAP_PARALLEL_DIROPS |
+		      FUSE_CAP_CACHE_SYMLINKS;
+	conn->want &= ~(unsigned)(FUSE_CAP_READDIRPLUS_AUTO | FUSE_CAP_SPLICE_READ |
+				  FUSE_CAP_SPLICE_WRITE | FUSE_CAP_SPLICE_MOVE |
+				  FUSE_CAP_WRITEBACK_CACHE);
+	conn->want &= conn->capable;
+	conn->max_write = FS_MAX_IO;
+	conn->max_readahead = FS_MAX_IO;
+	conn->max_background = 64;
+	conn->congestion_threshold = 48;
+}
+
+static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct fs_req h = { .nodeid = parent };
+
+	request(req, FS_LOOKUP, &h, name, NULL, NULL, 0, NULL);
+}
+
+static void op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t n)
+{
+	forget_one(ino, n);
+	fuse_reply_none(req);
+}
+
+static void op_forget_multi(fuse_req_t req, size_t count,
+			    struct fuse_forget_data *f)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		forget_one(f[i].ino, f[i].nlookup);
+	fuse_reply_none(req);
+}
+
+static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct fs_req h = { .nodeid = ino };
+
+	request(req, FS_GETATTR, &h, NULL, NULL, NULL, 0, NULL);
+}
+
+static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *a, int set,
+		       struct fuse_file_info *fi)
+{
+	struct fs_req h = { .nodeid = ino, .mode = a->st_mode, .offset = (uint64_t)a->st_size,
+			    .atime = a->st_atim.tv_sec, .atimensec = (uint32_t)a->st_atim.tv_nsec,
+			    .mtime = a->st_mtim.tv_sec, .mtimensec = (uint32_t)a->st_mtim.tv_nsec };
+
+	if (set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) {
+		fuse_reply_err(req, EPERM); /* the host's owners are the host's */
+		return;
+	}
+	h.flags = (uint32_t)set & FS_SET_KNOWN;
+	request(req, FS_SETATTR, &h, NULL, NULL, NULL, 0, NULL);
+}
+
+static void op_readlink(fuse_req_t req, fuse_ino_t ino)
+{
+	struct fs_req h = { .nodeid = ino };
+
+	request(req, FS_READLINK, &h, NULL, NULL, NULL, 0, NULL);
+}
+
+static void op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
+		     mode_t mode, dev_t rdev)
+{
+	struct fs_req h = { .nodeid = parent, .mode = mode,
+			    .umask = fuse_req_ctx(req)->umask };
+
+	request(req, FS_MKNOD, &h, name, NULL, NULL, 0, NULL);
+}
+
+static void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
+		     mode_t mode)
+{
+	struct fs_req h = { .nodeid = parent, .mode = mode,
+			    .umask = fuse_req_ctx(req)->umask };
+
+	request(req, FS_MKDIR, &h, name, NULL, NULL, 0, NULL);
+}
+
+static void op_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct fs_req h = { .nodeid = parent };
+
+	request(req, FS_UNLINK, &h, name, NULL, NULL, 0, NULL);
+}
+
+static void op_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct fs_req h = { .nodeid = parent };
+
+	request(req, FS_RMDIR, &h, name, NULL, NULL, 0, NULL);
+}
+
+static void op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
+		       const char *name)
+{
+	struct fs_req h = { .nodeid = parent };
+
+	request(req, FS_SYMLINK, &h, name, link, NULL, 0, NULL);
+}
+
+static void op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
+		      fuse_ino_t newparent, const char *newname, unsigned flags)
+{
+	struct fs_req h = { .nodeid = parent, .nodeid2 = newparent, .flags = flags };
+
+	request(req, FS_RENAME, &h, name, newname, NULL, 0, NULL);
+}
+
+static void op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
+		    const char *newname)
+{
+	struct fs_req h = { .nodeid = ino, .nodeid2 = newparent };
+
+	request(req, FS_LINK, &h, newname, NULL, NULL, 0, NULL);
+}
+
+static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct fs_req h = { .nodeid = ino, .flags = (uint32_t)fi->flags };
+
+	request(req, FS_OPEN, &h, NULL, NULL, NULL, 0, NULL);
+}
+
+static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		    struct fuse_file_info *fi)
+{
+	struct fs_req h = { .nodeid = ino, .fh = fi->fh, .offset = (uint64_t)off,
+			    .size = (uint32_t)MIN(size, FS_MAX_IO) };
+	struct pending *s = NULL;
+
+	request(req, FS_READ, &h, NULL, NULL, NULL, 0, &s);
+	if (s)
+		s->size = h.size;
+}
+
+static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
+		     size_t size, off_t off, struct fuse_file_info *fi)
+{
+	struct fs_req h = { .nodeid = ino, .fh = fi->fh, .offset = (uint64_t)off,
+			    .size = (uint32_t)MIN(size, FS_MAX_IO) };
+
+	request(req, FS_WRITE, &h, NULL, NULL, buf, h.size, NULL);
+}
+
+static void op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	fuse_reply_err(req, 0); /* writes are not buffered here */
+}
+
+static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct fs_req h = { .nodeid = ino, .fh = fi->fh };
+
+	request(req, FS_RELEASE, &h, NULL, NULL, NULL, 0, NULL);
+}
+
+static void op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
+		     struct fuse_file_info *fi)
+{
+	struct fs_req h = { .nodeid = ino, .fh = fi->fh, .flags = datasync ? 1 : 0 };
+
+	request(req, FS_FSYNC, &h, NULL, NULL, NULL, 0, NULL);
+}
+
+static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct fs_req h = { .nodeid = ino };
+
+	request(req, FS_OPENDIR, &h, NULL, NULL, NULL, 0, NULL);
+}
+
+static void readdir_common(fuse_req_t req, fuse_ino_t ino, size_t size,
+			   off_t off, struct fuse_file_info *fi, bool plus)
+{
+	struct fs_req h = { .nodeid = ino, .fh = fi->fh, .offset = (uint64_t)off,
+			    .size = (uint32_t)MIN(size, FS_MAX_IO),
+			    .flags = plus ? FS_READDIR_PLUS : 0 };
+	struct pending *s = NULL;
+
+	request(req, FS_READDIR, &h, NULL, NULL, NULL, 0, &s);
+	if (s) {
+		s->size = h.size;
+		s->plus = plus;
+	}
+}
+
+static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		       struct fuse_file_info *fi)
+{
+	readdir_common(req, ino, size, off, fi, false);
+}
+
+static void op_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size,
+			   off_t off, struct fuse_file_info *fi)
+{
+	readdir_common(req, ino, size, off, fi, true);
+}
+
+static void op_releasedir(fuse_req_t req, fuse_ino_t ino,
+			  struct fuse_file_info *fi)
+{
+	struct fs_req h = { .nodeid = ino, .fh = fi->fh };
+
+	request(req, FS_RELEASEDIR, &h, NULL, NULL, NULL, 0, NULL);
+}
+
+static void op_fsyncdir(fuse_req_t req, fuse_ino_t ino, int datasync,
+			struct fuse_file_info *fi)
+{
+	fuse_reply_err(req, 0);
+}
+
+static void op_statfs(fuse_req_t req, fuse_ino_t ino)
+{
+	struct fs_req h = { .nodeid = ino };
+
+	request(req, FS_STATFS, &h, NULL, NULL, NULL, 0, NULL);
+}
+
+static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
+			size_t size)
+{
+	struct fs_req h = { .nodeid = ino, .size = (uint32_t)MIN(size, FS_XATTR_MAX) };
+	struct pending *s = NULL;
+
+	request(req, FS_GETXATTR, &h, NULL, name, NULL, 0, &s);
+	if (s)
+		s->size = h.size;
+}
+
+static void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
+{
+	struct fs_req h = { .nodeid = ino, .size = (uint32_t)MIN(size, FS_XATTR_MAX) };
+	struct pending *s = NULL;
+
+	request(req, FS_LISTXATTR, &h, NULL, NULL, NULL, 0, &s);
+	if (s)
+		s->size = h.size;
+}
+
+static void op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
+			const char *value, size_t size, int flags)
+{
+	fuse_reply_err(req, ENOTSUP);
+}
+
+static void op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
+{
+	fuse_reply_err(req, ENOTSUP);
+}
+
+static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name,
+		      mode_t mode, struct fuse_file_info *fi)
+{
+	struct fs_req h = { .nodeid = parent, .mode = mode, .flags = (uint32_t)fi->flags,
+			    .umask = fuse_req_ctx(req)->umask };
+
+	request(req, FS_CREATE, &h, name, NULL, NULL, 0, NULL);
+}
+
+static const struct fuse_lowlevel_ops ops = {
+	.init = op_init,
+	.lookup = op_lookup,
+	.forget = op_forget,
+	.forget_multi = op_forget_multi,
+	.getattr = op_getattr,
+	.setattr = op_setattr,
+	.readlink = op_readlink,
+	.mknod = op_mknod,
+	.mkdir = op_mkdir,
+	.unlink = op_unlink,
+	.rmdir = op_rmdir,
+	.symlink = op_symlink,
+	.rename = op_rename,
+	.link = op_link,
+	.open = op_open,
+	.read = op_read,
+	.write = op_write,
+	.flush = op_flush,
+	.release = op_release,
+	.fsync = op_fsync,
+	.opendir = op_opendir,
+	.readdir = op_readdir,
+	.readdirplus = op_readdirplus,
+	.releasedir = op_releasedir,
+	.fsyncdir = op_fsyncdir,
+	.statfs = op_statfs,
+	.getxattr = op_getxattr,
+	.listxattr = op_listxattr,
+	.setxattr = op_setxattr,
+	.removexattr = op_removexattr,
+	.create = op_create,
+};
+
+void fs_client_run(struct xchan *x, int fusefd, const struct agent_start *st)
+{
+	struct sandbox_id id = { .uid = st->hdr.uid, .gid = st->hdr.gid,
+				 .ngroups = st->hdr.ngroups, .groups = st->hdr.groups };
+	char *argv[] = { "cappsule-fs", NULL };
+	struct fuse_args args = FUSE_ARGS_INIT(1, argv);
+	struct fuse_buf buf = { 0 };
+	char mnt[32];
+	int ret;
+
+	cl.x = x;
+	prctl(PR_SET_NAME, "cappsule-fs");
+	/* Only what it serves with: /dev/fuse and the ring's two eventfds. */
+	if (dup2(fusefd, 3) < 0 || dup2(x->notify_in, 4) < 0 ||
+	    dup2(x->notify_out, 5) < 0)
+		_exit(1);
+	x->notify_in = 4;
+	x->notify_out = 5;
+	syscall(SYS_close_range, 6, ~0u, 0);
+	cl.se = fuse_session_new(&args, &ops, sizeof(ops), NULL);
+	snprintf(mnt, sizeof(mnt), "/dev/fd/%d", 3);
+	if (!cl.se || fuse_session_mount(cl.se, mnt)) {
+		log_err("fs: cannot start the FUSE session");
+		_exit(1);
+	}
+	/* Serving needs no privilege: the caller's identity, not ptrace-able. */
+	ret = sandbox_drop(&id);
+	prctl(PR_SET_DUMPABLE, 0);
+	if (ret) {
+		log_err("fs: cannot drop privileges: %s", strerror(-ret));
+		_exit(1);
+	}
+	fd_set_nonblock(3, 1);
+	while (!fuse_session_exited(cl.se)) {
+		bool room = cl.nused < MAX_PENDING && !cl.dead &&
+			    ring_space(&x->tx) >= FS_MAX_MSG;
+		struct pollfd pf[2] = { { 3, room ? POLLIN : 0, 0 },
+					{ x->notify_in, POLLIN, 0 } };
+		int n;
+
+		if (poll(pf, 2, -1) < 0 && errno != EINTR)
+			break;
+		xchan_ack(x);
+		dispatch();
+		if (!room || !(pf[0].revents & (POLLIN | POLLERR | POLLHUP)))
+			continue;
+		/* a batch of kernel requests, while there is room for them */
+		for (n = 0; n < 64 && cl.nused < MAX_PENDING &&
+			    ring_space(&x->tx) >= FS_MAX_MSG; n++) {
+			ret = fuse_session_receive_buf(cl.se, &buf);
+			if (ret == -EAGAIN || ret == -EINTR)
+				break;
+			if (ret <= 0) {
+				fuse_session_exit(cl.se);
+				break;
+			}
+			fuse_session_process_buf(cl.se, &buf);
+		}
+	}
+	_exit(0);
+}
