@@ -34,7 +34,7 @@ assert_eq "yes | head: 3 lines, virt ends with 141" "3 141 " "$got"
 # argv and environment reach the command intact
 out=$(FOO='a b  c' virt exec -n sh -c 'printf "%s|" "$@"; echo "$FOO"' sh 'x y' '' "$(printf 'q\tz')" 2>/dev/null)
 assert_eq "argv and env intact" "$(printf 'x y||q\tz|a b  c')" "$out"
-out=$(cd "$BUILD" && virt exec -n pwd 2>/dev/null)
+out=$(cd "$BUILD" && virt exec -n -p unrestricted pwd 2>/dev/null)
 assert_eq "working directory kept" "$BUILD" "$out"
 out=$(DISPLAY=:9 virt exec -n sh -c 'echo "${DISPLAY-unset}"' 2>/dev/null)
 assert_eq "host DISPLAY is not passed in" unset "$out"
