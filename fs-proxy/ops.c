@@ -763,7 +763,7 @@ void fsp_free(struct fsp *p)
 	}
 	for (i = 0; i < p->nhandles; i++)
 		if (p->handles[i].in_use)
-			close(p->handles[i].fd);
+			handle_close(p, &p->handles[i]);
 	free(p->nodes);
 	free(p->freelist);
 	free(p->gens);

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fnmatch.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,33 +170,58 @@ static bool comp_match(const struct fs_comp *c, const char *name)
 	return fnmatch(c->s, name, FNM_PERIOD) == 0;
 }
 
-/*
- * M_MATCH: the whole path matches the rule; M_PREFIX: the path is a
- * folder above something the rule may match.
- */
-static unsigned match(char **p, size_t np, const struct fs_comp *c, size_t nc)
+/* Add every state reachable from @st[i] without a component: past '**'. */
+static void closure(uint8_t *st, const struct fs_comp *c, size_t nc)
 {
 	size_t i;
 
-	if (!np) {
-		if (!nc)
-			return M_MATCH;
-		for (i = 0; i < nc && c[i].any_depth; i++)
-			;
-		return M_PREFIX | (i == nc ? M_MATCH : 0);
-	}
-	if (!nc)
-		return 0;
-	if (c[0].any_depth) {
-		unsigned m = match(p, np, c + 1, nc - 1);
+	for (i = 0; i < nc; i++)
+		if (st[i] && c[i].any_depth)
+			st[i + 1] = 1;
+}
 
-		if (p[0][0] != '.')
-			m |= match(p + 1, np - 1, c, nc);
-		return m;
+/*
+ * M_MATCH: the whole path matches the rule; M_PREFIX: the path is a
+ * folder above something the rule may match. The rule runs as an NFA
+ * over its components (state i: c[i] is next), so a path costs
+ * components x rule length, whatever the '**'s.
+ */
+static unsigned match(char **p, size_t np, const struct fs_comp *c, size_t nc)
+{
+	uint8_t a[MAX_COMPS + 1], b[MAX_COMPS + 1], *cur = a, *next = b, *t;
+	unsigned m = 0;
+	bool any;
+	size_t i, k;
+
+	memset(cur, 0, nc + 1);
+	cur[0] = 1;
+	closure(cur, c, nc);
+	for (k = 0; k < np; k++) {
+		memset(next, 0, nc + 1);
+		any = false;
+		for (i = 0; i < nc; i++) {
+			if (!cur[i])
+				continue;
+			if (c[i].any_depth) {
+				if (p[k][0] != '.')
+					next[i] = any = 1;
+			} else if (comp_match(&c[i], p[k])) {
+				next[i + 1] = any = 1;
+			}
+		}
+		if (!any)
+			return 0;
+		closure(next, c, nc);
+		t = cur;
+		cur = next;
+		next = t;
 	}
-	if (!comp_match(&c[0], p[0]))
-		return 0;
-	return match(p + 1, np - 1, c + 1, nc - 1);
+	if (cur[nc])
+		m |= M_MATCH;
+	for (i = 0; i < nc; i++)
+		if (cur[i])
+			return m | M_PREFIX;
+	return m;
 }
 
 /* 1: @path is @dir or below it; 2: @path is above @dir; 0: neither. */
@@ -268,7 +294,7 @@ void fs_rules_check(const struct fs_rules *r, const char *path,
 	}
 	if (v->mode)
 		v->kind = FS_GRANTED;
-	else if (ancestor)
+	else if (ancestor || !np) /* the root holds the cappsule's mount points */
 		v->kind = FS_ANCESTOR;
 	else if (parent_listable && comps[np - 1][0] != '.')
 		v->kind = FS_NAME_ONLY;

@@ -16,5 +16,7 @@ Suite *suite_control(void);
 Suite *suite_agent_start(void);
 Suite *suite_ns_root(void);
 Suite *suite_colors(void);
+Suite *suite_fs_rules(void);
+Suite *suite_fs_proxy(void);
 
 #endif
