@@ -197,11 +197,19 @@ static struct node *node_ref(struct fsp *p, const char *path,
 {
 	struct node *n = node_find(p, path);
 
-	if (n && (n->dev != st->st_dev || n->ino != st->st_ino ||
-		  n->ifmt != (st->st_mode & S_IFMT))) {
-		/* replaced on the host: the old id stays with the old object */
+	/*
+	 * A node is a path: replaced on the host by an object of the same
+	 * type (an editor's save), it keeps its id, so that the guest's
+	 * overlay (which cannot take a lower layer's dentry going stale)
+	 * goes on; only a change of type makes a new node.
+	 */
+	if (n && n->ifmt != (st->st_mode & S_IFMT)) {
 		node_unhash(p, n);
 		n = NULL;
+	}
+	if (n) {
+		n->dev = st->st_dev;
+		n->ino = st->st_ino;
 	}
 	if (!n)
 		n = node_new(p, path, st, v);
@@ -245,8 +253,9 @@ int fsp_lookup_entry(struct fsp *p, const char *path, struct fs_out *out)
 }
 
 /*
- * An fd on what node @n names now: O_PATH, the same object as when it
- * was looked up (else -ESTALE: the guest's kernel looks it up again).
+ * An fd on what node @n names now: O_PATH, resolved afresh, so that the
+ * policy (which speaks of paths) decides for what is there now. An object
+ * of another type there is another node: -ESTALE.
  */
 int fsp_node_fd(struct fsp *p, const struct node *n, bool want_dir)
 {
@@ -254,8 +263,9 @@ int fsp_node_fd(struct fsp *p, const struct node *n, bool want_dir)
 	int fd = fsp_resolve(p, n->path, O_PATH);
 
 	if (fd < 0)
-		return fd == -ENOENT ? -ESTALE : fd;
-	if (fstat(fd, &st) < 0 || st.st_dev != n->dev || st.st_ino != n->ino) {
+		return fd;
+	if (fstat(fd, &st) < 0 || (st.st_mode & S_IFMT) != n->ifmt ||
+	    !type_shown(&n->v, n->ifmt) || !fsp_dev_ok(p, fd, st.st_dev)) {
 		close(fd);
 		return -ESTALE;
 	}

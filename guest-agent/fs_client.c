@@ -180,6 +180,7 @@ static void reply_readdir(struct pending *s, const uint8_t *p, uint32_t len)
 	char *buf = malloc(s->size ? s->size : 1);
 	size_t used = 0;
 	uint32_t off = 0;
+	bool full = false;
 
 	if (!buf) {
 		fuse_reply_err(s->req, ENOMEM);
@@ -196,8 +197,11 @@ static void reply_readdir(struct pending *s, const uint8_t *p, uint32_t len)
 			break;
 		memcpy(name, p + off + rec, d->namelen);
 		name[d->namelen] = '\0';
-		if (s->plus) {
+		if (s->plus)
 			to_entry((const void *)(d + 1), &e);
+		if (full) {
+			need = 0;
+		} else if (s->plus) {
 			need = fuse_add_direntry_plus(s->req, buf + used, s->size - used,
 						      name, &e, (off_t)d->off);
 		} else {
@@ -206,8 +210,13 @@ static void reply_readdir(struct pending *s, const uint8_t *p, uint32_t len)
 			need = fuse_add_direntry(s->req, buf + used, s->size - used,
 						 name, &st, (off_t)d->off);
 		}
-		if (need > s->size - used) {
-			/* did not fit: the kernel never counted this lookup */
+		if (full || need > s->size - used) {
+			/*
+			 * Did not fit: the rest comes with the next READDIR (from
+			 * the last offset given); the kernel never counted these
+			 * lookups.
+			 */
+			full = true;
 			if (s->plus && e.ino)
 				forget_one(e.ino, 1);
 		} else {
