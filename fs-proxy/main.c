@@ -137,11 +137,12 @@ static int setup(struct fsp *p, int polfd, char **shares, int nshares)
 static volatile sig_atomic_t quit;
 
 /* Send @out, waiting for room while the guest drains its ring. */
-static int send_reply(struct xchan *x, const struct fs_out *out, int sigfd)
+static int send_msg(struct xchan *x, uint16_t type, const struct fs_out *out,
+		    int sigfd)
 {
 	for (;;) {
 		struct pollfd pf[2] = { { x->notify_in, POLLIN, 0 }, { sigfd, POLLIN, 0 } };
-		int ret = xchan_send(x, FS_REPLY, out->buf, out->len);
+		int ret = xchan_send(x, type, out->buf, out->len);
 
 		if (ret != -EAGAIN)
 			return ret;
@@ -153,17 +154,39 @@ static int send_reply(struct xchan *x, const struct fs_out *out, int sigfd)
 	}
 }
 
+struct emit_ctx {
+	struct xchan *x;
+	int sigfd;
+};
+
+static int emit_notify(void *ctx, const void *msg, uint32_t len)
+{
+	struct emit_ctx *e = ctx;
+	struct fs_out out = { .buf = (uint8_t *)msg, .len = len, .cap = len };
+
+	return send_msg(e->x, FS_NOTIFY, &out, e->sigfd);
+}
+
 static int serve(struct fsp *p, struct xchan *x, int sigfd)
 {
 	static uint8_t in[FS_MAX_MSG], outbuf[FS_MAX_MSG];
 	static struct fs_request rq;
 	struct fs_out out = { .buf = outbuf, .cap = sizeof(outbuf) };
+	struct emit_ctx ectx = { x, sigfd };
+	struct fs_emit emit = { emit_notify, &ectx };
 
 	for (;;) {
-		struct pollfd pf[2] = { { x->notify_in, POLLIN, 0 }, { sigfd, POLLIN, 0 } };
+		struct pollfd pf[3] = { { x->notify_in, POLLIN, 0 }, { sigfd, POLLIN, 0 },
+					{ p->ifd, POLLIN, 0 } };
 		struct ring_msg_hdr hdr;
 		int n, ret;
 
+		/* host changes first: a reply must not outrun its invalidation */
+		ret = fsp_watch_events(p, &emit);
+		if (ret == -EINTR)
+			return 0;
+		if (ret)
+			log_warn("cannot tell the cappsule of host changes: %s", strerror(-ret));
 		xchan_ack(x);
 		while ((n = xchan_recv(x, &hdr, in, sizeof(in))) >= 0) {
 			ret = fs_decode(hdr.type, in, (uint32_t)n, &rq);
@@ -181,7 +204,7 @@ static int serve(struct fsp *p, struct xchan *x, int sigfd)
 			} else if (!fsp_handle(p, &rq, &out)) {
 				continue;
 			}
-			ret = send_reply(x, &out, sigfd);
+			ret = send_msg(x, FS_REPLY, &out, sigfd);
 			if (ret == -EINTR)
 				return 0;
 			if (ret) {
@@ -193,7 +216,7 @@ static int serve(struct fsp *p, struct xchan *x, int sigfd)
 			log_err("the cappsule broke the fs ring: stopping");
 			return n;
 		}
-		if (poll(pf, 2, -1) < 0 && errno != EINTR)
+		if (poll(pf, p->ifd >= 0 ? 3 : 2, -1) < 0 && errno != EINTR)
 			return -errno;
 		if (pf[1].revents)
 			return 0;

@@ -155,6 +155,7 @@ struct node *node_new(struct fsp *p, const char *path, const struct stat *st,
 	n->ifmt = st->st_mode & S_IFMT;
 	n->v = *v;
 	n->nlookup = 0;
+	n->wd = -1;
 	p->nodes[idx] = n;
 	return n;
 }
@@ -166,6 +167,7 @@ void node_forget(struct fsp *p, struct node *n, uint64_t count)
 	n->nlookup = count >= n->nlookup ? 0 : n->nlookup - count;
 	if (n->nlookup)
 		return;
+	fsp_unwatch(p, n);
 	node_unhash(p, n);
 	p->nodes[n->idx] = NULL;
 	p->freelist[p->nfree++] = n->idx;

@@ -181,10 +181,12 @@ int fsp_child_path(const struct node *parent, const char *name, char *out,
 static void fill_entry(struct fsp *p, struct node *n, const struct stat *st,
 		       struct fs_entry *e)
 {
+	bool watched = fsp_covered(p, n->path, n);
+
 	e->nodeid = node_id(n);
 	e->generation = n->gen;
-	e->entry_ms = p->entry_ms;
-	e->attr_ms = p->attr_ms;
+	e->entry_ms = watched ? FSP_WATCHED_MS : p->entry_ms;
+	e->attr_ms = watched ? FSP_WATCHED_MS : p->attr_ms;
 	fsp_fill_attr(n, st, &e->attr);
 }
 
@@ -230,7 +232,8 @@ int fsp_lookup_entry(struct fsp *p, const char *path, struct fs_out *out)
 	e = out_put(out, sizeof(*e));
 	if (!e)
 		return -EIO;
-	e->entry_ms = p->entry_ms; /* hidden and absent look the same */
+	/* hidden and absent look the same */
+	e->entry_ms = fsp_covered(p, path, NULL) ? FSP_WATCHED_MS : p->entry_ms;
 	fs_rules_check(&p->rules, path, &v);
 	if (v.kind == FS_HIDDEN)
 		return 0;
@@ -244,8 +247,10 @@ int fsp_lookup_entry(struct fsp *p, const char *path, struct fs_out *out)
 		close(fd);
 		return 0;
 	}
-	close(fd);
 	n = node_ref(p, path, &st, &v);
+	if (n)
+		fsp_watch(p, n, fd);
+	close(fd);
 	if (!n)
 		return -ENFILE;
 	fill_entry(p, n, &st, e);
@@ -302,7 +307,7 @@ static void do_getattr(struct fsp *p, const struct fs_request *rq,
 	}
 	close(fd);
 	a = out_put(out, sizeof(*a));
-	a->attr_ms = p->attr_ms;
+	a->attr_ms = fsp_covered(p, n->path, n) ? FSP_WATCHED_MS : p->attr_ms;
 	fsp_fill_attr(n, &st, &a->attr);
 }
 
@@ -494,6 +499,14 @@ static bool add_dirent(struct fsp *p, const struct handle *dir, int dfd,
 		struct fs_entry *e = (struct fs_entry *)(de + 1);
 
 		n = node_ref(p, path, &st, &v);
+		if (n && n->ifmt == S_IFDIR && n->wd < 0 && p->ifd >= 0 && !p->watch_full) {
+			int fd = openat(dfd, d->d_name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+			if (fd >= 0) {
+				fsp_watch(p, n, fd);
+				close(fd);
+			}
+		}
 		if (n)
 			fill_entry(p, n, &st, e);
 		memcpy(e + 1, d->d_name, nl);
@@ -745,6 +758,7 @@ int fsp_init(struct fsp *p, int rootfd)
 	struct node *root;
 
 	p->rootfd = rootfd;
+	p->ifd = -1;
 	p->entry_ms = FSP_ENTRY_MS;
 	p->attr_ms = FSP_ATTR_MS;
 	p->nnodes = 1; /* id 0 means "no node" */
@@ -758,6 +772,8 @@ int fsp_init(struct fsp *p, int rootfd)
 	if (!root || root->idx != 1)
 		return -ENOMEM;
 	root->nlookup = 1;
+	fsp_watch_init(p);
+	fsp_watch(p, root, rootfd);
 	return 0;
 }
 
@@ -774,6 +790,8 @@ void fsp_free(struct fsp *p)
 	for (i = 0; i < p->nhandles; i++)
 		if (p->handles[i].in_use)
 			handle_close(p, &p->handles[i]);
+	if (p->ifd >= 0)
+		close(p->ifd);
 	free(p->nodes);
 	free(p->freelist);
 	free(p->gens);

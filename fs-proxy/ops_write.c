@@ -120,7 +120,7 @@ out:
 	if (ret)
 		return out_err(out, rq->h.unique, ret);
 	a = out_put(out, sizeof(*a));
-	a->attr_ms = p->attr_ms;
+	a->attr_ms = fsp_covered(p, n->path, n) ? FSP_WATCHED_MS : p->attr_ms;
 	fsp_fill_attr(n, &st, &a->attr);
 }
 

@@ -17,8 +17,11 @@
 
 #define FSP_MAX_NODES (1u << 20)
 #define FSP_MAX_HANDLES 65536u
-#define FSP_ENTRY_MS 1000u /* how long the guest may trust a name or attributes */
+/* How long the guest may trust a name or attributes: short when nothing
+ * tells it of changes, long when fs-proxy watches the folder (inotify). */
+#define FSP_ENTRY_MS 1000u
 #define FSP_ATTR_MS 1000u
+#define FSP_WATCHED_MS (3600u * 1000)
 
 struct node {
 	char *path; /* as the guest sees it: "/", "/usr", ... */
@@ -30,6 +33,8 @@ struct node {
 	mode_t ifmt;
 	struct fs_verdict v;
 	uint64_t stamp; /* mtime/ctime/size at the last open: keep_cache */
+	int wd; /* folders: inotify watch, or -1 */
+	struct node *wnext; /* watch hash chain */
 	bool hashed;
 };
 
@@ -60,6 +65,9 @@ struct fsp {
 	} devs[64];
 	unsigned ndevs;
 	uint32_t entry_ms, attr_ms;
+	int ifd; /* inotify, or -1 */
+	struct node *wh[1024]; /* watch descriptor -> folder node */
+	bool watch_full; /* out of watches: short timeouts from now on */
 };
 
 /* A decoded request: strings NUL-terminated, every length checked. */
@@ -120,6 +128,19 @@ void fsp_fill_attr(const struct node *n, const struct stat *st,
 void *out_put(struct fs_out *o, uint32_t len);
 void out_err(struct fs_out *o, uint64_t unique, int err);
 bool fsp_dev_ok(struct fsp *p, int fd, dev_t dev);
+
+/* watch.c: tell the guest what changed on the host */
+struct fs_emit {
+	int (*fn)(void *ctx, const void *msg, uint32_t len);
+	void *ctx;
+};
+void fsp_watch_init(struct fsp *p);
+void fsp_watch(struct fsp *p, struct node *n, int fd);
+void fsp_unwatch(struct fsp *p, struct node *n);
+/* Is what the guest caches about @path (an entry or attributes) watched? */
+bool fsp_covered(struct fsp *p, const char *path, const struct node *n);
+/* Read inotify events and emit FS_NOTIFY messages. 0 or -errno (from @emit). */
+int fsp_watch_events(struct fsp *p, const struct fs_emit *emit);
 
 /* ops_write.c: shared folders only */
 void fsp_write_op(struct fsp *p, const struct fs_request *rq, struct fs_out *out);

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <fuse_lowlevel.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,7 @@ static struct {
 	struct pending p[MAX_PENDING];
 	uint32_t nused;
 	bool dead; /* the ring is broken: every request fails */
+	int notify_wr; /* to the notifier thread */
 } cl;
 
 static uint8_t rxbuf[FS_MAX_MSG];
@@ -331,6 +333,50 @@ static void complete(struct pending *s, const struct fs_rep *r,
 	fuse_reply_err(s->req, EIO); /* a reply too short for its request */
 }
 
+/*
+ * Host changes reach the kernel from a thread of their own: an
+ * invalidation may wait for a lookup that waits for our reply.
+ */
+static void *notifier(void *arg)
+{
+	int fd = (int)(intptr_t)arg;
+
+	for (;;) {
+		uint8_t rec[sizeof(struct fs_notify) + FS_NAME_MAX + 1];
+		const struct fs_notify *m = (const void *)rec;
+		ssize_t n = read(fd, rec, sizeof(rec));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < (ssize_t)sizeof(*m))
+			return NULL;
+		if (m->what == FS_EXPIRE_ENTRY) {
+			char name[FS_NAME_MAX + 1];
+
+			memcpy(name, m + 1, m->namelen);
+			name[m->namelen] = '\0';
+			if (fuse_lowlevel_notify_expire_entry(cl.se, m->nodeid, name, m->namelen,
+							      FUSE_LL_EXPIRE_ONLY) == -ENOSYS)
+				fuse_lowlevel_notify_inval_entry(cl.se, m->nodeid, name, m->namelen);
+		} else {
+			fuse_lowlevel_notify_inval_inode(cl.se, m->nodeid,
+							 m->flags & FS_INVAL_DATA ? 0 : -1, 0);
+		}
+	}
+}
+
+static void queue_notify(const uint8_t *p, uint32_t len)
+{
+	const struct fs_notify *m = (const void *)p;
+
+	if (len < sizeof(*m) || m->namelen > FS_NAME_MAX ||
+	    len != sizeof(*m) + m->namelen || cl.notify_wr < 0)
+		return;
+	/* full: dropped; the entry's timeout still bounds how stale it gets */
+	if (write(cl.notify_wr, p, len) < 0)
+		return;
+}
+
 static void dispatch(void)
 {
 	for (;;) {
@@ -346,6 +392,10 @@ static void dispatch(void)
 			log_err("fs: the reply ring is broken");
 			cl.dead = true;
 			return;
+		}
+		if (hdr.type == FS_NOTIFY) {
+			queue_notify(rxbuf, (uint32_t)n);
+			continue;
 		}
 		if (hdr.type != FS_REPLY || (uint32_t)n < sizeof(*r))
 			continue;
@@ -695,6 +745,18 @@ void fs_client_run(struct xchan *x, int fusefd, const struct agent_start *st)
 		_exit(1);
 	}
 	fd_set_nonblock(3, 1);
+	{
+		pthread_t t;
+		int pp[2];
+
+		cl.notify_wr = -1;
+		if (pipe2(pp, O_CLOEXEC) == 0) {
+			fcntl(pp[1], F_SETPIPE_SZ, 1 << 20);
+			fd_set_nonblock(pp[1], 1);
+			if (pthread_create(&t, NULL, notifier, (void *)(intptr_t)pp[0]) == 0)
+				cl.notify_wr = pp[1];
+		}
+	}
 	while (!fuse_session_exited(cl.se)) {
 		bool room = cl.nused < MAX_PENDING && !cl.dead &&
 			    ring_space(&x->tx) >= FS_MAX_MSG;

@@ -148,10 +148,14 @@ static void on_proxy_exit(struct daemon *d, struct watch *w, uint32_t events)
 	if (waitid((idtype_t)P_PIDFD, (id_t)w->fd, &si, WEXITED | WNOHANG) < 0 ||
 	    !si.si_pid)
 		return;
-	if (px->c->state != CS_EXITED)
+	if (px->c->state != CS_EXITED) {
 		log_warn("cappsule %u: %s proxy ended (%s %d) while it runs",
 			 px->c->id, dev_name(px->dev),
 			 si.si_code == CLD_EXITED ? "status" : "signal", si.si_status);
+		/* without its filesystem a cappsule can only hang: end it */
+		if (px->dev == XCHAN_DEV_FS)
+			cappsule_kill(d, px->c, "its fs proxy ended");
+	}
 	daemon_unwatch(d, w);
 	close_fd(&w->fd);
 	px->pid = 0;

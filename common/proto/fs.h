@@ -7,7 +7,7 @@
  * handle is checked by fs-proxy/decode.c before anything else reads it.
  *
  * Version history:
- *   1  HELLO, the FUSE-like operations below, REPLY
+ *   1  HELLO, the FUSE-like operations below, REPLY, NOTIFY
  */
 #ifndef CAPPSULE_PROTO_FS_H
 #define CAPPSULE_PROTO_FS_H
@@ -62,6 +62,7 @@ enum fs_msg_type {
 	FS_CREATE,
 	FS_OP_MAX, /* first unknown request */
 	FS_REPLY = 64, /* host -> guest */
+	FS_NOTIFY = 65, /* host -> guest: struct fs_notify + name */
 };
 
 #define FS_ROOT_ID 1ull
@@ -179,6 +180,21 @@ struct fs_share {
 };
 
 /* Bytes FUSE needs for a directory entry, with and without attributes. */
+/*
+ * The host changed something the guest may have cached (fs-proxy watches
+ * the folders it served): expire a name, or drop an inode's attributes
+ * (and with FS_INVAL_DATA its pages).
+ */
+struct fs_notify {
+	uint64_t nodeid;
+	uint32_t what; /* FS_EXPIRE_ENTRY (a name in folder nodeid) or FS_INVAL_INODE */
+	uint16_t namelen;
+	uint16_t flags; /* FS_INVAL_DATA */
+};
+#define FS_EXPIRE_ENTRY 1u
+#define FS_INVAL_INODE 2u
+#define FS_INVAL_DATA (1u << 0)
+
 #define FS_FUSE_DIRENT_SIZE(namelen) (((24u + (namelen)) + 7u) & ~7u)
 #define FS_FUSE_DIRENTPLUS_SIZE(namelen) (((152u + (namelen)) + 7u) & ~7u)
 
