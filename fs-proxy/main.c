@@ -134,7 +134,22 @@ static int setup(struct fsp *p, int polfd, char **shares, int nshares)
 	return ret;
 }
 
-static volatile sig_atomic_t quit;
+static unsigned long counts[64];
+
+static void dump_counts(void)
+{
+	char line[1024];
+	int i, o = 0;
+
+	for (i = 0; i < 64; i++)
+		if (counts[i])
+			o += snprintf(line + o, sizeof(line) - (size_t)o, " %d:%lu", i, counts[i]);
+	if (o)
+		log_debug("requests by type:%s", line);
+}
+
+/* Replies queued but not yet signalled: one kick per batch. */
+static bool pending_kick;
 
 /* Send @out, waiting for room while the guest drains its ring. */
 static int send_msg(struct xchan *x, uint16_t type, const struct fs_out *out,
@@ -142,10 +157,15 @@ static int send_msg(struct xchan *x, uint16_t type, const struct fs_out *out,
 {
 	for (;;) {
 		struct pollfd pf[2] = { { x->notify_in, POLLIN, 0 }, { sigfd, POLLIN, 0 } };
-		int ret = xchan_send(x, type, out->buf, out->len);
+		int ret = ring_send(&x->tx, type, out->buf, out->len);
 
-		if (ret != -EAGAIN)
+		if (ret != -EAGAIN) {
+			pending_kick |= !ret;
 			return ret;
+		}
+		/* full: make sure the guest knows there is something to drain */
+		xchan_kick(x);
+		pending_kick = false;
 		if (poll(pf, 2, 1000) < 0 && errno != EINTR)
 			return -errno;
 		if (pf[1].revents)
@@ -187,8 +207,15 @@ static int serve(struct fsp *p, struct xchan *x, int sigfd)
 			return 0;
 		if (ret)
 			log_warn("cannot tell the cappsule of host changes: %s", strerror(-ret));
+		bool busy = false;
+
 		xchan_ack(x);
-		while ((n = xchan_recv(x, &hdr, in, sizeof(in))) >= 0) {
+		/* a guest waiting for room in a busy ring is told once it has some */
+		busy = __atomic_load_n(&x->rx.sh->head, __ATOMIC_ACQUIRE) - x->rx.pos >
+		       x->rx.size / 4;
+		while ((n = ring_recv(&x->rx, &hdr, in, sizeof(in))) >= 0) {
+			if (hdr.type < 64)
+				counts[hdr.type]++;
 			ret = fs_decode(hdr.type, in, (uint32_t)n, &rq);
 			if (ret) {
 				/* answer what can be answered; never act on it */
@@ -211,6 +238,10 @@ static int serve(struct fsp *p, struct xchan *x, int sigfd)
 				log_err("cannot reply: %s", strerror(-ret));
 				return ret;
 			}
+		}
+		if (pending_kick || busy) {
+			xchan_kick(x);
+			pending_kick = false;
 		}
 		if (n == -EPROTO) {
 			log_err("the cappsule broke the fs ring: stopping");
@@ -294,6 +325,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	ret = serve(&p, &x, sigfd);
+	dump_counts();
 	xchan_unmap(&x);
 	fsp_free(&p);
 	return ret ? 1 : 0;

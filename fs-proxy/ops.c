@@ -431,6 +431,9 @@ static void do_opendir(struct fsp *p, const struct fs_request *rq,
 	}
 	o = out_put(out, sizeof(*o));
 	o->fh = fh;
+	/* watched: any change reaches the guest, which may keep the listing */
+	if (n->wd >= 0)
+		((struct fs_rep *)out->buf)->flags |= FS_REP_CACHE_DIR;
 }
 
 struct linux_dirent64 {
@@ -517,16 +520,13 @@ static bool add_dirent(struct fsp *p, const struct handle *dir, int dfd,
 	return true;
 }
 
-static void do_readdir(struct fsp *p, const struct fs_request *rq,
-		       struct fs_out *out)
+static void list_dir(struct fsp *p, const struct fs_request *rq,
+		     const struct handle *h, struct fs_out *out)
 {
-	struct handle *h = handle_get(p, rq->h.fh, true);
 	bool plus = rq->h.flags & FS_READDIR_PLUS;
 	uint32_t budget = rq->h.size;
 	static char buf[32768];
 
-	if (!h)
-		return out_err(out, rq->h.unique, -EBADF);
 	if (lseek(h->fd, (off_t)rq->h.offset, SEEK_SET) < 0)
 		return out_err(out, rq->h.unique, -errno);
 	for (;;) {
@@ -535,8 +535,11 @@ static void do_readdir(struct fsp *p, const struct fs_request *rq,
 
 		if (n < 0)
 			return out_err(out, rq->h.unique, -errno);
-		if (n == 0)
+		if (n == 0) {
+			/* the guest need not ask again to learn that */
+			((struct fs_rep *)out->buf)->flags |= FS_REP_EOF;
 			return;
+		}
 		while (pos < n) {
 			const struct linux_dirent64 *d = (const void *)(buf + pos);
 
@@ -547,6 +550,39 @@ static void do_readdir(struct fsp *p, const struct fs_request *rq,
 				return;
 		}
 	}
+}
+
+/* READDIR with a handle from OPENDIR, or (fh 0) of folder @n directly. */
+static void do_readdir(struct fsp *p, const struct fs_request *rq,
+		       struct fs_out *out)
+{
+	struct node *n = node_get(p, rq->h.nodeid);
+	struct handle tmp = { .fd = -1 };
+	struct handle *h;
+	int opath;
+
+	if (rq->h.fh) {
+		h = handle_get(p, rq->h.fh, true);
+		if (!h)
+			return out_err(out, rq->h.unique, -EBADF);
+		return list_dir(p, rq, h, out);
+	}
+	if (!n)
+		return out_err(out, rq->h.unique, -ESTALE);
+	if (n->v.kind == FS_NAME_ONLY ||
+	    (n->v.kind == FS_GRANTED && !(n->v.mode & POLICY_R)))
+		return out_err(out, rq->h.unique, -EACCES);
+	opath = fsp_node_fd(p, n, true);
+	if (opath < 0)
+		return out_err(out, rq->h.unique, opath);
+	tmp.fd = reopen(opath, O_RDONLY | O_DIRECTORY);
+	close(opath);
+	if (tmp.fd < 0)
+		return out_err(out, rq->h.unique, tmp.fd);
+	tmp.path = n->path;
+	tmp.dev = n->dev;
+	list_dir(p, rq, &tmp, out);
+	close(tmp.fd);
 }
 
 static void do_readlink(struct fsp *p, const struct fs_request *rq,

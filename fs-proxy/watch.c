@@ -170,8 +170,9 @@ static int event(struct fsp *p, const struct fs_emit *emit,
 	child = node_find(p, path);
 	if (ev->mask & (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO)) {
 		ret = notify(p, emit, dir, FS_EXPIRE_ENTRY, 0, ev->name);
+		/* its listing (which the guest may cache) changed too */
 		if (!ret)
-			ret = notify(p, emit, dir, FS_INVAL_INODE, 0, NULL);
+			ret = notify(p, emit, dir, FS_INVAL_INODE, FS_INVAL_DATA, NULL);
 	}
 	if (!ret && child)
 		ret = notify(p, emit, child, FS_INVAL_INODE,

@@ -209,7 +209,7 @@ static int bind_share(const struct share *s)
 	unsigned long fl = MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV;
 	int ret;
 
-	snprintf(src, sizeof(src), STAGE "/fuse%s", s->path);
+	snprintf(src, sizeof(src), STAGE "/shares%s", s->path);
 	snprintf(dst, sizeof(dst), STAGE "/root%s", s->path);
 	ret = mkdir_p(dst, 0755);
 	if (ret)
@@ -226,38 +226,62 @@ static int fail(int err, const char *what)
 	return err < 0 ? err : -err;
 }
 
+/* A FUSE connection mounted at @dir: its /dev/fuse fd, or -errno. */
+static int mount_fuse(const char *dir, unsigned long flags)
+{
+	char opts[160];
+	int fd = open("/dev/fuse", O_RDWR | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return fail(errno, "open /dev/fuse");
+	snprintf(opts, sizeof(opts),
+		 "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other,default_permissions",
+		 fd);
+	if (mount("cappsule", dir, "fuse.cappsule", MS_NOSUID | MS_NODEV | flags, opts) < 0) {
+		ret = fail(errno, "mount the FUSE view");
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
 static int build_root(struct xchan *x, const struct agent_start *st)
 {
 	char upper[128], work[128], opts[512], p[256];
 	static const char *const moved[] = { "/proc", "/sys", "/dev", "/tmp" };
-	int fusefd, ret;
+	int fusefd, sharefd, ret;
 	unsigned i;
 	pid_t pid;
 
 	if (mkdir(STAGE, 0700) < 0 ||
 	    mount("cappsule-fs", STAGE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") < 0 ||
-	    mkdir(STAGE "/fuse", 0755) < 0 || mkdir(STAGE "/root", 0755) < 0)
+	    mkdir(STAGE "/fuse", 0755) < 0 || mkdir(STAGE "/shares", 0755) < 0 ||
+	    mkdir(STAGE "/root", 0755) < 0)
 		return fail(errno, "staging area " STAGE);
 	ret = layers(st, upper, work, sizeof(upper));
 	if (ret < 0)
 		return fail(ret, "copy-on-write layer (-d BASEDIR/upper/fs)");
-	fusefd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+	/*
+	 * Two connections to the same view: a read-only one under the
+	 * overlay (no write can go through it, and the kernel need not
+	 * refresh atimes), and a writable one the shares are bound from.
+	 */
+	fusefd = mount_fuse(STAGE "/fuse", MS_RDONLY);
 	if (fusefd < 0)
-		return fail(errno, "open /dev/fuse");
-	snprintf(opts, sizeof(opts),
-		 "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other,default_permissions",
-		 fusefd);
-	if (mount("cappsule", STAGE "/fuse", "fuse.cappsule", MS_NOSUID | MS_NODEV, opts) < 0) {
-		ret = fail(errno, "mount the FUSE view");
+		return fusefd;
+	sharefd = nshares ? mount_fuse(STAGE "/shares", 0) : -1;
+	if (nshares && sharefd < 0) {
 		close(fusefd);
-		return ret;
+		return sharefd;
 	}
 	pid = fork();
 	if (pid < 0)
 		return fail(errno, "fork the FUSE client");
 	if (pid == 0)
-		fs_client_run(x, fusefd, st);
+		fs_client_run(x, fusefd, sharefd, st);
 	close(fusefd);
+	if (sharefd >= 0)
+		close(sharefd);
 	xchan_unmap(x);
 
 	snprintf(opts, sizeof(opts), "lowerdir=" STAGE "/fuse,upperdir=%s,workdir=%s",

@@ -32,26 +32,59 @@ struct pending {
 	uint16_t op;
 	bool used, plus;
 	uint32_t gen, size;
+	uint64_t nodeid; /* READDIR */
 };
+
+/*
+ * Where a listing ended (fs-proxy said so): the kernel's next READDIR,
+ * from there, is answered here, empty, without a round trip.
+ */
+#define EOF_SLOTS 4096u
+static struct {
+	uint64_t nodeid, off;
+} eof_at[EOF_SLOTS];
 
 static struct {
 	struct xchan *x;
-	struct fuse_session *se;
+	struct fuse_session *se[2]; /* the view (read-only), the shares */
+	unsigned nse;
 	struct pending p[MAX_PENDING];
 	uint32_t nused;
 	bool dead; /* the ring is broken: every request fails */
 	int notify_wr; /* to the notifier thread */
+	bool kick; /* sent something fs-proxy has not been told of */
 } cl;
 
 static uint8_t rxbuf[FS_MAX_MSG];
 
 static void dispatch(void);
 
+/*
+ * One eventfd write per batch of messages, not per message: requests are
+ * queued with ring_sendv() and fs-proxy is kicked once, here.
+ */
+static void kick_proxy(void)
+{
+	if (cl.kick) {
+		cl.kick = false;
+		xchan_kick(cl.x);
+	}
+}
+
+/* Did the proxy's ring fill past a quarter? It may wait for room. */
+static bool ring_busy(const struct ring *r)
+{
+	uint32_t head = __atomic_load_n(&r->sh->head, __ATOMIC_ACQUIRE);
+
+	return head - r->pos > r->size / 4;
+}
+
 /* Wait until fs-proxy has said something (or freed ring space). */
 static void wait_proxy(void)
 {
 	struct pollfd pf = { cl.x->notify_in, POLLIN, 0 };
 
+	kick_proxy();
 	if (poll(&pf, 1, 1000) < 0 && errno != EINTR)
 		cl.dead = true;
 	xchan_ack(cl.x);
@@ -94,7 +127,9 @@ static int send_msg(uint16_t type, struct iovec *iov, int n)
 
 		if (cl.dead)
 			return -EIO;
-		ret = xchan_sendv(cl.x, type, iov, n);
+		ret = ring_sendv(&cl.x->tx, type, iov, n);
+		if (!ret)
+			cl.kick = true;
 		if (ret != -EAGAIN)
 			return ret;
 		wait_proxy();
@@ -177,8 +212,10 @@ static void to_entry(const struct fs_entry *fe, struct fuse_entry_param *e)
 		to_stat(&fe->attr, &e->attr);
 }
 
-static void reply_readdir(struct pending *s, const uint8_t *p, uint32_t len)
+static void reply_readdir(struct pending *s, const uint8_t *p, uint32_t len,
+			  bool eof)
 {
+	uint64_t last = 0;
 	char *buf = malloc(s->size ? s->size : 1);
 	size_t used = 0;
 	uint32_t off = 0;
@@ -225,6 +262,11 @@ static void reply_readdir(struct pending *s, const uint8_t *p, uint32_t len)
 			used += need;
 		}
 		off += rec + ALIGN_UP((uint32_t)d->namelen, 8u);
+		last = d->off;
+	}
+	if (eof && !full && last) {
+		eof_at[s->nodeid % EOF_SLOTS].nodeid = s->nodeid;
+		eof_at[s->nodeid % EOF_SLOTS].off = last;
 	}
 	fuse_reply_buf(s->req, buf, used);
 	free(buf);
@@ -285,7 +327,8 @@ static void complete(struct pending *s, const struct fs_rep *r,
 		if (len < sizeof(struct fs_open_rep))
 			break;
 		fi.fh = ((const struct fs_open_rep *)p)->fh;
-		fi.keep_cache = !!(r->flags & FS_REP_KEEP_CACHE);
+		fi.keep_cache = !!(r->flags & (FS_REP_KEEP_CACHE | FS_REP_CACHE_DIR));
+		fi.cache_readdir = !!(r->flags & FS_REP_CACHE_DIR);
 		fuse_reply_open(s->req, &fi);
 		return;
 	case FS_READ:
@@ -297,7 +340,7 @@ static void complete(struct pending *s, const struct fs_rep *r,
 		fuse_reply_write(s->req, ((const struct fs_size_rep *)p)->size);
 		return;
 	case FS_READDIR:
-		reply_readdir(s, p, len);
+		reply_readdir(s, p, len, r->flags & FS_REP_EOF);
 		return;
 	case FS_STATFS: {
 		const struct fs_statfs *f = (const void *)p;
@@ -345,22 +388,27 @@ static void *notifier(void *arg)
 		uint8_t rec[sizeof(struct fs_notify) + FS_NAME_MAX + 1];
 		const struct fs_notify *m = (const void *)rec;
 		ssize_t n = read(fd, rec, sizeof(rec));
+		unsigned i;
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < (ssize_t)sizeof(*m))
 			return NULL;
-		if (m->what == FS_EXPIRE_ENTRY) {
-			char name[FS_NAME_MAX + 1];
+		for (i = 0; i < cl.nse; i++) {
+			struct fuse_session *se = cl.se[i];
 
-			memcpy(name, m + 1, m->namelen);
-			name[m->namelen] = '\0';
-			if (fuse_lowlevel_notify_expire_entry(cl.se, m->nodeid, name, m->namelen,
-							      FUSE_LL_EXPIRE_ONLY) == -ENOSYS)
-				fuse_lowlevel_notify_inval_entry(cl.se, m->nodeid, name, m->namelen);
-		} else {
-			fuse_lowlevel_notify_inval_inode(cl.se, m->nodeid,
-							 m->flags & FS_INVAL_DATA ? 0 : -1, 0);
+			if (m->what == FS_EXPIRE_ENTRY) {
+				char name[FS_NAME_MAX + 1];
+
+				memcpy(name, m + 1, m->namelen);
+				name[m->namelen] = '\0';
+				if (fuse_lowlevel_notify_expire_entry(se, m->nodeid, name, m->namelen,
+								      FUSE_LL_EXPIRE_ONLY) == -ENOSYS)
+					fuse_lowlevel_notify_inval_entry(se, m->nodeid, name, m->namelen);
+			} else {
+				fuse_lowlevel_notify_inval_inode(se, m->nodeid,
+								 m->flags & FS_INVAL_DATA ? 0 : -1, 0);
+			}
 		}
 	}
 }
@@ -379,15 +427,22 @@ static void queue_notify(const uint8_t *p, uint32_t len)
 
 static void dispatch(void)
 {
+	bool busy = ring_busy(&cl.x->rx), took = false;
+
 	for (;;) {
 		struct ring_msg_hdr hdr;
 		const struct fs_rep *r = (const void *)rxbuf;
 		struct pending *s;
 		uint32_t idx;
-		int n = xchan_recv(cl.x, &hdr, rxbuf, sizeof(rxbuf));
+		int n = ring_recv(&cl.x->rx, &hdr, rxbuf, sizeof(rxbuf));
 
-		if (n == -EAGAIN)
+		if (n == -EAGAIN) {
+			/* room again for a proxy that may be waiting for it */
+			if (busy && took)
+				xchan_kick(cl.x);
 			return;
+		}
+		took = true;
 		if (n < 0) {
 			log_err("fs: the reply ring is broken");
 			cl.dead = true;
@@ -582,11 +637,15 @@ static void op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 	request(req, FS_FSYNC, &h, NULL, NULL, NULL, 0, NULL);
 }
 
+/*
+ * No OPENDIR/RELEASEDIR round trips: ENOSYS tells the kernel to go
+ * without (and to keep listings cached, which fs-proxy keeps in step:
+ * it reports changes, and a folder's mtime tells the kernel too). READDIR
+ * then comes with fh 0 and names the folder by node.
+ */
 static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	struct fs_req h = { .nodeid = ino };
-
-	request(req, FS_OPENDIR, &h, NULL, NULL, NULL, 0, NULL);
+	fuse_reply_err(req, ENOSYS);
 }
 
 static void readdir_common(fuse_req_t req, fuse_ino_t ino, size_t size,
@@ -597,10 +656,16 @@ static void readdir_common(fuse_req_t req, fuse_ino_t ino, size_t size,
 			    .flags = plus ? FS_READDIR_PLUS : 0 };
 	struct pending *s = NULL;
 
+	if (eof_at[ino % EOF_SLOTS].nodeid == ino && eof_at[ino % EOF_SLOTS].off == (uint64_t)off) {
+		eof_at[ino % EOF_SLOTS].nodeid = 0;
+		fuse_reply_buf(req, NULL, 0);
+		return;
+	}
 	request(req, FS_READDIR, &h, NULL, NULL, NULL, 0, &s);
 	if (s) {
 		s->size = h.size;
 		s->plus = plus;
+		s->nodeid = ino;
 	}
 }
 
@@ -640,6 +705,11 @@ static void op_statfs(fuse_req_t req, fuse_ino_t ino)
 static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 			size_t size)
 {
+	/* only user.* cross (fs-proxy says so too): no round trip for others */
+	if (strncmp(name, "user.", 5)) {
+		fuse_reply_err(req, ENODATA);
+		return;
+	}
 	struct fs_req h = { .nodeid = ino, .size = (uint32_t)MIN(size, FS_XATTR_MAX) };
 	struct pending *s = NULL;
 
@@ -712,30 +782,69 @@ static const struct fuse_lowlevel_ops ops = {
 	.create = op_create,
 };
 
-void fs_client_run(struct xchan *x, int fusefd, const struct agent_start *st)
+static void start_notifier(void)
+{
+	pthread_t t;
+	int pp[2];
+
+	cl.notify_wr = -1;
+	if (pipe2(pp, O_CLOEXEC) == 0) {
+		fcntl(pp[1], F_SETPIPE_SZ, 1 << 20);
+		fd_set_nonblock(pp[1], 1);
+		if (pthread_create(&t, NULL, notifier, (void *)(intptr_t)pp[0]) == 0)
+			cl.notify_wr = pp[1];
+	}
+}
+
+/* A batch of kernel requests from session @i, while there is room. */
+static void serve_kernel(unsigned i)
+{
+	static struct fuse_buf buf[2];
+	int n, ret;
+
+	for (n = 0; n < 64 && cl.nused < MAX_PENDING &&
+		    ring_space(&cl.x->tx) >= FS_MAX_MSG; n++) {
+		ret = fuse_session_receive_buf(cl.se[i], &buf[i]);
+		if (ret == -EAGAIN || ret == -EINTR)
+			break;
+		if (ret <= 0) {
+			fuse_session_exit(cl.se[i]);
+			break;
+		}
+		fuse_session_process_buf(cl.se[i], &buf[i]);
+	}
+}
+
+void fs_client_run(struct xchan *x, int fuse_view, int fuse_shares,
+		   const struct agent_start *st)
 {
 	struct sandbox_id id = { .uid = st->hdr.uid, .gid = st->hdr.gid,
 				 .ngroups = st->hdr.ngroups, .groups = st->hdr.groups };
 	char *argv[] = { "cappsule-fs", NULL };
-	struct fuse_args args = FUSE_ARGS_INIT(1, argv);
-	struct fuse_buf buf = { 0 };
 	char mnt[32];
+	unsigned i;
 	int ret;
 
 	cl.x = x;
 	prctl(PR_SET_NAME, "cappsule-fs");
-	/* Only what it serves with: /dev/fuse and the ring's two eventfds. */
-	if (dup2(fusefd, 3) < 0 || dup2(x->notify_in, 4) < 0 ||
-	    dup2(x->notify_out, 5) < 0)
+	/* Only what it serves with: /dev/fuse (x2) and the ring's eventfds. */
+	if (dup2(x->notify_in, 3) < 0 || dup2(x->notify_out, 4) < 0 ||
+	    dup2(fuse_view, 5) < 0 || (fuse_shares >= 0 && dup2(fuse_shares, 6) < 0))
 		_exit(1);
-	x->notify_in = 4;
-	x->notify_out = 5;
-	syscall(SYS_close_range, 6, ~0u, 0);
-	cl.se = fuse_session_new(&args, &ops, sizeof(ops), NULL);
-	snprintf(mnt, sizeof(mnt), "/dev/fd/%d", 3);
-	if (!cl.se || fuse_session_mount(cl.se, mnt)) {
-		log_err("fs: cannot start the FUSE session");
-		_exit(1);
+	x->notify_in = 3;
+	x->notify_out = 4;
+	cl.nse = fuse_shares >= 0 ? 2 : 1;
+	syscall(SYS_close_range, 5 + cl.nse, ~0u, 0);
+	for (i = 0; i < cl.nse; i++) {
+		struct fuse_args args = FUSE_ARGS_INIT(1, argv);
+
+		cl.se[i] = fuse_session_new(&args, &ops, sizeof(ops), NULL);
+		snprintf(mnt, sizeof(mnt), "/dev/fd/%u", 5 + i);
+		if (!cl.se[i] || fuse_session_mount(cl.se[i], mnt)) {
+			log_err("fs: cannot start the FUSE session");
+			_exit(1);
+		}
+		fd_set_nonblock((int)(5 + i), 1);
 	}
 	/* Serving needs no privilege: the caller's identity, not ptrace-able. */
 	ret = sandbox_drop(&id);
@@ -744,44 +853,22 @@ void fs_client_run(struct xchan *x, int fusefd, const struct agent_start *st)
 		log_err("fs: cannot drop privileges: %s", strerror(-ret));
 		_exit(1);
 	}
-	fd_set_nonblock(3, 1);
-	{
-		pthread_t t;
-		int pp[2];
-
-		cl.notify_wr = -1;
-		if (pipe2(pp, O_CLOEXEC) == 0) {
-			fcntl(pp[1], F_SETPIPE_SZ, 1 << 20);
-			fd_set_nonblock(pp[1], 1);
-			if (pthread_create(&t, NULL, notifier, (void *)(intptr_t)pp[0]) == 0)
-				cl.notify_wr = pp[1];
-		}
-	}
-	while (!fuse_session_exited(cl.se)) {
+	start_notifier();
+	while (!fuse_session_exited(cl.se[0])) {
 		bool room = cl.nused < MAX_PENDING && !cl.dead &&
 			    ring_space(&x->tx) >= FS_MAX_MSG;
-		struct pollfd pf[2] = { { 3, room ? POLLIN : 0, 0 },
-					{ x->notify_in, POLLIN, 0 } };
-		int n;
+		struct pollfd pf[3] = { { x->notify_in, POLLIN, 0 },
+					{ 5, room ? POLLIN : 0, 0 },
+					{ 6, room ? POLLIN : 0, 0 } };
 
-		if (poll(pf, 2, -1) < 0 && errno != EINTR)
+		if (poll(pf, 1 + cl.nse, -1) < 0 && errno != EINTR)
 			break;
 		xchan_ack(x);
 		dispatch();
-		if (!room || !(pf[0].revents & (POLLIN | POLLERR | POLLHUP)))
-			continue;
-		/* a batch of kernel requests, while there is room for them */
-		for (n = 0; n < 64 && cl.nused < MAX_PENDING &&
-			    ring_space(&x->tx) >= FS_MAX_MSG; n++) {
-			ret = fuse_session_receive_buf(cl.se, &buf);
-			if (ret == -EAGAIN || ret == -EINTR)
-				break;
-			if (ret <= 0) {
-				fuse_session_exit(cl.se);
-				break;
-			}
-			fuse_session_process_buf(cl.se, &buf);
-		}
+		for (i = 0; room && i < cl.nse; i++)
+			if (pf[1 + i].revents & (POLLIN | POLLERR | POLLHUP))
+				serve_kernel(i);
+		kick_proxy();
 	}
 	_exit(0);
 }

@@ -11,10 +11,13 @@
 #include "xchan.h"
 
 /*
- * Serve the FUSE connection @fusefd (already mounted) with @x until the
- * cappsule ends. Never returns.
+ * Serve the FUSE connections (already mounted) with @x until the cappsule
+ * ends: @fuse_view, the read-only view under the overlay, and
+ * @fuse_shares (-1 if none), the one the shared folders are bound from.
+ * Never returns.
  */
 void __attribute__((noreturn))
-fs_client_run(struct xchan *x, int fusefd, const struct agent_start *st);
+fs_client_run(struct xchan *x, int fuse_view, int fuse_shares,
+	      const struct agent_start *st);
 
 #endif

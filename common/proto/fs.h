@@ -107,6 +107,8 @@ struct fs_rep {
 	uint32_t flags; /* FS_REP_* */
 };
 #define FS_REP_KEEP_CACHE (1u << 0) /* OPEN/CREATE: page cache still valid */
+#define FS_REP_CACHE_DIR (1u << 1) /* OPENDIR: the listing may be cached (watched) */
+#define FS_REP_EOF (1u << 2) /* READDIR: nothing follows the last entry */
 
 struct fs_attr {
 	uint64_t ino, size, blocks;
