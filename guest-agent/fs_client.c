@@ -376,6 +376,8 @@ static void complete(struct pending *s, const struct fs_rep *r,
 	fuse_reply_err(s->req, EIO); /* a reply too short for its request */
 }
 
+#define NOTIFY_REC (sizeof(struct fs_notify) + FS_NAME_MAX + 1)
+
 /*
  * Host changes reach the kernel from a thread of their own: an
  * invalidation may wait for a lookup that waits for our reply.
@@ -385,14 +387,14 @@ static void *notifier(void *arg)
 	int fd = (int)(intptr_t)arg;
 
 	for (;;) {
-		uint8_t rec[sizeof(struct fs_notify) + FS_NAME_MAX + 1];
+		uint8_t rec[NOTIFY_REC];
 		const struct fs_notify *m = (const void *)rec;
 		ssize_t n = read(fd, rec, sizeof(rec));
 		unsigned i;
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < (ssize_t)sizeof(*m))
+		if (n != (ssize_t)sizeof(rec))
 			return NULL;
 		for (i = 0; i < cl.nse; i++) {
 			struct fuse_session *se = cl.se[i];
@@ -417,11 +419,16 @@ static void queue_notify(const uint8_t *p, uint32_t len)
 {
 	const struct fs_notify *m = (const void *)p;
 
+	uint8_t rec[NOTIFY_REC];
+
 	if (len < sizeof(*m) || m->namelen > FS_NAME_MAX ||
 	    len != sizeof(*m) + m->namelen || cl.notify_wr < 0)
 		return;
+	/* fixed-size records (< PIPE_BUF): each read() takes exactly one */
+	memset(rec, 0, sizeof(rec));
+	memcpy(rec, p, len);
 	/* full: dropped; the entry's timeout still bounds how stale it gets */
-	if (write(cl.notify_wr, p, len) < 0)
+	if (write(cl.notify_wr, rec, sizeof(rec)) < 0)
 		return;
 }
 

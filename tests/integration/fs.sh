@@ -124,8 +124,8 @@ assert_match "links inside are made" "made" "$out"
 rm -f "$H/Downloads/ready" "$H/Downloads/go"
 $AS "$VIRT" exec -n -p hide sh -c '
 	cat ~/Documents/live.txt ~/Documents/replaced.txt; : > ~/Downloads/ready
-	while [ ! -e ~/Downloads/go ]; do sleep 0.1; done
-	sleep 1.5; cat ~/Documents/live.txt ~/Documents/replaced.txt; ls ~/Documents' \
+	for i in $(seq 1 100); do [ -e ~/Downloads/go ] && break; sleep 0.1; done
+	sleep 0.5; cat ~/Documents/live.txt ~/Documents/replaced.txt; ls ~/Documents' \
 	>"$SOCKDIR/live" 2>/dev/null &
 vpid=$!
 for _ in $(seq 1 100); do [ -e "$H/Downloads/ready" ] && break; sleep 0.1; done
