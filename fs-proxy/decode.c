@@ -78,10 +78,12 @@ int fs_decode(uint16_t type, const void *untrusted_buf, uint32_t len,
 	if (type < FS_LOOKUP || type >= FS_OP_MAX)
 		return -EINVAL;
 	need = (uint64_t)sizeof(rq->h) + rq->h.namelen + rq->h.namelen2;
-	if (type == FS_WRITE) {
-		if (rq->h.size > FS_MAX_IO)
+	if (type == FS_READ || type == FS_WRITE) {
+		if (rq->h.size > FS_MAX_IO || rq->h.flags & ~FS_IO_POOL ||
+		    (rq->h.flags & FS_IO_POOL && rq->h.mode >= FS_POOL_SLOTS))
 			return -EINVAL;
-		need += rq->h.size;
+		if (type == FS_WRITE && !(rq->h.flags & FS_IO_POOL))
+			need += rq->h.size;
 	}
 	if (need != len)
 		return -EPROTO;
@@ -137,7 +139,7 @@ int fs_decode(uint16_t type, const void *untrusted_buf, uint32_t len,
 	rq->name[rq->h.namelen] = '\0';
 	memcpy(rq->name2, s2, rq->h.namelen2);
 	rq->name2[rq->h.namelen2] = '\0';
-	if (type == FS_WRITE) {
+	if (type == FS_WRITE && !(rq->h.flags & FS_IO_POOL)) {
 		rq->data = (const uint8_t *)s2 + rq->h.namelen2;
 		rq->datalen = rq->h.size;
 	}

@@ -324,6 +324,7 @@ int main(int argc, char **argv)
 		log_err("cannot map the fs device: %s", strerror(-ret));
 		return 1;
 	}
+	p.pool = x.pool;
 	ret = serve(&p, &x, sigfd);
 	dump_counts();
 	xchan_unmap(&x);

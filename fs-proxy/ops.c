@@ -374,12 +374,16 @@ static void do_read(struct fsp *p, const struct fs_request *rq,
 		    struct fs_out *out)
 {
 	struct handle *h = handle_get(p, rq->h.fh, false);
+	bool pool = rq->h.flags & FS_IO_POOL;
 	uint32_t got = 0;
 	uint8_t *buf;
 
 	if (!h)
 		return out_err(out, rq->h.unique, -EBADF);
-	buf = out_put(out, rq->h.size);
+	if (pool && !p->pool)
+		return out_err(out, rq->h.unique, -EINVAL);
+	/* straight into the guest's slot: no copy through the ring */
+	buf = pool ? p->pool + (size_t)rq->h.mode * FS_MAX_IO : out_put(out, rq->h.size);
 	if (!buf)
 		return out_err(out, rq->h.unique, -EINVAL);
 	while (!h->empty && got < rq->h.size) {
@@ -394,7 +398,10 @@ static void do_read(struct fsp *p, const struct fs_request *rq,
 			break;
 		got += (uint32_t)n;
 	}
-	out->len -= rq->h.size - got;
+	if (pool)
+		((struct fs_size_rep *)out_put(out, sizeof(struct fs_size_rep)))->size = got;
+	else
+		out->len -= rq->h.size - got;
 }
 
 static void do_opendir(struct fsp *p, const struct fs_request *rq,

@@ -235,11 +235,21 @@ void fsp_write_op(struct fsp *p, const struct fs_request *rq, struct fs_out *out
 		struct fs_size_rep *s;
 		uint32_t done = 0;
 
+		const uint8_t *data = rq->data;
+		uint32_t len = rq->datalen;
+
 		h = handle_get(p, rq->h.fh, false);
 		if (!h || !h->writable)
 			return out_err(out, rq->h.unique, -EBADF);
-		while (done < rq->datalen) {
-			ssize_t w = pwrite(h->fd, rq->data + done, rq->datalen - done,
+		if (rq->h.flags & FS_IO_POOL) {
+			/* guest memory it may change meanwhile: it only writes its data */
+			if (!p->pool)
+				return out_err(out, rq->h.unique, -EINVAL);
+			data = p->pool + (size_t)rq->h.mode * FS_MAX_IO;
+			len = rq->h.size;
+		}
+		while (done < len) {
+			ssize_t w = pwrite(h->fd, data + done, len - done,
 					   (off_t)(rq->h.offset + done));
 
 			if (w < 0 && errno == EINTR)
@@ -248,7 +258,7 @@ void fsp_write_op(struct fsp *p, const struct fs_request *rq, struct fs_out *out
 				break;
 			done += (uint32_t)w;
 		}
-		if (!done && rq->datalen)
+		if (!done && len)
 			return out_err(out, rq->h.unique, -errno);
 		s = out_put(out, sizeof(*s));
 		s->size = done;

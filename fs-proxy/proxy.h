@@ -66,6 +66,7 @@ struct fsp {
 	unsigned ndevs;
 	uint32_t entry_ms, attr_ms;
 	int ifd; /* inotify, or -1 */
+	uint8_t *pool; /* FS_POOL_SLOTS x FS_MAX_IO, shared with the guest; or NULL */
 	struct node *wh[1024]; /* watch descriptor -> folder node */
 	bool watch_full; /* out of watches: short timeouts from now on */
 };

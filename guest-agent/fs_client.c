@@ -33,6 +33,7 @@ struct pending {
 	bool used, plus;
 	uint32_t gen, size;
 	uint64_t nodeid; /* READDIR */
+	int slot; /* READ/WRITE: pool slot, or -1 */
 };
 
 /*
@@ -108,13 +109,40 @@ static struct pending *slot_new(fuse_req_t req, uint16_t op, uint64_t *unique)
 	cl.p[i].gen++;
 	cl.p[i].plus = false;
 	cl.p[i].size = 0;
+	cl.p[i].slot = -1;
 	cl.nused++;
 	*unique = ((uint64_t)cl.p[i].gen << 32) | i;
 	return &cl.p[i];
 }
 
+/* Pool slots: file data that skips the rings (both ways). */
+static uint32_t pool_busy;
+
+static int pool_get(void)
+{
+	int i;
+
+	if (!cl.x->pool)
+		return -1;
+	for (i = 0; i < (int)FS_POOL_SLOTS; i++) {
+		if (!(pool_busy & (1u << i))) {
+			pool_busy |= 1u << i;
+			return i;
+		}
+	}
+	return -1;
+}
+
+static uint8_t *pool_at(int slot)
+{
+	return (uint8_t *)cl.x->pool + (size_t)slot * FS_MAX_IO;
+}
+
 static void slot_free(struct pending *s)
 {
+	if (s->slot >= 0)
+		pool_busy &= ~(1u << s->slot);
+	s->slot = -1;
 	s->used = false;
 	cl.nused--;
 }
@@ -332,6 +360,13 @@ static void complete(struct pending *s, const struct fs_rep *r,
 		fuse_reply_open(s->req, &fi);
 		return;
 	case FS_READ:
+		if (s->slot >= 0) {
+			if (len < sizeof(struct fs_size_rep))
+				break;
+			fuse_reply_buf(s->req, (const char *)pool_at(s->slot),
+				       MIN(((const struct fs_size_rep *)p)->size, s->size));
+			return;
+		}
 		fuse_reply_buf(s->req, (const char *)p, MIN(len, s->size));
 		return;
 	case FS_WRITE:
@@ -466,8 +501,8 @@ static void dispatch(void)
 		    cl.p[idx].gen != (uint32_t)(r->unique >> 32))
 			continue;
 		s = &cl.p[idx];
-		slot_free(s);
 		complete(s, r, rxbuf + sizeof(*r), (uint32_t)n - (uint32_t)sizeof(*r));
+		slot_free(s);
 	}
 }
 
@@ -603,16 +638,26 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	request(req, FS_OPEN, &h, NULL, NULL, NULL, 0, NULL);
 }
 
+/* The slot travels in `mode`: see FS_IO_POOL. */
 static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		    struct fuse_file_info *fi)
 {
 	struct fs_req h = { .nodeid = ino, .fh = fi->fh, .offset = (uint64_t)off,
 			    .size = (uint32_t)MIN(size, FS_MAX_IO) };
 	struct pending *s = NULL;
+	int slot = pool_get();
 
+	if (slot >= 0) {
+		h.flags = FS_IO_POOL;
+		h.mode = (uint32_t)slot;
+	}
 	request(req, FS_READ, &h, NULL, NULL, NULL, 0, &s);
-	if (s)
+	if (s) {
 		s->size = h.size;
+		s->slot = slot;
+	} else if (slot >= 0) {
+		pool_busy &= ~(1u << slot);
+	}
 }
 
 static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
@@ -620,8 +665,21 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 {
 	struct fs_req h = { .nodeid = ino, .fh = fi->fh, .offset = (uint64_t)off,
 			    .size = (uint32_t)MIN(size, FS_MAX_IO) };
+	struct pending *s = NULL;
+	int slot = pool_get();
 
-	request(req, FS_WRITE, &h, NULL, NULL, buf, h.size, NULL);
+	if (slot < 0) {
+		request(req, FS_WRITE, &h, NULL, NULL, buf, h.size, NULL);
+		return;
+	}
+	memcpy(pool_at(slot), buf, h.size);
+	h.flags = FS_IO_POOL;
+	h.mode = (uint32_t)slot;
+	request(req, FS_WRITE, &h, NULL, NULL, NULL, 0, &s);
+	if (s)
+		s->slot = slot;
+	else
+		pool_busy &= ~(1u << slot);
 }
 
 static void op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)

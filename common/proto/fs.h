@@ -24,6 +24,8 @@
 #define FS_PATH_MAX 4096u
 #define FS_XATTR_MAX (64u * 1024)
 #define FS_MAX_SHARES 128u
+/* File data may travel in the pool instead of the rings: one slot each. */
+#define FS_POOL_SLOTS 32u
 
 static const struct xchan_layout fs_layout = {
 	.device = XCHAN_DEV_FS,
@@ -31,6 +33,7 @@ static const struct xchan_layout fs_layout = {
 	.h2g_max_msg = FS_MAX_MSG,
 	.g2h_size = FS_RING_SIZE,
 	.g2h_max_msg = FS_MAX_MSG,
+	.pool_size = FS_POOL_SLOTS * FS_MAX_IO,
 };
 
 /* Ring message types: requests (guest -> host) and the reply. */
@@ -99,6 +102,11 @@ struct fs_req {
 		      FS_SET_MTIME | FS_SET_ATIME_NOW | FS_SET_MTIME_NOW)
 /* READDIR flags */
 #define FS_READDIR_PLUS (1u << 0)
+/*
+ * READ/WRITE flags: the data is in pool slot `mode` (WRITE: `size` bytes
+ * there, none in the message; READ: the reply says how many were put).
+ */
+#define FS_IO_POOL (1u << 0)
 
 /* Every reply starts with this. */
 struct fs_rep {

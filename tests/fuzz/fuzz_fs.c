@@ -159,6 +159,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dfd = open(sp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0)
 		empty_dir(dfd);
+	static uint8_t pool[FS_POOL_SLOTS * FS_MAX_IO];
+
+	p.pool = pool; /* as shared with the guest: written, read, never trusted */
 	if (fs_rules_build(&p.rules, pol, NULL, err, sizeof(err)) ||
 	    fs_rules_add_share(&p.rules, "/share", true) || fsp_init(&p, dup(rootfd)))
 		abort();

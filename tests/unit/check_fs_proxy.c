@@ -188,6 +188,18 @@ START_TEST(test_decode_rejects)
 	h.offset = (uint64_t)INT64_MAX + 1;
 	memcpy(msg, &h, sizeof(h));
 	ck_assert_int_ne(fs_decode(FS_READ, msg, sizeof(h), &rq), 0);
+	/* a pool slot that does not exist */
+	memset(&h, 0, sizeof(h));
+	h.size = 16;
+	h.flags = FS_IO_POOL;
+	h.mode = FS_POOL_SLOTS;
+	memcpy(msg, &h, sizeof(h));
+	ck_assert_int_ne(fs_decode(FS_READ, msg, sizeof(h), &rq), 0);
+	ck_assert_int_ne(fs_decode(FS_WRITE, msg, sizeof(h), &rq), 0);
+	h.mode = FS_POOL_SLOTS - 1;
+	memcpy(msg, &h, sizeof(h));
+	ck_assert_int_eq(fs_decode(FS_WRITE, msg, sizeof(h), &rq), 0); /* no inline data */
+	ck_assert_int_ne(fs_decode(FS_WRITE, msg, sizeof(h) + 16, &rq), 0);
 	/* HELLO is exactly its size */
 	ck_assert_int_ne(fs_decode(FS_HELLO, msg, 4, &rq), 0);
 	ck_assert_int_eq(fs_decode(FS_HELLO, msg, sizeof(struct fs_hello), &rq), 0);
@@ -318,6 +330,7 @@ START_TEST(test_share_write_and_rename)
 	fh = ((const struct fs_open_rep *)((const uint8_t *)(r + 1) + sizeof(struct fs_entry)))->fh;
 	h.fh = fh;
 	h.size = 5;
+	h.flags = 0;
 	r = call(FS_WRITE, h, NULL, NULL, "hello", 5);
 	ck_assert_int_eq(r->err, 0);
 	/* rename the folder: the file keeps its id and its new path works */
