@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,8 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "device.h"
@@ -226,6 +229,40 @@ static int fail(int err, const char *what)
 	return err < 0 ? err : -err;
 }
 
+/*
+ * The kernel caps a FUSE mount's readahead at 128 KiB whatever the
+ * filesystem offers; large sequential reads want 1 MiB requests. The
+ * cappsule's sysfs is read-only (for good), so a helper with a network
+ * namespace (hence a sysfs) of its own sets it: read_ahead_kb is global.
+ */
+static void set_readahead(const char *dir)
+{
+	char p[128];
+	struct stat st;
+	pid_t pid;
+	int ret;
+
+	if (stat(dir, &st) < 0)
+		return;
+	pid = fork();
+	if (pid < 0)
+		return;
+	if (pid == 0) {
+		if (unshare(CLONE_NEWNS | CLONE_NEWNET) < 0 ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+		    mkdir(STAGE "/sys", 0700) < 0 ||
+		    mount("sysfs", STAGE "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+			_exit(1);
+		snprintf(p, sizeof(p), STAGE "/sys/class/bdi/%u:%u/read_ahead_kb",
+			 major(st.st_dev), minor(st.st_dev));
+		ret = write_file(p, "1024");
+		if (ret)
+			log_debug("fs: cannot set the readahead of %s: %s", dir, strerror(-ret));
+		_exit(ret ? 1 : 0);
+	}
+	waitpid(pid, NULL, 0);
+}
+
 /* A FUSE connection mounted at @dir: its /dev/fuse fd, or -errno. */
 static int mount_fuse(const char *dir, unsigned long flags)
 {
@@ -279,6 +316,9 @@ static int build_root(struct xchan *x, const struct agent_start *st)
 		return fail(errno, "fork the FUSE client");
 	if (pid == 0)
 		fs_client_run(x, fusefd, sharefd, st);
+	set_readahead(STAGE "/fuse");
+	if (sharefd >= 0)
+		set_readahead(STAGE "/shares");
 	close(fusefd);
 	if (sharefd >= 0)
 		close(sharefd);
