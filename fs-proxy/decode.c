@@ -12,9 +12,11 @@
 /* A single path component: 1-255 bytes, no '/', no NUL, not . or .. */
 static bool name_ok(const char *s, uint32_t len)
 {
-	if (!len || len > FS_NAME_MAX || memchr(s, '/', len) || memchr(s, '\0', len))
+	if (!len || len > FS_NAME_MAX || memchr(s, '/', len) ||
+	    memchr(s, '\0', len))
 		return false;
-	if ((len == 1 && s[0] == '.') || (len == 2 && s[0] == '.' && s[1] == '.'))
+	if ((len == 1 && s[0] == '.') ||
+	    (len == 2 && s[0] == '.' && s[1] == '.'))
 		return false;
 	return true;
 }
@@ -109,7 +111,8 @@ int fs_decode(uint16_t type, const void *untrusted_buf, uint32_t len,
 			return -EINVAL;
 		break;
 	case S_XATTR:
-		if (rq->h.namelen || !text_ok(s2, rq->h.namelen2, FS_NAME_MAX + 1))
+		if (rq->h.namelen ||
+		    !text_ok(s2, rq->h.namelen2, FS_NAME_MAX + 1))
 			return -EINVAL;
 		break;
 	}
@@ -130,7 +133,8 @@ int fs_decode(uint16_t type, const void *untrusted_buf, uint32_t len,
 		break;
 	case FS_SETATTR:
 		if (rq->h.flags & ~FS_SET_KNOWN || rq->h.offset > INT64_MAX ||
-		    rq->h.atimensec >= 1000000000u || rq->h.mtimensec >= 1000000000u)
+		    rq->h.atimensec >= 1000000000u ||
+		    rq->h.mtimensec >= 1000000000u)
 			return -EINVAL;
 		break;
 	}

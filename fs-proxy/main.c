@@ -60,7 +60,8 @@ static int read_policy(int fd, struct policy **pol)
 			break;
 		len += (size_t)n;
 	}
-	ret = policy_parse("policy-fd", buf ? buf : "", len, pol, err, sizeof(err));
+	ret = policy_parse("policy-fd", buf ? buf : "", len, pol, err,
+			   sizeof(err));
 	if (ret)
 		log_err("%s", err);
 	free(buf);
@@ -85,7 +86,8 @@ static int add_share(struct fsp *p, const char *path, bool rw, bool optional)
 	if (!S_ISDIR(st.st_mode) || !strcmp(real, "/") ||
 	    !strncmp(real, "/proc", 5) || !strncmp(real, "/sys", 4) ||
 	    !strncmp(real, "/dev", 4)) {
-		log_err("shared folder %s: not a folder that can be shared", path);
+		log_err("shared folder %s: not a folder that can be shared",
+			path);
 		return -EINVAL;
 	}
 	return fs_rules_add_share(&p->rules, real, rw);
@@ -115,7 +117,8 @@ static int setup(struct fsp *p, int polfd, char **shares, int nshares)
 		if (!strncmp(s, "/" POLICY_HOME, strlen(POLICY_HOME) + 1)) {
 			if (!home || home[0] != '/')
 				continue;
-			snprintf(path, sizeof(path), "%s%s", home, s + strlen(POLICY_HOME) + 1);
+			snprintf(path, sizeof(path), "%s%s", home,
+				 s + strlen(POLICY_HOME) + 1);
 			s = path;
 		}
 		ret = add_share(p, s, true, true);
@@ -143,7 +146,8 @@ static void dump_counts(void)
 
 	for (i = 0; i < 64; i++)
 		if (counts[i])
-			o += snprintf(line + o, sizeof(line) - (size_t)o, " %d:%lu", i, counts[i]);
+			o += snprintf(line + o, sizeof(line) - (size_t)o,
+				      " %d:%lu", i, counts[i]);
 	if (o)
 		log_debug("requests by type:%s", line);
 }
@@ -156,7 +160,8 @@ static int send_msg(struct xchan *x, uint16_t type, const struct fs_out *out,
 		    int sigfd)
 {
 	for (;;) {
-		struct pollfd pf[2] = { { x->notify_in, POLLIN, 0 }, { sigfd, POLLIN, 0 } };
+		struct pollfd pf[2] = { { x->notify_in, POLLIN, 0 },
+					{ sigfd, POLLIN, 0 } };
 		int ret = ring_send(&x->tx, type, out->buf, out->len);
 
 		if (ret != -EAGAIN) {
@@ -196,7 +201,8 @@ static int serve(struct fsp *p, struct xchan *x, int sigfd)
 	struct fs_emit emit = { emit_notify, &ectx };
 
 	for (;;) {
-		struct pollfd pf[3] = { { x->notify_in, POLLIN, 0 }, { sigfd, POLLIN, 0 },
+		struct pollfd pf[3] = { { x->notify_in, POLLIN, 0 },
+					{ sigfd, POLLIN, 0 },
 					{ p->ifd, POLLIN, 0 } };
 		struct ring_msg_hdr hdr;
 		int n, ret;
@@ -206,12 +212,14 @@ static int serve(struct fsp *p, struct xchan *x, int sigfd)
 		if (ret == -EINTR)
 			return 0;
 		if (ret)
-			log_warn("cannot tell the cappsule of host changes: %s", strerror(-ret));
+			log_warn("cannot tell the cappsule of host changes: %s",
+				 strerror(-ret));
 		bool busy = false;
 
 		xchan_ack(x);
 		/* a guest waiting for room in a busy ring is told once it has some */
-		busy = __atomic_load_n(&x->rx.sh->head, __ATOMIC_ACQUIRE) - x->rx.pos >
+		busy = __atomic_load_n(&x->rx.sh->head, __ATOMIC_ACQUIRE) -
+			       x->rx.pos >
 		       x->rx.size / 4;
 		while ((n = ring_recv(&x->rx, &hdr, in, sizeof(in))) >= 0) {
 			if (hdr.type < 64)
@@ -224,10 +232,13 @@ static int serve(struct fsp *p, struct xchan *x, int sigfd)
 
 				if ((uint32_t)n >= sizeof(unique))
 					memcpy(&unique, in, sizeof(unique));
-				if (nbad++ < 10) /* a hostile guest does not fill the log */
-					log_warn("bad request (type %u, %d bytes): %s", hdr.type,
-						 n, strerror(-ret));
-				out_err(&out, unique, ret == -EPROTO ? -EPROTO : -EINVAL);
+				if (nbad++ <
+				    10) /* a hostile guest does not fill the log */
+					log_warn(
+						"bad request (type %u, %d bytes): %s",
+						hdr.type, n, strerror(-ret));
+				out_err(&out, unique,
+					ret == -EPROTO ? -EPROTO : -EINVAL);
 			} else if (!fsp_handle(p, &rq, &out)) {
 				continue;
 			}
@@ -291,7 +302,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (polfd < 0) {
-		fprintf(stderr, "usage: cappsule-fs-proxy --id N --policy-fd FD [--share PATH[:ro|:rw]]...\n");
+		fprintf(stderr,
+			"usage: cappsule-fs-proxy --id N --policy-fd FD [--share PATH[:ro|:rw]]...\n");
 		return 2;
 	}
 	/* created files get exactly the guest's mode (setuid bits aside) */

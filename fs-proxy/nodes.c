@@ -119,7 +119,8 @@ struct node *node_new(struct fsp *p, const char *path, const struct stat *st,
 			return NULL;
 		if (p->nnodes >= p->cap) {
 			uint32_t ncap = p->cap ? p->cap * 2 : 1024;
-			struct node **nn = realloc(p->nodes, ncap * sizeof(*nn));
+			struct node **nn =
+				realloc(p->nodes, ncap * sizeof(*nn));
 			uint32_t *fl = realloc(p->freelist, ncap * sizeof(*fl));
 			uint32_t *g = realloc(p->gens, ncap * sizeof(*g));
 
@@ -242,7 +243,8 @@ int nodes_rename(struct fsp *p, const char *from, const char *to, bool exchange)
 	for (i = 1; i < p->nnodes; i++) {
 		struct node *n = p->nodes[i];
 
-		if (n && !n->hashed && (under(n->path, from) || under(n->path, to)) &&
+		if (n && !n->hashed &&
+		    (under(n->path, from) || under(n->path, to)) &&
 		    !node_find(p, n->path) && node_hash(p, n))
 			ret = -ENOMEM;
 	}
@@ -279,7 +281,8 @@ int handle_new(struct fsp *p, int fd, const struct node *n, bool dir,
 		nh = realloc(p->handles, ncount * sizeof(*nh));
 		if (!nh)
 			return -ENOMEM;
-		memset(nh + p->nhandles, 0, (ncount - p->nhandles) * sizeof(*nh));
+		memset(nh + p->nhandles, 0,
+		       (ncount - p->nhandles) * sizeof(*nh));
 		p->handles = nh;
 		p->nhandles = ncount;
 	}

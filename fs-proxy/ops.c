@@ -72,12 +72,26 @@ int fsp_resolve(struct fsp *p, const char *path, int flags)
 static bool fstype_ok(long type)
 {
 	static const long bad[] = {
-		PROC_SUPER_MAGIC, SYSFS_MAGIC, DEBUGFS_MAGIC, TRACEFS_MAGIC,
-		SECURITYFS_MAGIC, CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC,
-		BPF_FS_MAGIC, EFIVARFS_MAGIC, DEVPTS_SUPER_MAGIC, PSTOREFS_MAGIC,
-		SELINUX_MAGIC, BINFMTFS_MAGIC, NSFS_MAGIC, HUGETLBFS_MAGIC,
-		AUTOFS_SUPER_MAGIC, FUSE_SUPER_MAGIC, 0x62656570 /* configfs */,
-		0x65735543 /* fusectl */, 0x19800202 /* mqueue */,
+		PROC_SUPER_MAGIC,
+		SYSFS_MAGIC,
+		DEBUGFS_MAGIC,
+		TRACEFS_MAGIC,
+		SECURITYFS_MAGIC,
+		CGROUP_SUPER_MAGIC,
+		CGROUP2_SUPER_MAGIC,
+		BPF_FS_MAGIC,
+		EFIVARFS_MAGIC,
+		DEVPTS_SUPER_MAGIC,
+		PSTOREFS_MAGIC,
+		SELINUX_MAGIC,
+		BINFMTFS_MAGIC,
+		NSFS_MAGIC,
+		HUGETLBFS_MAGIC,
+		AUTOFS_SUPER_MAGIC,
+		FUSE_SUPER_MAGIC,
+		0x62656570 /* configfs */,
+		0x65735543 /* fusectl */,
+		0x19800202 /* mqueue */,
 		0x67596969 /* rpc_pipefs */,
 	};
 	size_t i;
@@ -314,7 +328,8 @@ static void do_getattr(struct fsp *p, const struct fs_request *rq,
 static bool may_read(const struct node *n)
 {
 	return n->v.kind == FS_SHARED ||
-	       (n->v.kind == FS_GRANTED && (n->v.mode & (POLICY_R | POLICY_X | POLICY_W)));
+	       (n->v.kind == FS_GRANTED &&
+		(n->v.mode & (POLICY_R | POLICY_X | POLICY_W)));
 }
 
 static void do_open(struct fsp *p, const struct fs_request *rq, struct node *n,
@@ -338,15 +353,18 @@ static void do_open(struct fsp *p, const struct fs_request *rq, struct node *n,
 		return out_err(out, rq->h.unique, opath);
 	if (fstat(opath, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(opath);
-		return out_err(out, rq->h.unique, S_ISDIR(st.st_mode) ? -EISDIR : -EACCES);
+		return out_err(out, rq->h.unique,
+			       S_ISDIR(st.st_mode) ? -EISDIR : -EACCES);
 	}
 	/* a second name elsewhere could be a file the policy hides */
 	if (write && st.st_nlink > 1) {
 		close(opath);
 		return out_err(out, rq->h.unique, -EPERM);
 	}
-	fd = reopen(opath, acc | (write ? (int)(rq->h.flags & (O_TRUNC | O_APPEND)) : 0) |
-			  O_NONBLOCK);
+	fd = reopen(
+		opath,
+		acc | (write ? (int)(rq->h.flags & (O_TRUNC | O_APPEND)) : 0) |
+			O_NONBLOCK);
 	close(opath);
 	if (fd < 0)
 		return out_err(out, rq->h.unique, fd);
@@ -358,12 +376,16 @@ static void do_open(struct fsp *p, const struct fs_request *rq, struct node *n,
 	}
 	h = handle_get(p, fh, false);
 	h->writable = write;
-	h->empty = n->v.kind == FS_GRANTED && !(n->v.mode & (POLICY_R | POLICY_X));
+	h->empty = n->v.kind == FS_GRANTED &&
+		   !(n->v.mode & (POLICY_R | POLICY_X));
 	o = out_put(out, sizeof(*o));
 	o->fh = fh;
 	/* unchanged since the last open: the guest may keep its page cache */
-	stamp = (uint64_t)st.st_mtim.tv_sec * 1000000000ull + (uint64_t)st.st_mtim.tv_nsec;
-	stamp ^= ((uint64_t)st.st_ctim.tv_sec * 1000000000ull + (uint64_t)st.st_ctim.tv_nsec) << 1;
+	stamp = (uint64_t)st.st_mtim.tv_sec * 1000000000ull +
+		(uint64_t)st.st_mtim.tv_nsec;
+	stamp ^= ((uint64_t)st.st_ctim.tv_sec * 1000000000ull +
+		  (uint64_t)st.st_ctim.tv_nsec)
+		 << 1;
 	stamp ^= (uint64_t)st.st_size << 3;
 	if (!write && !(rq->h.flags & O_TRUNC) && n->stamp == stamp)
 		((struct fs_rep *)out->buf)->flags |= FS_REP_KEEP_CACHE;
@@ -383,7 +405,8 @@ static void do_read(struct fsp *p, const struct fs_request *rq,
 	if (pool && !p->pool)
 		return out_err(out, rq->h.unique, -EINVAL);
 	/* straight into the guest's slot: no copy through the ring */
-	buf = pool ? p->pool + (size_t)rq->h.mode * FS_MAX_IO : out_put(out, rq->h.size);
+	buf = pool ? p->pool + (size_t)rq->h.mode * FS_MAX_IO :
+		     out_put(out, rq->h.size);
 	if (!buf)
 		return out_err(out, rq->h.unique, -EINVAL);
 	while (!h->empty && got < rq->h.size) {
@@ -399,7 +422,8 @@ static void do_read(struct fsp *p, const struct fs_request *rq,
 		got += (uint32_t)n;
 	}
 	if (pool)
-		((struct fs_size_rep *)out_put(out, sizeof(struct fs_size_rep)))->size = got;
+		((struct fs_size_rep *)out_put(out, sizeof(struct fs_size_rep)))
+			->size = got;
 	else
 		out->len -= rq->h.size - got;
 }
@@ -490,7 +514,8 @@ static bool add_dirent(struct fsp *p, const struct handle *dir, int dfd,
 		return false;
 	if (plus && st.st_dev != dir->dev) {
 		/* a mount point: its filesystem must be a real one */
-		int fd = openat(dfd, d->d_name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		int fd =
+			openat(dfd, d->d_name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		bool ok = fd >= 0 && fsp_dev_ok(p, fd, st.st_dev);
 
 		if (fd >= 0)
@@ -498,7 +523,8 @@ static bool add_dirent(struct fsp *p, const struct handle *dir, int dfd,
 		if (!ok)
 			return true;
 	}
-	de = out_put(out, (uint32_t)(sizeof(*de) + (plus ? sizeof(struct fs_entry) : 0) +
+	de = out_put(out, (uint32_t)(sizeof(*de) +
+				     (plus ? sizeof(struct fs_entry) : 0) +
 				     ALIGN_UP(nl, 8u)));
 	if (!de)
 		return false;
@@ -509,8 +535,11 @@ static bool add_dirent(struct fsp *p, const struct handle *dir, int dfd,
 		struct fs_entry *e = (struct fs_entry *)(de + 1);
 
 		n = node_ref(p, path, &st, &v);
-		if (n && n->ifmt == S_IFDIR && n->wd < 0 && p->ifd >= 0 && !p->watch_full) {
-			int fd = openat(dfd, d->d_name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (n && n->ifmt == S_IFDIR && n->wd < 0 && p->ifd >= 0 &&
+		    !p->watch_full) {
+			int fd = openat(dfd, d->d_name,
+					O_PATH | O_DIRECTORY | O_NOFOLLOW |
+						O_CLOEXEC);
 
 			if (fd >= 0) {
 				fsp_watch(p, n, fd);
@@ -548,7 +577,8 @@ static void list_dir(struct fsp *p, const struct fs_request *rq,
 			return;
 		}
 		while (pos < n) {
-			const struct linux_dirent64 *d = (const void *)(buf + pos);
+			const struct linux_dirent64 *d =
+				(const void *)(buf + pos);
 
 			pos += d->d_reclen;
 			if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
@@ -632,8 +662,8 @@ static void do_statfs(struct fsp *p, const struct fs_request *rq,
 }
 
 /* Only user.* attributes cross: security.* and trusted.* are the host's. */
-static void do_xattr(struct fsp *p, const struct fs_request *rq,
-		     struct node *n, struct fs_out *out)
+static void do_xattr(struct fsp *p, const struct fs_request *rq, struct node *n,
+		     struct fs_out *out)
 {
 	bool list = rq->type == FS_LISTXATTR;
 	char proc[64], *buf, names[FS_XATTR_MAX];
@@ -701,7 +731,8 @@ void fsp_hello(struct fsp *p, const struct fs_request *rq, struct fs_out *out)
 	for (i = 0; i < p->rules.nshares && i < FS_MAX_SHARES; i++) {
 		const struct fs_share_dir *s = &p->rules.shares[i];
 		uint32_t l = (uint32_t)strlen(s->path);
-		struct fs_share *sh = out_put(out, (uint32_t)sizeof(*sh) + ALIGN_UP(l, 8u));
+		struct fs_share *sh =
+			out_put(out, (uint32_t)sizeof(*sh) + ALIGN_UP(l, 8u));
 
 		if (!sh)
 			break;
@@ -736,7 +767,8 @@ bool fsp_handle(struct fsp *p, const struct fs_request *rq, struct fs_out *out)
 		return true;
 	case FS_RELEASE:
 	case FS_RELEASEDIR: {
-		struct handle *h = handle_get(p, rq->h.fh, rq->type == FS_RELEASEDIR);
+		struct handle *h =
+			handle_get(p, rq->h.fh, rq->type == FS_RELEASEDIR);
 
 		if (h)
 			handle_close(p, h);

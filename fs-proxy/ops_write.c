@@ -50,8 +50,8 @@ static bool target_ok(struct fsp *p, const struct node *dir, const char *target)
 	return true;
 }
 
-static int entry_reply(struct fsp *p, const struct node *dir,
-		       const char *name, struct fs_out *out)
+static int entry_reply(struct fsp *p, const struct node *dir, const char *name,
+		       struct fs_out *out)
 {
 	char path[FS_RULES_PATH_MAX];
 	struct fs_entry *e;
@@ -98,9 +98,8 @@ static void do_setattr(struct fsp *p, const struct fs_request *rq,
 			close(wfd);
 	}
 	if (!ret && f & (FS_SET_ATIME | FS_SET_MTIME)) {
-		struct timespec ts[2] = {
-			{ rq->h.atime, rq->h.atimensec }, { rq->h.mtime, rq->h.mtimensec }
-		};
+		struct timespec ts[2] = { { rq->h.atime, rq->h.atimensec },
+					  { rq->h.mtime, rq->h.mtimensec } };
 
 		if (!(f & FS_SET_ATIME))
 			ts[0].tv_nsec = UTIME_OMIT;
@@ -136,7 +135,8 @@ static void do_create(struct fsp *p, const struct fs_request *rq,
 
 	if (acc == O_ACCMODE)
 		return out_err(out, rq->h.unique, -EINVAL);
-	fd = openat(dfd, rq->name, fl | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+	fd = openat(dfd, rq->name,
+		    fl | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
 		    rq->h.mode & 0777);
 	if (fd < 0)
 		return out_err(out, rq->h.unique, -errno);
@@ -189,8 +189,8 @@ static void do_rename(struct fsp *p, const struct fs_request *rq,
 	out_err(out, rq->h.unique, ret);
 }
 
-static void do_link(struct fsp *p, const struct fs_request *rq,
-		    struct node *n, struct fs_out *out)
+static void do_link(struct fsp *p, const struct fs_request *rq, struct node *n,
+		    struct fs_out *out)
 {
 	struct node *ndir = node_get(p, rq->h.nodeid2);
 	const char *name = strrchr(n->path, '/') + 1;
@@ -204,7 +204,8 @@ static void do_link(struct fsp *p, const struct fs_request *rq,
 		return out_err(out, rq->h.unique, -EXDEV);
 	if (n->ifmt == S_IFDIR)
 		return out_err(out, rq->h.unique, -EPERM);
-	snprintf(parent, sizeof(parent), "%.*s", (int)(name - 1 - n->path), n->path);
+	snprintf(parent, sizeof(parent), "%.*s", (int)(name - 1 - n->path),
+		 n->path);
 	if (!parent[0])
 		strcpy(parent, "/");
 	ofd = fsp_resolve(p, parent, O_PATH | O_DIRECTORY);
@@ -224,7 +225,8 @@ static void do_link(struct fsp *p, const struct fs_request *rq,
 		out_err(out, rq->h.unique, ret);
 }
 
-void fsp_write_op(struct fsp *p, const struct fs_request *rq, struct fs_out *out)
+void fsp_write_op(struct fsp *p, const struct fs_request *rq,
+		  struct fs_out *out)
 {
 	struct node *n = node_get(p, rq->h.nodeid);
 	struct handle *h;
@@ -299,7 +301,9 @@ void fsp_write_op(struct fsp *p, const struct fs_request *rq, struct fs_out *out
 			ret = -EPERM;
 			break;
 		}
-		ret = openat(dfd, rq->name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
+		ret = openat(dfd, rq->name,
+			     O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW |
+				     O_CLOEXEC,
 			     rq->h.mode & 0777);
 		if (ret < 0) {
 			ret = -errno;
@@ -318,7 +322,8 @@ void fsp_write_op(struct fsp *p, const struct fs_request *rq, struct fs_out *out
 		break;
 	case FS_UNLINK:
 	case FS_RMDIR:
-		if (unlinkat(dfd, rq->name, rq->type == FS_RMDIR ? AT_REMOVEDIR : 0) < 0)
+		if (unlinkat(dfd, rq->name,
+			     rq->type == FS_RMDIR ? AT_REMOVEDIR : 0) < 0)
 			ret = -errno;
 		break;
 	case FS_RENAME:

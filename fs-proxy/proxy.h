@@ -44,7 +44,8 @@ struct handle {
 	uint32_t node; /* index */
 	char *path; /* directories: the path they were opened as */
 	dev_t dev;
-	bool dir, writable, empty; /* empty: a write-only rule hides the content */
+	bool dir, writable,
+		empty; /* empty: a write-only rule hides the content */
 	bool in_use;
 };
 
@@ -112,7 +113,8 @@ struct node *node_new(struct fsp *p, const char *path, const struct stat *st,
 		      const struct fs_verdict *v);
 void node_forget(struct fsp *p, struct node *n, uint64_t count);
 void node_unhash(struct fsp *p, struct node *n);
-int nodes_rename(struct fsp *p, const char *from, const char *to, bool exchange);
+int nodes_rename(struct fsp *p, const char *from, const char *to,
+		 bool exchange);
 struct handle *handle_get(struct fsp *p, uint64_t fh, bool dir);
 int handle_new(struct fsp *p, int fd, const struct node *n, bool dir,
 	       uint64_t *fh);
@@ -144,6 +146,7 @@ bool fsp_covered(struct fsp *p, const char *path, const struct node *n);
 int fsp_watch_events(struct fsp *p, const struct fs_emit *emit);
 
 /* ops_write.c: shared folders only */
-void fsp_write_op(struct fsp *p, const struct fs_request *rq, struct fs_out *out);
+void fsp_write_op(struct fsp *p, const struct fs_request *rq,
+		  struct fs_out *out);
 
 #endif

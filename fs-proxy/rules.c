@@ -80,8 +80,8 @@ static void rule_free(struct fs_rule *r)
 	free(r->c);
 }
 
-int fs_rules_build(struct fs_rules *r, const struct policy *p,
-		   const char *home, char *err, size_t errlen)
+int fs_rules_build(struct fs_rules *r, const struct policy *p, const char *home,
+		   char *err, size_t errlen)
 {
 	size_t i, hl = strlen("/" POLICY_HOME);
 	int ret;
@@ -111,7 +111,8 @@ int fs_rules_build(struct fs_rules *r, const struct policy *p,
 		}
 		if (ret) {
 			rule_free(rule);
-			snprintf(err, errlen, "filesystem rule %s: %s", pat, strerror(-ret));
+			snprintf(err, errlen, "filesystem rule %s: %s", pat,
+				 strerror(-ret));
 			fs_rules_free(r);
 			return ret;
 		}
@@ -231,7 +232,8 @@ static int relation(const char *path, const char *dir)
 
 	if (!strcmp(dir, "/"))
 		return 1;
-	if (pl >= dl && !strncmp(path, dir, dl) && (path[dl] == '/' || !path[dl]))
+	if (pl >= dl && !strncmp(path, dir, dl) &&
+	    (path[dl] == '/' || !path[dl]))
 		return 1;
 	if (!strcmp(path, "/"))
 		return 2;
@@ -294,7 +296,8 @@ void fs_rules_check(const struct fs_rules *r, const char *path,
 	}
 	if (v->mode)
 		v->kind = FS_GRANTED;
-	else if (ancestor || !np) /* the root holds the cappsule's mount points */
+	else if (ancestor ||
+		 !np) /* the root holds the cappsule's mount points */
 		v->kind = FS_ANCESTOR;
 	else if (parent_listable && comps[np - 1][0] != '.')
 		v->kind = FS_NAME_ONLY;

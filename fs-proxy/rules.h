@@ -60,8 +60,8 @@ struct fs_rules {
  * Compile @p's rules with @home for @HOME@ (may be NULL: rules naming it
  * are then dropped). 0, or -errno with a message in @err.
  */
-int fs_rules_build(struct fs_rules *r, const struct policy *p,
-		   const char *home, char *err, size_t errlen);
+int fs_rules_build(struct fs_rules *r, const struct policy *p, const char *home,
+		   char *err, size_t errlen);
 /* Add a shared folder (@path absolute and clean). 0 or -errno. */
 int fs_rules_add_share(struct fs_rules *r, const char *path, bool rw);
 void fs_rules_free(struct fs_rules *r);

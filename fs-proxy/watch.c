@@ -16,9 +16,10 @@
 #include "proxy.h"
 #include "util.h"
 
-#define WATCH_MASK (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | \
-		    IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_DELETE_SELF | \
-		    IN_MOVE_SELF | IN_ONLYDIR)
+#define WATCH_MASK                                                         \
+	(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_MODIFY | \
+	 IN_ATTRIB | IN_CLOSE_WRITE | IN_DELETE_SELF | IN_MOVE_SELF |      \
+	 IN_ONLYDIR)
 
 void fsp_watch_init(struct fsp *p)
 {
@@ -92,7 +93,8 @@ static struct node *parent_of(struct fsp *p, const char *path)
 
 	if (!slash || !path[1])
 		return NULL;
-	snprintf(parent, sizeof(parent), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	snprintf(parent, sizeof(parent), "%.*s",
+		 slash == path ? 1 : (int)(slash - path), path);
 	return node_find(p, parent);
 }
 
@@ -106,8 +108,9 @@ bool fsp_covered(struct fsp *p, const char *path, const struct node *n)
 	return parent && parent->wd >= 0;
 }
 
-static int notify(struct fsp *p, const struct fs_emit *emit, const struct node *n,
-		  uint32_t what, uint16_t flags, const char *name)
+static int notify(struct fsp *p, const struct fs_emit *emit,
+		  const struct node *n, uint32_t what, uint16_t flags,
+		  const char *name)
 {
 	uint8_t msg[sizeof(struct fs_notify) + NAME_MAX + 1];
 	struct fs_notify *m = (struct fs_notify *)msg;
@@ -138,7 +141,8 @@ static int invalidate_all(struct fsp *p, const struct fs_emit *emit)
 		ret = notify(p, emit, n, FS_INVAL_INODE, FS_INVAL_DATA, NULL);
 		parent = parent_of(p, n->path);
 		if (!ret && parent)
-			ret = notify(p, emit, parent, FS_EXPIRE_ENTRY, 0, strrchr(n->path, '/') + 1);
+			ret = notify(p, emit, parent, FS_EXPIRE_ENTRY, 0,
+				     strrchr(n->path, '/') + 1);
 	}
 	return ret;
 }
@@ -172,17 +176,22 @@ static int event(struct fsp *p, const struct fs_emit *emit,
 		ret = notify(p, emit, dir, FS_EXPIRE_ENTRY, 0, ev->name);
 		/* its listing (which the guest may cache) changed too */
 		if (!ret)
-			ret = notify(p, emit, dir, FS_INVAL_INODE, FS_INVAL_DATA, NULL);
+			ret = notify(p, emit, dir, FS_INVAL_INODE,
+				     FS_INVAL_DATA, NULL);
 	}
 	if (!ret && child)
 		ret = notify(p, emit, child, FS_INVAL_INODE,
-			     ev->mask & (IN_MODIFY | IN_CLOSE_WRITE) ? FS_INVAL_DATA : 0, NULL);
+			     ev->mask & (IN_MODIFY | IN_CLOSE_WRITE) ?
+				     FS_INVAL_DATA :
+				     0,
+			     NULL);
 	return ret;
 }
 
 int fsp_watch_events(struct fsp *p, const struct fs_emit *emit)
 {
-	char buf[64 * 1024] __attribute__((aligned(__alignof__(struct inotify_event))));
+	char buf[64 * 1024]
+		__attribute__((aligned(__alignof__(struct inotify_event))));
 
 	if (p->ifd < 0)
 		return 0;
@@ -192,7 +201,8 @@ int fsp_watch_events(struct fsp *p, const struct fs_emit *emit)
 		if (n < 0)
 			return errno == EAGAIN || errno == EINTR ? 0 : -errno;
 		while (off < n) {
-			const struct inotify_event *ev = (const void *)(buf + off);
+			const struct inotify_event *ev =
+				(const void *)(buf + off);
 			int ret = event(p, emit, ev);
 
 			if (ret)

@@ -106,7 +106,8 @@ static int hello(struct xchan *x)
 		shares[i].rw = s->rw;
 		if (!clean_path(shares[i].path))
 			return -EPROTO;
-		off += (uint32_t)sizeof(*s) + ALIGN_UP((uint32_t)s->pathlen, 8u);
+		off += (uint32_t)sizeof(*s) +
+		       ALIGN_UP((uint32_t)s->pathlen, 8u);
 	}
 	nshares = i;
 	return 0;
@@ -251,13 +252,16 @@ static void set_readahead(const char *dir)
 		if (unshare(CLONE_NEWNS | CLONE_NEWNET) < 0 ||
 		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
 		    mkdir(STAGE "/sys", 0700) < 0 ||
-		    mount("sysfs", STAGE "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		    mount("sysfs", STAGE "/sys", "sysfs",
+			  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 			_exit(1);
-		snprintf(p, sizeof(p), STAGE "/sys/class/bdi/%u:%u/read_ahead_kb",
+		snprintf(p, sizeof(p),
+			 STAGE "/sys/class/bdi/%u:%u/read_ahead_kb",
 			 major(st.st_dev), minor(st.st_dev));
 		ret = write_file(p, "1024");
 		if (ret)
-			log_debug("fs: cannot set the readahead of %s: %s", dir, strerror(-ret));
+			log_debug("fs: cannot set the readahead of %s: %s", dir,
+				  strerror(-ret));
 		_exit(ret ? 1 : 0);
 	}
 	waitpid(pid, NULL, 0);
@@ -271,10 +275,12 @@ static int mount_fuse(const char *dir, unsigned long flags)
 
 	if (fd < 0)
 		return fail(errno, "open /dev/fuse");
-	snprintf(opts, sizeof(opts),
-		 "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other,default_permissions",
-		 fd);
-	if (mount("cappsule", dir, "fuse.cappsule", MS_NOSUID | MS_NODEV | flags, opts) < 0) {
+	snprintf(
+		opts, sizeof(opts),
+		"fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other,default_permissions",
+		fd);
+	if (mount("cappsule", dir, "fuse.cappsule",
+		  MS_NOSUID | MS_NODEV | flags, opts) < 0) {
 		ret = fail(errno, "mount the FUSE view");
 		close(fd);
 		return ret;
@@ -291,9 +297,10 @@ static int build_root(struct xchan *x, const struct agent_start *st)
 	pid_t pid;
 
 	if (mkdir(STAGE, 0700) < 0 ||
-	    mount("cappsule-fs", STAGE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") < 0 ||
-	    mkdir(STAGE "/fuse", 0755) < 0 || mkdir(STAGE "/shares", 0755) < 0 ||
-	    mkdir(STAGE "/root", 0755) < 0)
+	    mount("cappsule-fs", STAGE, "tmpfs", MS_NOSUID | MS_NODEV,
+		  "mode=0700") < 0 ||
+	    mkdir(STAGE "/fuse", 0755) < 0 ||
+	    mkdir(STAGE "/shares", 0755) < 0 || mkdir(STAGE "/root", 0755) < 0)
 		return fail(errno, "staging area " STAGE);
 	ret = layers(st, upper, work, sizeof(upper));
 	if (ret < 0)
@@ -324,9 +331,10 @@ static int build_root(struct xchan *x, const struct agent_start *st)
 		close(sharefd);
 	xchan_unmap(x);
 
-	snprintf(opts, sizeof(opts), "lowerdir=" STAGE "/fuse,upperdir=%s,workdir=%s",
-		 upper, work);
-	if (mount("overlay", STAGE "/root", "overlay", MS_NOSUID | MS_NODEV, opts) < 0)
+	snprintf(opts, sizeof(opts),
+		 "lowerdir=" STAGE "/fuse,upperdir=%s,workdir=%s", upper, work);
+	if (mount("overlay", STAGE "/root", "overlay", MS_NOSUID | MS_NODEV,
+		  opts) < 0)
 		return fail(errno, "overlay on the FUSE view");
 	for (i = 0; i < ARRAY_SIZE(moved); i++) {
 		ret = move_in(STAGE "/root", moved[i]);
@@ -334,7 +342,8 @@ static int build_root(struct xchan *x, const struct agent_start *st)
 			return fail(ret, moved[i]);
 	}
 	if ((mkdir(STAGE "/root/run", 0755) < 0 && errno != EEXIST) ||
-	    mount("cappsule-run", STAGE "/root/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0 ||
+	    mount("cappsule-run", STAGE "/root/run", "tmpfs",
+		  MS_NOSUID | MS_NODEV, "mode=0755") < 0 ||
 	    mkdir(STAGE "/root/run/user", 0755) < 0)
 		return fail(errno, "/run");
 	snprintf(p, sizeof(p), STAGE "/root/run/user/%u", st->hdr.uid);
@@ -343,7 +352,8 @@ static int build_root(struct xchan *x, const struct agent_start *st)
 	for (i = 0; i < nshares; i++) {
 		ret = bind_share(&shares[i]);
 		if (ret) {
-			log_err("fs: shared folder %s: %s", shares[i].path, strerror(-ret));
+			log_err("fs: shared folder %s: %s", shares[i].path,
+				strerror(-ret));
 			return ret;
 		}
 	}

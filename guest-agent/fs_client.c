@@ -178,7 +178,8 @@ static void request(fuse_req_t req, uint16_t op, struct fs_req *h,
 
 	h->namelen = (uint16_t)(s1 ? strlen(s1) : 0);
 	h->namelen2 = (uint16_t)(s2 ? strlen(s2) : 0);
-	if ((s1 && strlen(s1) > FS_NAME_MAX) || (s2 && strlen(s2) >= FS_PATH_MAX)) {
+	if ((s1 && strlen(s1) > FS_NAME_MAX) ||
+	    (s2 && strlen(s2) >= FS_PATH_MAX)) {
 		fuse_reply_err(req, ENAMETOOLONG);
 		return;
 	}
@@ -255,7 +256,9 @@ static void reply_readdir(struct pending *s, const uint8_t *p, uint32_t len,
 	}
 	while (len - off >= sizeof(struct fs_dirent)) {
 		const struct fs_dirent *d = (const void *)(p + off);
-		uint32_t rec = (uint32_t)sizeof(*d) + (s->plus ? (uint32_t)sizeof(struct fs_entry) : 0);
+		uint32_t rec =
+			(uint32_t)sizeof(*d) +
+			(s->plus ? (uint32_t)sizeof(struct fs_entry) : 0);
 		char name[FS_NAME_MAX + 1];
 		struct fuse_entry_param e;
 		size_t need;
@@ -269,13 +272,15 @@ static void reply_readdir(struct pending *s, const uint8_t *p, uint32_t len,
 		if (full) {
 			need = 0;
 		} else if (s->plus) {
-			need = fuse_add_direntry_plus(s->req, buf + used, s->size - used,
-						      name, &e, (off_t)d->off);
+			need = fuse_add_direntry_plus(s->req, buf + used,
+						      s->size - used, name, &e,
+						      (off_t)d->off);
 		} else {
 			struct stat st = { .st_mode = d->type << 12 };
 
-			need = fuse_add_direntry(s->req, buf + used, s->size - used,
-						 name, &st, (off_t)d->off);
+			need = fuse_add_direntry(s->req, buf + used,
+						 s->size - used, name, &st,
+						 (off_t)d->off);
 		}
 		if (full || need > s->size - used) {
 			/*
@@ -309,7 +314,8 @@ static void complete(struct pending *s, const struct fs_rep *r,
 	struct stat st;
 
 	if (r->err) {
-		fuse_reply_err(s->req, r->err < 0 && r->err > -4096 ? -r->err : EIO);
+		fuse_reply_err(s->req,
+			       r->err < 0 && r->err > -4096 ? -r->err : EIO);
 		return;
 	}
 	switch (s->op) {
@@ -327,7 +333,9 @@ static void complete(struct pending *s, const struct fs_rep *r,
 		if (len < sizeof(struct fs_entry) + sizeof(struct fs_open_rep))
 			break;
 		to_entry((const void *)p, &e);
-		fi.fh = ((const struct fs_open_rep *)(p + sizeof(struct fs_entry)))->fh;
+		fi.fh = ((const struct fs_open_rep *)(p +
+						      sizeof(struct fs_entry)))
+				->fh;
 		fuse_reply_create(s->req, &e, &fi);
 		return;
 	case FS_GETATTR:
@@ -355,7 +363,8 @@ static void complete(struct pending *s, const struct fs_rep *r,
 		if (len < sizeof(struct fs_open_rep))
 			break;
 		fi.fh = ((const struct fs_open_rep *)p)->fh;
-		fi.keep_cache = !!(r->flags & (FS_REP_KEEP_CACHE | FS_REP_CACHE_DIR));
+		fi.keep_cache =
+			!!(r->flags & (FS_REP_KEEP_CACHE | FS_REP_CACHE_DIR));
 		fi.cache_readdir = !!(r->flags & FS_REP_CACHE_DIR);
 		fuse_reply_open(s->req, &fi);
 		return;
@@ -363,8 +372,10 @@ static void complete(struct pending *s, const struct fs_rep *r,
 		if (s->slot >= 0) {
 			if (len < sizeof(struct fs_size_rep))
 				break;
-			fuse_reply_buf(s->req, (const char *)pool_at(s->slot),
-				       MIN(((const struct fs_size_rep *)p)->size, s->size));
+			fuse_reply_buf(
+				s->req, (const char *)pool_at(s->slot),
+				MIN(((const struct fs_size_rep *)p)->size,
+				    s->size));
 			return;
 		}
 		fuse_reply_buf(s->req, (const char *)p, MIN(len, s->size));
@@ -399,9 +410,11 @@ static void complete(struct pending *s, const struct fs_rep *r,
 		if (!s->size) {
 			if (len < sizeof(struct fs_size_rep))
 				break;
-			fuse_reply_xattr(s->req, ((const struct fs_size_rep *)p)->size);
+			fuse_reply_xattr(s->req,
+					 ((const struct fs_size_rep *)p)->size);
 		} else {
-			fuse_reply_buf(s->req, (const char *)p, MIN(len, s->size));
+			fuse_reply_buf(s->req, (const char *)p,
+				       MIN(len, s->size));
 		}
 		return;
 	default: /* UNLINK, RMDIR, RENAME, RELEASE, RELEASEDIR, FSYNC */
@@ -439,12 +452,16 @@ static void *notifier(void *arg)
 
 				memcpy(name, m + 1, m->namelen);
 				name[m->namelen] = '\0';
-				if (fuse_lowlevel_notify_expire_entry(se, m->nodeid, name, m->namelen,
-								      FUSE_LL_EXPIRE_ONLY) == -ENOSYS)
-					fuse_lowlevel_notify_inval_entry(se, m->nodeid, name, m->namelen);
+				if (fuse_lowlevel_notify_expire_entry(
+					    se, m->nodeid, name, m->namelen,
+					    FUSE_LL_EXPIRE_ONLY) == -ENOSYS)
+					fuse_lowlevel_notify_inval_entry(
+						se, m->nodeid, name,
+						m->namelen);
 			} else {
-				fuse_lowlevel_notify_inval_inode(se, m->nodeid,
-								 m->flags & FS_INVAL_DATA ? 0 : -1, 0);
+				fuse_lowlevel_notify_inval_inode(
+					se, m->nodeid,
+					m->flags & FS_INVAL_DATA ? 0 : -1, 0);
 			}
 		}
 	}
@@ -501,7 +518,8 @@ static void dispatch(void)
 		    cl.p[idx].gen != (uint32_t)(r->unique >> 32))
 			continue;
 		s = &cl.p[idx];
-		complete(s, r, rxbuf + sizeof(*r), (uint32_t)n - (uint32_t)sizeof(*r));
+		complete(s, r, rxbuf + sizeof(*r),
+			 (uint32_t)n - (uint32_t)sizeof(*r));
 		slot_free(s);
 	}
 }
@@ -513,9 +531,10 @@ static void op_init(void *ud, struct fuse_conn_info *conn)
 	conn->want |= FUSE_CAP_READDIRPLUS | FUSE_CAP_AUTO_INVAL_DATA |
 		      FUSE_CAP_ASYNC_READ | FUSE_CAP_PARALLEL_DIROPS |
 		      FUSE_CAP_CACHE_SYMLINKS;
-	conn->want &= ~(unsigned)(FUSE_CAP_READDIRPLUS_AUTO | FUSE_CAP_SPLICE_READ |
-				  FUSE_CAP_SPLICE_WRITE | FUSE_CAP_SPLICE_MOVE |
-				  FUSE_CAP_WRITEBACK_CACHE);
+	conn->want &=
+		~(unsigned)(FUSE_CAP_READDIRPLUS_AUTO | FUSE_CAP_SPLICE_READ |
+			    FUSE_CAP_SPLICE_WRITE | FUSE_CAP_SPLICE_MOVE |
+			    FUSE_CAP_WRITEBACK_CACHE);
 	conn->want &= conn->capable;
 	conn->max_write = FS_MAX_IO;
 	conn->max_readahead = FS_MAX_IO;
@@ -546,7 +565,8 @@ static void op_forget_multi(fuse_req_t req, size_t count,
 	fuse_reply_none(req);
 }
 
-static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+static void op_getattr(fuse_req_t req, fuse_ino_t ino,
+		       struct fuse_file_info *fi)
 {
 	struct fs_req h = { .nodeid = ino };
 
@@ -556,12 +576,17 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 static void op_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *a, int set,
 		       struct fuse_file_info *fi)
 {
-	struct fs_req h = { .nodeid = ino, .mode = a->st_mode, .offset = (uint64_t)a->st_size,
-			    .atime = a->st_atim.tv_sec, .atimensec = (uint32_t)a->st_atim.tv_nsec,
-			    .mtime = a->st_mtim.tv_sec, .mtimensec = (uint32_t)a->st_mtim.tv_nsec };
+	struct fs_req h = { .nodeid = ino,
+			    .mode = a->st_mode,
+			    .offset = (uint64_t)a->st_size,
+			    .atime = a->st_atim.tv_sec,
+			    .atimensec = (uint32_t)a->st_atim.tv_nsec,
+			    .mtime = a->st_mtim.tv_sec,
+			    .mtimensec = (uint32_t)a->st_mtim.tv_nsec };
 
 	if (set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID)) {
-		fuse_reply_err(req, EPERM); /* the host's owners are the host's */
+		fuse_reply_err(req,
+			       EPERM); /* the host's owners are the host's */
 		return;
 	}
 	h.flags = (uint32_t)set & FS_SET_KNOWN;
@@ -578,7 +603,8 @@ static void op_readlink(fuse_req_t req, fuse_ino_t ino)
 static void op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
 		     mode_t mode, dev_t rdev)
 {
-	struct fs_req h = { .nodeid = parent, .mode = mode,
+	struct fs_req h = { .nodeid = parent,
+			    .mode = mode,
 			    .umask = fuse_req_ctx(req)->umask };
 
 	request(req, FS_MKNOD, &h, name, NULL, NULL, 0, NULL);
@@ -587,7 +613,8 @@ static void op_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
 static void op_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
 		     mode_t mode)
 {
-	struct fs_req h = { .nodeid = parent, .mode = mode,
+	struct fs_req h = { .nodeid = parent,
+			    .mode = mode,
 			    .umask = fuse_req_ctx(req)->umask };
 
 	request(req, FS_MKDIR, &h, name, NULL, NULL, 0, NULL);
@@ -618,7 +645,9 @@ static void op_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
 static void op_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 		      fuse_ino_t newparent, const char *newname, unsigned flags)
 {
-	struct fs_req h = { .nodeid = parent, .nodeid2 = newparent, .flags = flags };
+	struct fs_req h = { .nodeid = parent,
+			    .nodeid2 = newparent,
+			    .flags = flags };
 
 	request(req, FS_RENAME, &h, name, newname, NULL, 0, NULL);
 }
@@ -642,7 +671,9 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		    struct fuse_file_info *fi)
 {
-	struct fs_req h = { .nodeid = ino, .fh = fi->fh, .offset = (uint64_t)off,
+	struct fs_req h = { .nodeid = ino,
+			    .fh = fi->fh,
+			    .offset = (uint64_t)off,
 			    .size = (uint32_t)MIN(size, FS_MAX_IO) };
 	struct pending *s = NULL;
 	int slot = pool_get();
@@ -663,7 +694,9 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 		     size_t size, off_t off, struct fuse_file_info *fi)
 {
-	struct fs_req h = { .nodeid = ino, .fh = fi->fh, .offset = (uint64_t)off,
+	struct fs_req h = { .nodeid = ino,
+			    .fh = fi->fh,
+			    .offset = (uint64_t)off,
 			    .size = (uint32_t)MIN(size, FS_MAX_IO) };
 	struct pending *s = NULL;
 	int slot = pool_get();
@@ -687,7 +720,8 @@ static void op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	fuse_reply_err(req, 0); /* writes are not buffered here */
 }
 
-static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+static void op_release(fuse_req_t req, fuse_ino_t ino,
+		       struct fuse_file_info *fi)
 {
 	struct fs_req h = { .nodeid = ino, .fh = fi->fh };
 
@@ -697,7 +731,9 @@ static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 static void op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
 		     struct fuse_file_info *fi)
 {
-	struct fs_req h = { .nodeid = ino, .fh = fi->fh, .flags = datasync ? 1 : 0 };
+	struct fs_req h = { .nodeid = ino,
+			    .fh = fi->fh,
+			    .flags = datasync ? 1 : 0 };
 
 	request(req, FS_FSYNC, &h, NULL, NULL, NULL, 0, NULL);
 }
@@ -708,7 +744,8 @@ static void op_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
  * it reports changes, and a folder's mtime tells the kernel too). READDIR
  * then comes with fh 0 and names the folder by node.
  */
-static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+static void op_opendir(fuse_req_t req, fuse_ino_t ino,
+		       struct fuse_file_info *fi)
 {
 	fuse_reply_err(req, ENOSYS);
 }
@@ -716,12 +753,15 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 static void readdir_common(fuse_req_t req, fuse_ino_t ino, size_t size,
 			   off_t off, struct fuse_file_info *fi, bool plus)
 {
-	struct fs_req h = { .nodeid = ino, .fh = fi->fh, .offset = (uint64_t)off,
+	struct fs_req h = { .nodeid = ino,
+			    .fh = fi->fh,
+			    .offset = (uint64_t)off,
 			    .size = (uint32_t)MIN(size, FS_MAX_IO),
 			    .flags = plus ? FS_READDIR_PLUS : 0 };
 	struct pending *s = NULL;
 
-	if (eof_at[ino % EOF_SLOTS].nodeid == ino && eof_at[ino % EOF_SLOTS].off == (uint64_t)off) {
+	if (eof_at[ino % EOF_SLOTS].nodeid == ino &&
+	    eof_at[ino % EOF_SLOTS].off == (uint64_t)off) {
 		eof_at[ino % EOF_SLOTS].nodeid = 0;
 		fuse_reply_buf(req, NULL, 0);
 		return;
@@ -775,7 +815,8 @@ static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 		fuse_reply_err(req, ENODATA);
 		return;
 	}
-	struct fs_req h = { .nodeid = ino, .size = (uint32_t)MIN(size, FS_XATTR_MAX) };
+	struct fs_req h = { .nodeid = ino,
+			    .size = (uint32_t)MIN(size, FS_XATTR_MAX) };
 	struct pending *s = NULL;
 
 	request(req, FS_GETXATTR, &h, NULL, name, NULL, 0, &s);
@@ -785,7 +826,8 @@ static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 
 static void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 {
-	struct fs_req h = { .nodeid = ino, .size = (uint32_t)MIN(size, FS_XATTR_MAX) };
+	struct fs_req h = { .nodeid = ino,
+			    .size = (uint32_t)MIN(size, FS_XATTR_MAX) };
 	struct pending *s = NULL;
 
 	request(req, FS_LISTXATTR, &h, NULL, NULL, NULL, 0, &s);
@@ -807,7 +849,9 @@ static void op_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
 static void op_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 		      mode_t mode, struct fuse_file_info *fi)
 {
-	struct fs_req h = { .nodeid = parent, .mode = mode, .flags = (uint32_t)fi->flags,
+	struct fs_req h = { .nodeid = parent,
+			    .mode = mode,
+			    .flags = (uint32_t)fi->flags,
 			    .umask = fuse_req_ctx(req)->umask };
 
 	request(req, FS_CREATE, &h, name, NULL, NULL, 0, NULL);
@@ -856,7 +900,8 @@ static void start_notifier(void)
 	if (pipe2(pp, O_CLOEXEC) == 0) {
 		fcntl(pp[1], F_SETPIPE_SZ, 1 << 20);
 		fd_set_nonblock(pp[1], 1);
-		if (pthread_create(&t, NULL, notifier, (void *)(intptr_t)pp[0]) == 0)
+		if (pthread_create(&t, NULL, notifier,
+				   (void *)(intptr_t)pp[0]) == 0)
 			cl.notify_wr = pp[1];
 	}
 }
@@ -868,7 +913,8 @@ static void serve_kernel(unsigned i)
 	int n, ret;
 
 	for (n = 0; n < 64 && cl.nused < MAX_PENDING &&
-		    ring_space(&cl.x->tx) >= FS_MAX_MSG; n++) {
+		    ring_space(&cl.x->tx) >= FS_MAX_MSG;
+	     n++) {
 		ret = fuse_session_receive_buf(cl.se[i], &buf[i]);
 		if (ret == -EAGAIN || ret == -EINTR)
 			break;
@@ -883,8 +929,10 @@ static void serve_kernel(unsigned i)
 void fs_client_run(struct xchan *x, int fuse_view, int fuse_shares,
 		   const struct agent_start *st)
 {
-	struct sandbox_id id = { .uid = st->hdr.uid, .gid = st->hdr.gid,
-				 .ngroups = st->hdr.ngroups, .groups = st->hdr.groups };
+	struct sandbox_id id = { .uid = st->hdr.uid,
+				 .gid = st->hdr.gid,
+				 .ngroups = st->hdr.ngroups,
+				 .groups = st->hdr.groups };
 	char *argv[] = { "cappsule-fs", NULL };
 	char mnt[32];
 	unsigned i;
@@ -894,7 +942,8 @@ void fs_client_run(struct xchan *x, int fuse_view, int fuse_shares,
 	prctl(PR_SET_NAME, "cappsule-fs");
 	/* Only what it serves with: /dev/fuse (x2) and the ring's eventfds. */
 	if (dup2(x->notify_in, 3) < 0 || dup2(x->notify_out, 4) < 0 ||
-	    dup2(fuse_view, 5) < 0 || (fuse_shares >= 0 && dup2(fuse_shares, 6) < 0))
+	    dup2(fuse_view, 5) < 0 ||
+	    (fuse_shares >= 0 && dup2(fuse_shares, 6) < 0))
 		_exit(1);
 	x->notify_in = 3;
 	x->notify_out = 4;

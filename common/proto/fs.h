@@ -98,8 +98,9 @@ struct fs_req {
 #define FS_SET_MTIME (1u << 5)
 #define FS_SET_ATIME_NOW (1u << 7)
 #define FS_SET_MTIME_NOW (1u << 8)
-#define FS_SET_KNOWN (FS_SET_MODE | FS_SET_SIZE | FS_SET_ATIME | \
-		      FS_SET_MTIME | FS_SET_ATIME_NOW | FS_SET_MTIME_NOW)
+#define FS_SET_KNOWN                                               \
+	(FS_SET_MODE | FS_SET_SIZE | FS_SET_ATIME | FS_SET_MTIME | \
+	 FS_SET_ATIME_NOW | FS_SET_MTIME_NOW)
 /* READDIR flags */
 #define FS_READDIR_PLUS (1u << 0)
 /*
@@ -115,7 +116,8 @@ struct fs_rep {
 	uint32_t flags; /* FS_REP_* */
 };
 #define FS_REP_KEEP_CACHE (1u << 0) /* OPEN/CREATE: page cache still valid */
-#define FS_REP_CACHE_DIR (1u << 1) /* OPENDIR: the listing may be cached (watched) */
+#define FS_REP_CACHE_DIR \
+	(1u << 1) /* OPENDIR: the listing may be cached (watched) */
 #define FS_REP_EOF (1u << 2) /* READDIR: nothing follows the last entry */
 
 struct fs_attr {

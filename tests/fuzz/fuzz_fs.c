@@ -49,10 +49,13 @@ static void remove_tree(void)
 
 static void make_tree(void)
 {
-	static const char *const dirs[] = { "usr", "usr/bin", "home", "home/a",
-					    "home/a/.ssh", "home/a/docs", "share" };
-	static const char json[] = "{\"filesystem\": {\"/usr/**\": \"rx\", "
-				   "\"/home/a/\": \"r\", \"/home/a/docs/**\": \"rw\"}}";
+	static const char *const dirs[] = { "usr",	   "usr/bin",
+					    "home",	   "home/a",
+					    "home/a/.ssh", "home/a/docs",
+					    "share" };
+	static const char json[] =
+		"{\"filesystem\": {\"/usr/**\": \"rx\", "
+		"\"/home/a/\": \"r\", \"/home/a/docs/**\": \"rw\"}}";
 	char err[256], p[256];
 	size_t i;
 
@@ -71,7 +74,8 @@ static void make_tree(void)
 		abort();
 	atexit(remove_tree);
 	rootfd = open(tree, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0 || policy_parse("f.json", json, strlen(json), &pol, err, sizeof(err)))
+	if (rootfd < 0 ||
+	    policy_parse("f.json", json, strlen(json), &pol, err, sizeof(err)))
 		abort();
 }
 
@@ -89,7 +93,8 @@ static void empty_dir(int dfd)
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
 		    !unlinkat(dirfd(d), e->d_name, 0))
 			continue;
-		sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		sub = openat(dirfd(d), e->d_name,
+			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (sub >= 0) {
 			fchmod(sub, 0755);
 			empty_dir(sub);
@@ -161,9 +166,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		empty_dir(dfd);
 	static uint8_t pool[FS_POOL_SLOTS * FS_MAX_IO];
 
-	p.pool = pool; /* as shared with the guest: written, read, never trusted */
+	p.pool =
+		pool; /* as shared with the guest: written, read, never trusted */
 	if (fs_rules_build(&p.rules, pol, NULL, err, sizeof(err)) ||
-	    fs_rules_add_share(&p.rules, "/share", true) || fsp_init(&p, dup(rootfd)))
+	    fs_rules_add_share(&p.rules, "/share", true) ||
+	    fsp_init(&p, dup(rootfd)))
 		abort();
 	while (size - off >= 4 && n++ < 64) {
 		uint16_t type, len;

@@ -63,9 +63,12 @@ static void setup(void)
 	ck_assert_int_eq(symlink("../home/alice/.ssh/id_rsa", path), 0);
 	snprintf(path, sizeof(path), "%s/share/fifo", tree);
 	ck_assert_int_eq(mkfifo(path, 0644), 0);
-	ck_assert_int_eq(policy_parse("t.json", pol, strlen(pol), &p, err, sizeof(err)), 0);
+	ck_assert_int_eq(policy_parse("t.json", pol, strlen(pol), &p, err,
+				      sizeof(err)),
+			 0);
 	memset(&P, 0, sizeof(P));
-	ck_assert_int_eq(fs_rules_build(&P.rules, p, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(fs_rules_build(&P.rules, p, NULL, err, sizeof(err)),
+			 0);
 	ck_assert_int_eq(fs_rules_add_share(&P.rules, "/share", true), 0);
 	policy_free(p);
 	rootfd = open(tree, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -85,7 +88,8 @@ static void teardown(void)
 
 /* Encode a request as the guest would, decode and handle it. */
 static const struct fs_rep *call(uint16_t type, struct fs_req h, const char *s1,
-				 const char *s2, const void *data, uint32_t dlen)
+				 const char *s2, const void *data,
+				 uint32_t dlen)
 {
 	static uint8_t msg[FS_MAX_MSG];
 	static struct fs_request rq;
@@ -147,7 +151,10 @@ START_TEST(test_decode_rejects)
 		h.namelen = (uint16_t)strlen(bad[i]);
 		memcpy(msg, &h, sizeof(h));
 		memcpy(msg + sizeof(h), bad[i], h.namelen);
-		ck_assert_int_ne(fs_decode(FS_LOOKUP, msg, (uint32_t)(sizeof(h) + h.namelen), &rq), 0);
+		ck_assert_int_ne(fs_decode(FS_LOOKUP, msg,
+					   (uint32_t)(sizeof(h) + h.namelen),
+					   &rq),
+				 0);
 	}
 	/* a NUL inside a name, a name longer than NAME_MAX */
 	h.namelen = 3;
@@ -198,11 +205,13 @@ START_TEST(test_decode_rejects)
 	ck_assert_int_ne(fs_decode(FS_WRITE, msg, sizeof(h), &rq), 0);
 	h.mode = FS_POOL_SLOTS - 1;
 	memcpy(msg, &h, sizeof(h));
-	ck_assert_int_eq(fs_decode(FS_WRITE, msg, sizeof(h), &rq), 0); /* no inline data */
+	ck_assert_int_eq(fs_decode(FS_WRITE, msg, sizeof(h), &rq),
+			 0); /* no inline data */
 	ck_assert_int_ne(fs_decode(FS_WRITE, msg, sizeof(h) + 16, &rq), 0);
 	/* HELLO is exactly its size */
 	ck_assert_int_ne(fs_decode(FS_HELLO, msg, 4, &rq), 0);
-	ck_assert_int_eq(fs_decode(FS_HELLO, msg, sizeof(struct fs_hello), &rq), 0);
+	ck_assert_int_eq(fs_decode(FS_HELLO, msg, sizeof(struct fs_hello), &rq),
+			 0);
 }
 END_TEST
 
@@ -243,13 +252,15 @@ START_TEST(test_no_write_outside_shares)
 	ck_assert_int_eq(r->err, 0);
 	snprintf(p, sizeof(p), "%s/home/alice/Documents/cv.txt", tree);
 	ck_assert_int_eq(stat(p, &st), 0);
-	ck_assert_int_eq(st.st_size, 10); /* O_TRUNC of a read-only open: ignored */
+	ck_assert_int_eq(st.st_size,
+			 10); /* O_TRUNC of a read-only open: ignored */
 	h.flags = O_WRONLY;
 	ck_assert_int_eq(call(FS_OPEN, h, NULL, NULL, NULL, 0)->err, -EROFS);
 	h.nodeid = walk("/home/alice/Documents");
 	h.mode = S_IFREG | 0644;
 	ck_assert_int_eq(call(FS_MKNOD, h, "new", NULL, NULL, 0)->err, -EROFS);
-	ck_assert_int_eq(call(FS_UNLINK, h, "cv.txt", NULL, NULL, 0)->err, -EROFS);
+	ck_assert_int_eq(call(FS_UNLINK, h, "cv.txt", NULL, NULL, 0)->err,
+			 -EROFS);
 	ck_assert_int_eq(stat(p, &st), 0);
 }
 END_TEST
@@ -273,10 +284,16 @@ START_TEST(test_share_escapes)
 	ck_assert_uint_eq(lookup(share, "fifo")->nodeid, 0);
 	/* symlinks that leave the share are refused, others made */
 	h.nodeid = share;
-	ck_assert_int_eq(call(FS_SYMLINK, h, "l1", "../home/alice/.ssh/id_rsa", NULL, 0)->err, -EPERM);
-	ck_assert_int_eq(call(FS_SYMLINK, h, "l2", "/etc/passwd", NULL, 0)->err, -EPERM);
-	ck_assert_int_eq(call(FS_SYMLINK, h, "l3", "a/../../x", NULL, 0)->err, -EPERM);
-	ck_assert_int_eq(call(FS_SYMLINK, h, "l4", "sub/../ok", NULL, 0)->err, 0);
+	ck_assert_int_eq(call(FS_SYMLINK, h, "l1", "../home/alice/.ssh/id_rsa",
+			      NULL, 0)
+				 ->err,
+			 -EPERM);
+	ck_assert_int_eq(call(FS_SYMLINK, h, "l2", "/etc/passwd", NULL, 0)->err,
+			 -EPERM);
+	ck_assert_int_eq(call(FS_SYMLINK, h, "l3", "a/../../x", NULL, 0)->err,
+			 -EPERM);
+	ck_assert_int_eq(call(FS_SYMLINK, h, "l4", "sub/../ok", NULL, 0)->err,
+			 0);
 	/* no devices or FIFOs, no setuid files */
 	h.mode = S_IFIFO | 0644;
 	ck_assert_int_eq(call(FS_MKNOD, h, "f2", NULL, NULL, 0)->err, -EPERM);
@@ -295,14 +312,20 @@ START_TEST(test_share_escapes)
 	ck_assert_int_eq(call(FS_LINK, h, "y", NULL, NULL, 0)->err, -EXDEV);
 	h.nodeid = docs;
 	h.nodeid2 = share;
-	ck_assert_int_eq(call(FS_RENAME, h, "cv.txt", "cv.txt", NULL, 0)->err, -EROFS);
+	ck_assert_int_eq(call(FS_RENAME, h, "cv.txt", "cv.txt", NULL, 0)->err,
+			 -EROFS);
 	h.nodeid = walk("/home/alice/Documents/cv.txt");
 	ck_assert_int_eq(call(FS_LINK, h, "cv2", NULL, NULL, 0)->err, -EROFS);
 	/* files with two names are read-only, even in the share */
 	h.nodeid = share;
 	h.nodeid2 = share;
-	ck_assert_int_eq(call(FS_LINK, (struct fs_req){ .nodeid = lookup(share, "suid")->nodeid,
-						       .nodeid2 = share }, "suid2", NULL, NULL, 0)->err, 0);
+	ck_assert_int_eq(
+		call(FS_LINK,
+		     (struct fs_req){ .nodeid = lookup(share, "suid")->nodeid,
+				      .nodeid2 = share },
+		     "suid2", NULL, NULL, 0)
+			->err,
+		0);
 	h.nodeid = lookup(share, "suid")->nodeid;
 	h.flags = O_WRONLY;
 	ck_assert_int_eq(call(FS_OPEN, h, NULL, NULL, NULL, 0)->err, -EPERM);
@@ -327,7 +350,9 @@ START_TEST(test_share_write_and_rename)
 	r = call(FS_CREATE, h, "f", NULL, NULL, 0);
 	ck_assert_int_eq(r->err, 0);
 	file = ((const struct fs_entry *)(r + 1))->nodeid;
-	fh = ((const struct fs_open_rep *)((const uint8_t *)(r + 1) + sizeof(struct fs_entry)))->fh;
+	fh = ((const struct fs_open_rep *)((const uint8_t *)(r + 1) +
+					   sizeof(struct fs_entry)))
+		     ->fh;
 	h.fh = fh;
 	h.size = 5;
 	h.flags = 0;
@@ -348,9 +373,11 @@ START_TEST(test_share_write_and_rename)
 	h = (struct fs_req){ .fh = fh + (1ull << 32), .size = 4 };
 	ck_assert_int_eq(call(FS_READ, h, NULL, NULL, NULL, 0)->err, -EBADF);
 	h = (struct fs_req){ .nodeid = file + (1ull << 32) };
-	ck_assert_int_eq(call(FS_GETATTR, h, NULL, NULL, NULL, 0)->err, -ESTALE);
+	ck_assert_int_eq(call(FS_GETATTR, h, NULL, NULL, NULL, 0)->err,
+			 -ESTALE);
 	h = (struct fs_req){ .nodeid = 0x7fffffff };
-	ck_assert_int_eq(call(FS_GETATTR, h, NULL, NULL, NULL, 0)->err, -ESTALE);
+	ck_assert_int_eq(call(FS_GETATTR, h, NULL, NULL, NULL, 0)->err,
+			 -ESTALE);
 }
 END_TEST
 
@@ -373,12 +400,14 @@ START_TEST(test_readdir_filters)
 	/* an ancestor lists what leads on (Documents), never .ssh */
 	while (p < end) {
 		const struct fs_dirent *d = (const void *)p;
-		const char *name = (const char *)(d + 1) + sizeof(struct fs_entry);
+		const char *name =
+			(const char *)(d + 1) + sizeof(struct fs_entry);
 
 		ck_assert_int_eq(d->namelen, 9);
 		ck_assert(!memcmp(name, "Documents", 9));
 		names++;
-		p += sizeof(*d) + sizeof(struct fs_entry) + ALIGN_UP(d->namelen, 8u);
+		p += sizeof(*d) + sizeof(struct fs_entry) +
+		     ALIGN_UP(d->namelen, 8u);
 	}
 	ck_assert_int_eq(names, 1);
 }

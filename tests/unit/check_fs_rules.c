@@ -62,13 +62,15 @@ static int check_line(const struct fs_rules *r, const struct example *ex,
 	fs_rules_check(r, path, &v);
 	mode_str(v.mode, mode);
 	if (v.kind == FS_GRANTED)
-		snprintf(got, sizeof(got), "granted %s%s", mode, v.listable ? " listable" : "");
+		snprintf(got, sizeof(got), "granted %s%s", mode,
+			 v.listable ? " listable" : "");
 	else if (v.kind == FS_SHARED)
 		snprintf(got, sizeof(got), "shared %s", v.rw ? "rw" : "ro");
 	else
 		snprintf(got, sizeof(got), "%s", kind_name(v.kind));
 	if (strcmp(got, want)) {
-		fprintf(stderr, "policies.md:%d: %s: expected \"%s\", got \"%s\"\n",
+		fprintf(stderr,
+			"policies.md:%d: %s: expected \"%s\", got \"%s\"\n",
 			lineno, path, want, got);
 		return 1;
 	}
@@ -82,16 +84,19 @@ static struct fs_rules *build(const struct example *ex)
 	char err[512];
 	int i;
 
-	if (policy_parse("example.json", ex->policy, strlen(ex->policy), &p, err,
-			 sizeof(err))) {
+	if (policy_parse("example.json", ex->policy, strlen(ex->policy), &p,
+			 err, sizeof(err))) {
 		fprintf(stderr, "policies.md:%d: %s\n", ex->line, err);
 		return NULL;
 	}
-	ck_assert_int_eq(fs_rules_build(&r, p, ex->no_home ? NULL : ex->home, err,
-					sizeof(err)), 0);
+	ck_assert_int_eq(fs_rules_build(&r, p, ex->no_home ? NULL : ex->home,
+					err, sizeof(err)),
+			 0);
 	/* as fs-proxy adds them once resolved on the host */
 	for (i = 0; i < ex->nshares; i++)
-		ck_assert_int_eq(fs_rules_add_share(&r, ex->shares[i], ex->share_rw[i]), 0);
+		ck_assert_int_eq(fs_rules_add_share(&r, ex->shares[i],
+						    ex->share_rw[i]),
+				 0);
 	policy_free(p);
 	return &r;
 }
@@ -113,7 +118,8 @@ START_TEST(test_doc_examples)
 			if (!strcmp(line, "```example")) {
 				in = true;
 				memset(&ex, 0, sizeof(ex));
-				snprintf(ex.home, sizeof(ex.home), "/home/alice");
+				snprintf(ex.home, sizeof(ex.home),
+					 "/home/alice");
 				ex.line = lineno;
 				r = NULL;
 				blocks++;
@@ -135,7 +141,8 @@ START_TEST(test_doc_examples)
 			char *sp;
 
 			ck_assert_int_lt(ex.nshares, 8);
-			snprintf(ex.shares[ex.nshares], sizeof(ex.shares[0]), "%s", line + 7);
+			snprintf(ex.shares[ex.nshares], sizeof(ex.shares[0]),
+				 "%s", line + 7);
 			sp = strchr(ex.shares[ex.nshares], ' ');
 			ck_assert_ptr_nonnull(sp);
 			*sp = '\0';
@@ -143,18 +150,23 @@ START_TEST(test_doc_examples)
 		} else if (line[0] == '/') {
 			if (!r)
 				r = build(&ex);
-			ck_assert_msg(r != NULL, "policies.md:%d: bad example policy", ex.line);
+			ck_assert_msg(r != NULL,
+				      "policies.md:%d: bad example policy",
+				      ex.line);
 			failures += check_line(r, &ex, line, lineno);
 			checked++;
 		} else {
-			ck_abort_msg("policies.md:%d: unknown line in an example: %s", lineno, line);
+			ck_abort_msg(
+				"policies.md:%d: unknown line in an example: %s",
+				lineno, line);
 		}
 	}
 	fclose(f);
 	ck_assert_msg(!in, "policies.md: an example block is not closed");
 	ck_assert_int_ge(blocks, 8);
 	ck_assert_int_ge(checked, 60);
-	ck_assert_msg(!failures, "%d of %d example paths of doc/policies.md are wrong",
+	ck_assert_msg(!failures,
+		      "%d of %d example paths of doc/policies.md are wrong",
 		      failures, checked);
 }
 END_TEST
@@ -164,7 +176,8 @@ static struct policy *parse(const char *json)
 	struct policy *p = NULL;
 	char err[512];
 
-	ck_assert_msg(!policy_parse("t.json", json, strlen(json), &p, err, sizeof(err)),
+	ck_assert_msg(!policy_parse("t.json", json, strlen(json), &p, err,
+				    sizeof(err)),
 		      "%s", err);
 	return p;
 }
@@ -189,7 +202,8 @@ START_TEST(test_home_is_literal)
 	char err[256];
 
 	/* a home folder with glob characters matches itself only */
-	ck_assert_int_eq(fs_rules_build(&r, p, "/home/a*", err, sizeof(err)), 0);
+	ck_assert_int_eq(fs_rules_build(&r, p, "/home/a*", err, sizeof(err)),
+			 0);
 	fs_rules_check(&r, "/home/a*/x", &v);
 	ck_assert_int_eq(v.kind, FS_GRANTED);
 	fs_rules_check(&r, "/home/ab/x", &v);
@@ -201,7 +215,8 @@ END_TEST
 
 START_TEST(test_deep_paths)
 {
-	struct policy *p = parse("{\"filesystem\": {\"/a/**/b/**/c/**\": \"r\"}}");
+	struct policy *p =
+		parse("{\"filesystem\": {\"/a/**/b/**/c/**\": \"r\"}}");
 	static char path[4096];
 	struct fs_verdict v;
 	struct fs_rules r;
