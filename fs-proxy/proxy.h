@@ -145,6 +145,20 @@ bool fsp_covered(struct fsp *p, const char *path, const struct node *n);
 /* Read inotify events and emit FS_NOTIFY messages. 0 or -errno (from @emit). */
 int fsp_watch_events(struct fsp *p, const struct fs_emit *emit);
 
+/* ops.c, for ops_dir.c */
+bool fsp_type_shown(const struct fs_verdict *v, mode_t ifmt);
+void fsp_fill_entry(struct fsp *p, struct node *n, const struct stat *st,
+		    struct fs_entry *e);
+struct node *fsp_node_ref(struct fsp *p, const char *path,
+			  const struct stat *st, const struct fs_verdict *v);
+int fsp_reopen(int opath, int flags);
+
+/* ops_dir.c */
+void fsp_opendir(struct fsp *p, const struct fs_request *rq, struct node *n,
+		 struct fs_out *out);
+void fsp_readdir(struct fsp *p, const struct fs_request *rq,
+		 struct fs_out *out);
+
 /* ops_write.c: shared folders only */
 void fsp_write_op(struct fsp *p, const struct fs_request *rq,
 		  struct fs_out *out);
