@@ -70,6 +70,8 @@ struct fsp {
 	uint8_t *pool; /* FS_POOL_SLOTS x FS_MAX_IO, shared with the guest; or NULL */
 	struct node *wh[1024]; /* watch descriptor -> folder node */
 	bool watch_full; /* out of watches: short timeouts from now on */
+	unsigned nwatches,
+		max_watches; /* a share of the user's inotify watches */
 };
 
 /* A decoded request: strings NUL-terminated, every length checked. */

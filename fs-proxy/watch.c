@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/inotify.h>
@@ -21,8 +22,20 @@
 	 IN_ATTRIB | IN_CLOSE_WRITE | IN_DELETE_SELF | IN_MOVE_SELF |      \
 	 IN_ONLYDIR)
 
+/*
+ * Watches count against the user's limit (fs.inotify.max_user_watches),
+ * which their desktop's programs need too: a cappsule takes a quarter at
+ * most, and never more than 65536.
+ */
 void fsp_watch_init(struct fsp *p)
 {
+	char buf[32];
+	uint64_t max = 8192;
+
+	if (read_file("/proc/sys/fs/inotify/max_user_watches", buf,
+		      sizeof(buf)) > 0)
+		parse_u64(buf, &max);
+	p->max_watches = (unsigned)MIN(max / 4, 65536u);
 	p->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 }
 
@@ -48,6 +61,10 @@ void fsp_watch(struct fsp *p, struct node *n, int fd)
 
 	if (p->ifd < 0 || n->wd >= 0 || n->ifmt != S_IFDIR)
 		return;
+	if (p->nwatches >= p->max_watches) {
+		p->watch_full = true;
+		return;
+	}
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
 	wd = inotify_add_watch(p->ifd, proc, WATCH_MASK);
 	if (wd < 0) {
@@ -61,6 +78,7 @@ void fsp_watch(struct fsp *p, struct node *n, int fd)
 	n->wd = wd;
 	n->wnext = *wslot(p, wd);
 	*wslot(p, wd) = n;
+	p->nwatches++;
 }
 
 static void wunlink(struct fsp *p, struct node *n)
@@ -74,6 +92,8 @@ static void wunlink(struct fsp *p, struct node *n)
 		}
 	}
 	n->wd = -1;
+	p->nwatches--;
+	p->watch_full = false; /* room again (or it will say so) */
 }
 
 void fsp_unwatch(struct fsp *p, struct node *n)
