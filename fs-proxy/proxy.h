@@ -70,8 +70,9 @@ struct fsp {
 	uint8_t *pool; /* FS_POOL_SLOTS x FS_MAX_IO, shared with the guest; or NULL */
 	struct node *wh[1024]; /* watch descriptor -> folder node */
 	bool watch_full; /* out of watches: short timeouts from now on */
-	unsigned nwatches,
-		max_watches; /* a share of the user's inotify watches */
+	/* a share of the user's inotify watches */
+	unsigned nwatches, max_watches;
+	bool no_watch; /* set before fsp_init(): no inotify (the fuzz harness) */
 };
 
 /* A decoded request: strings NUL-terminated, every length checked. */

@@ -36,7 +36,7 @@ void fsp_watch_init(struct fsp *p)
 		      sizeof(buf)) > 0)
 		parse_u64(buf, &max);
 	p->max_watches = (unsigned)MIN(max / 4, 65536u);
-	p->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	p->ifd = p->no_watch ? -1 : inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 }
 
 static struct node **wslot(struct fsp *p, int wd)
