@@ -136,14 +136,30 @@ static void do_create(struct fsp *p, const struct fs_request *rq,
 	if (acc == O_ACCMODE)
 		return out_err(out, rq->h.unique, -EINVAL);
 	fd = openat(dfd, rq->name,
-		    fl | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+		    fl | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
 		    rq->h.mode & 0777);
-	if (fd < 0)
+	if (fd < 0 && errno == EEXIST && !(rq->h.flags & O_EXCL)) {
+		/*
+		 * An existing name may be anything: only a plain file with
+		 * one link is opened (and only then truncated), through the
+		 * very object checked.
+		 */
+		int opath =
+			openat(dfd, rq->name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+
+		if (opath < 0)
+			return out_err(out, rq->h.unique, -errno);
+		if (fstat(opath, &st) < 0 || !S_ISREG(st.st_mode) ||
+		    st.st_nlink > 1) {
+			close(opath);
+			return out_err(out, rq->h.unique, -EPERM);
+		}
+		fd = fsp_reopen(opath, fl | O_NONBLOCK);
+		close(opath);
+		if (fd < 0)
+			return out_err(out, rq->h.unique, fd);
+	} else if (fd < 0) {
 		return out_err(out, rq->h.unique, -errno);
-	/* an existing name may be anything: only plain, single-link files */
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink > 1) {
-		close(fd);
-		return out_err(out, rq->h.unique, -EPERM);
 	}
 	fd_set_nonblock(fd, 0);
 	ret = entry_reply(p, dir, rq->name, out);

@@ -329,6 +329,19 @@ START_TEST(test_share_escapes)
 	h.nodeid = lookup(share, "suid")->nodeid;
 	h.flags = O_WRONLY;
 	ck_assert_int_eq(call(FS_OPEN, h, NULL, NULL, NULL, 0)->err, -EPERM);
+	/* nor truncated by a create of the same name */
+	snprintf(p, sizeof(p), "%s/share/suid", tree);
+	ck_assert_int_eq(truncate(p, 3), 0);
+	h.nodeid = share;
+	h.flags = O_WRONLY | O_TRUNC;
+	h.mode = 0644;
+	ck_assert_int_eq(call(FS_CREATE, h, "suid", NULL, NULL, 0)->err,
+			 -EPERM);
+	ck_assert_int_eq(stat(p, &st), 0);
+	ck_assert_int_eq(st.st_size, 3);
+	/* and a FIFO in the share is not opened by a create either */
+	ck_assert_int_eq(call(FS_CREATE, h, "fifo", NULL, NULL, 0)->err,
+			 -EPERM);
 }
 END_TEST
 
