@@ -72,7 +72,8 @@ static bool add_dirent(struct fsp *p, const struct handle *dir, int dfd,
 		       const struct linux_dirent64 *d, bool plus,
 		       uint32_t *budget, struct fs_out *out)
 {
-	uint32_t nl = (uint32_t)strlen(d->d_name), need;
+	uint32_t nl = (uint32_t)strlen(d->d_name), need, ll = 0;
+	char link[FS_PATH_MAX];
 	char path[FS_RULES_PATH_MAX];
 	struct fs_dirent *de;
 	struct fs_verdict v;
@@ -110,14 +111,20 @@ static bool add_dirent(struct fsp *p, const struct handle *dir, int dfd,
 		if (!ok)
 			return true;
 	}
+	if (plus && ifmt == S_IFLNK && v.kind != FS_NAME_ONLY) {
+		ssize_t l = readlinkat(dfd, d->d_name, link, sizeof(link) - 1);
+
+		ll = l > 0 ? (uint32_t)l : 0;
+	}
 	de = out_put(out, (uint32_t)(sizeof(*de) +
 				     (plus ? sizeof(struct fs_entry) : 0) +
-				     ALIGN_UP(nl, 8u)));
+				     ALIGN_UP(nl + ll, 8u)));
 	if (!de)
 		return false;
 	de->off = (uint64_t)d->d_off;
 	de->type = dt_of(ifmt);
 	de->namelen = (uint16_t)nl;
+	de->linklen = (uint16_t)ll;
 	if (plus) {
 		struct fs_entry *e = (struct fs_entry *)(de + 1);
 
@@ -136,6 +143,7 @@ static bool add_dirent(struct fsp *p, const struct handle *dir, int dfd,
 		if (n)
 			fsp_fill_entry(p, n, &st, e);
 		memcpy(e + 1, d->d_name, nl);
+		memcpy((char *)(e + 1) + nl, link, ll);
 	} else {
 		memcpy(de + 1, d->d_name, nl);
 	}

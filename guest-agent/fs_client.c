@@ -244,6 +244,55 @@ static void to_entry(const struct fs_entry *fe, struct fuse_entry_param *e)
 		to_stat(&fe->attr, &e->attr);
 }
 
+/*
+ * Symlink targets that came with a listing: the kernel's READLINK, which
+ * follows, is answered from here (once; the kernel caches it then). A
+ * host change to the link drops it (queue_notify()).
+ */
+#define LINK_SLOTS 4096u
+static struct {
+	uint64_t nodeid;
+	char *target;
+} links[LINK_SLOTS];
+
+static void link_drop(uint64_t nodeid)
+{
+	unsigned i = (unsigned)(nodeid % LINK_SLOTS);
+
+	if (links[i].nodeid != nodeid)
+		return;
+	free(links[i].target);
+	links[i].target = NULL;
+	links[i].nodeid = 0;
+}
+
+static void link_put(uint64_t nodeid, const char *target, uint32_t len)
+{
+	unsigned i = (unsigned)(nodeid % LINK_SLOTS);
+	char *t = strndup(target, len);
+
+	if (!t || strlen(t) != len) { /* no NUL inside, or no link */
+		free(t);
+		return;
+	}
+	free(links[i].target);
+	links[i].nodeid = nodeid;
+	links[i].target = t;
+}
+
+char *fsc_link_take(uint64_t nodeid)
+{
+	unsigned i = (unsigned)(nodeid % LINK_SLOTS);
+	char *t;
+
+	if (links[i].nodeid != nodeid || !links[i].target)
+		return NULL;
+	t = links[i].target;
+	links[i].target = NULL;
+	links[i].nodeid = 0;
+	return t;
+}
+
 static void reply_readdir(struct pending *s, const uint8_t *p, uint32_t len,
 			  bool eof)
 {
@@ -266,7 +315,8 @@ static void reply_readdir(struct pending *s, const uint8_t *p, uint32_t len,
 		struct fuse_entry_param e;
 		size_t need;
 
-		if (d->namelen > FS_NAME_MAX || rec + d->namelen > len - off)
+		if (d->namelen > FS_NAME_MAX || d->linklen >= FS_PATH_MAX ||
+		    rec + d->namelen + d->linklen > len - off)
 			break;
 		memcpy(name, p + off + rec, d->namelen);
 		name[d->namelen] = '\0';
@@ -297,7 +347,11 @@ static void reply_readdir(struct pending *s, const uint8_t *p, uint32_t len,
 		} else {
 			used += need;
 		}
-		off += rec + ALIGN_UP((uint32_t)d->namelen, 8u);
+		if (!full && s->plus && e.ino && d->linklen)
+			link_put(e.ino,
+				 (const char *)p + off + rec + d->namelen,
+				 d->linklen);
+		off += rec + ALIGN_UP((uint32_t)d->namelen + d->linklen, 8u);
 		last = d->off;
 	}
 	if (eof && !full && last) {
@@ -477,7 +531,11 @@ static void queue_notify(const uint8_t *p, uint32_t len)
 	uint8_t rec[NOTIFY_REC];
 
 	if (len < sizeof(*m) || m->namelen > FS_NAME_MAX ||
-	    len != sizeof(*m) + m->namelen || cl.notify_wr < 0)
+	    len != sizeof(*m) + m->namelen)
+		return;
+	if (m->what == FS_INVAL_INODE)
+		link_drop(m->nodeid);
+	if (cl.notify_wr < 0)
 		return;
 	/* fixed-size records (< PIPE_BUF): each read() takes exactly one */
 	memset(rec, 0, sizeof(rec));

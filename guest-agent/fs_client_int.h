@@ -40,6 +40,8 @@ int fsc_pool_get(void);
 uint8_t *fsc_pool_at(int slot);
 void fsc_pool_put(int slot);
 bool fsc_eof_hit(uint64_t ino, uint64_t off);
+/* A symlink target that came with a listing (malloc'd), or NULL. */
+char *fsc_link_take(uint64_t nodeid);
 
 extern const struct fuse_lowlevel_ops fsc_ops;
 

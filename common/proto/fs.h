@@ -154,13 +154,14 @@ struct fs_size_rep {
 
 /*
  * READDIR: records of this header, then (with FS_READDIR_PLUS) an
- * fs_entry, then the name, padded to 8 bytes.
+ * fs_entry, then the name and (PLUS, a readable symlink) its target,
+ * padded to 8 bytes together: READLINK then needs no round trip.
  */
 struct fs_dirent {
 	uint64_t off; /* offset of the next entry */
 	uint32_t type; /* DT_* */
 	uint16_t namelen;
-	uint16_t reserved;
+	uint16_t linklen; /* PLUS, symlinks: the target follows the name */
 };
 
 struct fs_statfs {
