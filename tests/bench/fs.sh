@@ -45,6 +45,7 @@ pt_umount() { fusermount3 -u "$PTMNT" 2>/dev/null || umount -l "$PTMNT"; }
 trap 'pt_umount 2>/dev/null; cleanup' EXIT
 
 head -c $((SIZE_MB << 20)) /dev/zero >"$BIG"
+sync "$BIG" # no writeback running under the measurements
 cat "$BIG" >/dev/null # in the host's page cache for everyone
 
 # ms CMD...: wall time of one run, in the current context
