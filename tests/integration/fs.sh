@@ -158,7 +158,19 @@ assert_eq "unrestricted sees the host as it is" "ssh-secret-$$" "$out"
 out=$(vx -p unrestricted sh -c 'ps -e -o comm= | grep -c cappsule-fs')
 assert_eq "and runs no FUSE client" 0 "$out"
 
-# 9. a hostile client gets errors, not a crash
+# 9. a cappsule whose fs-proxy dies is ended, not left hanging
+id=$($AS "$VIRT" exec -n -D -p hide sleep 60 2>/dev/null)
+for _ in $(seq 1 50); do pgrep -f "cappsule-fs-proxy --id $id " >/dev/null && break; sleep 0.1; done
+pkill -KILL -f "cappsule-fs-proxy --id $id " # this test's own proxy, by its cappsule id
+for _ in $(seq 1 50); do
+	out=$($AS "$VIRT" info "$id" 2>&1)
+	printf '%s' "$out" | grep -q exited && break
+	sleep 0.1
+done
+assert_match "ended when its fs proxy dies" "fs proxy ended" "$out"
+sed -i '/fs proxy ended/d' "$SOCKDIR/daemon.log" # expected, this once
+
+# 10. a hostile client gets errors, not a crash
 "$BUILD/tests/integration/fs_hostile" "$BUILD/fs-proxy/cappsule-fs-proxy" "$H/Documents" \
 	>"$SOCKDIR/hostile" 2>&1 && ok "malformed requests get errors; the proxy survives" ||
 	fail "hostile client: $(cat "$SOCKDIR/hostile")"
