@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +18,6 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "device.h"
@@ -233,38 +231,29 @@ static int fail(int err, const char *what)
 /*
  * The kernel caps a FUSE mount's readahead at 128 KiB whatever the
  * filesystem offers; large sequential reads want 1 MiB requests. The
- * cappsule's sysfs is read-only (for good), so a helper with a network
- * namespace (hence a sysfs) of its own sets it: read_ahead_kb is global.
+ * cappsule's /sys is a read-only mount; a private mount of the same sysfs
+ * is not (launcher/ns_root.c), and read_ahead_kb is global.
  */
 static void set_readahead(const char *dir)
 {
 	char p[128];
 	struct stat st;
-	pid_t pid;
-	int ret;
+	int ret = -ENOENT;
 
-	if (stat(dir, &st) < 0)
+	if (stat(dir, &st) < 0 || mkdir(STAGE "/sys", 0700) < 0)
 		return;
-	pid = fork();
-	if (pid < 0)
-		return;
-	if (pid == 0) {
-		if (unshare(CLONE_NEWNS | CLONE_NEWNET) < 0 ||
-		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-		    mkdir(STAGE "/sys", 0700) < 0 ||
-		    mount("sysfs", STAGE "/sys", "sysfs",
-			  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-			_exit(1);
+	if (mount("sysfs", STAGE "/sys", "sysfs",
+		  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0) {
 		snprintf(p, sizeof(p),
 			 STAGE "/sys/class/bdi/%u:%u/read_ahead_kb",
 			 major(st.st_dev), minor(st.st_dev));
 		ret = write_file(p, "1024");
-		if (ret)
-			log_debug("fs: cannot set the readahead of %s: %s", dir,
-				  strerror(-ret));
-		_exit(ret ? 1 : 0);
+		umount2(STAGE "/sys", MNT_DETACH);
 	}
-	waitpid(pid, NULL, 0);
+	rmdir(STAGE "/sys");
+	if (ret)
+		log_debug("fs: cannot set the readahead of %s: %s", dir,
+			  strerror(-ret));
 }
 
 /* A FUSE connection mounted at @dir: its /dev/fuse fd, or -errno. */
@@ -293,6 +282,7 @@ static int build_root(struct xchan *x, const struct agent_start *st)
 	char upper[128], work[128], opts[512], p[256];
 	static const char *const moved[] = { "/proc", "/sys", "/dev", "/tmp" };
 	int fusefd, sharefd, ret;
+	uint64_t t;
 	unsigned i;
 	pid_t pid;
 
@@ -323,7 +313,10 @@ static int build_root(struct xchan *x, const struct agent_start *st)
 		return fail(errno, "fork the FUSE client");
 	if (pid == 0)
 		fs_client_run(x, fusefd, sharefd, st);
+	t = now_ns();
 	set_readahead(STAGE "/fuse");
+	log_debug("fs: readahead set in %llu us",
+		  (unsigned long long)(now_ns() - t) / 1000);
 	if (sharefd >= 0)
 		set_readahead(STAGE "/shares");
 	close(fusefd);
@@ -370,6 +363,7 @@ static int build_root(struct xchan *x, const struct agent_start *st)
 static int fs_start(struct agent_dev_ctx *ctx)
 {
 	static struct xchan x;
+	uint64_t t0 = now_ns(), t1;
 	int ret;
 
 	ret = xchan_map(&x, &fs_layout, &ctx->fds, false);
@@ -383,7 +377,13 @@ static int fs_start(struct agent_dev_ctx *ctx)
 		xchan_unmap(&x);
 		return ret;
 	}
-	return build_root(&x, ctx->st);
+	t1 = now_ns();
+	ret = build_root(&x, ctx->st);
+	log_debug(
+		"fs: fs-proxy answered in %llu us, the root was built in %llu us",
+		(unsigned long long)(t1 - t0) / 1000,
+		(unsigned long long)(now_ns() - t1) / 1000);
+	return ret;
 }
 
 const struct agent_device agent_fs_device = {

@@ -337,9 +337,14 @@ static int setup_proc_sys(const char *root, char *err, size_t errlen)
 		    mount(null, p, NULL, MS_BIND, NULL) < 0)
 			return fail(err, errlen, "mask /proc/%s", hide[i]);
 	}
+	/*
+	 * A read-only mount of a writable sysfs: the fs device's agent mounts
+	 * it again, privately, to raise its FUSE mounts' readahead.
+	 */
 	snprintf(p, sizeof(p), "%s/sys", root);
-	if (mount("sysfs", p, "sysfs",
-		  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+	if (mount("sysfs", p, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 ||
+	    mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID |
+		  MS_NODEV | MS_NOEXEC, NULL) < 0)
 		return fail(err, errlen, "mount /sys");
 	snprintf(p, sizeof(p), "%s/sys/firmware", root);
 	if (access(p, F_OK) == 0 &&
