@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -394,6 +395,11 @@ int main(int argc, char **argv)
 	if (ret) {
 		report_error(CONTROL_ERR_SETUP, -ret, text);
 		finish(125, 0);
+	}
+	/* -d BASEDIR as the backend left it is for the fs device only */
+	if (umount2("/run/cappsule/basedir", MNT_DETACH) == 0) {
+		rmdir("/run/cappsule/basedir");
+		rmdir("/run/cappsule");
 	}
 	ret = launch(&st, &devs, &cmd);
 	if (ret < 0) {

@@ -23,8 +23,14 @@ int agent_env_add(struct agent_dev_ctx *ctx, const char *kv)
 }
 
 extern const struct agent_device gui_device;
+#ifdef CAPPSULE_FS_DEVICE
+extern const struct agent_device agent_fs_device;
+#endif
 
 const struct agent_device *const agent_devices[] = {
+#ifdef CAPPSULE_FS_DEVICE
+	&agent_fs_device,
+#endif
 	&gui_device,
 	&audio_device,
 	NULL, /* devices register here, one line each */

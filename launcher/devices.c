@@ -72,15 +72,26 @@ static bool audio_wanted(const struct policy *p, const struct api_create *cr,
 	return true;
 }
 
-static bool never(const struct policy *p, const struct api_create *cr,
-		  char *why, size_t len)
+/*
+ * The fs view (fs-proxy) for every policy but one that grants the whole
+ * host ("/" and everything below it "rwx"): that one keeps the backend's
+ * direct copy-on-write overlay of the host (doc/fs-protocol.md).
+ */
+static bool fs_wanted(const struct policy *p, const struct api_create *cr,
+		      char *why, size_t len)
 {
-	return false;
+	size_t i;
+
+	for (i = 0; i < p->nfs; i++)
+		if (!strcmp(p->fs[i].pattern, "/**") &&
+		    p->fs[i].mode == (POLICY_R | POLICY_W | POLICY_X))
+			return false;
+	return true;
 }
 
 /* Devices with a host proxy, in device order. */
 static const struct host_device host_devices[] = {
-	{ XCHAN_DEV_FS, "cappsule-fs-proxy", never },
+	{ XCHAN_DEV_FS, "cappsule-fs-proxy", fs_wanted },
 	{ XCHAN_DEV_GUI, "cappsule-gui-proxy", gui_wanted },
 	{ XCHAN_DEV_AUDIO, "cappsule-audio-proxy", audio_wanted },
 };
@@ -138,10 +149,14 @@ static void on_proxy_exit(struct daemon *d, struct watch *w, uint32_t events)
 	if (waitid((idtype_t)P_PIDFD, (id_t)w->fd, &si, WEXITED | WNOHANG) < 0 ||
 	    !si.si_pid)
 		return;
-	if (px->c->state != CS_EXITED)
+	if (px->c->state != CS_EXITED) {
 		log_warn("cappsule %u: %s proxy ended (%s %d) while it runs",
 			 px->c->id, dev_name(px->dev),
 			 si.si_code == CLD_EXITED ? "status" : "signal", si.si_status);
+		/* without its filesystem a cappsule can only hang: end it */
+		if (px->dev == XCHAN_DEV_FS)
+			cappsule_kill(d, px->c, "its fs proxy ended");
+	}
 	daemon_unwatch(d, w);
 	close_fd(&w->fd);
 	px->pid = 0;
@@ -153,7 +168,8 @@ proxy_child(struct daemon *d, struct cappsule *c, const struct host_device *hd,
 {
 	struct passwd pw, *res = NULL;
 	char pwbuf[4096], path[4200], idarg[16], home[4200], user[300], *envp[32];
-	char *argv[] = { (char *)hd->proxy, "--id", idarg, "--policy-fd", "6", NULL };
+	char *argv[6 + 2 * API_MAX_SHARES + 1] = { (char *)hd->proxy, "--id", idarg,
+						    "--policy-fd", "6" };
 	int fds[4] = { c->dev[hd->id].mem, c->dev[hd->id].h2g, c->dev[hd->id].g2h, polfd };
 	size_t i, ne = 0;
 	sigset_t none;
@@ -161,6 +177,13 @@ proxy_child(struct daemon *d, struct cappsule *c, const struct host_device *hd,
 
 	snprintf(idarg, sizeof(idarg), "%u", c->id);
 	snprintf(path, sizeof(path), "%s/%s", d->libexec_dir, hd->proxy);
+	/* fs-proxy serves the request's shared folders too (the policy's it reads) */
+	for (i = 0, k = 5; hd->id == XCHAN_DEV_FS && i < cr->nshares; i++) {
+		argv[k++] = "--share";
+		if (asprintf(&argv[k++], "%s:%s", cr->shares[i].path,
+			     cr->shares[i].rw ? "rw" : "ro") < 0)
+			_exit(126);
+	}
 	if (getpwuid_r(c->uid, &pw, pwbuf, sizeof(pwbuf), &res) || !res)
 		_exit(126);
 	/* Become the owner: groups from the database, never root. */

@@ -285,6 +285,10 @@ static int setup_dev(const char *root, char *err, size_t errlen)
 		    chmod(p, 0666) < 0)
 			return fail(err, errlen, "mknod /dev/%s", nodes[i].name);
 	}
+	/* for the fs device's FUSE mount; the agent removes it once mounted */
+	snprintf(p, sizeof(p), "%s/fuse", dev);
+	if (mknod(p, S_IFCHR | 0600, makedev(10, 229)) < 0)
+		return fail(err, errlen, "mknod /dev/fuse");
 	for (i = 0; i < ARRAY_SIZE(links); i++) {
 		snprintf(p, sizeof(p), "%s/%s", dev, links[i][1]);
 		if (symlink(links[i][0], p) < 0)
@@ -333,9 +337,14 @@ static int setup_proc_sys(const char *root, char *err, size_t errlen)
 		    mount(null, p, NULL, MS_BIND, NULL) < 0)
 			return fail(err, errlen, "mask /proc/%s", hide[i]);
 	}
+	/*
+	 * A read-only mount of a writable sysfs: the fs device's agent mounts
+	 * it again, privately, to raise its FUSE mounts' readahead.
+	 */
 	snprintf(p, sizeof(p), "%s/sys", root);
-	if (mount("sysfs", p, "sysfs",
-		  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+	if (mount("sysfs", p, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 ||
+	    mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID |
+		  MS_NODEV | MS_NOEXEC, NULL) < 0)
 		return fail(err, errlen, "mount /sys");
 	snprintf(p, sizeof(p), "%s/sys/firmware", root);
 	if (access(p, F_OK) == 0 &&
@@ -426,6 +435,18 @@ int ns_root_build(const struct ns_root_opts *o, char *err, size_t errlen)
 	snprintf(p, sizeof(p), "%s/run", root);
 	if (mount("cappsule-run", p, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
 		return fail(err, errlen, "mount /run");
+	if (bfd >= 0) {
+		/* the fs device takes its copy-on-write layer from here */
+		char src[64];
+
+		snprintf(p, sizeof(p), "%s/run/cappsule", root);
+		if (mkdir(p, 0700) < 0)
+			return fail(err, errlen, "mkdir /run/cappsule");
+		snprintf(p, sizeof(p), "%s/run/cappsule/basedir", root);
+		snprintf(src, sizeof(src), "/proc/self/fd/%d", bfd);
+		if (mkdir(p, 0700) < 0 || mount(src, p, NULL, MS_BIND, NULL) < 0)
+			return fail(err, errlen, "-d %s for the fs device", o->basedir);
+	}
 	ret = bind_shares(o, root, err, errlen);
 	if (ret)
 		return ret;

@@ -424,6 +424,9 @@ static void do_create(struct daemon *d, struct client *cl,
 		free(start);
 		return;
 	}
+	/* with the fs device, fs-proxy serves them: only checked here */
+	if (devices & DEV_BIT(XCHAN_DEV_FS))
+		shares_close(&sh);
 	bc.shares = sh.v;
 	bc.nshares = sh.n;
 	if (cr->basedir) {

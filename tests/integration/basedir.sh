@@ -5,10 +5,10 @@
 start_daemon --policy-dir "$SRC/desktop/policies"
 NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
 B=$WORK/base
-virt exec -n -d "$B" sh -c 'echo persist > /var/tmp/cappsule-persist' 2>/dev/null
-out=$(virt exec -n -d "$B" cat /var/tmp/cappsule-persist 2>/dev/null)
+virt exec -n -p unrestricted -d "$B" sh -c 'echo persist > /var/tmp/cappsule-persist' 2>/dev/null
+out=$(virt exec -n -p unrestricted -d "$B" cat /var/tmp/cappsule-persist 2>/dev/null)
 assert_eq "the next cappsule with -d sees it" persist "$out"
-out=$(virt exec -n cat /var/tmp/cappsule-persist 2>&1 | grep -v '^virt: note')
+out=$(virt exec -n -p unrestricted cat /var/tmp/cappsule-persist 2>&1 | grep -v '^virt: note')
 assert_match "one without -d does not" "No such file" "$out"
 [ -e /var/tmp/cappsule-persist ] && fail "the write reached the host" || ok "the host is untouched"
 [ -d "$B/upper/root" ] && ok "writes are in BASEDIR/upper" || fail "no $B/upper/root"

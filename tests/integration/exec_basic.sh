@@ -34,9 +34,9 @@ assert_eq "yes | head: 3 lines, virt ends with 141" "3 141 " "$got"
 # argv and environment reach the command intact
 out=$(FOO='a b  c' virt exec -n sh -c 'printf "%s|" "$@"; echo "$FOO"' sh 'x y' '' "$(printf 'q\tz')" 2>/dev/null)
 assert_eq "argv and env intact" "$(printf 'x y||q\tz|a b  c')" "$out"
-out=$(cd "$WORK" && virt exec -n pwd 2>/dev/null)
+out=$(cd "$WORK" && virt exec -n -p unrestricted pwd 2>/dev/null)
 assert_eq "working directory kept" "$WORK" "$out"
-out=$(cd "$SOCKDIR" && HOME=/var virt exec -n pwd 2>"$SOCKDIR/err")
+out=$(cd "$SOCKDIR" && HOME=/var virt exec -n -p unrestricted pwd 2>"$SOCKDIR/err")
 assert_eq "a working directory the cappsule cannot see: HOME instead" /var "$out"
 assert_match "... and the user is told" "cannot enter $SOCKDIR.*starting in /var" "$(cat "$SOCKDIR/err")"
 out=$(DISPLAY=:9 virt exec -n sh -c 'echo "${DISPLAY-unset}"' 2>/dev/null)

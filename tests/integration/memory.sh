@@ -14,7 +14,7 @@ assert_match "breach is reported as out of memory" "cappsule [0-9]+: out of memo
 out=$(virt exec -n -m 64 sh -c 'head -c 16M /dev/zero | tail -c 16M | wc -c' 2>/dev/null); rc=$?
 assert_eq "within the limit it runs" "0 16777216" "$rc $out"
 # tmpfs writes (the copy-on-write layer) count too
-out=$(virt exec -n -m 64 sh -c 'head -c 200M /dev/zero > /var/tmp/big; echo done' 2>&1); rc=$?
+out=$(virt exec -n -p unrestricted -m 64 sh -c 'head -c 200M /dev/zero > /var/tmp/big; echo done' 2>&1); rc=$?
 assert_match "filling the upper layer hits the limit" "out of memory|No space left" "$out"
 id=$(virt exec -n -m 48 -D sleep 30 2>/dev/null)
 assert_match "info shows -m" "memory_limit +50331648" "$(virt info "$id")"

@@ -9,7 +9,8 @@ J
 cat >"$P/bad.json" <<'J'
 {
 	"name": "bad",
-	"memory": 5
+	"memory": 5,
+	"filesystem": { "/**": "rwx" }
 }
 J
 cat >"$P/broken.json" <<'J'

@@ -1,0 +1,682 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fs-proxy's request handler: the read side (lookup, attributes, open,
+ * read, directories, links, xattrs, statfs). Every host path is resolved
+ * from the root with openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS), so a
+ * symlink or '..' on the host never leads anywhere; symlinks are shown as
+ * symlinks and the guest's kernel follows them inside the filtered view.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "proxy.h"
+#include "util.h"
+
+#ifndef FUSE_SUPER_MAGIC
+#define FUSE_SUPER_MAGIC 0x65735546
+#endif
+
+void *out_put(struct fs_out *o, uint32_t len)
+{
+	void *p;
+
+	if (len > o->cap - o->len)
+		return NULL;
+	p = o->buf + o->len;
+	memset(p, 0, len);
+	o->len += len;
+	return p;
+}
+
+void out_err(struct fs_out *o, uint64_t unique, int err)
+{
+	struct fs_rep *r;
+
+	o->len = 0;
+	r = out_put(o, sizeof(*r));
+	r->unique = unique;
+	r->err = err;
+}
+
+/* Host path of a guest path, relative to the root fd. */
+static const char *rel(const char *path)
+{
+	return path[1] ? path + 1 : ".";
+}
+
+int fsp_resolve(struct fsp *p, const char *path, int flags)
+{
+	struct open_how how = {
+		.flags = (uint64_t)(flags | O_NOFOLLOW | O_CLOEXEC),
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+			   RESOLVE_NO_MAGICLINKS,
+	};
+	long fd = syscall(SYS_openat2, p->rootfd, rel(path), &how, sizeof(how));
+
+	if (fd < 0)
+		return errno == ELOOP || errno == EXDEV ? -ENOENT : -errno;
+	return (int)fd;
+}
+
+/* Filesystems whose files are not files: never served, whatever the rules. */
+static bool fstype_ok(long type)
+{
+	static const long bad[] = {
+		PROC_SUPER_MAGIC,
+		SYSFS_MAGIC,
+		DEBUGFS_MAGIC,
+		TRACEFS_MAGIC,
+		SECURITYFS_MAGIC,
+		CGROUP_SUPER_MAGIC,
+		CGROUP2_SUPER_MAGIC,
+		BPF_FS_MAGIC,
+		EFIVARFS_MAGIC,
+		DEVPTS_SUPER_MAGIC,
+		PSTOREFS_MAGIC,
+		SELINUX_MAGIC,
+		BINFMTFS_MAGIC,
+		NSFS_MAGIC,
+		HUGETLBFS_MAGIC,
+		AUTOFS_SUPER_MAGIC,
+		FUSE_SUPER_MAGIC,
+		0x62656570 /* configfs */,
+		0x65735543 /* fusectl */,
+		0x19800202 /* mqueue */,
+		0x67596969 /* rpc_pipefs */,
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		if (type == bad[i])
+			return false;
+	return true;
+}
+
+bool fsp_dev_ok(struct fsp *p, int fd, dev_t dev)
+{
+	struct statfs sf;
+	unsigned i;
+	bool ok;
+
+	for (i = 0; i < p->ndevs; i++)
+		if (p->devs[i].dev == dev)
+			return p->devs[i].ok;
+	if (fstatfs(fd, &sf) < 0)
+		return false;
+	ok = fstype_ok((long)sf.f_type);
+	if (p->ndevs < ARRAY_SIZE(p->devs)) {
+		p->devs[p->ndevs].dev = dev;
+		p->devs[p->ndevs++].ok = ok;
+	}
+	return ok;
+}
+
+/* What kinds of object a verdict may show. */
+bool fsp_type_shown(const struct fs_verdict *v, mode_t ifmt)
+{
+	if (ifmt != S_IFREG && ifmt != S_IFDIR && ifmt != S_IFLNK)
+		return false; /* devices, sockets, FIFOs: never */
+	if (v->kind == FS_ANCESTOR && ifmt == S_IFREG)
+		return false; /* only folders (and links) lead somewhere */
+	return v->kind != FS_HIDDEN;
+}
+
+void fsp_fill_attr(const struct node *n, const struct stat *st,
+		   struct fs_attr *a)
+{
+	mode_t perm = st->st_mode & 07777 & ~(mode_t)(S_ISUID | S_ISGID);
+	const struct fs_verdict *v = &n->v;
+	bool dir = S_ISDIR(st->st_mode), empty = false;
+
+	switch (v->kind) {
+	case FS_SHARED:
+		if (!v->rw)
+			perm &= ~(mode_t)0222;
+		break;
+	case FS_GRANTED:
+		if (!(v->mode & (POLICY_R | POLICY_X)))
+			perm &= ~(mode_t)0555;
+		else if (!dir && !(v->mode & POLICY_R))
+			perm &= ~(mode_t)0444;
+		else if (!dir && !(v->mode & POLICY_X))
+			perm &= ~(mode_t)0111;
+		if (!(v->mode & POLICY_W))
+			perm &= ~(mode_t)0222;
+		empty = !dir && !(v->mode & (POLICY_R | POLICY_X));
+		break;
+	case FS_ANCESTOR:
+		perm &= 0555;
+		break;
+	default:
+		perm = 0;
+		empty = true;
+		break;
+	}
+	memset(a, 0, sizeof(*a));
+	a->ino = st->st_ino;
+	a->mode = (st->st_mode & S_IFMT) | perm;
+	a->nlink = (uint32_t)st->st_nlink;
+	a->uid = st->st_uid;
+	a->gid = st->st_gid;
+	a->blksize = (uint32_t)st->st_blksize;
+	if (v->kind == FS_NAME_ONLY) {
+		a->nlink = 1;
+		return;
+	}
+	a->size = empty ? 0 : (uint64_t)st->st_size;
+	a->blocks = empty ? 0 : (uint64_t)st->st_blocks;
+	a->atime = st->st_atim.tv_sec;
+	a->atimensec = (uint32_t)st->st_atim.tv_nsec;
+	a->mtime = st->st_mtim.tv_sec;
+	a->mtimensec = (uint32_t)st->st_mtim.tv_nsec;
+	a->ctime = st->st_ctim.tv_sec;
+	a->ctimensec = (uint32_t)st->st_ctim.tv_nsec;
+}
+
+int fsp_child_path(const struct node *parent, const char *name, char *out,
+		   size_t len)
+{
+	int n = snprintf(out, len, "%s/%s", parent->path[1] ? parent->path : "",
+			 name);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+void fsp_fill_entry(struct fsp *p, struct node *n, const struct stat *st,
+		    struct fs_entry *e)
+{
+	bool watched = fsp_covered(p, n->path, n);
+
+	e->nodeid = node_id(n);
+	e->generation = n->gen;
+	e->entry_ms = watched ? FSP_WATCHED_MS : p->entry_ms;
+	e->attr_ms = watched ? FSP_WATCHED_MS : p->attr_ms;
+	fsp_fill_attr(n, st, &e->attr);
+}
+
+/*
+ * The node for @path with attributes @st, counted as one more lookup.
+ * NULL if the table is full.
+ */
+struct node *fsp_node_ref(struct fsp *p, const char *path,
+			  const struct stat *st, const struct fs_verdict *v)
+{
+	struct node *n = node_find(p, path);
+
+	/*
+	 * A node is a path: replaced on the host by an object of the same
+	 * type (an editor's save), it keeps its id, so that the guest's
+	 * overlay (which cannot take a lower layer's dentry going stale)
+	 * goes on; only a change of type makes a new node.
+	 */
+	if (n && n->ifmt != (st->st_mode & S_IFMT)) {
+		node_unhash(p, n);
+		n = NULL;
+	}
+	if (n) {
+		n->dev = st->st_dev;
+		n->ino = st->st_ino;
+	}
+	if (!n)
+		n = node_new(p, path, st, v);
+	if (n)
+		n->nlookup++;
+	return n;
+}
+
+/* Look @path up for the guest: an entry, or a cached negative one. */
+int fsp_lookup_entry(struct fsp *p, const char *path, struct fs_out *out)
+{
+	struct fs_verdict v;
+	struct fs_entry *e;
+	struct node *n;
+	struct stat st;
+	int fd;
+
+	e = out_put(out, sizeof(*e));
+	if (!e)
+		return -EIO;
+	/* hidden and absent look the same */
+	e->entry_ms = fsp_covered(p, path, NULL) ? FSP_WATCHED_MS : p->entry_ms;
+	fs_rules_check(&p->rules, path, &v);
+	if (v.kind == FS_HIDDEN)
+		return 0;
+	fd = fsp_resolve(p, path, O_PATH);
+	if (fd == -ENOENT || fd == -ENOTDIR)
+		return 0;
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0 || !fsp_type_shown(&v, st.st_mode & S_IFMT) ||
+	    !fsp_dev_ok(p, fd, st.st_dev)) {
+		close(fd);
+		return 0;
+	}
+	n = fsp_node_ref(p, path, &st, &v);
+	if (n)
+		fsp_watch(p, n, fd);
+	close(fd);
+	if (!n)
+		return -ENFILE;
+	fsp_fill_entry(p, n, &st, e);
+	return 0;
+}
+
+/*
+ * An fd on what node @n names now: O_PATH, resolved afresh, so that the
+ * policy (which speaks of paths) decides for what is there now. An object
+ * of another type there is another node: -ESTALE.
+ */
+int fsp_node_fd(struct fsp *p, const struct node *n, bool want_dir)
+{
+	struct stat st;
+	int fd = fsp_resolve(p, n->path, O_PATH);
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0 || (st.st_mode & S_IFMT) != n->ifmt ||
+	    !fsp_type_shown(&n->v, n->ifmt) || !fsp_dev_ok(p, fd, st.st_dev)) {
+		close(fd);
+		return -ESTALE;
+	}
+	if (want_dir && !S_ISDIR(st.st_mode)) {
+		close(fd);
+		return -ENOTDIR;
+	}
+	return fd;
+}
+
+/* Reopen an O_PATH fd with real access: the very object, no new lookup. */
+int fsp_reopen(int opath, int flags)
+{
+	char proc[64];
+	int fd;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", opath);
+	fd = open(proc, flags | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+static void do_getattr(struct fsp *p, const struct fs_request *rq,
+		       struct node *n, struct fs_out *out)
+{
+	struct fs_attr_rep *a;
+	struct stat st;
+	int fd = fsp_node_fd(p, n, false);
+
+	if (fd < 0)
+		return out_err(out, rq->h.unique, fd);
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return out_err(out, rq->h.unique, -errno);
+	}
+	close(fd);
+	a = out_put(out, sizeof(*a));
+	a->attr_ms = fsp_covered(p, n->path, n) ? FSP_WATCHED_MS : p->attr_ms;
+	fsp_fill_attr(n, &st, &a->attr);
+}
+
+static bool may_read(const struct node *n)
+{
+	return n->v.kind == FS_SHARED ||
+	       (n->v.kind == FS_GRANTED &&
+		(n->v.mode & (POLICY_R | POLICY_X | POLICY_W)));
+}
+
+static void do_open(struct fsp *p, const struct fs_request *rq, struct node *n,
+		    struct fs_out *out)
+{
+	int acc = (int)(rq->h.flags & O_ACCMODE), opath, fd, ret;
+	bool write = acc != O_RDONLY;
+	struct fs_open_rep *o;
+	struct handle *h;
+	struct stat st;
+	uint64_t fh, stamp;
+
+	if (acc == O_ACCMODE)
+		return out_err(out, rq->h.unique, -EINVAL);
+	if (!may_read(n))
+		return out_err(out, rq->h.unique, -EACCES);
+	if (write && !(n->v.kind == FS_SHARED && n->v.rw))
+		return out_err(out, rq->h.unique, -EROFS);
+	opath = fsp_node_fd(p, n, false);
+	if (opath < 0)
+		return out_err(out, rq->h.unique, opath);
+	if (fstat(opath, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(opath);
+		return out_err(out, rq->h.unique,
+			       S_ISDIR(st.st_mode) ? -EISDIR : -EACCES);
+	}
+	/* a second name elsewhere could be a file the policy hides */
+	if (write && st.st_nlink > 1) {
+		close(opath);
+		return out_err(out, rq->h.unique, -EPERM);
+	}
+	fd = fsp_reopen(
+		opath,
+		acc | (write ? (int)(rq->h.flags & (O_TRUNC | O_APPEND)) : 0) |
+			O_NONBLOCK);
+	close(opath);
+	if (fd < 0)
+		return out_err(out, rq->h.unique, fd);
+	fd_set_nonblock(fd, 0);
+	ret = handle_new(p, fd, n, false, &fh);
+	if (ret) {
+		close(fd);
+		return out_err(out, rq->h.unique, ret);
+	}
+	h = handle_get(p, fh, false);
+	h->writable = write;
+	h->empty = n->v.kind == FS_GRANTED &&
+		   !(n->v.mode & (POLICY_R | POLICY_X));
+	o = out_put(out, sizeof(*o));
+	o->fh = fh;
+	/* unchanged since the last open: the guest may keep its page cache */
+	stamp = (uint64_t)st.st_mtim.tv_sec * 1000000000ull +
+		(uint64_t)st.st_mtim.tv_nsec;
+	stamp ^= ((uint64_t)st.st_ctim.tv_sec * 1000000000ull +
+		  (uint64_t)st.st_ctim.tv_nsec)
+		 << 1;
+	stamp ^= (uint64_t)st.st_size << 3;
+	if (!write && !(rq->h.flags & O_TRUNC) && n->stamp == stamp)
+		((struct fs_rep *)out->buf)->flags |= FS_REP_KEEP_CACHE;
+	n->stamp = stamp;
+}
+
+static void do_read(struct fsp *p, const struct fs_request *rq,
+		    struct fs_out *out)
+{
+	struct handle *h = handle_get(p, rq->h.fh, false);
+	bool pool = rq->h.flags & FS_IO_POOL;
+	uint32_t got = 0;
+	uint8_t *buf;
+
+	if (!h)
+		return out_err(out, rq->h.unique, -EBADF);
+	if (pool && !p->pool)
+		return out_err(out, rq->h.unique, -EINVAL);
+	/* straight into the guest's slot: no copy through the ring */
+	buf = pool ? p->pool + (size_t)rq->h.mode * FS_MAX_IO :
+		     out_put(out, rq->h.size);
+	if (!buf)
+		return out_err(out, rq->h.unique, -EINVAL);
+	while (!h->empty && got < rq->h.size) {
+		ssize_t n = pread(h->fd, buf + got, rq->h.size - got,
+				  (off_t)(rq->h.offset + got));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return out_err(out, rq->h.unique, -errno);
+		if (!n)
+			break;
+		got += (uint32_t)n;
+	}
+	if (pool)
+		((struct fs_size_rep *)out_put(out, sizeof(struct fs_size_rep)))
+			->size = got;
+	else
+		out->len -= rq->h.size - got;
+}
+
+static void do_readlink(struct fsp *p, const struct fs_request *rq,
+			struct node *n, struct fs_out *out)
+{
+	char *buf;
+	ssize_t len;
+	int fd;
+
+	if (n->v.kind == FS_NAME_ONLY)
+		return out_err(out, rq->h.unique, -EACCES);
+	fd = fsp_node_fd(p, n, false);
+	if (fd < 0)
+		return out_err(out, rq->h.unique, fd);
+	buf = out_put(out, FS_PATH_MAX);
+	len = readlinkat(fd, "", buf, FS_PATH_MAX - 1);
+	close(fd);
+	if (len < 0)
+		return out_err(out, rq->h.unique, -errno);
+	out->len -= FS_PATH_MAX - (uint32_t)len;
+}
+
+static void do_statfs(struct fsp *p, const struct fs_request *rq,
+		      struct fs_out *out)
+{
+	struct fs_statfs *s;
+	struct statfs sf;
+
+	if (fstatfs(p->rootfd, &sf) < 0)
+		return out_err(out, rq->h.unique, -errno);
+	s = out_put(out, sizeof(*s));
+	s->blocks = sf.f_blocks;
+	s->bfree = sf.f_bfree;
+	s->bavail = sf.f_bavail;
+	s->files = sf.f_files;
+	s->ffree = sf.f_ffree;
+	s->bsize = (uint32_t)sf.f_bsize;
+	s->frsize = (uint32_t)sf.f_frsize;
+	s->namelen = (uint32_t)sf.f_namelen;
+}
+
+/* Only user.* attributes cross: security.* and trusted.* are the host's. */
+static void do_xattr(struct fsp *p, const struct fs_request *rq, struct node *n,
+		     struct fs_out *out)
+{
+	bool list = rq->type == FS_LISTXATTR;
+	char proc[64], *buf, names[FS_XATTR_MAX];
+	ssize_t len;
+	int fd;
+
+	if (!may_read(n) || n->ifmt == S_IFLNK) {
+		if (!list)
+			return out_err(out, rq->h.unique, -ENODATA);
+		len = 0;
+		buf = names;
+		goto reply;
+	}
+	if (!list && strncmp(rq->name2, "user.", 5))
+		return out_err(out, rq->h.unique, -ENODATA);
+	fd = fsp_node_fd(p, n, false);
+	if (fd < 0)
+		return out_err(out, rq->h.unique, fd);
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (list) {
+		ssize_t i, o = 0;
+
+		len = listxattr(proc, names, sizeof(names));
+		close(fd);
+		if (len < 0)
+			return out_err(out, rq->h.unique, -errno);
+		for (i = 0; i < len; i += (ssize_t)strlen(names + i) + 1) {
+			size_t l = strlen(names + i) + 1;
+
+			if (!strncmp(names + i, "user.", 5)) {
+				memmove(names + o, names + i, l);
+				o += (ssize_t)l;
+			}
+		}
+		len = o;
+		buf = names;
+	} else {
+		buf = names;
+		len = getxattr(proc, rq->name2, names, sizeof(names));
+		close(fd);
+		if (len < 0)
+			return out_err(out, rq->h.unique, -errno);
+	}
+reply:
+	if (!rq->h.size) {
+		struct fs_size_rep *s = out_put(out, sizeof(*s));
+
+		s->size = (uint32_t)len;
+		return;
+	}
+	if ((uint32_t)len > rq->h.size)
+		return out_err(out, rq->h.unique, -ERANGE);
+	memcpy(out_put(out, (uint32_t)len), buf, (size_t)len);
+}
+
+void fsp_hello(struct fsp *p, const struct fs_request *rq, struct fs_out *out)
+{
+	struct fs_hello_rep *h;
+	size_t i;
+
+	out_err(out, 0, rq->h.size == FS_PROTO_VERSION ? 0 : -EPROTONOSUPPORT);
+	h = out_put(out, sizeof(*h));
+	h->version = FS_PROTO_VERSION;
+	h->max_io = FS_MAX_IO;
+	for (i = 0; i < p->rules.nshares && i < FS_MAX_SHARES; i++) {
+		const struct fs_share_dir *s = &p->rules.shares[i];
+		uint32_t l = (uint32_t)strlen(s->path);
+		struct fs_share *sh =
+			out_put(out, (uint32_t)sizeof(*sh) + ALIGN_UP(l, 8u));
+
+		if (!sh)
+			break;
+		sh->pathlen = (uint16_t)l;
+		sh->rw = s->rw;
+		memcpy(sh + 1, s->path, l);
+		h->nshares++;
+	}
+}
+
+bool fsp_handle(struct fsp *p, const struct fs_request *rq, struct fs_out *out)
+{
+	char path[FS_RULES_PATH_MAX];
+	struct node *n;
+	int ret;
+
+	out->len = 0;
+	if (rq->type == FS_HELLO) {
+		fsp_hello(p, rq, out);
+		return true;
+	}
+	n = node_get(p, rq->h.nodeid);
+	if (rq->type == FS_FORGET) {
+		if (n)
+			node_forget(p, n, rq->h.offset);
+		return false;
+	}
+	out_err(out, rq->h.unique, 0);
+	switch (rq->type) {
+	case FS_READ:
+		do_read(p, rq, out);
+		return true;
+	case FS_RELEASE:
+	case FS_RELEASEDIR: {
+		struct handle *h =
+			handle_get(p, rq->h.fh, rq->type == FS_RELEASEDIR);
+
+		if (h)
+			handle_close(p, h);
+		else
+			out_err(out, rq->h.unique, -EBADF);
+		return true;
+	}
+	case FS_READDIR:
+		fsp_readdir(p, rq, out);
+		return true;
+	case FS_STATFS:
+		do_statfs(p, rq, out);
+		return true;
+	case FS_WRITE:
+	case FS_FSYNC:
+		fsp_write_op(p, rq, out);
+		return true;
+	}
+	if (!n) {
+		out_err(out, rq->h.unique, -ESTALE);
+		return true;
+	}
+	switch (rq->type) {
+	case FS_LOOKUP:
+		if (n->ifmt != S_IFDIR) {
+			out_err(out, rq->h.unique, -ENOTDIR);
+			break;
+		}
+		ret = fsp_child_path(n, rq->name, path, sizeof(path));
+		if (!ret)
+			ret = fsp_lookup_entry(p, path, out);
+		if (ret)
+			out_err(out, rq->h.unique, ret);
+		break;
+	case FS_GETATTR:
+		do_getattr(p, rq, n, out);
+		break;
+	case FS_OPEN:
+		do_open(p, rq, n, out);
+		break;
+	case FS_OPENDIR:
+		fsp_opendir(p, rq, n, out);
+		break;
+	case FS_READLINK:
+		do_readlink(p, rq, n, out);
+		break;
+	case FS_GETXATTR:
+	case FS_LISTXATTR:
+		do_xattr(p, rq, n, out);
+		break;
+	default:
+		fsp_write_op(p, rq, out);
+		break;
+	}
+	return true;
+}
+
+int fsp_init(struct fsp *p, int rootfd)
+{
+	struct fs_verdict v;
+	struct stat st;
+	struct node *root;
+
+	p->rootfd = rootfd;
+	p->ifd = -1;
+	p->entry_ms = FSP_ENTRY_MS;
+	p->attr_ms = FSP_ATTR_MS;
+	p->nnodes = 1; /* id 0 means "no node" */
+	if (fstat(rootfd, &st) < 0)
+		return -errno;
+	fs_rules_check(&p->rules, "/", &v);
+	/* the root is always there, if only to hold the mount points */
+	if (v.kind == FS_HIDDEN || v.kind == FS_NAME_ONLY)
+		v.kind = FS_ANCESTOR;
+	root = node_new(p, "/", &st, &v);
+	if (!root || root->idx != 1)
+		return -ENOMEM;
+	root->nlookup = 1;
+	fsp_watch_init(p);
+	fsp_watch(p, root, rootfd);
+	return 0;
+}
+
+void fsp_free(struct fsp *p)
+{
+	uint32_t i;
+
+	for (i = 1; i < p->nnodes; i++) {
+		if (p->nodes[i]) {
+			free(p->nodes[i]->path);
+			free(p->nodes[i]);
+		}
+	}
+	for (i = 0; i < p->nhandles; i++)
+		if (p->handles[i].in_use)
+			handle_close(p, &p->handles[i]);
+	if (p->ifd >= 0)
+		close(p->ifd);
+	free(p->nodes);
+	free(p->freelist);
+	free(p->gens);
+	free(p->hash);
+	free(p->handles);
+	fs_rules_free(&p->rules);
+}

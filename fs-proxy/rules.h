@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The policy's filesystem rules, compiled for fs-proxy: what a path of the
+ * host looks like inside the cappsule (doc/policies.md has the semantics
+ * and the examples that tests/unit/check_fs_rules.c checks).
+ */
+#ifndef CAPPSULE_FS_RULES_H
+#define CAPPSULE_FS_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "policy.h"
+
+#define FS_RULES_PATH_MAX 4096
+
+enum fs_kind {
+	FS_HIDDEN = 0, /* ENOENT: the cappsule cannot tell it exists */
+	FS_NAME_ONLY, /* in a listable folder: a name, no access */
+	FS_ANCESTOR, /* a folder on the way to something granted */
+	FS_GRANTED, /* a rule matches: mode says what is allowed */
+	FS_SHARED, /* in a shared folder: read, and write if rw */
+};
+
+struct fs_verdict {
+	enum fs_kind kind;
+	unsigned mode; /* POLICY_R | POLICY_W | POLICY_X */
+	bool listable; /* a folder rule ("/dir/") matches it */
+	bool rw; /* FS_SHARED: writable on the host */
+	int share; /* FS_SHARED: which one */
+};
+
+struct fs_comp {
+	char *s;
+	bool glob; /* has *, ? or [ */
+	bool any_depth; /* "**" */
+};
+
+struct fs_rule {
+	struct fs_comp *c;
+	size_t n;
+	unsigned mode;
+	bool listable;
+};
+
+struct fs_share_dir {
+	char *path; /* absolute, resolved, no trailing '/' */
+	bool rw;
+};
+
+struct fs_rules {
+	struct fs_rule *v;
+	size_t n;
+	struct fs_share_dir *shares;
+	size_t nshares;
+	bool whole_host; /* every path "rwx": the host is overlaid directly */
+};
+
+/*
+ * Compile @p's rules with @home for @HOME@ (may be NULL: rules naming it
+ * are then dropped). 0, or -errno with a message in @err.
+ */
+int fs_rules_build(struct fs_rules *r, const struct policy *p, const char *home,
+		   char *err, size_t errlen);
+/* Add a shared folder (@path absolute and clean). 0 or -errno. */
+int fs_rules_add_share(struct fs_rules *r, const char *path, bool rw);
+void fs_rules_free(struct fs_rules *r);
+
+/*
+ * The verdict for @path: absolute, '/'-separated, no '.', '..' or empty
+ * component ("/" is the root).
+ */
+void fs_rules_check(const struct fs_rules *r, const char *path,
+		    struct fs_verdict *v);
+
+/* Does @p grant every path "rwx" (the unrestricted policy)? */
+bool fs_policy_whole_host(const struct policy *p);
+
+#endif

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Live host changes: fs-proxy watches (inotify) every folder it has shown
+ * the guest, and tells the guest what changed, so that the guest may cache
+ * names and attributes for long. A change to something the policy hides is
+ * never reported (its name would leak). Without a watch (out of them, or a
+ * folder inotify cannot watch) the guest caches for a second only.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include "proxy.h"
+#include "util.h"
+
+#define WATCH_MASK                                                         \
+	(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_MODIFY | \
+	 IN_ATTRIB | IN_CLOSE_WRITE | IN_DELETE_SELF | IN_MOVE_SELF |      \
+	 IN_ONLYDIR)
+
+/*
+ * Watches count against the user's limit (fs.inotify.max_user_watches),
+ * which their desktop's programs need too: a cappsule takes a quarter at
+ * most, and never more than 65536.
+ */
+void fsp_watch_init(struct fsp *p)
+{
+	char buf[32];
+	uint64_t max = 8192;
+
+	if (read_file("/proc/sys/fs/inotify/max_user_watches", buf,
+		      sizeof(buf)) > 0)
+		parse_u64(buf, &max);
+	p->max_watches = (unsigned)MIN(max / 4, 65536u);
+	p->ifd = p->no_watch ? -1 : inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+}
+
+static struct node **wslot(struct fsp *p, int wd)
+{
+	return &p->wh[(unsigned)wd % ARRAY_SIZE(p->wh)];
+}
+
+static struct node *wfind(struct fsp *p, int wd)
+{
+	struct node *n;
+
+	for (n = *wslot(p, wd); n; n = n->wnext)
+		if (n->wd == wd)
+			return n;
+	return NULL;
+}
+
+void fsp_watch(struct fsp *p, struct node *n, int fd)
+{
+	char proc[64];
+	int wd;
+
+	if (p->ifd < 0 || n->wd >= 0 || n->ifmt != S_IFDIR)
+		return;
+	if (p->nwatches >= p->max_watches) {
+		p->watch_full = true;
+		return;
+	}
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	wd = inotify_add_watch(p->ifd, proc, WATCH_MASK);
+	if (wd < 0) {
+		if (errno == ENOSPC)
+			p->watch_full = true;
+		return;
+	}
+	/* one inode, two paths (a bind mount): only the first is watched */
+	if (wfind(p, wd))
+		return;
+	n->wd = wd;
+	n->wnext = *wslot(p, wd);
+	*wslot(p, wd) = n;
+	p->nwatches++;
+}
+
+static void wunlink(struct fsp *p, struct node *n)
+{
+	struct node **pp;
+
+	for (pp = wslot(p, n->wd); *pp; pp = &(*pp)->wnext) {
+		if (*pp == n) {
+			*pp = n->wnext;
+			break;
+		}
+	}
+	n->wd = -1;
+	p->nwatches--;
+	p->watch_full = false; /* room again (or it will say so) */
+}
+
+void fsp_unwatch(struct fsp *p, struct node *n)
+{
+	int wd = n->wd;
+
+	if (wd < 0)
+		return;
+	wunlink(p, n);
+	inotify_rm_watch(p->ifd, wd);
+}
+
+static struct node *parent_of(struct fsp *p, const char *path)
+{
+	char parent[FS_RULES_PATH_MAX];
+	const char *slash = strrchr(path, '/');
+
+	if (!slash || !path[1])
+		return NULL;
+	snprintf(parent, sizeof(parent), "%.*s",
+		 slash == path ? 1 : (int)(slash - path), path);
+	return node_find(p, parent);
+}
+
+bool fsp_covered(struct fsp *p, const char *path, const struct node *n)
+{
+	const struct node *parent;
+
+	if (n && n->wd >= 0)
+		return true; /* a folder's own watch reports its attributes */
+	parent = parent_of(p, path);
+	return parent && parent->wd >= 0;
+}
+
+static int notify(struct fsp *p, const struct fs_emit *emit,
+		  const struct node *n, uint32_t what, uint16_t flags,
+		  const char *name)
+{
+	uint8_t msg[sizeof(struct fs_notify) + NAME_MAX + 1];
+	struct fs_notify *m = (struct fs_notify *)msg;
+	size_t len = name ? strlen(name) : 0;
+
+	if (len > FS_NAME_MAX)
+		return 0;
+	m->nodeid = node_id(n);
+	m->what = what;
+	m->flags = flags;
+	m->namelen = (uint16_t)len;
+	if (len)
+		memcpy(m + 1, name, len);
+	return emit->fn(emit->ctx, msg, (uint32_t)(sizeof(*m) + len));
+}
+
+/* Overflowed: anything may have changed. Drop every cached attribute. */
+static int invalidate_all(struct fsp *p, const struct fs_emit *emit)
+{
+	uint32_t i;
+	int ret = 0;
+
+	for (i = 1; i < p->nnodes && !ret; i++) {
+		struct node *n = p->nodes[i], *parent;
+
+		if (!n)
+			continue;
+		ret = notify(p, emit, n, FS_INVAL_INODE, FS_INVAL_DATA, NULL);
+		parent = parent_of(p, n->path);
+		if (!ret && parent)
+			ret = notify(p, emit, parent, FS_EXPIRE_ENTRY, 0,
+				     strrchr(n->path, '/') + 1);
+	}
+	return ret;
+}
+
+static int event(struct fsp *p, const struct fs_emit *emit,
+		 const struct inotify_event *ev)
+{
+	char path[FS_RULES_PATH_MAX];
+	struct fs_verdict v;
+	struct node *dir, *child;
+	int ret = 0;
+
+	if (ev->mask & IN_Q_OVERFLOW)
+		return invalidate_all(p, emit);
+	dir = wfind(p, ev->wd);
+	if (!dir)
+		return 0;
+	if (ev->mask & IN_IGNORED) { /* the kernel dropped the watch */
+		wunlink(p, dir);
+		return 0;
+	}
+	if (!ev->len || !ev->name[0]) /* the folder itself */
+		return notify(p, emit, dir, FS_INVAL_INODE, 0, NULL);
+	if (fsp_child_path(dir, ev->name, path, sizeof(path)))
+		return 0;
+	fs_rules_check(&p->rules, path, &v);
+	if (v.kind == FS_HIDDEN)
+		return 0; /* not even its name may cross */
+	child = node_find(p, path);
+	if (ev->mask & (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO)) {
+		ret = notify(p, emit, dir, FS_EXPIRE_ENTRY, 0, ev->name);
+		/* its listing (which the guest may cache) changed too */
+		if (!ret)
+			ret = notify(p, emit, dir, FS_INVAL_INODE,
+				     FS_INVAL_DATA, NULL);
+	}
+	if (!ret && child)
+		ret = notify(p, emit, child, FS_INVAL_INODE,
+			     ev->mask & (IN_MODIFY | IN_CLOSE_WRITE) ?
+				     FS_INVAL_DATA :
+				     0,
+			     NULL);
+	return ret;
+}
+
+int fsp_watch_events(struct fsp *p, const struct fs_emit *emit)
+{
+	char buf[64 * 1024]
+		__attribute__((aligned(__alignof__(struct inotify_event))));
+
+	if (p->ifd < 0)
+		return 0;
+	for (;;) {
+		ssize_t n = read(p->ifd, buf, sizeof(buf)), off = 0;
+
+		if (n < 0)
+			return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+		while (off < n) {
+			const struct inotify_event *ev =
+				(const void *)(buf + off);
+			int ret = event(p, emit, ev);
+
+			if (ret)
+				return ret;
+			off += (ssize_t)(sizeof(*ev) + ev->len);
+		}
+	}
+}

@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The fs device in the guest: at START (still privileged) it mounts the
+ * FUSE view that fs-proxy serves, puts a copy-on-write overlay on it (upper
+ * on a tmpfs, or in -d BASEDIR), binds the shared folders through without
+ * the overlay, moves /proc /sys /dev /tmp in, gives a fresh /run and
+ * pivots: from then on the cappsule sees the host only as its policy
+ * allows (doc/fs-protocol.md, "Mounts").
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/fsuid.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "device.h"
+#include "fs_client.h"
+#include "log.h"
+#include "proto/fs.h"
+#include "util.h"
+
+#define STAGE "/run/cappsule-fs"
+#define NS_BASEDIR "/run/cappsule/basedir" /* set by launcher/ns_root.c */
+#define HELLO_TIMEOUT_MS 10000
+
+struct share {
+	char path[FS_PATH_MAX];
+	bool rw;
+};
+
+static struct share shares[FS_MAX_SHARES];
+static unsigned nshares;
+
+/* An absolute path without '.', '..' or empty components. */
+static bool clean_path(const char *p)
+{
+	const char *c;
+
+	if (p[0] != '/' || !p[1])
+		return false;
+	for (c = p; *c; c++) {
+		if (c[0] != '/')
+			continue;
+		if (c[1] == '/' || c[1] == '\0')
+			return false;
+		if (c[1] == '.' && (c[2] == '/' || !c[2] ||
+				    (c[2] == '.' && (c[3] == '/' || !c[3]))))
+			return false;
+	}
+	return true;
+}
+
+/* HELLO: the proxy is there, speaks our version, and names the shares. */
+static int hello(struct xchan *x)
+{
+	static uint8_t buf[FS_MAX_MSG];
+	struct fs_hello h = { .version = FS_PROTO_VERSION };
+	uint64_t deadline = now_ns() + HELLO_TIMEOUT_MS * 1000000ull;
+	const struct fs_hello_rep *hr;
+	const struct fs_rep *r;
+	struct ring_msg_hdr hdr;
+	uint32_t off, i;
+	int n;
+
+	n = xchan_send(x, FS_HELLO, &h, sizeof(h));
+	if (n)
+		return n;
+	for (;;) {
+		struct pollfd pf = { x->notify_in, POLLIN, 0 };
+
+		n = xchan_recv(x, &hdr, buf, sizeof(buf));
+		if (n >= 0)
+			break;
+		if (n != -EAGAIN)
+			return n;
+		if (now_ns() > deadline)
+			return -ETIMEDOUT;
+		poll(&pf, 1, 100);
+		xchan_ack(x);
+	}
+	r = (const void *)buf;
+	hr = (const void *)(buf + sizeof(*r));
+	if (hdr.type != FS_REPLY || (uint32_t)n < sizeof(*r) + sizeof(*hr))
+		return -EPROTO;
+	if (r->err)
+		return r->err;
+	off = (uint32_t)(sizeof(*r) + sizeof(*hr));
+	for (i = 0; i < hr->nshares && i < FS_MAX_SHARES; i++) {
+		const struct fs_share *s = (const void *)(buf + off);
+
+		if ((uint32_t)n - off < sizeof(*s) ||
+		    s->pathlen >= FS_PATH_MAX ||
+		    (uint32_t)n - off - sizeof(*s) < s->pathlen)
+			return -EPROTO;
+		memcpy(shares[i].path, s + 1, s->pathlen);
+		shares[i].path[s->pathlen] = '\0';
+		shares[i].rw = s->rw;
+		if (!clean_path(shares[i].path))
+			return -EPROTO;
+		off += (uint32_t)sizeof(*s) +
+		       ALIGN_UP((uint32_t)s->pathlen, 8u);
+	}
+	nshares = i;
+	return 0;
+}
+
+/*
+ * Make (or open) @name under @dirfd as the caller, refusing symlinks and
+ * folders of someone else: BASEDIR is the caller's, who may plant links.
+ */
+static int caller_subdir(int dirfd, const char *name, uid_t uid, gid_t gid)
+{
+	struct stat st;
+	int fd, ret;
+
+	setfsgid(gid);
+	setfsuid(uid);
+	ret = mkdirat(dirfd, name, 0700) < 0 && errno != EEXIST ? -errno : 0;
+	setfsuid(0);
+	setfsgid(0);
+	if (ret)
+		return ret;
+	fd = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || (st.st_uid != 0 && st.st_uid != uid)) {
+		close(fd);
+		return -EPERM;
+	}
+	return fd;
+}
+
+/* Upper and work folders: -d BASEDIR's "fs" ones, or on the stage tmpfs. */
+static int layers(const struct agent_start *st, char *upper, char *work,
+		  size_t len)
+{
+	int base, up, wk, u2, w2;
+
+	base = open(NS_BASEDIR, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (base < 0) {
+		snprintf(upper, len, STAGE "/upper");
+		snprintf(work, len, STAGE "/work");
+		if (mkdir(upper, 0755) < 0 || mkdir(work, 0700) < 0)
+			return -errno;
+		return 0;
+	}
+	up = caller_subdir(base, "upper", st->hdr.uid, st->hdr.gid);
+	wk = caller_subdir(base, "work", st->hdr.uid, st->hdr.gid);
+	u2 = up >= 0 ? caller_subdir(up, "fs", st->hdr.uid, st->hdr.gid) : up;
+	w2 = wk >= 0 ? caller_subdir(wk, "fs", st->hdr.uid, st->hdr.gid) : wk;
+	close(base);
+	if (up >= 0)
+		close(up);
+	if (wk >= 0)
+		close(wk);
+	if (u2 < 0 || w2 < 0) {
+		if (u2 >= 0)
+			close(u2);
+		if (w2 >= 0)
+			close(w2);
+		return u2 < 0 ? u2 : w2;
+	}
+	/* these stay open: the overlay takes them by /proc/self/fd path */
+	snprintf(upper, len, "/proc/self/fd/%d", u2);
+	snprintf(work, len, "/proc/self/fd/%d", w2);
+	return 1;
+}
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+	char buf[FS_PATH_MAX + 64], *p;
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return -ENAMETOOLONG;
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, mode) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, mode) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* Bring the backend's /proc, /sys, /dev and /tmp (with their masks) along. */
+static int move_in(const char *root, const char *dir)
+{
+	char dst[256];
+
+	snprintf(dst, sizeof(dst), "%s%s", root, dir);
+	if (mkdir(dst, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	if (mount(dir, dst, NULL, MS_MOVE, NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+static int bind_share(const struct share *s)
+{
+	char src[FS_PATH_MAX + 64], dst[FS_PATH_MAX + 64];
+	unsigned long fl = MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV;
+	int ret;
+
+	snprintf(src, sizeof(src), STAGE "/shares%s", s->path);
+	snprintf(dst, sizeof(dst), STAGE "/root%s", s->path);
+	ret = mkdir_p(dst, 0755);
+	if (ret)
+		return ret;
+	if (mount(src, dst, NULL, MS_BIND, NULL) < 0 ||
+	    mount(NULL, dst, NULL, fl | (s->rw ? 0 : MS_RDONLY), NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+static int fail(int err, const char *what)
+{
+	log_err("fs: %s: %s", what, strerror(err < 0 ? -err : err));
+	return err < 0 ? err : -err;
+}
+
+/*
+ * The kernel caps a FUSE mount's readahead at 128 KiB whatever the
+ * filesystem offers; large sequential reads want 1 MiB requests. The
+ * cappsule's /sys is a read-only mount; a private mount of the same sysfs
+ * is not (launcher/ns_root.c), and read_ahead_kb is global.
+ */
+static void set_readahead(const char *dir)
+{
+	char p[128];
+	struct stat st;
+	int ret = -ENOENT;
+
+	if (stat(dir, &st) < 0 || mkdir(STAGE "/sys", 0700) < 0)
+		return;
+	if (mount("sysfs", STAGE "/sys", "sysfs",
+		  MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0) {
+		snprintf(p, sizeof(p),
+			 STAGE "/sys/class/bdi/%u:%u/read_ahead_kb",
+			 major(st.st_dev), minor(st.st_dev));
+		ret = write_file(p, "1024");
+		umount2(STAGE "/sys", MNT_DETACH);
+	}
+	rmdir(STAGE "/sys");
+	if (ret)
+		log_debug("fs: cannot set the readahead of %s: %s", dir,
+			  strerror(-ret));
+}
+
+/* A FUSE connection mounted at @dir: its /dev/fuse fd, or -errno. */
+static int mount_fuse(const char *dir, unsigned long flags)
+{
+	char opts[160];
+	int fd = open("/dev/fuse", O_RDWR | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return fail(errno, "open /dev/fuse");
+	snprintf(
+		opts, sizeof(opts),
+		"fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other,default_permissions",
+		fd);
+	if (mount("cappsule", dir, "fuse.cappsule",
+		  MS_NOSUID | MS_NODEV | flags, opts) < 0) {
+		ret = fail(errno, "mount the FUSE view");
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+static int build_root(struct xchan *x, const struct agent_start *st)
+{
+	char upper[128], work[128], opts[512], p[256];
+	static const char *const moved[] = { "/proc", "/sys", "/dev", "/tmp" };
+	int fusefd, sharefd, ret;
+	uint64_t t;
+	unsigned i;
+	pid_t pid;
+
+	if (mkdir(STAGE, 0700) < 0 ||
+	    mount("cappsule-fs", STAGE, "tmpfs", MS_NOSUID | MS_NODEV,
+		  "mode=0700") < 0 ||
+	    mkdir(STAGE "/fuse", 0755) < 0 ||
+	    mkdir(STAGE "/shares", 0755) < 0 || mkdir(STAGE "/root", 0755) < 0)
+		return fail(errno, "staging area " STAGE);
+	ret = layers(st, upper, work, sizeof(upper));
+	if (ret < 0)
+		return fail(ret, "copy-on-write layer (-d BASEDIR/upper/fs)");
+	/*
+	 * Two connections to the same view: a read-only one under the
+	 * overlay (no write can go through it, and the kernel need not
+	 * refresh atimes), and a writable one the shares are bound from.
+	 */
+	fusefd = mount_fuse(STAGE "/fuse", MS_RDONLY);
+	if (fusefd < 0)
+		return fusefd;
+	sharefd = nshares ? mount_fuse(STAGE "/shares", 0) : -1;
+	if (nshares && sharefd < 0) {
+		close(fusefd);
+		return sharefd;
+	}
+	pid = fork();
+	if (pid < 0)
+		return fail(errno, "fork the FUSE client");
+	if (pid == 0)
+		fs_client_run(x, fusefd, sharefd, st);
+	t = now_ns();
+	set_readahead(STAGE "/fuse");
+	log_debug("fs: readahead set in %llu us",
+		  (unsigned long long)(now_ns() - t) / 1000);
+	if (sharefd >= 0)
+		set_readahead(STAGE "/shares");
+	close(fusefd);
+	if (sharefd >= 0)
+		close(sharefd);
+	xchan_unmap(x);
+
+	snprintf(opts, sizeof(opts),
+		 "lowerdir=" STAGE "/fuse,upperdir=%s,workdir=%s", upper, work);
+	if (mount("overlay", STAGE "/root", "overlay", MS_NOSUID | MS_NODEV,
+		  opts) < 0)
+		return fail(errno, "overlay on the FUSE view");
+	for (i = 0; i < ARRAY_SIZE(moved); i++) {
+		ret = move_in(STAGE "/root", moved[i]);
+		if (ret)
+			return fail(ret, moved[i]);
+	}
+	if ((mkdir(STAGE "/root/run", 0755) < 0 && errno != EEXIST) ||
+	    mount("cappsule-run", STAGE "/root/run", "tmpfs",
+		  MS_NOSUID | MS_NODEV, "mode=0755") < 0 ||
+	    mkdir(STAGE "/root/run/user", 0755) < 0)
+		return fail(errno, "/run");
+	snprintf(p, sizeof(p), STAGE "/root/run/user/%u", st->hdr.uid);
+	if (mkdir(p, 0700) < 0 || chown(p, st->hdr.uid, st->hdr.gid) < 0)
+		return fail(errno, "/run/user");
+	for (i = 0; i < nshares; i++) {
+		ret = bind_share(&shares[i]);
+		if (ret) {
+			log_err("fs: shared folder %s: %s", shares[i].path,
+				strerror(-ret));
+			return ret;
+		}
+	}
+	/* mounting is done: nobody needs /dev/fuse any more */
+	unlink(STAGE "/root/dev/fuse");
+	if (chdir(STAGE "/root") < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
+		return fail(errno, "pivot_root");
+	/* the old root (and the host overlay with it) goes away */
+	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+		return fail(errno, "detach the old root");
+	return 0;
+}
+
+static int fs_start(struct agent_dev_ctx *ctx)
+{
+	static struct xchan x;
+	uint64_t t0 = now_ns(), t1;
+	int ret;
+
+	ret = xchan_map(&x, &fs_layout, &ctx->fds, false);
+	xchan_fds_close(&ctx->fds);
+	if (ret)
+		return fail(ret, "map the fs device");
+	ret = hello(&x);
+	if (ret) {
+		log_err("fs: fs-proxy did not answer (%s): is cappsule-fs-proxy installed?",
+			strerror(-ret));
+		xchan_unmap(&x);
+		return ret;
+	}
+	t1 = now_ns();
+	ret = build_root(&x, ctx->st);
+	log_debug(
+		"fs: fs-proxy answered in %llu us, the root was built in %llu us",
+		(unsigned long long)(t1 - t0) / 1000,
+		(unsigned long long)(now_ns() - t1) / 1000);
+	return ret;
+}
+
+const struct agent_device agent_fs_device = {
+	.id = XCHAN_DEV_FS,
+	.name = "fs",
+	.start = fs_start,
+};

@@ -1,0 +1,116 @@
+#!/bin/bash
+# fs device throughput, in one run: `tar cf /dev/null /usr/share` (metadata:
+# GNU tar does not read file data into /dev/null, it stats and lists) and a
+# 1 GiB sequential read, on the host, inside a cappsule (fs-proxy over the
+# xchan, FUSE and overlayfs in the cappsule), and through libfuse3's example
+# `passthrough` (the peer: a FUSE filesystem on the same host tree).
+# Prints figures and ratios; never passes or fails on speed.
+. "$(dirname "$0")/lib.sh"
+[ -x "$BUILD/fs-proxy/cappsule-fs-proxy" ] || skip "cappsule-fs-proxy not built"
+RUNS=${FS_RUNS:-5}
+WORK=$BUILD/tests/bench/work-fs # not the integration test's
+TREE=${FS_TREE:-/usr/share}
+SIZE_MB=${FS_SIZE_MB:-1024}
+mkdir -p "$WORK"
+BIG=$WORK/big
+P=$SOCKDIR/policies
+mkdir -p "$P"
+cat >"$P/bench.json" <<J
+{
+	"name": "bench", "memory": $((SIZE_MB * 3 + 1024)),
+	"filesystem": { "/usr/**": "rx", "/bin/**": "rx", "/sbin/**": "rx",
+			"/lib*/**": "rx", "/etc/**": "r", "$WORK/**": "r" }
+}
+J
+start_daemon --policy-dir "$P"
+echo "fs benchmark: $RUNS runs each, median; $(nproc) CPUs; tree $TREE ($(find "$TREE" | wc -l) entries); ${SIZE_MB} MiB file"
+
+# The peer: libfuse3's example passthrough (shipped as source by libfuse3-dev).
+PT_SRC=/usr/share/doc/libfuse3-dev/examples/passthrough.c
+PT=$WORK/passthrough
+PTMNT=$WORK/pt
+pt_ok=
+if [ -f "$PT_SRC" ] && command -v fusermount3 >/dev/null; then
+	cp /usr/share/doc/libfuse3-dev/examples/passthrough_helpers.h "$WORK/" 2>/dev/null
+	if gcc -O2 -Wall -I"$WORK" "$PT_SRC" -o "$PT" $(pkg-config fuse3 --cflags --libs) 2>"$WORK/pt.log"; then
+		pt_ok=1
+	else
+		echo "SKIP peer passthrough: does not build: $(head -3 "$WORK/pt.log")"
+	fi
+else
+	echo "SKIP peer passthrough: needs libfuse3-dev (its examples) and fuse3 (fusermount3)"
+fi
+pt_mount() { mkdir -p "$PTMNT" && "$PT" "$PTMNT" && sleep 0.2; }
+pt_umount() { fusermount3 -u "$PTMNT" 2>/dev/null || umount -l "$PTMNT"; }
+trap 'pt_umount 2>/dev/null; cleanup' EXIT
+
+head -c $((SIZE_MB << 20)) /dev/zero >"$BIG"
+sync "$BIG" # no writeback running under the measurements
+cat "$BIG" >/dev/null # in the host's page cache for everyone
+
+# ms CMD...: wall time of one run, in the current context
+ms_script='s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(( (e - s) / 1000000 ))'
+median() { python3 -c 'import sys, statistics; print(statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
+
+# In one cappsule: a cold run (nothing cached in it yet), then RUNS warm ones.
+inside() {
+	"$VIRT" exec -n -p bench sh -c "
+		ms() { $ms_script; }
+		for i in \$(seq 0 $RUNS); do ms $*; done" 2>/dev/null
+}
+host() { for i in $(seq 0 "$RUNS"); do sh -c "$ms_script" sh "$@"; done; }
+
+report() { # name cold warm...
+	local name=$1 cold=$2
+	shift 2
+	printf '  %-34s cold %8s ms   warm (median) %8s ms\n' "$name" "$cold" "$(median "$@")"
+}
+
+tar_cmd="tar cf /dev/null $TREE"
+dd_cmd="dd if=$BIG of=/dev/null bs=1M"
+echo "metadata: $tar_cmd"
+mapfile -t h < <(host $tar_cmd)
+report host "${h[0]}" "${h[@]:1}"
+mapfile -t c < <(inside $tar_cmd)
+[ "${#c[@]}" -gt 1 ] || { echo "inside: no result"; finish; }
+report "cappsule (fs-proxy)" "${c[0]}" "${c[@]:1}"
+p=()
+if [ -n "$pt_ok" ]; then
+	pt_mount
+	mapfile -t p < <(host tar cf /dev/null "$PTMNT$TREE")
+	pt_umount
+	report "passthrough example" "${p[0]}" "${p[@]:1}"
+fi
+echo "read: $dd_cmd"
+mapfile -t hr < <(host $dd_cmd)
+report host "${hr[0]}" "${hr[@]:1}"
+mapfile -t cr < <(inside $dd_cmd)
+report "cappsule (fs-proxy)" "${cr[0]}" "${cr[@]:1}"
+pr=()
+if [ -n "$pt_ok" ]; then
+	pt_mount
+	mapfile -t pr < <(host dd if="$PTMNT$BIG" of=/dev/null bs=1M)
+	pt_umount
+	report "passthrough example" "${pr[0]}" "${pr[@]:1}"
+fi
+python3 - "$SIZE_MB" "${h[*]}" "${c[*]}" "${p[*]}" "${hr[*]}" "${cr[*]}" "${pr[*]}" <<'PY'
+import sys, statistics
+mb = int(sys.argv[1])
+def parse(s):
+    v = [float(x) for x in s.split()]
+    return (v[0], statistics.median(v[1:])) if len(v) > 1 else None
+h, c, p, hr, cr, pr = (parse(s) for s in sys.argv[2:8])
+print("ratios:")
+# the host's page and dentry caches are warm in every host run: compare
+# the cappsule's first (cold) run with the host's median too
+print("  metadata, cappsule time / host time: cold %.2fx, warm %.2fx (goal: within 2x)" % (c[0] / h[1], c[1] / h[1]))
+if p:
+    print("  metadata, passthrough time / cappsule time: cold %.2fx, warm %.2fx (above 1: the cappsule is faster)" % (p[0] / c[0], p[1] / c[1]))
+tp = lambda t: mb / (t / 1000.0)
+print("  read throughput: host %.0f MiB/s, cappsule cold %.0f / warm %.0f MiB/s" % (tp(hr[1]), tp(cr[0]), tp(cr[1])))
+print("  read, cappsule / host throughput: cold %.2fx, warm %.2fx (goal: at least 0.7x)" % (hr[1] / cr[0], hr[1] / cr[1]))
+if pr:
+    print("  read, cappsule / passthrough throughput: cold %.2fx, warm %.2fx (above 1: the cappsule is faster)" % (pr[0] / cr[0], pr[1] / cr[1]))
+PY
+rm -f "$BIG"
+finish

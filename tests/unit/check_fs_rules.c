@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fs-proxy's rule matcher against every example of doc/policies.md: each
+ * ```example block gives a policy (and a home, and shares) and the verdict
+ * of each path; a block that stops matching the code fails here.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib.h"
+#include "rules.h"
+
+#define DOC SRCDIR "/../../doc/policies.md"
+
+struct example {
+	char policy[4096];
+	char home[512];
+	bool no_home;
+	char shares[8][256];
+	bool share_rw[8];
+	int nshares;
+	int line; /* of the block, for messages */
+};
+
+static const char *kind_name(enum fs_kind k)
+{
+	static const char *const names[] = { "hidden", "name-only", "ancestor",
+					     "granted", "shared" };
+
+	return names[k];
+}
+
+static void mode_str(unsigned mode, char *out)
+{
+	char *o = out;
+
+	if (mode & POLICY_R)
+		*o++ = 'r';
+	if (mode & POLICY_W)
+		*o++ = 'w';
+	if (mode & POLICY_X)
+		*o++ = 'x';
+	*o = '\0';
+}
+
+/* "PATH VERDICT..." of one example block. Returns the failures. */
+static int check_line(const struct fs_rules *r, const struct example *ex,
+		      const char *line, int lineno)
+{
+	char path[1024], want[256], got[256], mode[8];
+	struct fs_verdict v;
+	const char *sp = strpbrk(line, " \t");
+
+	if (!sp) {
+		fprintf(stderr, "policies.md:%d: no verdict\n", lineno);
+		return 1;
+	}
+	snprintf(path, sizeof(path), "%.*s", (int)(sp - line), line);
+	while (*sp == ' ' || *sp == '\t')
+		sp++;
+	snprintf(want, sizeof(want), "%s", sp);
+	fs_rules_check(r, path, &v);
+	mode_str(v.mode, mode);
+	if (v.kind == FS_GRANTED)
+		snprintf(got, sizeof(got), "granted %s%s", mode,
+			 v.listable ? " listable" : "");
+	else if (v.kind == FS_SHARED)
+		snprintf(got, sizeof(got), "shared %s", v.rw ? "rw" : "ro");
+	else
+		snprintf(got, sizeof(got), "%s", kind_name(v.kind));
+	if (strcmp(got, want)) {
+		fprintf(stderr,
+			"policies.md:%d: %s: expected \"%s\", got \"%s\"\n",
+			lineno, path, want, got);
+		return 1;
+	}
+	return 0;
+}
+
+static struct fs_rules *build(const struct example *ex)
+{
+	static struct fs_rules r;
+	struct policy *p = NULL;
+	char err[512];
+	int i;
+
+	if (policy_parse("example.json", ex->policy, strlen(ex->policy), &p,
+			 err, sizeof(err))) {
+		fprintf(stderr, "policies.md:%d: %s\n", ex->line, err);
+		return NULL;
+	}
+	ck_assert_int_eq(fs_rules_build(&r, p, ex->no_home ? NULL : ex->home,
+					err, sizeof(err)),
+			 0);
+	/* as fs-proxy adds them once resolved on the host */
+	for (i = 0; i < ex->nshares; i++)
+		ck_assert_int_eq(fs_rules_add_share(&r, ex->shares[i],
+						    ex->share_rw[i]),
+				 0);
+	policy_free(p);
+	return &r;
+}
+
+START_TEST(test_doc_examples)
+{
+	FILE *f = fopen(DOC, "r");
+	struct fs_rules *r = NULL;
+	struct example ex;
+	char line[4096];
+	int lineno = 0, blocks = 0, checked = 0, failures = 0;
+	bool in = false;
+
+	ck_assert_msg(f != NULL, "cannot open %s", DOC);
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		line[strcspn(line, "\n")] = '\0';
+		if (!in) {
+			if (!strcmp(line, "```example")) {
+				in = true;
+				memset(&ex, 0, sizeof(ex));
+				snprintf(ex.home, sizeof(ex.home),
+					 "/home/alice");
+				ex.line = lineno;
+				r = NULL;
+				blocks++;
+			}
+			continue;
+		}
+		if (!strcmp(line, "```")) {
+			in = false;
+			if (r)
+				fs_rules_free(r);
+			continue;
+		}
+		if (!strncmp(line, "policy: ", 8)) {
+			snprintf(ex.policy, sizeof(ex.policy), "%s", line + 8);
+		} else if (!strncmp(line, "home: ", 6)) {
+			ex.no_home = !strcmp(line + 6, "none");
+			snprintf(ex.home, sizeof(ex.home), "%s", line + 6);
+		} else if (!strncmp(line, "share: ", 7)) {
+			char *sp;
+
+			ck_assert_int_lt(ex.nshares, 8);
+			snprintf(ex.shares[ex.nshares], sizeof(ex.shares[0]),
+				 "%s", line + 7);
+			sp = strchr(ex.shares[ex.nshares], ' ');
+			ck_assert_ptr_nonnull(sp);
+			*sp = '\0';
+			ex.share_rw[ex.nshares++] = !strcmp(sp + 1, "rw");
+		} else if (line[0] == '/') {
+			if (!r)
+				r = build(&ex);
+			ck_assert_msg(r != NULL,
+				      "policies.md:%d: bad example policy",
+				      ex.line);
+			failures += check_line(r, &ex, line, lineno);
+			checked++;
+		} else {
+			ck_abort_msg(
+				"policies.md:%d: unknown line in an example: %s",
+				lineno, line);
+		}
+	}
+	fclose(f);
+	ck_assert_msg(!in, "policies.md: an example block is not closed");
+	ck_assert_int_ge(blocks, 8);
+	ck_assert_int_ge(checked, 60);
+	ck_assert_msg(!failures,
+		      "%d of %d example paths of doc/policies.md are wrong",
+		      failures, checked);
+}
+END_TEST
+
+static struct policy *parse(const char *json)
+{
+	struct policy *p = NULL;
+	char err[512];
+
+	ck_assert_msg(!policy_parse("t.json", json, strlen(json), &p, err,
+				    sizeof(err)),
+		      "%s", err);
+	return p;
+}
+
+START_TEST(test_whole_host)
+{
+	struct policy *p = parse("{\"filesystem\": {\"/**\": \"rwx\"}}");
+
+	ck_assert(fs_policy_whole_host(p));
+	policy_free(p);
+	p = parse("{\"filesystem\": {\"/**\": \"rx\", \"/usr/**\": \"rwx\"}}");
+	ck_assert(!fs_policy_whole_host(p));
+	policy_free(p);
+}
+END_TEST
+
+START_TEST(test_home_is_literal)
+{
+	struct policy *p = parse("{\"filesystem\": {\"/@HOME@/**\": \"r\"}}");
+	struct fs_verdict v;
+	struct fs_rules r;
+	char err[256];
+
+	/* a home folder with glob characters matches itself only */
+	ck_assert_int_eq(fs_rules_build(&r, p, "/home/a*", err, sizeof(err)),
+			 0);
+	fs_rules_check(&r, "/home/a*/x", &v);
+	ck_assert_int_eq(v.kind, FS_GRANTED);
+	fs_rules_check(&r, "/home/ab/x", &v);
+	ck_assert_int_eq(v.kind, FS_HIDDEN);
+	fs_rules_free(&r);
+	policy_free(p);
+}
+END_TEST
+
+START_TEST(test_deep_paths)
+{
+	struct policy *p =
+		parse("{\"filesystem\": {\"/a/**/b/**/c/**\": \"r\"}}");
+	static char path[4096];
+	struct fs_verdict v;
+	struct fs_rules r;
+	char err[256];
+	size_t i;
+
+	ck_assert_int_eq(fs_rules_build(&r, p, NULL, err, sizeof(err)), 0);
+	/* a path as deep as a request can make is answered, and hidden */
+	for (i = 0; i + 2 < sizeof(path); i += 2)
+		memcpy(path + i, "/x", 2);
+	path[i] = '\0';
+	fs_rules_check(&r, path, &v);
+	ck_assert_int_eq(v.kind, FS_HIDDEN);
+	fs_rules_check(&r, "/a/q/b/r/c/d", &v);
+	ck_assert_int_eq(v.kind, FS_GRANTED);
+	fs_rules_free(&r);
+	policy_free(p);
+}
+END_TEST
+
+Suite *suite_fs_rules(void)
+{
+	Suite *s = suite_create("fs_rules");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_doc_examples);
+	tcase_add_test(tc, test_whole_host);
+	tcase_add_test(tc, test_home_is_literal);
+	tcase_add_test(tc, test_deep_paths);
+	suite_add_tcase(s, tc);
+	return s;
+}
