@@ -273,8 +273,13 @@ static void context_connect(struct proxy *px)
 		return;
 	}
 	pa_context_set_state_callback(px->ctx, on_context_state, px);
-	/* Never start a server for the user: theirs, or none. */
-	if (pa_context_connect(px->ctx, NULL, PA_CONTEXT_NOAUTOSPAWN, NULL) < 0)
+	/*
+	 * Never start a server for the user: theirs, or none. A failure may
+	 * already have gone through the state callback, which then dropped
+	 * the context.
+	 */
+	if (pa_context_connect(px->ctx, NULL, PA_CONTEXT_NOAUTOSPAWN, NULL) < 0 &&
+	    px->ctx)
 		on_context_state(px->ctx, px);
 }
 

@@ -53,16 +53,6 @@ static const char *find_pulseaudio(void)
 	return NULL;
 }
 
-static const char *start_env(const struct agent_start *st, const char *name)
-{
-	size_t n = strlen(name), i;
-
-	for (i = 0; st->env[i]; i++)
-		if (!strncmp(st->env[i], name, n) && st->env[i][n] == '=')
-			return st->env[i] + n + 1;
-	return NULL;
-}
-
 static void make_paths(struct audio_paths *p, uint32_t uid)
 {
 	snprintf(p->runtime, sizeof(p->runtime), "/run/user/%u", uid);
@@ -234,7 +224,6 @@ relay_child(struct agent_dev_ctx *ctx, const char *bin, int ready)
 				       .in_fd = -1,
 				       .out_fd = -1,
 				       .pa_pidfd = -1 };
-	const char *home = start_env(st, "HOME");
 	char env_home[600], env_xdg[100], *envp[6];
 	int fds[4] = { ctx->fds.mem, ctx->fds.h2g, ctx->fds.g2h, ready };
 	struct xchan_fds xf;
@@ -267,7 +256,11 @@ relay_child(struct agent_dev_ctx *ctx, const char *bin, int ready)
 		err = -errno;
 		goto fail;
 	}
-	snprintf(env_home, sizeof(env_home), "HOME=%s", home ? home : "/");
+	/*
+	 * The server's own HOME (its cookie and state), private and
+	 * writable whatever the policy shows of the user's home.
+	 */
+	snprintf(env_home, sizeof(env_home), "HOME=%s", p.dir);
 	snprintf(env_xdg, sizeof(env_xdg), "XDG_RUNTIME_DIR=%s", p.runtime);
 	envp[0] = env_home;
 	envp[1] = env_xdg;

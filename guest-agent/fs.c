@@ -173,25 +173,6 @@ static int layers(const struct agent_start *st, char *upper, char *work,
 	return 1;
 }
 
-static int mkdir_p(const char *path, mode_t mode)
-{
-	char buf[FS_PATH_MAX + 64], *p;
-
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-		return -ENAMETOOLONG;
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, mode) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, mode) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 /* Bring the backend's /proc, /sys, /dev and /tmp (with their masks) along. */
 static int move_in(const char *root, const char *dir)
 {

@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "proxy.h"
+#include "fs-proxy/proxy.h"
 #include "util.h"
 
 static char tree[64];

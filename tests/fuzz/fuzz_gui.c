@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "proxy.h"
+#include "gui-proxy/proxy.h"
 #include "util.h"
 
 #define POOL (4u << 20)

@@ -10,9 +10,9 @@ pulse_start
 mkdir -p "$WORK"
 P=$SOCKDIR/policies
 mkdir -p "$P"
-echo '{ "name": "default", "audio": { "output": true, "input": false } }' >"$P/default.json"
-echo '{ "name": "mic", "audio": { "output": true, "input": true } }' >"$P/mic.json"
-echo '{ "name": "mute", "audio": false }' >"$P/mute.json"
+echo '{ "name": "default", "filesystem": { "/**": "rx" }, "audio": { "output": true, "input": false } }' >"$P/default.json"
+echo '{ "name": "mic", "filesystem": { "/**": "rx" }, "audio": { "output": true, "input": true } }' >"$P/mic.json"
+echo '{ "name": "mute", "filesystem": { "/**": "rx" }, "audio": false }' >"$P/mute.json"
 start_daemon --policy-dir "$P"
 sox -n -r 48000 -c 2 "$WORK/tone.wav" synth 2 sine 440 vol 0.5
 

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 mkdir -p "$SOCKDIR/p"
 cp "$SRC"/desktop/policies/*.json "$SOCKDIR/p/"
-echo '{ "name": "few", "pids": 20 }' >"$SOCKDIR/p/few.json"
+echo '{ "name": "few", "pids": 20, "filesystem": { "/**": "rwx" } }' >"$SOCKDIR/p/few.json"
 start_daemon --policy-dir "$SOCKDIR/p"
 
 # tail -c N keeps N bytes in memory

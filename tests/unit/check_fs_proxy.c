@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "lib.h"
-#include "proxy.h"
+#include "fs-proxy/proxy.h"
 #include "util.h"
 
 static char tree[64];

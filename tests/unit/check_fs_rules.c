@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "lib.h"
-#include "rules.h"
+#include "fs-proxy/rules.h"
 
 #define DOC SRCDIR "/../../doc/policies.md"
 

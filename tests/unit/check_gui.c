@@ -9,7 +9,7 @@
 #include "lib.h"
 
 #ifdef CAPPSULE_GUI_XCB
-#include "proxy.h"
+#include "gui-proxy/proxy.h"
 
 static struct proxy p;
 static union gui_msg m;
