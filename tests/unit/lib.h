@@ -17,5 +17,6 @@ Suite *suite_agent_start(void);
 Suite *suite_ns_root(void);
 Suite *suite_colors(void);
 Suite *suite_gui(void);
+Suite *suite_cgroup(void);
 
 #endif
