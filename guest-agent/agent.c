@@ -167,6 +167,7 @@ child(const struct agent_start *st, char **env, int in, int out, int err,
 		signal(i, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	sandbox_oom_killable();
 	ret = sandbox_drop(&id);
 	if (!ret)
 		ret = sandbox_seccomp();

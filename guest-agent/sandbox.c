@@ -51,6 +51,15 @@ int sandbox_drop(const struct sandbox_id *id)
 	return 0;
 }
 
+void sandbox_oom_killable(void)
+{
+	/*
+	 * Raising it needs no privilege; should it fail, so did the agent's
+	 * own -1000 (no CAP_SYS_RESOURCE) and there is nothing to undo.
+	 */
+	write_file("/proc/self/oom_score_adj", "0");
+}
+
 int sandbox_seccomp(void)
 {
 	/*

@@ -20,6 +20,12 @@ struct sandbox_id {
 
 /* Become @id with no privileges. 0 or -errno. */
 int sandbox_drop(const struct sandbox_id *id);
+/*
+ * Undo the agent's OOM immunity (oom_score_adj -1000, inherited over fork)
+ * in what it starts: were the command immune too, a cgroup over its memory
+ * limit would have nothing to kill and its allocations would fail instead.
+ */
+void sandbox_oom_killable(void);
 /* Install the command's seccomp filter. 0 or -errno. */
 int sandbox_seccomp(void);
 

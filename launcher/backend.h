@@ -28,7 +28,7 @@ struct backend_stats {
 	uint64_t mem_current, mem_peak, mem_limit;
 	uint64_t pids_current, pids_limit;
 	uint64_t cpu_usec;
-	bool have_mem, have_pids, have_cpu;
+	bool have_mem, have_mem_peak, have_pids, have_cpu;
 };
 
 /* What a create needs beyond the cappsule's devices. */

@@ -278,6 +278,7 @@ static int ns_stats(struct cappsule *c, struct backend_stats *st)
 	st->pids_limit = cs.pids_limit;
 	st->cpu_usec = cs.cpu_usec;
 	st->have_mem = cs.have_mem;
+	st->have_mem_peak = cs.have_mem_peak;
 	st->have_pids = cs.have_pids;
 	st->have_cpu = cs.have_cpu;
 	return 0;

@@ -94,13 +94,73 @@ static int v2_enable(const char *dir, const char *ctrl)
 	return write_file(path, val);
 }
 
+/*
+ * Make <root>/cappsule/d<pid> for one controller; on v2, enable it in the
+ * subtree_control of each level above a cappsule's cgroup, since v2 hands a
+ * controller to a cgroup only if every ancestor does. On failure, @why
+ * names the controller, the directory and the reason.
+ */
+static int instance_init(const struct cg_system *sys, int i, char *why,
+			 size_t whylen)
+{
+	const struct cg_hier *h = &sys->ctrl[i];
+	char dirs[3][600];
+	int ret, l;
+
+	snprintf(dirs[0], sizeof(dirs[0]), "%s", h->root);
+	snprintf(dirs[1], sizeof(dirs[1]), "%s/cappsule", h->root);
+	snprintf(dirs[2], sizeof(dirs[2]), "%s/%s", h->root, sys->instance);
+	for (l = 1; l < 3; l++) {
+		ret = mkdir_p1(dirs[l]);
+		if (ret) {
+			snprintf(why, whylen, "%s controller: mkdir %s: %s",
+				 ctrl_name[i], dirs[l], strerror(-ret));
+			return ret;
+		}
+	}
+	for (l = 0; h->v2 && l < 3; l++) {
+		ret = v2_enable(dirs[l], ctrl_name[i]);
+		if (ret) {
+			snprintf(why, whylen, "%s controller: enabling it in %s/cgroup.subtree_control: %s",
+				 ctrl_name[i], dirs[l], strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/*
+ * cgroup v2's "no internal processes" rule: a cgroup that holds processes
+ * can give memory (a domain controller) to no sub-cgroup, the true root
+ * excepted; and enabling pids or cpu (threaded controllers) there would
+ * turn it into a threaded domain behind its owner's back. A mount whose
+ * root is such a cgroup (a container's own, say) is therefore left alone.
+ */
+static bool v2_usable(const char *root, char *why, size_t whylen)
+{
+	char path[600], buf[64];
+
+	snprintf(path, sizeof(path), "%s/cgroup.type", root);
+	if (access(path, F_OK))
+		return true; /* only the true root lacks it, and it is exempt */
+	snprintf(path, sizeof(path), "%s/cgroup.procs", root);
+	if (read_file(path, buf, sizeof(buf)) <= 0)
+		return true;
+	snprintf(why, whylen,
+		 "cgroup v2 at %s: it holds processes and is not the hierarchy's root (a container's cgroup?), so it can give no controller to sub-cgroups; move them into a leaf cgroup first",
+		 root);
+	return false;
+}
+
 int cg_system_init(struct cg_system *sys, char *why, size_t whylen)
 {
-	int i, ret;
+	char tried[CG_NCTRL][256];
+	int i, j, ret;
 
 	memset(sys, 0, sizeof(*sys));
 	snprintf(sys->instance, sizeof(sys->instance), "cappsule/d%d",
 		 (int)getpid());
+	why[0] = '\0';
 	find_mounts(sys);
 	/* Prefer v2 for every controller it offers. */
 	for (i = 0; i < CG_NCTRL; i++) {
@@ -110,38 +170,49 @@ int cg_system_init(struct cg_system *sys, char *why, size_t whylen)
 			sys->ctrl[i].v2 = true;
 		}
 	}
+	/* (a controller v2 offers is bound to no v1 hierarchy: no fallback) */
+	if (sys->v2_root[0] && !v2_usable(sys->v2_root, why, whylen)) {
+		log_warn("cgroup: %s", why);
+		for (i = 0; i < CG_NCTRL; i++)
+			if (sys->ctrl[i].v2)
+				sys->ctrl[i].root[0] = '\0';
+	}
 	for (i = 0; i < CG_NCTRL; i++) {
 		struct cg_hier *h = &sys->ctrl[i];
-		char dir[600];
+		char msg[512];
 
+		snprintf(tried[i], sizeof(tried[i]), "%s", h->root);
 		if (!h->root[0])
 			continue;
-		snprintf(dir, sizeof(dir), "%s/cappsule", h->root);
-		ret = mkdir_p1(dir);
-		if (!ret) {
-			snprintf(dir, sizeof(dir), "%s/%s", h->root, sys->instance);
-			ret = mkdir_p1(dir);
-		}
-		if (!ret && h->v2) {
-			char parent[600];
-
-			snprintf(parent, sizeof(parent), "%s/cappsule", h->root);
-			/* root -> cappsule -> d<pid>: enable along the way */
-			ret = v2_enable(h->root, ctrl_name[i]);
-			if (!ret)
-				ret = v2_enable(parent, ctrl_name[i]);
-			if (!ret)
-				ret = v2_enable(dir, ctrl_name[i]);
-		}
+		ret = instance_init(sys, i, msg, sizeof(msg));
 		if (ret) {
-			snprintf(why, whylen, "%s controller at %s: %s",
-				 ctrl_name[i], h->root, strerror(-ret));
-			log_warn("cgroup: %s; running without it", why);
+			log_warn("cgroup: %s; running without it", msg);
+			if (i == CG_MEMORY) /* the one that matters */
+				snprintf(why, whylen, "%s", msg);
 			h->root[0] = '\0';
 		}
 	}
+	/* What a failed controller made and no other one uses goes now. */
+	for (i = 0; i < CG_NCTRL; i++) {
+		char dir[600];
+
+		if (!tried[i][0] || sys->ctrl[i].root[0])
+			continue;
+		for (j = 0; j < CG_NCTRL; j++)
+			if (!strcmp(sys->ctrl[j].root, tried[i]))
+				break;
+		if (j < CG_NCTRL)
+			continue;
+		snprintf(dir, sizeof(dir), "%s/%s", tried[i], sys->instance);
+		rmdir(dir);
+		snprintf(dir, sizeof(dir), "%s/cappsule", tried[i]);
+		rmdir(dir); /* fails while other daemons use it: fine */
+	}
 	if (!sys->ctrl[CG_MEMORY].root[0]) {
-		snprintf(why, whylen, "no usable memory cgroup controller (v1 or v2)");
+		/* the controllers that did work are of no use alone */
+		cg_system_cleanup(sys);
+		if (!why[0])
+			snprintf(why, whylen, "no usable memory cgroup controller (v1 or v2)");
 		return -ENOTSUP;
 	}
 	return 0;
@@ -159,25 +230,29 @@ void cg_system_describe(const struct cg_system *sys, char *buf, size_t len)
 				sys->ctrl[i].v2 ? "v2" : "v1");
 }
 
-/* SIGKILL every pid listed in @dir/cgroup.procs; returns how many. */
-static int kill_procs(const char *dir)
+/*
+ * SIGKILL everything in @dir. cgroup v2's cgroup.kill (Linux 5.14+) does it
+ * in one go, descendants and processes forking meanwhile included. Else
+ * (v1, older v2) each pid in cgroup.procs: a process forking while we read
+ * can leave a child for the caller's next round.
+ */
+static void kill_all(const char *dir)
 {
 	char path[600], buf[8192], *tok, *save = NULL;
-	int n = 0;
 
+	snprintf(path, sizeof(path), "%s/cgroup.kill", dir);
+	if (!write_file(path, "1"))
+		return;
 	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
 	if (read_file(path, buf, sizeof(buf)) <= 0)
-		return 0;
+		return;
 	for (tok = strtok_r(buf, "\n", &save); tok;
 	     tok = strtok_r(NULL, "\n", &save)) {
 		uint64_t pid;
 
-		if (!parse_u64(tok, &pid) && pid > 1) {
+		if (!parse_u64(tok, &pid) && pid > 1)
 			kill((pid_t)pid, SIGKILL);
-			n++;
-		}
 	}
-	return n;
 }
 
 /* Remove @dir and its child cgroups, killing what is inside. */
@@ -204,7 +279,7 @@ static int remove_tree(const char *dir)
 			return 0;
 		if (errno != EBUSY)
 			return -errno;
-		kill_procs(dir);
+		kill_all(dir);
 		usleep(5000);
 	}
 	return -EBUSY;
@@ -376,9 +451,10 @@ int cg_destroy(struct cg *cg)
 		if (!cg->path[i][0])
 			continue;
 		if (rmdir(cg->path[i]) < 0 && errno != ENOENT) {
+			/* populated: kill, the caller retries the rmdir */
 			if (errno != EBUSY)
 				return -errno;
-			kill_procs(cg->path[i]);
+			kill_all(cg->path[i]);
 			ret = -EBUSY;
 			continue;
 		}
@@ -447,11 +523,12 @@ void cg_read_stats(const struct cg *cg, struct cg_stats *st)
 	memset(st, 0, sizeof(*st));
 	if (m[0] && !cg->v2[CG_MEMORY]) {
 		st->mem_current = read_u64(m, "memory.usage_in_bytes", &st->have_mem);
-		st->mem_peak = read_u64(m, "memory.max_usage_in_bytes", &st->have_mem);
+		st->mem_peak = read_u64(m, "memory.max_usage_in_bytes", &st->have_mem_peak);
 		st->mem_limit = read_u64(m, "memory.limit_in_bytes", &st->have_mem);
 	} else if (m[0]) {
 		st->mem_current = read_u64(m, "memory.current", &st->have_mem);
-		st->mem_peak = read_u64(m, "memory.peak", &st->have_mem);
+		/* Linux 5.19+: older v2 kernels keep no peak at all */
+		st->mem_peak = read_u64(m, "memory.peak", &st->have_mem_peak);
 		st->mem_limit = read_u64(m, "memory.max", &st->have_mem);
 	}
 	st->oom_kills = cg_oom_kills(cg);

@@ -44,7 +44,7 @@ int cg_create(const struct cg_system *sys, struct cg *cg, uint32_t id);
 /* Called in the child: move the calling process into the cgroups. */
 int cg_enter(const struct cg *cg);
 int cg_set_limits(const struct cg *cg, uint64_t memory_bytes, uint32_t pids);
-/* SIGKILL whatever is still inside, then rmdir; -EBUSY if not yet empty. */
+/* rmdir; if still populated, SIGKILL what is inside and return -EBUSY. */
 int cg_destroy(struct cg *cg);
 
 struct cg_stats {
@@ -52,7 +52,7 @@ struct cg_stats {
 	uint64_t pids_current, pids_limit;
 	uint64_t cpu_usec;
 	uint64_t oom_kills;
-	bool have_mem, have_pids, have_cpu;
+	bool have_mem, have_mem_peak, have_pids, have_cpu;
 };
 void cg_read_stats(const struct cg *cg, struct cg_stats *st);
 /* Number of OOM kills inside, 0 if unknown. */

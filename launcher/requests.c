@@ -568,7 +568,8 @@ static void do_stats(struct daemon *d, struct client *cl, struct cappsule *c)
 	}
 	if (st.have_mem) {
 		json_object_object_add(o, "memory_current", json_object_new_int64((int64_t)st.mem_current));
-		json_object_object_add(o, "memory_peak", json_object_new_int64((int64_t)st.mem_peak));
+		if (st.have_mem_peak) /* absent where the kernel keeps none */
+			json_object_object_add(o, "memory_peak", json_object_new_int64((int64_t)st.mem_peak));
 		json_object_object_add(o, "memory_limit", json_object_new_int64((int64_t)st.mem_limit));
 	}
 	if (st.have_pids) {

@@ -403,9 +403,14 @@ static int cmd_stats(const char *arg)
 	printf("id             %lld\n", int_of(r, "id"));
 	if (json_object_object_get_ex(r, "memory_current", &v)) {
 		human(a, sizeof(a), int_of(r, "memory_current"));
-		human(b, sizeof(b), int_of(r, "memory_peak"));
 		human(c, sizeof(c), int_of(r, "memory_limit"));
-		printf("memory         %s (peak %s, limit %s)\n", a, b, c);
+		if (json_object_object_get_ex(r, "memory_peak", &v)) {
+			human(b, sizeof(b), int_of(r, "memory_peak"));
+			printf("memory         %s (peak %s, limit %s)\n", a, b, c);
+		} else {
+			/* cgroup v2 before Linux 5.19 keeps no peak */
+			printf("memory         %s (limit %s)\n", a, c);
+		}
 	}
 	if (json_object_object_get_ex(r, "pids_current", &v))
 		printf("processes      %lld (limit %lld)\n", int_of(r, "pids_current"),

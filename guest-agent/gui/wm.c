@@ -579,6 +579,7 @@ void gui_wm_main(const struct gui_wm_args *a)
 	if (mkdir("/tmp/.X11-unix", 01777) < 0 && errno != EEXIST)
 		_exit(1);
 	chmod("/tmp/.X11-unix", 01777);
+	sandbox_oom_killable(); /* the window manager and its Xvfb */
 	ret = sandbox_drop(&id);
 	if (!ret)
 		ret = sandbox_seccomp();

@@ -20,5 +20,6 @@ Suite *suite_gui(void);
 Suite *suite_audio(void);
 Suite *suite_fs_rules(void);
 Suite *suite_fs_proxy(void);
+Suite *suite_cgroup(void);
 
 #endif
