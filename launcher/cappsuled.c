@@ -405,13 +405,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	d->agent_fd = open(d->agent_path, O_PATH | O_CLOEXEC);
-	ret = cg_system_init(&d->cg, d->ns_why, sizeof(d->ns_why));
+	ret = cg_system_init(&d->cg, d->cg_why, sizeof(d->cg_why));
 	d->have_cg = ret == 0;
 	if (d->have_cg)
 		cg_system_reap_stale(&d->cg);
 	else
-		log_warn("cgroups: %s: cappsules will run without memory limits", d->ns_why);
-	d->ns_why[0] = '\0';
+		log_warn("cgroups: %s: cappsules will run without memory limits", d->cg_why);
 	d->ns_ok = backend_namespaces.probe(d, d->ns_why, sizeof(d->ns_why)) == 0;
 	d->vtx_ok = backend_vtx.probe(d, d->vtx_why, sizeof(d->vtx_why)) == 0;
 	if (!d->ns_ok)

@@ -132,6 +132,7 @@ struct daemon {
 	bool quit;
 	bool ns_ok, vtx_ok;
 	char ns_why[256], vtx_why[256];
+	char cg_why[256]; /* why there are no limits, when there are none */
 	int reaper_pipe; /* write end; the reaper cleans up if we die */
 };
 

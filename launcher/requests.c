@@ -490,6 +490,13 @@ static void do_create(struct daemon *d, struct client *cl,
 	json_object_object_add(o, "id", json_object_new_int64(c->id));
 	json_object_object_add(o, "policy", json_object_new_string(c->policy));
 	json_object_object_add(o, "backend", json_object_new_string(be->name));
+	if (be == &backend_namespaces && !d->have_cg) {
+		size_t n = strlen(notes);
+
+		snprintf(notes + n, sizeof(notes) - n,
+			 "%sno memory or process limits on this machine (%s)",
+			 n ? "\n" : "", d->cg_why);
+	}
 	if (be == &backend_namespaces || notes[0]) {
 		char all[1400];
 

@@ -263,8 +263,9 @@ check_match container_why "cgroup v2 at /sys/fs/cgroup: it holds processes and i
 # nothing made, nothing enabled: pids or cpu there would have turned the
 # container's cgroup into a threaded domain
 check_eq container_untouched "| domain" "$(ls -d $CG/container/cappsule 2>&1 | grep -v 'No such file')|$(cat $CG/container/cgroup.subtree_control) $(cat $CG/container/cgroup.type)"
-virt exec -n sh -c 'exit 4'
+out=$(virt exec -n sh -c 'exit 4' 2>&1)
 check_eq container_exec 4 $?
+check_match container_no_limits_said "virt: note: no memory or process limits on this machine" "$out"
 if stop_daemon TERM; then pass container_daemon_gone; else fail container_daemon_gone "still running"; kill -KILL $DPID; fi
 kill $other
 wait $other 2> /dev/null
