@@ -1,18 +1,22 @@
 #!/bin/bash
 # Launch latency: median wall time of `virt exec -n true`, side by side
-# with bubblewrap and firejail running `true`, in the same run.
+# with bubblewrap and firejail running `true`, in the same run. virt is
+# measured with the default policy (the host seen through fs-proxy) and
+# with `unrestricted` (the host through a plain overlay), with the warm
+# pool and without.
 . "$(dirname "$0")/lib.sh"
-start_daemon --policy-dir "$SRC/desktop/policies" --pool "${POOL:-2}"
 echo "launch benchmark: median of $RUNS runs each (after 3 warm-ups), $(nproc) CPUs"
-virt_ms=$(median_ms "$VIRT" exec -n true) || exit 1
-echo "virt exec -n true (namespaces, pool ${POOL:-2}):  $virt_ms ms"
-nopool_ms=
-if [ "${POOL:-2}" != 0 ]; then
+grep -q -- '-fsanitize' "$BUILD/config.log" 2>/dev/null &&
+	echo "NOTE: this build has ASan/UBSan: expect several times slower figures"
+declare -A ms
+for pool in 2 0; do
+	start_daemon --policy-dir "$SRC/desktop/policies" --pool $pool
+	for pol in default unrestricted; do
+		ms[$pol.$pool]=$(median_ms "$VIRT" exec -n -p $pol true) || exit 1
+		echo "virt exec -n -p $pol true (namespaces, pool $pool):  ${ms[$pol.$pool]} ms"
+	done
 	stop_daemon
-	start_daemon --policy-dir "$SRC/desktop/policies" --pool 0
-	nopool_ms=$(median_ms "$VIRT" exec -n true) || exit 1
-	echo "virt exec -n true (namespaces, no pool):  $nopool_ms ms"
-fi
+done
 bwrap_ms=
 if command -v bwrap >/dev/null; then
 	bwrap_ms=$(median_ms bwrap --unshare-all --ro-bind / / --dev /dev --proc /proc true) || exit 1
@@ -27,15 +31,17 @@ if command -v firejail >/dev/null; then
 else
 	echo "SKIP peer firejail: not installed (apt install firejail)"
 fi
-python3 - "$virt_ms" "$nopool_ms" "$bwrap_ms" "$firejail_ms" <<'PY'
+python3 - "$bwrap_ms" "$firejail_ms" "${ms[default.2]}" "${ms[unrestricted.2]}" \
+	"${ms[default.0]}" "${ms[unrestricted.0]}" <<'PY'
 import sys
-v, np, b, f = [float(x) if x else None for x in sys.argv[1:]]
+b, f = [float(x) if x else None for x in sys.argv[1:3]]
+v = [float(x) for x in sys.argv[3:]]
+names = ["default, pool", "unrestricted, pool", "default, no pool", "unrestricted, no pool"]
 print("ratios (peer time / virt time; above 1 means virt is faster):")
-for name, peer in (("bubblewrap", b), ("firejail", f)):
-    if peer:
-        line = "  %-10s  %.2fx with the pool" % (name, peer / v)
-        if np:
-            line += ", %.2fx without" % (peer / np)
-        print(line)
+for n, t in zip(names, v):
+    parts = []
+    if b: parts.append("bubblewrap %.2fx" % (b / t))
+    if f: parts.append("firejail %.2fx" % (f / t))
+    print("  %-22s %s" % (n, ", ".join(parts)))
 PY
 finish
