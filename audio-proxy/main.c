@@ -278,7 +278,8 @@ static void context_connect(struct proxy *px)
 	 * already have gone through the state callback, which then dropped
 	 * the context.
 	 */
-	if (pa_context_connect(px->ctx, NULL, PA_CONTEXT_NOAUTOSPAWN, NULL) < 0 &&
+	if (pa_context_connect(px->ctx, NULL, PA_CONTEXT_NOAUTOSPAWN, NULL) <
+		    0 &&
 	    px->ctx)
 		on_context_state(px->ctx, px);
 }

@@ -12,7 +12,8 @@
 #include "devices.h"
 
 #define AGENT_FD_DEV(id) (3 + 3 * ((id)-DEV_FIRST))
-#define AGENT_FD_SELF (3 + 3 * DEV_COUNT) /* O_PATH to the agent, closed at start */
+#define AGENT_FD_SELF \
+	(3 + 3 * DEV_COUNT) /* O_PATH to the agent, closed at start */
 #define AGENT_NFDS (3 * DEV_COUNT + 1)
 
 #endif

@@ -27,8 +27,11 @@ int color_parse(const char *s, uint32_t *rgb)
 		for (p = s + 1; *p; p++) {
 			if (!isxdigit((unsigned char)*p))
 				return -EINVAL;
-			v = v << 4 | (uint32_t)(isdigit((unsigned char)*p) ?
-					*p - '0' : tolower((unsigned char)*p) - 'a' + 10);
+			v = v << 4 |
+			    (uint32_t)(isdigit((unsigned char)*p) ?
+					       *p - '0' :
+					       tolower((unsigned char)*p) -
+						       'a' + 10);
 		}
 		*rgb = v;
 		return 0;

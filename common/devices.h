@@ -42,8 +42,8 @@ static inline const struct xchan_layout *dev_layout(unsigned id)
 
 static inline const char *dev_name(unsigned id)
 {
-	static const char *const names[] = { "", "control", "console", "fs",
-					     "gui", "audio", "net" };
+	static const char *const names[] = { "",    "control", "console", "fs",
+					     "gui", "audio",   "net" };
 
 	return id < sizeof(names) / sizeof(names[0]) ? names[id] : "?";
 }

@@ -68,7 +68,8 @@ int frame_send(int sock, const void *payload, uint32_t len, const int *fds,
 		while (n > 0 && msg.msg_iovlen) {
 			size_t step = MIN((size_t)n, msg.msg_iov->iov_len);
 
-			msg.msg_iov->iov_base = (char *)msg.msg_iov->iov_base + step;
+			msg.msg_iov->iov_base =
+				(char *)msg.msg_iov->iov_base + step;
 			msg.msg_iov->iov_len -= step;
 			n -= (ssize_t)step;
 			if (!msg.msg_iov->iov_len) {
@@ -88,7 +89,8 @@ static int recv_fds(int sock, void *buf, size_t len, int *fds, int maxfds,
 		char buf[CMSG_SPACE(sizeof(int) * 16)];
 	} cbuf;
 	struct iovec iov = { buf, len };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+	struct msghdr msg = { .msg_iov = &iov,
+			      .msg_iovlen = 1,
 			      .msg_control = cbuf.buf,
 			      .msg_controllen = sizeof(cbuf.buf) };
 	struct cmsghdr *c;
@@ -127,7 +129,8 @@ int frame_recv(int sock, size_t max, char **payload, uint32_t *len, int *fds,
 
 	*nfds = 0;
 	while (got < FRAME_HDR) {
-		n = recv_fds(sock, hdr + got, FRAME_HDR - got, fds, maxfds, nfds);
+		n = recv_fds(sock, hdr + got, FRAME_HDR - got, fds, maxfds,
+			     nfds);
 		if (n < 0)
 			return n;
 		if (n == 0)

@@ -29,12 +29,15 @@ static void skip_ws(struct scan *s)
 			s->p++;
 		} else if (*s->p == ' ' || *s->p == '\t' || *s->p == '\r') {
 			s->p++;
-		} else if (*s->p == '/' && s->p + 1 < s->end && s->p[1] == '/') {
+		} else if (*s->p == '/' && s->p + 1 < s->end &&
+			   s->p[1] == '/') {
 			while (s->p < s->end && *s->p != '\n')
 				s->p++;
-		} else if (*s->p == '/' && s->p + 1 < s->end && s->p[1] == '*') {
+		} else if (*s->p == '/' && s->p + 1 < s->end &&
+			   s->p[1] == '*') {
 			s->p += 2;
-			while (s->p + 1 < s->end && !(s->p[0] == '*' && s->p[1] == '/')) {
+			while (s->p + 1 < s->end &&
+			       !(s->p[0] == '*' && s->p[1] == '/')) {
 				if (*s->p == '\n')
 					s->line++;
 				s->p++;
@@ -60,16 +63,27 @@ static int scan_string(struct scan *s, char *out, size_t outsz)
 		if (c == '\\' && s->p < s->end) {
 			c = *s->p++;
 			switch (c) {
-			case 'n': c = '\n'; break;
-			case 't': c = '\t'; break;
-			case 'r': c = '\r'; break;
-			case 'b': c = '\b'; break;
-			case 'f': c = '\f'; break;
+			case 'n':
+				c = '\n';
+				break;
+			case 't':
+				c = '\t';
+				break;
+			case 'r':
+				c = '\r';
+				break;
+			case 'b':
+				c = '\b';
+				break;
+			case 'f':
+				c = '\f';
+				break;
 			case 'u': /* keep \uXXXX undecoded: only used for lookup */
 				c = '?';
 				s->p = MIN(s->p + 4, s->end);
 				break;
-			default: break; /* \" \\ \/ */
+			default:
+				break; /* \" \\ \/ */
 			}
 		}
 		if (n + 1 < outsz)
@@ -154,8 +168,8 @@ int json_pos_build(struct json_pos *jp, const char *text, size_t len)
 					return -EINVAL;
 				if (scan_string(&s, key, sizeof(key)))
 					return -EINVAL;
-				snprintf(path + base, sizeof(path) - base, "%s%s",
-					 base ? "." : "", key);
+				snprintf(path + base, sizeof(path) - base,
+					 "%s%s", base ? "." : "", key);
 				ret = record(jp, path, s.line);
 				if (ret)
 					return ret;
@@ -165,8 +179,8 @@ int json_pos_build(struct json_pos *jp, const char *text, size_t len)
 				s.p++;
 				skip_ws(&s);
 			} else {
-				snprintf(path + base, sizeof(path) - base, "[%u]",
-					 f->index++);
+				snprintf(path + base, sizeof(path) - base,
+					 "[%u]", f->index++);
 				ret = record(jp, path, s.line);
 				if (ret)
 					return ret;

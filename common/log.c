@@ -32,7 +32,8 @@ void log_set_level(enum log_level lvl)
 void log_msg(enum log_level lvl, const char *fmt, ...)
 {
 	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
-	static const char *const tag[] = { "error: ", "warning: ", "", "debug: " };
+	static const char *const tag[] = { "error: ", "warning: ", "",
+					   "debug: " };
 	char buf[1024];
 	va_list ap;
 

@@ -68,8 +68,8 @@ static int get_bool(struct ctx *c, const char *key, json_object *v, bool *out)
 	return 0;
 }
 
-static int get_uint(struct ctx *c, const char *key, json_object *v,
-		    int64_t lo, int64_t hi, uint32_t *out)
+static int get_uint(struct ctx *c, const char *key, json_object *v, int64_t lo,
+		    int64_t hi, uint32_t *out)
 {
 	int64_t x;
 
@@ -107,22 +107,34 @@ static int check_path(struct ctx *c, const char *key, const char *s,
 		clen = next ? (size_t)(next - comp) : strlen(comp);
 		next = next ? next + 1 : comp + clen;
 		if (!clen)
-			return fail(c, key, "\"%s\" has an empty component (//)", s);
+			return fail(c, key,
+				    "\"%s\" has an empty component (//)", s);
 		if ((clen == 1 && comp[0] == '.') ||
 		    (clen == 2 && !strncmp(comp, "..", 2)))
-			return fail(c, key, "\"%s\": '.' and '..' are not allowed", s);
+			return fail(c, key,
+				    "\"%s\": '.' and '..' are not allowed", s);
 		if (!strncmp(comp, POLICY_HOME, strlen(POLICY_HOME))) {
 			if (clen != strlen(POLICY_HOME) || idx)
-				return fail(c, key, "\"%s\": " POLICY_HOME " must be the whole first component", s);
+				return fail(
+					c, key,
+					"\"%s\": " POLICY_HOME
+					" must be the whole first component",
+					s);
 			continue;
 		}
 		if (memchr(comp, '*', clen) || memchr(comp, '?', clen)) {
 			const char *ss = memmem(comp, clen, "**", 2);
 
 			if (!allow_glob)
-				return fail(c, key, "\"%s\": wildcards are not allowed here", s);
+				return fail(
+					c, key,
+					"\"%s\": wildcards are not allowed here",
+					s);
 			if (ss && clen != 2)
-				return fail(c, key, "\"%s\": '**' must be a whole component", s);
+				return fail(
+					c, key,
+					"\"%s\": '**' must be a whole component",
+					s);
 		}
 	}
 	return 0;
@@ -134,23 +146,28 @@ static int parse_mode(struct ctx *c, const char *key, json_object *v,
 	const char *s;
 
 	if (!json_object_is_type(v, json_type_string))
-		return fail(c, key, "expected a mode string such as \"r\" or \"rw\"");
+		return fail(c, key,
+			    "expected a mode string such as \"r\" or \"rw\"");
 	s = json_object_get_string(v);
 	*mode = 0;
 	if (!*s)
 		return fail(c, key, "empty mode (use r, w, x)");
 	for (; *s; s++) {
-		unsigned bit = *s == 'r' ? POLICY_R : *s == 'w' ? POLICY_W :
-			       *s == 'x' ? POLICY_X : 0;
+		unsigned bit = *s == 'r' ? POLICY_R :
+			       *s == 'w' ? POLICY_W :
+			       *s == 'x' ? POLICY_X :
+					   0;
 
 		if (!bit)
-			return fail(c, key, "unknown mode '%c' (use r, w, x)", *s);
+			return fail(c, key, "unknown mode '%c' (use r, w, x)",
+				    *s);
 		if (*mode & bit)
 			return fail(c, key, "mode '%c' given twice", *s);
 		*mode |= bit;
 	}
 	if (dir_only && *mode != POLICY_R)
-		return fail(c, key, "a folder rule (trailing '/') takes only \"r\"");
+		return fail(c, key,
+			    "a folder rule (trailing '/') takes only \"r\"");
 	return 0;
 }
 
@@ -160,14 +177,17 @@ static int parse_fs(struct ctx *c, struct policy *p, json_object *obj)
 	size_t n;
 
 	if (!json_object_is_type(obj, json_type_object))
-		return fail(c, "filesystem", "expected an object of \"pattern\": \"mode\"");
+		return fail(c, "filesystem",
+			    "expected an object of \"pattern\": \"mode\"");
 	n = (size_t)json_object_object_length(obj);
 	if (n > POLICY_MAX_RULES)
-		return fail(c, "filesystem", "more than %d rules", POLICY_MAX_RULES);
+		return fail(c, "filesystem", "more than %d rules",
+			    POLICY_MAX_RULES);
 	p->fs = calloc(n ? n : 1, sizeof(*p->fs));
 	if (!p->fs)
 		return -ENOMEM;
-	json_object_object_foreach(obj, pat, val) {
+	json_object_object_foreach(obj, pat, val)
+	{
 		struct policy_fs_rule *r = &p->fs[p->nfs];
 		int ret;
 
@@ -193,7 +213,8 @@ static int parse_shared(struct ctx *c, struct policy *p, json_object *arr)
 		return fail(c, "shared", "expected an array of folders");
 	n = json_object_array_length(arr);
 	if (n > POLICY_MAX_SHARED)
-		return fail(c, "shared", "more than %d folders", POLICY_MAX_SHARED);
+		return fail(c, "shared", "more than %d folders",
+			    POLICY_MAX_SHARED);
 	p->shared = calloc(n ? n : 1, sizeof(char *));
 	if (!p->shared)
 		return -ENOMEM;
@@ -271,31 +292,43 @@ static int parse_net_rule(struct ctx *c, const char *key, const char *s,
 
 		if (dash) {
 			if (parse_addr(s, (size_t)(dash - s), &r->addr_lo) ||
-			    parse_addr(dash + 1, (size_t)(host_end - dash - 1), &r->addr_hi))
-				return fail(c, key, "\"%s\": bad address range", s);
+			    parse_addr(dash + 1, (size_t)(host_end - dash - 1),
+				       &r->addr_hi))
+				return fail(c, key, "\"%s\": bad address range",
+					    s);
 			if (r->addr_hi < r->addr_lo)
-				return fail(c, key, "\"%s\": address range is reversed", s);
+				return fail(c, key,
+					    "\"%s\": address range is reversed",
+					    s);
 		} else if (slash) {
 			uint16_t bits = 0;
 
 			if (parse_addr(s, (size_t)(slash - s), &r->addr_lo))
 				return fail(c, key, "\"%s\": bad address", s);
 			if (slash + 1 == host_end || host_end - slash > 3)
-				return fail(c, key, "\"%s\": bad prefix length", s);
+				return fail(c, key, "\"%s\": bad prefix length",
+					    s);
 			for (q = slash + 1; q < host_end; q++) {
 				if (*q < '0' || *q > '9')
-					return fail(c, key, "\"%s\": bad prefix length", s);
+					return fail(c, key,
+						    "\"%s\": bad prefix length",
+						    s);
 				bits = (uint16_t)(bits * 10 + (*q - '0'));
 			}
 			if (bits > 32)
-				return fail(c, key, "\"%s\": prefix longer than 32", s);
+				return fail(c, key,
+					    "\"%s\": prefix longer than 32", s);
 			r->addr_lo &= bits ? ~0u << (32 - bits) : 0;
-			r->addr_hi = r->addr_lo | (bits ? ~(~0u << (32 - bits)) : ~0u);
+			r->addr_hi = r->addr_lo |
+				     (bits ? ~(~0u << (32 - bits)) : ~0u);
 			if (bits == 32)
 				r->addr_hi = r->addr_lo;
 		} else {
 			if (parse_addr(s, (size_t)(host_end - s), &r->addr_lo))
-				return fail(c, key, "\"%s\": bad address (IPv4, a range, a /prefix or *)", s);
+				return fail(
+					c, key,
+					"\"%s\": bad address (IPv4, a range, a /prefix or *)",
+					s);
 			r->addr_hi = r->addr_lo;
 		}
 	}
@@ -321,7 +354,8 @@ static int parse_net_list(struct ctx *c, const char *name, json_object *arr,
 
 	snprintf(key, sizeof(key), "network.%s", name);
 	if (!json_object_is_type(arr, json_type_array))
-		return fail(c, key, "expected an array of \"HOST:PORTS\" rules");
+		return fail(c, key,
+			    "expected an array of \"HOST:PORTS\" rules");
 	n = json_object_array_length(arr);
 	if (n > POLICY_MAX_RULES)
 		return fail(c, key, "more than %d rules", POLICY_MAX_RULES);
@@ -335,7 +369,8 @@ static int parse_net_list(struct ctx *c, const char *name, json_object *arr,
 		snprintf(key, sizeof(key), "network.%s[%zu]", name, i);
 		if (!json_object_is_type(v, json_type_string))
 			return fail(c, key, "expected a \"HOST:PORTS\" string");
-		ret = parse_net_rule(c, key, json_object_get_string(v), &(*out)[i]);
+		ret = parse_net_rule(c, key, json_object_get_string(v),
+				     &(*out)[i]);
 		if (ret)
 			return ret;
 		*nout = i + 1;
@@ -348,8 +383,10 @@ static int parse_network(struct ctx *c, struct policy *p, json_object *obj)
 	int ret;
 
 	if (!json_object_is_type(obj, json_type_object))
-		return fail(c, "network", "expected an object with \"tcp\" and \"udp\"");
-	json_object_object_foreach(obj, k, v) {
+		return fail(c, "network",
+			    "expected an object with \"tcp\" and \"udp\"");
+	json_object_object_foreach(obj, k, v)
+	{
 		if (!strcmp(k, "tcp"))
 			ret = parse_net_list(c, "tcp", v, &p->tcp, &p->ntcp);
 		else if (!strcmp(k, "udp"))
@@ -380,15 +417,20 @@ static int parse_pair(struct ctx *c, const char *name, json_object *v,
 		return 0;
 	}
 	if (!json_object_is_type(v, json_type_object))
-		return fail(c, name, "expected true, false or {\"%s\": ..., \"%s\": ...}", k1, k2);
-	json_object_object_foreach(v, k, val) {
+		return fail(
+			c, name,
+			"expected true, false or {\"%s\": ..., \"%s\": ...}",
+			k1, k2);
+	json_object_object_foreach(v, k, val)
+	{
 		snprintf(key, sizeof(key), "%s.%.256s", name, k);
 		if (!strcmp(k, k1))
 			ret = get_bool(c, key, val, b1);
 		else if (!strcmp(k, k2))
 			ret = get_bool(c, key, val, b2);
 		else
-			ret = fail(c, key, "unknown key (known: %s, %s)", k1, k2);
+			ret = fail(c, key, "unknown key (known: %s, %s)", k1,
+				   k2);
 		if (ret)
 			return ret;
 	}
@@ -403,11 +445,15 @@ static int parse_top(struct ctx *c, struct policy *p, json_object *root)
 
 	if (!json_object_is_type(root, json_type_object))
 		return fail(c, NULL, "a policy is a JSON object");
-	json_object_object_foreach(root, k, v) {
+	json_object_object_foreach(root, k, v)
+	{
 		if (!strcmp(k, "name")) {
 			if (!json_object_is_type(v, json_type_string) ||
 			    !policy_name_valid(json_object_get_string(v)))
-				return fail(c, k, "a name is 1-%d letters, digits, '.', '_' or '-'", POLICY_NAME_MAX);
+				return fail(
+					c, k,
+					"a name is 1-%d letters, digits, '.', '_' or '-'",
+					POLICY_NAME_MAX);
 			free(p->name);
 			p->name = strdup(json_object_get_string(v));
 			if (!p->name)
@@ -415,7 +461,9 @@ static int parse_top(struct ctx *c, struct policy *p, json_object *root)
 		} else if (!strcmp(k, "color")) {
 			if (!json_object_is_type(v, json_type_string) ||
 			    color_parse(json_object_get_string(v), &p->rgb))
-				return fail(c, k, "expected an X11 colour name or #rrggbb");
+				return fail(
+					c, k,
+					"expected an X11 colour name or #rrggbb");
 			free(p->color);
 			p->color = strdup(json_object_get_string(v));
 			if (!p->color)
@@ -434,8 +482,9 @@ static int parse_top(struct ctx *c, struct policy *p, json_object *root)
 		} else if (!strcmp(k, "gui")) {
 			ret = get_bool(c, k, v, &p->gui);
 		} else if (!strcmp(k, "audio")) {
-			ret = parse_pair(c, "audio", v, "output", &p->audio_output,
-					 "input", &p->audio_input);
+			ret = parse_pair(c, "audio", v, "output",
+					 &p->audio_output, "input",
+					 &p->audio_input);
 		} else if (!strcmp(k, "clipboard")) {
 			ret = parse_pair(c, "clipboard", v, "to_host",
 					 &p->clipboard_to_host, "from_host",
@@ -492,7 +541,8 @@ int policy_parse(const char *file, const char *text, size_t len,
 
 	*out = NULL;
 	if (len > POLICY_FILE_MAX)
-		return fail(&c, NULL, "file larger than %d bytes", POLICY_FILE_MAX);
+		return fail(&c, NULL, "file larger than %d bytes",
+			    POLICY_FILE_MAX);
 	if (memchr(text, '\0', len))
 		return fail(&c, NULL, "file contains a NUL byte");
 	tok = json_tokener_new();
@@ -520,8 +570,10 @@ int policy_parse(const char *file, const char *text, size_t len,
 
 		for (i = end; i < len; i++) {
 			if (!isspace((unsigned char)text[i])) {
-				snprintf(err, errlen, "%s:%u: trailing characters after the policy object",
-					 file, line_of_offset(text, i));
+				snprintf(
+					err, errlen,
+					"%s:%u: trailing characters after the policy object",
+					file, line_of_offset(text, i));
 				ret = -EINVAL;
 				break;
 			}
@@ -556,7 +608,9 @@ int policy_parse(const char *file, const char *text, size_t len,
 	if (!p->name) {
 		p->name = name_from_file(file);
 		if (!p->name) {
-			ret = fail(&c, NULL, "no \"name\", and the file name is not a valid policy name");
+			ret = fail(
+				&c, NULL,
+				"no \"name\", and the file name is not a valid policy name");
 			goto out;
 		}
 	}
@@ -733,8 +787,10 @@ int policy_set_load(struct policy_set *set, const char *const *dirs,
 				p = steal_by_file(old, path);
 				if (!p)
 					continue;
-				snprintf(err, sizeof(err), "%s: keeping the last good version of policy \"%s\"",
-					 path, p->name);
+				snprintf(
+					err, sizeof(err),
+					"%s: keeping the last good version of policy \"%s\"",
+					path, p->name);
 				errs_add(errs, err);
 			}
 			/* Two files of one directory may not claim one name. */
@@ -742,8 +798,10 @@ int policy_set_load(struct policy_set *set, const char *const *dirs,
 				if (!strcmp(dirset.v[j]->name, p->name))
 					break;
 			if (j < dirset.n) {
-				snprintf(err, sizeof(err), "%s:1: name: policy \"%s\" is already defined by %s",
-					 path, p->name, dirset.v[j]->file);
+				snprintf(
+					err, sizeof(err),
+					"%s:1: name: policy \"%s\" is already defined by %s",
+					path, p->name, dirset.v[j]->file);
 				errs_add(errs, err);
 				nerr++;
 				policy_free(p);
@@ -789,7 +847,8 @@ static json_object *net_json(const struct policy_net_rule *r, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		struct in_addr lo = { htonl(r[i].addr_lo) }, hi = { htonl(r[i].addr_hi) };
+		struct in_addr lo = { htonl(r[i].addr_lo) },
+			       hi = { htonl(r[i].addr_hi) };
 		char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], rule[64];
 
 		inet_ntop(AF_INET, &lo, a, sizeof(a));
@@ -820,7 +879,8 @@ char *policy_to_json(const struct policy *p)
 
 	json_object_object_add(o, "name", json_object_new_string(p->name));
 	json_object_object_add(o, "color", json_object_new_string(p->color));
-	json_object_object_add(o, "memory", json_object_new_int64(p->memory_mb));
+	json_object_object_add(o, "memory",
+			       json_object_new_int64(p->memory_mb));
 	json_object_object_add(o, "pids", json_object_new_int64(p->pids));
 	fs = json_object_new_object();
 	for (i = 0; i < p->nfs; i++) {
@@ -832,7 +892,8 @@ char *policy_to_json(const struct policy *p)
 			strcat(mode, "w");
 		if (p->fs[i].mode & POLICY_X)
 			strcat(mode, "x");
-		json_object_object_add(fs, p->fs[i].pattern, json_object_new_string(mode));
+		json_object_object_add(fs, p->fs[i].pattern,
+				       json_object_new_string(mode));
 	}
 	json_object_object_add(o, "filesystem", fs);
 	sh = json_object_new_array();
@@ -844,11 +905,14 @@ char *policy_to_json(const struct policy *p)
 	json_object_object_add(net, "udp", net_json(p->udp, p->nudp));
 	json_object_object_add(o, "network", net);
 	json_object_object_add(o, "gui", json_object_new_boolean(p->gui));
-	json_object_object_add(o, "audio", pair_json("output", p->audio_output,
-						     "input", p->audio_input));
-	json_object_object_add(o, "clipboard", pair_json("to_host", p->clipboard_to_host,
-							 "from_host", p->clipboard_from_host));
-	out = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
+	json_object_object_add(o, "audio",
+			       pair_json("output", p->audio_output, "input",
+					 p->audio_input));
+	json_object_object_add(o, "clipboard",
+			       pair_json("to_host", p->clipboard_to_host,
+					 "from_host", p->clipboard_from_host));
+	out = strdup(
+		json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
 	json_object_put(o);
 	return out;
 }

@@ -43,8 +43,7 @@ int ring_attach(struct ring *r, void *mem, uint32_t size, uint32_t max_msg,
 }
 
 /* Copy into the ring at free-running offset @off, wrapping at the end. */
-static void copy_in(struct ring *r, uint32_t off, const void *src,
-		    uint32_t len)
+static void copy_in(struct ring *r, uint32_t off, const void *src, uint32_t len)
 {
 	uint32_t at = off & (r->size - 1);
 	uint32_t first = MIN(len, r->size - at);

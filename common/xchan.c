@@ -56,7 +56,8 @@ int xchan_create(const struct xchan_layout *l, struct xchan_fds *fds)
 	int ret;
 
 	fds->h2g = fds->g2h = -1;
-	fds->mem = memfd_create("cappsule-xchan", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	fds->mem =
+		memfd_create("cappsule-xchan", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fds->mem < 0)
 		return -errno;
 	if (ftruncate(fds->mem, (off_t)size) < 0)
@@ -103,8 +104,8 @@ int xchan_map(struct xchan *x, const struct xchan_layout *l,
 		return -errno;
 	if ((size_t)st.st_size != size)
 		return -EPROTO;
-	x->base = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		       fds->mem, 0);
+	x->base = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fds->mem,
+		       0);
 	if (x->base == MAP_FAILED) {
 		x->base = NULL;
 		return -errno;
@@ -114,8 +115,9 @@ int xchan_map(struct xchan *x, const struct xchan_layout *l,
 	x->host = host;
 	hdr = x->base;
 	/* The guest checks what the host wrote; the host trusts nothing. */
-	if (!host && (hdr->magic != XCHAN_MAGIC ||
-		      hdr->version != XCHAN_VERSION || hdr->device != l->device)) {
+	if (!host &&
+	    (hdr->magic != XCHAN_MAGIC || hdr->version != XCHAN_VERSION ||
+	     hdr->device != l->device)) {
 		ret = -EPROTO;
 		goto fail;
 	}
@@ -127,7 +129,8 @@ int xchan_map(struct xchan *x, const struct xchan_layout *l,
 	if (!ret)
 		ret = ring_attach(&x->rx, host ? g2h : h2g,
 				  host ? l->g2h_size : l->h2g_size,
-				  host ? l->g2h_max_msg : l->h2g_max_msg, false);
+				  host ? l->g2h_max_msg : l->h2g_max_msg,
+				  false);
 	if (ret)
 		goto fail;
 	x->pool = l->pool_size ? (uint8_t *)x->base + off_pool(l) : NULL;

@@ -65,7 +65,10 @@ struct xchan {
 	bool host;
 };
 
-#define XCHAN_FDS_INIT { .mem = -1, .h2g = -1, .g2h = -1 }
+#define XCHAN_FDS_INIT                          \
+	{                                       \
+		.mem = -1, .h2g = -1, .g2h = -1 \
+	}
 
 size_t xchan_region_size(const struct xchan_layout *l);
 

@@ -44,7 +44,8 @@ static void report_error(uint32_t stage, int err, const char *text)
 {
 	struct control_error ce = { .stage = stage, .err = err };
 	struct iovec iov[2] = { { &ce, sizeof(ce) },
-				{ (void *)text, MIN(strlen(text), CONTROL_ERROR_TEXT_MAX) } };
+				{ (void *)text,
+				  MIN(strlen(text), CONTROL_ERROR_TEXT_MAX) } };
 
 	xchan_sendv(&control, CONTROL_ERROR, iov, 2);
 }
@@ -101,7 +102,8 @@ static char **make_env(const struct agent_start *st,
 	if (!have_xdg) {
 		char *v = NULL;
 
-		if (asprintf(&v, "XDG_RUNTIME_DIR=/run/user/%u", st->hdr.uid) > 0)
+		if (asprintf(&v, "XDG_RUNTIME_DIR=/run/user/%u", st->hdr.uid) >
+		    0)
 			env[o++] = v;
 	}
 	{
@@ -151,7 +153,8 @@ static void __attribute__((noreturn))
 child(const struct agent_start *st, char **env, int in, int out, int err,
       bool tty, int status_fd)
 {
-	struct sandbox_id id = { .uid = st->hdr.uid, .gid = st->hdr.gid,
+	struct sandbox_id id = { .uid = st->hdr.uid,
+				 .gid = st->hdr.gid,
 				 .ngroups = st->hdr.ngroups,
 				 .groups = st->hdr.groups };
 	sigset_t none;
@@ -186,7 +189,8 @@ child(const struct agent_start *st, char **env, int in, int out, int err,
 			if (chdir("/") < 0)
 				goto fail_errno;
 		}
-		snprintf(msg, sizeof(msg), "cappsule: cannot enter %s (%s): starting in %s\n",
+		snprintf(msg, sizeof(msg),
+			 "cappsule: cannot enter %s (%s): starting in %s\n",
 			 st->cwd, strerror(e), where);
 		e = 0;
 		if (write(2, msg, strlen(msg)) < 0)
@@ -202,11 +206,12 @@ fail_errno:
 }
 
 /* Set up stdio, fork the command, learn whether exec worked. */
-static int launch(const struct agent_start *st, const struct agent_dev_ctx *devs,
-		  struct agent_cmd *cmd)
+static int launch(const struct agent_start *st,
+		  const struct agent_dev_ctx *devs, struct agent_cmd *cmd)
 {
 	bool tty = st->hdr.flags & CONTROL_START_TTY;
-	int sp[2], pin[2] = { -1, -1 }, pout[2] = { -1, -1 }, perr[2] = { -1, -1 };
+	int sp[2], pin[2] = { -1, -1 }, pout[2] = { -1, -1 },
+		   perr[2] = { -1, -1 };
 	int master = -1, slave = -1, e = 0, ret;
 	char **env = make_env(st, devs);
 	char msg[CONTROL_ERROR_TEXT_MAX];
@@ -222,7 +227,9 @@ static int launch(const struct agent_start *st, const struct agent_dev_ctx *devs
 		ret = open_pty(st, &master, &slave);
 	else
 		ret = pipe2(pin, O_CLOEXEC) || pipe2(pout, O_CLOEXEC) ||
-		      pipe2(perr, O_CLOEXEC) ? -errno : 0;
+				      pipe2(perr, O_CLOEXEC) ?
+			      -errno :
+			      0;
 	if (ret)
 		return ret;
 	pid = fork();
@@ -255,9 +262,11 @@ static int launch(const struct agent_start *st, const struct agent_dev_ctx *devs
 	close(sp[0]);
 	if (n == sizeof(e)) {
 		if (e == ENOENT)
-			snprintf(msg, sizeof(msg), "%s: command not found", st->argv[0]);
+			snprintf(msg, sizeof(msg), "%s: command not found",
+				 st->argv[0]);
 		else
-			snprintf(msg, sizeof(msg), "%s: %s", st->argv[0], strerror(e));
+			snprintf(msg, sizeof(msg), "%s: %s", st->argv[0],
+				 strerror(e));
 		report_error(CONTROL_ERR_EXEC, e, msg);
 		waitpid(pid, NULL, 0);
 		return e == ENOENT ? 127 : 126;
@@ -268,7 +277,8 @@ static int launch(const struct agent_start *st, const struct agent_dev_ctx *devs
 /* After launch: the agent keeps no more privilege than the command. */
 static int drop_self(const struct agent_start *st)
 {
-	struct sandbox_id id = { .uid = st->hdr.uid, .gid = st->hdr.gid,
+	struct sandbox_id id = { .uid = st->hdr.uid,
+				 .gid = st->hdr.gid,
 				 .ngroups = st->hdr.ngroups,
 				 .groups = st->hdr.groups };
 	int ret = sandbox_drop(&id);
@@ -292,9 +302,11 @@ static int map_devices(void)
 		fd_set_cloexec(base + 1, 1);
 		fd_set_cloexec(base + 2, 1);
 	}
-	ret = xchan_map(&control, &control_layout, &devfds[XCHAN_DEV_CONTROL], false);
+	ret = xchan_map(&control, &control_layout, &devfds[XCHAN_DEV_CONTROL],
+			false);
 	if (!ret)
-		ret = xchan_map(&console, &console_layout, &devfds[XCHAN_DEV_CONSOLE], false);
+		ret = xchan_map(&console, &console_layout,
+				&devfds[XCHAN_DEV_CONSOLE], false);
 	/* The mappings hold their own duplicates. */
 	xchan_fds_close(&devfds[XCHAN_DEV_CONTROL]);
 	xchan_fds_close(&devfds[XCHAN_DEV_CONSOLE]);
@@ -305,8 +317,8 @@ static int map_devices(void)
  * Bring up the devices START asks for; close the others' descriptors.
  * Environment additions land in @devs.
  */
-static int start_devices(const struct agent_start *st, struct agent_dev_ctx *devs,
-			 char *err, size_t len)
+static int start_devices(const struct agent_start *st,
+			 struct agent_dev_ctx *devs, char *err, size_t len)
 {
 	unsigned id, i;
 	int ret;
@@ -322,7 +334,8 @@ static int start_devices(const struct agent_start *st, struct agent_dev_ctx *dev
 			if (agent_devices[i]->id == id)
 				dev = agent_devices[i];
 		if (!dev) {
-			snprintf(err, len, "this agent has no %s device", dev_name(id));
+			snprintf(err, len, "this agent has no %s device",
+				 dev_name(id));
 			return -ENOTSUP;
 		}
 		devs->st = st;
@@ -330,7 +343,8 @@ static int start_devices(const struct agent_start *st, struct agent_dev_ctx *dev
 		devfds[id] = (struct xchan_fds)XCHAN_FDS_INIT;
 		ret = dev->start(devs);
 		if (ret) {
-			snprintf(err, len, "%s device: %s", dev->name, strerror(-ret));
+			snprintf(err, len, "%s device: %s", dev->name,
+				 strerror(-ret));
 			return ret;
 		}
 	}
@@ -363,7 +377,8 @@ int main(int argc, char **argv)
 			return 125;
 	}
 	if (getpid() != 1) {
-		fprintf(stderr, "cappsule-agent: runs only as the first process of a cappsule\n");
+		fprintf(stderr,
+			"cappsule-agent: runs only as the first process of a cappsule\n");
 		return 125;
 	}
 	if (map_devices()) {

@@ -46,7 +46,8 @@ static void flush_input(struct relay *r)
 			if (errno == EINTR)
 				continue;
 			if (errno != EAGAIN)
-				r->pend_off = r->pend_len; /* reader gone: drop */
+				r->pend_off =
+					r->pend_len; /* reader gone: drop */
 			return;
 		}
 		r->pend_off += (size_t)n;
@@ -101,7 +102,8 @@ static void host_messages(struct relay *r)
 			break;
 		}
 		default:
-			log_debug("console: ignoring message type %u", hdr.type);
+			log_debug("console: ignoring message type %u",
+				  hdr.type);
 			break;
 		}
 	}
@@ -224,9 +226,11 @@ int console_relay(struct xchan *con, struct agent_cmd *cmd, int sigfd)
 			xchan_ack(con);
 			host_messages(r);
 		}
-		if (i_out >= 0 && p[i_out].revents && pump(r, cmd->out_fd, CONSOLE_STDOUT) < 0)
+		if (i_out >= 0 && p[i_out].revents &&
+		    pump(r, cmd->out_fd, CONSOLE_STDOUT) < 0)
 			r->out_open = false;
-		if (i_err >= 0 && p[i_err].revents && pump(r, cmd->err_fd, CONSOLE_STDERR) < 0)
+		if (i_err >= 0 && p[i_err].revents &&
+		    pump(r, cmd->err_fd, CONSOLE_STDERR) < 0)
 			r->err_open = false;
 		if (xchan_broken(con)) {
 			log_warn("console ring corrupted: ending the command");

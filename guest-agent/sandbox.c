@@ -18,7 +18,8 @@
 
 int sandbox_drop(const struct sandbox_id *id)
 {
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3,
+						0 };
 	struct __user_cap_data_struct data[2] = { { 0 } };
 	gid_t groups[64];
 	uint32_t i;
@@ -33,7 +34,8 @@ int sandbox_drop(const struct sandbox_id *id)
 	/* uid 0 inside gets no privilege from being uid 0. */
 	if (prctl(PR_SET_SECUREBITS,
 		  SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
-		  SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED) < 0)
+			  SECBIT_NO_CAP_AMBIENT_RAISE |
+			  SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED) < 0)
 		return -errno;
 	for (cap = 0; cap <= CAP_LAST_CAP; cap++)
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
@@ -67,21 +69,45 @@ int sandbox_seccomp(void)
 	 * They fail with EPERM, so programs that probe for them carry on.
 	 */
 	static const int deny[] = {
-		SCMP_SYS(init_module), SCMP_SYS(finit_module),
-		SCMP_SYS(delete_module), SCMP_SYS(kexec_load),
-		SCMP_SYS(kexec_file_load), SCMP_SYS(bpf),
-		SCMP_SYS(perf_event_open), SCMP_SYS(keyctl), SCMP_SYS(add_key),
-		SCMP_SYS(request_key), SCMP_SYS(mount), SCMP_SYS(umount2),
-		SCMP_SYS(pivot_root), SCMP_SYS(move_mount), SCMP_SYS(open_tree),
-		SCMP_SYS(fsopen), SCMP_SYS(fsconfig), SCMP_SYS(fsmount),
-		SCMP_SYS(fspick), SCMP_SYS(mount_setattr), SCMP_SYS(swapon),
-		SCMP_SYS(swapoff), SCMP_SYS(reboot), SCMP_SYS(acct),
-		SCMP_SYS(syslog), SCMP_SYS(quotactl), SCMP_SYS(lookup_dcookie),
-		SCMP_SYS(userfaultfd), SCMP_SYS(iopl), SCMP_SYS(ioperm),
-		SCMP_SYS(settimeofday), SCMP_SYS(clock_settime),
-		SCMP_SYS(clock_adjtime), SCMP_SYS(adjtimex), SCMP_SYS(setns),
-		SCMP_SYS(process_vm_writev), SCMP_SYS(nfsservctl),
-		SCMP_SYS(uselib), SCMP_SYS(vhangup),
+		SCMP_SYS(init_module),
+		SCMP_SYS(finit_module),
+		SCMP_SYS(delete_module),
+		SCMP_SYS(kexec_load),
+		SCMP_SYS(kexec_file_load),
+		SCMP_SYS(bpf),
+		SCMP_SYS(perf_event_open),
+		SCMP_SYS(keyctl),
+		SCMP_SYS(add_key),
+		SCMP_SYS(request_key),
+		SCMP_SYS(mount),
+		SCMP_SYS(umount2),
+		SCMP_SYS(pivot_root),
+		SCMP_SYS(move_mount),
+		SCMP_SYS(open_tree),
+		SCMP_SYS(fsopen),
+		SCMP_SYS(fsconfig),
+		SCMP_SYS(fsmount),
+		SCMP_SYS(fspick),
+		SCMP_SYS(mount_setattr),
+		SCMP_SYS(swapon),
+		SCMP_SYS(swapoff),
+		SCMP_SYS(reboot),
+		SCMP_SYS(acct),
+		SCMP_SYS(syslog),
+		SCMP_SYS(quotactl),
+		SCMP_SYS(lookup_dcookie),
+		SCMP_SYS(userfaultfd),
+		SCMP_SYS(iopl),
+		SCMP_SYS(ioperm),
+		SCMP_SYS(settimeofday),
+		SCMP_SYS(clock_settime),
+		SCMP_SYS(clock_adjtime),
+		SCMP_SYS(adjtimex),
+		SCMP_SYS(setns),
+		SCMP_SYS(process_vm_writev),
+		SCMP_SYS(nfsservctl),
+		SCMP_SYS(uselib),
+		SCMP_SYS(vhangup),
 	};
 	scmp_filter_ctx ctx;
 	size_t i;
@@ -104,10 +130,12 @@ int sandbox_seccomp(void)
 	}
 	/* Typing into a terminal someone else reads. */
 	ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
-			       SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCSTI));
+			       SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu,
+				       TIOCSTI));
 	if (!ret)
-		ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
-				       SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCLINUX));
+		ret = seccomp_rule_add(
+			ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
+			SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCLINUX));
 	if (ret)
 		goto out;
 	ret = seccomp_load(ctx);

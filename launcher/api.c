@@ -20,11 +20,11 @@ static const struct {
 	const char *name;
 	enum api_op op;
 } ops[] = {
-	{ "create", API_OP_CREATE },	 { "list", API_OP_LIST },
-	{ "info", API_OP_INFO },	 { "kill", API_OP_KILL },
-	{ "stats", API_OP_STATS },	 { "policies", API_OP_POLICIES },
-	{ "reload", API_OP_RELOAD },	 { "wait", API_OP_WAIT },
-	{ "attach", API_OP_ATTACH },	 { "version", API_OP_VERSION },
+	{ "create", API_OP_CREATE }, { "list", API_OP_LIST },
+	{ "info", API_OP_INFO },     { "kill", API_OP_KILL },
+	{ "stats", API_OP_STATS },   { "policies", API_OP_POLICIES },
+	{ "reload", API_OP_RELOAD }, { "wait", API_OP_WAIT },
+	{ "attach", API_OP_ATTACH }, { "version", API_OP_VERSION },
 	{ "events", API_OP_EVENTS },
 };
 
@@ -90,8 +90,8 @@ static int get_strv(json_object *v, size_t max, bool is_env, char ***out,
 	if (!*out)
 		return -ENOMEM;
 	for (i = 0; i < len; i++) {
-		const char *s = get_str(json_object_array_get_idx(v, i),
-					API_MAX_FRAME);
+		const char *s =
+			get_str(json_object_array_get_idx(v, i), API_MAX_FRAME);
 
 		if (!s)
 			return -EINVAL;
@@ -140,64 +140,98 @@ static int parse_create(json_object *root, struct api_create *c, char *err,
 	uint32_t u;
 	int ret;
 
-	json_object_object_foreach(root, k, v) {
+	json_object_object_foreach(root, k, v)
+	{
 		if (!strcmp(k, "op"))
 			continue;
 		if (!strcmp(k, "argv")) {
-			ret = get_strv(v, API_MAX_ARGS, false, &c->argv, &c->argc);
+			ret = get_strv(v, API_MAX_ARGS, false, &c->argv,
+				       &c->argc);
 			if (ret || !c->argc || !c->argv[0][0])
-				return bad(err, errlen, "argv: expected 1-%d strings, the first non-empty", API_MAX_ARGS);
+				return bad(
+					err, errlen,
+					"argv: expected 1-%d strings, the first non-empty",
+					API_MAX_ARGS);
 		} else if (!strcmp(k, "env")) {
 			if (get_strv(v, API_MAX_ENV, true, &c->env, &c->envc))
-				return bad(err, errlen, "env: expected up to %d \"NAME=value\" strings", API_MAX_ENV);
+				return bad(
+					err, errlen,
+					"env: expected up to %d \"NAME=value\" strings",
+					API_MAX_ENV);
 		} else if (!strcmp(k, "host_env")) {
 			size_t i;
 
-			if (get_strv(v, API_MAX_HOST_ENV, true, &c->host_env, &c->nhost_env))
-				return bad(err, errlen, "host_env: expected up to %d \"NAME=value\" strings", API_MAX_HOST_ENV);
+			if (get_strv(v, API_MAX_HOST_ENV, true, &c->host_env,
+				     &c->nhost_env))
+				return bad(
+					err, errlen,
+					"host_env: expected up to %d \"NAME=value\" strings",
+					API_MAX_HOST_ENV);
 			for (i = 0; i < c->nhost_env; i++)
 				if (!api_host_env_allowed(c->host_env[i]))
-					return bad(err, errlen, "host_env: %.64s is not passed to device proxies", c->host_env[i]);
+					return bad(
+						err, errlen,
+						"host_env: %.64s is not passed to device proxies",
+						c->host_env[i]);
 		} else if (!strcmp(k, "cwd")) {
 			if (dup_abs_path(v, &c->cwd))
-				return bad(err, errlen, "cwd: expected an absolute path");
+				return bad(err, errlen,
+					   "cwd: expected an absolute path");
 		} else if (!strcmp(k, "policy")) {
 			const char *s = get_str(v, POLICY_NAME_MAX);
 
 			if (!s || !policy_name_valid(s))
-				return bad(err, errlen, "policy: not a valid policy name");
+				return bad(err, errlen,
+					   "policy: not a valid policy name");
 			c->policy = strdup(s);
 			if (!c->policy)
 				return -ENOMEM;
 		} else if (!strcmp(k, "basedir")) {
 			if (dup_abs_path(v, &c->basedir))
-				return bad(err, errlen, "basedir: expected an absolute path");
+				return bad(
+					err, errlen,
+					"basedir: expected an absolute path");
 		} else if (!strcmp(k, "backend")) {
 			const char *s = get_str(v, 16);
 
 			if (!s || (strcmp(s, "vtx") && strcmp(s, "namespaces")))
-				return bad(err, errlen, "backend: expected \"vtx\" or \"namespaces\"");
+				return bad(
+					err, errlen,
+					"backend: expected \"vtx\" or \"namespaces\"");
 			c->backend = strdup(s);
 			if (!c->backend)
 				return -ENOMEM;
 		} else if (!strcmp(k, "shares")) {
 			if (parse_shares(v, c))
-				return bad(err, errlen, "shares: expected up to %d {\"path\": \"/abs\", \"mode\": \"ro\"|\"rw\"}", API_MAX_SHARES);
+				return bad(
+					err, errlen,
+					"shares: expected up to %d {\"path\": \"/abs\", \"mode\": \"ro\"|\"rw\"}",
+					API_MAX_SHARES);
 		} else if (!strcmp(k, "memory")) {
-			if (get_u32(v, POLICY_MIN_MEMORY_MB, POLICY_MAX_MEMORY_MB, &c->memory_mb))
-				return bad(err, errlen, "memory: expected %d-%d (MiB)", POLICY_MIN_MEMORY_MB, POLICY_MAX_MEMORY_MB);
+			if (get_u32(v, POLICY_MIN_MEMORY_MB,
+				    POLICY_MAX_MEMORY_MB, &c->memory_mb))
+				return bad(err, errlen,
+					   "memory: expected %d-%d (MiB)",
+					   POLICY_MIN_MEMORY_MB,
+					   POLICY_MAX_MEMORY_MB);
 		} else if (!strcmp(k, "gui") || !strcmp(k, "detach") ||
 			   !strcmp(k, "tty")) {
 			if (!json_object_is_type(v, json_type_boolean))
-				return bad(err, errlen, "%s: expected true or false", k);
-			*(!strcmp(k, "gui") ? &c->gui : !strcmp(k, "tty") ? &c->tty : &c->detach) =
+				return bad(err, errlen,
+					   "%s: expected true or false", k);
+			*(!strcmp(k, "gui") ? &c->gui :
+			  !strcmp(k, "tty") ? &c->tty :
+					      &c->detach) =
 				json_object_get_boolean(v);
 		} else if (!strcmp(k, "rows") || !strcmp(k, "cols")) {
 			if (get_u32(v, 0, UINT16_MAX, &u))
-				return bad(err, errlen, "%s: expected 0-65535", k);
-			*(!strcmp(k, "rows") ? &c->rows : &c->cols) = (uint16_t)u;
+				return bad(err, errlen, "%s: expected 0-65535",
+					   k);
+			*(!strcmp(k, "rows") ? &c->rows : &c->cols) =
+				(uint16_t)u;
 		} else {
-			return bad(err, errlen, "create: unknown key \"%.64s\"", k);
+			return bad(err, errlen, "create: unknown key \"%.64s\"",
+				   k);
 		}
 	}
 	if (!c->argv)
@@ -248,7 +282,8 @@ int api_parse_request(const char *untrusted, size_t len,
 		goto out;
 	}
 	ret = 0;
-	json_object_object_foreach(root, k, v) {
+	json_object_object_foreach(root, k, v)
+	{
 		uint32_t u;
 
 		if (!strcmp(k, "op"))
@@ -257,18 +292,22 @@ int api_parse_request(const char *untrusted, size_t len,
 		    req->op != API_OP_POLICIES && req->op != API_OP_RELOAD &&
 		    req->op != API_OP_VERSION && req->op != API_OP_EVENTS) {
 			if (get_u32(v, 1, UINT32_MAX, &req->id)) {
-				ret = bad(err, errlen, "id: expected a cappsule ID");
+				ret = bad(err, errlen,
+					  "id: expected a cappsule ID");
 				goto out;
 			}
 		} else if ((!strcmp(k, "rows") || !strcmp(k, "cols")) &&
 			   req->op == API_OP_ATTACH) {
 			if (get_u32(v, 0, UINT16_MAX, &u)) {
-				ret = bad(err, errlen, "%s: expected 0-65535", k);
+				ret = bad(err, errlen, "%s: expected 0-65535",
+					  k);
 				goto out;
 			}
-			*(!strcmp(k, "rows") ? &req->rows : &req->cols) = (uint16_t)u;
+			*(!strcmp(k, "rows") ? &req->rows : &req->cols) =
+				(uint16_t)u;
 		} else {
-			ret = bad(err, errlen, "%s: unknown key \"%.64s\"", op, k);
+			ret = bad(err, errlen, "%s: unknown key \"%.64s\"", op,
+				  k);
 			goto out;
 		}
 	}

@@ -46,12 +46,14 @@ static int ns_probe(struct daemon *d, char *why, size_t len)
 		snprintf(why, len, "cappsuled must run as root");
 		return -EPERM;
 	}
-	if (access("/proc/self/ns/pid", F_OK) || access("/proc/self/ns/net", F_OK)) {
+	if (access("/proc/self/ns/pid", F_OK) ||
+	    access("/proc/self/ns/net", F_OK)) {
 		snprintf(why, len, "kernel without pid/net namespaces");
 		return -ENOTSUP;
 	}
 	if (d->agent_fd < 0) {
-		snprintf(why, len, "guest agent not found at %s", d->agent_path);
+		snprintf(why, len, "guest agent not found at %s",
+			 d->agent_path);
 		return -ENOENT;
 	}
 	return 0;
@@ -62,10 +64,12 @@ static void child_report(struct cappsule *c, int err, const char *text)
 {
 	struct control_error ce = { .stage = CONTROL_ERR_SETUP, .err = err };
 	struct iovec iov[2] = { { &ce, sizeof(ce) },
-				{ (void *)text, MIN(strlen(text), CONTROL_ERROR_TEXT_MAX) } };
+				{ (void *)text,
+				  MIN(strlen(text), CONTROL_ERROR_TEXT_MAX) } };
 	struct xchan x;
 
-	if (xchan_map(&x, &control_layout, &c->dev[XCHAN_DEV_CONTROL], false) == 0) {
+	if (xchan_map(&x, &control_layout, &c->dev[XCHAN_DEV_CONTROL], false) ==
+	    0) {
 		xchan_sendv(&x, CONTROL_ERROR, iov, 2);
 		xchan_unmap(&x);
 	}
@@ -112,18 +116,24 @@ static int arrange_fds(int *fds, int n)
 	return 0;
 }
 
-static __attribute__((noreturn)) void
-ns_child(struct daemon *d, struct cappsule *c, struct ns_data *nd,
-	 const struct backend_create *bc)
+static __attribute__((noreturn)) void ns_child(struct daemon *d,
+					       struct cappsule *c,
+					       struct ns_data *nd,
+					       const struct backend_create *bc)
 {
 	struct ns_root_opts ro = { .scratch = d->scratch_dir,
 				   .basedir = bc->basedir,
-				   .uid = bc->uid, .gid = bc->gid,
-				   .shares = bc->shares, .nshares = bc->nshares };
+				   .uid = bc->uid,
+				   .gid = bc->gid,
+				   .shares = bc->shares,
+				   .nshares = bc->nshares };
 	char err[512], host[64], idarg[32];
-	char *argv[] = { "cappsule-agent", "--backend=namespaces", idarg, NULL };
-	char *envp[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-			 getenv("CAPPSULE_DEBUG") ? "CAPPSULE_DEBUG=1" : NULL, NULL };
+	char *argv[] = { "cappsule-agent", "--backend=namespaces", idarg,
+			 NULL };
+	char *envp[] = {
+		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+		getenv("CAPPSULE_DEBUG") ? "CAPPSULE_DEBUG=1" : NULL, NULL
+	};
 	int fds[AGENT_NFDS];
 	sigset_t none;
 	unsigned id;
@@ -134,12 +144,14 @@ ns_child(struct daemon *d, struct cappsule *c, struct ns_data *nd,
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (nd->have_cg && (ret = cg_enter(&nd->cg))) {
-		snprintf(err, sizeof(err), "joining cgroup: %s", strerror(-ret));
+		snprintf(err, sizeof(err), "joining cgroup: %s",
+			 strerror(-ret));
 		goto fail;
 	}
 	if (unshare(CLONE_NEWCGROUP) < 0) {
 		ret = -errno;
-		snprintf(err, sizeof(err), "cgroup namespace: %s", strerror(errno));
+		snprintf(err, sizeof(err), "cgroup namespace: %s",
+			 strerror(errno));
 		goto fail;
 	}
 	ret = ns_root_build(&ro, err, sizeof(err));
@@ -165,7 +177,8 @@ ns_child(struct daemon *d, struct cappsule *c, struct ns_data *nd,
 	fds[AGENT_FD_SELF - 3] = d->agent_fd;
 	ret = arrange_fds(fds, AGENT_NFDS);
 	if (ret) {
-		snprintf(err, sizeof(err), "passing descriptors: %s", strerror(-ret));
+		snprintf(err, sizeof(err), "passing descriptors: %s",
+			 strerror(-ret));
 		goto fail;
 	}
 	syscall(SYS_execveat, AGENT_FD_SELF, "", argv, envp, AT_EMPTY_PATH);
@@ -191,7 +204,8 @@ static int ns_create(struct daemon *d, struct cappsule *c,
 	if (d->have_cg) {
 		ret = cg_create(&d->cg, &nd->cg, c->id);
 		if (ret) {
-			snprintf(err, len, "cannot create cgroup: %s", strerror(-ret));
+			snprintf(err, len, "cannot create cgroup: %s",
+				 strerror(-ret));
 			free(nd);
 			return ret;
 		}
@@ -204,7 +218,8 @@ static int ns_create(struct daemon *d, struct cappsule *c,
 	pid = syscall(SYS_clone3, &args, sizeof(args));
 	if (pid < 0) {
 		ret = -errno;
-		snprintf(err, len, "cannot create namespaces: %s", strerror(errno));
+		snprintf(err, len, "cannot create namespaces: %s",
+			 strerror(errno));
 		if (nd->have_cg)
 			cg_destroy(&nd->cg);
 		free(nd);
@@ -250,7 +265,8 @@ static int ns_reap(struct cappsule *c, int *wstatus)
 	struct ns_data *nd = c->be_data;
 	siginfo_t si = { 0 };
 
-	if (waitid((idtype_t)P_PIDFD, (id_t)nd->pidfd, &si, WEXITED | WNOHANG) < 0)
+	if (waitid((idtype_t)P_PIDFD, (id_t)nd->pidfd, &si, WEXITED | WNOHANG) <
+	    0)
 		return -errno;
 	if (si.si_pid == 0)
 		return -EAGAIN;

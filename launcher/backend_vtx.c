@@ -20,12 +20,16 @@ static int vtx_probe(struct daemon *d, char *why, size_t len)
 	int fd = open(VTX_DEVICE, O_RDWR | O_CLOEXEC);
 
 	if (fd < 0) {
-		snprintf(why, len, "%s: %s (the hypervisor module is not loaded: needs a CPU with VT-x and EPT)",
-			 VTX_DEVICE, strerror(errno));
+		snprintf(
+			why, len,
+			"%s: %s (the hypervisor module is not loaded: needs a CPU with VT-x and EPT)",
+			VTX_DEVICE, strerror(errno));
 		return -errno;
 	}
 	close(fd);
-	snprintf(why, len, "%s is present, but this hypervisor cannot fork cappsules yet", VTX_DEVICE);
+	snprintf(why, len,
+		 "%s is present, but this hypervisor cannot fork cappsules yet",
+		 VTX_DEVICE);
 	return -ENOTSUP;
 }
 

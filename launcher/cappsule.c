@@ -68,9 +68,11 @@ static void send_start(struct cappsule *c)
 
 	if (!c->ready || !c->start_msg)
 		return;
-	ret = xchan_send(&c->control, CONTROL_START, c->start_msg, c->start_len);
+	ret = xchan_send(&c->control, CONTROL_START, c->start_msg,
+			 c->start_len);
 	if (ret) {
-		log_err("cappsule %u: cannot send START: %s", c->id, strerror(-ret));
+		log_err("cappsule %u: cannot send START: %s", c->id,
+			strerror(-ret));
 		return;
 	}
 	free(c->start_msg);
@@ -89,9 +91,11 @@ static void on_control(struct daemon *d, struct watch *w, uint32_t events)
 		struct control_event ev;
 
 		if (control_decode(hdr.type, buf, (uint32_t)n, &ev)) {
-			log_warn("cappsule %u: bad control message (type %u, %d bytes): killing it",
-				 c->id, hdr.type, n);
-			cappsule_kill(d, c, "protocol error on the control device");
+			log_warn(
+				"cappsule %u: bad control message (type %u, %d bytes): killing it",
+				c->id, hdr.type, n);
+			cappsule_kill(d, c,
+				      "protocol error on the control device");
 			return;
 		}
 		switch (ev.type) {
@@ -121,7 +125,8 @@ static void on_control(struct daemon *d, struct watch *w, uint32_t events)
 		}
 	}
 	if (n == -EPROTO) {
-		log_warn("cappsule %u: control ring corrupted: killing it", c->id);
+		log_warn("cappsule %u: control ring corrupted: killing it",
+			 c->id);
 		cappsule_kill(d, c, "protocol error on the control device");
 	}
 }
@@ -158,7 +163,8 @@ struct cappsule *cappsule_new(struct daemon *d, const struct backend_ops *be)
 		ret = xchan_map(&c->control, &control_layout,
 				&c->dev[XCHAN_DEV_CONTROL], true);
 	if (ret) {
-		log_err("cappsule %u: cannot create devices: %s", c->id, strerror(-ret));
+		log_err("cappsule %u: cannot create devices: %s", c->id,
+			strerror(-ret));
 		cappsule_close_devices(c);
 		free(c);
 		return NULL;
@@ -235,17 +241,20 @@ static void conclude(struct daemon *d, struct cappsule *c, int wstatus)
 		set_end(c, "oom", "out of memory (limit %llu MiB)",
 			(unsigned long long)(c->limits.memory_bytes >> 20));
 	if (!c->control_exit && !c->kill_requested)
-		set_end(c, "crashed", "the cappsule's agent ended unexpectedly (status %d)",
+		set_end(c, "crashed",
+			"the cappsule's agent ended unexpectedly (status %d)",
 			c->exit_code);
 	if (c->exit_signal)
-		set_end(c, "signal", "command killed by signal %d", c->exit_signal);
+		set_end(c, "signal", "command killed by signal %d",
+			c->exit_signal);
 	set_end(c, "exit", "command exited with status %d", c->exit_code);
 	c->state = CS_EXITED;
 	c->t_exited = now_ns();
 	devices_stop_proxies(d, c);
 	if (c->unclaimed) {
 		if (!c->kill_requested)
-			log_warn("pooled cappsule %u ended before use: %s", c->id, c->message);
+			log_warn("pooled cappsule %u ended before use: %s",
+				 c->id, c->message);
 		return;
 	}
 	log_info("cappsule %u (%s, uid %u) ended: %s", c->id, c->policy,
@@ -342,7 +351,8 @@ void cappsule_housekeeping(struct daemon *d)
 		if (c->state == CS_EXITED && !c->reaped &&
 		    now_ns() - c->t_exited > 2000000000ull)
 			c->be->kill(c);
-		if (!c->reaped || c->destroy_pending || devices_proxies_alive(c))
+		if (!c->reaped || c->destroy_pending ||
+		    devices_proxies_alive(c))
 			continue;
 		if (c->unclaimed || ++exited > MAX_EXITED_KEPT)
 			cappsule_release(d, c);

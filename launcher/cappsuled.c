@@ -44,10 +44,12 @@ static void usage(FILE *f)
 		"Create and run cappsules for local users (must run as root).\n"
 		"\n"
 		"  -f, --foreground       stay in the foreground, log to stderr\n"
-		"  -s, --socket PATH      API socket (default: $" API_SOCKET_ENV " or " API_DEFAULT_SOCKET ")\n"
+		"  -s, --socket PATH      API socket (default: $" API_SOCKET_ENV
+		" or " API_DEFAULT_SOCKET ")\n"
 		"  -P, --policy-dir DIR   load policies from DIR; repeatable. @HOME@ in DIR\n"
 		"                         means the calling user's home, read as that user.\n"
-		"                         Default: " CAPPSULE_SYSCONFDIR "/cappsule/policies and\n"
+		"                         Default: " CAPPSULE_SYSCONFDIR
+		"/cappsule/policies and\n"
 		"                         @HOME@/.config/cappsule/policies\n"
 		"      --pool N           keep N cappsules created in advance (default %d, max %d)\n"
 		"      --libexec-dir DIR  where the guest agent and device proxies are\n"
@@ -221,7 +223,8 @@ static void shutdown_all(struct daemon *d)
 		struct cappsule *c = list_entry(pos, struct cappsule, link);
 		int tries = 0;
 
-		while ((c->destroy_pending || devices_proxies_alive(c)) && tries++ < 400) {
+		while ((c->destroy_pending || devices_proxies_alive(c)) &&
+		       tries++ < 400) {
 			unsigned id;
 
 			if (c->destroy_pending && c->be->destroy(c) != -EBUSY)
@@ -230,7 +233,8 @@ static void shutdown_all(struct daemon *d)
 			usleep(5000);
 			for (id = 0; id < ARRAY_SIZE(c->proxies); id++)
 				if (c->proxies[id].pid > 0)
-					c->proxies[id].w.fn(d, &c->proxies[id].w, EPOLLIN);
+					c->proxies[id].w.fn(
+						d, &c->proxies[id].w, EPOLLIN);
 		}
 		cappsule_release(d, c);
 	}
@@ -253,7 +257,8 @@ static int make_dirs(struct daemon *d)
 		d->made_run_dir = true;
 	else if (errno != EEXIST)
 		return -errno;
-	if (asprintf(&d->scratch_dir, "%s/.scratch-%d", d->run_dir, (int)getpid()) < 0)
+	if (asprintf(&d->scratch_dir, "%s/.scratch-%d", d->run_dir,
+		     (int)getpid()) < 0)
 		return -ENOMEM;
 	if (mkdir(d->scratch_dir, 0700) < 0 && errno != EEXIST)
 		return -errno;
@@ -311,8 +316,11 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
-	struct daemon dd = { .epfd = -1, .agent_fd = -1, .reaper_pipe = -1,
-			     .next_id = 1, .pool_target = DEFAULT_POOL };
+	struct daemon dd = { .epfd = -1,
+			     .agent_fd = -1,
+			     .reaper_pipe = -1,
+			     .next_id = 1,
+			     .pool_target = DEFAULT_POOL };
 	struct daemon *d = &dd;
 	char *dirs[32], *errs = NULL, cgdesc[128];
 	size_t ndirs = 0;
@@ -325,7 +333,8 @@ int main(int argc, char **argv)
 	list_init(&d->clients);
 	env = getenv(API_SOCKET_ENV);
 	d->socket_path = (char *)(env && *env ? env : API_DEFAULT_SOCKET);
-	snprintf(d->libexec_dir, sizeof(d->libexec_dir), "%s", CAPPSULE_LIBEXECDIR);
+	snprintf(d->libexec_dir, sizeof(d->libexec_dir), "%s",
+		 CAPPSULE_LIBEXECDIR);
 	while ((opt = getopt_long(argc, argv, "fs:P:hV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
@@ -336,7 +345,8 @@ int main(int argc, char **argv)
 			break;
 		case 'P':
 			if (ndirs >= ARRAY_SIZE(dirs)) {
-				fprintf(stderr, "cappsuled: too many --policy-dir\n");
+				fprintf(stderr,
+					"cappsuled: too many --policy-dir\n");
 				return 2;
 			}
 			dirs[ndirs++] = optarg;
@@ -345,7 +355,8 @@ int main(int argc, char **argv)
 			uint64_t v;
 
 			if (parse_u64(optarg, &v) || v > MAX_POOL) {
-				fprintf(stderr, "cappsuled: --pool %s: expected 0-%d\n",
+				fprintf(stderr,
+					"cappsuled: --pool %s: expected 0-%d\n",
 					optarg, MAX_POOL);
 				return 2;
 			}
@@ -353,7 +364,8 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 'L':
-			snprintf(d->libexec_dir, sizeof(d->libexec_dir), "%s", optarg);
+			snprintf(d->libexec_dir, sizeof(d->libexec_dir), "%s",
+				 optarg);
 			break;
 		case 'h':
 			usage(stdout);
@@ -369,7 +381,8 @@ int main(int argc, char **argv)
 	snprintf(d->agent_path, sizeof(d->agent_path), "%s/cappsule-agent",
 		 d->libexec_dir);
 	if (optind < argc) {
-		fprintf(stderr, "cappsuled: unexpected argument '%s'\n", argv[optind]);
+		fprintf(stderr, "cappsuled: unexpected argument '%s'\n",
+			argv[optind]);
 		return 2;
 	}
 	if (!ndirs) {
@@ -383,15 +396,17 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (d->socket_path[0] != '/') {
-		fprintf(stderr, "cappsuled: --socket %s: must be an absolute path\n",
+		fprintf(stderr,
+			"cappsuled: --socket %s: must be an absolute path\n",
 			d->socket_path);
 		return 2;
 	}
 	ret = claim_socket(d->socket_path);
 	if (ret) {
 		fprintf(stderr, "cappsuled: %s: %s\n", d->socket_path,
-			ret == -EADDRINUSE ? "another cappsuled is already serving it" :
-					     strerror(-ret));
+			ret == -EADDRINUSE ?
+				"another cappsuled is already serving it" :
+				strerror(-ret));
 		return 1;
 	}
 	if (!foreground && daemonize(&ready_fd)) {
@@ -400,8 +415,8 @@ int main(int argc, char **argv)
 	}
 	ret = make_dirs(d);
 	if (ret) {
-		log_err("cannot create the run directory of %s: %s", d->socket_path,
-			strerror(-ret));
+		log_err("cannot create the run directory of %s: %s",
+			d->socket_path, strerror(-ret));
 		return 1;
 	}
 	d->agent_fd = open(d->agent_path, O_PATH | O_CLOEXEC);
@@ -410,8 +425,11 @@ int main(int argc, char **argv)
 	if (d->have_cg)
 		cg_system_reap_stale(&d->cg);
 	else
-		log_warn("cgroups: %s: cappsules will run without memory limits", d->cg_why);
-	d->ns_ok = backend_namespaces.probe(d, d->ns_why, sizeof(d->ns_why)) == 0;
+		log_warn(
+			"cgroups: %s: cappsules will run without memory limits",
+			d->cg_why);
+	d->ns_ok = backend_namespaces.probe(d, d->ns_why, sizeof(d->ns_why)) ==
+		   0;
 	d->vtx_ok = backend_vtx.probe(d, d->vtx_why, sizeof(d->vtx_why)) == 0;
 	if (!d->ns_ok)
 		log_warn("namespaces backend unavailable: %s", d->ns_why);
@@ -445,12 +463,14 @@ int main(int argc, char **argv)
 	daemon_watch(d, &d->signal_w, EPOLLIN);
 	daemon_watch(d, &d->listen_w, EPOLLIN);
 	if (start_reaper(d))
-		log_warn("no reaper process: a killed daemon would leave cgroups behind");
+		log_warn(
+			"no reaper process: a killed daemon would leave cgroups behind");
 	if (d->have_cg)
 		cg_system_describe(&d->cg, cgdesc, sizeof(cgdesc));
-	log_info("listening on %s; backends: vtx %s, namespaces %s; cgroups: %s",
-		 d->socket_path, d->vtx_ok ? "yes" : "no", d->ns_ok ? "yes" : "no",
-		 d->have_cg ? cgdesc : "none");
+	log_info(
+		"listening on %s; backends: vtx %s, namespaces %s; cgroups: %s",
+		d->socket_path, d->vtx_ok ? "yes" : "no",
+		d->ns_ok ? "yes" : "no", d->have_cg ? cgdesc : "none");
 	if (ready_fd >= 0) {
 		char ok = 0;
 
@@ -472,12 +492,15 @@ int main(int argc, char **argv)
 		int n, i;
 
 		list_for_each_safe(pos, tmp, &d->cappsules) {
-			struct cappsule *c = list_entry(pos, struct cappsule, link);
+			struct cappsule *c =
+				list_entry(pos, struct cappsule, link);
 
-			pending |= c->destroy_pending || (c->state == CS_EXITED &&
-				   (!c->reaped || devices_proxies_alive(c)));
+			pending |= c->destroy_pending ||
+				   (c->state == CS_EXITED &&
+				    (!c->reaped || devices_proxies_alive(c)));
 		}
-		n = epoll_wait(d->epfd, evs, ARRAY_SIZE(evs), pending ? 20 : -1);
+		n = epoll_wait(d->epfd, evs, ARRAY_SIZE(evs),
+			       pending ? 20 : -1);
 		if (n < 0 && errno != EINTR) {
 			log_err("epoll_wait: %s", strerror(errno));
 			break;

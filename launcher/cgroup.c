@@ -36,14 +36,16 @@ static void find_mounts(struct cg_system *sys)
 			continue;
 		if (!strcmp(fstype, "cgroup2")) {
 			if (!sys->v2_root[0])
-				snprintf(sys->v2_root, sizeof(sys->v2_root), "%s", mnt);
+				snprintf(sys->v2_root, sizeof(sys->v2_root),
+					 "%s", mnt);
 			continue;
 		}
 		if (strcmp(fstype, "cgroup"))
 			continue;
 		for (i = 0; i < CG_NCTRL; i++) {
 			/* v1 "cpu" accounting lives in cpuacct */
-			const char *want = i == CG_CPU ? "cpuacct" : ctrl_name[i];
+			const char *want = i == CG_CPU ? "cpuacct" :
+							 ctrl_name[i];
 			char *o, *save = NULL;
 
 			if (sys->ctrl[i].root[0])
@@ -52,7 +54,8 @@ static void find_mounts(struct cg_system *sys)
 			     o = strtok_r(NULL, ",", &save)) {
 				if (!strcmp(o, want)) {
 					snprintf(sys->ctrl[i].root,
-						 sizeof(sys->ctrl[i].root), "%s", mnt);
+						 sizeof(sys->ctrl[i].root),
+						 "%s", mnt);
 					break;
 				}
 			}
@@ -121,8 +124,10 @@ static int instance_init(const struct cg_system *sys, int i, char *why,
 	for (l = 0; h->v2 && l < 3; l++) {
 		ret = v2_enable(dirs[l], ctrl_name[i]);
 		if (ret) {
-			snprintf(why, whylen, "%s controller: enabling it in %s/cgroup.subtree_control: %s",
-				 ctrl_name[i], dirs[l], strerror(-ret));
+			snprintf(
+				why, whylen,
+				"%s controller: enabling it in %s/cgroup.subtree_control: %s",
+				ctrl_name[i], dirs[l], strerror(-ret));
 			return ret;
 		}
 	}
@@ -146,9 +151,10 @@ static bool v2_usable(const char *root, char *why, size_t whylen)
 	snprintf(path, sizeof(path), "%s/cgroup.procs", root);
 	if (read_file(path, buf, sizeof(buf)) <= 0)
 		return true;
-	snprintf(why, whylen,
-		 "cgroup v2 at %s: it holds processes and is not the hierarchy's root (a container's cgroup?), so it can give no controller to sub-cgroups; move them into a leaf cgroup first",
-		 root);
+	snprintf(
+		why, whylen,
+		"cgroup v2 at %s: it holds processes and is not the hierarchy's root (a container's cgroup?), so it can give no controller to sub-cgroups; move them into a leaf cgroup first",
+		root);
 	return false;
 }
 
@@ -212,7 +218,9 @@ int cg_system_init(struct cg_system *sys, char *why, size_t whylen)
 		/* the controllers that did work are of no use alone */
 		cg_system_cleanup(sys);
 		if (!why[0])
-			snprintf(why, whylen, "no usable memory cgroup controller (v1 or v2)");
+			snprintf(
+				why, whylen,
+				"no usable memory cgroup controller (v1 or v2)");
 		return -ENOTSUP;
 	}
 	return 0;
@@ -225,9 +233,11 @@ void cg_system_describe(const struct cg_system *sys, char *buf, size_t len)
 
 	buf[0] = '\0';
 	for (i = 0; i < CG_NCTRL && off < len; i++)
-		off += (size_t)snprintf(buf + off, len - off, "%s%s=%s", i ? " " : "",
-				ctrl_name[i], !sys->ctrl[i].root[0] ? "none" :
-				sys->ctrl[i].v2 ? "v2" : "v1");
+		off += (size_t)snprintf(buf + off, len - off, "%s%s=%s",
+					i ? " " : "", ctrl_name[i],
+					!sys->ctrl[i].root[0] ? "none" :
+					sys->ctrl[i].v2	      ? "v2" :
+								"v1");
 }
 
 /*
@@ -301,7 +311,8 @@ void cg_system_cleanup(struct cg_system *sys)
 				done = true;
 		if (done)
 			continue;
-		snprintf(dir, sizeof(dir), "%s/%s", sys->ctrl[i].root, sys->instance);
+		snprintf(dir, sizeof(dir), "%s/%s", sys->ctrl[i].root,
+			 sys->instance);
 		if (remove_tree(dir))
 			log_warn("cgroup: could not remove %s", dir);
 		snprintf(dir, sizeof(dir), "%s/cappsule", sys->ctrl[i].root);
@@ -328,13 +339,16 @@ void cg_system_reap_stale(struct cg_system *sys)
 			char sub[1024];
 			uint64_t pid;
 
-			if (d->d_name[0] != 'd' || parse_u64(d->d_name + 1, &pid))
+			if (d->d_name[0] != 'd' ||
+			    parse_u64(d->d_name + 1, &pid))
 				continue;
-			if (pid == (uint64_t)getpid() ||
-			    !kill((pid_t)pid, 0) || errno != ESRCH)
+			if (pid == (uint64_t)getpid() || !kill((pid_t)pid, 0) ||
+			    errno != ESRCH)
 				continue;
 			snprintf(sub, sizeof(sub), "%s/%s", dir, d->d_name);
-			log_info("cgroup: removing %s left by a daemon that died", sub);
+			log_info(
+				"cgroup: removing %s left by a daemon that died",
+				sub);
 			remove_tree(sub);
 		}
 		closedir(dp);
@@ -420,10 +434,12 @@ int cg_set_limits(const struct cg *cg, uint64_t memory_bytes, uint32_t pids)
 			 * memsw (present only with swap accounting) matches
 			 * it so that swap is no way around the limit.
 			 */
-			ret = cg_write(cg, CG_MEMORY, "memory.limit_in_bytes", buf);
+			ret = cg_write(cg, CG_MEMORY, "memory.limit_in_bytes",
+				       buf);
 			if (!ret) {
 				int r2 = cg_write(cg, CG_MEMORY,
-						  "memory.memsw.limit_in_bytes", buf);
+						  "memory.memsw.limit_in_bytes",
+						  buf);
 
 				if (r2 && r2 != -ENOENT)
 					ret = r2;
@@ -522,9 +538,12 @@ void cg_read_stats(const struct cg *cg, struct cg_stats *st)
 
 	memset(st, 0, sizeof(*st));
 	if (m[0] && !cg->v2[CG_MEMORY]) {
-		st->mem_current = read_u64(m, "memory.usage_in_bytes", &st->have_mem);
-		st->mem_peak = read_u64(m, "memory.max_usage_in_bytes", &st->have_mem_peak);
-		st->mem_limit = read_u64(m, "memory.limit_in_bytes", &st->have_mem);
+		st->mem_current =
+			read_u64(m, "memory.usage_in_bytes", &st->have_mem);
+		st->mem_peak = read_u64(m, "memory.max_usage_in_bytes",
+					&st->have_mem_peak);
+		st->mem_limit =
+			read_u64(m, "memory.limit_in_bytes", &st->have_mem);
 	} else if (m[0]) {
 		st->mem_current = read_u64(m, "memory.current", &st->have_mem);
 		/* Linux 5.19+: older v2 kernels keep no peak at all */
@@ -537,7 +556,9 @@ void cg_read_stats(const struct cg *cg, struct cg_stats *st)
 		st->pids_limit = read_u64(p, "pids.max", &st->have_pids);
 	}
 	if (c[0] && !cg->v2[CG_CPU])
-		st->cpu_usec = read_u64(c, "cpuacct.usage", &st->have_cpu) / 1000;
+		st->cpu_usec =
+			read_u64(c, "cpuacct.usage", &st->have_cpu) / 1000;
 	else if (c[0])
-		st->cpu_usec = read_key(c, "cpu.stat", "usage_usec", &st->have_cpu);
+		st->cpu_usec =
+			read_key(c, "cpu.stat", "usage_usec", &st->have_cpu);
 }

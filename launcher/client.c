@@ -48,7 +48,9 @@ static void reply_error(struct daemon *d, struct client *cl, const char *msg)
 
 	json_object_object_add(o, "ok", json_object_new_boolean(0));
 	json_object_object_add(o, "error", json_object_new_string(msg));
-	client_send_json(d, cl, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+	client_send_json(d, cl,
+			 json_object_to_json_string_ext(o,
+							JSON_C_TO_STRING_PLAIN),
 			 NULL, 0);
 	json_object_put(o);
 }
@@ -86,7 +88,8 @@ static void on_client(struct daemon *d, struct watch *w, uint32_t events)
 		uint32_t plen;
 		long used;
 
-		used = frame_extract(cl->in, cl->inlen, API_MAX_FRAME, &payload, &plen);
+		used = frame_extract(cl->in, cl->inlen, API_MAX_FRAME, &payload,
+				     &plen);
 		if (used < 0) {
 			reply_error(d, cl, "request too large");
 			cl->dead = true;
@@ -102,14 +105,16 @@ static void on_client(struct daemon *d, struct watch *w, uint32_t events)
 			else
 				request_handle(d, cl, &req);
 			api_request_free(&req);
-			memmove(cl->in, cl->in + used, cl->inlen - (size_t)used);
+			memmove(cl->in, cl->in + used,
+				cl->inlen - (size_t)used);
 			cl->inlen -= (size_t)used;
 			if (cl->dead)
 				break;
 			continue;
 		}
 		/* Need more bytes. Never receive fds from clients. */
-		n = recv(cl->w.fd, cl->in + cl->inlen, cap - cl->inlen, MSG_DONTWAIT);
+		n = recv(cl->w.fd, cl->in + cl->inlen, cap - cl->inlen,
+			 MSG_DONTWAIT);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
 		if (n <= 0) {
@@ -127,7 +132,8 @@ void client_accept(struct daemon *d, struct watch *w, uint32_t events)
 	for (;;) {
 		struct client *cl;
 		socklen_t sl = sizeof(cl->cred);
-		int fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd = accept4(w->fd, NULL, NULL,
+				 SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (fd < 0)
 			return;
@@ -140,7 +146,8 @@ void client_accept(struct daemon *d, struct watch *w, uint32_t events)
 		if (cl)
 			cl->in = malloc(FRAME_HDR + API_MAX_FRAME);
 		if (!cl || !cl->in ||
-		    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cl->cred, &sl) < 0) {
+		    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cl->cred, &sl) <
+			    0) {
 			if (cl)
 				free(cl->in);
 			free(cl);
@@ -180,7 +187,8 @@ void clients_notify_exit(struct daemon *d, struct cappsule *c)
 {
 	struct list_head *pos, *tmp;
 	json_object *ev = cappsule_exit_json(c);
-	const char *s = json_object_to_json_string_ext(ev, JSON_C_TO_STRING_PLAIN);
+	const char *s =
+		json_object_to_json_string_ext(ev, JSON_C_TO_STRING_PLAIN);
 
 	list_for_each_safe(pos, tmp, &d->clients) {
 		struct client *cl = list_entry(pos, struct client, link);

@@ -43,14 +43,15 @@ int control_decode(uint16_t type, const void *untrusted, uint32_t len,
 		memcpy(&ev->error.err, p + 4, 4);
 		/* sanitize start */
 		if (ev->error.stage < CONTROL_ERR_SETUP ||
-		    ev->error.stage > CONTROL_ERR_PROTO ||
-		    ev->error.err < 0 || ev->error.err > 4095)
+		    ev->error.stage > CONTROL_ERR_PROTO || ev->error.err < 0 ||
+		    ev->error.err > 4095)
 			return -EPROTO;
 		n = len - 8;
 		for (i = 0; i < n; i++) {
 			uint8_t ch = p[8 + i];
 
-			ev->error.text[i] = (ch >= 0x20 && ch < 0x7f) ? (char)ch : '?';
+			ev->error.text[i] =
+				(ch >= 0x20 && ch < 0x7f) ? (char)ch : '?';
 		}
 		ev->error.text[n] = '\0';
 		/* sanitize end */

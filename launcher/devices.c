@@ -42,7 +42,8 @@ static const char *host_env(const struct api_create *cr, const char *name)
 	size_t n = strlen(name), i;
 
 	for (i = 0; i < cr->nhost_env; i++)
-		if (!strncmp(cr->host_env[i], name, n) && cr->host_env[i][n] == '=')
+		if (!strncmp(cr->host_env[i], name, n) &&
+		    cr->host_env[i][n] == '=')
 			return cr->host_env[i] + n + 1;
 	return NULL;
 }
@@ -55,7 +56,8 @@ static bool gui_wanted(const struct policy *p, const struct api_create *cr,
 	if (!p->gui || !cr->gui)
 		return false;
 	if (!display || !*display) {
-		snprintf(why, len, "no DISPLAY on the host: running without a display");
+		snprintf(why, len,
+			 "no DISPLAY on the host: running without a display");
 		return false;
 	}
 	return true;
@@ -131,8 +133,9 @@ static int policy_memfd(const struct policy *p)
 	ret = write_all(fd, json, strlen(json));
 	free(json);
 	if (!ret && (lseek(fd, 0, SEEK_SET) < 0 ||
-		     fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW |
-					       F_SEAL_SHRINK | F_SEAL_SEAL) < 0))
+		     fcntl(fd, F_ADD_SEALS,
+			   F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK |
+				   F_SEAL_SEAL) < 0))
 		ret = -errno;
 	if (ret) {
 		close(fd);
@@ -146,13 +149,15 @@ static void on_proxy_exit(struct daemon *d, struct watch *w, uint32_t events)
 	struct proxy *px = container_of(w, struct proxy, w);
 	siginfo_t si = { 0 };
 
-	if (waitid((idtype_t)P_PIDFD, (id_t)w->fd, &si, WEXITED | WNOHANG) < 0 ||
+	if (waitid((idtype_t)P_PIDFD, (id_t)w->fd, &si, WEXITED | WNOHANG) <
+		    0 ||
 	    !si.si_pid)
 		return;
 	if (px->c->state != CS_EXITED) {
 		log_warn("cappsule %u: %s proxy ended (%s %d) while it runs",
 			 px->c->id, dev_name(px->dev),
-			 si.si_code == CLD_EXITED ? "status" : "signal", si.si_status);
+			 si.si_code == CLD_EXITED ? "status" : "signal",
+			 si.si_status);
 		/* without its filesystem a cappsule can only hang: end it */
 		if (px->dev == XCHAN_DEV_FS)
 			cappsule_kill(d, px->c, "its fs proxy ended");
@@ -167,10 +172,12 @@ proxy_child(struct daemon *d, struct cappsule *c, const struct host_device *hd,
 	    int polfd, const struct api_create *cr)
 {
 	struct passwd pw, *res = NULL;
-	char pwbuf[4096], path[4200], idarg[16], home[4200], user[300], *envp[32];
-	char *argv[6 + 2 * API_MAX_SHARES + 1] = { (char *)hd->proxy, "--id", idarg,
-						    "--policy-fd", "6" };
-	int fds[4] = { c->dev[hd->id].mem, c->dev[hd->id].h2g, c->dev[hd->id].g2h, polfd };
+	char pwbuf[4096], path[4200], idarg[16], home[4200], user[300],
+		*envp[32];
+	char *argv[6 + 2 * API_MAX_SHARES + 1] = { (char *)hd->proxy, "--id",
+						   idarg, "--policy-fd", "6" };
+	int fds[4] = { c->dev[hd->id].mem, c->dev[hd->id].h2g,
+		       c->dev[hd->id].g2h, polfd };
 	size_t i, ne = 0;
 	sigset_t none;
 	int k;
@@ -187,7 +194,8 @@ proxy_child(struct daemon *d, struct cappsule *c, const struct host_device *hd,
 	if (getpwuid_r(c->uid, &pw, pwbuf, sizeof(pwbuf), &res) || !res)
 		_exit(126);
 	/* Become the owner: groups from the database, never root. */
-	if (initgroups(pw.pw_name, c->gid) < 0 || setresgid(c->gid, c->gid, c->gid) < 0 ||
+	if (initgroups(pw.pw_name, c->gid) < 0 ||
+	    setresgid(c->gid, c->gid, c->gid) < 0 ||
 	    setresuid(c->uid, c->uid, c->uid) < 0)
 		_exit(126);
 	/* After setuid, which clears it: the daemon's death ends us. */
@@ -234,7 +242,8 @@ int devices_start_proxies(struct daemon *d, struct cappsule *c,
 			continue;
 		polfd = policy_memfd(p);
 		if (polfd < 0) {
-			snprintf(err, len, "%s proxy: %s", dev_name(hd->id), strerror(-polfd));
+			snprintf(err, len, "%s proxy: %s", dev_name(hd->id),
+				 strerror(-polfd));
 			return polfd;
 		}
 		args.flags = CLONE_PIDFD;
@@ -245,7 +254,8 @@ int devices_start_proxies(struct daemon *d, struct cappsule *c,
 			proxy_child(d, c, hd, polfd, cr);
 		close(polfd);
 		if (pid < 0) {
-			snprintf(err, len, "%s proxy: %s", dev_name(hd->id), strerror(errno));
+			snprintf(err, len, "%s proxy: %s", dev_name(hd->id),
+				 strerror(errno));
 			return -errno;
 		}
 		px->pid = (pid_t)pid;
@@ -267,8 +277,12 @@ void devices_stop_proxies(struct daemon *d, struct cappsule *c)
 
 		if (px->pid > 0)
 			syscall(SYS_pidfd_send_signal, px->w.fd,
-				c->proxy_term_ns && now_ns() - c->proxy_term_ns > 1000000000ull ?
-				SIGKILL : SIGTERM, NULL, 0);
+				c->proxy_term_ns &&
+						now_ns() - c->proxy_term_ns >
+							1000000000ull ?
+					SIGKILL :
+					SIGTERM,
+				NULL, 0);
 	}
 	if (!c->proxy_term_ns)
 		c->proxy_term_ns = now_ns();

@@ -47,14 +47,16 @@ static bool under(const char *path, const char *dir)
 int ns_root_wanted(const char *mnt, const char *fstype)
 {
 	static const char *const skip_dirs[] = {
-		"/proc", "/sys", "/dev", "/run", "/tmp", "/var/run", "/var/lock",
+		"/proc", "/sys",     "/dev",	  "/run",
+		"/tmp",	 "/var/run", "/var/lock",
 	};
 	/* Pseudo and per-user filesystems: replaced or never shown. */
 	static const char *const skip_fs[] = {
-		"proc", "sysfs", "devtmpfs", "devpts", "cgroup", "cgroup2",
-		"mqueue", "debugfs", "tracefs", "securityfs", "pstore", "bpf",
-		"configfs", "fusectl", "hugetlbfs", "autofs", "binfmt_misc",
-		"efivarfs", "selinuxfs", "rpc_pipefs", "nsfs", "overlay",
+		"proc",	   "sysfs",	  "devtmpfs", "devpts",	   "cgroup",
+		"cgroup2", "mqueue",	  "debugfs",  "tracefs",   "securityfs",
+		"pstore",  "bpf",	  "configfs", "fusectl",   "hugetlbfs",
+		"autofs",  "binfmt_misc", "efivarfs", "selinuxfs", "rpc_pipefs",
+		"nsfs",	   "overlay",
 	};
 	size_t i;
 
@@ -101,8 +103,10 @@ static void unescape(char *s)
 	char *o = s;
 
 	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] && s[3]) {
-			*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] &&
+		    s[3]) {
+			*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 +
+				      (s[3] - '0'));
 			s += 3;
 		} else {
 			*o++ = *s;
@@ -229,7 +233,8 @@ static int overlay(const struct ns_root_opts *o, int basedir_fd,
 			close(wk);
 		if (u2 < 0 || w2 < 0) {
 			errno = -(u2 < 0 ? u2 : w2);
-			return fail(err, errlen, "basedir: upper/work for %s", lower);
+			return fail(err, errlen, "basedir: upper/work for %s",
+				    lower);
 		}
 		/* These fds stay open until exec: the overlay resolves them. */
 		snprintf(upper, sizeof(upper), "/proc/self/fd/%d", u2);
@@ -253,7 +258,8 @@ static int ro_bind(const char *src, const char *dst)
 	if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return -errno;
 	if (mount(NULL, dst, NULL,
-		  MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)
+		  MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV,
+		  NULL) < 0)
 		return -errno;
 	return 0;
 }
@@ -264,12 +270,14 @@ static int setup_dev(const char *root, char *err, size_t errlen)
 		const char *name;
 		unsigned maj, min;
 	} nodes[] = {
-		{ "null", 1, 3 }, { "zero", 1, 5 },    { "full", 1, 7 },
+		{ "null", 1, 3 },   { "zero", 1, 5 },	 { "full", 1, 7 },
 		{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
 	};
 	static const char *const links[][2] = {
-		{ "pts/ptmx", "ptmx" },	     { "/proc/self/fd", "fd" },
-		{ "/proc/self/fd/0", "stdin" }, { "/proc/self/fd/1", "stdout" },
+		{ "pts/ptmx", "ptmx" },
+		{ "/proc/self/fd", "fd" },
+		{ "/proc/self/fd/0", "stdin" },
+		{ "/proc/self/fd/1", "stdout" },
 		{ "/proc/self/fd/2", "stderr" },
 	};
 	char dev[600], p[700];
@@ -281,9 +289,11 @@ static int setup_dev(const char *root, char *err, size_t errlen)
 		return fail(err, errlen, "mount /dev");
 	for (i = 0; i < ARRAY_SIZE(nodes); i++) {
 		snprintf(p, sizeof(p), "%s/%s", dev, nodes[i].name);
-		if (mknod(p, S_IFCHR | 0666, makedev(nodes[i].maj, nodes[i].min)) < 0 ||
+		if (mknod(p, S_IFCHR | 0666,
+			  makedev(nodes[i].maj, nodes[i].min)) < 0 ||
 		    chmod(p, 0666) < 0)
-			return fail(err, errlen, "mknod /dev/%s", nodes[i].name);
+			return fail(err, errlen, "mknod /dev/%s",
+				    nodes[i].name);
 	}
 	/* for the fs device's FUSE mount; the agent removes it once mounted */
 	snprintf(p, sizeof(p), "%s/fuse", dev);
@@ -292,7 +302,8 @@ static int setup_dev(const char *root, char *err, size_t errlen)
 	for (i = 0; i < ARRAY_SIZE(links); i++) {
 		snprintf(p, sizeof(p), "%s/%s", dev, links[i][1]);
 		if (symlink(links[i][0], p) < 0)
-			return fail(err, errlen, "symlink /dev/%s", links[i][1]);
+			return fail(err, errlen, "symlink /dev/%s",
+				    links[i][1]);
 	}
 	snprintf(p, sizeof(p), "%s/pts", dev);
 	if (mkdir(p, 0755) < 0 ||
@@ -305,7 +316,8 @@ static int setup_dev(const char *root, char *err, size_t errlen)
 		return fail(err, errlen, "mount /dev/shm");
 	snprintf(p, sizeof(p), "%s/mqueue", dev);
 	if (mkdir(p, 01777) < 0 ||
-	    mount("mqueue", p, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+	    mount("mqueue", p, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL) < 0)
 		return fail(err, errlen, "mount /dev/mqueue");
 	return 0;
 }
@@ -313,7 +325,8 @@ static int setup_dev(const char *root, char *err, size_t errlen)
 static int setup_proc_sys(const char *root, char *err, size_t errlen)
 {
 	/* Writable by uid 0 even without capabilities: made read-only. */
-	static const char *const ro[] = { "sys", "sysrq-trigger", "irq", "bus" };
+	static const char *const ro[] = { "sys", "sysrq-trigger", "irq",
+					  "bus" };
 	/* Host information a cappsule has no business reading. */
 	static const char *const hide[] = { "kcore", "keys", "timer_list",
 					    "sched_debug" };
@@ -321,7 +334,8 @@ static int setup_proc_sys(const char *root, char *err, size_t errlen)
 	size_t i;
 
 	snprintf(p, sizeof(p), "%s/proc", root);
-	if (mount("proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+	if (mount("proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) <
+	    0)
 		return fail(err, errlen, "mount /proc");
 	for (i = 0; i < ARRAY_SIZE(ro); i++) {
 		snprintf(p, sizeof(p), "%s/proc/%s", root, ro[i]);
@@ -342,18 +356,20 @@ static int setup_proc_sys(const char *root, char *err, size_t errlen)
 	 * it again, privately, to raise its FUSE mounts' readahead.
 	 */
 	snprintf(p, sizeof(p), "%s/sys", root);
-	if (mount("sysfs", p, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 ||
-	    mount(NULL, p, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID |
-		  MS_NODEV | MS_NOEXEC, NULL) < 0)
+	if (mount("sysfs", p, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) <
+		    0 ||
+	    mount(NULL, p, NULL,
+		  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV |
+			  MS_NOEXEC,
+		  NULL) < 0)
 		return fail(err, errlen, "mount /sys");
 	snprintf(p, sizeof(p), "%s/sys/firmware", root);
 	if (access(p, F_OK) == 0 &&
-	    mount("cappsule-empty", p, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  "size=4k") < 0)
+	    mount("cappsule-empty", p, "tmpfs",
+		  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k") < 0)
 		return fail(err, errlen, "mask /sys/firmware");
 	return 0;
 }
-
 
 /* Shared folders: the host directory itself, read-write or read-only. */
 static int bind_shares(const struct ns_root_opts *o, const char *root,
@@ -368,9 +384,11 @@ static int bind_shares(const struct ns_root_opts *o, const char *root,
 		snprintf(dst, sizeof(dst), "%s%s", root, sh->path);
 		errno = -mkdir_p(dst, 0755);
 		if (errno)
-			return fail(err, errlen, "shared folder %s: mount point", sh->path);
+			return fail(err, errlen,
+				    "shared folder %s: mount point", sh->path);
 		/* @fd is a detached mount tree (open_tree), flags already set */
-		if (move_mount(sh->fd, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		if (move_mount(sh->fd, "", AT_FDCWD, dst,
+			       MOVE_MOUNT_F_EMPTY_PATH) < 0)
 			return fail(err, errlen, "shared folder %s", sh->path);
 	}
 	return 0;
@@ -392,7 +410,8 @@ int ns_root_build(const struct ns_root_opts *o, char *err, size_t errlen)
 		return fail(err, errlen, "make / private");
 	if (mount("cappsule-scratch", o->scratch, "tmpfs", MS_NOSUID | MS_NODEV,
 		  "mode=0755") < 0)
-		return fail(err, errlen, "mount scratch tmpfs on %s", o->scratch);
+		return fail(err, errlen, "mount scratch tmpfs on %s",
+			    o->scratch);
 	snprintf(root, sizeof(root), "%s/root", o->scratch);
 	snprintf(p, sizeof(p), "%s/upper", o->scratch);
 	if (mkdir(root, 0755) < 0 || mkdir(p, 0755) < 0)
@@ -419,7 +438,8 @@ int ns_root_build(const struct ns_root_opts *o, char *err, size_t errlen)
 				continue;
 			continue;
 		}
-		ret = overlay(o, bfd, o->scratch, mounts[i].path, p, i + 1, err, errlen);
+		ret = overlay(o, bfd, o->scratch, mounts[i].path, p, i + 1, err,
+			      errlen);
 		if (ret)
 			return ret;
 	}
@@ -429,11 +449,13 @@ int ns_root_build(const struct ns_root_opts *o, char *err, size_t errlen)
 	if (ret)
 		return ret;
 	snprintf(p, sizeof(p), "%s/tmp", root);
-	if (mount("cappsule-tmp", p, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
+	if (mount("cappsule-tmp", p, "tmpfs", MS_NOSUID | MS_NODEV,
+		  "mode=1777") < 0)
 		return fail(err, errlen, "mount /tmp");
 	/* A fresh /run hides the host's sockets, the daemon's API among them. */
 	snprintf(p, sizeof(p), "%s/run", root);
-	if (mount("cappsule-run", p, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+	if (mount("cappsule-run", p, "tmpfs", MS_NOSUID | MS_NODEV,
+		  "mode=0755") < 0)
 		return fail(err, errlen, "mount /run");
 	if (bfd >= 0) {
 		/* the fs device takes its copy-on-write layer from here */
@@ -444,8 +466,10 @@ int ns_root_build(const struct ns_root_opts *o, char *err, size_t errlen)
 			return fail(err, errlen, "mkdir /run/cappsule");
 		snprintf(p, sizeof(p), "%s/run/cappsule/basedir", root);
 		snprintf(src, sizeof(src), "/proc/self/fd/%d", bfd);
-		if (mkdir(p, 0700) < 0 || mount(src, p, NULL, MS_BIND, NULL) < 0)
-			return fail(err, errlen, "-d %s for the fs device", o->basedir);
+		if (mkdir(p, 0700) < 0 ||
+		    mount(src, p, NULL, MS_BIND, NULL) < 0)
+			return fail(err, errlen, "-d %s for the fs device",
+				    o->basedir);
 	}
 	ret = bind_shares(o, root, err, errlen);
 	if (ret)

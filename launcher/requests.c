@@ -27,13 +27,16 @@
 #include "proto/control.h"
 #include "util.h"
 
-#define NS_NOTICE "namespaces backend: the cappsule shares the host kernel (weaker isolation than the VT-x hypervisor)"
+#define NS_NOTICE \
+	"namespaces backend: the cappsule shares the host kernel (weaker isolation than the VT-x hypervisor)"
 
 static void reply(struct daemon *d, struct client *cl, json_object *o,
 		  const int *fds, int nfds)
 {
 	json_object_object_add(o, "ok", json_object_new_boolean(1));
-	client_send_json(d, cl, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+	client_send_json(d, cl,
+			 json_object_to_json_string_ext(o,
+							JSON_C_TO_STRING_PLAIN),
 			 fds, nfds);
 	json_object_put(o);
 }
@@ -50,7 +53,9 @@ static void reply_err(struct daemon *d, struct client *cl, const char *fmt, ...)
 	va_end(ap);
 	json_object_object_add(o, "ok", json_object_new_boolean(0));
 	json_object_object_add(o, "error", json_object_new_string(msg));
-	client_send_json(d, cl, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+	client_send_json(d, cl,
+			 json_object_to_json_string_ext(o,
+							JSON_C_TO_STRING_PLAIN),
 			 NULL, 0);
 	json_object_put(o);
 }
@@ -81,9 +86,11 @@ json_object *cappsule_exit_json(const struct cappsule *c)
 	json_object_object_add(o, "event", json_object_new_string("exit"));
 	json_object_object_add(o, "id", json_object_new_int64(c->id));
 	json_object_object_add(o, "code", json_object_new_int(c->exit_code));
-	json_object_object_add(o, "signal", json_object_new_int(c->exit_signal));
+	json_object_object_add(o, "signal",
+			       json_object_new_int(c->exit_signal));
 	json_object_object_add(o, "reason", json_object_new_string(c->reason));
-	json_object_object_add(o, "message", json_object_new_string(c->message));
+	json_object_object_add(o, "message",
+			       json_object_new_string(c->message));
 	return o;
 }
 
@@ -99,7 +106,9 @@ static void make_cmdline(char *out, size_t len, char **argv)
 		if (i)
 			out[o++] = ' ';
 		for (p = argv[i]; *p && o + 1 < len; p++)
-			out[o++] = ((unsigned char)*p >= 0x20 && *p != 0x7f) ? *p : '?';
+			out[o++] = ((unsigned char)*p >= 0x20 && *p != 0x7f) ?
+					   *p :
+					   '?';
 	}
 	out[o] = '\0';
 }
@@ -144,8 +153,10 @@ static void *build_start(const struct api_create *cr, const struct policy *pol,
 		strs += strlen(cr->env[i]) + 1;
 	strs += strlen(cr->cwd) + 1;
 	if (sizeof(st) + strs > CONTROL_MAX_MSG) {
-		snprintf(err, errlen, "command line and environment too large (%zu bytes, at most %zu)",
-			 strs, CONTROL_MAX_MSG - sizeof(st));
+		snprintf(
+			err, errlen,
+			"command line and environment too large (%zu bytes, at most %zu)",
+			strs, CONTROL_MAX_MSG - sizeof(st));
 		return NULL;
 	}
 	st.strings_len = (uint32_t)strs;
@@ -250,7 +261,10 @@ static int share_add(struct shares *sh, const char *path, bool rw,
 
 	if (!clean_path(path) || under(path, "/proc") || under(path, "/sys") ||
 	    under(path, "/dev")) {
-		snprintf(err, len, "cannot share %s: not a plain absolute folder outside /proc, /sys and /dev", path);
+		snprintf(
+			err, len,
+			"cannot share %s: not a plain absolute folder outside /proc, /sys and /dev",
+			path);
 		return -EINVAL;
 	}
 	/*
@@ -260,7 +274,8 @@ static int share_add(struct shares *sh, const char *path, bool rw,
 	 */
 	setfsgid(gid);
 	setfsuid(uid);
-	fd = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	fd = open_tree(AT_FDCWD, path,
+		       OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	e = errno;
 	setfsuid(0);
 	setfsgid(0);
@@ -270,9 +285,11 @@ static int share_add(struct shares *sh, const char *path, bool rw,
 		snprintf(err, len, "cannot share %s: %s", path, strerror(e));
 		return -e;
 	}
-	attr.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (rw ? 0 : MOUNT_ATTR_RDONLY);
+	attr.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+			(rw ? 0 : MOUNT_ATTR_RDONLY);
 	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode) ||
-	    mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
+	    mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
+			  sizeof(attr)) < 0) {
 		e = S_ISDIR(st.st_mode) ? errno : ENOTDIR;
 		close(fd);
 		snprintf(err, len, "cannot share %s: %s", path, strerror(e));
@@ -346,7 +363,8 @@ static int count_user(struct daemon *d, uid_t uid)
 	list_for_each_safe(pos, tmp, &d->cappsules) {
 		struct cappsule *c = list_entry(pos, struct cappsule, link);
 
-		n += c->uid == uid && (c->state == CS_STARTING || c->state == CS_RUNNING);
+		n += c->uid == uid &&
+		     (c->state == CS_STARTING || c->state == CS_RUNNING);
 	}
 	return n;
 }
@@ -378,13 +396,15 @@ static void do_create(struct daemon *d, struct client *cl,
 
 	if (cr->backend && !strcmp(cr->backend, "vtx")) {
 		if (!d->vtx_ok) {
-			reply_err(d, cl, "vtx backend unavailable: %s", d->vtx_why);
+			reply_err(d, cl, "vtx backend unavailable: %s",
+				  d->vtx_why);
 			return;
 		}
 		be = &backend_vtx;
 	} else if (cr->backend || !d->vtx_ok) {
 		if (!d->ns_ok) {
-			reply_err(d, cl, "namespaces backend unavailable: %s", d->ns_why);
+			reply_err(d, cl, "namespaces backend unavailable: %s",
+				  d->ns_why);
 			return;
 		}
 		be = &backend_namespaces;
@@ -414,7 +434,8 @@ static void do_create(struct daemon *d, struct client *cl,
 		return;
 	}
 	devices = devices_choose(pol, cr, notes, sizeof(notes));
-	start = build_start(cr, pol, devices, uid, gid, &start_len, err, sizeof(err));
+	start = build_start(cr, pol, devices, uid, gid, &start_len, err,
+			    sizeof(err));
 	if (!start) {
 		reply_err(d, cl, "%s", err);
 		return;
@@ -467,7 +488,9 @@ static void do_create(struct daemon *d, struct client *cl,
 	c->tty = cr->tty;
 	snprintf(c->policy, sizeof(c->policy), "%s", pol->name);
 	make_cmdline(c->cmdline, sizeof(c->cmdline), cr->argv);
-	c->limits.memory_bytes = (uint64_t)(cr->memory_mb ? cr->memory_mb : pol->memory_mb) << 20;
+	c->limits.memory_bytes =
+		(uint64_t)(cr->memory_mb ? cr->memory_mb : pol->memory_mb)
+		<< 20;
 	c->limits.pids = pol->pids;
 	c->start_msg = start;
 	c->start_len = start_len;
@@ -500,9 +523,12 @@ static void do_create(struct daemon *d, struct client *cl,
 	if (be == &backend_namespaces || notes[0]) {
 		char all[1400];
 
-		snprintf(all, sizeof(all), "%s%s%s", be == &backend_namespaces ? NS_NOTICE : "",
-			 be == &backend_namespaces && notes[0] ? "\n" : "", notes);
-		json_object_object_add(o, "notice", json_object_new_string(all));
+		snprintf(all, sizeof(all), "%s%s%s",
+			 be == &backend_namespaces ? NS_NOTICE : "",
+			 be == &backend_namespaces && notes[0] ? "\n" : "",
+			 notes);
+		json_object_object_add(o, "notice",
+				       json_object_new_string(all));
 	}
 	if (cr->detach) {
 		reply(d, cl, o, NULL, 0);
@@ -524,31 +550,49 @@ json_object *cappsule_json(const struct cappsule *c, bool details)
 
 	json_object_object_add(o, "id", json_object_new_int64(c->id));
 	json_object_object_add(o, "policy", json_object_new_string(c->policy));
-	json_object_object_add(o, "backend", json_object_new_string(c->be->name));
-	json_object_object_add(o, "state", json_object_new_string(cappsule_state_name(c->state)));
+	json_object_object_add(o, "backend",
+			       json_object_new_string(c->be->name));
+	json_object_object_add(
+		o, "state",
+		json_object_new_string(cappsule_state_name(c->state)));
 	json_object_object_add(o, "uid", json_object_new_int64(c->uid));
-	json_object_object_add(o, "command", json_object_new_string(c->cmdline));
+	json_object_object_add(o, "command",
+			       json_object_new_string(c->cmdline));
 	if (!details)
 		return o;
 	json_object_object_add(o, "tty", json_object_new_boolean(c->tty));
-	json_object_object_add(o, "attached", json_object_new_boolean(c->console != NULL));
-	json_object_object_add(o, "memory_limit", json_object_new_int64((int64_t)c->limits.memory_bytes));
-	json_object_object_add(o, "pids_limit", json_object_new_int64(c->limits.pids));
+	json_object_object_add(o, "attached",
+			       json_object_new_boolean(c->console != NULL));
+	json_object_object_add(
+		o, "memory_limit",
+		json_object_new_int64((int64_t)c->limits.memory_bytes));
+	json_object_object_add(o, "pids_limit",
+			       json_object_new_int64(c->limits.pids));
 	json_object_object_add(o, "pid", json_object_new_int64(c->cmd_pid));
-	json_object_object_add(o, "uptime_ms", json_object_new_int64(
-		(int64_t)(((c->state == CS_EXITED ? c->t_exited : now_ns()) - c->t_started) / 1000000)));
+	json_object_object_add(
+		o, "uptime_ms",
+		json_object_new_int64(
+			(int64_t)(((c->state == CS_EXITED ? c->t_exited :
+							    now_ns()) -
+				   c->t_started) /
+				  1000000)));
 	if (c->state == CS_EXITED) {
-		json_object_object_add(o, "code", json_object_new_int(c->exit_code));
-		json_object_object_add(o, "signal", json_object_new_int(c->exit_signal));
-		json_object_object_add(o, "reason", json_object_new_string(c->reason));
-		json_object_object_add(o, "message", json_object_new_string(c->message));
+		json_object_object_add(o, "code",
+				       json_object_new_int(c->exit_code));
+		json_object_object_add(o, "signal",
+				       json_object_new_int(c->exit_signal));
+		json_object_object_add(o, "reason",
+				       json_object_new_string(c->reason));
+		json_object_object_add(o, "message",
+				       json_object_new_string(c->message));
 	}
 	return o;
 }
 
 static void do_list(struct daemon *d, struct client *cl)
 {
-	json_object *o = json_object_new_object(), *arr = json_object_new_array();
+	json_object *o = json_object_new_object(),
+		    *arr = json_object_new_array();
 	struct list_head *pos, *tmp;
 
 	list_for_each_safe(pos, tmp, &d->cappsules) {
@@ -569,36 +613,50 @@ static void do_stats(struct daemon *d, struct client *cl, struct cappsule *c)
 	json_object_object_add(o, "id", json_object_new_int64(c->id));
 	if (c->state == CS_EXITED || c->be->stats(c, &st)) {
 		reply_err(d, cl, "cappsule %u: no statistics (%s)", c->id,
-			  c->state == CS_EXITED ? "it has exited" : "backend has none");
+			  c->state == CS_EXITED ? "it has exited" :
+						  "backend has none");
 		json_object_put(o);
 		return;
 	}
 	if (st.have_mem) {
-		json_object_object_add(o, "memory_current", json_object_new_int64((int64_t)st.mem_current));
+		json_object_object_add(
+			o, "memory_current",
+			json_object_new_int64((int64_t)st.mem_current));
 		if (st.have_mem_peak) /* absent where the kernel keeps none */
-			json_object_object_add(o, "memory_peak", json_object_new_int64((int64_t)st.mem_peak));
-		json_object_object_add(o, "memory_limit", json_object_new_int64((int64_t)st.mem_limit));
+			json_object_object_add(
+				o, "memory_peak",
+				json_object_new_int64((int64_t)st.mem_peak));
+		json_object_object_add(
+			o, "memory_limit",
+			json_object_new_int64((int64_t)st.mem_limit));
 	}
 	if (st.have_pids) {
-		json_object_object_add(o, "pids_current", json_object_new_int64((int64_t)st.pids_current));
-		json_object_object_add(o, "pids_limit", json_object_new_int64((int64_t)st.pids_limit));
+		json_object_object_add(
+			o, "pids_current",
+			json_object_new_int64((int64_t)st.pids_current));
+		json_object_object_add(
+			o, "pids_limit",
+			json_object_new_int64((int64_t)st.pids_limit));
 	}
 	if (st.have_cpu)
-		json_object_object_add(o, "cpu_usec", json_object_new_int64((int64_t)st.cpu_usec));
+		json_object_object_add(
+			o, "cpu_usec",
+			json_object_new_int64((int64_t)st.cpu_usec));
 	reply(d, cl, o, NULL, 0);
 }
 
 static void do_policies(struct daemon *d, struct client *cl, bool reload)
 {
-	json_object *o = json_object_new_object(), *arr = json_object_new_array();
+	json_object *o = json_object_new_object(),
+		    *arr = json_object_new_array();
 	const struct policy **v = NULL;
 	char *errs = NULL, *uerrs = NULL;
 	size_t n, i;
 
 	if (reload) {
 		policies_reload(d, &errs);
-		log_info("policies reloaded by uid %u%s", (unsigned)cl->cred.uid,
-			 errs ? " (with errors)" : "");
+		log_info("policies reloaded by uid %u%s",
+			 (unsigned)cl->cred.uid, errs ? " (with errors)" : "");
 	} else if (d->policy_errors) {
 		errs = strdup(d->policy_errors);
 	}
@@ -606,13 +664,21 @@ static void do_policies(struct daemon *d, struct client *cl, bool reload)
 	for (i = 0; i < n; i++) {
 		json_object *p = json_object_new_object();
 
-		json_object_object_add(p, "name", json_object_new_string(v[i]->name));
-		json_object_object_add(p, "file", json_object_new_string(v[i]->file));
-		json_object_object_add(p, "color", json_object_new_string(v[i]->color));
-		json_object_object_add(p, "memory", json_object_new_int64(v[i]->memory_mb));
-		json_object_object_add(p, "gui", json_object_new_boolean(v[i]->gui));
-		json_object_object_add(p, "rules", json_object_new_int64((int64_t)v[i]->nfs));
-		json_object_object_add(p, "shared", json_object_new_int64((int64_t)v[i]->nshared));
+		json_object_object_add(p, "name",
+				       json_object_new_string(v[i]->name));
+		json_object_object_add(p, "file",
+				       json_object_new_string(v[i]->file));
+		json_object_object_add(p, "color",
+				       json_object_new_string(v[i]->color));
+		json_object_object_add(p, "memory",
+				       json_object_new_int64(v[i]->memory_mb));
+		json_object_object_add(p, "gui",
+				       json_object_new_boolean(v[i]->gui));
+		json_object_object_add(
+			p, "rules", json_object_new_int64((int64_t)v[i]->nfs));
+		json_object_object_add(
+			p, "shared",
+			json_object_new_int64((int64_t)v[i]->nshared));
 		json_object_array_add(arr, p);
 	}
 	free(v);
@@ -620,8 +686,10 @@ static void do_policies(struct daemon *d, struct client *cl, bool reload)
 	if (errs || uerrs) {
 		char *all = NULL;
 
-		if (asprintf(&all, "%s%s", errs ? errs : "", uerrs ? uerrs : "") > 0)
-			json_object_object_add(o, "errors", json_object_new_string(all));
+		if (asprintf(&all, "%s%s", errs ? errs : "",
+			     uerrs ? uerrs : "") > 0)
+			json_object_object_add(o, "errors",
+					       json_object_new_string(all));
 		free(all);
 	}
 	free(errs);
@@ -631,15 +699,20 @@ static void do_policies(struct daemon *d, struct client *cl, bool reload)
 
 static void do_version(struct daemon *d, struct client *cl)
 {
-	json_object *o = json_object_new_object(), *b = json_object_new_object();
-	json_object *ns = json_object_new_object(), *vtx = json_object_new_object();
+	json_object *o = json_object_new_object(),
+		    *b = json_object_new_object();
+	json_object *ns = json_object_new_object(),
+		    *vtx = json_object_new_object();
 	char cg[128];
 
-	json_object_object_add(o, "version", json_object_new_string(PACKAGE_VERSION));
+	json_object_object_add(o, "version",
+			       json_object_new_string(PACKAGE_VERSION));
 	json_object_object_add(o, "api", json_object_new_int(API_VERSION));
-	json_object_object_add(ns, "available", json_object_new_boolean(d->ns_ok));
+	json_object_object_add(ns, "available",
+			       json_object_new_boolean(d->ns_ok));
 	json_object_object_add(ns, "why", json_object_new_string(d->ns_why));
-	json_object_object_add(vtx, "available", json_object_new_boolean(d->vtx_ok));
+	json_object_object_add(vtx, "available",
+			       json_object_new_boolean(d->vtx_ok));
 	json_object_object_add(vtx, "why", json_object_new_string(d->vtx_why));
 	json_object_object_add(b, "vtx", vtx);
 	json_object_object_add(b, "namespaces", ns);
@@ -677,7 +750,8 @@ void request_handle(struct daemon *d, struct client *cl,
 		if (c->state != CS_EXITED) {
 			char why[96];
 
-			snprintf(why, sizeof(why), "killed on request of uid %u",
+			snprintf(why, sizeof(why),
+				 "killed on request of uid %u",
 				 (unsigned)cl->cred.uid);
 			cappsule_kill(d, c, why);
 		}
@@ -695,7 +769,9 @@ void request_handle(struct daemon *d, struct client *cl,
 	case API_OP_WAIT:
 		if (c->state == CS_EXITED) {
 			o = cappsule_exit_json(c);
-			client_send_json(d, cl, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+			client_send_json(d, cl,
+					 json_object_to_json_string_ext(
+						 o, JSON_C_TO_STRING_PLAIN),
 					 NULL, 0);
 			json_object_put(o);
 		} else {
@@ -708,19 +784,25 @@ void request_handle(struct daemon *d, struct client *cl,
 			       c->dev[XCHAN_DEV_CONSOLE].g2h };
 
 		if (c->state == CS_EXITED) {
-			reply_err(d, cl, "cappsule %u has exited (%s)", c->id, c->message);
+			reply_err(d, cl, "cappsule %u has exited (%s)", c->id,
+				  c->message);
 			break;
 		}
 		if (c->console) {
-			reply_err(d, cl, "cappsule %u is already attached to another virt", c->id);
+			reply_err(
+				d, cl,
+				"cappsule %u is already attached to another virt",
+				c->id);
 			break;
 		}
 		c->console = cl;
 		add_wait(cl, c->id);
 		o = json_object_new_object();
 		json_object_object_add(o, "id", json_object_new_int64(c->id));
-		json_object_object_add(o, "tty", json_object_new_boolean(c->tty));
-		json_object_object_add(o, "fds", json_object_new_string("console"));
+		json_object_object_add(o, "tty",
+				       json_object_new_boolean(c->tty));
+		json_object_object_add(o, "fds",
+				       json_object_new_string("console"));
 		reply(d, cl, o, fds, 3);
 		break;
 	}

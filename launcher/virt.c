@@ -52,7 +52,8 @@ static void usage(FILE *f)
 		"\n"
 		"`virt exec` exits with the command's status (128+N if killed by signal\n"
 		"N), 125 if virt or cappsuled failed, 127 if CMD was not found.\n"
-		"Environment: " API_SOCKET_ENV " selects the daemon's socket.\n");
+		"Environment: " API_SOCKET_ENV
+		" selects the daemon's socket.\n");
 }
 
 static int fail(const char *fmt, ...) PRINTF(1, 2);
@@ -113,10 +114,11 @@ static int parse_id(const char *s, unsigned *id)
 static bool env_hidden(const char *kv)
 {
 	static const char *const hidden[] = {
-		"DISPLAY=", "XAUTHORITY=", "WAYLAND_DISPLAY=",
-		"DBUS_SESSION_BUS_ADDRESS=", "PULSE_SERVER=", "SSH_AUTH_SOCK=",
-		"GPG_AGENT_INFO=", "XDG_RUNTIME_DIR=", "SESSION_MANAGER=",
-		API_SOCKET_ENV "=",
+		"DISPLAY=",	    "XAUTHORITY=",
+		"WAYLAND_DISPLAY=", "DBUS_SESSION_BUS_ADDRESS=",
+		"PULSE_SERVER=",    "SSH_AUTH_SOCK=",
+		"GPG_AGENT_INFO=",  "XDG_RUNTIME_DIR=",
+		"SESSION_MANAGER=", API_SOCKET_ENV "=",
 	};
 	size_t i;
 
@@ -125,7 +127,6 @@ static bool env_hidden(const char *kv)
 			return true;
 	return false;
 }
-
 
 struct exec_opts {
 	const char *policy, *backend;
@@ -157,7 +158,8 @@ static int exec_parse(int argc, char **argv, struct exec_opts *o)
 
 	o->gui = true;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+p:nm:d:f:Dh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+p:nm:d:f:Dh", opts, NULL)) !=
+	       -1) {
 		switch (opt) {
 		case 'p':
 			if (!policy_name_valid(optarg))
@@ -171,30 +173,37 @@ static int exec_parse(int argc, char **argv, struct exec_opts *o)
 			if (parse_u64(optarg, &o->memory_mb) ||
 			    o->memory_mb < POLICY_MIN_MEMORY_MB ||
 			    o->memory_mb > POLICY_MAX_MEMORY_MB)
-				return fail("-m %s: expected a size in MiB (%d-%d)", optarg,
-					    POLICY_MIN_MEMORY_MB, POLICY_MAX_MEMORY_MB);
+				return fail(
+					"-m %s: expected a size in MiB (%d-%d)",
+					optarg, POLICY_MIN_MEMORY_MB,
+					POLICY_MAX_MEMORY_MB);
 			break;
 		case 'd':
 			ret = mkdir_p(optarg, 0700);
 			if (ret)
-				return fail("-d %s: %s", optarg, strerror(-ret));
+				return fail("-d %s: %s", optarg,
+					    strerror(-ret));
 			if (!realpath(optarg, o->basedir))
-				return fail("-d %s: %s", optarg, strerror(errno));
+				return fail("-d %s: %s", optarg,
+					    strerror(errno));
 			break;
 		case 'f': {
 			char path[PATH_MAX], *colon;
 			const char *mode = "rw";
 
 			if (o->nshares >= API_MAX_SHARES)
-				return fail("--share: at most %d folders", API_MAX_SHARES);
+				return fail("--share: at most %d folders",
+					    API_MAX_SHARES);
 			snprintf(path, sizeof(path), "%s", optarg);
 			colon = strrchr(path, ':');
-			if (colon && (!strcmp(colon, ":ro") || !strcmp(colon, ":rw"))) {
+			if (colon &&
+			    (!strcmp(colon, ":ro") || !strcmp(colon, ":rw"))) {
 				mode = !strcmp(colon, ":ro") ? "ro" : "rw";
 				*colon = '\0';
 			}
 			if (!realpath(path, o->shares[o->nshares].path))
-				return fail("--share %s: %s", path, strerror(errno));
+				return fail("--share %s: %s", path,
+					    strerror(errno));
 			o->shares[o->nshares++].mode = mode;
 			break;
 		}
@@ -202,8 +211,11 @@ static int exec_parse(int argc, char **argv, struct exec_opts *o)
 			o->detach = true;
 			break;
 		case 'b':
-			if (strcmp(optarg, "vtx") && strcmp(optarg, "namespaces"))
-				return fail("--backend %s: expected vtx or namespaces", optarg);
+			if (strcmp(optarg, "vtx") &&
+			    strcmp(optarg, "namespaces"))
+				return fail(
+					"--backend %s: expected vtx or namespaces",
+					optarg);
 			o->backend = optarg;
 			break;
 		case 'h':
@@ -214,7 +226,8 @@ static int exec_parse(int argc, char **argv, struct exec_opts *o)
 		}
 	}
 	if (optind >= argc)
-		return fail("exec: no command given (virt exec [OPTIONS] CMD [ARGS...])");
+		return fail(
+			"exec: no command given (virt exec [OPTIONS] CMD [ARGS...])");
 	return 0;
 }
 
@@ -249,40 +262,54 @@ static int cmd_exec(int argc, char **argv)
 		snprintf(cwd, sizeof(cwd), "/");
 	json_object_object_add(req, "cwd", json_object_new_string(cwd));
 	if (o.policy)
-		json_object_object_add(req, "policy", json_object_new_string(o.policy));
+		json_object_object_add(req, "policy",
+				       json_object_new_string(o.policy));
 	if (o.backend)
-		json_object_object_add(req, "backend", json_object_new_string(o.backend));
+		json_object_object_add(req, "backend",
+				       json_object_new_string(o.backend));
 	if (o.memory_mb)
-		json_object_object_add(req, "memory", json_object_new_int64((int64_t)o.memory_mb));
+		json_object_object_add(
+			req, "memory",
+			json_object_new_int64((int64_t)o.memory_mb));
 	if (o.basedir[0])
-		json_object_object_add(req, "basedir", json_object_new_string(o.basedir));
+		json_object_object_add(req, "basedir",
+				       json_object_new_string(o.basedir));
 	if (o.nshares) {
 		arr = json_object_new_array();
 		for (i = 0; i < o.nshares; i++) {
 			json_object *s = json_object_new_object();
 
-			json_object_object_add(s, "path", json_object_new_string(o.shares[i].path));
-			json_object_object_add(s, "mode", json_object_new_string(o.shares[i].mode));
+			json_object_object_add(
+				s, "path",
+				json_object_new_string(o.shares[i].path));
+			json_object_object_add(
+				s, "mode",
+				json_object_new_string(o.shares[i].mode));
 			json_object_array_add(arr, s);
 		}
 		json_object_object_add(req, "shares", arr);
 	}
 	json_object_object_add(req, "gui", json_object_new_boolean(o.gui));
-	json_object_object_add(req, "detach", json_object_new_boolean(o.detach));
+	json_object_object_add(req, "detach",
+			       json_object_new_boolean(o.detach));
 	tty = !o.detach && isatty(0) && isatty(1);
 	json_object_object_add(req, "tty", json_object_new_boolean(tty));
 	if (tty) {
 		struct winsize ws;
 
 		if (ioctl(0, TIOCGWINSZ, &ws) == 0) {
-			json_object_object_add(req, "rows", json_object_new_int(ws.ws_row));
-			json_object_object_add(req, "cols", json_object_new_int(ws.ws_col));
+			json_object_object_add(req, "rows",
+					       json_object_new_int(ws.ws_row));
+			json_object_object_add(req, "cols",
+					       json_object_new_int(ws.ws_col));
 		}
 	}
 	r = call(req, &conn, fds, &nfds);
 	if (!r)
 		return VIRT_EXIT_ERROR;
-	id = json_object_object_get_ex(r, "id", &v) ? (unsigned)json_object_get_int64(v) : 0;
+	id = json_object_object_get_ex(r, "id", &v) ?
+		     (unsigned)json_object_get_int64(v) :
+		     0;
 	if (json_object_object_get_ex(r, "notice", &v)) {
 		const char *n = json_object_get_string(v), *nl;
 
@@ -307,14 +334,18 @@ static const char *str_of(json_object *o, const char *key)
 {
 	json_object *v;
 
-	return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : "";
+	return json_object_object_get_ex(o, key, &v) ?
+		       json_object_get_string(v) :
+		       "";
 }
 
 static long long int_of(json_object *o, const char *key)
 {
 	json_object *v;
 
-	return json_object_object_get_ex(o, key, &v) ? (long long)json_object_get_int64(v) : 0;
+	return json_object_object_get_ex(o, key, &v) ?
+		       (long long)json_object_get_int64(v) :
+		       0;
 }
 
 static int cmd_ps(void)
@@ -325,7 +356,8 @@ static int cmd_ps(void)
 
 	if (!r)
 		return VIRT_EXIT_ERROR;
-	printf("%-6s %-16s %-11s %-9s %s\n", "ID", "POLICY", "BACKEND", "STATE", "COMMAND");
+	printf("%-6s %-16s %-11s %-9s %s\n", "ID", "POLICY", "BACKEND", "STATE",
+	       "COMMAND");
 	if (json_object_object_get_ex(r, "cappsules", &arr)) {
 		for (i = 0; i < json_object_array_length(arr); i++) {
 			json_object *c = json_object_array_get_idx(arr, i);
@@ -359,7 +391,8 @@ static int cmd_info(const char *arg)
 
 	if (!r)
 		return VIRT_EXIT_ERROR;
-	json_object_object_foreach(r, k, v) {
+	json_object_object_foreach(r, k, v)
+	{
 		if (strcmp(k, "ok"))
 			printf("%-14s %s\n", k, json_object_get_string(v));
 	}
@@ -406,17 +439,19 @@ static int cmd_stats(const char *arg)
 		human(c, sizeof(c), int_of(r, "memory_limit"));
 		if (json_object_object_get_ex(r, "memory_peak", &v)) {
 			human(b, sizeof(b), int_of(r, "memory_peak"));
-			printf("memory         %s (peak %s, limit %s)\n", a, b, c);
+			printf("memory         %s (peak %s, limit %s)\n", a, b,
+			       c);
 		} else {
 			/* cgroup v2 before Linux 5.19 keeps no peak */
 			printf("memory         %s (limit %s)\n", a, c);
 		}
 	}
 	if (json_object_object_get_ex(r, "pids_current", &v))
-		printf("processes      %lld (limit %lld)\n", int_of(r, "pids_current"),
-		       int_of(r, "pids_limit"));
+		printf("processes      %lld (limit %lld)\n",
+		       int_of(r, "pids_current"), int_of(r, "pids_limit"));
 	if (json_object_object_get_ex(r, "cpu_usec", &v))
-		printf("cpu            %.3f s\n", (double)int_of(r, "cpu_usec") / 1e6);
+		printf("cpu            %.3f s\n",
+		       (double)int_of(r, "cpu_usec") / 1e6);
 	json_object_put(r);
 	return 0;
 }
@@ -436,8 +471,8 @@ static int cmd_attach(const char *arg)
 	r = call(req, &conn, fds, &nfds);
 	if (!r)
 		return VIRT_EXIT_ERROR;
-	tty = json_object_object_get_ex(r, "tty", &v) && json_object_get_boolean(v) &&
-	      isatty(0) && isatty(1);
+	tty = json_object_object_get_ex(r, "tty", &v) &&
+	      json_object_get_boolean(v) && isatty(0) && isatty(1);
 	json_object_put(r);
 	if (nfds != 3)
 		return fail("cappsuled sent no console for cappsule %u", id);
@@ -463,7 +498,8 @@ static int cmd_policies(int n, char **args)
 			json_object *p = json_object_array_get_idx(arr, i);
 			char mem[24];
 
-			snprintf(mem, sizeof(mem), "%lldM", int_of(p, "memory"));
+			snprintf(mem, sizeof(mem), "%lldM",
+				 int_of(p, "memory"));
 			printf("%-16s %-12s %-8s %s\n", str_of(p, "name"),
 			       str_of(p, "color"), mem, str_of(p, "file"));
 		}
@@ -492,12 +528,15 @@ static int cmd_version(void)
 	printf("cappsuled %s (api %lld) at %s\n", str_of(r, "version"),
 	       int_of(r, "api"), conn.path);
 	if (json_object_object_get_ex(r, "backends", &b)) {
-		json_object_object_foreach(b, name, be) {
-			bool ok = json_object_object_get_ex(be, "available", &v) &&
+		json_object_object_foreach(b, name, be)
+		{
+			bool ok = json_object_object_get_ex(be, "available",
+							    &v) &&
 				  json_object_get_boolean(v);
 
-			printf("backend %-11s %s%s%s\n", name, ok ? "available" : "unavailable",
-			       ok ? "" : ": ", ok ? "" : str_of(be, "why"));
+			printf("backend %-11s %s%s%s\n", name,
+			       ok ? "available" : "unavailable", ok ? "" : ": ",
+			       ok ? "" : str_of(be, "why"));
 		}
 	}
 	printf("cgroups %s\n", str_of(r, "cgroups"));
@@ -518,11 +557,13 @@ int main(int argc, char **argv)
 		return cmd_exec(argc - 1, argv + 1);
 	if (!strcmp(cmd, "ps"))
 		return argc == 2 ? cmd_ps() : fail("ps takes no arguments");
-	if (!strcmp(cmd, "info") || !strcmp(cmd, "stats") || !strcmp(cmd, "attach")) {
+	if (!strcmp(cmd, "info") || !strcmp(cmd, "stats") ||
+	    !strcmp(cmd, "attach")) {
 		if (argc != 3)
 			return fail("%s: expected one cappsule ID", cmd);
-		return !strcmp(cmd, "info") ? cmd_info(argv[2]) :
-		       !strcmp(cmd, "stats") ? cmd_stats(argv[2]) : cmd_attach(argv[2]);
+		return !strcmp(cmd, "info")  ? cmd_info(argv[2]) :
+		       !strcmp(cmd, "stats") ? cmd_stats(argv[2]) :
+					       cmd_attach(argv[2]);
 	}
 	if (!strcmp(cmd, "kill"))
 		return cmd_kill(argc - 2, argv + 2);
@@ -530,7 +571,8 @@ int main(int argc, char **argv)
 		return cmd_policies(argc - 2, argv + 2);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version"))
 		return cmd_version();
-	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") ||
+	    !strcmp(cmd, "-h")) {
 		usage(stdout);
 		return 0;
 	}

@@ -25,7 +25,8 @@ int virt_connect(struct virt_conn *c)
 	}
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", c->path);
 	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	if (c->fd < 0 ||
+	    connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		fprintf(stderr,
 			"virt: cannot reach cappsuled at %s: %s (is the daemon running? as root: cappsuled)\n",
 			c->path, strerror(errno));
@@ -56,7 +57,8 @@ static json_object *parse_reply(const char *buf, uint32_t len)
 json_object *virt_call(struct virt_conn *c, json_object *req, int *fds,
 		       int *nfds)
 {
-	const char *s = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
+	const char *s =
+		json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
 	int tmpfds[API_MAX_FDS], ntmp = 0, ret, i;
 	json_object *o;
 	char *buf = NULL;
@@ -69,11 +71,12 @@ json_object *virt_call(struct virt_conn *c, json_object *req, int *fds,
 			c->path, strerror(-ret));
 		return NULL;
 	}
-	ret = frame_recv(c->fd, API_MAX_FRAME, &buf, &len, tmpfds,
-			 API_MAX_FDS, &ntmp);
+	ret = frame_recv(c->fd, API_MAX_FRAME, &buf, &len, tmpfds, API_MAX_FDS,
+			 &ntmp);
 	if (ret) {
 		fprintf(stderr, "virt: no reply from cappsuled at %s: %s\n",
-			c->path, ret == -EPIPE ? "connection closed" : strerror(-ret));
+			c->path,
+			ret == -EPIPE ? "connection closed" : strerror(-ret));
 		return NULL;
 	}
 	o = parse_reply(buf, len);

@@ -126,8 +126,9 @@ int virt_console(struct virt_conn *c, const int *fds, bool tty, unsigned id)
 	ret = xchan_map(&x, &console_layout, &xf, true);
 	xchan_fds_close(&xf);
 	if (ret) {
-		fprintf(stderr, "virt: cannot map the console of cappsule %u: %s\n",
-			id, strerror(-ret));
+		fprintf(stderr,
+			"virt: cannot map the console of cappsule %u: %s\n", id,
+			strerror(-ret));
 		return VIRT_EXIT_ERROR;
 	}
 	sigemptyset(&mask);
@@ -157,7 +158,9 @@ int virt_console(struct virt_conn *c, const int *fds, bool tty, unsigned id)
 			xchan_ack(&x);
 			if (drain_guest(&x, &s) < 0) {
 				restore_tty();
-				fprintf(stderr, "virt: cappsule %u broke the console protocol\n", id);
+				fprintf(stderr,
+					"virt: cappsule %u broke the console protocol\n",
+					id);
 				return VIRT_EXIT_ERROR;
 			}
 			/*
@@ -176,7 +179,8 @@ int virt_console(struct virt_conn *c, const int *fds, bool tty, unsigned id)
 
 			if (!ev) {
 				restore_tty();
-				fprintf(stderr, "virt: lost the connection to cappsuled\n");
+				fprintf(stderr,
+					"virt: lost the connection to cappsuled\n");
 				return VIRT_EXIT_ERROR;
 			}
 			/* Whatever the agent wrote before it ended is in the ring. */
@@ -195,7 +199,8 @@ int virt_console(struct virt_conn *c, const int *fds, bool tty, unsigned id)
 				if (si.ssi_signo == SIGWINCH)
 					send_winsize(&x);
 				else
-					xchan_send(&x, CONSOLE_SIGNAL, &cs, sizeof(cs));
+					xchan_send(&x, CONSOLE_SIGNAL, &cs,
+						   sizeof(cs));
 			}
 		}
 		if (p[3].revents) {
@@ -205,7 +210,8 @@ int virt_console(struct virt_conn *c, const int *fds, bool tty, unsigned id)
 
 			if (n > 0) {
 				xchan_send(&x, CONSOLE_STDIN, buf, (uint32_t)n);
-			} else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+			} else if (n == 0 ||
+				   (errno != EINTR && errno != EAGAIN)) {
 				xchan_send(&x, CONSOLE_STDIN_EOF, NULL, 0);
 				stdin_open = false;
 			}

@@ -25,6 +25,8 @@ cd "$B"
 	{ tail -30 configure.log; exit 1; }
 sed -n '/^  cappsule/,$p' configure.log
 make -j"$(nproc)" >make.log 2>&1 || { grep -E 'error|warning' make.log | head -40; tail -20 make.log; exit 1; }
+echo "== style"
+make check-format
 echo "== make check"
 if ! make -k check >check.log 2>&1; then
 	grep -E '^(PASS|FAIL|SKIP|ERROR|XFAIL|XPASS):' check.log

@@ -29,9 +29,17 @@
 static inline bool api_host_env_allowed(const char *kv)
 {
 	static const char *const allowed[] = {
-		"DISPLAY", "XAUTHORITY", "WAYLAND_DISPLAY", "PULSE_SERVER",
-		"PULSE_COOKIE", "XDG_RUNTIME_DIR", "DBUS_SESSION_BUS_ADDRESS",
-		"LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES",
+		"DISPLAY",
+		"XAUTHORITY",
+		"WAYLAND_DISPLAY",
+		"PULSE_SERVER",
+		"PULSE_COOKIE",
+		"XDG_RUNTIME_DIR",
+		"DBUS_SESSION_BUS_ADDRESS",
+		"LANG",
+		"LC_ALL",
+		"LC_CTYPE",
+		"LC_MESSAGES",
 	};
 	const char *eq = strchr(kv, '=');
 	size_t i;

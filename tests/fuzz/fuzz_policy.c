@@ -18,8 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char *json = policy_to_json(p);
 		struct policy *q = NULL;
 
-		if (!json || policy_parse("rt.json", json, strlen(json), &q, err,
-					  sizeof(err)))
+		if (!json || policy_parse("rt.json", json, strlen(json), &q,
+					  err, sizeof(err)))
 			abort();
 		policy_free(q);
 		free(json);

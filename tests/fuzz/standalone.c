@@ -61,7 +61,8 @@ int main(int argc, char **argv)
 
 			if (d->d_name[0] == '.')
 				continue;
-			snprintf(path, sizeof(path), "%s/%s", argv[i], d->d_name);
+			snprintf(path, sizeof(path), "%s/%s", argv[i],
+				 d->d_name);
 			if (run_file(path))
 				return 1;
 			count++;

@@ -349,7 +349,8 @@ static int cmd_cursor(void)
 {
 	xcb_xfixes_get_cursor_image_and_name_reply_t *r;
 
-	free(xcb_xfixes_query_version_reply(c, xcb_xfixes_query_version(c, 5, 0), NULL));
+	free(xcb_xfixes_query_version_reply(
+		c, xcb_xfixes_query_version(c, 5, 0), NULL));
 	r = xcb_xfixes_get_cursor_image_and_name_reply(
 		c, xcb_xfixes_get_cursor_image_and_name(c), NULL);
 	if (!r)

@@ -10,8 +10,12 @@ static uint32_t build(uint8_t *buf, uint32_t argc, uint32_t envc,
 		      const char *strs, uint32_t slen)
 {
 	struct control_start st = { .version = CONTROL_PROTO_VERSION,
-				    .uid = 1000, .gid = 1000, .ngroups = 1,
-				    .argc = argc, .envc = envc, .strings_len = slen };
+				    .uid = 1000,
+				    .gid = 1000,
+				    .ngroups = 1,
+				    .argc = argc,
+				    .envc = envc,
+				    .strings_len = slen };
 
 	memcpy(buf, &st, sizeof(st));
 	memcpy(buf + sizeof(st), strs, slen);

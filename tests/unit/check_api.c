@@ -15,13 +15,15 @@ START_TEST(test_create_full)
 	struct api_request req;
 	char err[256];
 
-	ck_assert_int_eq(parse("{\"op\":\"create\",\"argv\":[\"ls\",\"-l\"],"
-			       "\"env\":[\"A=1\",\"B=\"],\"cwd\":\"/tmp\","
-			       "\"policy\":\"web\",\"memory\":64,\"tty\":true,"
-			       "\"rows\":24,\"cols\":80,\"detach\":false,\"gui\":false,"
-			       "\"basedir\":\"/var/x\",\"backend\":\"namespaces\","
-			       "\"shares\":[{\"path\":\"/srv\",\"mode\":\"ro\"}]}",
-			       &req, err), 0);
+	ck_assert_int_eq(
+		parse("{\"op\":\"create\",\"argv\":[\"ls\",\"-l\"],"
+		      "\"env\":[\"A=1\",\"B=\"],\"cwd\":\"/tmp\","
+		      "\"policy\":\"web\",\"memory\":64,\"tty\":true,"
+		      "\"rows\":24,\"cols\":80,\"detach\":false,\"gui\":false,"
+		      "\"basedir\":\"/var/x\",\"backend\":\"namespaces\","
+		      "\"shares\":[{\"path\":\"/srv\",\"mode\":\"ro\"}]}",
+		      &req, err),
+		0);
 	ck_assert_int_eq(req.op, API_OP_CREATE);
 	ck_assert_uint_eq(req.create.argc, 2);
 	ck_assert_str_eq(req.create.argv[1], "-l");
@@ -45,22 +47,30 @@ START_TEST(test_rejects)
 	} cases[] = {
 		{ "", "request is not one JSON object" },
 		{ "{\"op\":\"list\"} x", "request is not one JSON object" },
-		{ "{\"op\":\"list\", /* c */ \"x\":1}", "request is not one JSON object" },
+		{ "{\"op\":\"list\", /* c */ \"x\":1}",
+		  "request is not one JSON object" },
 		{ "[1]", "request has no \"op\"" },
 		{ "{\"op\":\"format-disk\"}", "unknown op \"format-disk\"" },
 		{ "{\"op\":\"list\",\"id\":1}", "list: unknown key \"id\"" },
 		{ "{\"op\":\"kill\"}", "kill: id is required" },
 		{ "{\"op\":\"kill\",\"id\":0}", "id: expected a cappsule ID" },
 		{ "{\"op\":\"kill\",\"id\":-5}", "id: expected a cappsule ID" },
-		{ "{\"op\":\"kill\",\"id\":4294967296}", "id: expected a cappsule ID" },
-		{ "{\"op\":\"create\",\"cwd\":\"/\"}", "create: argv is required" },
-		{ "{\"op\":\"create\",\"argv\":[]}", "argv: expected 1-4096 strings, the first non-empty" },
-		{ "{\"op\":\"create\",\"argv\":[\"\"]}", "argv: expected 1-4096 strings, the first non-empty" },
-		{ "{\"op\":\"create\",\"argv\":[1]}", "argv: expected 1-4096 strings, the first non-empty" },
+		{ "{\"op\":\"kill\",\"id\":4294967296}",
+		  "id: expected a cappsule ID" },
+		{ "{\"op\":\"create\",\"cwd\":\"/\"}",
+		  "create: argv is required" },
+		{ "{\"op\":\"create\",\"argv\":[]}",
+		  "argv: expected 1-4096 strings, the first non-empty" },
+		{ "{\"op\":\"create\",\"argv\":[\"\"]}",
+		  "argv: expected 1-4096 strings, the first non-empty" },
+		{ "{\"op\":\"create\",\"argv\":[1]}",
+		  "argv: expected 1-4096 strings, the first non-empty" },
 		{ "{\"op\":\"create\",\"argv\":[\"a\\u0000b\"],\"cwd\":\"/\"}",
 		  "argv: expected 1-4096 strings, the first non-empty" },
-		{ "{\"op\":\"create\",\"argv\":[\"ls\"]}", "create: cwd is required" },
-		{ "{\"op\":\"create\",\"argv\":[\"ls\"],\"cwd\":\"rel\"}", "cwd: expected an absolute path" },
+		{ "{\"op\":\"create\",\"argv\":[\"ls\"]}",
+		  "create: cwd is required" },
+		{ "{\"op\":\"create\",\"argv\":[\"ls\"],\"cwd\":\"rel\"}",
+		  "cwd: expected an absolute path" },
 		{ "{\"op\":\"create\",\"argv\":[\"ls\"],\"cwd\":\"/\",\"env\":[\"NOEQUALS\"]}",
 		  "env: expected up to 4096 \"NAME=value\" strings" },
 		{ "{\"op\":\"create\",\"argv\":[\"ls\"],\"cwd\":\"/\",\"policy\":\"../etc\"}",
@@ -75,7 +85,8 @@ START_TEST(test_rejects)
 		  "create: unknown key \"uid\"" },
 		{ "{\"op\":\"create\",\"argv\":[\"ls\"],\"cwd\":\"/\",\"tty\":\"yes\"}",
 		  "tty: expected true or false" },
-		{ "{\"op\":\"attach\",\"id\":1,\"rows\":70000}", "rows: expected 0-65535" },
+		{ "{\"op\":\"attach\",\"id\":1,\"rows\":70000}",
+		  "rows: expected 0-65535" },
 	};
 	size_t i;
 
@@ -97,7 +108,10 @@ START_TEST(test_simple_ops)
 
 	ck_assert_int_eq(parse("{\"op\":\"list\"}", &req, err), 0);
 	ck_assert_int_eq(req.op, API_OP_LIST);
-	ck_assert_int_eq(parse("{\"op\":\"attach\",\"id\":7,\"rows\":5,\"cols\":9}", &req, err), 0);
+	ck_assert_int_eq(
+		parse("{\"op\":\"attach\",\"id\":7,\"rows\":5,\"cols\":9}",
+		      &req, err),
+		0);
 	ck_assert_int_eq(req.op, API_OP_ATTACH);
 	ck_assert_uint_eq(req.id, 7);
 	ck_assert_uint_eq(req.cols, 9);
@@ -112,9 +126,12 @@ START_TEST(test_embedded_nul_and_size)
 	char err[256];
 	static char big[256 * 1024];
 
-	ck_assert_int_eq(api_parse_request("{\"op\":\"list\"}\0", 15, &req, err, 256), -EINVAL);
+	ck_assert_int_eq(api_parse_request("{\"op\":\"list\"}\0", 15, &req, err,
+					   256),
+			 -EINVAL);
 	memset(big, ' ', sizeof(big));
-	ck_assert_int_eq(api_parse_request(big, sizeof(big), &req, err, 256), -EINVAL);
+	ck_assert_int_eq(api_parse_request(big, sizeof(big), &req, err, 256),
+			 -EINVAL);
 	ck_assert_str_eq(err, "request too large or not text");
 }
 END_TEST

@@ -48,7 +48,8 @@ static void fake_v2(struct cg *cg)
 	}
 	put("memory.current", "1048576\n");
 	put("memory.max", "33554432\n");
-	put("memory.events", "low 0\nhigh 0\nmax 7\noom 2\noom_kill 1\noom_group_kill 0\n");
+	put("memory.events",
+	    "low 0\nhigh 0\nmax 7\noom 2\noom_kill 1\noom_group_kill 0\n");
 	put("pids.current", "3\n");
 	put("pids.max", "max\n");
 	put("cpu.stat", "usage_usec 2500\nuser_usec 2000\nsystem_usec 500\n");
@@ -62,7 +63,8 @@ START_TEST(test_v2_stats)
 	fake_v2(&cg);
 	put("memory.peak", "4194304\n");
 	cg_read_stats(&cg, &st);
-	ck_assert(st.have_mem && st.have_mem_peak && st.have_pids && st.have_cpu);
+	ck_assert(st.have_mem && st.have_mem_peak && st.have_pids &&
+		  st.have_cpu);
 	ck_assert_uint_eq(st.mem_current, 1048576);
 	ck_assert_uint_eq(st.mem_peak, 4194304);
 	ck_assert_uint_eq(st.mem_limit, 33554432);
@@ -101,12 +103,14 @@ START_TEST(test_v1_stats)
 	put("memory.usage_in_bytes", "2097152\n");
 	put("memory.max_usage_in_bytes", "8388608\n");
 	put("memory.limit_in_bytes", "67108864\n");
-	put("memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n");
+	put("memory.oom_control",
+	    "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n");
 	put("pids.current", "1\n");
 	put("pids.max", "20\n");
 	put("cpuacct.usage", "3000000\n");
 	cg_read_stats(&cg, &st);
-	ck_assert(st.have_mem && st.have_mem_peak && st.have_pids && st.have_cpu);
+	ck_assert(st.have_mem && st.have_mem_peak && st.have_pids &&
+		  st.have_cpu);
 	ck_assert_uint_eq(st.mem_current, 2097152);
 	ck_assert_uint_eq(st.mem_peak, 8388608);
 	ck_assert_uint_eq(st.mem_limit, 67108864);
@@ -124,7 +128,8 @@ START_TEST(test_none)
 
 	memset(&cg, 0, sizeof(cg));
 	cg_read_stats(&cg, &st);
-	ck_assert(!st.have_mem && !st.have_mem_peak && !st.have_pids && !st.have_cpu);
+	ck_assert(!st.have_mem && !st.have_mem_peak && !st.have_pids &&
+		  !st.have_cpu);
 	ck_assert_uint_eq(cg_oom_kills(&cg), 0);
 }
 END_TEST

@@ -10,12 +10,15 @@ START_TEST(test_valid)
 	struct control_event ev;
 	struct control_ready r = { .version = CONTROL_PROTO_VERSION };
 	struct control_exit ex = { .code = 137, .signal = 9 };
-	uint8_t err[8 + 5] = { CONTROL_ERR_EXEC, 0, 0, 0, 2, 0, 0, 0, 'a', '\n', 'b', 0x80, 'c' };
+	uint8_t err[8 + 5] = {
+		CONTROL_ERR_EXEC, 0, 0, 0, 2, 0, 0, 0, 'a', '\n', 'b', 0x80, 'c'
+	};
 
 	ck_assert_int_eq(control_decode(CONTROL_READY, &r, sizeof(r), &ev), 0);
 	ck_assert_int_eq(control_decode(CONTROL_EXIT, &ex, sizeof(ex), &ev), 0);
 	ck_assert_int_eq(ev.exit.code, 137);
-	ck_assert_int_eq(control_decode(CONTROL_ERROR, err, sizeof(err), &ev), 0);
+	ck_assert_int_eq(control_decode(CONTROL_ERROR, err, sizeof(err), &ev),
+			 0);
 	ck_assert_int_eq(ev.error.err, 2);
 	/* control characters and high bytes never reach the logs */
 	ck_assert_str_eq(ev.error.text, "a?b?c");
@@ -30,14 +33,20 @@ START_TEST(test_hostile)
 	uint8_t big[8 + CONTROL_ERROR_TEXT_MAX + 1] = { CONTROL_ERR_SETUP };
 	uint8_t badstage[8] = { 77 };
 
-	ck_assert_int_eq(control_decode(CONTROL_READY, &r, sizeof(r), &ev), -EPROTO);
+	ck_assert_int_eq(control_decode(CONTROL_READY, &r, sizeof(r), &ev),
+			 -EPROTO);
 	ck_assert_int_eq(control_decode(CONTROL_READY, &r, 3, &ev), -EPROTO);
-	ck_assert_int_eq(control_decode(CONTROL_EXIT, &ex, sizeof(ex), &ev), -EPROTO);
+	ck_assert_int_eq(control_decode(CONTROL_EXIT, &ex, sizeof(ex), &ev),
+			 -EPROTO);
 	ex.code = 1;
 	ex.signal = -1;
-	ck_assert_int_eq(control_decode(CONTROL_EXIT, &ex, sizeof(ex), &ev), -EPROTO);
-	ck_assert_int_eq(control_decode(CONTROL_ERROR, big, sizeof(big), &ev), -EPROTO);
-	ck_assert_int_eq(control_decode(CONTROL_ERROR, badstage, sizeof(badstage), &ev), -EPROTO);
+	ck_assert_int_eq(control_decode(CONTROL_EXIT, &ex, sizeof(ex), &ev),
+			 -EPROTO);
+	ck_assert_int_eq(control_decode(CONTROL_ERROR, big, sizeof(big), &ev),
+			 -EPROTO);
+	ck_assert_int_eq(control_decode(CONTROL_ERROR, badstage,
+					sizeof(badstage), &ev),
+			 -EPROTO);
 	ck_assert_int_eq(control_decode(CONTROL_ERROR, big, 7, &ev), -EPROTO);
 	/* START goes to the agent, never from it */
 	ck_assert_int_eq(control_decode(CONTROL_START, big, 64, &ev), -EPROTO);

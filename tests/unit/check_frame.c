@@ -34,7 +34,8 @@ START_TEST(test_send_recv_with_fds)
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	ck_assert_int_eq(pipe(pipefd), 0);
 	ck_assert_int_eq(frame_send(sv[0], "{\"a\":1}", 7, pipefd, 2), 0);
-	ck_assert_int_eq(frame_recv(sv[1], 1024, &payload, &len, fds, 4, &nfds), 0);
+	ck_assert_int_eq(frame_recv(sv[1], 1024, &payload, &len, fds, 4, &nfds),
+			 0);
 	ck_assert_str_eq(payload, "{\"a\":1}");
 	ck_assert_int_eq(nfds, 2);
 	/* the received fds are the pipe */
@@ -48,7 +49,8 @@ START_TEST(test_send_recv_with_fds)
 	free(payload);
 	/* too large for the receiver */
 	ck_assert_int_eq(frame_send(sv[0], "0123456789", 10, NULL, 0), 0);
-	ck_assert_int_eq(frame_recv(sv[1], 5, &payload, &len, fds, 4, &nfds), -EMSGSIZE);
+	ck_assert_int_eq(frame_recv(sv[1], 5, &payload, &len, fds, 4, &nfds),
+			 -EMSGSIZE);
 	/* after that the stream is out of step: the caller drops it */
 	close(sv[0]);
 	close(sv[1]);
@@ -56,7 +58,8 @@ START_TEST(test_send_recv_with_fds)
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	ck_assert_int_eq(write(sv[0], "\x05\x00", 2), 2);
 	close(sv[0]);
-	ck_assert_int_eq(frame_recv(sv[1], 1024, &payload, &len, fds, 4, &nfds), -EPIPE);
+	ck_assert_int_eq(frame_recv(sv[1], 1024, &payload, &len, fds, 4, &nfds),
+			 -EPIPE);
 	close(sv[1]);
 }
 END_TEST

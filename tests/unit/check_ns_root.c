@@ -12,12 +12,15 @@ START_TEST(test_wanted)
 	ck_assert_int_eq(ns_root_wanted("/proc", "proc"), 0);
 	ck_assert_int_eq(ns_root_wanted("/sys/fs/cgroup/memory", "cgroup"), 0);
 	ck_assert_int_eq(ns_root_wanted("/run/user/1000", "tmpfs"), 0);
-	ck_assert_int_eq(ns_root_wanted("/run/user/1000/doc", "fuse.portal"), 0);
+	ck_assert_int_eq(ns_root_wanted("/run/user/1000/doc", "fuse.portal"),
+			 0);
 	ck_assert_int_eq(ns_root_wanted("/tmp/x", "ext4"), 0);
 	ck_assert_int_eq(ns_root_wanted("/home/u/sshfs", "fuse.sshfs"), 0);
-	ck_assert_int_eq(ns_root_wanted("/var/lib/docker/x/merged", "overlay"), 0);
+	ck_assert_int_eq(ns_root_wanted("/var/lib/docker/x/merged", "overlay"),
+			 0);
 	ck_assert_int_eq(ns_root_wanted("/mnt/a,b", "ext4"), 0);
-	ck_assert_int_eq(ns_root_wanted("/procfs", "ext4"), 1); /* not under /proc */
+	ck_assert_int_eq(ns_root_wanted("/procfs", "ext4"),
+			 1); /* not under /proc */
 }
 END_TEST
 

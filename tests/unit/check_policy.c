@@ -13,7 +13,8 @@ static struct policy *parse_ok(const char *text)
 {
 	struct policy *p = NULL;
 	char err[1024] = "";
-	int ret = policy_parse("t.json", text, strlen(text), &p, err, sizeof(err));
+	int ret = policy_parse("t.json", text, strlen(text), &p, err,
+			       sizeof(err));
 
 	ck_assert_msg(ret == 0, "unexpected error: %s", err);
 	return p;
@@ -24,7 +25,8 @@ static void parse_err(const char *text, const char *want)
 {
 	struct policy *p = NULL;
 	char err[1024] = "";
-	int ret = policy_parse("t.json", text, strlen(text), &p, err, sizeof(err));
+	int ret = policy_parse("t.json", text, strlen(text), &p, err,
+			       sizeof(err));
 
 	ck_assert_int_eq(ret, -EINVAL);
 	ck_assert_ptr_null(p);
@@ -80,7 +82,9 @@ START_TEST(test_defaults_and_name_from_file)
 	struct policy *p = NULL;
 	char err[256];
 
-	ck_assert_int_eq(policy_parse("/etc/x/evince.json", "{}", 2, &p, err, sizeof(err)), 0);
+	ck_assert_int_eq(policy_parse("/etc/x/evince.json", "{}", 2, &p, err,
+				      sizeof(err)),
+			 0);
 	ck_assert_str_eq(p->name, "evince");
 	ck_assert_uint_eq(p->memory_mb, POLICY_DEFAULT_MEMORY_MB);
 	ck_assert_uint_eq(p->pids, POLICY_DEFAULT_PIDS);
@@ -105,49 +109,71 @@ START_TEST(test_colors)
 	p = parse_ok("{\"color\": \"Dark Green\"}");
 	ck_assert_uint_eq(p->rgb, 0x006400);
 	policy_free(p);
-	parse_err("{\n\"color\": \"blurple\"\n}", "t.json:2: color: expected an X11 colour name or #rrggbb");
-	parse_err("{\"color\": \"#12345\"}", "t.json:1: color: expected an X11 colour name or #rrggbb");
+	parse_err("{\n\"color\": \"blurple\"\n}",
+		  "t.json:2: color: expected an X11 colour name or #rrggbb");
+	parse_err("{\"color\": \"#12345\"}",
+		  "t.json:1: color: expected an X11 colour name or #rrggbb");
 }
 END_TEST
 
 START_TEST(test_errors_name_line_and_key)
 {
-	parse_err("{\n  \"name\": \"ok\",\n  \"memroy\": 5\n}",
-		  "t.json:3: memroy: unknown key (known: name, color, memory, pids, filesystem, shared, network, gui, audio, clipboard)");
-	parse_err("{\n\"memory\": 8\n}", "t.json:2: memory: 8 is out of range (16-1048576)");
-	parse_err("{\"memory\": \"big\"}", "t.json:1: memory: expected an integer");
-	parse_err("{\n\"filesystem\": {\n  \"/usr/**\": \"rx\",\n  \"/etc/**\": \"rq\"\n}}",
-		  "t.json:4: filesystem./etc/**: unknown mode 'q' (use r, w, x)");
-	parse_err("{\"filesystem\": {\"usr/**\": \"r\"}}",
-		  "t.json:1: filesystem.usr/**: \"usr/**\" must be an absolute path");
-	parse_err("{\"filesystem\": {\"/a/../etc\": \"r\"}}",
-		  "t.json:1: filesystem./a/../etc: \"/a/../etc\": '.' and '..' are not allowed");
-	parse_err("{\"filesystem\": {\"/a//b\": \"r\"}}",
-		  "t.json:1: filesystem./a//b: \"/a//b\" has an empty component (//)");
-	parse_err("{\"filesystem\": {\"/a/b**\": \"r\"}}",
-		  "t.json:1: filesystem./a/b**: \"/a/b**\": '**' must be a whole component");
-	parse_err("{\"filesystem\": {\"/a/@HOME@\": \"r\"}}",
-		  "t.json:1: filesystem./a/@HOME@: \"/a/@HOME@\": @HOME@ must be the whole first component");
-	parse_err("{\"filesystem\": {\"/a/\": \"rw\"}}",
-		  "t.json:1: filesystem./a/: a folder rule (trailing '/') takes only \"r\"");
-	parse_err("{\"filesystem\": {\"/a\": \"rr\"}}", "t.json:1: filesystem./a: mode 'r' given twice");
-	parse_err("{\"filesystem\": {\"/a\": \"\"}}", "t.json:1: filesystem./a: empty mode (use r, w, x)");
-	parse_err("{\"filesystem\": [\"/a\"]}",
-		  "t.json:1: filesystem: expected an object of \"pattern\": \"mode\"");
-	parse_err("{\"shared\": [\"/home/*/x\"]}",
-		  "t.json:1: shared[0]: \"/home/*/x\": wildcards are not allowed here");
-	parse_err("{\"shared\": [\"/ok\", 3]}", "t.json:1: shared[1]: expected a folder path");
+	parse_err(
+		"{\n  \"name\": \"ok\",\n  \"memroy\": 5\n}",
+		"t.json:3: memroy: unknown key (known: name, color, memory, pids, filesystem, shared, network, gui, audio, clipboard)");
+	parse_err("{\n\"memory\": 8\n}",
+		  "t.json:2: memory: 8 is out of range (16-1048576)");
+	parse_err("{\"memory\": \"big\"}",
+		  "t.json:1: memory: expected an integer");
+	parse_err(
+		"{\n\"filesystem\": {\n  \"/usr/**\": \"rx\",\n  \"/etc/**\": \"rq\"\n}}",
+		"t.json:4: filesystem./etc/**: unknown mode 'q' (use r, w, x)");
+	parse_err(
+		"{\"filesystem\": {\"usr/**\": \"r\"}}",
+		"t.json:1: filesystem.usr/**: \"usr/**\" must be an absolute path");
+	parse_err(
+		"{\"filesystem\": {\"/a/../etc\": \"r\"}}",
+		"t.json:1: filesystem./a/../etc: \"/a/../etc\": '.' and '..' are not allowed");
+	parse_err(
+		"{\"filesystem\": {\"/a//b\": \"r\"}}",
+		"t.json:1: filesystem./a//b: \"/a//b\" has an empty component (//)");
+	parse_err(
+		"{\"filesystem\": {\"/a/b**\": \"r\"}}",
+		"t.json:1: filesystem./a/b**: \"/a/b**\": '**' must be a whole component");
+	parse_err(
+		"{\"filesystem\": {\"/a/@HOME@\": \"r\"}}",
+		"t.json:1: filesystem./a/@HOME@: \"/a/@HOME@\": @HOME@ must be the whole first component");
+	parse_err(
+		"{\"filesystem\": {\"/a/\": \"rw\"}}",
+		"t.json:1: filesystem./a/: a folder rule (trailing '/') takes only \"r\"");
+	parse_err("{\"filesystem\": {\"/a\": \"rr\"}}",
+		  "t.json:1: filesystem./a: mode 'r' given twice");
+	parse_err("{\"filesystem\": {\"/a\": \"\"}}",
+		  "t.json:1: filesystem./a: empty mode (use r, w, x)");
+	parse_err(
+		"{\"filesystem\": [\"/a\"]}",
+		"t.json:1: filesystem: expected an object of \"pattern\": \"mode\"");
+	parse_err(
+		"{\"shared\": [\"/home/*/x\"]}",
+		"t.json:1: shared[0]: \"/home/*/x\": wildcards are not allowed here");
+	parse_err("{\"shared\": [\"/ok\", 3]}",
+		  "t.json:1: shared[1]: expected a folder path");
 	parse_err("{\n\"network\": {\n\"tcp\": [\n\"*:80\",\n\"*:70000\"\n]}}",
 		  "t.json:5: network.tcp[1]: \"*:70000\": bad port (1-65535)");
-	parse_err("{\"network\": {\"tcp\": [\"*:90-80\"]}}",
-		  "t.json:1: network.tcp[0]: \"*:90-80\": port range is reversed");
-	parse_err("{\"network\": {\"udp\": [\"10.0.0.300:53\"]}}",
-		  "t.json:1: network.udp[0]: \"10.0.0.300:53\": bad address (IPv4, a range, a /prefix or *)");
-	parse_err("{\"network\": {\"icmp\": []}}", "t.json:1: network.icmp: unknown key (known: tcp, udp)");
+	parse_err(
+		"{\"network\": {\"tcp\": [\"*:90-80\"]}}",
+		"t.json:1: network.tcp[0]: \"*:90-80\": port range is reversed");
+	parse_err(
+		"{\"network\": {\"udp\": [\"10.0.0.300:53\"]}}",
+		"t.json:1: network.udp[0]: \"10.0.0.300:53\": bad address (IPv4, a range, a /prefix or *)");
+	parse_err("{\"network\": {\"icmp\": []}}",
+		  "t.json:1: network.icmp: unknown key (known: tcp, udp)");
 	parse_err("{\"gui\": 1}", "t.json:1: gui: expected true or false");
 	parse_err("{\"audio\": {\"output\": true, \"mic\": true}}",
 		  "t.json:1: audio.mic: unknown key (known: output, input)");
-	parse_err("{\"name\": \"a/b\"}", "t.json:1: name: a name is 1-64 letters, digits, '.', '_' or '-'");
+	parse_err(
+		"{\"name\": \"a/b\"}",
+		"t.json:1: name: a name is 1-64 letters, digits, '.', '_' or '-'");
 }
 END_TEST
 
@@ -156,7 +182,8 @@ START_TEST(test_json_errors)
 	parse_err("{\n  \"name\": \"x\"\n  \"gui\": true\n}",
 		  "t.json:3: object value separator ',' expected");
 	parse_err("{\"name\": \"x\"", "t.json:1: unexpected end of file");
-	parse_err("{} {}", "t.json:1: trailing characters after the policy object");
+	parse_err("{} {}",
+		  "t.json:1: trailing characters after the policy object");
 	parse_err("[1]", "t.json:1: a policy is a JSON object");
 	/* json-c keeps the last duplicate silently; a policy must not */
 	parse_err("{\n\"filesystem\": {\n\"/a\": \"r\",\n\"/a\": \"rw\"\n}}",
@@ -166,8 +193,9 @@ END_TEST
 
 START_TEST(test_net_forms)
 {
-	struct policy *p = parse_ok("{\"network\": {\"tcp\": [\"10.0.0.0/8:443\", "
-				    "\"192.168.1.1-192.168.1.9\", \"*\", \"1.2.3.4:*\"]}}");
+	struct policy *p = parse_ok(
+		"{\"network\": {\"tcp\": [\"10.0.0.0/8:443\", "
+		"\"192.168.1.1-192.168.1.9\", \"*\", \"1.2.3.4:*\"]}}");
 
 	ck_assert_uint_eq(p->ntcp, 4);
 	ck_assert_uint_eq(p->tcp[0].addr_lo, 0x0a000000u);
@@ -224,8 +252,10 @@ START_TEST(test_set_override_and_last_good)
 	/* break web.json in d2: its last good version is kept, with a note */
 	write_policy(d2, "web.json", "{\"memory\": 1}");
 	ck_assert_int_eq(policy_set_load(&set2, dirs, 2, &errs, &set), 1);
-	ck_assert_ptr_nonnull(strstr(errs, "web.json:1: memory: 1 is out of range"));
-	ck_assert_ptr_nonnull(strstr(errs, "keeping the last good version of policy \"web\""));
+	ck_assert_ptr_nonnull(
+		strstr(errs, "web.json:1: memory: 1 is out of range"));
+	ck_assert_ptr_nonnull(strstr(
+		errs, "keeping the last good version of policy \"web\""));
 	p = policy_set_find(&set2, "web");
 	ck_assert_ptr_nonnull(p);
 	ck_assert_uint_eq(p->memory_mb, 300);
@@ -236,7 +266,8 @@ START_TEST(test_set_override_and_last_good)
 	/* two files of one directory claiming one name */
 	write_policy(d1, "other.json", "{\"name\": \"default\"}");
 	ck_assert_int_eq(policy_set_load(&set, dirs, 1, &errs, NULL), 1);
-	ck_assert_ptr_nonnull(strstr(errs, "policy \"default\" is already defined by"));
+	ck_assert_ptr_nonnull(
+		strstr(errs, "policy \"default\" is already defined by"));
 	free(errs);
 	policy_set_free(&set);
 	{
@@ -260,7 +291,8 @@ START_TEST(test_shipped_policies_load)
 	ck_assert_int_eq(policy_set_load(&set, &dir, 1, &errs, NULL), 0);
 	ck_assert_msg(!errs, "%s", errs);
 	for (i = 0; i < 5; i++)
-		ck_assert_msg(policy_set_find(&set, want[i]), "missing %s", want[i]);
+		ck_assert_msg(policy_set_find(&set, want[i]), "missing %s",
+			      want[i]);
 	ck_assert_uint_eq(policy_set_find(&set, "firefox")->rgb, 0x000080);
 	policy_set_free(&set);
 }
@@ -279,7 +311,9 @@ START_TEST(test_json_round_trip)
 	struct policy *q = NULL;
 	size_t i;
 
-	ck_assert_int_eq(policy_parse("rt.json", json, strlen(json), &q, err, sizeof(err)), 0);
+	ck_assert_int_eq(policy_parse("rt.json", json, strlen(json), &q, err,
+				      sizeof(err)),
+			 0);
 	ck_assert_str_eq(q->name, p->name);
 	ck_assert_uint_eq(q->rgb, p->rgb);
 	ck_assert_uint_eq(q->memory_mb, 77);

@@ -28,10 +28,13 @@ START_TEST(test_attach_rejects_bad_sizes)
 	struct ring r;
 	uint8_t buf[1024];
 
-	ck_assert_int_eq(ring_attach(&r, buf, 100, 16, true), -EINVAL); /* not 2^n */
-	ck_assert_int_eq(ring_attach(&r, buf, 32, 8, true), -EINVAL); /* too small */
+	ck_assert_int_eq(ring_attach(&r, buf, 100, 16, true),
+			 -EINVAL); /* not 2^n */
+	ck_assert_int_eq(ring_attach(&r, buf, 32, 8, true),
+			 -EINVAL); /* too small */
 	ck_assert_int_eq(ring_attach(&r, buf, 256, 0, true), -EINVAL);
-	ck_assert_int_eq(ring_attach(&r, buf, 256, 128, true), -EINVAL); /* > half */
+	ck_assert_int_eq(ring_attach(&r, buf, 256, 128, true),
+			 -EINVAL); /* > half */
 }
 END_TEST
 
@@ -45,7 +48,9 @@ START_TEST(test_send_recv_in_order)
 		char msg[16];
 
 		snprintf(msg, sizeof(msg), "msg-%d", i);
-		ck_assert_int_eq(ring_send(&prod, (uint16_t)(10 + i), msg, (uint32_t)strlen(msg)), 0);
+		ck_assert_int_eq(ring_send(&prod, (uint16_t)(10 + i), msg,
+					   (uint32_t)strlen(msg)),
+				 0);
 	}
 	for (i = 0; i < 5; i++) {
 		char want[16];
@@ -72,7 +77,8 @@ START_TEST(test_full_then_drained)
 	while (ring_send(&prod, 1, payload, sizeof(payload)) == 0)
 		sent++;
 	ck_assert_int_eq(sent, 4);
-	ck_assert_int_eq(ring_send(&prod, 1, payload, sizeof(payload)), -EAGAIN);
+	ck_assert_int_eq(ring_send(&prod, 1, payload, sizeof(payload)),
+			 -EAGAIN);
 	ck_assert_int_eq(ring_recv(&cons, &h, buf, sizeof(buf)), 40);
 	ck_assert_int_eq(ring_send(&prod, 1, payload, sizeof(payload)), 0);
 	ck_assert_int_eq(ring_send(&prod, 1, payload, 65), -EMSGSIZE);
@@ -92,7 +98,8 @@ START_TEST(test_wraparound_keeps_bytes)
 		for (i = 0; i < (int)len; i++)
 			out[i] = (uint8_t)(round * 7 + i);
 		ck_assert_int_eq(ring_send(&prod, 2, out, len), 0);
-		ck_assert_int_eq(ring_recv(&cons, &h, in, sizeof(in)), (int)len);
+		ck_assert_int_eq(ring_recv(&cons, &h, in, sizeof(in)),
+				 (int)len);
 		ck_assert(!memcmp(in, out, len));
 	}
 	/* free-running indices beyond the ring size */

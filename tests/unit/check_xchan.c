@@ -52,7 +52,8 @@ START_TEST(test_region_is_sealed)
 	/* a peer may not shrink the region under the other side's mapping */
 	ck_assert_int_lt(ftruncate(fds.mem, 4096), 0);
 	ck_assert_int_lt(ftruncate(fds.mem, 1 << 30), 0);
-	ck_assert_int_eq(fcntl(fds.mem, F_GET_SEALS) & F_SEAL_SHRINK, F_SEAL_SHRINK);
+	ck_assert_int_eq(fcntl(fds.mem, F_GET_SEALS) & F_SEAL_SHRINK,
+			 F_SEAL_SHRINK);
 	xchan_fds_close(&fds);
 }
 END_TEST
@@ -67,7 +68,8 @@ START_TEST(test_guest_checks_header)
 	hdr = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fds.mem, 0);
 	ck_assert_ptr_ne(hdr, MAP_FAILED);
 	hdr[0] = 0xdeadbeef; /* wrong magic */
-	ck_assert_int_eq(xchan_map(&guest, &console_layout, &fds, false), -EPROTO);
+	ck_assert_int_eq(xchan_map(&guest, &console_layout, &fds, false),
+			 -EPROTO);
 	munmap(hdr, 4096);
 	xchan_fds_close(&fds);
 }

@@ -7,10 +7,11 @@
 int main(void)
 {
 	Suite *(*const suites[])(void) = {
-		suite_ring, suite_xchan, suite_frame, suite_policy, suite_api,
-		suite_control, suite_agent_start, suite_ns_root, suite_colors,
-		suite_gui, suite_audio, suite_fs_rules, suite_fs_proxy,
-		suite_cgroup,
+		suite_ring,	   suite_xchan,	  suite_frame,
+		suite_policy,	   suite_api,	  suite_control,
+		suite_agent_start, suite_ns_root, suite_colors,
+		suite_gui,	   suite_audio,	  suite_fs_rules,
+		suite_fs_proxy,	   suite_cgroup,
 	};
 	SRunner *sr = srunner_create(NULL);
 	size_t i;
