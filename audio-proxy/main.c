@@ -303,34 +303,6 @@ static void on_signal(pa_mainloop_api *api, pa_signal_event *e, int sig,
 	api->quit(api, 0);
 }
 
-static struct policy *read_policy(int fd)
-{
-	char err[512];
-	struct policy *p = NULL;
-	char *buf = malloc(POLICY_FILE_MAX + 1);
-	size_t len = 0;
-	ssize_t n;
-
-	if (!buf)
-		return NULL;
-	while (len < POLICY_FILE_MAX &&
-	       (n = read(fd, buf + len, POLICY_FILE_MAX - len)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			log_err("policy fd %d: %s", fd, strerror(errno));
-			free(buf);
-			return NULL;
-		}
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
-	if (policy_parse("policy", buf, len, &p, err, sizeof(err)))
-		log_err("policy from the daemon: %s", err);
-	free(buf);
-	return p;
-}
-
 static void print_stats(const struct proxy *px)
 {
 	const struct playback_stats *s = &px->pb.st;
@@ -365,6 +337,7 @@ int main(int argc, char **argv)
 	struct xchan_fds fds = { .mem = 3, .h2g = 4, .g2h = 5 };
 	struct timeval tv;
 	int opt, policy_fd = -1, ret = 1;
+	char err[512];
 	sigset_t none;
 	uint64_t v;
 
@@ -388,7 +361,9 @@ int main(int argc, char **argv)
 		log_err("--policy-fd is required");
 		return 2;
 	}
-	px.pol = read_policy(policy_fd);
+	if (policy_load_fd(policy_fd, "the daemon's policy", &px.pol, err,
+			   sizeof(err)))
+		log_err("%s", err);
 	close(policy_fd);
 	if (!px.pol)
 		return 1;

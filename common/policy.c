@@ -631,13 +631,43 @@ out:
 	return ret;
 }
 
+int policy_load_fd(int fd, const char *name, struct policy **out, char *err,
+		   size_t errlen)
+{
+	cleanup_free char *buf = malloc(POLICY_FILE_MAX + 2);
+	size_t got = 0;
+
+	*out = NULL;
+	if (!buf)
+		return -ENOMEM;
+	/* One byte more than allowed, to tell "too large" from "just fits". */
+	while (got <= POLICY_FILE_MAX) {
+		ssize_t n = read(fd, buf + got, POLICY_FILE_MAX + 1 - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(err, errlen, "%s: %s", name, strerror(errno));
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got > POLICY_FILE_MAX) {
+		snprintf(err, errlen, "%s:1: file larger than %d bytes", name,
+			 POLICY_FILE_MAX);
+		return -EINVAL;
+	}
+	buf[got] = '\0';
+	return policy_parse(name, buf, got, out, err, errlen);
+}
+
 int policy_load_file(const char *path, struct policy **out, char *err,
 		     size_t errlen)
 {
-	cleanup_free char *buf = NULL;
 	cleanup_fd int fd = -1;
 	struct stat st;
-	size_t got = 0;
 
 	*out = NULL;
 	/* O_NOFOLLOW: a policy directory may be the user's own. */
@@ -650,25 +680,7 @@ int policy_load_file(const char *path, struct policy **out, char *err,
 		snprintf(err, errlen, "%s: not a regular file", path);
 		return -EINVAL;
 	}
-	if (st.st_size > POLICY_FILE_MAX) {
-		snprintf(err, errlen, "%s:1: file larger than %d bytes", path,
-			 POLICY_FILE_MAX);
-		return -EINVAL;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf)
-		return -ENOMEM;
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
-	return policy_parse(path, buf, got, out, err, errlen);
+	return policy_load_fd(fd, path, out, err, errlen);
 }
 
 void policy_free(struct policy *p)

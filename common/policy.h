@@ -66,6 +66,9 @@ int policy_parse(const char *file, const char *text, size_t len,
 		 struct policy **out, char *err, size_t errlen);
 int policy_load_file(const char *path, struct policy **out, char *err,
 		     size_t errlen);
+/* Read and parse a policy from @fd (as a proxy gets it); @name for messages. */
+int policy_load_fd(int fd, const char *name, struct policy **out, char *err,
+		   size_t errlen);
 void policy_free(struct policy *p);
 
 /*

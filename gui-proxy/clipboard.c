@@ -12,6 +12,7 @@
 
 #include "log.h"
 #include "proxy.h"
+#include "x11_util.h"
 #include "util.h"
 
 #define FLASH_NS (400ull * 1000 * 1000)
@@ -136,35 +137,8 @@ static void host_data(struct proxy *p, xcb_selection_notify_event_t *n)
 /* Someone on the host pastes what we own. */
 static void serve(struct proxy *p, xcb_selection_request_event_t *rq)
 {
-	xcb_selection_notify_event_t n = { 0 };
-	xcb_atom_t prop = rq->property ? rq->property : rq->target;
-
-	n.response_type = XCB_SELECTION_NOTIFY;
-	n.time = rq->time;
-	n.requestor = rq->requestor;
-	n.selection = rq->selection;
-	n.target = rq->target;
-	n.property = XCB_ATOM_NONE;
-	if (p->clip_text && rq->selection == p->atom.clipboard) {
-		if (rq->target == p->atom.targets) {
-			xcb_atom_t t[3] = { p->atom.targets,
-					    p->atom.utf8_string,
-					    XCB_ATOM_STRING };
-
-			xcb_change_property(p->c, XCB_PROP_MODE_REPLACE,
-					    rq->requestor, prop, XCB_ATOM_ATOM,
-					    32, 3, t);
-			n.property = prop;
-		} else if (rq->target == p->atom.utf8_string ||
-			   rq->target == XCB_ATOM_STRING) {
-			xcb_change_property(p->c, XCB_PROP_MODE_REPLACE,
-					    rq->requestor, prop, rq->target, 8,
-					    p->clip_len, p->clip_text);
-			n.property = prop;
-		}
-	}
-	xcb_send_event(p->c, 0, rq->requestor, XCB_EVENT_MASK_NO_EVENT,
-		       (const char *)&n);
+	x11_clip_serve(p->c, rq, p->atom.clipboard, p->atom.targets,
+		       p->atom.utf8_string, p->clip_text, p->clip_len);
 	xcb_flush(p->c);
 }
 

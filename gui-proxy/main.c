@@ -40,34 +40,6 @@ static int send_xchan(struct proxy *p, uint16_t type, const void *buf,
 	return ret;
 }
 
-static int read_policy(int fd, struct policy **pol)
-{
-	char err[512];
-	char *text = malloc(POLICY_FILE_MAX + 1);
-	size_t len = 0;
-	ssize_t n;
-	int ret;
-
-	if (!text)
-		return -ENOMEM;
-	while (len < POLICY_FILE_MAX &&
-	       (n = read(fd, text + len, POLICY_FILE_MAX - len)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			free(text);
-			return -errno;
-		}
-		len += (size_t)n;
-	}
-	text[len] = '\0';
-	ret = policy_parse("policy", text, len, pol, err, sizeof(err));
-	if (ret)
-		log_err("policy from fd %d: %s", fd, err);
-	free(text);
-	return ret;
-}
-
 static void __attribute__((noreturn)) disconnect(const char *why)
 {
 	log_err("cappsule %u: the gui agent broke the protocol (%s): disconnected",
@@ -153,7 +125,7 @@ int main(int argc, char **argv)
 	struct xchan_fds fds = { .mem = 3, .h2g = 4, .g2h = 5 };
 	struct gui_hello hello = { .version = GUI_PROTO_VERSION };
 	struct policy *pol = NULL;
-	char err[256];
+	char err[512];
 	int opt, policy_fd = -1, sigfd, ret;
 	uint64_t v;
 	sigset_t mask;
@@ -172,8 +144,13 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (policy_fd < 0 || read_policy(policy_fd, &pol))
+	if (policy_fd < 0)
 		return 2;
+	if (policy_load_fd(policy_fd, "the daemon's policy", &pol, err,
+			   sizeof(err))) {
+		log_err("%s", err);
+		return 2;
+	}
 	close(policy_fd);
 	snprintf(px.policy, sizeof(px.policy), "%s", pol->name);
 	px.rgb = pol->rgb & 0xffffff;

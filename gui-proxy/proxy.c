@@ -15,6 +15,7 @@
 
 #include "log.h"
 #include "proxy.h"
+#include "x11_util.h"
 #include "util.h"
 
 int proxy_send(struct proxy *p, uint16_t type, const void *buf, uint32_t len)
@@ -22,48 +23,24 @@ int proxy_send(struct proxy *p, uint16_t type, const void *buf, uint32_t len)
 	return p->send ? p->send(p, type, buf, len) : 0;
 }
 
-static xcb_atom_t intern(xcb_connection_t *c, const char *name)
-{
-	xcb_intern_atom_reply_t *r = xcb_intern_atom_reply(
-		c, xcb_intern_atom(c, 0, (uint16_t)strlen(name), name), NULL);
-	xcb_atom_t a = r ? r->atom : XCB_ATOM_NONE;
-
-	free(r);
-	return a;
-}
-
 static void intern_atoms(struct proxy *p)
 {
-	static const char *const types[GUI_TYPE_COUNT] = {
-		"_NET_WM_WINDOW_TYPE_NORMAL",
-		"_NET_WM_WINDOW_TYPE_DIALOG",
-		"_NET_WM_WINDOW_TYPE_UTILITY",
-		"_NET_WM_WINDOW_TYPE_TOOLBAR",
-		"_NET_WM_WINDOW_TYPE_SPLASH",
-		"_NET_WM_WINDOW_TYPE_MENU",
-		"_NET_WM_WINDOW_TYPE_DROPDOWN_MENU",
-		"_NET_WM_WINDOW_TYPE_POPUP_MENU",
-		"_NET_WM_WINDOW_TYPE_TOOLTIP",
-		"_NET_WM_WINDOW_TYPE_NOTIFICATION",
-		"_NET_WM_WINDOW_TYPE_COMBO",
-		"_NET_WM_WINDOW_TYPE_DND",
-	};
 	struct atoms *a = &p->atom;
 	unsigned i;
 
-	a->wm_protocols = intern(p->c, "WM_PROTOCOLS");
-	a->wm_delete_window = intern(p->c, "WM_DELETE_WINDOW");
-	a->net_wm_name = intern(p->c, "_NET_WM_NAME");
-	a->utf8_string = intern(p->c, "UTF8_STRING");
-	a->net_wm_pid = intern(p->c, "_NET_WM_PID");
-	a->net_wm_window_type = intern(p->c, "_NET_WM_WINDOW_TYPE");
-	a->clipboard = intern(p->c, "CLIPBOARD");
-	a->targets = intern(p->c, "TARGETS");
-	a->cappsule_clip = intern(p->c, "_CAPPSULE_CLIPBOARD");
+	a->wm_protocols = x11_intern(p->c, "WM_PROTOCOLS");
+	a->wm_delete_window = x11_intern(p->c, "WM_DELETE_WINDOW");
+	a->net_wm_name = x11_intern(p->c, "_NET_WM_NAME");
+	a->utf8_string = x11_intern(p->c, "UTF8_STRING");
+	a->net_wm_pid = x11_intern(p->c, "_NET_WM_PID");
+	a->net_wm_window_type = x11_intern(p->c, "_NET_WM_WINDOW_TYPE");
+	a->clipboard = x11_intern(p->c, "CLIPBOARD");
+	a->targets = x11_intern(p->c, "TARGETS");
+	a->cappsule_clip = x11_intern(p->c, "_CAPPSULE_CLIPBOARD");
 	a->wm_client_machine = XCB_ATOM_WM_CLIENT_MACHINE;
-	a->xkb_rules_names = intern(p->c, "_XKB_RULES_NAMES");
+	a->xkb_rules_names = x11_intern(p->c, "_XKB_RULES_NAMES");
 	for (i = 0; i < GUI_TYPE_COUNT; i++)
-		a->types[i] = intern(p->c, types[i]);
+		a->types[i] = x11_intern(p->c, gui_type_atom_name(i));
 }
 
 /* A depth-24 TrueColor visual whose pixels are 32 bits: x8r8g8b8. */

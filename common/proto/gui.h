@@ -162,6 +162,27 @@ enum gui_window_type {
 	GUI_TYPE_COUNT
 };
 
+/* The EWMH atom name of each window type, for both ends' X servers. */
+static inline const char *gui_type_atom_name(unsigned type)
+{
+	static const char *const names[GUI_TYPE_COUNT] = {
+		"_NET_WM_WINDOW_TYPE_NORMAL",
+		"_NET_WM_WINDOW_TYPE_DIALOG",
+		"_NET_WM_WINDOW_TYPE_UTILITY",
+		"_NET_WM_WINDOW_TYPE_TOOLBAR",
+		"_NET_WM_WINDOW_TYPE_SPLASH",
+		"_NET_WM_WINDOW_TYPE_MENU",
+		"_NET_WM_WINDOW_TYPE_DROPDOWN_MENU",
+		"_NET_WM_WINDOW_TYPE_POPUP_MENU",
+		"_NET_WM_WINDOW_TYPE_TOOLTIP",
+		"_NET_WM_WINDOW_TYPE_NOTIFICATION",
+		"_NET_WM_WINDOW_TYPE_COMBO",
+		"_NET_WM_WINDOW_TYPE_DND",
+	};
+
+	return type < GUI_TYPE_COUNT ? names[type] : names[GUI_TYPE_NORMAL];
+}
+
 struct gui_wintype {
 	uint32_t wid;
 	uint32_t type; /* enum gui_window_type */

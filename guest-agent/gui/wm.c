@@ -26,6 +26,7 @@
 #include "sandbox.h"
 #include "util.h"
 #include "wm.h"
+#include "x11_util.h"
 
 #define HELLO_TIMEOUT_MS 3000
 #define XVFB_TIMEOUT_MS 15000
@@ -54,46 +55,22 @@ struct wm_win *wm_find(struct wm *wm, xcb_window_t id)
 	return NULL;
 }
 
-static xcb_atom_t intern(xcb_connection_t *c, const char *name)
-{
-	xcb_intern_atom_reply_t *r = xcb_intern_atom_reply(
-		c, xcb_intern_atom(c, 0, (uint16_t)strlen(name), name), NULL);
-	xcb_atom_t a = r ? r->atom : XCB_ATOM_NONE;
-
-	free(r);
-	return a;
-}
-
 static void intern_atoms(struct wm *wm)
 {
-	static const char *const types[GUI_TYPE_COUNT] = {
-		"_NET_WM_WINDOW_TYPE_NORMAL",
-		"_NET_WM_WINDOW_TYPE_DIALOG",
-		"_NET_WM_WINDOW_TYPE_UTILITY",
-		"_NET_WM_WINDOW_TYPE_TOOLBAR",
-		"_NET_WM_WINDOW_TYPE_SPLASH",
-		"_NET_WM_WINDOW_TYPE_MENU",
-		"_NET_WM_WINDOW_TYPE_DROPDOWN_MENU",
-		"_NET_WM_WINDOW_TYPE_POPUP_MENU",
-		"_NET_WM_WINDOW_TYPE_TOOLTIP",
-		"_NET_WM_WINDOW_TYPE_NOTIFICATION",
-		"_NET_WM_WINDOW_TYPE_COMBO",
-		"_NET_WM_WINDOW_TYPE_DND",
-	};
 	struct wm_atoms *a = &wm->atom;
 	unsigned i;
 
-	a->wm_protocols = intern(wm->c, "WM_PROTOCOLS");
-	a->wm_delete_window = intern(wm->c, "WM_DELETE_WINDOW");
-	a->wm_take_focus = intern(wm->c, "WM_TAKE_FOCUS");
-	a->net_wm_name = intern(wm->c, "_NET_WM_NAME");
-	a->utf8_string = intern(wm->c, "UTF8_STRING");
-	a->net_wm_window_type = intern(wm->c, "_NET_WM_WINDOW_TYPE");
-	a->clipboard = intern(wm->c, "CLIPBOARD");
-	a->targets = intern(wm->c, "TARGETS");
-	a->clip_prop = intern(wm->c, "_CAPPSULE_CLIPBOARD");
+	a->wm_protocols = x11_intern(wm->c, "WM_PROTOCOLS");
+	a->wm_delete_window = x11_intern(wm->c, "WM_DELETE_WINDOW");
+	a->wm_take_focus = x11_intern(wm->c, "WM_TAKE_FOCUS");
+	a->net_wm_name = x11_intern(wm->c, "_NET_WM_NAME");
+	a->utf8_string = x11_intern(wm->c, "UTF8_STRING");
+	a->net_wm_window_type = x11_intern(wm->c, "_NET_WM_WINDOW_TYPE");
+	a->clipboard = x11_intern(wm->c, "CLIPBOARD");
+	a->targets = x11_intern(wm->c, "TARGETS");
+	a->clip_prop = x11_intern(wm->c, "_CAPPSULE_CLIPBOARD");
 	for (i = 0; i < GUI_TYPE_COUNT; i++)
-		a->types[i] = intern(wm->c, types[i]);
+		a->types[i] = x11_intern(wm->c, gui_type_atom_name(i));
 }
 
 static void window_msg(struct wm *wm, struct wm_win *w, uint16_t type)

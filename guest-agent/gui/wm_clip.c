@@ -10,6 +10,7 @@
 
 #include "util.h"
 #include "wm.h"
+#include "x11_util.h"
 
 void clip_setup(struct wm *wm)
 {
@@ -82,35 +83,8 @@ void clip_offer(struct wm *wm, const char *text, uint32_t len)
 
 static void serve(struct wm *wm, xcb_selection_request_event_t *rq)
 {
-	xcb_selection_notify_event_t n = { 0 };
-	xcb_atom_t prop = rq->property ? rq->property : rq->target;
-
-	n.response_type = XCB_SELECTION_NOTIFY;
-	n.time = rq->time;
-	n.requestor = rq->requestor;
-	n.selection = rq->selection;
-	n.target = rq->target;
-	n.property = XCB_ATOM_NONE;
-	if (wm->clip_text && rq->selection == wm->atom.clipboard) {
-		if (rq->target == wm->atom.targets) {
-			xcb_atom_t t[3] = { wm->atom.targets,
-					    wm->atom.utf8_string,
-					    XCB_ATOM_STRING };
-
-			xcb_change_property(wm->c, XCB_PROP_MODE_REPLACE,
-					    rq->requestor, prop, XCB_ATOM_ATOM,
-					    32, 3, t);
-			n.property = prop;
-		} else if (rq->target == wm->atom.utf8_string ||
-			   rq->target == XCB_ATOM_STRING) {
-			xcb_change_property(wm->c, XCB_PROP_MODE_REPLACE,
-					    rq->requestor, prop, rq->target, 8,
-					    wm->clip_len, wm->clip_text);
-			n.property = prop;
-		}
-	}
-	xcb_send_event(wm->c, 0, rq->requestor, XCB_EVENT_MASK_NO_EVENT,
-		       (const char *)&n);
+	x11_clip_serve(wm->c, rq, wm->atom.clipboard, wm->atom.targets,
+		       wm->atom.utf8_string, wm->clip_text, wm->clip_len);
 }
 
 bool clip_event(struct wm *wm, xcb_generic_event_t *ev)
