@@ -6,6 +6,7 @@
  * daemon.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,10 +43,16 @@ void client_send_json(struct daemon *d, struct client *cl, const char *json,
 	}
 }
 
-static void reply_error(struct daemon *d, struct client *cl, const char *msg)
+void client_send_error(struct daemon *d, struct client *cl, const char *fmt,
+		       ...)
 {
 	json_object *o = json_object_new_object();
+	char msg[1024];
+	va_list ap;
 
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
 	json_object_object_add(o, "ok", json_object_new_boolean(0));
 	json_object_object_add(o, "error", json_object_new_string(msg));
 	client_send_json(d, cl,
@@ -91,7 +98,7 @@ static void on_client(struct daemon *d, struct watch *w, uint32_t events)
 		used = frame_extract(cl->in, cl->inlen, API_MAX_FRAME, &payload,
 				     &plen);
 		if (used < 0) {
-			reply_error(d, cl, "request too large");
+			client_send_error(d, cl, "request too large");
 			cl->dead = true;
 			break;
 		}
@@ -101,7 +108,7 @@ static void on_client(struct daemon *d, struct watch *w, uint32_t events)
 
 			if (api_parse_request((const char *)payload, plen, &req,
 					      err, sizeof(err)))
-				reply_error(d, cl, err);
+				client_send_error(d, cl, "%s", err);
 			else
 				request_handle(d, cl, &req);
 			api_request_free(&req);

@@ -16,6 +16,7 @@
 #include "devices.h"
 #include "list.h"
 #include "policy.h"
+#include "util.h"
 #include "xchan.h"
 
 struct daemon;
@@ -184,6 +185,9 @@ void client_accept(struct daemon *d, struct watch *w, uint32_t events);
 void client_send_json(struct daemon *d, struct client *cl, const char *json,
 		      const int *fds, int nfds);
 void client_drop(struct daemon *d, struct client *cl);
+/* {"ok": false, "error": "..."} */
+void client_send_error(struct daemon *d, struct client *cl, const char *fmt,
+		       ...) PRINTF(3, 4);
 void clients_notify_exit(struct daemon *d, struct cappsule *c);
 /* Tell `events` subscribers that @c started. */
 void clients_notify_start(struct daemon *d, struct cappsule *c);

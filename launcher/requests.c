@@ -41,32 +41,13 @@ static void reply(struct daemon *d, struct client *cl, json_object *o,
 	json_object_put(o);
 }
 
-PRINTF(3, 4)
-static void reply_err(struct daemon *d, struct client *cl, const char *fmt, ...)
-{
-	json_object *o = json_object_new_object();
-	char msg[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	json_object_object_add(o, "ok", json_object_new_boolean(0));
-	json_object_object_add(o, "error", json_object_new_string(msg));
-	client_send_json(d, cl,
-			 json_object_to_json_string_ext(o,
-							JSON_C_TO_STRING_PLAIN),
-			 NULL, 0);
-	json_object_put(o);
-}
-
 /* Unknown and foreign IDs look the same: no existence leaks. */
 static struct cappsule *lookup(struct daemon *d, struct client *cl, uint32_t id)
 {
 	struct cappsule *c = cappsule_find(d, id);
 
 	if (!c || !client_may_see(cl, c)) {
-		reply_err(d, cl, "no cappsule %u", id);
+		client_send_error(d, cl, "no cappsule %u", id);
 		return NULL;
 	}
 	return c;
@@ -396,15 +377,16 @@ static void do_create(struct daemon *d, struct client *cl,
 
 	if (cr->backend && !strcmp(cr->backend, "vtx")) {
 		if (!d->vtx_ok) {
-			reply_err(d, cl, "vtx backend unavailable: %s",
-				  d->vtx_why);
+			client_send_error(d, cl, "vtx backend unavailable: %s",
+					  d->vtx_why);
 			return;
 		}
 		be = &backend_vtx;
 	} else if (cr->backend || !d->vtx_ok) {
 		if (!d->ns_ok) {
-			reply_err(d, cl, "namespaces backend unavailable: %s",
-				  d->ns_why);
+			client_send_error(d, cl,
+					  "namespaces backend unavailable: %s",
+					  d->ns_why);
 			return;
 		}
 		be = &backend_namespaces;
@@ -423,25 +405,26 @@ static void do_create(struct daemon *d, struct client *cl,
 	if (!pol) {
 		char *names = policies_names(d, uid, gid);
 
-		reply_err(d, cl, "unknown policy '%s' (known: %s)", pname,
-			  names && *names ? names : "none");
+		client_send_error(d, cl, "unknown policy '%s' (known: %s)",
+				  pname, names && *names ? names : "none");
 		free(names);
 		return;
 	}
 	if (uid != 0 && count_user(d, uid) >= MAX_CAPPSULES_PER_USER) {
-		reply_err(d, cl, "too many cappsules for uid %u (at most %d)",
-			  (unsigned)uid, MAX_CAPPSULES_PER_USER);
+		client_send_error(d, cl,
+				  "too many cappsules for uid %u (at most %d)",
+				  (unsigned)uid, MAX_CAPPSULES_PER_USER);
 		return;
 	}
 	devices = devices_choose(pol, cr, notes, sizeof(notes));
 	start = build_start(cr, pol, devices, uid, gid, &start_len, err,
 			    sizeof(err));
 	if (!start) {
-		reply_err(d, cl, "%s", err);
+		client_send_error(d, cl, "%s", err);
 		return;
 	}
 	if (collect_shares(pol, cr, uid, gid, &sh, err, sizeof(err))) {
-		reply_err(d, cl, "%s", err);
+		client_send_error(d, cl, "%s", err);
 		free(start);
 		return;
 	}
@@ -455,7 +438,7 @@ static void do_create(struct daemon *d, struct client *cl,
 		int fd = open_basedir(cr->basedir, uid, gid, err, sizeof(err));
 
 		if (fd < 0) {
-			reply_err(d, cl, "%s", err);
+			client_send_error(d, cl, "%s", err);
 			shares_close(&sh);
 			free(start);
 			return;
@@ -473,8 +456,8 @@ static void do_create(struct daemon *d, struct client *cl,
 				cappsule_close_devices(c);
 				cappsule_release(d, c);
 			}
-			reply_err(d, cl, "cannot create cappsule: %s",
-				  err[0] ? err : "out of memory");
+			client_send_error(d, cl, "cannot create cappsule: %s",
+					  err[0] ? err : "out of memory");
 			shares_close(&sh);
 			free(start);
 			return;
@@ -496,12 +479,13 @@ static void do_create(struct daemon *d, struct client *cl,
 	c->start_len = start_len;
 	c->devices = devices;
 	if (cappsule_start(d, c)) {
-		reply_err(d, cl, "cannot apply limits to cappsule %u", c->id);
+		client_send_error(d, cl, "cannot apply limits to cappsule %u",
+				  c->id);
 		cappsule_kill(d, c, "could not apply its limits");
 		return;
 	}
 	if (devices_start_proxies(d, c, pol, cr, err, sizeof(err))) {
-		reply_err(d, cl, "cappsule %u: %s", c->id, err);
+		client_send_error(d, cl, "cappsule %u: %s", c->id, err);
 		cappsule_kill(d, c, "a device proxy could not start");
 		return;
 	}
@@ -612,9 +596,10 @@ static void do_stats(struct daemon *d, struct client *cl, struct cappsule *c)
 
 	json_object_object_add(o, "id", json_object_new_int64(c->id));
 	if (c->state == CS_EXITED || c->be->stats(c, &st)) {
-		reply_err(d, cl, "cappsule %u: no statistics (%s)", c->id,
-			  c->state == CS_EXITED ? "it has exited" :
-						  "backend has none");
+		client_send_error(d, cl, "cappsule %u: no statistics (%s)",
+				  c->id,
+				  c->state == CS_EXITED ? "it has exited" :
+							  "backend has none");
 		json_object_put(o);
 		return;
 	}
@@ -784,12 +769,12 @@ void request_handle(struct daemon *d, struct client *cl,
 			       c->dev[XCHAN_DEV_CONSOLE].g2h };
 
 		if (c->state == CS_EXITED) {
-			reply_err(d, cl, "cappsule %u has exited (%s)", c->id,
-				  c->message);
+			client_send_error(d, cl, "cappsule %u has exited (%s)",
+					  c->id, c->message);
 			break;
 		}
 		if (c->console) {
-			reply_err(
+			client_send_error(
 				d, cl,
 				"cappsule %u is already attached to another virt",
 				c->id);
