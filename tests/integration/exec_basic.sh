@@ -31,6 +31,15 @@ assert_eq "last line of fast output arrives" 20000 "$got"
 got=$(timeout 20 bash -c "$VIRT exec -n sh -c 'yes' 2>/dev/null | head -3 | wc -l; echo \"\${PIPESTATUS[0]}\"" | tr '\n' ' ')
 assert_eq "yes | head: 3 lines, virt ends with 141" "3 141 " "$got"
 
+# without a terminal, signals sent to virt reach the command
+"$VIRT" exec -n sh -c 'trap "echo got-term; exit 7" TERM; echo ready; sleep 30 & wait' \
+	>"$SOCKDIR/sig.out" 2>/dev/null &
+vpid=$!
+for _ in $(seq 1 100); do grep -q ready "$SOCKDIR/sig.out" && break; sleep 0.1; done
+kill -TERM $vpid
+wait $vpid
+assert_eq "SIGTERM to virt reaches the command (pipes)" "7 ready got-term" "$? $(tr '\n' ' ' <"$SOCKDIR/sig.out" | sed 's/ $//')"
+
 # argv and environment reach the command intact
 out=$(FOO='a b  c' virt exec -n sh -c 'printf "%s|" "$@"; echo "$FOO"' sh 'x y' '' "$(printf 'q\tz')" 2>/dev/null)
 assert_eq "argv and env intact" "$(printf 'x y||q\tz|a b  c')" "$out"
