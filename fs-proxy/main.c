@@ -199,6 +199,7 @@ static int serve(struct fsp *p, struct xchan *x, int sigfd)
 	struct fs_out out = { .buf = outbuf, .cap = sizeof(outbuf) };
 	struct emit_ctx ectx = { x, sigfd };
 	struct fs_emit emit = { emit_notify, &ectx };
+	uint64_t swept = now_ns();
 
 	for (;;) {
 		struct pollfd pf[3] = { { x->notify_in, POLLIN, 0 },
@@ -206,6 +207,7 @@ static int serve(struct fsp *p, struct xchan *x, int sigfd)
 					{ p->ifd, POLLIN, 0 } };
 		struct ring_msg_hdr hdr;
 		int n, ret;
+		uint64_t t;
 
 		/* host changes first: a reply must not outrun its invalidation */
 		ret = fsp_watch_events(p, &emit);
@@ -258,7 +260,14 @@ static int serve(struct fsp *p, struct xchan *x, int sigfd)
 			log_err("the cappsule broke the fs ring: stopping");
 			return n;
 		}
-		if (poll(pf, p->ifd >= 0 ? 3 : 2, -1) < 0 && errno != EINTR)
+		/* descriptors kept for reading go once unused for a second */
+		t = now_ns();
+		if (t - swept >= 1000000000ull) {
+			nodes_rfd_sweep(p);
+			swept = t;
+		}
+		ret = poll(pf, p->ifd >= 0 ? 3 : 2, p->nrfds ? 1000 : -1);
+		if (ret < 0 && errno != EINTR)
 			return -errno;
 		if (pf[1].revents)
 			return 0;

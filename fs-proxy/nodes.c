@@ -93,6 +93,8 @@ void node_unhash(struct fsp *p, struct node *n)
 {
 	struct node **pp;
 
+	/* its path is no longer its own: a cached descriptor may not be */
+	node_rfd_drop(p, n);
 	if (!n->hashed)
 		return;
 	for (pp = &p->hash[hash_path(n->path) & (p->hsize - 1)]; *pp;
@@ -157,6 +159,7 @@ struct node *node_new(struct fsp *p, const char *path, const struct stat *st,
 	n->v = *v;
 	n->nlookup = 0;
 	n->wd = -1;
+	n->rfd = -1;
 	p->nodes[idx] = n;
 	return n;
 }
@@ -303,4 +306,42 @@ void handle_close(struct fsp *p, struct handle *h)
 	free(h->path);
 	h->path = NULL;
 	h->in_use = false;
+}
+
+void node_rfd_drop(struct fsp *p, struct node *n)
+{
+	if (n->rfd < 0)
+		return;
+	close_fd(&n->rfd);
+	p->rfds[n->rslot] = 0;
+	p->nrfds--;
+}
+
+void node_rfd_keep(struct fsp *p, struct node *n, int fd)
+{
+	uint32_t slot = p->rfd_next++ % FSP_MAX_RFDS;
+	struct node *old = p->rfds[slot] ? node_get(p, p->rfds[slot]) : NULL;
+
+	/* the oldest goes (it may have been dropped and cached again since) */
+	if (old && old->rfd >= 0 && old->rslot == slot)
+		node_rfd_drop(p, old);
+	node_rfd_drop(p, n);
+	n->rfd = fd;
+	n->rslot = slot;
+	n->repoch = p->repoch;
+	p->rfds[slot] = node_id(n);
+	p->nrfds++;
+}
+
+void nodes_rfd_sweep(struct fsp *p)
+{
+	uint32_t i;
+
+	for (i = 0; i < FSP_MAX_RFDS && p->nrfds; i++) {
+		struct node *n = p->rfds[i] ? node_get(p, p->rfds[i]) : NULL;
+
+		if (n && n->rfd >= 0 && n->rslot == i && n->repoch != p->repoch)
+			node_rfd_drop(p, n);
+	}
+	p->repoch++;
 }

@@ -192,6 +192,22 @@ int fsp_child_path(const struct node *parent, const char *name, char *out,
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
+static bool may_read(const struct node *n)
+{
+	return n->v.kind == FS_SHARED ||
+	       (n->v.kind == FS_GRANTED &&
+		(n->v.mode & (POLICY_R | POLICY_X | POLICY_W)));
+}
+
+/*
+ * May the client open @n for reading itself (FS_ATTR_LIVE)? A readable
+ * file whose folder is watched: every change to it is reported.
+ */
+static bool live(const struct node *n, bool watched)
+{
+	return watched && n->ifmt == S_IFREG && may_read(n);
+}
+
 void fsp_fill_entry(struct fsp *p, struct node *n, const struct stat *st,
 		    struct fs_entry *e)
 {
@@ -202,6 +218,8 @@ void fsp_fill_entry(struct fsp *p, struct node *n, const struct stat *st,
 	e->entry_ms = watched ? FSP_WATCHED_MS : p->entry_ms;
 	e->attr_ms = watched ? FSP_WATCHED_MS : p->attr_ms;
 	fsp_fill_attr(n, st, &e->attr);
+	if (live(n, watched))
+		e->attr.flags |= FS_ATTR_LIVE;
 }
 
 /*
@@ -224,6 +242,8 @@ struct node *fsp_node_ref(struct fsp *p, const char *path,
 		n = NULL;
 	}
 	if (n) {
+		if (n->dev != st->st_dev || n->ino != st->st_ino)
+			node_rfd_drop(p, n); /* another object now */
 		n->dev = st->st_dev;
 		n->ino = st->st_ino;
 	}
@@ -323,13 +343,8 @@ static void do_getattr(struct fsp *p, const struct fs_request *rq,
 	a = out_put(out, sizeof(*a));
 	a->attr_ms = fsp_covered(p, n->path, n) ? FSP_WATCHED_MS : p->attr_ms;
 	fsp_fill_attr(n, &st, &a->attr);
-}
-
-static bool may_read(const struct node *n)
-{
-	return n->v.kind == FS_SHARED ||
-	       (n->v.kind == FS_GRANTED &&
-		(n->v.mode & (POLICY_R | POLICY_X | POLICY_W)));
+	if (live(n, a->attr_ms == FSP_WATCHED_MS))
+		a->attr.flags |= FS_ATTR_LIVE;
 }
 
 static void do_open(struct fsp *p, const struct fs_request *rq, struct node *n,
@@ -392,35 +407,103 @@ static void do_open(struct fsp *p, const struct fs_request *rq, struct node *n,
 	n->stamp = stamp;
 }
 
-static void do_read(struct fsp *p, const struct fs_request *rq,
+/*
+ * A descriptor to read file node @n without a handle (READ with fh 0), with
+ * the checks of an OPEN for reading. While its folder is watched it is kept
+ * for the next READ: a replacement or removal there drops it (watch.c).
+ * *@owned: the caller closes it.
+ */
+static int read_fd(struct fsp *p, struct node *n, bool *owned)
+{
+	bool live = fsp_covered(p, n->path, n);
+	struct stat st;
+	int opath, fd;
+
+	*owned = true;
+	if (n->ifmt != S_IFREG)
+		return n->ifmt == S_IFDIR ? -EISDIR : -EINVAL;
+	if (!may_read(n))
+		return -EACCES;
+	if (n->rfd >= 0 && live) {
+		n->repoch = p->repoch;
+		*owned = false;
+		return n->rfd;
+	}
+	node_rfd_drop(p, n);
+	opath = fsp_node_fd(p, n, false);
+	if (opath < 0)
+		return opath;
+	if (fstat(opath, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(opath);
+		return -EACCES;
+	}
+	fd = fsp_reopen(opath, O_RDONLY | O_NONBLOCK);
+	close(opath);
+	if (fd < 0)
+		return fd;
+	fd_set_nonblock(fd, 0);
+	if (live) {
+		node_rfd_keep(p, n, fd);
+		*owned = false;
+	}
+	return fd;
+}
+
+static void do_read(struct fsp *p, const struct fs_request *rq, struct node *n,
 		    struct fs_out *out)
 {
-	struct handle *h = handle_get(p, rq->h.fh, false);
-	bool pool = rq->h.flags & FS_IO_POOL;
+	struct handle *h = NULL;
+	bool pool = rq->h.flags & FS_IO_POOL, owned = false, empty;
 	uint32_t got = 0;
 	uint8_t *buf;
+	int fd;
 
-	if (!h)
-		return out_err(out, rq->h.unique, -EBADF);
 	if (pool && !p->pool)
 		return out_err(out, rq->h.unique, -EINVAL);
+	if (rq->h.fh) {
+		h = handle_get(p, rq->h.fh, false);
+		if (!h)
+			return out_err(out, rq->h.unique, -EBADF);
+		fd = h->fd;
+		empty = h->empty;
+	} else {
+		if (!n)
+			return out_err(out, rq->h.unique, -ESTALE);
+		fd = read_fd(p, n, &owned);
+		if (fd < 0)
+			return out_err(out, rq->h.unique, fd);
+		empty = n->v.kind == FS_GRANTED &&
+			!(n->v.mode & (POLICY_R | POLICY_X));
+	}
 	/* straight into the guest's slot: no copy through the ring */
 	buf = pool ? p->pool + (size_t)rq->h.mode * FS_MAX_IO :
 		     out_put(out, rq->h.size);
-	if (!buf)
+	if (!buf) {
+		if (owned)
+			close(fd);
 		return out_err(out, rq->h.unique, -EINVAL);
-	while (!h->empty && got < rq->h.size) {
-		ssize_t n = pread(h->fd, buf + got, rq->h.size - got,
-				  (off_t)(rq->h.offset + got));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return out_err(out, rq->h.unique, -errno);
-		if (!n)
-			break;
-		got += (uint32_t)n;
 	}
+	while (!empty && got < rq->h.size) {
+		uint32_t want = rq->h.size - got;
+		ssize_t r =
+			pread(fd, buf + got, want, (off_t)(rq->h.offset + got));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int err = -errno;
+
+			if (owned)
+				close(fd);
+			return out_err(out, rq->h.unique, err);
+		}
+		got += (uint32_t)r;
+		/* short: the end of a regular file, no second call to learn it */
+		if ((uint32_t)r < want)
+			break;
+	}
+	if (owned)
+		close(fd);
 	if (pool)
 		((struct fs_size_rep *)out_put(out, sizeof(struct fs_size_rep)))
 			->size = got;
@@ -525,6 +608,35 @@ reply:
 	memcpy(out_put(out, (uint32_t)len), buf, (size_t)len);
 }
 
+/*
+ * A symlink's LOOKUP carries its target (as READDIRPLUS does): the READLINK
+ * the kernel sends next is answered by the client. Without it (a name-only
+ * entry, an error) the guest asks as before.
+ */
+static void lookup_link_target(struct fsp *p, struct fs_out *out)
+{
+	const struct fs_entry *e =
+		(const void *)(out->buf + sizeof(struct fs_rep));
+	uint32_t len0 = out->len;
+	struct node *n;
+	ssize_t len;
+	char *buf;
+	int fd;
+
+	if (!e->nodeid || (e->attr.mode & S_IFMT) != S_IFLNK)
+		return;
+	n = node_get(p, e->nodeid);
+	if (!n || n->v.kind == FS_NAME_ONLY)
+		return;
+	fd = fsp_node_fd(p, n, false);
+	if (fd < 0)
+		return;
+	buf = out_put(out, FS_PATH_MAX);
+	len = buf ? readlinkat(fd, "", buf, FS_PATH_MAX - 1) : -1;
+	close(fd);
+	out->len = len > 0 ? len0 + (uint32_t)len : len0;
+}
+
 void fsp_hello(struct fsp *p, const struct fs_request *rq, struct fs_out *out)
 {
 	struct fs_hello_rep *h;
@@ -569,7 +681,7 @@ bool fsp_handle(struct fsp *p, const struct fs_request *rq, struct fs_out *out)
 	out_err(out, rq->h.unique, 0);
 	switch (rq->type) {
 	case FS_READ:
-		do_read(p, rq, out);
+		do_read(p, rq, n, out);
 		return true;
 	case FS_RELEASE:
 	case FS_RELEASEDIR: {
@@ -608,6 +720,8 @@ bool fsp_handle(struct fsp *p, const struct fs_request *rq, struct fs_out *out)
 			ret = fsp_lookup_entry(p, path, out);
 		if (ret)
 			out_err(out, rq->h.unique, ret);
+		else
+			lookup_link_target(p, out);
 		break;
 	case FS_GETATTR:
 		do_getattr(p, rq, n, out);
@@ -664,6 +778,7 @@ void fsp_free(struct fsp *p)
 
 	for (i = 1; i < p->nnodes; i++) {
 		if (p->nodes[i]) {
+			close_fd(&p->nodes[i]->rfd);
 			free(p->nodes[i]->path);
 			free(p->nodes[i]);
 		}

@@ -22,6 +22,12 @@
 #define FSP_ENTRY_MS 1000u
 #define FSP_ATTR_MS 1000u
 #define FSP_WATCHED_MS (3600u * 1000)
+/*
+ * READs without a handle (fh 0) reuse a descriptor per file while its
+ * folder is watched; a few hundred at most, closed after a second or two
+ * unused so that the host's filesystems are not held busy.
+ */
+#define FSP_MAX_RFDS 512u
 
 struct node {
 	char *path; /* as the guest sees it: "/", "/usr", ... */
@@ -35,6 +41,8 @@ struct node {
 	uint64_t stamp; /* mtime/ctime/size at the last open: keep_cache */
 	int wd; /* folders: inotify watch, or -1 */
 	struct node *wnext; /* watch hash chain */
+	int rfd; /* files: cached for READ with fh 0, or -1 */
+	uint32_t rslot, repoch; /* its place in fsp.rfds, when last used */
 	bool hashed;
 };
 
@@ -73,6 +81,8 @@ struct fsp {
 	/* a share of the user's inotify watches */
 	unsigned nwatches, max_watches;
 	bool no_watch; /* set before fsp_init(): no inotify (the fuzz harness) */
+	uint64_t rfds[FSP_MAX_RFDS]; /* node ids holding a cached rfd */
+	uint32_t rfd_next, nrfds, repoch;
 };
 
 /* A decoded request: strings NUL-terminated, every length checked. */
@@ -122,6 +132,11 @@ struct handle *handle_get(struct fsp *p, uint64_t fh, bool dir);
 int handle_new(struct fsp *p, int fd, const struct node *n, bool dir,
 	       uint64_t *fh);
 void handle_close(struct fsp *p, struct handle *h);
+/* The cached read descriptor of a file node (READ with fh 0). */
+void node_rfd_keep(struct fsp *p, struct node *n, int fd);
+void node_rfd_drop(struct fsp *p, struct node *n);
+/* Close those not used since the last sweep (call every second or so). */
+void nodes_rfd_sweep(struct fsp *p);
 
 /* ops.c, shared with ops_write.c */
 int fsp_resolve(struct fsp *p, const char *path, int flags);

@@ -158,6 +158,7 @@ static int invalidate_all(struct fsp *p, const struct fs_emit *emit)
 
 		if (!n)
 			continue;
+		node_rfd_drop(p, n);
 		ret = notify(p, emit, n, FS_INVAL_INODE, FS_INVAL_DATA, NULL);
 		parent = parent_of(p, n->path);
 		if (!ret && parent)
@@ -173,6 +174,7 @@ static int event(struct fsp *p, const struct fs_emit *emit,
 	char path[FS_RULES_PATH_MAX];
 	struct fs_verdict v;
 	struct node *dir, *child;
+	uint32_t named;
 	int ret = 0;
 
 	if (ev->mask & IN_Q_OVERFLOW)
@@ -192,16 +194,25 @@ static int event(struct fsp *p, const struct fs_emit *emit,
 	if (v.kind == FS_HIDDEN)
 		return 0; /* not even its name may cross */
 	child = node_find(p, path);
-	if (ev->mask & (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO)) {
+	named = ev->mask &
+		(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO);
+	if (named) {
 		ret = notify(p, emit, dir, FS_EXPIRE_ENTRY, 0, ev->name);
 		/* its listing (which the guest may cache) changed too */
 		if (!ret)
 			ret = notify(p, emit, dir, FS_INVAL_INODE,
 				     FS_INVAL_DATA, NULL);
 	}
+	/*
+	 * Another object at that name (an editor's save keeps the node):
+	 * the descriptor kept for reading is the old one, and the guest's
+	 * pages, which it keeps across opens, are the old content.
+	 */
+	if (child && named)
+		node_rfd_drop(p, child);
 	if (!ret && child)
 		ret = notify(p, emit, child, FS_INVAL_INODE,
-			     ev->mask & (IN_MODIFY | IN_CLOSE_WRITE) ?
+			     named || ev->mask & (IN_MODIFY | IN_CLOSE_WRITE) ?
 				     FS_INVAL_DATA :
 				     0,
 			     NULL);

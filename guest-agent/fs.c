@@ -57,11 +57,15 @@ static bool clean_path(const char *p)
 	return true;
 }
 
-/* HELLO: the proxy is there, speaks our version, and names the shares. */
-static int hello(struct xchan *x)
+/*
+ * HELLO's reply: the proxy is there, speaks our version, and names the
+ * shares. HELLO went first on the ring, so its reply is the first reply;
+ * host changes reported before it concern nothing cached yet. Only that
+ * message is taken: what follows is the FUSE client's.
+ */
+static int hello_wait(struct xchan *x)
 {
 	static uint8_t buf[FS_MAX_MSG];
-	struct fs_hello h = { .version = FS_PROTO_VERSION };
 	uint64_t deadline = now_ns() + HELLO_TIMEOUT_MS * 1000000ull;
 	const struct fs_hello_rep *hr;
 	const struct fs_rep *r;
@@ -69,13 +73,12 @@ static int hello(struct xchan *x)
 	uint32_t off, i;
 	int n;
 
-	n = xchan_send(x, FS_HELLO, &h, sizeof(h));
-	if (n)
-		return n;
 	for (;;) {
 		struct pollfd pf = { x->notify_in, POLLIN, 0 };
 
-		n = xchan_recv(x, &hdr, buf, sizeof(buf));
+		n = ring_recv(&x->rx, &hdr, buf, sizeof(buf));
+		if (n >= 0 && hdr.type == FS_NOTIFY)
+			continue;
 		if (n >= 0)
 			break;
 		if (n != -EAGAIN)
@@ -87,7 +90,8 @@ static int hello(struct xchan *x)
 	}
 	r = (const void *)buf;
 	hr = (const void *)(buf + sizeof(*r));
-	if (hdr.type != FS_REPLY || (uint32_t)n < sizeof(*r) + sizeof(*hr))
+	if (hdr.type != FS_REPLY || (uint32_t)n < sizeof(*r) + sizeof(*hr) ||
+	    r->unique)
 		return -EPROTO;
 	if (r->err)
 		return r->err;
@@ -237,34 +241,48 @@ static void set_readahead(const char *dir)
 			  strerror(-ret));
 }
 
-/* A FUSE connection mounted at @dir: its /dev/fuse fd, or -errno. */
-static int mount_fuse(const char *dir, unsigned long flags)
+/* Mount FUSE connection @fd (an open /dev/fuse) at @dir. 0 or -errno. */
+static int mount_fuse(int fd, const char *dir, unsigned long flags)
 {
 	char opts[160];
-	int fd = open("/dev/fuse", O_RDWR | O_CLOEXEC), ret;
 
-	if (fd < 0)
-		return fail(errno, "open /dev/fuse");
 	snprintf(
 		opts, sizeof(opts),
 		"fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other,default_permissions",
 		fd);
 	if (mount("cappsule", dir, "fuse.cappsule",
-		  MS_NOSUID | MS_NODEV | flags, opts) < 0) {
-		ret = fail(errno, "mount the FUSE view");
-		close(fd);
-		return ret;
-	}
-	return fd;
+		  MS_NOSUID | MS_NODEV | flags, opts) < 0)
+		return fail(errno, "mount the FUSE view");
+	return 0;
 }
 
-static int build_root(struct xchan *x, const struct agent_start *st)
+/*
+ * Mounting a sysfs costs about a millisecond: tune the readahead beside
+ * the launch rather than in its way (the agent reaps the helper).
+ */
+static void readahead_beside(const char *dir)
 {
-	char upper[128], work[128], opts[512], p[256];
-	static const char *const moved[] = { "/proc", "/sys", "/dev", "/tmp" };
-	int fusefd, sharefd, ret;
-	uint64_t t;
-	unsigned i;
+	uint64_t t = now_ns();
+
+	if (fork() == 0) {
+		set_readahead(dir);
+		_exit(0);
+	}
+	log_debug("fs: readahead of %s handed over in %llu us", dir,
+		  (unsigned long long)(now_ns() - t) / 1000);
+}
+
+/*
+ * What needs no answer from fs-proxy, done while it starts: the staging
+ * tmpfs, the copy-on-write layer, the view's FUSE connection (its INIT is
+ * the client's to answer) and the FUSE client itself, which may queue
+ * requests but reads no reply before @go says HELLO's was taken here.
+ * @sharefd is opened too, mounted later only if there are shares.
+ */
+static int stage(struct xchan *x, const struct agent_start *st, char *upper,
+		 char *work, size_t len, int *go)
+{
+	int fusefd = -1, sharefd = -1, gp[2] = { -1, -1 }, ret;
 	pid_t pid;
 
 	if (mkdir(STAGE, 0700) < 0 ||
@@ -273,44 +291,52 @@ static int build_root(struct xchan *x, const struct agent_start *st)
 	    mkdir(STAGE "/fuse", 0755) < 0 ||
 	    mkdir(STAGE "/shares", 0755) < 0 || mkdir(STAGE "/root", 0755) < 0)
 		return fail(errno, "staging area " STAGE);
-	ret = layers(st, upper, work, sizeof(upper));
+	ret = layers(st, upper, work, len);
 	if (ret < 0)
 		return fail(ret, "copy-on-write layer (-d BASEDIR/upper/fs)");
+	fusefd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+	sharefd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+	if (fusefd < 0 || sharefd < 0 || pipe2(gp, O_CLOEXEC) < 0) {
+		ret = fail(errno, "open /dev/fuse");
+		goto out;
+	}
 	/*
 	 * Two connections to the same view: a read-only one under the
 	 * overlay (no write can go through it, and the kernel need not
 	 * refresh atimes), and a writable one the shares are bound from.
 	 */
-	fusefd = mount_fuse(STAGE "/fuse", MS_RDONLY);
-	if (fusefd < 0)
-		return fusefd;
-	sharefd = nshares ? mount_fuse(STAGE "/shares", 0) : -1;
-	if (nshares && sharefd < 0) {
-		close(fusefd);
-		return sharefd;
-	}
+	ret = mount_fuse(fusefd, STAGE "/fuse", MS_RDONLY);
+	if (ret)
+		goto out;
 	pid = fork();
-	if (pid < 0)
-		return fail(errno, "fork the FUSE client");
-	if (pid == 0)
-		fs_client_run(x, fusefd, sharefd, st);
-	/*
-	 * Mounting a sysfs costs about a millisecond: tune the readahead
-	 * beside the launch rather than in its way (the agent reaps it).
-	 */
-	t = now_ns();
-	if (fork() == 0) {
-		set_readahead(STAGE "/fuse");
-		if (sharefd >= 0)
-			set_readahead(STAGE "/shares");
-		_exit(0);
+	if (pid < 0) {
+		ret = fail(errno, "fork the FUSE client");
+		goto out;
 	}
-	log_debug("fs: readahead handed over in %llu us",
-		  (unsigned long long)(now_ns() - t) / 1000);
-	close(fusefd);
-	if (sharefd >= 0)
-		close(sharefd);
-	xchan_unmap(x);
+	if (pid == 0) {
+		close(gp[1]);
+		fs_client_run(x, fusefd, sharefd, gp[0], st);
+	}
+	readahead_beside(STAGE "/fuse");
+	*go = gp[1];
+	gp[1] = -1;
+	ret = sharefd;
+	sharefd = -1;
+out:
+	close_fd(&fusefd);
+	close_fd(&sharefd);
+	close_fd(&gp[0]);
+	close_fd(&gp[1]);
+	return ret;
+}
+
+static int build_root(const struct agent_start *st, const char *upper,
+		      const char *work)
+{
+	char opts[512], p[256];
+	static const char *const moved[] = { "/proc", "/sys", "/dev", "/tmp" };
+	unsigned i;
+	int ret;
 
 	snprintf(opts, sizeof(opts),
 		 "lowerdir=" STAGE "/fuse,upperdir=%s,workdir=%s", upper, work);
@@ -351,27 +377,49 @@ static int build_root(struct xchan *x, const struct agent_start *st)
 static int fs_start(struct agent_dev_ctx *ctx)
 {
 	static struct xchan x;
-	uint64_t t0 = now_ns(), t1;
-	int ret;
+	struct fs_hello h = { .version = FS_PROTO_VERSION };
+	char upper[128], work[128], go_msg;
+	uint64_t t0 = now_ns(), t1, t2;
+	int sharefd = -1, go = -1, ret;
 
 	ret = xchan_map(&x, &fs_layout, &ctx->fds, false);
 	xchan_fds_close(&ctx->fds);
 	if (ret)
 		return fail(ret, "map the fs device");
-	ret = hello(&x);
-	if (ret) {
-		log_err("fs: fs-proxy did not answer (%s): is cappsule-fs-proxy installed?",
-			strerror(-ret));
-		xchan_unmap(&x);
-		return ret;
+	/* HELLO first: fs-proxy may still be starting (it answers in turn) */
+	ret = xchan_send(&x, FS_HELLO, &h, sizeof(h));
+	if (!ret) {
+		ret = stage(&x, ctx->st, upper, work, sizeof(upper), &go);
+		sharefd = ret;
 	}
 	t1 = now_ns();
-	ret = build_root(&x, ctx->st);
+	if (ret >= 0) {
+		ret = hello_wait(&x);
+		if (ret)
+			log_err("fs: fs-proxy did not answer (%s): is cappsule-fs-proxy installed?",
+				strerror(-ret));
+	}
+	xchan_unmap(&x);
+	if (!ret && nshares) {
+		ret = mount_fuse(sharefd, STAGE "/shares", 0);
+		if (!ret)
+			readahead_beside(STAGE "/shares");
+	}
+	close_fd(&sharefd);
+	t2 = now_ns();
+	/* the client may go on: with the shares' connection or without */
+	go_msg = nshares ? 'S' : 'V';
+	if (!ret && write(go, &go_msg, 1) != 1)
+		ret = fail(errno, "start the FUSE client");
+	close_fd(&go);
+	if (!ret)
+		ret = build_root(ctx->st, upper, work);
 	log_debug(
-		"fs: fs-proxy answered in %llu us, the root was built in %llu us",
+		"fs: staged in %llu us, fs-proxy answered %llu us later, the root was built in %llu us",
 		(unsigned long long)(t1 - t0) / 1000,
-		(unsigned long long)(now_ns() - t1) / 1000);
-	return ret;
+		(unsigned long long)(t2 - t1) / 1000,
+		(unsigned long long)(now_ns() - t2) / 1000);
+	return ret < 0 ? ret : 0;
 }
 
 const struct agent_device agent_fs_device = {

@@ -40,6 +40,7 @@ static struct {
 	struct pending p[MAX_PENDING];
 	uint32_t nused;
 	bool dead; /* the ring is broken: every request fails */
+	bool started; /* replies are ours to read (go()) */
 	int notify_wr; /* to the notifier thread */
 	bool kick; /* sent something fs-proxy has not been told of */
 } cl;
@@ -191,6 +192,7 @@ void fsc_request(fuse_req_t req, uint16_t op, struct fs_req *h, const char *s1,
 		fuse_reply_err(req, EIO);
 		return;
 	}
+	s->nodeid = h->nodeid;
 	iov[0] = (struct iovec){ h, sizeof(*h) };
 	iov[1] = (struct iovec){ (void *)s1, h->namelen };
 	iov[2] = (struct iovec){ (void *)s2, h->namelen2 };
@@ -212,6 +214,29 @@ void fsc_forget_one(uint64_t nodeid, uint64_t n)
 	struct iovec iov = { &h, sizeof(h) };
 
 	send_msg(FS_FORGET, &iov, 1);
+}
+
+/*
+ * Files fs-proxy watches (FS_ATTR_LIVE in their last attributes): the
+ * kernel's opens of them for reading are answered here (doc/fs-protocol.md,
+ * "Caching"). A slot holds one node id; anything not found here is asked.
+ */
+#define LIVE_SLOTS 65536u
+static uint64_t live[LIVE_SLOTS];
+
+static void live_note(uint64_t nodeid, const struct fs_attr *a)
+{
+	uint64_t *slot = &live[nodeid % LIVE_SLOTS];
+
+	if (a->flags & FS_ATTR_LIVE)
+		*slot = nodeid;
+	else if (*slot == nodeid)
+		*slot = 0;
+}
+
+bool fsc_live(uint64_t nodeid)
+{
+	return nodeid && live[nodeid % LIVE_SLOTS] == nodeid;
 }
 
 static void to_stat(const struct fs_attr *a, struct stat *st)
@@ -240,8 +265,10 @@ static void to_entry(const struct fs_entry *fe, struct fuse_entry_param *e)
 	e->generation = fe->generation;
 	e->entry_timeout = fe->entry_ms / 1000.0;
 	e->attr_timeout = fe->attr_ms / 1000.0;
-	if (fe->nodeid)
+	if (fe->nodeid) {
 		to_stat(&fe->attr, &e->attr);
+		live_note(fe->nodeid, &fe->attr);
+	}
 }
 
 /*
@@ -377,6 +404,14 @@ static void complete(struct pending *s, const struct fs_rep *r,
 	}
 	switch (s->op) {
 	case FS_LOOKUP:
+		/* a symlink's target may follow: READLINK is answered here */
+		if (len > sizeof(struct fs_entry) &&
+		    ((const struct fs_entry *)p)->nodeid &&
+		    S_ISLNK(((const struct fs_entry *)p)->attr.mode))
+			link_put(((const struct fs_entry *)p)->nodeid,
+				 (const char *)p + sizeof(struct fs_entry),
+				 len - (uint32_t)sizeof(struct fs_entry));
+		/* fall through */
 	case FS_MKDIR:
 	case FS_MKNOD:
 	case FS_SYMLINK:
@@ -402,6 +437,7 @@ static void complete(struct pending *s, const struct fs_rep *r,
 		if (len < sizeof(*a))
 			break;
 		to_stat(&a->attr, &st);
+		live_note(s->nodeid, &a->attr);
 		fuse_reply_attr(s->req, &st, a->attr_ms / 1000.0);
 		return;
 	}
@@ -547,7 +583,11 @@ static void queue_notify(const uint8_t *p, uint32_t len)
 
 static void dispatch(void)
 {
-	bool busy = ring_busy(&cl.x->rx), took = false;
+	bool busy, took = false;
+
+	if (!cl.started)
+		return;
+	busy = ring_busy(&cl.x->rx);
 
 	for (;;) {
 		struct ring_msg_hdr hdr;
@@ -620,41 +660,72 @@ static void serve_kernel(unsigned i)
 	}
 }
 
-void fs_client_run(struct xchan *x, int fuse_view, int fuse_shares,
+/* Serve connection @i (on fd 5 + @i) from now on. */
+static void session_start(unsigned i)
+{
+	static const enum fsc_conn conns[2] = { FSC_VIEW, FSC_SHARES };
+	char *argv[] = { "cappsule-fs", NULL };
+	struct fuse_args args = FUSE_ARGS_INIT(1, argv);
+	char mnt[32];
+
+	cl.se[i] = fuse_session_new(&args, &fsc_ops, sizeof(fsc_ops),
+				    (void *)&conns[i]);
+	snprintf(mnt, sizeof(mnt), "/dev/fd/%u", 5 + i);
+	if (!cl.se[i] || fuse_session_mount(cl.se[i], mnt)) {
+		log_err("fs: cannot start the FUSE session");
+		_exit(1);
+	}
+	fd_set_nonblock((int)(5 + i), 1);
+}
+
+/*
+ * The agent took HELLO's reply (fs.c): replies are ours from here on, from
+ * where it left the ring, and the shares' connection is mounted if it
+ * says 'S'.
+ */
+static void go(struct xchan *x, int fd)
+{
+	char c = 0;
+
+	if (read(fd, &c, 1) != 1 || (c != 'S' && c != 'V'))
+		_exit(1);
+	close(fd);
+	if (c == 'S') {
+		session_start(1);
+		cl.nse = 2;
+	} else {
+		close(6);
+	}
+	if (ring_attach(&x->rx, x->rx.sh, x->rx.size, x->rx.max_msg, false))
+		_exit(1);
+	cl.started = true;
+}
+
+void fs_client_run(struct xchan *x, int fuse_view, int fuse_shares, int go_fd,
 		   const struct agent_start *st)
 {
 	struct sandbox_id id = { .uid = st->hdr.uid,
 				 .gid = st->hdr.gid,
 				 .ngroups = st->hdr.ngroups,
 				 .groups = st->hdr.groups };
-	char *argv[] = { "cappsule-fs", NULL };
-	char mnt[32];
 	unsigned i;
 	int ret;
 
 	cl.x = x;
 	prctl(PR_SET_NAME, "cappsule-fs");
-	/* Only what it serves with: /dev/fuse (x2) and the ring's eventfds. */
+	/*
+	 * Only what it serves with: the ring's eventfds, /dev/fuse (x2: the
+	 * shares' is mounted later, if at all) and the agent's go-ahead.
+	 */
 	if (dup2(x->notify_in, 3) < 0 || dup2(x->notify_out, 4) < 0 ||
-	    dup2(fuse_view, 5) < 0 ||
-	    (fuse_shares >= 0 && dup2(fuse_shares, 6) < 0))
+	    dup2(fuse_view, 5) < 0 || dup2(fuse_shares, 6) < 0 ||
+	    dup2(go_fd, 7) < 0)
 		_exit(1);
 	x->notify_in = 3;
 	x->notify_out = 4;
-	cl.nse = fuse_shares >= 0 ? 2 : 1;
-	syscall(SYS_close_range, 5 + cl.nse, ~0u, 0);
-	for (i = 0; i < cl.nse; i++) {
-		struct fuse_args args = FUSE_ARGS_INIT(1, argv);
-
-		cl.se[i] = fuse_session_new(&args, &fsc_ops, sizeof(fsc_ops),
-					    NULL);
-		snprintf(mnt, sizeof(mnt), "/dev/fd/%u", 5 + i);
-		if (!cl.se[i] || fuse_session_mount(cl.se[i], mnt)) {
-			log_err("fs: cannot start the FUSE session");
-			_exit(1);
-		}
-		fd_set_nonblock((int)(5 + i), 1);
-	}
+	syscall(SYS_close_range, 8, ~0u, 0);
+	cl.nse = 1;
+	session_start(0);
 	/* Serving needs no privilege: the caller's identity, not ptrace-able. */
 	ret = sandbox_drop(&id);
 	prctl(PR_SET_DUMPABLE, 0);
@@ -666,14 +737,21 @@ void fs_client_run(struct xchan *x, int fuse_view, int fuse_shares,
 	while (!fuse_session_exited(cl.se[0])) {
 		bool room = cl.nused < MAX_PENDING && !cl.dead &&
 			    ring_space(&x->tx) >= FS_MAX_MSG;
-		struct pollfd pf[3] = { { x->notify_in, POLLIN, 0 },
-					{ 5, room ? POLLIN : 0, 0 },
-					{ 6, room ? POLLIN : 0, 0 } };
+		struct pollfd pf[4] = {
+			{ cl.started ? x->notify_in : -1, POLLIN, 0 },
+			{ 5, room ? POLLIN : 0, 0 },
+			{ cl.nse > 1 ? 6 : -1, room ? POLLIN : 0, 0 },
+			{ cl.started ? -1 : 7, POLLIN, 0 },
+		};
 
-		if (poll(pf, 1 + cl.nse, -1) < 0 && errno != EINTR)
+		if (poll(pf, 4, -1) < 0 && errno != EINTR)
 			break;
-		xchan_ack(x);
-		dispatch();
+		if (pf[3].revents)
+			go(x, 7);
+		if (cl.started) {
+			xchan_ack(x);
+			dispatch();
+		}
 		for (i = 0; room && i < cl.nse; i++)
 			if (pf[1 + i].revents & (POLLIN | POLLERR | POLLHUP))
 				serve_kernel(i);

@@ -11,13 +11,15 @@
 #include "xchan.h"
 
 /*
- * Serve the FUSE connections (already mounted) with @x until the cappsule
- * ends: @fuse_view, the read-only view under the overlay, and
- * @fuse_shares (-1 if none), the one the shared folders are bound from.
- * Never returns.
+ * Serve the FUSE connections with @x until the cappsule ends: @fuse_view,
+ * the read-only view under the overlay (mounted), and @fuse_shares, the
+ * one the shared folders are bound from (mounted later, if there are
+ * any). Requests may be queued at once; replies are read only once the
+ * agent has taken HELLO's and written to @go_fd ('S': the shares'
+ * connection is mounted, 'V': it is not). Never returns.
  */
 void __attribute__((noreturn))
-fs_client_run(struct xchan *x, int fuse_view, int fuse_shares,
+fs_client_run(struct xchan *x, int fuse_view, int fuse_shares, int go_fd,
 	      const struct agent_start *st);
 
 #endif

@@ -15,13 +15,15 @@
 #include "proto/fs.h"
 
 #define MAX_PENDING 1024u
+/* fuse_req_userdata(): which connection a request came on. */
+enum fsc_conn { FSC_VIEW, FSC_SHARES };
 
 struct pending {
 	fuse_req_t req;
 	uint16_t op;
 	bool used, plus;
 	uint32_t gen, size;
-	uint64_t nodeid; /* READDIR */
+	uint64_t nodeid; /* the request's */
 	int slot; /* READ/WRITE: pool slot, or -1 */
 };
 
@@ -42,6 +44,8 @@ void fsc_pool_put(int slot);
 bool fsc_eof_hit(uint64_t ino, uint64_t off);
 /* A symlink target that came with a listing (malloc'd), or NULL. */
 char *fsc_link_take(uint64_t nodeid);
+/* Did fs-proxy last say @nodeid is a file it watches (FS_ATTR_LIVE)? */
+bool fsc_live(uint64_t nodeid);
 
 extern const struct fuse_lowlevel_ops fsc_ops;
 

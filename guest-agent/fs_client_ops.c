@@ -6,6 +6,7 @@
  * round trip (flush, opendir, non-user xattrs, the end of a listing).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -154,10 +155,29 @@ static void op_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
 	fsc_request(req, FS_LINK, &h, newname, NULL, NULL, 0, NULL);
 }
 
+static bool on_view(fuse_req_t req)
+{
+	return *(const enum fsc_conn *)fuse_req_userdata(req) == FSC_VIEW;
+}
+
+/*
+ * Reading a file of the view that fs-proxy watches needs no handle: it is
+ * opened here, with fh 0 (READ then names the node, and fs-proxy checks as
+ * for an OPEN), and its pages are kept, since any change on the host
+ * invalidates them (FS_NOTIFY). Others, and the shares, are opened there.
+ */
 static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct fs_req h = { .nodeid = ino, .flags = (uint32_t)fi->flags };
 
+	if (on_view(req) && (fi->flags & O_ACCMODE) == O_RDONLY &&
+	    !(fi->flags & O_TRUNC) && fsc_live(ino)) {
+		fi->fh = 0;
+		fi->keep_cache = 1;
+		fi->noflush = 1;
+		fuse_reply_open(req, fi);
+		return;
+	}
 	fsc_request(req, FS_OPEN, &h, NULL, NULL, NULL, 0, NULL);
 }
 
@@ -209,9 +229,13 @@ static void op_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 		fsc_pool_put(slot);
 }
 
+/*
+ * Writes are not buffered here, so a close has nothing to flush: ENOSYS
+ * makes the kernel stop sending FLUSH on this connection.
+ */
 static void op_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	fuse_reply_err(req, 0); /* writes are not buffered here */
+	fuse_reply_err(req, ENOSYS);
 }
 
 static void op_release(fuse_req_t req, fuse_ino_t ino,
@@ -219,6 +243,10 @@ static void op_release(fuse_req_t req, fuse_ino_t ino,
 {
 	struct fs_req h = { .nodeid = ino, .fh = fi->fh };
 
+	if (!fi->fh) { /* opened here (op_open) */
+		fuse_reply_err(req, 0);
+		return;
+	}
 	fsc_request(req, FS_RELEASE, &h, NULL, NULL, NULL, 0, NULL);
 }
 

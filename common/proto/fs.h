@@ -7,7 +7,9 @@
  * handle is checked by fs-proxy/decode.c before anything else reads it.
  *
  * Version history:
- *   1  HELLO, the FUSE-like operations below, REPLY, NOTIFY
+ *   1  HELLO, the FUSE-like operations below, REPLY, NOTIFY; later,
+ *      compatibly (an older peer sends zeros or ignores the extra):
+ *      FS_ATTR_LIVE and READ with fh 0, a symlink's target after LOOKUP
  */
 #ifndef CAPPSULE_PROTO_FS_H
 #define CAPPSULE_PROTO_FS_H
@@ -108,6 +110,10 @@ struct fs_req {
  * there, none in the message; READ: the reply says how many were put).
  */
 #define FS_IO_POOL (1u << 0)
+/*
+ * READ with fh 0: no handle, the node (a regular file) is read as it is
+ * now at its path, with the checks of an OPEN for reading.
+ */
 
 /* Every reply starts with this. */
 struct fs_rep {
@@ -125,8 +131,14 @@ struct fs_attr {
 	int64_t atime, mtime, ctime;
 	uint32_t atimensec, mtimensec, ctimensec;
 	uint32_t mode, nlink, uid, gid, rdev, blksize;
-	uint32_t reserved;
+	uint32_t flags; /* FS_ATTR_* */
 };
+/*
+ * fs-proxy watches where this object's name lives and reports every change
+ * to it (FS_NOTIFY): the guest may open it for reading without asking
+ * (READ with fh 0 names the node) and keep its pages.
+ */
+#define FS_ATTR_LIVE (1u << 0)
 
 /* LOOKUP, MKDIR, MKNOD, SYMLINK, LINK, CREATE, and each READDIR_PLUS entry */
 struct fs_entry {

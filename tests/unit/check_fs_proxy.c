@@ -437,6 +437,96 @@ START_TEST(test_readdir_filters)
 }
 END_TEST
 
+/* READ with fh 0 (the client's own opens): by node, as an OPEN would. */
+static const struct fs_rep *read0(uint64_t nodeid)
+{
+	struct fs_req h = { .nodeid = nodeid, .size = 4096 };
+
+	return call(FS_READ, h, NULL, NULL, NULL, 0);
+}
+
+static int count_notes(void *ctx, const void *msg, uint32_t len)
+{
+	const struct fs_notify *m = msg;
+
+	if (m->what == FS_INVAL_INODE && m->flags & FS_INVAL_DATA)
+		(*(int *)ctx)++;
+	return 0;
+}
+
+START_TEST(test_read_without_handle)
+{
+	uint64_t docs = walk("/home/alice/Documents"), cv;
+	int inval = 0;
+	struct fs_emit emit = { count_notes, &inval };
+	const struct fs_entry *e;
+	const struct fs_rep *r;
+	char p[256], q[256];
+
+	/* a file in a watched folder: the client may open it itself */
+	e = lookup(docs, "cv.txt");
+	cv = e->nodeid;
+	ck_assert_uint_ne(e->attr.flags & FS_ATTR_LIVE, 0);
+	r = read0(cv);
+	ck_assert_int_eq(r->err, 0);
+	ck_assert_uint_eq(out.len, sizeof(*r) + 10);
+	ck_assert(!memcmp(r + 1, "curriculum", 10));
+	ck_assert_uint_eq(P.nrfds, 1);
+	/* what OPEN refuses, READ by node refuses */
+	ck_assert_int_eq(read0(docs)->err, -EISDIR);
+	ck_assert_int_eq(read0(lookup(walk("/share"), "out")->nodeid)->err,
+			 -EINVAL);
+	ck_assert_int_eq(read0(FS_ROOT_ID)->err, -EISDIR);
+	ck_assert_int_eq(read0(0x7fffffff)->err, -ESTALE);
+	ck_assert_int_eq(read0(0)->err, -ESTALE);
+	/* replaced on the host (an editor's save): the new one is read once
+	 * the change is seen, and the guest is told to drop its pages */
+	snprintf(p, sizeof(p), "%s/home/alice/Documents/cv.new", tree);
+	snprintf(q, sizeof(q), "%s/home/alice/Documents/cv.txt", tree);
+	mk("home/alice/Documents/cv.new", "new cv, longer");
+	ck_assert_int_eq(rename(p, q), 0);
+	ck_assert_int_eq(fsp_watch_events(&P, &emit), 0);
+	ck_assert_int_ge(inval, 1);
+	ck_assert_uint_eq(P.nrfds, 0);
+	r = read0(cv);
+	ck_assert_int_eq(r->err, 0);
+	ck_assert(!memcmp(r + 1, "new cv, longer", 14));
+	/* unused descriptors go after two sweeps */
+	nodes_rfd_sweep(&P);
+	ck_assert_uint_eq(P.nrfds, 1);
+	nodes_rfd_sweep(&P);
+	ck_assert_uint_eq(P.nrfds, 0);
+	/* without a watch: not "live", and every READ resolves afresh */
+	fsp_unwatch(&P, node_get(&P, docs));
+	e = lookup(docs, "cv.txt");
+	ck_assert_uint_eq(e->attr.flags & FS_ATTR_LIVE, 0);
+	ck_assert_int_eq(read0(cv)->err, 0);
+	ck_assert_uint_eq(P.nrfds, 0);
+	mk("home/alice/Documents/cv.txt", "third");
+	r = read0(cv);
+	ck_assert_int_eq(r->err, 0);
+	ck_assert_uint_eq(out.len, sizeof(*r) + 5);
+}
+END_TEST
+
+/* A symlink's LOOKUP carries its target; a hidden one carries nothing. */
+START_TEST(test_lookup_link_target)
+{
+	struct fs_req h = { .nodeid = walk("/share") };
+	const struct fs_rep *r = call(FS_LOOKUP, h, "out", NULL, NULL, 0);
+	static const char target[] = "../home/alice/.ssh/id_rsa";
+
+	ck_assert_int_eq(r->err, 0);
+	ck_assert_uint_eq(out.len, sizeof(*r) + sizeof(struct fs_entry) +
+					   strlen(target));
+	ck_assert(!memcmp((const uint8_t *)(r + 1) + sizeof(struct fs_entry),
+			  target, strlen(target)));
+	h.nodeid = walk("/home/alice");
+	r = call(FS_LOOKUP, h, ".ssh", NULL, NULL, 0);
+	ck_assert_uint_eq(out.len, sizeof(*r) + sizeof(struct fs_entry));
+}
+END_TEST
+
 Suite *suite_fs_proxy(void)
 {
 	Suite *s = suite_create("fs_proxy");
@@ -449,6 +539,8 @@ Suite *suite_fs_proxy(void)
 	tcase_add_test(tc, test_share_escapes);
 	tcase_add_test(tc, test_share_write_and_rename);
 	tcase_add_test(tc, test_readdir_filters);
+	tcase_add_test(tc, test_read_without_handle);
+	tcase_add_test(tc, test_lookup_link_target);
 	suite_add_tcase(s, tc);
 	return s;
 }
