@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 [ -x "$BUILD/fs-proxy/cappsule-fs-proxy" ] || skip "cappsule-fs-proxy not built"
 RUNS=${FS_RUNS:-5}
-WORK=$BUILD/tests/bench/work-fs # not the integration test's
+# $WORK (lib.sh) is under /var/tmp, visible in cappsules, removed at exit.
 TREE=${FS_TREE:-/usr/share}
 SIZE_MB=${FS_SIZE_MB:-1024}
 mkdir -p "$WORK"
@@ -49,7 +49,8 @@ sync "$BIG" # no writeback running under the measurements
 cat "$BIG" >/dev/null # in the host's page cache for everyone
 
 # ms CMD...: wall time of one run, in the current context
-ms_script='s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(( (e - s) / 1000000 ))'
+# A failed run prints FAIL, never a time: a benchmark of an error is none.
+ms_script='s=$(date +%s%N); "$@" >/dev/null 2>&1 || { echo FAIL; return; }; e=$(date +%s%N); echo $(( (e - s) / 1000000 ))'
 median() { python3 -c 'import sys, statistics; print(statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
 
 # In one cappsule: a cold run (nothing cached in it yet), then RUNS warm ones.
@@ -63,6 +64,10 @@ host() { for i in $(seq 0 "$RUNS"); do sh -c "$ms_script" sh "$@"; done; }
 report() { # name cold warm...
 	local name=$1 cold=$2
 	shift 2
+	case " $cold $* " in *" FAIL "*)
+		echo "FAIL: $name: the command failed (see above); no figures"
+		exit 1 ;;
+	esac
 	printf '  %-34s cold %8s ms   warm (median) %8s ms\n' "$name" "$cold" "$(median "$@")"
 }
 
