@@ -5,10 +5,17 @@
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
-# kernel messages would interleave with ours; we print dmesg ourselves
-echo 1 > /proc/sys/kernel/printk
+# The kernel's console is ttyS1 (its own log, whole, for the judge);
+# our HVTEST lines go to ttyS0 alone so that nothing interleaves with them.
+# ttyS0 transmits on interrupts: its IRQ is pinned to CPU 0 first, or taking
+# CPU 1 offline (hotplug below) can strand it there and silence the rest.
+for irq in 3 4; do echo 1 > /proc/irq/$irq/smp_affinity 2> /dev/null; done
+exec > /dev/ttyS0 2>&1 < /dev/null
+stty -F /dev/ttyS0 115200 raw -echo 2> /dev/null
+# milestones go to the kernel's log too (polled, never stranded)
+milestone() { echo "=== $*"; echo "rig: === $*" > /dev/kmsg; }
 ncpus=$(grep -c ^processor /proc/cpuinfo)
-echo "=== RIG-START cpus=$ncpus uptime=$(cut -d' ' -f1 /proc/uptime) kernel=$(uname -r)"
+milestone "RIG-START cpus=$ncpus uptime=$(cut -d' ' -f1 /proc/uptime) kernel=$(uname -r)"
 grep -m1 'model name' /proc/cpuinfo
 
 pass() { echo "HVTEST PASS $*"; }
@@ -62,11 +69,13 @@ fi
 echo "=== SELFTEST-START uptime=$(cut -d' ' -f1 /proc/uptime)"
 /bin/hvctl info
 /bin/hvctl selftest ${HV_LOOP:-20000000}
-echo "=== SELFTEST-DONE rc=$? uptime=$(cut -d' ' -f1 /proc/uptime)"
+milestone "SELFTEST-DONE rc=$? uptime=$(cut -d' ' -f1 /proc/uptime)"
 dmesg | grep -E 'cappsule|BUG|WARNING|Oops' | tail -40
 
 # --- CPU hotplug: VMXOFF on the way out, VMXON on the way in
 if [ "$ncpus" -gt 1 ] && [ -f /sys/devices/system/cpu/cpu1/online ]; then
+	echo "serial IRQs before the hotplug (affinity $(cat /proc/irq/4/smp_affinity_list)):"
+	grep -E '^ *[34]:' /proc/interrupts
 	echo 0 > /sys/devices/system/cpu/cpu1/online
 	off=$(/bin/hvctl info | grep -o 'cpus_vmxon=[0-9]*')
 	echo 1 > /sys/devices/system/cpu/cpu1/online
@@ -110,7 +119,7 @@ check "no_leak: free ${before}kB -> ${after}kB (allowed drop 256kB)" \
 
 echo "=== KERNEL-LOG"
 dmesg | grep -E 'BUG|WARNING|Oops|general protection|cappsule' | tail -20
-echo "=== RIG-DONE uptime=$(cut -d' ' -f1 /proc/uptime)"
+milestone "RIG-DONE uptime=$(cut -d' ' -f1 /proc/uptime)"
 # let the UART drain before cutting power
 sleep 0.5
 poweroff -f

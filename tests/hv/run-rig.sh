@@ -106,7 +106,7 @@ R=$WORK/initramfs
 rm -rf "$R" && mkdir -p "$R/bin" "$R/proc" "$R/sys" "$R/dev" "$R/mods" "$R/tmp"
 cp /bin/busybox "$R/bin/busybox"
 for a in sh mount cat grep insmod rmmod dmesg poweroff echo sleep head tail \
-	uname sed awk cut sync mknod ls; do
+	uname sed awk cut sync mknod ls stty; do
 	ln -s busybox "$R/bin/$a"
 done
 cp "$KB/cappsule.ko" "$R/mods/"
@@ -129,7 +129,7 @@ PROMPT 0
 TIMEOUT 0
 LABEL linux
   KERNEL /vmlinuz
-  APPEND initrd=/initrd.gz console=ttyS0,115200 panic=-1 cryptomgr.notests ${HV_RIG_APPEND:-}
+  APPEND initrd=/initrd.gz console=ttyS1,115200 panic=-1 cryptomgr.notests ${HV_RIG_APPEND:-}
 CFG
 xorriso -as mkisofs -quiet -o "$WORK/boot.iso" -b isolinux/isolinux.bin -c isolinux/boot.cat \
 	-no-emul-boot -boot-load-size 4 -boot-info-table "$D" > "$WORK/xorriso.log" 2>&1 ||
@@ -162,6 +162,8 @@ ata0-master: type=cdrom, path=$WORK/boot.iso, status=inserted
 boot: cdrom
 clock: sync=none, time0=local
 com1: enabled=1, mode=file, dev=$out/serial.log
+# the kernel's console, apart from /init's HVTEST lines on com1
+com2: enabled=1, mode=file, dev=$out/kernel.log
 log: $out/bochs.log
 panic: action=fatal
 error: action=report
@@ -183,7 +185,7 @@ RC
 
 FAILED=0
 judge() {
-	local cpus=$1 raw=$2 log=$2.txt name want
+	local cpus=$1 raw=$2 log=$2.txt klog=${2%/*}/kernel.log.txt name want
 	tr -d '\r' < "$raw" > "$log"
 	want=$REQUIRED
 	[ "$cpus" -gt 1 ] && want="$want $REQUIRED_SMP"
@@ -198,12 +200,26 @@ judge() {
 		echo "rig: $cpus CPU(s): FAIL: failing checks above"
 		FAILED=1
 	fi
-	if grep -aE 'BUG:|Oops|WARNING:|Kernel panic|general protection fault|RIP: ' "$log" > /dev/null; then
-		grep -aE -A5 'BUG:|Oops|WARNING:|Kernel panic|general protection fault' "$log" | head -40
+	tr -d '\r' < "${raw%/*}/kernel.log" > "$klog"
+	if grep -aE 'BUG:|Oops|WARNING:|Kernel panic|general protection fault|RIP: ' "$log" "$klog" > /dev/null; then
+		grep -ahE -A5 'BUG:|Oops|WARNING:|Kernel panic|general protection fault' "$log" "$klog" | head -40
 		echo "rig: $cpus CPU(s): FAIL: the host kernel complained"
 		FAILED=1
 	fi
-	grep -aq '=== RIG-DONE' "$log" || { echo "rig: $cpus CPU(s): FAIL: /init did not finish"; FAILED=1; }
+	if ! grep -aq '=== RIG-DONE' "$log"; then
+		if grep -aq 'rig: === RIG-DONE' "$klog"; then
+			echo "rig: $cpus CPU(s): FAIL: /init finished (kernel log) but its serial output stopped; it ends:"
+		else
+			echo "rig: $cpus CPU(s): FAIL: /init did not finish; the serial log ends:"
+		fi
+		tail -n 25 "$log" | sed "s/^/  [$cpus cpu serial] /"
+		echo "rig: $cpus CPU(s): the kernel's console ends:"
+		tail -n 40 "$klog" | sed "s/^/  [$cpus cpu kernel] /"
+		echo "rig: $cpus CPU(s): Bochs said (last lines of bochs.out and bochs.log):"
+		tail -n 8 "${raw%/*}/bochs.out" | sed "s/^/  [$cpus cpu bochs.out] /"
+		grep -avE '^[0-9]+i\[|Unknown register' "${raw%/*}/bochs.log" | tail -n 12 | sed "s/^/  [$cpus cpu bochs.log] /"
+		FAILED=1
+	fi
 	grep -a 'cappsule: caps ' "$log" | head -1 | sed 's/^/rig: recorded /'
 }
 
@@ -215,5 +231,5 @@ if [ $FAILED = 0 ]; then
 	echo "rig: PASS ($CPUS_LIST CPU boots)"
 	exit 0
 fi
-echo "rig: FAIL (logs in $WORK/run-*cpu/serial.log)"
+echo "rig: FAIL (logs in $WORK/run-*cpu/{serial,kernel}.log)"
 exit 1
