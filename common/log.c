@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 
 #include "log.h"
 
@@ -42,8 +43,16 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (log_syslog)
+	if (log_syslog) {
 		syslog(prio[lvl], "%s", buf);
-	else
+	} else if (log_level == LOG_LVL_DEBUG) {
+		/* CLOCK_MONOTONIC: one time line across daemon, agents, proxies */
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		fprintf(stderr, "[%lld.%06ld] %s: %s%s\n", (long long)ts.tv_sec,
+			ts.tv_nsec / 1000, log_prog, tag[lvl], buf);
+	} else {
 		fprintf(stderr, "%s: %s%s\n", log_prog, tag[lvl], buf);
+	}
 }

@@ -395,12 +395,18 @@ int main(int argc, char **argv)
 	if (sigfd < 0)
 		return 125;
 
+	/* compiled while pooled: the command's child only loads it */
+	ret = sandbox_seccomp_prepare();
+	if (ret)
+		log_warn("seccomp filter: %s (tried again at launch)",
+			 strerror(-ret));
 	xchan_send(&control, CONTROL_READY, &ready, sizeof(ready));
 	n = wait_start(buf, sizeof(buf));
 	if (n < 0 || agent_parse_start(buf, (uint32_t)n, &st)) {
 		report_error(CONTROL_ERR_PROTO, EPROTO, "bad START message");
 		finish(125, 0);
 	}
+	log_debug("START taken: %s", st.argv[0]);
 	if (mkdir("/run/user", 0755) == 0 || errno == EEXIST) {
 		snprintf(text, sizeof(text), "/run/user/%u", st.hdr.uid);
 		if (mkdir(text, 0700) == 0 &&
@@ -412,6 +418,7 @@ int main(int argc, char **argv)
 		report_error(CONTROL_ERR_SETUP, -ret, text);
 		finish(125, 0);
 	}
+	log_debug("devices up");
 	/* -d BASEDIR as the backend left it is for the fs device only */
 	if (umount2("/run/cappsule/basedir", MNT_DETACH) == 0) {
 		rmdir("/run/cappsule/basedir");
@@ -430,6 +437,7 @@ int main(int argc, char **argv)
 		xchan_send(&console, CONSOLE_EXIT, &ex, sizeof(ex));
 		finish(ret, 0);
 	}
+	log_debug("command started, pid %d", (int)cmd.pid);
 	started.pid = (uint32_t)cmd.pid;
 	started.reserved = 0;
 	xchan_send(&control, CONTROL_STARTED, &started, sizeof(started));
@@ -442,5 +450,7 @@ int main(int argc, char **argv)
 		finish(125, 0);
 	}
 	console_relay(&console, &cmd, sigfd);
+	log_debug("command ended, status %d, signal %d", cmd.exit_code,
+		  cmd.exit_signal);
 	finish(cmd.exit_code, cmd.exit_signal);
 }

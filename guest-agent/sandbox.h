@@ -26,7 +26,12 @@ int sandbox_drop(const struct sandbox_id *id);
  * limit would have nothing to kill and its allocations would fail instead.
  */
 void sandbox_oom_killable(void);
-/* Install the command's seccomp filter. 0 or -errno. */
+/*
+ * Compile the seccomp filter now (idempotent), so that sandbox_seccomp()
+ * in a freshly forked child only loads it. 0 or -errno.
+ */
+int sandbox_seccomp_prepare(void);
+/* Install the command's seccomp filter (no_new_privs first). 0 or -errno. */
 int sandbox_seccomp(void);
 
 #endif

@@ -104,11 +104,13 @@ static void on_control(struct daemon *d, struct watch *w, uint32_t events)
 			send_start(c);
 			break;
 		case CONTROL_STARTED:
+			log_debug("cappsule %u: command started", c->id);
 			c->cmd_pid = ev.started.pid;
 			if (c->state == CS_STARTING)
 				c->state = CS_RUNNING;
 			break;
 		case CONTROL_EXIT:
+			log_debug("cappsule %u: command ended", c->id);
 			c->control_exit = true;
 			c->exit_code = ev.exit.code;
 			c->exit_signal = ev.exit.signal;
@@ -198,6 +200,7 @@ int cappsule_start(struct daemon *d, struct cappsule *c)
 		return ret;
 	c->t_started = now_ns();
 	send_start(c);
+	log_debug("cappsule %u: limits set, START sent", c->id);
 	return 0;
 }
 

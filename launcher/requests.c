@@ -375,6 +375,8 @@ static void do_create(struct daemon *d, struct client *cl,
 	void *start;
 	uint32_t start_len;
 
+	log_debug("create from pid %d: %s", (int)cl->cred.pid,
+		  cr->argv && cr->argv[0] ? cr->argv[0] : "?");
 	if (cr->backend && !strcmp(cr->backend, "vtx")) {
 		if (!d->vtx_ok) {
 			client_send_error(d, cl, "vtx backend unavailable: %s",
@@ -489,6 +491,7 @@ static void do_create(struct daemon *d, struct client *cl,
 		cappsule_kill(d, c, "a device proxy could not start");
 		return;
 	}
+	log_debug("cappsule %u: device proxies started", c->id);
 	log_info("cappsule %u: uid %u, policy %s, backend %s: %s", c->id,
 		 (unsigned)uid, c->policy, be->name, c->cmdline);
 	clients_notify_start(d, c);

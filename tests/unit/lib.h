@@ -21,5 +21,6 @@ Suite *suite_audio(void);
 Suite *suite_fs_rules(void);
 Suite *suite_fs_proxy(void);
 Suite *suite_cgroup(void);
+Suite *suite_sandbox(void);
 
 #endif
