@@ -18,6 +18,13 @@
 
 /* Width of the frame the proxy draws around guest contents. */
 #define GUI_BORDER 4
+/*
+ * After GUI_H_CONFIGURE, the guest's GUI_G_CONFIGURE messages still in
+ * flight describe older states: they are not the guest's wishes, the host
+ * (its WM) decided. Until the guest reports what it was told, or this
+ * long, they only update the size damage is checked against.
+ */
+#define GUI_TELL_GRACE_NS 500000000ull
 /* Host title: "[policy] " + sanitised guest title. */
 #define GUI_HOST_TITLE_MAX (GUI_TITLE_MAX * 3 + 80)
 
@@ -31,6 +38,7 @@ struct gwin {
 	uint32_t hw, hh; /* the contents' size on the host */
 	int32_t sent_x, sent_y; /* last geometry told to the guest */
 	uint32_t sent_w, sent_h;
+	uint64_t told_ns; /* when it was told, until the guest says it; 0: in step */
 	xcb_size_hints_t hints; /* as set on the frame */
 	uint32_t type; /* enum gui_window_type */
 	uint32_t transient_for; /* guest id, 0: none */

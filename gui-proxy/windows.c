@@ -74,6 +74,7 @@ static void tell_guest(struct proxy *p, struct gwin *w)
 	w->sent_y = w->y;
 	w->sent_w = w->hw;
 	w->sent_h = w->hh;
+	w->told_ns = now_ns() | 1;
 	proxy_send(p, GUI_H_CONFIGURE, &g, sizeof(g));
 }
 
@@ -385,6 +386,21 @@ void win_configure(struct proxy *p, struct gwin *w, const struct gui_window *m)
 
 	w->w = m->w;
 	w->h = m->h;
+	if (w->told_ns) {
+		if (m->x == w->sent_x && m->y == w->sent_y &&
+		    m->w == w->sent_w && m->h == w->sent_h) {
+			w->told_ns = 0; /* in step again */
+			return;
+		}
+		/*
+		 * A state from before our last GUI_H_CONFIGURE (a host
+		 * resize racing the guest's answer to the previous one):
+		 * placing it would undo what the host WM just did.
+		 */
+		if (now_ns() - w->told_ns < GUI_TELL_GRACE_NS)
+			return;
+		w->told_ns = 0;
+	}
 	/* The guest now is where we told it: nothing to tell it back. */
 	w->sent_x = m->x;
 	w->sent_y = m->y;
