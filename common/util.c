@@ -2,8 +2,11 @@
 /* Small I/O helpers used by every userland component. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/fsuid.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -137,6 +140,68 @@ int mkdir_p(const char *path, mode_t mode)
 	if (mkdir(buf, mode) < 0 && errno != EEXIST)
 		return -errno;
 	return 0;
+}
+
+/* @name under @dirfd, as basedir_layers() says. An O_PATH fd or -errno. */
+static int caller_subdir(int dirfd, const char *name, uid_t uid, gid_t gid)
+{
+	struct stat st;
+	int fd, ret;
+
+	setfsgid(gid);
+	setfsuid(uid);
+	ret = mkdirat(dirfd, name, 0700) < 0 && errno != EEXIST ? -errno : 0;
+	setfsuid(0);
+	setfsgid(0);
+	if (ret)
+		return ret;
+	fd = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || (st.st_uid != 0 && st.st_uid != uid)) {
+		close(fd);
+		return -EPERM;
+	}
+	return fd;
+}
+
+int basedir_layers(int basedir_fd, const char *key, uid_t uid, gid_t gid,
+		   int *upper, int *work)
+{
+	int up = caller_subdir(basedir_fd, "upper", uid, gid);
+	int wk = caller_subdir(basedir_fd, "work", uid, gid);
+	int u2 = up >= 0 ? caller_subdir(up, key, uid, gid) : up;
+	int w2 = wk >= 0 ? caller_subdir(wk, key, uid, gid) : wk;
+
+	if (up >= 0)
+		close(up);
+	if (wk >= 0)
+		close(wk);
+	if (u2 < 0 || w2 < 0) {
+		if (u2 >= 0)
+			close(u2);
+		if (w2 >= 0)
+			close(w2);
+		return u2 < 0 ? u2 : w2;
+	}
+	*upper = u2;
+	*work = w2;
+	return 0;
+}
+
+int stop_signalfd(void)
+{
+	sigset_t mask;
+	int fd;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	return fd < 0 ? -errno : fd;
 }
 
 void stdio_to_null(void)

@@ -77,6 +77,21 @@ ssize_t read_file(const char *path, char *buf, size_t size);
 int parse_u64(const char *s, uint64_t *out);
 /* mkdir -p with @mode for what it creates. 0 or -errno. */
 int mkdir_p(const char *path, mode_t mode);
+/*
+ * -d BASEDIR's copy-on-write folders for @key: upper/@key and work/@key
+ * under @basedir_fd, made (or opened) with the caller's fsuid/fsgid so
+ * they stay theirs, refusing symlinks and folders owned by anyone but root
+ * or @uid (the caller owns BASEDIR and may have planted links there).
+ * 0 with O_PATH fds in *upper and *work, or -errno (nothing left open).
+ */
+int basedir_layers(int basedir_fd, const char *key, uid_t uid, gid_t gid,
+		   int *upper, int *work);
+/*
+ * How a device proxy learns it must stop: SIGTERM, SIGINT and SIGHUP
+ * blocked and read from the returned signalfd (non-blocking, close-on-
+ * exec); SIGPIPE ignored. The fd or -errno.
+ */
+int stop_signalfd(void);
 /* Point stdin, stdout and stderr at /dev/null. */
 void stdio_to_null(void);
 /* Monotonic clock in nanoseconds. */

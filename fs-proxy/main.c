@@ -11,12 +11,10 @@
 #include <limits.h>
 #include <poll.h>
 #include <pwd.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -288,7 +286,6 @@ int main(int argc, char **argv)
 	struct xchan x;
 	char *shares[FS_MAX_SHARES];
 	int opt, polfd = -1, nshares = 0, rootfd, sigfd, ret;
-	sigset_t mask;
 	uint64_t v;
 
 	log_init("cappsule-fs-proxy", 0);
@@ -321,13 +318,7 @@ int main(int argc, char **argv)
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	sigfd = stop_signalfd();
 	rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (sigfd < 0 || rootfd < 0) {
 		log_err("set-up: %s", strerror(errno));

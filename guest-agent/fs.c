@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/fsuid.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -115,37 +114,11 @@ static int hello_wait(struct xchan *x)
 	return 0;
 }
 
-/*
- * Make (or open) @name under @dirfd as the caller, refusing symlinks and
- * folders of someone else: BASEDIR is the caller's, who may plant links.
- */
-static int caller_subdir(int dirfd, const char *name, uid_t uid, gid_t gid)
-{
-	struct stat st;
-	int fd, ret;
-
-	setfsgid(gid);
-	setfsuid(uid);
-	ret = mkdirat(dirfd, name, 0700) < 0 && errno != EEXIST ? -errno : 0;
-	setfsuid(0);
-	setfsgid(0);
-	if (ret)
-		return ret;
-	fd = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || (st.st_uid != 0 && st.st_uid != uid)) {
-		close(fd);
-		return -EPERM;
-	}
-	return fd;
-}
-
 /* Upper and work folders: -d BASEDIR's "fs" ones, or on the stage tmpfs. */
 static int layers(const struct agent_start *st, char *upper, char *work,
 		  size_t len)
 {
-	int base, up, wk, u2, w2;
+	int base, u2, w2, ret;
 
 	base = open(NS_BASEDIR, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (base < 0) {
@@ -155,22 +128,10 @@ static int layers(const struct agent_start *st, char *upper, char *work,
 			return -errno;
 		return 0;
 	}
-	up = caller_subdir(base, "upper", st->hdr.uid, st->hdr.gid);
-	wk = caller_subdir(base, "work", st->hdr.uid, st->hdr.gid);
-	u2 = up >= 0 ? caller_subdir(up, "fs", st->hdr.uid, st->hdr.gid) : up;
-	w2 = wk >= 0 ? caller_subdir(wk, "fs", st->hdr.uid, st->hdr.gid) : wk;
+	ret = basedir_layers(base, "fs", st->hdr.uid, st->hdr.gid, &u2, &w2);
 	close(base);
-	if (up >= 0)
-		close(up);
-	if (wk >= 0)
-		close(wk);
-	if (u2 < 0 || w2 < 0) {
-		if (u2 >= 0)
-			close(u2);
-		if (w2 >= 0)
-			close(w2);
-		return u2 < 0 ? u2 : w2;
-	}
+	if (ret)
+		return ret;
 	/* these stay open: the overlay takes them by /proc/self/fd path */
 	snprintf(upper, len, "/proc/self/fd/%d", u2);
 	snprintf(work, len, "/proc/self/fd/%d", w2);

@@ -8,11 +8,9 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "devices.h"
@@ -128,7 +126,6 @@ int main(int argc, char **argv)
 	char err[512];
 	int opt, policy_fd = -1, sigfd, ret;
 	uint64_t v;
-	sigset_t mask;
 
 	log_init("cappsule-gui-proxy", 0);
 	if (getenv("CAPPSULE_DEBUG"))
@@ -158,13 +155,7 @@ int main(int argc, char **argv)
 	px.clip_from_host = pol->clipboard_from_host;
 	policy_free(pol);
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	sigfd = stop_signalfd();
 	if (sigfd < 0)
 		return 1;
 

@@ -149,34 +149,6 @@ static int read_mounts(const char *scratch, struct hostmnt *m, int max)
 	return n;
 }
 
-/*
- * Make (or open) directory @name under @dirfd, refusing symlinks and
- * anything not owned by root or @uid: BASEDIR belongs to the caller, who
- * may have planted links there.
- */
-static int open_subdir(int dirfd, const char *name, uint32_t uid, uint32_t gid)
-{
-	struct stat st;
-	int fd, ret;
-
-	/* made by the caller's identity: their folder stays theirs */
-	setfsgid(gid);
-	setfsuid(uid);
-	ret = mkdirat(dirfd, name, 0700) < 0 && errno != EEXIST ? -errno : 0;
-	setfsuid(0);
-	setfsgid(0);
-	if (ret)
-		return ret;
-	fd = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || (st.st_uid != 0 && st.st_uid != uid)) {
-		close(fd);
-		return -EPERM;
-	}
-	return fd;
-}
-
 /* The upper root of a mount shows as its root: give it the lower's looks. */
 static void copy_owner_mode(const char *lower, const char *upper)
 {
@@ -220,19 +192,12 @@ static int overlay(const struct ns_root_opts *o, int basedir_fd,
 	char upper[600], work[600], opts[2048], key[300];
 
 	if (basedir_fd >= 0) {
-		int up, wk, u2, w2;
+		int u2, w2, ret;
 
 		ns_root_key(lower, key, sizeof(key));
-		up = open_subdir(basedir_fd, "upper", o->uid, o->gid);
-		wk = open_subdir(basedir_fd, "work", o->uid, o->gid);
-		u2 = up >= 0 ? open_subdir(up, key, o->uid, o->gid) : up;
-		w2 = wk >= 0 ? open_subdir(wk, key, o->uid, o->gid) : wk;
-		if (up >= 0)
-			close(up);
-		if (wk >= 0)
-			close(wk);
-		if (u2 < 0 || w2 < 0) {
-			errno = -(u2 < 0 ? u2 : w2);
+		ret = basedir_layers(basedir_fd, key, o->uid, o->gid, &u2, &w2);
+		if (ret) {
+			errno = -ret;
 			return fail(err, errlen, "basedir: upper/work for %s",
 				    lower);
 		}
