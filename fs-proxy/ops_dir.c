@@ -15,23 +15,31 @@
 #include "proxy.h"
 #include "util.h"
 
+/* Folder @n opened for listing, if the policy lets it. fd or -errno. */
+static int open_listable(struct fsp *p, struct node *n)
+{
+	int opath, fd;
+
+	/* an ancestor lists only what leads on; a name-only folder nothing */
+	if (n->v.kind == FS_NAME_ONLY ||
+	    (n->v.kind == FS_GRANTED && !(n->v.mode & POLICY_R)))
+		return -EACCES;
+	opath = fsp_node_fd(p, n, true);
+	if (opath < 0)
+		return opath;
+	fd = fsp_reopen(opath, O_RDONLY | O_DIRECTORY);
+	close(opath);
+	return fd;
+}
+
 void fsp_opendir(struct fsp *p, const struct fs_request *rq, struct node *n,
 		 struct fs_out *out)
 {
 	struct fs_open_rep *o;
 	struct handle *h;
 	uint64_t fh;
-	int opath, fd, ret;
+	int fd = open_listable(p, n), ret;
 
-	/* an ancestor lists only what leads on; a name-only folder nothing */
-	if (n->v.kind == FS_NAME_ONLY ||
-	    (n->v.kind == FS_GRANTED && !(n->v.mode & POLICY_R)))
-		return out_err(out, rq->h.unique, -EACCES);
-	opath = fsp_node_fd(p, n, true);
-	if (opath < 0)
-		return out_err(out, rq->h.unique, opath);
-	fd = fsp_reopen(opath, O_RDONLY | O_DIRECTORY);
-	close(opath);
 	if (fd < 0)
 		return out_err(out, rq->h.unique, fd);
 	ret = handle_new(p, fd, n, true, &fh);
@@ -190,7 +198,6 @@ void fsp_readdir(struct fsp *p, const struct fs_request *rq, struct fs_out *out)
 	struct node *n = node_get(p, rq->h.nodeid);
 	struct handle tmp = { .fd = -1 };
 	struct handle *h;
-	int opath;
 
 	if (rq->h.fh) {
 		h = handle_get(p, rq->h.fh, true);
@@ -200,14 +207,7 @@ void fsp_readdir(struct fsp *p, const struct fs_request *rq, struct fs_out *out)
 	}
 	if (!n)
 		return out_err(out, rq->h.unique, -ESTALE);
-	if (n->v.kind == FS_NAME_ONLY ||
-	    (n->v.kind == FS_GRANTED && !(n->v.mode & POLICY_R)))
-		return out_err(out, rq->h.unique, -EACCES);
-	opath = fsp_node_fd(p, n, true);
-	if (opath < 0)
-		return out_err(out, rq->h.unique, opath);
-	tmp.fd = fsp_reopen(opath, O_RDONLY | O_DIRECTORY);
-	close(opath);
+	tmp.fd = open_listable(p, n);
 	if (tmp.fd < 0)
 		return out_err(out, rq->h.unique, tmp.fd);
 	tmp.path = n->path;
