@@ -327,6 +327,19 @@ static void op_statfs(fuse_req_t req, fuse_ino_t ino)
 	fsc_request(req, FS_STATFS, &h, NULL, NULL, NULL, 0, NULL);
 }
 
+/* GETXATTR (@name) or LISTXATTR (@name NULL), the answer capped. */
+static void xattr_request(fuse_req_t req, uint16_t type, fuse_ino_t ino,
+			  const char *name, size_t size)
+{
+	struct fs_req h = { .nodeid = ino,
+			    .size = (uint32_t)MIN(size, FS_XATTR_MAX) };
+	struct pending *s = NULL;
+
+	fsc_request(req, type, &h, NULL, name, NULL, 0, &s);
+	if (s)
+		s->size = h.size;
+}
+
 static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 			size_t size)
 {
@@ -335,24 +348,12 @@ static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 		fuse_reply_err(req, ENODATA);
 		return;
 	}
-	struct fs_req h = { .nodeid = ino,
-			    .size = (uint32_t)MIN(size, FS_XATTR_MAX) };
-	struct pending *s = NULL;
-
-	fsc_request(req, FS_GETXATTR, &h, NULL, name, NULL, 0, &s);
-	if (s)
-		s->size = h.size;
+	xattr_request(req, FS_GETXATTR, ino, name, size);
 }
 
 static void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 {
-	struct fs_req h = { .nodeid = ino,
-			    .size = (uint32_t)MIN(size, FS_XATTR_MAX) };
-	struct pending *s = NULL;
-
-	fsc_request(req, FS_LISTXATTR, &h, NULL, NULL, NULL, 0, &s);
-	if (s)
-		s->size = h.size;
+	xattr_request(req, FS_LISTXATTR, ino, NULL, size);
 }
 
 static void op_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
