@@ -87,6 +87,25 @@ out=$(vx -p hide stat -c '%a %U' "$H/Documents/report.bin" /usr/bin/ls)
 assert_eq "permission bits masked by the modes" "444 cfstest
 555 root" "$out"
 
+# 2b. extended attributes: user.* ones read through, others never cross
+echo tagged >"$H/Documents/tagged.txt"
+chown $U:$U "$H/Documents/tagged.txt"
+python3 -c 'import os, sys
+os.setxattr(sys.argv[1], "user.cappsule.note", b"from the host")
+os.setxattr(sys.argv[1], "trusted.cappsule.secret", b"root only")' "$H/Documents/tagged.txt"
+out=$(vx -p hide python3 -c 'import os, sys
+f = sys.argv[1]
+print(os.getxattr(f, "user.cappsule.note").decode())
+print(" ".join(sorted(n for n in os.listxattr(f) if "cappsule" in n)))
+try:
+    os.getxattr(f, "trusted.cappsule.secret"); print("trusted read")
+except OSError as e:
+    print("trusted:", e.strerror)' "$H/Documents/tagged.txt")
+assert_eq "user.* xattrs read, listed alone; trusted.* does not cross" "from the host
+user.cappsule.note
+trusted: No data available" "$out"
+rm -f "$H/Documents/tagged.txt" # later checks list the folder
+
 # 3. writes outside shared folders stay in the cappsule
 out=$(vx -p hide sh -c 'echo new > ~/notes/new.txt && echo changed >> ~/notes/existing.txt && cat ~/notes/new.txt ~/notes/existing.txt; touch ~/Documents/x 2>&1 | sed "s/.*: //"')
 assert_eq "a w rule is writable inside, r is not" "new
