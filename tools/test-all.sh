@@ -37,6 +37,10 @@ if ! make -k check >check.log 2>&1; then
 fi
 grep -E '^(PASS|FAIL|SKIP|ERROR|XFAIL|XPASS):' check.log
 grep -h '^SKIP:' $(find . -name '*.log' -path '*tests*') 2>/dev/null | sort -u || true
+echo "== escape suite (tests/security)"
+for f in tests/security/*.sh.log; do
+	[ -f "$f" ] && { echo "-- $(basename "$f" .sh.log)"; sed -n '/^attack /,/^$/p' "$f"; }
+done
 echo "== fuzzing each harness for ${FUZZ_SECONDS:-20} s"
 make -C tests/fuzz fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
 echo "== all tests passed in $(( $(date +%s) - start )) s"
