@@ -72,10 +72,10 @@ KDIR=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | tail -1)
 if [ -z "$KDIR" ]; then
 	echo "SKIP (module build): no kernel headers in /usr/src (apt install linux-headers-amd64)"
 else
-	make=$(. "$S/dkms.conf" 2>/dev/null; echo "${MAKE[0]}")
 	mkdir -p "$T/dkmstree/cappsule/$V" && cp -a "$S" "$T/dkmstree/cappsule/$V/build"
-	make=$(kernel_source_dir=$KDIR dkms_tree=$T/dkmstree PACKAGE_NAME=cappsule PACKAGE_VERSION=$V \
-		bash -c "eval echo \"\$1\"" _ "$make")
+	# dkms sources dkms.conf with these set, then runs MAKE[0]
+	make=$(kernel_source_dir=$KDIR dkms_tree=$T/dkmstree
+		. "$S/dkms.conf" && echo "${MAKE[0]}")
 	(eval "$make") >"$T/kbuild.log" 2>&1 && [ -f "$T/dkmstree/cappsule/$V/build/cappsule.ko" ] &&
 		ok "dkms.conf's MAKE builds cappsule.ko against $(basename "$KDIR")" ||
 		{ tail -20 "$T/kbuild.log"; fail "the DKMS build failed"; }
