@@ -638,7 +638,7 @@ static void do_policies(struct daemon *d, struct client *cl, bool reload)
 	json_object *o = json_object_new_object(),
 		    *arr = json_object_new_array();
 	const struct policy **v = NULL;
-	char *errs = NULL, *uerrs = NULL;
+	char *errs = NULL, *uerrs = NULL, *json;
 	size_t n, i;
 
 	if (reload) {
@@ -667,6 +667,11 @@ static void do_policies(struct daemon *d, struct client *cl, bool reload)
 		json_object_object_add(
 			p, "shared",
 			json_object_new_int64((int64_t)v[i]->nshared));
+		json = policy_to_json(v[i]);
+		if (json) /* the whole policy, as `virt policies show` prints */
+			json_object_object_add(p, "policy",
+					       json_tokener_parse(json));
+		free(json);
 		json_object_array_add(arr, p);
 	}
 	free(v);
@@ -734,19 +739,22 @@ void request_handle(struct daemon *d, struct client *cl,
 	case API_OP_INFO:
 		reply(d, cl, cappsule_json(c, true), NULL, 0);
 		break;
-	case API_OP_KILL:
-		if (c->state != CS_EXITED) {
-			char why[96];
+	case API_OP_KILL: {
+		char why[96];
 
-			snprintf(why, sizeof(why),
-				 "killed on request of uid %u",
-				 (unsigned)cl->cred.uid);
-			cappsule_kill(d, c, why);
+		if (c->state == CS_EXITED) {
+			client_send_error(
+				d, cl, "cappsule %u has already exited", c->id);
+			break;
 		}
+		snprintf(why, sizeof(why), "killed on request of uid %u",
+			 (unsigned)cl->cred.uid);
+		cappsule_kill(d, c, why);
 		o = json_object_new_object();
 		json_object_object_add(o, "id", json_object_new_int64(c->id));
 		reply(d, cl, o, NULL, 0);
 		break;
+	}
 	case API_OP_STATS:
 		do_stats(d, cl, c);
 		break;

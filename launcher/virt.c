@@ -23,93 +23,6 @@
 
 extern char **environ;
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"Usage: virt COMMAND [ARGS]\n"
-		"Run programs in cappsules: throw-away VMs (or, without VT-x, sandboxes)\n"
-		"that see the host copy-on-write, as a policy allows.\n"
-		"\n"
-		"Commands:\n"
-		"  exec [OPTIONS] [--] CMD [ARGS...]  run CMD in a new cappsule\n"
-		"      -p, --policy NAME     policy (default: CMD's name if such a policy\n"
-		"                            exists, else \"default\")\n"
-		"      -n, --no-gui          no display in the cappsule\n"
-		"      -m, --memory MB       memory limit (default: the policy's)\n"
-		"      -d, --basedir DIR     keep the cappsule's writes in DIR (created if\n"
-		"                            missing) instead of discarding them\n"
-		"      -f, --share PATH[:ro|:rw]  share a host folder (default :rw)\n"
-		"      -D, --detach          print the ID and return; see `virt attach`\n"
-		"          --backend B       vtx or namespaces (default: the best here)\n"
-		"  ps                         list your cappsules\n"
-		"  info ID                    details of a cappsule\n"
-		"  kill ID...                 kill cappsules\n"
-		"  stats ID                   memory, processes and CPU of a cappsule\n"
-		"  attach ID                  connect to the console of a running cappsule\n"
-		"  policies [--reload]        list policies (and reload them first)\n"
-		"  version                    versions and available backends\n"
-		"  help                       this text\n"
-		"\n"
-		"`virt exec` exits with the command's status (128+N if killed by signal\n"
-		"N), 125 if virt or cappsuled failed, 127 if CMD was not found.\n"
-		"Environment: " API_SOCKET_ENV
-		" selects the daemon's socket.\n");
-}
-
-static int fail(const char *fmt, ...) PRINTF(1, 2);
-static int fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "virt: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return VIRT_EXIT_ERROR;
-}
-
-/* One request, one reply; prints the daemon's error if any. */
-static json_object *call(json_object *req, struct virt_conn *conn, int *fds,
-			 int *nfds)
-{
-	json_object *r;
-	const char *err;
-
-	if (virt_connect(conn)) {
-		json_object_put(req);
-		return NULL;
-	}
-	r = virt_call(conn, req, fds, nfds);
-	if (!r)
-		return NULL;
-	err = virt_reply_error(r);
-	if (err) {
-		fail("%s", err);
-		json_object_put(r);
-		return NULL;
-	}
-	return r;
-}
-
-static json_object *op(const char *name)
-{
-	json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "op", json_object_new_string(name));
-	return o;
-}
-
-static int parse_id(const char *s, unsigned *id)
-{
-	uint64_t v;
-
-	if (parse_u64(s, &v) || !v || v > UINT32_MAX)
-		return fail("'%s' is not a cappsule ID (see `virt ps`)", s);
-	*id = (unsigned)v;
-	return 0;
-}
-
 /* Host sockets the cappsule cannot reach: do not point programs at them. */
 static bool env_hidden(const char *kv)
 {
@@ -163,7 +76,8 @@ static int exec_parse(int argc, char **argv, struct exec_opts *o)
 		switch (opt) {
 		case 'p':
 			if (!policy_name_valid(optarg))
-				return fail("-p %s: not a policy name", optarg);
+				return virt_fail("-p %s: not a policy name",
+						 optarg);
 			o->policy = optarg;
 			break;
 		case 'n':
@@ -173,7 +87,7 @@ static int exec_parse(int argc, char **argv, struct exec_opts *o)
 			if (parse_u64(optarg, &o->memory_mb) ||
 			    o->memory_mb < POLICY_MIN_MEMORY_MB ||
 			    o->memory_mb > POLICY_MAX_MEMORY_MB)
-				return fail(
+				return virt_fail(
 					"-m %s: expected a size in MiB (%d-%d)",
 					optarg, POLICY_MIN_MEMORY_MB,
 					POLICY_MAX_MEMORY_MB);
@@ -181,29 +95,34 @@ static int exec_parse(int argc, char **argv, struct exec_opts *o)
 		case 'd':
 			ret = mkdir_p(optarg, 0700);
 			if (ret)
-				return fail("-d %s: %s", optarg,
-					    strerror(-ret));
+				return virt_fail("-d %s: %s", optarg,
+						 strerror(-ret));
 			if (!realpath(optarg, o->basedir))
-				return fail("-d %s: %s", optarg,
-					    strerror(errno));
+				return virt_fail("-d %s: %s", optarg,
+						 strerror(errno));
 			break;
 		case 'f': {
 			char path[PATH_MAX], *colon;
 			const char *mode = "rw";
 
 			if (o->nshares >= API_MAX_SHARES)
-				return fail("--share: at most %d folders",
-					    API_MAX_SHARES);
+				return virt_fail("--share: at most %d folders",
+						 API_MAX_SHARES);
 			snprintf(path, sizeof(path), "%s", optarg);
 			colon = strrchr(path, ':');
 			if (colon &&
 			    (!strcmp(colon, ":ro") || !strcmp(colon, ":rw"))) {
 				mode = !strcmp(colon, ":ro") ? "ro" : "rw";
 				*colon = '\0';
+			} else if (colon && access(path, F_OK)) {
+				/* a path may hold ':', a mode never anything else */
+				return virt_fail(
+					"--share %s: unknown mode '%s' (expected :ro or :rw)",
+					optarg, colon + 1);
 			}
 			if (!realpath(path, o->shares[o->nshares].path))
-				return fail("--share %s: %s", path,
-					    strerror(errno));
+				return virt_fail("--share %s: %s", path,
+						 strerror(errno));
 			o->shares[o->nshares++].mode = mode;
 			break;
 		}
@@ -213,25 +132,25 @@ static int exec_parse(int argc, char **argv, struct exec_opts *o)
 		case 'b':
 			if (strcmp(optarg, "vtx") &&
 			    strcmp(optarg, "namespaces"))
-				return fail(
+				return virt_fail(
 					"--backend %s: expected vtx or namespaces",
 					optarg);
 			o->backend = optarg;
 			break;
 		case 'h':
-			usage(stdout);
+			virt_help("exec", stdout);
 			exit(0);
 		default:
-			return fail("exec: see `virt help`");
+			return virt_fail("exec: see `virt help exec`");
 		}
 	}
 	if (optind >= argc)
-		return fail(
+		return virt_fail(
 			"exec: no command given (virt exec [OPTIONS] CMD [ARGS...])");
 	return 0;
 }
 
-static int cmd_exec(int argc, char **argv)
+int virt_cmd_exec(int argc, char **argv)
 {
 	struct exec_opts o = { 0 };
 	json_object *req, *arr, *r, *v;
@@ -243,7 +162,7 @@ static int cmd_exec(int argc, char **argv)
 
 	if (exec_parse(argc, argv, &o))
 		return VIRT_EXIT_ERROR;
-	req = op("create");
+	req = virt_op("create");
 	arr = json_object_new_array();
 	for (i = optind; i < argc; i++)
 		json_object_array_add(arr, json_object_new_string(argv[i]));
@@ -304,7 +223,7 @@ static int cmd_exec(int argc, char **argv)
 					       json_object_new_int(ws.ws_col));
 		}
 	}
-	r = call(req, &conn, fds, &nfds);
+	r = virt_request(req, &conn, fds, &nfds);
 	if (!r)
 		return VIRT_EXIT_ERROR;
 	id = json_object_object_get_ex(r, "id", &v) ?
@@ -326,256 +245,32 @@ static int cmd_exec(int argc, char **argv)
 		return 0;
 	}
 	if (nfds != 3)
-		return fail("cappsuled sent no console for cappsule %u", id);
+		return virt_fail("cappsuled sent no console for cappsule %u",
+				 id);
 	return virt_console(&conn, fds, tty, id);
-}
-
-static const char *str_of(json_object *o, const char *key)
-{
-	json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) ?
-		       json_object_get_string(v) :
-		       "";
-}
-
-static long long int_of(json_object *o, const char *key)
-{
-	json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) ?
-		       (long long)json_object_get_int64(v) :
-		       0;
-}
-
-static int cmd_ps(void)
-{
-	struct virt_conn conn;
-	json_object *r = call(op("list"), &conn, NULL, NULL), *arr;
-	size_t i;
-
-	if (!r)
-		return VIRT_EXIT_ERROR;
-	printf("%-6s %-16s %-11s %-9s %s\n", "ID", "POLICY", "BACKEND", "STATE",
-	       "COMMAND");
-	if (json_object_object_get_ex(r, "cappsules", &arr)) {
-		for (i = 0; i < json_object_array_length(arr); i++) {
-			json_object *c = json_object_array_get_idx(arr, i);
-
-			printf("%-6lld %-16s %-11s %-9s %s\n", int_of(c, "id"),
-			       str_of(c, "policy"), str_of(c, "backend"),
-			       str_of(c, "state"), str_of(c, "command"));
-		}
-	}
-	json_object_put(r);
-	return 0;
-}
-
-static json_object *id_call(const char *name, const char *arg,
-			    struct virt_conn *conn)
-{
-	json_object *req;
-	unsigned id = 0;
-
-	if (parse_id(arg, &id))
-		return NULL;
-	req = op(name);
-	json_object_object_add(req, "id", json_object_new_int64(id));
-	return call(req, conn, NULL, NULL);
-}
-
-static int cmd_info(const char *arg)
-{
-	struct virt_conn conn;
-	json_object *r = id_call("info", arg, &conn);
-
-	if (!r)
-		return VIRT_EXIT_ERROR;
-	json_object_object_foreach(r, k, v)
-	{
-		if (strcmp(k, "ok"))
-			printf("%-14s %s\n", k, json_object_get_string(v));
-	}
-	json_object_put(r);
-	return 0;
-}
-
-static int cmd_kill(int n, char **args)
-{
-	int i, ret = 0;
-
-	if (!n)
-		return fail("kill: which cappsule? (virt kill ID...)");
-	for (i = 0; i < n; i++) {
-		struct virt_conn conn;
-		json_object *r = id_call("kill", args[i], &conn);
-
-		if (!r)
-			ret = VIRT_EXIT_ERROR;
-		json_object_put(r);
-	}
-	return ret;
-}
-
-static void human(char *buf, size_t len, long long bytes)
-{
-	if (bytes >= (1ll << 60))
-		snprintf(buf, len, "unlimited");
-	else
-		snprintf(buf, len, "%.1f MiB", (double)bytes / (1 << 20));
-}
-
-static int cmd_stats(const char *arg)
-{
-	struct virt_conn conn;
-	json_object *r = id_call("stats", arg, &conn), *v;
-	char a[32], b[32], c[32];
-
-	if (!r)
-		return VIRT_EXIT_ERROR;
-	printf("id             %lld\n", int_of(r, "id"));
-	if (json_object_object_get_ex(r, "memory_current", &v)) {
-		human(a, sizeof(a), int_of(r, "memory_current"));
-		human(c, sizeof(c), int_of(r, "memory_limit"));
-		if (json_object_object_get_ex(r, "memory_peak", &v)) {
-			human(b, sizeof(b), int_of(r, "memory_peak"));
-			printf("memory         %s (peak %s, limit %s)\n", a, b,
-			       c);
-		} else {
-			/* cgroup v2 before Linux 5.19 keeps no peak */
-			printf("memory         %s (limit %s)\n", a, c);
-		}
-	}
-	if (json_object_object_get_ex(r, "pids_current", &v))
-		printf("processes      %lld (limit %lld)\n",
-		       int_of(r, "pids_current"), int_of(r, "pids_limit"));
-	if (json_object_object_get_ex(r, "cpu_usec", &v))
-		printf("cpu            %.3f s\n",
-		       (double)int_of(r, "cpu_usec") / 1e6);
-	json_object_put(r);
-	return 0;
-}
-
-static int cmd_attach(const char *arg)
-{
-	struct virt_conn conn;
-	json_object *req, *r, *v;
-	int fds[3], nfds = 0;
-	unsigned id = 0;
-	bool tty;
-
-	if (parse_id(arg, &id))
-		return VIRT_EXIT_ERROR;
-	req = op("attach");
-	json_object_object_add(req, "id", json_object_new_int64(id));
-	r = call(req, &conn, fds, &nfds);
-	if (!r)
-		return VIRT_EXIT_ERROR;
-	tty = json_object_object_get_ex(r, "tty", &v) &&
-	      json_object_get_boolean(v) && isatty(0) && isatty(1);
-	json_object_put(r);
-	if (nfds != 3)
-		return fail("cappsuled sent no console for cappsule %u", id);
-	return virt_console(&conn, fds, tty, id);
-}
-
-static int cmd_policies(int n, char **args)
-{
-	bool reload = n == 1 && !strcmp(args[0], "--reload");
-	struct virt_conn conn;
-	json_object *r, *arr, *v;
-	size_t i;
-	int ret = 0;
-
-	if (n > 1 || (n == 1 && !reload))
-		return fail("policies: the only option is --reload");
-	r = call(op(reload ? "reload" : "policies"), &conn, NULL, NULL);
-	if (!r)
-		return VIRT_EXIT_ERROR;
-	printf("%-16s %-12s %-8s %s\n", "NAME", "COLOR", "MEMORY", "FILE");
-	if (json_object_object_get_ex(r, "policies", &arr)) {
-		for (i = 0; i < json_object_array_length(arr); i++) {
-			json_object *p = json_object_array_get_idx(arr, i);
-			char mem[24];
-
-			snprintf(mem, sizeof(mem), "%lldM",
-				 int_of(p, "memory"));
-			printf("%-16s %-12s %-8s %s\n", str_of(p, "name"),
-			       str_of(p, "color"), mem, str_of(p, "file"));
-		}
-	}
-	if (json_object_object_get_ex(r, "errors", &v)) {
-		fprintf(stderr, "%s", json_object_get_string(v));
-		ret = 1;
-	}
-	json_object_put(r);
-	return ret;
-}
-
-static int cmd_version(void)
-{
-	struct virt_conn conn;
-	json_object *r, *b, *v;
-
-	printf("virt %s\n", PACKAGE_VERSION);
-	if (virt_connect(&conn))
-		return VIRT_EXIT_ERROR;
-	r = virt_call(&conn, op("version"), NULL, NULL);
-	if (!r || virt_reply_error(r)) {
-		json_object_put(r);
-		return fail("cappsuled did not answer");
-	}
-	printf("cappsuled %s (api %lld) at %s\n", str_of(r, "version"),
-	       int_of(r, "api"), conn.path);
-	if (json_object_object_get_ex(r, "backends", &b)) {
-		json_object_object_foreach(b, name, be)
-		{
-			bool ok = json_object_object_get_ex(be, "available",
-							    &v) &&
-				  json_object_get_boolean(v);
-
-			printf("backend %-11s %s%s%s\n", name,
-			       ok ? "available" : "unavailable", ok ? "" : ": ",
-			       ok ? "" : str_of(be, "why"));
-		}
-	}
-	printf("cgroups %s\n", str_of(r, "cgroups"));
-	json_object_put(r);
-	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	const char *cmd;
+	const struct virt_command *c;
+	const char *name;
 
 	if (argc < 2) {
-		usage(stderr);
+		virt_usage(stderr);
 		return 2;
 	}
-	cmd = argv[1];
-	if (!strcmp(cmd, "exec"))
-		return cmd_exec(argc - 1, argv + 1);
-	if (!strcmp(cmd, "ps"))
-		return argc == 2 ? cmd_ps() : fail("ps takes no arguments");
-	if (!strcmp(cmd, "info") || !strcmp(cmd, "stats") ||
-	    !strcmp(cmd, "attach")) {
-		if (argc != 3)
-			return fail("%s: expected one cappsule ID", cmd);
-		return !strcmp(cmd, "info")  ? cmd_info(argv[2]) :
-		       !strcmp(cmd, "stats") ? cmd_stats(argv[2]) :
-					       cmd_attach(argv[2]);
-	}
-	if (!strcmp(cmd, "kill"))
-		return cmd_kill(argc - 2, argv + 2);
-	if (!strcmp(cmd, "policies"))
-		return cmd_policies(argc - 2, argv + 2);
-	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version"))
-		return cmd_version();
-	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") ||
-	    !strcmp(cmd, "-h")) {
-		usage(stdout);
-		return 0;
-	}
-	usage(stderr);
-	return fail("unknown command '%s'", cmd);
+	name = argv[1];
+	if (!strcmp(name, "--help") || !strcmp(name, "-h"))
+		name = "help";
+	else if (!strcmp(name, "--version"))
+		name = "version";
+	c = virt_command_find(name);
+	if (!c)
+		return virt_fail("unknown command '%s' (%s; see `virt help`)",
+				 argv[1], virt_command_names());
+	/* virt CMD --help, except where it is part of exec's command */
+	if (argc == 3 && c->run != virt_cmd_exec &&
+	    (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h")))
+		return virt_help(c->name, stdout) ? VIRT_EXIT_ERROR : 0;
+	return c->run(argc - 1, argv + 1);
 }

@@ -4,6 +4,7 @@
 #define CAPPSULE_VIRT_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include <json-c/json.h>
 
@@ -28,6 +29,37 @@ json_object *virt_call(struct virt_conn *c, json_object *req, int *fds,
 json_object *virt_read_event(struct virt_conn *c);
 /* The reply's "error" if "ok" is false, else NULL. */
 const char *virt_reply_error(json_object *reply);
+
+/* Request helpers (virt_api.c): each prints the error it returns. */
+int virt_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Connect, send @req (consumed), read the reply; NULL after printing why. */
+json_object *virt_request(json_object *req, struct virt_conn *conn, int *fds,
+			  int *nfds);
+json_object *virt_op(const char *name);
+int virt_parse_id(const char *s, unsigned *id);
+/* A reply's string or integer member, "" or 0 when absent. */
+const char *virt_str(json_object *o, const char *key);
+long long virt_int(json_object *o, const char *key);
+void virt_bytes(char *buf, size_t len, long long bytes);
+
+/* The commands (virt_commands.c): argv[0] is the command's name. */
+struct virt_command {
+	const char *name, *args, *summary, *help;
+	int (*run)(int argc, char **argv);
+};
+const struct virt_command *virt_command_find(const char *name);
+const char *virt_command_names(void);
+void virt_usage(FILE *f);
+int virt_help(const char *name, FILE *f);
+int virt_cmd_exec(int argc, char **argv);
+int virt_cmd_ps(int argc, char **argv);
+int virt_cmd_info(int argc, char **argv);
+int virt_cmd_stats(int argc, char **argv);
+int virt_cmd_kill(int argc, char **argv);
+int virt_cmd_attach(int argc, char **argv);
+int virt_cmd_policies(int argc, char **argv);
+int virt_cmd_version(int argc, char **argv);
+int virt_cmd_help(int argc, char **argv);
 
 /*
  * Relay a console until the cappsule ends; returns the exit status the

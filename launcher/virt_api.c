@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* virt's side of the API socket: connect, one request, one reply, events. */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,4 +120,76 @@ const char *virt_reply_error(json_object *reply)
 	if (json_object_object_get_ex(reply, "error", &err))
 		return json_object_get_string(err);
 	return "request failed";
+}
+
+int virt_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "virt: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return VIRT_EXIT_ERROR;
+}
+
+/* One request, one reply; prints the daemon's error if any. */
+json_object *virt_request(json_object *req, struct virt_conn *conn, int *fds,
+			  int *nfds)
+{
+	json_object *r;
+	const char *err;
+
+	if (virt_connect(conn)) {
+		json_object_put(req);
+		return NULL;
+	}
+	r = virt_call(conn, req, fds, nfds);
+	if (!r)
+		return NULL;
+	err = virt_reply_error(r);
+	if (err) {
+		virt_fail("%s", err);
+		json_object_put(r);
+		return NULL;
+	}
+	return r;
+}
+
+json_object *virt_op(const char *name)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "op", json_object_new_string(name));
+	return o;
+}
+
+int virt_parse_id(const char *s, unsigned *id)
+{
+	uint64_t v;
+
+	if (parse_u64(s, &v) || !v || v > UINT32_MAX)
+		return virt_fail("'%s' is not a cappsule ID (see `virt ps`)",
+				 s);
+	*id = (unsigned)v;
+	return 0;
+}
+
+const char *virt_str(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ?
+		       json_object_get_string(v) :
+		       "";
+}
+
+long long virt_int(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ?
+		       (long long)json_object_get_int64(v) :
+		       0;
 }

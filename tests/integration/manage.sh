@@ -11,18 +11,19 @@ assert_match "ps has a header" '^ID +POLICY +BACKEND +STATE +COMMAND' "$(echo "$
 assert_match "ps lists it" "^$id +default +namespaces +(starting|running) +sh -c echo started; sleep 300" "$(echo "$ps" | grep "^$id ")"
 info=$(virt info "$id")
 assert_match "info names the command" "command +sh -c echo started" "$info"
-assert_match "info has the memory limit" "memory_limit +1073741824" "$info"
+assert_match "info has the memory limit" "memory +limit 1.0 GiB" "$info"
 sleep 0.3
 stats=$(virt stats "$id")
-assert_match "stats: memory" "memory +[0-9.]+ MiB \(peak [0-9.]+ MiB, limit 1024.0 MiB\)" "$stats"
+assert_match "stats: memory" "memory +[0-9.]+ [KM]iB \(peak [0-9.]+ [KM]iB, limit 1.0 GiB\)" "$stats"
 assert_match "stats: processes" "processes +[1-9][0-9]* \(limit 4096\)" "$stats"
 
 # attach gets what was written while detached, then the end
 out=$(timeout 10 "$VIRT" attach "$id" </dev/null 2>&1 & sleep 1; virt kill "$id"; wait)
 assert_match "attach shows earlier output" "started" "$out"
 assert_match "attach sees the kill" "killed on request of uid 0" "$out"
-ps=$(virt ps | grep "^$id ")
-assert_match "ps shows it exited" "exited" "$ps"
+assert_eq "ps no longer lists it" "" "$(virt ps | grep "^$id ")"
+ps=$(virt ps -a | grep "^$id ")
+assert_match "ps -a shows it exited" "exited" "$ps"
 out=$(virt attach "$id" 2>&1); rc=$?
 assert_eq "attach to an exited cappsule fails" 125 "$rc"
 
@@ -43,7 +44,7 @@ assert_match "root sees nobody's" "^$id3 " "$(virt ps | grep "^$id3 ")"
 $NOBODY "$VIRT" kill "$id3"; assert_eq "nobody kills their own" 0 $?
 virt kill "$id2"; assert_eq "root kills its own" 0 $?
 sleep 0.5
-assert_match "killed ones exited" "exited" "$(virt ps | grep "^$id3 ")"
+assert_match "killed ones exited" "exited" "$(virt ps -a | grep "^$id3 ")"
 out=$(virt kill 999999 2>&1); assert_eq "unknown id" "virt: no cappsule 999999" "$out"
 out=$(virt info abc 2>&1); assert_match "a bad id is named" "'abc' is not a cappsule ID" "$out"
 
@@ -52,7 +53,7 @@ out=$(virt info abc 2>&1); assert_match "a bad id is named" "'abc' is not a capp
 sleep 0.5
 kill -KILL "$(cat "$SOCKDIR/vpid")"
 sleep 0.5
-out=$(virt ps | grep "sleep 300$" | grep -cv exited)
+out=$(virt ps -a | grep "sleep 300$" | grep -cv exited)
 assert_eq "killing virt ends its cappsule" 0 "$out"
 
 out=$(CAPPSULE_SOCKET=$SOCKDIR/nothing.sock "$VIRT" exec -n true 2>&1); rc=$?

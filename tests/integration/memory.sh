@@ -17,7 +17,7 @@ assert_eq "within the limit it runs" "0 16777216" "$rc $out"
 out=$(virt exec -n -p unrestricted -m 64 sh -c 'head -c 200M /dev/zero > /var/tmp/big; echo done' 2>&1); rc=$?
 assert_match "filling the upper layer hits the limit" "out of memory|No space left" "$out"
 id=$(virt exec -n -m 48 -D sleep 30 2>/dev/null)
-assert_match "info shows -m" "memory_limit +50331648" "$(virt info "$id")"
+assert_match "info shows -m" "memory +limit 48.0 MiB" "$(virt info "$id")"
 virt kill "$id"
 out=$(virt exec -n -m 8 true 2>&1); rc=$?
 assert_eq "-m below the minimum" "125 virt: -m 8: expected a size in MiB (16-1048576)" "$rc $out"

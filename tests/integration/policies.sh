@@ -44,7 +44,7 @@ virt policies --reload >"$SOCKDIR/out" 2>"$SOCKDIR/err"
 assert_match "the new error is reported" "default.json:1: memory: expected an integer" "$(cat "$SOCKDIR/err")"
 assert_match "and the last good version is kept" "keeping the last good version of policy \"default\"" "$(cat "$SOCKDIR/err")"
 id=$(virt exec -n -D sleep 30 2>/dev/null)
-assert_match "default still works, with its old memory" "memory_limit +134217728" "$(virt info "$id")"
+assert_match "default still works, with its old memory" "memory +limit 128.0 MiB" "$(virt info "$id")"
 virt kill "$id"
 
 # SIGHUP reloads too

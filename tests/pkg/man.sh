@@ -19,7 +19,8 @@ for p in virt.1 cappsuled.8 cappsule-policy.5; do
 done
 # every command and option of --help is in the page
 text=$(MANWIDTH=200 man -l "$B/doc/man/virt.1" 2>/dev/null)
-for w in $("$B/launcher/virt" --help | grep -oE '^  [a-z]+|--[a-z-]+' | tr -d ' ' | sort -u); do
+for w in $({ "$B/launcher/virt" --help; "$B/launcher/virt" help exec; "$B/launcher/virt" help policies; } |
+	grep -oE '^  [a-z]+|--[a-z-]+' | tr -d ' ' | sort -u); do
 	printf '%s' "$text" | grep -q -- "$w" || fail "virt.1 does not mention $w (from virt --help)"
 done
 text=$(MANWIDTH=200 man -l "$B/doc/man/cappsuled.8" 2>/dev/null)

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virt's commands: their names, synopses, help texts and entry points, in
+ * one table that `virt help`, `virt help CMD` and the dispatch all read.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "proto/api.h"
+#include "virt.h"
+
+static const struct virt_command commands[] = {
+	{ "exec", "[OPTIONS] [--] CMD [ARGS...]", "run CMD in a new cappsule",
+	  "  -p, --policy NAME     policy (default: CMD's name if such a policy\n"
+	  "                        exists, else \"default\")\n"
+	  "  -n, --no-gui          no display in the cappsule\n"
+	  "  -m, --memory MB       memory limit (default and ceiling: the policy's)\n"
+	  "  -d, --basedir DIR     keep the cappsule's writes in DIR (created if\n"
+	  "                        missing) instead of discarding them\n"
+	  "  -f, --share PATH[:ro|:rw]  share a host folder (default :rw)\n"
+	  "  -D, --detach          print the ID and return; see `virt attach`\n"
+	  "      --backend B       vtx or namespaces (default: the best here)\n"
+	  "\n"
+	  "Exits with CMD's status; 128+N if signal N killed it; 125 if virt or\n"
+	  "cappsuled failed; 126 if CMD exists but could not be run; 127 if CMD\n"
+	  "was not found in the cappsule.\n",
+	  virt_cmd_exec },
+	{ "ps", "[-a]", "your running cappsules (-a: ended ones too)", NULL,
+	  virt_cmd_ps },
+	{ "info", "ID", "details of a cappsule", NULL, virt_cmd_info },
+	{ "stats", "ID", "memory, processes and CPU of a cappsule", NULL,
+	  virt_cmd_stats },
+	{ "kill", "ID...", "kill cappsules (an ended one is an error)", NULL,
+	  virt_cmd_kill },
+	{ "attach", "ID", "connect to the console of a running cappsule", NULL,
+	  virt_cmd_attach },
+	{ "policies", "[--reload] | show NAME [--json]",
+	  "list policies; what one allows",
+	  "  --reload              reload every policy folder first; files in\n"
+	  "                        error are listed as file:line: key: what, and\n"
+	  "                        virt exits with 1\n"
+	  "  show NAME             what policy NAME allows, in words\n"
+	  "  show NAME --json      the same, as the daemon's JSON\n",
+	  virt_cmd_policies },
+	{ "version", "", "versions and available backends", NULL,
+	  virt_cmd_version },
+	{ "help", "[COMMAND]", "this text, or a command's", NULL,
+	  virt_cmd_help },
+};
+
+const struct virt_command *virt_command_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+void virt_usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f,
+		"Usage: virt COMMAND [ARGS]\n"
+		"Run programs in cappsules: throw-away VMs (or, without VT-x, sandboxes)\n"
+		"that see the host copy-on-write, as a policy allows.\n"
+		"\n"
+		"Commands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		char syn[64];
+
+		snprintf(syn, sizeof(syn), "%s %s", commands[i].name,
+			 commands[i].args);
+		if (strlen(syn) > 30)
+			fprintf(f, "  %s\n  %-30s %s\n", syn, "",
+				commands[i].summary);
+		else
+			fprintf(f, "  %-30s %s\n", syn, commands[i].summary);
+	}
+	fprintf(f, "\n`virt help COMMAND` says more of one; `man virt`, all.\n"
+		   "Environment: " API_SOCKET_ENV
+		   " selects the daemon's socket.\n");
+}
+
+int virt_help(const char *name, FILE *f)
+{
+	const struct virt_command *c = virt_command_find(name);
+
+	if (!c)
+		return virt_fail("help: no command '%s' (%s)", name,
+				 virt_command_names());
+	fprintf(f, "Usage: virt %s %s\n%s.\n", c->name, c->args, c->summary);
+	if (c->help)
+		fprintf(f, "\n%s", c->help);
+	return 0;
+}
+
+const char *virt_command_names(void)
+{
+	static char names[256];
+	size_t i, off = 0;
+
+	if (names[0])
+		return names;
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		off += (size_t)snprintf(
+			names + off, sizeof(names) - off, "%s%s",
+			i ? ", " : "commands: ", commands[i].name);
+	return names;
+}
+
+int virt_cmd_help(int argc, char **argv)
+{
+	if (argc == 1) {
+		virt_usage(stdout);
+		return 0;
+	}
+	if (argc > 2)
+		return virt_fail("help: one command at a time");
+	return virt_help(argv[1], stdout) ? VIRT_EXIT_ERROR : 0;
+}

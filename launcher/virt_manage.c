@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virt's commands on existing cappsules and on the daemon: ps, info, stats,
+ * kill, attach, policies, version. Each prints for people; the JSON stays
+ * the daemon's (doc/api.md).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "virt.h"
+
+int virt_cmd_ps(int argc, char **argv)
+{
+	bool all = argc == 2 && !strcmp(argv[1], "-a");
+	struct virt_conn conn;
+	json_object *r, *arr;
+	size_t i;
+
+	if (argc > 2 || (argc == 2 && !all))
+		return virt_fail("ps: unknown argument '%s' (virt ps [-a])",
+				 argv[1]);
+	r = virt_request(virt_op("list"), &conn, NULL, NULL);
+	if (!r)
+		return VIRT_EXIT_ERROR;
+	printf("%-6s %-16s %-11s %-9s %s\n", "ID", "POLICY", "BACKEND", "STATE",
+	       "COMMAND");
+	if (json_object_object_get_ex(r, "cappsules", &arr)) {
+		for (i = 0; i < json_object_array_length(arr); i++) {
+			json_object *c = json_object_array_get_idx(arr, i);
+
+			if (!all && !strcmp(virt_str(c, "state"), "exited"))
+				continue;
+			printf("%-6lld %-16s %-11s %-9s %s\n",
+			       virt_int(c, "id"), virt_str(c, "policy"),
+			       virt_str(c, "backend"), virt_str(c, "state"),
+			       virt_str(c, "command"));
+		}
+	}
+	json_object_put(r);
+	return 0;
+}
+
+static json_object *id_request(const char *name, const char *arg,
+			       struct virt_conn *conn)
+{
+	json_object *req;
+	unsigned id = 0;
+
+	if (virt_parse_id(arg, &id))
+		return NULL;
+	req = virt_op(name);
+	json_object_object_add(req, "id", json_object_new_int64(id));
+	return virt_request(req, conn, NULL, NULL);
+}
+
+/* 1.5 GiB, 512 MiB, 4.0 KiB: bytes for people. */
+void virt_bytes(char *buf, size_t len, long long bytes)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)bytes;
+	unsigned u = 0;
+
+	if (bytes >= (1ll << 60)) {
+		snprintf(buf, len, "unlimited");
+		return;
+	}
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, len, u ? "%.1f %s" : "%.0f %s", v, unit[u]);
+}
+
+/* 2 h 05 min, 3 min 07 s, 4.2 s */
+static void duration(char *buf, size_t len, long long ms)
+{
+	long long s = ms / 1000;
+
+	if (s >= 3600)
+		snprintf(buf, len, "%lld h %02lld min", s / 3600,
+			 (s / 60) % 60);
+	else if (s >= 60)
+		snprintf(buf, len, "%lld min %02lld s", s / 60, s % 60);
+	else
+		snprintf(buf, len, "%.1f s", (double)ms / 1000);
+}
+
+static bool has(json_object *o, const char *key)
+{
+	return json_object_object_get_ex(o, key, NULL);
+}
+
+static bool flag(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) &&
+	       json_object_get_boolean(v);
+}
+
+int virt_cmd_info(int argc, char **argv)
+{
+	static const char *const shown[] = {
+		"ok",	    "id",	    "policy",	  "backend",   "state",
+		"uid",	    "command",	    "pid",	  "uptime_ms", "tty",
+		"attached", "memory_limit", "pids_limit", "code",      "signal",
+		"reason",   "message",
+	};
+	struct virt_conn conn;
+	json_object *r;
+	char a[32];
+	size_t i;
+
+	if (argc != 2)
+		return virt_fail(
+			"info: expected one cappsule ID (virt info ID)");
+	r = id_request("info", argv[1], &conn);
+	if (!r)
+		return VIRT_EXIT_ERROR;
+	printf("%-11s %lld\n", "id", virt_int(r, "id"));
+	printf("%-11s %s\n", "policy", virt_str(r, "policy"));
+	printf("%-11s %s\n", "backend", virt_str(r, "backend"));
+	printf("%-11s %s\n", "state", virt_str(r, "state"));
+	printf("%-11s %s\n", "command", virt_str(r, "command"));
+	printf("%-11s %lld\n", "uid", virt_int(r, "uid"));
+	if (has(r, "pid"))
+		printf("%-11s %lld\n", "pid", virt_int(r, "pid"));
+	if (has(r, "uptime_ms")) {
+		duration(a, sizeof(a), virt_int(r, "uptime_ms"));
+		printf("%-11s %s\n", "uptime", a);
+	}
+	if (has(r, "memory_limit")) {
+		virt_bytes(a, sizeof(a), virt_int(r, "memory_limit"));
+		printf("%-11s limit %s\n", "memory", a);
+	}
+	if (has(r, "pids_limit"))
+		printf("%-11s limit %lld\n", "processes",
+		       virt_int(r, "pids_limit"));
+	printf("%-11s %s%s\n", "terminal", flag(r, "tty") ? "yes" : "no",
+	       flag(r, "attached") ? " (a client is attached)" : "");
+	if (has(r, "reason")) {
+		printf("%-11s %s: code %lld", "ended", virt_str(r, "reason"),
+		       virt_int(r, "code"));
+		if (virt_int(r, "signal"))
+			printf(", signal %lld", virt_int(r, "signal"));
+		if (*virt_str(r, "message"))
+			printf(" (%s)", virt_str(r, "message"));
+		putchar('\n');
+	}
+	/* what a newer daemon may add, as it is */
+	json_object_object_foreach(r, k, v)
+	{
+		for (i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
+			if (!strcmp(k, shown[i]))
+				break;
+		if (i == sizeof(shown) / sizeof(shown[0]))
+			printf("%-11s %s\n", k, json_object_get_string(v));
+	}
+	json_object_put(r);
+	return 0;
+}
+
+int virt_cmd_kill(int argc, char **argv)
+{
+	int i, ret = 0;
+
+	if (argc < 2)
+		return virt_fail("kill: which cappsule? (virt kill ID...)");
+	for (i = 1; i < argc; i++) {
+		struct virt_conn conn;
+		json_object *r = id_request("kill", argv[i], &conn);
+
+		if (!r)
+			ret = VIRT_EXIT_ERROR;
+		json_object_put(r);
+	}
+	return ret;
+}
+
+int virt_cmd_stats(int argc, char **argv)
+{
+	struct virt_conn conn;
+	json_object *r;
+	char a[32], b[32], c[32];
+
+	if (argc != 2)
+		return virt_fail(
+			"stats: expected one cappsule ID (virt stats ID)");
+	r = id_request("stats", argv[1], &conn);
+	if (!r)
+		return VIRT_EXIT_ERROR;
+	printf("id             %lld\n", virt_int(r, "id"));
+	if (has(r, "memory_current")) {
+		virt_bytes(a, sizeof(a), virt_int(r, "memory_current"));
+		virt_bytes(c, sizeof(c), virt_int(r, "memory_limit"));
+		if (has(r, "memory_peak")) {
+			virt_bytes(b, sizeof(b), virt_int(r, "memory_peak"));
+			printf("memory         %s (peak %s, limit %s)\n", a, b,
+			       c);
+		} else {
+			/* cgroup v2 before Linux 5.19 keeps no peak */
+			printf("memory         %s (limit %s)\n", a, c);
+		}
+	}
+	if (has(r, "pids_current"))
+		printf("processes      %lld (limit %lld)\n",
+		       virt_int(r, "pids_current"), virt_int(r, "pids_limit"));
+	if (has(r, "cpu_usec"))
+		printf("cpu            %.3f s\n",
+		       (double)virt_int(r, "cpu_usec") / 1e6);
+	json_object_put(r);
+	return 0;
+}
+
+int virt_cmd_attach(int argc, char **argv)
+{
+	struct virt_conn conn;
+	json_object *req, *r;
+	int fds[3], nfds = 0;
+	unsigned id = 0;
+	bool tty;
+
+	if (argc != 2)
+		return virt_fail(
+			"attach: expected one cappsule ID (virt attach ID)");
+	if (virt_parse_id(argv[1], &id))
+		return VIRT_EXIT_ERROR;
+	req = virt_op("attach");
+	json_object_object_add(req, "id", json_object_new_int64(id));
+	r = virt_request(req, &conn, fds, &nfds);
+	if (!r)
+		return VIRT_EXIT_ERROR;
+	tty = flag(r, "tty") && isatty(0) && isatty(1);
+	json_object_put(r);
+	if (nfds != 3)
+		return virt_fail("cappsuled sent no console for cappsule %u",
+				 id);
+	return virt_console(&conn, fds, tty, id);
+}
+
+/* What a policy allows, in words (virt policies show NAME). */
+static void show_policy(json_object *p)
+{
+	json_object *pol, *v, *w;
+	size_t i;
+
+	if (!json_object_object_get_ex(p, "policy", &pol)) {
+		printf("(this daemon does not say more)\n");
+		return;
+	}
+	printf("policy      %s (%s)\n", virt_str(pol, "name"),
+	       virt_str(p, "file"));
+	printf("colour      %s\n", virt_str(pol, "color"));
+	printf("memory      %lld MiB, at most %lld processes\n",
+	       virt_int(pol, "memory"), virt_int(pol, "pids"));
+	printf("files       ");
+	if (json_object_object_get_ex(pol, "filesystem", &v) &&
+	    json_object_object_length(v)) {
+		const char *sep = "";
+
+		json_object_object_foreach(v, pat, mode)
+		{
+			printf("%s%s %s", sep, pat,
+			       json_object_get_string(mode));
+			sep = "\n            ";
+		}
+		printf("\n");
+	} else {
+		printf("none of the host's\n");
+	}
+	printf("shared      ");
+	if (json_object_object_get_ex(pol, "shared", &v) &&
+	    json_object_array_length(v)) {
+		for (i = 0; i < json_object_array_length(v); i++)
+			printf("%s%s", i ? ", " : "",
+			       json_object_get_string(
+				       json_object_array_get_idx(v, i)));
+		printf(" (written through to the host)\n");
+	} else {
+		printf("nothing: every write vanishes with the cappsule\n");
+	}
+	printf("network     ");
+	if (json_object_object_get_ex(pol, "network", &v)) {
+		const char *proto[] = { "tcp", "udp" };
+		bool any = false;
+		int k;
+
+		for (k = 0; k < 2; k++) {
+			if (!json_object_object_get_ex(v, proto[k], &w) ||
+			    !json_object_array_length(w))
+				continue;
+			printf("%s%s to", any ? "; " : "", proto[k]);
+			for (i = 0; i < json_object_array_length(w); i++)
+				printf(" %s", json_object_get_string(
+						      json_object_array_get_idx(
+							      w, i)));
+			any = true;
+		}
+		printf("%s\n", any ? "" : "none");
+	}
+	printf("display     %s\n",
+	       flag(pol, "gui") ? "windows on the host's display" : "none");
+	if (json_object_object_get_ex(pol, "audio", &v))
+		printf("sound       %s, microphone %s\n",
+		       flag(v, "output") ? "played on the host" : "none",
+		       flag(v, "input") ? "allowed" : "off");
+	if (json_object_object_get_ex(pol, "clipboard", &v))
+		printf("clipboard   to the host %s, from the host %s\n",
+		       flag(v, "to_host") ? "yes" : "no",
+		       flag(v, "from_host") ? "yes" : "no");
+}
+
+static int policies_show(const char *name, bool json)
+{
+	struct virt_conn conn;
+	json_object *r, *arr, *p, *pol;
+	int ret = VIRT_EXIT_ERROR;
+	size_t i;
+
+	r = virt_request(virt_op("policies"), &conn, NULL, NULL);
+	if (!r)
+		return VIRT_EXIT_ERROR;
+	if (json_object_object_get_ex(r, "policies", &arr)) {
+		for (i = 0; i < json_object_array_length(arr); i++) {
+			p = json_object_array_get_idx(arr, i);
+			if (strcmp(virt_str(p, "name"), name))
+				continue;
+			if (!json)
+				show_policy(p);
+			else if (json_object_object_get_ex(p, "policy", &pol))
+				printf("%s\n",
+				       json_object_to_json_string_ext(
+					       pol,
+					       JSON_C_TO_STRING_PRETTY |
+						       JSON_C_TO_STRING_NOSLASHESCAPE));
+			ret = 0;
+			break;
+		}
+	}
+	if (ret)
+		virt_fail("policies show: no policy '%s' (see `virt policies`)",
+			  name);
+	json_object_put(r);
+	return ret;
+}
+
+int virt_cmd_policies(int argc, char **argv)
+{
+	bool reload = argc == 2 && !strcmp(argv[1], "--reload");
+	struct virt_conn conn;
+	json_object *r, *arr, *v;
+	size_t i;
+	int ret = 0;
+
+	if (argc >= 2 && !strcmp(argv[1], "show")) {
+		bool json = argc == 4 && !strcmp(argv[3], "--json");
+
+		if (argc < 3 || argc > 4 || (argc == 4 && !json))
+			return virt_fail(
+				"policies show: expected a policy name (virt policies show NAME [--json])");
+		return policies_show(argv[2], json);
+	}
+	if (argc > 2 || (argc == 2 && !reload))
+		return virt_fail(
+			"policies: unknown argument '%s' (virt policies [--reload] | show NAME [--json])",
+			argv[1]);
+	r = virt_request(virt_op(reload ? "reload" : "policies"), &conn, NULL,
+			 NULL);
+	if (!r)
+		return VIRT_EXIT_ERROR;
+	printf("%-16s %-12s %-8s %s\n", "NAME", "COLOR", "MEMORY", "FILE");
+	if (json_object_object_get_ex(r, "policies", &arr)) {
+		for (i = 0; i < json_object_array_length(arr); i++) {
+			json_object *p = json_object_array_get_idx(arr, i);
+			char mem[24];
+
+			snprintf(mem, sizeof(mem), "%lldM",
+				 virt_int(p, "memory"));
+			printf("%-16s %-12s %-8s %s\n", virt_str(p, "name"),
+			       virt_str(p, "color"), mem, virt_str(p, "file"));
+		}
+	}
+	if (json_object_object_get_ex(r, "errors", &v)) {
+		fprintf(stderr, "%s", json_object_get_string(v));
+		ret = 1;
+	}
+	json_object_put(r);
+	return ret;
+}
+
+int virt_cmd_version(int argc, char **argv)
+{
+	struct virt_conn conn;
+	json_object *r, *b, *v;
+
+	if (argc != 1)
+		return virt_fail("version takes no arguments");
+	printf("virt %s\n", PACKAGE_VERSION);
+	if (virt_connect(&conn))
+		return VIRT_EXIT_ERROR;
+	r = virt_call(&conn, virt_op("version"), NULL, NULL);
+	if (!r || virt_reply_error(r)) {
+		json_object_put(r);
+		return virt_fail("cappsuled did not answer");
+	}
+	printf("cappsuled %s (api %lld) at %s\n", virt_str(r, "version"),
+	       virt_int(r, "api"), conn.path);
+	if (json_object_object_get_ex(r, "backends", &b)) {
+		json_object_object_foreach(b, name, be)
+		{
+			bool ok = json_object_object_get_ex(be, "available",
+							    &v) &&
+				  json_object_get_boolean(v);
+
+			printf("backend %-11s %s%s%s\n", name,
+			       ok ? "available" : "unavailable", ok ? "" : ": ",
+			       ok ? "" : virt_str(be, "why"));
+		}
+	}
+	printf("cgroups %s\n", virt_str(r, "cgroups"));
+	json_object_put(r);
+	return 0;
+}
