@@ -41,18 +41,6 @@ static bool env_hidden(const char *kv)
 	return false;
 }
 
-struct exec_opts {
-	const char *policy, *backend;
-	char basedir[PATH_MAX];
-	uint64_t memory_mb;
-	bool gui, detach;
-	int nshares;
-	struct {
-		char path[PATH_MAX];
-		const char *mode;
-	} shares[API_MAX_SHARES];
-};
-
 /* Options first, all checked, before anything is allocated or sent. */
 static int exec_parse(int argc, char **argv, struct exec_opts *o)
 {
@@ -150,21 +138,20 @@ static int exec_parse(int argc, char **argv, struct exec_opts *o)
 	return 0;
 }
 
-int virt_cmd_exec(int argc, char **argv)
+/*
+ * The create request for @o and the command @argv (@argc words), with the
+ * caller's environment less what points at host sockets; @cwd as given.
+ */
+json_object *virt_create_request(const struct exec_opts *o, int argc,
+				 char *const *argv, const char *cwd, bool tty)
 {
-	struct exec_opts o = { 0 };
-	json_object *req, *arr, *r, *v;
-	struct virt_conn conn;
-	char cwd[PATH_MAX], **e;
-	int fds[3], nfds = 0, i;
-	unsigned id = 0;
-	bool tty;
+	json_object *req, *arr;
+	char **e;
+	int i;
 
-	if (exec_parse(argc, argv, &o))
-		return VIRT_EXIT_ERROR;
 	req = virt_op("create");
 	arr = json_object_new_array();
-	for (i = optind; i < argc; i++)
+	for (i = 0; i < argc; i++)
 		json_object_array_add(arr, json_object_new_string(argv[i]));
 	json_object_object_add(req, "argv", arr);
 	arr = json_object_new_array();
@@ -177,41 +164,38 @@ int virt_cmd_exec(int argc, char **argv)
 		if (api_host_env_allowed(*e))
 			json_object_array_add(arr, json_object_new_string(*e));
 	json_object_object_add(req, "host_env", arr);
-	if (!getcwd(cwd, sizeof(cwd)))
-		snprintf(cwd, sizeof(cwd), "/");
 	json_object_object_add(req, "cwd", json_object_new_string(cwd));
-	if (o.policy)
+	if (o->policy)
 		json_object_object_add(req, "policy",
-				       json_object_new_string(o.policy));
-	if (o.backend)
+				       json_object_new_string(o->policy));
+	if (o->backend)
 		json_object_object_add(req, "backend",
-				       json_object_new_string(o.backend));
-	if (o.memory_mb)
+				       json_object_new_string(o->backend));
+	if (o->memory_mb)
 		json_object_object_add(
 			req, "memory",
-			json_object_new_int64((int64_t)o.memory_mb));
-	if (o.basedir[0])
+			json_object_new_int64((int64_t)o->memory_mb));
+	if (o->basedir[0])
 		json_object_object_add(req, "basedir",
-				       json_object_new_string(o.basedir));
-	if (o.nshares) {
+				       json_object_new_string(o->basedir));
+	if (o->nshares) {
 		arr = json_object_new_array();
-		for (i = 0; i < o.nshares; i++) {
+		for (i = 0; i < o->nshares; i++) {
 			json_object *s = json_object_new_object();
 
 			json_object_object_add(
 				s, "path",
-				json_object_new_string(o.shares[i].path));
+				json_object_new_string(o->shares[i].path));
 			json_object_object_add(
 				s, "mode",
-				json_object_new_string(o.shares[i].mode));
+				json_object_new_string(o->shares[i].mode));
 			json_object_array_add(arr, s);
 		}
 		json_object_object_add(req, "shares", arr);
 	}
-	json_object_object_add(req, "gui", json_object_new_boolean(o.gui));
+	json_object_object_add(req, "gui", json_object_new_boolean(o->gui));
 	json_object_object_add(req, "detach",
-			       json_object_new_boolean(o.detach));
-	tty = !o.detach && isatty(0) && isatty(1);
+			       json_object_new_boolean(o->detach));
 	json_object_object_add(req, "tty", json_object_new_boolean(tty));
 	if (tty) {
 		struct winsize ws;
@@ -223,22 +207,47 @@ int virt_cmd_exec(int argc, char **argv)
 					       json_object_new_int(ws.ws_col));
 		}
 	}
+	return req;
+}
+
+/* Each line of the reply's "notice" as one "virt: note:" line. */
+void virt_print_notice(json_object *r)
+{
+	json_object *v;
+	const char *n, *nl;
+
+	if (!json_object_object_get_ex(r, "notice", &v))
+		return;
+	for (n = json_object_get_string(v); n && *n; n = nl ? nl + 1 : NULL) {
+		nl = strchr(n, '\n');
+		fprintf(stderr, "virt: note: %.*s\n",
+			(int)(nl ? (size_t)(nl - n) : strlen(n)), n);
+	}
+}
+
+int virt_cmd_exec(int argc, char **argv)
+{
+	struct exec_opts o = { 0 };
+	json_object *req, *r, *v;
+	struct virt_conn conn;
+	char cwd[PATH_MAX];
+	int fds[3], nfds = 0;
+	unsigned id = 0;
+	bool tty;
+
+	if (exec_parse(argc, argv, &o))
+		return VIRT_EXIT_ERROR;
+	if (!getcwd(cwd, sizeof(cwd)))
+		snprintf(cwd, sizeof(cwd), "/");
+	tty = !o.detach && isatty(0) && isatty(1);
+	req = virt_create_request(&o, argc - optind, argv + optind, cwd, tty);
 	r = virt_request(req, &conn, fds, &nfds);
 	if (!r)
 		return VIRT_EXIT_ERROR;
 	id = json_object_object_get_ex(r, "id", &v) ?
 		     (unsigned)json_object_get_int64(v) :
 		     0;
-	if (json_object_object_get_ex(r, "notice", &v)) {
-		const char *n = json_object_get_string(v), *nl;
-
-		/* one "virt: note:" per line */
-		for (; n && *n; n = nl ? nl + 1 : NULL) {
-			nl = strchr(n, '\n');
-			fprintf(stderr, "virt: note: %.*s\n",
-				(int)(nl ? (size_t)(nl - n) : strlen(n)), n);
-		}
-	}
+	virt_print_notice(r);
 	json_object_put(r);
 	if (o.detach) {
 		printf("%u\n", id);

@@ -3,11 +3,14 @@
 #ifndef CAPPSULE_VIRT_H
 #define CAPPSULE_VIRT_H
 
+#include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <json-c/json.h>
 
+#include "api.h"
 #include "xchan.h"
 
 #define VIRT_EXIT_ERROR 125 /* virt or the daemon failed, not the command */
@@ -42,6 +45,22 @@ const char *virt_str(json_object *o, const char *key);
 long long virt_int(json_object *o, const char *key);
 void virt_bytes(char *buf, size_t len, long long bytes);
 
+/* What `virt exec` (and `virt open`) ask the daemon for. */
+struct exec_opts {
+	const char *policy, *backend;
+	char basedir[PATH_MAX];
+	uint64_t memory_mb;
+	bool gui, detach;
+	int nshares;
+	struct {
+		char path[PATH_MAX];
+		const char *mode;
+	} shares[API_MAX_SHARES];
+};
+json_object *virt_create_request(const struct exec_opts *o, int argc,
+				 char *const *argv, const char *cwd, bool tty);
+void virt_print_notice(json_object *reply);
+
 /* The commands (virt_commands.c): argv[0] is the command's name. */
 struct virt_command {
 	const char *name, *args, *summary, *help;
@@ -60,6 +79,7 @@ int virt_cmd_attach(int argc, char **argv);
 int virt_cmd_policies(int argc, char **argv);
 int virt_cmd_version(int argc, char **argv);
 int virt_cmd_help(int argc, char **argv);
+int virt_cmd_open(int argc, char **argv);
 
 /*
  * Relay a console until the cappsule ends; returns the exit status the

@@ -25,6 +25,17 @@ static const struct virt_command commands[] = {
 	  "cappsuled failed; 126 if CMD exists but could not be run; 127 if CMD\n"
 	  "was not found in the cappsule.\n",
 	  virt_cmd_exec },
+	{ "open", "[-p POLICY] [--rw] FILE|URL...",
+	  "open each with its default application, in a fresh cappsule",
+	  "  -p, --policy NAME     policy (default: the application's if such a\n"
+	  "                        policy exists, else \"default\")\n"
+	  "      --rw              write the application's saves back to FILE\n"
+	  "\n"
+	  "The cappsule gets a copy of FILE and nothing else of its folder; it\n"
+	  "outlives the terminal and ends with the application. A URL opens with\n"
+	  "the default browser (policy: its program's name). Errors also go to a\n"
+	  "desktop notification when there is no terminal.\n",
+	  virt_cmd_open },
 	{ "ps", "[-a]", "your running cappsules (-a: ended ones too)", NULL,
 	  virt_cmd_ps },
 	{ "info", "ID", "details of a cappsule", NULL, virt_cmd_info },
