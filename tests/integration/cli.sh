@@ -7,7 +7,7 @@ start_daemon --policy-dir "$SRC/desktop/policies"
 
 out=$(virt frobnicate 2>&1); rc=$?
 assert_eq "an unknown command: one line" 1 "$(printf '%s\n' "$out" | wc -l)"
-assert_match "it names the command and lists the real ones" "unknown command 'frobnicate' \(commands: exec, ps, .*help" "$out"
+assert_match "it names the command and lists the real ones" "unknown command 'frobnicate' \(commands: exec, open, ps, .*help" "$out"
 assert_eq "with status 125" 125 "$rc"
 out=$(virt exec -n -f /var/tmp:xx true 2>&1)
 assert_match "-f PATH:MODE names the bad mode" "unknown mode 'xx' \(expected :ro or :rw\)" "$out"
