@@ -54,6 +54,10 @@ static void usage(FILE *f)
 		"      --pool N           keep N cappsules created in advance (default %d, max %d)\n"
 		"      --libexec-dir DIR  where the guest agent and device proxies are\n"
 		"                         (default " CAPPSULE_LIBEXECDIR ")\n"
+		"      --user-memory MB   memory limits of one user's cappsules together,\n"
+		"                         device proxies included (default: half of MemTotal)\n"
+		"      --user-pids N      process limits of one user's cappsules together\n"
+		"                         (default: half of kernel.pid_max)\n"
 		"  -h, --help             this text\n"
 		"  -V, --version          print the version\n"
 		"\n"
@@ -312,6 +316,8 @@ int main(int argc, char **argv)
 		{ "policy-dir", required_argument, NULL, 'P' },
 		{ "pool", required_argument, NULL, 'p' },
 		{ "libexec-dir", required_argument, NULL, 'L' },
+		{ "user-memory", required_argument, NULL, 'M' },
+		{ "user-pids", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
@@ -331,6 +337,7 @@ int main(int argc, char **argv)
 
 	list_init(&d->cappsules);
 	list_init(&d->clients);
+	limits_defaults(&d->totals);
 	env = getenv(API_SOCKET_ENV);
 	d->socket_path = (char *)(env && *env ? env : API_DEFAULT_SOCKET);
 	snprintf(d->libexec_dir, sizeof(d->libexec_dir), "%s",
@@ -367,6 +374,20 @@ int main(int argc, char **argv)
 			snprintf(d->libexec_dir, sizeof(d->libexec_dir), "%s",
 				 optarg);
 			break;
+		case 'M':
+		case 'N': {
+			uint64_t v;
+
+			if (parse_u64(optarg, &v) || v < 16 || v > (1ull << 40)) {
+				fprintf(stderr,
+					"cappsuled: --user-%s %s: expected a number, at least 16\n",
+					opt == 'M' ? "memory" : "pids", optarg);
+				return 2;
+			}
+			*(opt == 'M' ? &d->totals.user_memory_mb :
+				       &d->totals.user_pids) = v;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -483,6 +504,9 @@ int main(int argc, char **argv)
 		if (chdir("/") < 0)
 			return 1;
 	}
+	log_info("per-user totals: %llu MiB of memory, %llu processes",
+		 (unsigned long long)d->totals.user_memory_mb,
+		 (unsigned long long)d->totals.user_pids);
 	pool_fill(d);
 
 	while (!d->quit) {

@@ -14,6 +14,7 @@
 #include "backend.h"
 #include "cgroup.h"
 #include "devices.h"
+#include "limits.h"
 #include "list.h"
 #include "policy.h"
 #include "util.h"
@@ -135,6 +136,7 @@ struct daemon {
 	char ns_why[256], vtx_why[256];
 	char cg_why[256]; /* why there are no limits, when there are none */
 	int reaper_pipe; /* write end; the reaper cleans up if we die */
+	struct limits_totals totals; /* per user (limits.c) */
 };
 
 /* event loop */
