@@ -332,6 +332,7 @@ int main(int argc, char **argv)
 	size_t ndirs = 0;
 	bool foreground = false;
 	int opt, ret, ready_fd = -1;
+	bool backlog = false;
 	sigset_t mask;
 	const char *env;
 
@@ -471,6 +472,7 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGINT);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	clients_init(d);
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	d->signal_w.fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	d->signal_w.fn = on_signal;
@@ -513,7 +515,7 @@ int main(int argc, char **argv)
 		struct epoll_event evs[32];
 		struct list_head *pos, *tmp;
 		bool pending = false;
-		int n, i;
+		int n, i, timeout;
 
 		list_for_each_safe(pos, tmp, &d->cappsules) {
 			struct cappsule *c =
@@ -523,8 +525,12 @@ int main(int argc, char **argv)
 				   (c->state == CS_EXITED &&
 				    (!c->reaped || devices_proxies_alive(c)));
 		}
-		n = epoll_wait(d->epfd, evs, ARRAY_SIZE(evs),
-			       pending ? 20 : -1);
+		timeout = pending ? 20 : -1;
+		if (d->accept_resume_ns)
+			timeout = 20;
+		if (backlog)
+			timeout = 0;
+		n = epoll_wait(d->epfd, evs, ARRAY_SIZE(evs), timeout);
 		if (n < 0 && errno != EINTR) {
 			log_err("epoll_wait: %s", strerror(errno));
 			break;
@@ -534,6 +540,7 @@ int main(int argc, char **argv)
 
 			w->fn(d, w, evs[i].events);
 		}
+		backlog = clients_turn(d);
 		cappsule_housekeeping(d);
 	}
 	shutdown_all(d);

@@ -644,7 +644,12 @@ static void do_policies(struct daemon *d, struct client *cl, bool reload)
 	char *errs = NULL, *uerrs = NULL;
 	size_t n, i;
 
-	if (reload) {
+	if (reload && cl->cred.uid != 0) {
+		/* a user reloads their own policies, never the others' */
+		policies_forget_user(d, cl->cred.uid);
+		if (d->policy_errors)
+			errs = strdup(d->policy_errors);
+	} else if (reload) {
 		policies_reload(d, &errs);
 		log_info("policies reloaded by uid %u%s",
 			 (unsigned)cl->cred.uid, errs ? " (with errors)" : "");
