@@ -379,7 +379,8 @@ int main(int argc, char **argv)
 		case 'N': {
 			uint64_t v;
 
-			if (parse_u64(optarg, &v) || v < 16 || v > (1ull << 40)) {
+			if (parse_u64(optarg, &v) || v < 16 ||
+			    v > (1ull << 40)) {
 				fprintf(stderr,
 					"cappsuled: --user-%s %s: expected a number, at least 16\n",
 					opt == 'M' ? "memory" : "pids", optarg);

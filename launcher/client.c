@@ -221,9 +221,11 @@ void client_accept(struct daemon *d, struct watch *w, uint32_t events)
 			 */
 			if (errno == EMFILE || errno == ENFILE ||
 			    errno == ENOBUFS || errno == ENOMEM) {
-				log_refusal("out of descriptors: pausing accept");
+				log_refusal(
+					"out of descriptors: pausing accept");
 				daemon_unwatch(d, w);
-				d->accept_resume_ns = now_ns() + ACCEPT_PAUSE_NS;
+				d->accept_resume_ns =
+					now_ns() + ACCEPT_PAUSE_NS;
 			}
 			return;
 		}
@@ -240,9 +242,10 @@ void client_accept(struct daemon *d, struct watch *w, uint32_t events)
 		}
 		if (cred.uid != 0 &&
 		    clients_of(d, cred.uid) >= MAX_CLIENTS_PER_UID) {
-			snprintf(msg, sizeof(msg),
-				 "too many connections from uid %u (at most %d)",
-				 (unsigned)cred.uid, MAX_CLIENTS_PER_UID);
+			snprintf(
+				msg, sizeof(msg),
+				"too many connections from uid %u (at most %d)",
+				(unsigned)cred.uid, MAX_CLIENTS_PER_UID);
 			refuse(fd, msg);
 			continue;
 		}

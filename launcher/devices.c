@@ -194,11 +194,10 @@ static int proxy_identity(const struct cappsule *c,
 		if (getpwnam_r(ROOT_FS_USER, pw, buf, len, &res) || !res ||
 		    !res->pw_uid)
 			return -ENOENT;
-		return setgroups(1, &pw->pw_gid) < 0 ||
-					       setresgid(pw->pw_gid, pw->pw_gid,
-							 pw->pw_gid) < 0 ?
-			       -errno :
-			       0;
+		if (setgroups(1, &pw->pw_gid) < 0 ||
+		    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) < 0)
+			return -errno;
+		return 0;
 	}
 	if (getpwuid_r(c->uid, pw, buf, len, &res) || !res)
 		return -ENOENT;
@@ -315,7 +314,8 @@ static int proxies_cgroup(struct daemon *d, struct cappsule *c, char *err,
 	if (!ret) {
 		c->have_proxy_cg = true;
 		ret = cg_set_limits(&c->proxy_cg,
-				    (uint64_t)PROXY_MEMORY_MB << 20, PROXY_PIDS);
+				    (uint64_t)PROXY_MEMORY_MB << 20,
+				    PROXY_PIDS);
 	}
 	if (ret)
 		snprintf(err, len, "cgroup of the device proxies: %s",
@@ -340,8 +340,8 @@ int devices_start_proxies(struct daemon *d, struct cappsule *c,
 	size_t i;
 	int ret;
 
-	if (c->devices & ~(DEV_BIT(XCHAN_DEV_CONTROL) |
-			   DEV_BIT(XCHAN_DEV_CONSOLE))) {
+	if (c->devices &
+	    ~(DEV_BIT(XCHAN_DEV_CONTROL) | DEV_BIT(XCHAN_DEV_CONSOLE))) {
 		ret = proxies_cgroup(d, c, err, len);
 		if (ret)
 			return ret;

@@ -39,9 +39,10 @@ int limits_choose(const struct policy *pol, uint32_t req_mb, uid_t uid,
 	uint64_t mem = req_mb ? req_mb : pol->memory_mb, all;
 
 	if (req_mb > pol->memory_mb) {
-		snprintf(err, len,
-			 "-m %u: above the policy's memory limit of %u MiB (policy %s)",
-			 req_mb, pol->memory_mb, pol->name);
+		snprintf(
+			err, len,
+			"-m %u: above the policy's memory limit of %u MiB (policy %s)",
+			req_mb, pol->memory_mb, pol->name);
 		return -E2BIG;
 	}
 	out->memory_bytes = mem << 20;
@@ -50,19 +51,21 @@ int limits_choose(const struct policy *pol, uint32_t req_mb, uid_t uid,
 		return 0;
 	all = used->memory_mb + mem + PROXY_MEMORY_MB;
 	if (all > tot->user_memory_mb) {
-		snprintf(err, len,
-			 "memory: your cappsules together would use %" PRIu64
-			 " MiB (%u running, %d MiB for each one's device proxies), more than the per-user total of %" PRIu64
-			 " MiB",
-			 all, used->n, PROXY_MEMORY_MB, tot->user_memory_mb);
+		snprintf(
+			err, len,
+			"memory: your cappsules together would use %" PRIu64
+			" MiB (%u running, %d MiB for each one's device proxies), more than the per-user total of %" PRIu64
+			" MiB",
+			all, used->n, PROXY_MEMORY_MB, tot->user_memory_mb);
 		return -E2BIG;
 	}
 	all = used->pids + pol->pids + PROXY_PIDS;
 	if (all > tot->user_pids) {
-		snprintf(err, len,
-			 "pids: your cappsules together would allow %" PRIu64
-			 " processes (%u running, %d for each one's device proxies), more than the per-user total of %" PRIu64,
-			 all, used->n, PROXY_PIDS, tot->user_pids);
+		snprintf(
+			err, len,
+			"pids: your cappsules together would allow %" PRIu64
+			" processes (%u running, %d for each one's device proxies), more than the per-user total of %" PRIu64,
+			all, used->n, PROXY_PIDS, tot->user_pids);
 		return -E2BIG;
 	}
 	return 0;
@@ -92,7 +95,8 @@ int limits_parse_nproc(const char *text, uint64_t *soft, uint64_t *hard)
 {
 	const char *line = text, *p;
 
-	for (; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+	for (; line && *line;
+	     line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
 		if (strncmp(line, "Max processes ", 14))
 			continue;
 		p = line + 14;
@@ -135,9 +139,10 @@ static int caller_nproc(const struct client *cl, struct backend_limits *out,
 	if (cl->cred.pid <= 0 || read_file(path, buf, sizeof(buf)) <= 0 ||
 	    limits_parse_nproc(buf, &out->nproc_cur, &out->nproc_max) ||
 	    proc_ruid(cl->cred.pid, &ruid) || ruid != cl->cred.uid) {
-		snprintf(err, len,
-			 "cannot read the process limit (RLIMIT_NPROC) of your process %d",
-			 (int)cl->cred.pid);
+		snprintf(
+			err, len,
+			"cannot read the process limit (RLIMIT_NPROC) of your process %d",
+			(int)cl->cred.pid);
 		return -ESRCH;
 	}
 	return 0;
@@ -159,8 +164,8 @@ int limits_for_create(struct daemon *d, const struct client *cl,
 		if (c->uid != cl->cred.uid ||
 		    (c->state != CS_STARTING && c->state != CS_RUNNING))
 			continue;
-		used.memory_mb += (c->limits.memory_bytes >> 20) +
-				  PROXY_MEMORY_MB;
+		used.memory_mb +=
+			(c->limits.memory_bytes >> 20) + PROXY_MEMORY_MB;
 		used.pids += c->limits.pids + PROXY_PIDS;
 		used.n++;
 	}

@@ -188,9 +188,10 @@ static int user_dir_names(const char *dir, char **names, char **errs)
 		size_t l = strlen(e->d_name);
 
 		if (++seen > USER_POLICY_SCAN_MAX) {
-			errs_line(errs,
-				  "%s: more than %d entries: only the first are read",
-				  dir, USER_POLICY_SCAN_MAX);
+			errs_line(
+				errs,
+				"%s: more than %d entries: only the first are read",
+				dir, USER_POLICY_SCAN_MAX);
 			break;
 		}
 		if (e->d_name[0] == '.' || l <= 5 ||
@@ -236,10 +237,11 @@ static struct policy *user_file_load(const char *path, char **errs)
 	}
 	if (!S_ISREG(st.st_mode) || st.st_size > USER_POLICY_FILE_MAX) {
 		if (S_ISREG(st.st_mode))
-			errs_line(errs,
-				  "%s: too large (%lld bytes, at most %d in a user's policy)",
-				  path, (long long)st.st_size,
-				  USER_POLICY_FILE_MAX);
+			errs_line(
+				errs,
+				"%s: too large (%lld bytes, at most %d in a user's policy)",
+				path, (long long)st.st_size,
+				USER_POLICY_FILE_MAX);
 		else
 			errs_line(errs, "%s: not a regular file", path);
 		close(fd);
@@ -291,9 +293,10 @@ static void user_dir_load(const char *dir, struct policy_set *set, char **errs)
 				 realloc(set->v, (set->n + 1) * sizeof(*v));
 		if (!v) {
 			if (j < set->n)
-				errs_line(errs,
-					  "%s:1: name: policy \"%s\" is already defined by %s",
-					  path, p->name, set->v[j]->file);
+				errs_line(
+					errs,
+					"%s:1: name: policy \"%s\" is already defined by %s",
+					path, p->name, set->v[j]->file);
 			policy_free(p);
 			continue;
 		}
