@@ -22,6 +22,8 @@ struct daemon;
 struct backend_limits {
 	uint64_t memory_bytes;
 	uint32_t pids;
+	/* the caller's RLIMIT_NPROC, for the command; 0/0: leave as is */
+	uint64_t nproc_cur, nproc_max;
 };
 
 struct backend_stats {

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -237,6 +238,17 @@ static int ns_start(struct cappsule *c, const struct backend_limits *lim)
 {
 	struct ns_data *nd = c->be_data;
 
+	/* inherited by the command the agent forks after START */
+	if (lim->nproc_max) {
+		struct rlimit rl = { lim->nproc_cur, lim->nproc_max }, now;
+
+		if (prlimit(nd->pid, RLIMIT_NPROC, NULL, &now) < 0)
+			return -errno;
+		rl.rlim_max = MIN(rl.rlim_max, now.rlim_max);
+		rl.rlim_cur = MIN(rl.rlim_cur, rl.rlim_max);
+		if (prlimit(nd->pid, RLIMIT_NPROC, &rl, NULL) < 0)
+			return -errno;
+	}
 	if (!nd->have_cg)
 		return 0;
 	return cg_set_limits(&nd->cg, lim->memory_bytes, lim->pids);

@@ -216,6 +216,7 @@ void cappsule_kill(struct daemon *d, struct cappsule *c, const char *why)
 /* Free a cappsule that has ended and been destroyed. */
 void cappsule_release(struct daemon *d, struct cappsule *c)
 {
+	devices_release(c); /* busy: the daemon's exit removes it */
 	list_del(&c->link);
 	free(c->start_msg);
 	free(c);
@@ -355,7 +356,7 @@ void cappsule_housekeeping(struct daemon *d)
 		    now_ns() - c->t_exited > 2000000000ull)
 			c->be->kill(c);
 		if (!c->reaped || c->destroy_pending ||
-		    devices_proxies_alive(c))
+		    devices_proxies_alive(c) || devices_release(c))
 			continue;
 		if (c->unclaimed || ++exited > MAX_EXITED_KEPT)
 			cappsule_release(d, c);

@@ -54,6 +54,10 @@ static void usage(FILE *f)
 		"      --pool N           keep N cappsules created in advance (default %d, max %d)\n"
 		"      --libexec-dir DIR  where the guest agent and device proxies are\n"
 		"                         (default " CAPPSULE_LIBEXECDIR ")\n"
+		"      --user-memory MB   memory limits of one user's cappsules together,\n"
+		"                         device proxies included (default: half of MemTotal)\n"
+		"      --user-pids N      process limits of one user's cappsules together\n"
+		"                         (default: half of kernel.pid_max)\n"
 		"  -h, --help             this text\n"
 		"  -V, --version          print the version\n"
 		"\n"
@@ -312,6 +316,8 @@ int main(int argc, char **argv)
 		{ "policy-dir", required_argument, NULL, 'P' },
 		{ "pool", required_argument, NULL, 'p' },
 		{ "libexec-dir", required_argument, NULL, 'L' },
+		{ "user-memory", required_argument, NULL, 'M' },
+		{ "user-pids", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
@@ -326,11 +332,13 @@ int main(int argc, char **argv)
 	size_t ndirs = 0;
 	bool foreground = false;
 	int opt, ret, ready_fd = -1;
+	bool backlog = false;
 	sigset_t mask;
 	const char *env;
 
 	list_init(&d->cappsules);
 	list_init(&d->clients);
+	limits_defaults(&d->totals);
 	env = getenv(API_SOCKET_ENV);
 	d->socket_path = (char *)(env && *env ? env : API_DEFAULT_SOCKET);
 	snprintf(d->libexec_dir, sizeof(d->libexec_dir), "%s",
@@ -367,6 +375,21 @@ int main(int argc, char **argv)
 			snprintf(d->libexec_dir, sizeof(d->libexec_dir), "%s",
 				 optarg);
 			break;
+		case 'M':
+		case 'N': {
+			uint64_t v;
+
+			if (parse_u64(optarg, &v) || v < 16 ||
+			    v > (1ull << 40)) {
+				fprintf(stderr,
+					"cappsuled: --user-%s %s: expected a number, at least 16\n",
+					opt == 'M' ? "memory" : "pids", optarg);
+				return 2;
+			}
+			*(opt == 'M' ? &d->totals.user_memory_mb :
+				       &d->totals.user_pids) = v;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -450,6 +473,7 @@ int main(int argc, char **argv)
 	sigaddset(&mask, SIGINT);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	clients_init(d);
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	d->signal_w.fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	d->signal_w.fn = on_signal;
@@ -483,13 +507,16 @@ int main(int argc, char **argv)
 		if (chdir("/") < 0)
 			return 1;
 	}
+	log_info("per-user totals: %llu MiB of memory, %llu processes",
+		 (unsigned long long)d->totals.user_memory_mb,
+		 (unsigned long long)d->totals.user_pids);
 	pool_fill(d);
 
 	while (!d->quit) {
 		struct epoll_event evs[32];
 		struct list_head *pos, *tmp;
 		bool pending = false;
-		int n, i;
+		int n, i, timeout;
 
 		list_for_each_safe(pos, tmp, &d->cappsules) {
 			struct cappsule *c =
@@ -499,8 +526,12 @@ int main(int argc, char **argv)
 				   (c->state == CS_EXITED &&
 				    (!c->reaped || devices_proxies_alive(c)));
 		}
-		n = epoll_wait(d->epfd, evs, ARRAY_SIZE(evs),
-			       pending ? 20 : -1);
+		timeout = pending ? 20 : -1;
+		if (d->accept_resume_ns)
+			timeout = 20;
+		if (backlog)
+			timeout = 0;
+		n = epoll_wait(d->epfd, evs, ARRAY_SIZE(evs), timeout);
 		if (n < 0 && errno != EINTR) {
 			log_err("epoll_wait: %s", strerror(errno));
 			break;
@@ -510,6 +541,7 @@ int main(int argc, char **argv)
 
 			w->fn(d, w, evs[i].events);
 		}
+		backlog = clients_turn(d);
 		cappsule_housekeeping(d);
 	}
 	shutdown_all(d);

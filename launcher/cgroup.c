@@ -265,8 +265,11 @@ static void kill_all(const char *dir)
 	}
 }
 
-/* Remove @dir and its child cgroups, killing what is inside. */
-static int remove_tree(const char *dir)
+/*
+ * Remove @dir and its child cgroups, killing what is inside; @tries
+ * rounds of 5 ms for each.
+ */
+static int remove_tree(const char *dir, int ntries)
 {
 	struct dirent *d;
 	DIR *dp;
@@ -281,10 +284,10 @@ static int remove_tree(const char *dir)
 		if (d->d_type != DT_DIR || d->d_name[0] == '.')
 			continue;
 		snprintf(sub, sizeof(sub), "%s/%s", dir, d->d_name);
-		remove_tree(sub);
+		remove_tree(sub, ntries);
 	}
 	closedir(dp);
-	for (tries = 0; tries < 200; tries++) {
+	for (tries = 0; tries < ntries; tries++) {
 		if (!rmdir(dir) || errno == ENOENT)
 			return 0;
 		if (errno != EBUSY)
@@ -313,7 +316,7 @@ void cg_system_cleanup(struct cg_system *sys)
 			continue;
 		snprintf(dir, sizeof(dir), "%s/%s", sys->ctrl[i].root,
 			 sys->instance);
-		if (remove_tree(dir))
+		if (remove_tree(dir, 200))
 			log_warn("cgroup: could not remove %s", dir);
 		snprintf(dir, sizeof(dir), "%s/cappsule", sys->ctrl[i].root);
 		rmdir(dir); /* fails while other daemons use it: fine */
@@ -346,16 +349,22 @@ void cg_system_reap_stale(struct cg_system *sys)
 			    errno != ESRCH)
 				continue;
 			snprintf(sub, sizeof(sub), "%s/%s", dir, d->d_name);
-			log_info(
-				"cgroup: removing %s left by a daemon that died",
-				sub);
-			remove_tree(sub);
+			/*
+			 * A few tries only: a process stuck in the kernel
+			 * (a hung FUSE request, say) must not hold up this
+			 * daemon's start; the next daemon tries again.
+			 */
+			if (remove_tree(sub, 4))
+				log_info(
+					"cgroup: %s, left by a daemon that died, is still busy",
+					sub);
 		}
 		closedir(dp);
 	}
 }
 
-int cg_create(const struct cg_system *sys, struct cg *cg, uint32_t id)
+static int create_named(const struct cg_system *sys, struct cg *cg,
+			const char *name)
 {
 	int i, ret;
 
@@ -366,8 +375,8 @@ int cg_create(const struct cg_system *sys, struct cg *cg, uint32_t id)
 
 		if (!h->root[0])
 			continue;
-		snprintf(cg->path[i], sizeof(cg->path[i]), "%s/%s/c%u", h->root,
-			 sys->instance, id);
+		snprintf(cg->path[i], sizeof(cg->path[i]), "%s/%s/%s", h->root,
+			 sys->instance, name);
 		cg->v2[i] = h->v2;
 		for (j = 0; j < i; j++)
 			if (!strcmp(cg->path[j], cg->path[i]))
@@ -381,6 +390,22 @@ int cg_create(const struct cg_system *sys, struct cg *cg, uint32_t id)
 		}
 	}
 	return 0;
+}
+
+int cg_create(const struct cg_system *sys, struct cg *cg, uint32_t id)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "c%u", id);
+	return create_named(sys, cg, name);
+}
+
+int cg_create_proxies(const struct cg_system *sys, struct cg *cg, uint32_t id)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "p%u", id);
+	return create_named(sys, cg, name);
 }
 
 /* The first controller using cg->path[i]'s directory, to do things once. */

@@ -4,7 +4,9 @@
  * accounting. Each controller is taken from cgroup v2 when the unified
  * hierarchy offers it, else from its v1 hierarchy; machines mixing both
  * (like systemd "hybrid") are handled per controller.
- * Layout: <hierarchy>/cappsule/d<daemon pid>/c<cappsule id>.
+ * Layout: <hierarchy>/cappsule/d<daemon pid>/c<cappsule id>, and beside
+ * it p<cappsule id> for the cappsule's device proxies (host processes
+ * that read what the cappsule writes: their memory counts somewhere too).
  */
 #ifndef CAPPSULE_CGROUP_H
 #define CAPPSULE_CGROUP_H
@@ -41,6 +43,8 @@ void cg_system_reap_stale(struct cg_system *sys);
 void cg_system_describe(const struct cg_system *sys, char *buf, size_t len);
 
 int cg_create(const struct cg_system *sys, struct cg *cg, uint32_t id);
+/* The cgroup of cappsule @id's device proxies. */
+int cg_create_proxies(const struct cg_system *sys, struct cg *cg, uint32_t id);
 /* Called in the child: move the calling process into the cgroups. */
 int cg_enter(const struct cg *cg);
 int cg_set_limits(const struct cg *cg, uint64_t memory_bytes, uint32_t pids);

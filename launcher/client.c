@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -23,9 +24,57 @@
 #include "proto/api.h"
 #include "util.h"
 
-#define MAX_CLIENTS 1024
+/*
+ * One user may not take the daemon from the others: connections are
+ * capped per uid (root excepted) well below the global cap, which itself
+ * leaves most of the descriptor limit to cappsules (each holds ~20).
+ */
+#define MAX_CLIENTS_PER_UID 256
+#define MAX_CLIENTS_CEILING 8192
+/* accepts per turn of the loop, requests per client per turn */
+#define ACCEPTS_PER_TURN 32
+#define REQUESTS_PER_TURN 8
+/* after EMFILE/ENFILE, the listening socket rests this long */
+#define ACCEPT_PAUSE_NS 100000000ull
 
-static int nclients;
+static int nclients, max_clients = 1024;
+static uint64_t last_refusal_log;
+
+void clients_init(struct daemon *d)
+{
+	struct rlimit rl;
+
+	/* the soft limit is often 1024; the hard one is ours to take */
+	if (!getrlimit(RLIMIT_NOFILE, &rl)) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		max_clients = (int)MIN((uint64_t)MAX_CLIENTS_CEILING,
+				       (uint64_t)rl.rlim_cur / 4);
+	}
+	log_info("at most %d API connections, %d per user", max_clients,
+		 MAX_CLIENTS_PER_UID);
+}
+
+static int clients_of(struct daemon *d, uid_t uid)
+{
+	struct list_head *pos, *tmp;
+	int n = 0;
+
+	list_for_each_safe(pos, tmp, &d->clients)
+		n += list_entry(pos, struct client, link)->cred.uid == uid;
+	return n;
+}
+
+/* Refusals are logged at most once a second: a flood must not flood. */
+static void log_refusal(const char *msg)
+{
+	uint64_t t = now_ns();
+
+	if (t - last_refusal_log < 1000000000ull)
+		return;
+	last_refusal_log = t;
+	log_warn("%s", msg);
+}
 
 void client_send_json(struct daemon *d, struct client *cl, const char *json,
 		      const int *fds, int nfds)
@@ -88,8 +137,10 @@ static void on_client(struct daemon *d, struct watch *w, uint32_t events)
 {
 	struct client *cl = container_of(w, struct client, w);
 	const size_t cap = FRAME_HDR + API_MAX_FRAME;
+	int handled = 0;
 	ssize_t n;
 
+	cl->backlog = false;
 	for (;;) {
 		const uint8_t *payload;
 		uint32_t plen;
@@ -101,6 +152,11 @@ static void on_client(struct daemon *d, struct watch *w, uint32_t events)
 			client_send_error(d, cl, "request too large");
 			cl->dead = true;
 			break;
+		}
+		if (used > 0 && handled++ == REQUESTS_PER_TURN) {
+			/* more next turn: the others' requests come first */
+			cl->backlog = true;
+			return;
 		}
 		if (used > 0) {
 			struct api_request req;
@@ -134,33 +190,76 @@ static void on_client(struct daemon *d, struct watch *w, uint32_t events)
 		client_drop(d, cl);
 }
 
+/* Answer and close a connection we will not serve. */
+static void refuse(int fd, const char *msg)
+{
+	char json[224];
+
+	snprintf(json, sizeof(json), "{\"ok\":false,\"error\":\"%s\"}", msg);
+	frame_send(fd, json, (uint32_t)strlen(json), NULL, 0);
+	close(fd);
+	log_refusal(msg);
+}
+
 void client_accept(struct daemon *d, struct watch *w, uint32_t events)
 {
-	for (;;) {
+	int turn;
+
+	for (turn = 0; turn < ACCEPTS_PER_TURN; turn++) {
 		struct client *cl;
-		socklen_t sl = sizeof(cl->cred);
+		struct ucred cred;
+		char msg[128];
+		socklen_t sl = sizeof(cred);
 		int fd = accept4(w->fd, NULL, NULL,
 				 SOCK_NONBLOCK | SOCK_CLOEXEC);
 
-		if (fd < 0)
+		if (fd < 0) {
+			/*
+			 * Out of descriptors: the pending connection stays
+			 * readable, so epoll would wake us at once, forever.
+			 * Rest the socket; the backlog waits meanwhile.
+			 */
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM) {
+				log_refusal(
+					"out of descriptors: pausing accept");
+				daemon_unwatch(d, w);
+				d->accept_resume_ns =
+					now_ns() + ACCEPT_PAUSE_NS;
+			}
 			return;
-		if (nclients >= MAX_CLIENTS) {
-			log_warn("too many clients: refusing one");
+		}
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &sl) < 0) {
 			close(fd);
+			continue;
+		}
+		if (nclients >= max_clients) {
+			snprintf(msg, sizeof(msg),
+				 "too many connections (at most %d in all)",
+				 max_clients);
+			refuse(fd, msg);
+			continue;
+		}
+		if (cred.uid != 0 &&
+		    clients_of(d, cred.uid) >= MAX_CLIENTS_PER_UID) {
+			snprintf(
+				msg, sizeof(msg),
+				"too many connections from uid %u (at most %d)",
+				(unsigned)cred.uid, MAX_CLIENTS_PER_UID);
+			refuse(fd, msg);
 			continue;
 		}
 		cl = calloc(1, sizeof(*cl));
 		if (cl)
 			cl->in = malloc(FRAME_HDR + API_MAX_FRAME);
-		if (!cl || !cl->in ||
-		    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cl->cred, &sl) <
-			    0) {
+		if (!cl || !cl->in) {
 			if (cl)
 				free(cl->in);
 			free(cl);
 			close(fd);
 			continue;
 		}
+		cl->cred = cred;
 		cl->w.fd = fd;
 		cl->w.fn = on_client;
 		list_add_tail(&cl->link, &d->clients);
@@ -168,6 +267,27 @@ void client_accept(struct daemon *d, struct watch *w, uint32_t events)
 		if (daemon_watch(d, &cl->w, EPOLLIN))
 			client_drop(d, cl);
 	}
+}
+
+bool clients_turn(struct daemon *d)
+{
+	struct list_head *pos, *tmp;
+	bool more = false;
+
+	if (d->accept_resume_ns && now_ns() >= d->accept_resume_ns) {
+		d->accept_resume_ns = 0;
+		daemon_watch(d, &d->listen_w, EPOLLIN);
+	}
+	list_for_each_safe(pos, tmp, &d->clients) {
+		struct client *cl = list_entry(pos, struct client, link);
+
+		if (cl->backlog)
+			on_client(d, &cl->w, EPOLLIN);
+	}
+	/* (on_client may drop a client: walk again to see what is left) */
+	list_for_each_safe(pos, tmp, &d->clients)
+		more |= list_entry(pos, struct client, link)->backlog;
+	return more;
 }
 
 void clients_notify_start(struct daemon *d, struct cappsule *c)

@@ -14,6 +14,7 @@
 #include "backend.h"
 #include "cgroup.h"
 #include "devices.h"
+#include "limits.h"
 #include "list.h"
 #include "policy.h"
 #include "util.h"
@@ -66,6 +67,8 @@ struct cappsule {
 	uint32_t devices; /* DEV_BIT()s brought up for this run */
 	struct proxy proxies[DEV_COUNT + DEV_FIRST];
 	uint64_t proxy_term_ns; /* when they were told to stop */
+	struct cg proxy_cg; /* the proxies' cgroup, under PROXY_* limits */
+	bool have_proxy_cg;
 	bool ready; /* the agent said READY */
 	void *start_msg; /* START, sent once ready */
 	uint32_t start_len;
@@ -95,6 +98,7 @@ struct client {
 	int nwaits;
 	bool events; /* subscribed to every start and end it may see */
 	bool dead;
+	bool backlog; /* complete requests wait in @in for the next turn */
 };
 
 struct policy_dir {
@@ -135,6 +139,8 @@ struct daemon {
 	char ns_why[256], vtx_why[256];
 	char cg_why[256]; /* why there are no limits, when there are none */
 	int reaper_pipe; /* write end; the reaper cleans up if we die */
+	struct limits_totals totals; /* per user (limits.c) */
+	uint64_t accept_resume_ns; /* accept paused (EMFILE) until then */
 };
 
 /* event loop */
@@ -172,6 +178,8 @@ int devices_start_proxies(struct daemon *d, struct cappsule *c,
 void devices_stop_proxies(struct daemon *d, struct cappsule *c);
 /* Proxies still running? */
 bool devices_proxies_alive(const struct cappsule *c);
+/* Remove the proxies' cgroup once they are gone. -EBUSY: not yet. */
+int devices_release(struct cappsule *c);
 
 /* A user sees and controls only their own cappsules; root sees all. */
 static inline bool client_may_see(const struct client *cl,
@@ -181,7 +189,14 @@ static inline bool client_may_see(const struct client *cl,
 }
 
 /* clients (client.c) */
+/* Raise RLIMIT_NOFILE, size the connection caps from it. */
+void clients_init(struct daemon *d);
 void client_accept(struct daemon *d, struct watch *w, uint32_t events);
+/*
+ * Once per loop turn: resume a paused accept, serve clients' queued
+ * requests (a few per client per turn). True if some are still queued.
+ */
+bool clients_turn(struct daemon *d);
 void client_send_json(struct daemon *d, struct client *cl, const char *json,
 		      const int *fds, int nfds);
 void client_drop(struct daemon *d, struct client *cl);
@@ -204,6 +219,8 @@ void request_handle(struct daemon *d, struct client *cl,
 int policies_init(struct daemon *d, char **dirs, size_t ndirs);
 /* Reload system dirs and forget per-user caches; errors in @errs. */
 int policies_reload(struct daemon *d, char **errs);
+/* Forget @uid's own policies: read again on their next use. */
+void policies_forget_user(struct daemon *d, uid_t uid);
 /* The policy @name as seen by @uid (its own dirs override system ones). */
 const struct policy *policies_find(struct daemon *d, uid_t uid, gid_t gid,
 				   const char *name, char **errs);

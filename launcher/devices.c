@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Host side of the devices: which ones a run gets, and their proxies.
- * A proxy runs as the cappsule's owner (never root), holds only its own
- * device's xchan (fds 3-5) and the policy as JSON (fd 6), and gets the
- * owner's display/sound environment from `virt`.
+ * A proxy parses what the cappsule writes, so it holds nothing more than
+ * it needs: it runs as the cappsule's owner without any capability (uid 0
+ * included) under no_new_privs, in a cgroup with memory and pids limits,
+ * with only its own device's xchan (fds 3-5) and the policy as JSON
+ * (fd 6), and the owner's display/sound environment from `virt`.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <linux/sched.h>
+#include <linux/securebits.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -167,13 +171,85 @@ static void on_proxy_exit(struct daemon *d, struct watch *w, uint32_t events)
 	px->pid = 0;
 }
 
+/* fs-proxy of a uid-0 caller: see proxy_identity() */
+#define ROOT_FS_USER "nobody"
+
+/*
+ * Whom a proxy runs as. The owner, with the groups of the database; but
+ * fs-proxy for a uid-0 caller runs as "nobody": uid 0 without any
+ * capability still owns /etc/shadow (0640 root:shadow), the host's SSH
+ * keys and /root, and may write /etc/passwd. A root cappsule therefore
+ * sees (and writes, in shared folders) the host as nobody does. gui- and
+ * audio-proxy need the session (X cookie, sound socket in a 0700
+ * runtime directory) and serve no files: they keep uid 0, with no
+ * capability.
+ */
+static int proxy_identity(const struct cappsule *c,
+			  const struct host_device *hd, struct passwd *pw,
+			  char *buf, size_t len)
+{
+	struct passwd *res = NULL;
+
+	if (c->uid == 0 && hd->id == XCHAN_DEV_FS) {
+		if (getpwnam_r(ROOT_FS_USER, pw, buf, len, &res) || !res ||
+		    !res->pw_uid)
+			return -ENOENT;
+		if (setgroups(1, &pw->pw_gid) < 0 ||
+		    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) < 0)
+			return -errno;
+		return 0;
+	}
+	if (getpwuid_r(c->uid, pw, buf, len, &res) || !res)
+		return -ENOENT;
+	pw->pw_gid = c->gid;
+	if (initgroups(pw->pw_name, c->gid) < 0 ||
+	    setresgid(c->gid, c->gid, c->gid) < 0)
+		return -errno;
+	return 0;
+}
+
+/*
+ * Become @uid with no capability in any set, for good: an empty bounding
+ * set, securebits that give uid 0 nothing at exec and lock that, no
+ * ambient capabilities, no_new_privs.
+ */
+static int drop_privileges(uid_t uid)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3,
+						0 };
+	struct __user_cap_data_struct data[2] = { { 0 } };
+	int cap;
+
+	if (prctl(PR_SET_SECUREBITS,
+		  SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
+			  SECBIT_NO_SETUID_FIXUP_LOCKED |
+			  SECBIT_KEEP_CAPS_LOCKED |
+			  SECBIT_NO_CAP_AMBIENT_RAISE |
+			  SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED) < 0)
+		return -errno;
+	for (cap = 0; cap <= CAP_LAST_CAP; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+			return -errno;
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
+	    errno != EINVAL)
+		return -errno;
+	if (setresuid(uid, uid, uid) < 0)
+		return -errno;
+	/* uid 0 keeps its capabilities over setresuid(0): clear them */
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		return -errno;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -errno;
+	return 0;
+}
+
 static __attribute__((noreturn)) void
 proxy_child(struct daemon *d, struct cappsule *c, const struct host_device *hd,
 	    int polfd, const struct api_create *cr)
 {
-	struct passwd pw, *res = NULL;
-	char pwbuf[4096], path[4200], idarg[16], home[4200], user[300],
-		*envp[32];
+	struct passwd pw, owner, *res = NULL;
+	char pwbuf[4096], obuf[4096], path[4200], idarg[16], home[4200],
+		user[300], *envp[32];
 	char *argv[6 + 2 * API_MAX_SHARES + 1] = { (char *)hd->proxy, "--id",
 						   idarg, "--policy-fd", "6" };
 	int fds[4] = { c->dev[hd->id].mem, c->dev[hd->id].h2g,
@@ -191,12 +267,13 @@ proxy_child(struct daemon *d, struct cappsule *c, const struct host_device *hd,
 			     cr->shares[i].rw ? "rw" : "ro") < 0)
 			_exit(126);
 	}
-	if (getpwuid_r(c->uid, &pw, pwbuf, sizeof(pwbuf), &res) || !res)
+	if (getpwuid_r(c->uid, &owner, obuf, sizeof(obuf), &res) || !res)
 		_exit(126);
-	/* Become the owner: groups from the database, never root. */
-	if (initgroups(pw.pw_name, c->gid) < 0 ||
-	    setresgid(c->gid, c->gid, c->gid) < 0 ||
-	    setresuid(c->uid, c->uid, c->uid) < 0)
+	/* Its cgroup first: joining one needs root. */
+	if (c->have_proxy_cg && cg_enter(&c->proxy_cg))
+		_exit(126);
+	if (proxy_identity(c, hd, &pw, pwbuf, sizeof(pwbuf)) ||
+	    drop_privileges(pw.pw_uid))
 		_exit(126);
 	/* After setuid, which clears it: the daemon's death ends us. */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -209,8 +286,8 @@ proxy_child(struct daemon *d, struct cappsule *c, const struct host_device *hd,
 		if (fds[k] < 0 || dup2(fds[k], 3 + k) < 0)
 			_exit(126);
 	syscall(SYS_close_range, 7, ~0u, 0);
-	snprintf(home, sizeof(home), "HOME=%s", pw.pw_dir);
-	snprintf(user, sizeof(user), "USER=%s", pw.pw_name);
+	snprintf(home, sizeof(home), "HOME=%s", owner.pw_dir);
+	snprintf(user, sizeof(user), "USER=%s", owner.pw_name);
 	envp[ne++] = "PATH=/usr/local/bin:/usr/bin:/bin";
 	envp[ne++] = home;
 	envp[ne++] = user;
@@ -219,10 +296,41 @@ proxy_child(struct daemon *d, struct cappsule *c, const struct host_device *hd,
 	if (getenv("CAPPSULE_DEBUG"))
 		envp[ne++] = "CAPPSULE_DEBUG=1";
 	envp[ne] = NULL;
-	if (chdir(pw.pw_dir) < 0 && chdir("/") < 0)
+	if (chdir(owner.pw_dir) < 0 && chdir("/") < 0)
 		_exit(126);
 	execve(path, argv, envp);
 	_exit(127);
+}
+
+/* The proxies' cgroup, made before the first one starts. */
+static int proxies_cgroup(struct daemon *d, struct cappsule *c, char *err,
+			  size_t len)
+{
+	int ret;
+
+	if (!d->have_cg || c->have_proxy_cg)
+		return 0; /* no cgroups here: `virt` says so */
+	ret = cg_create_proxies(&d->cg, &c->proxy_cg, c->id);
+	if (!ret) {
+		c->have_proxy_cg = true;
+		ret = cg_set_limits(&c->proxy_cg,
+				    (uint64_t)PROXY_MEMORY_MB << 20,
+				    PROXY_PIDS);
+	}
+	if (ret)
+		snprintf(err, len, "cgroup of the device proxies: %s",
+			 strerror(-ret));
+	return ret;
+}
+
+int devices_release(struct cappsule *c)
+{
+	if (!c->have_proxy_cg)
+		return 0;
+	if (cg_destroy(&c->proxy_cg) == -EBUSY)
+		return -EBUSY;
+	c->have_proxy_cg = false;
+	return 0;
 }
 
 int devices_start_proxies(struct daemon *d, struct cappsule *c,
@@ -230,6 +338,14 @@ int devices_start_proxies(struct daemon *d, struct cappsule *c,
 			  char *err, size_t len)
 {
 	size_t i;
+	int ret;
+
+	if (c->devices &
+	    ~(DEV_BIT(XCHAN_DEV_CONTROL) | DEV_BIT(XCHAN_DEV_CONSOLE))) {
+		ret = proxies_cgroup(d, c, err, len);
+		if (ret)
+			return ret;
+	}
 
 	for (i = 0; i < ARRAY_SIZE(host_devices); i++) {
 		const struct host_device *hd = &host_devices[i];

@@ -5,12 +5,17 @@
  * to the caller and are read with the caller's filesystem identity, so a
  * symlink there can never make the daemon read what its owner cannot.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/fsuid.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "daemon.h"
 #include "log.h"
@@ -33,18 +38,46 @@ int policies_init(struct daemon *d, char **dirs, size_t ndirs)
 	return 0;
 }
 
+/*
+ * A user's policy directory is read on the daemon's one thread: what one
+ * user puts there must cost the others little. A few files, small ones
+ * (a real policy is a few KiB), and a bounded directory scan.
+ */
+#define USER_POLICY_FILES_MAX 64
+#define USER_POLICY_FILE_MAX (64 * 1024)
+#define USER_POLICY_SCAN_MAX 1024
+
+static void user_free(struct daemon *d, struct user_policies *u)
+{
+	size_t j;
+
+	for (j = 0; j < d->npdirs; j++)
+		policy_set_free(&u->sets[j]);
+	free(u->sets);
+}
+
 static void users_forget(struct daemon *d)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < d->nusers; i++) {
-		for (j = 0; j < d->npdirs; j++)
-			policy_set_free(&d->users[i].sets[j]);
-		free(d->users[i].sets);
-	}
+	for (i = 0; i < d->nusers; i++)
+		user_free(d, &d->users[i]);
 	free(d->users);
 	d->users = NULL;
 	d->nusers = 0;
+}
+
+void policies_forget_user(struct daemon *d, uid_t uid)
+{
+	size_t i;
+
+	for (i = 0; i < d->nusers; i++) {
+		if (d->users[i].uid != uid)
+			continue;
+		user_free(d, &d->users[i]);
+		d->users[i] = d->users[--d->nusers];
+		return;
+	}
 }
 
 static void errs_append(char **errs, char *more)
@@ -109,6 +142,169 @@ static int expand_home(const char *tmpl, const char *home, char *out,
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
+static void errs_line(char **errs, const char *fmt, ...) PRINTF(2, 3);
+static void errs_line(char **errs, const char *fmt, ...)
+{
+	char *line = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&line, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (!errs) {
+		free(line);
+		return;
+	}
+	errs_append(errs, line);
+	errs_append(errs, strdup("\n"));
+}
+
+static int by_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The first USER_POLICY_FILES_MAX *.json names of @dir, sorted, after
+ * looking at no more than USER_POLICY_SCAN_MAX entries. -errno, or the
+ * count.
+ */
+static int user_dir_names(const char *dir, char **names, char **errs)
+{
+	char *all[USER_POLICY_SCAN_MAX];
+	struct dirent *e;
+	int n = 0, seen = 0, i;
+	DIR *dp = opendir(dir);
+
+	if (!dp) {
+		if (errno != ENOENT)
+			errs_line(errs, "%s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	while ((e = readdir(dp))) {
+		size_t l = strlen(e->d_name);
+
+		if (++seen > USER_POLICY_SCAN_MAX) {
+			errs_line(
+				errs,
+				"%s: more than %d entries: only the first are read",
+				dir, USER_POLICY_SCAN_MAX);
+			break;
+		}
+		if (e->d_name[0] == '.' || l <= 5 ||
+		    strcmp(e->d_name + l - 5, ".json"))
+			continue;
+		all[n] = strdup(e->d_name);
+		if (all[n])
+			n++;
+	}
+	closedir(dp);
+	qsort(all, (size_t)n, sizeof(*all), by_str);
+	if (n > USER_POLICY_FILES_MAX)
+		errs_line(errs,
+			  "%s: more than %d policy files: %s and after skipped",
+			  dir, USER_POLICY_FILES_MAX,
+			  all[USER_POLICY_FILES_MAX]);
+	for (i = 0; i < n; i++) {
+		if (i < USER_POLICY_FILES_MAX)
+			names[i] = all[i];
+		else
+			free(all[i]);
+	}
+	return MIN(n, USER_POLICY_FILES_MAX);
+}
+
+/* One file of a user's directory, read with a bound that open() cannot lift. */
+static struct policy *user_file_load(const char *path, char **errs)
+{
+	char err[1024], *text;
+	struct policy *p = NULL;
+	struct stat st;
+	ssize_t got;
+	size_t len = 0;
+	int fd;
+
+	/* O_NONBLOCK: a FIFO must not hang the daemon; O_NOFOLLOW: no link */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		errs_line(errs, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > USER_POLICY_FILE_MAX) {
+		if (S_ISREG(st.st_mode))
+			errs_line(
+				errs,
+				"%s: too large (%lld bytes, at most %d in a user's policy)",
+				path, (long long)st.st_size,
+				USER_POLICY_FILE_MAX);
+		else
+			errs_line(errs, "%s: not a regular file", path);
+		close(fd);
+		return NULL;
+	}
+	text = malloc(USER_POLICY_FILE_MAX + 1);
+	while (text && len <= USER_POLICY_FILE_MAX &&
+	       (got = read(fd, text + len, USER_POLICY_FILE_MAX + 1 - len)) > 0)
+		len += (size_t)got;
+	close(fd);
+	if (!text || len > USER_POLICY_FILE_MAX) {
+		errs_line(errs, "%s: %s", path,
+			  text ? "grew past the size limit while read" :
+				 "out of memory");
+		free(text);
+		return NULL;
+	}
+	text[len] = '\0';
+	if (policy_parse(path, text, len, &p, err, sizeof(err))) {
+		errs_line(errs, "%s", err);
+		p = NULL;
+	}
+	free(text);
+	return p;
+}
+
+/* A user's directory into @set: like policy_set_load(), with bounds. */
+static void user_dir_load(const char *dir, struct policy_set *set, char **errs)
+{
+	char *names[USER_POLICY_FILES_MAX];
+	int n = user_dir_names(dir, names, errs), i;
+
+	memset(set, 0, sizeof(*set));
+	for (i = 0; i < n; i++) {
+		char path[4096 + 256];
+		struct policy *p, **v;
+		size_t j;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		free(names[i]);
+		p = user_file_load(path, errs);
+		if (!p)
+			continue;
+		/* Two files of one directory may not claim one name. */
+		for (j = 0; j < set->n; j++)
+			if (!strcmp(set->v[j]->name, p->name))
+				break;
+		v = j < set->n ? NULL :
+				 realloc(set->v, (set->n + 1) * sizeof(*v));
+		if (!v) {
+			if (j < set->n)
+				errs_line(
+					errs,
+					"%s:1: name: policy \"%s\" is already defined by %s",
+					path, p->name, set->v[j]->file);
+			policy_free(p);
+			continue;
+		}
+		set->v = v;
+		set->v[set->n++] = p;
+	}
+}
+
 static struct user_policies *user_get(struct daemon *d, uid_t uid, gid_t gid,
 				      char **errs)
 {
@@ -140,17 +336,12 @@ static struct user_policies *user_get(struct daemon *d, uid_t uid, gid_t gid,
 	setfsgid(gid);
 	setfsuid(uid);
 	for (i = 0; i < d->npdirs; i++) {
-		char dir[4096], *e = NULL;
-		const char *dp = dir;
+		char dir[4096];
 
 		if (!d->pdirs[i].per_user ||
 		    expand_home(d->pdirs[i].path, pw.pw_dir, dir, sizeof(dir)))
 			continue;
-		policy_set_load(&u->sets[i], &dp, 1, &e, NULL);
-		if (errs)
-			errs_append(errs, e);
-		else
-			free(e);
+		user_dir_load(dir, &u->sets[i], errs);
 	}
 	setfsuid(0);
 	setfsgid(0);

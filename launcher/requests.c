@@ -365,6 +365,7 @@ static void do_create(struct daemon *d, struct client *cl,
 	const struct backend_ops *be;
 	const struct policy *pol;
 	struct backend_create bc = { .uid = uid, .gid = gid };
+	struct backend_limits lim;
 	static struct shares sh;
 	struct cappsule *c = NULL;
 	const char *pname;
@@ -416,6 +417,11 @@ static void do_create(struct daemon *d, struct client *cl,
 		client_send_error(d, cl,
 				  "too many cappsules for uid %u (at most %d)",
 				  (unsigned)uid, MAX_CAPPSULES_PER_USER);
+		return;
+	}
+	if (limits_for_create(d, cl, pol, cr->memory_mb, &lim, err,
+			      sizeof(err))) {
+		client_send_error(d, cl, "%s", err);
 		return;
 	}
 	devices = devices_choose(pol, cr, notes, sizeof(notes));
@@ -473,10 +479,7 @@ static void do_create(struct daemon *d, struct client *cl,
 	c->tty = cr->tty;
 	snprintf(c->policy, sizeof(c->policy), "%s", pol->name);
 	make_cmdline(c->cmdline, sizeof(c->cmdline), cr->argv);
-	c->limits.memory_bytes =
-		(uint64_t)(cr->memory_mb ? cr->memory_mb : pol->memory_mb)
-		<< 20;
-	c->limits.pids = pol->pids;
+	c->limits = lim;
 	c->start_msg = start;
 	c->start_len = start_len;
 	c->devices = devices;
@@ -641,7 +644,12 @@ static void do_policies(struct daemon *d, struct client *cl, bool reload)
 	char *errs = NULL, *uerrs = NULL, *json;
 	size_t n, i;
 
-	if (reload) {
+	if (reload && cl->cred.uid != 0) {
+		/* a user reloads their own policies, never the others' */
+		policies_forget_user(d, cl->cred.uid);
+		if (d->policy_errors)
+			errs = strdup(d->policy_errors);
+	} else if (reload) {
 		policies_reload(d, &errs);
 		log_info("policies reloaded by uid %u%s",
 			 (unsigned)cl->cred.uid, errs ? " (with errors)" : "");

@@ -1,6 +1,6 @@
 #!/bin/bash
 # A memory-limit breach is reported as such; the limit is the one asked
-# for; the policy's process limit holds.
+# for, never above the policy's; the policy's process limit holds.
 . "$(dirname "$0")/lib.sh"
 mkdir -p "$SOCKDIR/p"
 cp "$SRC"/desktop/policies/*.json "$SOCKDIR/p/"
@@ -21,6 +21,11 @@ assert_match "info shows -m" "memory +limit 48.0 MiB" "$(virt info "$id")"
 virt kill "$id"
 out=$(virt exec -n -m 8 true 2>&1); rc=$?
 assert_eq "-m below the minimum" "125 virt: -m 8: expected a size in MiB (16-1048576)" "$rc $out"
+# the policy's memory is the ceiling of -m, for root too
+out=$(virt exec -n -m 1048576 true 2>&1); rc=$?
+assert_eq "-m above the policy's memory" "125 virt: -m 1048576: above the policy's memory limit of 1024 MiB (policy default)" "$rc $out"
+out=$(virt exec -n -p few -m 2048 true 2>&1); rc=$?
+assert_match "-m above a policy's default memory" "above the policy's memory limit of 1024 MiB \(policy few\)" "$out"
 out=$(virt exec -n -p few sh -c 'for i in $(seq 1 40); do sleep 5 & done 2>&1; wait' 2>&1)
 assert_match "the pids limit stops a fork loop" "fork|Resource temporarily unavailable|Cannot" "$out"
 out=$(virt exec -n -p few sh -c 'for i in $(seq 1 10); do sleep 0.2 & done; wait; echo ten' 2>/dev/null)

@@ -1,9 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The daemon's request decoder: what any local user can send it. */
+/*
+ * The daemon's request decoder: what any local user can send it; and the
+ * limits a create gets (launcher/limits.c): the ranges api.c accepts are
+ * not ceilings, the policy and the per-user totals are.
+ */
 #include <string.h>
+
+#include <sys/resource.h>
 
 #include "api.h"
 #include "lib.h"
+#include "limits.h"
 
 static int parse(const char *json, struct api_request *req, char *err)
 {
@@ -136,15 +143,115 @@ START_TEST(test_embedded_nul_and_size)
 }
 END_TEST
 
+static struct policy pol = { .name = "web", .memory_mb = 1024, .pids = 4096 };
+static const struct limits_totals tot = { .user_memory_mb = 3000,
+					  .user_pids = 9000 };
+
+START_TEST(test_limits_policy_ceiling)
+{
+	struct limits_use used = { 0 };
+	struct backend_limits lim;
+	char err[256];
+
+	ck_assert_int_eq(limits_choose(&pol, 0, 1000, &used, &tot, &lim, err,
+				       sizeof(err)),
+			 0);
+	ck_assert_uint_eq(lim.memory_bytes, 1024ull << 20);
+	ck_assert_uint_eq(lim.pids, 4096);
+	ck_assert_int_eq(limits_choose(&pol, 64, 1000, &used, &tot, &lim, err,
+				       sizeof(err)),
+			 0);
+	ck_assert_uint_eq(lim.memory_bytes, 64ull << 20);
+	ck_assert_int_eq(limits_choose(&pol, 1025, 1000, &used, &tot, &lim, err,
+				       sizeof(err)),
+			 -E2BIG);
+	ck_assert_str_eq(
+		err,
+		"-m 1025: above the policy's memory limit of 1024 MiB (policy web)");
+	/* root too: the policy is the ceiling for everybody */
+	ck_assert_int_eq(limits_choose(&pol, 4096, 0, &used, &tot, &lim, err,
+				       sizeof(err)),
+			 -E2BIG);
+}
+END_TEST
+
+START_TEST(test_limits_user_totals)
+{
+	/* one cappsule running: 1024 + 256 MiB, 4096 + 32 pids */
+	struct limits_use used = { 1280, 4128, 1 };
+	struct backend_limits lim;
+	char err[512];
+
+	ck_assert_int_eq(limits_choose(&pol, 0, 1000, &used, &tot, &lim, err,
+				       sizeof(err)),
+			 0);
+	used = (struct limits_use){ 2560, 100, 2 };
+	ck_assert_int_eq(limits_choose(&pol, 0, 1000, &used, &tot, &lim, err,
+				       sizeof(err)),
+			 -E2BIG);
+	ck_assert_ptr_nonnull(strstr(err, "would use 3840 MiB"));
+	ck_assert_ptr_nonnull(strstr(err, "per-user total of 3000 MiB"));
+	/* smaller fits */
+	ck_assert_int_eq(limits_choose(&pol, 100, 1000, &used, &tot, &lim, err,
+				       sizeof(err)),
+			 0);
+	used = (struct limits_use){ 100, 8256, 2 };
+	ck_assert_int_eq(limits_choose(&pol, 16, 1000, &used, &tot, &lim, err,
+				       sizeof(err)),
+			 -E2BIG);
+	ck_assert_ptr_nonnull(strstr(err, "per-user total of 9000"));
+	/* root is not counted */
+	ck_assert_int_eq(limits_choose(&pol, 16, 0, &used, &tot, &lim, err,
+				       sizeof(err)),
+			 0);
+}
+END_TEST
+
+START_TEST(test_limits_nproc)
+{
+	uint64_t soft, hard;
+
+	ck_assert_int_eq(
+		limits_parse_nproc(
+			"Limit                     Soft Limit           Hard Limit           Units     \n"
+			"Max cpu time              unlimited            unlimited            seconds   \n"
+			"Max processes             30                   96363                processes \n"
+			"Max open files            1024                 4096                 files     \n",
+			&soft, &hard),
+		0);
+	ck_assert_uint_eq(soft, 30);
+	ck_assert_uint_eq(hard, 96363);
+	ck_assert_int_eq(
+		limits_parse_nproc(
+			"Max processes             unlimited            unlimited            processes \n",
+			&soft, &hard),
+		0);
+	ck_assert_uint_eq(soft, RLIM_INFINITY);
+	ck_assert_uint_eq(hard, RLIM_INFINITY);
+	ck_assert_int_eq(limits_parse_nproc("Max open files 1 2\n", &soft,
+					    &hard),
+			 -EINVAL);
+	ck_assert_int_eq(limits_parse_nproc("Max processes             x\n",
+					    &soft, &hard),
+			 -EINVAL);
+	ck_assert_int_eq(limits_parse_nproc("", &soft, &hard), -EINVAL);
+}
+END_TEST
+
 Suite *suite_api(void)
 {
 	Suite *s = suite_create("api");
 	TCase *tc = tcase_create("core");
+	TCase *tl = tcase_create("limits");
 
 	tcase_add_test(tc, test_create_full);
 	tcase_add_test(tc, test_rejects);
 	tcase_add_test(tc, test_simple_ops);
 	tcase_add_test(tc, test_embedded_nul_and_size);
 	suite_add_tcase(s, tc);
+	tcase_add_test(tl, test_limits_policy_ceiling);
+	tcase_add_test(tl, test_limits_user_totals);
+	tcase_add_test(tl, test_limits_nproc);
+	suite_add_tcase(s, tl);
 	return s;
 }

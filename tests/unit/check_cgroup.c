@@ -120,6 +120,82 @@ START_TEST(test_v1_stats)
 }
 END_TEST
 
+/* A fake hierarchy under dir: v2 (one root) or v1 (one per controller). */
+static void fake_system(struct cg_system *sys, bool v2)
+{
+	static const char *const v1dir[CG_NCTRL] = { "memory", "pids",
+						     "cpuacct" };
+	char path[256];
+	int i;
+
+	memset(sys, 0, sizeof(*sys));
+	snprintf(sys->instance, sizeof(sys->instance), "cappsule/d1");
+	for (i = 0; i < CG_NCTRL; i++) {
+		snprintf(sys->ctrl[i].root, sizeof(sys->ctrl[i].root), "%s/%s",
+			 dir, v2 ? "unified" : v1dir[i]);
+		sys->ctrl[i].v2 = v2;
+		snprintf(path, sizeof(path), "mkdir -p '%s/cappsule/d1'",
+			 sys->ctrl[i].root);
+		ck_assert_int_eq(system(path), 0);
+	}
+}
+
+static void expect(const char *file, const char *text)
+{
+	char path[256], buf[64];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	ck_assert_int_gt(read_file(path, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, text);
+}
+
+/*
+ * The device proxies' cgroup sits beside the cappsule's, p<id>, and gets
+ * both limits (the kernel's files are made here, empty: a plain directory
+ * has none).
+ */
+START_TEST(test_proxies_v2)
+{
+	struct cg_system sys;
+	struct cg cg;
+
+	fake_system(&sys, true);
+	ck_assert_int_eq(cg_create_proxies(&sys, &cg, 7), 0);
+	ck_assert_str_eq(cg.path[CG_MEMORY] + strlen(dir),
+			 "/unified/cappsule/d1/p7");
+	ck_assert_str_eq(cg.path[CG_PIDS], cg.path[CG_MEMORY]);
+	put("unified/cappsule/d1/p7/memory.max", "");
+	put("unified/cappsule/d1/p7/memory.swap.max", "");
+	put("unified/cappsule/d1/p7/pids.max", "");
+	ck_assert_int_eq(cg_set_limits(&cg, 256ull << 20, 32), 0);
+	expect("unified/cappsule/d1/p7/memory.max", "268435456");
+	expect("unified/cappsule/d1/p7/memory.swap.max", "0");
+	expect("unified/cappsule/d1/p7/pids.max", "32");
+}
+END_TEST
+
+START_TEST(test_proxies_v1)
+{
+	struct cg_system sys;
+	struct cg cg;
+
+	fake_system(&sys, false);
+	ck_assert_int_eq(cg_create_proxies(&sys, &cg, 3), 0);
+	ck_assert_str_eq(cg.path[CG_PIDS] + strlen(dir),
+			 "/pids/cappsule/d1/p3");
+	put("memory/cappsule/d1/p3/memory.limit_in_bytes", "");
+	put("pids/cappsule/d1/p3/pids.max", "");
+	/* no memsw file: swap accounting off, which is not an error */
+	ck_assert_int_eq(cg_set_limits(&cg, 256ull << 20, 32), 0);
+	expect("memory/cappsule/d1/p3/memory.limit_in_bytes", "268435456");
+	expect("pids/cappsule/d1/p3/pids.max", "32");
+	/* a cappsule's own cgroup is c<id>, not the proxies' */
+	ck_assert_int_eq(cg_create(&sys, &cg, 3), 0);
+	ck_assert_str_eq(cg.path[CG_MEMORY] + strlen(dir),
+			 "/memory/cappsule/d1/c3");
+}
+END_TEST
+
 /* No controller at all: nothing claimed. */
 START_TEST(test_none)
 {
@@ -144,6 +220,8 @@ Suite *suite_cgroup(void)
 	tcase_add_test(tc, test_v2_no_peak);
 	tcase_add_test(tc, test_v1_stats);
 	tcase_add_test(tc, test_none);
+	tcase_add_test(tc, test_proxies_v2);
+	tcase_add_test(tc, test_proxies_v1);
 	suite_add_tcase(s, tc);
 	return s;
 }
