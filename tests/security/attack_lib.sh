@@ -11,7 +11,7 @@ in_capsule() {
 
 # short TEXT: the last line of TEXT, cut to fit the table.
 short() {
-	printf '%s\n' "$1" | sed -e '/^[[:space:]]*$/d' -e "s|$WORK|\$WORK|g" |
+	printf '%s\n' "$1" | sed -e '/^[[:space:]]*$/d' -e '/^virt: note:/d' -e "s|$WORK|\$WORK|g" |
 		tail -1 | cut -c1-70
 }
 
