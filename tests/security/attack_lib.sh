@@ -56,3 +56,41 @@ absent() {
 	if [ -e "$2" ] || [ -L "$2" ]; then row "$1" "nothing made" "$2 exists" FAIL
 	else row "$1" "nothing made" "nothing made" ok; fi
 }
+
+# Host services for a cappsule to try to reach, stopped at the end.
+HOST_PIDS=
+XN=
+host_cleanup() {
+	[ -n "$HOST_PIDS" ] && kill $HOST_PIDS 2>/dev/null
+	[ -n "$XN" ] && rm -f "/tmp/.X11-unix/X$XN" "/tmp/.X$XN-lock"
+	sec_cleanup
+}
+trap host_cleanup EXIT
+
+# start_host_x: a private X server on :$XN accepting anyone (-ac), so only
+# the cappsule's isolation stands in the way; by path and abstract name,
+# as Xorg listens.
+start_host_x() {
+	XN=$((90 + $$ % 100))
+	while [ -e "/tmp/.X$XN-lock" ]; do XN=$((XN + 1)); done
+	Xvfb ":$XN" -ac -nolisten tcp -listen unix -screen 0 1280x800x24 \
+		>"$SOCKDIR/xvfb.log" 2>&1 &
+	HOST_PIDS="$HOST_PIDS $!"
+	for _ in $(seq 1 100); do [ -S "/tmp/.X11-unix/X$XN" ] && return 0; sleep 0.1; done
+	fail "the host's Xvfb did not start"
+}
+
+# start_host_pulse: PulseAudio with anonymous access at
+# $WORK/pulse/native, a socket every user can reach.
+start_host_pulse() {
+	mkdir -p "$WORK/pulse" && chmod 0755 "$WORK/pulse"
+	HOME=$WORK/pulse XDG_RUNTIME_DIR=$WORK/pulse pulseaudio -n --daemonize=no \
+		--system=no --exit-idle-time=-1 --use-pid-file=no --realtime=no \
+		--log-target=stderr --log-level=error -L "module-null-sink" \
+		-L "module-native-protocol-unix auth-anonymous=1 socket=$WORK/pulse/native" \
+		>"$SOCKDIR/pulse.log" 2>&1 &
+	HOST_PIDS="$HOST_PIDS $!"
+	for _ in $(seq 1 100); do [ -S "$WORK/pulse/native" ] && break; sleep 0.1; done
+	chmod 0777 "$WORK/pulse/native" 2>/dev/null ||
+		fail "the host's PulseAudio did not start"
+}

@@ -15,13 +15,6 @@ for t in Xvfb pulseaudio pactl dbus-daemon "$PY"; do
 done
 start_daemon --policy-dir "$SRC/desktop/policies"
 sec_user a
-HOST_PIDS=
-host_cleanup() {
-	[ -n "$HOST_PIDS" ] && kill $HOST_PIDS 2>/dev/null
-	rm -f "/tmp/.X11-unix/X$XN" "/tmp/.X$XN-lock"
-	sec_cleanup
-}
-trap host_cleanup EXIT
 
 # attack USER [virt args] -- ARGS: attack.py ARGS in a cappsule of USER.
 attack() {
@@ -55,18 +48,8 @@ control() {
 # --- Host sockets. A private X server accepting anyone (-ac), so only the
 # cappsule's isolation stands in the way; it listens by path and on the
 # abstract name, as Xorg does.
-XN=$((90 + $$ % 100))
-while [ -e "/tmp/.X$XN-lock" ]; do XN=$((XN + 1)); done
-Xvfb ":$XN" -ac -nolisten tcp -listen unix >"$SOCKDIR/xvfb.log" 2>&1 &
-HOST_PIDS="$HOST_PIDS $!"
-# PulseAudio with anonymous access, its socket where the user can reach it
-mkdir -p "$WORK/pulse" && chmod 0755 "$WORK/pulse"
-HOME=$WORK/pulse XDG_RUNTIME_DIR=$WORK/pulse pulseaudio -n --daemonize=no \
-	--system=no --exit-idle-time=-1 --use-pid-file=no --realtime=no \
-	--log-target=stderr --log-level=error -L "module-null-sink" \
-	-L "module-native-protocol-unix auth-anonymous=1 socket=$WORK/pulse/native" \
-	>"$SOCKDIR/pulse.log" 2>&1 &
-HOST_PIDS="$HOST_PIDS $!"
+start_host_x
+start_host_pulse
 # A session bus, by path in the user's own home and by abstract name.
 cat >"$WORK/bus.conf" <<EOC
 <busconfig><type>session</type>
@@ -78,10 +61,9 @@ EOC
 dbus-daemon --config-file="$WORK/bus.conf" --nofork >"$SOCKDIR/dbus.log" 2>&1 &
 HOST_PIDS="$HOST_PIDS $!"
 for _ in $(seq 1 100); do
-	[ -S "/tmp/.X11-unix/X$XN" ] && [ -S "$WORK/pulse/native" ] && [ -S "$H_a/bus" ] && break
+	[ -S "$H_a/bus" ] && break
 	sleep 0.1
 done
-chmod 0777 "$WORK/pulse/native" 2>/dev/null
 SOCKETS="/tmp/.X11-unix/X$XN @/tmp/.X11-unix/X$XN $WORK/pulse/native $H_a/bus @cps-sec-bus-$$ $CAPPSULE_SOCKET"
 for s in $SOCKETS; do control "connect $s" "$(on_host a connect "$s")"; done
 for p in default offline unrestricted; do
