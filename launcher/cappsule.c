@@ -118,6 +118,21 @@ static void on_control(struct daemon *d, struct watch *w, uint32_t events)
 			conclude(d, c, -1);
 			break;
 		case CONTROL_ERROR:
+			/*
+			 * An honest agent reports one error, then ends; more
+			 * would fill the root daemon's log (640,000 lines in
+			 * 3 s from tests/security/rings.sh's control-flood).
+			 */
+			if (c->error_reported) {
+				log_warn(
+					"cappsule %u: a second error report: killing it",
+					c->id);
+				cappsule_kill(
+					d, c,
+					"protocol error on the control device");
+				return;
+			}
+			c->error_reported = true;
 			if (ev.error.stage == CONTROL_ERR_EXEC)
 				set_end(c, "not-found", "%s", ev.error.text);
 			else

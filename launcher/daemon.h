@@ -79,6 +79,7 @@ struct cappsule {
 	char reason[16];
 	char message[MESSAGE_MAX];
 	bool control_exit; /* the agent reported the exit itself */
+	bool error_reported; /* the agent sent its one ERROR */
 	bool kill_requested;
 	bool reaped; /* its processes are gone (EXITED may come earlier) */
 	bool destroy_pending;
