@@ -59,7 +59,7 @@ expect "$out" default personality-linux32 EPERM "personality(PER_LINUX32)"
 expect "$out" default personality-read-implies-exec EPERM \
 	"personality(READ_IMPLIES_EXEC)"
 expect "$out" default personality-query ok "(still works) personality query"
-expect "$out" default personality-linux ok "(still works) personality(PER_LINUX)"
+expect "$out" default personality-linux EPERM "personality(PER_LINUX): only asking is allowed"
 expect "$out" default nr-470 ENOSYS "an unreviewed number (470)"
 expect "$out" default nr-1000 ENOSYS "an unknown number (1000)"
 expect "$out" default x32-getpid killed:SYS "x32 ABI getpid (nr|0x40000000)"
