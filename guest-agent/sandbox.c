@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Privilege drop and seccomp filter for what runs inside a cappsule. */
 #include <errno.h>
-#include <linux/audit.h>
 #include <grp.h>
+#include <linux/audit.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
+#include <linux/netlink.h>
 #include <linux/seccomp.h>
 #include <linux/securebits.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <stddef.h>
@@ -18,7 +20,6 @@
 #include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
-#include <linux/netlink.h>
 
 #include "sandbox.h"
 #include "util.h"
@@ -78,7 +79,8 @@ void sandbox_oom_killable(void)
  *          int 0x80, x32) kills the process. libseccomp cannot compare a
  *          syscall number against a bound, hence these few BPF lines.
  *  base    (libseccomp) known-dangerous calls EPERM, a few by argument,
- *          socket families other than unix, inet, inet6, netlink route.
+ *          socket families other than unix, inet, inet6, netlink route,
+ *          raw inet sockets and the legacy netfilter setsockopt()s.
  *  userns  (libseccomp) no new user namespace; not loaded for a policy
  *          with "userns": true.
  */
@@ -157,9 +159,9 @@ static const int deny[] = {
 };
 
 /* Socket families the kernel reads as an int: see socket_rules(). */
-static const int bad_low_families[] = { AF_UNSPEC, 3, 4, 5, 6,	 7,
-					8,	   9, 11, 12, 13, 14,
-					15 };
+static const int bad_low_families[] = {
+	AF_UNSPEC, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15,
+};
 
 static int add(scmp_filter_ctx ctx, uint32_t action, int nr, unsigned n,
 	       const struct scmp_arg_cmp *cmp)
@@ -201,6 +203,47 @@ static int socket_rules(scmp_filter_ctx ctx)
 	return add(ctx, noaf, SCMP_SYS(socketpair), 1, cmp);
 }
 
+/*
+ * What root of a nested network namespace ("userns": true) would reach
+ * with inet sockets: raw and SOCK_PACKET sockets, and the legacy
+ * iptables, ip6tables, arptables, ebtables and IPVS tables, which any
+ * inet socket's setsockopt() feeds to their parsers. Refused with the
+ * EPERM a process without CAP_NET_RAW / CAP_NET_ADMIN gets anyway.
+ */
+static int inet_admin_rules(scmp_filter_ctx ctx)
+{
+	static const int ip_set[] = { 64, 65, 96, 97, 128, 129 };
+	static const int types[] = { SOCK_RAW, SOCK_PACKET };
+	static const int families[] = { AF_INET, AF_INET6 };
+	const uint32_t eperm = SCMP_ACT_ERRNO(EPERM);
+	struct scmp_arg_cmp cmp[2];
+	int ret = 0, opt;
+	size_t i, j;
+
+	for (i = 0; !ret && i < ARRAY_SIZE(families); i++)
+		for (j = 0; !ret && j < ARRAY_SIZE(types); j++) {
+			cmp[0] = SCMP_A0(SCMP_CMP_EQ, families[i]);
+			cmp[1] = SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, types[j]);
+			ret = add(ctx, eperm, SCMP_SYS(socket), 2, cmp);
+		}
+	/* level and optname are ints: compare their low 32 bits */
+	cmp[0] = SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, SOL_IP);
+	for (i = 0; !ret && i < ARRAY_SIZE(ip_set); i++) {
+		cmp[1] = SCMP_A2(SCMP_CMP_MASKED_EQ, 0xffffffffu, ip_set[i]);
+		ret = add(ctx, eperm, SCMP_SYS(setsockopt), 2, cmp);
+	}
+	for (opt = 1152; !ret && opt < 1152 + 16; opt++) { /* IP_VS_SO_SET_* */
+		cmp[1] = SCMP_A2(SCMP_CMP_MASKED_EQ, 0xffffffffu, opt);
+		ret = add(ctx, eperm, SCMP_SYS(setsockopt), 2, cmp);
+	}
+	cmp[0] = SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, SOL_IPV6);
+	for (opt = 64; !ret && opt <= 65; opt++) { /* IP6T_SO_SET_* */
+		cmp[1] = SCMP_A2(SCMP_CMP_MASKED_EQ, 0xffffffffu, opt);
+		ret = add(ctx, eperm, SCMP_SYS(setsockopt), 2, cmp);
+	}
+	return ret;
+}
+
 static int base_rules(scmp_filter_ctx ctx)
 {
 	struct scmp_arg_cmp cmp;
@@ -238,6 +281,8 @@ static int base_rules(scmp_filter_ctx ctx)
 			  NULL);
 	if (!ret)
 		ret = socket_rules(ctx);
+	if (!ret)
+		ret = inet_admin_rules(ctx);
 	return ret;
 }
 

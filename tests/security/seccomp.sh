@@ -90,8 +90,8 @@ expect "$out" default socketpair-unix ok "(still works) socketpair AF_UNIX"
 expect "$out" default socketpair-vsock EAFNOSUPPORT "socketpair AF_VSOCK"
 
 ns="unshare-newuser unshare-newuser-newnet clone-newuser clone3 clone3-newuser
-	fork setns mount userns-packet userns-netlink-netfilter userns-mount
-	userns-fsopen"
+	fork setns mount userns-packet userns-netlink-netfilter userns-iptables
+	userns-raw-inet userns-mount userns-fsopen"
 out=$(probe default $ns)
 echo "$out"
 expect "$out" default unshare-newuser EPERM "unshare(CLONE_NEWUSER)"
@@ -119,6 +119,10 @@ expect "$out" sec-userns userns-packet "EAFNOSUPPORT|EPERM" \
 	"AF_PACKET as root of a new user+net namespace"
 expect "$out" sec-userns userns-netlink-netfilter "EPROTONOSUPPORT|EPERM" \
 	"NETLINK_NETFILTER as root of a new user+net namespace"
+expect "$out" sec-userns userns-iptables EPERM \
+	"iptables IPT_SO_SET_REPLACE as root of a new user+net namespace"
+expect "$out" sec-userns userns-raw-inet EPERM \
+	"raw inet socket as root of a new user+net namespace"
 expect "$out" sec-userns userns-mount EPERM \
 	"mount as root of a new user+mount namespace"
 expect "$out" sec-userns userns-fsopen EPERM \

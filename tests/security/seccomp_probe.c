@@ -93,7 +93,8 @@ static long try_listmount(void)
 
 static long try_statmount(void)
 {
-	struct mnt_req req = { .size = 24, .param = 1 /* STATMOUNT_SB_BASIC */ };
+	struct mnt_req req = { .size = 24,
+			       .param = 1 /* STATMOUNT_SB_BASIC */ };
 	uint64_t buf[64];
 	long r;
 
@@ -180,6 +181,26 @@ static long packet(void)
 static long nl_netfilter(void)
 {
 	return sock(AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER);
+}
+
+/* legacy iptables: any inet socket, CAP_NET_ADMIN over its netns */
+static long ipt_replace(void)
+{
+	char junk[64] = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	long r;
+
+	if (fd < 0)
+		return -errno;
+	r = r_ok(setsockopt(fd, 0 /* SOL_IP */, 64 /* IPT_SO_SET_REPLACE */,
+			    junk, sizeof(junk)));
+	close(fd);
+	return r;
+}
+
+static long raw_inet(void)
+{
+	return sock(AF_INET, SOCK_RAW, 1 /* IPPROTO_ICMP */);
 }
 
 static long do_mount(void)
@@ -297,6 +318,10 @@ static long attempt(const char *name)
 		return in_userns(CLONE_NEWNET, packet);
 	if (!strcmp(name, "userns-netlink-netfilter"))
 		return in_userns(CLONE_NEWNET, nl_netfilter);
+	if (!strcmp(name, "userns-iptables"))
+		return in_userns(CLONE_NEWNET, ipt_replace);
+	if (!strcmp(name, "userns-raw-inet"))
+		return in_userns(CLONE_NEWNET, raw_inet);
 	if (!strcmp(name, "userns-mount"))
 		return in_userns(CLONE_NEWNS, do_mount);
 	if (!strcmp(name, "userns-fsopen"))

@@ -156,7 +156,8 @@ static int sockets(void)
 	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0 || close(fd) ||
 	    (fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0 ||
 	    close(fd) || (fd = socket(AF_INET6, SOCK_STREAM, 0)) < 0 ||
-	    close(fd) || (fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE)) < 0 ||
+	    close(fd) ||
+	    (fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE)) < 0 ||
 	    close(fd) || socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
 		return 1;
 	/* refused by the filter, even to root (the suite runs as root) */
@@ -180,6 +181,30 @@ static int sockets(void)
 		return 7;
 	if (!fails_with(socketpair(AF_INET, SOCK_STREAM, 0, sv), EAFNOSUPPORT))
 		return 8;
+	/* what root of a nested network namespace would reach */
+	if (!refused(socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, 1)) ||
+	    !refused(socket(AF_INET6, SOCK_RAW, 58)) ||
+	    !refused(socket(AF_INET, SOCK_PACKET, 0)))
+		return 9;
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return 10;
+	{
+		char junk[64] = { 0 };
+
+		/* IPT_SO_SET_REPLACE; EINVAL would be iptables' parser */
+		if (!refused(setsockopt(fd, 0, 64, junk, sizeof(junk))) ||
+		    !refused(syscall(SYS_setsockopt, fd, 0x100000000L, 64, junk,
+				     sizeof(junk))) ||
+		    !refused(setsockopt(fd, 0, 128 /* EBT_SO_SET_ENTRIES */,
+					junk, sizeof(junk))))
+			return 11;
+		/* ordinary options still work */
+		if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){ 1 },
+			       sizeof(int)))
+			return 12;
+	}
+	close(fd);
 	return 0;
 }
 
@@ -196,7 +221,8 @@ static int clone_newuser(void)
 
 static int userns_refused(void)
 {
-	struct clone_args a = { .flags = CLONE_NEWUSER, .exit_signal = SIGCHLD };
+	struct clone_args a = { .flags = CLONE_NEWUSER,
+				.exit_signal = SIGCHLD };
 	pid_t pid;
 
 	if (!refused(unshare(CLONE_NEWUSER)))
