@@ -440,7 +440,8 @@ static int parse_pair(struct ctx *c, const char *name, json_object *v,
 static int parse_top(struct ctx *c, struct policy *p, json_object *root)
 {
 	static const char known[] = "name, color, memory, pids, filesystem, "
-				    "shared, network, gui, audio, clipboard";
+				    "shared, network, gui, audio, clipboard, "
+				    "userns";
 	int ret = 0;
 
 	if (!json_object_is_type(root, json_type_object))
@@ -481,6 +482,8 @@ static int parse_top(struct ctx *c, struct policy *p, json_object *root)
 			ret = parse_network(c, p, v);
 		} else if (!strcmp(k, "gui")) {
 			ret = get_bool(c, k, v, &p->gui);
+		} else if (!strcmp(k, "userns")) {
+			ret = get_bool(c, k, v, &p->userns);
 		} else if (!strcmp(k, "audio")) {
 			ret = parse_pair(c, "audio", v, "output",
 					 &p->audio_output, "input",
@@ -917,6 +920,7 @@ char *policy_to_json(const struct policy *p)
 	json_object_object_add(net, "udp", net_json(p->udp, p->nudp));
 	json_object_object_add(o, "network", net);
 	json_object_object_add(o, "gui", json_object_new_boolean(p->gui));
+	json_object_object_add(o, "userns", json_object_new_boolean(p->userns));
 	json_object_object_add(o, "audio",
 			       pair_json("output", p->audio_output, "input",
 					 p->audio_input));

@@ -50,6 +50,7 @@ struct policy {
 	bool gui;
 	bool audio_output, audio_input;
 	bool clipboard_to_host, clipboard_from_host;
+	bool userns; /* the command may make user namespaces (browsers) */
 };
 
 struct policy_set {

@@ -1,15 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Dropping to the caller's identity inside a cappsule: groups, uid/gid,
- * no capabilities (even for uid 0), no_new_privs, and a seccomp filter
- * that blocks kernel-wide operations yet leaves browsers able to build
- * their own sandboxes (user namespaces, seccomp, chroot).
+ * no capabilities (even for uid 0), no_new_privs, and a seccomp filter:
+ * system calls above the last one reviewed fail with ENOSYS, foreign ABIs
+ * (i386, x32) are killed, kernel-wide operations and known attack surface
+ * fail with EPERM, sockets are unix, inet, inet6 and netlink route only,
+ * and user namespaces (which browsers build their sandboxes with) only
+ * where the policy says "userns": true.
  */
 #ifndef CAPPSULE_SANDBOX_H
 #define CAPPSULE_SANDBOX_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+/*
+ * The highest x86_64 system call number reviewed (file_setattr, Linux
+ * 6.17); anything above it fails with ENOSYS until someone reviews it.
+ */
+#define SANDBOX_SECCOMP_LAST_NR 469
 
 struct sandbox_id {
 	uid_t uid;
@@ -31,6 +41,12 @@ void sandbox_oom_killable(void);
  * in a freshly forked child only loads it. 0 or -errno.
  */
 int sandbox_seccomp_prepare(void);
+/*
+ * Whether what sandbox_seccomp() later confines may make user namespaces
+ * (the policy's "userns"); off until said otherwise.
+ */
+void sandbox_seccomp_userns(bool allow);
+bool sandbox_seccomp_userns_allowed(void);
 /* Install the command's seccomp filter (no_new_privs first). 0 or -errno. */
 int sandbox_seccomp(void);
 

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Decoding the daemon's START message (bounded, NUL-separated strings). */
+/*
+ * Decoding the daemon's START message (bounded, NUL-separated strings),
+ * and passing on what it says of the command's seccomp filter.
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "agent.h"
+#include "sandbox.h"
 
 static int split(const char **p, const char *end, uint32_t n, char ***out)
 {
@@ -29,6 +33,7 @@ int agent_parse_start(const void *buf, uint32_t len, struct agent_start *st)
 	const char *p, *end, *z;
 
 	memset(st, 0, sizeof(*st));
+	sandbox_seccomp_userns(false);
 	if (len < sizeof(st->hdr))
 		return -EPROTO;
 	memcpy(&st->hdr, buf, sizeof(st->hdr));
@@ -46,6 +51,8 @@ int agent_parse_start(const void *buf, uint32_t len, struct agent_start *st)
 	if (!z || z + 1 != end || p[0] != '/')
 		goto bad;
 	st->cwd = p;
+	/* the policy opts in: what runs may make user namespaces */
+	sandbox_seccomp_userns(st->hdr.flags & CONTROL_START_USERNS);
 	return 0;
 bad:
 	agent_start_free(st);

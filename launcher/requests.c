@@ -108,6 +108,8 @@ static void *build_start(const struct api_create *cr, const struct policy *pol,
 	st.uid = uid;
 	st.gid = gid;
 	st.flags = cr->tty ? CONTROL_START_TTY : 0;
+	if (pol->userns)
+		st.flags |= CONTROL_START_USERNS;
 	st.rows = cr->rows;
 	st.cols = cr->cols;
 	st.argc = (uint32_t)cr->argc;

@@ -42,8 +42,19 @@ out=$($NOBODY unshare -Urm sh -c 'mount -t tmpfs x /mnt && echo mounted' 2>&1)
 assert_eq "(control) outside, a user namespace may mount" mounted "$out"
 out=$($NOBODY "$VIRT" exec -n unshare -Urm sh -c 'mount -t tmpfs x /mnt && echo mounted' 2>&1 | grep -v '^virt: note')
 assert_match "inside, mount is refused" "permission denied|not permitted" "$out"
-out=$($NOBODY "$VIRT" exec -n sh -c 'unshare -U -r id -u' 2>/dev/null)
-assert_eq "a user namespace (browser sandboxes) still works" 0 "$out"
+out=$($NOBODY "$VIRT" exec -n sh -c 'unshare -U -r id -u 2>&1; echo rc=$?' 2>/dev/null)
+assert_match "no user namespace under the default policy" "Operation not permitted.*rc=1" "$(echo $out)"
+# firefox opts in ("userns": true): its sandbox needs one; seccomp still holds
+out=$($NOBODY "$VIRT" exec -n -p firefox sh -c 'unshare -U -r id -u' 2>/dev/null)
+assert_eq "a user namespace where the policy opts in (firefox)" 0 "$out"
+out=$($NOBODY "$VIRT" exec -n -p firefox unshare -Urm sh -c 'mount -t tmpfs x /mnt && echo mounted' 2>&1 | grep -v '^virt: note')
+assert_match "opted in, root of a nested user namespace still cannot mount" "permission denied|not permitted" "$out"
+nested='import socket
+for f, t, p in ((socket.AF_PACKET, socket.SOCK_RAW, 0), (socket.AF_NETLINK, socket.SOCK_RAW, 12)):
+    try: socket.socket(f, t, p); print("created")
+    except OSError as e: print(e.strerror)'
+out=$($NOBODY "$VIRT" exec -n -p firefox unshare -Urn python3 -c "$nested" 2>&1 | grep -v '^virt: note' | tr '\n' ' ')
+assert_eq "opted in, root of a nested user+net namespace gets no AF_PACKET, no NETLINK_NETFILTER" "Address family not supported by protocol Protocol not supported " "$out"
 out=$(virt exec -n sh -c 'ls -l /dev/null /dev/ptmx | cut -c1' 2>/dev/null | tr '\n' ' ')
 assert_eq "/dev has the basic nodes" "c l " "$out"
 [ "$(virt exec -n sh -c 'ls /proc/1/ns >/dev/null && cat /proc/kcore 2>/dev/null | wc -c' 2>/dev/null)" = 0 ] \

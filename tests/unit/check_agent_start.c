@@ -5,11 +5,13 @@
 
 #include "agent.h"
 #include "lib.h"
+#include "sandbox.h"
 
-static uint32_t build(uint8_t *buf, uint32_t argc, uint32_t envc,
-		      const char *strs, uint32_t slen)
+static uint32_t build_flags(uint8_t *buf, uint32_t argc, uint32_t envc,
+			    const char *strs, uint32_t slen, uint32_t flags)
 {
 	struct control_start st = { .version = CONTROL_PROTO_VERSION,
+				    .flags = flags,
 				    .uid = 1000,
 				    .gid = 1000,
 				    .ngroups = 1,
@@ -20,6 +22,12 @@ static uint32_t build(uint8_t *buf, uint32_t argc, uint32_t envc,
 	memcpy(buf, &st, sizeof(st));
 	memcpy(buf + sizeof(st), strs, slen);
 	return (uint32_t)sizeof(st) + slen;
+}
+
+static uint32_t build(uint8_t *buf, uint32_t argc, uint32_t envc,
+		      const char *strs, uint32_t slen)
+{
+	return build_flags(buf, argc, envc, strs, slen, 0);
 }
 
 START_TEST(test_ok)
@@ -65,6 +73,29 @@ START_TEST(test_bad)
 }
 END_TEST
 
+/* The policy's "userns" reaches the command's seccomp filter. */
+START_TEST(test_userns_flag)
+{
+	static const char strs[] = "firefox\0/";
+	uint8_t buf[1024];
+	struct agent_start st;
+	uint32_t len;
+
+	len = build_flags(buf, 1, 0, strs, sizeof(strs), CONTROL_START_USERNS);
+	ck_assert_int_eq(agent_parse_start(buf, len, &st), 0);
+	ck_assert(sandbox_seccomp_userns_allowed());
+	agent_start_free(&st);
+	len = build_flags(buf, 1, 0, strs, sizeof(strs), CONTROL_START_TTY);
+	ck_assert_int_eq(agent_parse_start(buf, len, &st), 0);
+	ck_assert(!sandbox_seccomp_userns_allowed());
+	agent_start_free(&st);
+	/* a START refused leaves the safe choice */
+	len = build_flags(buf, 1, 0, strs, sizeof(strs), CONTROL_START_USERNS);
+	ck_assert_int_eq(agent_parse_start(buf, len - 1, &st), -EPROTO);
+	ck_assert(!sandbox_seccomp_userns_allowed());
+}
+END_TEST
+
 Suite *suite_agent_start(void)
 {
 	Suite *s = suite_create("agent_start");
@@ -72,6 +103,7 @@ Suite *suite_agent_start(void)
 
 	tcase_add_test(tc, test_ok);
 	tcase_add_test(tc, test_bad);
+	tcase_add_test(tc, test_userns_flag);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -90,7 +90,11 @@ START_TEST(test_defaults_and_name_from_file)
 	ck_assert_uint_eq(p->pids, POLICY_DEFAULT_PIDS);
 	ck_assert(p->gui && p->audio_output && !p->audio_input);
 	ck_assert(!p->clipboard_to_host && !p->clipboard_from_host);
+	ck_assert(!p->userns); /* nested user namespaces: opt-in */
 	ck_assert_uint_eq(p->nfs, 0);
+	policy_free(p);
+	p = parse_ok("{\"userns\": true}");
+	ck_assert(p->userns);
 	policy_free(p);
 	/* "audio": true never implies the microphone */
 	p = parse_ok("{\"audio\": true, \"clipboard\": true}");
@@ -120,7 +124,7 @@ START_TEST(test_errors_name_line_and_key)
 {
 	parse_err(
 		"{\n  \"name\": \"ok\",\n  \"memroy\": 5\n}",
-		"t.json:3: memroy: unknown key (known: name, color, memory, pids, filesystem, shared, network, gui, audio, clipboard)");
+		"t.json:3: memroy: unknown key (known: name, color, memory, pids, filesystem, shared, network, gui, audio, clipboard, userns)");
 	parse_err("{\n\"memory\": 8\n}",
 		  "t.json:2: memory: 8 is out of range (16-1048576)");
 	parse_err("{\"memory\": \"big\"}",
@@ -169,6 +173,8 @@ START_TEST(test_errors_name_line_and_key)
 	parse_err("{\"network\": {\"icmp\": []}}",
 		  "t.json:1: network.icmp: unknown key (known: tcp, udp)");
 	parse_err("{\"gui\": 1}", "t.json:1: gui: expected true or false");
+	parse_err("{\n \"userns\": \"yes\"\n}",
+		  "t.json:2: userns: expected true or false");
 	parse_err("{\"audio\": {\"output\": true, \"mic\": true}}",
 		  "t.json:1: audio.mic: unknown key (known: output, input)");
 	parse_err(
@@ -294,6 +300,12 @@ START_TEST(test_shipped_policies_load)
 		ck_assert_msg(policy_set_find(&set, want[i]), "missing %s",
 			      want[i]);
 	ck_assert_uint_eq(policy_set_find(&set, "firefox")->rgb, 0x000080);
+	/* the browser builds its own sandbox from user namespaces */
+	ck_assert(policy_set_find(&set, "firefox")->userns);
+	for (i = 0; i < 5; i++)
+		if (strcmp(want[i], "firefox"))
+			ck_assert_msg(!policy_set_find(&set, want[i])->userns,
+				      "%s opts in to user namespaces", want[i]);
 	policy_set_free(&set);
 }
 END_TEST
@@ -306,7 +318,8 @@ START_TEST(test_json_round_trip)
 		" \"/a/*.txt\": \"rwx\"}, \"shared\": [\"/@HOME@/Downloads\"],"
 		" \"network\": {\"tcp\": [\"10.0.0.0/8:443\", \"*\"], \"udp\": [\"1.2.3.4:53\"]},"
 		" \"gui\": false, \"audio\": {\"output\": false, \"input\": true},"
-		" \"clipboard\": {\"to_host\": true, \"from_host\": false}}");
+		" \"clipboard\": {\"to_host\": true, \"from_host\": false},"
+		" \"userns\": true}");
 	char *json = policy_to_json(p), err[256];
 	struct policy *q = NULL;
 	size_t i;
@@ -329,6 +342,7 @@ START_TEST(test_json_round_trip)
 	ck_assert(!memcmp(q->udp, p->udp, sizeof(*p->udp)));
 	ck_assert(!q->gui && !q->audio_output && q->audio_input);
 	ck_assert(q->clipboard_to_host && !q->clipboard_from_host);
+	ck_assert(q->userns);
 	free(json);
 	policy_free(p);
 	policy_free(q);
