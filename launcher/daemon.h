@@ -14,7 +14,7 @@
 #include "backend.h"
 #include "cgroup.h"
 #include "devices.h"
-#include "limits.h"
+#include "ceilings.h"
 #include "list.h"
 #include "policy.h"
 #include "util.h"
@@ -140,7 +140,7 @@ struct daemon {
 	char ns_why[256], vtx_why[256];
 	char cg_why[256]; /* why there are no limits, when there are none */
 	int reaper_pipe; /* write end; the reaper cleans up if we die */
-	struct limits_totals totals; /* per user (limits.c) */
+	struct limits_totals totals; /* per user (ceilings.c) */
 	uint64_t accept_resume_ns; /* accept paused (EMFILE) until then */
 };
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The daemon's request decoder: what any local user can send it; and the
- * limits a create gets (launcher/limits.c): the ranges api.c accepts are
+ * limits a create gets (launcher/ceilings.c): the ranges api.c accepts are
  * not ceilings, the policy and the per-user totals are.
  */
 #include <string.h>
@@ -10,7 +10,7 @@
 
 #include "api.h"
 #include "lib.h"
-#include "limits.h"
+#include "ceilings.h"
 
 static int parse(const char *json, struct api_request *req, char *err)
 {

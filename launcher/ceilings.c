@@ -12,7 +12,7 @@
 #include <sys/resource.h>
 
 #include "daemon.h"
-#include "limits.h"
+#include "ceilings.h"
 #include "util.h"
 
 void limits_defaults(struct limits_totals *t)
