@@ -12,6 +12,10 @@ mkdir -p "$D" "$R" "$X/data/applications" "$X/config" "$WORK/bin" "$WORK/policie
 chmod 0777 "$R"
 echo "the letter" >"$D/letter.txt"
 echo "a secret beside it" >"$D/sibling.txt"
+# an unprivileged user's files (root's fs-proxy runs as nobody anyway)
+AS="setpriv --reuid=65534 --regid=65534 --clear-groups"
+chown -R 65534:65534 "$D"
+chmod 0700 "$D"
 
 # a viewer that says what it can read, then saves an edit (temp + rename)
 cat >"$WORK/bin/cappsule-test-viewer" <<EOT
@@ -56,7 +60,7 @@ wait_done() {
 	return 1
 }
 
-out=$(virt open "$D/letter.txt" 2>&1); rc=$?
+out=$($AS "$VIRT" open "$D/letter.txt" 2>&1); rc=$?
 assert_eq "virt open returns at once" 0 "$rc"
 assert_match "it names the cappsule and the application's policy" "opens in cappsule [0-9]+ \(policy cappsule-test-viewer\)" "$out"
 wait_done "$R/viewer.log" || fail "the viewer did not run, or its cappsule or staging folder stayed"
@@ -69,13 +73,13 @@ assert_eq "without --rw the host file is unchanged" "the letter" "$(cat "$D/lett
 assert_match "the cappsule ran with that policy" "cappsule-test-viewer +namespaces +exited" "$(virt ps -a | grep cappsule-open)"
 
 rm -f "$R/viewer.log"
-virt open --rw "$D/letter.txt" 2>/dev/null
+$AS "$VIRT" open --rw "$D/letter.txt" 2>/dev/null
 wait_done "$R/viewer.log" || fail "--rw: the viewer did not run or did not end"
 for _ in $(seq 1 50); do [ "$(cat "$D/letter.txt")" = "the letter" ] || break; sleep 0.1; done
 assert_eq "with --rw the save reaches the host file" "edited in a cappsule" "$(cat "$D/letter.txt")"
 assert_eq "no temporary file is left beside it" "letter.txt sibling.txt" "$(ls "$D" | tr '\n' ' ' | sed 's/ $//')"
 
-out=$(virt open https://example.org/page 2>&1)
+out=$($AS "$VIRT" open https://example.org/page 2>&1)
 assert_match "a URL opens with the browser's policy" "opens in cappsule [0-9]+ \(policy cappsule-test-browser\)" "$out"
 wait_done "$R/browser.log"
 assert_eq "the browser got the URL" "url:https://example.org/page" "$(cat "$R/browser.log" 2>/dev/null)"
