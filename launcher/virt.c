@@ -236,9 +236,9 @@ static int cmd_exec(int argc, char **argv)
 	struct exec_opts o = { 0 };
 	json_object *req, *arr, *r, *v;
 	struct virt_conn conn;
-	char cwd[PATH_MAX], **e;
+	char cwd[PATH_MAX], **e, policy[POLICY_NAME_MAX + 1] = "";
 	int fds[3], nfds = 0, i;
-	unsigned id = 0;
+	unsigned id = 0, term_allow;
 	bool tty;
 
 	if (exec_parse(argc, argv, &o))
@@ -320,6 +320,9 @@ static int cmd_exec(int argc, char **argv)
 				(int)(nl ? (size_t)(nl - n) : strlen(n)), n);
 		}
 	}
+	term_allow = virt_reply_terminal(r);
+	if (json_object_object_get_ex(r, "policy", &v))
+		snprintf(policy, sizeof(policy), "%s", json_object_get_string(v));
 	json_object_put(r);
 	if (o.detach) {
 		printf("%u\n", id);
@@ -327,7 +330,7 @@ static int cmd_exec(int argc, char **argv)
 	}
 	if (nfds != 3)
 		return fail("cappsuled sent no console for cappsule %u", id);
-	return virt_console(&conn, fds, tty, id);
+	return virt_console(&conn, fds, tty, id, term_allow, policy);
 }
 
 static const char *str_of(json_object *o, const char *key)
@@ -476,7 +479,8 @@ static int cmd_attach(const char *arg)
 	json_object_put(r);
 	if (nfds != 3)
 		return fail("cappsuled sent no console for cappsule %u", id);
-	return virt_console(&conn, fds, tty, id);
+	/* the policy's terminal rights are not in an attach reply: none */
+	return virt_console(&conn, fds, tty, id, 0, NULL);
 }
 
 static int cmd_policies(int n, char **args)

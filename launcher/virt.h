@@ -29,10 +29,16 @@ json_object *virt_read_event(struct virt_conn *c);
 /* The reply's "error" if "ok" is false, else NULL. */
 const char *virt_reply_error(json_object *reply);
 
+/* TERM_ALLOW_* of a create reply's "terminal": what the policy allows. */
+unsigned virt_reply_terminal(json_object *reply);
+
 /*
  * Relay a console until the cappsule ends; returns the exit status the
- * `virt` process should end with. @fds are the console xchan fds.
+ * `virt` process should end with. @fds are the console xchan fds. What
+ * goes to a terminal is filtered (common/term_filter.h): @term_allow
+ * says what passes, @policy prefixes titles.
  */
-int virt_console(struct virt_conn *c, const int *fds, bool tty, unsigned id);
+int virt_console(struct virt_conn *c, const int *fds, bool tty, unsigned id,
+		 unsigned term_allow, const char *policy);
 
 #endif

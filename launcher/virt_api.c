@@ -10,6 +10,7 @@
 
 #include "frame.h"
 #include "proto/api.h"
+#include "term_filter.h"
 #include "util.h"
 #include "virt.h"
 
@@ -118,4 +119,20 @@ const char *virt_reply_error(json_object *reply)
 	if (json_object_object_get_ex(reply, "error", &err))
 		return json_object_get_string(err);
 	return "request failed";
+}
+
+unsigned virt_reply_terminal(json_object *reply)
+{
+	json_object *t, *v;
+	unsigned allow = 0;
+
+	if (!json_object_object_get_ex(reply, "terminal", &t))
+		return 0;
+	if (json_object_object_get_ex(t, "title", &v) &&
+	    json_object_get_boolean(v))
+		allow |= TERM_ALLOW_TITLE;
+	if (json_object_object_get_ex(t, "clipboard", &v) &&
+	    json_object_get_boolean(v))
+		allow |= TERM_ALLOW_CLIPBOARD;
+	return allow;
 }

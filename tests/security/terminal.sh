@@ -84,11 +84,11 @@ filtered "split across writes: OSC 52 and OSC 2" "$T" END '\033]5' '\033]2' pwne
 # Make the terminal type: ask for the title (CSI 21 t) so that the reply
 # lands in the host shell after the cappsule ends; program a function key
 # (DECUDK); an OSC as an 8-bit C1 control in UTF-8 form (xterm and VTE
-# obey U+009D); iTerm's file transfer; a hyperlink to a host file;
+# obey U+009D: its text shows, as text); iTerm's file transfer; a hyperlink to a host file;
 # resize and iconify the host window.
 on_pty "$T" "$VIRT" exec -n -p offline printf '\033[21t\033[20t\033P0|17/72\033\\\302\2350;c1title\a\033]1337;File=x\a\033]8;;file:///etc/passwd\aEND\033[2t\033[8;100;300t'
 filtered "title report, DECUDK, C1 OSC, OSC 1337, OSC 8, CSI t" "$T" END \
-	'\033[21t' '\033[20t' '\033P' '\302\235' c1title 1337 '\033]8' '\033[2t' '\033[8;'
+	'\033[21t' '\033[20t' '\033P' '\235' 1337 '\033]8' '\033[2t' '\033[8;'
 # An OSC that never ends: virt must not buffer it, nor let it through.
 on_pty "$T" "$VIRT" exec -n -p offline sh -c "printf '\033]2;'; head -c 300000 /dev/zero | tr '\\0' x; printf '\033[mEND'"
 filtered "an unterminated OSC 2 of 300 kB" "$T" END xxxx '\033]2'

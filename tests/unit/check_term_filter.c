@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lib.h"
+#include "policy.h"
 #include "term_filter.h"
 
 struct sink {
@@ -212,6 +213,46 @@ START_TEST(test_sink_error)
 }
 END_TEST
 
+static struct policy *parse(const char *text, char *err, size_t errlen)
+{
+	struct policy *p = NULL;
+
+	err[0] = 0;
+	policy_parse("t.json", text, strlen(text), &p, err, errlen);
+	return p;
+}
+
+/* The policy key: both off by default; true means the title only. */
+START_TEST(test_policy_key)
+{
+	struct policy *p, *q;
+	char err[256], *json;
+
+	p = parse("{}", err, sizeof(err));
+	ck_assert_ptr_nonnull(p);
+	ck_assert(!p->terminal_title && !p->terminal_clipboard);
+	policy_free(p);
+	p = parse("{\"terminal\": true}", err, sizeof(err));
+	ck_assert(p->terminal_title && !p->terminal_clipboard);
+	policy_free(p);
+	p = parse("{\"terminal\": {\"clipboard\": true}}", err, sizeof(err));
+	ck_assert(!p->terminal_title && p->terminal_clipboard);
+	/* carried to the proxies as JSON */
+	json = policy_to_json(p);
+	q = parse(json, err, sizeof(err));
+	ck_assert(q && !q->terminal_title && q->terminal_clipboard);
+	free(json);
+	policy_free(p);
+	policy_free(q);
+	ck_assert_ptr_null(parse("{\n\"terminal\": {\"titel\": true}}", err,
+				 sizeof(err)));
+	ck_assert_str_eq(
+		err,
+		"t.json:2: terminal.titel: unknown key (known: title, clipboard)");
+	ck_assert_ptr_null(parse("{\"terminal\": 1}", err, sizeof(err)));
+}
+END_TEST
+
 Suite *suite_term_filter(void)
 {
 	Suite *s = suite_create("term_filter");
@@ -224,6 +265,7 @@ Suite *suite_term_filter(void)
 	tcase_add_test(tc, test_policy_allows);
 	tcase_add_test(tc, test_bounds);
 	tcase_add_test(tc, test_sink_error);
+	tcase_add_test(tc, test_policy_key);
 	suite_add_tcase(s, tc);
 	return s;
 }
