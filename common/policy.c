@@ -417,7 +417,7 @@ static int parse_pair(struct ctx *c, const char *name, json_object *v,
 		 * "terminal": true, the title: the clipboard never is.
 		 */
 		*b2 = strcmp(name, "audio") && strcmp(name, "terminal") ? *b1 :
-									 false;
+									  false;
 		return 0;
 	}
 	if (!json_object_is_type(v, json_type_object))

@@ -50,7 +50,8 @@ struct policy {
 	bool gui;
 	bool audio_output, audio_input;
 	bool clipboard_to_host, clipboard_from_host;
-	bool terminal_title, terminal_clipboard; /* escapes to virt's terminal */
+	bool terminal_title,
+		terminal_clipboard; /* escapes to virt's terminal */
 };
 
 struct policy_set {

@@ -61,8 +61,8 @@ static void out_byte(struct term_filter *f, uint8_t c)
 	out(f, &c, 1);
 }
 
-void term_filter_init(struct term_filter *f, unsigned allow,
-		      const char *policy, term_sink_fn sink, void *ctx)
+void term_filter_init(struct term_filter *f, unsigned allow, const char *policy,
+		      term_sink_fn sink, void *ctx)
 {
 	memset(f, 0, sizeof(*f));
 	f->allow = allow;
@@ -113,10 +113,10 @@ static bool csi_params(const uint8_t *p, size_t n, unsigned *v, size_t max,
 static bool dec_mode_ok(unsigned m)
 {
 	static const unsigned ok[] = {
-		1,    4,    5,	  6,	7,    8,    9,	  12,	25,   45,   47,
-		66,   67,   69,	  1000, 1002, 1003, 1004, 1005, 1006, 1007, 1015,
-		1016, 1034, 1035, 1036, 1039, 1047, 1048, 1049, 2004, 2026, 2027,
-		2048,
+		1,    4,    5,	  6,	7,    8,    9,	  12,	25,
+		45,   47,   66,	  67,	69,   1000, 1002, 1003, 1004,
+		1005, 1006, 1007, 1015, 1016, 1034, 1035, 1036, 1039,
+		1047, 1048, 1049, 2004, 2026, 2027, 2048,
 	};
 	size_t i;
 
@@ -207,9 +207,9 @@ static bool csi_allowed(const uint8_t *s, size_t n)
 	 * type text the cappsule chose.
 	 */
 	if (fin == 't')
-		return nums && ((v[0] == 22 || v[0] == 23) ||
-				(nv == 1 && (v[0] == 14 || v[0] == 16 ||
-					     v[0] == 18)));
+		return nums &&
+		       ((v[0] == 22 || v[0] == 23) ||
+			(nv == 1 && (v[0] == 14 || v[0] == 16 || v[0] == 18)));
 	/* Media copy (printer), DECREQTPARM, DECTST, LEDs... */
 	return false;
 }

@@ -62,8 +62,8 @@ struct term_filter {
 };
 
 /* @policy names the title prefix ("[policy] "); it may be NULL. */
-void term_filter_init(struct term_filter *f, unsigned allow,
-		      const char *policy, term_sink_fn sink, void *ctx);
+void term_filter_init(struct term_filter *f, unsigned allow, const char *policy,
+		      term_sink_fn sink, void *ctx);
 /*
  * Filter @len bytes and hand the result to the sink. Returns 0 or the
  * sink's first error.

@@ -505,7 +505,8 @@ static void do_create(struct daemon *d, struct client *cl,
 		json_object *t = json_object_new_object();
 
 		json_object_object_add(
-			t, "title", json_object_new_boolean(pol->terminal_title));
+			t, "title",
+			json_object_new_boolean(pol->terminal_title));
 		json_object_object_add(
 			t, "clipboard",
 			json_object_new_boolean(pol->terminal_clipboard));

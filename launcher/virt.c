@@ -322,7 +322,8 @@ static int cmd_exec(int argc, char **argv)
 	}
 	term_allow = virt_reply_terminal(r);
 	if (json_object_object_get_ex(r, "policy", &v))
-		snprintf(policy, sizeof(policy), "%s", json_object_get_string(v));
+		snprintf(policy, sizeof(policy), "%s",
+			 json_object_get_string(v));
 	json_object_put(r);
 	if (o.detach) {
 		printf("%u\n", id);

@@ -141,7 +141,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i + 4 <= whole.len; i++)
 			if (whole.buf[i] == 0x1b && whole.buf[i + 1] == ']' &&
 			    whole.buf[i + 2] >= '0' &&
-			    whole.buf[i + 2] <= '2' && whole.buf[i + 3] == ';' &&
+			    whole.buf[i + 2] <= '2' &&
+			    whole.buf[i + 3] == ';' &&
 			    (i + 4 + 7 > whole.len ||
 			     memcmp(whole.buf + i + 4, "[fuzz] ", 7)))
 				abort();

@@ -302,8 +302,8 @@ int main(int argc, char **argv)
 	send_msg(GUI_G_MAP, &win, sizeof(win));
 	paint((uint32_t)strtoul(argv[4], NULL, 16));
 	printf("painted\n");
-	if (argc > 5 && stay_attack(argv[5], (uint32_t)strtoul(argv[4], NULL,
-								16))) {
+	if (argc > 5 &&
+	    stay_attack(argv[5], (uint32_t)strtoul(argv[4], NULL, 16))) {
 		printf("attacked\n");
 	} else if (argc > 5 && strcmp(argv[5], "none")) {
 		attack(argv[5]);

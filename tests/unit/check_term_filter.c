@@ -28,8 +28,7 @@ static int collect(void *ctx, const uint8_t *b, size_t n)
 static struct sink sk;
 
 /* Filter @in whole, and byte by byte: both must give @want. */
-static void check_n(unsigned allow, const char *in, size_t n,
-		    const char *want)
+static void check_n(unsigned allow, const char *in, size_t n, const char *want)
 {
 	struct term_filter f;
 	size_t i;
@@ -40,8 +39,7 @@ static void check_n(unsigned allow, const char *in, size_t n,
 	ck_assert_int_eq(term_filter_end(&f), 0);
 	sk.buf[sk.len] = 0;
 	ck_assert_msg(sk.len == strlen(want) && !memcmp(sk.buf, want, sk.len),
-		      "whole: [%s] gave [%s], expected [%s]", in, sk.buf,
-		      want);
+		      "whole: [%s] gave [%s], expected [%s]", in, sk.buf, want);
 	sk.len = 0;
 	term_filter_init(&f, allow, "pol", collect, &sk);
 	for (i = 0; i < n; i++)
@@ -49,8 +47,7 @@ static void check_n(unsigned allow, const char *in, size_t n,
 	term_filter_end(&f);
 	sk.buf[sk.len] = 0;
 	ck_assert_msg(sk.len == strlen(want) && !memcmp(sk.buf, want, sk.len),
-		      "split: [%s] gave [%s], expected [%s]", in, sk.buf,
-		      want);
+		      "split: [%s] gave [%s], expected [%s]", in, sk.buf, want);
 }
 
 static void check(unsigned allow, const char *in, const char *want)
@@ -66,22 +63,44 @@ START_TEST(test_text)
 	      "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
 	check(0, "a\xffz\xc0\xafz\xed\xa0\x80z\xc3z", "azzzz");
 	/* NUL, ENQ (answerback), DEL */
-	check_n(0, "a\x00" "b\x05" "c\x7f", 6, "abc");
+	check_n(0,
+		"a\x00"
+		"b\x05"
+		"c\x7f",
+		6, "abc");
 }
 END_TEST
 
 START_TEST(test_screen_sequences)
 {
 	const char *keep[] = {
-		"\033[1;31mred\033[0m", "\033[38:2::255:0:0m", "\033[5;10H",
-		"\033[2J",		"\033[K",	    "\033[3;20r",
-		"\033[?1049h",		"\033[?1049l",	    "\033[?25l",
-		"\033[?2004h",		"\033[?1000;1006h", "\033[?1h\033=",
-		"\033[6n",		"\033[c",	    "\033[>c",
-		"\033[2 q",		"\033[22;0t",	    "\033[23;0t",
-		"\033[18t",		"\033(0qqq\033(B",  "\0337\0338",
-		"\033M",		"\033[!p",	    "\033[?2026$p",
-		"\033[>4;2m",		"\033[4h",	    "\033#8",
+		"\033[1;31mred\033[0m",
+		"\033[38:2::255:0:0m",
+		"\033[5;10H",
+		"\033[2J",
+		"\033[K",
+		"\033[3;20r",
+		"\033[?1049h",
+		"\033[?1049l",
+		"\033[?25l",
+		"\033[?2004h",
+		"\033[?1000;1006h",
+		"\033[?1h\033=",
+		"\033[6n",
+		"\033[c",
+		"\033[>c",
+		"\033[2 q",
+		"\033[22;0t",
+		"\033[23;0t",
+		"\033[18t",
+		"\033(0qqq\033(B",
+		"\0337\0338",
+		"\033M",
+		"\033[!p",
+		"\033[?2026$p",
+		"\033[>4;2m",
+		"\033[4h",
+		"\033#8",
 	};
 	size_t i;
 
@@ -116,8 +135,16 @@ START_TEST(test_host_sequences)
 	check(0, "\033Ptmux;\033\033]52;c;x\a\033\\X", "X");
 	check(0, "\033_Gf=100;AAAA\033\\\033^pm\033\\\033Xsos\033\\X", "X");
 	/* C1 controls: 8-bit, and as UTF-8 (xterm and VTE obey U+009D) */
-	check(0, "\x9d" "0;t\a\x9b" "2tX", "0;t\a2tX");
-	check(0, "\xc2\x9d" "0;t\a\xc2\x9b" "2tX", "0;t\a2tX");
+	check(0,
+	      "\x9d"
+	      "0;t\a\x9b"
+	      "2tX",
+	      "0;t\a2tX");
+	check(0,
+	      "\xc2\x9d"
+	      "0;t\a\xc2\x9b"
+	      "2tX",
+	      "0;t\a2tX");
 }
 END_TEST
 
@@ -145,7 +172,9 @@ START_TEST(test_policy_allows)
 {
 	/* titles, prefixed; never other strings */
 	check(TERM_ALLOW_TITLE, "\033]0;hi\033\\", "\033]0;[pol] hi\a");
-	check(TERM_ALLOW_TITLE, "\033]2;a\x01\xc2\x9b" "b\xc3\xa9\a",
+	check(TERM_ALLOW_TITLE,
+	      "\033]2;a\x01\xc2\x9b"
+	      "b\xc3\xa9\a",
 	      "\033]2;[pol] ab\xc3\xa9\a");
 	check(TERM_ALLOW_TITLE, "\033]52;c;eA==\a", "");
 	/* the clipboard: set, not queried */
@@ -155,9 +184,13 @@ START_TEST(test_policy_allows)
 	check(TERM_ALLOW_CLIPBOARD, "\033]52;c;?\aX", "X");
 	check(TERM_ALLOW_CLIPBOARD, "\033]0;t\a", "");
 	/* cut short, the clipboard sequence is closed */
-	check(TERM_ALLOW_CLIPBOARD, "\033]52;c;eA\033[1m", "\033]52;c;eA\a\033[1m");
+	check(TERM_ALLOW_CLIPBOARD, "\033]52;c;eA\033[1m",
+	      "\033]52;c;eA\a\033[1m");
 	check(TERM_ALLOW_CLIPBOARD, "\033]52;c;eA", "\033]52;c;eA\a");
-	check(TERM_ALLOW_CLIPBOARD, "\033]52;c;e\x01" "A\a", "\033]52;c;eA\a");
+	check(TERM_ALLOW_CLIPBOARD,
+	      "\033]52;c;e\x01"
+	      "A\a",
+	      "\033]52;c;eA\a");
 }
 END_TEST
 
@@ -244,8 +277,8 @@ START_TEST(test_policy_key)
 	free(json);
 	policy_free(p);
 	policy_free(q);
-	ck_assert_ptr_null(parse("{\n\"terminal\": {\"titel\": true}}", err,
-				 sizeof(err)));
+	ck_assert_ptr_null(
+		parse("{\n\"terminal\": {\"titel\": true}}", err, sizeof(err)));
 	ck_assert_str_eq(
 		err,
 		"t.json:2: terminal.titel: unknown key (known: title, clipboard)");
