@@ -412,8 +412,12 @@ static int parse_pair(struct ctx *c, const char *name, json_object *v,
 
 	if (json_object_is_type(v, json_type_boolean)) {
 		*b1 = json_object_get_boolean(v);
-		/* "audio": true means output only: input is never implied. */
-		*b2 = strcmp(name, "audio") ? *b1 : false;
+		/*
+		 * "audio": true means output only: input is never implied;
+		 * "terminal": true, the title: the clipboard never is.
+		 */
+		*b2 = strcmp(name, "audio") && strcmp(name, "terminal") ? *b1 :
+									  false;
 		return 0;
 	}
 	if (!json_object_is_type(v, json_type_object))
@@ -441,7 +445,7 @@ static int parse_top(struct ctx *c, struct policy *p, json_object *root)
 {
 	static const char known[] = "name, color, memory, pids, filesystem, "
 				    "shared, network, gui, audio, clipboard, "
-				    "userns";
+				    "userns, terminal";
 	int ret = 0;
 
 	if (!json_object_is_type(root, json_type_object))
@@ -492,6 +496,10 @@ static int parse_top(struct ctx *c, struct policy *p, json_object *root)
 			ret = parse_pair(c, "clipboard", v, "to_host",
 					 &p->clipboard_to_host, "from_host",
 					 &p->clipboard_from_host);
+		} else if (!strcmp(k, "terminal")) {
+			ret = parse_pair(c, "terminal", v, "title",
+					 &p->terminal_title, "clipboard",
+					 &p->terminal_clipboard);
 		} else {
 			char key[300];
 
@@ -927,6 +935,9 @@ char *policy_to_json(const struct policy *p)
 	json_object_object_add(o, "clipboard",
 			       pair_json("to_host", p->clipboard_to_host,
 					 "from_host", p->clipboard_from_host));
+	json_object_object_add(o, "terminal",
+			       pair_json("title", p->terminal_title,
+					 "clipboard", p->terminal_clipboard));
 	out = strdup(
 		json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
 	json_object_put(o);

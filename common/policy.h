@@ -51,6 +51,8 @@ struct policy {
 	bool audio_output, audio_input;
 	bool clipboard_to_host, clipboard_from_host;
 	bool userns; /* the command may make user namespaces (browsers) */
+	bool terminal_title,
+		terminal_clipboard; /* escapes to virt's terminal */
 };
 
 struct policy_set {

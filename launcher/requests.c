@@ -505,6 +505,18 @@ static void do_create(struct daemon *d, struct client *cl,
 	json_object_object_add(o, "id", json_object_new_int64(c->id));
 	json_object_object_add(o, "policy", json_object_new_string(c->policy));
 	json_object_object_add(o, "backend", json_object_new_string(be->name));
+	{
+		/* what virt lets through to the user's terminal */
+		json_object *t = json_object_new_object();
+
+		json_object_object_add(
+			t, "title",
+			json_object_new_boolean(pol->terminal_title));
+		json_object_object_add(
+			t, "clipboard",
+			json_object_new_boolean(pol->terminal_clipboard));
+		json_object_object_add(o, "terminal", t);
+	}
 	if (be == &backend_namespaces && !d->have_cg) {
 		size_t n = strlen(notes);
 

@@ -230,9 +230,9 @@ int virt_cmd_exec(int argc, char **argv)
 	struct exec_opts o = { 0 };
 	json_object *req, *r, *v;
 	struct virt_conn conn;
-	char cwd[PATH_MAX];
+	char cwd[PATH_MAX], policy[POLICY_NAME_MAX + 1] = "";
 	int fds[3], nfds = 0;
-	unsigned id = 0;
+	unsigned id = 0, term_allow;
 	bool tty;
 
 	if (exec_parse(argc, argv, &o))
@@ -248,6 +248,10 @@ int virt_cmd_exec(int argc, char **argv)
 		     (unsigned)json_object_get_int64(v) :
 		     0;
 	virt_print_notice(r);
+	term_allow = virt_reply_terminal(r);
+	if (json_object_object_get_ex(r, "policy", &v))
+		snprintf(policy, sizeof(policy), "%s",
+			 json_object_get_string(v));
 	json_object_put(r);
 	if (o.detach) {
 		printf("%u\n", id);
@@ -256,7 +260,7 @@ int virt_cmd_exec(int argc, char **argv)
 	if (nfds != 3)
 		return virt_fail("cappsuled sent no console for cappsule %u",
 				 id);
-	return virt_console(&conn, fds, tty, id);
+	return virt_console(&conn, fds, tty, id, term_allow, policy);
 }
 
 int main(int argc, char **argv)

@@ -81,10 +81,16 @@ int virt_cmd_version(int argc, char **argv);
 int virt_cmd_help(int argc, char **argv);
 int virt_cmd_open(int argc, char **argv);
 
+/* TERM_ALLOW_* of a create reply's "terminal": what the policy allows. */
+unsigned virt_reply_terminal(json_object *reply);
+
 /*
  * Relay a console until the cappsule ends; returns the exit status the
- * `virt` process should end with. @fds are the console xchan fds.
+ * `virt` process should end with. @fds are the console xchan fds. What
+ * goes to a terminal is filtered (common/term_filter.h): @term_allow
+ * says what passes, @policy prefixes titles.
  */
-int virt_console(struct virt_conn *c, const int *fds, bool tty, unsigned id);
+int virt_console(struct virt_conn *c, const int *fds, bool tty, unsigned id,
+		 unsigned term_allow, const char *policy);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "frame.h"
 #include "proto/api.h"
+#include "term_filter.h"
 #include "util.h"
 #include "virt.h"
 
@@ -192,4 +193,20 @@ long long virt_int(json_object *o, const char *key)
 	return json_object_object_get_ex(o, key, &v) ?
 		       (long long)json_object_get_int64(v) :
 		       0;
+}
+
+unsigned virt_reply_terminal(json_object *reply)
+{
+	json_object *t, *v;
+	unsigned allow = 0;
+
+	if (!json_object_object_get_ex(reply, "terminal", &t))
+		return 0;
+	if (json_object_object_get_ex(t, "title", &v) &&
+	    json_object_get_boolean(v))
+		allow |= TERM_ALLOW_TITLE;
+	if (json_object_object_get_ex(t, "clipboard", &v) &&
+	    json_object_get_boolean(v))
+		allow |= TERM_ALLOW_CLIPBOARD;
+	return allow;
 }

@@ -2,7 +2,8 @@
 /*
  * virt's console relay: the user's terminal (raw mode) or stdio pipes <->
  * the cappsule's console device. What comes out of the cappsule is
- * untrusted: only STDOUT/STDERR bytes and a fixed-size EXIT are accepted.
+ * untrusted: only STDOUT/STDERR bytes and a fixed-size EXIT are accepted,
+ * and what goes to a terminal passes the terminal filter first.
  */
 #include <errno.h>
 #include <poll.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "proto/console.h"
+#include "term_filter.h"
 #include "util.h"
 #include "virt.h"
 
@@ -59,7 +61,36 @@ static void send_winsize(struct xchan *x)
 
 struct state {
 	bool stdout_gone; /* EPIPE: like a pipeline, we end with SIGPIPE's status */
+	/*
+	 * Output to a terminal is filtered: escape sequences there can set
+	 * the host clipboard and title, or make the terminal type into the
+	 * host's input. A pipe or a file gets the bytes as they are: data.
+	 */
+	bool filter[2];
+	struct term_filter term[2]; /* stdout, stderr */
 };
+
+static int sink_fd(void *ctx, const uint8_t *buf, size_t len)
+{
+	return write_all((int)(intptr_t)ctx, buf, len);
+}
+
+static int relay(struct state *s, int fd, const uint8_t *buf, size_t n)
+{
+	if (s->filter[fd - 1])
+		return term_filter_write(&s->term[fd - 1], buf, n);
+	return write_all(fd, buf, n);
+}
+
+/* The end of the output: close what the filters opened. */
+static void relay_end(struct state *s)
+{
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (s->filter[i])
+			term_filter_end(&s->term[i]);
+}
 
 /* Returns -1 if the ring is corrupt. */
 static int drain_guest(struct xchan *x, struct state *s)
@@ -71,13 +102,13 @@ static int drain_guest(struct xchan *x, struct state *s)
 	while ((n = xchan_recv(x, &hdr, buf, sizeof(buf))) >= 0) {
 		switch (hdr.type) {
 		case CONSOLE_STDOUT:
-			if (write_all(1, buf, (size_t)n) == -EPIPE) {
+			if (relay(s, 1, buf, (size_t)n) == -EPIPE) {
 				s->stdout_gone = true;
 				return 0;
 			}
 			break;
 		case CONSOLE_STDERR:
-			write_all(2, buf, (size_t)n);
+			relay(s, 2, buf, (size_t)n);
 			break;
 		case CONSOLE_EXIT:
 			/* The daemon's exit event is authoritative; this one
@@ -114,7 +145,8 @@ static int report(json_object *ev, unsigned id)
 	return code < 0 || code > 255 ? VIRT_EXIT_ERROR : code;
 }
 
-int virt_console(struct virt_conn *c, const int *fds, bool tty, unsigned id)
+int virt_console(struct virt_conn *c, const int *fds, bool tty, unsigned id,
+		 unsigned term_allow, const char *policy)
 {
 	struct xchan_fds xf = { fds[0], fds[1], fds[2] };
 	struct state s = { 0 };
@@ -130,6 +162,11 @@ int virt_console(struct virt_conn *c, const int *fds, bool tty, unsigned id)
 			"virt: cannot map the console of cappsule %u: %s\n", id,
 			strerror(-ret));
 		return VIRT_EXIT_ERROR;
+	}
+	for (ret = 0; ret < 2; ret++) {
+		s.filter[ret] = isatty(ret + 1);
+		term_filter_init(&s.term[ret], term_allow, policy, sink_fd,
+				 (void *)(intptr_t)(ret + 1));
 	}
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGWINCH);
@@ -157,6 +194,7 @@ int virt_console(struct virt_conn *c, const int *fds, bool tty, unsigned id)
 		if (p[0].revents) {
 			xchan_ack(&x);
 			if (drain_guest(&x, &s) < 0) {
+				relay_end(&s);
 				restore_tty();
 				fprintf(stderr,
 					"virt: cappsule %u broke the console protocol\n",
@@ -169,6 +207,7 @@ int virt_console(struct virt_conn *c, const int *fds, bool tty, unsigned id)
 			 * cappsule, whose owner we are.
 			 */
 			if (s.stdout_gone) {
+				relay_end(&s);
 				restore_tty();
 				return 128 + SIGPIPE;
 			}
@@ -178,6 +217,7 @@ int virt_console(struct virt_conn *c, const int *fds, bool tty, unsigned id)
 			json_object *ev = virt_read_event(c);
 
 			if (!ev) {
+				relay_end(&s);
 				restore_tty();
 				fprintf(stderr,
 					"virt: lost the connection to cappsuled\n");
@@ -185,6 +225,7 @@ int virt_console(struct virt_conn *c, const int *fds, bool tty, unsigned id)
 			}
 			/* Whatever the agent wrote before it ended is in the ring. */
 			drain_guest(&x, &s);
+			relay_end(&s);
 			ret = report(ev, id);
 			json_object_put(ev);
 			xchan_unmap(&x);
@@ -217,6 +258,7 @@ int virt_console(struct virt_conn *c, const int *fds, bool tty, unsigned id)
 			}
 		}
 	}
+	relay_end(&s);
 	restore_tty();
 	return VIRT_EXIT_ERROR;
 }

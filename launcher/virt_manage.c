@@ -238,7 +238,8 @@ int virt_cmd_attach(int argc, char **argv)
 	if (nfds != 3)
 		return virt_fail("cappsuled sent no console for cappsule %u",
 				 id);
-	return virt_console(&conn, fds, tty, id);
+	/* the policy's terminal rights are not in an attach reply: none */
+	return virt_console(&conn, fds, tty, id, 0, NULL);
 }
 
 /* What a policy allows, in words (virt policies show NAME). */

@@ -6,9 +6,14 @@
  * repaints it on request ("paint RRGGBB" on stdin); an attack run then
  * breaks one rule, and we report how the proxy ended.
  *
- *   gui-fakeagent PROXY POLICY.json TITLE RRGGBB [ATTACK]
+ *   gui-fakeagent PROXY POLICY.json TITLE RRGGBB [ATTACK [X]]
  *   ATTACK: oversize | unknown | title | pool | stride | count | size |
  *           serial | clip | ring | flood
+ * Attacks the proxy must survive, after which the agent goes on serving
+ * stdin ("attacked"): cover (an override-redirect window over the whole
+ * screen, painted RRGGBB), huge (an 8192x8192 window at 0,0), many
+ * (1000 windows), pixels (12 windows of 8192x8192). More stdin commands
+ * then: remap (the cover window again), destroy-all, status.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +36,8 @@
 
 static struct xchan x;
 static uint32_t serial;
+static struct gui_hello host_hello;
+static unsigned closes; /* GUI_H_CLOSE received: windows refused */
 
 static void send_msg(uint16_t type, const void *buf, uint32_t len)
 {
@@ -83,9 +90,14 @@ static int wait_for(uint16_t type, int timeout_ms)
 		struct pollfd p = { x.notify_in, POLLIN, 0 };
 		int n;
 
-		while ((n = xchan_recv(&x, &hdr, buf, sizeof(buf))) >= 0)
+		while ((n = xchan_recv(&x, &hdr, buf, sizeof(buf))) >= 0) {
+			if (hdr.type == GUI_H_HELLO && n == sizeof(host_hello))
+				memcpy(&host_hello, buf, sizeof(host_hello));
+			if (hdr.type == GUI_H_CLOSE)
+				closes++;
 			if (hdr.type == type)
 				return 0;
+		}
 		if (waited >= timeout_ms)
 			return -ETIMEDOUT;
 		poll(&p, 1, 10);
@@ -94,21 +106,97 @@ static int wait_for(uint16_t type, int timeout_ms)
 	}
 }
 
-static void paint(uint32_t rgb)
+static void paint_win(uint32_t wid, uint32_t w, uint32_t h, uint32_t rgb)
 {
 	uint32_t *px = x.pool;
-	struct gui_damage d = { .wid = WID,
+	struct gui_damage d = { .wid = wid,
 				.serial = ++serial,
-				.w = W,
-				.h = H,
+				.w = w,
+				.h = h,
 				.pool_off = 0,
-				.stride = W * 4 };
+				.stride = w * 4 };
 	unsigned i;
 
-	for (i = 0; i < W * H; i++)
+	for (i = 0; i < w * h; i++)
 		px[i] = rgb;
 	send_msg(GUI_G_DAMAGE, &d, sizeof(d));
 	wait_for(GUI_H_ACK, 5000);
+}
+
+static void paint(uint32_t rgb)
+{
+	paint_win(WID, W, H, rgb);
+}
+
+#define NMANY 1000
+
+/* Hostile but legal: the proxy must refuse or clamp, and stay. */
+static bool stay_attack(const char *what, uint32_t rgb)
+{
+	struct gui_window m = { .wid = WID + 1 };
+	unsigned i;
+
+	if (!strcmp(what, "cover")) {
+		m.flags = GUI_WIN_OVERRIDE_REDIRECT;
+		m.w = host_hello.screen_w;
+		m.h = host_hello.screen_h;
+		send_msg(GUI_G_CREATE, &m, sizeof(m));
+		send_msg(GUI_G_MAP, &m, sizeof(m));
+		paint_win(m.wid, m.w, m.h, rgb);
+	} else if (!strcmp(what, "huge")) {
+		m.w = m.h = GUI_MAX_DIM;
+		send_msg(GUI_G_CREATE, &m, sizeof(m));
+		send_msg(GUI_G_MAP, &m, sizeof(m));
+	} else if (!strcmp(what, "many") || !strcmp(what, "pixels")) {
+		bool big = !strcmp(what, "pixels");
+
+		for (i = 0; i < (big ? 12 : NMANY); i++) {
+			m.wid = WID + 1 + i;
+			m.x = (int32_t)(i % 50) * 20;
+			m.y = (int32_t)(i / 50) * 20;
+			m.w = m.h = big ? GUI_MAX_DIM : 10;
+			send_msg(GUI_G_CREATE, &m, sizeof(m));
+			send_msg(GUI_G_MAP, &m, sizeof(m));
+		}
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static void command(const char *line, pid_t pid)
+{
+	struct gui_window m = { .wid = WID + 1,
+				.flags = GUI_WIN_OVERRIDE_REDIRECT,
+				.w = host_hello.screen_w,
+				.h = host_hello.screen_h };
+	unsigned i;
+	int st;
+
+	if (!strcmp(line, "remap\n")) {
+		struct gui_wid u = { .wid = WID + 1 };
+
+		send_msg(GUI_G_UNMAP, &u, sizeof(u));
+		send_msg(GUI_G_MAP, &m, sizeof(m));
+		wait_for(0, 300);
+		printf("remapped\n");
+	} else if (!strcmp(line, "destroy-all\n")) {
+		for (i = 0; i < NMANY; i++) {
+			struct gui_wid u = { .wid = WID + 1 + i };
+
+			send_msg(GUI_G_DESTROY, &u, sizeof(u));
+		}
+		wait_for(0, 300);
+		printf("destroyed\n");
+	} else if (!strcmp(line, "status\n")) {
+		wait_for(0, 300);
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			printf("proxy exit %d\n", WIFEXITED(st) ?
+							  WEXITSTATUS(st) :
+							  128 + WTERMSIG(st));
+		else
+			printf("proxy running, %u windows refused\n", closes);
+	}
 }
 
 static void attack(const char *what)
@@ -214,7 +302,10 @@ int main(int argc, char **argv)
 	send_msg(GUI_G_MAP, &win, sizeof(win));
 	paint((uint32_t)strtoul(argv[4], NULL, 16));
 	printf("painted\n");
-	if (argc > 5 && strcmp(argv[5], "none")) {
+	if (argc > 5 &&
+	    stay_attack(argv[5], (uint32_t)strtoul(argv[4], NULL, 16))) {
+		printf("attacked\n");
+	} else if (argc > 5 && strcmp(argv[5], "none")) {
 		attack(argv[5]);
 		/* The proxy must end on its own, reporting the violation. */
 		for (status = 0; status < 500; status++) {
@@ -241,6 +332,8 @@ int main(int argc, char **argv)
 		if (!strncmp(line, "paint ", 6)) {
 			paint((uint32_t)strtoul(line + 6, NULL, 16));
 			printf("painted\n");
+		} else {
+			command(line, pid);
 		}
 	}
 	kill(pid, SIGTERM);

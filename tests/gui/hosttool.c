@@ -361,6 +361,61 @@ static int cmd_cursor(void)
 	return 0;
 }
 
+/*
+ * The host's own override-redirect window over the whole screen, as a
+ * screen locker makes: created at once ("created WIN"), mapped when a
+ * line comes on stdin ("mapped"), gone at EOF.
+ */
+static int cmd_cover(uint32_t rgb)
+{
+	xcb_window_t w = xcb_generate_id(c);
+	uint32_t v[2] = { rgb, 1 };
+	char line[64];
+
+	xcb_create_window(c, XCB_COPY_FROM_PARENT, w, scr->root, 0, 0,
+			  scr->width_in_pixels, scr->height_in_pixels, 0,
+			  XCB_WINDOW_CLASS_INPUT_OUTPUT, XCB_COPY_FROM_PARENT,
+			  XCB_CW_BACK_PIXEL | XCB_CW_OVERRIDE_REDIRECT, v);
+	xcb_flush(c);
+	printf("created 0x%x\n", w);
+	fflush(stdout);
+	if (!fgets(line, sizeof(line), stdin))
+		return 0;
+	xcb_map_window(c, w);
+	free(xcb_get_input_focus_reply(c, xcb_get_input_focus(c), NULL));
+	printf("mapped\n");
+	fflush(stdout);
+	while (fgets(line, sizeof(line), stdin))
+		;
+	return 0;
+}
+
+/* Top-level windows, bottom to top: "WIN OR MAPPED". */
+static int cmd_stack(void)
+{
+	xcb_query_tree_reply_t *t =
+		xcb_query_tree_reply(c, xcb_query_tree(c, scr->root), NULL);
+	xcb_window_t *kids;
+	int i, n;
+
+	if (!t)
+		return 1;
+	kids = xcb_query_tree_children(t);
+	n = xcb_query_tree_children_length(t);
+	for (i = 0; i < n; i++) {
+		xcb_get_window_attributes_reply_t *a =
+			xcb_get_window_attributes_reply(
+				c, xcb_get_window_attributes(c, kids[i]), NULL);
+
+		if (a)
+			printf("0x%x %d %d\n", kids[i], a->override_redirect,
+			       a->map_state == XCB_MAP_STATE_VIEWABLE);
+		free(a);
+	}
+	free(t);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	c = xcb_connect(NULL, NULL);
@@ -392,6 +447,10 @@ int main(int argc, char **argv)
 		return cmd_clip_serve(argv[2]);
 	if (argc == 2 && !strcmp(argv[1], "cursor"))
 		return cmd_cursor();
+	if (argc == 3 && !strcmp(argv[1], "cover"))
+		return cmd_cover((uint32_t)strtoul(argv[2], NULL, 16));
+	if (argc == 2 && !strcmp(argv[1], "stack"))
+		return cmd_stack();
 	if (argc == 2 && !strcmp(argv[1], "size")) {
 		printf("%u %u\n", scr->width_in_pixels, scr->height_in_pixels);
 		return 0;
@@ -399,6 +458,6 @@ int main(int argc, char **argv)
 	fprintf(stderr,
 		"usage: gui-hosttool list [TITLE] | find TITLE [S] | gone TITLE [S] |\n"
 		"  shot X Y W H FILE.ppm | close WIN | fps WIN S | keys KEYCODE N MS |\n"
-		"  clip-get | clip-serve TEXT | cursor | size\n");
+		"  clip-get | clip-serve TEXT | cursor | size | cover RRGGBB | stack\n");
 	return 2;
 }

@@ -124,7 +124,7 @@ START_TEST(test_errors_name_line_and_key)
 {
 	parse_err(
 		"{\n  \"name\": \"ok\",\n  \"memroy\": 5\n}",
-		"t.json:3: memroy: unknown key (known: name, color, memory, pids, filesystem, shared, network, gui, audio, clipboard, userns)");
+		"t.json:3: memroy: unknown key (known: name, color, memory, pids, filesystem, shared, network, gui, audio, clipboard, userns, terminal)");
 	parse_err("{\n\"memory\": 8\n}",
 		  "t.json:2: memory: 8 is out of range (16-1048576)");
 	parse_err("{\"memory\": \"big\"}",
