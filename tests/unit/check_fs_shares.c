@@ -69,9 +69,9 @@ static void setup(void)
 	static const char pol[] = "{\"filesystem\": {\"/usr/**\": \"rx\", "
 				  "\"/home/alice/\": \"r\"}}";
 	static const char *const dirs[] = {
-		"usr",	 "home",     "home/alice", "share", "share/a", "share/a/b",
-		"share/ro", "share/p", "share/p/in", "share/e", "share/mine",
-		"other",
+		"usr",	      "home",	   "home/alice", "share",
+		"share/a",    "share/a/b", "share/ro",	 "share/p",
+		"share/p/in", "share/e",   "share/mine", "other",
 	};
 	static const struct {
 		const char *path;
@@ -151,9 +151,8 @@ static uint64_t walk(const char *path)
 	snprintf(buf, sizeof(buf), "%s", path);
 	for (s = strtok_r(buf, "/", &save); s && id;
 	     s = strtok_r(NULL, "/", &save)) {
-		const struct fs_rep *r =
-			call(FS_LOOKUP, (struct fs_req){ .nodeid = id }, s,
-			     NULL);
+		const struct fs_rep *r = call(
+			FS_LOOKUP, (struct fs_req){ .nodeid = id }, s, NULL);
 
 		ck_assert_int_eq(r->err, 0);
 		id = ((const struct fs_entry *)(r + 1))->nodeid;
@@ -194,8 +193,8 @@ static bool outside_share(const char *rel)
 START_TEST(test_symlink_targets)
 {
 	static const char *const bad[] = { "../x", "/etc/passwd", "sub/../ok",
-					   "a/..",  ".",	   "./.",
-					   "..",	   "x/../../y" };
+					   "a/..", ".",		  "./.",
+					   "..",   "x/../../y" };
 	char target[PATH_MAX];
 	size_t i;
 
@@ -204,8 +203,7 @@ START_TEST(test_symlink_targets)
 			      "target %s made", bad[i]);
 	ck_assert_int_eq(symlink_in("/share/a", "l1", "b/up2"), 0);
 	ck_assert_int_eq(symlink_in("/share/a", "l2", "./b//c"), 0);
-	ck_assert_int_eq(readlink(hp("share/a/l2"), target, sizeof(target)),
-			 6);
+	ck_assert_int_eq(readlink(hp("share/a/l2"), target, sizeof(target)), 6);
 }
 END_TEST
 
@@ -249,6 +247,31 @@ START_TEST(test_host_link_moved)
 	ck_assert_int_eq(access(hp("share/a/b/up"), F_OK), 0);
 	/* a folder without such links moves as before, deeper too */
 	ck_assert_int_eq(rename_in("/share", "mine", "/share/a", "mine", 0), 0);
+}
+END_TEST
+
+/* The look below a moving folder goes deep, and knows when to stop. */
+START_TEST(test_folder_walk)
+{
+	char rel[PATH_MAX] = "share/deep";
+	int i;
+
+	ck_assert_int_eq(mkdir(hp("share/mine/x"), 0755), 0);
+	ck_assert_int_eq(mkdir(hp("share/mine/x/y"), 0755), 0);
+	ck_assert_int_eq(symlink("/etc", hp("share/mine/x/y/abs")), 0);
+	ck_assert_int_eq(rename_in("/share", "mine", "/share/a", "mine", 0),
+			 -EXDEV);
+	ck_assert_int_eq(unlink(hp("share/mine/x/y/abs")), 0);
+	ck_assert_int_eq(symlink("z", hp("share/mine/x/y/down")), 0);
+	ck_assert_int_eq(rename_in("/share", "mine", "/share/a", "mine", 0), 0);
+	/* deeper than it looks: the guest copies instead */
+	ck_assert_int_eq(mkdir(hp(rel), 0755), 0);
+	for (i = 0; i < 70; i++) {
+		strcat(rel, "/d");
+		ck_assert_int_eq(mkdir(hp(rel), 0755), 0);
+	}
+	ck_assert_int_eq(rename_in("/share", "deep", "/share/a", "deep", 0),
+			 -EXDEV);
 }
 END_TEST
 
@@ -387,6 +410,7 @@ Suite *suite_fs_shares(void)
 	tcase_add_test(tc, test_symlink_chain);
 	tcase_add_test(tc, test_symlink_moved);
 	tcase_add_test(tc, test_host_link_moved);
+	tcase_add_test(tc, test_folder_walk);
 	tcase_add_test(tc, test_multilink_metadata);
 	tcase_add_test(tc, test_mode_bits);
 	tcase_add_test(tc, test_nested_share_roots);
