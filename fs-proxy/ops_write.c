@@ -5,6 +5,7 @@
  * never making a setuid file, a device, a FIFO or a link that leaves the
  * share. Everything else the guest writes stays in its overlay.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -22,32 +23,152 @@ static bool writable(const struct node *n)
 }
 
 /*
- * A symlink made in a share must stay in it: relative, and never above
- * the share's root once its own folder is accounted for.
+ * What the guest makes in a share never gets write bits for group or
+ * others (other users of the host would write there), nor setuid/setgid.
  */
-static bool target_ok(struct fsp *p, const struct node *dir, const char *target)
+#define SHARE_FILE_MODE 0755
+#define SHARE_DIR_MODE 01755
+
+/* A chmod keeps the group/other write bits the host gave, adds none. */
+static mode_t share_chmod(uint32_t want, mode_t old)
 {
-	const char *share = p->rules.shares[dir->v.share].path;
-	const char *s = dir->path + strlen(share);
-	int depth = 0;
+	return (mode_t)want & 01777 & ~(mode_t)(022 & ~old);
+}
+
+/*
+ * A symlink in a share must lead down: relative, no ".." component, and
+ * naming something below its own folder ("." alone is refused). Such a
+ * link stays in the share wherever it moves, and so does a chain of them:
+ * each step goes down from where it is. A lexical count of ".." could not
+ * say as much: a link moved up a level, or a ".." after a link to "..",
+ * climbs further than it reads (doc/fs-protocol.md, "Symlinks").
+ */
+static bool target_ok(const char *target)
+{
+	bool down = false;
 
 	if (target[0] == '/')
 		return false;
-	for (; *s; s++) /* folders between the share's root and the link */
-		depth += *s == '/';
 	while (*target) {
 		const char *end = strchrnul(target, '/');
 		size_t len = (size_t)(end - target);
 
-		if (len == 2 && !strncmp(target, "..", 2)) {
-			if (--depth < 0)
-				return false;
-		} else if (len && !(len == 1 && target[0] == '.')) {
-			depth++;
-		}
+		if (len == 2 && !strncmp(target, "..", 2))
+			return false;
+		if (len && !(len == 1 && target[0] == '.'))
+			down = true;
 		target = *end ? end + 1 : end;
 	}
-	return true;
+	return down;
+}
+
+/* @fd (O_PATH) is a symlink: 0 if it leads down, -EPERM if not. */
+static int link_leads_down(int fd)
+{
+	char target[FS_PATH_MAX];
+	ssize_t len = readlinkat(fd, "", target, sizeof(target) - 1);
+
+	if (len < 0)
+		return -errno;
+	target[len] = '\0';
+	return target_ok(target) ? 0 : -EPERM;
+}
+
+/* Bounds on the look below a folder that moves (beyond: -EXDEV). */
+#define TREE_MAX_ENTRIES 100000u
+#define TREE_MAX_DEPTH 64u
+
+/*
+ * A folder may move only if every symlink below it leads down: the host's
+ * own links may climb ("../.."), harmless where they are, not once moved.
+ * -EXDEV when one does not, or when the tree is too big or too deep to
+ * tell: the guest then copies, and each link it remakes is checked. Takes
+ * @dirfd (O_RDONLY) and closes it.
+ */
+static int tree_movable(int dirfd, unsigned depth, unsigned *budget)
+{
+	DIR *d = fdopendir(dirfd);
+	struct dirent *de;
+	int ret = 0;
+
+	if (!d) {
+		close(dirfd);
+		return -errno;
+	}
+	while (!ret && (errno = 0, de = readdir(d))) {
+		unsigned char type = de->d_type;
+		char target[FS_PATH_MAX];
+		struct stat st;
+		ssize_t len;
+		int fd;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (!--*budget)
+			ret = -EXDEV;
+		if (!ret && type == DT_UNKNOWN) {
+			if (fstatat(dirfd, de->d_name, &st,
+				    AT_SYMLINK_NOFOLLOW) < 0)
+				ret = -errno;
+			else
+				type = S_ISLNK(st.st_mode) ? DT_LNK :
+				       S_ISDIR(st.st_mode) ? DT_DIR :
+							     DT_REG;
+		}
+		if (!ret && type == DT_LNK) {
+			len = readlinkat(dirfd, de->d_name, target,
+					 sizeof(target) - 1);
+			if (len < 0)
+				ret = -errno;
+			else if (target[len] = '\0', !target_ok(target))
+				ret = -EXDEV;
+		} else if (!ret && type == DT_DIR) {
+			if (depth + 1 >= TREE_MAX_DEPTH)
+				ret = -EXDEV;
+			fd = ret ? -1 :
+				   openat(dirfd, de->d_name,
+					  O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+						  O_NONBLOCK | O_CLOEXEC);
+			if (!ret && fd < 0)
+				ret = -errno;
+			else if (!ret)
+				ret = tree_movable(fd, depth + 1, budget);
+		}
+	}
+	if (!ret && errno)
+		ret = -errno;
+	closedir(d);
+	return ret;
+}
+
+/*
+ * May the object at @name in @dfd (guest path @path) move? Not a share's
+ * root nor a folder above one (-EBUSY: the shares are paths; moved, a
+ * read-only share's content would be written as part of the share around
+ * it, and a folder of the guest's would take its place); a symlink only if
+ * it leads down, a folder only if every link below it does.
+ */
+static int movable(struct fsp *p, int dfd, const char *name, const char *path)
+{
+	unsigned budget = TREE_MAX_ENTRIES;
+	struct stat st;
+	int fd, dirfd, ret = 0;
+
+	if (fs_rules_holds_share(&p->rules, path))
+		return -EBUSY;
+	fd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		ret = -errno;
+	} else if (S_ISLNK(st.st_mode)) {
+		ret = link_leads_down(fd);
+	} else if (S_ISDIR(st.st_mode)) {
+		dirfd = fsp_reopen(fd, O_RDONLY | O_DIRECTORY | O_NONBLOCK);
+		ret = dirfd < 0 ? dirfd : tree_movable(dirfd, 0, &budget);
+	}
+	close(fd);
+	return ret;
 }
 
 static int entry_reply(struct fsp *p, const struct node *dir, const char *name,
@@ -82,12 +203,22 @@ static void do_setattr(struct fsp *p, const struct fs_request *rq,
 		ret = S_ISLNK(st.st_mode) ? -EPERM : -errno;
 		goto out;
 	}
-	if (f & FS_SET_MODE && chmod(proc, rq->h.mode & 01777) < 0)
+	/*
+	 * A file with a second name may be one from outside the share (a
+	 * hard link made on the host): its mode, size and times are not the
+	 * guest's to change. Folders have several links for other reasons.
+	 */
+	if (!S_ISDIR(st.st_mode) && st.st_nlink > 1) {
+		ret = -EPERM;
+		goto out;
+	}
+	if (f & FS_SET_MODE &&
+	    chmod(proc, share_chmod(rq->h.mode, st.st_mode)) < 0)
 		ret = -errno;
 	if (!ret && f & FS_SET_SIZE) {
 		int wfd;
 
-		if (!S_ISREG(st.st_mode) || st.st_nlink > 1) {
+		if (!S_ISREG(st.st_mode)) {
 			ret = S_ISDIR(st.st_mode) ? -EISDIR : -EPERM;
 			goto out;
 		}
@@ -137,7 +268,7 @@ static void do_create(struct fsp *p, const struct fs_request *rq,
 		return out_err(out, rq->h.unique, -EINVAL);
 	fd = openat(dfd, rq->name,
 		    fl | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
-		    rq->h.mode & 0777);
+		    rq->h.mode & SHARE_FILE_MODE);
 	if (fd < 0 && errno == EEXIST && !(rq->h.flags & O_EXCL)) {
 		/*
 		 * An existing name may be anything: only a plain file with
@@ -185,20 +316,34 @@ static void do_rename(struct fsp *p, const struct fs_request *rq,
 
 	if (!ndir)
 		return out_err(out, rq->h.unique, -ESTALE);
+	/*
+	 * Another share (nested ones too: the deepest decides) or a folder
+	 * outside is another host folder: let the guest copy.
+	 */
+	if (ndir->v.kind != FS_SHARED || ndir->v.share != dir->v.share)
+		return out_err(out, rq->h.unique, -EXDEV);
 	if (!writable(ndir))
 		return out_err(out, rq->h.unique, -EROFS);
-	/* another share is another host folder: let the guest copy */
-	if (ndir->v.share != dir->v.share)
-		return out_err(out, rq->h.unique, -EXDEV);
 	if (flags & ~(unsigned)(RENAME_NOREPLACE | RENAME_EXCHANGE))
 		return out_err(out, rq->h.unique, -EINVAL);
 	if (fsp_child_path(dir, rq->name, from, sizeof(from)) ||
 	    fsp_child_path(ndir, rq->name2, to, sizeof(to)))
 		return out_err(out, rq->h.unique, -ENAMETOOLONG);
+	/* what is replaced must not be a share's root either */
+	if (fs_rules_holds_share(&p->rules, to))
+		return out_err(out, rq->h.unique, -EBUSY);
+	ret = movable(p, dfd, rq->name, from);
+	if (ret)
+		return out_err(out, rq->h.unique, ret);
 	nfd = fsp_node_fd(p, ndir, true);
 	if (nfd < 0)
 		return out_err(out, rq->h.unique, nfd);
-	ret = renameat2(dfd, rq->name, nfd, rq->name2, flags) < 0 ? -errno : 0;
+	if (flags & RENAME_EXCHANGE)
+		ret = movable(p, nfd, rq->name2, to);
+	if (!ret)
+		ret = renameat2(dfd, rq->name, nfd, rq->name2, flags) < 0 ?
+			      -errno :
+			      0;
 	close(nfd);
 	if (!ret)
 		nodes_rename(p, from, to, flags & RENAME_EXCHANGE);
@@ -209,9 +354,8 @@ static void do_link(struct fsp *p, const struct fs_request *rq, struct node *n,
 		    struct fs_out *out)
 {
 	struct node *ndir = node_get(p, rq->h.nodeid2);
-	const char *name = strrchr(n->path, '/') + 1;
-	char parent[FS_RULES_PATH_MAX];
-	int ofd, nfd, ret;
+	char proc[64];
+	int ofd, nfd, ret = 0;
 
 	if (!ndir)
 		return out_err(out, rq->h.unique, -ESTALE);
@@ -220,21 +364,23 @@ static void do_link(struct fsp *p, const struct fs_request *rq, struct node *n,
 		return out_err(out, rq->h.unique, -EXDEV);
 	if (n->ifmt == S_IFDIR)
 		return out_err(out, rq->h.unique, -EPERM);
-	snprintf(parent, sizeof(parent), "%.*s", (int)(name - 1 - n->path),
-		 n->path);
-	if (!parent[0])
-		strcpy(parent, "/");
-	ofd = fsp_resolve(p, parent, O_PATH | O_DIRECTORY);
+	/* the very object checked gets the new name, not a second lookup's */
+	ofd = fsp_node_fd(p, n, false);
 	if (ofd < 0)
 		return out_err(out, rq->h.unique, ofd);
-	nfd = fsp_node_fd(p, ndir, true);
-	if (nfd < 0) {
-		close(ofd);
-		return out_err(out, rq->h.unique, nfd);
-	}
-	ret = linkat(ofd, name, nfd, rq->name, 0) < 0 ? -errno : 0;
+	/* a second name for a symlink is the link moved: it must lead down */
+	if (n->ifmt == S_IFLNK)
+		ret = link_leads_down(ofd);
+	nfd = ret ? -1 : fsp_node_fd(p, ndir, true);
+	if (!ret && nfd < 0)
+		ret = nfd;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", ofd);
+	if (!ret &&
+	    linkat(AT_FDCWD, proc, nfd, rq->name, AT_SYMLINK_FOLLOW) < 0)
+		ret = -errno;
 	close(ofd);
-	close(nfd);
+	if (nfd >= 0)
+		close(nfd);
 	if (!ret)
 		ret = entry_reply(p, ndir, rq->name, out);
 	if (ret)
@@ -245,6 +391,7 @@ void fsp_write_op(struct fsp *p, const struct fs_request *rq,
 		  struct fs_out *out)
 {
 	struct node *n = node_get(p, rq->h.nodeid);
+	char path[FS_RULES_PATH_MAX];
 	struct handle *h;
 	int dfd, ret = 0;
 
@@ -306,7 +453,7 @@ void fsp_write_op(struct fsp *p, const struct fs_request *rq,
 		return out_err(out, rq->h.unique, dfd);
 	switch (rq->type) {
 	case FS_MKDIR:
-		if (mkdirat(dfd, rq->name, rq->h.mode & 01777) < 0)
+		if (mkdirat(dfd, rq->name, rq->h.mode & SHARE_DIR_MODE) < 0)
 			ret = -errno;
 		else
 			ret = entry_reply(p, n, rq->name, out);
@@ -320,7 +467,7 @@ void fsp_write_op(struct fsp *p, const struct fs_request *rq,
 		ret = openat(dfd, rq->name,
 			     O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW |
 				     O_CLOEXEC,
-			     rq->h.mode & 0777);
+			     rq->h.mode & SHARE_FILE_MODE);
 		if (ret < 0) {
 			ret = -errno;
 			break;
@@ -329,7 +476,7 @@ void fsp_write_op(struct fsp *p, const struct fs_request *rq,
 		ret = entry_reply(p, n, rq->name, out);
 		break;
 	case FS_SYMLINK:
-		if (!target_ok(p, n, rq->name2))
+		if (!target_ok(rq->name2))
 			ret = -EPERM;
 		else if (symlinkat(rq->name2, dfd, rq->name) < 0)
 			ret = -errno;
@@ -338,6 +485,12 @@ void fsp_write_op(struct fsp *p, const struct fs_request *rq,
 		break;
 	case FS_UNLINK:
 	case FS_RMDIR:
+		/* a share's root, or a folder holding one, stays */
+		ret = fsp_child_path(n, rq->name, path, sizeof(path));
+		if (!ret && fs_rules_holds_share(&p->rules, path))
+			ret = -EBUSY;
+		if (ret)
+			break;
 		if (unlinkat(dfd, rq->name,
 			     rq->type == FS_RMDIR ? AT_REMOVEDIR : 0) < 0)
 			ret = -errno;

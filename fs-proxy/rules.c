@@ -242,6 +242,16 @@ static int relation(const char *path, const char *dir)
 	return 0;
 }
 
+bool fs_rules_holds_share(const struct fs_rules *r, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < r->nshares; i++)
+		if (relation(r->shares[i].path, path) == 1)
+			return true;
+	return false;
+}
+
 void fs_rules_check(const struct fs_rules *r, const char *path,
 		    struct fs_verdict *v)
 {

@@ -73,6 +73,12 @@ void fs_rules_free(struct fs_rules *r);
 void fs_rules_check(const struct fs_rules *r, const char *path,
 		    struct fs_verdict *v);
 
+/*
+ * Is @path (as fs_rules_check() takes it) a shared folder's root, or a
+ * folder above one? Such a folder must never move: the shares are paths.
+ */
+bool fs_rules_holds_share(const struct fs_rules *r, const char *path);
+
 /* Does @p grant every path "rwx" (the unrestricted policy)? */
 bool fs_policy_whole_host(const struct policy *p);
 

@@ -9,6 +9,7 @@
 
 #include "lib.h"
 #include "fs-proxy/rules.h"
+#include "util.h"
 
 #define DOC SRCDIR "/../../doc/policies.md"
 
@@ -237,6 +238,36 @@ START_TEST(test_deep_paths)
 }
 END_TEST
 
+/* Share roots and the folders above them: what never moves. */
+START_TEST(test_holds_share)
+{
+	struct policy *p = parse("{\"filesystem\": {\"/usr/**\": \"r\"}}");
+	static const char *const yes[] = { "/",	   "/s",      "/s/in",
+					   "/s/p", "/s/p/in", "/t" };
+	static const char *const no[] = { "/s/x",     "/s/in/x", "/s/p/i",
+					  "/s/p/inn", "/sx",	 "/t/a" };
+	struct fs_verdict v;
+	struct fs_rules r;
+	char err[256];
+	size_t i;
+
+	ck_assert_int_eq(fs_rules_build(&r, p, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(fs_rules_add_share(&r, "/s", true), 0);
+	ck_assert_int_eq(fs_rules_add_share(&r, "/s/in", false), 0);
+	ck_assert_int_eq(fs_rules_add_share(&r, "/s/p/in/", false), 0);
+	ck_assert_int_eq(fs_rules_add_share(&r, "/t", true), 0);
+	for (i = 0; i < ARRAY_SIZE(yes); i++)
+		ck_assert_msg(fs_rules_holds_share(&r, yes[i]), "%s", yes[i]);
+	for (i = 0; i < ARRAY_SIZE(no); i++)
+		ck_assert_msg(!fs_rules_holds_share(&r, no[i]), "%s", no[i]);
+	/* the deepest share decides: /s/p/in/x is the read-only one */
+	fs_rules_check(&r, "/s/p/in/x", &v);
+	ck_assert(v.kind == FS_SHARED && !v.rw && v.share == 2);
+	fs_rules_free(&r);
+	policy_free(p);
+}
+END_TEST
+
 Suite *suite_fs_rules(void)
 {
 	Suite *s = suite_create("fs_rules");
@@ -246,6 +277,7 @@ Suite *suite_fs_rules(void)
 	tcase_add_test(tc, test_whole_host);
 	tcase_add_test(tc, test_home_is_literal);
 	tcase_add_test(tc, test_deep_paths);
+	tcase_add_test(tc, test_holds_share);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -7,12 +7,12 @@
 int main(void)
 {
 	Suite *(*const suites[])(void) = {
-		suite_ring,	   suite_xchan,	  suite_frame,
-		suite_policy,	   suite_api,	  suite_control,
-		suite_agent_start, suite_ns_root, suite_colors,
-		suite_gui,	   suite_audio,	  suite_fs_rules,
-		suite_fs_proxy,	   suite_cgroup,  suite_sandbox,
-		suite_term_filter,
+		suite_ring,	   suite_xchan,	    suite_frame,
+		suite_policy,	   suite_api,	    suite_control,
+		suite_agent_start, suite_ns_root,   suite_colors,
+		suite_gui,	   suite_audio,	    suite_fs_rules,
+		suite_fs_proxy,	   suite_cgroup,    suite_sandbox,
+		suite_term_filter, suite_fs_shares,
 	};
 	SRunner *sr = srunner_create(NULL);
 	size_t i;
