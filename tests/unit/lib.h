@@ -22,5 +22,6 @@ Suite *suite_fs_rules(void);
 Suite *suite_fs_proxy(void);
 Suite *suite_cgroup(void);
 Suite *suite_sandbox(void);
+Suite *suite_userpath(void);
 
 #endif
