@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <limits.h>
 #include <poll.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -20,6 +19,7 @@
 
 #include "log.h"
 #include "proxy.h"
+#include "userpath.h"
 #include "util.h"
 
 static int read_policy(int fd, struct policy **pol)
@@ -67,28 +67,23 @@ static int read_policy(int fd, struct policy **pol)
 }
 
 /*
- * Add a shared folder: resolved as this user would (links followed: the
- * user named it), and a real directory outside /proc, /sys and /dev.
+ * Add a shared folder, opened as this user with no link followed and not
+ * on a pseudo filesystem (common/userpath.c): the daemon refused the same
+ * paths already, but this is what serves them.
  */
 static int add_share(struct fsp *p, const char *path, bool rw, bool optional)
 {
-	char real[PATH_MAX];
-	struct stat st;
+	char why[400];
+	int fd = userpath_open_dir(path, why, sizeof(why));
 
-	if (!realpath(path, real) || stat(real, &st) < 0) {
-		if (optional && errno == ENOENT)
+	if (fd < 0) {
+		if (optional && fd == -ENOENT)
 			return 0;
-		log_err("shared folder %s: %s", path, strerror(errno));
-		return -errno;
+		log_err("cannot share %s: %s", path, why);
+		return fd;
 	}
-	if (!S_ISDIR(st.st_mode) || !strcmp(real, "/") ||
-	    !strncmp(real, "/proc", 5) || !strncmp(real, "/sys", 4) ||
-	    !strncmp(real, "/dev", 4)) {
-		log_err("shared folder %s: not a folder that can be shared",
-			path);
-		return -EINVAL;
-	}
-	return fs_rules_add_share(&p->rules, real, rw);
+	close(fd);
+	return fs_rules_add_share(&p->rules, path, rw);
 }
 
 static int setup(struct fsp *p, int polfd, char **shares, int nshares)
@@ -100,6 +95,9 @@ static int setup(struct fsp *p, int polfd, char **shares, int nshares)
 	size_t i;
 	int ret, k;
 
+	/* a home of "/" (or a strange one) is no home: @HOME@ grants nothing */
+	if (!userpath_home_ok(home))
+		home = NULL;
 	ret = read_policy(polfd, &pol);
 	if (ret)
 		return ret;
@@ -113,7 +111,7 @@ static int setup(struct fsp *p, int polfd, char **shares, int nshares)
 		const char *s = pol->shared[i];
 
 		if (!strncmp(s, "/" POLICY_HOME, strlen(POLICY_HOME) + 1)) {
-			if (!home || home[0] != '/')
+			if (!home)
 				continue;
 			snprintf(path, sizeof(path), "%s%s", home,
 				 s + strlen(POLICY_HOME) + 1);

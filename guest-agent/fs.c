@@ -23,6 +23,7 @@
 #include "fs_client.h"
 #include "log.h"
 #include "proto/fs.h"
+#include "user_creds.h"
 #include "util.h"
 
 #define STAGE "/run/cappsule-fs"
@@ -304,14 +305,23 @@ static int build_root(const struct agent_start *st, const char *upper,
 {
 	char opts[512], p[256];
 	static const char *const moved[] = { "/proc", "/sys", "/dev", "/tmp" };
+	struct user_creds_saved saved;
 	unsigned i;
 	int ret;
 
 	snprintf(opts, sizeof(opts),
 		 "lowerdir=" STAGE "/fuse,upperdir=%s,workdir=%s", upper, work);
-	if (mount("overlay", STAGE "/root", "overlay", MS_NOSUID | MS_NODEV,
-		  opts) < 0)
-		return fail(errno, "overlay on the FUSE view");
+	/* overlayfs writes its upper as its mounter: as the user (-d BASEDIR) */
+	ret = user_creds_mounter(st->hdr.uid, st->hdr.gid, &saved);
+	if (ret)
+		return fail(ret, "credentials of the user for the overlay");
+	ret = mount("overlay", STAGE "/root", "overlay", MS_NOSUID | MS_NODEV,
+		    opts) < 0 ?
+		      -errno :
+		      0;
+	user_creds_restore(&saved);
+	if (ret)
+		return fail(ret, "overlay on the FUSE view");
 	for (i = 0; i < ARRAY_SIZE(moved); i++) {
 		ret = move_in(STAGE "/root", moved[i]);
 		if (ret)

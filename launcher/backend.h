@@ -36,6 +36,7 @@ struct backend_stats {
 /* What a create needs beyond the cappsule's devices. */
 struct backend_create {
 	const char *basedir; /* persistent upper layer, or NULL (tmpfs) */
+	int basedir_fd; /* with basedir: its detached mount, opened as uid */
 	uid_t uid;
 	gid_t gid;
 	const struct ns_share *shares;

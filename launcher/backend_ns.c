@@ -124,6 +124,7 @@ static __attribute__((noreturn)) void ns_child(struct daemon *d,
 {
 	struct ns_root_opts ro = { .scratch = d->scratch_dir,
 				   .basedir = bc->basedir,
+				   .basedir_fd = bc->basedir_fd,
 				   .uid = bc->uid,
 				   .gid = bc->gid,
 				   .shares = bc->shares,

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/fsuid.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -19,6 +18,7 @@
 #include <unistd.h>
 
 #include "ns_root.h"
+#include "user_creds.h"
 #include "util.h"
 
 #define MAX_MOUNTS 256
@@ -162,27 +162,21 @@ static void copy_owner_mode(const char *lower, const char *upper)
 }
 
 /*
- * Open -d BASEDIR as its owner would, here in the cappsule's mount
- * namespace (overlayfs only takes layers from its own namespace).
+ * -d BASEDIR, opened by the daemon as its owner (launcher/user_open.c) and
+ * handed over as a detached mount: attached here, in the cappsule's mount
+ * namespace, since overlayfs only takes layers from its own.
  */
 static int open_basedir(const struct ns_root_opts *o)
 {
-	struct stat st;
-	int fd, e;
+	char p[600];
+	int fd;
 
-	setfsgid(o->gid);
-	setfsuid(o->uid);
-	fd = open(o->basedir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	e = errno;
-	setfsuid(0);
-	setfsgid(0);
-	if (fd < 0)
-		return -e;
-	if (fstat(fd, &st) < 0 || (o->uid && st.st_uid != o->uid)) {
-		close(fd);
-		return -EPERM;
-	}
-	return fd;
+	snprintf(p, sizeof(p), "%s/basedir", o->scratch);
+	if (mkdir(p, 0700) < 0 || move_mount(o->basedir_fd, "", AT_FDCWD, p,
+					     MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return -errno;
+	fd = open(p, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
 }
 
 static int overlay(const struct ns_root_opts *o, int basedir_fd,
@@ -190,9 +184,11 @@ static int overlay(const struct ns_root_opts *o, int basedir_fd,
 		   int idx, char *err, size_t errlen)
 {
 	char upper[600], work[600], opts[2048], key[300];
+	struct user_creds_saved saved;
+	int ret, e;
 
 	if (basedir_fd >= 0) {
-		int u2, w2, ret;
+		int u2, w2;
 
 		ns_root_key(lower, key, sizeof(key));
 		ret = basedir_layers(basedir_fd, key, o->uid, o->gid, &u2, &w2);
@@ -213,7 +209,21 @@ static int overlay(const struct ns_root_opts *o, int basedir_fd,
 	copy_owner_mode(lower, upper);
 	snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s",
 		 lower, upper, work);
-	if (mount("overlay", target, "overlay", MS_NOSUID | MS_NODEV, opts) < 0)
+	/* the user's upper: every write to it made as the user would */
+	if (basedir_fd >= 0) {
+		ret = user_creds_mounter(o->uid, o->gid, &saved);
+		if (ret) {
+			errno = -ret;
+			return fail(err, errlen, "credentials of uid %u",
+				    (unsigned)o->uid);
+		}
+	}
+	ret = mount("overlay", target, "overlay", MS_NOSUID | MS_NODEV, opts);
+	e = errno;
+	if (basedir_fd >= 0)
+		user_creds_restore(&saved);
+	errno = e;
+	if (ret < 0)
 		return fail(err, errlen, "overlay of %s", lower);
 	return 0;
 }
@@ -287,14 +297,76 @@ static int setup_dev(const char *root, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * /sys: a read-only tmpfs showing only what programs need of the
+ * cappsule's sysfs, its network interfaces and the CPUs (thread pools are
+ * sized from cpu/online); not the host's devices, input, block, kernel,
+ * modules, firmware or filesystems. These parts are read-only mounts of a
+ * writable sysfs: the fs device's agent mounts it again, privately, to
+ * raise its FUSE mounts' readahead.
+ */
+static int setup_sys(const char *root, char *err, size_t errlen)
+{
+	static const char *const keep[] = { "class/net", "devices/virtual/net",
+					    "devices/system/cpu" };
+	struct mount_attr ro = { .attr_set =
+					 MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+					 MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC };
+	int parts[ARRAY_SIZE(keep)];
+	char sys[700], p[800];
+	size_t i, n = 0;
+	int ret = 0;
+
+	snprintf(sys, sizeof(sys), "%s/sys", root);
+	if (mount("sysfs", sys, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL) < 0)
+		return fail(err, errlen, "mount /sys");
+	for (n = 0; n < ARRAY_SIZE(keep); n++) {
+		snprintf(p, sizeof(p), "%s/%s", sys, keep[n]);
+		parts[n] = open_tree(AT_FDCWD, p,
+				     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		if (parts[n] < 0 || mount_setattr(parts[n], "", AT_EMPTY_PATH,
+						  &ro, sizeof(ro)) < 0) {
+			ret = fail(err, errlen, "/sys/%s", keep[n]);
+			if (parts[n] >= 0)
+				n++;
+			goto close;
+		}
+	}
+	if (umount2(sys, MNT_DETACH) < 0 ||
+	    mount("cappsule-sys", sys, "tmpfs",
+		  MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755,size=4k") < 0) {
+		ret = fail(err, errlen, "mount /sys");
+		goto close;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(p, sizeof(p), "%s/%s", sys, keep[i]);
+		errno = -mkdir_p(p, 0755);
+		if (errno || move_mount(parts[i], "", AT_FDCWD, p,
+					MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+			ret = fail(err, errlen, "/sys/%s", keep[i]);
+			goto close;
+		}
+	}
+	if (mount(NULL, sys, NULL,
+		  MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "mode=0755,size=4k") < 0)
+		ret = fail(err, errlen, "read-only /sys");
+close:
+	for (i = 0; i < n; i++)
+		close(parts[i]);
+	return ret;
+}
+
 static int setup_proc_sys(const char *root, char *err, size_t errlen)
 {
 	/* Writable by uid 0 even without capabilities: made read-only. */
 	static const char *const ro[] = { "sys", "sysrq-trigger", "irq",
 					  "bus" };
 	/* Host information a cappsule has no business reading. */
-	static const char *const hide[] = { "kcore", "keys", "timer_list",
-					    "sched_debug" };
+	static const char *const hide[] = { "kcore",	  "keys",
+					    "timer_list", "sched_debug",
+					    "interrupts", "softirqs" };
 	char p[700];
 	size_t i;
 
@@ -316,24 +388,7 @@ static int setup_proc_sys(const char *root, char *err, size_t errlen)
 		    mount(null, p, NULL, MS_BIND, NULL) < 0)
 			return fail(err, errlen, "mask /proc/%s", hide[i]);
 	}
-	/*
-	 * A read-only mount of a writable sysfs: the fs device's agent mounts
-	 * it again, privately, to raise its FUSE mounts' readahead.
-	 */
-	snprintf(p, sizeof(p), "%s/sys", root);
-	if (mount("sysfs", p, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) <
-		    0 ||
-	    mount(NULL, p, NULL,
-		  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV |
-			  MS_NOEXEC,
-		  NULL) < 0)
-		return fail(err, errlen, "mount /sys");
-	snprintf(p, sizeof(p), "%s/sys/firmware", root);
-	if (access(p, F_OK) == 0 &&
-	    mount("cappsule-empty", p, "tmpfs",
-		  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k") < 0)
-		return fail(err, errlen, "mask /sys/firmware");
-	return 0;
+	return setup_sys(root, err, errlen);
 }
 
 /* Shared folders: the host directory itself, read-write or read-only. */

@@ -19,7 +19,8 @@ struct ns_share {
 
 struct ns_root_opts {
 	const char *scratch; /* an empty host directory to mount on */
-	const char *basedir; /* -d BASEDIR, or NULL: opened as uid/gid */
+	const char *basedir; /* -d BASEDIR, or NULL: for messages */
+	int basedir_fd; /* with basedir: its detached mount, opened as uid */
 	uint32_t uid, gid; /* the caller */
 	const struct ns_share *shares; /* bound through, not copy-on-write */
 	int nshares;

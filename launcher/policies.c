@@ -19,6 +19,7 @@
 
 #include "daemon.h"
 #include "log.h"
+#include "userpath.h"
 #include "util.h"
 
 int policies_init(struct daemon *d, char **dirs, size_t ndirs)
@@ -327,8 +328,8 @@ static struct user_policies *user_get(struct daemon *d, uid_t uid, gid_t gid,
 		return NULL;
 	d->nusers++;
 	if (getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &res) || !res ||
-	    !pw.pw_dir || pw.pw_dir[0] != '/')
-		return u; /* no home: only system policies */
+	    !userpath_home_ok(pw.pw_dir))
+		return u; /* no home (or "/"): only system policies */
 	/*
 	 * Read as the user. setfsuid() also drops the filesystem
 	 * capabilities for these accesses.

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/fsuid.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -25,6 +24,8 @@
 #include "log.h"
 #include "proto/api.h"
 #include "proto/control.h"
+#include "user_open.h"
+#include "userpath.h"
 #include "util.h"
 
 #define NS_NOTICE \
@@ -163,37 +164,13 @@ static void *build_start(const struct api_create *cr, const struct policy *pol,
 	return msg;
 }
 
-/* Open -d BASEDIR as its owner: the daemon follows no link on their behalf. */
-static int open_basedir(const char *path, uid_t uid, gid_t gid, char *err,
-			size_t errlen)
-{
-	struct stat st;
-	int fd, e;
-
-	setfsgid(gid);
-	setfsuid(uid);
-	fd = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	e = errno;
-	setfsuid(0);
-	setfsgid(0);
-	if (fd < 0) {
-		snprintf(err, errlen, "-d %s: %s", path, strerror(e));
-		return -e;
-	}
-	if (fstat(fd, &st) < 0 || (uid != 0 && st.st_uid != uid)) {
-		snprintf(err, errlen, "-d %s: not a directory you own", path);
-		close(fd);
-		return -EPERM;
-	}
-	return fd;
-}
-
 #define MAX_SHARES (API_MAX_SHARES + 64)
 
 struct shares {
 	struct ns_share v[MAX_SHARES];
 	char paths[MAX_SHARES][API_MAX_PATH + 1];
 	int n;
+	int basedir_fd; /* -d BASEDIR's detached mount, or -1 */
 };
 
 static void shares_close(struct shares *sh)
@@ -203,138 +180,134 @@ static void shares_close(struct shares *sh)
 	for (i = 0; i < sh->n; i++)
 		close_fd(&sh->v[i].fd);
 	sh->n = 0;
-}
-
-/* An absolute path without '.', '..' or empty components, and not '/'. */
-static bool clean_path(const char *p)
-{
-	const char *c;
-
-	if (p[0] != '/' || !p[1])
-		return false;
-	for (c = p; *c; c++) {
-		if (c[0] == '/' && (c[1] == '/' || c[1] == '\0'))
-			return false;
-		if (c[0] == '/' && c[1] == '.' &&
-		    (c[2] == '/' || c[2] == '\0' ||
-		     (c[2] == '.' && (c[3] == '/' || c[3] == '\0'))))
-			return false;
-	}
-	return true;
-}
-
-static bool under(const char *p, const char *dir)
-{
-	size_t n = strlen(dir);
-
-	return !strncmp(p, dir, n) && (p[n] == '/' || !p[n]);
+	close_fd(&sh->basedir_fd);
 }
 
 /*
- * Add @path (opened with the caller's filesystem identity) as a shared
- * folder. A folder the policy names but that does not exist is skipped
- * (@optional); one the user asked for must exist.
+ * A detached copy of the mount of @fd (a folder the caller opened), made
+ * here in the host's mount namespace: the cappsule's copy cannot bind
+ * from it. Recursive for a share, the folder alone for BASEDIR.
  */
-static int share_add(struct shares *sh, const char *path, bool rw,
-		     bool optional, uid_t uid, gid_t gid, char *err, size_t len)
+static int detach_tree(int fd, bool rw, bool recursive)
 {
-	struct mount_attr attr = { 0 };
-	struct stat st = { 0 };
-	int fd, e, i;
+	struct mount_attr attr = {
+		.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+			    (rw ? 0 : MOUNT_ATTR_RDONLY),
+	};
+	int t = open_tree(fd, "",
+			  AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+				  (recursive ? AT_RECURSIVE : 0));
 
-	if (!clean_path(path) || under(path, "/proc") || under(path, "/sys") ||
-	    under(path, "/dev")) {
-		snprintf(
-			err, len,
-			"cannot share %s: not a plain absolute folder outside /proc, /sys and /dev",
-			path);
-		return -EINVAL;
-	}
-	/*
-	 * A detached copy of the folder's mount, made here in the host's
-	 * mount namespace (the cappsule's copy cannot bind from it), with the
-	 * path resolved as the caller.
-	 */
-	setfsgid(gid);
-	setfsuid(uid);
-	fd = open_tree(AT_FDCWD, path,
-		       OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-	e = errno;
-	setfsuid(0);
-	setfsgid(0);
-	if (fd < 0) {
-		if (optional && e == ENOENT)
-			return 0;
-		snprintf(err, len, "cannot share %s: %s", path, strerror(e));
+	if (t < 0)
+		return -errno;
+	if (mount_setattr(t, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0),
+			  &attr, sizeof(attr)) < 0) {
+		int e = errno;
+
+		close(t);
 		return -e;
 	}
-	attr.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-			(rw ? 0 : MOUNT_ATTR_RDONLY);
-	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode) ||
-	    mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
-			  sizeof(attr)) < 0) {
-		e = S_ISDIR(st.st_mode) ? errno : ENOTDIR;
-		close(fd);
-		snprintf(err, len, "cannot share %s: %s", path, strerror(e));
-		return -e;
-	}
-	/* the same folder twice: the later request decides */
+	return t;
+}
+
+/* Add the opened folder @fd at @path; the same folder twice: the later wins. */
+static int share_add(struct shares *sh, const char *path, bool rw, int fd,
+		     char *err, size_t len)
+{
+	int t, i;
+
 	for (i = 0; i < sh->n; i++)
 		if (!strcmp(sh->paths[i], path))
 			break;
-	if (i == sh->n) {
-		if (sh->n == MAX_SHARES) {
-			close(fd);
-			snprintf(err, len, "too many shared folders");
-			return -E2BIG;
-		}
-		sh->n++;
-	} else {
-		close(sh->v[i].fd);
+	if (i == sh->n && sh->n == MAX_SHARES) {
+		snprintf(err, len, "too many shared folders");
+		return -E2BIG;
 	}
+	t = detach_tree(fd, rw, true);
+	if (t < 0) {
+		snprintf(err, len, "cannot share %s: %s", path, strerror(-t));
+		return t;
+	}
+	if (i == sh->n)
+		sh->n++;
+	else
+		close(sh->v[i].fd);
 	snprintf(sh->paths[i], sizeof(sh->paths[i]), "%s", path);
 	sh->v[i].path = sh->paths[i];
-	sh->v[i].fd = fd;
+	sh->v[i].fd = t;
 	sh->v[i].rw = rw;
 	return 0;
 }
 
+/*
+ * The shared folders (the policy's, which may be missing, then the
+ * request's) and -d BASEDIR, opened as the caller by a helper that became
+ * them (user_open.c): no link followed, no pseudo filesystem. With the fs
+ * device, fs-proxy serves the shares: they are only checked here.
+ */
 static int collect_shares(const struct policy *pol, const struct api_create *cr,
-			  uid_t uid, gid_t gid, struct shares *sh, char *err,
-			  size_t len)
+			  uid_t uid, gid_t gid, bool fsdev, struct shares *sh,
+			  char *err, size_t len)
 {
+	static struct user_open v[MAX_SHARES + 1];
+	static char paths[MAX_SHARES][API_MAX_PATH + 1];
+	static bool rw[MAX_SHARES];
 	struct passwd pw, *res = NULL;
-	char pwbuf[4096], path[API_MAX_PATH + 1];
+	char pwbuf[4096], why[400];
 	size_t i;
-	int ret;
+	int n = 0, bad = 0, ret = 0, k;
 
 	sh->n = 0;
-	if (getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &res) || !res)
-		res = NULL;
-	for (i = 0; i < pol->nshared; i++) {
+	sh->basedir_fd = -1;
+	if (getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &res) || !res ||
+	    !userpath_home_ok(pw.pw_dir))
+		res = NULL; /* no home (or "/"): @HOME@ shares share nothing */
+	for (i = 0; i < pol->nshared && n < MAX_SHARES; i++) {
 		const char *p = pol->shared[i];
 
 		if (!strncmp(p, "/" POLICY_HOME, strlen(POLICY_HOME) + 1)) {
-			if (!res || !pw.pw_dir || pw.pw_dir[0] != '/')
-				continue; /* no home, nothing to share */
-			snprintf(path, sizeof(path), "%s%s", pw.pw_dir,
+			if (!res)
+				continue;
+			snprintf(paths[n], sizeof(paths[n]), "%s%s", pw.pw_dir,
 				 p + strlen(POLICY_HOME) + 1);
 		} else {
-			snprintf(path, sizeof(path), "%s", p);
+			snprintf(paths[n], sizeof(paths[n]), "%s", p);
 		}
-		ret = share_add(sh, path, true, true, uid, gid, err, len);
-		if (ret)
-			goto fail;
+		v[n] = (struct user_open){ .path = paths[n], .optional = true };
+		rw[n++] = true;
 	}
-	for (i = 0; i < cr->nshares; i++) {
-		ret = share_add(sh, cr->shares[i].path, cr->shares[i].rw, false,
-				uid, gid, err, len);
-		if (ret)
-			goto fail;
+	for (i = 0; i < cr->nshares && n < MAX_SHARES; i++) {
+		v[n] = (struct user_open){ .path = cr->shares[i].path };
+		rw[n++] = cr->shares[i].rw;
 	}
-	return 0;
-fail:
-	shares_close(sh);
+	if (cr->basedir)
+		v[n++] = (struct user_open){ .path = cr->basedir,
+					     .owned = true };
+	ret = user_open_dirs(uid, gid, v, n, &bad, why, sizeof(why));
+	if (ret) {
+		if (cr->basedir && bad == n - 1)
+			snprintf(err, len, "-d %s: %s", cr->basedir, why);
+		else
+			snprintf(err, len, "cannot share %s: %s", v[bad].path,
+				 why);
+		return ret;
+	}
+	for (k = 0; k < n - !!cr->basedir && !ret; k++)
+		if (v[k].fd >= 0 && !fsdev)
+			ret = share_add(sh, v[k].path, rw[k], v[k].fd, err,
+					len);
+	if (!ret && cr->basedir) {
+		sh->basedir_fd = detach_tree(v[n - 1].fd, true, false);
+		if (sh->basedir_fd < 0) {
+			ret = sh->basedir_fd;
+			snprintf(err, len, "-d %s: %s", cr->basedir,
+				 strerror(-ret));
+		}
+	}
+	for (k = 0; k < n; k++)
+		close_fd(&v[k].fd);
+	if (ret)
+		shares_close(sh);
 	return ret;
 }
 
@@ -433,29 +406,16 @@ static void do_create(struct daemon *d, struct client *cl,
 		client_send_error(d, cl, "%s", err);
 		return;
 	}
-	if (collect_shares(pol, cr, uid, gid, &sh, err, sizeof(err))) {
+	if (collect_shares(pol, cr, uid, gid, devices & DEV_BIT(XCHAN_DEV_FS),
+			   &sh, err, sizeof(err))) {
 		client_send_error(d, cl, "%s", err);
 		free(start);
 		return;
 	}
-	/* with the fs device, fs-proxy serves them: only checked here */
-	if (devices & DEV_BIT(XCHAN_DEV_FS))
-		shares_close(&sh);
 	bc.shares = sh.v;
 	bc.nshares = sh.n;
-	if (cr->basedir) {
-		/* Checked here for a clear answer; opened again by the backend. */
-		int fd = open_basedir(cr->basedir, uid, gid, err, sizeof(err));
-
-		if (fd < 0) {
-			client_send_error(d, cl, "%s", err);
-			shares_close(&sh);
-			free(start);
-			return;
-		}
-		close(fd);
-		bc.basedir = cr->basedir;
-	}
+	bc.basedir = cr->basedir;
+	bc.basedir_fd = sh.basedir_fd;
 	/* A pooled cappsule fits unless this one needs its own set-up. */
 	if (be == &backend_namespaces && !bc.basedir && !sh.n)
 		c = pool_take(d);

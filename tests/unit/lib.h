@@ -24,5 +24,6 @@ Suite *suite_fs_shares(void);
 Suite *suite_cgroup(void);
 Suite *suite_sandbox(void);
 Suite *suite_term_filter(void);
+Suite *suite_userpath(void);
 
 #endif

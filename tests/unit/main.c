@@ -12,7 +12,7 @@ int main(void)
 		suite_agent_start, suite_ns_root,   suite_colors,
 		suite_gui,	   suite_audio,	    suite_fs_rules,
 		suite_fs_proxy,	   suite_cgroup,    suite_sandbox,
-		suite_term_filter, suite_fs_shares,
+		suite_term_filter, suite_fs_shares, suite_userpath,
 	};
 	SRunner *sr = srunner_create(NULL);
 	size_t i;
