@@ -139,7 +139,7 @@ spid=$(pids_of "^sleep 600$")
 outside=$(cat /proc/$spid/cgroup 2>&1)
 check_eq in_cgroup "0::/ 0::/cappsule/d$DPID/c$id" "$inside $outside"
 
-check_match info_memory_limit "memory_limit +33554432" "$(virt info "$id" 2>&1)"
+check_match info_memory_limit "memory +limit 32.0 MiB" "$(virt info "$id" 2>&1)"
 check_eq memory_max "33554432 0" \
 	"$(cat $D/c$id/memory.max 2>&1) $(cat $D/c$id/memory.swap.max 2>&1)"
 
