@@ -96,7 +96,8 @@ static __attribute__((noreturn)) void helper(int sock, uid_t uid, gid_t gid,
 			close(fd);
 			fd = -1;
 			r.err = -EPERM;
-			snprintf(r.why, sizeof(r.why), "not a folder you own");
+			snprintf(r.why, sizeof(r.why),
+				 "not a directory you own");
 		}
 		send_reply(sock, &r, fd);
 		if (fd >= 0)

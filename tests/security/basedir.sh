@@ -43,6 +43,11 @@ mkdir -p "$EXT" && mount -o loop "$WORK/ext.img" "$EXT" ||
 	skip "cannot loop-mount an ext4 image here"
 mkdir -p "$EXT/fill" "$EXT/bd"
 chown "$N_a:" "$EXT/fill" "$EXT/bd"
+# BASEDIR's layer folders exist already: the write is what meets the limit
+for pol in homerw unrestricted; do
+	as a "$VIRT" exec -n -p $pol -d "$EXT/bd/$pol" true >/dev/null 2>&1 ||
+		fail "a first -d cappsule ($pol) failed"
+done
 as a dd if=/dev/zero of="$EXT/fill/f" bs=1M count=64 >/dev/null 2>&1
 sync
 if dd if=/dev/zero of="$EXT/root-can" bs=1M count=2 conv=fsync >/dev/null 2>&1; then

@@ -60,8 +60,11 @@ api() {
 refused_share() {
 	local out
 	out=$(api "$1" "$2" "$3")
+	if printf '%s\n' "$out" | grep -q -- "$4"; then
+		echo "$(printf '%s\n' "$out" | head -1), showed: $(printf '%s\n' "$out" | grep -- "$4" | head -2 | tr '\n' ' ')"
+		return 1
+	fi
 	printf '%s\n' "$out" | head -1
-	printf '%s\n' "$out" | grep -q -- "$4" && return 1
 	printf '%s\n' "$out" | head -1 | grep -q '^error: cannot share'
 }
 defended "API: share a symlink to /proc (unrestricted)" "refused, no host procfs" \
