@@ -44,4 +44,19 @@ const char *cps_str(json_object *o, const char *key);
 long long cps_int(json_object *o, const char *key);
 bool cps_bool(json_object *o, const char *key);
 
+/*
+ * Host sockets and daemon addresses a cappsule cannot reach: virt and the
+ * launcher leave these "NAME=value" strings out of a create's "env".
+ */
+bool cps_env_hidden(const char *kv);
+/*
+ * A "create" request for @argv (NULL-terminated) run in @cwd: "env" is
+ * @envp less what cps_env_hidden() names, "host_env" the variables the
+ * daemon lets through to the device proxies (api_host_env_allowed()),
+ * and "policy" is @policy unless NULL (then the daemon chooses). The
+ * caller adds the rest ("gui", "detach", ...) before cps_request().
+ */
+json_object *cps_create_req(char *const *argv, const char *cwd,
+			    const char *policy, char *const *envp);
+
 #endif
