@@ -40,5 +40,8 @@ for _ in $(seq 1 50); do pgrep -f '^sleep 4246$' >/dev/null || break; sleep 0.1;
 assert_eq "SIGKILL: the cappsules die with the daemon" 0 "$(pgrep -fc '^sleep 4246$')"
 check_no_leftovers "$pid" # the reaper removed cgroups and socket
 for _ in $(seq 1 50); do [ "$(pgrep -c cappsuled-reap)" -le "$reapers" ] && break; sleep 0.1; done
-assert_eq "SIGKILL: the reaper helper is gone too" "$reapers" "$(pgrep -c cappsuled-reap)"
+# other daemons on the machine may end meanwhile: never more than before
+n=$(pgrep -c cappsuled-reap)
+[ "$n" -le "$reapers" ] && ok "SIGKILL: the reaper helper is gone too" ||
+	fail "SIGKILL: the reaper helper is gone too: $n reapers, $reapers before"
 finish
