@@ -3,7 +3,8 @@
  * Where the cappsule's GUI messages enter the proxy: every field is
  * checked here (exact sizes, known window ids, rectangles inside their
  * window and the pool, caps) and strings are sanitised, before any
- * handler sees them. Anything wrong ends the connection.
+ * handler sees them. Anything wrong ends the connection; a message for a
+ * window the proxy refused (too many, too many pixels) is dropped.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -131,6 +132,16 @@ static void sanitize_name(const char *untrusted, size_t len, char *out,
 	out[o] = '\0';
 }
 
+/* 0: a live window; GUI_CHECK_REFUSED: one we refused; else a violation. */
+static int known(struct proxy *p, uint32_t wid, const char *what)
+{
+	if (wid && win_find(p, wid))
+		return 0;
+	if (wid && win_refused(p, wid))
+		return GUI_CHECK_REFUSED;
+	return violation(p, "%sunknown window 0x%x", what, wid);
+}
+
 static bool coord_ok(int32_t v)
 {
 	return v >= GUI_MIN_COORD && v <= GUI_MAX_COORD;
@@ -144,12 +155,18 @@ static bool dim_ok(uint32_t v)
 static int check_window(struct proxy *p, const struct gui_window *w,
 			bool is_new)
 {
+	int ret;
+
 	if (!w->wid)
 		return violation(p, "window id 0");
-	if (is_new && win_find(p, w->wid))
+	if (is_new && (win_find(p, w->wid) || win_refused(p, w->wid)))
 		return violation(p, "window 0x%x created twice", w->wid);
-	if (!is_new && !win_find(p, w->wid))
-		return violation(p, "unknown window 0x%x", w->wid);
+	if (is_new && p->nrefused >= GUI_MAX_REFUSED)
+		return violation(p, "%u refused windows not destroyed",
+				 GUI_MAX_REFUSED);
+	ret = is_new ? 0 : known(p, w->wid, "");
+	if (ret)
+		return ret;
 	if (w->flags & ~GUI_WIN_OVERRIDE_REDIRECT)
 		return violation(p, "window 0x%x: unknown flags 0x%x", w->wid,
 				 w->flags);
@@ -159,21 +176,22 @@ static int check_window(struct proxy *p, const struct gui_window *w,
 	if (!coord_ok(w->x) || !coord_ok(w->y))
 		return violation(p, "window 0x%x: position %d,%d out of range",
 				 w->wid, w->x, w->y);
-	if (is_new && p->nwin >= GUI_MAX_WINDOWS)
-		return violation(p, "more than %u windows", GUI_MAX_WINDOWS);
 	return 0;
 }
 
 static int check_damage(struct proxy *p, const struct gui_damage *d)
 {
 	const struct gwin *w = win_find(p, d->wid);
+	int ret = known(p, d->wid, "damage for ");
 	uint64_t end;
 
-	if (!w)
-		return violation(p, "damage for unknown window 0x%x", d->wid);
+	if (ret < 0)
+		return ret;
 	if (d->serial != p->serial + 1)
 		return violation(p, "damage serial %u, expected %u", d->serial,
 				 p->serial + 1);
+	if (!w)
+		return ret; /* refused: only the serial counts */
 	if (!d->w || !d->h || (uint64_t)d->x + d->w > w->w ||
 	    (uint64_t)d->y + d->h > w->h)
 		return violation(
@@ -238,23 +256,23 @@ int proxy_check(struct proxy *p, uint16_t type, const void *untrusted_buf,
 	case GUI_G_CONFIGURE:
 		WANT(struct gui_window);
 		ret = check_window(p, &untrusted.win, type == GUI_G_CREATE);
-		if (ret)
+		if (ret < 0)
 			return ret;
 		m->win = untrusted.win;
-		return 0;
+		return ret;
 	case GUI_G_DESTROY:
 	case GUI_G_UNMAP:
 		WANT(struct gui_wid);
-		if (!win_find(p, untrusted.wid.wid))
-			return violation(p, "unknown window 0x%x",
-					 untrusted.wid.wid);
+		ret = known(p, untrusted.wid.wid, "");
+		if (ret < 0)
+			return ret;
 		m->wid = untrusted.wid;
-		return 0;
+		return ret;
 	case GUI_G_TITLE:
 		WANT(struct gui_title);
-		if (!win_find(p, untrusted.title.wid))
-			return violation(p, "title for unknown window 0x%x",
-					 untrusted.title.wid);
+		ret = known(p, untrusted.title.wid, "title for ");
+		if (ret)
+			return ret;
 		if (untrusted.title.len > GUI_TITLE_MAX)
 			return violation(p, "title of %u bytes (at most %u)",
 					 untrusted.title.len, GUI_TITLE_MAX);
@@ -264,9 +282,9 @@ int proxy_check(struct proxy *p, uint16_t type, const void *untrusted_buf,
 		return 0;
 	case GUI_G_CLASS:
 		WANT(struct gui_class);
-		if (!win_find(p, untrusted.cls.wid))
-			return violation(p, "class for unknown window 0x%x",
-					 untrusted.cls.wid);
+		ret = known(p, untrusted.cls.wid, "class for ");
+		if (ret)
+			return ret;
 		m->cls.wid = untrusted.cls.wid;
 		sanitize_name(untrusted.cls.instance, GUI_CLASS_MAX,
 			      m->cls.instance, false);
@@ -275,9 +293,9 @@ int proxy_check(struct proxy *p, uint16_t type, const void *untrusted_buf,
 		return 0;
 	case GUI_G_HINTS:
 		WANT(struct gui_hints);
-		if (!win_find(p, untrusted.hints.wid))
-			return violation(p, "hints for unknown window 0x%x",
-					 untrusted.hints.wid);
+		ret = known(p, untrusted.hints.wid, "hints for ");
+		if (ret)
+			return ret;
 		if (untrusted.hints.flags & ~(GUI_HINT_MIN | GUI_HINT_MAX |
 					      GUI_HINT_INC | GUI_HINT_BASE))
 			return violation(p, "hints: unknown flags");
@@ -294,9 +312,9 @@ int proxy_check(struct proxy *p, uint16_t type, const void *untrusted_buf,
 		return 0;
 	case GUI_G_TYPE:
 		WANT(struct gui_wintype);
-		if (!win_find(p, untrusted.type.wid))
-			return violation(p, "type for unknown window 0x%x",
-					 untrusted.type.wid);
+		ret = known(p, untrusted.type.wid, "type for ");
+		if (ret)
+			return ret;
 		if (untrusted.type.type >= GUI_TYPE_COUNT)
 			return violation(p, "unknown window type %u",
 					 untrusted.type.type);
@@ -304,15 +322,20 @@ int proxy_check(struct proxy *p, uint16_t type, const void *untrusted_buf,
 		return 0;
 	case GUI_G_TRANSIENT:
 		WANT(struct gui_transient);
-		if (!win_find(p, untrusted.transient.wid))
-			return violation(p, "transient: unknown window 0x%x",
-					 untrusted.transient.wid);
-		if (untrusted.transient.for_wid &&
-		    (untrusted.transient.for_wid == untrusted.transient.wid ||
-		     !win_find(p, untrusted.transient.for_wid)))
-			return violation(p, "transient for unknown window 0x%x",
-					 untrusted.transient.for_wid);
+		ret = known(p, untrusted.transient.wid, "transient: ");
+		if (ret)
+			return ret;
 		m->transient = untrusted.transient;
+		if (!m->transient.for_wid)
+			return 0;
+		if (m->transient.for_wid == m->transient.wid)
+			return violation(p, "window 0x%x transient for itself",
+					 m->transient.wid);
+		ret = known(p, m->transient.for_wid, "transient for ");
+		if (ret < 0)
+			return ret;
+		if (ret == GUI_CHECK_REFUSED) /* a refused parent: none */
+			m->transient.for_wid = 0;
 		return 0;
 	case GUI_G_CURSOR:
 		WANT(struct gui_cursor);
@@ -324,10 +347,10 @@ int proxy_check(struct proxy *p, uint16_t type, const void *untrusted_buf,
 	case GUI_G_DAMAGE:
 		WANT(struct gui_damage);
 		ret = check_damage(p, &untrusted.damage);
-		if (ret)
+		if (ret < 0)
 			return ret;
 		m->damage = untrusted.damage;
-		return 0;
+		return ret;
 	case GUI_G_CLIP_DATA:
 		WANT(struct gui_clip);
 		if (!p->clip_requests)

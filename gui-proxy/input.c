@@ -193,6 +193,9 @@ static void on_configure(struct proxy *p, xcb_configure_notify_event_t *c)
 {
 	struct gwin *w;
 
+	/* The root's substructure: other windows' news, not ours to act on */
+	if (c->event != c->window)
+		return;
 	if (c->window == p->screen->root) {
 		struct gui_screen s = { .w = c->width, .h = c->height };
 
@@ -279,6 +282,15 @@ int input_event(struct proxy *p, xcb_generic_event_t *ev)
 	case XCB_CLIENT_MESSAGE:
 		on_client_message(p, (xcb_client_message_event_t *)ev);
 		break;
+	case XCB_MAP_NOTIFY: {
+		xcb_map_notify_event_t *m = (xcb_map_notify_event_t *)ev;
+
+		/* A host popup or screen locker shows: ours go below it. */
+		if (m->event == p->screen->root && m->override_redirect &&
+		    !win_by_host(p, m->window))
+			win_keep_below_host(p);
+		break;
+	}
 	case XCB_MAPPING_NOTIFY:
 		xcb_refresh_keyboard_mapping(p->syms,
 					     (xcb_mapping_notify_event_t *)ev);

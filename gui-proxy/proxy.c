@@ -161,11 +161,15 @@ int proxy_init(struct proxy *p, xcb_connection_t *c, int pool_fd,
 	xcb_create_gc(c, p->gc, p->screen->root, XCB_GC_GRAPHICS_EXPOSURES,
 		      (uint32_t[]){ 0 });
 	p->syms = xcb_key_symbols_alloc(c);
-	/* Screen size and keymap changes, clipboard */
+	/*
+	 * Screen size and keymap changes, clipboard; host windows mapped
+	 * (a screen locker: our windows stay below it).
+	 */
 	xcb_change_window_attributes(
 		c, p->screen->root, XCB_CW_EVENT_MASK,
 		(uint32_t[]){ XCB_EVENT_MASK_PROPERTY_CHANGE |
-			      XCB_EVENT_MASK_STRUCTURE_NOTIFY });
+			      XCB_EVENT_MASK_STRUCTURE_NOTIFY |
+			      XCB_EVENT_MASK_SUBSTRUCTURE_NOTIFY });
 	ret = clip_init(p);
 	if (ret) {
 		snprintf(err, errlen, "clipboard window: %s", strerror(-ret));
@@ -199,8 +203,18 @@ int proxy_handle(struct proxy *p, uint16_t type, const void *untrusted_buf,
 	int ret;
 
 	ret = proxy_check(p, type, untrusted_buf, untrusted_len, &m);
-	if (ret)
+	if (ret < 0)
 		return ret;
+	if (ret == GUI_CHECK_REFUSED) {
+		/* A refused window: it is gone once the guest says so. */
+		if (type == GUI_G_DESTROY)
+			win_forget_refused(p, m.wid.wid);
+		if (type == GUI_G_DAMAGE) {
+			p->serial = m.damage.serial;
+			p->ack_due = true;
+		}
+		return 0;
+	}
 	/* Checked: a window named by a message exists. */
 	switch (type) {
 	case GUI_G_HELLO:

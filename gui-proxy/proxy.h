@@ -25,6 +25,14 @@
  * long, they only update the size damage is checked against.
  */
 #define GUI_TELL_GRACE_NS 500000000ull
+/*
+ * The frame must stay visible (issue #9, class 7). An override-redirect
+ * window (menu, tooltip) is smaller than the screen by this much in each
+ * direction, frame included, so it can never pass for the whole screen.
+ */
+#define GUI_OR_MARGIN 48
+/* All of a cappsule's windows together: at most this many screens of pixels. */
+#define GUI_MAX_SCREENS 8
 /* Host title: "[policy] " + sanitised guest title. */
 #define GUI_HOST_TITLE_MAX (GUI_TITLE_MAX * 3 + 80)
 
@@ -114,6 +122,9 @@ struct proxy {
 	bool ack_due;
 	unsigned nwin;
 	struct gwin win[GUI_MAX_WINDOWS];
+	uint32_t refused[GUI_MAX_REFUSED]; /* guest ids asked to close */
+	unsigned nrefused;
+	uint64_t refused_total; /* for the log */
 	xcb_cursor_t cursor;
 
 	/* Clipboard (clipboard.c) */
@@ -131,7 +142,12 @@ struct proxy {
 	uint64_t bytes;
 };
 
-/* check.c: the one place untrusted bytes are checked. 0 or -EPROTO. */
+/*
+ * check.c: the one place untrusted bytes are checked. 0, -EPROTO, or
+ * GUI_CHECK_REFUSED: the message names a refused window (see
+ * GUI_MAX_REFUSED) and is dropped, DESTROY and DAMAGE's serial aside.
+ */
+#define GUI_CHECK_REFUSED 1
 int proxy_check(struct proxy *p, uint16_t type, const void *untrusted_buf,
 		uint32_t untrusted_len, union gui_msg *m);
 size_t sanitize_utf8(const char *untrusted, size_t len, char *out,
@@ -151,6 +167,8 @@ int proxy_send(struct proxy *p, uint16_t type, const void *buf, uint32_t len);
 /* windows.c */
 struct gwin *win_find(struct proxy *p, uint32_t wid);
 struct gwin *win_by_host(struct proxy *p, xcb_window_t w);
+bool win_refused(const struct proxy *p, uint32_t wid);
+void win_forget_refused(struct proxy *p, uint32_t wid);
 void win_create(struct proxy *p, const struct gui_window *m);
 void win_destroy(struct proxy *p, struct gwin *w);
 void win_map(struct proxy *p, struct gwin *w, const struct gui_window *m);
@@ -166,6 +184,7 @@ void win_set_cursor(struct proxy *p, const char *name);
 void win_host_configure(struct proxy *p, struct gwin *w,
 			xcb_configure_notify_event_t *ev);
 void win_flash(struct proxy *p, bool on);
+void win_keep_below_host(struct proxy *p);
 
 /* damage.c */
 void damage_upload(struct proxy *p, const struct gui_damage *d);

@@ -3,8 +3,11 @@
  * Host windows for guest windows. Each is a frame (a top-level window
  * whose background is the policy colour) with the guest contents in a
  * child inset by GUI_BORDER: nothing the guest sends can paint over the
- * frame, whatever window manager the host runs. Handlers here get checked
- * messages only (check.c).
+ * frame, whatever window manager the host runs, and the frame stays in
+ * sight: windows are kept on the screen, popups smaller than it and below
+ * the host's own override-redirect windows (a screen locker's), and a
+ * cappsule's windows are bounded in number and pixels. Handlers here get
+ * checked messages only (check.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,18 +49,143 @@ static int32_t clamp_i(int64_t v, int64_t lo, int64_t hi)
 }
 
 /*
- * Menus and tooltips position themselves: keep them, frame included, on
- * the host screen (a popup must not pose as part of another window
- * beyond the screen's edge, nor hide there).
+ * Keep a window, frame included, on the host screen: a popup must not
+ * pose as part of another window beyond the screen's edge, nor hide its
+ * frame there; without a window manager nothing else would stop an
+ * 8192x8192 window at 0,0 from putting its frame out of sight. Popups
+ * (override-redirect) are also smaller than the screen by GUI_OR_MARGIN,
+ * so one never passes for the whole screen. The host WM still has the
+ * last word on managed windows (win_host_configure).
  */
-static void clamp_popup(struct proxy *p, struct gwin *w)
+static void clamp_to_screen(struct proxy *p, struct gwin *w)
 {
-	int64_t sw = p->screen_w, sh = p->screen_h;
+	int64_t margin = w->override_redirect ? GUI_OR_MARGIN : 0;
+	int64_t sw = p->screen_w - margin, sh = p->screen_h - margin;
 
 	w->hw = (uint32_t)MAX(1, MIN((int64_t)w->hw, sw - 2 * GUI_BORDER));
 	w->hh = (uint32_t)MAX(1, MIN((int64_t)w->hh, sh - 2 * GUI_BORDER));
-	w->x = clamp_i(w->x, GUI_BORDER, sw - GUI_BORDER - w->hw);
-	w->y = clamp_i(w->y, GUI_BORDER, sh - GUI_BORDER - w->hh);
+	w->x = clamp_i(w->x, GUI_BORDER, p->screen_w - GUI_BORDER - w->hw);
+	w->y = clamp_i(w->y, GUI_BORDER, p->screen_h - GUI_BORDER - w->hh);
+}
+
+/* Would @w at @hw x @hh keep the cappsule within GUI_MAX_SCREENS? */
+static bool pixels_fit(const struct proxy *p, const struct gwin *w, uint64_t hw,
+		       uint64_t hh)
+{
+	uint64_t sum = hw * hh;
+	unsigned i;
+
+	for (i = 0; i < GUI_MAX_WINDOWS; i++)
+		if (p->win[i].wid && &p->win[i] != w)
+			sum += (uint64_t)p->win[i].hw * p->win[i].hh;
+	return sum <= (uint64_t)GUI_MAX_SCREENS * p->screen_w * p->screen_h;
+}
+
+/*
+ * The guest asked for @w's geometry to change (already in w->x .. w->hh):
+ * on the screen, and a size past the pixel budget keeps the old one.
+ */
+static void bound_geometry(struct proxy *p, struct gwin *w, uint32_t old_hw,
+			   uint32_t old_hh)
+{
+	clamp_to_screen(p, w);
+	if (!pixels_fit(p, w, w->hw, w->hh)) {
+		w->hw = old_hw;
+		w->hh = old_hh;
+		clamp_to_screen(p, w);
+	}
+}
+
+bool win_refused(const struct proxy *p, uint32_t wid)
+{
+	unsigned i;
+
+	for (i = 0; i < p->nrefused; i++)
+		if (p->refused[i] == wid)
+			return true;
+	return false;
+}
+
+void win_forget_refused(struct proxy *p, uint32_t wid)
+{
+	unsigned i;
+
+	for (i = 0; i < p->nrefused; i++)
+		if (p->refused[i] == wid) {
+			p->refused[i] = p->refused[--p->nrefused];
+			return;
+		}
+}
+
+/* No host window for guest window @wid: the guest is asked to close it. */
+static void refuse(struct proxy *p, uint32_t wid, const char *why)
+{
+	struct gui_wid close = { .wid = wid };
+
+	/* check.c keeps room: a guest past GUI_MAX_REFUSED is a violation */
+	if (p->nrefused < GUI_MAX_REFUSED)
+		p->refused[p->nrefused++] = wid;
+	if (p->refused_total++ % 256 == 0)
+		log_info(
+			"cappsule %u: window 0x%x refused (%s); %llu windows refused so far",
+			p->id, wid, why, (unsigned long long)p->refused_total);
+	proxy_send(p, GUI_H_CLOSE, &close, sizeof(close));
+}
+
+/*
+ * Keep our top-level windows below the host's own override-redirect
+ * windows (a screen locker, the host's menus): below the lowest one that
+ * is above every host window a window manager stacks. Ours above it are
+ * moved directly below it, bottom first, so their own order stays.
+ */
+void win_keep_below_host(struct proxy *p)
+{
+	xcb_query_tree_reply_t *t;
+	xcb_get_window_attributes_cookie_t *ck;
+	xcb_window_t *kids;
+	uint8_t *kind; /* 0: unmapped or ours, 1: host managed, 2: host OR */
+	int n, i, top = -1, target = -1;
+
+	t = xcb_query_tree_reply(p->c, xcb_query_tree(p->c, p->screen->root),
+				 NULL);
+	if (!t)
+		return;
+	kids = xcb_query_tree_children(t);
+	n = xcb_query_tree_children_length(t);
+	ck = calloc((size_t)n + 1, sizeof(*ck));
+	kind = calloc((size_t)n + 1, 1);
+	if (!ck || !kind)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (!win_by_host(p, kids[i]))
+			ck[i] = xcb_get_window_attributes(p->c, kids[i]);
+	for (i = 0; i < n; i++) {
+		xcb_get_window_attributes_reply_t *a;
+
+		if (!ck[i].sequence)
+			continue;
+		a = xcb_get_window_attributes_reply(p->c, ck[i], NULL);
+		if (a && a->map_state == XCB_MAP_STATE_VIEWABLE)
+			kind[i] = a->override_redirect ? 2 : 1;
+		free(a);
+		if (kind[i] == 1)
+			top = i;
+	}
+	for (i = top + 1; i < n && target < 0; i++)
+		if (kind[i] == 2)
+			target = i;
+	for (i = target + 1; target >= 0 && i < n; i++)
+		if (win_by_host(p, kids[i]))
+			xcb_configure_window(
+				p->c, kids[i],
+				XCB_CONFIG_WINDOW_SIBLING |
+					XCB_CONFIG_WINDOW_STACK_MODE,
+				(uint32_t[]){ kids[target],
+					      XCB_STACK_MODE_BELOW });
+out:
+	free(kind);
+	free(ck);
+	free(t);
 }
 
 /* Tell the guest where the host put a window, once per change. */
@@ -268,8 +396,10 @@ void win_create(struct proxy *p, const struct gui_window *m)
 	for (i = 0; i < GUI_MAX_WINDOWS && !w; i++)
 		if (!p->win[i].wid)
 			w = &p->win[i];
-	if (!w)
-		return; /* check.c caps the count: cannot happen */
+	if (!w) {
+		refuse(p, m->wid, "too many windows");
+		return;
+	}
 	memset(w, 0, sizeof(*w));
 	w->wid = m->wid;
 	w->override_redirect = m->flags & GUI_WIN_OVERRIDE_REDIRECT;
@@ -281,8 +411,12 @@ void win_create(struct proxy *p, const struct gui_window *m)
 	w->sent_y = w->y;
 	w->sent_w = w->w;
 	w->sent_h = w->h;
-	if (w->override_redirect)
-		clamp_popup(p, w);
+	clamp_to_screen(p, w);
+	if (!pixels_fit(p, w, w->hw, w->hh)) {
+		memset(w, 0, sizeof(*w));
+		refuse(p, m->wid, "too many pixels");
+		return;
+	}
 	w->frame = xcb_generate_id(p->c);
 	w->content = xcb_generate_id(p->c);
 	p->nwin++;
@@ -347,7 +481,7 @@ void win_destroy(struct proxy *p, struct gwin *w)
 
 void win_map(struct proxy *p, struct gwin *w, const struct gui_window *m)
 {
-	uint32_t above = XCB_STACK_MODE_ABOVE;
+	uint32_t above = XCB_STACK_MODE_ABOVE, old_hw = w->hw, old_hh = w->hh;
 
 	w->override_redirect = m->flags & GUI_WIN_OVERRIDE_REDIRECT;
 	xcb_change_window_attributes(p->c, w->frame, XCB_CW_OVERRIDE_REDIRECT,
@@ -356,18 +490,19 @@ void win_map(struct proxy *p, struct gwin *w, const struct gui_window *m)
 	w->h = w->hh = m->h;
 	w->x = m->x;
 	w->y = m->y;
-	if (w->override_redirect) {
-		clamp_popup(p, w);
-	} else {
+	bound_geometry(p, w, old_hw, old_hh);
+	if (!w->override_redirect) {
 		/* Where the application asked; the host WM has the last word. */
 		xcb_icccm_size_hints_set_position(
 			&w->hints, 0, w->x - GUI_BORDER, w->y - GUI_BORDER);
 		xcb_icccm_set_wm_normal_hints(p->c, w->frame, &w->hints);
 	}
 	place(p, w);
+	/* On top of the cappsule's own, never of the host's (before it shows) */
 	if (w->override_redirect)
 		xcb_configure_window(p->c, w->frame,
 				     XCB_CONFIG_WINDOW_STACK_MODE, &above);
+	win_keep_below_host(p);
 	xcb_map_window(p->c, w->frame);
 	w->mapped = true;
 	tell_guest(p, w);
@@ -383,6 +518,7 @@ void win_configure(struct proxy *p, struct gwin *w, const struct gui_window *m)
 {
 	bool same_host = m->x == w->x && m->y == w->y && m->w == w->hw &&
 			 m->h == w->hh;
+	uint32_t old_hw = w->hw, old_hh = w->hh;
 
 	w->w = m->w;
 	w->h = m->h;
@@ -412,8 +548,7 @@ void win_configure(struct proxy *p, struct gwin *w, const struct gui_window *m)
 	w->y = m->y;
 	w->hw = m->w;
 	w->hh = m->h;
-	if (w->override_redirect)
-		clamp_popup(p, w);
+	bound_geometry(p, w, old_hw, old_hh);
 	place(p, w);
 	tell_guest(p, w);
 }

@@ -36,6 +36,13 @@ static const struct xchan_layout gui_layout = {
 
 /* Caps the host enforces (and the guest respects). */
 #define GUI_MAX_WINDOWS 256 /* guest windows known at once */
+/*
+ * Windows past GUI_MAX_WINDOWS (or past the host's pixel budget) are
+ * refused: the host sends GUI_H_CLOSE and drops messages for them until
+ * the guest destroys them. A guest holding more refused windows than this
+ * breaks the protocol.
+ */
+#define GUI_MAX_REFUSED 1024
 #define GUI_MAX_DIM 8192 /* window width/height, screen size */
 #define GUI_MIN_COORD (-16384) /* window positions */
 #define GUI_MAX_COORD 16384

@@ -228,7 +228,8 @@ static void attack(const char *what)
 		d.stride = 4;
 		send_msg(GUI_G_DAMAGE, &d, sizeof(d));
 	} else if (!strcmp(what, "count")) {
-		for (i = 0; i < GUI_MAX_WINDOWS + 1; i++) {
+		/* refused past GUI_MAX_WINDOWS, a violation past those */
+		for (i = 0; i < GUI_MAX_WINDOWS + GUI_MAX_REFUSED + 1; i++) {
 			struct gui_window m = { .wid = WID + 1 + i,
 						.w = 10,
 						.h = 10 };

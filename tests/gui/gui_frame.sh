@@ -17,7 +17,8 @@ OR_MARGIN=48 # doc/gui-protocol.md: GUI_OR_MARGIN
 agent() {
 	rm -f "$SOCKDIR/$1.in"
 	mkfifo "$SOCKDIR/$1.in"
-	"$FAKEAGENT" "$PROXY" "$POL" "$1" "$3" "$2" <"$SOCKDIR/$1.in" >"$WORK/$1.log" 2>&1 &
+	# (7>&-: the host cover's fifo must end when the test closes it)
+	"$FAKEAGENT" "$PROXY" "$POL" "$1" "$3" "$2" <"$SOCKDIR/$1.in" >"$WORK/$1.log" 2>&1 7>&- &
 	GUI_PIDS="$GUI_PIDS $!"
 	AGENT_PID=$!
 	exec 8>"$SOCKDIR/$1.in"
@@ -33,7 +34,7 @@ agent_end() {
 cover() {
 	rm -f "$SOCKDIR/$1.cover"
 	mkfifo "$SOCKDIR/$1.cover"
-	"$HOSTTOOL" cover 00ff00 <"$SOCKDIR/$1.cover" >"$WORK/$1.cover.log" 2>&1 &
+	"$HOSTTOOL" cover 00ff00 <"$SOCKDIR/$1.cover" >"$WORK/$1.cover.log" 2>&1 8>&- &
 	GUI_PIDS="$GUI_PIDS $!"
 	COVER_PID=$!
 	exec 7>"$SOCKDIR/$1.cover"
