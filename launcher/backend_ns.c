@@ -265,6 +265,15 @@ static int ns_kill(struct cappsule *c)
 	if (syscall(SYS_pidfd_send_signal, nd->pidfd, SIGKILL, NULL, 0) < 0 &&
 	    errno != ESRCH)
 		return -errno;
+	/*
+	 * Unless pid 1 cannot die: waiting on a FUSE request that its fs
+	 * client (another process of the cappsule) has read, after the
+	 * fs-proxy went away, it would sleep uninterruptibly until that
+	 * client ends. So every process in the cappsule's cgroup is killed
+	 * too: the client's /dev/fuse closes, the connection aborts.
+	 */
+	if (nd->have_cg)
+		cg_kill(&nd->cg);
 	return 0;
 }
 

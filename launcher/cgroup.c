@@ -484,6 +484,15 @@ int cg_set_limits(const struct cg *cg, uint64_t memory_bytes, uint32_t pids)
 	return ret;
 }
 
+void cg_kill(const struct cg *cg)
+{
+	int i;
+
+	for (i = 0; i < CG_NCTRL; i++)
+		if (first_use(cg, i))
+			kill_all(cg->path[i]);
+}
+
 int cg_destroy(struct cg *cg)
 {
 	int i, ret = 0;

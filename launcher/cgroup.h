@@ -48,6 +48,8 @@ int cg_create_proxies(const struct cg_system *sys, struct cg *cg, uint32_t id);
 /* Called in the child: move the calling process into the cgroups. */
 int cg_enter(const struct cg *cg);
 int cg_set_limits(const struct cg *cg, uint64_t memory_bytes, uint32_t pids);
+/* SIGKILL every process inside (cgroup.kill where the kernel has it). */
+void cg_kill(const struct cg *cg);
 /* rmdir; if still populated, SIGKILL what is inside and return -EBUSY. */
 int cg_destroy(struct cg *cg);
 

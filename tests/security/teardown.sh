@@ -48,8 +48,23 @@ fs_proxy_of_a() {
 	done
 }
 
-# (Killing one's own fs-proxy during a launch is kept out: it can leave
-# the agent itself stuck, doc/security.md "Known holes".)
+# The user kills their own fs-proxy at every moment of a launch: virt
+# must return (not hang) and no process may be stuck on FUSE.
+hung=0
+for i in $(seq 1 "$ROUNDS"); do
+	t0=$(date +%s)
+	as a timeout -s KILL 20 "$VIRT" exec -n ls / >/dev/null 2>&1 &
+	vp=$!
+	sleep "0.0$((i % 4))$((i % 10))"
+	for p in $(fs_proxy_of_a); do kill -9 "$p"; done
+	wait "$vp"
+	[ $(($(date +%s) - t0)) -ge 19 ] && hung=$((hung + 1))
+done
+sleep 3
+s=$(stuck | wc -l)
+[ "$s" = 0 ] && [ "$hung" = 0 ] &&
+	row "kill -9 of one's own fs-proxy during launch (x$ROUNDS)" "nothing stuck" "no process stuck, virt returned" ok ||
+	row "kill -9 of one's own fs-proxy during launch (x$ROUNDS)" "nothing stuck" "$s stuck on FUSE, $hung virt hung" FAIL
 for i in $(seq 1 "$ROUNDS"); do
 	id=$(as a timeout -s KILL 20 "$VIRT" exec -n -D sleep 5 2>/dev/null)
 	sleep "0.0$((i % 25 / 10))$((i % 10))"
@@ -65,7 +80,7 @@ stop_daemon
 printf '#!/bin/sh\nexec sleep 30\n' >"$LIBEXEC/silent-fs-proxy"
 chmod 0755 "$LIBEXEC/silent-fs-proxy"
 ln -sf "$LIBEXEC/silent-fs-proxy" "$LIBEXEC/cappsule-fs-proxy"
-start_daemon --policy-dir "$SRC/desktop/policies"
+start_daemon --policy-dir "$SRC/desktop/policies" --pool 0
 for i in 1 2 3; do
 	id=$(as a timeout -s KILL 20 "$VIRT" exec -n -D true 2>/dev/null)
 	sleep 0.5
@@ -75,6 +90,25 @@ sleep 3
 s=$(stuck | wc -l)
 [ "$s" = 0 ] && row "virt kill while fs-proxy does not answer (x3)" "nothing left" "no process stuck" ok ||
 	row "virt kill while fs-proxy does not answer (x3)" "nothing left" "$s processes stuck on FUSE for good" FAIL
+# Then the user kills that fs-proxy (SIGKILL, as its owner may) while
+# the launch waits on it: the daemon ends the cappsule, all of it (the
+# whole cgroup, not only pid 1, which may wait on a FUSE request its fs
+# client has read), and virt says why.
+hung=0 said=0
+for i in 1 2 3; do
+	t0=$(date +%s)
+	out=$(as a timeout -s KILL 20 "$VIRT" exec -n true 2>&1 &
+		sleep 1
+		for p in $(pgrep -P "$DAEMON_PID" -u "$N_a"); do kill -9 "$p"; done
+		wait)
+	[ $(($(date +%s) - t0)) -ge 19 ] && hung=$((hung + 1))
+	case "$out" in *"its fs proxy ended"*) said=$((said + 1)) ;; esac
+done
+sleep 2
+left=$(capsule_pids | wc -l)
+[ "$left" = 0 ] && [ "$hung" = 0 ] && [ "$said" = 3 ] &&
+	row "kill -9 of one's own silent fs-proxy mid-launch (x3)" "nothing left, virt says why" "nothing left, 'its fs proxy ended'" ok ||
+	row "kill -9 of one's own silent fs-proxy mid-launch (x3)" "nothing left, virt says why" "$left processes left, $hung virt hung, $said said why" FAIL
 unstick
 stop_daemon
 ln -sf "$BUILD/fs-proxy/cappsule-fs-proxy" "$LIBEXEC/cappsule-fs-proxy"
