@@ -295,6 +295,7 @@ int handle_new(struct fsp *p, int fd, const struct node *n, bool dir,
 	p->handles[i].dir = dir;
 	p->handles[i].writable = false;
 	p->handles[i].empty = false;
+	p->handles[i].view = false;
 	p->handles[i].in_use = true;
 	*fh = ((uint64_t)p->handles[i].gen << 32) | i;
 	return 0;

@@ -131,12 +131,29 @@ bool fsp_type_shown(const struct fs_verdict *v, mode_t ifmt)
 	return v->kind != FS_HIDDEN;
 }
 
+/*
+ * Is the content of @st, found with verdict @v, withheld? A hard link is
+ * no link to follow: the same inode under a second name, one the policy
+ * may hide (~/.ssh/id_rsa as ~/Documents/key). fs-proxy cannot see the
+ * other names, so a file or symlink with several, found through the
+ * rules, shows its name only. Not in a share (the user names that folder
+ * for what it holds; it is read-only there), nor root's own: packages'
+ * hard links in /usr, which a user cannot make (fs.protected_hardlinks),
+ * and what root keeps from users is closed by its mode, as on the host.
+ */
+bool fsp_withheld(const struct fs_verdict *v, const struct stat *st)
+{
+	return v->kind == FS_GRANTED && !S_ISDIR(st->st_mode) &&
+	       st->st_nlink > 1 && st->st_uid != 0;
+}
+
 void fsp_fill_attr(const struct node *n, const struct stat *st,
 		   struct fs_attr *a)
 {
 	mode_t perm = st->st_mode & 07777 & ~(mode_t)(S_ISUID | S_ISGID);
 	const struct fs_verdict *v = &n->v;
-	bool dir = S_ISDIR(st->st_mode), empty = false;
+	bool dir = S_ISDIR(st->st_mode), empty = false,
+	     bare = v->kind == FS_NAME_ONLY;
 
 	switch (v->kind) {
 	case FS_SHARED:
@@ -144,6 +161,12 @@ void fsp_fill_attr(const struct node *n, const struct stat *st,
 			perm &= ~(mode_t)0222;
 		break;
 	case FS_GRANTED:
+		if (fsp_withheld(v, st)) {
+			/* as name-only, but its link count says why */
+			perm = 0;
+			empty = bare = true;
+			break;
+		}
 		if (!(v->mode & (POLICY_R | POLICY_X)))
 			perm &= ~(mode_t)0555;
 		else if (!dir && !(v->mode & POLICY_R))
@@ -169,8 +192,9 @@ void fsp_fill_attr(const struct node *n, const struct stat *st,
 	a->uid = st->st_uid;
 	a->gid = st->st_gid;
 	a->blksize = (uint32_t)st->st_blksize;
-	if (v->kind == FS_NAME_ONLY) {
-		a->nlink = 1;
+	if (bare) {
+		if (v->kind == FS_NAME_ONLY)
+			a->nlink = 1;
 		return;
 	}
 	a->size = empty ? 0 : (uint64_t)st->st_size;
@@ -200,12 +224,14 @@ static bool may_read(const struct node *n)
 }
 
 /*
- * May the client open @n for reading itself (FS_ATTR_LIVE)? A readable
- * file whose folder is watched: every change to it is reported.
+ * May the client open @n (attributes @st) for reading itself
+ * (FS_ATTR_LIVE)? A readable file whose folder is watched: every change to
+ * it is reported. Not one whose content is withheld: its opens must ask.
  */
-static bool live(const struct node *n, bool watched)
+static bool live(const struct node *n, const struct stat *st, bool watched)
 {
-	return watched && n->ifmt == S_IFREG && may_read(n);
+	return watched && n->ifmt == S_IFREG && may_read(n) &&
+	       !fsp_withheld(&n->v, st);
 }
 
 void fsp_fill_entry(struct fsp *p, struct node *n, const struct stat *st,
@@ -218,7 +244,7 @@ void fsp_fill_entry(struct fsp *p, struct node *n, const struct stat *st,
 	e->entry_ms = watched ? FSP_WATCHED_MS : p->entry_ms;
 	e->attr_ms = watched ? FSP_WATCHED_MS : p->attr_ms;
 	fsp_fill_attr(n, st, &e->attr);
-	if (live(n, watched))
+	if (live(n, st, watched))
 		e->attr.flags |= FS_ATTR_LIVE;
 }
 
@@ -343,7 +369,7 @@ static void do_getattr(struct fsp *p, const struct fs_request *rq,
 	a = out_put(out, sizeof(*a));
 	a->attr_ms = fsp_covered(p, n->path, n) ? FSP_WATCHED_MS : p->attr_ms;
 	fsp_fill_attr(n, &st, &a->attr);
-	if (live(n, a->attr_ms == FSP_WATCHED_MS))
+	if (live(n, &st, a->attr_ms == FSP_WATCHED_MS))
 		a->attr.flags |= FS_ATTR_LIVE;
 }
 
@@ -372,6 +398,10 @@ static void do_open(struct fsp *p, const struct fs_request *rq, struct node *n,
 			       S_ISDIR(st.st_mode) ? -EISDIR : -EACCES);
 	}
 	/* a second name elsewhere could be a file the policy hides */
+	if (fsp_withheld(&n->v, &st)) {
+		close(opath);
+		return out_err(out, rq->h.unique, -EACCES);
+	}
 	if (write && st.st_nlink > 1) {
 		close(opath);
 		return out_err(out, rq->h.unique, -EPERM);
@@ -393,6 +423,7 @@ static void do_open(struct fsp *p, const struct fs_request *rq, struct node *n,
 	h->writable = write;
 	h->empty = n->v.kind == FS_GRANTED &&
 		   !(n->v.mode & (POLICY_R | POLICY_X));
+	h->view = n->v.kind == FS_GRANTED;
 	o = out_put(out, sizeof(*o));
 	o->fh = fh;
 	/* unchanged since the last open: the guest may keep its page cache */
@@ -433,7 +464,8 @@ static int read_fd(struct fsp *p, struct node *n, bool *owned)
 	opath = fsp_node_fd(p, n, false);
 	if (opath < 0)
 		return opath;
-	if (fstat(opath, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(opath, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    fsp_withheld(&n->v, &st)) {
 		close(opath);
 		return -EACCES;
 	}
@@ -449,6 +481,23 @@ static int read_fd(struct fsp *p, struct node *n, bool *owned)
 	return fd;
 }
 
+/*
+ * May a file opened through the rules (@view) be read now? It had one name
+ * when opened; one made since (then new content written through it) would
+ * show here what the policy hides, by a handle or a kept descriptor alike.
+ */
+static int still_one_name(int fd, bool view)
+{
+	struct fs_verdict v = { .kind = FS_GRANTED };
+	struct stat st;
+
+	if (!view)
+		return 0;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	return fsp_withheld(&v, &st) ? -EACCES : 0;
+}
+
 static void do_read(struct fsp *p, const struct fs_request *rq, struct node *n,
 		    struct fs_out *out)
 {
@@ -456,7 +505,7 @@ static void do_read(struct fsp *p, const struct fs_request *rq, struct node *n,
 	bool pool = rq->h.flags & FS_IO_POOL, owned = false, empty;
 	uint32_t got = 0;
 	uint8_t *buf;
-	int fd;
+	int fd, ret;
 
 	if (pool && !p->pool)
 		return out_err(out, rq->h.unique, -EINVAL);
@@ -466,6 +515,7 @@ static void do_read(struct fsp *p, const struct fs_request *rq, struct node *n,
 			return out_err(out, rq->h.unique, -EBADF);
 		fd = h->fd;
 		empty = h->empty;
+		ret = still_one_name(fd, h->view && !empty);
 	} else {
 		if (!n)
 			return out_err(out, rq->h.unique, -ESTALE);
@@ -474,6 +524,12 @@ static void do_read(struct fsp *p, const struct fs_request *rq, struct node *n,
 			return out_err(out, rq->h.unique, fd);
 		empty = n->v.kind == FS_GRANTED &&
 			!(n->v.mode & (POLICY_R | POLICY_X));
+		ret = still_one_name(fd, n->v.kind == FS_GRANTED && !empty);
+	}
+	if (ret) {
+		if (owned)
+			close(fd);
+		return out_err(out, rq->h.unique, ret);
 	}
 	/* straight into the guest's slot: no copy through the ring */
 	buf = pool ? p->pool + (size_t)rq->h.mode * FS_MAX_IO :
@@ -514,6 +570,7 @@ static void do_read(struct fsp *p, const struct fs_request *rq, struct node *n,
 static void do_readlink(struct fsp *p, const struct fs_request *rq,
 			struct node *n, struct fs_out *out)
 {
+	struct stat st;
 	char *buf;
 	ssize_t len;
 	int fd;
@@ -523,6 +580,10 @@ static void do_readlink(struct fsp *p, const struct fs_request *rq,
 	fd = fsp_node_fd(p, n, false);
 	if (fd < 0)
 		return out_err(out, rq->h.unique, fd);
+	if (fstat(fd, &st) < 0 || fsp_withheld(&n->v, &st)) {
+		close(fd);
+		return out_err(out, rq->h.unique, -EACCES);
+	}
 	buf = out_put(out, FS_PATH_MAX);
 	len = readlinkat(fd, "", buf, FS_PATH_MAX - 1);
 	close(fd);
@@ -556,21 +617,29 @@ static void do_xattr(struct fsp *p, const struct fs_request *rq, struct node *n,
 {
 	bool list = rq->type == FS_LISTXATTR;
 	char proc[64], *buf, names[FS_XATTR_MAX];
+	struct stat st;
 	ssize_t len;
-	int fd;
+	int fd = -1;
 
-	if (!may_read(n) || n->ifmt == S_IFLNK) {
+	if (may_read(n) && n->ifmt != S_IFLNK) {
+		fd = fsp_node_fd(p, n, false);
+		if (fd < 0)
+			return out_err(out, rq->h.unique, fd);
+		/* a second name's attributes are the other name's too */
+		if (fstat(fd, &st) < 0 || fsp_withheld(&n->v, &st))
+			close_fd(&fd);
+	}
+	if (fd < 0) {
 		if (!list)
 			return out_err(out, rq->h.unique, -ENODATA);
 		len = 0;
 		buf = names;
 		goto reply;
 	}
-	if (!list && strncmp(rq->name2, "user.", 5))
+	if (!list && strncmp(rq->name2, "user.", 5)) {
+		close(fd);
 		return out_err(out, rq->h.unique, -ENODATA);
-	fd = fsp_node_fd(p, n, false);
-	if (fd < 0)
-		return out_err(out, rq->h.unique, fd);
+	}
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
 	if (list) {
 		ssize_t i, o = 0;
@@ -618,6 +687,7 @@ static void lookup_link_target(struct fsp *p, struct fs_out *out)
 	const struct fs_entry *e =
 		(const void *)(out->buf + sizeof(struct fs_rep));
 	uint32_t len0 = out->len;
+	struct stat st;
 	struct node *n;
 	ssize_t len;
 	char *buf;
@@ -631,6 +701,10 @@ static void lookup_link_target(struct fsp *p, struct fs_out *out)
 	fd = fsp_node_fd(p, n, false);
 	if (fd < 0)
 		return;
+	if (fstat(fd, &st) < 0 || fsp_withheld(&n->v, &st)) {
+		close(fd);
+		return;
+	}
 	buf = out_put(out, FS_PATH_MAX);
 	len = buf ? readlinkat(fd, "", buf, FS_PATH_MAX - 1) : -1;
 	close(fd);

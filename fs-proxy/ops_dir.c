@@ -119,7 +119,8 @@ static bool add_dirent(struct fsp *p, const struct handle *dir, int dfd,
 		if (!ok)
 			return true;
 	}
-	if (plus && ifmt == S_IFLNK && v.kind != FS_NAME_ONLY) {
+	if (plus && ifmt == S_IFLNK && v.kind != FS_NAME_ONLY &&
+	    !fsp_withheld(&v, &st)) {
 		ssize_t l = readlinkat(dfd, d->d_name, link, sizeof(link) - 1);
 
 		ll = l > 0 ? (uint32_t)l : 0;

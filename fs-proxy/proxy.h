@@ -54,6 +54,7 @@ struct handle {
 	dev_t dev;
 	bool dir, writable,
 		empty; /* empty: a write-only rule hides the content */
+	bool view; /* found through the rules: read while it has one name */
 	bool in_use;
 };
 
@@ -165,6 +166,7 @@ int fsp_watch_events(struct fsp *p, const struct fs_emit *emit);
 
 /* ops.c, for ops_dir.c */
 bool fsp_type_shown(const struct fs_verdict *v, mode_t ifmt);
+bool fsp_withheld(const struct fs_verdict *v, const struct stat *st);
 void fsp_fill_entry(struct fsp *p, struct node *n, const struct stat *st,
 		    struct fs_entry *e);
 struct node *fsp_node_ref(struct fsp *p, const char *path,

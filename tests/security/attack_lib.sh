@@ -43,6 +43,20 @@ refused() {
 	fi
 }
 
+# shown WHAT TEXT USER ARGS...: what a defence must leave working: the
+# command (in_capsule USER ARGS) must print TEXT.
+shown() {
+	local a=$1 text=$2 who=$3 out st
+	shift 3
+	out=$(in_capsule "$who" "$@" 2>&1)
+	st=$?
+	if printf '%s' "$out" | grep -qF -- "$text"; then
+		row "$a" "shown" "shown [status $st]" ok
+	else
+		row "$a" "shown" "status $st: $(short "$out")" FAIL
+	fi
+}
+
 # same_file WHAT PATH SUM: the host file PATH still has checksum SUM.
 same_file() {
 	local now

@@ -2,7 +2,8 @@
 # Hidden files by every path: the default policy shows the home folder's
 # top level (names only) and no dotfile, so ~/.ssh must stay out of reach
 # through ls, stat, cat, find, /proc/*/root, "..", symlinks and hard links
-# the user made; /etc/shadow stays unreadable to the user, root in a user
+# the user made (a hard link's second name in a granted folder shows its
+# name only, doc/policies.md; what leaks nothing still reads); /etc/shadow stays unreadable to the user, root in a user
 # namespace included; another user's 0700 home stays closed, whatever the
 # policy. Writes aimed at hidden files never reach the host.
 . "$(dirname "$0")/lib.sh"
@@ -23,6 +24,13 @@ ln -s .ssh "$H_a/ssh-dir"
 ln -s ../.ssh/id_rsa "$H_a/Documents/doc-link"
 ln "$H_a/.ssh/id_rsa" "$H_a/hard-link"
 ln "$H_a/.ssh/id_rsa" "$H_a/Documents/hard-link"
+# A hard link between two granted names leaks nothing, yet looks the same;
+# cv has one name.
+NOTES=notes-$$
+CV=cv-$$
+echo "$NOTES" >"$H_a/Documents/notes"
+echo "$CV" >"$H_a/Documents/cv"
+ln "$H_a/Documents/notes" "$H_a/Documents/notes-hl"
 chown -R -h "$N_a:" "$H_a"
 KEYSUM=$(sha256sum "$H_a/.ssh/id_rsa" | cut -d' ' -f1)
 SECRET_B=secret-of-b-$$
@@ -51,10 +59,34 @@ no_leak "host symlink ~/Documents/doc-link -> ../.ssh/id_rsa (evince)" "$KEY" a 
 no_leak "a new symlink inside -> ~/.ssh/id_rsa" "$KEY" a -n \
 	sh -c "ln -s $H/.ssh/id_rsa /tmp/l && cat /tmp/l"
 no_leak "host hard link ~/hard-link (name-only folder)" "$KEY" a -n cat "$H/hard-link"
-# A hard link the user made in a folder the policy grants is that name's
-# content: it shows (known_holes.sh keeps the case). Writing through it
-# must still stay in the cappsule's copy.
+# The same inode under a granted name: a file with a second name shows
+# that name only (fs-proxy/ops.c), for cat, for the overlay's copy-up (a
+# chmod), and the write through it stays in the cappsule's copy.
+shown "control: cat ~/Documents/cv (one name, evince)" "$CV" a -n --policy evince \
+	cat "$H/Documents/cv"
+no_leak "host hard link ~/Documents/hard-link -> ~/.ssh/id_rsa (evince)" "$KEY" a \
+	-n --policy evince cat "$H/Documents/hard-link"
+no_leak "chmod (copy-up), cat ~/Documents/hard-link (evince)" "$KEY" a \
+	-n --policy evince sh -c "chmod 0644 $H/Documents/hard-link && cat $H/Documents/hard-link"
 in_capsule a -n --policy evince sh -c "echo evil >$H/Documents/hard-link" >/dev/null 2>&1
+# What leaks nothing: two granted names show a name only too (fs-proxy
+# cannot see the other names), a share shows the content (the user named
+# the folder), unrestricted has no view to filter, packages' links read.
+refused "hard link ~/Documents/notes-hl -> notes (evince)" "name only" "Permission denied" a \
+	-n --policy evince cat "$H/Documents/notes-hl"
+shown "hard link ~/Documents/notes-hl in a share (-f ~/Documents:ro)" "$NOTES" a \
+	-n --policy evince -f "$H/Documents:ro" cat "$H/Documents/notes-hl"
+shown "hard link ~/Documents/notes-hl (unrestricted)" "$NOTES" a \
+	-n --policy unrestricted cat "$H/Documents/notes-hl"
+PKG_LINK=$(find /usr/bin -xdev -type f -links +1 -user root -size -2M 2>/dev/null | head -1)
+if [ -n "$PKG_LINK" ]; then
+	PKG_SUM=$(sha256sum "$PKG_LINK" | cut -d' ' -f1)
+	shown "a package's hard link ($PKG_LINK, root's, evince)" "$PKG_SUM" a \
+		-n --policy evince sha256sum "$PKG_LINK"
+else
+	echo "SKIP: $TEST_NAME: no root-owned file with several links in /usr/bin: a package's hard link is not tried" >&2
+	row "a package's hard link (root's, evince)" shown "SKIPPED: none in /usr/bin" ok
+fi
 no_leak "a new hard link inside to ~/.ssh/id_rsa" "$KEY" a -n \
 	sh -c "ln $H/.ssh/id_rsa /tmp/h && cat /tmp/h"
 no_leak "open_by_handle_at on ~/.ssh/id_rsa" "$KEY" a -n /usr/bin/python3 -c '

@@ -21,6 +21,7 @@ Suite *suite_audio(void);
 Suite *suite_fs_rules(void);
 Suite *suite_fs_proxy(void);
 Suite *suite_fs_shares(void);
+Suite *suite_fs_links(void);
 Suite *suite_cgroup(void);
 Suite *suite_sandbox(void);
 Suite *suite_term_filter(void);
