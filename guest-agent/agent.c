@@ -81,7 +81,7 @@ static int wait_start(uint8_t *buf, uint32_t size)
  * The caller's environment, what the devices add (DISPLAY, ...) and what
  * every cappsule provides, unless the caller set it already.
  */
-static char **make_env(const struct agent_start *st,
+static char **make_env(const struct start_msg *st,
 		       const struct agent_dev_ctx *devs)
 {
 	size_t n = 0, i, o = 0;
@@ -115,7 +115,7 @@ static char **make_env(const struct agent_start *st,
 	return env;
 }
 
-static int open_pty(const struct agent_start *st, int *master, int *slave)
+static int open_pty(const struct start_msg *st, int *master, int *slave)
 {
 	struct winsize ws = { .ws_row = st->hdr.rows, .ws_col = st->hdr.cols };
 	struct group *g;
@@ -150,7 +150,7 @@ static const char *env_get(char **env, const char *name)
 }
 
 static void __attribute__((noreturn))
-child(const struct agent_start *st, char **env, int in, int out, int err,
+child(const struct start_msg *st, char **env, int in, int out, int err,
       bool tty, int status_fd)
 {
 	struct sandbox_id id = { .uid = st->hdr.uid,
@@ -206,7 +206,7 @@ fail_errno:
 }
 
 /* Set up stdio, fork the command, learn whether exec worked. */
-static int launch(const struct agent_start *st,
+static int launch(const struct start_msg *st,
 		  const struct agent_dev_ctx *devs, struct agent_cmd *cmd)
 {
 	bool tty = st->hdr.flags & CONTROL_START_TTY;
@@ -275,7 +275,7 @@ static int launch(const struct agent_start *st,
 }
 
 /* After launch: the agent keeps no more privilege than the command. */
-static int drop_self(const struct agent_start *st)
+static int drop_self(const struct start_msg *st)
 {
 	struct sandbox_id id = { .uid = st->hdr.uid,
 				 .gid = st->hdr.gid,
@@ -317,7 +317,7 @@ static int map_devices(void)
  * Bring up the devices START asks for; close the others' descriptors.
  * Environment additions land in @devs.
  */
-static int start_devices(const struct agent_start *st,
+static int start_devices(const struct start_msg *st,
 			 struct agent_dev_ctx *devs, char *err, size_t len)
 {
 	unsigned id, i;
@@ -362,7 +362,7 @@ int main(int argc, char **argv)
 	struct control_ready ready = { .version = CONTROL_PROTO_VERSION };
 	struct control_started started;
 	struct agent_dev_ctx devs = { 0 };
-	struct agent_start st;
+	struct start_msg st;
 	struct agent_cmd cmd;
 	char text[256];
 	sigset_t mask;

@@ -8,22 +8,16 @@
 #include <sys/types.h>
 
 #include "proto/control.h"
+#include "start_msg.h"
 #include "xchan.h"
 
-/* A decoded START: pointers into the message buffer. */
-struct agent_start {
-	struct control_start hdr;
-	char **argv; /* NULL-terminated */
-	char **env; /* NULL-terminated */
-	const char *cwd;
-};
-
 /*
- * Decode START. The daemon sent it, but it is still parsed with bounds.
- * 0 or -EPROTO. @st->argv and @st->env are malloc'd.
+ * Decode START (start_msg_decode(): the daemon sent it, but it is still
+ * parsed with bounds) and pass on what it says of the command's seccomp
+ * filter. 0 or -EPROTO. Free with agent_start_free().
  */
-int agent_parse_start(const void *buf, uint32_t len, struct agent_start *st);
-void agent_start_free(struct agent_start *st);
+int agent_parse_start(const void *buf, uint32_t len, struct start_msg *st);
+void agent_start_free(struct start_msg *st);
 
 /* What the command's stdio is connected to, and how it ended. */
 struct agent_cmd {

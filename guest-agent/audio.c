@@ -214,7 +214,7 @@ static int keep_only(int *fds, int n)
 static void __attribute__((noreturn))
 relay_child(struct agent_dev_ctx *ctx, const char *bin, int ready)
 {
-	const struct agent_start *st = ctx->st;
+	const struct start_msg *st = ctx->st;
 	struct sandbox_id id = { .uid = st->hdr.uid,
 				 .gid = st->hdr.gid,
 				 .ngroups = st->hdr.ngroups,

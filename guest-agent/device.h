@@ -11,7 +11,7 @@
 #include "agent.h"
 
 struct agent_dev_ctx {
-	const struct agent_start *st;
+	const struct start_msg *st;
 	struct xchan_fds fds; /* this device's xchan; the device owns them */
 	char **env_add; /* "NAME=value" strings for the command, malloc'd */
 	size_t nenv_add;

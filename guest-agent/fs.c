@@ -116,7 +116,7 @@ static int hello_wait(struct xchan *x)
 }
 
 /* Upper and work folders: -d BASEDIR's "fs" ones, or on the stage tmpfs. */
-static int layers(const struct agent_start *st, char *upper, char *work,
+static int layers(const struct start_msg *st, char *upper, char *work,
 		  size_t len)
 {
 	int base, u2, w2, ret;
@@ -249,7 +249,7 @@ static void readahead_beside(const char *dir)
  * requests but reads no reply before @go says HELLO's was taken here.
  * @sharefd is opened too, mounted later only if there are shares.
  */
-static int stage(struct xchan *x, const struct agent_start *st, char *upper,
+static int stage(struct xchan *x, const struct start_msg *st, char *upper,
 		 char *work, size_t len, int *go)
 {
 	int fusefd = -1, sharefd = -1, gp[2] = { -1, -1 }, ret;
@@ -300,7 +300,7 @@ out:
 	return ret;
 }
 
-static int build_root(const struct agent_start *st, const char *upper,
+static int build_root(const struct start_msg *st, const char *upper,
 		      const char *work)
 {
 	char opts[512], p[256];

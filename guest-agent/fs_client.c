@@ -702,7 +702,7 @@ static void go(struct xchan *x, int fd)
 }
 
 void fs_client_run(struct xchan *x, int fuse_view, int fuse_shares, int go_fd,
-		   const struct agent_start *st)
+		   const struct start_msg *st)
 {
 	struct sandbox_id id = { .uid = st->hdr.uid,
 				 .gid = st->hdr.gid,

@@ -20,6 +20,6 @@
  */
 void __attribute__((noreturn))
 fs_client_run(struct xchan *x, int fuse_view, int fuse_shares, int go_fd,
-	      const struct agent_start *st);
+	      const struct start_msg *st);
 
 #endif

@@ -24,6 +24,7 @@
 #include "log.h"
 #include "proto/api.h"
 #include "proto/control.h"
+#include "start_msg.h"
 #include "user_open.h"
 #include "userpath.h"
 #include "util.h"
@@ -95,16 +96,16 @@ static void make_cmdline(char *out, size_t len, char **argv)
 	out[o] = '\0';
 }
 
-/* START for the agent: the fixed part, then argv, env and cwd strings. */
+/* START for the agent (common/start_msg.c): who runs what, where. */
 static void *build_start(const struct api_create *cr, const struct policy *pol,
 			 uint32_t devices, uid_t uid, gid_t gid, uint32_t *len,
 			 char *err, size_t errlen)
 {
-	struct control_start st = { .version = CONTROL_PROTO_VERSION };
+	struct control_start st = { 0 };
 	struct passwd pw, *res = NULL;
 	char pwbuf[4096];
-	size_t strs = 0, i, off;
-	uint8_t *msg;
+	void *msg;
+	size_t i;
 
 	st.uid = uid;
 	st.gid = gid;
@@ -113,8 +114,6 @@ static void *build_start(const struct api_create *cr, const struct policy *pol,
 		st.flags |= CONTROL_START_USERNS;
 	st.rows = cr->rows;
 	st.cols = cr->cols;
-	st.argc = (uint32_t)cr->argc;
-	st.envc = (uint32_t)cr->envc;
 	st.devices = devices;
 	st.dev_flags = pol->audio_input ? CONTROL_DEV_AUDIO_INPUT : 0;
 	/* Supplementary groups come from the group database, not the client. */
@@ -131,36 +130,9 @@ static void *build_start(const struct api_create *cr, const struct policy *pol,
 		st.groups[0] = gid;
 		st.ngroups = 1;
 	}
-	for (i = 0; i < cr->argc; i++)
-		strs += strlen(cr->argv[i]) + 1;
-	for (i = 0; i < cr->envc; i++)
-		strs += strlen(cr->env[i]) + 1;
-	strs += strlen(cr->cwd) + 1;
-	if (sizeof(st) + strs > CONTROL_MAX_MSG) {
-		snprintf(
-			err, errlen,
-			"command line and environment too large (%zu bytes, at most %zu)",
-			strs, CONTROL_MAX_MSG - sizeof(st));
+	if (start_msg_encode(&st, cr->argv, cr->env, cr->cwd, &msg, len, err,
+			     errlen))
 		return NULL;
-	}
-	st.strings_len = (uint32_t)strs;
-	msg = malloc(sizeof(st) + strs);
-	if (!msg) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	memcpy(msg, &st, sizeof(st));
-	off = sizeof(st);
-	for (i = 0; i < cr->argc; i++) {
-		memcpy(msg + off, cr->argv[i], strlen(cr->argv[i]) + 1);
-		off += strlen(cr->argv[i]) + 1;
-	}
-	for (i = 0; i < cr->envc; i++) {
-		memcpy(msg + off, cr->env[i], strlen(cr->env[i]) + 1);
-		off += strlen(cr->env[i]) + 1;
-	}
-	memcpy(msg + off, cr->cwd, strlen(cr->cwd) + 1);
-	*len = (uint32_t)(sizeof(st) + strs);
 	return msg;
 }
 

@@ -34,7 +34,7 @@ START_TEST(test_ok)
 {
 	static const char strs[] = "ls\0-l\0A=1\0/home";
 	uint8_t buf[1024];
-	struct agent_start st;
+	struct start_msg st;
 	uint32_t len = build(buf, 2, 1, strs, sizeof(strs));
 
 	ck_assert_int_eq(agent_parse_start(buf, len, &st), 0);
@@ -51,7 +51,7 @@ START_TEST(test_bad)
 {
 	static const char strs[] = "ls\0-l\0A=1\0/home";
 	uint8_t buf[1024];
-	struct agent_start st;
+	struct start_msg st;
 	uint32_t len;
 
 	/* claims more strings than there are */
@@ -78,7 +78,7 @@ START_TEST(test_userns_flag)
 {
 	static const char strs[] = "firefox\0/";
 	uint8_t buf[1024];
-	struct agent_start st;
+	struct start_msg st;
 	uint32_t len;
 
 	len = build_flags(buf, 1, 0, strs, sizeof(strs), CONTROL_START_USERNS);

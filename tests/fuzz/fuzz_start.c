@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The START codec (common/start_msg.c) on arbitrary bytes, as the agent
+ * decodes what arrives on its control device. Invariants: a message that
+ * decodes has argc arguments and envc variables inside it and an absolute
+ * cwd, and encoding what was decoded gives the same bytes back.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "start_msg.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct start_msg m;
+	char err[256];
+	uint32_t i, len;
+	void *again;
+
+	if (size > CONTROL_MAX_MSG + 16)
+		return 0;
+	if (start_msg_decode(data, (uint32_t)size, &m))
+		return 0;
+	for (i = 0; i < m.hdr.argc; i++)
+		if (!m.argv[i])
+			abort();
+	for (i = 0; i < m.hdr.envc; i++)
+		if (!m.env[i])
+			abort();
+	if (m.argv[m.hdr.argc] || m.env[m.hdr.envc] || m.cwd[0] != '/')
+		abort();
+	if (start_msg_encode(&m.hdr, m.argv, m.env, m.cwd, &again, &len, err,
+			     sizeof(err)) ||
+	    len != size || memcmp(again, data, size))
+		abort();
+	free(again);
+	start_msg_free(&m);
+	return 0;
+}

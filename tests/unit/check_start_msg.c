@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The START codec both ends link (common/start_msg.c): round trips, refusals. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib.h"
+#include "start_msg.h"
+
+static char *argv_ls[] = { "ls", "-l", "/home/u", NULL };
+static char *env_ls[] = { "A=1", "HOME=/home/u", NULL };
+
+START_TEST(test_round_trip)
+{
+	struct control_start h = { .flags = CONTROL_START_TTY,
+				   .uid = 1000,
+				   .gid = 100,
+				   .ngroups = 2,
+				   .groups = { 100, 27 },
+				   .rows = 24,
+				   .cols = 80,
+				   .devices = 7 };
+	struct start_msg m;
+	char err[256];
+	uint32_t len;
+	void *msg;
+
+	ck_assert_int_eq(start_msg_encode(&h, argv_ls, env_ls, "/home/u", &msg,
+					  &len, err, sizeof(err)),
+			 0);
+	ck_assert_int_eq(start_msg_decode(msg, len, &m), 0);
+	ck_assert_uint_eq(m.hdr.version, CONTROL_PROTO_VERSION);
+	ck_assert_uint_eq(m.hdr.flags, CONTROL_START_TTY);
+	ck_assert_uint_eq(m.hdr.uid, 1000);
+	ck_assert_uint_eq(m.hdr.groups[1], 27);
+	ck_assert_uint_eq(m.hdr.cols, 80);
+	ck_assert_uint_eq(m.hdr.devices, 7);
+	ck_assert_uint_eq(m.hdr.argc, 3);
+	ck_assert_uint_eq(m.hdr.envc, 2);
+	ck_assert_str_eq(m.argv[2], "/home/u");
+	ck_assert_ptr_null(m.argv[3]);
+	ck_assert_str_eq(m.env[1], "HOME=/home/u");
+	ck_assert_ptr_null(m.env[2]);
+	ck_assert_str_eq(m.cwd, "/home/u");
+	start_msg_free(&m);
+	free(msg);
+}
+END_TEST
+
+/* No environment at all: envc 0, an empty array. */
+START_TEST(test_no_env)
+{
+	struct control_start h = { 0 };
+	char *argv[] = { "true", NULL };
+	struct start_msg m;
+	char err[256];
+	uint32_t len;
+	void *msg;
+
+	ck_assert_int_eq(start_msg_encode(&h, argv, NULL, "/", &msg, &len, err,
+					  sizeof(err)),
+			 0);
+	ck_assert_int_eq(start_msg_decode(msg, len, &m), 0);
+	ck_assert_uint_eq(m.hdr.envc, 0);
+	ck_assert_ptr_null(m.env[0]);
+	ck_assert_str_eq(m.cwd, "/");
+	start_msg_free(&m);
+	free(msg);
+}
+END_TEST
+
+START_TEST(test_encode_refuses)
+{
+	struct control_start h = { 0 };
+	char *none[] = { NULL }, *big[] = { NULL, NULL };
+	char err[256];
+	uint32_t len;
+	void *msg;
+
+	ck_assert_int_eq(start_msg_encode(&h, none, NULL, "/", &msg, &len, err,
+					  sizeof(err)),
+			 -EINVAL);
+	ck_assert_int_eq(start_msg_encode(&h, argv_ls, NULL, "home", &msg, &len,
+					  err, sizeof(err)),
+			 -EINVAL);
+	big[0] = malloc(CONTROL_MAX_MSG);
+	memset(big[0], 'x', CONTROL_MAX_MSG - 1);
+	big[0][CONTROL_MAX_MSG - 1] = '\0';
+	ck_assert_int_eq(start_msg_encode(&h, big, NULL, "/", &msg, &len, err,
+					  sizeof(err)),
+			 -E2BIG);
+	ck_assert_ptr_nonnull(strstr(err, "too large"));
+	ck_assert_ptr_null(msg);
+	free(big[0]);
+}
+END_TEST
+
+/* What an encoded message becomes when one thing in it is wrong. */
+START_TEST(test_decode_refuses)
+{
+	struct control_start h = { 0 }, *hp;
+	struct start_msg m;
+	char err[256];
+	uint8_t *b;
+	uint32_t len;
+	void *msg;
+
+	ck_assert_int_eq(start_msg_encode(&h, argv_ls, env_ls, "/home/u", &msg,
+					  &len, err, sizeof(err)),
+			 0);
+	b = msg;
+	hp = msg;
+	ck_assert_int_eq(start_msg_decode(b, len - 1, &m), -EPROTO);
+	ck_assert_int_eq(start_msg_decode(b, sizeof(h) - 1, &m), -EPROTO);
+	hp->argc++; /* one argument more than there are strings */
+	ck_assert_int_eq(start_msg_decode(b, len, &m), -EPROTO);
+	hp->argc--;
+	hp->argc = 0;
+	ck_assert_int_eq(start_msg_decode(b, len, &m), -EPROTO);
+	hp->argc = 3;
+	hp->ngroups = CONTROL_MAX_GROUPS + 1;
+	ck_assert_int_eq(start_msg_decode(b, len, &m), -EPROTO);
+	hp->ngroups = 0;
+	hp->version++;
+	ck_assert_int_eq(start_msg_decode(b, len, &m), -EPROTO);
+	hp->version--;
+	b[len - 1] = 'x'; /* cwd not terminated */
+	ck_assert_int_eq(start_msg_decode(b, len, &m), -EPROTO);
+	b[len - 1] = '\0';
+	b[len - 8] = 'h'; /* "/home/u" -> "hhome/u": relative */
+	ck_assert_int_eq(start_msg_decode(b, len, &m), -EPROTO);
+	b[len - 8] = '/';
+	ck_assert_int_eq(start_msg_decode(b, len, &m), 0);
+	start_msg_free(&m);
+	free(msg);
+}
+END_TEST
+
+Suite *suite_start_msg(void)
+{
+	Suite *s = suite_create("start_msg");
+	TCase *tc = tcase_create("codec");
+
+	tcase_add_test(tc, test_round_trip);
+	tcase_add_test(tc, test_no_env);
+	tcase_add_test(tc, test_encode_refuses);
+	tcase_add_test(tc, test_decode_refuses);
+	suite_add_tcase(s, tc);
+	return s;
+}
