@@ -84,14 +84,26 @@ START_TEST(test_windows)
 			 -EPROTO); /* itself */
 	t.for_wid = 0;
 	ck_assert_int_eq(check(GUI_G_TRANSIENT, &t, sizeof(t)), 0);
-	/* the cap on windows */
+	/* past the cap on windows: for the handler to refuse, not a violation */
 	for (i = 0; i < GUI_MAX_WINDOWS; i++)
 		p.win[i].wid = 0x1000 + i;
 	p.nwin = GUI_MAX_WINDOWS;
 	w.wid = 0x99;
 	w.flags = 0;
+	ck_assert_int_eq(check(GUI_G_CREATE, &w, sizeof(w)), 0);
+	/* a refused window: its messages are dropped, its id not reused */
+	p.refused[p.nrefused++] = 0x99;
+	ck_assert_int_eq(check(GUI_G_MAP, &w, sizeof(w)), GUI_CHECK_REFUSED);
+	u.wid = 0x99;
+	ck_assert_int_eq(check(GUI_G_DESTROY, &u, sizeof(u)),
+			 GUI_CHECK_REFUSED);
 	ck_assert_int_eq(check(GUI_G_CREATE, &w, sizeof(w)), -EPROTO);
-	ck_assert_ptr_nonnull(strstr(p.why, "windows"));
+	ck_assert_ptr_nonnull(strstr(p.why, "twice"));
+	/* a guest that keeps GUI_MAX_REFUSED refused windows breaks the rules */
+	p.nrefused = GUI_MAX_REFUSED;
+	w.wid = 0x9a;
+	ck_assert_int_eq(check(GUI_G_CREATE, &w, sizeof(w)), -EPROTO);
+	ck_assert_ptr_nonnull(strstr(p.why, "refused windows"));
 }
 END_TEST
 
