@@ -206,8 +206,8 @@ fail_errno:
 }
 
 /* Set up stdio, fork the command, learn whether exec worked. */
-static int launch(const struct start_msg *st,
-		  const struct agent_dev_ctx *devs, struct agent_cmd *cmd)
+static int launch(const struct start_msg *st, const struct agent_dev_ctx *devs,
+		  struct agent_cmd *cmd)
 {
 	bool tty = st->hdr.flags & CONTROL_START_TTY;
 	int sp[2], pin[2] = { -1, -1 }, pout[2] = { -1, -1 },
@@ -317,8 +317,8 @@ static int map_devices(void)
  * Bring up the devices START asks for; close the others' descriptors.
  * Environment additions land in @devs.
  */
-static int start_devices(const struct start_msg *st,
-			 struct agent_dev_ctx *devs, char *err, size_t len)
+static int start_devices(const struct start_msg *st, struct agent_dev_ctx *devs,
+			 char *err, size_t len)
 {
 	unsigned id, i;
 	int ret;

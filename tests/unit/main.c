@@ -13,7 +13,7 @@ int main(void)
 		suite_gui,	   suite_audio,	    suite_fs_rules,
 		suite_fs_proxy,	   suite_cgroup,    suite_sandbox,
 		suite_term_filter, suite_fs_shares, suite_userpath,
-		suite_fs_links, suite_start_msg,
+		suite_fs_links,	   suite_start_msg, suite_plan,
 	};
 	SRunner *sr = srunner_create(NULL);
 	size_t i;
