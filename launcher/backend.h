@@ -2,7 +2,8 @@
 /*
  * Backends make cappsules: `vtx` (the hypervisor) and `namespaces` (the
  * fallback). Both hand the agent the same xchan devices; the daemon only
- * sees this interface. Each backend fills in an ops table.
+ * sees this interface: what a backend is able to do is data in its ops
+ * table (a NULL op: it cannot), never a test of which backend it is.
  */
 #ifndef CAPPSULE_BACKEND_H
 #define CAPPSULE_BACKEND_H
@@ -12,7 +13,6 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "ns_root.h"
 #include "xchan.h"
 
 struct cappsule;
@@ -33,19 +33,35 @@ struct backend_stats {
 	bool have_mem, have_mem_peak, have_pids, have_cpu;
 };
 
+/* A host folder shared with the cappsule, as the caller opened it. */
+struct backend_share {
+	const char *path; /* where it appears inside: its host path */
+	int fd; /* the folder, opened as the caller (no link followed) */
+	bool rw;
+};
+
 /* What a create needs beyond the cappsule's devices. */
 struct backend_create {
 	const char *basedir; /* persistent upper layer, or NULL (tmpfs) */
-	int basedir_fd; /* with basedir: its detached mount, opened as uid */
+	int basedir_fd; /* with basedir: the folder, opened as the caller */
 	uid_t uid;
 	gid_t gid;
-	const struct ns_share *shares;
+	const struct backend_share *shares; /* each backend mounts its own */
 	int nshares;
 };
 
 struct backend_ops {
 	const char *name;
-	/* Can this backend run here? 0, or -errno with a reason in @why. */
+	/* Cappsules made in advance fit any run without shares or -d. */
+	bool poolable;
+	/* Its limits are cgroups: none on a machine without them. */
+	bool cgroup_limits;
+	/* Said to the user at every create (weaker isolation...), or NULL. */
+	const char *notice;
+	/*
+	 * Can this backend run here? 0, or -errno with a reason in @why.
+	 * One that can has every op below; stats and oom may be NULL.
+	 */
 	int (*probe)(struct daemon *d, char *why, size_t len);
 	/*
 	 * Build the cappsule up to the point where its agent waits for
@@ -70,7 +86,26 @@ struct backend_ops {
 	int (*destroy)(struct cappsule *c);
 };
 
-extern const struct backend_ops backend_namespaces;
-extern const struct backend_ops backend_vtx;
+/* A backend and what its probe found on this machine. */
+struct backend_slot {
+	const struct backend_ops *ops;
+	bool ok;
+	char why[256]; /* why it is unavailable */
+};
+
+#define BACKEND_COUNT 2
+
+/* backends.c, the table: probe every backend, the preferred one first. */
+void backends_probe(struct daemon *d, struct backend_slot *slots);
+
+/*
+ * plan.c: the backend a run asked for (@name, or NULL: the first
+ * available), or NULL with what to tell the user in @err.
+ */
+const struct backend_slot *backend_pick(const struct backend_slot *slots,
+					const char *name, char *err,
+					size_t len);
+/* The first available backend whose cappsules can wait in a pool. */
+const struct backend_ops *backend_for_pool(const struct backend_slot *slots);
 
 #endif

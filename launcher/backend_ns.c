@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -32,6 +33,9 @@
 #ifndef P_PIDFD
 #define P_PIDFD 3
 #endif
+
+#define NS_NOTICE \
+	"namespaces backend: the cappsule shares the host kernel (weaker isolation than the VT-x hypervisor)"
 
 struct ns_data {
 	pid_t pid;
@@ -117,18 +121,101 @@ static int arrange_fds(int *fds, int n)
 	return 0;
 }
 
-static __attribute__((noreturn)) void ns_child(struct daemon *d,
-					       struct cappsule *c,
-					       struct ns_data *nd,
-					       const struct backend_create *bc)
+/*
+ * A detached copy of the mount of @fd (a folder the caller opened), made
+ * here in the host's mount namespace: the cappsule's copy cannot bind
+ * from it. Recursive for a share, the folder alone for BASEDIR.
+ */
+static int detach_tree(int fd, bool rw, bool recursive)
+{
+	struct mount_attr attr = {
+		.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+			    (rw ? 0 : MOUNT_ATTR_RDONLY),
+	};
+	int t = open_tree(fd, "",
+			  AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+				  (recursive ? AT_RECURSIVE : 0));
+
+	if (t < 0)
+		return -errno;
+	if (mount_setattr(t, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0),
+			  &attr, sizeof(attr)) < 0) {
+		int e = errno;
+
+		close(t);
+		return -e;
+	}
+	return t;
+}
+
+/* The shares and BASEDIR as detached trees, for ns_root_build(). */
+struct ns_mounts {
+	struct ns_share *shares;
+	int n;
+	int basedir_fd;
+};
+
+static void mounts_close(struct ns_mounts *m)
+{
+	int i;
+
+	for (i = 0; i < m->n; i++)
+		close_fd(&m->shares[i].fd);
+	free(m->shares);
+	m->shares = NULL;
+	m->n = 0;
+	close_fd(&m->basedir_fd);
+}
+
+static int mounts_detach(const struct backend_create *bc, struct ns_mounts *m,
+			 char *err, size_t len)
+{
+	int i, t;
+
+	m->n = 0;
+	m->basedir_fd = -1;
+	m->shares = calloc((size_t)bc->nshares + 1, sizeof(*m->shares));
+	if (!m->shares)
+		return -ENOMEM;
+	for (i = 0; i < bc->nshares; i++) {
+		const struct backend_share *b = &bc->shares[i];
+
+		t = detach_tree(b->fd, b->rw, true);
+		if (t < 0) {
+			snprintf(err, len, "cannot share %s: %s", b->path,
+				 strerror(-t));
+			goto fail;
+		}
+		m->shares[m->n++] = (struct ns_share){ .path = b->path,
+						       .fd = t,
+						       .rw = b->rw };
+	}
+	if (bc->basedir) {
+		t = detach_tree(bc->basedir_fd, true, false);
+		if (t < 0) {
+			snprintf(err, len, "-d %s: %s", bc->basedir,
+				 strerror(-t));
+			goto fail;
+		}
+		m->basedir_fd = t;
+	}
+	return 0;
+fail:
+	mounts_close(m);
+	return t;
+}
+
+static __attribute__((noreturn)) void
+ns_child(struct daemon *d, struct cappsule *c, struct ns_data *nd,
+	 const struct backend_create *bc, const struct ns_mounts *m)
 {
 	struct ns_root_opts ro = { .scratch = d->scratch_dir,
 				   .basedir = bc->basedir,
-				   .basedir_fd = bc->basedir_fd,
+				   .basedir_fd = m->basedir_fd,
 				   .uid = bc->uid,
 				   .gid = bc->gid,
-				   .shares = bc->shares,
-				   .nshares = bc->nshares };
+				   .shares = m->shares,
+				   .nshares = m->n };
 	char err[512], host[64], idarg[32];
 	char *argv[] = { "cappsule-agent", "--backend=namespaces", idarg,
 			 NULL };
@@ -195,6 +282,7 @@ static int ns_create(struct daemon *d, struct cappsule *c,
 		     const struct backend_create *bc, char *err, size_t len)
 {
 	struct clone_args args = { 0 };
+	struct ns_mounts m;
 	struct ns_data *nd;
 	int pidfd = -1, ret;
 	long pid;
@@ -203,13 +291,15 @@ static int ns_create(struct daemon *d, struct cappsule *c,
 	if (!nd)
 		return -ENOMEM;
 	nd->pidfd = -1;
+	ret = mounts_detach(bc, &m, err, len);
+	if (ret)
+		goto out_free;
 	if (d->have_cg) {
 		ret = cg_create(&d->cg, &nd->cg, c->id);
 		if (ret) {
 			snprintf(err, len, "cannot create cgroup: %s",
 				 strerror(-ret));
-			free(nd);
-			return ret;
+			goto out_mounts;
 		}
 		nd->have_cg = true;
 	}
@@ -222,17 +312,23 @@ static int ns_create(struct daemon *d, struct cappsule *c,
 		ret = -errno;
 		snprintf(err, len, "cannot create namespaces: %s",
 			 strerror(errno));
-		if (nd->have_cg)
-			cg_destroy(&nd->cg);
-		free(nd);
-		return ret;
+		goto out_cg;
 	}
 	if (pid == 0)
-		ns_child(d, c, nd, bc);
+		ns_child(d, c, nd, bc, &m);
+	mounts_close(&m);
 	nd->pid = (pid_t)pid;
 	nd->pidfd = pidfd;
 	c->be_data = nd;
 	return 0;
+out_cg:
+	if (nd->have_cg)
+		cg_destroy(&nd->cg);
+out_mounts:
+	mounts_close(&m);
+out_free:
+	free(nd);
+	return ret;
 }
 
 static int ns_start(struct cappsule *c, const struct backend_limits *lim)
@@ -357,6 +453,9 @@ static int ns_destroy(struct cappsule *c)
 
 const struct backend_ops backend_namespaces = {
 	.name = "namespaces",
+	.poolable = true,
+	.cgroup_limits = true,
+	.notice = NS_NOTICE,
 	.probe = ns_probe,
 	.create = ns_create,
 	.start = ns_start,

@@ -3,7 +3,8 @@
  * The vtx backend: cappsules forked from the running kernel by the
  * hypervisor (hypervisor/cappsule.ko, /dev/cappsule). Forking is the
  * hypervisor's part 2; until the module offers it, probe() says exactly
- * why the backend is unavailable and the daemon uses namespaces.
+ * why the backend is unavailable and the daemon uses namespaces; the
+ * other ops are NULL (backend.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,52 +34,8 @@ static int vtx_probe(struct daemon *d, char *why, size_t len)
 	return -ENOTSUP;
 }
 
-static int vtx_create(struct daemon *d, struct cappsule *c,
-		      const struct backend_create *bc, char *err, size_t len)
-{
-	snprintf(err, len, "the vtx backend cannot fork cappsules yet");
-	return -ENOTSUP;
-}
-
-static int vtx_nop(struct cappsule *c)
-{
-	return 0;
-}
-
-static int vtx_start(struct cappsule *c, const struct backend_limits *lim)
-{
-	return -ENOTSUP;
-}
-
-static int vtx_wait_fd(struct cappsule *c)
-{
-	return -1;
-}
-
-static int vtx_reap(struct cappsule *c, int *wstatus)
-{
-	return -ENOTSUP;
-}
-
-static int vtx_stats(struct cappsule *c, struct backend_stats *st)
-{
-	return -ENOTSUP;
-}
-
-static bool vtx_oom(struct cappsule *c)
-{
-	return false;
-}
-
+/* Nothing but the probe until the hypervisor can fork: NULL ops. */
 const struct backend_ops backend_vtx = {
 	.name = "vtx",
 	.probe = vtx_probe,
-	.create = vtx_create,
-	.start = vtx_start,
-	.kill = vtx_nop,
-	.wait_fd = vtx_wait_fd,
-	.reap = vtx_reap,
-	.stats = vtx_stats,
-	.oom = vtx_oom,
-	.destroy = vtx_nop,
 };

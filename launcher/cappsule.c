@@ -256,7 +256,7 @@ static void conclude(struct daemon *d, struct cappsule *c, int wstatus)
 			c->exit_code = 255;
 		}
 	}
-	if (c->be->oom(c))
+	if (c->be->oom && c->be->oom(c))
 		set_end(c, "oom", "out of memory (limit %llu MiB)",
 			(unsigned long long)(c->limits.memory_bytes >> 20));
 	if (!c->control_exit && !c->kill_requested)
@@ -308,16 +308,17 @@ static void on_exit_fd(struct daemon *d, struct watch *w, uint32_t events)
 
 void pool_fill(struct daemon *d)
 {
+	const struct backend_ops *be = backend_for_pool(d->backends);
 	struct backend_create bc = { 0 };
 	struct list_head *pos, *tmp;
 	int n = 0;
 
-	if (!d->ns_ok || d->quit)
+	if (!be || d->quit)
 		return;
 	list_for_each_safe(pos, tmp, &d->cappsules)
 		n += list_entry(pos, struct cappsule, link)->state == CS_POOLED;
 	while (n < d->pool_target) {
-		struct cappsule *c = cappsule_new(d, &backend_namespaces);
+		struct cappsule *c = cappsule_new(d, be);
 		char err[256];
 
 		if (!c)

@@ -308,6 +308,23 @@ static int daemonize(int *ready_fd)
 	return 0;
 }
 
+/* One line for the log: where we listen, with which backends and limits. */
+static void announce(const struct daemon *d)
+{
+	char cgdesc[128] = "none", bes[128] = "";
+	size_t n = 0;
+	unsigned i;
+
+	if (d->have_cg)
+		cg_system_describe(&d->cg, cgdesc, sizeof(cgdesc));
+	for (i = 0; i < BACKEND_COUNT && n < sizeof(bes); i++)
+		n += (size_t)snprintf(bes + n, sizeof(bes) - n, "%s%s %s",
+				      i ? ", " : "", d->backends[i].ops->name,
+				      d->backends[i].ok ? "yes" : "no");
+	log_info("listening on %s; backends: %s; cgroups: %s", d->socket_path,
+		 bes, cgdesc);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -328,7 +345,7 @@ int main(int argc, char **argv)
 			     .next_id = 1,
 			     .pool_target = DEFAULT_POOL };
 	struct daemon *d = &dd;
-	char *dirs[32], *errs = NULL, cgdesc[128];
+	char *dirs[32], *errs = NULL;
 	size_t ndirs = 0;
 	bool foreground = false;
 	int opt, ret, ready_fd = -1;
@@ -451,13 +468,7 @@ int main(int argc, char **argv)
 		log_warn(
 			"cgroups: %s: cappsules will run without memory limits",
 			d->cg_why);
-	d->ns_ok = backend_namespaces.probe(d, d->ns_why, sizeof(d->ns_why)) ==
-		   0;
-	d->vtx_ok = backend_vtx.probe(d, d->vtx_why, sizeof(d->vtx_why)) == 0;
-	if (!d->ns_ok)
-		log_warn("namespaces backend unavailable: %s", d->ns_why);
-	if (!d->vtx_ok)
-		log_info("vtx backend unavailable: %s", d->vtx_why);
+	backends_probe(d, d->backends);
 	if (policies_init(d, dirs, ndirs)) {
 		log_err("out of memory");
 		return 1;
@@ -489,12 +500,7 @@ int main(int argc, char **argv)
 	if (start_reaper(d))
 		log_warn(
 			"no reaper process: a killed daemon would leave cgroups behind");
-	if (d->have_cg)
-		cg_system_describe(&d->cg, cgdesc, sizeof(cgdesc));
-	log_info(
-		"listening on %s; backends: vtx %s, namespaces %s; cgroups: %s",
-		d->socket_path, d->vtx_ok ? "yes" : "no",
-		d->ns_ok ? "yes" : "no", d->have_cg ? cgdesc : "none");
+	announce(d);
 	if (ready_fd >= 0) {
 		char ok = 0;
 

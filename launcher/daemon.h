@@ -136,8 +136,7 @@ struct daemon {
 	char libexec_dir[4096]; /* the agent and device proxies */
 	int pool_target;
 	bool quit;
-	bool ns_ok, vtx_ok;
-	char ns_why[256], vtx_why[256];
+	struct backend_slot backends[BACKEND_COUNT]; /* preferred first */
 	char cg_why[256]; /* why there are no limits, when there are none */
 	int reaper_pipe; /* write end; the reaper cleans up if we die */
 	struct limits_totals totals; /* per user (ceilings.c) */
@@ -162,15 +161,8 @@ void pool_fill(struct daemon *d);
 struct cappsule *pool_take(struct daemon *d);
 const char *cappsule_state_name(enum cappsule_state s);
 
-/* devices (devices.c) */
+/* devices (devices.c; which ones: device_table.h) */
 struct api_create;
-/*
- * Which devices a run gets (DEV_BIT mask): policy, request and what the
- * host offers. Notes for the user (device left out, and why) go to
- * @notes, one per line.
- */
-uint32_t devices_choose(const struct policy *p, const struct api_create *cr,
-			char *notes, size_t len);
 /* Start the host proxies of c->devices as the owner. 0 or -errno. */
 int devices_start_proxies(struct daemon *d, struct cappsule *c,
 			  const struct policy *p, const struct api_create *cr,
