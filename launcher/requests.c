@@ -25,12 +25,10 @@
 #include "proto/api.h"
 #include "proto/control.h"
 #include "start_msg.h"
-#include "user_open.h"
+#include "plan.h"
+#include "shares.h"
 #include "userpath.h"
 #include "util.h"
-
-#define NS_NOTICE \
-	"namespaces backend: the cappsule shares the host kernel (weaker isolation than the VT-x hypervisor)"
 
 static void reply(struct daemon *d, struct client *cl, json_object *o,
 		  const int *fds, int nfds)
@@ -96,377 +94,72 @@ static void make_cmdline(char *out, size_t len, char **argv)
 	out[o] = '\0';
 }
 
-/* START for the agent (common/start_msg.c): who runs what, where. */
-static void *build_start(const struct api_create *cr, const struct policy *pol,
-			 uint32_t devices, uid_t uid, gid_t gid, uint32_t *len,
-			 char *err, size_t errlen)
+/* A cappsule from the pool if one fits, else a new one. */
+static struct cappsule *claim(struct daemon *d, const struct create_plan *pl,
+			      const struct backend_create *bc, char *err,
+			      size_t len)
 {
-	struct control_start st = { 0 };
-	struct passwd pw, *res = NULL;
-	char pwbuf[4096];
-	void *msg;
-	size_t i;
-
-	st.uid = uid;
-	st.gid = gid;
-	st.flags = cr->tty ? CONTROL_START_TTY : 0;
-	if (pol->userns)
-		st.flags |= CONTROL_START_USERNS;
-	st.rows = cr->rows;
-	st.cols = cr->cols;
-	st.devices = devices;
-	st.dev_flags = pol->audio_input ? CONTROL_DEV_AUDIO_INPUT : 0;
-	/* Supplementary groups come from the group database, not the client. */
-	if (!getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &res) && res) {
-		int ng = CONTROL_MAX_GROUPS;
-		gid_t groups[CONTROL_MAX_GROUPS];
-
-		if (getgrouplist(pw.pw_name, gid, groups, &ng) < 0)
-			ng = CONTROL_MAX_GROUPS;
-		for (i = 0; i < (size_t)ng; i++)
-			st.groups[i] = groups[i];
-		st.ngroups = (uint32_t)ng;
-	} else {
-		st.groups[0] = gid;
-		st.ngroups = 1;
-	}
-	if (start_msg_encode(&st, cr->argv, cr->env, cr->cwd, &msg, len, err,
-			     errlen))
-		return NULL;
-	return msg;
-}
-
-#define MAX_SHARES (API_MAX_SHARES + 64)
-
-struct shares {
-	struct ns_share v[MAX_SHARES];
-	char paths[MAX_SHARES][API_MAX_PATH + 1];
-	int n;
-	int basedir_fd; /* -d BASEDIR's detached mount, or -1 */
-};
-
-static void shares_close(struct shares *sh)
-{
-	int i;
-
-	for (i = 0; i < sh->n; i++)
-		close_fd(&sh->v[i].fd);
-	sh->n = 0;
-	close_fd(&sh->basedir_fd);
-}
-
-/*
- * A detached copy of the mount of @fd (a folder the caller opened), made
- * here in the host's mount namespace: the cappsule's copy cannot bind
- * from it. Recursive for a share, the folder alone for BASEDIR.
- */
-static int detach_tree(int fd, bool rw, bool recursive)
-{
-	struct mount_attr attr = {
-		.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-			    (rw ? 0 : MOUNT_ATTR_RDONLY),
-	};
-	int t = open_tree(fd, "",
-			  AT_EMPTY_PATH | OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-				  (recursive ? AT_RECURSIVE : 0));
-
-	if (t < 0)
-		return -errno;
-	if (mount_setattr(t, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0),
-			  &attr, sizeof(attr)) < 0) {
-		int e = errno;
-
-		close(t);
-		return -e;
-	}
-	return t;
-}
-
-/* Add the opened folder @fd at @path; the same folder twice: the later wins. */
-static int share_add(struct shares *sh, const char *path, bool rw, int fd,
-		     char *err, size_t len)
-{
-	int t, i;
-
-	for (i = 0; i < sh->n; i++)
-		if (!strcmp(sh->paths[i], path))
-			break;
-	if (i == sh->n && sh->n == MAX_SHARES) {
-		snprintf(err, len, "too many shared folders");
-		return -E2BIG;
-	}
-	t = detach_tree(fd, rw, true);
-	if (t < 0) {
-		snprintf(err, len, "cannot share %s: %s", path, strerror(-t));
-		return t;
-	}
-	if (i == sh->n)
-		sh->n++;
-	else
-		close(sh->v[i].fd);
-	snprintf(sh->paths[i], sizeof(sh->paths[i]), "%s", path);
-	sh->v[i].path = sh->paths[i];
-	sh->v[i].fd = t;
-	sh->v[i].rw = rw;
-	return 0;
-}
-
-/*
- * The shared folders (the policy's, which may be missing, then the
- * request's) and -d BASEDIR, opened as the caller by a helper that became
- * them (user_open.c): no link followed, no pseudo filesystem. With the fs
- * device, fs-proxy serves the shares: they are only checked here.
- */
-static int collect_shares(const struct policy *pol, const struct api_create *cr,
-			  uid_t uid, gid_t gid, bool fsdev, struct shares *sh,
-			  char *err, size_t len)
-{
-	static struct user_open v[MAX_SHARES + 1];
-	static char paths[MAX_SHARES][API_MAX_PATH + 1];
-	static bool rw[MAX_SHARES];
-	struct passwd pw, *res = NULL;
-	char pwbuf[4096], why[400];
-	size_t i;
-	int n = 0, bad = 0, ret = 0, k;
-
-	sh->n = 0;
-	sh->basedir_fd = -1;
-	if (getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &res) || !res ||
-	    !userpath_home_ok(pw.pw_dir))
-		res = NULL; /* no home (or "/"): @HOME@ shares share nothing */
-	for (i = 0; i < pol->nshared && n < MAX_SHARES; i++) {
-		const char *p = pol->shared[i];
-
-		if (!strncmp(p, "/" POLICY_HOME, strlen(POLICY_HOME) + 1)) {
-			if (!res)
-				continue;
-			snprintf(paths[n], sizeof(paths[n]), "%s%s", pw.pw_dir,
-				 p + strlen(POLICY_HOME) + 1);
-		} else {
-			snprintf(paths[n], sizeof(paths[n]), "%s", p);
-		}
-		v[n] = (struct user_open){ .path = paths[n], .optional = true };
-		rw[n++] = true;
-	}
-	for (i = 0; i < cr->nshares && n < MAX_SHARES; i++) {
-		v[n] = (struct user_open){ .path = cr->shares[i].path };
-		rw[n++] = cr->shares[i].rw;
-	}
-	if (cr->basedir)
-		v[n++] = (struct user_open){ .path = cr->basedir,
-					     .owned = true };
-	ret = user_open_dirs(uid, gid, v, n, &bad, why, sizeof(why));
-	if (ret) {
-		if (cr->basedir && bad == n - 1)
-			snprintf(err, len, "-d %s: %s", cr->basedir, why);
-		else
-			snprintf(err, len, "cannot share %s: %s", v[bad].path,
-				 why);
-		return ret;
-	}
-	for (k = 0; k < n - !!cr->basedir && !ret; k++)
-		if (v[k].fd >= 0 && !fsdev)
-			ret = share_add(sh, v[k].path, rw[k], v[k].fd, err,
-					len);
-	if (!ret && cr->basedir) {
-		sh->basedir_fd = detach_tree(v[n - 1].fd, true, false);
-		if (sh->basedir_fd < 0) {
-			ret = sh->basedir_fd;
-			snprintf(err, len, "-d %s: %s", cr->basedir,
-				 strerror(-ret));
-		}
-	}
-	for (k = 0; k < n; k++)
-		close_fd(&v[k].fd);
-	if (ret)
-		shares_close(sh);
-	return ret;
-}
-
-static int count_user(struct daemon *d, uid_t uid)
-{
-	struct list_head *pos, *tmp;
-	int n = 0;
-
-	list_for_each_safe(pos, tmp, &d->cappsules) {
-		struct cappsule *c = list_entry(pos, struct cappsule, link);
-
-		n += c->uid == uid &&
-		     (c->state == CS_STARTING || c->state == CS_RUNNING);
-	}
-	return n;
-}
-
-static const char *basename_of(const char *p)
-{
-	const char *s = strrchr(p, '/');
-
-	return s ? s + 1 : p;
-}
-
-static void do_create(struct daemon *d, struct client *cl,
-		      struct api_create *cr)
-{
-	uid_t uid = cl->cred.uid;
-	gid_t gid = cl->cred.gid;
-	const struct backend_ops *be;
-	const struct policy *pol;
-	struct backend_create bc = { .uid = uid, .gid = gid };
-	struct backend_limits lim;
-	static struct shares sh;
 	struct cappsule *c = NULL;
-	const char *pname;
-	char err[512] = "", notes[1024];
-	uint32_t devices;
-	json_object *o;
-	int fds[3];
-	void *start;
-	uint32_t start_len;
+	char why[400] = "";
 
-	log_debug("create from pid %d: %s", (int)cl->cred.pid,
-		  cr->argv && cr->argv[0] ? cr->argv[0] : "?");
-	if (cr->backend && !strcmp(cr->backend, "vtx")) {
-		if (!d->vtx_ok) {
-			client_send_error(d, cl, "vtx backend unavailable: %s",
-					  d->vtx_why);
-			return;
-		}
-		be = &backend_vtx;
-	} else if (cr->backend || !d->vtx_ok) {
-		if (!d->ns_ok) {
-			client_send_error(d, cl,
-					  "namespaces backend unavailable: %s",
-					  d->ns_why);
-			return;
-		}
-		be = &backend_namespaces;
-	} else {
-		be = &backend_vtx;
-	}
-	/* -p NAME, else the program's name if a policy has it, else default */
-	pname = cr->policy;
-	if (!pname) {
-		pname = basename_of(cr->argv[0]);
-		if (!policy_name_valid(pname) ||
-		    !policies_find(d, uid, gid, pname, NULL))
-			pname = "default";
-	}
-	pol = policies_find(d, uid, gid, pname, NULL);
-	if (!pol) {
-		char *names = policies_names(d, uid, gid);
-
-		client_send_error(d, cl, "unknown policy '%s' (known: %s)",
-				  pname, names && *names ? names : "none");
-		free(names);
-		return;
-	}
-	if (uid != 0 && count_user(d, uid) >= MAX_CAPPSULES_PER_USER) {
-		client_send_error(d, cl,
-				  "too many cappsules for uid %u (at most %d)",
-				  (unsigned)uid, MAX_CAPPSULES_PER_USER);
-		return;
-	}
-	if (limits_for_create(d, cl, pol, cr->memory_mb, &lim, err,
-			      sizeof(err))) {
-		client_send_error(d, cl, "%s", err);
-		return;
-	}
-	devices = devices_choose(pol, cr, notes, sizeof(notes));
-	start = build_start(cr, pol, devices, uid, gid, &start_len, err,
-			    sizeof(err));
-	if (!start) {
-		client_send_error(d, cl, "%s", err);
-		return;
-	}
-	if (collect_shares(pol, cr, uid, gid, devices & DEV_BIT(XCHAN_DEV_FS),
-			   &sh, err, sizeof(err))) {
-		client_send_error(d, cl, "%s", err);
-		free(start);
-		return;
-	}
-	bc.shares = sh.v;
-	bc.nshares = sh.n;
-	bc.basedir = cr->basedir;
-	bc.basedir_fd = sh.basedir_fd;
 	/* A pooled cappsule fits unless this one needs its own set-up. */
-	if (be == &backend_namespaces && !bc.basedir && !sh.n)
+	if (pl->be->poolable && !bc->basedir && !bc->nshares)
 		c = pool_take(d);
-	if (!c) {
-		c = cappsule_new(d, be);
-		if (!c || cappsule_spawn(d, c, &bc, err, sizeof(err))) {
-			if (c) {
-				cappsule_close_devices(c);
-				cappsule_release(d, c);
-			}
-			client_send_error(d, cl, "cannot create cappsule: %s",
-					  err[0] ? err : "out of memory");
-			shares_close(&sh);
-			free(start);
-			return;
-		}
+	if (c)
+		return c;
+	c = cappsule_new(d, pl->be);
+	if (c && !cappsule_spawn(d, c, bc, why, sizeof(why)))
+		return c;
+	if (c) {
+		cappsule_close_devices(c);
+		cappsule_release(d, c);
 	}
-	shares_close(&sh);
+	snprintf(err, len, "cannot create cappsule: %s",
+		 why[0] ? why : "out of memory");
+	return NULL;
+}
+
+/* The claimed cappsule becomes @cl's run of @cr, as planned. */
+static void adopt(struct cappsule *c, const struct client *cl,
+		  const struct api_create *cr, struct create_plan *pl)
+{
 	c->state = CS_STARTING;
 	c->unclaimed = false;
-	c->uid = uid;
-	c->gid = gid;
+	c->uid = cl->cred.uid;
+	c->gid = cl->cred.gid;
 	c->tty = cr->tty;
-	snprintf(c->policy, sizeof(c->policy), "%s", pol->name);
+	snprintf(c->policy, sizeof(c->policy), "%s", pl->pol->name);
 	make_cmdline(c->cmdline, sizeof(c->cmdline), cr->argv);
-	c->limits = lim;
-	c->start_msg = start;
-	c->start_len = start_len;
-	c->devices = devices;
-	if (cappsule_start(d, c)) {
-		client_send_error(d, cl, "cannot apply limits to cappsule %u",
-				  c->id);
-		cappsule_kill(d, c, "could not apply its limits");
-		return;
-	}
-	if (devices_start_proxies(d, c, pol, cr, err, sizeof(err))) {
-		client_send_error(d, cl, "cappsule %u: %s", c->id, err);
-		cappsule_kill(d, c, "a device proxy could not start");
-		return;
-	}
-	log_debug("cappsule %u: device proxies started", c->id);
-	log_info("cappsule %u: uid %u, policy %s, backend %s: %s", c->id,
-		 (unsigned)uid, c->policy, be->name, c->cmdline);
-	clients_notify_start(d, c);
+	c->limits = pl->lim;
+	c->start_msg = pl->start;
+	c->start_len = pl->start_len;
+	pl->start = NULL;
+	c->devices = pl->devices;
+}
 
-	o = json_object_new_object();
+static void reply_created(struct daemon *d, struct client *cl,
+			  struct cappsule *c, const struct create_plan *pl,
+			  bool detach)
+{
+	json_object *o = json_object_new_object(), *t;
+	int fds[3];
+
 	json_object_object_add(o, "id", json_object_new_int64(c->id));
 	json_object_object_add(o, "policy", json_object_new_string(c->policy));
-	json_object_object_add(o, "backend", json_object_new_string(be->name));
-	{
-		/* what virt lets through to the user's terminal */
-		json_object *t = json_object_new_object();
-
-		json_object_object_add(
-			t, "title",
-			json_object_new_boolean(pol->terminal_title));
-		json_object_object_add(
-			t, "clipboard",
-			json_object_new_boolean(pol->terminal_clipboard));
-		json_object_object_add(o, "terminal", t);
-	}
-	if (be == &backend_namespaces && !d->have_cg) {
-		size_t n = strlen(notes);
-
-		snprintf(notes + n, sizeof(notes) - n,
-			 "%sno memory or process limits on this machine (%s)",
-			 n ? "\n" : "", d->cg_why);
-	}
-	if (be == &backend_namespaces || notes[0]) {
-		char all[1400];
-
-		snprintf(all, sizeof(all), "%s%s%s",
-			 be == &backend_namespaces ? NS_NOTICE : "",
-			 be == &backend_namespaces && notes[0] ? "\n" : "",
-			 notes);
+	json_object_object_add(o, "backend",
+			       json_object_new_string(c->be->name));
+	/* what virt lets through to the user's terminal */
+	t = json_object_new_object();
+	json_object_object_add(
+		t, "title", json_object_new_boolean(pl->pol->terminal_title));
+	json_object_object_add(
+		t, "clipboard",
+		json_object_new_boolean(pl->pol->terminal_clipboard));
+	json_object_object_add(o, "terminal", t);
+	if (pl->notice[0])
 		json_object_object_add(o, "notice",
-				       json_object_new_string(all));
-	}
-	if (cr->detach) {
+				       json_object_new_string(pl->notice));
+	if (detach) {
 		reply(d, cl, o, NULL, 0);
 		return;
 	}
@@ -478,6 +171,63 @@ static void do_create(struct daemon *d, struct client *cl,
 	c->owner = cl;
 	add_wait(cl, c->id);
 	reply(d, cl, o, fds, 3);
+}
+
+/* Plan (no side effect), open the shares as the caller, claim, start. */
+static void do_create(struct daemon *d, struct client *cl,
+		      struct api_create *cr)
+{
+	struct backend_create bc = { .uid = cl->cred.uid, .gid = cl->cred.gid };
+	struct run_shares *sh = NULL;
+	struct create_plan pl;
+	struct cappsule *c;
+	char err[512] = "";
+
+	log_debug("create from pid %d: %s", (int)cl->cred.pid, cr->argv[0]);
+	if (plan_create(d, cl, cr, &pl, err, sizeof(err)))
+		goto refuse;
+	sh = calloc(1, sizeof(*sh));
+	if (!sh) {
+		snprintf(err, sizeof(err), "out of memory");
+		goto refuse_plan;
+	}
+	if (shares_open(pl.pol, cr, bc.uid, bc.gid,
+			!(pl.devices & DEV_BIT(XCHAN_DEV_FS)), sh, err,
+			sizeof(err)))
+		goto refuse_shares;
+	bc.shares = sh->v;
+	bc.nshares = sh->n;
+	bc.basedir = cr->basedir;
+	bc.basedir_fd = sh->basedir_fd;
+	c = claim(d, &pl, &bc, err, sizeof(err));
+	if (!c)
+		goto refuse_shares;
+	shares_close(sh);
+	free(sh);
+	adopt(c, cl, cr, &pl);
+	if (cappsule_start(d, c)) {
+		client_send_error(d, cl, "cannot apply limits to cappsule %u",
+				  c->id);
+		cappsule_kill(d, c, "could not apply its limits");
+		return;
+	}
+	if (devices_start_proxies(d, c, pl.pol, cr, err, sizeof(err))) {
+		client_send_error(d, cl, "cappsule %u: %s", c->id, err);
+		cappsule_kill(d, c, "a device proxy could not start");
+		return;
+	}
+	log_info("cappsule %u: uid %u, policy %s, backend %s: %s", c->id,
+		 (unsigned)c->uid, c->policy, c->be->name, c->cmdline);
+	clients_notify_start(d, c);
+	reply_created(d, cl, c, &pl, cr->detach);
+	return;
+refuse_shares:
+	shares_close(sh);
+	free(sh);
+refuse_plan:
+	plan_free(&pl);
+refuse:
+	client_send_error(d, cl, "%s", err);
 }
 
 json_object *cappsule_json(const struct cappsule *c, bool details)
@@ -547,7 +297,7 @@ static void do_stats(struct daemon *d, struct client *cl, struct cappsule *c)
 	struct backend_stats st;
 
 	json_object_object_add(o, "id", json_object_new_int64(c->id));
-	if (c->state == CS_EXITED || c->be->stats(c, &st)) {
+	if (c->state == CS_EXITED || !c->be->stats || c->be->stats(c, &st)) {
 		client_send_error(d, cl, "cappsule %u: no statistics (%s)",
 				  c->id,
 				  c->state == CS_EXITED ? "it has exited" :
@@ -648,21 +398,22 @@ static void do_version(struct daemon *d, struct client *cl)
 {
 	json_object *o = json_object_new_object(),
 		    *b = json_object_new_object();
-	json_object *ns = json_object_new_object(),
-		    *vtx = json_object_new_object();
 	char cg[128];
+	unsigned i;
 
 	json_object_object_add(o, "version",
 			       json_object_new_string(PACKAGE_VERSION));
 	json_object_object_add(o, "api", json_object_new_int(API_VERSION));
-	json_object_object_add(ns, "available",
-			       json_object_new_boolean(d->ns_ok));
-	json_object_object_add(ns, "why", json_object_new_string(d->ns_why));
-	json_object_object_add(vtx, "available",
-			       json_object_new_boolean(d->vtx_ok));
-	json_object_object_add(vtx, "why", json_object_new_string(d->vtx_why));
-	json_object_object_add(b, "vtx", vtx);
-	json_object_object_add(b, "namespaces", ns);
+	for (i = 0; i < BACKEND_COUNT; i++) {
+		const struct backend_slot *s = &d->backends[i];
+		json_object *one = json_object_new_object();
+
+		json_object_object_add(one, "available",
+				       json_object_new_boolean(s->ok));
+		json_object_object_add(one, "why",
+				       json_object_new_string(s->why));
+		json_object_object_add(b, s->ops->name, one);
+	}
 	json_object_object_add(o, "backends", b);
 	if (d->have_cg)
 		cg_system_describe(&d->cg, cg, sizeof(cg));

@@ -15,6 +15,7 @@ Suite *suite_api(void);
 Suite *suite_control(void);
 Suite *suite_agent_start(void);
 Suite *suite_start_msg(void);
+Suite *suite_plan(void);
 Suite *suite_ns_root(void);
 Suite *suite_colors(void);
 Suite *suite_gui(void);

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Deciding a create request before anything is made (plan.h): which
+ * backend and policy, what limits and devices, what the user is told, and
+ * the START message. Also the pure choices over the backend table.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ceilings.h"
+#include "daemon.h"
+#include "device_table.h"
+#include "plan.h"
+#include "start_msg.h"
+
+const struct backend_slot *backend_pick(const struct backend_slot *slots,
+					const char *name, char *err, size_t len)
+{
+	const struct backend_slot *last = NULL;
+	unsigned i;
+
+	for (i = 0; i < BACKEND_COUNT; i++) {
+		const struct backend_slot *s = &slots[i];
+
+		if (name && strcmp(name, s->ops->name))
+			continue;
+		if (s->ok)
+			return s;
+		last = s;
+		if (name)
+			break;
+	}
+	if (!last)
+		snprintf(err, len, "unknown backend '%s'", name);
+	else
+		snprintf(err, len, "%s backend unavailable: %s",
+			 last->ops->name, last->why);
+	return NULL;
+}
+
+const struct backend_ops *backend_for_pool(const struct backend_slot *slots)
+{
+	unsigned i;
+
+	for (i = 0; i < BACKEND_COUNT; i++)
+		if (slots[i].ok && slots[i].ops->poolable)
+			return slots[i].ops;
+	return NULL;
+}
+
+/* START for the agent (common/start_msg.c): who runs what, where. */
+static int build_start(const struct api_create *cr, struct create_plan *pl,
+		       uid_t uid, gid_t gid, char *err, size_t errlen)
+{
+	const struct policy *pol = pl->pol;
+	struct control_start st = { 0 };
+	struct passwd pw, *res = NULL;
+	char pwbuf[4096];
+	size_t i;
+
+	st.uid = uid;
+	st.gid = gid;
+	st.flags = cr->tty ? CONTROL_START_TTY : 0;
+	if (pol->userns)
+		st.flags |= CONTROL_START_USERNS;
+	st.rows = cr->rows;
+	st.cols = cr->cols;
+	st.devices = pl->devices;
+	st.dev_flags = pol->audio_input ? CONTROL_DEV_AUDIO_INPUT : 0;
+	/* Supplementary groups come from the group database, not the client. */
+	if (!getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &res) && res) {
+		int ng = CONTROL_MAX_GROUPS;
+		gid_t groups[CONTROL_MAX_GROUPS];
+
+		if (getgrouplist(pw.pw_name, gid, groups, &ng) < 0)
+			ng = CONTROL_MAX_GROUPS;
+		for (i = 0; i < (size_t)ng; i++)
+			st.groups[i] = groups[i];
+		st.ngroups = (uint32_t)ng;
+	} else {
+		st.groups[0] = gid;
+		st.ngroups = 1;
+	}
+	return start_msg_encode(&st, cr->argv, cr->env, cr->cwd, &pl->start,
+				&pl->start_len, err, errlen);
+}
+
+static int count_user(struct daemon *d, uid_t uid)
+{
+	struct list_head *pos, *tmp;
+	int n = 0;
+
+	list_for_each_safe(pos, tmp, &d->cappsules) {
+		struct cappsule *c = list_entry(pos, struct cappsule, link);
+
+		n += c->uid == uid &&
+		     (c->state == CS_STARTING || c->state == CS_RUNNING);
+	}
+	return n;
+}
+
+static const char *basename_of(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	return s ? s + 1 : p;
+}
+
+const char *plan_policy_name(struct daemon *d, uid_t uid, gid_t gid,
+			     const char *asked, const char *argv0)
+{
+	const char *name = basename_of(argv0);
+
+	if (asked)
+		return asked;
+	if (policy_name_valid(name) && policies_find(d, uid, gid, name, NULL))
+		return name;
+	return "default";
+}
+
+/* What the user hears of this run: the backend's notice, then the notes. */
+static void plan_notice(const struct daemon *d, struct create_plan *pl,
+			const char *notes)
+{
+	size_t n = 0;
+
+	pl->notice[0] = '\0';
+	if (pl->be->notice)
+		n = (size_t)snprintf(pl->notice, sizeof(pl->notice), "%s",
+				     pl->be->notice);
+	if (notes[0] && n < sizeof(pl->notice))
+		n += (size_t)snprintf(pl->notice + n, sizeof(pl->notice) - n,
+				      "%s%s", n ? "\n" : "", notes);
+	if (pl->be->cgroup_limits && !d->have_cg && n < sizeof(pl->notice))
+		snprintf(pl->notice + n, sizeof(pl->notice) - n,
+			 "%sno memory or process limits on this machine (%s)",
+			 n ? "\n" : "", d->cg_why);
+}
+
+int plan_create(struct daemon *d, const struct client *cl,
+		const struct api_create *cr, struct create_plan *pl, char *err,
+		size_t len)
+{
+	uid_t uid = cl->cred.uid;
+	gid_t gid = cl->cred.gid;
+	const struct backend_slot *slot;
+	const char *pname;
+	char notes[1024];
+	int ret;
+
+	memset(pl, 0, sizeof(*pl));
+	slot = backend_pick(d->backends, cr->backend, err, len);
+	if (!slot)
+		return -ENOTSUP;
+	pl->be = slot->ops;
+	pname = plan_policy_name(d, uid, gid, cr->policy, cr->argv[0]);
+	pl->pol = policies_find(d, uid, gid, pname, NULL);
+	if (!pl->pol) {
+		char *names = policies_names(d, uid, gid);
+
+		snprintf(err, len, "unknown policy '%s' (known: %s)", pname,
+			 names && *names ? names : "none");
+		free(names);
+		return -ENOENT;
+	}
+	if (uid != 0 && count_user(d, uid) >= MAX_CAPPSULES_PER_USER) {
+		snprintf(err, len, "too many cappsules for uid %u (at most %d)",
+			 (unsigned)uid, MAX_CAPPSULES_PER_USER);
+		return -EUSERS;
+	}
+	ret = limits_for_create(d, cl, pl->pol, cr->memory_mb, &pl->lim, err,
+				len);
+	if (ret)
+		return ret;
+	pl->devices = devices_choose(pl->pol, cr, notes, sizeof(notes));
+	plan_notice(d, pl, notes);
+	return build_start(cr, pl, uid, gid, err, len);
+}
+
+void plan_free(struct create_plan *pl)
+{
+	free(pl->start);
+	pl->start = NULL;
+}
