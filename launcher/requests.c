@@ -456,9 +456,11 @@ static void do_create(struct daemon *d, struct client *cl,
 		cappsule_kill(d, c, "a device proxy could not start");
 		return;
 	}
-	log_debug("cappsule %u: device proxies started", c->id);
-	log_info("cappsule %u: uid %u, policy %s, backend %s: %s", c->id,
-		 (unsigned)uid, c->policy, be->name, c->cmdline);
+	cappsule_log(LOG_LVL_DEBUG, c, "cappsule %u: device proxies started",
+		     c->id);
+	cappsule_log(LOG_LVL_INFO, c,
+		     "cappsule %u: uid %u, policy %s, backend %s: %s", c->id,
+		     (unsigned)uid, c->policy, be->name, c->cmdline);
 	clients_notify_start(d, c);
 
 	o = json_object_new_object();
