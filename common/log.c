@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Logging to stderr (foreground, tools) or syslog (daemon). */
+/* Logging to stderr (foreground, tools), syslog (daemon) or a sink (journal). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +12,7 @@
 static const char *log_prog = "cappsule";
 static int log_syslog;
 static enum log_level log_level = LOG_LVL_INFO;
+static log_sink_fn *log_sink;
 
 void log_init(const char *prog, int use_syslog)
 {
@@ -30,20 +31,25 @@ void log_set_level(enum log_level lvl)
 	log_level = lvl;
 }
 
-void log_msg(enum log_level lvl, const char *fmt, ...)
+void log_set_sink(log_sink_fn *sink)
+{
+	log_sink = sink;
+}
+
+void log_vcappsule(enum log_level lvl, const struct log_cappsule *who,
+		   const char *fmt, va_list ap)
 {
 	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
 	static const char *const tag[] = { "error: ", "warning: ", "",
 					   "debug: " };
 	char buf[1024];
-	va_list ap;
 
 	if (lvl > log_level)
 		return;
-	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (log_syslog) {
+	if (log_sink) {
+		log_sink(lvl, buf, who);
+	} else if (log_syslog) {
 		syslog(prio[lvl], "%s", buf);
 	} else if (log_level == LOG_LVL_DEBUG) {
 		/* CLOCK_MONOTONIC: one time line across daemon, agents, proxies */
@@ -55,4 +61,23 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 	} else {
 		fprintf(stderr, "%s: %s%s\n", log_prog, tag[lvl], buf);
 	}
+}
+
+void log_cappsule(enum log_level lvl, const struct log_cappsule *who,
+		  const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vcappsule(lvl, who, fmt, ap);
+	va_end(ap);
+}
+
+void log_msg(enum log_level lvl, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vcappsule(lvl, NULL, fmt, ap);
+	va_end(ap);
 }

@@ -32,6 +32,21 @@ const char *cappsule_state_name(enum cappsule_state s)
 	return "?";
 }
 
+void cappsule_log(enum log_level lvl, const struct cappsule *c, const char *fmt,
+		  ...)
+{
+	/* A pooled cappsule is nobody's yet: no policy, no uid. */
+	struct log_cappsule who = { .id = c->id,
+				    .policy = c->unclaimed ? NULL : c->policy,
+				    .uid = c->uid,
+				    .uid_known = !c->unclaimed };
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vcappsule(lvl, &who, fmt, ap);
+	va_end(ap);
+}
+
 struct cappsule *cappsule_find(struct daemon *d, uint32_t id)
 {
 	struct list_head *pos, *tmp;
@@ -71,8 +86,9 @@ static void send_start(struct cappsule *c)
 	ret = xchan_send(&c->control, CONTROL_START, c->start_msg,
 			 c->start_len);
 	if (ret) {
-		log_err("cappsule %u: cannot send START: %s", c->id,
-			strerror(-ret));
+		cappsule_log(LOG_LVL_ERR, c,
+			     "cappsule %u: cannot send START: %s", c->id,
+			     strerror(-ret));
 		return;
 	}
 	free(c->start_msg);
@@ -91,7 +107,8 @@ static void on_control(struct daemon *d, struct watch *w, uint32_t events)
 		struct control_event ev;
 
 		if (control_decode(hdr.type, buf, (uint32_t)n, &ev)) {
-			log_warn(
+			cappsule_log(
+				LOG_LVL_WARN, c,
 				"cappsule %u: bad control message (type %u, %d bytes): killing it",
 				c->id, hdr.type, n);
 			cappsule_kill(d, c,
@@ -104,13 +121,15 @@ static void on_control(struct daemon *d, struct watch *w, uint32_t events)
 			send_start(c);
 			break;
 		case CONTROL_STARTED:
-			log_debug("cappsule %u: command started", c->id);
+			cappsule_log(LOG_LVL_DEBUG, c,
+				     "cappsule %u: command started", c->id);
 			c->cmd_pid = ev.started.pid;
 			if (c->state == CS_STARTING)
 				c->state = CS_RUNNING;
 			break;
 		case CONTROL_EXIT:
-			log_debug("cappsule %u: command ended", c->id);
+			cappsule_log(LOG_LVL_DEBUG, c,
+				     "cappsule %u: command ended", c->id);
 			c->control_exit = true;
 			c->exit_code = ev.exit.code;
 			c->exit_signal = ev.exit.signal;
@@ -124,7 +143,8 @@ static void on_control(struct daemon *d, struct watch *w, uint32_t events)
 			 * 3 s from tests/security/rings.sh's control-flood).
 			 */
 			if (c->error_reported) {
-				log_warn(
+				cappsule_log(
+					LOG_LVL_WARN, c,
 					"cappsule %u: a second error report: killing it",
 					c->id);
 				cappsule_kill(
@@ -137,13 +157,15 @@ static void on_control(struct daemon *d, struct watch *w, uint32_t events)
 				set_end(c, "not-found", "%s", ev.error.text);
 			else
 				set_end(c, "error", "%s", ev.error.text);
-			log_info("cappsule %u: %s", c->id, ev.error.text);
+			cappsule_log(LOG_LVL_INFO, c, "cappsule %u: %s", c->id,
+				     ev.error.text);
 			break;
 		}
 	}
 	if (n == -EPROTO) {
-		log_warn("cappsule %u: control ring corrupted: killing it",
-			 c->id);
+		cappsule_log(LOG_LVL_WARN, c,
+			     "cappsule %u: control ring corrupted: killing it",
+			     c->id);
 		cappsule_kill(d, c, "protocol error on the control device");
 	}
 }
@@ -180,8 +202,9 @@ struct cappsule *cappsule_new(struct daemon *d, const struct backend_ops *be)
 		ret = xchan_map(&c->control, &control_layout,
 				&c->dev[XCHAN_DEV_CONTROL], true);
 	if (ret) {
-		log_err("cappsule %u: cannot create devices: %s", c->id,
-			strerror(-ret));
+		cappsule_log(LOG_LVL_ERR, c,
+			     "cappsule %u: cannot create devices: %s", c->id,
+			     strerror(-ret));
 		cappsule_close_devices(c);
 		free(c);
 		return NULL;
@@ -215,7 +238,8 @@ int cappsule_start(struct daemon *d, struct cappsule *c)
 		return ret;
 	c->t_started = now_ns();
 	send_start(c);
-	log_debug("cappsule %u: limits set, START sent", c->id);
+	cappsule_log(LOG_LVL_DEBUG, c, "cappsule %u: limits set, START sent",
+		     c->id);
 	return 0;
 }
 
@@ -272,12 +296,13 @@ static void conclude(struct daemon *d, struct cappsule *c, int wstatus)
 	devices_stop_proxies(d, c);
 	if (c->unclaimed) {
 		if (!c->kill_requested)
-			log_warn("pooled cappsule %u ended before use: %s",
-				 c->id, c->message);
+			cappsule_log(LOG_LVL_WARN, c,
+				     "pooled cappsule %u ended before use: %s",
+				     c->id, c->message);
 		return;
 	}
-	log_info("cappsule %u (%s, uid %u) ended: %s", c->id, c->policy,
-		 (unsigned)c->uid, c->message);
+	cappsule_log(LOG_LVL_INFO, c, "cappsule %u (%s, uid %u) ended: %s",
+		     c->id, c->policy, (unsigned)c->uid, c->message);
 	clients_notify_exit(d, c);
 }
 
@@ -326,7 +351,7 @@ void pool_fill(struct daemon *d)
 		c->state = CS_POOLED;
 		c->unclaimed = true;
 		if (cappsule_spawn(d, c, &bc, err, sizeof(err))) {
-			log_err("pool: %s", err);
+			cappsule_log(LOG_LVL_ERR, c, "pool: %s", err);
 			cappsule_close_devices(c);
 			cappsule_release(d, c);
 			return;

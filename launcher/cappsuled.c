@@ -26,6 +26,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "proto/api.h"
+#include "service.h"
 #include "util.h"
 
 #ifndef CAPPSULE_SYSCONFDIR
@@ -104,11 +105,14 @@ static void on_signal(struct daemon *d, struct watch *w, uint32_t events)
 		if (si.ssi_signo == SIGHUP) {
 			char *errs = NULL;
 
+			service_notify_reloading();
 			policies_reload(d, &errs);
 			log_info("policies reloaded (SIGHUP)");
 			log_policy_errors(errs);
 			free(errs);
+			service_notify("READY=1");
 		} else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
+			service_notify("STOPPING=1");
 			log_info("signal %u: shutting down", si.ssi_signo);
 			d->quit = true;
 		}
@@ -190,7 +194,8 @@ static int start_reaper(struct daemon *d)
 			;
 		if (d->have_cg)
 			cg_system_cleanup(&d->cg);
-		if (unlink(d->socket_path) == 0)
+		/* A socket passed by systemd stays: systemd owns it. */
+		if (!d->socket_activated && unlink(d->socket_path) == 0)
 			log_info("reaper: removed %s", d->socket_path);
 		rmdir(d->scratch_dir);
 		if (d->made_run_dir)
@@ -321,8 +326,9 @@ static void announce(const struct daemon *d)
 		n += (size_t)snprintf(bes + n, sizeof(bes) - n, "%s%s %s",
 				      i ? ", " : "", d->backends[i].ops->name,
 				      d->backends[i].ok ? "yes" : "no");
-	log_info("listening on %s; backends: %s; cgroups: %s", d->socket_path,
-		 bes, cgdesc);
+	log_info("listening on %s%s; backends: %s; cgroups: %s", d->socket_path,
+		 d->socket_activated ? " (socket from systemd)" : "", bes,
+		 cgdesc);
 }
 
 int main(int argc, char **argv)
@@ -348,7 +354,7 @@ int main(int argc, char **argv)
 	char *dirs[32], *errs = NULL;
 	size_t ndirs = 0;
 	bool foreground = false;
-	int opt, ret, ready_fd = -1;
+	int opt, ret, ready_fd = -1, listen_fd;
 	bool backlog = false;
 	sigset_t mask;
 	const char *env;
@@ -430,6 +436,8 @@ int main(int argc, char **argv)
 		dirs[ndirs++] = POLICY_HOME "/.config/cappsule/policies";
 	}
 	log_init("cappsuled", !foreground);
+	/* Under systemd, stderr is the journal: log there with fields. */
+	service_journal_init("cappsuled");
 	d->foreground = foreground;
 	if (geteuid() != 0) {
 		fprintf(stderr, "cappsuled: must run as root\n");
@@ -441,7 +449,16 @@ int main(int argc, char **argv)
 			d->socket_path);
 		return 2;
 	}
-	ret = claim_socket(d->socket_path);
+	listen_fd = service_listen_fd(d->socket_path);
+	if (listen_fd >= 0) {
+		d->socket_activated = true;
+	} else if (listen_fd != -ENOENT) {
+		fprintf(stderr,
+			"cappsuled: the socket systemd passed is not a listening stream socket on %s: %s\n",
+			d->socket_path, strerror(-listen_fd));
+		return 1;
+	}
+	ret = d->socket_activated ? 0 : claim_socket(d->socket_path);
 	if (ret) {
 		fprintf(stderr, "cappsuled: %s: %s\n", d->socket_path,
 			ret == -EADDRINUSE ?
@@ -488,7 +505,8 @@ int main(int argc, char **argv)
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	d->signal_w.fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	d->signal_w.fn = on_signal;
-	d->listen_w.fd = listen_on(d->socket_path);
+	d->listen_w.fd = d->socket_activated ? listen_fd :
+					       listen_on(d->socket_path);
 	d->listen_w.fn = client_accept;
 	if (d->epfd < 0 || d->signal_w.fd < 0 || d->listen_w.fd < 0) {
 		log_err("cannot listen on %s: %s", d->socket_path,
@@ -517,6 +535,8 @@ int main(int argc, char **argv)
 		 (unsigned long long)d->totals.user_memory_mb,
 		 (unsigned long long)d->totals.user_pids);
 	pool_fill(d);
+	/* Ready: the socket listens, backends probed, the pool on its way. */
+	service_notify("READY=1\nSTATUS=serving cappsules");
 
 	while (!d->quit) {
 		struct epoll_event evs[32];
@@ -553,7 +573,8 @@ int main(int argc, char **argv)
 	shutdown_all(d);
 	daemon_unwatch(d, &d->listen_w);
 	close(d->listen_w.fd);
-	unlink(d->socket_path);
+	if (!d->socket_activated)
+		unlink(d->socket_path);
 	if (d->pid_file)
 		unlink(d->pid_file);
 	if (d->have_cg)

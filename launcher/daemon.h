@@ -16,6 +16,7 @@
 #include "devices.h"
 #include "ceilings.h"
 #include "list.h"
+#include "log.h"
 #include "policy.h"
 #include "util.h"
 #include "xchan.h"
@@ -120,6 +121,7 @@ struct daemon {
 	char *run_dir;
 	char *scratch_dir; /* empty dir: mount point for set-up, in children */
 	bool made_run_dir;
+	bool socket_activated; /* the socket is systemd's: never unlinked */
 	bool foreground;
 	char *pid_file; /* when in the background */
 	struct policy_dir *pdirs;
@@ -158,6 +160,9 @@ void cappsule_release(struct daemon *d, struct cappsule *c);
 void cappsule_close_devices(struct cappsule *c);
 void cappsule_housekeeping(struct daemon *d);
 void pool_fill(struct daemon *d);
+/* log_msg() with the journal's CAPPSULE_ID, _POLICY and _UID of c */
+void cappsule_log(enum log_level lvl, const struct cappsule *c, const char *fmt,
+		  ...) PRINTF(3, 4);
 struct cappsule *pool_take(struct daemon *d);
 const char *cappsule_state_name(enum cappsule_state s);
 

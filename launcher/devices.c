@@ -72,10 +72,12 @@ static void on_proxy_exit(struct daemon *d, struct watch *w, uint32_t events)
 	    !si.si_pid)
 		return;
 	if (px->c->state != CS_EXITED) {
-		log_warn("cappsule %u: %s proxy ended (%s %d) while it runs",
-			 px->c->id, dev_name(px->dev),
-			 si.si_code == CLD_EXITED ? "status" : "signal",
-			 si.si_status);
+		cappsule_log(
+			LOG_LVL_WARN, px->c,
+			"cappsule %u: %s proxy ended (%s %d) while it runs",
+			px->c->id, dev_name(px->dev),
+			si.si_code == CLD_EXITED ? "status" : "signal",
+			si.si_status);
 		/* without its filesystem a cappsule can only hang: end it */
 		if (px->dev == XCHAN_DEV_FS)
 			cappsule_kill(d, px->c, "its fs proxy ended");

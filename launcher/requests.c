@@ -216,8 +216,11 @@ static void do_create(struct daemon *d, struct client *cl,
 		cappsule_kill(d, c, "a device proxy could not start");
 		return;
 	}
-	log_info("cappsule %u: uid %u, policy %s, backend %s: %s", c->id,
-		 (unsigned)c->uid, c->policy, c->be->name, c->cmdline);
+	cappsule_log(LOG_LVL_DEBUG, c, "cappsule %u: device proxies started",
+		     c->id);
+	cappsule_log(LOG_LVL_INFO, c,
+		     "cappsule %u: uid %u, policy %s, backend %s: %s", c->id,
+		     (unsigned)c->uid, c->policy, c->be->name, c->cmdline);
 	clients_notify_start(d, c);
 	reply_created(d, cl, c, &pl, cr->detach);
 	return;

@@ -31,13 +31,14 @@ L=$(lintian "$T"/cappsule_"$V"_amd64.changes 2>&1 | grep -E '^E:')
 files=$(dpkg -c "$DEB" | awk '{print $6}')
 for f in ./usr/bin/virt ./usr/sbin/cappsuled ./usr/libexec/cappsule/cappsule-agent \
 	./usr/libexec/cappsule/cappsule-fs-proxy ./etc/cappsule/policies/default.json \
-	./lib/systemd/system/cappsuled.service ./usr/share/man/man1/virt.1.gz \
+	./lib/systemd/system/cappsuled.service ./lib/systemd/system/cappsuled.socket \
+	./usr/share/man/man1/virt.1.gz \
 	./usr/share/man/man8/cappsuled.8.gz ./usr/share/man/man5/cappsule-policy.5.gz \
 	./usr/share/bash-completion/completions/virt ./usr/share/zsh/vendor-completions/_virt; do
 	printf '%s\n' "$files" | grep -qx -- "$f" && ok "cappsule has $f" || fail "cappsule lacks $f"
 done
 dep=$(dpkg-deb -f "$DEB" Depends)
-for d in libjson-c5 libseccomp2 libfuse3-3 fuse3; do
+for d in libjson-c5 libseccomp2 libsystemd0 libfuse3-3 fuse3; do
 	printf '%s' "$dep" | grep -q "$d" && ok "Depends names $d" || fail "Depends lacks $d: $dep"
 done
 
