@@ -9,6 +9,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "api_req.h"
 #include "client.h"
 #include "frame.h"
 #include "proto/api.h"
@@ -192,46 +193,16 @@ bool cps_bool(json_object *o, const char *key)
 	       json_object_get_boolean(v);
 }
 
-bool cps_env_hidden(const char *kv)
-{
-	static const char *const hidden[] = {
-		"DISPLAY=",	    "XAUTHORITY=",
-		"WAYLAND_DISPLAY=", "DBUS_SESSION_BUS_ADDRESS=",
-		"PULSE_SERVER=",    "SSH_AUTH_SOCK=",
-		"GPG_AGENT_INFO=",  "XDG_RUNTIME_DIR=",
-		"SESSION_MANAGER=", API_SOCKET_ENV "=",
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++)
-		if (!strncmp(kv, hidden[i], strlen(hidden[i])))
-			return true;
-	return false;
-}
-
 json_object *cps_create_req(char *const *argv, const char *cwd,
 			    const char *policy, char *const *envp)
 {
-	json_object *req = cps_op("create"), *arr;
-	char *const *e;
+	struct api_request req = { .op = API_OP_CREATE };
+	json_object *j;
 
-	arr = json_object_new_array();
-	for (e = argv; *e; e++)
-		json_object_array_add(arr, json_object_new_string(*e));
-	json_object_object_add(req, "argv", arr);
-	arr = json_object_new_array();
-	for (e = envp; *e; e++)
-		if (strchr(*e, '=') && **e != '=' && !cps_env_hidden(*e))
-			json_object_array_add(arr, json_object_new_string(*e));
-	json_object_object_add(req, "env", arr);
-	arr = json_object_new_array();
-	for (e = envp; *e; e++)
-		if (api_host_env_allowed(*e))
-			json_object_array_add(arr, json_object_new_string(*e));
-	json_object_object_add(req, "host_env", arr);
-	json_object_object_add(req, "cwd", json_object_new_string(cwd));
-	if (policy)
-		json_object_object_add(req, "policy",
-				       json_object_new_string(policy));
-	return req;
+	if (api_create_init(&req.create, argv, envp, cwd))
+		return NULL;
+	req.create.policy = (char *)policy;
+	j = api_request_json(&req);
+	api_create_release(&req.create);
+	return j;
 }

@@ -45,13 +45,9 @@ long long cps_int(json_object *o, const char *key);
 bool cps_bool(json_object *o, const char *key);
 
 /*
- * Host sockets and daemon addresses a cappsule cannot reach: virt and the
- * launcher leave these "NAME=value" strings out of a create's "env".
- */
-bool cps_env_hidden(const char *kv);
-/*
- * A "create" request for @argv (NULL-terminated) run in @cwd: "env" is
- * @envp less what cps_env_hidden() names, "host_env" the variables the
+ * A "create" request for @argv (NULL-terminated) run in @cwd, encoded by
+ * the API codec (api_req.h): "env" is @envp less what api_env_hidden()
+ * names, "host_env" the variables the
  * daemon lets through to the device proxies (api_host_env_allowed()),
  * and "policy" is @policy unless NULL (then the daemon chooses). The
  * caller adds the rest ("gui", "detach", ...) before cps_request().

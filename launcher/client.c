@@ -17,7 +17,7 @@
 
 #include <json-c/json.h>
 
-#include "api.h"
+#include "api_req.h"
 #include "daemon.h"
 #include "frame.h"
 #include "log.h"

@@ -25,7 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "api.h"
+#include "api_req.h"
 #include "daemon.h"
 #include "device_table.h"
 #include "log.h"

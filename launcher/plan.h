@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "api.h"
+#include "api_req.h"
 #include "backend.h"
 #include "policy.h"
 

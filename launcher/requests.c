@@ -18,7 +18,7 @@
 
 #include <json-c/json.h>
 
-#include "api.h"
+#include "api_req.h"
 #include "config.h"
 #include "daemon.h"
 #include "log.h"

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "api.h"
+#include "api_req.h"
 #include "backend.h"
 #include "policy.h"
 #include "user_open.h"

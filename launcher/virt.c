@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "api.h"
+#include "api_req.h"
 #include "config.h"
 #include "policy.h"
 #include "proto/api.h"
@@ -22,24 +22,6 @@
 #include "virt.h"
 
 extern char **environ;
-
-/* Host sockets the cappsule cannot reach: do not point programs at them. */
-static bool env_hidden(const char *kv)
-{
-	static const char *const hidden[] = {
-		"DISPLAY=",	    "XAUTHORITY=",
-		"WAYLAND_DISPLAY=", "DBUS_SESSION_BUS_ADDRESS=",
-		"PULSE_SERVER=",    "SSH_AUTH_SOCK=",
-		"GPG_AGENT_INFO=",  "XDG_RUNTIME_DIR=",
-		"SESSION_MANAGER=", API_SOCKET_ENV "=",
-	};
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(hidden); i++)
-		if (!strncmp(kv, hidden[i], strlen(hidden[i])))
-			return true;
-	return false;
-}
 
 /* Options first, all checked, before anything is allocated or sent. */
 static int exec_parse(int argc, char **argv, struct exec_opts *o)
@@ -145,69 +127,40 @@ static int exec_parse(int argc, char **argv, struct exec_opts *o)
 json_object *virt_create_request(const struct exec_opts *o, int argc,
 				 char *const *argv, const char *cwd, bool tty)
 {
-	json_object *req, *arr;
-	char **e;
+	struct api_request req = { .op = API_OP_CREATE };
+	struct api_create *c = &req.create;
+	char *words[API_MAX_ARGS + 1];
+	json_object *j;
 	int i;
 
-	req = virt_op("create");
-	arr = json_object_new_array();
-	for (i = 0; i < argc; i++)
-		json_object_array_add(arr, json_object_new_string(argv[i]));
-	json_object_object_add(req, "argv", arr);
-	arr = json_object_new_array();
-	for (e = environ; *e; e++)
-		if (strchr(*e, '=') && **e != '=' && !env_hidden(*e))
-			json_object_array_add(arr, json_object_new_string(*e));
-	json_object_object_add(req, "env", arr);
-	arr = json_object_new_array();
-	for (e = environ; *e; e++)
-		if (api_host_env_allowed(*e))
-			json_object_array_add(arr, json_object_new_string(*e));
-	json_object_object_add(req, "host_env", arr);
-	json_object_object_add(req, "cwd", json_object_new_string(cwd));
-	if (o->policy)
-		json_object_object_add(req, "policy",
-				       json_object_new_string(o->policy));
-	if (o->backend)
-		json_object_object_add(req, "backend",
-				       json_object_new_string(o->backend));
-	if (o->memory_mb)
-		json_object_object_add(
-			req, "memory",
-			json_object_new_int64((int64_t)o->memory_mb));
-	if (o->basedir[0])
-		json_object_object_add(req, "basedir",
-				       json_object_new_string(o->basedir));
-	if (o->nshares) {
-		arr = json_object_new_array();
-		for (i = 0; i < o->nshares; i++) {
-			json_object *s = json_object_new_object();
-
-			json_object_object_add(
-				s, "path",
-				json_object_new_string(o->shares[i].path));
-			json_object_object_add(
-				s, "mode",
-				json_object_new_string(o->shares[i].mode));
-			json_object_array_add(arr, s);
-		}
-		json_object_object_add(req, "shares", arr);
+	for (i = 0; i < argc && i < API_MAX_ARGS; i++)
+		words[i] = argv[i];
+	words[i] = NULL;
+	if (api_create_init(c, words, environ, cwd))
+		return NULL;
+	c->policy = (char *)o->policy;
+	c->backend = (char *)o->backend;
+	c->memory_mb = (uint32_t)MIN(o->memory_mb, UINT32_MAX);
+	c->basedir = o->basedir[0] ? (char *)o->basedir : NULL;
+	for (i = 0; i < o->nshares; i++) {
+		c->shares[i].path = (char *)o->shares[i].path;
+		c->shares[i].rw = !strcmp(o->shares[i].mode, "rw");
 	}
-	json_object_object_add(req, "gui", json_object_new_boolean(o->gui));
-	json_object_object_add(req, "detach",
-			       json_object_new_boolean(o->detach));
-	json_object_object_add(req, "tty", json_object_new_boolean(tty));
+	c->nshares = (size_t)o->nshares;
+	c->gui = o->gui;
+	c->detach = o->detach;
+	c->tty = tty;
 	if (tty) {
 		struct winsize ws;
 
 		if (ioctl(0, TIOCGWINSZ, &ws) == 0) {
-			json_object_object_add(req, "rows",
-					       json_object_new_int(ws.ws_row));
-			json_object_object_add(req, "cols",
-					       json_object_new_int(ws.ws_col));
+			c->rows = ws.ws_row;
+			c->cols = ws.ws_col;
 		}
 	}
-	return req;
+	j = api_request_json(&req);
+	api_create_release(c);
+	return j;
 }
 
 /* Each line of the reply's "notice" as one "virt: note:" line. */

@@ -10,7 +10,7 @@
 
 #include <json-c/json.h>
 
-#include "api.h"
+#include "api_req.h"
 #include "xchan.h"
 
 #define VIRT_EXIT_ERROR 125 /* virt or the daemon failed, not the command */

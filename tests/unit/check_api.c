@@ -8,7 +8,7 @@
 
 #include <sys/resource.h>
 
-#include "api.h"
+#include "api_req.h"
 #include "lib.h"
 #include "ceilings.h"
 
@@ -147,6 +147,86 @@ static struct policy pol = { .name = "web", .memory_mb = 1024, .pids = 4096 };
 static const struct limits_totals tot = { .user_memory_mb = 3000,
 					  .user_pids = 9000 };
 
+/* What a client encodes, the daemon decodes: every field of a create. */
+START_TEST(test_round_trip)
+{
+	char *argv[] = { "evince", "/home/u/a b.pdf", NULL };
+	char *envp[] = { "LANG=C",	 "DISPLAY=:0",
+			 "HOME=/home/u", "XDG_RUNTIME_DIR=/run/user/1",
+			 "=bad",	 NULL };
+	struct api_request req = { .op = API_OP_CREATE }, out;
+	struct api_create *c = &req.create;
+	const char *s;
+	char err[256];
+	json_object *j;
+
+	ck_assert_int_eq(api_create_init(c, argv, envp, "/home/u"), 0);
+	c->policy = "evince";
+	c->backend = "namespaces";
+	c->basedir = "/var/tmp/b";
+	c->memory_mb = 300;
+	c->shares[0].path = "/home/u/Documents";
+	c->shares[1].path = "/media";
+	c->shares[1].rw = true;
+	c->nshares = 2;
+	c->gui = c->tty = true;
+	c->rows = 40;
+	c->cols = 100;
+	j = api_request_json(&req);
+	api_create_release(c);
+	s = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN);
+	ck_assert_int_eq(
+		api_parse_request(s, strlen(s), &out, err, sizeof(err)), 0);
+	json_object_put(j);
+	c = &out.create;
+	ck_assert_int_eq(out.op, API_OP_CREATE);
+	ck_assert_uint_eq(c->argc, 2);
+	ck_assert_str_eq(c->argv[1], "/home/u/a b.pdf");
+	/* the command's environment: no host socket, nothing malformed */
+	ck_assert_uint_eq(c->envc, 2);
+	ck_assert_str_eq(c->env[0], "LANG=C");
+	ck_assert_str_eq(c->env[1], "HOME=/home/u");
+	/* the proxies': the display and the session's runtime dir */
+	ck_assert_uint_eq(c->nhost_env, 3);
+	ck_assert_str_eq(c->host_env[1], "DISPLAY=:0");
+	ck_assert_str_eq(c->cwd, "/home/u");
+	ck_assert_str_eq(c->policy, "evince");
+	ck_assert_str_eq(c->backend, "namespaces");
+	ck_assert_str_eq(c->basedir, "/var/tmp/b");
+	ck_assert_uint_eq(c->memory_mb, 300);
+	ck_assert_uint_eq(c->nshares, 2);
+	ck_assert_str_eq(c->shares[0].path, "/home/u/Documents");
+	ck_assert(!c->shares[0].rw && c->shares[1].rw);
+	ck_assert(c->gui && c->tty && !c->detach);
+	ck_assert_uint_eq(c->rows, 40);
+	ck_assert_uint_eq(c->cols, 100);
+	api_request_free(&out);
+}
+END_TEST
+
+START_TEST(test_round_trip_simple)
+{
+	struct api_request req = { .op = API_OP_ATTACH,
+				   .id = 7,
+				   .rows = 24,
+				   .cols = 80 },
+			   out;
+	json_object *j = api_request_json(&req);
+	const char *s =
+		json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN);
+	char err[256];
+
+	ck_assert_str_eq(
+		s, "{\"op\":\"attach\",\"id\":7,\"rows\":24,\"cols\":80}");
+	ck_assert_int_eq(
+		api_parse_request(s, strlen(s), &out, err, sizeof(err)), 0);
+	ck_assert_int_eq(out.op, API_OP_ATTACH);
+	ck_assert_uint_eq(out.id, 7);
+	ck_assert_uint_eq(out.cols, 80);
+	json_object_put(j);
+}
+END_TEST
+
 START_TEST(test_limits_policy_ceiling)
 {
 	struct limits_use used = { 0 };
@@ -248,6 +328,8 @@ Suite *suite_api(void)
 	tcase_add_test(tc, test_rejects);
 	tcase_add_test(tc, test_simple_ops);
 	tcase_add_test(tc, test_embedded_nul_and_size);
+	tcase_add_test(tc, test_round_trip);
+	tcase_add_test(tc, test_round_trip_simple);
 	suite_add_tcase(s, tc);
 	tcase_add_test(tl, test_limits_policy_ceiling);
 	tcase_add_test(tl, test_limits_user_totals);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The daemon's request decoder. Requests come from any local user, so
- * everything in them is checked here, in one place, before the daemon acts
- * on it. Pure functions: also driven by tests/fuzz/fuzz_api.c.
+ * The API request codec, linked by both ends: clients (virt, the
+ * launcher) encode, the daemon decodes. Requests come from any local user,
+ * so the decoder checks everything in one place before the daemon acts on
+ * it. Pure functions: also driven by tests/fuzz/fuzz_api.c.
  */
 #ifndef CAPPSULE_API_H
 #define CAPPSULE_API_H
@@ -10,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <json-c/json.h>
 
 #include "policy.h"
 
@@ -72,5 +75,25 @@ struct api_request {
 int api_parse_request(const char *untrusted, size_t len,
 		      struct api_request *req, char *err, size_t errlen);
 void api_request_free(struct api_request *req);
+
+/*
+ * Encode @req as the JSON object api_parse_request() decodes ("op" and
+ * the keys of that op that are set). NULL when out of memory.
+ */
+json_object *api_request_json(const struct api_request *req);
+
+/*
+ * A client's create request for @argv in @cwd, from its environment
+ * @envp: "env" is @envp less the variables that point at host sockets
+ * (api_env_hidden()), "host_env" those the daemon passes to the device
+ * proxies. Strings are borrowed, the arrays malloc'd: free them with
+ * api_create_release(). 0 or -ENOMEM.
+ */
+int api_create_init(struct api_create *c, char *const *argv, char *const *envp,
+		    const char *cwd);
+void api_create_release(struct api_create *c);
+
+/* Host sockets a cappsule cannot reach: not for the command's environment. */
+bool api_env_hidden(const char *kv);
 
 #endif

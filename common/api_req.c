@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Request decoding for the daemon's API. Input is untrusted (any local
- * user): every key is known, every value typed and bounded, before a
- * struct api_request is handed to the daemon.
+ * The daemon's API requests: encoding (clients) and decoding (the
+ * daemon). Input to the decoder is untrusted (any local user): every key
+ * is known, every value typed and bounded, before a struct api_request is
+ * handed to the daemon.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -12,7 +13,7 @@
 
 #include <json-c/json.h>
 
-#include "api.h"
+#include "api_req.h"
 #include "proto/api.h"
 #include "util.h"
 
@@ -346,4 +347,146 @@ void api_request_free(struct api_request *req)
 	for (i = 0; i < c->nshares; i++)
 		free(c->shares[i].path);
 	memset(req, 0, sizeof(*req));
+}
+
+static json_object *strv_json(char *const *v, size_t n)
+{
+	json_object *a = json_object_new_array();
+	size_t i;
+
+	for (i = 0; a && i < n; i++)
+		json_object_array_add(a, json_object_new_string(v[i]));
+	return a;
+}
+
+static void add_str(json_object *o, const char *k, const char *v)
+{
+	if (v)
+		json_object_object_add(o, k, json_object_new_string(v));
+}
+
+static void create_json(json_object *o, const struct api_create *c)
+{
+	size_t i;
+
+	json_object_object_add(o, "argv", strv_json(c->argv, c->argc));
+	json_object_object_add(o, "env", strv_json(c->env, c->envc));
+	json_object_object_add(o, "host_env",
+			       strv_json(c->host_env, c->nhost_env));
+	add_str(o, "cwd", c->cwd);
+	add_str(o, "policy", c->policy);
+	add_str(o, "backend", c->backend);
+	add_str(o, "basedir", c->basedir);
+	if (c->memory_mb)
+		json_object_object_add(o, "memory",
+				       json_object_new_int64(c->memory_mb));
+	if (c->nshares) {
+		json_object *a = json_object_new_array();
+
+		for (i = 0; i < c->nshares; i++) {
+			json_object *s = json_object_new_object();
+
+			add_str(s, "path", c->shares[i].path);
+			add_str(s, "mode", c->shares[i].rw ? "rw" : "ro");
+			json_object_array_add(a, s);
+		}
+		json_object_object_add(o, "shares", a);
+	}
+	json_object_object_add(o, "gui", json_object_new_boolean(c->gui));
+	json_object_object_add(o, "detach", json_object_new_boolean(c->detach));
+	json_object_object_add(o, "tty", json_object_new_boolean(c->tty));
+	if (c->rows || c->cols) {
+		json_object_object_add(o, "rows", json_object_new_int(c->rows));
+		json_object_object_add(o, "cols", json_object_new_int(c->cols));
+	}
+}
+
+json_object *api_request_json(const struct api_request *req)
+{
+	json_object *o = json_object_new_object();
+	size_t i;
+
+	if (!o)
+		return NULL;
+	for (i = 0; i < ARRAY_SIZE(ops); i++)
+		if (ops[i].op == req->op)
+			add_str(o, "op", ops[i].name);
+	if (req->op == API_OP_CREATE) {
+		create_json(o, &req->create);
+		return o;
+	}
+	if (req->id)
+		json_object_object_add(o, "id", json_object_new_int64(req->id));
+	if (req->op == API_OP_ATTACH && (req->rows || req->cols)) {
+		json_object_object_add(o, "rows",
+				       json_object_new_int(req->rows));
+		json_object_object_add(o, "cols",
+				       json_object_new_int(req->cols));
+	}
+	return o;
+}
+
+bool api_env_hidden(const char *kv)
+{
+	static const char *const hidden[] = {
+		"DISPLAY=",	    "XAUTHORITY=",
+		"WAYLAND_DISPLAY=", "DBUS_SESSION_BUS_ADDRESS=",
+		"PULSE_SERVER=",    "SSH_AUTH_SOCK=",
+		"GPG_AGENT_INFO=",  "XDG_RUNTIME_DIR=",
+		"SESSION_MANAGER=", API_SOCKET_ENV "=",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(hidden); i++)
+		if (!strncmp(kv, hidden[i], strlen(hidden[i])))
+			return true;
+	return false;
+}
+
+/* The strings of @v that @keep says, in a NULL-terminated borrowed array. */
+static char **pick(char *const *v, bool (*keep)(const char *), size_t *n)
+{
+	size_t i, total = 0;
+	char **out;
+
+	while (v && v[total])
+		total++;
+	out = calloc(total + 1, sizeof(char *));
+	*n = 0;
+	for (i = 0; out && i < total; i++)
+		if (keep(v[i]))
+			out[(*n)++] = v[i];
+	return out;
+}
+
+static bool any(const char *s)
+{
+	return true;
+}
+
+static bool for_command(const char *kv)
+{
+	return strchr(kv, '=') && kv[0] != '=' && !api_env_hidden(kv);
+}
+
+int api_create_init(struct api_create *c, char *const *argv, char *const *envp,
+		    const char *cwd)
+{
+	memset(c, 0, sizeof(*c));
+	c->argv = pick(argv, any, &c->argc);
+	c->env = pick(envp, for_command, &c->envc);
+	c->host_env = pick(envp, api_host_env_allowed, &c->nhost_env);
+	c->cwd = (char *)cwd;
+	if (c->argv && c->env && c->host_env)
+		return 0;
+	api_create_release(c);
+	return -ENOMEM;
+}
+
+void api_create_release(struct api_create *c)
+{
+	free(c->argv);
+	free(c->env);
+	free(c->host_env);
+	c->argv = c->env = c->host_env = NULL;
 }
