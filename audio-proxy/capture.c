@@ -7,14 +7,15 @@
  * drops them rather than buffer without bound.
  */
 #include "log.h"
-#include "proxy.h"
+#include "capture.h"
+#include "stream.h"
 #include "util.h"
 
 #define MIC_FRAGMENT_MS 10
 
 static void on_read(pa_stream *s, size_t nbytes, void *userdata)
 {
-	struct proxy *px = userdata;
+	struct audio_proxy *px = userdata;
 	struct capture *cap = &px->cap;
 	uint32_t fs = px->fmt.frame_size, max = audio_max_frames(&px->fmt);
 	const void *data;
@@ -49,7 +50,7 @@ static void on_read(pa_stream *s, size_t nbytes, void *userdata)
 
 static void on_state(pa_stream *s, void *userdata)
 {
-	struct proxy *px = userdata;
+	struct audio_proxy *px = userdata;
 
 	if (s != px->cap.s)
 		return;
@@ -70,7 +71,7 @@ static void on_state(pa_stream *s, void *userdata)
 	}
 }
 
-void capture_start(struct proxy *px)
+void capture_start(struct audio_proxy *px)
 {
 	struct capture *cap = &px->cap;
 	pa_sample_spec ss;
@@ -80,7 +81,7 @@ void capture_start(struct proxy *px)
 
 	if (cap->s || !px->ctx_ready || !px->have_hello)
 		return;
-	ss = proxy_sample_spec(&px->fmt);
+	ss = stream_sample_spec(&px->fmt);
 	attr = (pa_buffer_attr){
 		.maxlength = (uint32_t)-1,
 		.fragsize = (uint32_t)pa_usec_to_bytes(
@@ -90,7 +91,7 @@ void capture_start(struct proxy *px)
 		.minreq = (uint32_t)-1,
 	};
 	pa_channel_map_init_auto(&map, ss.channels, PA_CHANNEL_MAP_DEFAULT);
-	pl = proxy_proplist(px, " (microphone)");
+	pl = stream_proplist(px, " (microphone)");
 	cap->s = pa_stream_new_with_proplist(px->ctx, px->name, &ss, &map, pl);
 	pa_proplist_free(pl);
 	if (!cap->s)
@@ -106,7 +107,7 @@ void capture_start(struct proxy *px)
 	}
 }
 
-void capture_stop(struct proxy *px)
+void capture_stop(struct audio_proxy *px)
 {
 	struct capture *cap = &px->cap;
 

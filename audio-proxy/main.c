@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * cappsule-audio-proxy: reads the cappsule's audio ring (untrusted: every
- * message goes through audio_decode()), keeps a connection to the user's
- * sound server (reconnecting if it restarts), and ends cleanly on SIGTERM
- * with a line of statistics.
+ * cappsule-audio-proxy, its top layer: reads the cappsule's audio ring
+ * (untrusted: every message goes through audio_decode()) and dispatches it
+ * to playback.c and capture.c, keeps a connection to the user's sound
+ * server (reconnecting if it restarts), and ends cleanly on SIGTERM with a
+ * line of statistics. One per cappsule, as its owner, through libpulse's
+ * public async API (PulseAudio or PipeWire's pulse server).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,7 +16,9 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "proxy.h"
+#include "capture.h"
+#include "playback.h"
+#include "stream.h"
 #include "util.h"
 
 #define RING_BATCH 128 /* messages per wake-up before yielding */
@@ -22,52 +26,9 @@
 #define TICK_US (100 * PA_USEC_PER_MSEC)
 #define BAD_MSGS_LOGGED 5
 
-static void context_connect(struct proxy *px);
+static void context_connect(struct audio_proxy *px);
 
-void proxy_stream_name(char *out, size_t len, uint32_t id, const char *policy,
-		       const char *program)
-{
-	char *clean;
-
-	snprintf(out, len, "cappsule %u (%s): %s", id, policy,
-		 program[0] ? program : "?");
-	/* Program bytes are printable ASCII already; policy names too. */
-	clean = pa_utf8_filter(out);
-	if (clean) {
-		snprintf(out, len, "%s", clean);
-		pa_xfree(clean);
-	}
-}
-
-pa_proplist *proxy_proplist(const struct proxy *px, const char *suffix)
-{
-	pa_proplist *pl = pa_proplist_new();
-	char name[200];
-
-	snprintf(name, sizeof(name), "%s%s", px->name, suffix);
-	pa_proplist_sets(pl, PA_PROP_MEDIA_NAME, name);
-	pa_proplist_sets(pl, PA_PROP_APPLICATION_NAME, px->name);
-	pa_proplist_sets(pl, PA_PROP_APPLICATION_ID, "org.cappsule.audio");
-	pa_proplist_sets(pl, PA_PROP_APPLICATION_ICON_NAME, "audio-card");
-	/* Volume remembered per policy, not per (ever new) cappsule id. */
-	pa_proplist_setf(pl, "module-stream-restore.id", "cappsule-%s%s",
-			 px->pol->name, suffix[0] ? "-input" : "");
-	return pl;
-}
-
-pa_sample_spec proxy_sample_spec(const struct audio_fmt *fmt)
-{
-	pa_sample_spec ss = {
-		.format = fmt->format == AUDIO_FMT_S16LE ? PA_SAMPLE_S16LE :
-							   PA_SAMPLE_S32LE,
-		.rate = fmt->rate,
-		.channels = (uint8_t)fmt->channels,
-	};
-
-	return ss;
-}
-
-static void on_hello(struct proxy *px, const struct audio_msg *m)
+static void on_hello(struct audio_proxy *px, const struct audio_msg *m)
 {
 	if (px->have_hello) {
 		/* The format is fixed for the cappsule's life. */
@@ -76,13 +37,13 @@ static void on_hello(struct proxy *px, const struct audio_msg *m)
 	}
 	px->have_hello = true;
 	px->fmt = m->hello.fmt;
-	proxy_stream_name(px->name, sizeof(px->name), px->id, px->pol->name,
-			  m->hello.name);
+	stream_name(px->name, sizeof(px->name), px->id, px->pol->name,
+		    m->hello.name);
 	log_debug("cappsule %u: audio from \"%s\", %u Hz, %u channels", px->id,
 		  m->hello.name, px->fmt.rate, px->fmt.channels);
 }
 
-static void dispatch(struct proxy *px, uint16_t type, const uint8_t *buf,
+static void dispatch(struct audio_proxy *px, uint16_t type, const uint8_t *buf,
 		     uint32_t len)
 {
 	struct audio_msg m;
@@ -131,7 +92,7 @@ static void dispatch(struct proxy *px, uint16_t type, const uint8_t *buf,
 	}
 }
 
-static void read_ring(struct proxy *px)
+static void read_ring(struct audio_proxy *px)
 {
 	static uint8_t buf[AUDIO_MAX_MSG];
 	struct ring_msg_hdr hdr;
@@ -160,7 +121,7 @@ static void read_ring(struct proxy *px)
 static void on_ring(pa_mainloop_api *api, pa_io_event *e, int fd,
 		    pa_io_event_flags_t ev, void *userdata)
 {
-	struct proxy *px = userdata;
+	struct audio_proxy *px = userdata;
 
 	xchan_ack(&px->x);
 	read_ring(px);
@@ -169,7 +130,7 @@ static void on_ring(pa_mainloop_api *api, pa_io_event *e, int fd,
 static void on_ring_more(pa_mainloop_api *api, pa_defer_event *e,
 			 void *userdata)
 {
-	struct proxy *px = userdata;
+	struct audio_proxy *px = userdata;
 
 	api->defer_enable(e, 0);
 	read_ring(px);
@@ -178,7 +139,7 @@ static void on_ring_more(pa_mainloop_api *api, pa_defer_event *e,
 static void on_reconnect(pa_mainloop_api *api, pa_time_event *e,
 			 const struct timeval *tv, void *userdata)
 {
-	struct proxy *px = userdata;
+	struct audio_proxy *px = userdata;
 
 	api->time_free(e);
 	px->reconnect_ev = NULL;
@@ -186,7 +147,7 @@ static void on_reconnect(pa_mainloop_api *api, pa_time_event *e,
 }
 
 /* Drop the connection; callbacks first, so none runs on a dying one. */
-static void context_close(struct proxy *px)
+static void context_close(struct audio_proxy *px)
 {
 	pa_context *c = px->ctx;
 
@@ -201,7 +162,7 @@ static void context_close(struct proxy *px)
 	pa_context_unref(c);
 }
 
-static void context_lost(struct proxy *px)
+static void context_lost(struct audio_proxy *px)
 {
 	context_close(px);
 	if (!px->quitting && !px->reconnect_ev) {
@@ -221,7 +182,7 @@ static void context_lost(struct proxy *px)
 static void on_server_info(pa_context *c, const pa_server_info *i,
 			   void *userdata)
 {
-	struct proxy *px = userdata;
+	struct audio_proxy *px = userdata;
 
 	if (i && i->server_name && strstr(i->server_name, "PipeWire"))
 		px->server_extra_ms = PLAY_PIPEWIRE_EXTRA_MS;
@@ -232,7 +193,7 @@ static void on_server_info(pa_context *c, const pa_server_info *i,
 
 static void on_context_state(pa_context *c, void *userdata)
 {
-	struct proxy *px = userdata;
+	struct audio_proxy *px = userdata;
 
 	switch (pa_context_get_state(c)) {
 	case PA_CONTEXT_READY:
@@ -257,7 +218,7 @@ static void on_context_state(pa_context *c, void *userdata)
 	}
 }
 
-static void context_connect(struct proxy *px)
+static void context_connect(struct audio_proxy *px)
 {
 	pa_proplist *pl = pa_proplist_new();
 	char name[64];
@@ -287,7 +248,7 @@ static void context_connect(struct proxy *px)
 static void on_tick(pa_mainloop_api *api, pa_time_event *e,
 		    const struct timeval *tv, void *userdata)
 {
-	struct proxy *px = userdata;
+	struct audio_proxy *px = userdata;
 	struct timeval next;
 
 	playback_tick(px);
@@ -297,13 +258,13 @@ static void on_tick(pa_mainloop_api *api, pa_time_event *e,
 static void on_signal(pa_mainloop_api *api, pa_signal_event *e, int sig,
 		      void *userdata)
 {
-	struct proxy *px = userdata;
+	struct audio_proxy *px = userdata;
 
 	px->quitting = true;
 	api->quit(api, 0);
 }
 
-static void print_stats(const struct proxy *px)
+static void print_stats(const struct audio_proxy *px)
 {
 	const struct playback_stats *s = &px->pb.st;
 	double rate = px->have_hello ? px->fmt.rate : 48000;
@@ -333,7 +294,7 @@ int main(int argc, char **argv)
 		{ "policy-fd", required_argument, NULL, 'p' },
 		{ 0 },
 	};
-	static struct proxy px;
+	static struct audio_proxy px;
 	struct xchan_fds fds = { .mem = 3, .h2g = 4, .g2h = 5 };
 	struct timeval tv;
 	int opt, policy_fd = -1, ret = 1;

@@ -12,7 +12,8 @@
 #include <string.h>
 
 #include "log.h"
-#include "proxy.h"
+#include "playback.h"
+#include "stream.h"
 #include "util.h"
 
 /* Before the stream is ready: the newest this much is kept. */
@@ -25,12 +26,12 @@
 static uint8_t stage[STAGE_BYTES];
 static size_t staged;
 
-static size_t ms_bytes(const struct proxy *px, uint32_t ms)
+static size_t ms_bytes(const struct audio_proxy *px, uint32_t ms)
 {
 	return (size_t)px->fmt.rate * ms / 1000 * px->fmt.frame_size;
 }
 
-static void pb_write(struct proxy *px, const void *data, size_t bytes)
+static void pb_write(struct audio_proxy *px, const void *data, size_t bytes)
 {
 	struct playback *pb = &px->pb;
 
@@ -65,7 +66,7 @@ static void pb_write(struct proxy *px, const void *data, size_t bytes)
 		pb->st.frames_played += bytes / px->fmt.frame_size;
 }
 
-static void write_silence(struct proxy *px, uint64_t frames)
+static void write_silence(struct audio_proxy *px, uint64_t frames)
 {
 	static const uint8_t zeros[4096];
 	uint64_t bytes = frames * px->fmt.frame_size;
@@ -80,7 +81,7 @@ static void write_silence(struct proxy *px, uint64_t frames)
 
 static void on_state(pa_stream *s, void *userdata)
 {
-	struct proxy *px = userdata;
+	struct audio_proxy *px = userdata;
 	struct playback *pb = &px->pb;
 
 	if (s != pb->s)
@@ -107,7 +108,7 @@ static void on_state(pa_stream *s, void *userdata)
 
 static void on_underflow(pa_stream *s, void *userdata)
 {
-	struct proxy *px = userdata;
+	struct audio_proxy *px = userdata;
 
 	/* Whether it was an underrun is known when the next message says. */
 	if (s == px->pb.s && !px->pb.idle)
@@ -118,7 +119,7 @@ static void on_underflow(pa_stream *s, void *userdata)
 
 static void on_rate(pa_stream *s, int success, void *userdata)
 {
-	struct proxy *px = userdata;
+	struct audio_proxy *px = userdata;
 
 	if (!success && px->pb.rate_ok) {
 		/* PipeWire may not take it: the drop/refill limits remain. */
@@ -131,13 +132,13 @@ static void on_rate(pa_stream *s, int success, void *userdata)
 
 static void on_timing(pa_stream *s, int success, void *userdata)
 {
-	struct proxy *px = userdata;
+	struct audio_proxy *px = userdata;
 
 	if (s == px->pb.s)
 		px->pb.timing_pending = false;
 }
 
-static pa_buffer_attr buffer_attr(const struct proxy *px)
+static pa_buffer_attr buffer_attr(const struct audio_proxy *px)
 {
 	uint32_t target = px->pb.target_ms;
 
@@ -152,7 +153,7 @@ static pa_buffer_attr buffer_attr(const struct proxy *px)
 }
 
 /* An underrun although sound kept coming: deepen the buffer a step. */
-static void raise_target(struct proxy *px)
+static void raise_target(struct audio_proxy *px)
 {
 	struct playback *pb = &px->pb;
 	pa_buffer_attr attr;
@@ -172,10 +173,10 @@ static void raise_target(struct proxy *px)
 		px->id, pb->target_ms);
 }
 
-static int stream_open(struct proxy *px)
+static int stream_open(struct audio_proxy *px)
 {
 	struct playback *pb = &px->pb;
-	pa_sample_spec ss = proxy_sample_spec(&px->fmt);
+	pa_sample_spec ss = stream_sample_spec(&px->fmt);
 	pa_buffer_attr attr;
 	pa_stream_flags_t flags = PA_STREAM_INTERPOLATE_TIMING |
 				  PA_STREAM_AUTO_TIMING_UPDATE |
@@ -187,7 +188,7 @@ static int stream_open(struct proxy *px)
 		pb->target_ms = PLAY_TARGET_MS + px->server_extra_ms;
 	attr = buffer_attr(px);
 	pa_channel_map_init_auto(&map, ss.channels, PA_CHANNEL_MAP_DEFAULT);
-	pl = proxy_proplist(px, "");
+	pl = stream_proplist(px, "");
 	pb->s = pa_stream_new_with_proplist(px->ctx, px->name, &ss, &map, pl);
 	pa_proplist_free(pl);
 	if (!pb->s)
@@ -212,7 +213,7 @@ static int stream_open(struct proxy *px)
 	return 0;
 }
 
-void playback_close(struct proxy *px)
+void playback_close(struct audio_proxy *px)
 {
 	struct playback *pb = &px->pb;
 
@@ -232,7 +233,7 @@ void playback_close(struct proxy *px)
  * kept current by libpulse as we write; the read index is the server's
  * last word, moved on by the time since if the stream plays.
  */
-static double fill_now(struct proxy *px, bool *playing)
+static double fill_now(struct audio_proxy *px, bool *playing)
 {
 	const pa_timing_info *ti;
 	struct timeval now;
@@ -268,7 +269,7 @@ static void delay_stats(struct playback_stats *st, uint64_t t_ns)
 	st->delay_max_us = MAX(st->delay_max_us, us);
 }
 
-void playback_pcm(struct proxy *px, const struct audio_msg *m)
+void playback_pcm(struct audio_proxy *px, const struct audio_msg *m)
 {
 	struct playback *pb = &px->pb;
 	uint64_t gap_max = (uint64_t)px->fmt.rate * PLAY_GAP_MAX_MS / 1000, gap;
@@ -347,7 +348,7 @@ void playback_pcm(struct proxy *px, const struct audio_msg *m)
 	pb_write(px, m->pcm.data, (size_t)m->pcm.frames * px->fmt.frame_size);
 }
 
-void playback_idle(struct proxy *px)
+void playback_idle(struct audio_proxy *px)
 {
 	struct playback *pb = &px->pb;
 
@@ -361,7 +362,7 @@ void playback_idle(struct proxy *px)
 }
 
 /* Every 100 ms: refresh timing, smooth the fill; every second, steer. */
-void playback_tick(struct proxy *px)
+void playback_tick(struct audio_proxy *px)
 {
 	static unsigned ticks;
 	struct playback *pb = &px->pb;

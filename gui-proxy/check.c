@@ -11,11 +11,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "proxy.h"
+#include "check.h"
 #include "util.h"
 
 PRINTF(2, 3)
-static int violation(struct proxy *p, const char *fmt, ...)
+static int violation(struct gui_proxy *p, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -133,7 +133,7 @@ static void sanitize_name(const char *untrusted, size_t len, char *out,
 }
 
 /* 0: a live window; GUI_CHECK_REFUSED: one we refused; else a violation. */
-static int known(struct proxy *p, uint32_t wid, const char *what)
+static int known(struct gui_proxy *p, uint32_t wid, const char *what)
 {
 	if (wid && win_find(p, wid))
 		return 0;
@@ -152,7 +152,7 @@ static bool dim_ok(uint32_t v)
 	return v >= 1 && v <= GUI_MAX_DIM;
 }
 
-static int check_window(struct proxy *p, const struct gui_window *w,
+static int check_window(struct gui_proxy *p, const struct gui_window *w,
 			bool is_new)
 {
 	int ret;
@@ -179,7 +179,7 @@ static int check_window(struct proxy *p, const struct gui_window *w,
 	return 0;
 }
 
-static int check_damage(struct proxy *p, const struct gui_damage *d)
+static int check_damage(struct gui_proxy *p, const struct gui_damage *d)
 {
 	const struct gwin *w = win_find(p, d->wid);
 	int ret = known(p, d->wid, "damage for ");
@@ -221,7 +221,7 @@ static int check_damage(struct proxy *p, const struct gui_damage *d)
 		memcpy(&untrusted, untrusted_buf, sizeof(type_));              \
 	} while (0)
 
-int proxy_check(struct proxy *p, uint16_t type, const void *untrusted_buf,
+int proxy_check(struct gui_proxy *p, uint16_t type, const void *untrusted_buf,
 		uint32_t untrusted_len, union gui_msg *m)
 {
 	union {

@@ -11,13 +11,14 @@
 #include <string.h>
 
 #include "log.h"
-#include "proxy.h"
+#include "clipboard.h"
+#include "windows.h"
 #include "x11_util.h"
 #include "util.h"
 
 #define FLASH_NS (400ull * 1000 * 1000)
 
-int clip_init(struct proxy *p)
+int clip_init(struct gui_proxy *p)
 {
 	uint32_t mask = XCB_EVENT_MASK_PROPERTY_CHANGE;
 
@@ -29,13 +30,13 @@ int clip_init(struct proxy *p)
 	return 0;
 }
 
-static void flash(struct proxy *p)
+static void flash(struct gui_proxy *p)
 {
 	p->flash_until_ns = now_ns() + FLASH_NS;
 	win_flash(p, true);
 }
 
-void clip_copy_to_host(struct proxy *p, struct gwin *w)
+void clip_copy_to_host(struct gui_proxy *p, struct gwin *w)
 {
 	struct gui_wid req = { .wid = w->wid };
 
@@ -46,11 +47,11 @@ void clip_copy_to_host(struct proxy *p, struct gwin *w)
 		return;
 	}
 	p->clip_requests++;
-	proxy_send(p, GUI_H_CLIP_REQUEST, &req, sizeof(req));
+	guest_send(p, GUI_H_CLIP_REQUEST, &req, sizeof(req));
 }
 
 /* The guest's answer (checked and sanitised): it becomes ours to offer. */
-void clip_guest_data(struct proxy *p, const char *text, uint32_t len)
+void clip_guest_data(struct gui_proxy *p, const char *text, uint32_t len)
 {
 	char *copy;
 
@@ -76,7 +77,7 @@ void clip_guest_data(struct proxy *p, const char *text, uint32_t len)
 	flash(p);
 }
 
-void clip_paste_from_host(struct proxy *p, struct gwin *w)
+void clip_paste_from_host(struct gui_proxy *p, struct gwin *w)
 {
 	if (!p->clip_from_host) {
 		log_warn(
@@ -92,7 +93,7 @@ void clip_paste_from_host(struct proxy *p, struct gwin *w)
 }
 
 /* The host's clipboard arrived (SelectionNotify): offer it to the guest. */
-static void host_data(struct proxy *p, xcb_selection_notify_event_t *n)
+static void host_data(struct gui_proxy *p, xcb_selection_notify_event_t *n)
 {
 	static struct gui_clip clip;
 	xcb_get_property_reply_t *r;
@@ -125,7 +126,7 @@ static void host_data(struct proxy *p, xcb_selection_notify_event_t *n)
 		memset(&clip, 0, sizeof(clip));
 		clip.len = (uint32_t)len;
 		memcpy(clip.data, xcb_get_property_value(r), (size_t)len);
-		proxy_send(p, GUI_H_CLIP_DATA, &clip, sizeof(clip));
+		guest_send(p, GUI_H_CLIP_DATA, &clip, sizeof(clip));
 		log_info(
 			"cappsule %u: %d bytes of the host clipboard offered to the cappsule",
 			p->id, len);
@@ -135,14 +136,14 @@ static void host_data(struct proxy *p, xcb_selection_notify_event_t *n)
 }
 
 /* Someone on the host pastes what we own. */
-static void serve(struct proxy *p, xcb_selection_request_event_t *rq)
+static void serve(struct gui_proxy *p, xcb_selection_request_event_t *rq)
 {
 	x11_clip_serve(p->c, rq, p->atom.clipboard, p->atom.targets,
 		       p->atom.utf8_string, p->clip_text, p->clip_len);
 	xcb_flush(p->c);
 }
 
-bool clip_event(struct proxy *p, xcb_generic_event_t *ev)
+bool clip_event(struct gui_proxy *p, xcb_generic_event_t *ev)
 {
 	switch (ev->response_type & 0x7f) {
 	case XCB_SELECTION_NOTIFY:

@@ -10,10 +10,10 @@
 #include <string.h>
 #include <xcb/shm.h>
 
-#include "proxy.h"
+#include "damage.h"
 #include "util.h"
 
-static void put_bands(struct proxy *p, const struct gwin *w,
+static void put_bands(struct gui_proxy *p, const struct gwin *w,
 		      const struct gui_damage *d)
 {
 	uint32_t row_bytes = d->w * 4;
@@ -39,7 +39,7 @@ static void put_bands(struct proxy *p, const struct gwin *w,
 	free(buf);
 }
 
-void damage_upload(struct proxy *p, const struct gui_damage *d)
+void damage_upload(struct gui_proxy *p, const struct gui_damage *d)
 {
 	const struct gwin *w = win_find(p, d->wid);
 

@@ -10,13 +10,15 @@
 #include <string.h>
 
 #include "log.h"
-#include "proxy.h"
+#include "clipboard.h"
+#include "input.h"
+#include "windows.h"
 #include "util.h"
 
 #define KEYSYM_c 0x0063
 #define KEYSYM_v 0x0076
 
-void input_send_keymap(struct proxy *p)
+void input_send_keymap(struct gui_proxy *p)
 {
 	static struct gui_keymap km;
 	const xcb_setup_t *setup = xcb_get_setup(p->c);
@@ -72,10 +74,10 @@ void input_send_keymap(struct proxy *p)
 	}
 	free(kr);
 	free(mr);
-	proxy_send(p, GUI_H_KEYMAP, &km, sizeof(km));
+	guest_send(p, GUI_H_KEYMAP, &km, sizeof(km));
 }
 
-static bool swallowed(struct proxy *p, uint8_t keycode, int set)
+static bool swallowed(struct gui_proxy *p, uint8_t keycode, int set)
 {
 	bool was = p->swallowed[keycode / 8] & (1u << (keycode % 8));
 
@@ -86,7 +88,7 @@ static bool swallowed(struct proxy *p, uint8_t keycode, int set)
 	return was;
 }
 
-static void on_key(struct proxy *p, xcb_key_press_event_t *k, bool press)
+static void on_key(struct gui_proxy *p, xcb_key_press_event_t *k, bool press)
 {
 	struct gwin *w = win_by_host(p, k->event);
 	struct gui_key m = { 0 };
@@ -115,7 +117,7 @@ static void on_key(struct proxy *p, xcb_key_press_event_t *k, bool press)
 	m.keycode = k->detail;
 	m.press = press;
 	m.state = k->state;
-	proxy_send(p, GUI_H_KEY, &m, sizeof(m));
+	guest_send(p, GUI_H_KEY, &m, sizeof(m));
 }
 
 /* Pointer position relative to the contents, from either host window. */
@@ -130,7 +132,8 @@ static void rel_pos(const struct gwin *w, xcb_window_t event, int16_t x,
 	}
 }
 
-static void on_button(struct proxy *p, xcb_button_press_event_t *b, bool press)
+static void on_button(struct gui_proxy *p, xcb_button_press_event_t *b,
+		      bool press)
 {
 	struct gwin *w = win_by_host(p, b->event);
 	struct gui_button m = { 0 };
@@ -143,10 +146,11 @@ static void on_button(struct proxy *p, xcb_button_press_event_t *b, bool press)
 	m.press = press;
 	m.state = b->state;
 	rel_pos(w, b->event, b->event_x, b->event_y, &m.x, &m.y);
-	proxy_send(p, GUI_H_BUTTON, &m, sizeof(m));
+	guest_send(p, GUI_H_BUTTON, &m, sizeof(m));
 }
 
-static void on_motion(struct proxy *p, xcb_window_t event, int16_t x, int16_t y)
+static void on_motion(struct gui_proxy *p, xcb_window_t event, int16_t x,
+		      int16_t y)
 {
 	struct gwin *w = win_by_host(p, event);
 	struct gui_motion m = { 0 };
@@ -155,10 +159,10 @@ static void on_motion(struct proxy *p, xcb_window_t event, int16_t x, int16_t y)
 		return;
 	m.wid = w->wid;
 	rel_pos(w, event, x, y, &m.x, &m.y);
-	proxy_send(p, GUI_H_MOTION, &m, sizeof(m));
+	guest_send(p, GUI_H_MOTION, &m, sizeof(m));
 }
 
-static void on_focus(struct proxy *p, xcb_focus_in_event_t *f, bool in)
+static void on_focus(struct gui_proxy *p, xcb_focus_in_event_t *f, bool in)
 {
 	struct gwin *w = win_by_host(p, f->event);
 	struct gui_focus m = { 0 };
@@ -171,10 +175,10 @@ static void on_focus(struct proxy *p, xcb_focus_in_event_t *f, bool in)
 		return;
 	m.wid = w->wid;
 	m.in = in;
-	proxy_send(p, GUI_H_FOCUS, &m, sizeof(m));
+	guest_send(p, GUI_H_FOCUS, &m, sizeof(m));
 }
 
-static void on_expose(struct proxy *p, xcb_expose_event_t *e)
+static void on_expose(struct gui_proxy *p, xcb_expose_event_t *e)
 {
 	struct gwin *w = win_by_host(p, e->window);
 	struct gui_rect r = { 0 };
@@ -186,10 +190,10 @@ static void on_expose(struct proxy *p, xcb_expose_event_t *e)
 	r.y = e->y;
 	r.w = MIN((uint32_t)e->width, w->w - e->x);
 	r.h = MIN((uint32_t)e->height, w->h - e->y);
-	proxy_send(p, GUI_H_EXPOSE, &r, sizeof(r));
+	guest_send(p, GUI_H_EXPOSE, &r, sizeof(r));
 }
 
-static void on_configure(struct proxy *p, xcb_configure_notify_event_t *c)
+static void on_configure(struct gui_proxy *p, xcb_configure_notify_event_t *c)
 {
 	struct gwin *w;
 
@@ -203,7 +207,7 @@ static void on_configure(struct proxy *p, xcb_configure_notify_event_t *c)
 			return;
 		p->screen_w = c->width;
 		p->screen_h = c->height;
-		proxy_send(p, GUI_H_SCREEN, &s, sizeof(s));
+		guest_send(p, GUI_H_SCREEN, &s, sizeof(s));
 		return;
 	}
 	w = win_by_host(p, c->window);
@@ -211,7 +215,8 @@ static void on_configure(struct proxy *p, xcb_configure_notify_event_t *c)
 		win_host_configure(p, w, c);
 }
 
-static void on_client_message(struct proxy *p, xcb_client_message_event_t *m)
+static void on_client_message(struct gui_proxy *p,
+			      xcb_client_message_event_t *m)
 {
 	struct gwin *w = win_by_host(p, m->window);
 	struct gui_wid close = { 0 };
@@ -220,10 +225,10 @@ static void on_client_message(struct proxy *p, xcb_client_message_event_t *m)
 	    m->data.data32[0] != p->atom.wm_delete_window)
 		return;
 	close.wid = w->wid;
-	proxy_send(p, GUI_H_CLOSE, &close, sizeof(close));
+	guest_send(p, GUI_H_CLOSE, &close, sizeof(close));
 }
 
-int input_event(struct proxy *p, xcb_generic_event_t *ev)
+int input_event(struct gui_proxy *p, xcb_generic_event_t *ev)
 {
 	switch (ev->response_type & 0x7f) {
 	case 0: {

@@ -16,7 +16,9 @@
 #include "devices.h"
 #include "log.h"
 #include "policy.h"
+#include "input.h"
 #include "proxy.h"
+#include "windows.h"
 #include "util.h"
 
 #define EXIT_VIOLATION 3
@@ -24,9 +26,9 @@
 #define BATCH 512
 
 static struct xchan xc;
-static struct proxy px;
+static struct gui_proxy px;
 
-static int send_xchan(struct proxy *p, uint16_t type, const void *buf,
+static int send_xchan(struct gui_proxy *p, uint16_t type, const void *buf,
 		      uint32_t len)
 {
 	int ret = xchan_send(&xc, type, buf, len);
@@ -196,7 +198,7 @@ int main(int argc, char **argv)
 		}
 		free(qp);
 	}
-	proxy_send(&px, GUI_H_HELLO, &hello, sizeof(hello));
+	guest_send(&px, GUI_H_HELLO, &hello, sizeof(hello));
 	input_send_keymap(&px);
 	ret = loop(sigfd);
 	log_debug("cappsule %u: gui proxy ends: %llu frames, %llu MiB uploaded",

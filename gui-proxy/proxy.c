@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The proxy's core: X set-up (visual, MIT-SHM on the frame pool, atoms)
- * and the dispatch of checked guest messages to their handlers. Shared by
- * the proxy binary and its fuzzing harness.
+ * gui-proxy's top layer: X set-up (visual, MIT-SHM on the frame pool,
+ * atoms) and the dispatch of guest messages, checked by check.c, to the
+ * handlers below (windows.c, damage.c, clipboard.c). Shared by the proxy
+ * binary and its fuzzing harness.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,16 +15,15 @@
 #include <xcb/xfixes.h>
 
 #include "log.h"
+#include "check.h"
+#include "clipboard.h"
+#include "damage.h"
 #include "proxy.h"
+#include "windows.h"
 #include "x11_util.h"
 #include "util.h"
 
-int proxy_send(struct proxy *p, uint16_t type, const void *buf, uint32_t len)
-{
-	return p->send ? p->send(p, type, buf, len) : 0;
-}
-
-static void intern_atoms(struct proxy *p)
+static void intern_atoms(struct gui_proxy *p)
 {
 	struct atoms *a = &p->atom;
 	unsigned i;
@@ -44,7 +44,7 @@ static void intern_atoms(struct proxy *p)
 }
 
 /* A depth-24 TrueColor visual whose pixels are 32 bits: x8r8g8b8. */
-static int find_visual(struct proxy *p, char *err, size_t errlen)
+static int find_visual(struct gui_proxy *p, char *err, size_t errlen)
 {
 	const xcb_setup_t *setup = xcb_get_setup(p->c);
 	xcb_format_iterator_t f = xcb_setup_pixmap_formats_iterator(setup);
@@ -94,7 +94,7 @@ static int find_visual(struct proxy *p, char *err, size_t errlen)
  * are then uploaded without a copy in the proxy. Without MIT-SHM (a
  * remote display), PutImage is the fallback.
  */
-static void attach_pool(struct proxy *p, int pool_fd)
+static void attach_pool(struct gui_proxy *p, int pool_fd)
 {
 	xcb_shm_query_version_reply_t *v;
 	xcb_generic_error_t *e;
@@ -131,7 +131,7 @@ static void attach_pool(struct proxy *p, int pool_fd)
 	p->shmseg = seg;
 }
 
-int proxy_init(struct proxy *p, xcb_connection_t *c, int pool_fd,
+int proxy_init(struct gui_proxy *p, xcb_connection_t *c, int pool_fd,
 	       uint32_t pool_shm_off, const void *pool, uint32_t pool_size,
 	       char *err, size_t errlen)
 {
@@ -179,7 +179,7 @@ int proxy_init(struct proxy *p, xcb_connection_t *c, int pool_fd,
 	return 0;
 }
 
-void proxy_fini(struct proxy *p)
+void proxy_fini(struct gui_proxy *p)
 {
 	unsigned i;
 
@@ -195,7 +195,7 @@ void proxy_fini(struct proxy *p)
 	xcb_flush(p->c);
 }
 
-int proxy_handle(struct proxy *p, uint16_t type, const void *untrusted_buf,
+int proxy_handle(struct gui_proxy *p, uint16_t type, const void *untrusted_buf,
 		 uint32_t untrusted_len)
 {
 	static union gui_msg m;
@@ -271,7 +271,7 @@ int proxy_handle(struct proxy *p, uint16_t type, const void *untrusted_buf,
 	return 0;
 }
 
-void proxy_flush(struct proxy *p)
+void proxy_flush(struct gui_proxy *p)
 {
 	struct gui_ack ack = { 0 };
 
@@ -286,5 +286,5 @@ void proxy_flush(struct proxy *p)
 	free(xcb_get_input_focus_reply(p->c, xcb_get_input_focus(p->c), NULL));
 	ack.serial = p->serial;
 	p->ack_due = false;
-	proxy_send(p, GUI_H_ACK, &ack, sizeof(ack));
+	guest_send(p, GUI_H_ACK, &ack, sizeof(ack));
 }

@@ -17,31 +17,8 @@
 #include <xcb/xfixes.h>
 
 #include "log.h"
-#include "proxy.h"
+#include "windows.h"
 #include "util.h"
-
-struct gwin *win_find(struct proxy *p, uint32_t wid)
-{
-	unsigned i;
-
-	if (!wid)
-		return NULL;
-	for (i = 0; i < GUI_MAX_WINDOWS; i++)
-		if (p->win[i].wid == wid)
-			return &p->win[i];
-	return NULL;
-}
-
-struct gwin *win_by_host(struct proxy *p, xcb_window_t xw)
-{
-	unsigned i;
-
-	for (i = 0; i < GUI_MAX_WINDOWS; i++)
-		if (p->win[i].wid &&
-		    (p->win[i].frame == xw || p->win[i].content == xw))
-			return &p->win[i];
-	return NULL;
-}
 
 static int32_t clamp_i(int64_t v, int64_t lo, int64_t hi)
 {
@@ -57,7 +34,7 @@ static int32_t clamp_i(int64_t v, int64_t lo, int64_t hi)
  * so one never passes for the whole screen. The host WM still has the
  * last word on managed windows (win_host_configure).
  */
-static void clamp_to_screen(struct proxy *p, struct gwin *w)
+static void clamp_to_screen(struct gui_proxy *p, struct gwin *w)
 {
 	int64_t margin = w->override_redirect ? GUI_OR_MARGIN : 0;
 	int64_t sw = p->screen_w - margin, sh = p->screen_h - margin;
@@ -69,8 +46,8 @@ static void clamp_to_screen(struct proxy *p, struct gwin *w)
 }
 
 /* Would @w at @hw x @hh keep the cappsule within GUI_MAX_SCREENS? */
-static bool pixels_fit(const struct proxy *p, const struct gwin *w, uint64_t hw,
-		       uint64_t hh)
+static bool pixels_fit(const struct gui_proxy *p, const struct gwin *w,
+		       uint64_t hw, uint64_t hh)
 {
 	uint64_t sum = hw * hh;
 	unsigned i;
@@ -85,7 +62,7 @@ static bool pixels_fit(const struct proxy *p, const struct gwin *w, uint64_t hw,
  * The guest asked for @w's geometry to change (already in w->x .. w->hh):
  * on the screen, and a size past the pixel budget keeps the old one.
  */
-static void bound_geometry(struct proxy *p, struct gwin *w, uint32_t old_hw,
+static void bound_geometry(struct gui_proxy *p, struct gwin *w, uint32_t old_hw,
 			   uint32_t old_hh)
 {
 	clamp_to_screen(p, w);
@@ -96,29 +73,8 @@ static void bound_geometry(struct proxy *p, struct gwin *w, uint32_t old_hw,
 	}
 }
 
-bool win_refused(const struct proxy *p, uint32_t wid)
-{
-	unsigned i;
-
-	for (i = 0; i < p->nrefused; i++)
-		if (p->refused[i] == wid)
-			return true;
-	return false;
-}
-
-void win_forget_refused(struct proxy *p, uint32_t wid)
-{
-	unsigned i;
-
-	for (i = 0; i < p->nrefused; i++)
-		if (p->refused[i] == wid) {
-			p->refused[i] = p->refused[--p->nrefused];
-			return;
-		}
-}
-
 /* No host window for guest window @wid: the guest is asked to close it. */
-static void refuse(struct proxy *p, uint32_t wid, const char *why)
+static void refuse(struct gui_proxy *p, uint32_t wid, const char *why)
 {
 	struct gui_wid close = { .wid = wid };
 
@@ -129,7 +85,7 @@ static void refuse(struct proxy *p, uint32_t wid, const char *why)
 		log_info(
 			"cappsule %u: window 0x%x refused (%s); %llu windows refused so far",
 			p->id, wid, why, (unsigned long long)p->refused_total);
-	proxy_send(p, GUI_H_CLOSE, &close, sizeof(close));
+	guest_send(p, GUI_H_CLOSE, &close, sizeof(close));
 }
 
 /*
@@ -138,7 +94,7 @@ static void refuse(struct proxy *p, uint32_t wid, const char *why)
  * is above every host window a window manager stacks. Ours above it are
  * moved directly below it, bottom first, so their own order stays.
  */
-void win_keep_below_host(struct proxy *p)
+void win_keep_below_host(struct gui_proxy *p)
 {
 	xcb_query_tree_reply_t *t;
 	xcb_get_window_attributes_cookie_t *ck;
@@ -189,7 +145,7 @@ out:
 }
 
 /* Tell the guest where the host put a window, once per change. */
-static void tell_guest(struct proxy *p, struct gwin *w)
+static void tell_guest(struct gui_proxy *p, struct gwin *w)
 {
 	struct gui_geometry g = {
 		.wid = w->wid, .x = w->x, .y = w->y, .w = w->hw, .h = w->hh
@@ -203,10 +159,10 @@ static void tell_guest(struct proxy *p, struct gwin *w)
 	w->sent_w = w->hw;
 	w->sent_h = w->hh;
 	w->told_ns = now_ns() | 1;
-	proxy_send(p, GUI_H_CONFIGURE, &g, sizeof(g));
+	guest_send(p, GUI_H_CONFIGURE, &g, sizeof(g));
 }
 
-static void place(struct proxy *p, struct gwin *w)
+static void place(struct gui_proxy *p, struct gwin *w)
 {
 	uint32_t v[4] = { (uint32_t)(w->x - GUI_BORDER),
 			  (uint32_t)(w->y - GUI_BORDER), w->hw + 2 * GUI_BORDER,
@@ -224,14 +180,14 @@ static void place(struct proxy *p, struct gwin *w)
 			     cv);
 }
 
-static void set_utf8(struct proxy *p, xcb_window_t xw, xcb_atom_t prop,
+static void set_utf8(struct gui_proxy *p, xcb_window_t xw, xcb_atom_t prop,
 		     const char *s)
 {
 	xcb_change_property(p->c, XCB_PROP_MODE_REPLACE, xw, prop,
 			    p->atom.utf8_string, 8, (uint32_t)strlen(s), s);
 }
 
-void win_set_title(struct proxy *p, struct gwin *w, const char *title)
+void win_set_title(struct gui_proxy *p, struct gwin *w, const char *title)
 {
 	char full[GUI_HOST_TITLE_MAX];
 
@@ -241,7 +197,7 @@ void win_set_title(struct proxy *p, struct gwin *w, const char *title)
 	set_utf8(p, w->frame, XCB_ATOM_WM_NAME, full);
 }
 
-void win_set_class(struct proxy *p, struct gwin *w, const char *instance,
+void win_set_class(struct gui_proxy *p, struct gwin *w, const char *instance,
 		   const char *class_name)
 {
 	char v[GUI_CLASS_MAX * 2 + 160];
@@ -258,7 +214,8 @@ void win_set_class(struct proxy *p, struct gwin *w, const char *instance,
 	xcb_icccm_set_wm_class(p->c, w->frame, (uint32_t)n + 1, v);
 }
 
-void win_set_hints(struct proxy *p, struct gwin *w, const struct gui_hints *h)
+void win_set_hints(struct gui_proxy *p, struct gwin *w,
+		   const struct gui_hints *h)
 {
 	xcb_size_hints_t *s = &w->hints;
 	uint32_t keep = s->flags & (XCB_ICCCM_SIZE_HINT_US_POSITION |
@@ -284,7 +241,7 @@ void win_set_hints(struct proxy *p, struct gwin *w, const struct gui_hints *h)
 	xcb_icccm_set_wm_normal_hints(p->c, w->frame, s);
 }
 
-void win_set_type(struct proxy *p, struct gwin *w, uint32_t type)
+void win_set_type(struct gui_proxy *p, struct gwin *w, uint32_t type)
 {
 	w->type = type;
 	xcb_change_property(p->c, XCB_PROP_MODE_REPLACE, w->frame,
@@ -292,7 +249,7 @@ void win_set_type(struct proxy *p, struct gwin *w, uint32_t type)
 			    &p->atom.types[type]);
 }
 
-void win_set_transient(struct proxy *p, struct gwin *w, struct gwin *parent)
+void win_set_transient(struct gui_proxy *p, struct gwin *w, struct gwin *parent)
 {
 	w->transient_for = parent ? parent->wid : 0;
 	if (parent)
@@ -364,7 +321,7 @@ static unsigned cursor_glyph(const char *name)
 	return 68; /* left_ptr */
 }
 
-void win_set_cursor(struct proxy *p, const char *name)
+void win_set_cursor(struct gui_proxy *p, const char *name)
 {
 	xcb_font_t font = xcb_generate_id(p->c);
 	xcb_cursor_t cur = xcb_generate_id(p->c);
@@ -386,7 +343,7 @@ void win_set_cursor(struct proxy *p, const char *name)
 	p->cursor = cur;
 }
 
-void win_create(struct proxy *p, const struct gui_window *m)
+void win_create(struct gui_proxy *p, const struct gui_window *m)
 {
 	struct gwin *w = NULL;
 	uint32_t mask, v[6], n = 0, pid = (uint32_t)getpid();
@@ -466,7 +423,7 @@ void win_create(struct proxy *p, const struct gui_window *m)
 	win_set_title(p, w, "");
 }
 
-void win_destroy(struct proxy *p, struct gwin *w)
+void win_destroy(struct gui_proxy *p, struct gwin *w)
 {
 	unsigned i;
 
@@ -479,7 +436,7 @@ void win_destroy(struct proxy *p, struct gwin *w)
 	p->nwin--;
 }
 
-void win_map(struct proxy *p, struct gwin *w, const struct gui_window *m)
+void win_map(struct gui_proxy *p, struct gwin *w, const struct gui_window *m)
 {
 	uint32_t above = XCB_STACK_MODE_ABOVE, old_hw = w->hw, old_hh = w->hh;
 
@@ -508,13 +465,14 @@ void win_map(struct proxy *p, struct gwin *w, const struct gui_window *m)
 	tell_guest(p, w);
 }
 
-void win_unmap(struct proxy *p, struct gwin *w)
+void win_unmap(struct gui_proxy *p, struct gwin *w)
 {
 	xcb_unmap_window(p->c, w->frame);
 	w->mapped = false;
 }
 
-void win_configure(struct proxy *p, struct gwin *w, const struct gui_window *m)
+void win_configure(struct gui_proxy *p, struct gwin *w,
+		   const struct gui_window *m)
 {
 	bool same_host = m->x == w->x && m->y == w->y && m->w == w->hw &&
 			 m->h == w->hh;
@@ -554,7 +512,7 @@ void win_configure(struct proxy *p, struct gwin *w, const struct gui_window *m)
 }
 
 /* The host (its WM, or the user) moved or resized a frame. */
-void win_host_configure(struct proxy *p, struct gwin *w,
+void win_host_configure(struct gui_proxy *p, struct gwin *w,
 			xcb_configure_notify_event_t *ev)
 {
 	xcb_translate_coordinates_reply_t *t;
@@ -586,7 +544,7 @@ void win_host_configure(struct proxy *p, struct gwin *w,
 	tell_guest(p, w);
 }
 
-void win_flash(struct proxy *p, bool on)
+void win_flash(struct gui_proxy *p, bool on)
 {
 	uint32_t pixel = on ? 0xffffff : p->rgb;
 	unsigned i;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The cappsule's window manager: starts the private X server (Xvfb),
+ * The cappsule's window manager, its top layer (wm_input.c, wm_props.c,
+ * wm_capture.c, wm_clip.c below): starts the private X server (Xvfb),
  * redirects every top-level window (Composite), and tells gui-proxy about
  * them: create, map, unmap, configure, destroy, title, class, hints,
  * type, transient-for, cursor. Runs as the caller, without privileges.
@@ -26,34 +27,15 @@
 #include "sandbox.h"
 #include "util.h"
 #include "wm.h"
+#include "wm_capture.h"
+#include "wm_clip.h"
+#include "wm_input.h"
+#include "wm_props.h"
+#include "wm_state.h"
 #include "x11_util.h"
 
 #define HELLO_TIMEOUT_MS 3000
 #define XVFB_TIMEOUT_MS 15000
-
-int wm_send(struct wm *wm, uint16_t type, const void *buf, uint32_t len)
-{
-	int ret, tries = 0;
-
-	/* The host reads all the time; a full ring only needs a moment. */
-	while ((ret = xchan_send(&wm->x, type, buf, len)) == -EAGAIN &&
-	       tries++ < 200) {
-		struct pollfd p = { wm->x.notify_in, POLLIN, 0 };
-
-		poll(&p, 1, 5);
-	}
-	return ret;
-}
-
-struct wm_win *wm_find(struct wm *wm, xcb_window_t id)
-{
-	unsigned i;
-
-	for (i = 0; i < GUI_MAX_WINDOWS && id; i++)
-		if (wm->win[i].id == id)
-			return &wm->win[i];
-	return NULL;
-}
 
 static void intern_atoms(struct wm *wm)
 {

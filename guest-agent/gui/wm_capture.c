@@ -14,7 +14,7 @@
 #include <xcb/xfixes.h>
 
 #include "util.h"
-#include "wm.h"
+#include "wm_capture.h"
 
 #define MAX_RECTS 16 /* beyond this, one bounding box */
 #define POOL_ALIGN 64u

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "util.h"
-#include "wm.h"
+#include "wm_clip.h"
 #include "x11_util.h"
 
 void clip_setup(struct wm *wm)

@@ -18,7 +18,9 @@
 
 #include "log.h"
 #include "util.h"
-#include "wm.h"
+#include "wm_capture.h"
+#include "wm_clip.h"
+#include "wm_input.h"
 
 /*
  * Xvfb's single output shows the whole framebuffer at first; a screen

@@ -10,7 +10,7 @@
 #include <xcb/xcb_icccm.h>
 
 #include "util.h"
-#include "wm.h"
+#include "wm_props.h"
 
 static xcb_get_property_reply_t *get_prop(struct wm *wm, xcb_window_t w,
 					  xcb_atom_t prop, uint32_t max_bytes)

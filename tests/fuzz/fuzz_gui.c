@@ -20,16 +20,18 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "gui-proxy/input.h"
 #include "gui-proxy/proxy.h"
+#include "gui-proxy/windows.h"
 #include "util.h"
 
 #define POOL (4u << 20)
 
-static struct proxy px;
+static struct gui_proxy px;
 static pid_t xvfb;
 static uint64_t sent;
 
-static int send_stub(struct proxy *p, uint16_t type, const void *buf,
+static int send_stub(struct gui_proxy *p, uint16_t type, const void *buf,
 		     uint32_t len)
 {
 	sent += len;

@@ -9,9 +9,9 @@
 #include "lib.h"
 
 #ifdef CAPPSULE_GUI_XCB
-#include "gui-proxy/proxy.h"
+#include "gui-proxy/check.h"
 
-static struct proxy p;
+static struct gui_proxy p;
 static union gui_msg m;
 
 static void setup(void)

@@ -1,13 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * cappsule-audio-proxy: one per cappsule, as its owner, on the owner's
- * PulseAudio (or PipeWire's pulse server) through libpulse's public async
- * API. main.c holds the ring and the server connection; playback.c plays
- * the cappsule's sound; capture.c lends it the microphone when the policy
- * says so and a program inside records.
+ * audio-proxy's bottom layer: the state of one cappsule's audio proxy
+ * (struct audio_proxy: ring, sound server connection, playback, capture)
+ * and the host side's latency budget. Types only.
  */
-#ifndef CAPPSULE_AUDIO_PROXY_H
-#define CAPPSULE_AUDIO_PROXY_H
+#ifndef CAPPSULE_AUDIO_PROXY_STATE_H
+#define CAPPSULE_AUDIO_PROXY_STATE_H
 
 #include <pulse/pulseaudio.h>
 #include <stdbool.h>
@@ -63,7 +61,7 @@ struct capture {
 	uint64_t frames_sent, frames_dropped;
 };
 
-struct proxy {
+struct audio_proxy {
 	uint32_t id;
 	struct policy *pol;
 	struct xchan x;
@@ -85,19 +83,5 @@ struct proxy {
 	struct playback pb;
 	struct capture cap;
 };
-
-/* Stream names shown by the host's mixer. */
-void proxy_stream_name(char *out, size_t len, uint32_t id, const char *policy,
-		       const char *program);
-pa_proplist *proxy_proplist(const struct proxy *px, const char *suffix);
-pa_sample_spec proxy_sample_spec(const struct audio_fmt *fmt);
-
-void playback_pcm(struct proxy *px, const struct audio_msg *m);
-void playback_idle(struct proxy *px);
-void playback_tick(struct proxy *px); /* every 100 ms */
-void playback_close(struct proxy *px);
-
-void capture_start(struct proxy *px);
-void capture_stop(struct proxy *px);
 
 #endif
