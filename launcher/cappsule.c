@@ -60,16 +60,15 @@ struct cappsule *cappsule_find(struct daemon *d, uint32_t id)
 	return NULL;
 }
 
-static void set_end(struct cappsule *c, const char *reason, const char *fmt,
-		    ...) PRINTF(3, 4);
-static void set_end(struct cappsule *c, const char *reason, const char *fmt,
-		    ...)
+static void set_end(struct cappsule *c, enum cps_end why, const char *fmt, ...)
+	PRINTF(3, 4);
+static void set_end(struct cappsule *c, enum cps_end why, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (c->reason[0])
+	if (c->end)
 		return; /* the first cause wins */
-	snprintf(c->reason, sizeof(c->reason), "%s", reason);
+	c->end = why;
 	va_start(ap, fmt);
 	vsnprintf(c->message, sizeof(c->message), fmt, ap);
 	va_end(ap);
@@ -154,9 +153,10 @@ static void on_control(struct daemon *d, struct watch *w, uint32_t events)
 			}
 			c->error_reported = true;
 			if (ev.error.stage == CONTROL_ERR_EXEC)
-				set_end(c, "not-found", "%s", ev.error.text);
+				set_end(c, CPS_END_NOT_FOUND, "%s",
+					ev.error.text);
 			else
-				set_end(c, "error", "%s", ev.error.text);
+				set_end(c, CPS_END_ERROR, "%s", ev.error.text);
 			cappsule_log(LOG_LVL_INFO, c, "cappsule %u: %s", c->id,
 				     ev.error.text);
 			break;
@@ -248,7 +248,7 @@ void cappsule_kill(struct daemon *d, struct cappsule *c, const char *why)
 	if (c->reaped)
 		return;
 	c->kill_requested = true;
-	set_end(c, "killed", "%s", why);
+	set_end(c, CPS_END_KILLED, "%s", why);
 	c->be->kill(c);
 }
 
@@ -281,16 +281,16 @@ static void conclude(struct daemon *d, struct cappsule *c, int wstatus)
 		}
 	}
 	if (c->be->oom && c->be->oom(c))
-		set_end(c, "oom", "out of memory (limit %llu MiB)",
+		set_end(c, CPS_END_OOM, "out of memory (limit %llu MiB)",
 			(unsigned long long)(c->limits.memory_bytes >> 20));
 	if (!c->control_exit && !c->kill_requested)
-		set_end(c, "crashed",
+		set_end(c, CPS_END_CRASHED,
 			"the cappsule's agent ended unexpectedly (status %d)",
 			c->exit_code);
 	if (c->exit_signal)
-		set_end(c, "signal", "command killed by signal %d",
+		set_end(c, CPS_END_SIGNAL, "command killed by signal %d",
 			c->exit_signal);
-	set_end(c, "exit", "command exited with status %d", c->exit_code);
+	set_end(c, CPS_END_EXIT, "command exited with status %d", c->exit_code);
 	c->state = CS_EXITED;
 	c->t_exited = now_ns();
 	devices_stop_proxies(d, c);

@@ -14,6 +14,7 @@
 #include "backend.h"
 #include "cgroup.h"
 #include "devices.h"
+#include "end_reason.h"
 #include "ceilings.h"
 #include "list.h"
 #include "log.h"
@@ -77,7 +78,7 @@ struct cappsule {
 	uint32_t cmd_pid;
 	/* how it ended */
 	int32_t exit_code, exit_signal;
-	char reason[16];
+	enum cps_end end; /* why, CPS_END_NONE until it has ended */
 	char message[MESSAGE_MAX];
 	bool control_exit; /* the agent reported the exit itself */
 	bool error_reported; /* the agent sent its one ERROR */

@@ -69,7 +69,8 @@ json_object *cappsule_exit_json(const struct cappsule *c)
 	json_object_object_add(o, "code", json_object_new_int(c->exit_code));
 	json_object_object_add(o, "signal",
 			       json_object_new_int(c->exit_signal));
-	json_object_object_add(o, "reason", json_object_new_string(c->reason));
+	json_object_object_add(o, "reason",
+			       json_object_new_string(cps_end_name(c->end)));
 	json_object_object_add(o, "message",
 			       json_object_new_string(c->message));
 	return o;
@@ -270,8 +271,9 @@ json_object *cappsule_json(const struct cappsule *c, bool details)
 				       json_object_new_int(c->exit_code));
 		json_object_object_add(o, "signal",
 				       json_object_new_int(c->exit_signal));
-		json_object_object_add(o, "reason",
-				       json_object_new_string(c->reason));
+		json_object_object_add(
+			o, "reason",
+			json_object_new_string(cps_end_name(c->end)));
 		json_object_object_add(o, "message",
 				       json_object_new_string(c->message));
 	}

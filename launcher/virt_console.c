@@ -16,6 +16,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "end_reason.h"
 #include "proto/console.h"
 #include "term_filter.h"
 #include "util.h"
@@ -127,20 +128,20 @@ static int drain_guest(struct xchan *x, struct state *s)
 static int report(json_object *ev, unsigned id)
 {
 	json_object *v;
-	const char *reason = "", *msg = "";
+	enum cps_end why = CPS_END_NONE;
+	const char *msg = "";
 	int code = VIRT_EXIT_ERROR;
 
 	if (json_object_object_get_ex(ev, "code", &v))
 		code = json_object_get_int(v);
 	if (json_object_object_get_ex(ev, "reason", &v))
-		reason = json_object_get_string(v);
+		why = cps_end_parse(json_object_get_string(v));
 	if (json_object_object_get_ex(ev, "message", &v))
 		msg = json_object_get_string(v);
 	restore_tty();
-	if (!strcmp(reason, "not-found"))
+	if (why == CPS_END_NOT_FOUND) /* the message names the command */
 		fprintf(stderr, "virt: %s\n", msg);
-	else if (!strcmp(reason, "oom") || !strcmp(reason, "killed") ||
-		 !strcmp(reason, "crashed") || !strcmp(reason, "error"))
+	else if (cps_end_is_failure(why))
 		fprintf(stderr, "virt: cappsule %u: %s\n", id, msg);
 	return code < 0 || code > 255 ? VIRT_EXIT_ERROR : code;
 }

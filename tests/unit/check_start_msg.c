@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The START codec both ends link (common/start_msg.c): round trips, refusals. */
+/*
+ * The codecs both ends of the control device and the API link: START
+ * (common/start_msg.c) and the end reasons (common/end_reason.c).
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "end_reason.h"
 #include "lib.h"
 #include "start_msg.h"
 
@@ -136,6 +140,29 @@ START_TEST(test_decode_refuses)
 }
 END_TEST
 
+/* End reasons: every name both ways; the unknown is nothing. */
+START_TEST(test_end_reasons)
+{
+	unsigned i;
+
+	for (i = CPS_END_NONE + 1; i < CPS_END_COUNT; i++) {
+		ck_assert_str_ne(cps_end_name((enum cps_end)i), "");
+		ck_assert_int_eq(cps_end_parse(cps_end_name((enum cps_end)i)),
+				 i);
+	}
+	ck_assert_int_eq(cps_end_parse("exit"), CPS_END_EXIT);
+	ck_assert_int_eq(cps_end_parse("not-found"), CPS_END_NOT_FOUND);
+	ck_assert_int_eq(cps_end_parse("Exit"), CPS_END_NONE);
+	ck_assert_int_eq(cps_end_parse(""), CPS_END_NONE);
+	ck_assert_int_eq(cps_end_parse(NULL), CPS_END_NONE);
+	ck_assert_str_eq(cps_end_name(CPS_END_COUNT), "");
+	ck_assert(!cps_end_is_failure(CPS_END_EXIT));
+	ck_assert(!cps_end_is_failure(CPS_END_SIGNAL));
+	ck_assert(cps_end_is_failure(CPS_END_OOM));
+	ck_assert(!cps_end_is_failure(CPS_END_NONE));
+}
+END_TEST
+
 Suite *suite_start_msg(void)
 {
 	Suite *s = suite_create("start_msg");
@@ -145,6 +172,7 @@ Suite *suite_start_msg(void)
 	tcase_add_test(tc, test_no_env);
 	tcase_add_test(tc, test_encode_refuses);
 	tcase_add_test(tc, test_decode_refuses);
+	tcase_add_test(tc, test_end_reasons);
 	suite_add_tcase(s, tc);
 	return s;
 }
