@@ -22,336 +22,6 @@
 #include "proxy.h"
 #include "util.h"
 
-#ifndef FUSE_SUPER_MAGIC
-#define FUSE_SUPER_MAGIC 0x65735546
-#endif
-
-void *out_put(struct fs_out *o, uint32_t len)
-{
-	void *p;
-
-	if (len > o->cap - o->len)
-		return NULL;
-	p = o->buf + o->len;
-	memset(p, 0, len);
-	o->len += len;
-	return p;
-}
-
-void out_err(struct fs_out *o, uint64_t unique, int err)
-{
-	struct fs_rep *r;
-
-	o->len = 0;
-	r = out_put(o, sizeof(*r));
-	r->unique = unique;
-	r->err = err;
-}
-
-/* Host path of a guest path, relative to the root fd. */
-static const char *rel(const char *path)
-{
-	return path[1] ? path + 1 : ".";
-}
-
-int fsp_resolve(struct fsp *p, const char *path, int flags)
-{
-	struct open_how how = {
-		.flags = (uint64_t)(flags | O_NOFOLLOW | O_CLOEXEC),
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
-			   RESOLVE_NO_MAGICLINKS,
-	};
-	long fd = syscall(SYS_openat2, p->rootfd, rel(path), &how, sizeof(how));
-
-	if (fd < 0)
-		return errno == ELOOP || errno == EXDEV ? -ENOENT : -errno;
-	return (int)fd;
-}
-
-/* Filesystems whose files are not files: never served, whatever the rules. */
-static bool fstype_ok(long type)
-{
-	static const long bad[] = {
-		PROC_SUPER_MAGIC,
-		SYSFS_MAGIC,
-		DEBUGFS_MAGIC,
-		TRACEFS_MAGIC,
-		SECURITYFS_MAGIC,
-		CGROUP_SUPER_MAGIC,
-		CGROUP2_SUPER_MAGIC,
-		BPF_FS_MAGIC,
-		EFIVARFS_MAGIC,
-		DEVPTS_SUPER_MAGIC,
-		PSTOREFS_MAGIC,
-		SELINUX_MAGIC,
-		BINFMTFS_MAGIC,
-		NSFS_MAGIC,
-		HUGETLBFS_MAGIC,
-		AUTOFS_SUPER_MAGIC,
-		FUSE_SUPER_MAGIC,
-		0x62656570 /* configfs */,
-		0x65735543 /* fusectl */,
-		0x19800202 /* mqueue */,
-		0x67596969 /* rpc_pipefs */,
-	};
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(bad); i++)
-		if (type == bad[i])
-			return false;
-	return true;
-}
-
-bool fsp_dev_ok(struct fsp *p, int fd, dev_t dev)
-{
-	struct statfs sf;
-	unsigned i;
-	bool ok;
-
-	for (i = 0; i < p->ndevs; i++)
-		if (p->devs[i].dev == dev)
-			return p->devs[i].ok;
-	if (fstatfs(fd, &sf) < 0)
-		return false;
-	ok = fstype_ok((long)sf.f_type);
-	if (p->ndevs < ARRAY_SIZE(p->devs)) {
-		p->devs[p->ndevs].dev = dev;
-		p->devs[p->ndevs++].ok = ok;
-	}
-	return ok;
-}
-
-/* What kinds of object a verdict may show. */
-bool fsp_type_shown(const struct fs_verdict *v, mode_t ifmt)
-{
-	if (ifmt != S_IFREG && ifmt != S_IFDIR && ifmt != S_IFLNK)
-		return false; /* devices, sockets, FIFOs: never */
-	if (v->kind == FS_ANCESTOR && ifmt == S_IFREG)
-		return false; /* only folders (and links) lead somewhere */
-	return v->kind != FS_HIDDEN;
-}
-
-/*
- * Is the content of @st, found with verdict @v, withheld? A hard link is
- * no link to follow: the same inode under a second name, one the policy
- * may hide (~/.ssh/id_rsa as ~/Documents/key). fs-proxy cannot see the
- * other names, so a file or symlink with several, found through the
- * rules, shows its name only. Not in a share (the user names that folder
- * for what it holds; it is read-only there), nor root's own: packages'
- * hard links in /usr, which a user cannot make (fs.protected_hardlinks),
- * and what root keeps from users is closed by its mode, as on the host.
- */
-bool fsp_withheld(const struct fs_verdict *v, const struct stat *st)
-{
-	return v->kind == FS_GRANTED && !S_ISDIR(st->st_mode) &&
-	       st->st_nlink > 1 && st->st_uid != 0;
-}
-
-void fsp_fill_attr(const struct node *n, const struct stat *st,
-		   struct fs_attr *a)
-{
-	mode_t perm = st->st_mode & 07777 & ~(mode_t)(S_ISUID | S_ISGID);
-	const struct fs_verdict *v = &n->v;
-	bool dir = S_ISDIR(st->st_mode), empty = false,
-	     bare = v->kind == FS_NAME_ONLY;
-
-	switch (v->kind) {
-	case FS_SHARED:
-		if (!v->rw)
-			perm &= ~(mode_t)0222;
-		break;
-	case FS_GRANTED:
-		if (fsp_withheld(v, st)) {
-			/* as name-only, but its link count says why */
-			perm = 0;
-			empty = bare = true;
-			break;
-		}
-		if (!(v->mode & (POLICY_R | POLICY_X)))
-			perm &= ~(mode_t)0555;
-		else if (!dir && !(v->mode & POLICY_R))
-			perm &= ~(mode_t)0444;
-		else if (!dir && !(v->mode & POLICY_X))
-			perm &= ~(mode_t)0111;
-		if (!(v->mode & POLICY_W))
-			perm &= ~(mode_t)0222;
-		empty = !dir && !(v->mode & (POLICY_R | POLICY_X));
-		break;
-	case FS_ANCESTOR:
-		perm &= 0555;
-		break;
-	default:
-		perm = 0;
-		empty = true;
-		break;
-	}
-	memset(a, 0, sizeof(*a));
-	a->ino = st->st_ino;
-	a->mode = (st->st_mode & S_IFMT) | perm;
-	a->nlink = (uint32_t)st->st_nlink;
-	a->uid = st->st_uid;
-	a->gid = st->st_gid;
-	a->blksize = (uint32_t)st->st_blksize;
-	if (bare) {
-		if (v->kind == FS_NAME_ONLY)
-			a->nlink = 1;
-		return;
-	}
-	a->size = empty ? 0 : (uint64_t)st->st_size;
-	a->blocks = empty ? 0 : (uint64_t)st->st_blocks;
-	a->atime = st->st_atim.tv_sec;
-	a->atimensec = (uint32_t)st->st_atim.tv_nsec;
-	a->mtime = st->st_mtim.tv_sec;
-	a->mtimensec = (uint32_t)st->st_mtim.tv_nsec;
-	a->ctime = st->st_ctim.tv_sec;
-	a->ctimensec = (uint32_t)st->st_ctim.tv_nsec;
-}
-
-int fsp_child_path(const struct node *parent, const char *name, char *out,
-		   size_t len)
-{
-	int n = snprintf(out, len, "%s/%s", parent->path[1] ? parent->path : "",
-			 name);
-
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
-static bool may_read(const struct node *n)
-{
-	return n->v.kind == FS_SHARED ||
-	       (n->v.kind == FS_GRANTED &&
-		(n->v.mode & (POLICY_R | POLICY_X | POLICY_W)));
-}
-
-/*
- * May the client open @n (attributes @st) for reading itself
- * (FS_ATTR_LIVE)? A readable file whose folder is watched: every change to
- * it is reported. Not one whose content is withheld: its opens must ask.
- */
-static bool live(const struct node *n, const struct stat *st, bool watched)
-{
-	return watched && n->ifmt == S_IFREG && may_read(n) &&
-	       !fsp_withheld(&n->v, st);
-}
-
-void fsp_fill_entry(struct fsp *p, struct node *n, const struct stat *st,
-		    struct fs_entry *e)
-{
-	bool watched = fsp_covered(p, n->path, n);
-
-	e->nodeid = node_id(n);
-	e->generation = n->gen;
-	e->entry_ms = watched ? FSP_WATCHED_MS : p->entry_ms;
-	e->attr_ms = watched ? FSP_WATCHED_MS : p->attr_ms;
-	fsp_fill_attr(n, st, &e->attr);
-	if (live(n, st, watched))
-		e->attr.flags |= FS_ATTR_LIVE;
-}
-
-/*
- * The node for @path with attributes @st, counted as one more lookup.
- * NULL if the table is full.
- */
-struct node *fsp_node_ref(struct fsp *p, const char *path,
-			  const struct stat *st, const struct fs_verdict *v)
-{
-	struct node *n = node_find(p, path);
-
-	/*
-	 * A node is a path: replaced on the host by an object of the same
-	 * type (an editor's save), it keeps its id, so that the guest's
-	 * overlay (which cannot take a lower layer's dentry going stale)
-	 * goes on; only a change of type makes a new node.
-	 */
-	if (n && n->ifmt != (st->st_mode & S_IFMT)) {
-		node_unhash(p, n);
-		n = NULL;
-	}
-	if (n) {
-		if (n->dev != st->st_dev || n->ino != st->st_ino)
-			node_rfd_drop(p, n); /* another object now */
-		n->dev = st->st_dev;
-		n->ino = st->st_ino;
-	}
-	if (!n)
-		n = node_new(p, path, st, v);
-	if (n)
-		n->nlookup++;
-	return n;
-}
-
-/* Look @path up for the guest: an entry, or a cached negative one. */
-int fsp_lookup_entry(struct fsp *p, const char *path, struct fs_out *out)
-{
-	struct fs_verdict v;
-	struct fs_entry *e;
-	struct node *n;
-	struct stat st;
-	int fd;
-
-	e = out_put(out, sizeof(*e));
-	if (!e)
-		return -EIO;
-	/* hidden and absent look the same */
-	e->entry_ms = fsp_covered(p, path, NULL) ? FSP_WATCHED_MS : p->entry_ms;
-	fs_rules_check(&p->rules, path, &v);
-	if (v.kind == FS_HIDDEN)
-		return 0;
-	fd = fsp_resolve(p, path, O_PATH);
-	if (fd == -ENOENT || fd == -ENOTDIR)
-		return 0;
-	if (fd < 0)
-		return fd;
-	if (fstat(fd, &st) < 0 || !fsp_type_shown(&v, st.st_mode & S_IFMT) ||
-	    !fsp_dev_ok(p, fd, st.st_dev)) {
-		close(fd);
-		return 0;
-	}
-	n = fsp_node_ref(p, path, &st, &v);
-	if (n)
-		fsp_watch(p, n, fd);
-	close(fd);
-	if (!n)
-		return -ENFILE;
-	fsp_fill_entry(p, n, &st, e);
-	return 0;
-}
-
-/*
- * An fd on what node @n names now: O_PATH, resolved afresh, so that the
- * policy (which speaks of paths) decides for what is there now. An object
- * of another type there is another node: -ESTALE.
- */
-int fsp_node_fd(struct fsp *p, const struct node *n, bool want_dir)
-{
-	struct stat st;
-	int fd = fsp_resolve(p, n->path, O_PATH);
-
-	if (fd < 0)
-		return fd;
-	if (fstat(fd, &st) < 0 || (st.st_mode & S_IFMT) != n->ifmt ||
-	    !fsp_type_shown(&n->v, n->ifmt) || !fsp_dev_ok(p, fd, st.st_dev)) {
-		close(fd);
-		return -ESTALE;
-	}
-	if (want_dir && !S_ISDIR(st.st_mode)) {
-		close(fd);
-		return -ENOTDIR;
-	}
-	return fd;
-}
-
-/* Reopen an O_PATH fd with real access: the very object, no new lookup. */
-int fsp_reopen(int opath, int flags)
-{
-	char proc[64];
-	int fd;
-
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", opath);
-	fd = open(proc, flags | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
-}
-
 static void do_getattr(struct fsp *p, const struct fs_request *rq,
 		       struct node *n, struct fs_out *out)
 {
@@ -369,7 +39,7 @@ static void do_getattr(struct fsp *p, const struct fs_request *rq,
 	a = out_put(out, sizeof(*a));
 	a->attr_ms = fsp_covered(p, n->path, n) ? FSP_WATCHED_MS : p->attr_ms;
 	fsp_fill_attr(n, &st, &a->attr);
-	if (live(n, &st, a->attr_ms == FSP_WATCHED_MS))
+	if (fsp_attr_live(n, &st, a->attr_ms == FSP_WATCHED_MS))
 		a->attr.flags |= FS_ATTR_LIVE;
 }
 
@@ -385,7 +55,7 @@ static void do_open(struct fsp *p, const struct fs_request *rq, struct node *n,
 
 	if (acc == O_ACCMODE)
 		return out_err(out, rq->h.unique, -EINVAL);
-	if (!may_read(n))
+	if (!fsp_may_read(n))
 		return out_err(out, rq->h.unique, -EACCES);
 	if (write && !(n->v.kind == FS_SHARED && n->v.rw))
 		return out_err(out, rq->h.unique, -EROFS);
@@ -453,7 +123,7 @@ static int read_fd(struct fsp *p, struct node *n, bool *owned)
 	*owned = true;
 	if (n->ifmt != S_IFREG)
 		return n->ifmt == S_IFDIR ? -EISDIR : -EINVAL;
-	if (!may_read(n))
+	if (!fsp_may_read(n))
 		return -EACCES;
 	if (n->rfd >= 0 && live) {
 		n->repoch = p->repoch;
@@ -621,7 +291,7 @@ static void do_xattr(struct fsp *p, const struct fs_request *rq, struct node *n,
 	ssize_t len;
 	int fd = -1;
 
-	if (may_read(n) && n->ifmt != S_IFLNK) {
+	if (fsp_may_read(n) && n->ifmt != S_IFLNK) {
 		fd = fsp_node_fd(p, n, false);
 		if (fd < 0)
 			return out_err(out, rq->h.unique, fd);

@@ -139,17 +139,33 @@ void node_rfd_drop(struct fsp *p, struct node *n);
 /* Close those not used since the last sweep (call every second or so). */
 void nodes_rfd_sweep(struct fsp *p);
 
-/* ops.c, shared with ops_write.c */
-int fsp_resolve(struct fsp *p, const char *path, int flags);
-int fsp_node_fd(struct fsp *p, const struct node *n, bool want_dir);
+/* nodes.c: the guest path of @name in folder node @parent */
 int fsp_child_path(const struct node *parent, const char *name, char *out,
 		   size_t len);
-int fsp_lookup_entry(struct fsp *p, const char *path, struct fs_out *out);
+
+/* reply.c: room for @len bytes (zeroed) in @o, or NULL */
+void *out_put(struct fs_out *o, uint32_t len);
+/* reply.c: @o becomes an error reply (or a bare success, @err 0) */
+void out_err(struct fs_out *o, uint64_t unique, int err);
+
+/* resolve.c: host paths and what may be served of them */
+int fsp_resolve(struct fsp *p, const char *path, int flags);
+bool fsp_dev_ok(struct fsp *p, int fd, dev_t dev);
+bool fsp_type_shown(const struct fs_verdict *v, mode_t ifmt);
+bool fsp_withheld(const struct fs_verdict *v, const struct stat *st);
+int fsp_node_fd(struct fsp *p, const struct node *n, bool want_dir);
+int fsp_reopen(int opath, int flags);
+
+/* entry.c: attributes and entries as the guest sees them */
 void fsp_fill_attr(const struct node *n, const struct stat *st,
 		   struct fs_attr *a);
-void *out_put(struct fs_out *o, uint32_t len);
-void out_err(struct fs_out *o, uint64_t unique, int err);
-bool fsp_dev_ok(struct fsp *p, int fd, dev_t dev);
+bool fsp_may_read(const struct node *n);
+bool fsp_attr_live(const struct node *n, const struct stat *st, bool watched);
+void fsp_fill_entry(struct fsp *p, struct node *n, const struct stat *st,
+		    struct fs_entry *e);
+struct node *fsp_node_ref(struct fsp *p, const char *path,
+			  const struct stat *st, const struct fs_verdict *v);
+int fsp_lookup_entry(struct fsp *p, const char *path, struct fs_out *out);
 
 /* watch.c: tell the guest what changed on the host */
 struct fs_emit {
@@ -163,15 +179,6 @@ void fsp_unwatch(struct fsp *p, struct node *n);
 bool fsp_covered(struct fsp *p, const char *path, const struct node *n);
 /* Read inotify events and emit FS_NOTIFY messages. 0 or -errno (from @emit). */
 int fsp_watch_events(struct fsp *p, const struct fs_emit *emit);
-
-/* ops.c, for ops_dir.c */
-bool fsp_type_shown(const struct fs_verdict *v, mode_t ifmt);
-bool fsp_withheld(const struct fs_verdict *v, const struct stat *st);
-void fsp_fill_entry(struct fsp *p, struct node *n, const struct stat *st,
-		    struct fs_entry *e);
-struct node *fsp_node_ref(struct fsp *p, const char *path,
-			  const struct stat *st, const struct fs_verdict *v);
-int fsp_reopen(int opath, int flags);
 
 /* ops_dir.c */
 void fsp_opendir(struct fsp *p, const struct fs_request *rq, struct node *n,
