@@ -180,6 +180,23 @@ bool fsp_covered(struct fsp *p, const char *path, const struct node *n);
 /* Read inotify events and emit FS_NOTIFY messages. 0 or -errno (from @emit). */
 int fsp_watch_events(struct fsp *p, const struct fs_emit *emit);
 
+/* ops_read.c: the read side, for the dispatcher */
+void fsp_lookup(struct fsp *p, const struct fs_request *rq, struct node *n,
+		struct fs_out *out);
+void fsp_getattr(struct fsp *p, const struct fs_request *rq, struct node *n,
+		 struct fs_out *out);
+void fsp_open(struct fsp *p, const struct fs_request *rq, struct node *n,
+	      struct fs_out *out);
+/* READ with a handle, or (fh 0) of file node @n (NULL if stale) */
+void fsp_read(struct fsp *p, const struct fs_request *rq, struct node *n,
+	      struct fs_out *out);
+void fsp_readlink(struct fsp *p, const struct fs_request *rq, struct node *n,
+		  struct fs_out *out);
+void fsp_statfs(struct fsp *p, const struct fs_request *rq, struct fs_out *out);
+/* GETXATTR and LISTXATTR */
+void fsp_xattr(struct fsp *p, const struct fs_request *rq, struct node *n,
+	       struct fs_out *out);
+
 /* ops_dir.c */
 void fsp_opendir(struct fsp *p, const struct fs_request *rq, struct node *n,
 		 struct fs_out *out);
