@@ -167,14 +167,20 @@ struct node *fsp_node_ref(struct fsp *p, const char *path,
 			  const struct stat *st, const struct fs_verdict *v);
 int fsp_lookup_entry(struct fsp *p, const char *path, struct fs_out *out);
 
-/* watch.c: tell the guest what changed on the host */
+/* watch.c: the inotify watches held, one per folder node */
+void fsp_watch_init(struct fsp *p);
+void fsp_watch(struct fsp *p, struct node *n, int fd);
+void fsp_unwatch(struct fsp *p, struct node *n);
+/* The folder node watched by @wd, or NULL. */
+struct node *fsp_watch_find(struct fsp *p, int wd);
+/* Forget @n's watch: the kernel dropped it, or it is being removed. */
+void fsp_watch_forget(struct fsp *p, struct node *n);
+
+/* notify.c: tell the guest what changed on the host */
 struct fs_emit {
 	int (*fn)(void *ctx, const void *msg, uint32_t len);
 	void *ctx;
 };
-void fsp_watch_init(struct fsp *p);
-void fsp_watch(struct fsp *p, struct node *n, int fd);
-void fsp_unwatch(struct fsp *p, struct node *n);
 /* Is what the guest caches about @path (an entry or attributes) watched? */
 bool fsp_covered(struct fsp *p, const char *path, const struct node *n);
 /* Read inotify events and emit FS_NOTIFY messages. 0 or -errno (from @emit). */
