@@ -9,7 +9,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "proxy.h"
+#include "entry.h"
+#include "nodes.h"
+#include "notify.h"
+#include "reply.h"
+#include "resolve.h"
+#include "watch.h"
 
 void fsp_fill_attr(const struct node *n, const struct stat *st,
 		   struct fs_attr *a)

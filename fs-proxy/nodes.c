@@ -10,7 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "proxy.h"
+#include "nodes.h"
+#include "watch.h"
 #include "util.h"
 
 static uint32_t hash_path(const char *s)

@@ -15,7 +15,10 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
-#include "proxy.h"
+#include "nodes.h"
+#include "proto/fs.h"
+#include "notify.h"
+#include "watch.h"
 #include "util.h"
 
 static struct node *parent_of(struct fsp *p, const char *path)

@@ -9,7 +9,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "nodes.h"
+#include "ops_dir.h"
+#include "ops_read.h"
+#include "ops_write.h"
 #include "proxy.h"
+#include "reply.h"
+#include "watch.h"
 #include "util.h"
 
 void fsp_hello(struct fsp *p, const struct fs_request *rq, struct fs_out *out)

@@ -12,7 +12,12 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "proxy.h"
+#include "entry.h"
+#include "nodes.h"
+#include "notify.h"
+#include "ops_read.h"
+#include "reply.h"
+#include "resolve.h"
 #include "util.h"
 
 void fsp_getattr(struct fsp *p, const struct fs_request *rq, struct node *n,

@@ -5,7 +5,8 @@
  */
 #include <string.h>
 
-#include "proxy.h"
+#include "proto/fs.h"
+#include "reply.h"
 
 void *out_put(struct fs_out *o, uint32_t len)
 {

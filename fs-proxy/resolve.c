@@ -14,7 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "proxy.h"
+#include "resolve.h"
 #include "util.h"
 
 #ifndef FUSE_SUPER_MAGIC

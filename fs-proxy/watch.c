@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <sys/inotify.h>
 
-#include "proxy.h"
+#include "watch.h"
 #include "util.h"
 
 #define WATCH_MASK                                                         \
