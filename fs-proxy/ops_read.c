@@ -109,7 +109,7 @@ void fsp_open(struct fsp *p, const struct fs_request *rq, struct node *n,
 /*
  * A descriptor to read file node @n without a handle (READ with fh 0), with
  * the checks of an OPEN for reading. While its folder is watched it is kept
- * for the next READ: a replacement or removal there drops it (watch.c).
+ * for the next READ: a replacement or removal there drops it (notify.c).
  * *@owned: the caller closes it.
  */
 static int read_fd(struct fsp *p, struct node *n, bool *owned)
