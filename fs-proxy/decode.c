@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "proxy.h"
+#include "decode.h"
 
 /* A single path component: 1-255 bytes, no '/', no NUL, not . or .. */
 static bool name_ok(const char *s, uint32_t len)

@@ -5,11 +5,13 @@
  * handle ids carry a generation: a stale or forged id finds nothing.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "proxy.h"
+#include "nodes.h"
+#include "watch.h"
 #include "util.h"
 
 static uint32_t hash_path(const char *s)
@@ -49,6 +51,15 @@ struct node *node_find(struct fsp *p, const char *path)
 		if (!strcmp(n->path, path))
 			return n;
 	return NULL;
+}
+
+int fsp_child_path(const struct node *parent, const char *name, char *out,
+		   size_t len)
+{
+	int n = snprintf(out, len, "%s/%s", parent->path[1] ? parent->path : "",
+			 name);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
 static int hash_grow(struct fsp *p)

@@ -12,7 +12,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "proxy.h"
+#include "entry.h"
+#include "nodes.h"
+#include "ops_dir.h"
+#include "reply.h"
+#include "resolve.h"
+#include "watch.h"
 #include "util.h"
 
 /* Folder @n opened for listing, if the policy lets it. fd or -errno. */

@@ -14,7 +14,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "proxy.h"
+#include "entry.h"
+#include "nodes.h"
+#include "notify.h"
+#include "ops_write.h"
+#include "reply.h"
+#include "resolve.h"
 #include "util.h"
 
 static bool writable(const struct node *n)
