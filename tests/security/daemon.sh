@@ -45,7 +45,8 @@ defended "root's default cappsule reads /etc/shadow (via fs-proxy)" "refused" ro
 wait_proxy() {
 	local p
 	for _ in $(seq 1 100); do
-		p=$(pgrep -f "cappsule-$1-proxy --id $2( |\$)" | head -1)
+		# this daemon's child: other daemons may run cappsules with that id
+		p=$(pgrep -P "$DAEMON_PID" -f "cappsule-$1-proxy --id $2( |\$)" | head -1)
 		[ -n "$p" ] && { echo "$p"; return 0; }
 		sleep 0.05
 	done
