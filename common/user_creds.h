@@ -12,9 +12,23 @@
 #include <linux/capability.h>
 #include <sys/types.h>
 
-struct user_creds_saved {
+/* A thread's filesystem identity, to go back to. */
+struct user_fs {
 	uid_t fsuid;
 	gid_t fsgid;
+};
+
+/*
+ * This thread reads and writes files as @uid/@gid (setfsuid(), which also
+ * drops the filesystem capabilities from its effective set) until
+ * user_fs_leave(). 0, or -EPERM if the kernel did not take it (then
+ * nothing changed).
+ */
+int user_fs_enter(uid_t uid, gid_t gid, struct user_fs *saved);
+void user_fs_leave(const struct user_fs *saved);
+
+struct user_creds_saved {
+	struct user_fs fs;
 	struct __user_cap_data_struct caps[_LINUX_CAPABILITY_U32S_3];
 };
 

@@ -5,11 +5,11 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/fsuid.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <time.h>
 
+#include "user_creds.h"
 #include "util.h"
 
 int write_all(int fd, const void *buf, size_t len)
@@ -145,14 +145,15 @@ int mkdir_p(const char *path, mode_t mode)
 /* @name under @dirfd, as basedir_layers() says. An O_PATH fd or -errno. */
 static int caller_subdir(int dirfd, const char *name, uid_t uid, gid_t gid)
 {
+	struct user_fs fs;
 	struct stat st;
 	int fd, ret;
 
-	setfsgid(gid);
-	setfsuid(uid);
+	ret = user_fs_enter(uid, gid, &fs);
+	if (ret)
+		return ret;
 	ret = mkdirat(dirfd, name, 0700) < 0 && errno != EEXIST ? -errno : 0;
-	setfsuid(0);
-	setfsgid(0);
+	user_fs_leave(&fs);
 	if (ret)
 		return ret;
 	fd = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

@@ -45,7 +45,7 @@ struct client;
 struct cappsule;
 
 /* A host-side device proxy, running as the cappsule's owner. */
-struct proxy {
+struct dev_proxy {
 	struct watch w; /* its pidfd */
 	pid_t pid;
 	struct cappsule *c;
@@ -67,7 +67,7 @@ struct cappsule {
 	struct xchan control;
 	struct watch control_w, exit_w;
 	uint32_t devices; /* DEV_BIT()s brought up for this run */
-	struct proxy proxies[DEV_COUNT + DEV_FIRST];
+	struct dev_proxy proxies[DEV_COUNT + DEV_FIRST];
 	uint64_t proxy_term_ns; /* when they were told to stop */
 	struct cg proxy_cg; /* the proxies' cgroup, under PROXY_* limits */
 	bool have_proxy_cg;

@@ -64,7 +64,7 @@ static int policy_memfd(const struct policy *p)
 
 static void on_proxy_exit(struct daemon *d, struct watch *w, uint32_t events)
 {
-	struct proxy *px = container_of(w, struct proxy, w);
+	struct dev_proxy *px = container_of(w, struct dev_proxy, w);
 	siginfo_t si = { 0 };
 
 	if (waitid((idtype_t)P_PIDFD, (id_t)w->fd, &si, WEXITED | WNOHANG) <
@@ -265,7 +265,7 @@ int devices_start_proxies(struct daemon *d, struct cappsule *c,
 
 	for (i = 0; i < host_devices_count; i++) {
 		const struct host_device *hd = &host_devices[i];
-		struct proxy *px = &c->proxies[hd->id];
+		struct dev_proxy *px = &c->proxies[hd->id];
 		struct clone_args args = { 0 };
 		int pidfd = -1, polfd;
 		long pid;
@@ -305,7 +305,7 @@ void devices_stop_proxies(struct daemon *d, struct cappsule *c)
 	unsigned id;
 
 	for (id = 0; id < ARRAY_SIZE(c->proxies); id++) {
-		struct proxy *px = &c->proxies[id];
+		struct dev_proxy *px = &c->proxies[id];
 
 		if (px->pid > 0)
 			syscall(SYS_pidfd_send_signal, px->w.fd,

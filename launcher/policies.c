@@ -13,12 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/fsuid.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "daemon.h"
 #include "log.h"
+#include "user_creds.h"
 #include "userpath.h"
 #include "util.h"
 
@@ -311,6 +311,7 @@ static struct user_policies *user_get(struct daemon *d, uid_t uid, gid_t gid,
 {
 	struct user_policies *u, *nu;
 	struct passwd pw, *res = NULL;
+	struct user_fs fs;
 	char pwbuf[4096];
 	size_t i;
 
@@ -330,12 +331,9 @@ static struct user_policies *user_get(struct daemon *d, uid_t uid, gid_t gid,
 	if (getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &res) || !res ||
 	    !userpath_home_ok(pw.pw_dir))
 		return u; /* no home (or "/"): only system policies */
-	/*
-	 * Read as the user. setfsuid() also drops the filesystem
-	 * capabilities for these accesses.
-	 */
-	setfsgid(gid);
-	setfsuid(uid);
+	/* Read as the user, without the filesystem capabilities. */
+	if (user_fs_enter(uid, gid, &fs))
+		return u; /* then only system policies */
 	for (i = 0; i < d->npdirs; i++) {
 		char dir[4096];
 
@@ -344,8 +342,7 @@ static struct user_policies *user_get(struct daemon *d, uid_t uid, gid_t gid,
 			continue;
 		user_dir_load(dir, &u->sets[i], errs);
 	}
-	setfsuid(0);
-	setfsgid(0);
+	user_fs_leave(&fs);
 	return u;
 }
 

@@ -134,6 +134,28 @@ START_TEST(test_mounter_creds)
 }
 END_TEST
 
+/* Files as a user: their rights, not root's; then root's again. */
+START_TEST(test_user_fs)
+{
+	char dir[] = "/var/tmp/cps-userfs-XXXXXX", path[64];
+	struct user_fs fs;
+
+	if (geteuid() != 0)
+		return; /* becoming another user needs root */
+	ck_assert_ptr_nonnull(mkdtemp(dir)); /* 0700, root's */
+	snprintf(path, sizeof(path), "%s/f", dir);
+	ck_assert_int_eq(user_fs_enter(65534, 65534, &fs), 0);
+	ck_assert_int_eq(setfsuid((uid_t)-1), 65534);
+	ck_assert_int_eq(open(path, O_CREAT | O_WRONLY, 0600), -1);
+	ck_assert_int_eq(errno, EACCES);
+	ck_assert_uint_eq(effective(CAP_DAC_OVERRIDE), 0);
+	user_fs_leave(&fs);
+	ck_assert_int_eq(setfsuid((uid_t)-1), 0);
+	ck_assert_uint_eq(effective(CAP_DAC_OVERRIDE), 1);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 Suite *suite_userpath(void)
 {
 	Suite *s = suite_create("userpath");
@@ -143,6 +165,7 @@ Suite *suite_userpath(void)
 	tcase_add_test(tc, test_fstypes);
 	tcase_add_test(tc, test_open);
 	tcase_add_test(tc, test_mounter_creds);
+	tcase_add_test(tc, test_user_fs);
 	suite_add_tcase(s, tc);
 	return s;
 }
