@@ -378,9 +378,10 @@ struct cappsule *pool_take(struct daemon *d)
 	return best;
 }
 
-void cappsule_housekeeping(struct daemon *d)
+bool cappsule_housekeeping(struct daemon *d)
 {
 	struct list_head *pos, *tmp;
+	bool pending = false;
 	int exited = 0;
 
 	/* Newest last: count from the end, drop the oldest beyond the cap. */
@@ -397,10 +398,15 @@ void cappsule_housekeeping(struct daemon *d)
 		    now_ns() - c->t_exited > 2000000000ull)
 			c->be->kill(c);
 		if (!c->reaped || c->destroy_pending ||
-		    devices_proxies_alive(c) || devices_release(c))
+		    devices_proxies_alive(c) || devices_release(c)) {
+			pending |= c->destroy_pending ||
+				   (c->state == CS_EXITED &&
+				    (!c->reaped || devices_proxies_alive(c)));
 			continue;
+		}
 		if (c->unclaimed || ++exited > MAX_EXITED_KEPT)
 			cappsule_release(d, c);
 	}
 	pool_fill(d);
+	return pending;
 }

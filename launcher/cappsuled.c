@@ -331,7 +331,16 @@ static void announce(const struct daemon *d)
 		 cgdesc);
 }
 
-int main(int argc, char **argv)
+/* What the command line says beyond the daemon's own fields. */
+struct run_opts {
+	char *dirs[32]; /* --policy-dir */
+	size_t ndirs;
+	bool foreground;
+};
+
+/* -1: go on; else the exit status (--help, --version, a bad option). */
+static int parse_args(int argc, char **argv, struct daemon *d,
+		      struct run_opts *o)
 {
 	static const struct option opts[] = {
 		{ "foreground", no_argument, NULL, 'f' },
@@ -345,23 +354,9 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
-	struct daemon dd = { .epfd = -1,
-			     .agent_fd = -1,
-			     .reaper_pipe = -1,
-			     .next_id = 1,
-			     .pool_target = DEFAULT_POOL };
-	struct daemon *d = &dd;
-	char *dirs[32], *errs = NULL;
-	size_t ndirs = 0;
-	bool foreground = false;
-	int opt, ret, ready_fd = -1, listen_fd;
-	bool backlog = false;
-	sigset_t mask;
 	const char *env;
+	int opt;
 
-	list_init(&d->cappsules);
-	list_init(&d->clients);
-	limits_defaults(&d->totals);
 	env = getenv(API_SOCKET_ENV);
 	d->socket_path = (char *)(env && *env ? env : API_DEFAULT_SOCKET);
 	snprintf(d->libexec_dir, sizeof(d->libexec_dir), "%s",
@@ -369,18 +364,18 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "fs:P:hV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
-			foreground = true;
+			o->foreground = true;
 			break;
 		case 's':
 			d->socket_path = optarg;
 			break;
 		case 'P':
-			if (ndirs >= ARRAY_SIZE(dirs)) {
+			if (o->ndirs >= ARRAY_SIZE(o->dirs)) {
 				fprintf(stderr,
 					"cappsuled: too many --policy-dir\n");
 				return 2;
 			}
-			dirs[ndirs++] = optarg;
+			o->dirs[o->ndirs++] = optarg;
 			break;
 		case 'p': {
 			uint64_t v;
@@ -431,14 +426,28 @@ int main(int argc, char **argv)
 			argv[optind]);
 		return 2;
 	}
-	if (!ndirs) {
-		dirs[ndirs++] = CAPPSULE_SYSCONFDIR "/cappsule/policies";
-		dirs[ndirs++] = POLICY_HOME "/.config/cappsule/policies";
+	if (!o->ndirs) {
+		o->dirs[o->ndirs++] = CAPPSULE_SYSCONFDIR "/cappsule/policies";
+		o->dirs[o->ndirs++] = POLICY_HOME "/.config/cappsule/policies";
 	}
-	log_init("cappsuled", !foreground);
+	return -1;
+}
+
+/*
+ * Everything before the first request: the socket (ours or systemd's),
+ * the background, cgroups, backends, policies, the event loop's sources,
+ * the reaper, the pool. 0, or the exit status.
+ */
+static int start(struct daemon *d, struct run_opts *o)
+{
+	int ret, ready_fd = -1, listen_fd;
+	char *errs = NULL;
+	sigset_t mask;
+
+	log_init("cappsuled", !o->foreground);
 	/* Under systemd, stderr is the journal: log there with fields. */
 	service_journal_init("cappsuled");
-	d->foreground = foreground;
+	d->foreground = o->foreground;
 	if (geteuid() != 0) {
 		fprintf(stderr, "cappsuled: must run as root\n");
 		return 1;
@@ -466,7 +475,7 @@ int main(int argc, char **argv)
 				strerror(-ret));
 		return 1;
 	}
-	if (!foreground && daemonize(&ready_fd)) {
+	if (!o->foreground && daemonize(&ready_fd)) {
 		fprintf(stderr, "cappsuled: cannot daemonize\n");
 		return 1;
 	}
@@ -486,7 +495,7 @@ int main(int argc, char **argv)
 			"cgroups: %s: cappsules will run without memory limits",
 			d->cg_why);
 	backends_probe(d, d->backends);
-	if (policies_init(d, dirs, ndirs)) {
+	if (policies_init(d, o->dirs, o->ndirs)) {
 		log_err("out of memory");
 		return 1;
 	}
@@ -538,23 +547,20 @@ int main(int argc, char **argv)
 	/* Ready: the socket listens, backends probed, the pool on its way. */
 	service_notify("READY=1\nSTATUS=serving cappsules");
 
+	return 0;
+}
+
+/* The loop: events, then queued requests and the cappsules' upkeep. */
+static void serve(struct daemon *d)
+{
+	bool backlog = false, pending = false;
+
 	while (!d->quit) {
 		struct epoll_event evs[32];
-		struct list_head *pos, *tmp;
-		bool pending = false;
 		int n, i, timeout;
 
-		list_for_each_safe(pos, tmp, &d->cappsules) {
-			struct cappsule *c =
-				list_entry(pos, struct cappsule, link);
-
-			pending |= c->destroy_pending ||
-				   (c->state == CS_EXITED &&
-				    (!c->reaped || devices_proxies_alive(c)));
-		}
-		timeout = pending ? 20 : -1;
-		if (d->accept_resume_ns)
-			timeout = 20;
+		/* ends in progress are polled for: proxies, cgroups */
+		timeout = pending || d->accept_resume_ns ? 20 : -1;
 		if (backlog)
 			timeout = 0;
 		n = epoll_wait(d->epfd, evs, ARRAY_SIZE(evs), timeout);
@@ -568,8 +574,13 @@ int main(int argc, char **argv)
 			w->fn(d, w, evs[i].events);
 		}
 		backlog = clients_turn(d);
-		cappsule_housekeeping(d);
+		pending = cappsule_housekeeping(d);
 	}
+}
+
+/* Every cappsule killed, everything the daemon made removed. */
+static void stop(struct daemon *d)
+{
 	shutdown_all(d);
 	daemon_unwatch(d, &d->listen_w);
 	close(d->listen_w.fd);
@@ -589,5 +600,29 @@ int main(int argc, char **argv)
 	free(d->run_dir);
 	free(d->scratch_dir);
 	free(d->pid_file);
+}
+
+int main(int argc, char **argv)
+{
+	struct daemon dd = { .epfd = -1,
+			     .agent_fd = -1,
+			     .reaper_pipe = -1,
+			     .next_id = 1,
+			     .pool_target = DEFAULT_POOL };
+	struct daemon *d = &dd;
+	struct run_opts o = { 0 };
+	int ret;
+
+	list_init(&d->cappsules);
+	list_init(&d->clients);
+	limits_defaults(&d->totals);
+	ret = parse_args(argc, argv, d, &o);
+	if (ret >= 0)
+		return ret;
+	ret = start(d, &o);
+	if (ret)
+		return ret;
+	serve(d);
+	stop(d);
 	return 0;
 }

@@ -159,7 +159,12 @@ int cappsule_start(struct daemon *d, struct cappsule *c);
 void cappsule_kill(struct daemon *d, struct cappsule *c, const char *why);
 void cappsule_release(struct daemon *d, struct cappsule *c);
 void cappsule_close_devices(struct cappsule *c);
-void cappsule_housekeeping(struct daemon *d);
+/*
+ * Once per loop turn: retry what waits (cgroups, proxies, late ends),
+ * release what has ended, refill the pool. True while an end is still in
+ * progress (the loop then polls).
+ */
+bool cappsule_housekeeping(struct daemon *d);
 void pool_fill(struct daemon *d);
 /* log_msg() with the journal's CAPPSULE_ID, _POLICY and _UID of c */
 void cappsule_log(enum log_level lvl, const struct cappsule *c, const char *fmt,
