@@ -2,7 +2,7 @@
 /*
  * Reading cgroup statistics (launcher/cgroup.c) from fake v1 and v2
  * directories: what each kernel offers, and what it lacks (memory.peak
- * before 5.19). The real hierarchies are tested by the rigs (tests/nsv2).
+ * before 5.19). The real hierarchies are tested by the rigs (tests/cgv2).
  */
 #include <stdlib.h>
 #include <string.h>

@@ -2,7 +2,7 @@
 # Stage 2 of the cgroup v2 rig (pid 1, in a tmpfs root): mount only cgroup2,
 # run cappsuled as systemd would (in a service cgroup) and then from the root
 # cgroup, and check with virt that limits, statistics, OOM reports and
-# clean-up work from cgroup v2. Prints NSV2 PASS/FAIL lines for run-rig.sh.
+# clean-up work from cgroup v2. Prints CGV2 PASS/FAIL lines for run-rig.sh.
 set -u
 export PATH=/usr/bin:/bin
 mount -t proc proc /proc
@@ -13,19 +13,19 @@ mount -t cgroup2 cgroup2 /sys/fs/cgroup
 # The kernel's messages would cut through our lines: its log is dumped at
 # the end instead (run-rig.sh looks for BUG/Oops there).
 echo 1 > /proc/sys/kernel/printk
-echo "=== NSV2-START kernel=$(uname -r) cpus=$(grep -c ^processor /proc/cpuinfo) uptime=$(cut -d' ' -f1 /proc/uptime)"
+echo "=== CGV2-START kernel=$(uname -r) cpus=$(grep -c ^processor /proc/cpuinfo) uptime=$(cut -d' ' -f1 /proc/uptime)"
 printf 'passwd: files\ngroup: files\n' > /etc/nsswitch.conf
 insmod /mods/overlay.ko || echo "rig: insmod overlay.ko failed"
 
 CG=/sys/fs/cgroup
-export CAPPSULE_SOCKET=/run/cappsule-nsv2/api.sock
+export CAPPSULE_SOCKET=/run/cappsule-cgv2/api.sock
 DLOG=/tmp/daemon.log
 DPID=
 
 # A daemon that stops answering fails the checks, it does not hang the rig.
 virt() { timeout 120 /usr/bin/virt "$@"; }
-pass() { echo "NSV2 PASS $*"; }
-fail() { echo "NSV2 FAIL $1: $2"; }
+pass() { echo "CGV2 PASS $*"; }
+fail() { echo "CGV2 FAIL $1: $2"; }
 # check_eq NAME EXPECTED ACTUAL
 check_eq() {
 	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "expected [$2], got [$3]"; fi
@@ -71,7 +71,7 @@ start_daemon() {
 	(
 		echo 0 > "$1/cgroup.procs" || echo "rig: cannot enter $1"
 		exec cappsuled --foreground --libexec-dir /usr/libexec/cappsule \
-			--policy-dir /etc/cappsule/policies --policy-dir /etc/nsv2/policies
+			--policy-dir /etc/cappsule/policies --policy-dir /etc/cgv2/policies
 	) >> $DLOG 2>&1 &
 	DPID=$!
 	# a sanitizer build under TCG takes a few seconds to come up
@@ -274,7 +274,7 @@ echo "=== DAEMON-LOG"
 sed 's/^/daemon| /' $DLOG
 echo "=== KERNEL-LOG"
 dmesg | sed 's/^/kernel| /'
-echo "=== NSV2-DONE uptime=$(cut -d' ' -f1 /proc/uptime)"
+echo "=== CGV2-DONE uptime=$(cut -d' ' -f1 /proc/uptime)"
 # let the UART drain before cutting power
 sleep 0.5
 poweroff -f

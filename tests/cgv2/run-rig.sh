@@ -1,26 +1,26 @@
 #!/bin/bash
 # The cgroup v2 rig: boots Debian 12's own 6.1 kernel under QEMU (TCG, no
 # VT-x needed) with a busybox initramfs holding the build tree's cappsuled,
-# virt and agent, where only cgroup2 is mounted; judges the NSV2 lines of the
-# serial log that tests/nsv2/checks.sh prints inside.
+# virt and agent, where only cgroup2 is mounted; judges the CGV2 lines of the
+# serial log that tests/cgv2/checks.sh prints inside.
 #
-# usage: run-rig.sh [--fetch]   (--fetch, or NSV2_RIG_FETCH=1 as make check
+# usage: run-rig.sh [--fetch]   (--fetch, or CGV2_RIG_FETCH=1 as make check
 #                                sets it: apt-get download the kernel image
 #                                into the cache if it is not there yet)
 # env:   abs_top_builddir, abs_top_srcdir (set by make check; else the build
 #        dir is the current directory and the source this script's tree),
-#        NSV2_RIG_WORK (work and cache dir, default ./nsv2-rig),
-#        NSV2_RIG_TIMEOUT (s, default 600), NSV2_RIG_SMP (default 2),
-#        NSV2_KVER (kernel ABI, e.g. 6.1.0-56-amd64), NSV2_RIG=skip
+#        CGV2_RIG_WORK (work and cache dir, default ./cgv2-rig),
+#        CGV2_RIG_TIMEOUT (s, default 600), CGV2_RIG_SMP (default 2),
+#        CGV2_KVER (kernel ABI, e.g. 6.1.0-56-amd64), CGV2_RIG=skip
 # exit:  0 pass, 77 skip (a tool or the kernel cannot be had: said loudly),
 #        1 fail
 set -u
 SRC=$(cd "$(dirname "$0")" && pwd)
 TOP=${abs_top_srcdir:-$(cd "$SRC/../.." && pwd)}
-WORK=${NSV2_RIG_WORK:-$PWD/nsv2-rig}
-TMO=${NSV2_RIG_TIMEOUT:-600}
-SMP=${NSV2_RIG_SMP:-2}
-FETCH=${NSV2_RIG_FETCH:-0}
+WORK=${CGV2_RIG_WORK:-$PWD/cgv2-rig}
+TMO=${CGV2_RIG_TIMEOUT:-600}
+SMP=${CGV2_RIG_SMP:-2}
+FETCH=${CGV2_RIG_FETCH:-0}
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -35,7 +35,7 @@ skip() {
 	local msg
 	msg=$(printf '%s\n' \
 		"########################################################" \
-		"## SKIP: cgroup v2 rig (tests/nsv2) not run: $1" \
+		"## SKIP: cgroup v2 rig (tests/cgv2) not run: $1" \
 		${2:+"## ($2)"} \
 		"########################################################")
 	echo "$msg"
@@ -47,10 +47,10 @@ die() { echo "run-rig.sh: FAIL: $*"; exit 1; }
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
-[ "${NSV2_RIG:-}" = skip ] && skip "NSV2_RIG=skip in the environment"
+[ "${CGV2_RIG:-}" = skip ] && skip "CGV2_RIG=skip in the environment"
 BUILD=${abs_top_builddir:-}
 if [ -z "$BUILD" ]; then
-	# by hand: from the build directory or from its tests/nsv2
+	# by hand: from the build directory or from its tests/cgv2
 	for b in . ../..; do
 		[ -x "$b/launcher/cappsuled" ] && BUILD=$(cd "$b" && pwd) && break
 	done
@@ -60,7 +60,7 @@ mkdir -p "$WORK" || die "cannot create $WORK"
 T0=$(now)
 
 # ---------------------------------------------------------------- tools
-INSTALL="as root: apt-get install \$(grep -v '^#' .ci/packages/nsv2.txt)"
+INSTALL="as root: apt-get install \$(grep -v '^#' .ci/packages/cgv2.txt)"
 for tool in qemu-system-x86_64 cpio gzip ldd; do
 	command -v $tool > /dev/null || skip "'$tool' is not installed" "$INSTALL"
 done
@@ -74,12 +74,12 @@ done
 # The ABI of Debian's current 6.1 kernel: from the installed headers (the
 # one the Bochs rig builds against), else from the linux-image-amd64
 # metapackage's dependency.
-KVER=${NSV2_KVER:-}
+KVER=${CGV2_KVER:-}
 [ -n "$KVER" ] || KVER=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 2> /dev/null |
 	grep -o 'linux-headers-[0-9.]*-[0-9]*-amd64' | head -1 | sed 's/^linux-headers-//')
 [ -n "$KVER" ] || KVER=$(apt-cache depends linux-image-amd64 2> /dev/null |
 	grep -o 'linux-image-6\.1\.[0-9.]*-[0-9]*-amd64' | head -1 | sed 's/^linux-image-//')
-[ -n "$KVER" ] || skip "cannot tell which linux-image-6.1.0-*-amd64 to use (apt-get update? or set NSV2_KVER)"
+[ -n "$KVER" ] || skip "cannot tell which linux-image-6.1.0-*-amd64 to use (apt-get update? or set CGV2_KVER)"
 case $KVER in 6.1.*) ;; *) skip "kernel $KVER is not Debian 12's 6.1" ;; esac
 KIMG=$WORK/kimg-$KVER
 VMLINUZ=$KIMG/boot/vmlinuz-$KVER
@@ -104,7 +104,7 @@ echo "rig: kernel $VMLINUZ ($(elapsed "$T0")s)"
 
 # ---------------------------------------------------------------- initramfs
 R=$WORK/initramfs
-rm -rf "$R" && mkdir -p "$R"/{bin,etc,proc,sys,dev,tmp,run,mods,nsv2,usr/bin,usr/libexec/cappsule} ||
+rm -rf "$R" && mkdir -p "$R"/{bin,etc,proc,sys,dev,tmp,run,mods,cgv2,usr/bin,usr/libexec/cappsule} ||
 	die "cannot create $R"
 cp /bin/busybox "$R/bin/busybox"
 for a in $(/bin/busybox --list); do
@@ -122,18 +122,18 @@ for l in $libs; do
 	mkdir -p "$R$(dirname "$l")" && cp -L "$l" "$R$l" || die "cannot copy $l"
 done
 cp "$OVL" "$R/mods/"
-mkdir -p "$R/etc/cappsule/policies" "$R/etc/nsv2/policies"
+mkdir -p "$R/etc/cappsule/policies" "$R/etc/cgv2/policies"
 # This rig is about cgroups: its policies show the whole (initramfs) host
 # through a plain overlay, so the fs device's proxy is not needed here.
 echo '{ "name": "default", "filesystem": { "/**": "rwx" } }' > "$R/etc/cappsule/policies/default.json"
 # The pids check's policy: a policy file, as a user would write one.
-echo '{ "name": "few", "pids": 20, "filesystem": { "/**": "rwx" } }' > "$R/etc/nsv2/policies/few.json"
+echo '{ "name": "few", "pids": 20, "filesystem": { "/**": "rwx" } }' > "$R/etc/cgv2/policies/few.json"
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' \
 	> "$R/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' > "$R/etc/group"
 mkdir -p "$R/root"
-cp "$SRC/init.sh" "$R/init" && cp "$SRC/checks.sh" "$R/nsv2/checks.sh" &&
-	chmod +x "$R/init" "$R/nsv2/checks.sh" || die "cannot install the init scripts"
+cp "$SRC/init.sh" "$R/init" && cp "$SRC/checks.sh" "$R/cgv2/checks.sh" &&
+	chmod +x "$R/init" "$R/cgv2/checks.sh" || die "cannot install the init scripts"
 (cd "$R" && find . | cpio -o -H newc --quiet | gzip -1 > "$WORK/initramfs.cpio.gz") ||
 	die "cannot pack the initramfs"
 echo "rig: initramfs $(du -k "$WORK/initramfs.cpio.gz" | cut -f1) kB ($(elapsed "$T0")s)"
@@ -148,7 +148,7 @@ nice timeout "$TMO" qemu-system-x86_64 -accel tcg -cpu max -smp "$SMP" -m 1024 \
 	-nodefaults -display none -no-reboot -nic none \
 	-serial "file:$OUT/serial.log" \
 	-kernel "$VMLINUZ" -initrd "$WORK/initramfs.cpio.gz" \
-	-append "console=ttyS0,115200 panic=-1 loglevel=4 ${NSV2_RIG_APPEND:-}" \
+	-append "console=ttyS0,115200 panic=-1 loglevel=4 ${CGV2_RIG_APPEND:-}" \
 	> "$OUT/qemu.log" 2>&1 < /dev/null
 qrc=$?
 echo "rig: QEMU ran $(elapsed "$t")s (exit $qrc)"
@@ -167,14 +167,14 @@ container_exec container_no_limits_said container_daemon_gone"
 LOG=$OUT/serial.txt
 tr -d '\r' < "$OUT/serial.log" > "$LOG"
 FAILED=0
-grep -a '^NSV2 ' "$LOG" | sed 's/^/  /'
+grep -a '^CGV2 ' "$LOG" | sed 's/^/  /'
 for name in $REQUIRED; do
-	if ! grep -aqE "^NSV2 PASS $name(:|\$)" "$LOG"; then
-		echo "rig: FAIL: no 'NSV2 PASS $name'"
+	if ! grep -aqE "^CGV2 PASS $name(:|\$)" "$LOG"; then
+		echo "rig: FAIL: no 'CGV2 PASS $name'"
 		FAILED=1
 	fi
 done
-if grep -aq '^NSV2 FAIL' "$LOG"; then
+if grep -aq '^CGV2 FAIL' "$LOG"; then
 	echo "rig: FAIL: failing checks above"
 	FAILED=1
 fi
@@ -191,7 +191,7 @@ if grep -aE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$LOG" > /dev/null; 
 	echo "rig: FAIL: a sanitizer complained"
 	FAILED=1
 fi
-grep -aq '^=== NSV2-DONE' "$LOG" || { echo "rig: FAIL: the checks did not finish (see $LOG)"; FAILED=1; }
+grep -aq '^=== CGV2-DONE' "$LOG" || { echo "rig: FAIL: the checks did not finish (see $LOG)"; FAILED=1; }
 echo "rig: total $(elapsed "$T0")s"
 if [ $FAILED = 0 ]; then
 	echo "rig: PASS (cgroup v2 under Debian's $KVER)"
