@@ -17,63 +17,6 @@
 #include "log.h"
 #include "util.h"
 
-const char *cappsule_state_name(enum cappsule_state s)
-{
-	switch (s) {
-	case CS_POOLED:
-		return "pooled";
-	case CS_STARTING:
-		return "starting";
-	case CS_RUNNING:
-		return "running";
-	case CS_EXITED:
-		return "exited";
-	}
-	return "?";
-}
-
-void cappsule_log(enum log_level lvl, const struct cappsule *c, const char *fmt,
-		  ...)
-{
-	/* A pooled cappsule is nobody's yet: no policy, no uid. */
-	struct log_cappsule who = { .id = c->id,
-				    .policy = c->unclaimed ? NULL : c->policy,
-				    .uid = c->uid,
-				    .uid_known = !c->unclaimed };
-	va_list ap;
-
-	va_start(ap, fmt);
-	log_vcappsule(lvl, &who, fmt, ap);
-	va_end(ap);
-}
-
-struct cappsule *cappsule_find(struct daemon *d, uint32_t id)
-{
-	struct list_head *pos, *tmp;
-
-	list_for_each_safe(pos, tmp, &d->cappsules) {
-		struct cappsule *c = list_entry(pos, struct cappsule, link);
-
-		if (c->id == id && !c->unclaimed)
-			return c;
-	}
-	return NULL;
-}
-
-static void set_end(struct cappsule *c, enum cps_end why, const char *fmt, ...)
-	PRINTF(3, 4);
-static void set_end(struct cappsule *c, enum cps_end why, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (c->end)
-		return; /* the first cause wins */
-	c->end = why;
-	va_start(ap, fmt);
-	vsnprintf(c->message, sizeof(c->message), fmt, ap);
-	va_end(ap);
-}
-
 static void conclude(struct daemon *d, struct cappsule *c, int wstatus);
 
 static void send_start(struct cappsule *c)
@@ -153,10 +96,11 @@ static void on_control(struct daemon *d, struct watch *w, uint32_t events)
 			}
 			c->error_reported = true;
 			if (ev.error.stage == CONTROL_ERR_EXEC)
-				set_end(c, CPS_END_NOT_FOUND, "%s",
-					ev.error.text);
+				cappsule_set_end(c, CPS_END_NOT_FOUND, "%s",
+						 ev.error.text);
 			else
-				set_end(c, CPS_END_ERROR, "%s", ev.error.text);
+				cappsule_set_end(c, CPS_END_ERROR, "%s",
+						 ev.error.text);
 			cappsule_log(LOG_LVL_INFO, c, "cappsule %u: %s", c->id,
 				     ev.error.text);
 			break;
@@ -171,15 +115,6 @@ static void on_control(struct daemon *d, struct watch *w, uint32_t events)
 }
 
 static void on_exit_fd(struct daemon *d, struct watch *w, uint32_t events);
-
-void cappsule_close_devices(struct cappsule *c)
-{
-	unsigned id;
-
-	xchan_unmap(&c->control);
-	for (id = 0; id < ARRAY_SIZE(c->dev); id++)
-		xchan_fds_close(&c->dev[id]);
-}
 
 struct cappsule *cappsule_new(struct daemon *d, const struct backend_ops *be)
 {
@@ -243,15 +178,6 @@ int cappsule_start(struct daemon *d, struct cappsule *c)
 	return 0;
 }
 
-void cappsule_kill(struct daemon *d, struct cappsule *c, const char *why)
-{
-	if (c->reaped)
-		return;
-	c->kill_requested = true;
-	set_end(c, CPS_END_KILLED, "%s", why);
-	c->be->kill(c);
-}
-
 /* Free a cappsule that has ended and been destroyed. */
 void cappsule_release(struct daemon *d, struct cappsule *c)
 {
@@ -281,16 +207,19 @@ static void conclude(struct daemon *d, struct cappsule *c, int wstatus)
 		}
 	}
 	if (c->be->oom && c->be->oom(c))
-		set_end(c, CPS_END_OOM, "out of memory (limit %llu MiB)",
+		cappsule_set_end(
+			c, CPS_END_OOM, "out of memory (limit %llu MiB)",
 			(unsigned long long)(c->limits.memory_bytes >> 20));
 	if (!c->control_exit && !c->kill_requested)
-		set_end(c, CPS_END_CRASHED,
+		cappsule_set_end(
+			c, CPS_END_CRASHED,
 			"the cappsule's agent ended unexpectedly (status %d)",
 			c->exit_code);
 	if (c->exit_signal)
-		set_end(c, CPS_END_SIGNAL, "command killed by signal %d",
-			c->exit_signal);
-	set_end(c, CPS_END_EXIT, "command exited with status %d", c->exit_code);
+		cappsule_set_end(c, CPS_END_SIGNAL,
+				 "command killed by signal %d", c->exit_signal);
+	cappsule_set_end(c, CPS_END_EXIT, "command exited with status %d",
+			 c->exit_code);
 	c->state = CS_EXITED;
 	c->t_exited = now_ns();
 	devices_stop_proxies(d, c);

@@ -67,23 +67,6 @@ static void usage(FILE *f)
 		DEFAULT_POOL, MAX_POOL);
 }
 
-int daemon_watch(struct daemon *d, struct watch *w, uint32_t events)
-{
-	struct epoll_event ev = { .events = events, .data.ptr = w };
-
-	if (w->fd < 0)
-		return -EBADF;
-	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, w->fd, &ev) < 0)
-		return -errno;
-	return 0;
-}
-
-void daemon_unwatch(struct daemon *d, struct watch *w)
-{
-	if (w->fd >= 0)
-		epoll_ctl(d->epfd, EPOLL_CTL_DEL, w->fd, NULL);
-}
-
 static void log_policy_errors(const char *errs)
 {
 	char *copy, *line, *save = NULL;
@@ -616,6 +599,7 @@ int main(int argc, char **argv)
 	list_init(&d->cappsules);
 	list_init(&d->clients);
 	limits_defaults(&d->totals);
+	d->handle_request = request_handle;
 	ret = parse_args(argc, argv, d, &o);
 	if (ret >= 0)
 		return ret;

@@ -166,7 +166,7 @@ static void on_client(struct daemon *d, struct watch *w, uint32_t events)
 					      err, sizeof(err)))
 				client_send_error(d, cl, "%s", err);
 			else
-				request_handle(d, cl, &req);
+				d->handle_request(d, cl, &req);
 			api_request_free(&req);
 			memmove(cl->in, cl->in + used,
 				cl->inlen - (size_t)used);

@@ -23,6 +23,8 @@
 #include "xchan.h"
 
 struct daemon;
+struct api_request;
+struct json_object;
 
 struct watch {
 	int fd;
@@ -144,21 +146,43 @@ struct daemon {
 	int reaper_pipe; /* write end; the reaper cleans up if we die */
 	struct limits_totals totals; /* per user (ceilings.c) */
 	uint64_t accept_resume_ns; /* accept paused (EMFILE) until then */
+	/* requests.c's handler: the client layer hands decoded requests up */
+	void (*handle_request)(struct daemon *d, struct client *cl,
+			       struct api_request *req);
 };
 
-/* event loop */
+/*
+ * The daemon's files in layers, bottom up (each calls only those before
+ * it): loop.c, record.c, cappsule_json.c, devices.c, client.c, cappsule.c,
+ * requests.c, cappsuled.c.
+ */
+
+/* event loop (loop.c) */
 int daemon_watch(struct daemon *d, struct watch *w, uint32_t events);
 void daemon_unwatch(struct daemon *d, struct watch *w);
 
-/* cappsule lifecycle (cappsule.c) */
+/* a cappsule's record (record.c) */
 struct cappsule *cappsule_find(struct daemon *d, uint32_t id);
+const char *cappsule_state_name(enum cappsule_state s);
+/* log_msg() with the journal's CAPPSULE_ID, _POLICY and _UID of c */
+void cappsule_log(enum log_level lvl, const struct cappsule *c, const char *fmt,
+		  ...) PRINTF(3, 4);
+/* How it ended, and the message for its owner: the first cause wins. */
+void cappsule_set_end(struct cappsule *c, enum cps_end why, const char *fmt,
+		      ...) PRINTF(3, 4);
+void cappsule_kill(struct daemon *d, struct cappsule *c, const char *why);
+void cappsule_close_devices(struct cappsule *c);
+
+/* a cappsule as the API shows it: the exit event, its fields (cappsule_json.c) */
+struct json_object *cappsule_exit_json(const struct cappsule *c);
+struct json_object *cappsule_json(const struct cappsule *c, bool details);
+
+/* cappsule lifecycle (cappsule.c) */
 struct cappsule *cappsule_new(struct daemon *d, const struct backend_ops *be);
 int cappsule_spawn(struct daemon *d, struct cappsule *c,
 		   const struct backend_create *bc, char *err, size_t len);
 int cappsule_start(struct daemon *d, struct cappsule *c);
-void cappsule_kill(struct daemon *d, struct cappsule *c, const char *why);
 void cappsule_release(struct daemon *d, struct cappsule *c);
-void cappsule_close_devices(struct cappsule *c);
 /*
  * Once per loop turn: retry what waits (cgroups, proxies, late ends),
  * release what has ended, refill the pool. True while an end is still in
@@ -166,11 +190,7 @@ void cappsule_close_devices(struct cappsule *c);
  */
 bool cappsule_housekeeping(struct daemon *d);
 void pool_fill(struct daemon *d);
-/* log_msg() with the journal's CAPPSULE_ID, _POLICY and _UID of c */
-void cappsule_log(enum log_level lvl, const struct cappsule *c, const char *fmt,
-		  ...) PRINTF(3, 4);
 struct cappsule *pool_take(struct daemon *d);
-const char *cappsule_state_name(enum cappsule_state s);
 
 /* devices (devices.c; which ones: device_table.h) */
 struct api_create;
@@ -210,12 +230,7 @@ void client_send_error(struct daemon *d, struct client *cl, const char *fmt,
 void clients_notify_exit(struct daemon *d, struct cappsule *c);
 /* Tell `events` subscribers that @c started. */
 void clients_notify_start(struct daemon *d, struct cappsule *c);
-/* The exit event, and a cappsule's public fields, as JSON. */
-struct json_object *cappsule_exit_json(const struct cappsule *c);
-struct json_object *cappsule_json(const struct cappsule *c, bool details);
-
-/* request handlers (requests.c) */
-struct api_request;
+/* request handlers (requests.c), the daemon's handle_request */
 void request_handle(struct daemon *d, struct client *cl,
 		    struct api_request *req);
 
