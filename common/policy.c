@@ -2,8 +2,8 @@
 /*
  * The policy format's codec: loader and validator (json-c parses; json_pos
  * gives lines for messages; every value is checked here, once, with the
- * key named) and the encoder the daemon hands its proxies. Folders of
- * policies: policy_set.c.
+ * key named) and the encoder the daemon hands its proxies. Reading
+ * policy files and folders of them: policy_set.c.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -641,58 +641,6 @@ out:
 	json_object_put(root);
 	json_pos_free(&c.pos);
 	return ret;
-}
-
-int policy_load_fd(int fd, const char *name, struct policy **out, char *err,
-		   size_t errlen)
-{
-	cleanup_free char *buf = malloc(POLICY_FILE_MAX + 2);
-	size_t got = 0;
-
-	*out = NULL;
-	if (!buf)
-		return -ENOMEM;
-	/* One byte more than allowed, to tell "too large" from "just fits". */
-	while (got <= POLICY_FILE_MAX) {
-		ssize_t n = read(fd, buf + got, POLICY_FILE_MAX + 1 - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(err, errlen, "%s: %s", name, strerror(errno));
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	if (got > POLICY_FILE_MAX) {
-		snprintf(err, errlen, "%s:1: file larger than %d bytes", name,
-			 POLICY_FILE_MAX);
-		return -EINVAL;
-	}
-	buf[got] = '\0';
-	return policy_parse(name, buf, got, out, err, errlen);
-}
-
-int policy_load_file(const char *path, struct policy **out, char *err,
-		     size_t errlen)
-{
-	cleanup_fd int fd = -1;
-	struct stat st;
-
-	*out = NULL;
-	/* O_NOFOLLOW: a policy directory may be the user's own. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -errno;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		return -EINVAL;
-	}
-	return policy_load_fd(fd, path, out, err, errlen);
 }
 
 void policy_free(struct policy *p)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Sets of policies read from folders (policy.h): one file a policy, later
- * folders overriding earlier ones, errors gathered for the user, policies
- * unchanged since the last read kept.
+ * Reading policies (policy.h): one file, bounded and without following a
+ * link, and sets of them from folders (one file a policy, later folders
+ * overriding earlier ones, errors gathered for the user, policies
+ * unchanged since the last read kept).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -15,6 +16,74 @@
 
 #include "policy.h"
 #include "util.h"
+
+int policy_load_fd(int fd, const char *name, struct policy **out, char *err,
+		   size_t errlen)
+{
+	char *buf = malloc(POLICY_FILE_MAX + 2);
+	size_t got = 0;
+	int ret;
+
+	*out = NULL;
+	if (!buf)
+		return -ENOMEM;
+	/* One byte more than allowed, to tell "too large" from "just fits". */
+	while (got <= POLICY_FILE_MAX) {
+		ssize_t n = read(fd, buf + got, POLICY_FILE_MAX + 1 - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = -errno;
+			snprintf(err, errlen, "%s: %s", name, strerror(-ret));
+			goto out_free;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got > POLICY_FILE_MAX) {
+		snprintf(err, errlen, "%s:1: file larger than %d bytes", name,
+			 POLICY_FILE_MAX);
+		ret = -EINVAL;
+		goto out_free;
+	}
+	buf[got] = '\0';
+	ret = policy_parse(name, buf, got, out, err, errlen);
+out_free:
+	free(buf);
+	return ret;
+}
+
+int policy_load_file(const char *path, struct policy **out, char *err,
+		     size_t errlen)
+{
+	struct stat st;
+	int fd, ret;
+
+	*out = NULL;
+	/* O_NOFOLLOW: a policy directory may be the user's own. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+		return ret;
+	}
+	if (fstat(fd, &st) < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+		goto out_close;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		ret = -EINVAL;
+		goto out_close;
+	}
+	ret = policy_load_fd(fd, path, out, err, errlen);
+out_close:
+	close(fd);
+	return ret;
+}
 
 static int set_put(struct policy_set *set, struct policy *p)
 {

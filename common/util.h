@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Small helpers shared by every userland component: scope-based cleanup
- * (after bubblewrap's utils.h), array sizes, overflow-checked arithmetic.
+ * Small helpers shared by every userland component: array sizes, file
+ * and descriptor helpers, overflow-checked arithmetic. Errors unwind with
+ * labels (HACKING), not scope-based cleanup.
  */
 #ifndef CAPPSULE_UTIL_H
 #define CAPPSULE_UTIL_H
@@ -20,25 +21,7 @@
 #define UNUSED __attribute__((unused))
 #define PRINTF(f, a) __attribute__((format(printf, f, a)))
 
-static inline void cleanup_freep(void *p)
-{
-	free(*(void **)p);
-}
-
-static inline void cleanup_closep(int *fd)
-{
-	if (*fd >= 0) {
-		int saved = errno;
-
-		close(*fd);
-		errno = saved;
-	}
-}
-
-#define cleanup_free __attribute__((cleanup(cleanup_freep)))
-#define cleanup_fd __attribute__((cleanup(cleanup_closep)))
-
-/* Hand a pointer out of a cleanup scope. */
+/* Hand a pointer out, leaving NULL behind (for the owner's cleanup). */
 static inline void *steal_pointer(void *pp)
 {
 	void **p = pp;
