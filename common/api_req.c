@@ -26,7 +26,7 @@ static const struct {
 	{ "stats", API_OP_STATS },   { "policies", API_OP_POLICIES },
 	{ "reload", API_OP_RELOAD }, { "wait", API_OP_WAIT },
 	{ "attach", API_OP_ATTACH }, { "version", API_OP_VERSION },
-	{ "events", API_OP_EVENTS },
+	{ "events", API_OP_EVENTS }, { "detach", API_OP_DETACH },
 };
 
 PRINTF(3, 4)
@@ -314,7 +314,7 @@ int api_parse_request(const char *untrusted, size_t len,
 	}
 	if (!req->id && (req->op == API_OP_INFO || req->op == API_OP_KILL ||
 			 req->op == API_OP_STATS || req->op == API_OP_WAIT ||
-			 req->op == API_OP_ATTACH))
+			 req->op == API_OP_ATTACH || req->op == API_OP_DETACH))
 		ret = bad(err, errlen, "%s: id is required", op);
 out:
 	json_object_put(root);

@@ -34,6 +34,7 @@ enum api_op {
 	API_OP_ATTACH,
 	API_OP_VERSION,
 	API_OP_EVENTS,
+	API_OP_DETACH,
 };
 
 struct api_share {
@@ -63,7 +64,7 @@ struct api_create {
 
 struct api_request {
 	enum api_op op;
-	uint32_t id; /* info kill stats wait attach */
+	uint32_t id; /* info kill stats wait attach detach */
 	uint16_t rows, cols; /* attach */
 	struct api_create create;
 };

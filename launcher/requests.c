@@ -365,6 +365,43 @@ static void do_version(struct daemon *d, struct client *cl)
 	reply(d, cl, o, NULL, 0);
 }
 
+/*
+ * @cl lets go of @c: the cappsule no longer ends with this connection
+ * (virt exec without -D), nor is it its console; it gets no exit event.
+ * The cappsule goes on, for `virt attach`.
+ */
+static void do_detach(struct daemon *d, struct client *cl, struct cappsule *c)
+{
+	json_object *o;
+	int i;
+
+	if (c->state == CS_EXITED) {
+		client_send_error(d, cl, "cappsule %u has exited (%s)", c->id,
+				  c->message);
+		return;
+	}
+	if (c->owner != cl && c->console != cl) {
+		client_send_error(
+			d, cl, "cappsule %u is not attached to this connection",
+			c->id);
+		return;
+	}
+	if (c->owner == cl)
+		c->owner = NULL;
+	if (c->console == cl)
+		c->console = NULL;
+	for (i = 0; i < cl->nwaits; i++) {
+		if (cl->waits[i] == c->id) {
+			cl->waits[i] = cl->waits[--cl->nwaits];
+			break;
+		}
+	}
+	cappsule_log(LOG_LVL_INFO, c, "cappsule %u: its virt detached", c->id);
+	o = json_object_new_object();
+	json_object_object_add(o, "id", json_object_new_int64(c->id));
+	reply(d, cl, o, NULL, 0);
+}
+
 void request_handle(struct daemon *d, struct client *cl,
 		    struct api_request *req)
 {
@@ -451,6 +488,9 @@ void request_handle(struct daemon *d, struct client *cl,
 	}
 	case API_OP_VERSION:
 		do_version(d, cl);
+		break;
+	case API_OP_DETACH:
+		do_detach(d, cl, c);
 		break;
 	case API_OP_EVENTS:
 		cl->events = true;

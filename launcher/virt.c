@@ -33,6 +33,8 @@ static int exec_parse(int argc, char **argv, struct exec_opts *o)
 		{ "basedir", required_argument, NULL, 'd' },
 		{ "share", required_argument, NULL, 'f' },
 		{ "detach", no_argument, NULL, 'D' },
+		{ "tty", no_argument, NULL, 't' },
+		{ "detach-keys", required_argument, NULL, 'k' },
 		{ "backend", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -41,7 +43,7 @@ static int exec_parse(int argc, char **argv, struct exec_opts *o)
 
 	o->gui = true;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+p:nm:d:f:Dh", opts, NULL)) !=
+	while ((opt = getopt_long(argc, argv, "+p:nm:d:f:Dth", opts, NULL)) !=
 	       -1) {
 		switch (opt) {
 		case 'p':
@@ -98,6 +100,12 @@ static int exec_parse(int argc, char **argv, struct exec_opts *o)
 		}
 		case 'D':
 			o->detach = true;
+			break;
+		case 't':
+			o->tty = true;
+			break;
+		case 'k':
+			o->detach_keys = optarg;
 			break;
 		case 'b':
 			if (strcmp(optarg, "vtx") &&
@@ -181,6 +189,7 @@ void virt_print_notice(json_object *r)
 int virt_cmd_exec(int argc, char **argv)
 {
 	struct exec_opts o = { 0 };
+	struct detach_keys keys;
 	json_object *req, *r, *v;
 	struct virt_conn conn;
 	char cwd[PATH_MAX], policy[POLICY_NAME_MAX + 1] = "";
@@ -188,11 +197,16 @@ int virt_cmd_exec(int argc, char **argv)
 	unsigned id = 0, term_allow;
 	bool tty;
 
-	if (exec_parse(argc, argv, &o))
+	if (exec_parse(argc, argv, &o) ||
+	    virt_detach_keys(o.detach_keys, &keys))
 		return VIRT_EXIT_ERROR;
 	if (!getcwd(cwd, sizeof(cwd)))
 		snprintf(cwd, sizeof(cwd), "/");
-	tty = !o.detach && isatty(0) && isatty(1);
+	/*
+	 * From a terminal the command gets one, detached or not (`virt
+	 * attach` relays it later); without one, pipes, unless -t.
+	 */
+	tty = o.tty || (isatty(0) && isatty(1));
 	req = virt_create_request(&o, argc - optind, argv + optind, cwd, tty);
 	r = virt_request(req, &conn, fds, &nfds);
 	if (!r)
@@ -213,7 +227,7 @@ int virt_cmd_exec(int argc, char **argv)
 	if (nfds != 3)
 		return virt_fail("cappsuled sent no console for cappsule %u",
 				 id);
-	return virt_console(&conn, fds, tty, id, term_allow, policy);
+	return virt_console(&conn, fds, tty, id, term_allow, policy, &keys);
 }
 
 int main(int argc, char **argv)

@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 
 #include "api_req.h"
+#include "detach_keys.h"
 #include "xchan.h"
 
 #define VIRT_EXIT_ERROR 125 /* virt or the daemon failed, not the command */
@@ -28,6 +29,8 @@ int virt_connect(struct virt_conn *c);
  */
 json_object *virt_call(struct virt_conn *c, json_object *req, int *fds,
 		       int *nfds);
+/* Send @req (consumed) and read nothing; -1 after printing why. */
+int virt_send(struct virt_conn *c, json_object *req);
 /* Read one more message (an event) from the daemon; NULL on EOF. */
 json_object *virt_read_event(struct virt_conn *c);
 /* The reply's "error" if "ok" is false, else NULL. */
@@ -51,6 +54,8 @@ struct exec_opts {
 	char basedir[PATH_MAX];
 	uint64_t memory_mb;
 	bool gui, detach;
+	bool tty; /* -t: a tty inside even without a terminal here */
+	const char *detach_keys; /* --detach-keys, NULL: see virt_detach_keys() */
 	int nshares;
 	struct {
 		char path[PATH_MAX];
@@ -88,9 +93,16 @@ unsigned virt_reply_terminal(json_object *reply);
  * Relay a console until the cappsule ends; returns the exit status the
  * `virt` process should end with. @fds are the console xchan fds. What
  * goes to a terminal is filtered (common/term_filter.h): @term_allow
- * says what passes, @policy prefixes titles.
+ * says what passes, @policy prefixes titles. In raw mode, @keys (NULL:
+ * none) detach: the cappsule goes on, virt returns 0.
  */
 int virt_console(struct virt_conn *c, const int *fds, bool tty, unsigned id,
-		 unsigned term_allow, const char *policy);
+		 unsigned term_allow, const char *policy,
+		 const struct detach_keys *keys);
+/*
+ * The detach keys: @opt (--detach-keys) if given, else $CAPPSULE_DETACH_KEYS
+ * if set, else ctrl-],d. 0, or VIRT_EXIT_ERROR after naming the bad value.
+ */
+int virt_detach_keys(const char *opt, struct detach_keys *k);
 
 #endif

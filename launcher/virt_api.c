@@ -57,23 +57,29 @@ static json_object *parse_reply(const char *buf, uint32_t len)
 	return o;
 }
 
-json_object *virt_call(struct virt_conn *c, json_object *req, int *fds,
-		       int *nfds)
+int virt_send(struct virt_conn *c, json_object *req)
 {
 	const char *s =
 		json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
+	int ret = frame_send(c->fd, s, (uint32_t)strlen(s), NULL, 0);
+
+	json_object_put(req);
+	if (ret)
+		fprintf(stderr, "virt: cannot talk to cappsuled at %s: %s\n",
+			c->path, strerror(-ret));
+	return ret ? -1 : 0;
+}
+
+json_object *virt_call(struct virt_conn *c, json_object *req, int *fds,
+		       int *nfds)
+{
 	int tmpfds[API_MAX_FDS], ntmp = 0, ret, i;
 	json_object *o;
 	char *buf = NULL;
 	uint32_t len;
 
-	ret = frame_send(c->fd, s, (uint32_t)strlen(s), NULL, 0);
-	json_object_put(req);
-	if (ret) {
-		fprintf(stderr, "virt: cannot talk to cappsuled at %s: %s\n",
-			c->path, strerror(-ret));
+	if (virt_send(c, req))
 		return NULL;
-	}
 	ret = frame_recv(c->fd, API_MAX_FRAME, &buf, &len, tmpfds, API_MAX_FDS,
 			 &ntmp);
 	if (ret) {

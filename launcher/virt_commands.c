@@ -19,7 +19,17 @@ static const struct virt_command commands[] = {
 	  "                        missing) instead of discarding them\n"
 	  "  -f, --share PATH[:ro|:rw]  share a host folder (default :rw)\n"
 	  "  -D, --detach          print the ID and return; see `virt attach`\n"
+	  "  -t, --tty             give CMD a terminal even if virt has none\n"
+	  "      --detach-keys KEYS  keys that detach (default: ctrl-],d)\n"
 	  "      --backend B       vtx or namespaces (default: the best here)\n"
+	  "\n"
+	  "Run from a terminal (stdin and stdout), CMD gets a terminal of its\n"
+	  "own, with -D too; virt relays in raw mode: Ctrl-C and the window size\n"
+	  "reach CMD. Ctrl-] then d detaches: virt returns 0 and the cappsule goes\n"
+	  "on (`virt attach ID`); Ctrl-] twice sends one Ctrl-]. KEYS (also\n"
+	  "$" DETACH_KEYS_ENV "): comma-separated keys, each one character or\n"
+	  "ctrl-X (X: a-z @ [ \\ ] ^ _), as docker's. Without a terminal, stdin,\n"
+	  "stdout and stderr are pipes.\n"
 	  "\n"
 	  "Exits with CMD's status; 128+N if signal N killed it; 125 if virt or\n"
 	  "cappsuled failed; 126 if CMD exists but could not be run; 127 if CMD\n"
@@ -43,7 +53,16 @@ static const struct virt_command commands[] = {
 	  virt_cmd_stats },
 	{ "kill", "ID...", "kill cappsules (an ended one is an error)", NULL,
 	  virt_cmd_kill },
-	{ "attach", "ID", "connect to the console of a running cappsule", NULL,
+	{ "attach", "[--detach-keys KEYS] ID",
+	  "connect to the console of a running cappsule",
+	  "      --detach-keys KEYS  keys that detach (default: ctrl-],d)\n"
+	  "\n"
+	  "A cappsule started from a terminal has one: virt relays it in raw\n"
+	  "mode (Ctrl-C and the window size reach the command). Ctrl-] then d\n"
+	  "detaches again, leaving the cappsule running; Ctrl-] twice sends one\n"
+	  "Ctrl-]. KEYS (also $" DETACH_KEYS_ENV ") as for `virt exec`. One\n"
+	  "virt at a time is attached. Exits as `virt exec` does when the\n"
+	  "cappsule ends, 0 when detached.\n",
 	  virt_cmd_attach },
 	{ "policies", "[--reload] | show NAME [--json]",
 	  "list policies; what one allows",

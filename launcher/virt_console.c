@@ -3,7 +3,8 @@
  * virt's console relay: the user's terminal (raw mode) or stdio pipes <->
  * the cappsule's console device. What comes out of the cappsule is
  * untrusted: only STDOUT/STDERR bytes and a fixed-size EXIT are accepted,
- * and what goes to a terminal passes the terminal filter first.
+ * and what goes to a terminal passes the terminal filter first. In raw
+ * mode the detach keys (common/detach_keys.h) leave the cappsule running.
  */
 #include <errno.h>
 #include <poll.h>
@@ -16,6 +17,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "detach_keys.h"
 #include "end_reason.h"
 #include "proto/console.h"
 #include "term_filter.h"
@@ -146,9 +148,73 @@ static int report(json_object *ev, unsigned id)
 	return code < 0 || code > 255 ? VIRT_EXIT_ERROR : code;
 }
 
-int virt_console(struct virt_conn *c, const int *fds, bool tty, unsigned id,
-		 unsigned term_allow, const char *policy)
+int virt_detach_keys(const char *opt, struct detach_keys *k)
 {
+	const char *env = getenv(DETACH_KEYS_ENV);
+
+	if (opt) {
+		if (detach_keys_parse(k, opt))
+			return virt_fail("--detach-keys '%s': expected %s", opt,
+					 DETACH_KEYS_SYNTAX);
+	} else if (env && *env) {
+		if (detach_keys_parse(k, env))
+			return virt_fail("%s='%s': expected %s",
+					 DETACH_KEYS_ENV, env,
+					 DETACH_KEYS_SYNTAX);
+	} else if (detach_keys_parse(k, DETACH_KEYS_DEFAULT)) {
+		return VIRT_EXIT_ERROR;
+	}
+	return 0;
+}
+
+/*
+ * The user typed the detach keys: the daemon lets the cappsule go on
+ * without us (API op "detach"), and we go. If it ended meanwhile, its exit
+ * event comes first and we end as it did.
+ */
+static int detach(struct virt_conn *c, struct xchan *x, struct state *s,
+		  unsigned id)
+{
+	json_object *req = virt_op("detach"), *r;
+	const char *err;
+	int ret;
+
+	json_object_object_add(req, "id", json_object_new_int64(id));
+	ret = virt_send(c, req);
+	while (!ret) {
+		r = virt_read_event(c);
+		if (!r)
+			break;
+		if (json_object_object_get_ex(r, "event", NULL)) {
+			drain_guest(x, s);
+			relay_end(s);
+			ret = report(r, id);
+			json_object_put(r);
+			return ret;
+		}
+		relay_end(s);
+		restore_tty();
+		err = virt_reply_error(r);
+		if (err)
+			ret = virt_fail("cannot detach from cappsule %u: %s",
+					id, err);
+		else
+			fprintf(stderr,
+				"\nvirt: detached from cappsule %u; virt attach %u to return\n",
+				id, id);
+		json_object_put(r);
+		return ret;
+	}
+	relay_end(s);
+	restore_tty();
+	return virt_fail("lost the connection to cappsuled");
+}
+
+int virt_console(struct virt_conn *c, const int *fds, bool tty, unsigned id,
+		 unsigned term_allow, const char *policy,
+		 const struct detach_keys *keys)
+{
+	struct detach_keys dk = { 0 };
 	struct xchan_fds xf = { fds[0], fds[1], fds[2] };
 	struct state s = { 0 };
 	bool stdin_open = true;
@@ -182,12 +248,19 @@ int virt_console(struct virt_conn *c, const int *fds, bool tty, unsigned id,
 		set_raw();
 		send_winsize(&x);
 	}
+	/* a byte sequence is only the user's keys on a raw terminal */
+	if (raw_mode && keys)
+		dk = *keys;
 	for (;;) {
 		struct pollfd p[4] = {
 			{ x.notify_in, POLLIN, 0 },
 			{ c->fd, POLLIN, 0 },
 			{ sigfd, POLLIN, 0 },
-			{ stdin_open && ring_space(&x.tx) ? 0 : -1, POLLIN, 0 },
+			/* room for a read and what the keys held back */
+			{ stdin_open && ring_space(&x.tx) > DETACH_KEYS_MAX ?
+				  0 :
+				  -1,
+			  POLLIN, 0 },
 		};
 
 		if (poll(p, 4, -1) < 0 && errno != EINTR)
@@ -245,13 +318,25 @@ int virt_console(struct virt_conn *c, const int *fds, bool tty, unsigned id,
 						   sizeof(cs));
 			}
 		}
-		if (p[3].revents) {
-			static uint8_t buf[CONSOLE_MAX_MSG];
-			uint32_t room = ring_space(&x.tx);
+		if (p[3].revents && ring_space(&x.tx) > DETACH_KEYS_MAX) {
+			static uint8_t buf[CONSOLE_MAX_MSG],
+				out[CONSOLE_MAX_MSG + DETACH_KEYS_MAX];
+			uint32_t room = ring_space(&x.tx) - DETACH_KEYS_MAX;
 			ssize_t n = read(0, buf, MIN(room, sizeof(buf)));
+			bool gone = false;
 
 			if (n > 0) {
-				xchan_send(&x, CONSOLE_STDIN, buf, (uint32_t)n);
+				size_t m = detach_keys_filter(
+					&dk, buf, (size_t)n, out, &gone);
+
+				if (m)
+					xchan_send(&x, CONSOLE_STDIN, out,
+						   (uint32_t)m);
+				if (gone) {
+					ret = detach(c, &x, &s, id);
+					xchan_unmap(&x);
+					return ret;
+				}
 			} else if (n == 0 ||
 				   (errno != EINTR && errno != EAGAIN)) {
 				xchan_send(&x, CONSOLE_STDIN_EOF, NULL, 0);

@@ -4,6 +4,7 @@
  * kill, attach, policies, version. Each prints for people; the JSON stays
  * the daemon's (doc/api.md).
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,16 +218,37 @@ int virt_cmd_stats(int argc, char **argv)
 
 int virt_cmd_attach(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "detach-keys", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *keys_opt = NULL;
+	struct detach_keys keys;
 	struct virt_conn conn;
 	json_object *req, *r;
-	int fds[3], nfds = 0;
+	int fds[3], nfds = 0, opt;
 	unsigned id = 0;
 	bool tty;
 
-	if (argc != 2)
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'k':
+			keys_opt = optarg;
+			break;
+		case 'h':
+			virt_help("attach", stdout);
+			return 0;
+		default:
+			return virt_fail("attach: see `virt help attach`");
+		}
+	}
+	if (argc - optind != 1)
 		return virt_fail(
-			"attach: expected one cappsule ID (virt attach ID)");
-	if (virt_parse_id(argv[1], &id))
+			"attach: expected one cappsule ID (virt attach [--detach-keys KEYS] ID)");
+	if (virt_parse_id(argv[optind], &id) ||
+	    virt_detach_keys(keys_opt, &keys))
 		return VIRT_EXIT_ERROR;
 	req = virt_op("attach");
 	json_object_object_add(req, "id", json_object_new_int64(id));
@@ -239,7 +261,7 @@ int virt_cmd_attach(int argc, char **argv)
 		return virt_fail("cappsuled sent no console for cappsule %u",
 				 id);
 	/* the policy's terminal rights are not in an attach reply: none */
-	return virt_console(&conn, fds, tty, id, 0, NULL);
+	return virt_console(&conn, fds, tty, id, 0, NULL, &keys);
 }
 
 /* What a policy allows, in words (virt policies show NAME). */

@@ -331,7 +331,7 @@ static __attribute__((noreturn)) void watcher(struct open_job *j,
 		if (saver == 0)
 			watch_saves(j);
 	}
-	virt_console(&conn, fds, false, id, 0, NULL);
+	virt_console(&conn, fds, false, id, 0, NULL, NULL);
 	if (saver > 0) {
 		kill(saver, SIGKILL);
 		waitpid(saver, NULL, 0);

@@ -94,6 +94,11 @@ START_TEST(test_rejects)
 		  "tty: expected true or false" },
 		{ "{\"op\":\"attach\",\"id\":1,\"rows\":70000}",
 		  "rows: expected 0-65535" },
+		{ "{\"op\":\"detach\"}", "detach: id is required" },
+		{ "{\"op\":\"detach\",\"id\":0}",
+		  "id: expected a cappsule ID" },
+		{ "{\"op\":\"detach\",\"id\":3,\"rows\":24}",
+		  "detach: unknown key \"rows\"" },
 	};
 	size_t i;
 
@@ -124,6 +129,9 @@ START_TEST(test_simple_ops)
 	ck_assert_uint_eq(req.cols, 9);
 	ck_assert_int_eq(parse("{\"op\":\"reload\"}", &req, err), 0);
 	ck_assert_int_eq(req.op, API_OP_RELOAD);
+	ck_assert_int_eq(parse("{\"op\":\"detach\",\"id\":12}", &req, err), 0);
+	ck_assert_int_eq(req.op, API_OP_DETACH);
+	ck_assert_uint_eq(req.id, 12);
 }
 END_TEST
 
@@ -223,6 +231,15 @@ START_TEST(test_round_trip_simple)
 	ck_assert_int_eq(out.op, API_OP_ATTACH);
 	ck_assert_uint_eq(out.id, 7);
 	ck_assert_uint_eq(out.cols, 80);
+	json_object_put(j);
+	req = (struct api_request){ .op = API_OP_DETACH, .id = 9 };
+	j = api_request_json(&req);
+	s = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN);
+	ck_assert_str_eq(s, "{\"op\":\"detach\",\"id\":9}");
+	ck_assert_int_eq(
+		api_parse_request(s, strlen(s), &out, err, sizeof(err)), 0);
+	ck_assert_int_eq(out.op, API_OP_DETACH);
+	ck_assert_uint_eq(out.id, 9);
 	json_object_put(j);
 }
 END_TEST

@@ -27,6 +27,7 @@ Suite *suite_fs_links(void);
 Suite *suite_cgroup(void);
 Suite *suite_sandbox(void);
 Suite *suite_term_filter(void);
+Suite *suite_detach_keys(void);
 Suite *suite_userpath(void);
 
 #endif
