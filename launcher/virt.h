@@ -66,15 +66,15 @@ json_object *virt_create_request(const struct exec_opts *o, int argc,
 				 char *const *argv, const char *cwd, bool tty);
 void virt_print_notice(json_object *reply);
 
-/* The commands (virt_commands.c): argv[0] is the command's name. */
+/* What the commands say of themselves (virt_help.c). */
 struct virt_command {
 	const char *name, *args, *summary, *help;
-	int (*run)(int argc, char **argv);
 };
 const struct virt_command *virt_command_find(const char *name);
 const char *virt_command_names(void);
 void virt_usage(FILE *f);
 int virt_help(const char *name, FILE *f);
+/* The commands (argv[0] is the command's name): virt_exec.c, ... */
 int virt_cmd_exec(int argc, char **argv);
 int virt_cmd_ps(int argc, char **argv);
 int virt_cmd_info(int argc, char **argv);

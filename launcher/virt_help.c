@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * virt's commands: their names, synopses, help texts and entry points, in
- * one table that `virt help`, `virt help CMD` and the dispatch all read.
+ * virt's commands as the user reads of them: names, synopses and help
+ * texts, for `virt help`, `virt help CMD` and `CMD --help`. The entry
+ * points are virt.c's, which dispatches.
  */
 #include <stdio.h>
 #include <string.h>
@@ -33,8 +34,7 @@ static const struct virt_command commands[] = {
 	  "\n"
 	  "Exits with CMD's status; 128+N if signal N killed it; 125 if virt or\n"
 	  "cappsuled failed; 126 if CMD exists but could not be run; 127 if CMD\n"
-	  "was not found in the cappsule.\n",
-	  virt_cmd_exec },
+	  "was not found in the cappsule.\n" },
 	{ "open", "[-p POLICY] [--rw] FILE|URL...",
 	  "open each with its default application, in a fresh cappsule",
 	  "  -p, --policy NAME     policy (default: the application's if such a\n"
@@ -44,15 +44,11 @@ static const struct virt_command commands[] = {
 	  "The cappsule gets a copy of FILE and nothing else of its folder; it\n"
 	  "outlives the terminal and ends with the application. A URL opens with\n"
 	  "the default browser (policy: its program's name). Errors also go to a\n"
-	  "desktop notification when there is no terminal.\n",
-	  virt_cmd_open },
-	{ "ps", "[-a]", "your running cappsules (-a: ended ones too)", NULL,
-	  virt_cmd_ps },
-	{ "info", "ID", "details of a cappsule", NULL, virt_cmd_info },
-	{ "stats", "ID", "memory, processes and CPU of a cappsule", NULL,
-	  virt_cmd_stats },
-	{ "kill", "ID...", "kill cappsules (an ended one is an error)", NULL,
-	  virt_cmd_kill },
+	  "desktop notification when there is no terminal.\n" },
+	{ "ps", "[-a]", "your running cappsules (-a: ended ones too)", NULL },
+	{ "info", "ID", "details of a cappsule", NULL },
+	{ "stats", "ID", "memory, processes and CPU of a cappsule", NULL },
+	{ "kill", "ID...", "kill cappsules (an ended one is an error)", NULL },
 	{ "attach", "[--detach-keys KEYS] ID",
 	  "connect to the console of a running cappsule",
 	  "      --detach-keys KEYS  keys that detach (default: ctrl-],d)\n"
@@ -62,20 +58,16 @@ static const struct virt_command commands[] = {
 	  "detaches again, leaving the cappsule running; Ctrl-] twice sends one\n"
 	  "Ctrl-]. KEYS (also $" DETACH_KEYS_ENV ") as for `virt exec`. One\n"
 	  "virt at a time is attached. Exits as `virt exec` does when the\n"
-	  "cappsule ends, 0 when detached.\n",
-	  virt_cmd_attach },
+	  "cappsule ends, 0 when detached.\n" },
 	{ "policies", "[--reload] | show NAME [--json]",
 	  "list policies; what one allows",
 	  "  --reload              reload every policy folder first; files in\n"
 	  "                        error are listed as file:line: key: what, and\n"
 	  "                        virt exits with 1\n"
 	  "  show NAME             what policy NAME allows, in words\n"
-	  "  show NAME --json      the same, as the daemon's JSON\n",
-	  virt_cmd_policies },
-	{ "version", "", "versions and available backends", NULL,
-	  virt_cmd_version },
-	{ "help", "[COMMAND]", "this text, or a command's", NULL,
-	  virt_cmd_help },
+	  "  show NAME --json      the same, as the daemon's JSON\n" },
+	{ "version", "", "versions and available backends", NULL },
+	{ "help", "[COMMAND]", "this text, or a command's", NULL },
 };
 
 const struct virt_command *virt_command_find(const char *name)
