@@ -27,6 +27,7 @@
 #include "agent.h"
 #include "cappsule_agent.h"
 #include "device.h"
+#include "devices.h"
 #include "log.h"
 #include "proto/console.h"
 #include "sandbox.h"
