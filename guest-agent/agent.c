@@ -26,6 +26,7 @@
 
 #include "agent.h"
 #include "cappsule_agent.h"
+#include "console.h"
 #include "device.h"
 #include "devices.h"
 #include "log.h"
