@@ -6,12 +6,12 @@
 #include "audio.h"
 #include "device.h"
 #include "devices.h"
+#ifdef CAPPSULE_FS_DEVICE
+#include "fs.h"
+#endif
 #include "util.h"
 
 extern const struct agent_device gui_device;
-#ifdef CAPPSULE_FS_DEVICE
-extern const struct agent_device agent_fs_device;
-#endif
 
 const struct agent_device *const agent_devices[] = {
 #ifdef CAPPSULE_FS_DEVICE
