@@ -26,7 +26,9 @@
 
 #include "agent.h"
 #include "cappsule_agent.h"
+#include "console.h"
 #include "device.h"
+#include "devices.h"
 #include "log.h"
 #include "proto/console.h"
 #include "sandbox.h"

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "audio.h"
+#include "audio_relay.h"
 #include "log.h"
 #include "sandbox.h"
 #include "util.h"

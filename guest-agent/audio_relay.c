@@ -13,7 +13,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "audio.h"
+#include "audio_relay.h"
 #include "log.h"
 #include "util.h"
 

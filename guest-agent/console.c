@@ -15,7 +15,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "agent.h"
+#include "console.h"
 #include "log.h"
 #include "proto/console.h"
 #include "util.h"

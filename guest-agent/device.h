@@ -17,7 +17,7 @@ struct agent_dev_ctx {
 	size_t nenv_add;
 };
 
-/* Add "NAME=value" to the command's environment. 0 or -ENOMEM. */
+/* Add "NAME=value" to the command's environment. 0 or -ENOMEM (device.c). */
 int agent_env_add(struct agent_dev_ctx *ctx, const char *kv);
 
 struct agent_device {
@@ -26,9 +26,5 @@ struct agent_device {
 	/* 0, or -errno: the cappsule then does not start. */
 	int (*start)(struct agent_dev_ctx *ctx);
 };
-
-/* The devices this agent was built with (devices.c). */
-extern const struct agent_device *const agent_devices[];
-extern const unsigned agent_ndevices;
 
 #endif

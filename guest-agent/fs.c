@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "device.h"
+#include "fs.h"
 #include "fs_client.h"
 #include "log.h"
 #include "proto/fs.h"

@@ -2,7 +2,7 @@
 /*
  * The FUSE operations of the fs device's client: each turns the kernel's
  * request into an fs request (common/proto/fs.h) for fs-proxy; the answer
- * comes back through fs_client.c. A few are answered here, without a
+ * comes back through fs_client_ring.c. A few are answered here, without a
  * round trip (flush, opendir, non-user xattrs, the end of a listing).
  */
 #include <errno.h>
@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fs_client_int.h"
+#include "fs_client_ops.h"
+#include "fs_client_ring.h"
 #include "util.h"
 
 /* FUSE operations: each fills a request and sends it. */

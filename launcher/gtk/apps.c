@@ -9,6 +9,8 @@
 
 #include <gio/gdesktopappinfo.h>
 
+#include "apps.h"
+#include "daemon.h"
 #include "launcher.h"
 
 static const char *const field_codes = "fFuUdDnNickvm";

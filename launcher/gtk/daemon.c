@@ -13,6 +13,7 @@
 
 #include "client.h"
 #include "colors.h"
+#include "daemon.h"
 #include "launcher.h"
 
 /*
@@ -90,7 +91,7 @@ gboolean daemon_load_policies(struct launcher *l)
 		}
 	}
 	json_object_put(r);
-	apps_policies_changed(l);
+	l->listener->policies_changed(l);
 	return TRUE;
 }
 
@@ -283,9 +284,9 @@ static gboolean on_event(gint fd, GIOCondition cond, gpointer data)
 	}
 	kind = cps_str(ev, "event");
 	if (!strcmp(kind, "start"))
-		running_start(l, ev);
+		l->listener->cappsule_start(l, ev);
 	else if (!strcmp(kind, "exit"))
-		running_exit(l, (unsigned)cps_int(ev, "id"));
+		l->listener->cappsule_exit(l, (unsigned)cps_int(ev, "id"));
 	json_object_put(ev);
 	return G_SOURCE_CONTINUE;
 }
@@ -316,7 +317,7 @@ static gboolean events_connect(struct launcher *l, char *err, size_t len)
 		cps_close(&events_conn);
 		return FALSE;
 	}
-	running_clear(l);
+	l->listener->cappsules_clear(l);
 	if (json_object_object_get_ex(r, "cappsules", &arr) &&
 	    json_object_is_type(arr, json_type_array)) {
 		n = json_object_array_length(arr);
@@ -324,7 +325,7 @@ static gboolean events_connect(struct launcher *l, char *err, size_t len)
 			json_object *c = json_object_array_get_idx(arr, i);
 
 			if (strcmp(cps_str(c, "state"), "exited"))
-				running_start(l, c);
+				l->listener->cappsule_start(l, c);
 		}
 	}
 	json_object_put(r);

@@ -3,44 +3,13 @@
  * cappsule-launcher: pick an installed application and run it in a
  * cappsule; see and kill the running ones. One instance per session
  * (GtkApplication LAUNCHER_APP_ID: a second start raises the first).
+ * The top layer: builds the window from the views and wires them to
+ * daemon.c.
  */
-#include <stdarg.h>
-
+#include "apps.h"
+#include "daemon.h"
 #include "launcher.h"
-
-static void show_message(struct launcher *l, GtkMessageType type,
-			 const char *fmt, va_list ap)
-{
-	gchar *s = g_strdup_vprintf(fmt, ap);
-
-	gtk_label_set_text(GTK_LABEL(l->info_label), s);
-	g_free(s);
-	gtk_info_bar_set_message_type(GTK_INFO_BAR(l->infobar), type);
-	gtk_widget_show(l->infobar);
-}
-
-void launcher_error(struct launcher *l, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	show_message(l, GTK_MESSAGE_ERROR, fmt, ap);
-	va_end(ap);
-}
-
-void launcher_info(struct launcher *l, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	show_message(l, GTK_MESSAGE_INFO, fmt, ap);
-	va_end(ap);
-}
-
-void launcher_clear_message(struct launcher *l)
-{
-	gtk_widget_hide(l->infobar);
-}
+#include "running.h"
 
 static void on_infobar_response(GtkInfoBar *bar, gint response, gpointer data)
 {
@@ -133,6 +102,14 @@ static void build_window(struct launcher *l)
 	l->tick_timer = g_timeout_add_seconds(1, on_tick, l);
 }
 
+/* What the views hear from daemon.c. */
+static const struct daemon_listener listener = {
+	.policies_changed = apps_policies_changed,
+	.cappsules_clear = running_clear,
+	.cappsule_start = running_start,
+	.cappsule_exit = running_exit,
+};
+
 static void on_activate(GApplication *app, gpointer data)
 {
 	struct launcher *l = data;
@@ -144,7 +121,7 @@ static void on_activate(GApplication *app, gpointer data)
 
 int main(int argc, char **argv)
 {
-	struct launcher l = { 0 };
+	struct launcher l = { .listener = &listener };
 	int ret;
 
 #if GLIB_CHECK_VERSION(2, 74, 0)

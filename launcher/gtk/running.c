@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "client.h"
+#include "daemon.h"
 #include "launcher.h"
+#include "running.h"
 
 struct row_data {
 	unsigned id;

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Inside the fs device's FUSE client: what its operations (fs_client_ops.c)
- * share with its loop (fs_client.c): requests in flight, the pool slots,
- * the end-of-listing shortcut.
+ * The fs device's FUSE client, its bottom layer (fs_client_ring.c): its
+ * state, requests in flight, the pool slots, the end-of-listing shortcut;
+ * what its operations (fs_client_ops.c) and its loop (fs_client.c) use.
  */
-#ifndef CAPPSULE_FS_CLIENT_INT_H
-#define CAPPSULE_FS_CLIENT_INT_H
+#ifndef CAPPSULE_FS_CLIENT_RING_H
+#define CAPPSULE_FS_CLIENT_RING_H
 
 #define FUSE_USE_VERSION 312
 #include <fuse_lowlevel.h>
@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "proto/fs.h"
+#include "xchan.h"
 
 #define MAX_PENDING 1024u
 /* fuse_req_userdata(): which connection a request came on. */
@@ -47,6 +48,25 @@ char *fsc_link_take(uint64_t nodeid);
 /* Did fs-proxy last say @nodeid is a file it watches (FS_ATTR_LIVE)? */
 bool fsc_live(uint64_t nodeid);
 
-extern const struct fuse_lowlevel_ops fsc_ops;
+/* The client's state: the loop (fs_client.c) sets it up. */
+struct fsc_client {
+	struct xchan *x;
+	struct fuse_session *se[2]; /* the view (read-only), the shares */
+	unsigned nse;
+	struct pending p[MAX_PENDING];
+	uint32_t nused;
+	bool dead; /* the ring is broken: every request fails */
+	bool started; /* replies are ours to read (fs_client.c, go()) */
+	int notify_wr; /* to the notifier thread */
+	bool kick; /* sent something fs-proxy has not been told of */
+};
+extern struct fsc_client fsc_cl;
+
+/* Tell fs-proxy of what was queued since the last time (one kick). */
+void fsc_kick_proxy(void);
+/* Complete the requests fs-proxy has replied to; pass on its notices. */
+void fsc_dispatch(void);
+/* Start the thread that passes host changes on to the kernel. */
+void fsc_start_notifier(void);
 
 #endif

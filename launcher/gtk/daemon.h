@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The launcher's client layer (daemon.c): requests to cappsuled and the
+ * events connection. What it learns for the views above it, it reports
+ * through the listener main.c sets in struct launcher.
+ */
+#ifndef CAPPSULE_LAUNCHER_GTK_DAEMON_H
+#define CAPPSULE_LAUNCHER_GTK_DAEMON_H
+
+#include <json-c/json.h>
+
+#include "launcher.h"
+
+/* What daemon.c tells the views; set in l->listener before it starts. */
+struct daemon_listener {
+	/* l->policies was filled again */
+	void (*policies_changed)(struct launcher *l);
+	/* the events connection is up: what runs is listed again from here */
+	void (*cappsules_clear)(struct launcher *l);
+	/* a cappsule runs (an event, or the list) */
+	void (*cappsule_start)(struct launcher *l, json_object *cappsule);
+	void (*cappsule_exit)(struct launcher *l, unsigned id);
+};
+
+/* Fetch the policies into l->policies; FALSE with the message shown. */
+gboolean daemon_load_policies(struct launcher *l);
+/* Send a detached GUI create; the reply arrives in the main loop. */
+void daemon_create(struct launcher *l, char **argv, const char *policy,
+		   const char *label);
+void daemon_kill(struct launcher *l, unsigned id);
+/* info and stats of @id: uptime (ms) and memory (bytes), or -1. */
+long long daemon_uptime_ms(unsigned id);
+long long daemon_memory(unsigned id);
+/* Subscribe to events (and list what runs); retries while down. */
+void daemon_events_start(struct launcher *l);
+/* A policy's swatch (a new reference), or NULL if unknown. */
+GdkPixbuf *daemon_policy_swatch(struct launcher *l, const char *policy);
+/* Whether the daemon has a policy named @name. */
+gboolean daemon_has_policy(struct launcher *l, const char *name);
+GdkPixbuf *swatch_new(const char *color);
+
+#endif
