@@ -307,11 +307,26 @@ struct cappsule *pool_take(struct daemon *d)
 	return best;
 }
 
-bool cappsule_housekeeping(struct daemon *d)
+/* Milliseconds from now to @deadline_ns (0 if past), for epoll_wait. */
+static int ms_until(uint64_t deadline_ns)
+{
+	uint64_t now = now_ns();
+
+	if (deadline_ns <= now)
+		return 0;
+	return (int)MIN((deadline_ns - now + 999999) / 1000000, 60000);
+}
+
+/* The earlier of two epoll timeouts, -1 being "none". */
+static int sooner(int a, int b)
+{
+	return a < 0 ? b : b < 0 ? a : MIN(a, b);
+}
+
+int cappsule_housekeeping(struct daemon *d)
 {
 	struct list_head *pos, *tmp;
-	bool pending = false;
-	int exited = 0;
+	int exited = 0, wait_ms = -1;
 
 	/* Newest last: count from the end, drop the oldest beyond the cap. */
 	for (pos = d->cappsules.prev; pos != &d->cappsules; pos = tmp) {
@@ -328,14 +343,24 @@ bool cappsule_housekeeping(struct daemon *d)
 			c->be->kill(c);
 		if (!c->reaped || c->destroy_pending ||
 		    devices_proxies_alive(c) || devices_release(c)) {
-			pending |= c->destroy_pending ||
-				   (c->state == CS_EXITED &&
-				    (!c->reaped || devices_proxies_alive(c)));
+			/* ends come as events; only deadlines need a wake-up */
+			if (c->destroy_pending) /* a cgroup not empty yet */
+				wait_ms = sooner(wait_ms, 20);
+			if (c->state == CS_EXITED && devices_proxies_alive(c) &&
+			    now_ns() - c->proxy_term_ns <= 1000000000ull)
+				wait_ms = sooner(wait_ms,
+						 ms_until(c->proxy_term_ns +
+							  1000000001ull));
+			if (c->state == CS_EXITED && !c->reaped &&
+			    now_ns() - c->t_exited <= 2000000000ull)
+				wait_ms = sooner(
+					wait_ms,
+					ms_until(c->t_exited + 2000000001ull));
 			continue;
 		}
 		if (c->unclaimed || ++exited > MAX_EXITED_KEPT)
 			cappsule_release(d, c);
 	}
 	pool_fill(d);
-	return pending;
+	return wait_ms;
 }

@@ -536,14 +536,17 @@ static int start(struct daemon *d, struct run_opts *o)
 /* The loop: events, then queued requests and the cappsules' upkeep. */
 static void serve(struct daemon *d)
 {
-	bool backlog = false, pending = false;
+	bool backlog = false;
+	int wait_ms = -1;
 
 	while (!d->quit) {
 		struct epoll_event evs[32];
 		int n, i, timeout;
 
-		/* ends in progress are polled for: proxies, cgroups */
-		timeout = pending || d->accept_resume_ns ? 20 : -1;
+		/* events, or a deadline of housekeeping's; accepts resume */
+		timeout = wait_ms;
+		if (d->accept_resume_ns && (timeout < 0 || timeout > 20))
+			timeout = 20;
 		if (backlog)
 			timeout = 0;
 		n = epoll_wait(d->epfd, evs, ARRAY_SIZE(evs), timeout);
@@ -557,7 +560,7 @@ static void serve(struct daemon *d)
 			w->fn(d, w, evs[i].events);
 		}
 		backlog = clients_turn(d);
-		pending = cappsule_housekeeping(d);
+		wait_ms = cappsule_housekeeping(d);
 	}
 }
 

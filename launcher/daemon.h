@@ -185,10 +185,11 @@ int cappsule_start(struct daemon *d, struct cappsule *c);
 void cappsule_release(struct daemon *d, struct cappsule *c);
 /*
  * Once per loop turn: retry what waits (cgroups, proxies, late ends),
- * release what has ended, refill the pool. True while an end is still in
- * progress (the loop then polls).
+ * release what has ended, refill the pool. Returns when the loop must
+ * come back without an event (ms; -1: no need): a deadline of an end in
+ * progress, or a cgroup still busy.
  */
-bool cappsule_housekeeping(struct daemon *d);
+int cappsule_housekeeping(struct daemon *d);
 void pool_fill(struct daemon *d);
 struct cappsule *pool_take(struct daemon *d);
 
