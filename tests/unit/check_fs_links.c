@@ -12,56 +12,34 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "fs_tree.h"
 #include "lib.h"
 #include "fs-proxy/proxy.h"
 #include "util.h"
 
 #define USER_UID 4242 /* alice: not root, whose own hard links are served */
 
-static char tree[64];
 static struct fsp P;
 static uint8_t outbuf[FS_MAX_MSG];
 static struct fs_out out = { .buf = outbuf, .cap = sizeof(outbuf) };
 
-/* The host path of @rel in the served tree (four at a time). */
-static const char *hp(const char *rel)
-{
-	static char buf[4][PATH_MAX];
-	static unsigned i;
-	char *b = buf[i++ % 4];
-
-	snprintf(b, PATH_MAX, "%s/%s", tree, rel);
-	return b;
-}
-
 /* A file of @uid with @content (replacing, in place, what is there). */
 static void mk(const char *rel, const char *content, uid_t uid)
 {
-	int fd = open(hp(rel), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd = open(fs_tree_path(rel),
+		      O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(write(fd, content, strlen(content)),
 			 (ssize_t)strlen(content));
 	close(fd);
-	ck_assert_int_eq(lchown(hp(rel), uid, uid), 0);
+	ck_assert_int_eq(lchown(fs_tree_path(rel), uid, uid), 0);
 }
 
 static void mkd(const char *rel, uid_t uid)
 {
-	ck_assert_int_eq(mkdir(hp(rel), 0755), 0);
-	ck_assert_int_eq(lchown(hp(rel), uid, uid), 0);
-}
-
-static void remove_tree(void)
-{
-	char cmd[128];
-
-	if (!tree[0])
-		return;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tree);
-	if (system(cmd))
-		fprintf(stderr, "cannot remove %s\n", tree);
-	tree[0] = '\0';
+	ck_assert_int_eq(mkdir(fs_tree_path(rel), 0755), 0);
+	ck_assert_int_eq(lchown(fs_tree_path(rel), uid, uid), 0);
 }
 
 /*
@@ -77,32 +55,35 @@ static void setup(void)
 	char err[256];
 	int rootfd;
 
-	snprintf(tree, sizeof(tree), "/tmp/check-fsl-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tree));
-	/* a failing test ends its process without teardown: nothing left */
-	atexit(remove_tree);
+	fs_tree_make("fsl");
 	mkd("usr", 0);
 	mkd("usr/bin", 0);
 	mk("usr/bin/tool", "#!/bin/sh\n", 0);
-	ck_assert_int_eq(chmod(hp("usr/bin/tool"), 0755), 0);
-	ck_assert_int_eq(link(hp("usr/bin/tool"), hp("usr/bin/tool2")), 0);
+	ck_assert_int_eq(chmod(fs_tree_path("usr/bin/tool"), 0755), 0);
+	ck_assert_int_eq(link(fs_tree_path("usr/bin/tool"),
+			      fs_tree_path("usr/bin/tool2")),
+			 0);
 	mkd("home", 0);
 	mkd("home/alice", USER_UID);
 	mkd("home/alice/.ssh", USER_UID);
 	mk("home/alice/.ssh/id_rsa", "SECRET", USER_UID);
 	mkd("home/alice/Documents", USER_UID);
 	mk("home/alice/Documents/cv.txt", "curriculum", USER_UID);
-	ck_assert_int_eq(link(hp("home/alice/.ssh/id_rsa"),
-			      hp("home/alice/Documents/hard-link")),
+	ck_assert_int_eq(link(fs_tree_path("home/alice/.ssh/id_rsa"),
+			      fs_tree_path("home/alice/Documents/hard-link")),
 			 0);
-	ck_assert_int_eq(symlink("secret-target", hp("home/alice/.lnk")), 0);
-	ck_assert_int_eq(lchown(hp("home/alice/.lnk"), USER_UID, USER_UID), 0);
+	ck_assert_int_eq(
+		symlink("secret-target", fs_tree_path("home/alice/.lnk")), 0);
+	ck_assert_int_eq(
+		lchown(fs_tree_path("home/alice/.lnk"), USER_UID, USER_UID), 0);
 	/* link(2) names the symlink itself, not what it points to */
-	ck_assert_int_eq(link(hp("home/alice/.lnk"),
-			      hp("home/alice/Documents/link-hl")),
+	ck_assert_int_eq(link(fs_tree_path("home/alice/.lnk"),
+			      fs_tree_path("home/alice/Documents/link-hl")),
 			 0);
 	mkd("share", USER_UID);
-	ck_assert_int_eq(link(hp("home/alice/.ssh/id_rsa"), hp("share/hl")), 0);
+	ck_assert_int_eq(link(fs_tree_path("home/alice/.ssh/id_rsa"),
+			      fs_tree_path("share/hl")),
+			 0);
 	ck_assert_int_eq(policy_parse("t.json", pol, strlen(pol), &p, err,
 				      sizeof(err)),
 			 0);
@@ -111,7 +92,7 @@ static void setup(void)
 			 0);
 	ck_assert_int_eq(fs_rules_add_share(&P.rules, "/share", false), 0);
 	policy_free(p);
-	rootfd = open(tree, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	rootfd = open(fs_tree, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	ck_assert_int_ge(rootfd, 0);
 	ck_assert_int_eq(fsp_init(&P, rootfd), 0);
 }
@@ -120,7 +101,7 @@ static void teardown(void)
 {
 	close(P.rootfd);
 	fsp_free(&P);
-	remove_tree();
+	fs_tree_remove();
 }
 
 /* @s1: a name; @s2: an xattr's (GETXATTR); either may be NULL. */
@@ -255,8 +236,8 @@ START_TEST(test_hard_link_xattrs)
 	struct fs_req h = { .nodeid = id, .size = 4096 };
 	const struct fs_rep *r;
 
-	if (setxattr(hp("home/alice/.ssh/id_rsa"), "user.origin", "secret", 6,
-		     0) < 0) {
+	if (setxattr(fs_tree_path("home/alice/.ssh/id_rsa"), "user.origin",
+		     "secret", 6, 0) < 0) {
 		fprintf(stderr, "test_hard_link_xattrs: SKIPPED: no user.* "
 				"attributes on /tmp here\n");
 		return;
@@ -267,7 +248,7 @@ START_TEST(test_hard_link_xattrs)
 	r = call2(FS_GETXATTR, h, NULL, "user.origin");
 	ck_assert_int_eq(r->err, -ENODATA);
 	/* a file with one name shows them */
-	ck_assert_int_eq(setxattr(hp("home/alice/Documents/cv.txt"),
+	ck_assert_int_eq(setxattr(fs_tree_path("home/alice/Documents/cv.txt"),
 				  "user.origin", "web", 3, 0),
 			 0);
 	h.nodeid = walk("/home/alice/Documents/cv.txt");
@@ -340,8 +321,8 @@ START_TEST(test_link_made_later)
 	ck_assert_int_eq(read_at(id, fh, false, buf, sizeof(buf)), 10);
 	ck_assert_int_eq(read_at(id, 0, false, buf, sizeof(buf)), 10);
 	ck_assert_uint_eq(P.nrfds, 1);
-	ck_assert_int_eq(link(hp("home/alice/Documents/cv.txt"),
-			      hp("home/alice/.ssh/cv")),
+	ck_assert_int_eq(link(fs_tree_path("home/alice/Documents/cv.txt"),
+			      fs_tree_path("home/alice/.ssh/cv")),
 			 0);
 	mk("home/alice/.ssh/cv", "new text!", USER_UID); /* same inode */
 	ck_assert_int_eq(read_at(id, fh, false, buf, sizeof(buf)), -EACCES);
@@ -351,7 +332,7 @@ START_TEST(test_link_made_later)
 	ck_assert_uint_eq(open_ro(id, &err), 0);
 	ck_assert_int_eq(err, -EACCES);
 	ck_assert_uint_eq(lookup("/home/alice/Documents/cv.txt")->attr.size, 0);
-	ck_assert_int_eq(unlink(hp("home/alice/.ssh/cv")), 0);
+	ck_assert_int_eq(unlink(fs_tree_path("home/alice/.ssh/cv")), 0);
 	ck_assert_int_eq(read_at(id, fh, false, buf, sizeof(buf)), 9);
 	ck_assert_str_eq(buf, "new text!");
 	ck_assert_int_eq(read_at(id, 0, false, buf, sizeof(buf)), 9);

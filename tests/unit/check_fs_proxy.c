@@ -9,11 +9,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fs_tree.h"
 #include "lib.h"
 #include "fs-proxy/proxy.h"
 #include "util.h"
 
-static char tree[64];
 static struct fsp P;
 static uint8_t outbuf[FS_MAX_MSG];
 static struct fs_out out = { .buf = outbuf, .cap = sizeof(outbuf) };
@@ -23,7 +23,7 @@ static void mk(const char *rel, const char *content)
 	char p[256];
 	FILE *f;
 
-	snprintf(p, sizeof(p), "%s/%s", tree, rel);
+	snprintf(p, sizeof(p), "%s/%s", fs_tree, rel);
 	f = fopen(p, "w");
 	ck_assert_ptr_nonnull(f);
 	fputs(content, f);
@@ -34,20 +34,8 @@ static void mkd(const char *rel)
 {
 	char p[256];
 
-	snprintf(p, sizeof(p), "%s/%s", tree, rel);
+	snprintf(p, sizeof(p), "%s/%s", fs_tree, rel);
 	ck_assert_int_eq(mkdir(p, 0755), 0);
-}
-
-static void remove_tree(void)
-{
-	char cmd[128];
-
-	if (!tree[0])
-		return;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tree);
-	if (system(cmd))
-		fprintf(stderr, "cannot remove %s\n", tree);
-	tree[0] = '\0';
 }
 
 static void setup(void)
@@ -58,14 +46,11 @@ static void setup(void)
 	char err[256], path[256];
 	int rootfd;
 
-	snprintf(tree, sizeof(tree), "/tmp/check-fsp-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tree));
-	/* a failing test ends its process without teardown: nothing left */
-	atexit(remove_tree);
+	fs_tree_make("fsp");
 	mkd("usr");
 	mkd("usr/bin");
 	mk("usr/bin/tool", "#!/bin/sh\n");
-	chmod(strcat(strcpy(path, tree), "/usr/bin/tool"), 04755);
+	chmod(strcat(strcpy(path, fs_tree), "/usr/bin/tool"), 04755);
 	mkd("home");
 	mkd("home/alice");
 	mkd("home/alice/.ssh");
@@ -73,9 +58,9 @@ static void setup(void)
 	mkd("home/alice/Documents");
 	mk("home/alice/Documents/cv.txt", "curriculum");
 	mkd("share");
-	snprintf(path, sizeof(path), "%s/share/out", tree);
+	snprintf(path, sizeof(path), "%s/share/out", fs_tree);
 	ck_assert_int_eq(symlink("../home/alice/.ssh/id_rsa", path), 0);
-	snprintf(path, sizeof(path), "%s/share/fifo", tree);
+	snprintf(path, sizeof(path), "%s/share/fifo", fs_tree);
 	ck_assert_int_eq(mkfifo(path, 0644), 0);
 	ck_assert_int_eq(policy_parse("t.json", pol, strlen(pol), &p, err,
 				      sizeof(err)),
@@ -85,7 +70,7 @@ static void setup(void)
 			 0);
 	ck_assert_int_eq(fs_rules_add_share(&P.rules, "/share", true), 0);
 	policy_free(p);
-	rootfd = open(tree, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	rootfd = open(fs_tree, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	ck_assert_int_ge(rootfd, 0);
 	ck_assert_int_eq(fsp_init(&P, rootfd), 0);
 }
@@ -94,7 +79,7 @@ static void teardown(void)
 {
 	close(P.rootfd);
 	fsp_free(&P);
-	remove_tree();
+	fs_tree_remove();
 }
 
 /* Encode a request as the guest would, decode and handle it. */
@@ -261,7 +246,7 @@ START_TEST(test_no_write_outside_shares)
 
 	r = call(FS_OPEN, h, NULL, NULL, NULL, 0);
 	ck_assert_int_eq(r->err, 0);
-	snprintf(p, sizeof(p), "%s/home/alice/Documents/cv.txt", tree);
+	snprintf(p, sizeof(p), "%s/home/alice/Documents/cv.txt", fs_tree);
 	ck_assert_int_eq(stat(p, &st), 0);
 	ck_assert_int_eq(st.st_size,
 			 10); /* O_TRUNC of a read-only open: ignored */
@@ -313,7 +298,7 @@ START_TEST(test_share_escapes)
 	h.flags = O_WRONLY | O_CREAT;
 	r = call(FS_CREATE, h, "suid", NULL, NULL, 0);
 	ck_assert_int_eq(r->err, 0);
-	snprintf(p, sizeof(p), "%s/share/suid", tree);
+	snprintf(p, sizeof(p), "%s/share/suid", fs_tree);
 	ck_assert_int_eq(stat(p, &st), 0);
 	ck_assert_uint_eq(st.st_mode & 07777, 0755);
 	/* out of the share: no rename, no hard link */
@@ -342,7 +327,7 @@ START_TEST(test_share_escapes)
 	h.flags = O_WRONLY;
 	ck_assert_int_eq(call(FS_OPEN, h, NULL, NULL, NULL, 0)->err, -EPERM);
 	/* nor truncated by a create of the same name */
-	snprintf(p, sizeof(p), "%s/share/suid", tree);
+	snprintf(p, sizeof(p), "%s/share/suid", fs_tree);
 	ck_assert_int_eq(truncate(p, 3), 0);
 	h.nodeid = share;
 	h.flags = O_WRONLY | O_TRUNC;
@@ -388,7 +373,7 @@ START_TEST(test_share_write_and_rename)
 	ck_assert_int_eq(call(FS_RENAME, h, "d", "e", NULL, 0)->err, 0);
 	h = (struct fs_req){ .nodeid = file };
 	ck_assert_int_eq(call(FS_GETATTR, h, NULL, NULL, NULL, 0)->err, 0);
-	snprintf(p, sizeof(p), "%s/share/e/f", tree);
+	snprintf(p, sizeof(p), "%s/share/e/f", fs_tree);
 	fd = open(p, O_RDONLY);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(read(fd, buf, sizeof(buf)), 5);
@@ -482,8 +467,8 @@ START_TEST(test_read_without_handle)
 	ck_assert_int_eq(read0(0)->err, -ESTALE);
 	/* replaced on the host (an editor's save): the new one is read once
 	 * the change is seen, and the guest is told to drop its pages */
-	snprintf(p, sizeof(p), "%s/home/alice/Documents/cv.new", tree);
-	snprintf(q, sizeof(q), "%s/home/alice/Documents/cv.txt", tree);
+	snprintf(p, sizeof(p), "%s/home/alice/Documents/cv.new", fs_tree);
+	snprintf(q, sizeof(q), "%s/home/alice/Documents/cv.txt", fs_tree);
 	mk("home/alice/Documents/cv.new", "new cv, longer");
 	ck_assert_int_eq(rename(p, q), 0);
 	ck_assert_int_eq(fsp_watch_events(&P, &emit), 0);

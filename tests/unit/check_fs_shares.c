@@ -11,51 +11,28 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fs_tree.h"
 #include "lib.h"
 #include "fs-proxy/proxy.h"
 #include "util.h"
 
-static char tree[64];
 static struct fsp P;
 static uint8_t outbuf[FS_MAX_MSG];
 static struct fs_out out = { .buf = outbuf, .cap = sizeof(outbuf) };
 
-/* The host path of @rel in the served tree (four at a time). */
-static const char *hp(const char *rel)
-{
-	static char buf[4][PATH_MAX];
-	static unsigned i;
-	char *b = buf[i++ % 4];
-
-	snprintf(b, PATH_MAX, "%s/%s", tree, rel);
-	return b;
-}
-
 static void mk(const char *rel, const char *content, mode_t mode)
 {
-	FILE *f = fopen(hp(rel), "w");
+	FILE *f = fopen(fs_tree_path(rel), "w");
 
 	ck_assert_ptr_nonnull(f);
 	fputs(content, f);
 	fclose(f);
-	ck_assert_int_eq(chmod(hp(rel), mode), 0);
+	ck_assert_int_eq(chmod(fs_tree_path(rel), mode), 0);
 }
 
 static void mkd(const char *rel)
 {
-	ck_assert_int_eq(mkdir(hp(rel), 0755), 0);
-}
-
-static void remove_tree(void)
-{
-	char cmd[128];
-
-	if (!tree[0])
-		return;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tree);
-	if (system(cmd))
-		fprintf(stderr, "cannot remove %s\n", tree);
-	tree[0] = '\0';
+	ck_assert_int_eq(mkdir(fs_tree_path(rel), 0755), 0);
 }
 
 /*
@@ -86,14 +63,14 @@ static void setup(void)
 	size_t i;
 	int rootfd;
 
-	snprintf(tree, sizeof(tree), "/tmp/check-fss-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tree));
-	atexit(remove_tree);
+	fs_tree_make("fss");
 	for (i = 0; i < ARRAY_SIZE(dirs); i++)
 		mkd(dirs[i]);
 	mk("home/alice/private", "private", 0600);
-	ck_assert_int_eq(link(hp("home/alice/private"), hp("share/hl")), 0);
-	ck_assert_int_eq(symlink("../..", hp("share/a/b/up")), 0);
+	ck_assert_int_eq(link(fs_tree_path("home/alice/private"),
+			      fs_tree_path("share/hl")),
+			 0);
+	ck_assert_int_eq(symlink("../..", fs_tree_path("share/a/b/up")), 0);
 	mk("share/ro/file", "ro content", 0644);
 	mk("share/p/in/file", "ro content", 0644);
 	mk("share/mine/f", "mine", 0644);
@@ -108,7 +85,7 @@ static void setup(void)
 		ck_assert_int_eq(fs_rules_add_share(&P.rules, shares[i].path,
 						    shares[i].rw),
 				 0);
-	rootfd = open(tree, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	rootfd = open(fs_tree, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	ck_assert_int_ge(rootfd, 0);
 	ck_assert_int_eq(fsp_init(&P, rootfd), 0);
 	umask(0);
@@ -118,7 +95,7 @@ static void teardown(void)
 {
 	close(P.rootfd);
 	fsp_free(&P);
-	remove_tree();
+	fs_tree_remove();
 }
 
 static const struct fs_rep *call(uint16_t type, struct fs_req h, const char *s1,
@@ -182,9 +159,9 @@ static bool outside_share(const char *rel)
 {
 	char real[PATH_MAX], share[PATH_MAX];
 
-	if (!realpath(hp(rel), real))
+	if (!realpath(fs_tree_path(rel), real))
 		return false; /* nothing there: made nothing */
-	ck_assert_ptr_nonnull(realpath(hp("share"), share));
+	ck_assert_ptr_nonnull(realpath(fs_tree_path("share"), share));
 	return strncmp(real, share, strlen(share)) ||
 	       (real[strlen(share)] && real[strlen(share)] != '/');
 }
@@ -203,7 +180,9 @@ START_TEST(test_symlink_targets)
 			      "target %s made", bad[i]);
 	ck_assert_int_eq(symlink_in("/share/a", "l1", "b/up2"), 0);
 	ck_assert_int_eq(symlink_in("/share/a", "l2", "./b//c"), 0);
-	ck_assert_int_eq(readlink(hp("share/a/l2"), target, sizeof(target)), 6);
+	ck_assert_int_eq(readlink(fs_tree_path("share/a/l2"), target,
+				  sizeof(target)),
+			 6);
 }
 END_TEST
 
@@ -244,7 +223,7 @@ START_TEST(test_host_link_moved)
 	ck_assert_int_eq(call(FS_LINK, h, "up", NULL)->err, -EPERM);
 	ck_assert_int_eq(rename_in("/share/a", "b", "/share", "b", 0), -EXDEV);
 	ck_assert(!outside_share("share/up") && !outside_share("share/b/up"));
-	ck_assert_int_eq(access(hp("share/a/b/up"), F_OK), 0);
+	ck_assert_int_eq(access(fs_tree_path("share/a/b/up"), F_OK), 0);
 	/* a folder without such links moves as before, deeper too */
 	ck_assert_int_eq(rename_in("/share", "mine", "/share/a", "mine", 0), 0);
 }
@@ -256,19 +235,20 @@ START_TEST(test_folder_walk)
 	char rel[PATH_MAX] = "share/deep";
 	int i;
 
-	ck_assert_int_eq(mkdir(hp("share/mine/x"), 0755), 0);
-	ck_assert_int_eq(mkdir(hp("share/mine/x/y"), 0755), 0);
-	ck_assert_int_eq(symlink("/etc", hp("share/mine/x/y/abs")), 0);
+	ck_assert_int_eq(mkdir(fs_tree_path("share/mine/x"), 0755), 0);
+	ck_assert_int_eq(mkdir(fs_tree_path("share/mine/x/y"), 0755), 0);
+	ck_assert_int_eq(symlink("/etc", fs_tree_path("share/mine/x/y/abs")),
+			 0);
 	ck_assert_int_eq(rename_in("/share", "mine", "/share/a", "mine", 0),
 			 -EXDEV);
-	ck_assert_int_eq(unlink(hp("share/mine/x/y/abs")), 0);
-	ck_assert_int_eq(symlink("z", hp("share/mine/x/y/down")), 0);
+	ck_assert_int_eq(unlink(fs_tree_path("share/mine/x/y/abs")), 0);
+	ck_assert_int_eq(symlink("z", fs_tree_path("share/mine/x/y/down")), 0);
 	ck_assert_int_eq(rename_in("/share", "mine", "/share/a", "mine", 0), 0);
 	/* deeper than it looks: the guest copies instead */
-	ck_assert_int_eq(mkdir(hp(rel), 0755), 0);
+	ck_assert_int_eq(mkdir(fs_tree_path(rel), 0755), 0);
 	for (i = 0; i < 70; i++) {
 		strcat(rel, "/d");
-		ck_assert_int_eq(mkdir(hp(rel), 0755), 0);
+		ck_assert_int_eq(mkdir(fs_tree_path(rel), 0755), 0);
 	}
 	ck_assert_int_eq(rename_in("/share", "deep", "/share/a", "deep", 0),
 			 -EXDEV);
@@ -281,7 +261,7 @@ START_TEST(test_multilink_metadata)
 	struct fs_req h = { .nodeid = walk("/share/hl") };
 	struct stat before, after;
 
-	ck_assert_int_eq(stat(hp("home/alice/private"), &before), 0);
+	ck_assert_int_eq(stat(fs_tree_path("home/alice/private"), &before), 0);
 	h.flags = FS_SET_MODE;
 	h.mode = 0666;
 	ck_assert_int_eq(call(FS_SETATTR, h, NULL, NULL)->err, -EPERM);
@@ -290,7 +270,7 @@ START_TEST(test_multilink_metadata)
 	ck_assert_int_eq(call(FS_SETATTR, h, NULL, NULL)->err, -EPERM);
 	h.flags = FS_SET_ATIME | FS_SET_ATIME_NOW;
 	ck_assert_int_eq(call(FS_SETATTR, h, NULL, NULL)->err, -EPERM);
-	ck_assert_int_eq(stat(hp("home/alice/private"), &after), 0);
+	ck_assert_int_eq(stat(fs_tree_path("home/alice/private"), &after), 0);
 	ck_assert_uint_eq(after.st_mode & 07777, 0600);
 	ck_assert_int_eq(after.st_mtim.tv_sec, before.st_mtim.tv_sec);
 	ck_assert_int_eq(after.st_atim.tv_sec, before.st_atim.tv_sec);
@@ -306,7 +286,7 @@ static unsigned host_mode(const char *rel)
 {
 	struct stat st;
 
-	ck_assert_int_eq(lstat(hp(rel), &st), 0);
+	ck_assert_int_eq(lstat(fs_tree_path(rel), &st), 0);
 	return st.st_mode & 07777;
 }
 
@@ -340,7 +320,7 @@ START_TEST(test_mode_bits)
 	ck_assert_int_eq(call(FS_SETATTR, h, NULL, NULL)->err, 0);
 	ck_assert_uint_eq(host_mode("share"), 0755);
 	/* ...but keeps those the host gave (chmod u+x of a 0664 file) */
-	ck_assert_int_eq(chmod(hp("share/mine/f"), 0664), 0);
+	ck_assert_int_eq(chmod(fs_tree_path("share/mine/f"), 0664), 0);
 	h.nodeid = walk("/share/mine/f");
 	h.mode = 0774;
 	ck_assert_int_eq(call(FS_SETATTR, h, NULL, NULL)->err, 0);
@@ -363,16 +343,16 @@ START_TEST(test_nested_share_roots)
 	h = (struct fs_req){ .nodeid = walk("/share") };
 	ck_assert_int_eq(call(FS_RMDIR, h, "e", NULL)->err, -EBUSY);
 	/* had p moved, its ro share would be written as part of /share */
-	if (!access(hp("share/q/in/file"), F_OK)) {
+	if (!access(fs_tree_path("share/q/in/file"), F_OK)) {
 		h = (struct fs_req){ .nodeid = walk("/share/q/in/file"),
 				     .flags = O_WRONLY | O_TRUNC };
 		call(FS_OPEN, h, NULL, NULL);
 	}
-	fd = open(hp("share/p/in/file"), O_RDONLY);
+	fd = open(fs_tree_path("share/p/in/file"), O_RDONLY);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
-	ck_assert_int_eq(access(hp("share/e"), F_OK), 0);
-	ck_assert_int_eq(access(hp("share/ro/file"), F_OK), 0);
+	ck_assert_int_eq(access(fs_tree_path("share/e"), F_OK), 0);
+	ck_assert_int_eq(access(fs_tree_path("share/ro/file"), F_OK), 0);
 }
 END_TEST
 
@@ -396,7 +376,7 @@ START_TEST(test_share_walls)
 	ck_assert_int_eq(call(FS_LINK, h, "f", NULL)->err, -EXDEV);
 	h.nodeid2 = walk("/other");
 	ck_assert_int_eq(call(FS_LINK, h, "f", NULL)->err, -EXDEV);
-	ck_assert_int_eq(access(hp("share/mine/f"), F_OK), 0);
+	ck_assert_int_eq(access(fs_tree_path("share/mine/f"), F_OK), 0);
 }
 END_TEST
 

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* A throw-away host tree that fs-proxy serves as "/" in the fs suites. */
+#ifndef CAPPSULE_TESTS_FS_TREE_H
+#define CAPPSULE_TESTS_FS_TREE_H
+
+extern char fs_tree[64];
+
+/*
+ * Make /tmp/check-@tag-XXXXXX as fs_tree; it is removed at exit too (a
+ * failing test ends its process without its teardown).
+ */
+void fs_tree_make(const char *tag);
+/* The host path of @rel in the tree (four at a time). */
+const char *fs_tree_path(const char *rel);
+void fs_tree_remove(void);
+
+#endif
