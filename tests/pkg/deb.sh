@@ -37,6 +37,18 @@ for f in ./usr/bin/virt ./usr/sbin/cappsuled ./usr/libexec/cappsule/cappsule-age
 	./usr/share/bash-completion/completions/virt ./usr/share/zsh/vendor-completions/_virt; do
 	printf '%s\n' "$files" | grep -qx -- "$f" && ok "cappsule has $f" || fail "cappsule lacks $f"
 done
+LDEB=$T/cappsule-launcher_${V}_amd64.deb
+if [ -f "$LDEB" ]; then
+	lfiles=$(dpkg -c "$LDEB" | awk '{print $6}')
+	for f in ./usr/bin/cappsule-launcher ./usr/share/man/man1/cappsule-launcher.1.gz; do
+		printf '%s\n' "$lfiles" | grep -qx -- "$f" && ok "cappsule-launcher has $f" ||
+			fail "cappsule-launcher lacks $f"
+	done
+	printf '%s\n' "$files" | grep -q 'cappsule-launcher' &&
+		fail "cappsule carries the launcher's files" || ok "cappsule carries none of the launcher's files"
+else
+	echo "SKIP: cappsule-launcher not built (no GTK 3 at build time): its files not checked"
+fi
 dep=$(dpkg-deb -f "$DEB" Depends)
 for d in libjson-c5 libseccomp2 libsystemd0 libfuse3-3 fuse3; do
 	printf '%s' "$dep" | grep -q "$d" && ok "Depends names $d" || fail "Depends lacks $d: $dep"

@@ -9,7 +9,7 @@ command -v man >/dev/null && command -v mandoc >/dev/null ||
 	{ echo "SKIP: man: man-db or mandoc not installed (apt install man-db mandoc)"; exit 77; }
 [ -f "$B/doc/man/virt.1" ] ||
 	{ echo "SKIP: man: man pages not built (scdoc was not found by configure)"; exit 77; }
-for p in virt.1 cappsuled.8 cappsule-policy.5; do
+for p in virt.1 cappsuled.8 cappsule-policy.5 cappsule-launcher.1; do
 	f=$B/doc/man/$p
 	[ -s "$f" ] || { fail "$p not built"; continue; }
 	w=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l -Tutf8 -Z "$f" 2>&1 >/dev/null)
