@@ -49,6 +49,70 @@ static void skip_ws(struct scan *s)
 	}
 }
 
+/* The 4 hex digits at @p (before @end) as a number, or -1. */
+static long hex4(const char *p, const char *end)
+{
+	long v = 0;
+	int i;
+
+	if (end - p < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		char h = p[i];
+
+		v <<= 4;
+		if (h >= '0' && h <= '9')
+			v |= h - '0';
+		else if (h >= 'a' && h <= 'f')
+			v |= h - 'a' + 10;
+		else if (h >= 'A' && h <= 'F')
+			v |= h - 'A' + 10;
+		else
+			return -1;
+	}
+	return v;
+}
+
+/*
+ * After "\u" at s->p: the code point in UTF-8 into @u (as json-c decodes
+ * it, a surrogate pair as one), so keys compare as json-c sees them.
+ * Returns its length, 0 for a malformed escape.
+ */
+static size_t scan_u_escape(struct scan *s, char u[4])
+{
+	long cp = hex4(s->p, s->end), lo;
+
+	if (cp < 0)
+		return 0;
+	s->p += 4;
+	if (cp >= 0xd800 && cp < 0xdc00 && s->end - s->p >= 6 &&
+	    s->p[0] == '\\' && s->p[1] == 'u' &&
+	    (lo = hex4(s->p + 2, s->end)) >= 0xdc00 && lo < 0xe000) {
+		cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+		s->p += 6;
+	}
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		u[0] = (char)(0xc0 | (cp >> 6));
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | (cp >> 12));
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	u[0] = (char)(0xf0 | (cp >> 18));
+	u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	u[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
 /* Read a string at s->p (which is '"'); decoded into out (truncated). */
 static int scan_string(struct scan *s, char *out, size_t outsz)
 {
@@ -78,10 +142,20 @@ static int scan_string(struct scan *s, char *out, size_t outsz)
 			case 'f':
 				c = '\f';
 				break;
-			case 'u': /* keep \uXXXX undecoded: only used for lookup */
-				c = '?';
-				s->p = MIN(s->p + 4, s->end);
+			case 'u': {
+				char u[4];
+				size_t k = scan_u_escape(s, u), j;
+
+				if (!k) {
+					c = '?'; /* json-c refuses it anyway */
+					break;
+				}
+				for (j = 0; j + 1 < k; j++)
+					if (n + 1 < outsz)
+						out[n++] = u[j];
+				c = u[k - 1];
 				break;
+			}
 			default:
 				break; /* \" \\ \/ */
 			}

@@ -100,6 +100,11 @@ static int check_path(struct ctx *c, const char *key, const char *s,
 	if (len > POLICY_PATTERN_MAX)
 		return fail(c, key, "path longer than %d bytes",
 			    POLICY_PATTERN_MAX);
+	for (comp = s; *comp; comp++)
+		if ((unsigned char)*comp < 0x20 || *comp == 0x7f)
+			return fail(c, key,
+				    "path with a control character (0x%02x)",
+				    (unsigned char)*comp);
 	*dir_only = len > 1 && s[len - 1] == '/';
 	for (comp = s + 1; *comp; comp = next, idx++) {
 		size_t clen;

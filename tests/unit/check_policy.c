@@ -194,6 +194,24 @@ START_TEST(test_json_errors)
 	/* json-c keeps the last duplicate silently; a policy must not */
 	parse_err("{\n\"filesystem\": {\n\"/a\": \"r\",\n\"/a\": \"rw\"\n}}",
 		  "t.json:4: filesystem./a: key given twice");
+	/* the same key spelt with an escape is the same key */
+	parse_err("{\"filesystem\": {\"/a\": \"r\", \"/\\u0061\": \"rw\"}}",
+		  "t.json:1: filesystem./a: key given twice");
+}
+END_TEST
+
+/* Keys that differ only in escaped characters are different keys. */
+START_TEST(test_escaped_keys)
+{
+	struct policy *p = parse_ok(
+		"{\"filesystem\": {\"/caf\\u00e9\": \"r\", \"/caf\\u00e8\": \"r\","
+		" \"/\\ud83d\\ude00\": \"r\", \"/x\": \"r\"}}");
+
+	ck_assert_uint_eq(p->nfs, 4);
+	policy_free(p);
+	/* no control character in a path (the fuzzer's round trip found it) */
+	parse_err("{\"filesystem\": {\"/etc/\\u001c*\": \"r\"}}",
+		  "t.json:1: filesystem./etc/\x1c*: path with a control character (0x1c)");
 }
 END_TEST
 
@@ -359,6 +377,7 @@ Suite *suite_policy(void)
 	tcase_add_test(tc, test_colors);
 	tcase_add_test(tc, test_errors_name_line_and_key);
 	tcase_add_test(tc, test_json_errors);
+	tcase_add_test(tc, test_escaped_keys);
 	tcase_add_test(tc, test_net_forms);
 	tcase_add_test(tc, test_set_override_and_last_good);
 	tcase_add_test(tc, test_shipped_policies_load);
