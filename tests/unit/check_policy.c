@@ -210,8 +210,9 @@ START_TEST(test_escaped_keys)
 	ck_assert_uint_eq(p->nfs, 4);
 	policy_free(p);
 	/* no control character in a path (the fuzzer's round trip found it) */
-	parse_err("{\"filesystem\": {\"/etc/\\u001c*\": \"r\"}}",
-		  "t.json:1: filesystem./etc/\x1c*: path with a control character (0x1c)");
+	parse_err(
+		"{\"filesystem\": {\"/etc/\\u001c*\": \"r\"}}",
+		"t.json:1: filesystem./etc/\x1c*: path with a control character (0x1c)");
 }
 END_TEST
 
