@@ -51,9 +51,6 @@ static void setup(void)
 {
 	static const char pol[] = "{\"filesystem\": {\"/usr/**\": \"rx\", "
 				  "\"/home/alice/Documents/**\": \"r\"}}";
-	struct policy *p = NULL;
-	char err[256];
-	int rootfd;
 
 	fs_tree_make("fsl");
 	mkd("usr", 0);
@@ -84,24 +81,14 @@ static void setup(void)
 	ck_assert_int_eq(link(fs_tree_path("home/alice/.ssh/id_rsa"),
 			      fs_tree_path("share/hl")),
 			 0);
-	ck_assert_int_eq(policy_parse("t.json", pol, strlen(pol), &p, err,
-				      sizeof(err)),
-			 0);
-	memset(&P, 0, sizeof(P));
-	ck_assert_int_eq(fs_rules_build(&P.rules, p, NULL, err, sizeof(err)),
-			 0);
+	fs_tree_rules(&P, pol);
 	ck_assert_int_eq(fs_rules_add_share(&P.rules, "/share", false), 0);
-	policy_free(p);
-	rootfd = open(fs_tree, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	ck_assert_int_ge(rootfd, 0);
-	ck_assert_int_eq(fsp_init(&P, rootfd), 0);
+	fs_tree_serve(&P);
 }
 
 static void teardown(void)
 {
-	close(P.rootfd);
-	fsp_free(&P);
-	fs_tree_remove();
+	fs_tree_stop(&P);
 }
 
 /* @s1: a name; @s2: an xattr's (GETXATTR); either may be NULL. */

@@ -42,9 +42,7 @@ static void setup(void)
 {
 	static const char pol[] = "{\"filesystem\": {\"/usr/**\": \"rx\", "
 				  "\"/home/alice/Documents/**\": \"r\"}}";
-	struct policy *p = NULL;
-	char err[256], path[256];
-	int rootfd;
+	char path[256];
 
 	fs_tree_make("fsp");
 	mkd("usr");
@@ -62,24 +60,14 @@ static void setup(void)
 	ck_assert_int_eq(symlink("../home/alice/.ssh/id_rsa", path), 0);
 	snprintf(path, sizeof(path), "%s/share/fifo", fs_tree);
 	ck_assert_int_eq(mkfifo(path, 0644), 0);
-	ck_assert_int_eq(policy_parse("t.json", pol, strlen(pol), &p, err,
-				      sizeof(err)),
-			 0);
-	memset(&P, 0, sizeof(P));
-	ck_assert_int_eq(fs_rules_build(&P.rules, p, NULL, err, sizeof(err)),
-			 0);
+	fs_tree_rules(&P, pol);
 	ck_assert_int_eq(fs_rules_add_share(&P.rules, "/share", true), 0);
-	policy_free(p);
-	rootfd = open(fs_tree, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	ck_assert_int_ge(rootfd, 0);
-	ck_assert_int_eq(fsp_init(&P, rootfd), 0);
+	fs_tree_serve(&P);
 }
 
 static void teardown(void)
 {
-	close(P.rootfd);
-	fsp_free(&P);
-	fs_tree_remove();
+	fs_tree_stop(&P);
 }
 
 /* Encode a request as the guest would, decode and handle it. */

@@ -58,10 +58,7 @@ static void setup(void)
 		       { "/share/p/in", false },
 		       { "/share/e", true },
 		       { "/other", true } };
-	struct policy *p = NULL;
-	char err[256];
 	size_t i;
-	int rootfd;
 
 	fs_tree_make("fss");
 	for (i = 0; i < ARRAY_SIZE(dirs); i++)
@@ -74,28 +71,18 @@ static void setup(void)
 	mk("share/ro/file", "ro content", 0644);
 	mk("share/p/in/file", "ro content", 0644);
 	mk("share/mine/f", "mine", 0644);
-	ck_assert_int_eq(policy_parse("t.json", pol, strlen(pol), &p, err,
-				      sizeof(err)),
-			 0);
-	memset(&P, 0, sizeof(P));
-	ck_assert_int_eq(fs_rules_build(&P.rules, p, NULL, err, sizeof(err)),
-			 0);
-	policy_free(p);
+	fs_tree_rules(&P, pol);
 	for (i = 0; i < ARRAY_SIZE(shares); i++)
 		ck_assert_int_eq(fs_rules_add_share(&P.rules, shares[i].path,
 						    shares[i].rw),
 				 0);
-	rootfd = open(fs_tree, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	ck_assert_int_ge(rootfd, 0);
-	ck_assert_int_eq(fsp_init(&P, rootfd), 0);
+	fs_tree_serve(&P);
 	umask(0);
 }
 
 static void teardown(void)
 {
-	close(P.rootfd);
-	fsp_free(&P);
-	fs_tree_remove();
+	fs_tree_stop(&P);
 }
 
 static const struct fs_rep *call(uint16_t type, struct fs_req h, const char *s1,

@@ -14,4 +14,12 @@ void fs_tree_make(const char *tag);
 const char *fs_tree_path(const char *rel);
 void fs_tree_remove(void);
 
+struct fsp;
+/* @P cleared, with the rules of the policy JSON @pol (shares may follow). */
+void fs_tree_rules(struct fsp *P, const char *pol);
+/* @P serves the tree as "/" with its rules. */
+void fs_tree_serve(struct fsp *P);
+/* Stop serving, remove the tree. */
+void fs_tree_stop(struct fsp *P);
+
 #endif
