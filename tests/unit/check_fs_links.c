@@ -95,23 +95,11 @@ static void teardown(void)
 static const struct fs_rep *call2(uint16_t type, struct fs_req h,
 				  const char *s1, const char *s2)
 {
-	static uint8_t msg[FS_MAX_MSG];
-	static struct fs_request rq;
-	uint32_t len = sizeof(h);
+	const struct fs_rep *r =
+		fs_tree_call(&P, &out, type, h, s1, s2, NULL, 0);
 
-	h.unique = 42;
-	h.namelen = (uint16_t)(s1 ? strlen(s1) : 0);
-	h.namelen2 = (uint16_t)(s2 ? strlen(s2) : 0);
-	memcpy(msg, &h, sizeof(h));
-	if (s1)
-		memcpy(msg + len, s1, h.namelen);
-	len += h.namelen;
-	if (s2)
-		memcpy(msg + len, s2, h.namelen2);
-	len += h.namelen2;
-	ck_assert_int_eq(fs_decode(type, msg, len, &rq), 0);
-	ck_assert(fsp_handle(&P, &rq, &out));
-	return (const struct fs_rep *)outbuf;
+	ck_assert_ptr_nonnull(r);
+	return r;
 }
 
 static const struct fs_rep *call(uint16_t type, struct fs_req h, const char *s1)

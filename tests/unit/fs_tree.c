@@ -70,3 +70,32 @@ void fs_tree_stop(struct fsp *P)
 	fsp_free(P);
 	fs_tree_remove();
 }
+
+const struct fs_rep *fs_tree_call(struct fsp *P, struct fs_out *out,
+				  uint16_t type, struct fs_req h,
+				  const char *s1, const char *s2,
+				  const void *data, uint32_t dlen)
+{
+	static uint8_t msg[FS_MAX_MSG];
+	static struct fs_request rq;
+	uint32_t len = sizeof(h);
+
+	h.unique = 42;
+	h.namelen = (uint16_t)(s1 ? strlen(s1) : 0);
+	h.namelen2 = (uint16_t)(s2 ? strlen(s2) : 0);
+	memcpy(msg, &h, sizeof(h));
+	if (s1)
+		memcpy(msg + len, s1, h.namelen);
+	len += h.namelen;
+	if (s2)
+		memcpy(msg + len, s2, h.namelen2);
+	len += h.namelen2;
+	if (data)
+		memcpy(msg + len, data, dlen);
+	len += dlen;
+	if (fs_decode(type, msg, len, &rq))
+		return NULL;
+	if (!fsp_handle(P, &rq, out))
+		return NULL;
+	return (const struct fs_rep *)out->buf;
+}

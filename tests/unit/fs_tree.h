@@ -3,6 +3,8 @@
 #ifndef CAPPSULE_TESTS_FS_TREE_H
 #define CAPPSULE_TESTS_FS_TREE_H
 
+#include <stdint.h>
+
 extern char fs_tree[64];
 
 /*
@@ -21,5 +23,18 @@ void fs_tree_rules(struct fsp *P, const char *pol);
 void fs_tree_serve(struct fsp *P);
 /* Stop serving, remove the tree. */
 void fs_tree_stop(struct fsp *P);
+
+struct fs_out;
+struct fs_req;
+struct fs_rep;
+/*
+ * A request of @type, header @h (unique and name lengths filled in) with
+ * the names @s1, @s2 and @data, decoded and handled by @P: its reply in
+ * @out, or NULL if it was refused by the decoder or got no reply.
+ */
+const struct fs_rep *fs_tree_call(struct fsp *P, struct fs_out *out,
+				  uint16_t type, struct fs_req h,
+				  const char *s1, const char *s2,
+				  const void *data, uint32_t dlen);
 
 #endif
