@@ -4,21 +4,8 @@
 # attach` relays in raw mode; Ctrl-] d detaches (from attach and from a
 # plain `virt exec`) and the cappsule goes on; Ctrl-] Ctrl-] is one byte.
 . "$(dirname "$0")/lib.sh"
-command -v tmux >/dev/null || skip "tmux is not installed (apt install tmux)"
+. "$SRC/tests/integration/tmux_lib.sh"
 start_daemon --policy-dir "$SRC/desktop/policies"
-TM="tmux -L cappsule-detach-$$"
-trap '$TM kill-server 2>/dev/null; cleanup' EXIT
-
-wait_pane() {
-	for _ in $(seq 1 100); do
-		$TM capture-pane -p -t t | grep -Eq -- "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-check_pane() {
-	if wait_pane "$2"; then ok "$1"; else fail "$1: pane never showed /$2/:"; $TM capture-pane -p -t t >&2; fi
-}
 # say LINE: into the pane, then Enter
 say() { $TM send-keys -t t -l "$1"; $TM send-keys -t t Enter; }
 # state_of ID: its state in `virt ps`, "" if it is not listed

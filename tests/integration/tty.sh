@@ -2,22 +2,8 @@
 # A terminal session driven through tmux: raw mode, window size, Ctrl-C,
 # exit status.
 . "$(dirname "$0")/lib.sh"
-command -v tmux >/dev/null || skip "tmux is not installed (apt install tmux)"
+. "$SRC/tests/integration/tmux_lib.sh"
 start_daemon --policy-dir "$SRC/desktop/policies"
-TM="tmux -L cappsule-test-$$"
-trap '$TM kill-server 2>/dev/null; cleanup' EXIT
-
-# wait_pane REGEX: until the pane shows it (10 s)
-wait_pane() {
-	for _ in $(seq 1 100); do
-		$TM capture-pane -p -t t | grep -Eq -- "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-check_pane() {
-	if wait_pane "$2"; then ok "$1"; else fail "$1: pane never showed /$2/:"; $TM capture-pane -p -t t >&2; fi
-}
 
 $TM new-session -d -s t -x 80 -y 24 \
 	"env CAPPSULE_SOCKET=$CAPPSULE_SOCKET PS1='CAP> ' $VIRT exec -n bash --norc --noprofile; echo VIRT-RC=\$?; sleep 60"
