@@ -331,15 +331,17 @@ int cappsule_housekeeping(struct daemon *d)
 	/* Newest last: count from the end, drop the oldest beyond the cap. */
 	for (pos = d->cappsules.prev; pos != &d->cappsules; pos = tmp) {
 		struct cappsule *c = list_entry(pos, struct cappsule, link);
+		uint64_t now = now_ns();
 
 		tmp = pos->prev;
 		if (c->destroy_pending && c->be->destroy(c) != -EBUSY)
 			c->destroy_pending = false;
 		if (c->state == CS_EXITED && devices_proxies_alive(c))
-			devices_stop_proxies(d, c); /* SIGKILL after a second */
-		/* It said it ended: it has two seconds to really end. */
+			devices_stop_proxies(d,
+					     c); /* SIGKILL after the grace */
+		/* It said it ended: it has a grace period to really end. */
 		if (c->state == CS_EXITED && !c->reaped &&
-		    now_ns() - c->t_exited > 2000000000ull)
+		    now > c->t_exited + AGENT_END_GRACE_NS)
 			c->be->kill(c);
 		if (!c->reaped || c->destroy_pending ||
 		    devices_proxies_alive(c) || devices_release(c)) {
@@ -347,15 +349,17 @@ int cappsule_housekeeping(struct daemon *d)
 			if (c->destroy_pending) /* a cgroup not empty yet */
 				wait_ms = sooner(wait_ms, 20);
 			if (c->state == CS_EXITED && devices_proxies_alive(c) &&
-			    now_ns() - c->proxy_term_ns <= 1000000000ull)
+			    now <= c->proxy_term_ns + PROXY_TERM_GRACE_NS)
 				wait_ms = sooner(wait_ms,
 						 ms_until(c->proxy_term_ns +
-							  1000000001ull));
+							  PROXY_TERM_GRACE_NS +
+							  1));
 			if (c->state == CS_EXITED && !c->reaped &&
-			    now_ns() - c->t_exited <= 2000000000ull)
-				wait_ms = sooner(
-					wait_ms,
-					ms_until(c->t_exited + 2000000001ull));
+			    now <= c->t_exited + AGENT_END_GRACE_NS)
+				wait_ms = sooner(wait_ms,
+						 ms_until(c->t_exited +
+							  AGENT_END_GRACE_NS +
+							  1));
 			continue;
 		}
 		if (c->unclaimed || ++exited > MAX_EXITED_KEPT)

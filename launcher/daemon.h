@@ -42,6 +42,10 @@ enum cappsule_state {
 #define MESSAGE_MAX 256
 #define MAX_CAPPSULES_PER_USER 128
 #define MAX_EXITED_KEPT 64
+/* Proxies told to stop (SIGTERM) are killed (SIGKILL) after this long. */
+#define PROXY_TERM_GRACE_NS 1000000000ull
+/* An agent that said the cappsule ended is killed if it lingers longer. */
+#define AGENT_END_GRACE_NS 2000000000ull
 
 struct client;
 struct cappsule;

@@ -311,7 +311,7 @@ void devices_stop_proxies(struct daemon *d, struct cappsule *c)
 			syscall(SYS_pidfd_send_signal, px->w.fd,
 				c->proxy_term_ns &&
 						now_ns() - c->proxy_term_ns >
-							1000000000ull ?
+							PROXY_TERM_GRACE_NS ?
 					SIGKILL :
 					SIGTERM,
 				NULL, 0);
