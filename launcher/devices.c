@@ -78,9 +78,16 @@ static void on_proxy_exit(struct daemon *d, struct watch *w, uint32_t events)
 			px->c->id, dev_name(px->dev),
 			si.si_code == CLD_EXITED ? "status" : "signal",
 			si.si_status);
-		/* without its filesystem a cappsule can only hang: end it */
-		if (px->dev == XCHAN_DEV_FS)
-			cappsule_kill(d, px->c, "its fs proxy ended");
+		/*
+		 * End it: without its filesystem it can only hang, without
+		 * its gui its windows are gone while it runs on unseen, and
+		 * a proxy may have died of what the cappsule wrote.
+		 */
+		char why[64];
+
+		snprintf(why, sizeof(why), "its %s proxy ended",
+			 dev_name(px->dev));
+		cappsule_kill(d, px->c, why);
 	}
 	daemon_unwatch(d, w);
 	close_fd(&w->fd);
