@@ -119,7 +119,8 @@ int instance_sweep(const char *run_dir)
 	while ((e = readdir(dp))) {
 		uint64_t pid;
 
-		if (strncmp(e->d_name, SCRATCH_PREFIX, strlen(SCRATCH_PREFIX)) ||
+		if (strncmp(e->d_name, SCRATCH_PREFIX,
+			    strlen(SCRATCH_PREFIX)) ||
 		    parse_u64(e->d_name + strlen(SCRATCH_PREFIX), &pid) ||
 		    pid == 0 || pid > INT32_MAX)
 			continue;
@@ -130,8 +131,9 @@ int instance_sweep(const char *run_dir)
 		if (unlinkat(dirfd(dp), e->d_name, AT_REMOVEDIR) == 0)
 			n++;
 		else
-			log_warn("cannot remove %s/%s, left by a daemon that died: %s",
-				 run_dir, e->d_name, strerror(errno));
+			log_warn(
+				"cannot remove %s/%s, left by a daemon that died: %s",
+				run_dir, e->d_name, strerror(errno));
 	}
 	closedir(dp);
 	return n;
