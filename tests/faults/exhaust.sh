@@ -75,31 +75,27 @@ mkdir -p "$LOOP_MNT"
 mount -o loop "$WORK/small.img" "$LOOP_MNT" || skip "cannot mount a loop device here"
 chown "$N_a:" "$LOOP_MNT"
 
-# 1. The disk under a shared folder fills up: the writer gets ENOSPC like
-#    on a local disk, the cappsule goes on, what fitted is on the host.
+# disk_full CASE FILE VIRT-OPTIONS...: FILE (in the cappsule) is written
+# past the end of the small disk: the writer gets ENOSPC like on a local
+# disk, and once it removed the file the cappsule writes again.
+disk_full() {
+	local c=$1 f=$2 out st r=0 w
+	shift 2
+	out=$(as a "$VIRT" exec -n -p faults "$@" -- sh -c \
+		"head -c 20M /dev/zero >$f; echo status=\$?; rm -f $f; echo after >$f && rm $f && echo goes on" 2>&1)
+	st=$?
+	for w in "No space left on device" status=1 "goes on"; do
+		case $out in *"$w"*) ;; *) r=1 ;; esac
+	done
+	check "$c, disk full" "ENOSPC inside, the cappsule goes on" \
+		"exit $st: $(printf '%s' "$out" | grep -v '^virt: note' | tr '\n' ' ' | cut -c1-120)" "$(verdict $r)"
+}
+# 1. Under a shared folder: what fitted is on the host until removed.
 mkdir -p "$LOOP_MNT/share" && chown "$N_a:" "$LOOP_MNT/share"
-out=$(as a "$VIRT" exec -n -p faults -f "$LOOP_MNT/share" -- sh -c \
-	"head -c 20M /dev/zero >$LOOP_MNT/share/big; echo status=\$?; echo after >$LOOP_MNT/share/small 2>&1 || rm -f $LOOP_MNT/share/big; echo goes on" 2>&1)
-st=$?
-r=0
-for w in "No space left on device" status=1 "goes on"; do
-	case $out in *"$w"*) ;; *) r=1 ;; esac
-done
-check "shared folder, disk full" "ENOSPC inside, the cappsule goes on" \
-	"exit $st: $(printf '%s' "$out" | grep -v '^virt: note' | tr '\n' ' ' | cut -c1-120)" "$(verdict $r)"
-rm -f "$LOOP_MNT/share/big" "$LOOP_MNT/share/small"
-
-# 2. The disk under -d BASEDIR fills up: same, in the cappsule's own copy.
+disk_full "shared folder" "$LOOP_MNT/share/big" -f "$LOOP_MNT/share"
+# 2. Under -d BASEDIR: the same, in the cappsule's own copy.
 mkdir -p "$LOOP_MNT/base" && chown "$N_a:" "$LOOP_MNT/base"
-out=$(as a "$VIRT" exec -n -p faults -d "$LOOP_MNT/base" -- sh -c \
-	"head -c 20M /dev/zero >\$HOME/big; echo status=\$?; rm -f \$HOME/big; echo goes on" 2>&1)
-st=$?
-r=0
-for w in "No space left on device" status=1 "goes on"; do
-	case $out in *"$w"*) ;; *) r=1 ;; esac
-done
-check "-d BASEDIR, disk full" "ENOSPC inside, the cappsule goes on" \
-	"exit $st: $(printf '%s' "$out" | grep -v '^virt: note' | tr '\n' ' ' | cut -c1-120)" "$(verdict $r)"
+disk_full "-d BASEDIR" '$HOME/big' -d "$LOOP_MNT/base"
 umount "$LOOP_MNT" && LOOP_MNT=
 
 # 3. The user's descriptors exhausted: virt fails with one line and 125,
