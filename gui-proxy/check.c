@@ -296,8 +296,7 @@ int proxy_check(struct gui_proxy *p, uint16_t type, const void *untrusted_buf,
 		ret = known(p, untrusted.hints.wid, "hints for ");
 		if (ret)
 			return ret;
-		if (untrusted.hints.flags & ~(GUI_HINT_MIN | GUI_HINT_MAX |
-					      GUI_HINT_INC | GUI_HINT_BASE))
+		if (untrusted.hints.flags & ~GUI_HINT_ALL)
 			return violation(p, "hints: unknown flags");
 		m->hints = untrusted.hints;
 		/* Values are clamped, not refused: apps write odd hints. */

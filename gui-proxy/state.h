@@ -47,6 +47,7 @@ struct gwin {
 	uint32_t sent_w, sent_h;
 	uint64_t told_ns; /* when it was told, until the guest says it; 0: in step */
 	xcb_size_hints_t hints; /* as set on the frame */
+	uint32_t pos_hint; /* GUI_HINT_USPOS, GUI_HINT_PPOS or 0 */
 	uint32_t type; /* enum gui_window_type */
 	uint32_t transient_for; /* guest id, 0: none */
 	bool override_redirect;

@@ -221,6 +221,8 @@ void win_set_hints(struct gui_proxy *p, struct gwin *w,
 	uint32_t keep = s->flags & (XCB_ICCCM_SIZE_HINT_US_POSITION |
 				    XCB_ICCCM_SIZE_HINT_P_POSITION);
 
+	/* Position flags are set on the frame when it maps (win_map). */
+	w->pos_hint = h->flags & (GUI_HINT_USPOS | GUI_HINT_PPOS);
 	s->flags = keep;
 	/* The frame adds 2 * GUI_BORDER to every size. */
 	if (h->flags & GUI_HINT_MIN)
@@ -447,11 +449,30 @@ void win_map(struct gui_proxy *p, struct gwin *w, const struct gui_window *m)
 	w->h = w->hh = m->h;
 	w->x = m->x;
 	w->y = m->y;
+	if (!w->override_redirect && !w->pos_hint) {
+		/*
+		 * No position asked for (most applications: 0,0): the host
+		 * WM places the window as it places its own, and without one
+		 * it is centred, not stuck in the corner.
+		 */
+		w->x = (int32_t)(p->screen_w / 2) - (int32_t)(w->hw / 2);
+		w->y = (int32_t)(p->screen_h / 2) - (int32_t)(w->hh / 2);
+	}
 	bound_geometry(p, w, old_hw, old_hh);
 	if (!w->override_redirect) {
-		/* Where the application asked; the host WM has the last word. */
-		xcb_icccm_size_hints_set_position(
-			&w->hints, 0, w->x - GUI_BORDER, w->y - GUI_BORDER);
+		/*
+		 * Where the application asked; the host WM has the last word.
+		 * A cappsule's position is its program's, never the host
+		 * user's: USPosition goes as PPosition, which the WM keeps on
+		 * the screen with its decorations (openbox trusts USPosition
+		 * even when its title bar pushes the frame off the screen).
+		 */
+		w->hints.flags &= ~(XCB_ICCCM_SIZE_HINT_US_POSITION |
+				    XCB_ICCCM_SIZE_HINT_P_POSITION);
+		if (w->pos_hint)
+			xcb_icccm_size_hints_set_position(&w->hints, 0,
+							  w->x - GUI_BORDER,
+							  w->y - GUI_BORDER);
 		xcb_icccm_set_wm_normal_hints(p->c, w->frame, &w->hints);
 	}
 	place(p, w);

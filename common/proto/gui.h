@@ -11,6 +11,8 @@
  *
  * Version history:
  *   1  windows, damage through the pool, input, keymap, clipboard
+ *   2  position hints (placement by the host WM), icons, client-side
+ *      decorations, the host's XSETTINGS
  */
 #ifndef CAPPSULE_PROTO_GUI_H
 #define CAPPSULE_PROTO_GUI_H
@@ -19,7 +21,7 @@
 
 #include "../xchan.h"
 
-#define GUI_PROTO_VERSION 1
+#define GUI_PROTO_VERSION 2
 #define GUI_RING_SIZE (1024u * 1024)
 #define GUI_MAX_MSG (64u * 1024)
 /* Room for several full-HD 32-bit frames; pages cost nothing until used. */
@@ -145,6 +147,16 @@ struct gui_class {
 #define GUI_HINT_MAX (1u << 1)
 #define GUI_HINT_INC (1u << 2)
 #define GUI_HINT_BASE (1u << 3)
+/*
+ * Where the window goes: the application asked for its position (the
+ * user's choice, USPosition, or its own, PPosition) at the CREATE/MAP
+ * coordinates. Neither: the host's window manager places it.
+ */
+#define GUI_HINT_USPOS (1u << 4)
+#define GUI_HINT_PPOS (1u << 5)
+#define GUI_HINT_ALL                                                  \
+	(GUI_HINT_MIN | GUI_HINT_MAX | GUI_HINT_INC | GUI_HINT_BASE | \
+	 GUI_HINT_USPOS | GUI_HINT_PPOS)
 
 struct gui_hints {
 	uint32_t wid;

@@ -123,6 +123,10 @@ void props_hints(struct wm *wm, struct wm_win *w)
 			m.inc_w = dim(h.width_inc);
 			m.inc_h = dim(h.height_inc);
 		}
+		if (h.flags & XCB_ICCCM_SIZE_HINT_US_POSITION)
+			m.flags |= GUI_HINT_USPOS;
+		if (h.flags & XCB_ICCCM_SIZE_HINT_P_POSITION)
+			m.flags |= GUI_HINT_PPOS;
 		if (h.flags & XCB_ICCCM_SIZE_HINT_BASE_SIZE) {
 			m.flags |= GUI_HINT_BASE;
 			m.base_w = dim(h.base_width);

@@ -269,6 +269,7 @@ int main(int argc, char **argv)
 	struct gui_hello hello = { .version = GUI_PROTO_VERSION };
 	struct gui_window win = { .wid = WID, .x = 60, .y = 60, .w = W, .h = H };
 	struct gui_title t = { .wid = WID };
+	struct gui_hints pos = { .wid = WID, .flags = GUI_HINT_PPOS };
 	char line[128];
 	int status;
 	pid_t pid;
@@ -300,6 +301,8 @@ int main(int argc, char **argv)
 	t.len = (uint32_t)MIN(strlen(argv[3]), GUI_TITLE_MAX);
 	memcpy(t.utf8, argv[3], t.len);
 	send_msg(GUI_G_TITLE, &t, sizeof(t));
+	/* at its position, as an application asking for one (PPosition) */
+	send_msg(GUI_G_HINTS, &pos, sizeof(pos));
 	send_msg(GUI_G_MAP, &win, sizeof(win));
 	paint((uint32_t)strtoul(argv[4], NULL, 16));
 	printf("painted\n");
