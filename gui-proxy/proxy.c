@@ -33,6 +33,7 @@ static void intern_atoms(struct gui_proxy *p)
 	a->net_wm_name = x11_intern(p->c, "_NET_WM_NAME");
 	a->utf8_string = x11_intern(p->c, "UTF8_STRING");
 	a->net_wm_pid = x11_intern(p->c, "_NET_WM_PID");
+	a->net_wm_icon = x11_intern(p->c, "_NET_WM_ICON");
 	a->net_wm_window_type = x11_intern(p->c, "_NET_WM_WINDOW_TYPE");
 	a->clipboard = x11_intern(p->c, "CLIPBOARD");
 	a->targets = x11_intern(p->c, "TARGETS");
@@ -262,6 +263,9 @@ int proxy_handle(struct gui_proxy *p, uint16_t type, const void *untrusted_buf,
 		p->serial = m.damage.serial;
 		damage_upload(p, &m.damage);
 		p->ack_due = true;
+		break;
+	case GUI_G_ICON:
+		win_set_icon(p, win_find(p, m.icon.wid), &m.icon);
 		break;
 	case GUI_G_CLIP_DATA:
 		p->clip_requests--;

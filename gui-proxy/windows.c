@@ -243,6 +243,32 @@ void win_set_hints(struct gui_proxy *p, struct gwin *w,
 	xcb_icccm_set_wm_normal_hints(p->c, w->frame, s);
 }
 
+/*
+ * _NET_WM_ICON of the frame, one image at a time (check.c has seen them
+ * come in order, so the property holds at most GUI_ICON_MAX_IMAGES).
+ */
+void win_set_icon(struct gui_proxy *p, struct gwin *w,
+		  const struct gui_icon *icon)
+{
+	uint32_t head[2] = { icon->w, icon->h };
+	uint32_t n = (uint32_t)icon->w * icon->h;
+
+	if (!icon->count) {
+		w->icon_next = w->icon_count = 0;
+		xcb_delete_property(p->c, w->frame, p->atom.net_wm_icon);
+		return;
+	}
+	xcb_change_property(
+		p->c,
+		icon->index ? XCB_PROP_MODE_APPEND : XCB_PROP_MODE_REPLACE,
+		w->frame, p->atom.net_wm_icon, XCB_ATOM_CARDINAL, 32, 2, head);
+	xcb_change_property(p->c, XCB_PROP_MODE_APPEND, w->frame,
+			    p->atom.net_wm_icon, XCB_ATOM_CARDINAL, 32, n,
+			    icon->argb);
+	w->icon_count = icon->count;
+	w->icon_next = (uint16_t)(icon->index + 1);
+}
+
 void win_set_type(struct gui_proxy *p, struct gwin *w, uint32_t type)
 {
 	w->type = type;

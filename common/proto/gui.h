@@ -23,7 +23,7 @@
 
 #define GUI_PROTO_VERSION 2
 #define GUI_RING_SIZE (1024u * 1024)
-#define GUI_MAX_MSG (64u * 1024)
+#define GUI_MAX_MSG (72u * 1024) /* the largest: struct gui_icon */
 /* Room for several full-HD 32-bit frames; pages cost nothing until used. */
 #define GUI_POOL_SIZE (128u * 1024 * 1024)
 
@@ -55,6 +55,13 @@ static const struct xchan_layout gui_layout = {
 #define GUI_KEYSYMS_MAX 8 /* keysyms per keycode in a keymap */
 #define GUI_MODMAP_MAX 8 /* keycodes per modifier */
 #define GUI_XKB_NAMES_MAX 256 /* RMLVO names, NUL-separated */
+/*
+ * A window's icon: at most 4 images (sizes) of at most 128x128 pixels,
+ * 256 KiB in all. Taskbars and switchers show 16 to 128 pixels; an
+ * application offering only larger images has the guest scale one down.
+ */
+#define GUI_ICON_MAX_DIM 128
+#define GUI_ICON_MAX_IMAGES 4
 
 enum gui_msg_type {
 	/* host -> guest */
@@ -88,6 +95,7 @@ enum gui_msg_type {
 	GUI_G_CURSOR = 43, /* struct gui_cursor */
 	GUI_G_DAMAGE = 44, /* struct gui_damage */
 	GUI_G_CLIP_DATA = 45, /* struct gui_clip, only after CLIP_REQUEST */
+	GUI_G_ICON = 46, /* struct gui_icon */
 };
 
 struct gui_hello {
@@ -201,6 +209,21 @@ static inline const char *gui_type_atom_name(unsigned type)
 
 	return type < GUI_TYPE_COUNT ? names[type] : names[GUI_TYPE_NORMAL];
 }
+
+/*
+ * One image of a window's icon (_NET_WM_ICON). An icon is @count images,
+ * sent in order, index 0 to count - 1; index 0 starts a new icon and
+ * replaces the old one. count 0 (index 0): the window has no icon.
+ */
+struct gui_icon {
+	uint32_t wid;
+	uint16_t index;
+	uint16_t count; /* <= GUI_ICON_MAX_IMAGES */
+	uint16_t w, h; /* 1..GUI_ICON_MAX_DIM */
+	uint32_t reserved;
+	/* w * h pixels used, row by row: non-premultiplied ARGB */
+	uint32_t argb[GUI_ICON_MAX_DIM * GUI_ICON_MAX_DIM];
+};
 
 struct gui_wintype {
 	uint32_t wid;

@@ -51,6 +51,7 @@ static void intern_atoms(struct wm *wm)
 	a->clipboard = x11_intern(wm->c, "CLIPBOARD");
 	a->targets = x11_intern(wm->c, "TARGETS");
 	a->clip_prop = x11_intern(wm->c, "_CAPPSULE_CLIPBOARD");
+	a->net_wm_icon = x11_intern(wm->c, "_NET_WM_ICON");
 	for (i = 0; i < GUI_TYPE_COUNT; i++)
 		a->types[i] = x11_intern(wm->c, gui_type_atom_name(i));
 }
@@ -112,6 +113,7 @@ static void announce(struct wm *wm, struct wm_win *w)
 	props_hints(wm, w);
 	props_type(wm, w);
 	props_transient(wm, w);
+	props_icon(wm, w);
 }
 
 static void forget(struct wm *wm, struct wm_win *w)

@@ -241,6 +241,24 @@ static void attack(const char *what)
 	} else if (!strcmp(what, "serial")) {
 		d.serial = serial + 5;
 		send_msg(GUI_G_DAMAGE, &d, sizeof(d));
+	} else if (!strcmp(what, "icon") || !strcmp(what, "iconorder") ||
+		   !strcmp(what, "iconmany")) {
+		static struct gui_icon ic = { .wid = WID, .w = 16, .h = 16 };
+
+		if (!strcmp(what, "icon")) { /* past the size cap */
+			ic.count = 1;
+			ic.w = GUI_ICON_MAX_DIM + 1;
+		} else if (!strcmp(what, "iconorder")) { /* 2 of 3 first */
+			ic.index = 1;
+			ic.count = 3;
+		} else { /* an image beyond its count, to grow the property */
+			ic.count = GUI_ICON_MAX_IMAGES;
+			for (i = 0; i < GUI_ICON_MAX_IMAGES; i++) {
+				ic.index = (uint16_t)i;
+				send_msg(GUI_G_ICON, &ic, sizeof(ic));
+			}
+		}
+		send_msg(GUI_G_ICON, &ic, sizeof(ic));
 	} else if (!strcmp(what, "clip")) {
 		static struct gui_clip clip = { .len = 5, .data = "hello" };
 

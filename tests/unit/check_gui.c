@@ -171,6 +171,67 @@ START_TEST(test_strings)
 }
 END_TEST
 
+START_TEST(test_position_hints)
+{
+	struct gui_hints h = { .wid = 0x42,
+			       .flags = GUI_HINT_USPOS | GUI_HINT_PPOS };
+
+	ck_assert_int_eq(check(GUI_G_HINTS, &h, sizeof(h)), 0);
+	ck_assert_uint_eq(m.hints.flags, GUI_HINT_USPOS | GUI_HINT_PPOS);
+	h.flags = GUI_HINT_PPOS << 1;
+	ck_assert_int_eq(check(GUI_G_HINTS, &h, sizeof(h)), -EPROTO);
+}
+END_TEST
+
+START_TEST(test_icon)
+{
+	static struct gui_icon i = { .wid = 0x42, .count = 2, .w = 16, .h = 16 };
+
+	i.argb[0] = 0xdeadbeef;
+	ck_assert_int_eq(check(GUI_G_ICON, &i, sizeof(i) - 4), -EPROTO);
+	ck_assert_int_eq(check(GUI_G_ICON, &i, sizeof(i)), 0);
+	ck_assert_uint_eq(m.icon.argb[0], 0xdeadbeef);
+	/* what the handler records of image 0 */
+	p.win[3].icon_next = 1;
+	p.win[3].icon_count = 2;
+	i.index = 1;
+	i.w = i.h = GUI_ICON_MAX_DIM;
+	ck_assert_int_eq(check(GUI_G_ICON, &i, sizeof(i)), 0);
+	p.win[3].icon_next = 2;
+	/* a third image of two, or one more to grow the property */
+	i.index = 2;
+	ck_assert_int_eq(check(GUI_G_ICON, &i, sizeof(i)), -EPROTO);
+	i.count = 3;
+	ck_assert_int_eq(check(GUI_G_ICON, &i, sizeof(i)), -EPROTO);
+	/* out of order, or a repeat */
+	i.count = 2;
+	i.index = 1;
+	ck_assert_int_eq(check(GUI_G_ICON, &i, sizeof(i)), -EPROTO);
+	/* sizes */
+	i.index = 0;
+	i.w = GUI_ICON_MAX_DIM + 1;
+	ck_assert_int_eq(check(GUI_G_ICON, &i, sizeof(i)), -EPROTO);
+	i.w = 0;
+	ck_assert_int_eq(check(GUI_G_ICON, &i, sizeof(i)), -EPROTO);
+	i.w = 16;
+	i.h = 0xffff;
+	ck_assert_int_eq(check(GUI_G_ICON, &i, sizeof(i)), -EPROTO);
+	i.h = 16;
+	i.count = GUI_ICON_MAX_IMAGES + 1;
+	ck_assert_int_eq(check(GUI_G_ICON, &i, sizeof(i)), -EPROTO);
+	ck_assert_ptr_nonnull(strstr(p.why, "images"));
+	/* no icon: count 0, index 0 only */
+	i.count = 0;
+	ck_assert_int_eq(check(GUI_G_ICON, &i, sizeof(i)), 0);
+	i.index = 1;
+	ck_assert_int_eq(check(GUI_G_ICON, &i, sizeof(i)), -EPROTO);
+	/* an unknown window */
+	i.index = 0;
+	i.wid = 0x43;
+	ck_assert_int_eq(check(GUI_G_ICON, &i, sizeof(i)), -EPROTO);
+}
+END_TEST
+
 START_TEST(test_sanitize_utf8)
 {
 	char out[64];
@@ -212,6 +273,8 @@ Suite *suite_gui(void)
 	tcase_add_test(tc, test_windows);
 	tcase_add_test(tc, test_damage);
 	tcase_add_test(tc, test_strings);
+	tcase_add_test(tc, test_position_hints);
+	tcase_add_test(tc, test_icon);
 	tcase_add_test(tc, test_sanitize_utf8);
 	suite_add_tcase(s, tc);
 	return s;
