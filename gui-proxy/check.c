@@ -266,6 +266,7 @@ int proxy_check(struct gui_proxy *p, uint16_t type, const void *untrusted_buf,
 		struct gui_damage damage;
 		struct gui_clip clip;
 		struct gui_icon icon;
+		struct gui_decor decor;
 	} untrusted;
 	int ret;
 
@@ -386,6 +387,16 @@ int proxy_check(struct gui_proxy *p, uint16_t type, const void *untrusted_buf,
 		if (ret)
 			return ret;
 		m->icon = untrusted.icon;
+		return 0;
+	case GUI_G_DECOR:
+		WANT(struct gui_decor);
+		ret = known(p, untrusted.decor.wid, "decorations for ");
+		if (ret)
+			return ret;
+		if (untrusted.decor.flags & ~GUI_DECOR_CSD)
+			return violation(p, "decorations: unknown flags 0x%x",
+					 untrusted.decor.flags);
+		m->decor = untrusted.decor;
 		return 0;
 	case GUI_G_CLIP_DATA:
 		WANT(struct gui_clip);

@@ -34,6 +34,7 @@ static void intern_atoms(struct gui_proxy *p)
 	a->utf8_string = x11_intern(p->c, "UTF8_STRING");
 	a->net_wm_pid = x11_intern(p->c, "_NET_WM_PID");
 	a->net_wm_icon = x11_intern(p->c, "_NET_WM_ICON");
+	a->motif_wm_hints = x11_intern(p->c, "_MOTIF_WM_HINTS");
 	a->net_wm_window_type = x11_intern(p->c, "_NET_WM_WINDOW_TYPE");
 	a->clipboard = x11_intern(p->c, "CLIPBOARD");
 	a->targets = x11_intern(p->c, "TARGETS");
@@ -266,6 +267,9 @@ int proxy_handle(struct gui_proxy *p, uint16_t type, const void *untrusted_buf,
 		break;
 	case GUI_G_ICON:
 		win_set_icon(p, win_find(p, m.icon.wid), &m.icon);
+		break;
+	case GUI_G_DECOR:
+		win_set_decor(p, win_find(p, m.decor.wid), m.decor.flags);
 		break;
 	case GUI_G_CLIP_DATA:
 		p->clip_requests--;

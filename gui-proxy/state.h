@@ -58,8 +58,9 @@ struct gwin {
 
 struct atoms {
 	xcb_atom_t wm_protocols, wm_delete_window, net_wm_name, utf8_string,
-		net_wm_pid, net_wm_icon, net_wm_window_type, clipboard, targets,
-		cappsule_clip, wm_client_machine, xkb_rules_names;
+		net_wm_pid, net_wm_icon, motif_wm_hints, net_wm_window_type,
+		clipboard, targets, cappsule_clip, wm_client_machine,
+		xkb_rules_names;
 	xcb_atom_t types[GUI_TYPE_COUNT];
 };
 

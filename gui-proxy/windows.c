@@ -244,6 +244,28 @@ void win_set_hints(struct gui_proxy *p, struct gwin *w,
 }
 
 /*
+ * A client-side decorated window draws its own title bar: the host WM is
+ * asked for no decorations of its own (_MOTIF_WM_HINTS, which every
+ * common WM reads), so there is one title bar, not two. The frame in the
+ * policy colour is not a decoration: it is our top-level's own
+ * background around the contents, out of the guest's reach either way.
+ * _GTK_FRAME_EXTENTS is not passed on: a host WM would place those
+ * margins (our frame with them) off the screen when maximising or tiling.
+ */
+void win_set_decor(struct gui_proxy *p, struct gwin *w, uint32_t flags)
+{
+	/* flags: MWM_HINTS_DECORATIONS; decorations: none */
+	uint32_t motif[5] = { 2, 0, 0, 0, 0 };
+
+	if (flags & GUI_DECOR_CSD)
+		xcb_change_property(p->c, XCB_PROP_MODE_REPLACE, w->frame,
+				    p->atom.motif_wm_hints,
+				    p->atom.motif_wm_hints, 32, 5, motif);
+	else
+		xcb_delete_property(p->c, w->frame, p->atom.motif_wm_hints);
+}
+
+/*
  * _NET_WM_ICON of the frame, one image at a time (check.c has seen them
  * come in order, so the property holds at most GUI_ICON_MAX_IMAGES).
  */

@@ -96,6 +96,7 @@ enum gui_msg_type {
 	GUI_G_DAMAGE = 44, /* struct gui_damage */
 	GUI_G_CLIP_DATA = 45, /* struct gui_clip, only after CLIP_REQUEST */
 	GUI_G_ICON = 46, /* struct gui_icon */
+	GUI_G_DECOR = 47, /* struct gui_decor */
 };
 
 struct gui_hello {
@@ -223,6 +224,18 @@ struct gui_icon {
 	uint32_t reserved;
 	/* w * h pixels used, row by row: non-premultiplied ARGB */
 	uint32_t argb[GUI_ICON_MAX_DIM * GUI_ICON_MAX_DIM];
+};
+
+/*
+ * The application draws its own title bar (client-side decorations: Motif
+ * decorations off, or _GTK_FRAME_EXTENTS set): the host WM is asked not
+ * to add one. The policy-colour frame is the proxy's and stays.
+ */
+#define GUI_DECOR_CSD (1u << 0)
+
+struct gui_decor {
+	uint32_t wid;
+	uint32_t flags; /* GUI_DECOR_* */
 };
 
 struct gui_wintype {

@@ -2,7 +2,7 @@
 /*
  * What the cappsule's window manager reports about a window's
  * properties: title (_NET_WM_NAME, else WM_NAME), class, size hints,
- * window type, transient-for and icon, at first and whenever they change.
+ * window type, transient-for, icon and client-side decorations, at first and whenever they change.
  * Everything is bounded here; the host checks it again.
  */
 #include <stddef.h>
@@ -282,6 +282,30 @@ void props_icon(struct wm *wm, struct wm_win *w)
 	free(r);
 }
 
+/*
+ * Client-side decorations, as GTK sets them: Motif decorations off
+ * (_MOTIF_WM_HINTS: flags, functions, decorations...), or frame extents.
+ */
+void props_decor(struct wm *wm, struct wm_win *w)
+{
+	struct gui_decor m = { .wid = w->id };
+	xcb_get_property_reply_t *r =
+		get_prop(wm, w->id, wm->atom.motif_wm_hints, 20);
+
+	if (r && r->format == 32 && xcb_get_property_value_length(r) >= 12) {
+		const uint32_t *v = xcb_get_property_value(r);
+
+		if ((v[0] & 2) && !v[2]) /* MWM_HINTS_DECORATIONS, none */
+			m.flags |= GUI_DECOR_CSD;
+	}
+	free(r);
+	r = get_prop(wm, w->id, wm->atom.gtk_frame_extents, 16);
+	if (r && r->format == 32 && xcb_get_property_value_length(r) == 16)
+		m.flags |= GUI_DECOR_CSD;
+	free(r);
+	wm_send(wm, GUI_G_DECOR, &m, sizeof(m));
+}
+
 void props_changed(struct wm *wm, xcb_property_notify_event_t *e)
 {
 	struct wm_win *w = wm_find(wm, e->window);
@@ -300,4 +324,7 @@ void props_changed(struct wm *wm, xcb_property_notify_event_t *e)
 		props_transient(wm, w);
 	else if (e->atom == wm->atom.net_wm_icon)
 		props_icon(wm, w);
+	else if (e->atom == wm->atom.motif_wm_hints ||
+		 e->atom == wm->atom.gtk_frame_extents)
+		props_decor(wm, w);
 }

@@ -156,6 +156,8 @@ static uint32_t struct_size(uint16_t type)
 		return sizeof(struct gui_clip);
 	case GUI_G_ICON:
 		return sizeof(struct gui_icon);
+	case GUI_G_DECOR:
+		return sizeof(struct gui_decor);
 	}
 	return 0;
 }

@@ -183,6 +183,21 @@ START_TEST(test_position_hints)
 }
 END_TEST
 
+START_TEST(test_decor)
+{
+	struct gui_decor d = { .wid = 0x42, .flags = GUI_DECOR_CSD };
+
+	ck_assert_int_eq(check(GUI_G_DECOR, &d, sizeof(d)), 0);
+	ck_assert_uint_eq(m.decor.flags, GUI_DECOR_CSD);
+	ck_assert_int_eq(check(GUI_G_DECOR, &d, sizeof(d) - 1), -EPROTO);
+	d.flags = 2;
+	ck_assert_int_eq(check(GUI_G_DECOR, &d, sizeof(d)), -EPROTO);
+	d.flags = 0;
+	d.wid = 0x43;
+	ck_assert_int_eq(check(GUI_G_DECOR, &d, sizeof(d)), -EPROTO);
+}
+END_TEST
+
 START_TEST(test_icon)
 {
 	static struct gui_icon i = { .wid = 0x42, .count = 2, .w = 16, .h = 16 };
@@ -275,6 +290,7 @@ Suite *suite_gui(void)
 	tcase_add_test(tc, test_strings);
 	tcase_add_test(tc, test_position_hints);
 	tcase_add_test(tc, test_icon);
+	tcase_add_test(tc, test_decor);
 	tcase_add_test(tc, test_sanitize_utf8);
 	suite_add_tcase(s, tc);
 	return s;
