@@ -19,6 +19,7 @@
 #include "clipboard.h"
 #include "damage.h"
 #include "proxy.h"
+#include "settings.h"
 #include "windows.h"
 #include "x11_util.h"
 #include "util.h"
@@ -172,6 +173,7 @@ int proxy_init(struct gui_proxy *p, xcb_connection_t *c, int pool_fd,
 		(uint32_t[]){ XCB_EVENT_MASK_PROPERTY_CHANGE |
 			      XCB_EVENT_MASK_STRUCTURE_NOTIFY |
 			      XCB_EVENT_MASK_SUBSTRUCTURE_NOTIFY });
+	settings_init(p);
 	ret = clip_init(p);
 	if (ret) {
 		snprintf(err, errlen, "clipboard window: %s", strerror(-ret));
@@ -194,6 +196,8 @@ void proxy_fini(struct gui_proxy *p)
 		xcb_key_symbols_free(p->syms);
 	free(p->clip_text);
 	p->clip_text = NULL;
+	free(p->xs);
+	p->xs = NULL;
 	xcb_flush(p->c);
 }
 
@@ -221,6 +225,7 @@ int proxy_handle(struct gui_proxy *p, uint16_t type, const void *untrusted_buf,
 	switch (type) {
 	case GUI_G_HELLO:
 		p->hello = true;
+		settings_send(p);
 		break;
 	case GUI_G_CREATE:
 		win_create(p, &m.win);

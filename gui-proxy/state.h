@@ -58,9 +58,9 @@ struct gwin {
 
 struct atoms {
 	xcb_atom_t wm_protocols, wm_delete_window, net_wm_name, utf8_string,
-		net_wm_pid, net_wm_icon, motif_wm_hints, net_wm_window_type,
-		clipboard, targets, cappsule_clip, wm_client_machine,
-		xkb_rules_names;
+		net_wm_pid, net_wm_icon, motif_wm_hints, xsettings_sel,
+		xsettings, manager, net_wm_window_type, clipboard, targets,
+		cappsule_clip, wm_client_machine, xkb_rules_names;
 	xcb_atom_t types[GUI_TYPE_COUNT];
 };
 
@@ -111,6 +111,10 @@ struct gui_proxy {
 
 	/* Frame flash when the clipboard moves (main loop restores it). */
 	uint64_t flash_until_ns;
+
+	/* The host's XSETTINGS (settings.c) */
+	xcb_window_t xs_owner; /* the manager's window, watched */
+	struct gui_xsettings *xs; /* its last value, malloc'd; NULL: none */
 
 	char why[256]; /* the protocol violation that ends us */
 	uint64_t frames; /* DAMAGE uploaded, for statistics */

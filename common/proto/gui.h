@@ -62,6 +62,8 @@ static const struct xchan_layout gui_layout = {
  */
 #define GUI_ICON_MAX_DIM 128
 #define GUI_ICON_MAX_IMAGES 4
+/* The host's XSETTINGS value (theme, fonts, DPI...): a few KiB in practice. */
+#define GUI_XSETTINGS_MAX (32u * 1024)
 
 enum gui_msg_type {
 	/* host -> guest */
@@ -80,6 +82,7 @@ enum gui_msg_type {
 		12, /* struct gui_wid: user asked for the clipboard */
 	GUI_H_CLIP_DATA =
 		13, /* struct gui_clip: the host's clipboard, offered */
+	GUI_H_XSETTINGS = 14, /* struct gui_xsettings */
 	/* guest -> host */
 	GUI_G_HELLO = 32, /* struct gui_hello */
 	GUI_G_CREATE = 33, /* struct gui_window */
@@ -312,6 +315,17 @@ struct gui_keymap {
 	uint8_t per_modifier; /* <= GUI_MODMAP_MAX */
 	uint8_t modmap[8 * GUI_MODMAP_MAX];
 	uint32_t keysyms[256 * GUI_KEYSYMS_MAX];
+};
+
+/*
+ * The host's XSETTINGS (_XSETTINGS_SETTINGS of the _XSETTINGS_S0 owner, as
+ * it is: byte order, serial, settings), checked with xsettings_check();
+ * the guest's X server gets the same.
+ */
+struct gui_xsettings {
+	uint32_t len; /* bytes used in data[] */
+	uint32_t reserved;
+	uint8_t data[GUI_XSETTINGS_MAX];
 };
 
 struct gui_clip {

@@ -85,6 +85,10 @@ struct wm {
 	uint32_t clip_len;
 
 	struct gui_keymap *keymap; /* last one applied */
+
+	/* The host's XSETTINGS, published (wm_settings.c) */
+	xcb_window_t xs_win;
+	bool xs_owned;
 };
 
 /* To the host; waits a moment while the ring is full. */

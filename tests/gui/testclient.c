@@ -282,6 +282,15 @@ static void log_xsettings(void)
 	}
 	printf("xsettings end\n");
 	XFree(d);
+	d = NULL;
+	/* and the Xft resources the manager set beside them */
+	XGetWindowProperty(dpy, DefaultRootWindow(dpy), XA_RESOURCE_MANAGER, 0,
+			   65536, False, XA_STRING, &type, &format, &nitems,
+			   &after, &d);
+	if (d && strstr((char *)d, "Xft.dpi:\t"))
+		printf("resource Xft.dpi %d\n",
+		       atoi(strstr((char *)d, "Xft.dpi:\t") + 9));
+	XFree(d);
 }
 
 static void event(XEvent *e, XIC ic)
