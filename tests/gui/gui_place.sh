@@ -52,9 +52,16 @@ ga=$(geom "$a")
 gb=$(geom "$b")
 overlap "$ga" "$gb" && fail "two windows without a position overlap: $ga and $gb" ||
 	ok "two windows without a position placed apart by openbox: $ga and $gb"
-# and the guest knows: its window moved to where the host put it
-wait_log "$WORK/b.log" '^map' 10
+# The guest knows where the WM put it: a menu (placed by the application
+# in root coordinates) opens where it should on the host screen.
 read -r bx by _ _ <<<"$gb"
+xdotool windowfocus --sync "$b" 2>/dev/null || wmctrl -i -a "$b"
+sleep 0.2
+xdotool key m
+want="$((bx + BORDER + 30)) $((by + BORDER + 40))"
+wait_log "$WORK/b.log" "^menu at $want " 10 && ok "the guest knows where openbox placed it: its menu opens at $want" ||
+	fail "placed at $bx,$by by openbox, the guest's menu is at: $(grep '^menu at' "$WORK/b.log")"
+xdotool key Escape
 
 # USPosition: the application asked for 600,400 (its contents); openbox
 # honours it for the frame, its title bar above.
