@@ -62,11 +62,12 @@ static int walk(const uint8_t *untrusted, uint32_t len, const char *name,
 	if (n > (len - 12) / 16)
 		return -EINVAL;
 	for (i = 0; i < n; i++) {
-		struct xsetting s = { .type = untrusted[off] };
+		struct xsetting s = { 0 };
 		const uint8_t *sname;
 
 		if (len - off < 4)
 			return -EINVAL;
+		s.type = untrusted[off];
 		nlen = rd16(untrusted + off + 2, big);
 		off += 4;
 		if (pad4(nlen) + 4 > len - off ||
