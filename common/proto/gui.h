@@ -334,4 +334,12 @@ struct gui_clip {
 	char data[GUI_CLIP_MAX];
 };
 
+/* Every message fits the ring's largest. */
+_Static_assert(sizeof(struct gui_icon) <= GUI_MAX_MSG, "gui_icon too large");
+_Static_assert(sizeof(struct gui_xsettings) <= GUI_MAX_MSG,
+	       "gui_xsettings too large");
+_Static_assert(sizeof(struct gui_keymap) <= GUI_MAX_MSG,
+	       "gui_keymap too large");
+_Static_assert(sizeof(struct gui_clip) <= GUI_MAX_MSG, "gui_clip too large");
+
 #endif
