@@ -272,7 +272,8 @@ void win_set_decor(struct gui_proxy *p, struct gwin *w, uint32_t flags)
 void win_set_icon(struct gui_proxy *p, struct gwin *w,
 		  const struct gui_icon *icon)
 {
-	uint32_t head[2] = { icon->w, icon->h };
+	/* one request per image: a WM never reads a size without its pixels */
+	static uint32_t v[2 + GUI_ICON_MAX_DIM * GUI_ICON_MAX_DIM];
 	uint32_t n = (uint32_t)icon->w * icon->h;
 
 	if (!icon->count) {
@@ -280,13 +281,13 @@ void win_set_icon(struct gui_proxy *p, struct gwin *w,
 		xcb_delete_property(p->c, w->frame, p->atom.net_wm_icon);
 		return;
 	}
+	v[0] = icon->w;
+	v[1] = icon->h;
+	memcpy(v + 2, icon->argb, (size_t)n * 4);
 	xcb_change_property(
 		p->c,
 		icon->index ? XCB_PROP_MODE_APPEND : XCB_PROP_MODE_REPLACE,
-		w->frame, p->atom.net_wm_icon, XCB_ATOM_CARDINAL, 32, 2, head);
-	xcb_change_property(p->c, XCB_PROP_MODE_APPEND, w->frame,
-			    p->atom.net_wm_icon, XCB_ATOM_CARDINAL, 32, n,
-			    icon->argb);
+		w->frame, p->atom.net_wm_icon, XCB_ATOM_CARDINAL, 32, 2 + n, v);
 	w->icon_count = icon->count;
 	w->icon_next = (uint16_t)(icon->index + 1);
 }
