@@ -259,6 +259,10 @@ static void attack(const char *what)
 			}
 		}
 		send_msg(GUI_G_ICON, &ic, sizeof(ic));
+	} else if (!strcmp(what, "decor")) {
+		struct gui_decor dec = { .wid = WID, .flags = 0x80 };
+
+		send_msg(GUI_G_DECOR, &dec, sizeof(dec));
 	} else if (!strcmp(what, "clip")) {
 		static struct gui_clip clip = { .len = 5, .data = "hello" };
 

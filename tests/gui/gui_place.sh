@@ -1,9 +1,11 @@
 #!/bin/bash
-# Placement under a real reparenting window manager (openbox, stock
-# configuration): a window that asks for no position is placed by the WM
-# as a native one is (two of them are not stacked at one origin), one
-# that asks (USPosition) lands where it asked, and one asking for a spot
-# off the screen is kept on it, frame included.
+# Placement. Without a window manager, a window that asks for no
+# position is centred (not stuck in the corner). Under a real reparenting
+# one (openbox, stock configuration): such a window is placed by the WM
+# as a native one is (two of them are not stacked at one origin, and the
+# guest knows where they went), one that asks (USPosition) lands where it
+# asked, and one asking for a spot off the screen is kept on it, frame
+# included.
 . "$(dirname "$0")/lib.sh"
 command -v xdotool >/dev/null || skip "xdotool not installed (apt install xdotool)"
 SW=1280
@@ -11,6 +13,16 @@ SH=800
 start_host_display ${SW}x$SH
 write_policies
 start_daemon --policy-dir "$WORK/policies" --pool 0
+
+# No window manager yet: centred.
+run_bg "$WORK/z.log" "$VIRT" exec -p guitest "$TESTCLIENT" --nopos --title "place z" --size 320x240
+z=$(host_frame "place z" 30) || { fail "no host window for 'place z': $(cat "$WORK/z.log.err")"; finish; }
+sleep 0.2
+assert_eq "without a WM, a window without a position is centred" \
+	"$(((SW - 328) / 2)) $(((SH - 248) / 2)) 328 248" "$(geom "$z")"
+xdotool key --window "$z" q
+for _ in $(seq 1 100); do xwininfo -id "$z" >/dev/null 2>&1 || break; sleep 0.05; done
+
 start_openbox
 
 # overlap "X Y W H" "X Y W H": do two rectangles share a pixel?
