@@ -10,7 +10,6 @@
 
 #include "util.h"
 #include "wm_settings.h"
-#include "x11_util.h"
 #include "xsettings.h"
 
 /* Xft.* resources from the Xft settings; string values kept simple. */
@@ -60,7 +59,6 @@ static void set_resources(struct wm *wm, const uint8_t *data, uint32_t len)
 void settings_apply(struct wm *wm, const void *buf, uint32_t len)
 {
 	static struct gui_xsettings x;
-	xcb_atom_t sel, prop;
 	uint32_t mask = 0;
 
 	if (len != sizeof(x))
@@ -68,8 +66,6 @@ void settings_apply(struct wm *wm, const void *buf, uint32_t len)
 	memcpy(&x, buf, sizeof(x));
 	if (x.len > GUI_XSETTINGS_MAX || xsettings_check(x.data, x.len) < 0)
 		return;
-	sel = x11_intern(wm->c, "_XSETTINGS_S0");
-	prop = x11_intern(wm->c, "_XSETTINGS_SETTINGS");
 	if (!wm->xs_win) {
 		wm->xs_win = xcb_generate_id(wm->c);
 		xcb_create_window(wm->c, XCB_COPY_FROM_PARENT, wm->xs_win,
@@ -78,8 +74,9 @@ void settings_apply(struct wm *wm, const void *buf, uint32_t len)
 				  XCB_COPY_FROM_PARENT, XCB_CW_EVENT_MASK,
 				  &mask);
 	}
-	xcb_change_property(wm->c, XCB_PROP_MODE_REPLACE, wm->xs_win, prop,
-			    prop, 8, x.len, x.data);
+	xcb_change_property(wm->c, XCB_PROP_MODE_REPLACE, wm->xs_win,
+			    wm->atom.xsettings, wm->atom.xsettings, 8, x.len,
+			    x.data);
 	set_resources(wm, x.data, x.len);
 	if (!wm->xs_owned) {
 		/* Own the selection, then say so (XSETTINGS spec, MANAGER). */
@@ -87,11 +84,13 @@ void settings_apply(struct wm *wm, const void *buf, uint32_t len)
 			.response_type = XCB_CLIENT_MESSAGE,
 			.format = 32,
 			.window = wm->root,
-			.type = x11_intern(wm->c, "MANAGER"),
-			.data.data32 = { XCB_CURRENT_TIME, sel, wm->xs_win },
+			.type = wm->atom.manager,
+			.data.data32 = { XCB_CURRENT_TIME,
+					 wm->atom.xsettings_sel, wm->xs_win },
 		};
 
-		xcb_set_selection_owner(wm->c, wm->xs_win, sel,
+		xcb_set_selection_owner(wm->c, wm->xs_win,
+					wm->atom.xsettings_sel,
 					XCB_CURRENT_TIME);
 		xcb_send_event(wm->c, 0, wm->root,
 			       XCB_EVENT_MASK_STRUCTURE_NOTIFY,

@@ -46,7 +46,8 @@ struct pool_ent {
 struct wm_atoms {
 	xcb_atom_t wm_protocols, wm_delete_window, wm_take_focus, net_wm_name,
 		utf8_string, net_wm_window_type, clipboard, targets, clip_prop,
-		net_wm_icon, motif_wm_hints, gtk_frame_extents;
+		net_wm_icon, motif_wm_hints, gtk_frame_extents, xsettings_sel,
+		xsettings, manager;
 	xcb_atom_t types[GUI_TYPE_COUNT];
 };
 
