@@ -2,7 +2,8 @@
 /*
  * What the cappsule's window manager reports about a window's
  * properties: title (_NET_WM_NAME, else WM_NAME), class, size hints,
- * window type, transient-for, icon and client-side decorations, at first and whenever they change.
+ * window type, transient-for, icon and client-side decorations, at first
+ * and whenever they change.
  * Everything is bounded here; the host checks it again.
  */
 #include <stddef.h>
