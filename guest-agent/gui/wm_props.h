@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * wm_props.c: a window's properties (title, class, hints, type,
- * transient-for, icon, decorations) read from the private X server and told to the host.
+ * transient-for, icon, decorations) read from the private X server and
+ * told to the host.
  */
 #ifndef CAPPSULE_GUI_WM_PROPS_H
 #define CAPPSULE_GUI_WM_PROPS_H
