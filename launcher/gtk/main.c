@@ -68,6 +68,11 @@ static void build_window(struct launcher *l)
 	gtk_stack_switcher_set_stack(GTK_STACK_SWITCHER(switcher),
 				     GTK_STACK(l->stack));
 	header = gtk_header_bar_new();
+	/*
+	 * A header bar as the titlebar gives the window its own title (NULL
+	 * unless set): without this, taskbars and screen readers see none.
+	 */
+	gtk_header_bar_set_title(GTK_HEADER_BAR(header), "Cappsule Launcher");
 	gtk_header_bar_set_show_close_button(GTK_HEADER_BAR(header), TRUE);
 	gtk_header_bar_set_custom_title(GTK_HEADER_BAR(header), switcher);
 	gtk_window_set_titlebar(GTK_WINDOW(l->window), header);
