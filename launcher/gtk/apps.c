@@ -244,7 +244,9 @@ static GtkWidget *app_row(GDesktopAppInfo *app)
 	GIcon *icon = g_app_info_get_icon(a);
 	const char *c = g_desktop_app_info_get_categories(app);
 	GtkWidget *img;
-	gchar **parts, *joined;
+	GString *shown;
+	gchar **parts;
+	int i;
 
 	box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
 	gtk_container_set_border_width(GTK_CONTAINER(box), 6);
@@ -257,14 +259,17 @@ static GtkWidget *app_row(GDesktopAppInfo *app)
 	name = gtk_label_new(g_app_info_get_display_name(a));
 	gtk_label_set_xalign(GTK_LABEL(name), 0);
 	gtk_box_pack_start(GTK_BOX(text), name, FALSE, FALSE, 0);
+	/* the categories a person reads: not the empty nor X-Vendor ones */
 	parts = g_strsplit(c ?: "", ";", -1);
-	joined = g_strjoinv(" · ", parts);
+	shown = g_string_new(NULL);
+	for (i = 0; parts[i]; i++)
+		if (*parts[i] && !g_str_has_prefix(parts[i], "X-"))
+			g_string_append_printf(shown, "%s%s",
+					       shown->len ? " · " : "",
+					       parts[i]);
 	g_strfreev(parts);
-	g_strstrip(joined);
-	if (g_str_has_suffix(joined, " ·"))
-		joined[strlen(joined) - strlen(" ·")] = '\0';
-	cats = gtk_label_new(joined);
-	g_free(joined);
+	cats = gtk_label_new(shown->str);
+	g_string_free(shown, TRUE);
 	gtk_label_set_xalign(GTK_LABEL(cats), 0);
 	gtk_style_context_add_class(gtk_widget_get_style_context(cats),
 				    "dim-label");

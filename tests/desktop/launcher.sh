@@ -45,11 +45,19 @@ Exec=$TESTCLIENT --title "launcher test" --size 300x200 --pos 500,300
 Icon=zebra-test-icon
 Categories=Utility;
 D
+# a program the host has and its policy hides: not found in the cappsule
+mkdir -p "$WORK/bin"
+printf '#!/bin/sh\nexit 0\n' >"$WORK/bin/yak-program"
+chmod 755 "$WORK/bin/yak-program"
+cat >"$WORK/policies/yak-program.json" <<'P'
+{ "name": "yak-program", "color": "#00a000", "gui": false,
+  "filesystem": { "/usr/**": "rx", "/lib*/**": "rx", "/bin/**": "rx", "/etc/**": "r" } }
+P
 cat >"$X/applications/cappsule-launcher-missing.desktop" <<D
 [Desktop Entry]
 Type=Application
 Name=Yak Missing Program
-Exec=$WORK/no-such-program
+Exec=$WORK/bin/yak-program
 Icon=zebra-test-icon
 D
 $PY - "$X/icons/hicolor/48x48/apps/zebra-test-icon.png" <<'PY'
@@ -129,6 +137,9 @@ print(hits)
 PY
 )
 [ "$mag" -ge 900 ] && ok "its icon is drawn ($mag magenta pixels: 32x32 is 1024)" || fail "its icon: $mag magenta pixels"
+# doc/'s screenshots, when asked for (CAPPSULE_SHOTS=DIR)
+docshot() { [ -n "${CAPPSULE_SHOTS:-}" ] && import -window "$(wid)" "$CAPPSULE_SHOTS/$1" 2>/dev/null; return 0; }
+docshot launcher-apps.png
 blank=$($COMPARE region "$S" 0 0 "$ww" "$wh" ffffff)
 [ "$blank" -gt $((ww * wh / 10)) ] && ok "the window is not blank" || fail "the window is blank ($blank non-white pixels)"
 
@@ -170,3 +181,64 @@ if [ -n "$cw" ]; then
 	assert_eq "its window is framed in the policy's colour (ff8000)" 0 \
 		"$($COMPARE frame "$S" $BORDER $BORDER $((fw - 2 * BORDER)) $((fh - 2 * BORDER)) $BORDER ff8000)"
 fi
+
+# 4. The cappsule outlives the launcher; a new one lists it (Ctrl+2)
+launcher_end
+sleep 1
+virt ps | grep -Eq "^ *$id .*running" && ok "cappsule $id runs on after the launcher ended (detached)" ||
+	fail "cappsule $id ended with the launcher: $(virt ps -a)"
+"$LAUNCHER" >"$WORK/launcher.log" 2>&1 &
+LPID=$!
+shows "list box" '^Applications$' 20 || fail "the launcher did not start again"
+for _ in $(seq 1 50); do [ -n "$(wid)" ] && break; sleep 0.1; done
+keys ctrl+2
+shows "list item" "^cappsule $id gui-testclient " 10 && ok "the running view lists cappsule $id (policy, command)" ||
+	fail "running view: $($ATSPI dump $APP | grep -E 'list item|label' | head)"
+shows "push button" "^Kill cappsule $id\$" 2 && ok "with its Kill button" || fail "no 'Kill cappsule $id' button"
+sleep 1.5 # uptime and memory filled in
+docshot launcher-running.png
+
+# 5. Delete kills the selected one; the view follows the daemon's event
+keys Delete
+for _ in $(seq 1 100); do virt ps | grep -Eq "^ *$id " || break; sleep 0.1; done
+virt ps | grep -Eq "^ *$id " && fail "Delete did not kill cappsule $id: $(virt ps)" || ok "Delete killed cappsule $id (virt ps)"
+$ATSPI gone $APP "list item" "^cappsule $id " 10 && ok "its row is gone from the running view" || fail "its row stays"
+shows label '^No cappsule is running' 5 && ok "the view says none runs" || fail "no 'No cappsule is running'"
+xdotool search --name '^\[gui-testclient\] launcher test$' >/dev/null 2>&1 &&
+	fail "its window is still on the desktop" || ok "its window left the desktop"
+
+# 6. A command missing inside the cappsule: said in the window
+keys ctrl+1 ctrl+a
+xdotool type --delay 50 "yak missing"
+shows "list item" '^Yak Missing Program$' 5 || fail "'yak missing' does not find it: $($ATSPI dump $APP | grep -E '^text|list item')"
+sleep 0.3
+keys Return
+shows label 'Yak Missing Program \(cappsule [0-9]+\) failed: ' 20 &&
+	ok "a command not found is said: $($ATSPI dump $APP | grep -o 'Yak Missing Program (cappsule [0-9]*) failed: [^|]*' | head -1)" ||
+	fail "no failure shown: $($ATSPI dump $APP | grep '^label' | head -2)"
+
+# 7. An unknown policy (the daemon's set changed since the launcher read it)
+mv "$WORK/policies/gui-testclient.json" "$WORK/gui-testclient.json"
+virt policies --reload >/dev/null 2>&1
+keys ctrl+a
+xdotool type --delay 50 "zebra"
+shows "list item" '^Zebra Test Window$' 5 || fail "'zebra' does not find it"
+sleep 0.3
+keys Return
+shows label 'Could not start Zebra Test Window: .*unknown policy.*Choose another policy' 15 &&
+	ok "an unknown policy is said, with what to do" ||
+	fail "unknown policy: $($ATSPI dump $APP | grep '^label' | head -2)"
+mv "$WORK/gui-testclient.json" "$WORK/policies/"
+virt ps | grep -q gui-testclient && fail "a cappsule started under an unknown policy"
+
+# 8. The daemon stops: the window says so, plainly
+stop_daemon
+shows label "Lost contact with cappsuled.*not running.*systemctl start cappsuled" 10 &&
+	ok "a stopped daemon is said in the window" || fail "daemon stopped: $($ATSPI dump $APP | grep '^label' | head -2)"
+launcher_end
+"$LAUNCHER" >"$WORK/launcher.log" 2>&1 &
+LPID=$!
+shows label "daemon is not running. Start it: sudo systemctl start cappsuled" 20 &&
+	ok "a launcher started without the daemon says it is not running" ||
+	fail "without the daemon: $($ATSPI dump $APP | grep '^label' | head -2)"
+finish
