@@ -113,6 +113,10 @@ LPID=$!
 shows "list box" '^Applications$' 20 || fail "no applications list"
 for _ in $(seq 1 50); do W=$(wid); [ -n "$W" ] && break; sleep 0.1; done
 [ -n "$W" ] && ok "the window is titled 'Cappsule Launcher'" || fail "no window titled 'Cappsule Launcher'"
+# doc/'s screenshots, when asked for (CAPPSULE_SHOTS=DIR)
+docshot() { [ -n "${CAPPSULE_SHOTS:-}" ] && import -window "$(wid)" "$CAPPSULE_SHOTS/$1" 2>/dev/null; return 0; }
+sleep 1
+docshot launcher-apps.png
 # the policies came from the daemon: no message in the bar
 $ATSPI wait $APP label 'not running|Lost contact' 1 && fail "a daemon message with the daemon up: $($ATSPI dump $APP | grep label | head -3)"
 xdotool type --delay 50 "zebra"
@@ -137,9 +141,6 @@ print(hits)
 PY
 )
 [ "$mag" -ge 900 ] && ok "its icon is drawn ($mag magenta pixels: 32x32 is 1024)" || fail "its icon: $mag magenta pixels"
-# doc/'s screenshots, when asked for (CAPPSULE_SHOTS=DIR)
-docshot() { [ -n "${CAPPSULE_SHOTS:-}" ] && import -window "$(wid)" "$CAPPSULE_SHOTS/$1" 2>/dev/null; return 0; }
-docshot launcher-apps.png
 blank=$($COMPARE region "$S" 0 0 "$ww" "$wh" ffffff)
 [ "$blank" -gt $((ww * wh / 10)) ] && ok "the window is not blank" || fail "the window is blank ($blank non-white pixels)"
 
