@@ -75,9 +75,10 @@ static char *read_all(const char *path, size_t *len)
 
 	if (fd < 0)
 		return NULL;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > FILE_MAX) {
-		if (!errno || !S_ISREG(st.st_mode) || st.st_size > FILE_MAX)
-			errno = EFBIG;
+	if (fstat(fd, &st))
+		goto close_fd;
+	if (!S_ISREG(st.st_mode) || st.st_size > FILE_MAX) {
+		errno = S_ISREG(st.st_mode) ? EFBIG : EINVAL;
 		goto close_fd;
 	}
 	buf = malloc((size_t)st.st_size + 1);
@@ -94,14 +95,19 @@ close_fd:
 	return buf;
 }
 
-/* Replace @path by @buf atomically (a temporary file, then rename). */
+/*
+ * Replace @path by @buf atomically (a temporary file, then rename); a
+ * symbolic link (a dotfiles manager's) is written through, not replaced.
+ */
 static int write_all(const char *path, const char *buf, size_t len, mode_t mode)
 {
-	char tmp[PATH_MAX];
+	char tmp[PATH_MAX], real[PATH_MAX];
 	size_t off = 0;
 	ssize_t w;
 	int fd;
 
+	if (realpath(path, real))
+		path = real;
 	if (pathf(tmp, "%s.cappsule-tmp", path))
 		return VIRT_EXIT_ERROR;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
@@ -212,35 +218,35 @@ static int make_dirs(struct state *s, const char *dir)
  */
 static int state_save(struct state *s)
 {
-	char buf[STATE_MAX * (PATH_MAX + 16)], dir[PATH_MAX], *slash;
+	char dir[PATH_MAX], *buf = NULL, *slash;
 	bool only_dirs = true;
-	size_t off = 0;
-	int i;
+	size_t len = 0;
+	FILE *f;
+	int i, ret;
 
 	for (i = 0; i < s->n; i++)
 		if (s->kind[i] && strcmp(s->kind[i], "dir"))
 			only_dirs = false;
 	if (!only_dirs) {
-		for (i = 0; i < s->n; i++)
-			if (s->kind[i])
-				off += (size_t)snprintf(buf + off,
-							sizeof(buf) - off,
-							"%s %s\n", s->kind[i],
-							s->file[i]);
-		pathf(dir, "%s", s->path);
+		/* its own folder first: the folders made for it are listed */
+		snprintf(dir, sizeof(dir), "%s", s->path);
 		slash = strrchr(dir, '/');
 		*slash = '\0';
 		if (make_dirs(s, dir))
 			return VIRT_EXIT_ERROR;
-		/* the folders just made, too */
-		off = 0;
+		f = open_memstream(&buf, &len);
+		if (!f)
+			return virt_fail("out of memory");
 		for (i = 0; i < s->n; i++)
 			if (s->kind[i])
-				off += (size_t)snprintf(buf + off,
-							sizeof(buf) - off,
-							"%s %s\n", s->kind[i],
-							s->file[i]);
-		return write_all(s->path, buf, off, 0644);
+				fprintf(f, "%s %s\n", s->kind[i], s->file[i]);
+		if (fclose(f)) {
+			free(buf);
+			return virt_fail("out of memory");
+		}
+		ret = write_all(s->path, buf, len, 0644);
+		free(buf);
+		return ret;
 	}
 	if (unlink(s->path) && errno != ENOENT)
 		return fail_errno("cannot remove", s->path);

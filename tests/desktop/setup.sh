@@ -180,4 +180,17 @@ rm "$L" && printf '#!/bin/sh\n' >"$L"
 "$VIRT" desktop-setup --remove >/dev/null 2>&1 && fail "--remove succeeded over a replaced script" ||
 	ok "--remove says it left a replaced script alone"
 [ -f "$L" ] && ok "the user's replacement is still there" || fail "the user's file was removed"
+
+# 4. A uca.xml that is a link into the user's dotfiles stays a link
+H=$T/home4
+mkdir -p "$H/.config/Thunar" "$T/dotfiles"
+export HOME=$H
+cp "$XDG_CONFIG_DIRS/Thunar/uca.xml" "$T/dotfiles/uca.xml"
+orig=$(sha256sum <"$T/dotfiles/uca.xml")
+ln -s "$T/dotfiles/uca.xml" "$H/.config/Thunar/uca.xml"
+"$VIRT" desktop-setup >/dev/null || fail "desktop-setup (home4)"
+[ -L "$H/.config/Thunar/uca.xml" ] && grep -q "$ID" "$T/dotfiles/uca.xml" &&
+	ok "a linked uca.xml: written through the link" || fail "the link: $(ls -l "$H/.config/Thunar")"
+"$VIRT" desktop-setup --remove >/dev/null || fail "--remove (home4)"
+assert_eq "the linked uca.xml as it was after --remove" "$orig" "$(sha256sum <"$T/dotfiles/uca.xml")"
 finish
