@@ -5,7 +5,8 @@
 # throw-away XDG_DATA_DIRS is listed with its name and icon; typing its
 # name and Enter starts it in a cappsule (virt ps, a framed window); a
 # second launcher raises the first; the cappsule outlives the launcher;
-# the running view lists it and Delete kills it; an unknown policy and a
+# the running view lists it and Delete kills it; another policy chosen
+# with Alt+P frames the window in its colour; an unknown policy and a
 # command that is not there are said in the window; so is a stopped daemon.
 . "${abs_top_srcdir:?run through make check}/tests/gui/lib.sh"
 LAUNCHER=$BUILD/launcher/cappsule-launcher
@@ -208,7 +209,45 @@ shows label '^No cappsule is running' 5 && ok "the view says none runs" || fail 
 xdotool search --name '^\[gui-testclient\] launcher test$' >/dev/null 2>&1 &&
 	fail "its window is still on the desktop" || ok "its window left the desktop"
 
-# 6. A command missing inside the cappsule: said in the window
+# 6. Another policy, chosen from the keyboard (Alt+P, then the arrows):
+#    the cappsule runs under it, its window framed in its colour (blue)
+n=$(virt policies | awk 'NR > 1 { print $1 }' | grep -nx spare | cut -d: -f1)
+keys ctrl+1 ctrl+a
+xdotool type --delay 50 "zebra"
+shows "list item" '^Zebra Test Window$' 5 || fail "'zebra' does not find it"
+sleep 0.3
+keys alt+p Home
+for _ in $(seq 2 "${n:-1}"); do keys Down; done
+keys ctrl+f Return
+id=
+for _ in $(seq 1 100); do
+	id=$(virt ps | awk '$2 == "spare" { print $1; exit }')
+	[ -n "$id" ] && break
+	sleep 0.1
+done
+[ -n "$id" ] && ok "the chosen policy 'spare' runs it: cappsule $id" || fail "not under 'spare': $(virt ps)"
+cw=
+for _ in $(seq 1 150); do
+	cw=$(xdotool search --name '^\[spare\] launcher test$' 2>/dev/null | head -1)
+	[ -n "$cw" ] && break
+	sleep 0.1
+done
+if [ -n "$cw" ]; then
+	sleep 0.5
+	for _ in $(seq 1 30); do
+		read -r fx fy fw fh <<<"$(geom "$cw")"
+		shot "$fx" "$fy" "$fw" "$fh"
+		[ "$($COMPARE frame "$S" $BORDER $BORDER $((fw - 2 * BORDER)) $((fh - 2 * BORDER)) $BORDER 00a0ff)" = 0 ] && break
+		sleep 0.1
+	done
+	assert_eq "its window is framed in spare's colour (00a0ff)" 0 \
+		"$($COMPARE frame "$S" $BORDER $BORDER $((fw - 2 * BORDER)) $((fh - 2 * BORDER)) $BORDER 00a0ff)"
+else
+	fail "no window titled '[spare] launcher test'"
+fi
+[ -n "$id" ] && virt kill "$id" >/dev/null
+
+# 7. A command missing inside the cappsule: said in the window
 keys ctrl+1 ctrl+a
 xdotool type --delay 50 "yak missing"
 shows "list item" '^Yak Missing Program$' 5 || fail "'yak missing' does not find it: $($ATSPI dump $APP | grep -E '^text|list item')"
@@ -218,7 +257,7 @@ shows label 'Yak Missing Program \(cappsule [0-9]+\) failed: ' 20 &&
 	ok "a command not found is said: $($ATSPI dump $APP | grep -o 'Yak Missing Program (cappsule [0-9]*) failed: [^|]*' | head -1)" ||
 	fail "no failure shown: $($ATSPI dump $APP | grep '^label' | head -2)"
 
-# 7. An unknown policy (the daemon's set changed since the launcher read it)
+# 8. An unknown policy (the daemon's set changed since the launcher read it)
 mv "$WORK/policies/gui-testclient.json" "$WORK/gui-testclient.json"
 virt policies --reload >/dev/null 2>&1
 keys ctrl+a
@@ -232,7 +271,7 @@ shows label 'Could not start Zebra Test Window: .*unknown policy.*Choose another
 mv "$WORK/gui-testclient.json" "$WORK/policies/"
 virt ps | grep -q gui-testclient && fail "a cappsule started under an unknown policy"
 
-# 8. The daemon stops: the window says so, plainly
+# 9. The daemon stops: the window says so, plainly
 stop_daemon
 shows label "Lost contact with cappsuled.*not running.*systemctl start cappsuled" 10 &&
 	ok "a stopped daemon is said in the window" || fail "daemon stopped: $($ATSPI dump $APP | grep '^label' | head -2)"
