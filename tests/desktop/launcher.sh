@@ -7,7 +7,8 @@
 # second launcher raises the first; the cappsule outlives the launcher;
 # the running view lists it and Delete kills it; another policy chosen
 # with Alt+P frames the window in its colour; an unknown policy and a
-# command that is not there are said in the window; so is a stopped daemon.
+# command that is not there are said in the window; so is a stopped daemon,
+# and its return.
 . "${abs_top_srcdir:?run through make check}/tests/gui/lib.sh"
 LAUNCHER=$BUILD/launcher/cappsule-launcher
 PY=/usr/bin/python3
@@ -281,4 +282,8 @@ LPID=$!
 shows label "daemon is not running. Start it: sudo systemctl start cappsuled" 20 &&
 	ok "a launcher started without the daemon says it is not running" ||
 	fail "without the daemon: $($ATSPI dump $APP | grep '^label' | head -2)"
+# the daemon back: the launcher finds it again by itself
+start_daemon --policy-dir "$WORK/policies" --policy-dir "$SRC/desktop/policies" --pool 0
+shows label "Connected to cappsuled again" 15 && ok "the daemon back: the window says it is connected again" ||
+	fail "daemon back: $($ATSPI dump $APP | grep '^label' | head -2)"
 finish
