@@ -8,11 +8,16 @@
 import re
 import sys
 import time
+import warnings
 
 import gi
 
 gi.require_version("Atspi", "2.0")
 from gi.repository import Atspi  # noqa: E402
+
+# get_text_iface() and friends are deprecated for properties that are
+# not in Debian 12's bindings yet
+warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 
 def app_named(name):
