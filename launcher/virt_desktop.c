@@ -567,6 +567,9 @@ static char *rewrite_entry(const char *src, const char *buf, const char *policy,
 			exec = exec || entry;
 		} else if (entry && !strncmp(line, "DBusActivatable=", 16)) {
 			continue;
+		} else if (entry && !strncmp(line, "StartupNotify=", 14)) {
+			/* virt never completes a startup notification */
+			fprintf(f, "StartupNotify=false\n");
 		} else if (entry && (!strncmp(line, "Name=", 5) ||
 				     !strncmp(line, "Name[", 5))) {
 			fprintf(f, "%.*s (cappsule)\n", (int)(e - line), line);

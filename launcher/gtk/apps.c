@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The applications view: every installed application the desktop shows
- * (GAppInfo; NoDisplay and Hidden ones left out), filtered as the user
+ * (GAppInfo; NoDisplay and Hidden ones, and cappsule copies, left out),
+ * filtered as the user
  * types in the search box, a policy chooser set to the policy the daemon
  * would pick, and "Run in cappsule".
  */
@@ -290,13 +291,25 @@ static gint by_name(gconstpointer a, gconstpointer b)
 			      g_app_info_get_display_name((GAppInfo *)b));
 }
 
+/*
+ * Not offered: what the desktop hides, this launcher, and the copies
+ * `virt desktop-setup --apps` wrote (they run in a cappsule already: a
+ * cappsule inside a cappsule).
+ */
+static gboolean offered(GAppInfo *a)
+{
+	return G_IS_DESKTOP_APP_INFO(a) && g_app_info_should_show(a) &&
+	       g_strcmp0(g_app_info_get_id(a), "cappsule-launcher.desktop") &&
+	       !g_desktop_app_info_has_key(G_DESKTOP_APP_INFO(a),
+					   "X-Cappsule-Setup");
+}
+
 static void fill_apps(struct launcher *l)
 {
 	GList *all = g_list_sort(g_app_info_get_all(), by_name), *p;
 
 	for (p = all; p; p = p->next)
-		if (G_IS_DESKTOP_APP_INFO(p->data) &&
-		    g_app_info_should_show(p->data))
+		if (offered(p->data))
 			gtk_container_add(GTK_CONTAINER(l->apps_list),
 					  app_row(p->data));
 	g_list_free_full(all, g_object_unref);

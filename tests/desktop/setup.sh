@@ -30,6 +30,7 @@ Name[fr]=Visionneuse
 Exec=example-viewer --new %U
 Icon=text-x-generic
 DBusActivatable=true
+StartupNotify=true
 MimeType=text/plain;
 Actions=window;
 
@@ -122,6 +123,8 @@ assert_eq "copy's Exec: virt exec -D with the user's policy named after it" \
 assert_eq "copy's action Exec too" "virt exec -D -p example-viewer -- example-viewer --window" \
 	"$(keyget "$V" "Desktop Action window" Exec)"
 assert_eq "copy's name says cappsule" "Example Viewer (cappsule)" "$(keyget "$V" "Desktop Entry" Name)"
+assert_eq "copy's StartupNotify off (virt never completes one)" false \
+	"$(keyget "$V" "Desktop Entry" StartupNotify)"
 assert_eq "copy's DBusActivatable gone (D-Bus would start it on the host)" "" \
 	"$(keyget "$V" "Desktop Entry" DBusActivatable)"
 assert_eq "a terminal application keeps its terminal (no -D)" "virt exec -- example-shell" \
