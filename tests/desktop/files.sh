@@ -92,6 +92,20 @@ for p in ${profs//;/ }; do
 		"$(keyget "$C" "X-Action-Profile $p" Exec)"
 done
 
+# caja-actions' own reader, where installed, from a system data folder
+if command -v caja-actions-print >/dev/null; then
+	mkdir -p "$T/caja/file-manager/actions"
+	cp "$C" "$T/caja/file-manager/actions/"
+	got=$(HOME=$T/caja XDG_DATA_HOME=$T/caja/none XDG_DATA_DIRS=$T/caja:/usr/share \
+		timeout 20 caja-actions-print -i cappsule-open 2>&1 | grep -E '^(Type|Profiles|Exec|MimeTypes)=')
+	assert_eq "caja-actions reads it from file-manager/actions" "Type=Action
+Profiles=files;
+MimeTypes=all/allfiles;
+Exec=virt open -- %F" "$got"
+else
+	echo "SKIP (caja-actions' reader): caja-actions not installed (apt install caja-actions)"
+fi
+
 # 6. Thunar: the <action> inside Thunar's uca.xml, valid by Thunar's DTD
 U=$A/thunar/uca-action.xml
 xmllint --noout "$U" 2>&1 && ok "thunar action is well-formed" || fail "thunar action does not parse"
