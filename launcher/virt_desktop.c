@@ -96,18 +96,22 @@ close_fd:
 }
 
 /*
- * Replace @path by @buf atomically (a temporary file, then rename); a
- * symbolic link (a dotfiles manager's) is written through, not replaced.
+ * Replace @path by @buf atomically (a temporary file, then rename), with
+ * its mode if it exists, else @mode; a symbolic link (a dotfiles
+ * manager's) is written through, not replaced.
  */
 static int write_all(const char *path, const char *buf, size_t len, mode_t mode)
 {
 	char tmp[PATH_MAX], real[PATH_MAX];
+	struct stat st;
 	size_t off = 0;
 	ssize_t w;
 	int fd;
 
 	if (realpath(path, real))
 		path = real;
+	if (!stat(path, &st))
+		mode = st.st_mode & 07777; /* the user's (uca.xml 0600, say) */
 	if (pathf(tmp, "%s.cappsule-tmp", path))
 		return VIRT_EXIT_ERROR;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);

@@ -96,6 +96,7 @@ cat >"$H/.config/Thunar/uca.xml" <<'X'
 </action>
 </actions>
 X
+chmod 0600 "$H/.config/Thunar/uca.xml"
 echo '{ "gui": true }' >"$H/.config/cappsule/policies/example-viewer.json"
 printf '#!/bin/sh\necho mine\n' >"$H/.local/share/nautilus/scripts/My script"
 chmod 755 "$H/.local/share/nautilus/scripts/My script"
