@@ -67,7 +67,7 @@ static const struct virt_command commands[] = {
 	  "  show NAME             what policy NAME allows, in words\n"
 	  "  show NAME --json      the same, as the daemon's JSON\n" },
 	{ "desktop-setup", "[--remove] [--apps APP...]",
-	  "add \"Open in cappsule\" to your file managers; cappsule copies of apps",
+	  "\"Open in cappsule\" in file managers; menu entries in cappsules",
 	  "  --apps APP...         for each installed application APP (firefox,\n"
 	  "                        evince, a .desktop file), write\n"
 	  "                        ~/.local/share/applications/cappsule-APP.desktop:\n"
