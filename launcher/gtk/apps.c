@@ -359,6 +359,8 @@ GtkWidget *apps_view_new(struct launcher *l)
 	gtk_cell_layout_set_attributes(GTK_CELL_LAYOUT(l->policy_combo), cell,
 				       "text", POL_NAME, NULL);
 	gtk_label_set_mnemonic_widget(GTK_LABEL(label), l->policy_combo);
+	atk_object_set_name(gtk_widget_get_accessible(l->policy_combo),
+			    "Policy");
 	gtk_box_pack_start(GTK_BOX(bottom), l->policy_combo, FALSE, FALSE, 0);
 	l->run_button = gtk_button_new_with_mnemonic("_Run in cappsule");
 	gtk_style_context_add_class(gtk_widget_get_style_context(l->run_button),
