@@ -197,4 +197,15 @@ ln -s "$T/dotfiles/uca.xml" "$H/.config/Thunar/uca.xml"
 	ok "a linked uca.xml: written through the link" || fail "the link: $(ls -l "$H/.config/Thunar")"
 "$VIRT" desktop-setup --remove >/dev/null || fail "--remove (home4)"
 assert_eq "the linked uca.xml as it was after --remove" "$orig" "$(sha256sum <"$T/dotfiles/uca.xml")"
+
+# 5. Not installed (no script, no action): an error naming what is
+#    missing, and nothing made in the home
+H=$T/home5
+mkdir "$H"
+export HOME=$H
+out=$(CAPPSULE_DESKTOP_DATA=$T/nothing "$VIRT" desktop-setup 2>&1); rc=$?
+assert_eq "without the installed parts: status 125" 125 "$rc"
+printf '%s' "$out" | grep -q "not installed: $T/nothing/nautilus/open-in-cappsule" &&
+	ok "it names the missing script" || fail "message: $out"
+assert_eq "and makes nothing in the home" "" "$(cd "$H" && find . -mindepth 1)"
 finish
