@@ -1,8 +1,9 @@
-# Shared by the file-manager tests (thunar.sh, nemo.sh): a user's session
-# on a private Xvfb with openbox and that user's session bus (for AT-SPI),
-# $FM names the file manager (its program); a throw-away home with ~/Documents/invoice.pdf, the package's desktop
-# files in a throw-away XDG data folder, and a `virt` first in PATH that
-# records what `virt open` was given in $T/out/args.
+# Shared by the file-manager tests (thunar.sh, nemo.sh; $FM names the
+# file manager's program): a user's session on a private Xvfb with openbox
+# and that user's session bus (for AT-SPI), a throw-away home with
+# "~/Documents/my invoice.pdf" (a space: the action's quoting), the
+# package's desktop files in a throw-away XDG data folder, and a `virt`
+# first in PATH that records what `virt open` was given in $T/out/args.
 . "$(dirname "$0")/lib.sh"
 [ -x "$VIRT" ] || skip "virt not built"
 command -v "$FM" >/dev/null || skip "$FM not installed (apt install $FM)"
@@ -28,7 +29,7 @@ AS="setpriv --reuid=$U --regid=$U --clear-groups"
 export HOME=$T/home XDG_RUNTIME_DIR=$T/run CAPPSULE_DESKTOP_DATA=$SRC/desktop/actions
 unset XDG_CONFIG_HOME XDG_DATA_HOME XDG_CACHE_HOME XDG_CONFIG_DIRS
 mkdir -p "$HOME/Documents" "$T/bin" "$T/out" "$T/share/applications" "$XDG_RUNTIME_DIR"
-echo "an invoice" >"$HOME/Documents/invoice.pdf"
+echo "an invoice" >"$HOME/Documents/my invoice.pdf"
 cat >"$T/bin/virt" <<EOF2
 #!/bin/sh
 [ "\$1" = open ] || exec "$VIRT" "\$@"

@@ -9,16 +9,16 @@ PIDS="$PIDS $!"
 fm_window '^Documents' && ok "Nemo shows the folder" || { cat "$T/nemo.log"; fail "no Nemo window"; finish; }
 sleep 2
 xdotool windowactivate --sync "$W"
-xdotool type --delay 80 invoice
+xdotool type --delay 80 "my invoice"
 sleep 0.5
 xdotool key Escape shift+F10
 $AS $ATSPI wait nemo "menu item" '^Open in cappsule$' 10 &&
-	ok "Nemo's menu for invoice.pdf has 'Open in cappsule' (AT-SPI)" ||
+	ok "Nemo's menu for 'my invoice.pdf' has 'Open in cappsule' (AT-SPI)" ||
 	fail "no 'Open in cappsule': $($AS $ATSPI dump nemo | grep 'menu item')"
 [ -n "${CAPPSULE_SHOTS:-}" ] && import -window root "$CAPPSULE_SHOTS/nemo-menu.png"
 $AS $ATSPI press nemo "menu item" '^Open in cappsule$' || fail "could not choose it"
 for _ in $(seq 1 50); do [ -s "$T/out/args" ] && break; sleep 0.1; done
-assert_eq "choosing it runs virt open on the file" "open
+assert_eq "choosing it runs virt open on the file (its space kept)" "open
 --
-$HOME/Documents/invoice.pdf" "$(cat "$T/out/args" 2>/dev/null)"
+$HOME/Documents/my invoice.pdf" "$(cat "$T/out/args" 2>/dev/null)"
 finish

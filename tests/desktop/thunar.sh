@@ -11,16 +11,16 @@ fm_window '^Documents - Thunar$' && ok "Thunar shows the folder" || { cat "$T/th
 sleep 1
 # the file selected by typing its name; its menu by Shift+F10
 xdotool windowactivate --sync "$W"
-xdotool type --delay 80 invoice
+xdotool type --delay 80 "my invoice"
 sleep 0.5
 xdotool key Escape shift+F10
 $AS $ATSPI wait thunar "menu item" '^Open in cappsule$' 10 &&
-	ok "Thunar's menu for invoice.pdf has 'Open in cappsule' (AT-SPI)" ||
+	ok "Thunar's menu for 'my invoice.pdf' has 'Open in cappsule' (AT-SPI)" ||
 	fail "no 'Open in cappsule': $($AS $ATSPI dump thunar | grep 'menu item')"
 [ -n "${CAPPSULE_SHOTS:-}" ] && import -window root -crop 700x560+180+120 +repage "$CAPPSULE_SHOTS/thunar-menu.png"
 $AS $ATSPI press thunar "menu item" '^Open in cappsule$' || fail "could not choose it"
 for _ in $(seq 1 50); do [ -s "$T/out/args" ] && break; sleep 0.1; done
-assert_eq "choosing it runs virt open on the file" "open
+assert_eq "choosing it runs virt open on the file (its space kept)" "open
 --
-$HOME/Documents/invoice.pdf" "$(cat "$T/out/args" 2>/dev/null)"
+$HOME/Documents/my invoice.pdf" "$(cat "$T/out/args" 2>/dev/null)"
 finish
