@@ -156,22 +156,33 @@ rm -f "$T/args"
 (PATH=$T/bin:$PATH NAUTILUS_SCRIPT_SELECTED_FILE_PATHS= "$S")
 [ ! -e "$T/args" ] && ok "nautilus script with nothing selected runs nothing" || fail "it ran: $(cat "$T/args")"
 
-# 8. The nautilus-python extension, with a stand-in for the Nautilus
-#    typelib (python3-nautilus is not what is tested here: our code is)
+# 8. The nautilus-python extension, loaded as nautilus-python loads it:
+#    with the real Nautilus typelib where installed (gir1.2-nautilus-4.0:
+#    the real MenuProvider interface and MenuItem properties), else a
+#    stand-in for it; Nautilus' file objects are stand-ins either way
 out=$(PATH=$T/bin:$PATH "$PY" - "$A/nautilus/cappsule_nautilus.py" "$f1" "$T/files" <<'PY' 2>&1
-import gi, importlib.util, sys, time, types
-real = gi.require_version
-gi.require_version = lambda n, v: None if n == "Nautilus" else real(n, v)
-from gi.repository import Gio, GObject
-nau = types.ModuleType("gi.repository.Nautilus")
-class MenuProvider: pass
-class MenuItem:
-    def __init__(self, **kw): self.kw, self.cb = kw, None
-    def connect(self, sig, cb, *a): self.cb = (sig, cb, a)
-nau.MenuProvider, nau.MenuItem = MenuProvider, MenuItem
-sys.modules["gi.repository.Nautilus"] = nau
-import gi.repository
-gi.repository.Nautilus = nau
+import importlib.util, sys, time, types
+import gi
+try:
+    gi.require_version("Nautilus", "4.0")
+    real = True
+except ValueError:
+    real = False
+    req = gi.require_version
+    gi.require_version = lambda n, v: None if n == "Nautilus" else req(n, v)
+    nau = types.ModuleType("gi.repository.Nautilus")
+    class MenuProvider: pass
+    class MenuItem:
+        def __init__(self, **kw): self.kw, self.cbs = kw, []
+        def connect(self, sig, cb, *a): self.cbs.append((cb, a))
+        def activate(self):
+            for cb, a in self.cbs: cb(self, *a)
+        label = property(lambda self: self.kw["label"])
+    nau.MenuProvider, nau.MenuItem = MenuProvider, MenuItem
+    sys.modules["gi.repository.Nautilus"] = nau
+    import gi.repository
+    gi.repository.Nautilus = nau
+from gi.repository import Gio
 class F:
     def __init__(self, p, d=False): self.p, self.d = p, d
     def is_directory(self): return self.d
@@ -181,16 +192,19 @@ spec = importlib.util.spec_from_file_location("ext", sys.argv[1])
 m = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(m)
 p = m.CappsuleMenuProvider()
+print("typelib:", "real" if real else "stand-in", file=sys.stderr)
 print("folder:", p.get_file_items([F(sys.argv[3], True)]))
 items = p.get_file_items([F(sys.argv[2])])   # Nautilus 43
 items2 = p.get_file_items(None, [F(sys.argv[2])])   # older: (window, files)
-print("label:", items[0].kw["label"], len(items2))
-sig, cb, a = items[0].cb
-cb(items[0], *a)
+lab = items[0].props.label if real else items[0].label
+print("label:", lab, len(items2))
+items[0].activate()
 time.sleep(1)
 PY
 )
-assert_eq "nautilus extension: no item for a folder, 'Open in cappsule' for a file (both APIs)" \
+kind=$(printf '%s\n' "$out" | sed -n 's/^typelib: //p')
+out=$(printf '%s\n' "$out" | grep -v '^typelib: ')
+assert_eq "nautilus extension ($kind Nautilus typelib): no item for a folder, 'Open in cappsule' for a file (both APIs)" \
 	"folder: []
 label: Open in cappsule 1" "$out"
 assert_eq "nautilus extension: activating it runs virt open on the file" "open
