@@ -1,14 +1,16 @@
 #!/bin/bash
-# cappsule-launcher as a user drives it, keyboard only, on a private Xvfb
-# with openbox, a private session bus (AT-SPI reads the window as a screen
-# reader does) and a private cappsuled: a test application installed in a
-# throw-away XDG_DATA_DIRS is listed with its name and icon; typing its
-# name and Enter starts it in a cappsule (virt ps, a framed window); a
-# second launcher raises the first; the cappsule outlives the launcher;
-# the running view lists it and Delete kills it; another policy chosen
-# with Alt+P frames the window in its colour; an unknown policy and a
-# command that is not there are said in the window; so is a stopped daemon,
-# and its return.
+# cappsule-launcher as a user drives it, with the keyboard (one Kill
+# button pressed through AT-SPI, as a screen reader user would), on a
+# private Xvfb with openbox, a private session bus (AT-SPI reads the
+# window as a screen reader does) and a private cappsuled: a test
+# application installed in a throw-away XDG_DATA_DIRS is listed with its
+# name and icon; typing its name and "Run in cappsule" (Alt+R) starts it
+# in a cappsule (virt ps, a framed window); a second launcher raises the
+# first; the cappsule outlives the launcher; the running view lists it and
+# Delete kills it; another policy chosen with Alt+P frames the window in
+# its colour, and its Kill button ends it; an unknown policy and a command
+# that is not there are said in the window (Enter runs from the search
+# box); so is a stopped daemon, and its return.
 . "${abs_top_srcdir:?run through make check}/tests/gui/lib.sh"
 LAUNCHER=$BUILD/launcher/cappsule-launcher
 PY=/usr/bin/python3
@@ -161,15 +163,15 @@ assert_eq "a second launcher ends at once, handing over" 0 "$rc"
 assert_eq "one launcher window still" 1 "$(xdotool search --name '^Cappsule Launcher$' | wc -l)"
 kill -0 "$LPID" 2>/dev/null && ok "the first launcher runs on" || fail "the first launcher ended"
 
-# 3. Enter runs it: a cappsule under its policy, its window framed
-keys Return
+# 3. "Run in cappsule" (Alt+R) runs it: under its policy, its window framed
+keys alt+r
 id=
 for _ in $(seq 1 100); do
 	id=$(virt ps | awk '$0 ~ /gui-testclient/ && $1 ~ /^[0-9]+$/ { print $1; exit }')
 	[ -n "$id" ] && break
 	sleep 0.1
 done
-[ -n "$id" ] && ok "Enter started cappsule $id: $(virt ps | grep -E "^ *$id ")" ||
+[ -n "$id" ] && ok "Run in cappsule started cappsule $id: $(virt ps | grep -E "^ *$id ")" ||
 	fail "no cappsule in virt ps: $(virt ps); launcher: $($ATSPI dump $APP | grep -i 'label|' | head -3)"
 shows label "Started Zebra Test Window in cappsule $id" 10 && ok "the window says it started" ||
 	fail "no 'Started' message: $($ATSPI dump $APP | grep 'label|' | head -3)"
@@ -254,7 +256,14 @@ if [ -n "$cw" ]; then
 else
 	fail "no window titled '[spare] launcher test'"
 fi
-[ -n "$id" ] && virt kill "$id" >/dev/null
+# its Kill button (pressed as a screen reader user would)
+if [ -n "$id" ]; then
+	keys ctrl+2
+	$ATSPI press $APP "push button" "^Kill cappsule $id\$" || fail "no Kill button for cappsule $id"
+	for _ in $(seq 1 100); do virt ps | grep -Eq "^ *$id " || break; sleep 0.1; done
+	virt ps | grep -Eq "^ *$id " && fail "the Kill button did not kill cappsule $id" || ok "the Kill button killed cappsule $id"
+	$ATSPI gone $APP "list item" "^cappsule $id " 10 && ok "and its row went" || fail "its row stays"
+fi
 
 # 7. A command missing inside the cappsule: said in the window
 keys ctrl+1 ctrl+a
