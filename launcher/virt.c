@@ -12,11 +12,17 @@ static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
 } commands[] = {
-	{ "exec", virt_cmd_exec },	 { "open", virt_cmd_open },
-	{ "ps", virt_cmd_ps },		 { "info", virt_cmd_info },
-	{ "stats", virt_cmd_stats },	 { "kill", virt_cmd_kill },
-	{ "attach", virt_cmd_attach },	 { "policies", virt_cmd_policies },
-	{ "version", virt_cmd_version }, { "help", virt_cmd_help },
+	{ "exec", virt_cmd_exec },
+	{ "open", virt_cmd_open },
+	{ "ps", virt_cmd_ps },
+	{ "info", virt_cmd_info },
+	{ "stats", virt_cmd_stats },
+	{ "kill", virt_cmd_kill },
+	{ "attach", virt_cmd_attach },
+	{ "policies", virt_cmd_policies },
+	{ "version", virt_cmd_version },
+	{ "help", virt_cmd_help },
+	{ "desktop-setup", virt_cmd_desktop_setup },
 };
 
 int main(int argc, char **argv)

@@ -85,6 +85,7 @@ int virt_cmd_policies(int argc, char **argv);
 int virt_cmd_version(int argc, char **argv);
 int virt_cmd_help(int argc, char **argv);
 int virt_cmd_open(int argc, char **argv);
+int virt_cmd_desktop_setup(int argc, char **argv);
 
 /* TERM_ALLOW_* of a create reply's "terminal": what the policy allows. */
 unsigned virt_reply_terminal(json_object *reply);

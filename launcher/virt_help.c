@@ -66,6 +66,21 @@ static const struct virt_command commands[] = {
 	  "                        virt exits with 1\n"
 	  "  show NAME             what policy NAME allows, in words\n"
 	  "  show NAME --json      the same, as the daemon's JSON\n" },
+	{ "desktop-setup", "[--remove] [--apps APP...]",
+	  "\"Open in cappsule\" in file managers; menu entries in cappsules",
+	  "  --apps APP...         for each installed application APP (firefox,\n"
+	  "                        evince, a .desktop file), write\n"
+	  "                        ~/.local/share/applications/cappsule-APP.desktop:\n"
+	  "                        \"APP (cappsule)\" in menus, run by `virt exec -D`\n"
+	  "  --remove              undo: everything desktop-setup did, or with\n"
+	  "                        --apps those applications' copies\n"
+	  "\n"
+	  "Without --apps: the per-user parts, a Nautilus script (Scripts > Open\n"
+	  "in cappsule) and Thunar's action, merged into ~/.config/Thunar/uca.xml.\n"
+	  "Nemo, Dolphin, Caja and the nautilus-python extension read the\n"
+	  "system-wide files the package installs. What it creates is written in\n"
+	  "~/.local/share/cappsule/desktop-setup; --remove takes out exactly that\n"
+	  "(files changed since by someone else are left alone, and said so).\n" },
 	{ "version", "", "versions and available backends", NULL },
 	{ "help", "[COMMAND]", "this text, or a command's", NULL },
 };

@@ -78,6 +78,36 @@ static int report(const char *fmt, ...)
 	return VIRT_EXIT_ERROR;
 }
 
+/*
+ * A file: URI (what a desktop's Exec %U gives for a local file) as its
+ * path, in @out; false if @s is not one.
+ */
+static bool file_uri_path(const char *s, char *out, size_t len)
+{
+	const char *p;
+	size_t n = 0;
+
+	if (!strncmp(s, "file://localhost/", 17))
+		p = s + 16;
+	else if (!strncmp(s, "file:///", 8))
+		p = s + 7;
+	else
+		return false;
+	for (; *p && n + 1 < len; p++) {
+		if (*p == '%' && isxdigit((unsigned char)p[1]) &&
+		    isxdigit((unsigned char)p[2])) {
+			char hex[3] = { p[1], p[2], '\0' };
+
+			out[n++] = (char)strtol(hex, NULL, 16);
+			p += 2;
+		} else {
+			out[n++] = *p;
+		}
+	}
+	out[n] = '\0';
+	return !*p && n && !memchr(out, '\0', n);
+}
+
 static bool looks_like_url(const char *s)
 {
 	const char *c = s;
@@ -435,7 +465,10 @@ int virt_cmd_open(int argc, char **argv)
 			"open: which file or URL? (virt open FILE|URL...)");
 	for (i = optind; i < argc; i++) {
 		struct open_job j = { .target = argv[i], .rw = rw };
+		char path[PATH_MAX];
 
+		if (file_uri_path(argv[i], path, sizeof(path)))
+			j.target = path;
 		if (open_one(&j, policy))
 			ret = VIRT_EXIT_ERROR;
 	}

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The applications view: every installed application the desktop shows
- * (GAppInfo; NoDisplay and Hidden ones left out), filtered as the user
+ * (GAppInfo; NoDisplay and Hidden ones, and cappsule copies, left out),
+ * filtered as the user
  * types in the search box, a policy chooser set to the policy the daemon
  * would pick, and "Run in cappsule".
  */
@@ -244,7 +245,9 @@ static GtkWidget *app_row(GDesktopAppInfo *app)
 	GIcon *icon = g_app_info_get_icon(a);
 	const char *c = g_desktop_app_info_get_categories(app);
 	GtkWidget *img;
-	gchar **parts, *joined;
+	GString *shown;
+	gchar **parts;
+	int i;
 
 	box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
 	gtk_container_set_border_width(GTK_CONTAINER(box), 6);
@@ -257,14 +260,17 @@ static GtkWidget *app_row(GDesktopAppInfo *app)
 	name = gtk_label_new(g_app_info_get_display_name(a));
 	gtk_label_set_xalign(GTK_LABEL(name), 0);
 	gtk_box_pack_start(GTK_BOX(text), name, FALSE, FALSE, 0);
+	/* the categories a person reads: not the empty nor X-Vendor ones */
 	parts = g_strsplit(c ?: "", ";", -1);
-	joined = g_strjoinv(" · ", parts);
+	shown = g_string_new(NULL);
+	for (i = 0; parts[i]; i++)
+		if (*parts[i] && !g_str_has_prefix(parts[i], "X-"))
+			g_string_append_printf(shown, "%s%s",
+					       shown->len ? " · " : "",
+					       parts[i]);
 	g_strfreev(parts);
-	g_strstrip(joined);
-	if (g_str_has_suffix(joined, " ·"))
-		joined[strlen(joined) - strlen(" ·")] = '\0';
-	cats = gtk_label_new(joined);
-	g_free(joined);
+	cats = gtk_label_new(shown->str);
+	g_string_free(shown, TRUE);
 	gtk_label_set_xalign(GTK_LABEL(cats), 0);
 	gtk_style_context_add_class(gtk_widget_get_style_context(cats),
 				    "dim-label");
@@ -285,13 +291,25 @@ static gint by_name(gconstpointer a, gconstpointer b)
 			      g_app_info_get_display_name((GAppInfo *)b));
 }
 
+/*
+ * Not offered: what the desktop hides, this launcher, and the copies
+ * `virt desktop-setup --apps` wrote (they run in a cappsule already: a
+ * cappsule inside a cappsule).
+ */
+static gboolean offered(GAppInfo *a)
+{
+	return G_IS_DESKTOP_APP_INFO(a) && g_app_info_should_show(a) &&
+	       g_strcmp0(g_app_info_get_id(a), "cappsule-launcher.desktop") &&
+	       !g_desktop_app_info_has_key(G_DESKTOP_APP_INFO(a),
+					   "X-Cappsule-Setup");
+}
+
 static void fill_apps(struct launcher *l)
 {
 	GList *all = g_list_sort(g_app_info_get_all(), by_name), *p;
 
 	for (p = all; p; p = p->next)
-		if (G_IS_DESKTOP_APP_INFO(p->data) &&
-		    g_app_info_should_show(p->data))
+		if (offered(p->data))
 			gtk_container_add(GTK_CONTAINER(l->apps_list),
 					  app_row(p->data));
 	g_list_free_full(all, g_object_unref);
@@ -341,6 +359,8 @@ GtkWidget *apps_view_new(struct launcher *l)
 	gtk_cell_layout_set_attributes(GTK_CELL_LAYOUT(l->policy_combo), cell,
 				       "text", POL_NAME, NULL);
 	gtk_label_set_mnemonic_widget(GTK_LABEL(label), l->policy_combo);
+	atk_object_set_name(gtk_widget_get_accessible(l->policy_combo),
+			    "Policy");
 	gtk_box_pack_start(GTK_BOX(bottom), l->policy_combo, FALSE, FALSE, 0);
 	l->run_button = gtk_button_new_with_mnemonic("_Run in cappsule");
 	gtk_style_context_add_class(gtk_widget_get_style_context(l->run_button),

@@ -155,21 +155,34 @@ static void create_done(GObject *src, GAsyncResult *res, gpointer data)
 {
 	struct create_job *j = g_task_get_task_data(G_TASK(res));
 	struct launcher *l = j->l;
-	const char *notice;
+	const char *notice, *why;
+	gpointer id;
 
 	if (!j->reply) {
-		if (j->down)
+		if (j->down) {
 			launcher_error(l, "%s", j->err);
-		else if (strstr(j->err, "unknown policy"))
+		} else if (strstr(j->err, "unknown policy")) {
+			/* the daemon's set changed: show the one it has now */
+			daemon_load_policies(l);
 			launcher_error(
 				l,
 				"Could not start %s: %s. Choose another policy, or add one to /etc/cappsule/policies and run: virt policies --reload",
 				j->label, j->err);
-		else
+		} else {
 			launcher_error(l, "Could not start %s: %s", j->label,
 				       j->err);
+		}
 		return;
 	}
+	id = GUINT_TO_POINTER((unsigned)cps_int(j->reply, "id"));
+	why = g_hash_table_lookup(l->early_failures, id);
+	if (why) {
+		launcher_error(l, "%s (cappsule %u) failed: %s", j->label,
+			       GPOINTER_TO_UINT(id), why);
+		g_hash_table_remove(l->early_failures, id);
+		return;
+	}
+	g_hash_table_insert(l->launched, id, g_strdup(j->label));
 	notice = cps_str(j->reply, "notice");
 	launcher_info(l, "Started %s in cappsule %lld (policy %s)%s%s",
 		      j->label, cps_int(j->reply, "id"),
@@ -268,6 +281,50 @@ static void events_lost(struct launcher *l, const char *why)
 						       events_retry, l);
 }
 
+/* Why a cappsule ended, if it failed; NULL if it ended well or was killed. */
+static gchar *exit_failure(json_object *ev)
+{
+	const char *reason = cps_str(ev, "reason"),
+		   *msg = cps_str(ev, "message");
+	long long code = cps_int(ev, "code");
+
+	if (!strcmp(reason, "killed") || (!strcmp(reason, "exit") && !code))
+		return NULL;
+	if (*msg)
+		return g_strdup(msg);
+	if (!strcmp(reason, "not-found"))
+		return g_strdup("its command was not found in the cappsule");
+	if (!strcmp(reason, "exit"))
+		return g_strdup_printf("it exited with status %lld", code);
+	if (!strcmp(reason, "signal"))
+		return g_strdup_printf("signal %lld ended it",
+				       cps_int(ev, "signal"));
+	return g_strdup_printf("%s (status %lld)", reason, code);
+}
+
+/* A cappsule this window started that failed is said in the window. */
+static void exit_event(struct launcher *l, json_object *ev)
+{
+	unsigned id = (unsigned)cps_int(ev, "id");
+	gpointer key = GUINT_TO_POINTER(id);
+	const char *label = g_hash_table_lookup(l->launched, key);
+	gchar *why = exit_failure(ev);
+
+	if (label) {
+		if (why)
+			launcher_error(l, "%s (cappsule %u) failed: %s", label,
+				       id, why);
+		g_hash_table_remove(l->launched, key);
+		g_free(why);
+	} else if (why) {
+		/* perhaps ours, its create's reply not read yet */
+		if (g_hash_table_size(l->early_failures) > 64)
+			g_hash_table_remove_all(l->early_failures);
+		g_hash_table_insert(l->early_failures, key, why);
+	}
+	l->listener->cappsule_exit(l, id);
+}
+
 static gboolean on_event(gint fd, GIOCondition cond, gpointer data)
 {
 	struct launcher *l = data;
@@ -286,7 +343,7 @@ static gboolean on_event(gint fd, GIOCondition cond, gpointer data)
 	if (!strcmp(kind, "start"))
 		l->listener->cappsule_start(l, ev);
 	else if (!strcmp(kind, "exit"))
-		l->listener->cappsule_exit(l, (unsigned)cps_int(ev, "id"));
+		exit_event(l, ev);
 	json_object_put(ev);
 	return G_SOURCE_CONTINUE;
 }

@@ -31,6 +31,11 @@ struct launcher {
 	/* daemon.c: the events connection and its retry timer */
 	guint events_watch, retry_timer, tick_timer;
 	gboolean events_lost;
+	/*
+	 * daemon.c: what this window started (id -> label), to say so if it
+	 * fails; failures seen before their create's reply (id -> why).
+	 */
+	GHashTable *launched, *early_failures;
 	/* what daemon.c tells the views (daemon.h), set by main.c */
 	const struct daemon_listener *listener;
 };

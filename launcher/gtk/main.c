@@ -37,7 +37,7 @@ static gboolean on_key(GtkWidget *w, GdkEventKey *ev, gpointer data)
 	if (mods == GDK_CONTROL_MASK && ev->keyval == GDK_KEY_2) {
 		gtk_stack_set_visible_child_name(GTK_STACK(l->stack),
 						 "running");
-		gtk_widget_child_focus(l->running_list, GTK_DIR_TAB_FORWARD);
+		running_focus(l);
 		return TRUE;
 	}
 	if (!mods && ev->keyval == GDK_KEY_Escape &&
@@ -68,6 +68,11 @@ static void build_window(struct launcher *l)
 	gtk_stack_switcher_set_stack(GTK_STACK_SWITCHER(switcher),
 				     GTK_STACK(l->stack));
 	header = gtk_header_bar_new();
+	/*
+	 * A header bar as the titlebar gives the window its own title (NULL
+	 * unless set): without this, taskbars and screen readers see none.
+	 */
+	gtk_header_bar_set_title(GTK_HEADER_BAR(header), "Cappsule Launcher");
 	gtk_header_bar_set_show_close_button(GTK_HEADER_BAR(header), TRUE);
 	gtk_header_bar_set_custom_title(GTK_HEADER_BAR(header), switcher);
 	gtk_window_set_titlebar(GTK_WINDOW(l->window), header);
@@ -130,6 +135,8 @@ int main(int argc, char **argv)
 #else
 	l.app = gtk_application_new(LAUNCHER_APP_ID, G_APPLICATION_FLAGS_NONE);
 #endif
+	l.launched = g_hash_table_new_full(NULL, NULL, NULL, g_free);
+	l.early_failures = g_hash_table_new_full(NULL, NULL, NULL, g_free);
 	l.policies = gtk_list_store_new(POL_NCOLS, G_TYPE_STRING,
 					GDK_TYPE_PIXBUF, G_TYPE_STRING);
 	g_signal_connect(l.app, "activate", G_CALLBACK(on_activate), &l);
@@ -142,6 +149,8 @@ int main(int argc, char **argv)
 		g_source_remove(l.events_watch);
 	if (l.rows)
 		g_hash_table_destroy(l.rows);
+	g_hash_table_destroy(l.launched);
+	g_hash_table_destroy(l.early_failures);
 	g_object_unref(l.policies);
 	g_object_unref(l.app);
 	return ret;

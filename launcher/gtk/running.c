@@ -66,6 +66,9 @@ static gboolean on_list_key(GtkWidget *w, GdkEventKey *ev, gpointer data)
 	if (ev->keyval != GDK_KEY_Delete && ev->keyval != GDK_KEY_KP_Delete)
 		return FALSE;
 	row = gtk_list_box_get_selected_row(GTK_LIST_BOX(l->running_list));
+	if (!row) /* focused by Tab, not selected */
+		row = GTK_LIST_BOX_ROW(gtk_container_get_focus_child(
+			GTK_CONTAINER(l->running_list)));
 	if (!row)
 		return FALSE;
 	r = g_object_get_data(G_OBJECT(row), "row");
@@ -166,6 +169,22 @@ void running_clear(struct launcher *l)
 		g_hash_table_iter_remove(&it);
 	}
 	update_empty(l);
+}
+
+void running_focus(struct launcher *l)
+{
+	GtkListBoxRow *row =
+		gtk_list_box_get_selected_row(GTK_LIST_BOX(l->running_list));
+
+	if (!row)
+		row = gtk_list_box_get_row_at_index(
+			GTK_LIST_BOX(l->running_list), 0);
+	if (!row) {
+		gtk_widget_child_focus(l->running_list, GTK_DIR_TAB_FORWARD);
+		return;
+	}
+	gtk_list_box_select_row(GTK_LIST_BOX(l->running_list), row);
+	gtk_widget_grab_focus(GTK_WIDGET(row));
 }
 
 /* Every second: uptimes, and memory while the view is shown. */

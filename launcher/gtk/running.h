@@ -15,5 +15,7 @@ void running_start(struct launcher *l, json_object *cappsule);
 void running_exit(struct launcher *l, unsigned id);
 void running_clear(struct launcher *l);
 void running_tick(struct launcher *l);
+/* The keyboard in the view: the selected row (else the first) focused. */
+void running_focus(struct launcher *l);
 
 #endif

@@ -79,6 +79,15 @@ for _ in $(seq 1 50); do [ "$(cat "$D/letter.txt")" = "the letter" ] || break; s
 assert_eq "with --rw the save reaches the host file" "edited in a cappsule" "$(cat "$D/letter.txt")"
 assert_eq "no temporary file is left beside it" "letter.txt sibling.txt" "$(ls "$D" | tr '\n' ' ' | sed 's/ $//')"
 
+# a file: URI, as a desktop's Exec %U passes a local file (escapes decoded)
+rm -f "$R/viewer.log"
+cp "$D/letter.txt" "$D/a letter.txt"
+out=$($AS "$VIRT" open "file://$(printf '%s' "$D" | sed 's/ /%20/g')/a%20letter.txt" 2>&1); rc=$?
+assert_eq "a file: URI opens like its path" 0 "$rc"
+wait_done "$R/viewer.log" || fail "file: URI: the viewer did not run ($out)"
+assert_match "the application read the file the URI names" "^read:edited in a cappsule$" "$(cat "$R/viewer.log" 2>/dev/null)"
+rm -f "$D/a letter.txt"
+
 out=$($AS "$VIRT" open https://example.org/page 2>&1)
 assert_match "a URL opens with the browser's policy" "opens in cappsule [0-9]+ \(policy cappsule-test-browser\)" "$out"
 wait_done "$R/browser.log"

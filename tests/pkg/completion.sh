@@ -27,7 +27,7 @@ complete_line() {
 }
 out=$(PATH=$BUILD/launcher:$PATH bash -c '. "$1"; . "$2"; complete -p virt' _ "$BC" "$SRC/desktop/completion/virt")
 assert_eq "complete -p virt" "complete -F _virt virt" "$out"
-assert_eq "virt <TAB>" "attach exec help info kill policies ps stats version " "$(complete_line 'virt ')"
+assert_eq "virt <TAB>" "attach desktop-setup exec help info kill open policies ps stats version " "$(complete_line 'virt ')"
 assert_eq "virt p<TAB>" "policies ps " "$(complete_line 'virt p')"
 assert_eq "virt exec -p <TAB>: the daemon's policies" \
 	"default evince firefox offline unrestricted " "$(complete_line 'virt exec -p ')"
@@ -36,5 +36,11 @@ assert_eq "virt exec --backend <TAB>" "namespaces vtx " "$(complete_line 'virt e
 assert_match "virt exec --<TAB>" "--detach .*--no-gui .*--policy .*--share" "$(complete_line 'virt exec --')"
 assert_eq "virt kill <TAB>: running cappsules" "$id " "$(complete_line 'virt kill ')"
 assert_match "virt exec -n ls<TAB>: commands" "(^| )ls( |$)" "$(complete_line 'virt exec -n ls')"
+assert_eq "virt desktop-setup --<TAB>" "--apps --remove " "$(complete_line 'virt desktop-setup --')"
+mkdir -p "$WORK/share/applications"
+touch "$WORK/share/applications/org.example.Zed.desktop" "$WORK/share/applications/zebra.desktop"
+assert_eq "virt desktop-setup --apps <TAB>: installed applications" "org.example.Zed zebra " \
+	"$(XDG_DATA_DIRS=$WORK/share complete_line 'virt desktop-setup --apps ')"
+assert_eq "virt open -p f<TAB>" "firefox " "$(complete_line 'virt open -p f')"
 virt kill "$id" >/dev/null 2>&1
 finish

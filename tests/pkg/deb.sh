@@ -37,13 +37,20 @@ for f in ./usr/bin/virt ./usr/sbin/cappsuled ./usr/libexec/cappsule/cappsule-age
 	./lib/systemd/system/cappsuled.service ./lib/systemd/system/cappsuled.socket \
 	./usr/share/man/man1/virt.1.gz \
 	./usr/share/man/man8/cappsuled.8.gz ./usr/share/man/man5/cappsule-policy.5.gz \
-	./usr/share/bash-completion/completions/virt ./usr/share/zsh/vendor-completions/_virt; do
+	./usr/share/bash-completion/completions/virt ./usr/share/zsh/vendor-completions/_virt \
+	./usr/share/applications/cappsule-open.desktop \
+	./usr/share/icons/hicolor/scalable/apps/cappsule.svg ./usr/share/icons/hicolor/48x48/apps/cappsule.png \
+	./usr/share/cappsule/nautilus/open-in-cappsule ./usr/share/cappsule/thunar/uca-action.xml \
+	./usr/share/nautilus-python/extensions/cappsule_nautilus.py \
+	./usr/share/nemo/actions/cappsule-open.nemo_action ./usr/share/kio/servicemenus/cappsule-open.desktop \
+	./usr/share/file-manager/actions/cappsule-open.desktop; do
 	printf '%s\n' "$files" | grep -qx -- "$f" && ok "cappsule has $f" || fail "cappsule lacks $f"
 done
 LDEB=$T/cappsule-launcher_${V}_amd64.deb
 if [ -f "$LDEB" ]; then
 	lfiles=$(dpkg -c "$LDEB" | awk '{print $6}')
-	for f in ./usr/bin/cappsule-launcher ./usr/share/man/man1/cappsule-launcher.1.gz; do
+	for f in ./usr/bin/cappsule-launcher ./usr/share/man/man1/cappsule-launcher.1.gz \
+		./usr/share/applications/cappsule-launcher.desktop; do
 		printf '%s\n' "$lfiles" | grep -qx -- "$f" && ok "cappsule-launcher has $f" ||
 			fail "cappsule-launcher lacks $f"
 	done
@@ -63,6 +70,15 @@ touch "$R/var/lib/dpkg/status"
 DPKG_ROOT=$R dpkg --root="$R" --force-depends --force-script-chrootless \
 	--log=/dev/null -i "$DEB" >"$T/install.log" 2>&1 || { cat "$T/install.log"; fail "dpkg -i into $R"; }
 [ -x "$R/usr/bin/virt" ] && ok "installed into a throw-away root" || fail "virt not installed in $R"
+# the installed virt finds desktop-setup's parts where the package put them
+H=$T/home
+mkdir "$H"
+HOME=$H CAPPSULE_DESKTOP_DATA=$R/usr/share/cappsule "$R/usr/bin/virt" desktop-setup >/dev/null 2>&1 &&
+	[ -x "$H/.local/share/nautilus/scripts/Open in cappsule" ] &&
+	ok "the package's Nautilus script is executable, linked by virt desktop-setup" ||
+	fail "virt desktop-setup with the package's files: $(ls -l "$R/usr/share/cappsule/nautilus" 2>&1)"
+strings "$R/usr/bin/virt" | grep -qx /usr/share/cappsule && ok "virt looks in /usr/share/cappsule" ||
+	fail "virt's data folder is not /usr/share/cappsule"
 cf=$(cat "$R/var/lib/dpkg/info/cappsule.conffiles" 2>/dev/null)
 printf '%s' "$cf" | grep -qx /etc/cappsule/policies/default.json && ok "policies are conffiles" ||
 	fail "conffiles: [$cf]"
