@@ -86,6 +86,9 @@ static int configure(void)
 
 	if (s < 0)
 		return -errno;
+	/* IPv4 only, for now: no link-local IPv6 chatter the filter drops */
+	if (write_file("/proc/sys/net/ipv6/conf/" IFNAME "/disable_ipv6", "1"))
+		log_debug("net: cannot disable IPv6 on " IFNAME);
 	inet_ntop(AF_INET, &m, mask, sizeof(mask));
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), IFNAME);
 	set_addr(&ifr.ifr_addr, NET_GUEST_ADDR);

@@ -79,6 +79,8 @@ struct cappsule {
 	bool have_proxy_cg;
 	/* net-proxy's counters, mapped read-only (virt stats); or NULL */
 	const struct net_stats *net_stats;
+	/* virt info's "network" (address, rules in force) as JSON; or NULL */
+	char *net_info;
 	bool ready; /* the agent said READY */
 	void *start_msg; /* START, sent once ready */
 	uint32_t start_len;

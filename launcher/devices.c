@@ -265,6 +265,8 @@ int devices_release(struct cappsule *c)
 	if (c->net_stats)
 		munmap((void *)c->net_stats, sizeof(*c->net_stats));
 	c->net_stats = NULL;
+	free(c->net_info);
+	c->net_info = NULL;
 	if (!c->have_proxy_cg)
 		return 0;
 	if (cg_destroy(&c->proxy_cg) == -EBUSY)
@@ -296,6 +298,33 @@ static int net_stats_memfd(struct cappsule *c)
 fail:
 	close(fd);
 	return -errno;
+}
+
+static json_object *rules_json(const struct policy_net_rule *r, size_t n)
+{
+	json_object *arr = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_object_array_add(arr, json_object_new_string(r[i].text));
+	return arr;
+}
+
+/* What virt info says of the network: the addresses, the rules in force. */
+static char *net_info(const struct policy *p)
+{
+	json_object *o = json_object_new_object();
+	char *s;
+
+	json_object_object_add(o, "address",
+			       json_object_new_string(NET_GUEST_ADDR));
+	json_object_object_add(o, "host", json_object_new_string(NET_HOST_ADDR));
+	json_object_object_add(o, "dns", json_object_new_boolean(p->net_dns));
+	json_object_object_add(o, "tcp", rules_json(p->tcp, p->ntcp));
+	json_object_object_add(o, "udp", rules_json(p->udp, p->nudp));
+	s = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	return s;
 }
 
 struct json_object *devices_net_stats(const struct cappsule *c)
@@ -371,6 +400,8 @@ int devices_start_proxies(struct daemon *d, struct cappsule *c,
 			return polfd;
 		}
 		if (hd->id == XCHAN_DEV_NET) {
+			free(c->net_info);
+			c->net_info = net_info(p);
 			statsfd = net_stats_memfd(c);
 			if (statsfd < 0) {
 				close(polfd);
