@@ -8,11 +8,13 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -188,6 +190,24 @@ static void print_stats(const struct net_proxy *px)
 		(unsigned long long)s->dns_answers, off ? drops : " none");
 }
 
+/*
+ * Slirp gives every connection two 128 KiB buffers and keeps a closed one
+ * (and its socket) for TIME_WAIT, 10 s: at a thousand connections a second
+ * that is thousands of sockets. Mapped one by one, the buffers cost only
+ * the pages used and go back at once; and the descriptors may reach the
+ * hard limit, not the default soft one of 1024.
+ */
+static void tune_for_connections(void)
+{
+	struct rlimit rl;
+
+	mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 static int run(struct net_proxy *px, int sigfd)
 {
 	struct pollfd *pfd = NULL;
@@ -275,6 +295,7 @@ int main(int argc, char **argv)
 	uint64_t v;
 
 	log_init("cappsule-net-proxy", 0);
+	tune_for_connections();
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (opt == 'i' && !parse_u64(optarg, &v) && v <= UINT32_MAX) {
 			px.id = (uint32_t)v;

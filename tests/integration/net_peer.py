@@ -219,7 +219,10 @@ def client(argv):
         secs = float(argv[3])
         t, n = time.monotonic(), 0
         while time.monotonic() - t < secs:
-            s = socket.create_connection((argv[1], int(argv[2])), timeout=5)
+            try:
+                s = socket.create_connection((argv[1], int(argv[2])), timeout=5)
+            except OSError:
+                sys.exit("crr: connection %d failed after %.1f s" % (n, time.monotonic() - t))
             s.sendall(b"RR\n")
             s.recv(1)
             s.close()
