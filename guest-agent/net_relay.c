@@ -18,8 +18,13 @@
 #define BATCH 64
 #define NS_PER_MS 1000000ULL
 
-/* Host -> TUN. Returns false when the ring is broken. */
-static bool from_host(struct xchan *x, int tun, uint64_t *last_ns)
+/*
+ * Host -> TUN. Returns false when the ring is broken. *@kick: a message
+ * was consumed (the proxy may wait for room); the peer is kicked once per
+ * turn, not per packet.
+ */
+static bool from_host(struct xchan *x, int tun, uint64_t *last_ns,
+		      bool *kick)
 {
 	static uint8_t buf[NET_MAX_MSG];
 	struct ring_msg_hdr hdr;
@@ -27,12 +32,14 @@ static bool from_host(struct xchan *x, int tun, uint64_t *last_ns)
 	int n, i;
 
 	for (i = 0; i < BATCH * 4; i++) {
-		n = xchan_recv(x, &hdr, buf, sizeof(buf));
+		n = ring_recv(&x->rx, &hdr, buf, sizeof(buf));
 		if (n == -EAGAIN)
 			return true;
 		if (n < 0)
 			return false;
-		*last_ns = now_ns();
+		*kick = true;
+		if (!i)
+			*last_ns = now_ns();
 		if (net_decode(hdr.type, buf, (uint32_t)n, false, &m))
 			continue;
 		/* a full TUN queue drops, as a full link would */
@@ -45,7 +52,8 @@ static bool from_host(struct xchan *x, int tun, uint64_t *last_ns)
 }
 
 /* TUN -> host. *@held: a packet read but not yet sent (ring full). */
-static void to_host(struct xchan *x, int tun, uint8_t *pkt, ssize_t *held)
+static void to_host(struct xchan *x, int tun, uint8_t *pkt, ssize_t *held,
+		    bool *kick)
 {
 	int i;
 
@@ -59,8 +67,10 @@ static void to_host(struct xchan *x, int tun, uint8_t *pkt, ssize_t *held)
 			*held = 0;
 			continue;
 		}
-		if (xchan_send(x, NET_PACKET, pkt, (uint32_t)*held) == -EAGAIN)
+		if (ring_send(&x->tx, NET_PACKET, pkt, (uint32_t)*held) ==
+		    -EAGAIN)
 			return; /* the proxy's kick tells when there is room */
+		*kick = true;
 		*held = 0;
 	}
 }
@@ -70,17 +80,19 @@ int net_relay(struct xchan *x, int tun)
 	static uint8_t pkt[NET_MTU];
 	uint64_t last_ns = now_ns();
 	ssize_t held = 0;
+	bool kick = false;
 
 	for (;;) {
 		struct pollfd p[2] = { { x->notify_in, POLLIN, 0 },
 				       { tun, held > 0 ? 0 : POLLIN, 0 } };
-		int ret = poll(p, 2, NET_ALIVE_MS);
+		/* a batch left messages behind: no sleeping on them */
+		int ret = poll(p, 2, ring_pending(&x->rx) ? 0 : NET_ALIVE_MS);
 
 		if (ret < 0 && errno != EINTR)
 			return 1;
 		if (p[0].revents)
 			xchan_ack(x);
-		if (!from_host(x, tun, &last_ns) || xchan_broken(x)) {
+		if (!from_host(x, tun, &last_ns, &kick) || xchan_broken(x)) {
 			log_err("net: the ring is broken: network down");
 			break;
 		}
@@ -88,7 +100,11 @@ int net_relay(struct xchan *x, int tun)
 			log_err("net: the host's network proxy stopped: network down");
 			break;
 		}
-		to_host(x, tun, pkt, &held);
+		to_host(x, tun, pkt, &held, &kick);
+		if (kick) {
+			kick = false;
+			xchan_kick(x);
+		}
 	}
 	/* The last descriptor of a TUN closes: the interface and routes go. */
 	close(tun);

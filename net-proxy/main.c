@@ -40,6 +40,7 @@ struct net_proxy {
 	struct net_stack stack;
 	struct net_stats *st; /* the daemon's page, or a private one */
 	bool hello;
+	bool kick; /* sent or consumed since the peer was last kicked */
 	uint64_t bad_msgs, logged_drops;
 	int64_t alive_ns; /* when NET_ALIVE was last sent */
 };
@@ -48,12 +49,14 @@ static void to_guest(void *opaque, const uint8_t *pkt, size_t len)
 {
 	struct net_proxy *px = opaque;
 
+	/* one kick per turn of the loop, not per packet (run()) */
 	if (len > NET_MTU || len < NET_MIN_PACKET ||
-	    xchan_send(&px->x, NET_PACKET, pkt, (uint32_t)len)) {
+	    ring_send(&px->x.tx, NET_PACKET, pkt, (uint32_t)len)) {
 		/* full ring: TCP sends again, UDP is lost as on any link */
 		px->st->drops[NET_DROP_RING_FULL]++;
 		return;
 	}
+	px->kick = true;
 	px->st->pkts_in++;
 	px->st->bytes_in += len;
 }
@@ -126,9 +129,10 @@ static bool read_ring(struct net_proxy *px, int64_t now)
 	int n, i;
 
 	for (i = 0; i < RING_BATCH; i++) {
-		n = xchan_recv(&px->x, &hdr, msg, NET_MAX_MSG);
+		n = ring_recv(&px->x.rx, &hdr, msg, NET_MAX_MSG);
 		if (n < 0)
 			return false;
+		px->kick = true; /* room freed: the relay may wait for it */
 		if (net_decode(hdr.type, msg, (uint32_t)n, true, &m)) {
 			if (px->bad_msgs++ < BAD_LOGGED)
 				log_warn(
@@ -229,7 +233,12 @@ static int run(struct net_proxy *px, int sigfd)
 		}
 		if (now - px->alive_ns >= NET_ALIVE_MS * NS_PER_MS) {
 			px->alive_ns = now;
-			xchan_send(&px->x, NET_ALIVE, NULL, 0);
+			if (!ring_send(&px->x.tx, NET_ALIVE, NULL, 0))
+				px->kick = true;
+		}
+		if (px->kick) {
+			px->kick = false;
+			xchan_kick(&px->x);
 		}
 		px->st->dns_answers = px->dns.answers;
 		px->st->dns_failures = px->dns.failures;
@@ -272,6 +281,10 @@ static int run(struct net_proxy *px, int sigfd)
 		now = (int64_t)now_ns();
 		dns_relay_ready(&px->dns, pfd + 2, (int)dns_n, now);
 		stack_poll(&px->stack, pfd + 2 + dns_n, n - 2 - dns_n, t < 0);
+		if (px->kick) {
+			px->kick = false;
+			xchan_kick(&px->x);
+		}
 	}
 	free(pfd);
 	return ret;
