@@ -31,7 +31,6 @@ struct policy_fs_rule {
 	bool dir_only; /* trailing '/': the folder itself, listable */
 };
 
-
 struct policy {
 	char *name;
 	char *file;

@@ -114,9 +114,11 @@ static int parse_v4(const char *s, size_t len, struct policy_net_rule *r,
 			return why_fail(why, whylen,
 					"bad prefix length (0-32)");
 		r->addr_lo &= bits ? ~0u << (32 - bits) : 0;
-		r->addr_hi = bits == 32 ? r->addr_lo :
-					  r->addr_lo | (bits ? ~(~0u << (32 - bits)) :
-							       ~0u);
+		r->addr_hi =
+			bits == 32 ?
+				r->addr_lo :
+				r->addr_lo |
+					(bits ? ~(~0u << (32 - bits)) : ~0u);
 		return 0;
 	}
 	if (parse_addr4(s, len, &r->addr_lo))
@@ -198,8 +200,9 @@ int policy_net_rule_parse(const char *s, struct policy_net_rule *r, char *why,
 		const char *close = strchr(s, ']');
 
 		if (!close || (close[1] && close[1] != ':'))
-			return why_fail(why, whylen,
-					"IPv6 is written [ADDR] or [ADDR/BITS]");
+			return why_fail(
+				why, whylen,
+				"IPv6 is written [ADDR] or [ADDR/BITS]");
 		addr = s + 1;
 		alen = (size_t)(close - addr);
 		ports = close[1] ? close + 2 : NULL;

@@ -18,7 +18,7 @@ const struct agent_device *const agent_devices[] = {
 #ifdef CAPPSULE_FS_DEVICE
 	&agent_fs_device,
 #endif
-	&gui_device, &audio_device, &net_device,
-	NULL, /* devices register here, one line each */
+	&gui_device,	  &audio_device,
+	&net_device,	  NULL, /* devices register here, one line each */
 };
 const unsigned agent_ndevices = ARRAY_SIZE(agent_devices) - 1;

@@ -147,16 +147,18 @@ static int write_names(const struct start_msg *st, bool dns)
 	int ret;
 
 	gethostname(host, sizeof(host) - 1);
-	snprintf(hosts, sizeof(hosts),
-		 "127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\tlocalhost ip6-localhost ip6-loopback\n%s\t%s\n",
-		 host, NET_HOST_ADDR, NET_HOST_NAME);
+	snprintf(
+		hosts, sizeof(hosts),
+		"127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\tlocalhost ip6-localhost ip6-loopback\n%s\t%s\n",
+		host, NET_HOST_ADDR, NET_HOST_NAME);
 	ret = write_etc("/etc/hosts", hosts);
 	if (ret)
 		return ret;
-	return write_etc("/etc/resolv.conf",
-			 dns ? "# cappsule: net-proxy's resolver\nnameserver " NET_DNS_ADDR
-			       "\noptions edns0\n" :
-			       "# cappsule: this policy resolves no names\n");
+	return write_etc(
+		"/etc/resolv.conf",
+		dns ? "# cappsule: net-proxy's resolver\nnameserver " NET_DNS_ADDR
+		      "\noptions edns0\n" :
+		      "# cappsule: this policy resolves no names\n");
 }
 
 /* Keep exactly @fds (moved to FD_BASE...) open; everything else closes. */
@@ -240,8 +242,7 @@ static int net_start(struct agent_dev_ctx *ctx)
 	if (!ret)
 		ret = write_names(ctx->st, dns);
 	if (ret) {
-		log_err("net: cannot configure %s: %s", IFNAME,
-			strerror(-ret));
+		log_err("net: cannot configure %s: %s", IFNAME, strerror(-ret));
 		goto out;
 	}
 	if (pipe2(rp, O_CLOEXEC) < 0) {

@@ -23,8 +23,7 @@
  * was consumed (the proxy may wait for room); the peer is kicked once per
  * turn, not per packet.
  */
-static bool from_host(struct xchan *x, int tun, uint64_t *last_ns,
-		      bool *kick)
+static bool from_host(struct xchan *x, int tun, uint64_t *last_ns, bool *kick)
 {
 	static uint8_t buf[NET_MAX_MSG];
 	struct ring_msg_hdr hdr;

@@ -318,7 +318,8 @@ static char *net_info(const struct policy *p)
 
 	json_object_object_add(o, "address",
 			       json_object_new_string(NET_GUEST_ADDR));
-	json_object_object_add(o, "host", json_object_new_string(NET_HOST_ADDR));
+	json_object_object_add(o, "host",
+			       json_object_new_string(NET_HOST_ADDR));
 	json_object_object_add(o, "dns", json_object_new_boolean(p->net_dns));
 	json_object_object_add(o, "tcp", rules_json(p->tcp, p->ntcp));
 	json_object_object_add(o, "udp", rules_json(p->udp, p->nudp));
@@ -362,8 +363,10 @@ struct json_object *devices_net_stats(const struct cappsule *c)
 	tcp = json_object_new_array();
 	udp = json_object_new_array();
 	for (i = 0; i < NET_STATS_RULES; i++) {
-		json_object_array_add(tcp, json_object_new_uint64(s.tcp_hits[i]));
-		json_object_array_add(udp, json_object_new_uint64(s.udp_hits[i]));
+		json_object_array_add(tcp,
+				      json_object_new_uint64(s.tcp_hits[i]));
+		json_object_array_add(udp,
+				      json_object_new_uint64(s.udp_hits[i]));
 	}
 	json_object_object_add(o, "tcp_hits", tcp);
 	json_object_object_add(o, "udp_hits", udp);

@@ -119,8 +119,9 @@ static void print_net_info(json_object *net)
 			continue;
 		printf("%-11s %s:", "", proto[k]);
 		for (i = 0; i < json_object_array_length(arr); i++)
-			printf(" %s", json_object_get_string(
-					      json_object_array_get_idx(arr, i)));
+			printf(" %s",
+			       json_object_get_string(
+				       json_object_array_get_idx(arr, i)));
 		printf("%s\n", json_object_array_length(arr) ? "" : " none");
 	}
 }

@@ -85,8 +85,8 @@ static int read_name(const uint8_t *m, size_t len, size_t *off, char *out)
 	return 0;
 }
 
-static int read_question(const uint8_t *m, size_t len, size_t *off,
-			 char *qname, uint16_t *qtype)
+static int read_question(const uint8_t *m, size_t len, size_t *off, char *qname,
+			 uint16_t *qtype)
 {
 	if (read_name(m, len, off, qname) || *off + 4 > len)
 		return -EINVAL;
@@ -174,8 +174,8 @@ static int scan(const uint8_t *buf, size_t len, size_t off, size_t ancount,
 			if (a->naddrs < DNS_MAX_ADDRS) {
 				a->addr[a->naddrs] = get32(buf + off);
 				/* RFC 2181: a TTL above 2^31 means 0 */
-				a->ttl[a->naddrs++] =
-					ttl > 0x7fffffffu ? 0 : ttl;
+				a->ttl[a->naddrs++] = ttl > 0x7fffffffu ? 0 :
+									  ttl;
 			}
 		}
 		off += rdlen;
@@ -195,8 +195,7 @@ int dns_parse_answer(const uint8_t *buf, size_t len, struct dns_answer *a)
 		return -EINVAL;
 	a->id = get16(buf);
 	ancount = get16(buf + 6);
-	if (read_question(buf, len, &off, a->qname, &a->qtype) ||
-	    !a->qname[0])
+	if (read_question(buf, len, &off, a->qname, &a->qtype) || !a->qname[0])
 		return -EINVAL;
 	memcpy(c.name[0], a->qname, sizeof(c.name[0]));
 	/* CNAMEs may come in any order: walk until the chain stops growing */

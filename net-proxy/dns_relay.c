@@ -111,8 +111,7 @@ int dns_relay_query(struct dns_relay *r, const struct net_pkt *p,
 	size_t i;
 	int fd;
 
-	if (!r->upstream_len ||
-	    dns_parse_query(untrusted, p->payload_len, &q))
+	if (!r->upstream_len || dns_parse_query(untrusted, p->payload_len, &q))
 		return -NET_DROP_DNS_BAD;
 	for (i = 0; i < DNS_PENDING_MAX; i++) {
 		struct dns_pending *e = &r->q[i];
@@ -125,12 +124,11 @@ int dns_relay_query(struct dns_relay *r, const struct net_pkt *p,
 	}
 	if (!slot)
 		return -NET_DROP_DNS_BAD;
-	fd = socket(r->upstream.ss_family, SOCK_DGRAM | SOCK_NONBLOCK |
-						   SOCK_CLOEXEC, 0);
+	fd = socket(r->upstream.ss_family,
+		    SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -NET_DROP_DNS_BAD;
-	if (connect(fd, (struct sockaddr *)&r->upstream, r->upstream_len) <
-		    0 ||
+	if (connect(fd, (struct sockaddr *)&r->upstream, r->upstream_len) < 0 ||
 	    send(fd, untrusted, p->payload_len, 0) < 0) {
 		close(fd);
 		r->failures++;

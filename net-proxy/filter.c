@@ -72,8 +72,8 @@ static bool is_host_own(const struct net_filter *f, uint32_t a)
 static bool is_forbidden(const struct net_filter *f, uint32_t a)
 {
 	return in_net(a, 0x7f000000u, 8) || in_net(a, 0, 8) ||
-	       in_net(a, f->guest, NET_PREFIX_LEN) || in_net(a, 0xe0000000u, 3) ||
-	       is_host_own(f, a);
+	       in_net(a, f->guest, NET_PREFIX_LEN) ||
+	       in_net(a, 0xe0000000u, 3) || is_host_own(f, a);
 }
 
 bool filter_is_public(const struct net_filter *f, uint32_t a)

@@ -61,8 +61,7 @@ static void to_guest(void *opaque, const uint8_t *pkt, size_t len)
 	px->st->bytes_in += len;
 }
 
-static void count_hit(struct net_proxy *px, const struct net_pkt *p,
-		      int rule)
+static void count_hit(struct net_proxy *px, const struct net_pkt *p, int rule)
 {
 	if (rule < 0 || rule >= NET_STATS_RULES)
 		return;
@@ -158,8 +157,7 @@ static int open_stats(int fd, struct net_stats **st)
 		*st = calloc(1, sizeof(**st));
 		return *st ? 0 : -ENOMEM;
 	}
-	p = mmap(NULL, sizeof(**st), PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		 0);
+	p = mmap(NULL, sizeof(**st), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	close(fd);
 	if (p == MAP_FAILED)
 		return -errno;
@@ -180,16 +178,15 @@ static void print_stats(const struct net_proxy *px)
 	drops[0] = '\0';
 	for (i = 0; i < NET_DROP_COUNT && off < sizeof(drops); i++)
 		if (s->drops[i])
-			off += (size_t)snprintf(drops + off,
-						sizeof(drops) - off, " %s=%llu",
-						net_drop_name(i),
-						(unsigned long long)s->drops[i]);
+			off += (size_t)snprintf(
+				drops + off, sizeof(drops) - off, " %s=%llu",
+				net_drop_name(i),
+				(unsigned long long)s->drops[i]);
 	log_info(
 		"cappsule %u: net stats: out %llu packets %llu bytes, in %llu packets %llu bytes, dns %llu queries %llu answers, drops:%s",
 		px->id, (unsigned long long)s->pkts_out,
 		(unsigned long long)s->bytes_out,
-		(unsigned long long)s->pkts_in,
-		(unsigned long long)s->bytes_in,
+		(unsigned long long)s->pkts_in, (unsigned long long)s->bytes_in,
 		(unsigned long long)s->dns_queries,
 		(unsigned long long)s->dns_answers, off ? drops : " none");
 }

@@ -24,8 +24,8 @@ void names_free(struct names *n)
 	n->v = NULL;
 }
 
-void names_learn(struct names *n, const char *name, uint32_t addr,
-		 uint32_t ttl, int64_t now_ns)
+void names_learn(struct names *n, const char *name, uint32_t addr, uint32_t ttl,
+		 int64_t now_ns)
 {
 	struct name_entry *slot = NULL, *e;
 	size_t i;
@@ -36,7 +36,8 @@ void names_learn(struct names *n, const char *name, uint32_t addr,
 		ttl = NAMES_MAX_TTL;
 	for (i = 0; i < NAMES_MAX; i++) {
 		e = &n->v[i];
-		if (e->expires_ns && e->addr == addr && !strcmp(e->name, name)) {
+		if (e->expires_ns && e->addr == addr &&
+		    !strcmp(e->name, name)) {
 			slot = e; /* the same answer again: a new TTL */
 			break;
 		}

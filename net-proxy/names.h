@@ -31,8 +31,8 @@ int names_init(struct names *n);
 void names_free(struct names *n);
 
 /* @name resolved to @addr, for @ttl seconds from @now_ns. */
-void names_learn(struct names *n, const char *name, uint32_t addr,
-		 uint32_t ttl, int64_t now_ns);
+void names_learn(struct names *n, const char *name, uint32_t addr, uint32_t ttl,
+		 int64_t now_ns);
 
 /*
  * Does a name that resolved to @addr (and has not expired at @now_ns)

@@ -161,14 +161,12 @@ size_t net_build_rst(const struct net_pkt *p, uint8_t *out)
 		t[13] = TCP_RST | TCP_ACK;
 	}
 	t[12] = 5 << 4;
-	put16(t + 16,
-	      l4_sum(IPPROTO_TCP_, p->dst, p->src, t, TCP_HDR));
+	put16(t + 16, l4_sum(IPPROTO_TCP_, p->dst, p->src, t, TCP_HDR));
 	return IP_HDR + TCP_HDR;
 }
 
-size_t net_build_udp(uint32_t src, uint16_t sport, uint32_t dst,
-		     uint16_t dport, const uint8_t *data, size_t len,
-		     uint8_t *out)
+size_t net_build_udp(uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
+		     const uint8_t *data, size_t len, uint8_t *out)
 {
 	uint8_t *u = out + IP_HDR;
 	uint16_t sum;

@@ -48,8 +48,7 @@ size_t net_build_rst(const struct net_pkt *p, uint8_t *out);
  * A UDP datagram @src:@sport -> @dst:@dport carrying @len bytes, into @out
  * (at least 28 + @len bytes). Returns its length.
  */
-size_t net_build_udp(uint32_t src, uint16_t sport, uint32_t dst,
-		     uint16_t dport, const uint8_t *data, size_t len,
-		     uint8_t *out);
+size_t net_build_udp(uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
+		     const uint8_t *data, size_t len, uint8_t *out);
 
 #endif

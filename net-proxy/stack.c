@@ -100,8 +100,7 @@ static void cb_guest_error(const char *msg, void *opaque)
 	log_debug("slirp: %s", msg);
 }
 
-static void *cb_timer_new_opaque(SlirpTimerId id, void *cb_opaque,
-				 void *opaque)
+static void *cb_timer_new_opaque(SlirpTimerId id, void *cb_opaque, void *opaque)
 {
 	struct net_stack *s = opaque;
 	size_t i;
@@ -188,8 +187,8 @@ int stack_init(struct net_stack *s,
 	inet_pton(AF_INET, NET_GUEST_ADDR, &guest);
 	inet_pton(AF_INET, NET_HOST_ADDR, &host);
 	arp_frame(frame, 1, guest_mac, (const uint8_t *)&guest, zero,
-		  (const uint8_t *)&host, (const uint8_t[6]){ 0xff, 0xff, 0xff,
-							     0xff, 0xff, 0xff });
+		  (const uint8_t *)&host,
+		  (const uint8_t[6]){ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff });
 	slirp_input(s->slirp, frame, sizeof(frame));
 	return 0;
 }
@@ -245,8 +244,8 @@ static int add_poll(int fd, int events, void *opaque)
 	return (int)((*c->n)++ - c->base);
 }
 
-int stack_fill(struct net_stack *s, struct pollfd **pfd, size_t *n,
-	       size_t *cap, int *timeout_ms)
+int stack_fill(struct net_stack *s, struct pollfd **pfd, size_t *n, size_t *cap,
+	       int *timeout_ms)
 {
 	struct fill_ctx c = { pfd, n, cap, *n, false };
 	uint32_t t = *timeout_ms < 0 ? UINT32_MAX : (uint32_t)*timeout_ms;

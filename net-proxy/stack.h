@@ -52,8 +52,8 @@ void stack_input(struct net_stack *s, uint8_t *pkt, size_t len);
  * Append slirp's descriptors to *@pfd (grown as needed; *@n in use, *@cap
  * allocated) and lower *@timeout_ms to its next deadline.
  */
-int stack_fill(struct net_stack *s, struct pollfd **pfd, size_t *n,
-	       size_t *cap, int *timeout_ms);
+int stack_fill(struct net_stack *s, struct pollfd **pfd, size_t *n, size_t *cap,
+	       int *timeout_ms);
 /* After poll(): @pfd, @n are what stack_fill() appended. */
 void stack_poll(struct net_stack *s, struct pollfd *pfd, size_t n, bool error);
 

@@ -80,7 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				      &rule, &reason)) {
 		case NET_PASS:
 			if (rule >= (int)(p.proto == IPPROTO_TCP_ ? pol->ntcp :
-								     pol->nudp))
+								    pol->nudp))
 				abort();
 			break;
 		case NET_REJECT:

@@ -40,8 +40,8 @@ static void put32(uint8_t *p, uint32_t v)
 }
 
 /* An IPv4 TCP (@proto 6, SYN) or UDP (17) packet; returns its length. */
-static size_t pkt(uint8_t *b, uint8_t proto, const char *src,
-		  const char *dst, uint16_t dport, uint8_t flags)
+static size_t pkt(uint8_t *b, uint8_t proto, const char *src, const char *dst,
+		  uint16_t dport, uint8_t flags)
 {
 	size_t l4 = proto == 6 ? 20 : 8;
 
@@ -219,9 +219,10 @@ START_TEST(test_filter)
 	ck_assert_int_eq(decide(&f, 6, "198.51.100.7", 80, &rule), NET_PASS);
 	ck_assert_int_eq(rule, 3);
 	ck_assert_int_eq(decide(&f, 6, "198.51.100.8", 80, &rule), NET_REJECT);
-	ck_assert(names_match(&names, &pol->tcp[3], A("198.51.100.7"), 59 * NS));
-	ck_assert(!names_match(&names, &pol->tcp[3], A("198.51.100.7"),
-			       61 * NS));
+	ck_assert(
+		names_match(&names, &pol->tcp[3], A("198.51.100.7"), 59 * NS));
+	ck_assert(
+		!names_match(&names, &pol->tcp[3], A("198.51.100.7"), 61 * NS));
 	/* a name never opens loopback */
 	names_learn(&names, "lan.test", A("127.0.0.1"), 60, 0);
 	ck_assert_int_eq(decide(&f, 6, "127.0.0.1", 80, &rule), NET_REJECT);
@@ -244,11 +245,10 @@ START_TEST(test_filter)
 	/* without "dns", queries are dropped */
 	pol = net_policy("{\"udp\": [\"*:443\"]}");
 	ck_assert_int_eq(filter_init(&f, pol, NULL), 0);
-	ck_assert_int_eq(filter_packet(&f, b,
-				       pkt(b, 17, "10.0.2.15", "10.0.2.3", 53,
-					   0),
-				       0, &p, &rule, &reason),
-			 NET_DROP);
+	ck_assert_int_eq(
+		filter_packet(&f, b, pkt(b, 17, "10.0.2.15", "10.0.2.3", 53, 0),
+			      0, &p, &rule, &reason),
+		NET_DROP);
 	ck_assert_uint_eq(reason, NET_DROP_DNS_DENIED);
 	policy_free(pol);
 }
@@ -353,9 +353,8 @@ START_TEST(test_names)
 	int i;
 
 	ck_assert_int_eq(names_init(&n), 0);
-	ck_assert_int_eq(policy_net_rule_parse("*.a.test:1", &r, why,
-					       sizeof(why)),
-			 0);
+	ck_assert_int_eq(
+		policy_net_rule_parse("*.a.test:1", &r, why, sizeof(why)), 0);
 	/* a TTL of 0 still lasts NAMES_MIN_TTL */
 	names_learn(&n, "x.a.test", 1, 0, 0);
 	ck_assert(names_match(&n, &r, 1, (NAMES_MIN_TTL - 1) * NS));

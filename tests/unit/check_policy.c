@@ -161,8 +161,9 @@ START_TEST(test_errors_name_line_and_key)
 		"t.json:1: shared[0]: \"/home/*/x\": wildcards are not allowed here");
 	parse_err("{\"shared\": [\"/ok\", 3]}",
 		  "t.json:1: shared[1]: expected a folder path");
-	parse_err("{\n\"network\": {\n\"tcp\": [\n\"*:80\",\n\"*:70000\"\n]}}",
-		  "t.json:5: network.tcp[1]: \"*:70000\": bad ports (N, N-M or * within 1-65535)");
+	parse_err(
+		"{\n\"network\": {\n\"tcp\": [\n\"*:80\",\n\"*:70000\"\n]}}",
+		"t.json:5: network.tcp[1]: \"*:70000\": bad ports (N, N-M or * within 1-65535)");
 	parse_err(
 		"{\"network\": {\"tcp\": [\"*:90-80\"]}}",
 		"t.json:1: network.tcp[0]: \"*:90-80\": bad ports (N, N-M or * within 1-65535)");
@@ -173,14 +174,18 @@ START_TEST(test_errors_name_line_and_key)
 		  "t.json:1: network.icmp: unknown key (known: tcp, udp, dns)");
 	parse_err("{\"network\": {\"dns\": 1}}",
 		  "t.json:1: network.dns: expected true or false");
-	parse_err("{\"network\": {\"tcp\": [\"*.:80\"]}}",
-		  "t.json:1: network.tcp[0]: \"*.:80\": bad address (IPv4, A-B, A/BITS, [IPv6], *, host, a name or *.domain)");
-	parse_err("{\"network\": {\"tcp\": [\"[::1:443\"]}}",
-		  "t.json:1: network.tcp[0]: \"[::1:443\": IPv6 is written [ADDR] or [ADDR/BITS]");
-	parse_err("{\"network\": {\"tcp\": [\"10.0.0.0/33:1\"]}}",
-		  "t.json:1: network.tcp[0]: \"10.0.0.0/33:1\": bad prefix length (0-32)");
-	parse_err("{\"network\": 3}",
-		  "t.json:1: network: expected \"offline\" or an object with \"tcp\", \"udp\" and \"dns\"");
+	parse_err(
+		"{\"network\": {\"tcp\": [\"*.:80\"]}}",
+		"t.json:1: network.tcp[0]: \"*.:80\": bad address (IPv4, A-B, A/BITS, [IPv6], *, host, a name or *.domain)");
+	parse_err(
+		"{\"network\": {\"tcp\": [\"[::1:443\"]}}",
+		"t.json:1: network.tcp[0]: \"[::1:443\": IPv6 is written [ADDR] or [ADDR/BITS]");
+	parse_err(
+		"{\"network\": {\"tcp\": [\"10.0.0.0/33:1\"]}}",
+		"t.json:1: network.tcp[0]: \"10.0.0.0/33:1\": bad prefix length (0-32)");
+	parse_err(
+		"{\"network\": 3}",
+		"t.json:1: network: expected \"offline\" or an object with \"tcp\", \"udp\" and \"dns\"");
 	parse_err("{\"gui\": 1}", "t.json:1: gui: expected true or false");
 	parse_err("{\n \"userns\": \"yes\"\n}",
 		  "t.json:2: userns: expected true or false");
