@@ -91,6 +91,12 @@ static void on_proxy_exit(struct daemon *d, struct watch *w, uint32_t events)
 		if (px->dev == XCHAN_DEV_FS)
 			cappsule_kill(d, px->c, "its fs proxy ended");
 	}
+	/* a cappsule that ended has no statistics to show: the page goes */
+	if (px->dev == XCHAN_DEV_NET && px->c->state == CS_EXITED &&
+	    px->c->net_stats) {
+		munmap((void *)px->c->net_stats, sizeof(*px->c->net_stats));
+		px->c->net_stats = NULL;
+	}
 	daemon_unwatch(d, w);
 	close_fd(&w->fd);
 	px->pid = 0;
