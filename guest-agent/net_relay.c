@@ -16,7 +16,6 @@
 #include "util.h"
 
 #define BATCH 64
-#define NET_SPIN_NS 30000ULL
 #define NS_PER_MS 1000000ULL
 
 /*
@@ -75,40 +74,18 @@ static void to_host(struct xchan *x, int tun, uint8_t *pkt, ssize_t *held,
 	}
 }
 
-/*
- * After a busy turn, look at the ring and the TUN queue for a few tens of
- * microseconds before sleeping: a TCP window is two 64 KiB segments, so
- * every wake-up of the path is on the round trip that bounds throughput.
- * Returns true when there is something to do.
- */
-static bool spin(struct xchan *x, int tun, bool held)
-{
-	uint64_t end = now_ns() + NET_SPIN_NS;
-
-	do {
-		struct pollfd p = { tun, POLLIN, 0 };
-
-		if (ring_pending(&x->rx))
-			return true;
-		if (!held && poll(&p, 1, 0) > 0)
-			return true;
-	} while (now_ns() < end);
-	return false;
-}
-
 int net_relay(struct xchan *x, int tun)
 {
 	static uint8_t pkt[NET_MTU];
 	uint64_t last_ns = now_ns();
 	ssize_t held = 0;
-	bool kick = false, busy = false;
+	bool kick = false;
 
 	for (;;) {
 		struct pollfd p[2] = { { x->notify_in, POLLIN, 0 },
 				       { tun, held > 0 ? 0 : POLLIN, 0 } };
 		/* a batch left messages behind: no sleeping on them */
-		bool now = ring_pending(&x->rx) || (busy && spin(x, tun, held));
-		int ret = poll(p, 2, now ? 0 : NET_ALIVE_MS);
+		int ret = poll(p, 2, ring_pending(&x->rx) ? 0 : NET_ALIVE_MS);
 
 		if (ret < 0 && errno != EINTR)
 			return 1;
@@ -123,7 +100,6 @@ int net_relay(struct xchan *x, int tun)
 			break;
 		}
 		to_host(x, tun, pkt, &held, &kick);
-		busy = kick;
 		if (kick) {
 			kick = false;
 			xchan_kick(x);

@@ -29,7 +29,6 @@
 #define RING_BATCH 256 /* packets per wake-up before the stack's turn */
 #define BAD_LOGGED 5
 #define NS_PER_MS 1000000LL
-#define SPIN_NS 30000
 
 struct net_proxy {
 	uint32_t id;
@@ -210,28 +209,11 @@ static void tune_for_connections(void)
 	}
 }
 
-/*
- * After a busy turn, watch the ring for a few tens of microseconds before
- * sleeping in poll(): the cappsule's next packet (an ACK, most often) is
- * usually that close, and a wake-up on the round trip costs throughput
- * (slirp's TCP window is two 64 KiB segments).
- */
-static bool spin(struct net_proxy *px)
-{
-	int64_t end = (int64_t)now_ns() + SPIN_NS;
-
-	do {
-		if (ring_pending(&px->x.rx))
-			return true;
-	} while ((int64_t)now_ns() < end);
-	return false;
-}
-
 static int run(struct net_proxy *px, int sigfd)
 {
 	struct pollfd *pfd = NULL;
 	size_t n, cap = 0, dns_n;
-	bool more = true, busy = false;
+	bool more = true;
 	int ret = 0;
 
 	for (;;) {
@@ -275,7 +257,7 @@ static int run(struct net_proxy *px, int sigfd)
 		t = dns_relay_timeout(&px->dns, now);
 		if (t >= 0 && t < timeout)
 			timeout = t;
-		if (more || (busy && spin(px)))
+		if (more)
 			timeout = 0;
 		if (stack_fill(&px->stack, &pfd, &n, &cap, &timeout)) {
 			ret = 1;
@@ -293,7 +275,6 @@ static int run(struct net_proxy *px, int sigfd)
 			xchan_ack(&px->x);
 			more = true;
 		}
-		busy = t > 0;
 		now = (int64_t)now_ns();
 		dns_relay_ready(&px->dns, pfd + 2, (int)dns_n, now);
 		stack_poll(&px->stack, pfd + 2 + dns_n, n - 2 - dns_n, t < 0);
