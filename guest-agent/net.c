@@ -239,12 +239,14 @@ static int net_start(struct agent_dev_ctx *ctx)
 		return tun;
 	}
 	ret = configure();
-	if (!ret)
-		ret = write_names(ctx->st, dns);
 	if (ret) {
 		log_err("net: cannot configure %s: %s", IFNAME, strerror(-ret));
 		goto out;
 	}
+	/* a view without /etc still has a network, by address */
+	if (write_names(ctx->st, dns))
+		log_warn(
+			"net: cannot write the cappsule's /etc/hosts and /etc/resolv.conf");
 	if (pipe2(rp, O_CLOEXEC) < 0) {
 		ret = -errno;
 		goto out;

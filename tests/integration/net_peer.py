@@ -216,17 +216,20 @@ def client(argv):
                 got += len(b)
         print("%.0f" % (n / (time.monotonic() - t)))
     elif op == "crr":  # bench: connections/s (connect, request, response)
+        # a failed connection is counted and said, not fatal
         secs = float(argv[3])
-        t, n = time.monotonic(), 0
+        t, n, failed = time.monotonic(), 0, 0
         while time.monotonic() - t < secs:
             try:
-                s = socket.create_connection((argv[1], int(argv[2])), timeout=5)
+                s = socket.create_connection((argv[1], int(argv[2])), timeout=2)
+                s.sendall(b"RR\n")
+                s.recv(1)
+                s.close()
+                n += 1
             except OSError:
-                sys.exit("crr: connection %d failed after %.1f s" % (n, time.monotonic() - t))
-            s.sendall(b"RR\n")
-            s.recv(1)
-            s.close()
-            n += 1
+                failed += 1
+        if failed:
+            print("crr: %d connections failed" % failed, file=sys.stderr)
         print("%.0f" % (n / (time.monotonic() - t)))
 
 
