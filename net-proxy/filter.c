@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <ifaddrs.h>
 #include <net/if.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "filter.h"
@@ -30,13 +31,18 @@ int filter_init(struct net_filter *f, const struct policy *pol,
 	struct ifaddrs *ifa, *i;
 
 	memset(f, 0, sizeof(*f));
+	f->udp = calloc(FILTER_UDP_FLOWS, sizeof(*f->udp));
+	if (!f->udp)
+		return -ENOMEM;
 	f->pol = pol;
 	f->names = names;
 	f->guest = addr_of(NET_GUEST_ADDR);
 	f->gateway = addr_of(NET_HOST_ADDR);
 	f->dns = addr_of(NET_DNS_ADDR);
-	if (getifaddrs(&ifa) < 0)
+	if (getifaddrs(&ifa) < 0) {
+		filter_free(f);
 		return -errno;
+	}
 	for (i = ifa; i; i = i->ifa_next) {
 		const struct sockaddr_in *sin = (const void *)i->ifa_addr;
 
@@ -47,6 +53,77 @@ int filter_init(struct net_filter *f, const struct policy *pol,
 	}
 	freeifaddrs(ifa);
 	return 0;
+}
+
+void filter_free(struct net_filter *f)
+{
+	free(f->udp);
+	f->udp = NULL;
+}
+
+#define FLOW_PROBES 8
+#define NS_PER_S 1000000000LL
+
+static size_t flow_hash(uint32_t addr, uint16_t rport, uint16_t lport)
+{
+	uint32_t h = addr * 0x9e3779b1u ^ (uint32_t)rport << 16 ^ lport;
+
+	h ^= h >> 15;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	return h & (FILTER_UDP_FLOWS - 1);
+}
+
+/* Remember that the cappsule sent from @lport to @addr:@rport. */
+static void flow_sent(const struct net_filter *f, uint32_t addr, uint16_t rport,
+		      uint16_t lport, int64_t now)
+{
+	size_t h = flow_hash(addr, rport, lport), i;
+	struct udp_flow *oldest = &f->udp[h];
+
+	for (i = 0; i < FLOW_PROBES; i++) {
+		struct udp_flow *e = &f->udp[(h + i) & (FILTER_UDP_FLOWS - 1)];
+
+		if (e->seen_ns && e->addr == addr && e->rport == rport &&
+		    e->lport == lport) {
+			e->seen_ns = now;
+			return;
+		}
+		if (e->seen_ns < oldest->seen_ns)
+			oldest = e;
+	}
+	*oldest = (struct udp_flow){ addr, rport, lport, now };
+}
+
+bool filter_inbound(const struct net_filter *f, const uint8_t *pkt, size_t len,
+		    int64_t now_ns)
+{
+	uint32_t src;
+	uint16_t sport, dport;
+	size_t ihl, h, i;
+
+	if (len < 28 || pkt[9] != IPPROTO_UDP_)
+		return true;
+	ihl = (size_t)(pkt[0] & 0xf) * 4;
+	if (ihl < 20 || len < ihl + 8)
+		return false;
+	src = (uint32_t)pkt[12] << 24 | (uint32_t)pkt[13] << 16 |
+	      (uint32_t)pkt[14] << 8 | pkt[15];
+	sport = (uint16_t)(pkt[ihl] << 8 | pkt[ihl + 1]);
+	dport = (uint16_t)(pkt[ihl + 2] << 8 | pkt[ihl + 3]);
+	if (src == f->dns && sport == 53)
+		return true; /* the relay's own answers */
+	h = flow_hash(src, sport, dport);
+	for (i = 0; i < FLOW_PROBES; i++) {
+		const struct udp_flow *e =
+			&f->udp[(h + i) & (FILTER_UDP_FLOWS - 1)];
+
+		if (e->seen_ns && e->addr == src && e->rport == sport &&
+		    e->lport == dport)
+			return now_ns - e->seen_ns <
+			       (int64_t)FILTER_UDP_FLOW_S * NS_PER_S;
+	}
+	return false;
 }
 
 static bool in_net(uint32_t a, uint32_t net, unsigned bits)
@@ -181,8 +258,11 @@ enum net_verdict filter_packet(const struct net_filter *f,
 				now_ns) :
 		      find_rule(f, pol->udp, pol->nudp, p->dst, p->dport,
 				now_ns);
-	if (*rule >= 0)
+	if (*rule >= 0) {
+		if (!tcp)
+			flow_sent(f, p->dst, p->dport, p->sport, now_ns);
 		return NET_PASS;
+	}
 	*reason = tcp ? NET_DROP_TCP_DENIED : NET_DROP_UDP_DENIED;
 	return tcp ? NET_REJECT : NET_DROP;
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The policy's network rules applied to each packet from the cappsule,
- * before the stack sees it (doc/policies.md, "network"; doc/security.md).
- * A pure decision: the caller counts, answers and forwards.
+ * before the stack sees it (doc/policies.md, "network"; doc/security.md),
+ * and the UDP destinations it sent to, whose replies alone may come back.
+ * The caller counts, answers and forwards.
  */
 #ifndef CAPPSULE_NET_FILTER_H
 #define CAPPSULE_NET_FILTER_H
@@ -16,6 +17,15 @@
 #include "policy.h"
 
 #define FILTER_HOST_ADDRS 64
+#define FILTER_UDP_FLOWS 4096 /* a power of two */
+#define FILTER_UDP_FLOW_S 180 /* how long a datagram sent allows replies */
+
+/* A UDP destination the cappsule sent to: replies may come from there. */
+struct udp_flow {
+	uint32_t addr;
+	uint16_t rport, lport;
+	int64_t seen_ns; /* 0: a free slot */
+};
 
 struct net_filter {
 	const struct policy *pol;
@@ -24,6 +34,7 @@ struct net_filter {
 	uint32_t host_addr[FILTER_HOST_ADDRS];
 	size_t nhost_addr;
 	uint32_t guest, gateway, dns; /* the virtual network's addresses */
+	struct udp_flow *udp; /* FILTER_UDP_FLOWS, open addressing */
 };
 
 enum net_verdict {
@@ -40,6 +51,8 @@ enum net_verdict {
 int filter_init(struct net_filter *f, const struct policy *pol,
 		const struct names *names);
 
+void filter_free(struct net_filter *f);
+
 /* Is @addr (host order) public: what '*' means? */
 bool filter_is_public(const struct net_filter *f, uint32_t addr);
 
@@ -52,5 +65,14 @@ enum net_verdict filter_packet(const struct net_filter *f,
 			       const uint8_t *untrusted, size_t len,
 			       int64_t now_ns, struct net_pkt *p, int *rule,
 			       unsigned *reason);
+
+/*
+ * Slirp's UDP sockets take datagrams from anyone: towards the cappsule,
+ * pass only replies from a destination it sent to (filter_packet()
+ * records each allowed datagram) in the last FILTER_UDP_FLOW_S seconds.
+ * @pkt is a packet the stack made (IPv4); anything but UDP passes.
+ */
+bool filter_inbound(const struct net_filter *f, const uint8_t *pkt, size_t len,
+		    int64_t now_ns);
 
 #endif

@@ -49,6 +49,10 @@ static void to_guest(void *opaque, const uint8_t *pkt, size_t len)
 {
 	struct net_proxy *px = opaque;
 
+	if (!filter_inbound(&px->filter, pkt, len, (int64_t)now_ns())) {
+		px->st->drops[NET_DROP_UNSOLICITED]++;
+		return;
+	}
 	/* one kick per turn of the loop, not per packet (run()) */
 	if (len > NET_MTU || len < NET_MIN_PACKET ||
 	    ring_send(&px->x.tx, NET_PACKET, pkt, (uint32_t)len)) {
@@ -370,6 +374,7 @@ int main(int argc, char **argv)
 out_dns:
 	dns_relay_close(&px.dns);
 	names_free(&px.names);
+	filter_free(&px.filter);
 out_unmap:
 	xchan_unmap(&px.x);
 out_policy:

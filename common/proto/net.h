@@ -77,6 +77,7 @@ enum net_drop {
 	NET_DROP_DNS_DENIED, /* a DNS query, and the policy has no "dns" */
 	NET_DROP_DNS_BAD, /* a DNS query the relay would not forward */
 	NET_DROP_RING_FULL, /* towards the cappsule: its ring was full */
+	NET_DROP_UNSOLICITED, /* towards it: UDP from where it never sent */
 	NET_DROP_COUNT,
 };
 

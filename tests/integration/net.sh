@@ -16,7 +16,7 @@ PY=/usr/bin/python3
 AS="setpriv --reuid=65534 --regid=65534 --clear-groups"
 BASE=$((20000 + $$ % 20000))
 TCP_OK=$BASE TCP_NO=$((BASE + 1)) UDP_OK=$((BASE + 2)) UDP_NO=$((BASE + 3))
-DNS_PORT=$((BASE + 4)) LAN_PORT=$((BASE + 5))
+DNS_PORT=$((BASE + 4)) LAN_PORT=$((BASE + 5)) UDP_ODD=$((BASE + 6))
 NS=capnet$$ VH=cnh$$ VN=cnn$$
 PIDS=""
 
@@ -33,6 +33,7 @@ bg $PY "$PEER" tcp-server 127.0.0.1 $TCP_OK "$SOCKDIR/tcp.log"
 bg $PY "$PEER" tcp-server 127.0.0.1 $TCP_NO "$SOCKDIR/tcp.log"
 bg $PY "$PEER" udp-server 127.0.0.1 $UDP_OK
 bg $PY "$PEER" udp-server 127.0.0.1 $UDP_NO
+bg $PY "$PEER" udp-server 127.0.0.1 $UDP_ODD other
 bg $PY "$PEER" dns-server $DNS_PORT \
 	"lan.test=10.200.0.2,other.test=10.200.0.3,zone.test=10.200.0.3,www.zone.test=10.200.0.3" 60
 
@@ -54,7 +55,7 @@ fi
 P=$SOCKDIR/policies
 mkdir -p "$P"
 pol() { echo "{ \"name\": \"$1\", \"filesystem\": { \"/**\": \"rx\" }, \"network\": $2 }" >"$P/$1.json"; }
-pol host "{ \"tcp\": [\"host:$TCP_OK\"], \"udp\": [\"host:$UDP_OK\"] }"
+pol host "{ \"tcp\": [\"host:$TCP_OK\"], \"udp\": [\"host:$UDP_OK\", \"host:$UDP_ODD\"] }"
 pol public "{ \"tcp\": [\"*:$TCP_OK\", \"*:$LAN_PORT\"], \"udp\": [\"*:$UDP_OK\"] }"
 pol lan "{ \"tcp\": [\"10.200.0.0/16:$LAN_PORT\"] }"
 pol names "{ \"tcp\": [\"lan.test:$LAN_PORT\", \"*.zone.test:$LAN_PORT\"], \"dns\": true }"
@@ -87,9 +88,9 @@ assert_eq "100 MB down through host:PORT arrives intact" \
 assert_match "the download is complete" "^GET $N [0-9a-f]{64}$" "$out"
 
 # 2. a denied port fails fast, and the drop is counted
-in_one host "\$C connect cappsule-host $TCP_NO; \$C connect cappsule-host $TCP_OK; \$C udp cappsule-host $UDP_OK; \$C udp cappsule-host $UDP_NO; sleep 3" >"$SOCKDIR/out" &
+in_one host "\$C connect cappsule-host $TCP_NO; \$C connect cappsule-host $TCP_OK; \$C udp cappsule-host $UDP_OK; \$C udp cappsule-host $UDP_NO; \$C udp cappsule-host $UDP_ODD; sleep 3" >"$SOCKDIR/out" &
 cap=$!
-for _ in $(seq 1 100); do grep -q timeout "$SOCKDIR/out" 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 1 100); do [ "$(grep -c timeout "$SOCKDIR/out" 2>/dev/null)" = 2 ] && break; sleep 0.1; done
 id=$(running_id "$TCP_NO")
 stats=$(stat_of "$id")
 wait $cap
@@ -101,10 +102,12 @@ ms=${res#* }
 assert_match "the allowed port answers in the same cappsule" "^ok " "$(echo "$out" | sed -n 2p)"
 assert_eq "a udp rule allows its destination" reply "$(echo "$out" | sed -n 3p)"
 assert_eq "... and not another port of the same host" timeout "$(echo "$out" | sed -n 4p)"
+assert_eq "a reply from where the cappsule did not send is dropped" timeout "$(echo "$out" | sed -n 5p)"
 echo "$stats" | grep '^net'
 assert_match "virt stats counts the denied connection" "net dropped .*tcp-denied 1" "$stats"
 assert_match "... and the denied datagram" "net dropped .*udp-denied 1" "$stats"
-assert_match "... and the rule hits" "net rule hits +tcp\[0\] 1, udp\[0\] 1" "$stats"
+assert_match "... and the unsolicited reply" "net dropped .*udp-unsolicited 1" "$stats"
+assert_match "... and the rule hits" "net rule hits +tcp\[0\] 1, udp\[0\] 1, udp\[1\] 1" "$stats"
 assert_match "... and the traffic" "net out +[1-9][0-9]* packets" "$stats"
 grep -q "tcp 10.0.2.2:$TCP_NO denied by policy host" "$SOCKDIR/daemon.log" &&
 	ok "net-proxy logs the denial" || fail "no denial in the log"

@@ -79,12 +79,17 @@ def tcp_server(bind, port, logpath):
     srv.serve_forever()
 
 
-def udp_server(bind, port):
+def udp_server(bind, port, other=False):
+    """Echo; with other, from another port (as a stranger would)."""
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind((bind, port))
+    o = s
+    if other:
+        o = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        o.bind((bind, port + 100))
     while True:
         data, peer = s.recvfrom(2048)
-        s.sendto(b"echo:" + data, peer)
+        o.sendto(b"echo:" + data, peer)
 
 
 def dns_server(port, zone, ttl):
@@ -238,7 +243,7 @@ def main():
     if role == "tcp-server":
         tcp_server(sys.argv[2], int(sys.argv[3]), sys.argv[4])
     elif role == "udp-server":
-        udp_server(sys.argv[2], int(sys.argv[3]))
+        udp_server(sys.argv[2], int(sys.argv[3]), len(sys.argv) > 4)
     elif role == "dns-server":
         dns_server(int(sys.argv[2]), sys.argv[3], int(sys.argv[4]))
     else:

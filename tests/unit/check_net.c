@@ -209,6 +209,24 @@ START_TEST(test_filter)
 	ck_assert_int_eq(decide(&f, 17, "1.2.3.4", 53, &rule), NET_PASS);
 	ck_assert_int_eq(decide(&f, 17, "1.2.3.5", 53, &rule), NET_DROP);
 	ck_assert_int_eq(decide(&f, 17, "1.2.3.4", 54, &rule), NET_DROP);
+	/* replies come back only from where the cappsule sent */
+	{
+		uint8_t in[64];
+		size_t k = pkt(in, 17, "1.2.3.4", "10.0.2.15", 40000, 0);
+
+		in[20] = 0; /* source port 53, destination 40000 */
+		in[21] = 53;
+		ck_assert(filter_inbound(&f, in, k, 2 * NS));
+		ck_assert(!filter_inbound(&f, in, k, 182 * NS)); /* stale */
+		in[21] = 54;
+		ck_assert(!filter_inbound(&f, in, k, 2 * NS));
+		k = pkt(in, 17, "1.2.3.5", "10.0.2.15", 40000, 0);
+		in[20] = 0;
+		in[21] = 53;
+		ck_assert(!filter_inbound(&f, in, k, 2 * NS));
+		k = pkt(in, 6, "9.9.9.9", "10.0.2.15", 40000, TCP_ACK);
+		ck_assert(filter_inbound(&f, in, k, 2 * NS)); /* TCP: slirp's */
+	}
 	/* DNS to the proxy's resolver; nothing else there */
 	ck_assert_int_eq(decide(&f, 17, "10.0.2.3", 53, &rule), NET_DNS);
 	ck_assert_int_eq(decide(&f, 6, "10.0.2.3", 53, &rule), NET_REJECT);
@@ -240,6 +258,7 @@ START_TEST(test_filter)
 				       0, &p, &rule, &reason),
 			 NET_PASS);
 	names_free(&names);
+	filter_free(&f);
 	policy_free(pol);
 
 	/* without "dns", queries are dropped */
@@ -250,6 +269,7 @@ START_TEST(test_filter)
 			      0, &p, &rule, &reason),
 		NET_DROP);
 	ck_assert_uint_eq(reason, NET_DROP_DNS_DENIED);
+	filter_free(&f);
 	policy_free(pol);
 }
 END_TEST
