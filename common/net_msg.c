@@ -19,6 +19,7 @@ static const char *const drop_names[NET_DROP_COUNT] = {
 	[NET_DROP_DNS_BAD] = "dns-bad",
 	[NET_DROP_RING_FULL] = "ring-full",
 	[NET_DROP_UNSOLICITED] = "udp-unsolicited",
+	[NET_DROP_IPV6] = "ipv6",
 };
 
 const char *net_drop_name(unsigned reason)

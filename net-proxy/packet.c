@@ -48,8 +48,10 @@ int net_pkt_parse(const uint8_t *untrusted, size_t len, struct net_pkt *p)
 	/* sanitize start */
 	if (len < IP_HDR)
 		return -NET_DROP_MALFORMED;
+	if (untrusted[0] >> 4 == 6)
+		return -NET_DROP_IPV6;
 	if (untrusted[0] >> 4 != 4)
-		return -NET_DROP_PROTOCOL;
+		return -NET_DROP_MALFORMED;
 	ihl = (size_t)(untrusted[0] & 0xf) * 4;
 	total = get16(untrusted + 2);
 	if (ihl < IP_HDR || total < ihl || total != len)

@@ -72,7 +72,7 @@ struct net_hello {
 enum net_drop {
 	NET_DROP_MALFORMED, /* lengths or header fields do not add up */
 	NET_DROP_FRAGMENT, /* IP fragments: never needed behind a TUN */
-	NET_DROP_PROTOCOL, /* not IPv4 TCP or UDP (IPv6, ICMP, ...) */
+	NET_DROP_PROTOCOL, /* not TCP or UDP (ICMP, ...) */
 	NET_DROP_SOURCE, /* not from the cappsule's own address */
 	NET_DROP_TCP_DENIED, /* no tcp rule: answered with a reset */
 	NET_DROP_UDP_DENIED, /* no udp rule */
@@ -80,6 +80,7 @@ enum net_drop {
 	NET_DROP_DNS_BAD, /* a DNS query the relay would not forward */
 	NET_DROP_RING_FULL, /* towards the cappsule: its ring was full */
 	NET_DROP_UNSOLICITED, /* towards it: UDP from where it never sent */
+	NET_DROP_IPV6, /* no IPv6 yet (the kernel's link-local chatter) */
 	NET_DROP_COUNT,
 };
 

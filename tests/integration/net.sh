@@ -105,6 +105,9 @@ assert_eq "... and not another port of the same host" timeout "$(echo "$out" | s
 assert_eq "a reply from where the cappsule did not send is dropped" timeout "$(echo "$out" | sed -n 5p)"
 echo "$stats" | grep '^net'
 assert_match "virt stats counts the denied connection" "net dropped .*tcp-denied 1" "$stats"
+echo "$stats" | grep -q "net dropped.*protocol\|malformed" &&
+	fail "an honest cappsule's packets counted as malformed or unknown" ||
+	ok "nothing an honest cappsule sends is counted as malformed"
 assert_match "... and the denied datagram" "net dropped .*udp-denied 1" "$stats"
 assert_match "... and the unsolicited reply" "net dropped .*udp-unsolicited 1" "$stats"
 assert_match "... and the rule hits" "net rule hits +tcp\[0\] 1, udp\[0\] 1, udp\[1\] 1" "$stats"

@@ -116,7 +116,9 @@ START_TEST(test_packet_checks)
 	b[9] = 1; /* ICMP */
 	ck_assert_int_eq(net_pkt_parse(b, n, &p), -NET_DROP_PROTOCOL);
 	b[0] = 0x60; /* IPv6 */
-	ck_assert_int_eq(net_pkt_parse(b, n, &p), -NET_DROP_PROTOCOL);
+	ck_assert_int_eq(net_pkt_parse(b, n, &p), -NET_DROP_IPV6);
+	b[0] = 0x55; /* no such version */
+	ck_assert_int_eq(net_pkt_parse(b, n, &p), -NET_DROP_MALFORMED);
 	n = pkt(b, 17, "10.0.2.15", "1.2.3.4", 53, 0);
 	ck_assert_int_eq(net_pkt_parse(b, n, &p), 0);
 	put16(b + 24, 9); /* UDP length beyond the packet */
