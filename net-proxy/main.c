@@ -356,10 +356,12 @@ int main(int argc, char **argv)
 	if (sigfd < 0 || names_init(&px.names) ||
 	    filter_init(&px.filter, px.pol, &px.names))
 		goto out_unmap;
-	if (px.pol->net_dns)
-		dns_relay_init(&px.dns, dns, &px.names);
-	else
-		dns_relay_init(&px.dns, "0.0.0.0:53", &px.names);
+	/*
+	 * Without "dns" the filter drops every query before the relay: it
+	 * gets a placeholder upstream rather than reading resolv.conf.
+	 */
+	dns_relay_init(&px.dns, px.pol->net_dns ? dns : "0.0.0.0:53",
+		       &px.names);
 	px.dns.reply = to_guest;
 	px.dns.opaque = &px;
 	if (stack_init(&px.stack, to_guest, &px)) {
