@@ -22,6 +22,7 @@
 #include "filter.h"
 #include "log.h"
 #include "net_msg.h"
+#include "proxy_exit.h"
 #include "stack.h"
 #include "util.h"
 #include "xchan.h"
@@ -229,7 +230,7 @@ static int run(struct net_proxy *px, int sigfd)
 		if (xchan_broken(&px->x)) {
 			log_err("cappsule %u: the net ring is corrupted: network stopped",
 				px->id);
-			ret = 1;
+			ret = PROXY_EXIT_VIOLATION;
 			break;
 		}
 		if (now - px->alive_ns >= NET_ALIVE_MS * NS_PER_MS) {

@@ -145,11 +145,12 @@ hostile audio-unknown "survived" "ignored"
 hostile gui-flood "survived" "bounded"
 hostile audio-flood "survived" "bounded"
 
-# net: read by net-proxy, which stops; the cappsule lives on (offline).
-# (Policy unrestricted has network rules; the default one has none.)
+# net: read by net-proxy, which stops, and the daemon ends the cappsule
+# that broke the protocol. (Policy unrestricted has network rules; the
+# default one has none.)
 POL=unrestricted
 for k in $RING_ATTACKS; do
-	hostile "net-$k" "survived" "proxy stops, cappsule lives"
+	hostile "net-$k" "the cappsule broke the net protocol" "cappsule killed"
 	proxy_ended net "net-$k"
 done
 hostile net-resend "survived" "ignored"
