@@ -151,7 +151,6 @@ hostile audio-flood "survived" "bounded"
 POL=unrestricted
 for k in $RING_ATTACKS; do
 	hostile "net-$k" "the cappsule broke the net protocol" "cappsule killed"
-	proxy_ended net "net-$k"
 done
 hostile net-resend "survived" "ignored"
 hostile net-unknown "survived" "dropped, counted"
