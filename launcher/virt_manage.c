@@ -406,7 +406,12 @@ static void show_policy(json_object *p)
 							      w, i)));
 			any = true;
 		}
-		printf("%s\n", any ? "" : "none");
+		if (flag(v, "dns")) {
+			printf("%snames resolve (through net-proxy)",
+			       any ? "; " : "");
+			any = true;
+		}
+		printf("%s\n", any ? "" : "none (no interface, only lo)");
 	}
 	printf("display     %s\n",
 	       flag(pol, "gui") ? "windows on the host's display" : "none");
