@@ -15,10 +15,11 @@
 #include "proto/control.h"
 #include "proto/fs.h"
 #include "proto/gui.h"
+#include "proto/net.h"
 #include "xchan.h"
 
 #define DEV_FIRST XCHAN_DEV_CONTROL
-#define DEV_LAST XCHAN_DEV_AUDIO
+#define DEV_LAST XCHAN_DEV_NET
 #define DEV_COUNT (DEV_LAST - DEV_FIRST + 1)
 #define DEV_BIT(id) (1u << (id))
 
@@ -36,6 +37,8 @@ static inline const struct xchan_layout *dev_layout(unsigned id)
 		return &gui_layout;
 	case XCHAN_DEV_AUDIO:
 		return &audio_layout;
+	case XCHAN_DEV_NET:
+		return &net_layout;
 	}
 	return 0;
 }

@@ -248,107 +248,15 @@ static int parse_shared(struct ctx *c, struct policy *p, json_object *arr)
 	return 0;
 }
 
-static int parse_port(const char *s, const char **end, uint16_t *port)
-{
-	unsigned long v = 0;
-	const char *q = s;
-
-	while (*q >= '0' && *q <= '9' && q - s < 6)
-		v = v * 10 + (unsigned long)(*q++ - '0');
-	if (q == s || v < 1 || v > 65535)
-		return -EINVAL;
-	*port = (uint16_t)v;
-	*end = q;
-	return 0;
-}
-
-static int parse_addr(const char *s, size_t len, uint32_t *addr)
-{
-	char buf[INET_ADDRSTRLEN];
-	struct in_addr in;
-
-	if (len >= sizeof(buf))
-		return -EINVAL;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	if (inet_pton(AF_INET, buf, &in) != 1)
-		return -EINVAL;
-	*addr = ntohl(in.s_addr);
-	return 0;
-}
-
-/*
- * "HOST[:PORTS]": HOST is '*', an IPv4 address, ADDR-ADDR or ADDR/BITS;
- * PORTS is '*', a port, or LO-HI. (Cappsule's syntax, plus CIDR.)
- */
+/* "ADDR[:PORTS]" (policy_net.c), the reason wrapped with file and key. */
 static int parse_net_rule(struct ctx *c, const char *key, const char *s,
 			  struct policy_net_rule *r)
 {
-	const char *colon = strchr(s, ':'), *host_end, *q;
+	char why[200];
 
-	host_end = colon ? colon : s + strlen(s);
-	r->port_lo = 1;
-	r->port_hi = 65535;
-	if (host_end - s == 1 && s[0] == '*') {
-		r->addr_lo = 0;
-		r->addr_hi = UINT32_MAX;
-	} else {
-		const char *dash = memchr(s, '-', (size_t)(host_end - s));
-		const char *slash = memchr(s, '/', (size_t)(host_end - s));
-
-		if (dash) {
-			if (parse_addr(s, (size_t)(dash - s), &r->addr_lo) ||
-			    parse_addr(dash + 1, (size_t)(host_end - dash - 1),
-				       &r->addr_hi))
-				return fail(c, key, "\"%s\": bad address range",
-					    s);
-			if (r->addr_hi < r->addr_lo)
-				return fail(c, key,
-					    "\"%s\": address range is reversed",
-					    s);
-		} else if (slash) {
-			uint16_t bits = 0;
-
-			if (parse_addr(s, (size_t)(slash - s), &r->addr_lo))
-				return fail(c, key, "\"%s\": bad address", s);
-			if (slash + 1 == host_end || host_end - slash > 3)
-				return fail(c, key, "\"%s\": bad prefix length",
-					    s);
-			for (q = slash + 1; q < host_end; q++) {
-				if (*q < '0' || *q > '9')
-					return fail(c, key,
-						    "\"%s\": bad prefix length",
-						    s);
-				bits = (uint16_t)(bits * 10 + (*q - '0'));
-			}
-			if (bits > 32)
-				return fail(c, key,
-					    "\"%s\": prefix longer than 32", s);
-			r->addr_lo &= bits ? ~0u << (32 - bits) : 0;
-			r->addr_hi = r->addr_lo |
-				     (bits ? ~(~0u << (32 - bits)) : ~0u);
-			if (bits == 32)
-				r->addr_hi = r->addr_lo;
-		} else {
-			if (parse_addr(s, (size_t)(host_end - s), &r->addr_lo))
-				return fail(
-					c, key,
-					"\"%s\": bad address (IPv4, a range, a /prefix or *)",
-					s);
-			r->addr_hi = r->addr_lo;
-		}
-	}
-	if (!colon || !strcmp(colon + 1, "*"))
-		return 0;
-	if (parse_port(colon + 1, &q, &r->port_lo))
-		return fail(c, key, "\"%s\": bad port (1-65535)", s);
-	r->port_hi = r->port_lo;
-	if (*q == '-' && parse_port(q + 1, &q, &r->port_hi))
-		return fail(c, key, "\"%s\": bad port (1-65535)", s);
-	if (*q)
-		return fail(c, key, "\"%s\": trailing characters", s);
-	if (r->port_hi < r->port_lo)
-		return fail(c, key, "\"%s\": port range is reversed", s);
+	if (policy_net_rule_parse(s, r, why, sizeof(why)))
+		return fail(c, key, "\"%.*s\": %s", POLICY_NET_RULE_MAX, s,
+			    why);
 	return 0;
 }
 
@@ -388,20 +296,31 @@ static int parse_network(struct ctx *c, struct policy *p, json_object *obj)
 {
 	int ret;
 
+	/* "network": false, or "offline": no interface at all */
+	if (json_object_is_type(obj, json_type_boolean) &&
+	    !json_object_get_boolean(obj))
+		return 0;
+	if (json_object_is_type(obj, json_type_string) &&
+	    !strcmp(json_object_get_string(obj), "offline"))
+		return 0;
 	if (!json_object_is_type(obj, json_type_object))
-		return fail(c, "network",
-			    "expected an object with \"tcp\" and \"udp\"");
+		return fail(
+			c, "network",
+			"expected \"offline\" or an object with \"tcp\", \"udp\" and \"dns\"");
 	json_object_object_foreach(obj, k, v)
 	{
 		if (!strcmp(k, "tcp"))
 			ret = parse_net_list(c, "tcp", v, &p->tcp, &p->ntcp);
 		else if (!strcmp(k, "udp"))
 			ret = parse_net_list(c, "udp", v, &p->udp, &p->nudp);
+		else if (!strcmp(k, "dns"))
+			ret = get_bool(c, "network.dns", v, &p->net_dns);
 		else {
 			char key[300];
 
 			snprintf(key, sizeof(key), "network.%.256s", k);
-			ret = fail(c, key, "unknown key (known: tcp, udp)");
+			ret = fail(c, key,
+				   "unknown key (known: tcp, udp, dns)");
 		}
 		if (ret)
 			return ret;
@@ -673,19 +592,8 @@ static json_object *net_json(const struct policy_net_rule *r, size_t n)
 	json_object *arr = json_object_new_array();
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		struct in_addr lo = { htonl(r[i].addr_lo) },
-			       hi = { htonl(r[i].addr_hi) };
-		char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], rule[64];
-
-		inet_ntop(AF_INET, &lo, a, sizeof(a));
-		inet_ntop(AF_INET, &hi, b, sizeof(b));
-		snprintf(rule, sizeof(rule), "%s%s%s:%u-%u", a,
-			 r[i].addr_lo == r[i].addr_hi ? "" : "-",
-			 r[i].addr_lo == r[i].addr_hi ? "" : b, r[i].port_lo,
-			 r[i].port_hi);
-		json_object_array_add(arr, json_object_new_string(rule));
-	}
+	for (i = 0; i < n; i++)
+		json_object_array_add(arr, json_object_new_string(r[i].text));
 	return arr;
 }
 
@@ -730,6 +638,7 @@ char *policy_to_json(const struct policy *p)
 	net = json_object_new_object();
 	json_object_object_add(net, "tcp", net_json(p->tcp, p->ntcp));
 	json_object_object_add(net, "udp", net_json(p->udp, p->nudp));
+	json_object_object_add(net, "dns", json_object_new_boolean(p->net_dns));
 	json_object_object_add(o, "network", net);
 	json_object_object_add(o, "gui", json_object_new_boolean(p->gui));
 	json_object_object_add(o, "userns", json_object_new_boolean(p->userns));

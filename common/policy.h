@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "policy_net.h"
+
 #define POLICY_NAME_MAX 64
 #define POLICY_FILE_MAX (1024 * 1024)
 #define POLICY_PATTERN_MAX 4096
@@ -29,11 +31,6 @@ struct policy_fs_rule {
 	bool dir_only; /* trailing '/': the folder itself, listable */
 };
 
-struct policy_net_rule {
-	uint32_t addr_lo, addr_hi; /* host byte order, inclusive */
-	uint16_t port_lo, port_hi; /* inclusive */
-};
-
 struct policy {
 	char *name;
 	char *file;
@@ -47,6 +44,7 @@ struct policy {
 	size_t nshared;
 	struct policy_net_rule *tcp, *udp;
 	size_t ntcp, nudp;
+	bool net_dns; /* may resolve names through net-proxy */
 	bool gui;
 	bool audio_output, audio_input;
 	bool clipboard_to_host, clipboard_from_host;

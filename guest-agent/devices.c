@@ -4,6 +4,7 @@
  * devices it names.
  */
 #include "audio.h"
+#include "net.h"
 #include "device.h"
 #include "devices.h"
 #ifdef CAPPSULE_FS_DEVICE
@@ -17,7 +18,7 @@ const struct agent_device *const agent_devices[] = {
 #ifdef CAPPSULE_FS_DEVICE
 	&agent_fs_device,
 #endif
-	&gui_device, &audio_device,
-	NULL, /* devices register here, one line each */
+	&gui_device,	  &audio_device,
+	&net_device,	  NULL, /* devices register here, one line each */
 };
 const unsigned agent_ndevices = ARRAY_SIZE(agent_devices) - 1;

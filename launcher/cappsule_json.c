@@ -58,6 +58,9 @@ json_object *cappsule_json(const struct cappsule *c, bool details)
 							    now_ns()) -
 				   c->t_started) /
 				  1000000)));
+	if (c->net_info)
+		json_object_object_add(o, "network",
+				       json_tokener_parse(c->net_info));
 	if (c->state == CS_EXITED) {
 		json_object_object_add(o, "code",
 				       json_object_new_int(c->exit_code));

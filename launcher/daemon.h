@@ -77,6 +77,10 @@ struct cappsule {
 	uint64_t proxy_term_ns; /* when they were told to stop */
 	struct cg proxy_cg; /* the proxies' cgroup, under PROXY_* limits */
 	bool have_proxy_cg;
+	/* net-proxy's counters, mapped read-only (virt stats); or NULL */
+	const struct net_stats *net_stats;
+	/* virt info's "network" (address, rules in force) as JSON; or NULL */
+	char *net_info;
 	bool ready; /* the agent said READY */
 	void *start_msg; /* START, sent once ready */
 	uint32_t start_len;
@@ -209,6 +213,8 @@ void devices_stop_proxies(struct daemon *d, struct cappsule *c);
 bool devices_proxies_alive(const struct cappsule *c);
 /* Remove the proxies' cgroup once they are gone. -EBUSY: not yet. */
 int devices_release(struct cappsule *c);
+/* virt stats' "net" object (net-proxy's counters), or NULL. */
+struct json_object *devices_net_stats(const struct cappsule *c);
 
 /* A user sees and controls only their own cappsules; root sees all. */
 static inline bool client_may_see(const struct client *cl,

@@ -64,10 +64,18 @@ static bool fs_wanted(const struct policy *p, const struct api_create *cr,
 	return true;
 }
 
+/* A network for a policy with rules; none at all (only lo) otherwise. */
+static bool net_wanted(const struct policy *p, const struct api_create *cr,
+		       char *why, size_t len)
+{
+	return p->ntcp || p->nudp || p->net_dns;
+}
+
 const struct host_device host_devices[] = {
 	{ XCHAN_DEV_FS, "cappsule-fs-proxy", fs_wanted },
 	{ XCHAN_DEV_GUI, "cappsule-gui-proxy", gui_wanted },
 	{ XCHAN_DEV_AUDIO, "cappsule-audio-proxy", audio_wanted },
+	{ XCHAN_DEV_NET, "cappsule-net-proxy", net_wanted },
 };
 const size_t host_devices_count = ARRAY_SIZE(host_devices);
 

@@ -5,7 +5,8 @@
  * it needs: it runs as the cappsule's owner without any capability (uid 0
  * included) under no_new_privs, in a cgroup with memory and pids limits,
  * with only its own device's xchan (fds 3-5) and the policy as JSON
- * (fd 6), and the owner's display/sound environment from `virt`.
+ * (fd 6), and the owner's display/sound environment from `virt`; net-proxy
+ * also gets a page for its counters (fd 7, read by virt stats).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,11 +26,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "api_req.h"
 #include "daemon.h"
 #include "proxy_exit.h"
 #include "device_table.h"
 #include "log.h"
+#include "net_msg.h"
 #include "util.h"
 
 #ifndef P_PIDFD
@@ -80,6 +84,23 @@ static void proxy_end_words(unsigned dev, const siginfo_t *si, char *buf,
 			 dev == XCHAN_DEV_GUI ? "display" : "sound server");
 }
 
+/*
+ * A cappsule whose net-proxy was stopped from outside (SIGKILL, SIGTERM,
+ * a host error) goes on offline: its agent removes the interface and
+ * programs get "network unreachable" (doc/net-protocol.md). One that
+ * broke the net protocol, or whose proxy crashed (maybe of what it
+ * wrote), ends like any other.
+ */
+static bool net_proxy_spares(unsigned dev, const siginfo_t *si)
+{
+	if (dev != XCHAN_DEV_NET)
+		return false;
+	if (si->si_code == CLD_EXITED)
+		return si->si_status != PROXY_EXIT_VIOLATION;
+	return si->si_code == CLD_KILLED &&
+	       (si->si_status == SIGKILL || si->si_status == SIGTERM);
+}
+
 static void on_proxy_exit(struct daemon *d, struct watch *w, uint32_t events)
 {
 	struct dev_proxy *px = container_of(w, struct dev_proxy, w);
@@ -96,15 +117,29 @@ static void on_proxy_exit(struct daemon *d, struct watch *w, uint32_t events)
 			px->c->id, dev_name(px->dev),
 			si.si_code == CLD_EXITED ? "status" : "signal",
 			si.si_status);
-		/*
-		 * End it: without its filesystem it can only hang, without
-		 * its gui its windows are gone while it runs on unseen, and
-		 * a proxy may have died of what the cappsule wrote.
-		 */
-		char why[128];
+		if (!net_proxy_spares(px->dev, &si)) {
+			/*
+			 * End it: without its filesystem it can only hang,
+			 * without its gui its windows are gone while it runs
+			 * on unseen, and a proxy may have died of what the
+			 * cappsule wrote.
+			 */
+			char why[128];
 
-		proxy_end_words(px->dev, &si, why, sizeof(why));
-		cappsule_kill(d, px->c, why);
+			proxy_end_words(px->dev, &si, why, sizeof(why));
+			cappsule_kill(d, px->c, why);
+		} else {
+			cappsule_log(
+				LOG_LVL_WARN, px->c,
+				"cappsule %u: its network is down (the agent removes the interface)",
+				px->c->id);
+		}
+	}
+	/* a cappsule that ended has no statistics to show: the page goes */
+	if (px->dev == XCHAN_DEV_NET && px->c->state == CS_EXITED &&
+	    px->c->net_stats) {
+		munmap((void *)px->c->net_stats, sizeof(*px->c->net_stats));
+		px->c->net_stats = NULL;
 	}
 	daemon_unwatch(d, w);
 	close_fd(&w->fd);
@@ -185,15 +220,18 @@ static int drop_privileges(uid_t uid)
 
 static __attribute__((noreturn)) void
 proxy_child(struct daemon *d, struct cappsule *c, const struct host_device *hd,
-	    int polfd, const struct api_create *cr)
+	    int polfd, int statsfd, const struct api_create *cr)
 {
 	struct passwd pw, owner, *res = NULL;
 	char pwbuf[4096], obuf[4096], path[4200], idarg[16], home[4200],
 		user[300], *envp[32];
-	char *argv[6 + 2 * API_MAX_SHARES + 1] = { (char *)hd->proxy, "--id",
+	char *argv[8 + 2 * API_MAX_SHARES + 1] = { (char *)hd->proxy, "--id",
 						   idarg, "--policy-fd", "6" };
-	int fds[4] = { c->dev[hd->id].mem, c->dev[hd->id].h2g,
-		       c->dev[hd->id].g2h, polfd };
+	int fds[5] = { c->dev[hd->id].mem, c->dev[hd->id].h2g,
+		       c->dev[hd->id].g2h, polfd, statsfd };
+	int nfds = statsfd >= 0 ? 5 : 4;
+	const char *dns = getenv("CAPPSULE_NET_DNS");
+	char dnsenv[128];
 	size_t i, ne = 0;
 	sigset_t none;
 	int k;
@@ -206,6 +244,10 @@ proxy_child(struct daemon *d, struct cappsule *c, const struct host_device *hd,
 		if (asprintf(&argv[k++], "%s:%s", cr->shares[i].path,
 			     cr->shares[i].rw ? "rw" : "ro") < 0)
 			_exit(126);
+	}
+	if (statsfd >= 0) {
+		argv[k++] = "--stats-fd";
+		argv[k++] = "7";
 	}
 	if (getpwuid_r(c->uid, &owner, obuf, sizeof(obuf), &res) || !res)
 		_exit(126);
@@ -220,12 +262,12 @@ proxy_child(struct daemon *d, struct cappsule *c, const struct host_device *hd,
 	/* The daemon blocks the signals it reads from a signalfd: not ours. */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	for (k = 0; k < 4; k++)
+	for (k = 0; k < nfds; k++)
 		fds[k] = fcntl(fds[k], F_DUPFD_CLOEXEC, 100);
-	for (k = 0; k < 4; k++)
+	for (k = 0; k < nfds; k++)
 		if (fds[k] < 0 || dup2(fds[k], 3 + k) < 0)
 			_exit(126);
-	syscall(SYS_close_range, 7, ~0u, 0);
+	syscall(SYS_close_range, 3 + nfds, ~0u, 0);
 	snprintf(home, sizeof(home), "HOME=%s", owner.pw_dir);
 	snprintf(user, sizeof(user), "USER=%s", owner.pw_name);
 	envp[ne++] = "PATH=/usr/local/bin:/usr/bin:/bin";
@@ -235,6 +277,11 @@ proxy_child(struct daemon *d, struct cappsule *c, const struct host_device *hd,
 		envp[ne++] = cr->host_env[i];
 	if (getenv("CAPPSULE_DEBUG"))
 		envp[ne++] = "CAPPSULE_DEBUG=1";
+	/* the daemon's choice of resolver for net-proxy (tests, sites) */
+	if (hd->id == XCHAN_DEV_NET && dns && strlen(dns) < 64) {
+		snprintf(dnsenv, sizeof(dnsenv), "CAPPSULE_NET_DNS=%s", dns);
+		envp[ne++] = dnsenv;
+	}
 	envp[ne] = NULL;
 	if (chdir(owner.pw_dir) < 0 && chdir("/") < 0)
 		_exit(126);
@@ -265,12 +312,115 @@ static int proxies_cgroup(struct daemon *d, struct cappsule *c, char *err,
 
 int devices_release(struct cappsule *c)
 {
+	if (c->net_stats)
+		munmap((void *)c->net_stats, sizeof(*c->net_stats));
+	c->net_stats = NULL;
+	free(c->net_info);
+	c->net_info = NULL;
 	if (!c->have_proxy_cg)
 		return 0;
 	if (cg_destroy(&c->proxy_cg) == -EBUSY)
 		return -EBUSY;
 	c->have_proxy_cg = false;
 	return 0;
+}
+
+/*
+ * The page net-proxy counts in: a memfd it maps writable, the daemon
+ * read-only. Returns the descriptor for the proxy, or -errno.
+ */
+static int net_stats_memfd(struct cappsule *c)
+{
+	int fd = memfd_create("cappsule-net-stats", MFD_CLOEXEC);
+	void *p;
+
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, sizeof(*c->net_stats)) < 0)
+		goto fail;
+	p = mmap(NULL, sizeof(*c->net_stats), PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		goto fail;
+	if (c->net_stats)
+		munmap((void *)c->net_stats, sizeof(*c->net_stats));
+	c->net_stats = p;
+	return fd;
+fail:
+	close(fd);
+	return -errno;
+}
+
+static json_object *rules_json(const struct policy_net_rule *r, size_t n)
+{
+	json_object *arr = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_object_array_add(arr, json_object_new_string(r[i].text));
+	return arr;
+}
+
+/* What virt info says of the network: the addresses, the rules in force. */
+static char *net_info(const struct policy *p)
+{
+	json_object *o = json_object_new_object();
+	char *s;
+
+	json_object_object_add(o, "address",
+			       json_object_new_string(NET_GUEST_ADDR));
+	json_object_object_add(o, "host",
+			       json_object_new_string(NET_HOST_ADDR));
+	json_object_object_add(o, "dns", json_object_new_boolean(p->net_dns));
+	json_object_object_add(o, "tcp", rules_json(p->tcp, p->ntcp));
+	json_object_object_add(o, "udp", rules_json(p->udp, p->nudp));
+	s = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	return s;
+}
+
+struct json_object *devices_net_stats(const struct cappsule *c)
+{
+	json_object *o, *drops, *tcp, *udp;
+	struct net_stats s;
+	unsigned i;
+
+	if (!c->net_stats)
+		return NULL;
+	/* a copy, then numbers only: the proxy may have been subverted */
+	memcpy(&s, c->net_stats, sizeof(s));
+	if (s.magic != NET_STATS_MAGIC || s.version != NET_PROTO_VERSION)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "packets_out",
+			       json_object_new_uint64(s.pkts_out));
+	json_object_object_add(o, "bytes_out",
+			       json_object_new_uint64(s.bytes_out));
+	json_object_object_add(o, "packets_in",
+			       json_object_new_uint64(s.pkts_in));
+	json_object_object_add(o, "bytes_in",
+			       json_object_new_uint64(s.bytes_in));
+	json_object_object_add(o, "dns_queries",
+			       json_object_new_uint64(s.dns_queries));
+	json_object_object_add(o, "dns_answers",
+			       json_object_new_uint64(s.dns_answers));
+	json_object_object_add(o, "names_learned",
+			       json_object_new_uint64(s.names_learned));
+	drops = json_object_new_object();
+	for (i = 0; i < NET_DROP_COUNT; i++)
+		json_object_object_add(drops, net_drop_name(i),
+				       json_object_new_uint64(s.drops[i]));
+	json_object_object_add(o, "drops", drops);
+	tcp = json_object_new_array();
+	udp = json_object_new_array();
+	for (i = 0; i < NET_STATS_RULES; i++) {
+		json_object_array_add(tcp,
+				      json_object_new_uint64(s.tcp_hits[i]));
+		json_object_array_add(udp,
+				      json_object_new_uint64(s.udp_hits[i]));
+	}
+	json_object_object_add(o, "tcp_hits", tcp);
+	json_object_object_add(o, "udp_hits", udp);
+	return o;
 }
 
 int devices_start_proxies(struct daemon *d, struct cappsule *c,
@@ -291,7 +441,7 @@ int devices_start_proxies(struct daemon *d, struct cappsule *c,
 		const struct host_device *hd = &host_devices[i];
 		struct dev_proxy *px = &c->proxies[hd->id];
 		struct clone_args args = { 0 };
-		int pidfd = -1, polfd;
+		int pidfd = -1, polfd, statsfd = -1;
 		long pid;
 
 		if (!(c->devices & DEV_BIT(hd->id)))
@@ -302,13 +452,26 @@ int devices_start_proxies(struct daemon *d, struct cappsule *c,
 				 strerror(-polfd));
 			return polfd;
 		}
+		if (hd->id == XCHAN_DEV_NET) {
+			free(c->net_info);
+			c->net_info = net_info(p);
+			statsfd = net_stats_memfd(c);
+			if (statsfd < 0) {
+				close(polfd);
+				snprintf(err, len, "net proxy: stats: %s",
+					 strerror(-statsfd));
+				return statsfd;
+			}
+		}
 		args.flags = CLONE_PIDFD;
 		args.pidfd = (uint64_t)(uintptr_t)&pidfd;
 		args.exit_signal = SIGCHLD;
 		pid = syscall(SYS_clone3, &args, sizeof(args));
 		if (pid == 0)
-			proxy_child(d, c, hd, polfd, cr);
+			proxy_child(d, c, hd, polfd, statsfd, cr);
 		close(polfd);
+		if (statsfd >= 0)
+			close(statsfd);
 		if (pid < 0) {
 			snprintf(err, len, "%s proxy: %s", dev_name(hd->id),
 				 strerror(errno));

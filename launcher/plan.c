@@ -71,6 +71,8 @@ static int build_start(const struct api_create *cr, struct create_plan *pl,
 	st.cols = cr->cols;
 	st.devices = pl->devices;
 	st.dev_flags = pol->audio_input ? CONTROL_DEV_AUDIO_INPUT : 0;
+	if (pol->net_dns)
+		st.dev_flags |= CONTROL_DEV_NET_DNS;
 	/* Supplementary groups come from the group database, not the client. */
 	if (!getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &res) && res) {
 		int ng = CONTROL_MAX_GROUPS;

@@ -235,7 +235,7 @@ static void do_list(struct daemon *d, struct client *cl)
 
 static void do_stats(struct daemon *d, struct client *cl, struct cappsule *c)
 {
-	json_object *o = json_object_new_object();
+	json_object *o = json_object_new_object(), *net;
 	struct backend_stats st;
 
 	json_object_object_add(o, "id", json_object_new_int64(c->id));
@@ -271,6 +271,9 @@ static void do_stats(struct daemon *d, struct client *cl, struct cappsule *c)
 		json_object_object_add(
 			o, "cpu_usec",
 			json_object_new_int64((int64_t)st.cpu_usec));
+	net = devices_net_stats(c);
+	if (net)
+		json_object_object_add(o, "net", net);
 	reply(d, cl, o, NULL, 0);
 }
 

@@ -47,7 +47,7 @@ static const struct virt_command commands[] = {
 	  "desktop notification when there is no terminal.\n" },
 	{ "ps", "[-a]", "your running cappsules (-a: ended ones too)", NULL },
 	{ "info", "ID", "details of a cappsule", NULL },
-	{ "stats", "ID", "memory, processes and CPU of a cappsule", NULL },
+	{ "stats", "ID", "memory, processes, CPU and network counters", NULL },
 	{ "kill", "ID...", "kill cappsules (an ended one is an error)", NULL },
 	{ "attach", "[--detach-keys KEYS] ID",
 	  "connect to the console of a running cappsule",

@@ -102,16 +102,40 @@ static bool flag(json_object *o, const char *key)
 	       json_object_get_boolean(v);
 }
 
+/* virt info's network lines: the address, DNS, the rules in force. */
+static void print_net_info(json_object *net)
+{
+	static const char *const proto[] = { "tcp", "udp" };
+	json_object *arr;
+	size_t i;
+	int k;
+
+	printf("%-11s %s, gateway %s (cappsule-host), dns %s\n", "network",
+	       virt_str(net, "address"), virt_str(net, "host"),
+	       flag(net, "dns") ? "through net-proxy" : "none");
+	for (k = 0; k < 2; k++) {
+		if (!json_object_object_get_ex(net, proto[k], &arr) ||
+		    !json_object_is_type(arr, json_type_array))
+			continue;
+		printf("%-11s %s:", "", proto[k]);
+		for (i = 0; i < json_object_array_length(arr); i++)
+			printf(" %s",
+			       json_object_get_string(
+				       json_object_array_get_idx(arr, i)));
+		printf("%s\n", json_object_array_length(arr) ? "" : " none");
+	}
+}
+
 int virt_cmd_info(int argc, char **argv)
 {
 	static const char *const shown[] = {
 		"ok",	    "id",	    "policy",	  "backend",   "state",
 		"uid",	    "command",	    "pid",	  "uptime_ms", "tty",
 		"attached", "memory_limit", "pids_limit", "code",      "signal",
-		"reason",   "message",
+		"reason",   "message",	    "network",
 	};
 	struct virt_conn conn;
-	json_object *r;
+	json_object *r, *net;
 	char a[32];
 	size_t i;
 
@@ -151,6 +175,8 @@ int virt_cmd_info(int argc, char **argv)
 			printf(" (%s)", virt_str(r, "message"));
 		putchar('\n');
 	}
+	if (json_object_object_get_ex(r, "network", &net))
+		print_net_info(net);
 	/* what a newer daemon may add, as it is */
 	json_object_object_foreach(r, k, v)
 	{
@@ -181,10 +207,66 @@ int virt_cmd_kill(int argc, char **argv)
 	return ret;
 }
 
+/* Rules that matched, "tcp[0] 12 tcp[2] 1"; "none" if none did. */
+static void print_hits(json_object *net, const char *key, bool *any)
+{
+	json_object *arr;
+	size_t i;
+
+	if (!json_object_object_get_ex(net, key, &arr) ||
+	    !json_object_is_type(arr, json_type_array))
+		return;
+	for (i = 0; i < json_object_array_length(arr); i++) {
+		int64_t n = json_object_get_int64(
+			json_object_array_get_idx(arr, i));
+
+		if (n)
+			printf("%s%.3s[%zu] %lld", *any ? ", " : "", key, i,
+			       (long long)n);
+		*any = *any || n;
+	}
+}
+
+/* virt stats' network lines: traffic, drops by reason, hits by rule. */
+static void print_net_stats(json_object *net)
+{
+	json_object *drops;
+	char a[32], b[32];
+	bool any = false;
+
+	virt_bytes(a, sizeof(a), virt_int(net, "bytes_out"));
+	virt_bytes(b, sizeof(b), virt_int(net, "bytes_in"));
+	printf("net out        %lld packets, %s\n",
+	       virt_int(net, "packets_out"), a);
+	printf("net in         %lld packets, %s\n", virt_int(net, "packets_in"),
+	       b);
+	printf("net dns        %lld queries, %lld answers, %lld names learned\n",
+	       virt_int(net, "dns_queries"), virt_int(net, "dns_answers"),
+	       virt_int(net, "names_learned"));
+	printf("net dropped    ");
+	if (json_object_object_get_ex(net, "drops", &drops) &&
+	    json_object_is_type(drops, json_type_object)) {
+		json_object_object_foreach(drops, reason, n)
+		{
+			if (!json_object_get_int64(n))
+				continue;
+			printf("%s%s %lld", any ? ", " : "", reason,
+			       (long long)json_object_get_int64(n));
+			any = true;
+		}
+	}
+	printf("%s\n", any ? "" : "none");
+	any = false;
+	printf("net rule hits  ");
+	print_hits(net, "tcp_hits", &any);
+	print_hits(net, "udp_hits", &any);
+	printf("%s\n", any ? "" : "none");
+}
+
 int virt_cmd_stats(int argc, char **argv)
 {
 	struct virt_conn conn;
-	json_object *r;
+	json_object *r, *net;
 	char a[32], b[32], c[32];
 
 	if (argc != 2)
@@ -212,6 +294,8 @@ int virt_cmd_stats(int argc, char **argv)
 	if (has(r, "cpu_usec"))
 		printf("cpu            %.3f s\n",
 		       (double)virt_int(r, "cpu_usec") / 1e6);
+	if (json_object_object_get_ex(r, "net", &net))
+		print_net_stats(net);
 	json_object_put(r);
 	return 0;
 }
@@ -322,7 +406,12 @@ static void show_policy(json_object *p)
 							      w, i)));
 			any = true;
 		}
-		printf("%s\n", any ? "" : "none");
+		if (flag(v, "dns")) {
+			printf("%snames resolve (through net-proxy)",
+			       any ? "; " : "");
+			any = true;
+		}
+		printf("%s\n", any ? "" : "none (no interface, only lo)");
 	}
 	printf("display     %s\n",
 	       flag(pol, "gui") ? "windows on the host's display" : "none");

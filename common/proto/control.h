@@ -47,6 +47,7 @@ struct control_ready {
 /* the policy says "userns": the command may make user namespaces */
 #define CONTROL_START_USERNS (1u << 1)
 #define CONTROL_DEV_AUDIO_INPUT (1u << 0) /* the policy allows a microphone */
+#define CONTROL_DEV_NET_DNS (1u << 1) /* the policy lets names resolve */
 #define CONTROL_MAX_GROUPS 64
 #define CONTROL_MAX_ARGS 4096
 

@@ -41,7 +41,7 @@ virt() { "$VIRT" "$@"; }
 LIBEXEC=$SOCKDIR/libexec
 mkdir -p "$LIBEXEC"
 ln -s "$AGENT" "$LIBEXEC/cappsule-agent"
-for p in fs gui audio; do
+for p in fs gui audio net; do
 	[ -x "$BUILD/$p-proxy/cappsule-$p-proxy" ] &&
 		ln -s "$BUILD/$p-proxy/cappsule-$p-proxy" "$LIBEXEC/cappsule-$p-proxy"
 done

@@ -5,7 +5,7 @@
  * descriptors. It says READY and takes START like the real agent; the
  * command it is then asked to run names the attack, RING-KIND:
  *   RING  control (read by the root daemon), console (virt), fs, gui,
- *         audio (their host proxies);
+ *         audio, net (their host proxies);
  *   KIND  oversize   a header whose length exceeds the ring's maximum
  *         truncated  a header promising more bytes than were published
  *         short      fewer bytes published than a header
@@ -16,7 +16,8 @@
  *         unknown    a well-formed message of an unknown type
  *         resend     the device's first message sent again, well formed
  *         flood      well-formed messages, as fast as the reader takes
- *                    them, for FLOOD_SECONDS (control: error reports)
+ *                    them, for FLOOD_SECONDS (control: error reports;
+ *                    net: SYNs to the host's port 1, each reset)
  *         spam       the same, with messages the reader acts on silently
  *                    (control: STARTED)
  * "ok" behaves: prints "alive" and exits 0. After an attack the agent
@@ -133,6 +134,15 @@ static void first_msg(unsigned id, struct msg *m)
 		memcpy(m->buf, &h, sizeof(h));
 		break;
 	}
+	case XCHAN_DEV_NET: {
+		struct net_hello h = { .version = NET_PROTO_VERSION,
+				       .mtu = NET_MTU };
+
+		m->type = NET_HELLO;
+		m->len = sizeof(h);
+		memcpy(m->buf, &h, sizeof(h));
+		break;
+	}
 	case XCHAN_DEV_AUDIO: {
 		struct audio_hello h = { .version = AUDIO_PROTO_VERSION,
 					 .format = AUDIO_FMT_S16LE,
@@ -186,6 +196,22 @@ static void flood_msg(unsigned id, struct msg *m, uint8_t *big,
 		m->type = GUI_G_CREATE;
 		m->len = sizeof(w);
 		memcpy(m->buf, &w, sizeof(w));
+		break;
+	}
+	case XCHAN_DEV_NET: { /* SYN 10.0.2.15:N -> 10.0.2.2:1, no checksums */
+		static const uint8_t syn[40] = {
+			0x45, 0,    0,	  40,	0,    1,    0x40, 0, 64, 6,
+			0,    0,    10,	  0,	2,    15,   10,	  0, 2,	 2,
+			0x9c, 0x40, 0,	  1,	0,    0,    0,	  1, 0,	 0,
+			0,    0,    0x50, 0x02, 0xff, 0xff, 0,	  0, 0,	 0
+		};
+
+		m->type = NET_PACKET;
+		m->len = sizeof(syn);
+		memcpy(m->buf, syn, sizeof(syn));
+		m->buf[20] =
+			(uint8_t)(0x80 | (n >> 8 & 0x7f)); /* source port */
+		m->buf[21] = (uint8_t)n;
 		break;
 	}
 	case XCHAN_DEV_AUDIO: { /* a second of sound, over and over */

@@ -65,8 +65,7 @@ START_TEST(test_full_policy)
 	ck_assert_uint_eq(p->nshared, 2);
 	ck_assert_str_eq(p->shared[1], "/srv/x"); /* trailing / dropped */
 	ck_assert_uint_eq(p->ntcp, 1);
-	ck_assert_uint_eq(p->tcp[0].addr_lo, 0);
-	ck_assert_uint_eq(p->tcp[0].addr_hi, 0xffffffffu);
+	ck_assert_uint_eq(p->tcp[0].kind, NET_RULE_PUBLIC);
 	ck_assert_uint_eq(p->tcp[0].port_lo, 80);
 	ck_assert_uint_eq(p->tcp[0].port_hi, 443);
 	ck_assert_uint_eq(p->udp[0].addr_lo, 0x0a000203u);
@@ -162,16 +161,31 @@ START_TEST(test_errors_name_line_and_key)
 		"t.json:1: shared[0]: \"/home/*/x\": wildcards are not allowed here");
 	parse_err("{\"shared\": [\"/ok\", 3]}",
 		  "t.json:1: shared[1]: expected a folder path");
-	parse_err("{\n\"network\": {\n\"tcp\": [\n\"*:80\",\n\"*:70000\"\n]}}",
-		  "t.json:5: network.tcp[1]: \"*:70000\": bad port (1-65535)");
+	parse_err(
+		"{\n\"network\": {\n\"tcp\": [\n\"*:80\",\n\"*:70000\"\n]}}",
+		"t.json:5: network.tcp[1]: \"*:70000\": bad ports (N, N-M or * within 1-65535)");
 	parse_err(
 		"{\"network\": {\"tcp\": [\"*:90-80\"]}}",
-		"t.json:1: network.tcp[0]: \"*:90-80\": port range is reversed");
+		"t.json:1: network.tcp[0]: \"*:90-80\": bad ports (N, N-M or * within 1-65535)");
 	parse_err(
 		"{\"network\": {\"udp\": [\"10.0.0.300:53\"]}}",
-		"t.json:1: network.udp[0]: \"10.0.0.300:53\": bad address (IPv4, a range, a /prefix or *)");
+		"t.json:1: network.udp[0]: \"10.0.0.300:53\": bad address (IPv4, A-B, A/BITS, [IPv6], *, host, a name or *.domain)");
 	parse_err("{\"network\": {\"icmp\": []}}",
-		  "t.json:1: network.icmp: unknown key (known: tcp, udp)");
+		  "t.json:1: network.icmp: unknown key (known: tcp, udp, dns)");
+	parse_err("{\"network\": {\"dns\": 1}}",
+		  "t.json:1: network.dns: expected true or false");
+	parse_err(
+		"{\"network\": {\"tcp\": [\"*.:80\"]}}",
+		"t.json:1: network.tcp[0]: \"*.:80\": bad address (IPv4, A-B, A/BITS, [IPv6], *, host, a name or *.domain)");
+	parse_err(
+		"{\"network\": {\"tcp\": [\"[::1:443\"]}}",
+		"t.json:1: network.tcp[0]: \"[::1:443\": IPv6 is written [ADDR] or [ADDR/BITS]");
+	parse_err(
+		"{\"network\": {\"tcp\": [\"10.0.0.0/33:1\"]}}",
+		"t.json:1: network.tcp[0]: \"10.0.0.0/33:1\": bad prefix length (0-32)");
+	parse_err(
+		"{\"network\": 3}",
+		"t.json:1: network: expected \"offline\" or an object with \"tcp\", \"udp\" and \"dns\"");
 	parse_err("{\"gui\": 1}", "t.json:1: gui: expected true or false");
 	parse_err("{\n \"userns\": \"yes\"\n}",
 		  "t.json:2: userns: expected true or false");
@@ -230,8 +244,36 @@ START_TEST(test_net_forms)
 	ck_assert_uint_eq(p->tcp[1].addr_hi, 0xc0a80109u);
 	ck_assert_uint_eq(p->tcp[1].port_lo, 1);
 	ck_assert_uint_eq(p->tcp[1].port_hi, 65535);
-	ck_assert_uint_eq(p->tcp[2].addr_hi, 0xffffffffu);
+	ck_assert_uint_eq(p->tcp[2].kind, NET_RULE_PUBLIC);
 	ck_assert_uint_eq(p->tcp[3].port_hi, 65535);
+	policy_free(p);
+
+	p = parse_ok("{\"network\": {\"tcp\": [\"host:8080\", "
+		     "\"Example.ORG:443\", \"*.mozilla.org:443\", "
+		     "\"[2001:db8::1/32]:22\"], \"dns\": true}}");
+	ck_assert(p->net_dns);
+	ck_assert_uint_eq(p->tcp[0].kind, NET_RULE_HOST);
+	ck_assert_uint_eq(p->tcp[0].port_lo, 8080);
+	ck_assert_uint_eq(p->tcp[1].kind, NET_RULE_NAME);
+	ck_assert_str_eq(p->tcp[1].name, "example.org");
+	ck_assert(!p->tcp[1].wildcard);
+	ck_assert_str_eq(p->tcp[2].name, "mozilla.org");
+	ck_assert(p->tcp[2].wildcard);
+	ck_assert(policy_net_name_match(&p->tcp[2], "www.mozilla.org"));
+	ck_assert(policy_net_name_match(&p->tcp[2], "a.b.mozilla.org"));
+	ck_assert(!policy_net_name_match(&p->tcp[2], "mozilla.org"));
+	ck_assert(!policy_net_name_match(&p->tcp[2], "evilmozilla.org"));
+	ck_assert(policy_net_name_match(&p->tcp[1], "example.org"));
+	ck_assert(!policy_net_name_match(&p->tcp[1], "www.example.org"));
+	ck_assert_uint_eq(p->tcp[3].kind, NET_RULE_ADDR6);
+	ck_assert_uint_eq(p->tcp[3].prefix6, 32);
+	ck_assert_uint_eq(p->tcp[3].addr6[15], 0); /* host bits cleared */
+	ck_assert_str_eq(p->tcp[3].text, "[2001:db8::1/32]:22");
+	policy_free(p);
+
+	/* "offline" and false: no rules, no interface */
+	p = parse_ok("{\"network\": \"offline\"}");
+	ck_assert(!p->ntcp && !p->nudp && !p->net_dns);
 	policy_free(p);
 }
 END_TEST

@@ -20,6 +20,7 @@ Suite *suite_ns_root(void);
 Suite *suite_colors(void);
 Suite *suite_gui(void);
 Suite *suite_audio(void);
+Suite *suite_net(void);
 Suite *suite_fs_rules(void);
 Suite *suite_fs_proxy(void);
 Suite *suite_fs_shares(void);

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Network device, guest side: while the agent still has its set-up
+ * privileges, create the TUN interface in the cappsule's network
+ * namespace (the device node exists only for that moment), give it the
+ * cappsule's address, MTU and default route, write the cappsule's own
+ * /etc/hosts and /etc/resolv.conf, then fork the relay (net_relay.c) as
+ * the caller, without privileges.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <net/route.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "net.h"
+#include "net_msg.h"
+#include "net_relay.h"
+#include "sandbox.h"
+#include "util.h"
+
+#define IFNAME "eth0"
+#define TUN_NODE "/dev/net/tun"
+#define FD_BASE 100 /* where the relay keeps its descriptors */
+#define READY_TIMEOUT_MS 5000
+
+static int open_tun(void)
+{
+	struct ifreq ifr = { 0 };
+	int fd, ret = 0;
+
+	if (mkdir("/dev/net", 0700) < 0 && errno != EEXIST)
+		return -errno;
+	if (mknod(TUN_NODE, S_IFCHR | 0600, makedev(10, 200)) < 0 &&
+	    errno != EEXIST)
+		return -errno;
+	fd = open(TUN_NODE, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		ret = -errno;
+	/* the command never gets to make interfaces of its own */
+	unlink(TUN_NODE);
+	rmdir("/dev/net");
+	if (ret)
+		return ret;
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), IFNAME);
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+static void set_addr(struct sockaddr *sa, const char *addr)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)sa;
+
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	inet_pton(AF_INET, addr, &sin->sin_addr);
+}
+
+/* Address, netmask, MTU, up, and the default route through the host. */
+static int configure(void)
+{
+	struct ifreq ifr = { 0 };
+	struct rtentry rt = { 0 };
+	char mask[INET_ADDRSTRLEN];
+	struct in_addr m = { htonl(~0u << (32 - NET_PREFIX_LEN)) };
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret = 0;
+
+	if (s < 0)
+		return -errno;
+	/* IPv4 only, for now: no link-local IPv6 chatter the filter drops */
+	if (write_file("/proc/sys/net/ipv6/conf/" IFNAME "/disable_ipv6", "1"))
+		log_debug("net: cannot disable IPv6 on " IFNAME);
+	inet_ntop(AF_INET, &m, mask, sizeof(mask));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), IFNAME);
+	set_addr(&ifr.ifr_addr, NET_GUEST_ADDR);
+	if (ioctl(s, SIOCSIFADDR, &ifr) < 0)
+		goto fail;
+	set_addr(&ifr.ifr_netmask, mask);
+	if (ioctl(s, SIOCSIFNETMASK, &ifr) < 0)
+		goto fail;
+	ifr.ifr_mtu = NET_MTU;
+	if (ioctl(s, SIOCSIFMTU, &ifr) < 0)
+		goto fail;
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		goto fail;
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		goto fail;
+	set_addr(&rt.rt_dst, "0.0.0.0");
+	set_addr(&rt.rt_genmask, "0.0.0.0");
+	set_addr(&rt.rt_gateway, NET_HOST_ADDR);
+	rt.rt_flags = RTF_UP | RTF_GATEWAY;
+	rt.rt_dev = IFNAME;
+	if (ioctl(s, SIOCADDRT, &rt) < 0)
+		goto fail;
+	close(s);
+	return 0;
+fail:
+	ret = -errno;
+	close(s);
+	return ret;
+}
+
+/*
+ * The cappsule's own copies (its root is copy-on-write): the host's
+ * resolver and names mean nothing here. A symbolic link (systemd-resolved's
+ * stub) is replaced, not followed.
+ */
+static int write_etc(const char *path, const char *text)
+{
+	int fd, ret = 0;
+	size_t len = strlen(text);
+
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+		  0644);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, len) != (ssize_t)len)
+		ret = -EIO;
+	close(fd);
+	return ret;
+}
+
+static int write_names(const struct start_msg *st, bool dns)
+{
+	char hosts[512], host[HOST_NAME_MAX + 1] = "cappsule";
+	int ret;
+
+	gethostname(host, sizeof(host) - 1);
+	snprintf(
+		hosts, sizeof(hosts),
+		"127.0.0.1\tlocalhost\n127.0.1.1\t%s\n::1\tlocalhost ip6-localhost ip6-loopback\n%s\t%s\n",
+		host, NET_HOST_ADDR, NET_HOST_NAME);
+	ret = write_etc("/etc/hosts", hosts);
+	if (ret)
+		return ret;
+	return write_etc(
+		"/etc/resolv.conf",
+		dns ? "# cappsule: net-proxy's resolver\nnameserver " NET_DNS_ADDR
+		      "\noptions edns0\n" :
+		      "# cappsule: this policy resolves no names\n");
+}
+
+/* Keep exactly @fds (moved to FD_BASE...) open; everything else closes. */
+static int keep_only(int *fds, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (fcntl(fds[i], F_DUPFD_CLOEXEC, FD_BASE + i) != FD_BASE + i)
+			return -EBADF;
+		fds[i] = FD_BASE + i;
+	}
+	if (syscall(SYS_close_range, 3, FD_BASE - 1, 0) < 0 ||
+	    syscall(SYS_close_range, FD_BASE + n, ~0u, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+/* The relay process: the caller's identity, no privilege, not dumpable. */
+static void __attribute__((noreturn))
+relay_child(struct agent_dev_ctx *ctx, int tun, int ready)
+{
+	const struct start_msg *st = ctx->st;
+	struct sandbox_id id = { .uid = st->hdr.uid,
+				 .gid = st->hdr.gid,
+				 .ngroups = st->hdr.ngroups,
+				 .groups = st->hdr.groups };
+	struct net_hello hello = { .version = NET_PROTO_VERSION,
+				   .mtu = NET_MTU };
+	int fds[5] = { ctx->fds.mem, ctx->fds.h2g, ctx->fds.g2h, tun, ready };
+	struct xchan_fds xf;
+	struct xchan x;
+	sigset_t none;
+	int i, err;
+
+	for (i = 1; i < NSIG; i++)
+		signal(i, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	prctl(PR_SET_NAME, "cappsule-net");
+	err = keep_only(fds, 5);
+	tun = fds[3];
+	ready = fds[4];
+	if (!err)
+		err = sandbox_drop(&id);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (!err && prctl(PR_SET_DUMPABLE, 0) < 0)
+		err = -errno;
+	if (!err)
+		err = sandbox_seccomp();
+	if (!err) {
+		xf = (struct xchan_fds){ fds[0], fds[1], fds[2] };
+		err = xchan_map(&x, &net_layout, &xf, false);
+		xchan_fds_close(&xf);
+	}
+	if (!err)
+		err = xchan_send(&x, NET_HELLO, &hello, sizeof(hello));
+	err = -err;
+	if (write(ready, &err, sizeof(err)) < 0 || err)
+		_exit(1);
+	close(ready);
+	_exit(net_relay(&x, tun));
+}
+
+static int net_start(struct agent_dev_ctx *ctx)
+{
+	bool dns = ctx->st->hdr.dev_flags & CONTROL_DEV_NET_DNS;
+	struct pollfd pfd;
+	int rp[2], err = 0, ret, tun;
+	pid_t pid;
+	ssize_t n;
+
+	tun = open_tun();
+	if (tun < 0) {
+		log_err("net: cannot create the TUN interface: %s",
+			strerror(-tun));
+		xchan_fds_close(&ctx->fds);
+		return tun;
+	}
+	ret = configure();
+	if (ret) {
+		log_err("net: cannot configure %s: %s", IFNAME, strerror(-ret));
+		goto out;
+	}
+	/* a view without /etc still has a network, by address */
+	if (write_names(ctx->st, dns))
+		log_warn(
+			"net: cannot write the cappsule's /etc/hosts and /etc/resolv.conf");
+	if (pipe2(rp, O_CLOEXEC) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	pid = fork();
+	if (pid < 0) {
+		ret = -errno;
+		close(rp[0]);
+		close(rp[1]);
+		goto out;
+	}
+	if (pid == 0) {
+		close(rp[0]);
+		relay_child(ctx, tun, rp[1]);
+	}
+	close(rp[1]);
+	pfd = (struct pollfd){ rp[0], POLLIN, 0 };
+	do
+		ret = poll(&pfd, 1, READY_TIMEOUT_MS);
+	while (ret < 0 && errno == EINTR);
+	n = ret > 0 ? read(rp[0], &err, sizeof(err)) : -1;
+	close(rp[0]);
+	ret = 0;
+	if (n != sizeof(err) || err) {
+		ret = n != sizeof(err) ? -ETIMEDOUT : -err;
+		log_err("net: cannot start the relay: %s", strerror(-ret));
+		kill(pid, SIGKILL);
+	}
+out:
+	/* the relay holds the interface now: ours goes */
+	close(tun);
+	xchan_fds_close(&ctx->fds);
+	return ret;
+}
+
+const struct agent_device net_device = {
+	.id = XCHAN_DEV_NET,
+	.name = "net",
+	.start = net_start,
+};

@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cappsule-net-proxy, its top layer: one per cappsule, as its owner, with
+ * no capability. Packets from the cappsule's ring (untrusted: net_decode(),
+ * then the filter) go to the resolver relay or the stack, or are answered
+ * with a reset, or dropped; the stack's packets go back on the ring. Every
+ * decision is counted (the stats page the daemon reads for virt stats).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <malloc.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "dns_relay.h"
+#include "filter.h"
+#include "log.h"
+#include "net_msg.h"
+#include "proxy_exit.h"
+#include "stack.h"
+#include "util.h"
+#include "xchan.h"
+
+#define RING_BATCH 256 /* packets per wake-up before the stack's turn */
+#define BAD_LOGGED 5
+#define NS_PER_MS 1000000LL
+
+struct net_proxy {
+	uint32_t id;
+	struct policy *pol;
+	struct xchan x;
+	struct names names;
+	struct net_filter filter;
+	struct dns_relay dns;
+	struct net_stack stack;
+	struct net_stats *st; /* the daemon's page, or a private one */
+	bool hello;
+	bool kick; /* sent or consumed since the peer was last kicked */
+	uint64_t bad_msgs, logged_drops;
+	int64_t alive_ns; /* when NET_ALIVE was last sent */
+};
+
+static void to_guest(void *opaque, const uint8_t *pkt, size_t len)
+{
+	struct net_proxy *px = opaque;
+
+	if (!filter_inbound(&px->filter, pkt, len, (int64_t)now_ns())) {
+		px->st->drops[NET_DROP_UNSOLICITED]++;
+		return;
+	}
+	/* one kick per turn of the loop, not per packet (run()) */
+	if (len > NET_MTU || len < NET_MIN_PACKET ||
+	    ring_send(&px->x.tx, NET_PACKET, pkt, (uint32_t)len)) {
+		/* full ring: TCP sends again, UDP is lost as on any link */
+		px->st->drops[NET_DROP_RING_FULL]++;
+		return;
+	}
+	px->kick = true;
+	px->st->pkts_in++;
+	px->st->bytes_in += len;
+}
+
+static void count_hit(struct net_proxy *px, const struct net_pkt *p, int rule)
+{
+	if (rule < 0 || rule >= NET_STATS_RULES)
+		return;
+	if (p->proto == IPPROTO_TCP_)
+		px->st->tcp_hits[rule]++;
+	else
+		px->st->udp_hits[rule]++;
+}
+
+static void dropped(struct net_proxy *px, const struct net_pkt *p,
+		    unsigned reason)
+{
+	px->st->drops[reason]++;
+	if (reason != NET_DROP_TCP_DENIED && reason != NET_DROP_UDP_DENIED)
+		return;
+	if (px->logged_drops++ < BAD_LOGGED)
+		log_info("cappsule %u: %s %u.%u.%u.%u:%u denied by policy %s",
+			 px->id, reason == NET_DROP_TCP_DENIED ? "tcp" : "udp",
+			 p->dst >> 24, (p->dst >> 16) & 0xff,
+			 (p->dst >> 8) & 0xff, p->dst & 0xff, p->dport,
+			 px->pol->name);
+}
+
+/* One packet from the cappsule, with STACK_HEADROOM bytes before it. */
+static void from_guest(struct net_proxy *px, uint8_t *untrusted, size_t len,
+		       int64_t now)
+{
+	uint8_t rst[64];
+	struct net_pkt p;
+	unsigned reason;
+	int rule, ret;
+
+	switch (filter_packet(&px->filter, untrusted, len, now, &p, &rule,
+			      &reason)) {
+	case NET_PASS:
+		count_hit(px, &p, rule);
+		px->st->pkts_out++;
+		px->st->bytes_out += len;
+		stack_input(&px->stack, untrusted, len);
+		break;
+	case NET_DNS:
+		ret = dns_relay_query(&px->dns, &p, untrusted, now);
+		if (ret)
+			px->st->drops[-ret]++;
+		px->st->dns_queries = px->dns.queries;
+		break;
+	case NET_REJECT:
+		dropped(px, &p, reason);
+		to_guest(px, rst, net_build_rst(&p, rst));
+		break;
+	case NET_DROP:
+		dropped(px, &p, reason);
+		break;
+	}
+}
+
+/* Returns true when messages are left for the next turn. */
+static bool read_ring(struct net_proxy *px, int64_t now)
+{
+	static uint8_t buf[STACK_HEADROOM + NET_MAX_MSG];
+	uint8_t *msg = buf + STACK_HEADROOM;
+	struct ring_msg_hdr hdr;
+	struct net_msg m;
+	int n, i;
+
+	for (i = 0; i < RING_BATCH; i++) {
+		n = ring_recv(&px->x.rx, &hdr, msg, NET_MAX_MSG);
+		if (n < 0)
+			return false;
+		px->kick = true; /* room freed: the relay may wait for it */
+		if (net_decode(hdr.type, msg, (uint32_t)n, true, &m)) {
+			if (px->bad_msgs++ < BAD_LOGGED)
+				log_warn(
+					"cappsule %u: bad net message (type %u, %d bytes) dropped",
+					px->id, hdr.type, n);
+			px->st->drops[NET_DROP_MALFORMED]++;
+			continue;
+		}
+		if (m.type == NET_HELLO) {
+			px->hello = true;
+			continue;
+		}
+		from_guest(px, msg, m.packet.len, now);
+	}
+	return true;
+}
+
+static int open_stats(int fd, struct net_stats **st)
+{
+	void *p;
+
+	if (fd < 0) {
+		*st = calloc(1, sizeof(**st));
+		return *st ? 0 : -ENOMEM;
+	}
+	p = mmap(NULL, sizeof(**st), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return -errno;
+	*st = p;
+	memset(*st, 0, sizeof(**st));
+	(*st)->magic = NET_STATS_MAGIC;
+	(*st)->version = NET_PROTO_VERSION;
+	return 0;
+}
+
+static void print_stats(const struct net_proxy *px)
+{
+	const struct net_stats *s = px->st;
+	char drops[512];
+	size_t off = 0;
+	unsigned i;
+
+	drops[0] = '\0';
+	for (i = 0; i < NET_DROP_COUNT && off < sizeof(drops); i++)
+		if (s->drops[i])
+			off += (size_t)snprintf(
+				drops + off, sizeof(drops) - off, " %s=%llu",
+				net_drop_name(i),
+				(unsigned long long)s->drops[i]);
+	log_info(
+		"cappsule %u: net stats: out %llu packets %llu bytes, in %llu packets %llu bytes, dns %llu queries %llu answers, drops:%s",
+		px->id, (unsigned long long)s->pkts_out,
+		(unsigned long long)s->bytes_out,
+		(unsigned long long)s->pkts_in, (unsigned long long)s->bytes_in,
+		(unsigned long long)s->dns_queries,
+		(unsigned long long)s->dns_answers, off ? drops : " none");
+}
+
+/*
+ * Slirp gives every connection two 128 KiB buffers and keeps a closed one
+ * (and its socket) for TIME_WAIT, 10 s: at a thousand connections a second
+ * that is thousands of sockets. Mapped one by one, the buffers cost only
+ * the pages used and go back at once; and the descriptors may reach the
+ * hard limit, not the default soft one of 1024.
+ */
+static void tune_for_connections(void)
+{
+	struct rlimit rl;
+
+	mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static int run(struct net_proxy *px, int sigfd)
+{
+	struct pollfd *pfd = NULL;
+	size_t n, cap = 0, dns_n;
+	bool more = true;
+	int ret = 0;
+
+	for (;;) {
+		int64_t now = (int64_t)now_ns();
+		int timeout = NET_ALIVE_MS, t;
+
+		if (more)
+			more = read_ring(px, now);
+		if (xchan_broken(&px->x)) {
+			log_err("cappsule %u: the net ring is corrupted: network stopped",
+				px->id);
+			ret = PROXY_EXIT_VIOLATION;
+			break;
+		}
+		if (now - px->alive_ns >= NET_ALIVE_MS * NS_PER_MS) {
+			px->alive_ns = now;
+			if (!ring_send(&px->x.tx, NET_ALIVE, NULL, 0))
+				px->kick = true;
+		}
+		if (px->kick) {
+			px->kick = false;
+			xchan_kick(&px->x);
+		}
+		px->st->dns_answers = px->dns.answers;
+		px->st->dns_failures = px->dns.failures;
+		px->st->names_learned = px->names.learned;
+		if (cap < 2 + DNS_PENDING_MAX) {
+			struct pollfd *np = realloc(pfd, 256 * sizeof(*pfd));
+
+			if (!np) {
+				ret = 1;
+				break;
+			}
+			pfd = np;
+			cap = 256;
+		}
+		pfd[0] = (struct pollfd){ px->x.notify_in, POLLIN, 0 };
+		pfd[1] = (struct pollfd){ sigfd, POLLIN, 0 };
+		dns_n = (size_t)dns_relay_fill(&px->dns, pfd + 2);
+		n = 2 + dns_n;
+		t = dns_relay_timeout(&px->dns, now);
+		if (t >= 0 && t < timeout)
+			timeout = t;
+		if (more)
+			timeout = 0;
+		if (stack_fill(&px->stack, &pfd, &n, &cap, &timeout)) {
+			ret = 1;
+			break;
+		}
+		t = poll(pfd, n, timeout);
+		if (t < 0 && errno != EINTR) {
+			log_err("poll: %s", strerror(errno));
+			ret = 1;
+			break;
+		}
+		if (t > 0 && pfd[1].revents)
+			break; /* SIGTERM or SIGINT */
+		if (t > 0 && pfd[0].revents) {
+			xchan_ack(&px->x);
+			more = true;
+		}
+		now = (int64_t)now_ns();
+		dns_relay_ready(&px->dns, pfd + 2, (int)dns_n, now);
+		stack_poll(&px->stack, pfd + 2 + dns_n, n - 2 - dns_n, t < 0);
+		if (px->kick) {
+			px->kick = false;
+			xchan_kick(&px->x);
+		}
+	}
+	free(pfd);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "id", required_argument, NULL, 'i' },
+		{ "policy-fd", required_argument, NULL, 'p' },
+		{ "stats-fd", required_argument, NULL, 's' },
+		{ "dns", required_argument, NULL, 'd' },
+		{ 0 },
+	};
+	static struct net_proxy px;
+	struct xchan_fds fds = { .mem = 3, .h2g = 4, .g2h = 5 };
+	int opt, policy_fd = -1, stats_fd = -1, sigfd, ret = 1;
+	const char *dns = getenv("CAPPSULE_NET_DNS");
+	char err[512];
+	sigset_t mask;
+	uint64_t v;
+
+	log_init("cappsule-net-proxy", 0);
+	tune_for_connections();
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt == 'i' && !parse_u64(optarg, &v) && v <= UINT32_MAX) {
+			px.id = (uint32_t)v;
+		} else if (opt == 'p' && !parse_u64(optarg, &v) && v < 1024) {
+			policy_fd = (int)v;
+		} else if (opt == 's' && !parse_u64(optarg, &v) && v < 1024) {
+			stats_fd = (int)v;
+		} else if (opt == 'd') {
+			dns = optarg;
+		} else {
+			fprintf(stderr,
+				"usage: %s --id N --policy-fd FD [--stats-fd FD] [--dns ADDR[:PORT]] (xchan on fds 3-5)\n",
+				argv[0]);
+			return 2;
+		}
+	}
+	if (policy_fd < 0) {
+		log_err("--policy-fd is required");
+		return 2;
+	}
+	if (policy_load_fd(policy_fd, "the daemon's policy", &px.pol, err,
+			   sizeof(err)))
+		log_err("%s", err);
+	close(policy_fd);
+	if (!px.pol)
+		return 1;
+	if (open_stats(stats_fd, &px.st)) {
+		log_err("cappsule %u: cannot map the stats page", px.id);
+		goto out_policy;
+	}
+	if (xchan_map(&px.x, &net_layout, &fds, true)) {
+		log_err("cappsule %u: cannot map the net xchan (fds 3-5)",
+			px.id);
+		goto out_policy;
+	}
+	xchan_fds_close(&fds);
+	/* The daemon blocks signals for its signalfd; we read ours too. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sigfd < 0 || names_init(&px.names) ||
+	    filter_init(&px.filter, px.pol, &px.names))
+		goto out_unmap;
+	/*
+	 * Without "dns" the filter drops every query before the relay: it
+	 * gets a placeholder upstream rather than reading resolv.conf.
+	 */
+	dns_relay_init(&px.dns, px.pol->net_dns ? dns : "0.0.0.0:53",
+		       &px.names);
+	px.dns.reply = to_guest;
+	px.dns.opaque = &px;
+	if (stack_init(&px.stack, to_guest, &px)) {
+		log_err("cappsule %u: cannot start libslirp", px.id);
+		goto out_dns;
+	}
+	log_debug("cappsule %u: network up, policy %s, dns %s", px.id,
+		  px.pol->name, px.pol->net_dns ? px.dns.upstream_text : "off");
+	ret = run(&px, sigfd);
+	print_stats(&px);
+	stack_free(&px.stack);
+out_dns:
+	dns_relay_close(&px.dns);
+	names_free(&px.names);
+	filter_free(&px.filter);
+out_unmap:
+	xchan_unmap(&px.x);
+out_policy:
+	policy_free(px.pol);
+	return ret;
+}

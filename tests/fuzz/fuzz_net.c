@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What a hostile cappsule can make net-proxy read: a net ring it fully
+ * controls (indices, headers, payloads), each message through
+ * net_decode(), each packet through the filter (every kind of rule, a
+ * learned name) and what the filter passes on: the reset it answers with,
+ * the DNS query the relay would parse. The agent reads the host's
+ * direction with the same decoder.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns.h"
+#include "filter.h"
+#include "net_msg.h"
+#include "ring.h"
+#include "util.h"
+
+#define SIZE (256u * 1024) /* max_msg must fit twice */
+
+static const char policy_json[] =
+	"{\"name\": \"fz\", \"network\": {\"tcp\": [\"*:443\", \"host:8080\", "
+	"\"10.1.0.0/16:22\", \"example.org:80\", \"*.mozilla.org:443\", "
+	"\"[2001:db8::/32]:443\"], \"udp\": [\"*:443\", \"192.0.2.1-192.0.2.9:53\"], "
+	"\"dns\": true}}";
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static uint8_t mem[RING_SHARED_HDR + SIZE];
+	static uint8_t buf[NET_MAX_MSG];
+	static struct policy *pol;
+	static struct names names;
+	static struct net_filter f;
+	struct ring_shared *sh = (struct ring_shared *)mem;
+	bool from_guest;
+	struct ring r;
+	int n, loops = 0;
+
+	if (!pol) {
+		char err[256];
+
+		if (policy_parse("fz.json", policy_json, strlen(policy_json),
+				 &pol, err, sizeof(err)) ||
+		    names_init(&names) || filter_init(&f, pol, &names))
+			abort();
+		names_learn(&names, "www.mozilla.org", 0x5db8d822u, 60, 0);
+	}
+	if (size < 9)
+		return 0;
+	from_guest = !(data[8] & 1);
+	memset(mem, 0, sizeof(mem));
+	memcpy(sh->data, data + 9, MIN(size - 9, SIZE));
+	memcpy(&sh->tail, data, 4); /* the consumer resumes from here */
+	if (ring_attach(&r, mem, SIZE, NET_MAX_MSG, false))
+		abort();
+	memcpy(&sh->head, data + 4, 4); /* and the producer claims this */
+	for (;;) {
+		struct ring_msg_hdr hdr;
+		struct net_msg m;
+		struct net_pkt p;
+		struct dns_query q;
+		uint8_t rst[64];
+		unsigned reason;
+		int rule;
+
+		n = ring_recv(&r, &hdr, buf, sizeof(buf));
+		if (n < 0)
+			break;
+		if ((uint32_t)n > sizeof(buf) || ++loops > 1000)
+			abort(); /* a bounded ring cannot yield more */
+		if (net_decode(hdr.type, buf, (uint32_t)n, from_guest, &m) ||
+		    m.type != NET_PACKET)
+			continue;
+		if (m.packet.data != buf || m.packet.len != (uint32_t)n)
+			abort();
+		switch (filter_packet(&f, m.packet.data, m.packet.len, 1, &p,
+				      &rule, &reason)) {
+		case NET_PASS:
+			if (rule >= (int)(p.proto == IPPROTO_TCP_ ? pol->ntcp :
+								    pol->nudp))
+				abort();
+			break;
+		case NET_REJECT:
+			if (net_build_rst(&p, rst) != 40 ||
+			    reason >= NET_DROP_COUNT)
+				abort();
+			break;
+		case NET_DNS:
+			if (p.payload_off + p.payload_len > m.packet.len)
+				abort();
+			dns_parse_query(m.packet.data + p.payload_off,
+					p.payload_len, &q);
+			break;
+		case NET_DROP:
+			if (reason >= NET_DROP_COUNT)
+				abort();
+			break;
+		}
+	}
+	if (n != -EAGAIN && n != -EPROTO)
+		abort();
+	return 0;
+}

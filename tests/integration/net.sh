@@ -1,0 +1,204 @@
+#!/bin/bash
+# Network device: a cappsule reaches what its policy's network rules name
+# and nothing else, through net-proxy (libslirp behind the filter), with
+# real servers on the host's loopback and on a private "LAN" (a network
+# namespace behind a veth pair, made by this test), as an unprivileged
+# user. Allowed TCP carries 100 MB each way intact; denied TCP fails fast
+# with the drop counted; UDP rules allow exactly their destination; '*' is
+# never the host, 'host' is; name rules allow what the cappsule resolved
+# and nothing else; offline has only lo; two policies at once; killing
+# net-proxy takes the interface down with a clear error.
+. "$(dirname "$0")/lib.sh"
+[ -x "$LIBEXEC/cappsule-net-proxy" ] || skip "net-proxy not built (configure found no libslirp: apt install libslirp-dev)"
+PEER="$SRC/tests/integration/net_peer.py"
+PY=/usr/bin/python3
+[ -x $PY ] || skip "needs /usr/bin/python3 (the client runs inside the cappsule)"
+AS="setpriv --reuid=65534 --regid=65534 --clear-groups"
+BASE=$((20000 + $$ % 20000))
+TCP_OK=$BASE TCP_NO=$((BASE + 1)) UDP_OK=$((BASE + 2)) UDP_NO=$((BASE + 3))
+DNS_PORT=$((BASE + 4)) LAN_PORT=$((BASE + 5)) UDP_ODD=$((BASE + 6))
+NS=capnet$$ VH=cnh$$ VN=cnn$$
+PIDS=""
+
+net_cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	ip netns del "$NS" 2>/dev/null
+	ip link del "$VH" 2>/dev/null
+	cleanup
+}
+trap net_cleanup EXIT
+
+bg() { "$@" >>"$SOCKDIR/servers.log" 2>&1 & PIDS="$PIDS $!"; }
+bg $PY "$PEER" tcp-server 127.0.0.1 $TCP_OK "$SOCKDIR/tcp.log"
+bg $PY "$PEER" tcp-server 127.0.0.1 $TCP_NO "$SOCKDIR/tcp.log"
+bg $PY "$PEER" udp-server 127.0.0.1 $UDP_OK
+bg $PY "$PEER" udp-server 127.0.0.1 $UDP_NO
+bg $PY "$PEER" udp-server 127.0.0.1 $UDP_ODD other
+bg $PY "$PEER" dns-server $DNS_PORT \
+	"lan.test=10.200.0.2,other.test=10.200.0.3,zone.test=10.200.0.3,www.zone.test=10.200.0.3" 60
+
+# The "LAN": 10.200.0.2 and .3 in a namespace, the host is 10.200.0.1.
+lan=yes
+if ip netns add "$NS" 2>/dev/null &&
+	ip link add "$VH" type veth peer name "$VN" &&
+	ip link set "$VN" netns "$NS" &&
+	ip addr add 10.200.0.1/24 dev "$VH" && ip link set "$VH" up &&
+	ip -n "$NS" addr add 10.200.0.2/24 dev "$VN" &&
+	ip -n "$NS" addr add 10.200.0.3/24 dev "$VN" &&
+	ip -n "$NS" link set "$VN" up && ip -n "$NS" link set lo up; then
+	bg ip netns exec "$NS" $PY "$PEER" tcp-server 0.0.0.0 $LAN_PORT "$SOCKDIR/lan.log"
+else
+	lan=no
+	echo "WARNING: $TEST_NAME: cannot make a network namespace with a veth pair: the LAN and name-rule checks are skipped" >&2
+fi
+
+P=$SOCKDIR/policies
+mkdir -p "$P"
+pol() { echo "{ \"name\": \"$1\", \"filesystem\": { \"/**\": \"rx\" }, \"network\": $2 }" >"$P/$1.json"; }
+pol host "{ \"tcp\": [\"host:$TCP_OK\"], \"udp\": [\"host:$UDP_OK\", \"host:$UDP_ODD\"] }"
+pol public "{ \"tcp\": [\"*:$TCP_OK\", \"*:$LAN_PORT\"], \"udp\": [\"*:$UDP_OK\"] }"
+pol lan "{ \"tcp\": [\"10.200.0.0/16:$LAN_PORT\"] }"
+pol names "{ \"tcp\": [\"lan.test:$LAN_PORT\", \"*.zone.test:$LAN_PORT\"], \"dns\": true }"
+pol offline '"offline"'
+echo '{ "name": "default", "filesystem": { "/**": "rx" } }' >"$P/default.json"
+CAPPSULE_NET_DNS=127.0.0.1:$DNS_PORT start_daemon --policy-dir "$P"
+sleep 0.3
+
+# run POLICY CLIENT-ARGS...: the client inside a cappsule, as nobody
+run() { local p=$1; shift; $AS "$VIRT" exec -n -p "$p" $PY "$PEER" "$@" 2>>"$SOCKDIR/virt.err"; }
+# in POLICY SCRIPT: a shell script of client calls ($C) in one cappsule
+in_one() { $AS "$VIRT" exec -n -p "$1" sh -c "C='$PY $PEER'; $2" 2>>"$SOCKDIR/virt.err"; }
+stat_of() { virt stats "$1" 2>/dev/null; }
+running_id() { virt ps | awk -v c="$1" 'NR > 1 && index($0, c) { print $1 }' | tail -1; }
+
+# 1. an allowed port: 100 MB each way, content intact
+N=$((100 * 1024 * 1024))
+t0=$(date +%s.%N)
+out=$(run host put cappsule-host $TCP_OK $N 7)
+t1=$(date +%s.%N)
+sleep 0.2
+assert_eq "100 MB up through host:PORT arrives intact" \
+	"$(grep '^PUT' "$SOCKDIR/tcp.log" | tail -1)" "$out"
+assert_match "the upload is complete" "^PUT $N [0-9a-f]{64}$" "$out"
+echo "upload: $(echo "$t1 - $t0" | bc) s for 100 MB (sanitizer build, python both ends)"
+out=$(run host get cappsule-host $TCP_OK $N 8)
+sleep 0.2
+assert_eq "100 MB down through host:PORT arrives intact" \
+	"$(grep '^GET' "$SOCKDIR/tcp.log" | tail -1)" "$out"
+assert_match "the download is complete" "^GET $N [0-9a-f]{64}$" "$out"
+
+# 2. a denied port fails fast, and the drop is counted
+in_one host "\$C connect cappsule-host $TCP_NO; \$C connect cappsule-host $TCP_OK; \$C udp cappsule-host $UDP_OK; \$C udp cappsule-host $UDP_NO; \$C udp cappsule-host $UDP_ODD; sleep 3" >"$SOCKDIR/out" &
+cap=$!
+for _ in $(seq 1 100); do [ "$(grep -c timeout "$SOCKDIR/out" 2>/dev/null)" = 2 ] && break; sleep 0.1; done
+id=$(running_id "$TCP_NO")
+stats=$(stat_of "$id")
+wait $cap
+out=$(cat "$SOCKDIR/out")
+res=$(echo "$out" | sed -n 1p)
+assert_match "a denied port is refused" "^ECONNREFUSED [0-9]+$" "$res"
+ms=${res#* }
+[ "$ms" -lt 500 ] && ok "... fast ($ms ms)" || fail "denied connect took $ms ms"
+assert_match "the allowed port answers in the same cappsule" "^ok " "$(echo "$out" | sed -n 2p)"
+assert_eq "a udp rule allows its destination" reply "$(echo "$out" | sed -n 3p)"
+assert_eq "... and not another port of the same host" timeout "$(echo "$out" | sed -n 4p)"
+assert_eq "a reply from where the cappsule did not send is dropped" timeout "$(echo "$out" | sed -n 5p)"
+echo "$stats" | grep '^net'
+assert_match "virt stats counts the denied connection" "net dropped .*tcp-denied 1" "$stats"
+echo "$stats" | grep -q "net dropped.*protocol\|malformed" &&
+	fail "an honest cappsule's packets counted as malformed or unknown" ||
+	ok "nothing an honest cappsule sends is counted as malformed"
+assert_match "... and the denied datagram" "net dropped .*udp-denied 1" "$stats"
+assert_match "... and the unsolicited reply" "net dropped .*udp-unsolicited 1" "$stats"
+assert_match "... and the rule hits" "net rule hits +tcp\[0\] 1, udp\[0\] 1, udp\[1\] 1" "$stats"
+assert_match "... and the traffic" "net out +[1-9][0-9]* packets" "$stats"
+grep -q "tcp 10.0.2.2:$TCP_NO denied by policy host" "$SOCKDIR/daemon.log" &&
+	ok "net-proxy logs the denial" || fail "no denial in the log"
+
+# 3. '*' is never the host; 'host' is
+out=$(in_one public "\$C connect cappsule-host $TCP_OK; \$C udp cappsule-host $UDP_OK")
+assert_match "*:PORT does not reach the host's loopback service" "^ECONNREFUSED" "$(echo "$out" | sed -n 1p)"
+assert_eq "... nor its udp service" timeout "$(echo "$out" | sed -n 2p)"
+if [ $lan = yes ]; then
+	out=$(in_one public "\$C connect 10.200.0.2 $LAN_PORT; \$C connect 10.200.0.1 $LAN_PORT")
+	assert_match "*:PORT does not reach a private (LAN) address" "^ECONNREFUSED" "$(echo "$out" | sed -n 1p)"
+	assert_match "... nor the host's own LAN address" "^ECONNREFUSED" "$(echo "$out" | sed -n 2p)"
+	out=$(in_one lan "\$C connect 10.200.0.2 $LAN_PORT; \$C connect 10.200.0.1 $LAN_PORT")
+	assert_match "a CIDR rule reaches the LAN server it names" "^ok " "$(echo "$out" | sed -n 1p)"
+	assert_match "... but never the host's own address in it" "^ECONNREFUSED" "$(echo "$out" | sed -n 2p)"
+fi
+
+# 4. name rules: what the cappsule resolved, nothing else
+if [ $lan = yes ]; then
+	out=$(in_one names "\$C connect 10.200.0.2 $LAN_PORT; \$C resolve lan.test; \$C connect 10.200.0.2 $LAN_PORT; \$C connect 10.200.0.3 $LAN_PORT; \$C resolve other.test; \$C connect 10.200.0.3 $LAN_PORT; \$C resolve zone.test; \$C connect 10.200.0.3 $LAN_PORT; \$C resolve www.zone.test; \$C connect 10.200.0.3 $LAN_PORT; \$C resolve nowhere.test")
+	l() { echo "$out" | sed -n "$1p"; }
+	assert_match "before the name is resolved, its address is denied" "^ECONNREFUSED" "$(l 1)"
+	assert_eq "the cappsule resolves through the test's DNS server" 10.200.0.2 "$(l 2)"
+	assert_match "then the name rule allows the address" "^ok " "$(l 3)"
+	assert_match "... and no other address" "^ECONNREFUSED" "$(l 4)"
+	assert_eq "another name resolves" 10.200.0.3 "$(l 5)"
+	assert_match "... but a name no rule names allows nothing" "^ECONNREFUSED" "$(l 6)"
+	assert_match "*.zone.test does not cover zone.test itself" "^ECONNREFUSED" "$(l 8)"
+	assert_match "*.zone.test covers www.zone.test" "^ok " "$(l 10)"
+	assert_eq "an unknown name does not resolve" unresolved "$(l 11)"
+fi
+out=$(in_one host "\$C resolve lan.test")
+assert_eq "a policy without dns resolves nothing" unresolved "$out"
+
+# 5. offline and no rules: no interface at all
+for p in offline default; do
+	out=$($AS "$VIRT" exec -n -p $p sh -c 'ls /sys/class/net' 2>/dev/null | tr '\n' ' ')
+	assert_eq "policy $p: only lo" "lo " "$out"
+done
+[ -z "$(pgrep -P "$DAEMON_PID" -f cappsule-net-proxy)" ] &&
+	ok "no net-proxy for offline policies" || fail "a net-proxy runs for an offline cappsule"
+
+# 6. two cappsules, two policies, at the same time
+in_one host "sleep 1; \$C connect cappsule-host $TCP_OK; \$C connect 10.200.0.2 $LAN_PORT" >"$SOCKDIR/a" &
+a=$!
+in_one lan "sleep 1; \$C connect cappsule-host $TCP_OK; \$C connect 10.200.0.2 $LAN_PORT" >"$SOCKDIR/b" &
+b=$!
+sleep 0.5
+n=$(pgrep -P "$DAEMON_PID" -f cappsule-net-proxy | wc -l)
+wait $a $b
+assert_eq "two cappsules, two net-proxies" 2 "$n"
+assert_match "policy host: the host's service" "^ok " "$(sed -n 1p "$SOCKDIR/a")"
+assert_match "policy host: not the LAN" "^ECONNREFUSED" "$(sed -n 2p "$SOCKDIR/a")"
+assert_match "policy lan at once: not the host" "^ECONNREFUSED" "$(sed -n 1p "$SOCKDIR/b")"
+[ $lan = yes ] && assert_match "policy lan at once: the LAN" "^ok " "$(sed -n 2p "$SOCKDIR/b")"
+
+# 7. virt info shows the address and the rules in force
+id=$($AS "$VIRT" exec -n -D -p names sleep 30 2>/dev/null)
+info=$(virt info "$id")
+assert_match "virt info: the address" "network +10.0.2.15, gateway 10.0.2.2 \(cappsule-host\), dns through net-proxy" "$info"
+assert_match "virt info: the rules" "tcp: lan.test:$LAN_PORT \*.zone.test:$LAN_PORT" "$info"
+virt kill "$id" >/dev/null 2>&1
+
+# 8. killing net-proxy: the interface goes, programs are told at once
+in_one host "\$C until-down cappsule-host $TCP_OK 15; ls /sys/class/net | tr '\n' ' '" >"$SOCKDIR/k" &
+cap=$!
+for _ in $(seq 1 100); do grep -q up "$SOCKDIR/k" && break; sleep 0.1; done
+px=$(pgrep -P "$DAEMON_PID" -f cappsule-net-proxy)
+[ -n "$px" ] && kill -KILL $px
+wait $cap
+out=$(cat "$SOCKDIR/k")
+assert_match "after net-proxy dies: network unreachable" "down ENETUNREACH after [1-9][0-9]* ok" "$(echo "$out" | sed -n 2p)"
+assert_eq "... and the interface is gone" "lo " "$(echo "$out" | sed -n 3p)"
+grep -q "net proxy ended (signal 9) while it runs" "$SOCKDIR/daemon.log" &&
+	grep -q "its network is down" "$SOCKDIR/daemon.log" &&
+	ok "the daemon says the network is down" || fail "no word of the dead proxy in the log"
+[ -z "$(pgrep -P "$DAEMON_PID" -f cappsule-net-proxy)" ] &&
+	ok "no net-proxy left" || fail "net-proxy processes left"
+
+# 9. a bad rule names file, line and key
+echo '{ "name": "bad",
+  "network": { "tcp": [ "*:443",
+     "*.:80" ] } }' >"$P/bad.json"
+out=$(virt policies --reload 2>&1)
+assert_match "a bad rule is named with file, line and key" "bad.json:3: network.tcp\[1\]: \"\*\.:80\": bad address" "$out"
+rm -f "$P/bad.json"
+
+stats=$(grep "net stats:" "$SOCKDIR/daemon.log" | head -1)
+echo "${stats:-no statistics}"
+assert_match "net-proxy ends with its statistics" "out [0-9]+ packets" "$stats"
+finish
