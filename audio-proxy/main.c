@@ -18,6 +18,7 @@
 #include "log.h"
 #include "capture.h"
 #include "playback.h"
+#include "proxy_exit.h"
 #include "stream.h"
 #include "util.h"
 
@@ -111,7 +112,7 @@ static void read_ring(struct audio_proxy *px)
 			px->id);
 		px->api->io_free(px->ring_ev);
 		px->ring_ev = NULL;
-		px->api->quit(px->api, 1);
+		px->api->quit(px->api, PROXY_EXIT_VIOLATION);
 		return;
 	}
 	/* A full batch: let the server connection breathe, then go on. */

@@ -38,6 +38,8 @@
 #endif
 #define DEFAULT_POOL 2
 #define MAX_POOL 32
+/* how often to try again to remove dead daemons' busy cgroups */
+#define STALE_CG_RETRY_NS (5ull * 1000000000)
 
 static void usage(FILE *f)
 {
@@ -510,8 +512,8 @@ static int start(struct daemon *d, struct run_opts *o)
 	d->agent_fd = open(d->agent_path, O_PATH | O_CLOEXEC);
 	ret = cg_system_init(&d->cg, d->cg_why, sizeof(d->cg_why));
 	d->have_cg = ret == 0;
-	if (d->have_cg)
-		cg_system_reap_stale(&d->cg);
+	if (d->have_cg && cg_system_reap_stale(&d->cg))
+		d->stale_cg_retry_ns = now_ns() + STALE_CG_RETRY_NS;
 	else
 		log_warn(
 			"cgroups: %s: cappsules will run without memory limits",
@@ -571,6 +573,31 @@ static int start(struct daemon *d, struct run_opts *o)
 }
 
 /* The loop: events, then queued requests and the cappsules' upkeep. */
+/*
+ * Dead daemons' cgroups that were busy at start (a zombie the host's init
+ * had not reaped yet): again every few seconds until they are gone. The
+ * loop's next wait, at most until the next try.
+ */
+static int retry_stale_cgroups(struct daemon *d, int wait_ms)
+{
+	uint64_t now = now_ns();
+	int ms;
+
+	if (!d->stale_cg_retry_ns)
+		return wait_ms;
+	if (now >= d->stale_cg_retry_ns) {
+		d->stale_cg_retry_ns = cg_system_reap_stale(&d->cg) ?
+					       now + STALE_CG_RETRY_NS :
+					       0;
+		if (!d->stale_cg_retry_ns) {
+			log_info("cgroups left by daemons that died: removed");
+			return wait_ms;
+		}
+	}
+	ms = (int)((d->stale_cg_retry_ns - now) / 1000000) + 1;
+	return wait_ms < 0 || wait_ms > ms ? ms : wait_ms;
+}
+
 static void serve(struct daemon *d)
 {
 	bool backlog = false;
@@ -598,6 +625,7 @@ static void serve(struct daemon *d)
 		}
 		backlog = clients_turn(d);
 		wait_ms = cappsule_housekeeping(d);
+		wait_ms = retry_stale_cgroups(d, wait_ms);
 	}
 }
 

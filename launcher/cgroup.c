@@ -323,9 +323,9 @@ void cg_system_cleanup(struct cg_system *sys)
 	}
 }
 
-void cg_system_reap_stale(struct cg_system *sys)
+int cg_system_reap_stale(struct cg_system *sys)
 {
-	int i;
+	int i, busy = 0;
 
 	for (i = 0; i < CG_NCTRL; i++) {
 		char dir[600];
@@ -354,13 +354,16 @@ void cg_system_reap_stale(struct cg_system *sys)
 			 * (a hung FUSE request, say) must not hold up this
 			 * daemon's start; the next daemon tries again.
 			 */
-			if (remove_tree(sub, 4))
+			if (remove_tree(sub, 4)) {
 				log_info(
-					"cgroup: %s, left by a daemon that died, is still busy",
+					"cgroup: %s, left by a daemon that died, is still busy: trying again later",
 					sub);
+				busy++;
+			}
 		}
 		closedir(dp);
 	}
+	return busy;
 }
 
 static int create_named(const struct cg_system *sys, struct cg *cg,

@@ -38,7 +38,13 @@ int cg_system_init(struct cg_system *sys, char *why, size_t whylen);
 /* Kill what is left in the instance directories and remove them. */
 void cg_system_cleanup(struct cg_system *sys);
 /* Remove instance directories of daemons that are no longer running. */
-void cg_system_reap_stale(struct cg_system *sys);
+/*
+ * Remove the cgroups of daemons that died (named after a pid that no
+ * longer runs), killing what is left in them; the number still busy (a
+ * zombie the host's init has not reaped yet, a process stuck in the
+ * kernel): try again later.
+ */
+int cg_system_reap_stale(struct cg_system *sys);
 /* One line describing what is used, for logs and `virt version`. */
 void cg_system_describe(const struct cg_system *sys, char *buf, size_t len);
 

@@ -135,6 +135,7 @@ struct daemon {
 	bool socket_activated; /* the socket is systemd's: never unlinked */
 	bool foreground;
 	int lock_fd; /* run_dir/cappsuled.pid, flock()ed while we live */
+	uint64_t stale_cg_retry_ns; /* dead daemons' busy cgroups: next try */
 	struct policy_dir *pdirs;
 	size_t npdirs;
 	struct user_policies *users;

@@ -62,7 +62,7 @@ hostile() {
 # signal: a crash) while the cappsule ran.
 proxy_ended() {
 	local l
-	l=$(printf '%s\n' "$LAST_LOG" | grep -E "$1 proxy ended" | tail -1)
+	l=$(printf '%s\n' "$LAST_LOG" | grep -E "$1 proxy ended \(" | tail -1)
 	case $l in *"(status "*) row "  $2: $1 proxy" "exits cleanly" "$(echo "$l" | sed 's/.*proxy ended/ended/' | cut -c1-40)" ok ;;
 	*) row "  $2: $1 proxy" "exits cleanly" "${l:-still running or no trace}" FAIL ;; esac
 }
@@ -131,18 +131,19 @@ hostile fs-unknown "survived" "answered with an error"
 hostile fs-resend "survived" "answered"
 hostile fs-flood "survived" "answered"
 
-# gui and audio: the proxy disconnects, the cappsule goes on without.
+# gui and audio: the proxy stops, and the daemon ends the cappsule: a
+# proxy that saw its protocol broken may have died of it (virt says so).
 for d in gui audio; do
 	for k in $RING_ATTACKS; do
-		hostile "$d-$k" "survived" "proxy stops, cappsule lives"
+		hostile "$d-$k" "broke the $d protocol" "cappsule killed"
 		proxy_ended "$d" "$d-$k"
 	done
-	hostile "$d-resend" "survived" "ignored or proxy stops"
+	hostile "$d-resend" "survived|broke the $d protocol" "ignored or cappsule killed"
 done
-hostile gui-unknown "survived" "proxy stops, cappsule lives"
+hostile gui-unknown "broke the gui protocol" "cappsule killed"
 proxy_ended gui gui-unknown
 hostile audio-unknown "survived" "ignored"
-hostile gui-flood "survived" "bounded"
+hostile gui-flood "survived|broke the gui protocol" "bounded, or cappsule killed"
 hostile audio-flood "survived" "bounded"
 
 # net: read by net-proxy, which stops, and the daemon ends the cappsule
