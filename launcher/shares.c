@@ -70,6 +70,7 @@ int shares_open(const struct policy *pol, const struct api_create *cr,
 	}
 	for (i = 0; i < cr->nshares && n < MAX_SHARES; i++) {
 		sh->open[n] = (struct user_open){ .path = cr->shares[i].path,
+						  .files = true,
 						  .fd = -1 };
 		sh->rw[n++] = cr->shares[i].rw;
 	}

@@ -88,7 +88,10 @@ static __attribute__((noreturn)) void helper(int sock, uid_t uid, gid_t gid,
 				 "cannot take the identity of uid %u: %s",
 				 (unsigned)uid, strerror(-ret));
 		} else {
-			fd = userpath_open_dir(v[i].path, r.why, sizeof(r.why));
+			fd = v[i].files ? userpath_open_share(v[i].path, r.why,
+							      sizeof(r.why)) :
+					  userpath_open_dir(v[i].path, r.why,
+							    sizeof(r.why));
 			r.err = fd < 0 ? fd : 0;
 		}
 		if (fd >= 0 && v[i].owned && uid != 0 &&
