@@ -67,6 +67,8 @@ struct exec_opts {
 json_object *virt_create_request(const struct exec_opts *o, int argc,
 				 char *const *argv, const char *cwd, bool tty);
 void virt_print_notice(json_object *reply, bool quiet);
+/* DISPLAY names a local display no X server answers: an error (virt_session.c). */
+int virt_check_display(void);
 
 /* What the commands say of themselves (virt_help.c). */
 struct virt_command {

@@ -126,7 +126,7 @@ static int exec_parse(int argc, char **argv, struct exec_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	int opt, ret, i;
+	int opt, ret;
 
 	o->gui = true;
 	optind = 1;
@@ -217,9 +217,6 @@ static int exec_parse(int argc, char **argv, struct exec_opts *o)
 		if (ret)
 			return ret;
 	}
-	for (i = 0; i < o->nshares; i++)
-		if (o->shares[i].file)
-			say_sharing(o->shares[i].path, o->shares[i].mode);
 	return 0;
 }
 
@@ -300,11 +297,16 @@ int virt_cmd_exec(int argc, char **argv)
 	char cwd[PATH_MAX], policy[POLICY_NAME_MAX + 1] = "";
 	int fds[3], nfds = 0;
 	unsigned id = 0, term_allow;
+	int i;
 	bool tty;
 
 	if (exec_parse(argc, argv, &o) ||
-	    virt_detach_keys(o.detach_keys, &keys))
+	    virt_detach_keys(o.detach_keys, &keys) ||
+	    (o.gui && virt_check_display()))
 		return VIRT_EXIT_ERROR;
+	for (i = 0; i < o.nshares; i++)
+		if (o.shares[i].file)
+			say_sharing(o.shares[i].path, o.shares[i].mode);
 	if (!getcwd(cwd, sizeof(cwd)))
 		snprintf(cwd, sizeof(cwd), "/");
 	/*

@@ -38,6 +38,7 @@ unshare -m --propagation private sh -c '
 	mount --bind "$1" /etc/passwd && mount --bind "$2" /etc/group &&
 	shift 2 && exec "$@"' sh "$WORK/passwd" "$WORK/group" \
 	"$CAPPSULED" --foreground --libexec-dir "$LIBEXEC" --policy-dir "$P" \
+	--policy-dir '@HOME@/.config/cappsule/policies' \
 	>"$SOCKDIR/daemon.log" 2>&1 &
 DAEMON_PID=$!
 for _ in $(seq 1 200); do [ -S "$CAPPSULE_SOCKET" ] && break; sleep 0.05; done
@@ -131,5 +132,46 @@ print(json.loads(r[4:].decode()).get("error"))
 PY
 	assert_match "the daemon refuses it as well" "cannot share $WORK/rootfile: Permission denied" "$(cat "$WORK/api.out")" ||
 	fail "API request failed to run: $(cat "$WORK/api.out")"
+
+
+# --- clear failures
+out=$($AS DISPLAY=:77 "$VIRT" exec xeyes 2>&1)
+rc=$?
+assert_eq "a display no X server answers: 125" 125 "$rc"
+assert_eq "in one line" "virt: cannot reach the display :77 (DISPLAY): No such file or directory; no window could show (-n runs without one)" "$out"
+
+# policies in ~/.config/cappsule/policies (the daemon reads them as the user)
+UP=$H/.config/cappsule/policies
+mkdir -p "$UP"
+chown -R $U:$U "$H/.config"
+n=$(grep -c 'cappsule [0-9]*:' "$SOCKDIR/daemon.log")
+printf '{ "name": "cat", "color": \n' >"$UP/cat.json"
+chown $U:$U "$UP/cat.json"
+out=$($AS "$VIRT" exec -n cat /etc/hostname 2>&1)
+rc=$?
+assert_eq "a broken policy of the user's for the program: 125" 125 "$rc"
+assert_match "names the file and the error, no fallback to default" \
+	"^virt: your policy does not load: $UP/cat.json:[0-9]+: .*; fix it \(or choose one with -p\)\$" "$out"
+assert_eq "and nothing was started" "$n" "$(grep -c 'cappsule [0-9]*:' "$SOCKDIR/daemon.log")"
+out=$($AS "$VIRT" exec -n -p cat true 2>&1)
+assert_match "-p names it: the same" "your policy does not load: $UP/cat.json" "$out"
+out=$($AS "$VIRT" policies 2>&1)
+assert_match "virt policies says it too" "$UP/cat.json" "$out"
+# a new (or fixed) file is seen at once, without --reload
+cat >"$UP/cat.json" <<'J'
+{ "name": "cat", "color": "red", "gui": false,
+  "filesystem": { "/usr/**": "rx", "/lib*/**": "rx", "/etc/hostname": "r" } }
+J
+out=$($AS "$VIRT" exec -n cat /etc/hostname 2>&1)
+assert_match "a fixed policy file is used at once" "virt: note: policy cat" "$out"
+cat >"$UP/mytool.json" <<'J'
+{ "name": "mytool", "color": "blue", "aliases": ["sh", "dash"],
+  "filesystem": { "/usr/**": "rx", "/bin/**": "rx", "/lib*/**": "rx" } }
+J
+chown $U:$U "$UP"/*.json
+out=$($AS "$VIRT" exec -n sh -c 'ls /etc >/dev/null 2>&1 || echo no-etc' 2>&1)
+assert_eq "a new file, and a policy picked by its \"aliases\"" "virt: note: policy mytool
+no-etc" "$(printf '%s\n' "$out" | grep -v 'backend:')"
+rm -f "$UP"/*.json
 
 finish
