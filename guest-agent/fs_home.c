@@ -89,8 +89,9 @@ int fs_home_prepare(int rootfd, uid_t uid, gid_t gid)
 	size_t i;
 	int ret;
 
+	/* Debian's "no home" (nobody's, system users'): none to make */
 	if (getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &res) || !res ||
-	    !userpath_home_ok(pw.pw_dir))
+	    !userpath_home_ok(pw.pw_dir) || !strcmp(pw.pw_dir, "/nonexistent"))
 		return 0;
 	ret = make_dir(rootfd, pw.pw_dir + 1, true, uid, gid);
 	if (ret)

@@ -14,7 +14,7 @@
  * @uid's home from the password database and its XDG folders exist,
  * belong to @uid/@gid and be writable by them. Symbolic links on the way
  * resolve inside @rootfd. 0, or -errno if the home itself could not be
- * (logged: the cappsule starts anyway); no home (or "/"): 0.
+ * (logged: the cappsule starts anyway); no home ("/", "/nonexistent"): 0.
  */
 int fs_home_prepare(int rootfd, uid_t uid, gid_t gid);
 
