@@ -19,7 +19,7 @@ done
 # The user: uid 4720, an empty home of their own, known to the daemon
 # through a private /etc/passwd.
 APP_UID=4720
-H=$WORK/home
+H=${APPS_HOME:-$WORK/home}
 mkdir -p "$H"
 chown $APP_UID:$APP_UID "$H"
 chmod 0700 "$H"
@@ -75,6 +75,7 @@ apps_cleanup() {
 	cleanup
 	for p in $HOST_PIDS; do kill "$p" 2>/dev/null; done
 	for p in $HOST_PIDS; do wait "$p" 2>/dev/null; done
+	[ -n "${APPS_HOME:-}" ] && rm -rf "$APPS_HOME"
 }
 trap apps_cleanup EXIT
 
