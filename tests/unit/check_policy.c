@@ -127,8 +127,9 @@ START_TEST(test_errors_name_line_and_key)
 		"t.json:3: memroy: unknown key (known: name, color, memory, pids, filesystem, shared, network, gui, audio, clipboard, userns, terminal, aliases)");
 	parse_err("{\n\"aliases\": \"firefox-esr\"\n}",
 		  "t.json:2: aliases: expected an array of program names");
-	parse_err("{\"aliases\": [\"ok\", \"../x\"]}",
-		  "t.json:1: aliases[1]: a name is 1-64 letters, digits, '.', '_' or '-'");
+	parse_err(
+		"{\"aliases\": [\"ok\", \"../x\"]}",
+		"t.json:1: aliases[1]: a name is 1-64 letters, digits, '.', '_' or '-'");
 	parse_err("{\n\"memory\": 8\n}",
 		  "t.json:2: memory: 8 is out of range (16-1048576)");
 	parse_err("{\"memory\": \"big\"}",
