@@ -179,6 +179,35 @@ static int check_window(struct gui_proxy *p, const struct gui_window *w,
 	return 0;
 }
 
+/*
+ * An icon's images come in order, each within the caps: the host window
+ * holds at most GUI_ICON_MAX_IMAGES of them, whatever the guest sends.
+ */
+static int check_icon(struct gui_proxy *p, const struct gui_icon *i)
+{
+	const struct gwin *w = win_find(p, i->wid);
+	int ret = known(p, i->wid, "icon for ");
+
+	if (ret)
+		return ret;
+	if (i->count > GUI_ICON_MAX_IMAGES)
+		return violation(p, "icon of %u images (at most %u)", i->count,
+				 GUI_ICON_MAX_IMAGES);
+	if (!i->count)
+		return i->index ? violation(p, "icon: image %u of none",
+					    i->index) :
+				  0;
+	if (i->index >= i->count || (i->index && (i->index != w->icon_next ||
+						  i->count != w->icon_count)))
+		return violation(p, "icon: image %u of %u out of order",
+				 i->index, i->count);
+	if (!i->w || !i->h || i->w > GUI_ICON_MAX_DIM ||
+	    i->h > GUI_ICON_MAX_DIM)
+		return violation(p, "icon image %ux%u out of 1..%u", i->w, i->h,
+				 GUI_ICON_MAX_DIM);
+	return 0;
+}
+
 static int check_damage(struct gui_proxy *p, const struct gui_damage *d)
 {
 	const struct gwin *w = win_find(p, d->wid);
@@ -236,6 +265,8 @@ int proxy_check(struct gui_proxy *p, uint16_t type, const void *untrusted_buf,
 		struct gui_cursor cursor;
 		struct gui_damage damage;
 		struct gui_clip clip;
+		struct gui_icon icon;
+		struct gui_decor decor;
 	} untrusted;
 	int ret;
 
@@ -296,8 +327,7 @@ int proxy_check(struct gui_proxy *p, uint16_t type, const void *untrusted_buf,
 		ret = known(p, untrusted.hints.wid, "hints for ");
 		if (ret)
 			return ret;
-		if (untrusted.hints.flags & ~(GUI_HINT_MIN | GUI_HINT_MAX |
-					      GUI_HINT_INC | GUI_HINT_BASE))
+		if (untrusted.hints.flags & ~GUI_HINT_ALL)
 			return violation(p, "hints: unknown flags");
 		m->hints = untrusted.hints;
 		/* Values are clamped, not refused: apps write odd hints. */
@@ -351,6 +381,23 @@ int proxy_check(struct gui_proxy *p, uint16_t type, const void *untrusted_buf,
 			return ret;
 		m->damage = untrusted.damage;
 		return ret;
+	case GUI_G_ICON:
+		WANT(struct gui_icon);
+		ret = check_icon(p, &untrusted.icon);
+		if (ret)
+			return ret;
+		m->icon = untrusted.icon;
+		return 0;
+	case GUI_G_DECOR:
+		WANT(struct gui_decor);
+		ret = known(p, untrusted.decor.wid, "decorations for ");
+		if (ret)
+			return ret;
+		if (untrusted.decor.flags & ~GUI_DECOR_CSD)
+			return violation(p, "decorations: unknown flags 0x%x",
+					 untrusted.decor.flags);
+		m->decor = untrusted.decor;
+		return 0;
 	case GUI_G_CLIP_DATA:
 		WANT(struct gui_clip);
 		if (!p->clip_requests)

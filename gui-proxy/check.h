@@ -31,6 +31,8 @@ union gui_msg {
 		char name[GUI_CURSOR_NAME_MAX + 1]; /* [a-z0-9_-] */
 	} cursor;
 	struct gui_damage damage;
+	struct gui_icon icon; /* sizes checked; the pixels are any colour */
+	struct gui_decor decor;
 	struct {
 		uint32_t len;
 		char text[GUI_CLIP_MAX + 1]; /* valid UTF-8, no NUL */

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "clipboard.h"
 #include "input.h"
+#include "settings.h"
 #include "windows.h"
 #include "util.h"
 
@@ -230,6 +231,8 @@ static void on_client_message(struct gui_proxy *p,
 
 int input_event(struct gui_proxy *p, xcb_generic_event_t *ev)
 {
+	if (settings_event(p, ev))
+		return 0;
 	switch (ev->response_type & 0x7f) {
 	case 0: {
 		xcb_generic_error_t *e = (xcb_generic_error_t *)ev;

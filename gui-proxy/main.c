@@ -16,12 +16,12 @@
 #include "devices.h"
 #include "log.h"
 #include "policy.h"
+#include "proxy_exit.h"
 #include "input.h"
 #include "proxy.h"
 #include "windows.h"
 #include "util.h"
 
-#define EXIT_VIOLATION 3
 /* Guest messages handled before the host's events get their turn. */
 #define BATCH 512
 
@@ -47,7 +47,7 @@ static void __attribute__((noreturn)) disconnect(const char *why)
 	proxy_fini(&px);
 	xcb_disconnect(px.c);
 	xchan_unmap(&xc);
-	exit(EXIT_VIOLATION);
+	exit(PROXY_EXIT_VIOLATION);
 }
 
 /* Guest messages: returns true if more are waiting. */
@@ -207,5 +207,7 @@ int main(int argc, char **argv)
 	proxy_fini(&px);
 	xcb_disconnect(px.c);
 	xchan_unmap(&xc);
-	return ret ? 1 : 0;
+	if (ret == -EPIPE)
+		return PROXY_EXIT_HOST_GONE;
+	return ret ? PROXY_EXIT_ERROR : PROXY_EXIT_OK;
 }

@@ -19,6 +19,7 @@
 #include "clipboard.h"
 #include "damage.h"
 #include "proxy.h"
+#include "settings.h"
 #include "windows.h"
 #include "x11_util.h"
 #include "util.h"
@@ -33,6 +34,8 @@ static void intern_atoms(struct gui_proxy *p)
 	a->net_wm_name = x11_intern(p->c, "_NET_WM_NAME");
 	a->utf8_string = x11_intern(p->c, "UTF8_STRING");
 	a->net_wm_pid = x11_intern(p->c, "_NET_WM_PID");
+	a->net_wm_icon = x11_intern(p->c, "_NET_WM_ICON");
+	a->motif_wm_hints = x11_intern(p->c, "_MOTIF_WM_HINTS");
 	a->net_wm_window_type = x11_intern(p->c, "_NET_WM_WINDOW_TYPE");
 	a->clipboard = x11_intern(p->c, "CLIPBOARD");
 	a->targets = x11_intern(p->c, "TARGETS");
@@ -170,6 +173,7 @@ int proxy_init(struct gui_proxy *p, xcb_connection_t *c, int pool_fd,
 		(uint32_t[]){ XCB_EVENT_MASK_PROPERTY_CHANGE |
 			      XCB_EVENT_MASK_STRUCTURE_NOTIFY |
 			      XCB_EVENT_MASK_SUBSTRUCTURE_NOTIFY });
+	settings_init(p);
 	ret = clip_init(p);
 	if (ret) {
 		snprintf(err, errlen, "clipboard window: %s", strerror(-ret));
@@ -192,6 +196,8 @@ void proxy_fini(struct gui_proxy *p)
 		xcb_key_symbols_free(p->syms);
 	free(p->clip_text);
 	p->clip_text = NULL;
+	free(p->xs);
+	p->xs = NULL;
 	xcb_flush(p->c);
 }
 
@@ -219,6 +225,7 @@ int proxy_handle(struct gui_proxy *p, uint16_t type, const void *untrusted_buf,
 	switch (type) {
 	case GUI_G_HELLO:
 		p->hello = true;
+		settings_send(p);
 		break;
 	case GUI_G_CREATE:
 		win_create(p, &m.win);
@@ -262,6 +269,12 @@ int proxy_handle(struct gui_proxy *p, uint16_t type, const void *untrusted_buf,
 		p->serial = m.damage.serial;
 		damage_upload(p, &m.damage);
 		p->ack_due = true;
+		break;
+	case GUI_G_ICON:
+		win_set_icon(p, win_find(p, m.icon.wid), &m.icon);
+		break;
+	case GUI_G_DECOR:
+		win_set_decor(p, win_find(p, m.decor.wid), m.decor.flags);
 		break;
 	case GUI_G_CLIP_DATA:
 		p->clip_requests--;

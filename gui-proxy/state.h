@@ -47,6 +47,8 @@ struct gwin {
 	uint32_t sent_w, sent_h;
 	uint64_t told_ns; /* when it was told, until the guest says it; 0: in step */
 	xcb_size_hints_t hints; /* as set on the frame */
+	uint32_t pos_hint; /* GUI_HINT_USPOS, GUI_HINT_PPOS or 0 */
+	uint16_t icon_next, icon_count; /* the icon image expected next, of */
 	uint32_t type; /* enum gui_window_type */
 	uint32_t transient_for; /* guest id, 0: none */
 	bool override_redirect;
@@ -56,7 +58,8 @@ struct gwin {
 
 struct atoms {
 	xcb_atom_t wm_protocols, wm_delete_window, net_wm_name, utf8_string,
-		net_wm_pid, net_wm_window_type, clipboard, targets,
+		net_wm_pid, net_wm_icon, motif_wm_hints, xsettings_sel,
+		xsettings, manager, net_wm_window_type, clipboard, targets,
 		cappsule_clip, wm_client_machine, xkb_rules_names;
 	xcb_atom_t types[GUI_TYPE_COUNT];
 };
@@ -108,6 +111,10 @@ struct gui_proxy {
 
 	/* Frame flash when the clipboard moves (main loop restores it). */
 	uint64_t flash_until_ns;
+
+	/* The host's XSETTINGS (settings.c) */
+	xcb_window_t xs_owner; /* the manager's window, watched */
+	struct gui_xsettings *xs; /* its last value, malloc'd; NULL: none */
 
 	char why[256]; /* the protocol violation that ends us */
 	uint64_t frames; /* DAMAGE uploaded, for statistics */

@@ -221,6 +221,8 @@ void win_set_hints(struct gui_proxy *p, struct gwin *w,
 	uint32_t keep = s->flags & (XCB_ICCCM_SIZE_HINT_US_POSITION |
 				    XCB_ICCCM_SIZE_HINT_P_POSITION);
 
+	/* Position flags are set on the frame when it maps (win_map). */
+	w->pos_hint = h->flags & (GUI_HINT_USPOS | GUI_HINT_PPOS);
 	s->flags = keep;
 	/* The frame adds 2 * GUI_BORDER to every size. */
 	if (h->flags & GUI_HINT_MIN)
@@ -239,6 +241,55 @@ void win_set_hints(struct gui_proxy *p, struct gwin *w,
 			s, (int32_t)h->base_w + 2 * GUI_BORDER,
 			(int32_t)h->base_h + 2 * GUI_BORDER);
 	xcb_icccm_set_wm_normal_hints(p->c, w->frame, s);
+}
+
+/*
+ * A client-side decorated window draws its own title bar: the host WM is
+ * asked for no decorations of its own (_MOTIF_WM_HINTS, which every
+ * common WM reads), so there is one title bar, not two. The frame in the
+ * policy colour is not a decoration: it is our top-level's own
+ * background around the contents, out of the guest's reach either way.
+ * _GTK_FRAME_EXTENTS is not passed on: a host WM would place those
+ * margins (our frame with them) off the screen when maximising or tiling.
+ */
+void win_set_decor(struct gui_proxy *p, struct gwin *w, uint32_t flags)
+{
+	/* flags: MWM_HINTS_DECORATIONS; decorations: none */
+	uint32_t motif[5] = { 2, 0, 0, 0, 0 };
+
+	if (flags & GUI_DECOR_CSD)
+		xcb_change_property(p->c, XCB_PROP_MODE_REPLACE, w->frame,
+				    p->atom.motif_wm_hints,
+				    p->atom.motif_wm_hints, 32, 5, motif);
+	else
+		xcb_delete_property(p->c, w->frame, p->atom.motif_wm_hints);
+}
+
+/*
+ * _NET_WM_ICON of the frame, one image at a time (check.c has seen them
+ * come in order, so the property holds at most GUI_ICON_MAX_IMAGES).
+ */
+void win_set_icon(struct gui_proxy *p, struct gwin *w,
+		  const struct gui_icon *icon)
+{
+	/* one request per image: a WM never reads a size without its pixels */
+	static uint32_t v[2 + GUI_ICON_MAX_DIM * GUI_ICON_MAX_DIM];
+	uint32_t n = (uint32_t)icon->w * icon->h;
+
+	if (!icon->count) {
+		w->icon_next = w->icon_count = 0;
+		xcb_delete_property(p->c, w->frame, p->atom.net_wm_icon);
+		return;
+	}
+	v[0] = icon->w;
+	v[1] = icon->h;
+	memcpy(v + 2, icon->argb, (size_t)n * 4);
+	xcb_change_property(
+		p->c,
+		icon->index ? XCB_PROP_MODE_APPEND : XCB_PROP_MODE_REPLACE,
+		w->frame, p->atom.net_wm_icon, XCB_ATOM_CARDINAL, 32, 2 + n, v);
+	w->icon_count = icon->count;
+	w->icon_next = (uint16_t)(icon->index + 1);
 }
 
 void win_set_type(struct gui_proxy *p, struct gwin *w, uint32_t type)
@@ -447,11 +498,30 @@ void win_map(struct gui_proxy *p, struct gwin *w, const struct gui_window *m)
 	w->h = w->hh = m->h;
 	w->x = m->x;
 	w->y = m->y;
+	if (!w->override_redirect && !w->pos_hint) {
+		/*
+		 * No position asked for (most applications: 0,0): the host
+		 * WM places the window as it places its own, and without one
+		 * it is centred, not stuck in the corner.
+		 */
+		w->x = (int32_t)(p->screen_w / 2) - (int32_t)(w->hw / 2);
+		w->y = (int32_t)(p->screen_h / 2) - (int32_t)(w->hh / 2);
+	}
 	bound_geometry(p, w, old_hw, old_hh);
 	if (!w->override_redirect) {
-		/* Where the application asked; the host WM has the last word. */
-		xcb_icccm_size_hints_set_position(
-			&w->hints, 0, w->x - GUI_BORDER, w->y - GUI_BORDER);
+		/*
+		 * Where the application asked; the host WM has the last word.
+		 * A cappsule's position is its program's, never the host
+		 * user's: USPosition goes as PPosition, which the WM keeps on
+		 * the screen with its decorations (openbox trusts USPosition
+		 * even when its title bar pushes the frame off the screen).
+		 */
+		w->hints.flags &= ~(XCB_ICCCM_SIZE_HINT_US_POSITION |
+				    XCB_ICCCM_SIZE_HINT_P_POSITION);
+		if (w->pos_hint)
+			xcb_icccm_size_hints_set_position(&w->hints, 0,
+							  w->x - GUI_BORDER,
+							  w->y - GUI_BORDER);
 		xcb_icccm_set_wm_normal_hints(p->c, w->frame, &w->hints);
 	}
 	place(p, w);

@@ -21,6 +21,9 @@ void win_set_class(struct gui_proxy *p, struct gwin *w, const char *instance,
 void win_set_hints(struct gui_proxy *p, struct gwin *w,
 		   const struct gui_hints *h);
 void win_set_type(struct gui_proxy *p, struct gwin *w, uint32_t type);
+void win_set_decor(struct gui_proxy *p, struct gwin *w, uint32_t flags);
+void win_set_icon(struct gui_proxy *p, struct gwin *w,
+		  const struct gui_icon *icon);
 void win_set_transient(struct gui_proxy *p, struct gwin *w,
 		       struct gwin *parent);
 void win_set_cursor(struct gui_proxy *p, const char *name);

@@ -24,6 +24,7 @@
 
 #include "config.h"
 #include "daemon.h"
+#include "instance.h"
 #include "log.h"
 #include "proto/api.h"
 #include "service.h"
@@ -181,6 +182,7 @@ static int start_reaper(struct daemon *d)
 		if (!d->socket_activated && unlink(d->socket_path) == 0)
 			log_info("reaper: removed %s", d->socket_path);
 		rmdir(d->scratch_dir);
+		instance_forget(d->run_dir);
 		if (d->made_run_dir)
 			rmdir(d->run_dir);
 		_exit(0);
@@ -234,7 +236,7 @@ static void shutdown_all(struct daemon *d)
 		client_drop(d, list_entry(pos, struct client, link));
 }
 
-static int make_dirs(struct daemon *d)
+static int make_run_dir(struct daemon *d)
 {
 	char *slash;
 
@@ -249,6 +251,17 @@ static int make_dirs(struct daemon *d)
 		d->made_run_dir = true;
 	else if (errno != EEXIST)
 		return -errno;
+	return 0;
+}
+
+/* Our scratch folder (named after our pid: after daemonizing). */
+static int make_scratch_dir(struct daemon *d)
+{
+	int n = instance_sweep(d->run_dir);
+
+	if (n)
+		log_info("removed %d scratch folder%s left by daemons that died",
+			 n, n > 1 ? "s" : "");
 	if (asprintf(&d->scratch_dir, "%s/.scratch-%d", d->run_dir,
 		     (int)getpid()) < 0)
 		return -ENOMEM;
@@ -257,18 +270,45 @@ static int make_dirs(struct daemon *d)
 	return 0;
 }
 
-/* For scripts that stop the background daemon (tools/quickstart.sh). */
-static void write_pid_file(struct daemon *d)
+/*
+ * One daemon per run directory: the second names the first. 0, or the
+ * exit status.
+ */
+static int claim_instance(struct daemon *d)
 {
-	char pid[32];
+	pid_t holder = 0;
+	int ret = make_run_dir(d);
 
-	if (asprintf(&d->pid_file, "%s/cappsuled.pid", d->run_dir) < 0) {
-		d->pid_file = NULL;
-		return;
+	if (ret) {
+		fprintf(stderr,
+			"cappsuled: cannot create the run directory of %s: %s\n",
+			d->socket_path, strerror(-ret));
+		return 1;
 	}
-	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
-	if (write_file_create(d->pid_file, pid))
-		log_warn("cannot write %s", d->pid_file);
+	ret = instance_lock(d->run_dir, &d->lock_fd, &holder);
+	if (ret == -EBUSY && holder)
+		fprintf(stderr,
+			"cappsuled: %s: another cappsuled (pid %d) is already serving %s\n",
+			d->run_dir, (int)holder, d->socket_path);
+	else if (ret == -EBUSY)
+		fprintf(stderr,
+			"cappsuled: %s: another cappsuled is starting there\n",
+			d->run_dir);
+	else if (ret)
+		fprintf(stderr, "cappsuled: %s/cappsuled.pid: %s\n", d->run_dir,
+			strerror(-ret));
+	if (ret)
+		return 1;
+	ret = d->socket_activated ? 0 : claim_socket(d->socket_path);
+	if (ret == -EADDRINUSE)
+		fprintf(stderr,
+			"cappsuled: %s: another process (pid %d) is listening on it\n",
+			d->socket_path,
+			(int)instance_socket_owner(d->socket_path));
+	else if (ret)
+		fprintf(stderr, "cappsuled: %s: %s\n", d->socket_path,
+			strerror(-ret));
+	return ret ? 1 : 0;
 }
 
 /* Fork into the background; the parent exits once we are listening. */
@@ -450,22 +490,20 @@ static int start(struct daemon *d, struct run_opts *o)
 			d->socket_path, strerror(-listen_fd));
 		return 1;
 	}
-	ret = d->socket_activated ? 0 : claim_socket(d->socket_path);
-	if (ret) {
-		fprintf(stderr, "cappsuled: %s: %s\n", d->socket_path,
-			ret == -EADDRINUSE ?
-				"another cappsuled is already serving it" :
-				strerror(-ret));
-		return 1;
-	}
+	ret = claim_instance(d);
+	if (ret)
+		return ret;
 	if (!o->foreground && daemonize(&ready_fd)) {
 		fprintf(stderr, "cappsuled: cannot daemonize\n");
 		return 1;
 	}
-	ret = make_dirs(d);
+	/* Our pid, for scripts that stop us and for a second daemon's error. */
+	if (instance_publish(d->lock_fd, getpid()))
+		log_warn("cannot write %s/cappsuled.pid", d->run_dir);
+	ret = make_scratch_dir(d);
 	if (ret) {
-		log_err("cannot create the run directory of %s: %s",
-			d->socket_path, strerror(-ret));
+		log_err("cannot create a scratch folder in %s: %s", d->run_dir,
+			strerror(-ret));
 		return 1;
 	}
 	d->agent_fd = open(d->agent_path, O_PATH | O_CLOEXEC);
@@ -513,8 +551,6 @@ static int start(struct daemon *d, struct run_opts *o)
 	announce(d);
 	if (ready_fd >= 0) {
 		char ok = 0;
-
-		write_pid_file(d);
 
 		if (write(ready_fd, &ok, 1) < 0)
 			return 1;
@@ -572,8 +608,13 @@ static void stop(struct daemon *d)
 	close(d->listen_w.fd);
 	if (!d->socket_activated)
 		unlink(d->socket_path);
-	if (d->pid_file)
-		unlink(d->pid_file);
+	if (d->lock_fd >= 0) {
+		char pid_file[4096];
+
+		snprintf(pid_file, sizeof(pid_file), "%s/cappsuled.pid",
+			 d->run_dir);
+		unlink(pid_file);
+	}
 	if (d->have_cg)
 		cg_system_cleanup(&d->cg);
 	rmdir(d->scratch_dir);
@@ -583,9 +624,9 @@ static void stop(struct daemon *d)
 	close_fd(&d->agent_fd);
 	close_fd(&d->reaper_pipe);
 	log_info("stopped");
+	close_fd(&d->lock_fd);
 	free(d->run_dir);
 	free(d->scratch_dir);
-	free(d->pid_file);
 }
 
 int main(int argc, char **argv)
@@ -593,6 +634,7 @@ int main(int argc, char **argv)
 	struct daemon dd = { .epfd = -1,
 			     .agent_fd = -1,
 			     .reaper_pipe = -1,
+			     .lock_fd = -1,
 			     .next_id = 1,
 			     .pool_target = DEFAULT_POOL };
 	struct daemon *d = &dd;
@@ -607,8 +649,13 @@ int main(int argc, char **argv)
 	if (ret >= 0)
 		return ret;
 	ret = start(d, &o);
-	if (ret)
+	if (ret) {
+		/* What start() made before it failed (nothing to undo). */
+		close_fd(&d->lock_fd);
+		free(d->run_dir);
+		free(d->scratch_dir);
 		return ret;
+	}
 	serve(d);
 	stop(d);
 	return 0;

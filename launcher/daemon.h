@@ -132,7 +132,7 @@ struct daemon {
 	bool made_run_dir;
 	bool socket_activated; /* the socket is systemd's: never unlinked */
 	bool foreground;
-	char *pid_file; /* when in the background */
+	int lock_fd; /* run_dir/cappsuled.pid, flock()ed while we live */
 	struct policy_dir *pdirs;
 	size_t npdirs;
 	struct user_policies *users;

@@ -27,6 +27,7 @@
 
 #include "api_req.h"
 #include "daemon.h"
+#include "proxy_exit.h"
 #include "device_table.h"
 #include "log.h"
 #include "util.h"
@@ -62,6 +63,23 @@ static int policy_memfd(const struct policy *p)
 	return fd;
 }
 
+/* What virt says when a cappsule ends because its proxy did. */
+static void proxy_end_words(unsigned dev, const siginfo_t *si, char *buf,
+			    size_t len)
+{
+	const char *name = dev_name(dev);
+	int n = snprintf(buf, len, "its %s proxy ended", name);
+
+	if (n < 0 || (size_t)n >= len || si->si_code != CLD_EXITED)
+		return;
+	if (si->si_status == PROXY_EXIT_VIOLATION)
+		snprintf(buf + n, len - (size_t)n,
+			 ": the cappsule broke the %s protocol", name);
+	else if (si->si_status == PROXY_EXIT_HOST_GONE)
+		snprintf(buf + n, len - (size_t)n, ": the host's %s went away",
+			 dev == XCHAN_DEV_GUI ? "display" : "sound server");
+}
+
 static void on_proxy_exit(struct daemon *d, struct watch *w, uint32_t events)
 {
 	struct dev_proxy *px = container_of(w, struct dev_proxy, w);
@@ -78,9 +96,15 @@ static void on_proxy_exit(struct daemon *d, struct watch *w, uint32_t events)
 			px->c->id, dev_name(px->dev),
 			si.si_code == CLD_EXITED ? "status" : "signal",
 			si.si_status);
-		/* without its filesystem a cappsule can only hang: end it */
-		if (px->dev == XCHAN_DEV_FS)
-			cappsule_kill(d, px->c, "its fs proxy ended");
+		/*
+		 * End it: without its filesystem it can only hang, without
+		 * its gui its windows are gone while it runs on unseen, and
+		 * a proxy may have died of what the cappsule wrote.
+		 */
+		char why[128];
+
+		proxy_end_words(px->dev, &si, why, sizeof(why));
+		cappsule_kill(d, px->c, why);
 	}
 	daemon_unwatch(d, w);
 	close_fd(&w->fd);

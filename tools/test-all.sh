@@ -41,6 +41,10 @@ echo "== escape suite (tests/security)"
 for f in tests/security/*.sh.log; do
 	[ -f "$f" ] && { echo "-- $(basename "$f" .sh.log)"; sed -n '/^attack /,/^$/p' "$f"; }
 done
+echo "== faults (tests/faults)"
+for f in tests/faults/*.sh.log; do
+	[ -f "$f" ] && { echo "-- $(basename "$f" .sh.log)"; sed -n '/^killed /,/^$/p' "$f"; }
+done
 echo "== fuzzing each harness for ${FUZZ_SECONDS:-20} s"
 make -C tests/fuzz fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
 echo "== all tests passed in $(( $(date +%s) - start )) s"

@@ -11,6 +11,8 @@
  *
  * Version history:
  *   1  windows, damage through the pool, input, keymap, clipboard
+ *   2  position hints (placement by the host WM), icons, client-side
+ *      decorations, the host's XSETTINGS
  */
 #ifndef CAPPSULE_PROTO_GUI_H
 #define CAPPSULE_PROTO_GUI_H
@@ -19,9 +21,9 @@
 
 #include "../xchan.h"
 
-#define GUI_PROTO_VERSION 1
+#define GUI_PROTO_VERSION 2
 #define GUI_RING_SIZE (1024u * 1024)
-#define GUI_MAX_MSG (64u * 1024)
+#define GUI_MAX_MSG (72u * 1024) /* the largest: struct gui_icon */
 /* Room for several full-HD 32-bit frames; pages cost nothing until used. */
 #define GUI_POOL_SIZE (128u * 1024 * 1024)
 
@@ -53,6 +55,15 @@ static const struct xchan_layout gui_layout = {
 #define GUI_KEYSYMS_MAX 8 /* keysyms per keycode in a keymap */
 #define GUI_MODMAP_MAX 8 /* keycodes per modifier */
 #define GUI_XKB_NAMES_MAX 256 /* RMLVO names, NUL-separated */
+/*
+ * A window's icon: at most 4 images (sizes) of at most 128x128 pixels,
+ * 256 KiB in all. Taskbars and switchers show 16 to 128 pixels; an
+ * application offering only larger images has the guest scale one down.
+ */
+#define GUI_ICON_MAX_DIM 128
+#define GUI_ICON_MAX_IMAGES 4
+/* The host's XSETTINGS value (theme, fonts, DPI...): a few KiB in practice. */
+#define GUI_XSETTINGS_MAX (32u * 1024)
 
 enum gui_msg_type {
 	/* host -> guest */
@@ -71,6 +82,7 @@ enum gui_msg_type {
 		12, /* struct gui_wid: user asked for the clipboard */
 	GUI_H_CLIP_DATA =
 		13, /* struct gui_clip: the host's clipboard, offered */
+	GUI_H_XSETTINGS = 14, /* struct gui_xsettings */
 	/* guest -> host */
 	GUI_G_HELLO = 32, /* struct gui_hello */
 	GUI_G_CREATE = 33, /* struct gui_window */
@@ -86,6 +98,8 @@ enum gui_msg_type {
 	GUI_G_CURSOR = 43, /* struct gui_cursor */
 	GUI_G_DAMAGE = 44, /* struct gui_damage */
 	GUI_G_CLIP_DATA = 45, /* struct gui_clip, only after CLIP_REQUEST */
+	GUI_G_ICON = 46, /* struct gui_icon */
+	GUI_G_DECOR = 47, /* struct gui_decor */
 };
 
 struct gui_hello {
@@ -145,6 +159,16 @@ struct gui_class {
 #define GUI_HINT_MAX (1u << 1)
 #define GUI_HINT_INC (1u << 2)
 #define GUI_HINT_BASE (1u << 3)
+/*
+ * Where the window goes: the application asked for its position (the
+ * user's choice, USPosition, or its own, PPosition) at the CREATE/MAP
+ * coordinates. Neither: the host's window manager places it.
+ */
+#define GUI_HINT_USPOS (1u << 4)
+#define GUI_HINT_PPOS (1u << 5)
+#define GUI_HINT_ALL                                                  \
+	(GUI_HINT_MIN | GUI_HINT_MAX | GUI_HINT_INC | GUI_HINT_BASE | \
+	 GUI_HINT_USPOS | GUI_HINT_PPOS)
 
 struct gui_hints {
 	uint32_t wid;
@@ -189,6 +213,33 @@ static inline const char *gui_type_atom_name(unsigned type)
 
 	return type < GUI_TYPE_COUNT ? names[type] : names[GUI_TYPE_NORMAL];
 }
+
+/*
+ * One image of a window's icon (_NET_WM_ICON). An icon is @count images,
+ * sent in order, index 0 to count - 1; index 0 starts a new icon and
+ * replaces the old one. count 0 (index 0): the window has no icon.
+ */
+struct gui_icon {
+	uint32_t wid;
+	uint16_t index;
+	uint16_t count; /* <= GUI_ICON_MAX_IMAGES */
+	uint16_t w, h; /* 1..GUI_ICON_MAX_DIM */
+	uint32_t reserved;
+	/* w * h pixels used, row by row: non-premultiplied ARGB */
+	uint32_t argb[GUI_ICON_MAX_DIM * GUI_ICON_MAX_DIM];
+};
+
+/*
+ * The application draws its own title bar (client-side decorations: Motif
+ * decorations off, or _GTK_FRAME_EXTENTS set): the host WM is asked not
+ * to add one. The policy-colour frame is the proxy's and stays.
+ */
+#define GUI_DECOR_CSD (1u << 0)
+
+struct gui_decor {
+	uint32_t wid;
+	uint32_t flags; /* GUI_DECOR_* */
+};
 
 struct gui_wintype {
 	uint32_t wid;
@@ -266,10 +317,29 @@ struct gui_keymap {
 	uint32_t keysyms[256 * GUI_KEYSYMS_MAX];
 };
 
+/*
+ * The host's XSETTINGS (_XSETTINGS_SETTINGS of the _XSETTINGS_S0 owner, as
+ * it is: byte order, serial, settings), checked with xsettings_check();
+ * the guest's X server gets the same.
+ */
+struct gui_xsettings {
+	uint32_t len; /* bytes used in data[] */
+	uint32_t reserved;
+	uint8_t data[GUI_XSETTINGS_MAX];
+};
+
 struct gui_clip {
 	uint32_t len; /* bytes of UTF-8 text in data[] */
 	uint32_t reserved;
 	char data[GUI_CLIP_MAX];
 };
+
+/* Every message fits the ring's largest. */
+_Static_assert(sizeof(struct gui_icon) <= GUI_MAX_MSG, "gui_icon too large");
+_Static_assert(sizeof(struct gui_xsettings) <= GUI_MAX_MSG,
+	       "gui_xsettings too large");
+_Static_assert(sizeof(struct gui_keymap) <= GUI_MAX_MSG,
+	       "gui_keymap too large");
+_Static_assert(sizeof(struct gui_clip) <= GUI_MAX_MSG, "gui_clip too large");
 
 #endif

@@ -51,6 +51,12 @@ static void intern_atoms(struct wm *wm)
 	a->clipboard = x11_intern(wm->c, "CLIPBOARD");
 	a->targets = x11_intern(wm->c, "TARGETS");
 	a->clip_prop = x11_intern(wm->c, "_CAPPSULE_CLIPBOARD");
+	a->net_wm_icon = x11_intern(wm->c, "_NET_WM_ICON");
+	a->motif_wm_hints = x11_intern(wm->c, "_MOTIF_WM_HINTS");
+	a->gtk_frame_extents = x11_intern(wm->c, "_GTK_FRAME_EXTENTS");
+	a->xsettings_sel = x11_intern(wm->c, "_XSETTINGS_S0");
+	a->xsettings = x11_intern(wm->c, "_XSETTINGS_SETTINGS");
+	a->manager = x11_intern(wm->c, "MANAGER");
 	for (i = 0; i < GUI_TYPE_COUNT; i++)
 		a->types[i] = x11_intern(wm->c, gui_type_atom_name(i));
 }
@@ -112,6 +118,8 @@ static void announce(struct wm *wm, struct wm_win *w)
 	props_hints(wm, w);
 	props_type(wm, w);
 	props_transient(wm, w);
+	props_icon(wm, w);
+	props_decor(wm, w);
 }
 
 static void forget(struct wm *wm, struct wm_win *w)

@@ -21,6 +21,7 @@
 #include "wm_capture.h"
 #include "wm_clip.h"
 #include "wm_input.h"
+#include "wm_settings.h"
 
 /*
  * Xvfb's single output shows the whole framebuffer at first; a screen
@@ -370,6 +371,9 @@ void input_host_message(struct wm *wm, uint16_t type, const void *buf,
 	case GUI_H_KEYMAP:
 		if (len == sizeof(struct gui_keymap))
 			input_apply_keymap(wm, buf);
+		break;
+	case GUI_H_XSETTINGS:
+		settings_apply(wm, buf, len);
 		break;
 	case GUI_H_CLIP_REQUEST:
 		clip_request(wm);

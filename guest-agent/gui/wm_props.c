@@ -2,9 +2,11 @@
 /*
  * What the cappsule's window manager reports about a window's
  * properties: title (_NET_WM_NAME, else WM_NAME), class, size hints,
- * window type and transient-for, at first and whenever they change.
+ * window type, transient-for, icon and client-side decorations, at first
+ * and whenever they change.
  * Everything is bounded here; the host checks it again.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xcb/xcb_icccm.h>
@@ -123,6 +125,10 @@ void props_hints(struct wm *wm, struct wm_win *w)
 			m.inc_w = dim(h.width_inc);
 			m.inc_h = dim(h.height_inc);
 		}
+		if (h.flags & XCB_ICCCM_SIZE_HINT_US_POSITION)
+			m.flags |= GUI_HINT_USPOS;
+		if (h.flags & XCB_ICCCM_SIZE_HINT_P_POSITION)
+			m.flags |= GUI_HINT_PPOS;
 		if (h.flags & XCB_ICCCM_SIZE_HINT_BASE_SIZE) {
 			m.flags |= GUI_HINT_BASE;
 			m.base_w = dim(h.base_width);
@@ -174,6 +180,133 @@ void props_transient(struct wm *wm, struct wm_win *w)
 	wm_send(wm, GUI_G_TRANSIENT, &m, sizeof(m));
 }
 
+/* Bytes of _NET_WM_ICON read: 1024x1024 and the usual sizes below it. */
+#define ICON_READ_MAX (6u << 20)
+
+struct icon_image {
+	uint32_t off, w, h; /* in 32-bit items of the property */
+};
+
+/* The images of a _NET_WM_ICON value, up to where it stops making sense. */
+static unsigned icon_images(const uint32_t *v, uint32_t n,
+			    struct icon_image *img, unsigned max)
+{
+	uint32_t i = 0;
+	unsigned k = 0;
+
+	while (k < max && n - i >= 2) {
+		uint64_t px = (uint64_t)v[i] * v[i + 1];
+
+		if (!px || px > n - i - 2)
+			break; /* empty, or claims more than there is */
+		img[k++] = (struct icon_image){ i + 2, v[i], v[i + 1] };
+		i += 2 + (uint32_t)px;
+	}
+	return k;
+}
+
+/* Nearest-neighbour scaling of @src (sw x sh) into m->argb, within caps. */
+static void icon_scale(struct gui_icon *m, const uint32_t *src, uint32_t sw,
+		       uint32_t sh)
+{
+	uint32_t x, y;
+
+	if (sw >= sh) {
+		m->w = GUI_ICON_MAX_DIM;
+		m->h = (uint16_t)MAX(1, (uint64_t)sh * GUI_ICON_MAX_DIM / sw);
+	} else {
+		m->h = GUI_ICON_MAX_DIM;
+		m->w = (uint16_t)MAX(1, (uint64_t)sw * GUI_ICON_MAX_DIM / sh);
+	}
+	for (y = 0; y < m->h; y++)
+		for (x = 0; x < m->w; x++)
+			m->argb[y * m->w + x] =
+				src[(uint64_t)y * sh / m->h * sw +
+				    (uint64_t)x * sw / m->w];
+}
+
+/*
+ * The window's icon: its largest images that fit the caps (up to
+ * GUI_ICON_MAX_IMAGES), or its smallest one scaled down when none does;
+ * none (count 0) if the property is missing or malformed.
+ */
+void props_icon(struct wm *wm, struct wm_win *w)
+{
+	static struct gui_icon m;
+	struct icon_image img[64], pick[GUI_ICON_MAX_IMAGES];
+	xcb_get_property_reply_t *r =
+		get_prop(wm, w->id, wm->atom.net_wm_icon, ICON_READ_MAX);
+	const uint32_t *v = NULL;
+	unsigned n = 0, npick = 0, i, k, smallest = 0;
+
+	if (r && r->format == 32 && r->type == XCB_ATOM_CARDINAL) {
+		v = xcb_get_property_value(r);
+		n = icon_images(v,
+				(uint32_t)xcb_get_property_value_length(r) / 4,
+				img, ARRAY_SIZE(img));
+	}
+	for (i = 0; i < n; i++) {
+		if ((uint64_t)img[i].w * img[i].h <
+		    (uint64_t)img[smallest].w * img[smallest].h)
+			smallest = i;
+		if (img[i].w > GUI_ICON_MAX_DIM || img[i].h > GUI_ICON_MAX_DIM)
+			continue;
+		/* keep the largest: insertion by area, descending */
+		for (k = npick;
+		     k > 0 && (uint64_t)pick[k - 1].w * pick[k - 1].h <
+				      (uint64_t)img[i].w * img[i].h;
+		     k--)
+			if (k < GUI_ICON_MAX_IMAGES)
+				pick[k] = pick[k - 1];
+		if (k < GUI_ICON_MAX_IMAGES)
+			pick[k] = img[i];
+		npick = MIN(npick + 1, GUI_ICON_MAX_IMAGES);
+	}
+	memset(&m, 0, offsetof(struct gui_icon, argb));
+	m.wid = w->id;
+	if (n && !npick) {
+		m.count = 1;
+		icon_scale(&m, v + img[smallest].off, img[smallest].w,
+			   img[smallest].h);
+		wm_send(wm, GUI_G_ICON, &m, sizeof(m));
+	} else if (!npick) {
+		wm_send(wm, GUI_G_ICON, &m, sizeof(m));
+	}
+	for (i = 0; i < npick; i++) {
+		m.index = (uint16_t)i;
+		m.count = (uint16_t)npick;
+		m.w = (uint16_t)pick[i].w;
+		m.h = (uint16_t)pick[i].h;
+		memcpy(m.argb, v + pick[i].off, (size_t)m.w * m.h * 4);
+		wm_send(wm, GUI_G_ICON, &m, sizeof(m));
+	}
+	free(r);
+}
+
+/*
+ * Client-side decorations, as GTK sets them: Motif decorations off
+ * (_MOTIF_WM_HINTS: flags, functions, decorations...), or frame extents.
+ */
+void props_decor(struct wm *wm, struct wm_win *w)
+{
+	struct gui_decor m = { .wid = w->id };
+	xcb_get_property_reply_t *r =
+		get_prop(wm, w->id, wm->atom.motif_wm_hints, 20);
+
+	if (r && r->format == 32 && xcb_get_property_value_length(r) >= 12) {
+		const uint32_t *v = xcb_get_property_value(r);
+
+		if ((v[0] & 2) && !v[2]) /* MWM_HINTS_DECORATIONS, none */
+			m.flags |= GUI_DECOR_CSD;
+	}
+	free(r);
+	r = get_prop(wm, w->id, wm->atom.gtk_frame_extents, 16);
+	if (r && r->format == 32 && xcb_get_property_value_length(r) == 16)
+		m.flags |= GUI_DECOR_CSD;
+	free(r);
+	wm_send(wm, GUI_G_DECOR, &m, sizeof(m));
+}
+
 void props_changed(struct wm *wm, xcb_property_notify_event_t *e)
 {
 	struct wm_win *w = wm_find(wm, e->window);
@@ -190,4 +323,9 @@ void props_changed(struct wm *wm, xcb_property_notify_event_t *e)
 		props_type(wm, w);
 	else if (e->atom == XCB_ATOM_WM_TRANSIENT_FOR)
 		props_transient(wm, w);
+	else if (e->atom == wm->atom.net_wm_icon)
+		props_icon(wm, w);
+	else if (e->atom == wm->atom.motif_wm_hints ||
+		 e->atom == wm->atom.gtk_frame_extents)
+		props_decor(wm, w);
 }

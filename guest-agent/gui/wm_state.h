@@ -45,7 +45,9 @@ struct pool_ent {
 
 struct wm_atoms {
 	xcb_atom_t wm_protocols, wm_delete_window, wm_take_focus, net_wm_name,
-		utf8_string, net_wm_window_type, clipboard, targets, clip_prop;
+		utf8_string, net_wm_window_type, clipboard, targets, clip_prop,
+		net_wm_icon, motif_wm_hints, gtk_frame_extents, xsettings_sel,
+		xsettings, manager;
 	xcb_atom_t types[GUI_TYPE_COUNT];
 };
 
@@ -84,6 +86,10 @@ struct wm {
 	uint32_t clip_len;
 
 	struct gui_keymap *keymap; /* last one applied */
+
+	/* The host's XSETTINGS, published (wm_settings.c) */
+	xcb_window_t xs_win;
+	bool xs_owned;
 };
 
 /* To the host; waits a moment while the ring is full. */

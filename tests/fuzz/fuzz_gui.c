@@ -126,7 +126,7 @@ static void reset(void)
 	host_events();
 }
 
-static uint16_t struct_size(uint16_t type)
+static uint32_t struct_size(uint16_t type)
 {
 	switch (type) {
 	case GUI_G_HELLO:
@@ -154,6 +154,10 @@ static uint16_t struct_size(uint16_t type)
 		return sizeof(struct gui_damage);
 	case GUI_G_CLIP_DATA:
 		return sizeof(struct gui_clip);
+	case GUI_G_ICON:
+		return sizeof(struct gui_icon);
+	case GUI_G_DECOR:
+		return sizeof(struct gui_decor);
 	}
 	return 0;
 }
@@ -179,12 +183,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (data[0] & 2)
 		px.clip_requests = 1;
 	while (off + 4 <= size) {
-		uint16_t type, len;
+		uint16_t type, len16;
+		uint32_t len;
 
 		memcpy(&type, data + off, 2);
-		memcpy(&len, data + off + 2, 2);
+		memcpy(&len16, data + off + 2, 2);
 		off += 4;
-		len = (uint16_t)MIN((size_t)len, size - off);
+		len = (uint32_t)MIN((size_t)len16, size - off);
 		/* Short messages are padded with zeros to their struct size. */
 		memset(msg, 0, sizeof(msg));
 		memcpy(msg, data + off, len);

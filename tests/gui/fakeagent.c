@@ -241,6 +241,28 @@ static void attack(const char *what)
 	} else if (!strcmp(what, "serial")) {
 		d.serial = serial + 5;
 		send_msg(GUI_G_DAMAGE, &d, sizeof(d));
+	} else if (!strcmp(what, "icon") || !strcmp(what, "iconorder") ||
+		   !strcmp(what, "iconmany")) {
+		static struct gui_icon ic = { .wid = WID, .w = 16, .h = 16 };
+
+		if (!strcmp(what, "icon")) { /* past the size cap */
+			ic.count = 1;
+			ic.w = GUI_ICON_MAX_DIM + 1;
+		} else if (!strcmp(what, "iconorder")) { /* 2 of 3 first */
+			ic.index = 1;
+			ic.count = 3;
+		} else { /* an image beyond its count, to grow the property */
+			ic.count = GUI_ICON_MAX_IMAGES;
+			for (i = 0; i < GUI_ICON_MAX_IMAGES; i++) {
+				ic.index = (uint16_t)i;
+				send_msg(GUI_G_ICON, &ic, sizeof(ic));
+			}
+		}
+		send_msg(GUI_G_ICON, &ic, sizeof(ic));
+	} else if (!strcmp(what, "decor")) {
+		struct gui_decor dec = { .wid = WID, .flags = 0x80 };
+
+		send_msg(GUI_G_DECOR, &dec, sizeof(dec));
 	} else if (!strcmp(what, "clip")) {
 		static struct gui_clip clip = { .len = 5, .data = "hello" };
 
@@ -269,6 +291,7 @@ int main(int argc, char **argv)
 	struct gui_hello hello = { .version = GUI_PROTO_VERSION };
 	struct gui_window win = { .wid = WID, .x = 60, .y = 60, .w = W, .h = H };
 	struct gui_title t = { .wid = WID };
+	struct gui_hints pos = { .wid = WID, .flags = GUI_HINT_PPOS };
 	char line[128];
 	int status;
 	pid_t pid;
@@ -300,6 +323,8 @@ int main(int argc, char **argv)
 	t.len = (uint32_t)MIN(strlen(argv[3]), GUI_TITLE_MAX);
 	memcpy(t.utf8, argv[3], t.len);
 	send_msg(GUI_G_TITLE, &t, sizeof(t));
+	/* at its position, as an application asking for one (PPosition) */
+	send_msg(GUI_G_HINTS, &pos, sizeof(pos));
 	send_msg(GUI_G_MAP, &win, sizeof(win));
 	paint((uint32_t)strtoul(argv[4], NULL, 16));
 	printf("painted\n");

@@ -37,7 +37,7 @@ assert_eq "yellow quadrant exact" 0 "$($COMPARE region "$S" $((BORDER + 160)) $(
 assert_eq "frame in the policy colour all round" 0 "$($COMPARE frame "$S" $BORDER $BORDER "$w" "$h" $BORDER ff8000)"
 cls=$(xprop -id "$frame" WM_CLASS _NET_WM_PID 2>/dev/null | tr '\n' ' ')
 assert_match "WM_CLASS names the policy" 'WM_CLASS\(STRING\) = "testclient", "cappsule-guitest:GuiTest"' "$cls"
-assert_match "_NET_WM_PID is the proxy's" "_NET_WM_PID\(CARDINAL\) = $(pgrep -f cappsule-gui-proxy | head -1)" "$cls"
+assert_match "_NET_WM_PID is the proxy's" "_NET_WM_PID\(CARDINAL\) = $(pgrep -P "$DAEMON_PID" -f cappsule-gui-proxy | head -1)" "$cls"
 
 # The client's cursor (a hand) is the host's over its window.
 xdotool mousemove $((x + 50)) $((y + 50))

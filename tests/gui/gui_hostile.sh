@@ -21,7 +21,7 @@ exec 7>"$SOCKDIR/good.in"
 wait_log "$WORK/good.log" painted 10 || fail "the good agent did not paint: $(cat "$WORK/good.log")"
 read -r _ _ gx gy gw gh _ <<<"$(win_info "good one")"
 
-for attack in oversize unknown title pool stride count size serial clip ring; do
+for attack in oversize unknown title pool stride count size serial clip ring icon iconorder iconmany decor; do
 	out=$("$FAKEAGENT" "$PROXY" "$POL" "bad $attack" ff0000 "$attack" 60 2>&1)
 	case "$out" in
 	*"proxy exit 3"*) ok "$attack: disconnected" ;;

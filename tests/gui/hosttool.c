@@ -3,7 +3,8 @@
  * gui-hosttool: what the gui tests and benchmark do on the host display,
  * as a user or a window manager would: find a cappsule's window, take a
  * screenshot, ask a window to close, count frames reaching a window
- * (DAMAGE), time key presses (XTEST), read and offer the clipboard.
+ * (DAMAGE), time key presses (XTEST), read and offer the clipboard, be
+ * the desktop's XSETTINGS manager.
  */
 #include <poll.h>
 #include <stdbool.h>
@@ -416,6 +417,90 @@ static int cmd_stack(void)
 	return 0;
 }
 
+/* Append an XSETTINGS entry (little endian) to @b at *@n. */
+static void xs_put(uint8_t *b, size_t *n, uint8_t type, const char *name,
+		   const char *str, int32_t i)
+{
+	uint16_t nl = (uint16_t)strlen(name);
+	uint32_t vl = str ? (uint32_t)strlen(str) : 0, zero = 0;
+
+	b[*n] = type;
+	b[*n + 1] = 0;
+	memcpy(b + *n + 2, &nl, 2);
+	*n += 4;
+	memset(b + *n, 0, (nl + 3u) & ~3u);
+	memcpy(b + *n, name, nl);
+	*n += (nl + 3u) & ~3u;
+	memcpy(b + *n, &zero, 4); /* last change serial */
+	*n += 4;
+	if (type == 1) {
+		memcpy(b + *n, &vl, 4);
+		*n += 4;
+		memset(b + *n, 0, (vl + 3u) & ~3u);
+		memcpy(b + *n, str, vl);
+		*n += (vl + 3u) & ~3u;
+	} else {
+		memcpy(b + *n, &i, 4);
+		*n += 4;
+	}
+}
+
+/*
+ * An XSETTINGS manager, as a desktop's settings daemon: each line of
+ * stdin, "THEME DPI", sets Net/ThemeName, Gtk/CursorThemeName and Xft/DPI;
+ * the first line also takes _XSETTINGS_S0. Runs until stdin ends.
+ */
+static int cmd_xsettings(void)
+{
+	xcb_atom_t sel = atom("_XSETTINGS_S0"),
+		   prop = atom("_XSETTINGS_SETTINGS");
+	xcb_window_t w = xcb_generate_id(c);
+	char line[256], theme[128];
+	uint32_t serial = 0;
+	bool owned = false;
+	int dpi;
+
+	xcb_create_window(c, XCB_COPY_FROM_PARENT, w, scr->root, -10, -10, 1, 1,
+			  0, XCB_WINDOW_CLASS_INPUT_ONLY, XCB_COPY_FROM_PARENT,
+			  0, NULL);
+	while (fgets(line, sizeof(line), stdin)) {
+		uint8_t b[1024] = { 0 };
+		size_t n = 12;
+		uint32_t count = 3;
+
+		if (sscanf(line, "%127s %d", theme, &dpi) != 2)
+			continue;
+		xs_put(b, &n, 1, "Net/ThemeName", theme, 0);
+		xs_put(b, &n, 1, "Gtk/CursorThemeName", theme, 0);
+		xs_put(b, &n, 0, "Xft/DPI", NULL, dpi * 1024);
+		serial++;
+		memcpy(b + 4, &serial, 4);
+		memcpy(b + 8, &count, 4);
+		xcb_change_property(c, XCB_PROP_MODE_REPLACE, w, prop, prop, 8,
+				    (uint32_t)n, b);
+		if (!owned) {
+			xcb_client_message_event_t m = {
+				.response_type = XCB_CLIENT_MESSAGE,
+				.format = 32,
+				.window = scr->root,
+				.type = atom("MANAGER"),
+				.data.data32 = { XCB_CURRENT_TIME, sel, w },
+			};
+
+			xcb_set_selection_owner(c, w, sel, XCB_CURRENT_TIME);
+			xcb_send_event(c, 0, scr->root,
+				       XCB_EVENT_MASK_STRUCTURE_NOTIFY,
+				       (const char *)&m);
+			owned = true;
+		}
+		free(xcb_get_input_focus_reply(c, xcb_get_input_focus(c),
+					       NULL));
+		printf("set %s %d\n", theme, dpi);
+		fflush(stdout);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	c = xcb_connect(NULL, NULL);
@@ -451,6 +536,8 @@ int main(int argc, char **argv)
 		return cmd_cover((uint32_t)strtoul(argv[2], NULL, 16));
 	if (argc == 2 && !strcmp(argv[1], "stack"))
 		return cmd_stack();
+	if (argc == 2 && !strcmp(argv[1], "xsettings"))
+		return cmd_xsettings();
 	if (argc == 2 && !strcmp(argv[1], "size")) {
 		printf("%u %u\n", scr->width_in_pixels, scr->height_in_pixels);
 		return 0;
@@ -458,6 +545,7 @@ int main(int argc, char **argv)
 	fprintf(stderr,
 		"usage: gui-hosttool list [TITLE] | find TITLE [S] | gone TITLE [S] |\n"
 		"  shot X Y W H FILE.ppm | close WIN | fps WIN S | keys KEYCODE N MS |\n"
-		"  clip-get | clip-serve TEXT | cursor | size | cover RRGGBB | stack\n");
+		"  clip-get | clip-serve TEXT | cursor | size | cover RRGGBB | stack |\n"
+		"  xsettings (lines THEME DPI on stdin)\n");
 	return 2;
 }

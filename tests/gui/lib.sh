@@ -69,6 +69,38 @@ win_info() { "$HOSTTOOL" find "$1" "${2:-15}" | head -1; }
 # shot X Y W H: screenshot of the host display into $SOCKDIR/shot.ppm
 shot() { "$HOSTTOOL" shot "$1" "$2" "$3" "$4" "$SOCKDIR/shot.ppm"; }
 
+# start_openbox: the host's window manager, openbox with its stock
+# configuration as on a fresh desktop (needs openbox and wmctrl).
+start_openbox() {
+	command -v openbox >/dev/null || skip "openbox not installed (apt install openbox): the host window manager of this test"
+	command -v wmctrl >/dev/null || skip "wmctrl not installed (apt install wmctrl)"
+	HOME=$WORK openbox --sm-disable >"$SOCKDIR/openbox.log" 2>&1 &
+	GUI_PIDS="$GUI_PIDS $!"
+	for _ in $(seq 1 100); do wmctrl -m 2>/dev/null | grep -qi '^Name: Openbox' && return 0; sleep 0.05; done
+	cat "$SOCKDIR/openbox.log" >&2
+	fail "openbox did not start"
+	finish
+}
+
+# geom WIN: "X Y W H" of WIN on the screen (xwininfo: absolute position)
+geom() {
+	xwininfo -id "$1" 2>/dev/null | awk '/Absolute upper-left X/ { x = $NF }
+		/Absolute upper-left Y/ { y = $NF } /^ *Width:/ { w = $NF }
+		/^ *Height:/ { h = $NF } END { print x, y, w, h }'
+}
+
+# host_frame TITLE [SECONDS]: the host window of the cappsule window TITLE
+# (policy guitest), once it is mapped.
+host_frame() {
+	local f
+	for _ in $(seq 1 $((${2:-10} * 20))); do
+		f=$(xdotool search --onlyvisible --name "^\\[guitest\\] $1\$" 2>/dev/null | head -1)
+		[ -n "$f" ] && { echo "$f"; return 0; }
+		sleep 0.05
+	done
+	return 1
+}
+
 gui_cleanup() {
 	local p
 	for p in $GUI_PIDS; do kill "$p" 2>/dev/null; done

@@ -7,6 +7,12 @@
  * (override-redirect), p pastes CLIPBOARD into the log, s logs the
  * screen size, q quits.
  * --bench redraws the whole window continuously and logs key times.
+ * --nopos asks for no position (no USPosition/PPosition: the WM places
+ * it); --icon WxH[,WxH...] sets _NET_WM_ICON (each image filled with
+ * 0xff000000 | W << 12 | H), --bogus-icon one that claims more pixels
+ * than it has; --csd draws its own title bar (Motif decorations off,
+ * _GTK_FRAME_EXTENTS); --xsettings logs the screen's XSETTINGS
+ * (Net/ThemeName, Xft/DPI) now and when they change.
  */
 #include <X11/Xatom.h>
 #include <X11/Xlib.h>
@@ -31,6 +37,8 @@ static bool bench;
 static const char *clip_text;
 static Atom a_clipboard, a_utf8, a_targets, a_prop, a_delete;
 static unsigned long frame_no;
+static Atom a_xsettings_sel, a_xsettings;
+static Window xs_owner;
 
 static uint64_t mono_ns(void)
 {
@@ -166,6 +174,125 @@ static void key(XKeyEvent *k, XIC ic)
 		exit(0);
 }
 
+/* _NET_WM_ICON: one image per "WxH" of @spec, or a lying one (@bogus). */
+static void set_icon(const char *spec, bool bogus)
+{
+	Atom a = XInternAtom(dpy, "_NET_WM_ICON", False);
+	unsigned long *v = NULL, n = 0;
+	unsigned iw, ih, i;
+	int used;
+
+	if (bogus) {
+		/* 100000x100000 claimed, four pixels given */
+		static unsigned long lie[] = { 100000, 100000, 1, 2, 3, 4 };
+
+		XChangeProperty(dpy, win, a, XA_CARDINAL, 32, PropModeReplace,
+				(unsigned char *)lie, 6);
+		return;
+	}
+	while (spec && sscanf(spec, "%ux%u%n", &iw, &ih, &used) == 2) {
+		v = realloc(v, (n + 2 + (unsigned long)iw * ih) * sizeof(*v));
+		if (!v)
+			exit(1);
+		v[n++] = iw;
+		v[n++] = ih;
+		for (i = 0; i < iw * ih; i++)
+			v[n++] = 0xff000000ul | (unsigned long)iw << 12 | ih;
+		spec += used;
+		spec = *spec == ',' ? spec + 1 : NULL;
+	}
+	XChangeProperty(dpy, win, a, XA_CARDINAL, 32, PropModeReplace,
+			(unsigned char *)v, (int)n);
+	free(v);
+}
+
+/* A client-side decorated window, as GTK makes them. */
+static void set_csd(void)
+{
+	long motif[5] = { 2, 0, 0, 0, 0 }; /* MWM_HINTS_DECORATIONS, none */
+	long extents[4] = { 0, 0, 0, 0 };
+	Atom m = XInternAtom(dpy, "_MOTIF_WM_HINTS", False);
+
+	XChangeProperty(dpy, win, m, m, 32, PropModeReplace,
+			(unsigned char *)motif, 5);
+	XChangeProperty(dpy, win, XInternAtom(dpy, "_GTK_FRAME_EXTENTS", False),
+			XA_CARDINAL, 32, PropModeReplace,
+			(unsigned char *)extents, 4);
+}
+
+static uint32_t rd32(const unsigned char *p, bool big)
+{
+	return big ? (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3] :
+		     (uint32_t)p[3] << 24 | p[2] << 16 | p[1] << 8 | p[0];
+}
+
+/* Log Net/ThemeName and Xft/DPI of the XSETTINGS manager, if any. */
+static void log_xsettings(void)
+{
+	unsigned long nitems = 0, after, off, n, i;
+	unsigned char *d = NULL;
+	int format;
+	Atom type;
+	bool big;
+
+	XGrabServer(dpy);
+	xs_owner = XGetSelectionOwner(dpy, a_xsettings_sel);
+	if (xs_owner) {
+		XSelectInput(dpy, xs_owner,
+			     PropertyChangeMask | StructureNotifyMask);
+		XGetWindowProperty(dpy, xs_owner, a_xsettings, 0, 65536, False,
+				   a_xsettings, &type, &format, &nitems, &after,
+				   &d);
+	}
+	XUngrabServer(dpy);
+	if (!d || nitems < 12) {
+		printf("xsettings none\n");
+		XFree(d);
+		return;
+	}
+	big = d[0] == 1; /* MSBFirst */
+	n = rd32(d + 8, big);
+	for (off = 12, i = 0; i < n && off + 8 <= nitems; i++) {
+		unsigned t = d[off], nl = d[off + 2] | d[off + 3] << 8;
+		char name[128] = "";
+		unsigned long vl;
+
+		if (big)
+			nl = d[off + 2] << 8 | d[off + 3];
+		if (off + 4 + nl > nitems || nl >= sizeof(name))
+			break;
+		memcpy(name, d + off + 4, nl);
+		off += 4 + ((nl + 3) & ~3ul) + 4; /* name, serial */
+		if (t == 0 && off + 4 <= nitems) { /* integer */
+			printf("xsetting %s %d\n", name,
+			       (int)rd32(d + off, big));
+			off += 4;
+		} else if (t == 1 && off + 4 <= nitems) { /* string */
+			vl = rd32(d + off, big);
+			if (off + 4 + vl > nitems)
+				break;
+			printf("xsetting %s %.*s\n", name, (int)vl,
+			       (const char *)d + off + 4);
+			off += 4 + ((vl + 3) & ~3ul);
+		} else if (t == 2) { /* colour */
+			off += 8;
+		} else {
+			break;
+		}
+	}
+	printf("xsettings end\n");
+	XFree(d);
+	d = NULL;
+	/* and the Xft resources the manager set beside them */
+	XGetWindowProperty(dpy, DefaultRootWindow(dpy), XA_RESOURCE_MANAGER, 0,
+			   65536, False, XA_STRING, &type, &format, &nitems,
+			   &after, &d);
+	if (d && strstr((char *)d, "Xft.dpi:\t"))
+		printf("resource Xft.dpi %d\n",
+		       atoi(strstr((char *)d, "Xft.dpi:\t") + 9));
+	XFree(d);
+}
+
 static void event(XEvent *e, XIC ic)
 {
 	switch (e->type) {
@@ -174,8 +301,9 @@ static void event(XEvent *e, XIC ic)
 			draw();
 		break;
 	case ConfigureNotify:
-		if (e->xconfigure.width != (int)width ||
-		    e->xconfigure.height != (int)height) {
+		if (e->xconfigure.window == win &&
+		    (e->xconfigure.width != (int)width ||
+		     e->xconfigure.height != (int)height)) {
 			width = (unsigned)e->xconfigure.width;
 			height = (unsigned)e->xconfigure.height;
 			printf("configure %u %u\n", width, height);
@@ -214,11 +342,23 @@ static void event(XEvent *e, XIC ic)
 		printf("focus out\n");
 		break;
 	case ClientMessage:
+		/* a new XSETTINGS manager announces itself on the root */
+		if (a_xsettings &&
+		    e->xclient.window == DefaultRootWindow(dpy) &&
+		    (Atom)e->xclient.data.l[1] == a_xsettings_sel) {
+			log_xsettings();
+			break;
+		}
 		if ((Atom)e->xclient.data.l[0] == a_delete) {
 			printf("close\n");
 			fflush(stdout);
 			exit(0);
 		}
+		break;
+	case PropertyNotify:
+		if (xs_owner && e->xproperty.window == xs_owner &&
+		    e->xproperty.atom == a_xsettings)
+			log_xsettings();
 		break;
 	case SelectionRequest:
 		serve(&e->xselectionrequest);
@@ -240,6 +380,8 @@ int main(int argc, char **argv)
 	XClassHint cls = { .res_name = "testclient", .res_class = "GuiTest" };
 	XSetWindowAttributes at = { .background_pixmap = None };
 	int i, x = 100, y = 100;
+	const char *icon = NULL;
+	bool nopos = false, bogus_icon = false, csd = false, xsettings = false;
 	XIM im;
 	XIC ic;
 
@@ -254,9 +396,19 @@ int main(int argc, char **argv)
 			clip_text = argv[++i];
 		else if (!strcmp(argv[i], "--bench"))
 			bench = true;
+		else if (!strcmp(argv[i], "--nopos"))
+			nopos = true;
+		else if (!strcmp(argv[i], "--icon") && i + 1 < argc)
+			icon = argv[++i];
+		else if (!strcmp(argv[i], "--bogus-icon"))
+			bogus_icon = true;
+		else if (!strcmp(argv[i], "--csd"))
+			csd = true;
+		else if (!strcmp(argv[i], "--xsettings"))
+			xsettings = true;
 		else {
 			fprintf(stderr,
-				"usage: gui-testclient [--size WxH] [--pos X,Y] [--title T] [--clip TEXT] [--bench]\n");
+				"usage: gui-testclient [--size WxH] [--pos X,Y] [--nopos] [--title T] [--clip TEXT] [--icon WxH,...] [--bogus-icon] [--csd] [--xsettings] [--bench]\n");
 			return 2;
 		}
 	}
@@ -279,6 +431,11 @@ int main(int argc, char **argv)
 			    CWBackPixmap, &at);
 	hints.x = x;
 	hints.y = y;
+	if (nopos) {
+		/* like most applications: created at 0,0, no position hint */
+		hints.flags &= ~(USPosition | PPosition);
+		XMoveWindow(dpy, win, 0, 0);
+	}
 	XSetWMNormalHints(dpy, win, &hints);
 	XSetClassHint(dpy, win, &cls);
 	XStoreName(dpy, win, title);
@@ -305,6 +462,16 @@ int main(int argc, char **argv)
 	}
 	if (clip_text)
 		XSetSelectionOwner(dpy, a_clipboard, win, CurrentTime);
+	if (icon || bogus_icon)
+		set_icon(icon, bogus_icon);
+	if (csd)
+		set_csd();
+	if (xsettings) {
+		a_xsettings_sel = XInternAtom(dpy, "_XSETTINGS_S0", False);
+		a_xsettings = XInternAtom(dpy, "_XSETTINGS_SETTINGS", False);
+		XSelectInput(dpy, DefaultRootWindow(dpy), StructureNotifyMask);
+		log_xsettings();
+	}
 	XMapWindow(dpy, win);
 	printf("ready %u %u\n", width, height);
 	for (;;) {

@@ -53,7 +53,9 @@ start_daemon() {
 		>"$SOCKDIR/daemon.log" 2>&1 &
 	DAEMON_PID=$!
 	for _ in $(seq 1 200); do
-		[ -S "$CAPPSULE_SOCKET" ] && return 0
+		# not the socket alone: a killed daemon's may still be there
+		[ -S "$CAPPSULE_SOCKET" ] &&
+			grep -q "listening on" "$SOCKDIR/daemon.log" && return 0
 		kill -0 "$DAEMON_PID" 2>/dev/null || break
 		sleep 0.05
 	done

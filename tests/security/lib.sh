@@ -55,8 +55,10 @@ defended() {
 		row "$a" "$e" "${out:-broken}" FAIL; fi
 }
 
+# The first column's heading: what each row did.
+SEC_TABLE_HEAD=${SEC_TABLE_HEAD:-attack}
 sec_table() {
-	printf '\n%-58s | %-28s | %s\n' attack expected result
+	printf '\n%-58s | %-28s | %s\n' "$SEC_TABLE_HEAD" expected result
 	printf '%s\n' "-----------------------------------------------------------+------------------------------+---------------------------"
 	while IFS="$(printf '\t')" read -r a e r s; do
 		printf '%-58s | %-28s | %s%s\n' "$a" "$e" "$([ "$s" = ok ] || echo 'FAILED: ')" "$r"

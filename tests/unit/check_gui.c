@@ -10,6 +10,7 @@
 
 #ifdef CAPPSULE_GUI_XCB
 #include "gui-proxy/check.h"
+#include "xsettings.h"
 
 static struct gui_proxy p;
 static union gui_msg m;
@@ -171,6 +172,179 @@ START_TEST(test_strings)
 }
 END_TEST
 
+START_TEST(test_position_hints)
+{
+	struct gui_hints h = { .wid = 0x42,
+			       .flags = GUI_HINT_USPOS | GUI_HINT_PPOS };
+
+	ck_assert_int_eq(check(GUI_G_HINTS, &h, sizeof(h)), 0);
+	ck_assert_uint_eq(m.hints.flags, GUI_HINT_USPOS | GUI_HINT_PPOS);
+	h.flags = GUI_HINT_PPOS << 1;
+	ck_assert_int_eq(check(GUI_G_HINTS, &h, sizeof(h)), -EPROTO);
+}
+END_TEST
+
+START_TEST(test_decor)
+{
+	struct gui_decor d = { .wid = 0x42, .flags = GUI_DECOR_CSD };
+
+	ck_assert_int_eq(check(GUI_G_DECOR, &d, sizeof(d)), 0);
+	ck_assert_uint_eq(m.decor.flags, GUI_DECOR_CSD);
+	ck_assert_int_eq(check(GUI_G_DECOR, &d, sizeof(d) - 1), -EPROTO);
+	d.flags = 2;
+	ck_assert_int_eq(check(GUI_G_DECOR, &d, sizeof(d)), -EPROTO);
+	d.flags = 0;
+	d.wid = 0x43;
+	ck_assert_int_eq(check(GUI_G_DECOR, &d, sizeof(d)), -EPROTO);
+}
+END_TEST
+
+START_TEST(test_icon)
+{
+	static struct gui_icon i = { .wid = 0x42, .count = 2, .w = 16, .h = 16 };
+
+	i.argb[0] = 0xdeadbeef;
+	ck_assert_int_eq(check(GUI_G_ICON, &i, sizeof(i) - 4), -EPROTO);
+	ck_assert_int_eq(check(GUI_G_ICON, &i, sizeof(i)), 0);
+	ck_assert_uint_eq(m.icon.argb[0], 0xdeadbeef);
+	/* what the handler records of image 0 */
+	p.win[3].icon_next = 1;
+	p.win[3].icon_count = 2;
+	i.index = 1;
+	i.w = i.h = GUI_ICON_MAX_DIM;
+	ck_assert_int_eq(check(GUI_G_ICON, &i, sizeof(i)), 0);
+	p.win[3].icon_next = 2;
+	/* a third image of two, or one more to grow the property */
+	i.index = 2;
+	ck_assert_int_eq(check(GUI_G_ICON, &i, sizeof(i)), -EPROTO);
+	i.count = 3;
+	ck_assert_int_eq(check(GUI_G_ICON, &i, sizeof(i)), -EPROTO);
+	/* out of order, or a repeat */
+	i.count = 2;
+	i.index = 1;
+	ck_assert_int_eq(check(GUI_G_ICON, &i, sizeof(i)), -EPROTO);
+	/* sizes */
+	i.index = 0;
+	i.w = GUI_ICON_MAX_DIM + 1;
+	ck_assert_int_eq(check(GUI_G_ICON, &i, sizeof(i)), -EPROTO);
+	i.w = 0;
+	ck_assert_int_eq(check(GUI_G_ICON, &i, sizeof(i)), -EPROTO);
+	i.w = 16;
+	i.h = 0xffff;
+	ck_assert_int_eq(check(GUI_G_ICON, &i, sizeof(i)), -EPROTO);
+	i.h = 16;
+	i.count = GUI_ICON_MAX_IMAGES + 1;
+	ck_assert_int_eq(check(GUI_G_ICON, &i, sizeof(i)), -EPROTO);
+	ck_assert_ptr_nonnull(strstr(p.why, "images"));
+	/* no icon: count 0, index 0 only */
+	i.count = 0;
+	ck_assert_int_eq(check(GUI_G_ICON, &i, sizeof(i)), 0);
+	i.index = 1;
+	ck_assert_int_eq(check(GUI_G_ICON, &i, sizeof(i)), -EPROTO);
+	/* an unknown window */
+	i.index = 0;
+	i.wid = 0x43;
+	ck_assert_int_eq(check(GUI_G_ICON, &i, sizeof(i)), -EPROTO);
+}
+END_TEST
+
+static void put(uint8_t *b, uint32_t *n, uint32_t v, unsigned bytes, bool big)
+{
+	unsigned i;
+
+	for (i = 0; i < bytes; i++)
+		b[*n + i] = (uint8_t)(v >> (8 * (big ? bytes - 1 - i : i)));
+	*n += bytes;
+}
+
+static void put_name(uint8_t *b, uint32_t *n, uint8_t type, const char *name,
+		     bool big)
+{
+	uint32_t len = (uint32_t)strlen(name);
+
+	put(b, n, type, 1, big);
+	put(b, n, 0, 1, big);
+	put(b, n, len, 2, big);
+	memset(b + *n, 0, (len + 3) & ~3u);
+	memcpy(b + *n, name, len);
+	*n += (len + 3) & ~3u;
+	put(b, n, 0, 4, big); /* last change serial */
+}
+
+/*
+ * Net/ThemeName "Adwaita", Xft/DPI 98304, Gtk/C (1, 2, 3, 4) in byte
+ * order @big: 92 bytes.
+ */
+static uint32_t xs_blob(uint8_t *b, bool big)
+{
+	uint32_t n = 0;
+
+	put(b, &n, big, 1, big);
+	put(b, &n, 0, 3, big);
+	put(b, &n, 7, 4, big); /* serial */
+	put(b, &n, 3, 4, big);
+	put_name(b, &n, 1, "Net/ThemeName", big);
+	put(b, &n, 7, 4, big);
+	memcpy(b + n, "Adwaita", 8);
+	n += 8;
+	put_name(b, &n, 0, "Xft/DPI", big);
+	put(b, &n, 96 * 1024, 4, big);
+	put_name(b, &n, 2, "Gtk/C", big);
+	put(b, &n, 1, 2, big);
+	put(b, &n, 2, 2, big);
+	put(b, &n, 3, 2, big);
+	put(b, &n, 4, 2, big);
+	return n;
+}
+
+START_TEST(test_xsettings)
+{
+	uint8_t b[256];
+	struct xsetting s;
+	uint32_t len = xs_blob(b, false), i;
+	int big;
+
+	ck_assert_uint_eq(len, 92);
+	for (big = 0; big < 2; big++) {
+		len = xs_blob(b, big);
+		ck_assert_int_eq(xsettings_check(b, len), 3);
+		ck_assert_int_eq(xsettings_find(b, len, "Net/ThemeName", &s),
+				 0);
+		ck_assert_int_eq(s.type, XSETTING_STRING);
+		ck_assert_uint_eq(s.str_len, 7);
+		ck_assert_int_eq(memcmp(s.str, "Adwaita", 7), 0);
+		ck_assert_int_eq(xsettings_find(b, len, "Xft/DPI", &s), 0);
+		ck_assert_int_eq(s.i, 96 * 1024);
+		ck_assert_int_eq(xsettings_find(b, len, "Gtk/C", &s), 0);
+		ck_assert_uint_eq(s.color[3], 4);
+		ck_assert_int_eq(xsettings_find(b, len, "Xft/DP", &s), -ENOENT);
+	}
+	len = xs_blob(b, false);
+	/* every shorter value, and a longer one, are malformed */
+	for (i = 0; i < len; i++)
+		ck_assert_int_eq(xsettings_check(b, i), -EINVAL);
+	ck_assert_int_eq(xsettings_check(b, len + 1), -EINVAL);
+	b[0] = 2; /* byte order */
+	ck_assert_int_eq(xsettings_check(b, len), -EINVAL);
+	len = xs_blob(b, false);
+	b[8] = 0xff; /* more settings than bytes */
+	ck_assert_int_eq(xsettings_check(b, len), -EINVAL);
+	len = xs_blob(b, false);
+	b[12] = 3; /* type */
+	ck_assert_int_eq(xsettings_check(b, len), -EINVAL);
+	len = xs_blob(b, false);
+	b[16] = '\n'; /* a name's character */
+	ck_assert_int_eq(xsettings_check(b, len), -EINVAL);
+	len = xs_blob(b, false);
+	b[36] = 0xff; /* a string past the end */
+	ck_assert_int_eq(xsettings_check(b, len), -EINVAL);
+	ck_assert_int_eq(xsettings_find(b, len, "Xft/DPI", &s), -EINVAL);
+	len = xs_blob(b, false);
+	b[14] = 0; /* empty name */
+	ck_assert_int_eq(xsettings_check(b, len), -EINVAL);
+}
+END_TEST
+
 START_TEST(test_sanitize_utf8)
 {
 	char out[64];
@@ -212,6 +386,10 @@ Suite *suite_gui(void)
 	tcase_add_test(tc, test_windows);
 	tcase_add_test(tc, test_damage);
 	tcase_add_test(tc, test_strings);
+	tcase_add_test(tc, test_position_hints);
+	tcase_add_test(tc, test_icon);
+	tcase_add_test(tc, test_decor);
+	tcase_add_test(tc, test_xsettings);
 	tcase_add_test(tc, test_sanitize_utf8);
 	suite_add_tcase(s, tc);
 	return s;

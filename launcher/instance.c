@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One cappsuled per run directory (see instance.h).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "instance.h"
+#include "log.h"
+#include "util.h"
+
+#define PID_FILE "cappsuled.pid"
+#define SCRATCH_PREFIX ".scratch-"
+
+static pid_t read_pid(int fd)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	uint64_t pid;
+
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (parse_u64(buf, &pid) || pid == 0 || pid > INT32_MAX)
+		return 0;
+	return (pid_t)pid;
+}
+
+int instance_lock(const char *run_dir, int *fd, pid_t *holder)
+{
+	char path[4096];
+	int f;
+
+	*holder = 0;
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", run_dir, PID_FILE) >=
+	    sizeof(path))
+		return -ENAMETOOLONG;
+	f = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (f < 0)
+		return -errno;
+	if (flock(f, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+
+		*holder = read_pid(f);
+		close(f);
+		return e == EWOULDBLOCK ? -EBUSY : -e;
+	}
+	*fd = f;
+	return 0;
+}
+
+int instance_publish(int fd, pid_t pid)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%d\n", (int)pid);
+
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)n, 0) != n)
+		return -errno;
+	return 0;
+}
+
+void instance_forget(const char *run_dir)
+{
+	char path[4096];
+	pid_t holder;
+	int fd;
+
+	if (instance_lock(run_dir, &fd, &holder))
+		return;
+	snprintf(path, sizeof(path), "%s/%s", run_dir, PID_FILE);
+	unlink(path);
+	close(fd);
+}
+
+pid_t instance_socket_owner(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct ucred cred = { 0 };
+	socklen_t len = sizeof(cred);
+	int s;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return 0;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return 0;
+	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    getsockopt(s, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		cred.pid = 0;
+	close(s);
+	return cred.pid;
+}
+
+int instance_sweep(const char *run_dir)
+{
+	struct dirent *e;
+	int n = 0, dfd;
+	DIR *dp;
+
+	dfd = open(run_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return 0;
+	dp = fdopendir(dfd);
+	if (!dp) {
+		close(dfd);
+		return 0;
+	}
+	while ((e = readdir(dp))) {
+		uint64_t pid;
+
+		if (strncmp(e->d_name, SCRATCH_PREFIX,
+			    strlen(SCRATCH_PREFIX)) ||
+		    parse_u64(e->d_name + strlen(SCRATCH_PREFIX), &pid) ||
+		    pid == 0 || pid > INT32_MAX)
+			continue;
+		/* Only a dead daemon's: a live pid may be another daemon. */
+		if (pid == (uint64_t)getpid() || kill((pid_t)pid, 0) == 0 ||
+		    errno != ESRCH)
+			continue;
+		if (unlinkat(dirfd(dp), e->d_name, AT_REMOVEDIR) == 0)
+			n++;
+		else
+			log_warn(
+				"cannot remove %s/%s, left by a daemon that died: %s",
+				run_dir, e->d_name, strerror(errno));
+	}
+	closedir(dp);
+	return n;
+}
