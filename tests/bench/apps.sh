@@ -99,4 +99,5 @@ for name, argv, regex in apps:
         print("  ratios: " + ", ".join(parts) + " (below 1: the cappsule is faster)")
 PY
 [ $? = 0 ] || fail "the benchmark did not run to its end"
+[ -n "${APPS_BENCH_LOG:-}" ] && cp "$SOCKDIR/daemon.log" "$APPS_BENCH_LOG"
 finish
