@@ -111,15 +111,16 @@ app_end() {
 # quiet_output WHAT LOG: no fontconfig errors, GLib criticals or warnings.
 quiet_output() {
 	local bad
-	bad=$(grep -E 'Fontconfig error|CRITICAL|dbus-launch|Gtk-WARNING|GLib-GIO-WARNING|dconf-WARNING' "$2")
+	bad=$(grep -aE 'Fontconfig error|CRITICAL|dbus-launch|Gtk-WARNING|GLib-GIO-WARNING|dconf-WARNING' "$2")
 	[ -z "$bad" ] && ok "$1: nothing on the terminal but virt's lines" ||
 		fail "$1 printed: $(printf '%s\n' "$bad" | head -3)"
 }
 
 # pixel WIN DX DY: "R G B" of the host display at the window's (DX, DY).
 pixel() {
-	local X Y WIDTH HEIGHT SCREEN WINDOW
-	eval "$(xdotool getwindowgeometry --shell "$1")"
+	local X= Y= WIDTH HEIGHT SCREEN WINDOW
+	eval "$(xdotool getwindowgeometry --shell "$1" 2>/dev/null)"
+	[ -n "$X" ] || return 1
 	"$HOSTTOOL" shot $((X + $2)) $((Y + $3)) 1 1 "$SOCKDIR/px.ppm" >/dev/null &&
 		python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); print(*d[-3:])' "$SOCKDIR/px.ppm"
 }
