@@ -94,6 +94,10 @@ static int share_file_args(struct exec_opts *o, int argc, char **argv)
 		for (k = 0; k < o->nshares; k++)
 			if (!strcmp(o->shares[k].path, real))
 				break;
+		if (k == o->nshares && o->nshares == API_MAX_SHARES)
+			return virt_fail(
+				"%s: more than %d files and folders to share; share their folder instead (-f DIR:ro)",
+				argv[i], API_MAX_SHARES);
 		if (k == o->nshares) {
 			ret = add_share(o, real, "ro", true);
 			if (ret)

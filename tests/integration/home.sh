@@ -108,6 +108,14 @@ assert_match "and says why" "cannot share $WORK/rootfile: .*(Permission denied|c
 vg_rc -p offline -f "$WORK/fifo:ro" true
 assert_eq "-f on a FIFO: 125" 125 "$?"
 assert_match "and says why" "$WORK/fifo: not a folder or a regular file" "$(cat "$WORK/out")"
+# the host's /tmp (a cappsule has its own): `evince /tmp/x.pdf`
+T=$SOCKDIR/x.txt
+echo "in the host's /tmp" >"$T"
+chown $U:$U "$T"
+chmod 0755 "$SOCKDIR"
+out=$(vg -p offline sh -c 'cat "$1"; ls -A "${1%/*}"' sh "$T")
+assert_eq "a file in the host's /tmp shows, alone, in the cappsule's /tmp" "in the host's /tmp
+x.txt" "$out"
 ln -s "$H/secret.txt" "$WORK/link"
 out=$(vg -p offline cat "$WORK/link")
 assert_eq "a link named is shared as its target, its own file" secret "$out"
