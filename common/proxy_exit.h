@@ -11,7 +11,8 @@ enum proxy_exit {
 	PROXY_EXIT_ERROR = 1, /* could not start, or a host error */
 	PROXY_EXIT_USAGE = 2, /* bad options or policy from the daemon */
 	PROXY_EXIT_VIOLATION = 3, /* the cappsule broke the device's protocol */
-	PROXY_EXIT_HOST_GONE = 4, /* the host's display or sound server went away */
+	PROXY_EXIT_HOST_GONE =
+		4, /* the host's display or sound server went away */
 };
 
 #endif

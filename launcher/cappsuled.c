@@ -260,8 +260,9 @@ static int make_scratch_dir(struct daemon *d)
 	int n = instance_sweep(d->run_dir);
 
 	if (n)
-		log_info("removed %d scratch folder%s left by daemons that died",
-			 n, n > 1 ? "s" : "");
+		log_info(
+			"removed %d scratch folder%s left by daemons that died",
+			n, n > 1 ? "s" : "");
 	if (asprintf(&d->scratch_dir, "%s/.scratch-%d", d->run_dir,
 		     (int)getpid()) < 0)
 		return -ENOMEM;
