@@ -18,6 +18,7 @@ struct user_open {
 	bool optional; /* missing: fd -1, no error */
 	bool owned; /* must belong to the user (unless uid 0) */
 	bool files; /* a regular file the user can read will do too */
+	bool create; /* missing: made (one folder, 0755) as the user first */
 	int fd; /* out: O_PATH descriptor, or -1 */
 };
 

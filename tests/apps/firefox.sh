@@ -23,5 +23,9 @@ if [ -n "$w" ]; then
 fi
 app_end
 assert_match "picked by its alias" "^virt: note: policy firefox$" "$(grep -a 'note: policy' "$WORK/ff.log")"
-assert_eq "nothing left in the host's home" "" "$(ls -A "$H")"
+# the policy shares ~/Downloads: made (empty) for the browser's downloads
+assert_eq "nothing left in the host's home but the shared ~/Downloads" \
+	"Downloads" "$(ls -A "$H")"
+assert_eq "which is the user's, and empty" "$APP_UID 755 " \
+	"$(stat -c '%u %a' "$H/Downloads") $(ls -A "$H/Downloads")"
 finish
