@@ -69,6 +69,8 @@ json_object *virt_create_request(const struct exec_opts *o, int argc,
 void virt_print_notice(json_object *reply, bool quiet);
 /* DISPLAY names a local display no X server answers: an error (virt_session.c). */
 int virt_check_display(void);
+/* The cappsule has sound and no server answers: a note (virt_session.c). */
+void virt_check_sound(void);
 
 /* What the commands say of themselves (virt_help.c). */
 struct virt_command {

@@ -333,6 +333,9 @@ int virt_cmd_exec(int argc, char **argv)
 	/* the policy the daemon picked, unless -p named it */
 	if (!o.quiet && !o.policy && policy[0])
 		fprintf(stderr, "virt: note: policy %s\n", policy);
+	if (json_object_object_get_ex(r, "audio", &v) &&
+	    json_object_get_boolean(v))
+		virt_check_sound();
 	json_object_put(r);
 	if (o.detach) {
 		printf("%u\n", id);

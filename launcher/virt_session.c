@@ -2,8 +2,9 @@
 /*
  * virt exec's look at the caller's session before it asks for a cappsule:
  * a display that no X server answers is a clear error now, rather than an
- * app waiting for windows that can never show. (A sound server that does
- * not answer is not: the audio proxy keeps trying it, doc/audio-protocol.md.)
+ * app waiting for windows that can never show. A sound server that does
+ * not answer is said in one line, not an error: the cappsule runs, and its
+ * audio proxy keeps trying the server (a sound server restarts).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -65,4 +66,25 @@ int virt_check_display(void)
 			"cannot reach the display %s (DISPLAY): %s; no window could show (-n runs without one)",
 			getenv("DISPLAY"), strerror(-ret));
 	return 0;
+}
+
+void virt_check_sound(void)
+{
+	const char *s = getenv("PULSE_SERVER"), *rt = getenv("XDG_RUNTIME_DIR");
+	char path[4200];
+
+	if (s && *s) {
+		if (strncmp(s, "unix:", 5))
+			return; /* tcp:, a list: the proxy knows best */
+		snprintf(path, sizeof(path), "%s", s + 5);
+	} else if (rt && *rt) {
+		snprintf(path, sizeof(path), "%s/pulse/native", rt);
+	} else {
+		return;
+	}
+	if (try_unix(path, false) == 0)
+		return;
+	fprintf(stderr,
+		"virt: note: no sound server answers at %s: no sound until one does\n",
+		path);
 }

@@ -148,6 +148,14 @@ rc=$?
 assert_eq "a display no X server answers: 125" 125 "$rc"
 assert_eq "in one line" "virt: cannot reach the display :77 (DISPLAY): No such file or directory; no window could show (-n runs without one)" "$out"
 
+# a sound server that does not answer: said once, the cappsule runs
+out=$($AS XDG_RUNTIME_DIR=$WORK/no-run "$VIRT" exec -n -p default echo ran 2>&1)
+assert_eq "no sound server: one line, and the command runs" \
+	"virt: note: no sound server answers at $WORK/no-run/pulse/native: no sound until one does
+ran" "$(printf '%s\n' "$out" | grep -v 'backend:')"
+out=$($AS XDG_RUNTIME_DIR=$WORK/no-run "$VIRT" exec -n -p offline echo ran 2>&1)
+assert_eq "not for a policy without sound" "ran" "$(printf '%s\n' "$out" | grep -v 'backend:')"
+
 # policies in ~/.config/cappsule/policies (the daemon reads them as the user)
 UP=$H/.config/cappsule/policies
 mkdir -p "$UP"
