@@ -91,8 +91,13 @@ static int share_file_args(struct exec_opts *o, int argc, char **argv)
 		    !S_ISREG(st.st_mode) || access(argv[i], R_OK) ||
 		    !realpath(argv[i], real))
 			continue;
+		/* already shared, or in a folder -f shares: as it is */
 		for (k = 0; k < o->nshares; k++)
-			if (!strcmp(o->shares[k].path, real))
+			if (!strcmp(o->shares[k].path, real) ||
+			    (!o->shares[k].file &&
+			     !strncmp(o->shares[k].path, real,
+				      strlen(o->shares[k].path)) &&
+			     real[strlen(o->shares[k].path)] == '/'))
 				break;
 		if (k == o->nshares && o->nshares == API_MAX_SHARES)
 			return virt_fail(

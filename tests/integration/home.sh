@@ -97,6 +97,11 @@ out=$(vg -p offline -f "$H/notes.txt:ro" cat "$H/notes.txt")
 assert_eq "-f FILE:ro" "edited inside
 via -f" "$out"
 assert_eq "owner of the edited file stays the user" "$U" "$(stat -c %u "$H/notes.txt")"
+mkdir -p "$H/Documents"
+echo "in a shared folder" >"$H/Documents/d.txt"
+chown -R $U:$U "$H/Documents"
+out=$(vg -p offline -f "$H/Documents" sh -c 'echo "written" >>"$1" && tail -1 "$1"' sh "$H/Documents/d.txt")
+assert_eq "a file in a folder shared with -f stays as the folder is (read-write)" "written" "$out"
 # arguments that are no files of the user's are left alone
 out=$(vg -p offline echo -n "$WORK/rootfile" "$WORK/fifo" /nonexistent -x)
 assert_eq "other arguments pass unchanged" "$WORK/rootfile $WORK/fifo /nonexistent -x" "$out"
