@@ -222,8 +222,11 @@ proxy_child(struct daemon *d, struct cappsule *c, const struct host_device *hd,
 			     cr->shares[i].rw ? "rw" : "ro") < 0)
 			child_fail(c, hd, "out of memory");
 	}
-	if (getpwuid_r(c->uid, &owner, obuf, sizeof(obuf), &res) || !res)
-		child_fail(c, hd, "the owner is not in the password database");
+	errno = getpwuid_r(c->uid, &owner, obuf, sizeof(obuf), &res);
+	if (errno || !res) {
+		errno = errno ? errno : ENOENT;
+		child_fail(c, hd, "the owner's entry in the password database");
+	}
 	/* Its cgroup first: joining one needs root. */
 	if (c->have_proxy_cg && (errno = -cg_enter(&c->proxy_cg)))
 		child_fail(c, hd, "joining the proxies' cgroup");
