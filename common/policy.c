@@ -366,11 +366,44 @@ static int parse_pair(struct ctx *c, const char *name, json_object *v,
 	return 0;
 }
 
+/* "aliases": other program names that pick this policy (firefox-esr). */
+static int parse_aliases(struct ctx *c, struct policy *p, json_object *arr)
+{
+	size_t i, n;
+
+	if (!json_object_is_type(arr, json_type_array))
+		return fail(c, "aliases", "expected an array of program names");
+	n = json_object_array_length(arr);
+	if (n > POLICY_MAX_ALIASES)
+		return fail(c, "aliases", "more than %d names",
+			    POLICY_MAX_ALIASES);
+	p->aliases = calloc(n ? n : 1, sizeof(char *));
+	if (!p->aliases)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		json_object *v = json_object_array_get_idx(arr, i);
+		char key[32];
+
+		snprintf(key, sizeof(key), "aliases[%zu]", i);
+		if (!json_object_is_type(v, json_type_string) ||
+		    !policy_name_valid(json_object_get_string(v)))
+			return fail(
+				c, key,
+				"a name is 1-%d letters, digits, '.', '_' or '-'",
+				POLICY_NAME_MAX);
+		p->aliases[i] = strdup(json_object_get_string(v));
+		if (!p->aliases[i])
+			return -ENOMEM;
+		p->naliases++;
+	}
+	return 0;
+}
+
 static int parse_top(struct ctx *c, struct policy *p, json_object *root)
 {
 	static const char known[] = "name, color, memory, pids, filesystem, "
 				    "shared, network, gui, audio, clipboard, "
-				    "userns, terminal";
+				    "userns, terminal, aliases";
 	int ret = 0;
 
 	if (!json_object_is_type(root, json_type_object))
@@ -407,6 +440,10 @@ static int parse_top(struct ctx *c, struct policy *p, json_object *root)
 			ret = parse_fs(c, p, v);
 		} else if (!strcmp(k, "shared")) {
 			ret = parse_shared(c, p, v);
+		} else if (!strcmp(k, "aliases")) {
+			if (p->aliases)
+				return fail(c, k, "given twice");
+			ret = parse_aliases(c, p, v);
 		} else if (!strcmp(k, "network")) {
 			ret = parse_network(c, p, v);
 		} else if (!strcmp(k, "gui")) {
@@ -577,6 +614,9 @@ void policy_free(struct policy *p)
 		free(p->fs[i].pattern);
 	for (i = 0; i < p->nshared; i++)
 		free(p->shared[i]);
+	for (i = 0; i < p->naliases; i++)
+		free(p->aliases[i]);
+	free(p->aliases);
 	free(p->fs);
 	free(p->shared);
 	free(p->tcp);
@@ -635,6 +675,13 @@ char *policy_to_json(const struct policy *p)
 	for (i = 0; i < p->nshared; i++)
 		json_object_array_add(sh, json_object_new_string(p->shared[i]));
 	json_object_object_add(o, "shared", sh);
+	if (p->naliases) {
+		sh = json_object_new_array();
+		for (i = 0; i < p->naliases; i++)
+			json_object_array_add(
+				sh, json_object_new_string(p->aliases[i]));
+		json_object_object_add(o, "aliases", sh);
+	}
 	net = json_object_new_object();
 	json_object_object_add(net, "tcp", net_json(p->tcp, p->ntcp));
 	json_object_object_add(net, "udp", net_json(p->udp, p->nudp));

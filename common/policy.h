@@ -22,6 +22,7 @@
 #define POLICY_MIN_MEMORY_MB 16
 #define POLICY_MAX_MEMORY_MB (1024 * 1024)
 #define POLICY_HOME "@HOME@"
+#define POLICY_MAX_ALIASES 16
 
 enum policy_mode { POLICY_R = 1, POLICY_W = 2, POLICY_X = 4 };
 
@@ -42,6 +43,8 @@ struct policy {
 	size_t nfs;
 	char **shared;
 	size_t nshared;
+	char **aliases; /* program names this policy is also picked for */
+	size_t naliases;
 	struct policy_net_rule *tcp, *udp;
 	size_t ntcp, nudp;
 	bool net_dns; /* may resolve names through net-proxy */

@@ -173,11 +173,44 @@ static int refuse(int fd, char *why, size_t len, const char *fmt, ...)
 	return -EPERM;
 }
 
-int userpath_open_dir(const char *path, char *why, size_t len)
+/*
+ * A file named as a share: a regular file (no device, FIFO or socket) that
+ * the caller can open for reading themselves. 0, or -errno with @fd
+ * closed and why in @why.
+ */
+static int check_file(int fd, char *why, size_t len)
+{
+	char proc[64];
+	struct stat st;
+	int rd;
+
+	if (fstat(fd, &st) < 0)
+		return refuse(fd, why, len, "%s", strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return 0;
+	if (!S_ISREG(st.st_mode))
+		return refuse(
+			fd, why, len,
+			"not a folder or a regular file (a device, FIFO or socket)");
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	rd = open(proc, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (rd < 0) {
+		int e = errno;
+
+		close(fd);
+		snprintf(why, len, "%s", strerror(e));
+		return -e;
+	}
+	close(rd);
+	return 0;
+}
+
+/* Opened as the caller, @files: a regular file may be named too. */
+static int open_share(const char *path, bool files, char *why, size_t len)
 {
 	static const char *const pseudo_dirs[] = { "/proc", "/sys", "/dev" };
 	struct open_how how = {
-		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.flags = O_PATH | O_CLOEXEC | (files ? 0 : O_DIRECTORY),
 		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 	};
 	char fstype[128], mnt[1024];
@@ -191,7 +224,7 @@ int userpath_open_dir(const char *path, char *why, size_t len)
 	if (!userpath_clean(path)) {
 		snprintf(
 			why, len,
-			"not a plain absolute folder (no '.', '..' or '//', not '/')");
+			"not a plain absolute path (no '.', '..' or '//', not '/')");
 		return -EINVAL;
 	}
 	for (i = 0; i < ARRAY_SIZE(pseudo_dirs); i++) {
@@ -212,6 +245,11 @@ int userpath_open_dir(const char *path, char *why, size_t len)
 		else
 			snprintf(why, len, "%s", strerror(-ret));
 		return ret;
+	}
+	if (files) {
+		ret = check_file((int)fd, why, len);
+		if (ret)
+			return ret;
 	}
 	if (fstatfs((int)fd, &sfs) < 0)
 		return refuse((int)fd, why, len, "%s", strerror(errno));
@@ -242,4 +280,14 @@ int userpath_open_dir(const char *path, char *why, size_t len)
 			      what);
 	}
 	return (int)fd;
+}
+
+int userpath_open_dir(const char *path, char *why, size_t len)
+{
+	return open_share(path, false, why, len);
+}
+
+int userpath_open_share(const char *path, char *why, size_t len)
+{
+	return open_share(path, true, why, len);
 }

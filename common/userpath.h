@@ -18,6 +18,12 @@
  */
 int userpath_open_dir(const char *path, char *why, size_t len);
 
+/*
+ * As userpath_open_dir(), but @path may also be a regular file, which the
+ * caller must be able to open for reading; no device, FIFO or socket.
+ */
+int userpath_open_share(const char *path, char *why, size_t len);
+
 /* @path is absolute, has no '.', '..' or empty component, and is not '/'. */
 bool userpath_clean(const char *path);
 

@@ -60,6 +60,15 @@ void fsp_fill_attr(const struct node *n, const struct stat *st,
 	a->nlink = (uint32_t)st->st_nlink;
 	a->uid = st->st_uid;
 	a->gid = st->st_gid;
+	/*
+	 * A file shared read-write by name is a mount point in the cappsule,
+	 * and a rename over a mount point fails (EBUSY). Editors (GLib's
+	 * g_file_replace, vim) save by renaming a copy over the file only
+	 * when they can give the copy the file's owner and group; shown in
+	 * a group of no one's, the file is written in place instead.
+	 */
+	if (v->kind == FS_SHARED && v->share_root && v->rw && !dir)
+		a->gid = FSP_NO_GROUP;
 	a->blksize = (uint32_t)st->st_blksize;
 	if (bare) {
 		if (v->kind == FS_NAME_ONLY)

@@ -67,14 +67,14 @@ static int read_policy(int fd, struct policy **pol)
 }
 
 /*
- * Add a shared folder, opened as this user with no link followed and not
+ * Add a shared folder (or file), opened as this user with no link followed and not
  * on a pseudo filesystem (common/userpath.c): the daemon refused the same
  * paths already, but this is what serves them.
  */
 static int add_share(struct fsp *p, const char *path, bool rw, bool optional)
 {
 	char why[400];
-	int fd = userpath_open_dir(path, why, sizeof(why));
+	int fd = userpath_open_share(path, why, sizeof(why));
 
 	if (fd < 0) {
 		if (optional && fd == -ENOENT)

@@ -273,6 +273,7 @@ void fs_rules_check(const struct fs_rules *r, const char *path,
 	}
 	if (v->share >= 0) {
 		v->kind = FS_SHARED;
+		v->share_root = strlen(path) == best;
 		v->rw = r->shares[v->share].rw;
 		v->mode = POLICY_R | POLICY_X | (v->rw ? POLICY_W : 0);
 		return;

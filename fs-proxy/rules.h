@@ -28,6 +28,7 @@ struct fs_verdict {
 	bool listable; /* a folder rule ("/dir/") matches it */
 	bool rw; /* FS_SHARED: writable on the host */
 	int share; /* FS_SHARED: which one */
+	bool share_root; /* FS_SHARED: the shared path itself */
 };
 
 struct fs_comp {

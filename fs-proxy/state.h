@@ -21,6 +21,8 @@
 #define FSP_ENTRY_MS 1000u
 #define FSP_ATTR_MS 1000u
 #define FSP_WATCHED_MS (3600u * 1000)
+/* the group a file shared read-write by name shows (entry.c): nogroup */
+#define FSP_NO_GROUP 65534u
 /*
  * READs without a handle (fh 0) reuse a descriptor per file while its
  * folder is watched; a few hundred at most, closed after a second or two

@@ -32,6 +32,7 @@
 #include "log.h"
 #include "proto/console.h"
 #include "sandbox.h"
+#include "session.h"
 #include "util.h"
 
 #ifndef TIOCGPTPEER
@@ -421,6 +422,11 @@ int main(int argc, char **argv)
 		finish(125, 0);
 	}
 	log_debug("devices up");
+	if (session_start(&st, &devs)) {
+		report_error(CONTROL_ERR_SETUP, ENOMEM,
+			     "session: out of memory");
+		finish(125, 0);
+	}
 	/* -d BASEDIR as the backend left it is for the fs device only */
 	if (umount2("/run/cappsule/basedir", MNT_DETACH) == 0) {
 		rmdir("/run/cappsule/basedir");

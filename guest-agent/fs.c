@@ -22,6 +22,7 @@
 #include "device.h"
 #include "fs.h"
 #include "fs_client.h"
+#include "fs_home.h"
 #include "log.h"
 #include "proto/fs.h"
 #include "user_creds.h"
@@ -157,13 +158,34 @@ static int bind_share(const struct share *s)
 {
 	char src[FS_PATH_MAX + 64], dst[FS_PATH_MAX + 64];
 	unsigned long fl = MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV;
-	int ret;
+	struct stat st;
+	char *slash;
+	int fd, ret;
 
 	snprintf(src, sizeof(src), STAGE "/shares%s", s->path);
 	snprintf(dst, sizeof(dst), STAGE "/root%s", s->path);
-	ret = mkdir_p(dst, 0755);
-	if (ret)
-		return ret;
+	if (stat(src, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode)) {
+		ret = mkdir_p(dst, 0755);
+		if (ret)
+			return ret;
+	} else {
+		/* a file named on the command line: a file to mount it on */
+		slash = strrchr(dst, '/');
+		*slash = '\0';
+		ret = mkdir_p(dst, 0755);
+		*slash = '/';
+		if (ret)
+			return ret;
+		/* one the view shows already is used as it is (no copy-up) */
+		fd = lstat(dst, &st) == 0 ?
+			     -1 :
+			     open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+				  0600);
+		if (fd >= 0)
+			close(fd);
+	}
 	if (mount(src, dst, NULL, MS_BIND, NULL) < 0 ||
 	    mount(NULL, dst, NULL, fl | (s->rw ? 0 : MS_RDONLY), NULL) < 0)
 		return -errno;
@@ -308,7 +330,7 @@ static int build_root(const struct start_msg *st, const char *upper,
 	static const char *const moved[] = { "/proc", "/sys", "/dev", "/tmp" };
 	struct user_creds_saved saved;
 	unsigned i;
-	int ret;
+	int rootfd, ret;
 
 	snprintf(opts, sizeof(opts),
 		 "lowerdir=" STAGE "/fuse,upperdir=%s,workdir=%s", upper, work);
@@ -323,6 +345,11 @@ static int build_root(const struct start_msg *st, const char *upper,
 	user_creds_restore(&saved);
 	if (ret)
 		return fail(ret, "overlay on the FUSE view");
+	rootfd = open(STAGE "/root", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return fail(errno, STAGE "/root");
+	fs_home_prepare(rootfd, st->hdr.uid, st->hdr.gid);
+	close(rootfd);
 	for (i = 0; i < ARRAY_SIZE(moved); i++) {
 		ret = move_in(STAGE "/root", moved[i]);
 		if (ret)

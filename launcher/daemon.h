@@ -123,6 +123,8 @@ struct policy_dir {
 struct user_policies {
 	uid_t uid;
 	struct policy_set *sets; /* one per per-user dir */
+	uint64_t stamp; /* of the dirs as read: a change reads them again */
+	char *broken; /* "NAME\tERROR\n" per file that did not load */
 };
 
 struct daemon {
@@ -255,6 +257,15 @@ void policies_forget_user(struct daemon *d, uid_t uid);
 /* The policy @name as seen by @uid (its own dirs override system ones). */
 const struct policy *policies_find(struct daemon *d, uid_t uid, gid_t gid,
 				   const char *name, char **errs);
+/* The policy whose "aliases" name @prog, as seen by @uid, or NULL. */
+const struct policy *policies_find_alias(struct daemon *d, uid_t uid, gid_t gid,
+					 const char *prog);
+/*
+ * If @uid's own NAME.json did not load: its error ("FILE:LINE: KEY:
+ * what"), valid until the next lookup; else NULL.
+ */
+const char *policies_broken(struct daemon *d, uid_t uid, gid_t gid,
+			    const char *name);
 /* Names known to @uid, comma separated (malloc'd). */
 char *policies_names(struct daemon *d, uid_t uid, gid_t gid);
 /* Every policy @uid sees, in name order; returns count. */

@@ -218,6 +218,21 @@ static int drop_privileges(uid_t uid)
 	return 0;
 }
 
+/* In a proxy's child, before exec: say why it cannot be started, end. */
+static __attribute__((noreturn)) void child_fail(const struct cappsule *c,
+						 const struct host_device *hd,
+						 const char *what)
+{
+	char msg[300];
+	int n = snprintf(msg, sizeof(msg),
+			 "cappsuled: cappsule %u: cannot start %s: %s: %s\n",
+			 c->id, hd->proxy, what, strerror(errno));
+
+	if (n > 0 && write(2, msg, (size_t)MIN(n, (int)sizeof(msg) - 1)) < 0)
+		_exit(126);
+	_exit(126);
+}
+
 static __attribute__((noreturn)) void
 proxy_child(struct daemon *d, struct cappsule *c, const struct host_device *hd,
 	    int polfd, int statsfd, const struct api_create *cr)
@@ -243,20 +258,23 @@ proxy_child(struct daemon *d, struct cappsule *c, const struct host_device *hd,
 		argv[k++] = "--share";
 		if (asprintf(&argv[k++], "%s:%s", cr->shares[i].path,
 			     cr->shares[i].rw ? "rw" : "ro") < 0)
-			_exit(126);
+			child_fail(c, hd, "out of memory");
+	}
+	errno = getpwuid_r(c->uid, &owner, obuf, sizeof(obuf), &res);
+	if (errno || !res) {
+		errno = errno ? errno : ENOENT;
+		child_fail(c, hd, "the owner's entry in the password database");
 	}
 	if (statsfd >= 0) {
 		argv[k++] = "--stats-fd";
 		argv[k++] = "7";
 	}
-	if (getpwuid_r(c->uid, &owner, obuf, sizeof(obuf), &res) || !res)
-		_exit(126);
 	/* Its cgroup first: joining one needs root. */
-	if (c->have_proxy_cg && cg_enter(&c->proxy_cg))
-		_exit(126);
+	if (c->have_proxy_cg && (errno = -cg_enter(&c->proxy_cg)))
+		child_fail(c, hd, "joining the proxies' cgroup");
 	if (proxy_identity(c, hd, &pw, pwbuf, sizeof(pwbuf)) ||
 	    drop_privileges(pw.pw_uid))
-		_exit(126);
+		child_fail(c, hd, "taking the owner's identity");
 	/* After setuid, which clears it: the daemon's death ends us. */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	/* The daemon blocks the signals it reads from a signalfd: not ours. */
@@ -266,7 +284,7 @@ proxy_child(struct daemon *d, struct cappsule *c, const struct host_device *hd,
 		fds[k] = fcntl(fds[k], F_DUPFD_CLOEXEC, 100);
 	for (k = 0; k < nfds; k++)
 		if (fds[k] < 0 || dup2(fds[k], 3 + k) < 0)
-			_exit(126);
+			child_fail(c, hd, "descriptors");
 	syscall(SYS_close_range, 3 + nfds, ~0u, 0);
 	snprintf(home, sizeof(home), "HOME=%s", owner.pw_dir);
 	snprintf(user, sizeof(user), "USER=%s", owner.pw_name);
@@ -284,7 +302,7 @@ proxy_child(struct daemon *d, struct cappsule *c, const struct host_device *hd,
 	}
 	envp[ne] = NULL;
 	if (chdir(owner.pw_dir) < 0 && chdir("/") < 0)
-		_exit(126);
+		child_fail(c, hd, "chdir");
 	execve(path, argv, envp);
 	_exit(127);
 }

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -255,7 +256,8 @@ static int setup_dev(const char *root, char *err, size_t errlen)
 		{ "/proc/self/fd/1", "stdout" },
 		{ "/proc/self/fd/2", "stderr" },
 	};
-	char dev[600], p[700];
+	char dev[600], p[700], opts[96];
+	const struct group *tty;
 	size_t i;
 
 	snprintf(dev, sizeof(dev), "%s/dev", root);
@@ -280,10 +282,19 @@ static int setup_dev(const char *root, char *err, size_t errlen)
 			return fail(err, errlen, "symlink /dev/%s",
 				    links[i][1]);
 	}
+	/*
+	 * New terminals in the tty group, as on the host: a terminal
+	 * emulator run as root (xterm) chowns its pty to root:tty, which a
+	 * cappsule's root, without CAP_CHOWN, may do only if that is the
+	 * group it has already.
+	 */
+	tty = getgrnam("tty");
+	snprintf(opts, sizeof(opts),
+		 "newinstance,ptmxmode=0666,mode=0620,gid=%u",
+		 tty ? (unsigned)tty->gr_gid : 5u);
 	snprintf(p, sizeof(p), "%s/pts", dev);
 	if (mkdir(p, 0755) < 0 ||
-	    mount("devpts", p, "devpts", MS_NOSUID | MS_NOEXEC,
-		  "newinstance,ptmxmode=0666,mode=0620") < 0)
+	    mount("devpts", p, "devpts", MS_NOSUID | MS_NOEXEC, opts) < 0)
 		return fail(err, errlen, "mount /dev/pts");
 	snprintf(p, sizeof(p), "%s/shm", dev);
 	if (mkdir(p, 01777) < 0 ||

@@ -117,11 +117,17 @@ const char *plan_policy_name(struct daemon *d, uid_t uid, gid_t gid,
 {
 	const char *name = basename_of(argv0);
 
+	const struct policy *alias;
+
 	if (asked)
 		return asked;
-	if (policy_name_valid(name) && policies_find(d, uid, gid, name, NULL))
+	if (!policy_name_valid(name))
+		return "default";
+	if (policies_find(d, uid, gid, name, NULL))
 		return name;
-	return "default";
+	/* firefox-esr: the policy that names it among its "aliases" */
+	alias = policies_find_alias(d, uid, gid, name);
+	return alias ? alias->name : "default";
 }
 
 /* What the user hears of this run: the backend's notice, then the notes. */
@@ -150,7 +156,7 @@ int plan_create(struct daemon *d, const struct client *cl,
 	uid_t uid = cl->cred.uid;
 	gid_t gid = cl->cred.gid;
 	const struct backend_slot *slot;
-	const char *pname;
+	const char *pname, *broken;
 	char notes[1024];
 	int ret;
 
@@ -160,6 +166,20 @@ int plan_create(struct daemon *d, const struct client *cl,
 		return -ENOTSUP;
 	pl->be = slot->ops;
 	pname = plan_policy_name(d, uid, gid, cr->policy, cr->argv[0]);
+	/*
+	 * The user's own policy for it is broken: say so, rather than run
+	 * under another (default) that they did not mean.
+	 */
+	broken = policies_broken(d, uid, gid,
+				 cr->policy ? cr->policy :
+					      basename_of(cr->argv[0]));
+	if (broken) {
+		snprintf(
+			err, len,
+			"your policy does not load: %s; fix it (or choose one with -p)",
+			broken);
+		return -EINVAL;
+	}
 	pl->pol = policies_find(d, uid, gid, pname, NULL);
 	if (!pl->pol) {
 		char *names = policies_names(d, uid, gid);

@@ -55,6 +55,7 @@ static void user_free(struct daemon *d, struct user_policies *u)
 	for (j = 0; j < d->npdirs; j++)
 		policy_set_free(&u->sets[j]);
 	free(u->sets);
+	free(u->broken);
 }
 
 static void users_forget(struct daemon *d)
@@ -269,21 +270,33 @@ static struct policy *user_file_load(const char *path, char **errs)
 	return p;
 }
 
-/* A user's directory into @set: like policy_set_load(), with bounds. */
-static void user_dir_load(const char *dir, struct policy_set *set, char **errs)
+/*
+ * A user's directory into @set: like policy_set_load(), with bounds. The
+ * files that do not load are named in @broken too (for "NAME\tERROR").
+ */
+static void user_dir_load(const char *dir, struct policy_set *set, char **errs,
+			  char **broken)
 {
 	char *names[USER_POLICY_FILES_MAX];
 	int n = user_dir_names(dir, names, errs), i;
 
 	memset(set, 0, sizeof(*set));
 	for (i = 0; i < n; i++) {
-		char path[4096 + 256];
+		char path[4096 + 256], *ferr = NULL, *line = NULL;
 		struct policy *p, **v;
 		size_t j;
 
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		p = user_file_load(path, &ferr);
+		if (!p && ferr &&
+		    asprintf(&line, "%.*s\t%s", (int)(strlen(names[i]) - 5),
+			     names[i], ferr) > 0)
+			errs_append(broken, line);
 		free(names[i]);
-		p = user_file_load(path, errs);
+		if (errs)
+			errs_append(errs, ferr);
+		else
+			free(ferr);
 		if (!p)
 			continue;
 		/* Two files of one directory may not claim one name. */
@@ -306,6 +319,88 @@ static void user_dir_load(const char *dir, struct policy_set *set, char **errs)
 	}
 }
 
+/* FNV-1a over @len bytes of @p, into @h. */
+static uint64_t fnv(uint64_t h, const void *p, size_t len)
+{
+	const unsigned char *c = p;
+
+	while (len--)
+		h = (h ^ *c++) * 0x100000001b3ull;
+	return h;
+}
+
+/*
+ * What a user's directory looks like now (its files' names, sizes and
+ * times), read as the user: a new or changed policy file is seen on the
+ * next request, without `virt policies --reload`.
+ */
+static uint64_t dir_stamp(const char *dir, uint64_t h)
+{
+	struct dirent *e;
+	struct stat st;
+	int seen = 0;
+	DIR *dp = opendir(dir);
+
+	if (!dp)
+		return fnv(h, "-", 1);
+	if (fstat(dirfd(dp), &st) == 0)
+		h = fnv(fnv(h, &st.st_mtim, sizeof(st.st_mtim)), &st.st_ino,
+			sizeof(st.st_ino));
+	while ((e = readdir(dp)) && ++seen <= USER_POLICY_SCAN_MAX) {
+		size_t l = strlen(e->d_name);
+
+		if (e->d_name[0] == '.' || l <= 5 ||
+		    strcmp(e->d_name + l - 5, ".json"))
+			continue;
+		h = fnv(h, e->d_name, l + 1);
+		if (fstatat(dirfd(dp), e->d_name, &st, AT_SYMLINK_NOFOLLOW) ==
+		    0) {
+			h = fnv(h, &st.st_mtim, sizeof(st.st_mtim));
+			h = fnv(h, &st.st_size, sizeof(st.st_size));
+			h = fnv(h, &st.st_ino, sizeof(st.st_ino));
+		}
+	}
+	closedir(dp);
+	return h;
+}
+
+/* The stamp of all of @uid's directories (home @home), as the user. */
+static uint64_t user_stamp(struct daemon *d, const char *home, uid_t uid,
+			   gid_t gid)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	struct user_fs fs;
+	size_t i;
+
+	if (user_fs_enter(uid, gid, &fs))
+		return 0;
+	for (i = 0; i < d->npdirs; i++) {
+		char dir[4096];
+
+		if (d->pdirs[i].per_user &&
+		    !expand_home(d->pdirs[i].path, home, dir, sizeof(dir)))
+			h = dir_stamp(dir, h);
+	}
+	user_fs_leave(&fs);
+	return h;
+}
+
+/* The ERROR of each "NAME\tERROR\n" line of @broken, into @errs. */
+static void broken_errs(const char *broken, char **errs)
+{
+	const char *l, *tab, *nl;
+
+	for (l = broken; errs && l && *l; l = nl ? nl + 1 : NULL) {
+		tab = strchr(l, '\t');
+		nl = strchr(l, '\n');
+		if (tab && (!nl || tab < nl))
+			errs_line(
+				errs, "%.*s",
+				(int)((nl ? nl : tab + strlen(tab)) - tab - 1),
+				tab + 1);
+	}
+}
+
 static struct user_policies *user_get(struct daemon *d, uid_t uid, gid_t gid,
 				      char **errs)
 {
@@ -313,23 +408,38 @@ static struct user_policies *user_get(struct daemon *d, uid_t uid, gid_t gid,
 	struct passwd pw, *res = NULL;
 	struct user_fs fs;
 	char pwbuf[4096];
+	uint64_t stamp = 0;
+	bool home;
 	size_t i;
 
-	for (i = 0; i < d->nusers; i++)
-		if (d->users[i].uid == uid)
+	home = !getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &res) && res &&
+	       userpath_home_ok(pw.pw_dir);
+	if (home)
+		stamp = user_stamp(d, pw.pw_dir, uid, gid);
+	for (i = 0; i < d->nusers; i++) {
+		if (d->users[i].uid != uid)
+			continue;
+		if (d->users[i].stamp == stamp) {
+			/* their errors are said each time, as the system's */
+			broken_errs(d->users[i].broken, errs);
 			return &d->users[i];
+		}
+		policies_forget_user(d, uid); /* changed: read them again */
+		break;
+	}
 	nu = realloc(d->users, (d->nusers + 1) * sizeof(*nu));
 	if (!nu)
 		return NULL;
 	d->users = nu;
 	u = &d->users[d->nusers];
+	memset(u, 0, sizeof(*u));
 	u->uid = uid;
+	u->stamp = stamp;
 	u->sets = calloc(d->npdirs ? d->npdirs : 1, sizeof(*u->sets));
 	if (!u->sets)
 		return NULL;
 	d->nusers++;
-	if (getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &res) || !res ||
-	    !userpath_home_ok(pw.pw_dir))
+	if (!home)
 		return u; /* no home (or "/"): only system policies */
 	/* Read as the user, without the filesystem capabilities. */
 	if (user_fs_enter(uid, gid, &fs))
@@ -340,7 +450,7 @@ static struct user_policies *user_get(struct daemon *d, uid_t uid, gid_t gid,
 		if (!d->pdirs[i].per_user ||
 		    expand_home(d->pdirs[i].path, pw.pw_dir, dir, sizeof(dir)))
 			continue;
-		user_dir_load(dir, &u->sets[i], errs);
+		user_dir_load(dir, &u->sets[i], errs, &u->broken);
 	}
 	user_fs_leave(&fs);
 	return u;
@@ -411,6 +521,40 @@ const struct policy *policies_find(struct daemon *d, uid_t uid, gid_t gid,
 			p = v[i];
 	free(v);
 	return p;
+}
+
+const struct policy *policies_find_alias(struct daemon *d, uid_t uid, gid_t gid,
+					 const char *prog)
+{
+	const struct policy **v = NULL, *p = NULL;
+	size_t n = policies_list(d, uid, gid, &v, NULL), i, k;
+
+	for (i = 0; i < n && !p; i++)
+		for (k = 0; k < v[i]->naliases && !p; k++)
+			if (!strcmp(v[i]->aliases[k], prog))
+				p = v[i];
+	free(v);
+	return p;
+}
+
+const char *policies_broken(struct daemon *d, uid_t uid, gid_t gid,
+			    const char *name)
+{
+	static char err[1024];
+	struct user_policies *u = user_get(d, uid, gid, NULL);
+	size_t n = strlen(name);
+	const char *l, *nl;
+
+	for (l = u ? u->broken : NULL; l && *l; l = nl ? nl + 1 : NULL) {
+		nl = strchr(l, '\n');
+		if (strncmp(l, name, n) || l[n] != '\t')
+			continue;
+		snprintf(err, sizeof(err), "%.*s",
+			 (int)((nl ? nl : l + strlen(l)) - l - n - 1),
+			 l + n + 1);
+		return err;
+	}
+	return NULL;
 }
 
 char *policies_names(struct daemon *d, uid_t uid, gid_t gid)

@@ -132,6 +132,11 @@ static void reply_created(struct daemon *d, struct client *cl,
 	json_object_object_add(o, "policy", json_object_new_string(c->policy));
 	json_object_object_add(o, "backend",
 			       json_object_new_string(c->be->name));
+	/* virt looks at the sound server the audio proxy will use */
+	json_object_object_add(
+		o, "audio",
+		json_object_new_boolean(
+			!!(pl->devices & DEV_BIT(XCHAN_DEV_AUDIO))));
 	/* what virt lets through to the user's terminal */
 	t = json_object_new_object();
 	json_object_object_add(

@@ -55,7 +55,10 @@ int shares_open(const struct policy *pol, const struct api_create *cr,
 	for (i = 0; i < pol->nshared && n < MAX_SHARES; i++) {
 		const char *p = pol->shared[i];
 
-		if (!strncmp(p, "/" POLICY_HOME, strlen(POLICY_HOME) + 1)) {
+		bool home =
+			!strncmp(p, "/" POLICY_HOME, strlen(POLICY_HOME) + 1);
+
+		if (home) {
 			if (!res)
 				continue;
 			snprintf(sh->paths[n], sizeof(sh->paths[n]), "%s%s",
@@ -63,13 +66,20 @@ int shares_open(const struct policy *pol, const struct api_create *cr,
 		} else {
 			snprintf(sh->paths[n], sizeof(sh->paths[n]), "%s", p);
 		}
+		/*
+		 * A policy's folder in the home (~/Downloads) is made if
+		 * missing, as a desktop would: on a fresh account the
+		 * browser's downloads must still reach the host.
+		 */
 		sh->open[n] = (struct user_open){ .path = sh->paths[n],
 						  .optional = true,
+						  .create = home,
 						  .fd = -1 };
 		sh->rw[n++] = true;
 	}
 	for (i = 0; i < cr->nshares && n < MAX_SHARES; i++) {
 		sh->open[n] = (struct user_open){ .path = cr->shares[i].path,
+						  .files = true,
 						  .fd = -1 };
 		sh->rw[n++] = cr->shares[i].rw;
 	}

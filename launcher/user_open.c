@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "user_open.h"
 #include "userpath.h"
 #include "util.h"
@@ -88,7 +89,13 @@ static __attribute__((noreturn)) void helper(int sock, uid_t uid, gid_t gid,
 				 "cannot take the identity of uid %u: %s",
 				 (unsigned)uid, strerror(-ret));
 		} else {
-			fd = userpath_open_dir(v[i].path, r.why, sizeof(r.why));
+			/* as the user: what they could do themselves */
+			if (v[i].create && mkdir(v[i].path, 0755) == 0)
+				log_debug("made %s for its share", v[i].path);
+			fd = v[i].files ? userpath_open_share(v[i].path, r.why,
+							      sizeof(r.why)) :
+					  userpath_open_dir(v[i].path, r.why,
+							    sizeof(r.why));
 			r.err = fd < 0 ? fd : 0;
 		}
 		if (fd >= 0 && v[i].owned && uid != 0 &&

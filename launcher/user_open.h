@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Folders a user names in a request (shared folders, -d BASEDIR), opened
+ * Folders (and files) a user names in a request (shares, -d BASEDIR), opened
  * as that user: in a forked helper that became the user, with no
  * capabilities (uid 0 too), through common/userpath.c; the descriptors
  * come back to the daemon over a socketpair. The daemon never resolves a
@@ -17,6 +17,8 @@ struct user_open {
 	const char *path;
 	bool optional; /* missing: fd -1, no error */
 	bool owned; /* must belong to the user (unless uid 0) */
+	bool files; /* a regular file the user can read will do too */
+	bool create; /* missing: made (one folder, 0755) as the user first */
 	int fd; /* out: O_PATH descriptor, or -1 */
 };
 

@@ -55,16 +55,22 @@ struct exec_opts {
 	uint64_t memory_mb;
 	bool gui, detach;
 	bool tty; /* -t: a tty inside even without a terminal here */
+	bool quiet; /* --quiet: no policy line, no backend note */
 	const char *detach_keys; /* --detach-keys, NULL: see virt_detach_keys() */
 	int nshares;
 	struct {
 		char path[PATH_MAX];
 		const char *mode;
+		bool file; /* a regular file, not a folder */
 	} shares[API_MAX_SHARES];
 };
 json_object *virt_create_request(const struct exec_opts *o, int argc,
 				 char *const *argv, const char *cwd, bool tty);
-void virt_print_notice(json_object *reply);
+void virt_print_notice(json_object *reply, bool quiet);
+/* DISPLAY names a local display no X server answers: an error (virt_session.c). */
+int virt_check_display(void);
+/* The cappsule has sound and no server answers: a note (virt_session.c). */
+void virt_check_sound(void);
 
 /* What the commands say of themselves (virt_help.c). */
 struct virt_command {

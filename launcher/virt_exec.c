@@ -24,6 +24,99 @@
 
 extern char **environ;
 
+/* @path as the user says it: "~/notes.txt" under $HOME. */
+static void say_sharing(const char *path, const char *mode)
+{
+	const char *home = getenv("HOME");
+	size_t n = home ? strlen(home) : 0;
+
+	if (n > 1 && !strncmp(path, home, n) && path[n] == '/')
+		fprintf(stderr, "virt: sharing ~%s %s\n", path + n,
+			!strcmp(mode, "rw") ? "read-write" : "read-only");
+	else
+		fprintf(stderr, "virt: sharing %s %s\n", path,
+			!strcmp(mode, "rw") ? "read-write" : "read-only");
+}
+
+/*
+ * Share @path (-f, --rw, or a file named among the command's arguments),
+ * links resolved here (the daemon follows none); the same path again
+ * takes the later mode. Files are said once, folders as before.
+ */
+static int add_share(struct exec_opts *o, const char *path, const char *mode,
+		     bool must_be_file)
+{
+	char real[PATH_MAX];
+	struct stat st;
+	int i;
+
+	if (!realpath(path, real))
+		return virt_fail("--share %s: %s", path, strerror(errno));
+	if (stat(real, &st) < 0)
+		return virt_fail("--share %s: %s", path, strerror(errno));
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+		return virt_fail("--share %s: not a folder or a regular file",
+				 path);
+	if (must_be_file && !S_ISREG(st.st_mode))
+		return virt_fail("--rw %s: not a regular file", path);
+	for (i = 0; i < o->nshares; i++)
+		if (!strcmp(o->shares[i].path, real))
+			break;
+	if (i == API_MAX_SHARES)
+		return virt_fail("--share: at most %d folders or files",
+				 API_MAX_SHARES);
+	if (i == o->nshares)
+		o->nshares++;
+	snprintf(o->shares[i].path, sizeof(o->shares[i].path), "%s", real);
+	o->shares[i].mode = mode;
+	o->shares[i].file = S_ISREG(st.st_mode);
+	return 0;
+}
+
+/*
+ * The command's arguments that name an existing regular file the user can
+ * read: shared read-only (unless -f or --rw named it already), and the
+ * argument made the absolute path without links that the cappsule sees.
+ * Only for GUI cappsules: with -n the policy's view stays as it is (and
+ * -f names what to add).
+ */
+static int share_file_args(struct exec_opts *o, int argc, char **argv)
+{
+	char real[PATH_MAX];
+	struct stat st;
+	int i, k, ret;
+
+	for (i = 1; i < argc; i++) {
+		if (argv[i][0] == '-' || stat(argv[i], &st) < 0 ||
+		    !S_ISREG(st.st_mode) || access(argv[i], R_OK) ||
+		    !realpath(argv[i], real))
+			continue;
+		/* already shared, or in a folder -f shares: as it is */
+		for (k = 0; k < o->nshares; k++)
+			if (!strcmp(o->shares[k].path, real) ||
+			    (!o->shares[k].file &&
+			     !strncmp(o->shares[k].path, real,
+				      strlen(o->shares[k].path)) &&
+			     real[strlen(o->shares[k].path)] == '/'))
+				break;
+		if (k == o->nshares && o->nshares == API_MAX_SHARES)
+			return virt_fail(
+				"%s: more than %d files and folders to share; share their folder instead (-f DIR:ro)",
+				argv[i], API_MAX_SHARES);
+		if (k == o->nshares) {
+			ret = add_share(o, real, "ro", true);
+			if (ret)
+				return ret;
+		}
+		if (strcmp(argv[i], real)) {
+			argv[i] = strdup(real);
+			if (!argv[i])
+				return virt_fail("out of memory");
+		}
+	}
+	return 0;
+}
+
 /* Options first, all checked, before anything is allocated or sent. */
 static int exec_parse(int argc, char **argv, struct exec_opts *o)
 {
@@ -37,6 +130,8 @@ static int exec_parse(int argc, char **argv, struct exec_opts *o)
 		{ "tty", no_argument, NULL, 't' },
 		{ "detach-keys", required_argument, NULL, 'k' },
 		{ "backend", required_argument, NULL, 'b' },
+		{ "rw", required_argument, NULL, 'w' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -44,7 +139,7 @@ static int exec_parse(int argc, char **argv, struct exec_opts *o)
 
 	o->gui = true;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+p:nm:d:f:Dth", opts, NULL)) !=
+	while ((opt = getopt_long(argc, argv, "+p:nm:d:f:Dtqh", opts, NULL)) !=
 	       -1) {
 		switch (opt) {
 		case 'p':
@@ -74,15 +169,13 @@ static int exec_parse(int argc, char **argv, struct exec_opts *o)
 				return virt_fail("-d %s: %s", optarg,
 						 strerror(errno));
 			break;
-		case 'f': {
+		case 'f':
+		case 'w': {
 			char path[PATH_MAX], *colon;
 			const char *mode = "rw";
 
-			if (o->nshares >= API_MAX_SHARES)
-				return virt_fail("--share: at most %d folders",
-						 API_MAX_SHARES);
 			snprintf(path, sizeof(path), "%s", optarg);
-			colon = strrchr(path, ':');
+			colon = opt == 'f' ? strrchr(path, ':') : NULL;
 			if (colon &&
 			    (!strcmp(colon, ":ro") || !strcmp(colon, ":rw"))) {
 				mode = !strcmp(colon, ":ro") ? "ro" : "rw";
@@ -93,10 +186,9 @@ static int exec_parse(int argc, char **argv, struct exec_opts *o)
 					"--share %s: unknown mode '%s' (expected :ro or :rw)",
 					optarg, colon + 1);
 			}
-			if (!realpath(path, o->shares[o->nshares].path))
-				return virt_fail("--share %s: %s", path,
-						 strerror(errno));
-			o->shares[o->nshares++].mode = mode;
+			ret = add_share(o, path, mode, opt == 'w');
+			if (ret)
+				return ret;
 			break;
 		}
 		case 'D':
@@ -104,6 +196,9 @@ static int exec_parse(int argc, char **argv, struct exec_opts *o)
 			break;
 		case 't':
 			o->tty = true;
+			break;
+		case 'q':
+			o->quiet = true;
 			break;
 		case 'k':
 			o->detach_keys = optarg;
@@ -126,6 +221,11 @@ static int exec_parse(int argc, char **argv, struct exec_opts *o)
 	if (optind >= argc)
 		return virt_fail(
 			"exec: no command given (virt exec [OPTIONS] CMD [ARGS...])");
+	if (o->gui) {
+		ret = share_file_args(o, argc - optind, argv + optind);
+		if (ret)
+			return ret;
+	}
 	return 0;
 }
 
@@ -172,18 +272,28 @@ json_object *virt_create_request(const struct exec_opts *o, int argc,
 	return j;
 }
 
-/* Each line of the reply's "notice" as one "virt: note:" line. */
-void virt_print_notice(json_object *r)
+/*
+ * Each line of the reply's "notice" as one "virt: note:" line; @quiet
+ * leaves out the backend's own ("namespaces backend: ...").
+ */
+void virt_print_notice(json_object *r, bool quiet)
 {
+	char be[64] = "";
 	json_object *v;
 	const char *n, *nl;
+	size_t len;
 
+	if (quiet && json_object_object_get_ex(r, "backend", &v))
+		snprintf(be, sizeof(be),
+			 "%s backend:", json_object_get_string(v));
 	if (!json_object_object_get_ex(r, "notice", &v))
 		return;
 	for (n = json_object_get_string(v); n && *n; n = nl ? nl + 1 : NULL) {
 		nl = strchr(n, '\n');
-		fprintf(stderr, "virt: note: %.*s\n",
-			(int)(nl ? (size_t)(nl - n) : strlen(n)), n);
+		len = nl ? (size_t)(nl - n) : strlen(n);
+		if (be[0] && !strncmp(n, be, strlen(be)))
+			continue;
+		fprintf(stderr, "virt: note: %.*s\n", (int)len, n);
 	}
 }
 
@@ -196,11 +306,16 @@ int virt_cmd_exec(int argc, char **argv)
 	char cwd[PATH_MAX], policy[POLICY_NAME_MAX + 1] = "";
 	int fds[3], nfds = 0;
 	unsigned id = 0, term_allow;
+	int i;
 	bool tty;
 
 	if (exec_parse(argc, argv, &o) ||
-	    virt_detach_keys(o.detach_keys, &keys))
+	    virt_detach_keys(o.detach_keys, &keys) ||
+	    (o.gui && virt_check_display()))
 		return VIRT_EXIT_ERROR;
+	for (i = 0; i < o.nshares; i++)
+		if (o.shares[i].file)
+			say_sharing(o.shares[i].path, o.shares[i].mode);
 	if (!getcwd(cwd, sizeof(cwd)))
 		snprintf(cwd, sizeof(cwd), "/");
 	/*
@@ -215,11 +330,17 @@ int virt_cmd_exec(int argc, char **argv)
 	id = json_object_object_get_ex(r, "id", &v) ?
 		     (unsigned)json_object_get_int64(v) :
 		     0;
-	virt_print_notice(r);
+	virt_print_notice(r, o.quiet);
 	term_allow = virt_reply_terminal(r);
 	if (json_object_object_get_ex(r, "policy", &v))
 		snprintf(policy, sizeof(policy), "%s",
 			 json_object_get_string(v));
+	/* the policy the daemon picked, unless -p named it */
+	if (!o.quiet && !o.policy && policy[0])
+		fprintf(stderr, "virt: note: policy %s\n", policy);
+	if (json_object_object_get_ex(r, "audio", &v) &&
+	    json_object_get_boolean(v))
+		virt_check_sound();
 	json_object_put(r);
 	if (o.detach) {
 		printf("%u\n", id);

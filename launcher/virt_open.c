@@ -346,7 +346,7 @@ static __attribute__((noreturn)) void watcher(struct open_job *j,
 	id = json_object_object_get_ex(r, "id", &v) ?
 		     (unsigned)json_object_get_int64(v) :
 		     0;
-	virt_print_notice(r);
+	virt_print_notice(r, false);
 	json_object_put(r);
 	dprintf(res, "%u\n", id);
 	close(res);

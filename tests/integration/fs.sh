@@ -59,7 +59,8 @@ AS="setpriv --reuid=$U --regid=$U --clear-groups env HOME=$H USER=cfstest"
 vx() { $AS "$VIRT" exec -n "$@" 2>&1 | grep -v '^virt: note\|^no sound server'; }
 
 # 1. a hidden ~/.ssh is hidden from every angle
-out=$(vx -p hide sh -c 'ls -a ~; echo ---; ls ~/Documents')
+# (the XDG folders are the cappsule's own: tests/integration/home.sh)
+out=$(vx -p hide sh -c 'ls -A ~ | grep -v "^\.config$\|^\.cache$\|^\.local$"; echo ---; ls ~/Documents')
 assert_eq "ls ~ lists names, no dotfiles" "Documents
 Downloads
 notes

@@ -30,7 +30,7 @@ assert_eq "complete -p virt" "complete -F _virt virt" "$out"
 assert_eq "virt <TAB>" "attach desktop-setup exec help info kill open policies ps stats version " "$(complete_line 'virt ')"
 assert_eq "virt p<TAB>" "policies ps " "$(complete_line 'virt p')"
 assert_eq "virt exec -p <TAB>: the daemon's policies" \
-	"default evince firefox offline unrestricted " "$(complete_line 'virt exec -p ')"
+	"chromium default eog evince firefox gimp libreoffice mousepad offline thunderbird unrestricted vlc " "$(complete_line 'virt exec -p ')"
 assert_eq "virt exec -p f<TAB>" "firefox " "$(complete_line 'virt exec -p f')"
 assert_eq "virt exec --backend <TAB>" "namespaces vtx " "$(complete_line 'virt exec --backend ')"
 assert_match "virt exec --<TAB>" "--detach .*--no-gui .*--policy .*--share" "$(complete_line 'virt exec --')"

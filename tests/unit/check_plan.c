@@ -142,6 +142,19 @@ START_TEST(test_policy_choice)
 	cr.policy = NULL;
 	ck_assert_str_eq(plan_policy_name(&d, 1000, 1000, NULL, "a/.."),
 			 "default");
+	/* a policy's "aliases": Debian's firefox-esr, editors, players */
+	ck_assert_str_eq(plan_policy_name(&d, 1000, 1000, NULL,
+					  "/usr/bin/firefox-esr"),
+			 "firefox");
+	ck_assert_str_eq(plan_policy_name(&d, 1000, 1000, NULL, "gedit"),
+			 "mousepad");
+	ck_assert_str_eq(plan_policy_name(&d, 1000, 1000, NULL, "mpv"), "vlc");
+	/* the name itself first; -p over both */
+	ck_assert_str_eq(plan_policy_name(&d, 1000, 1000, NULL, "firefox"),
+			 "firefox");
+	ck_assert_str_eq(plan_policy_name(&d, 1000, 1000, "offline",
+					  "firefox-esr"),
+			 "offline");
 }
 END_TEST
 

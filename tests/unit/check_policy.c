@@ -123,7 +123,12 @@ START_TEST(test_errors_name_line_and_key)
 {
 	parse_err(
 		"{\n  \"name\": \"ok\",\n  \"memroy\": 5\n}",
-		"t.json:3: memroy: unknown key (known: name, color, memory, pids, filesystem, shared, network, gui, audio, clipboard, userns, terminal)");
+		"t.json:3: memroy: unknown key (known: name, color, memory, pids, filesystem, shared, network, gui, audio, clipboard, userns, terminal, aliases)");
+	parse_err("{\n\"aliases\": \"firefox-esr\"\n}",
+		  "t.json:2: aliases: expected an array of program names");
+	parse_err(
+		"{\"aliases\": [\"ok\", \"../x\"]}",
+		"t.json:1: aliases[1]: a name is 1-64 letters, digits, '.', '_' or '-'");
 	parse_err("{\n\"memory\": 8\n}",
 		  "t.json:2: memory: 8 is out of range (16-1048576)");
 	parse_err("{\"memory\": \"big\"}",
@@ -361,6 +366,18 @@ START_TEST(test_shipped_policies_load)
 		ck_assert_msg(policy_set_find(&set, want[i]), "missing %s",
 			      want[i]);
 	ck_assert_uint_eq(policy_set_find(&set, "firefox")->rgb, 0x000080);
+	/* Debian's firefox-esr gets the firefox policy */
+	ck_assert_uint_eq(policy_set_find(&set, "firefox")->naliases, 1);
+	ck_assert_str_eq(policy_set_find(&set, "firefox")->aliases[0],
+			 "firefox-esr");
+	/* the apps Debian ships have policies of their own */
+	ck_assert_ptr_nonnull(policy_set_find(&set, "chromium"));
+	ck_assert_ptr_nonnull(policy_set_find(&set, "mousepad"));
+	ck_assert_ptr_nonnull(policy_set_find(&set, "libreoffice"));
+	ck_assert_ptr_nonnull(policy_set_find(&set, "thunderbird"));
+	ck_assert_ptr_nonnull(policy_set_find(&set, "vlc"));
+	ck_assert_ptr_nonnull(policy_set_find(&set, "eog"));
+	ck_assert_ptr_nonnull(policy_set_find(&set, "gimp"));
 	/* the browser builds its own sandbox from user namespaces */
 	ck_assert(policy_set_find(&set, "firefox")->userns);
 	for (i = 0; i < 5; i++)
@@ -380,7 +397,7 @@ START_TEST(test_json_round_trip)
 		" \"network\": {\"tcp\": [\"10.0.0.0/8:443\", \"*\"], \"udp\": [\"1.2.3.4:53\"]},"
 		" \"gui\": false, \"audio\": {\"output\": false, \"input\": true},"
 		" \"clipboard\": {\"to_host\": true, \"from_host\": false},"
-		" \"userns\": true}");
+		" \"userns\": true, \"aliases\": [\"rt-esr\", \"rt2\"]}");
 	char *json = policy_to_json(p), err[256];
 	struct policy *q = NULL;
 	size_t i;
@@ -404,6 +421,9 @@ START_TEST(test_json_round_trip)
 	ck_assert(!q->gui && !q->audio_output && q->audio_input);
 	ck_assert(q->clipboard_to_host && !q->clipboard_from_host);
 	ck_assert(q->userns);
+	ck_assert_uint_eq(q->naliases, 2);
+	ck_assert_str_eq(q->aliases[0], "rt-esr");
+	ck_assert_str_eq(q->aliases[1], "rt2");
 	free(json);
 	policy_free(p);
 	policy_free(q);

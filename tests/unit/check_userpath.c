@@ -105,6 +105,52 @@ START_TEST(test_open)
 }
 END_TEST
 
+/* Files as shares (virt exec APP FILE): regular and readable only. */
+START_TEST(test_open_share)
+{
+	char dir[] = "/var/tmp/cappsule-usershare.XXXXXX", p[256], why[400];
+	struct user_fs fs;
+	int fd;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	snprintf(p, sizeof(p), "%s/notes.txt", dir);
+	fd = open(p, O_CREAT | O_WRONLY, 0600);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	fd = userpath_open_share(p, why, sizeof(why));
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	/* folders still do */
+	fd = userpath_open_share(dir, why, sizeof(why));
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	/* one the caller cannot read: refused (as nobody, root's 0600) */
+	if (geteuid() == 0) {
+		ck_assert_int_eq(user_fs_enter(65534, 65534, &fs), 0);
+		ck_assert_int_eq(userpath_open_share(p, why, sizeof(why)),
+				 -EACCES);
+		user_fs_leave(&fs);
+		ck_assert_str_eq(why, "Permission denied");
+	}
+	/* no FIFO, no device, no link */
+	snprintf(p, sizeof(p), "%s/fifo", dir);
+	ck_assert_int_eq(mkfifo(p, 0666), 0);
+	ck_assert_int_eq(userpath_open_share(p, why, sizeof(why)), -EPERM);
+	ck_assert_str_eq(
+		why,
+		"not a folder or a regular file (a device, FIFO or socket)");
+	ck_assert_int_eq(userpath_open_share("/dev/null", why, sizeof(why)),
+			 -EPERM);
+	snprintf(p, sizeof(p), "%s/link", dir);
+	ck_assert_int_eq(symlink("notes.txt", p), 0);
+	ck_assert_int_eq(userpath_open_share(p, why, sizeof(why)), -ELOOP);
+
+	snprintf(p, sizeof(p), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(p), 0);
+}
+END_TEST
+
 static unsigned effective(unsigned cap)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3,
@@ -164,6 +210,7 @@ Suite *suite_userpath(void)
 	tcase_add_test(tc, test_clean_and_home);
 	tcase_add_test(tc, test_fstypes);
 	tcase_add_test(tc, test_open);
+	tcase_add_test(tc, test_open_share);
 	tcase_add_test(tc, test_mounter_creds);
 	tcase_add_test(tc, test_user_fs);
 	suite_add_tcase(s, tc);

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What desktop apps expect of a session, set up once the devices are up
+ * and before the command starts (session.c): a private session D-Bus,
+ * never the host's.
+ */
+#ifndef CAPPSULE_AGENT_SESSION_H
+#define CAPPSULE_AGENT_SESSION_H
+
+#include "device.h"
+
+/*
+ * For a cappsule with a display: start dbus-daemon --session as the
+ * caller, confined like the command, listening in the cappsule's
+ * XDG_RUNTIME_DIR, and add DBUS_SESSION_BUS_ADDRESS (and NO_AT_BRIDGE:
+ * no accessibility bus crosses) to @devs' environment. Without a display
+ * or without dbus-daemon, nothing: 0. -errno only when out of memory.
+ */
+int session_start(const struct start_msg *st, struct agent_dev_ctx *devs);
+
+#endif
