@@ -257,9 +257,26 @@ long long daemon_uptime_ms(unsigned id)
 	return get_int("info", id, "uptime_ms");
 }
 
-long long daemon_memory(unsigned id)
+gboolean daemon_stats(unsigned id, struct cappsule_usage *u)
 {
-	return get_int("stats", id, "memory_current");
+	json_object *r, *v, *net;
+	char err[256];
+	gboolean down;
+
+	u->memory = u->net_in = u->net_out = -1;
+	r = request(cps_op_id("stats", id), err, sizeof(err), &down);
+	if (!r)
+		return FALSE;
+	if (json_object_object_get_ex(r, "memory_current", &v))
+		u->memory = json_object_get_int64(v);
+	if (json_object_object_get_ex(r, "net", &net)) {
+		if (json_object_object_get_ex(net, "bytes_in", &v))
+			u->net_in = json_object_get_int64(v);
+		if (json_object_object_get_ex(net, "bytes_out", &v))
+			u->net_out = json_object_get_int64(v);
+	}
+	json_object_put(r);
+	return TRUE;
 }
 
 /* events */

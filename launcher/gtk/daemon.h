@@ -30,7 +30,11 @@ void daemon_create(struct launcher *l, char **argv, const char *policy,
 void daemon_kill(struct launcher *l, unsigned id);
 /* info and stats of @id: uptime (ms) and memory (bytes), or -1. */
 long long daemon_uptime_ms(unsigned id);
-long long daemon_memory(unsigned id);
+/* What a cappsule uses; -1 where unknown (no network device: no net). */
+struct cappsule_usage {
+	long long memory, net_in, net_out; /* bytes */
+};
+gboolean daemon_stats(unsigned id, struct cappsule_usage *u);
 /* Subscribe to events (and list what runs); retries while down. */
 void daemon_events_start(struct launcher *l);
 /* A policy's swatch (a new reference), or NULL if unknown. */

@@ -2,7 +2,8 @@
 /*
  * The running view: the user's cappsules as the daemon's events tell
  * (start adds a row, exit removes it), each with its policy's swatch,
- * command, uptime (ticking locally) and memory, and a Kill button.
+ * command, uptime (ticking locally), memory and network in/out (when it
+ * has a network), and a Kill button.
  * Delete kills the selected one.
  */
 #include <string.h>
@@ -15,7 +16,7 @@
 struct row_data {
 	unsigned id;
 	gint64 started_us; /* monotonic */
-	GtkWidget *uptime, *memory;
+	GtkWidget *uptime, *memory, *net;
 };
 
 static void format_uptime(char *out, size_t len, gint64 s)
@@ -28,24 +29,36 @@ static void format_uptime(char *out, size_t len, gint64 s)
 			 (long long)s % 60);
 }
 
-static void update_row(struct row_data *r, gboolean memory)
+static gchar *size(long long n)
 {
+	return g_format_size_full((guint64)n, G_FORMAT_SIZE_IEC_UNITS);
+}
+
+static void update_row(struct row_data *r, gboolean usage)
+{
+	struct cappsule_usage u;
 	char buf[64];
-	long long m;
 
 	format_uptime(buf, sizeof(buf),
 		      (g_get_monotonic_time() - r->started_us) /
 			      G_USEC_PER_SEC);
 	gtk_label_set_text(GTK_LABEL(r->uptime), buf);
-	if (!memory)
+	if (!usage || !daemon_stats(r->id, &u))
 		return;
-	m = daemon_memory(r->id);
-	if (m >= 0) {
-		gchar *s =
-			g_format_size_full((guint64)m, G_FORMAT_SIZE_IEC_UNITS);
+	if (u.memory >= 0) {
+		gchar *s = size(u.memory);
 
 		gtk_label_set_text(GTK_LABEL(r->memory), s);
 		g_free(s);
+	}
+	if (u.net_in >= 0 && u.net_out >= 0) {
+		gchar *in = size(u.net_in), *out = size(u.net_out),
+		      *s = g_strdup_printf("\u2193 %s  \u2191 %s", in, out);
+
+		gtk_label_set_text(GTK_LABEL(r->net), s);
+		g_free(s);
+		g_free(in);
+		g_free(out);
 	}
 }
 
@@ -126,6 +139,7 @@ void running_start(struct launcher *l, json_object *c)
 	cell(box, cps_str(c, "command"), TRUE, 0);
 	r->uptime = cell(box, "", FALSE, 8);
 	r->memory = cell(box, "", FALSE, 10);
+	r->net = cell(box, "", FALSE, 20);
 	kill = gtk_button_new_with_label("Kill");
 	g_object_set_data(G_OBJECT(kill), "row", r);
 	name = g_strdup_printf("Kill cappsule %u", id);

@@ -220,6 +220,17 @@ shows label '^No cappsule is running' 5 && ok "the view says none runs" || fail 
 xdotool search --name '^\[gui-testclient\] launcher test$' >/dev/null 2>&1 &&
 	fail "its window is still on the desktop" || ok "its window left the desktop"
 
+# 5b. A cappsule with a network device: its row shows the bytes in and out
+nid=$(virt exec -n -D -p unrestricted sleep 120 2>/dev/null)
+if [ -n "$nid" ]; then
+	shows label '^↓ .*  ↑ ' 10 && ok "cappsule $nid (a network) shows its traffic in and out: $($ATSPI dump $APP | grep -o '↓ [^|]*' | head -1)" ||
+		fail "no network in/out in the running view: $($ATSPI dump $APP | grep -E 'label' | head)"
+	virt kill "$nid" >/dev/null
+	shows label '^No cappsule is running' 10 || fail "cappsule $nid stays in the running view"
+else
+	fail "virt exec -D -p unrestricted did not start"
+fi
+
 # 6. Another policy, chosen from the keyboard (Alt+P, then the arrows):
 #    the cappsule runs under it, its window framed in its colour (blue)
 n=$(virt policies | awk 'NR > 1 { print $1 }' | grep -nx spare | cut -d: -f1)
