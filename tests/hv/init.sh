@@ -2,6 +2,7 @@
 # /init of the rig's busybox initramfs: load cappsule.ko, run hvctl's
 # selftest, CPU hotplug, refusals, 10 load/unload cycles with a free-memory
 # check; prints HVTEST lines that run-rig.sh judges from the serial log.
+# If /rig-script exists (run-rig.sh --script FILE), it runs that instead.
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
@@ -30,6 +31,19 @@ memfree() {
 }
 mark() { dmesg -c > /dev/null; }
 kmsg() { dmesg | grep 'cappsule:'; }
+
+# --- run-rig.sh --script FILE: load the module, run FILE, report, power off
+if [ -f /rig-script ]; then
+	insmod /mods/cappsule.ko || echo "rig: insmod /mods/cappsule.ko failed"
+	milestone "SCRIPT-START uptime=$(cut -d' ' -f1 /proc/uptime)"
+	# a pipe loses the script's status: it comes back through a file
+	{ RIG_CPUS=$ncpus /rig-script; echo $? > /tmp/rig-rc; } 2>&1 |
+		while IFS= read -r l || [ -n "$l" ]; do echo "RIG: $l"; done
+	echo "RIG: exit $(cat /tmp/rig-rc 2> /dev/null || echo 255)"
+	milestone "RIG-DONE uptime=$(cut -d' ' -f1 /proc/uptime)"
+	sleep 0.5
+	poweroff -f
+fi
 
 # --- refusal while KVM is loaded (when the kernel ships it as modules)
 if [ -f /mods/kvm.ko ] && [ -f /mods/kvm-intel.ko ]; then
