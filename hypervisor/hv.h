@@ -13,6 +13,7 @@
 #include "pure/vmx_ctl.h"
 #include "pure/ept.h"
 #include "pure/exit.h"
+#include "pure/snap.h"
 #include "cappsule.h"
 
 #define HV_NAME "cappsule"
@@ -29,6 +30,8 @@ unsigned int hv_cpus_vmxon(void);
 /* ---- root/mem.c: every page the module holds is counted ---- */
 struct page *hv_alloc_page(void); /* zeroed, GFP_KERNEL */
 struct page *hv_alloc_2m(void); /* 512 zeroed order-0 pages */
+struct page *hv_alloc_page_nozero(void); /* may fail quietly */
+bool hv_page_owned(unsigned long pfn); /* interrupts may be off */
 void hv_free_page(struct page *page);
 void hv_free_phys(u64 hpa);
 s64 hv_pages_in_use(void);
@@ -145,6 +148,12 @@ void hv_vmx_exit_point(void);
 /* ---- host/probe.c: probe VMs for the tests ---- */
 int hv_probe_run(struct cappsule_probe *p);
 extern atomic64_t hv_vms_run;
+
+/* ---- host/snapshot.c: the copy of the running kernel ---- */
+int hv_snapshot_take(struct cappsule_snapshot *s);
+u64 hv_snapshot_drop(void); /* pages freed */
+int hv_snapshot_verify(struct cappsule_snapshot_verify *v);
+u64 hv_snapshot_pages(void);
 
 /* ---- host/chardev.c ---- */
 int hv_chardev_register(void);

@@ -3,7 +3,8 @@
  * hvctl: drives /dev/cappsule inside the Bochs rig (built static for the
  * busybox initramfs). "selftest" runs every probe payload and checks what
  * came back, printing one "HVTEST PASS|FAIL|SKIP name: detail" line per
- * check for tests/hv/run-rig.sh to judge from the serial log.
+ * check for tests/hv/run-rig.sh to judge from the serial log. The snapshot
+ * subcommands print key=value lines that tests/hv/init.sh checks.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* sched_setaffinity */
@@ -615,11 +616,118 @@ static int selftest(unsigned long long loop_iterations)
 	return failures ? 1 : 0;
 }
 
+static void hdr_init(struct cappsule_hdr *hdr, size_t size)
+{
+	memset(hdr, 0, size);
+	hdr->size = (__u32)size;
+	hdr->version = CAPPSULE_ABI_VERSION;
+}
+
+/* errno as a name the rig's checks can match, and a message for people */
+static int snap_error(const char *what, int err)
+{
+	printf("%s: error %s (%s)\n", what,
+	       err == EBUSY  ? "EBUSY" :
+	       err == EAGAIN ? "EAGAIN" :
+	       err == ENOMEM ? "ENOMEM" :
+			       "other",
+	       strerror(err));
+	return 1;
+}
+
+static int cmd_snapshot(void)
+{
+	struct cappsule_snapshot s;
+
+	hdr_init(&s.hdr, sizeof(s));
+	if (ioctl(dev, CAPPSULE_IOC_SNAPSHOT, &s))
+		return snap_error("snapshot", errno);
+	printf("snapshot: gen=%llu pages=%llu mib=%.1f copy_ms=%.1f total_ms=%.1f kernel=%llu user=%llu free=%llu own=%llu dropped=%llu unmapped=%llu bad=%llu ram=%llu prealloc=%llu\n",
+	       (unsigned long long)s.generation, (unsigned long long)s.pages,
+	       s.pages / 256.0, s.copy_ns / 1e6, s.total_ns / 1e6,
+	       (unsigned long long)s.kernel_pages,
+	       (unsigned long long)s.user_pages,
+	       (unsigned long long)s.free_pages,
+	       (unsigned long long)s.own_pages,
+	       (unsigned long long)s.dropped_pages,
+	       (unsigned long long)s.unmapped_pages,
+	       (unsigned long long)s.bad_pages, (unsigned long long)s.ram_pages,
+	       (unsigned long long)s.prealloc_pages);
+	return 0;
+}
+
+static int cmd_snapshot_drop(void)
+{
+	struct cappsule_snapshot_drop d;
+
+	hdr_init(&d.hdr, sizeof(d));
+	if (ioctl(dev, CAPPSULE_IOC_SNAPSHOT_DROP, &d))
+		return snap_error("snapshot-drop", errno);
+	printf("snapshot-drop: freed=%llu\n",
+	       (unsigned long long)d.pages_freed);
+	return 0;
+}
+
+/* Address of @name in /proc/kallsyms (root sees real addresses), or 0. */
+static unsigned long long kallsyms(const char *name)
+{
+	char line[512], sym[256], type;
+	unsigned long long addr, found = 0;
+	FILE *f = fopen("/proc/kallsyms", "r");
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%llx %c %255s", &addr, &type, sym) == 3 &&
+		    !strcmp(sym, name))
+			found = addr;
+	fclose(f);
+	return found;
+}
+
+/* The snapshot's copy of [start, end) against live memory; default text. */
+static int cmd_snapshot_verify(int argc, char **argv)
+{
+	unsigned long long start, end;
+	struct cappsule_snapshot_verify v;
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (argc > 3) {
+		start = strtoull(argv[2], NULL, 0);
+		end = strtoull(argv[3], NULL, 0);
+	} else {
+		start = kallsyms("_stext");
+		end = kallsyms("_etext");
+	}
+	if (!start || end <= start) {
+		printf("snapshot-verify: no range (_stext/_etext not in /proc/kallsyms?)\n");
+		return 1;
+	}
+	start &= ~(unsigned long long)(page - 1);
+	end = (end + page - 1) & ~(unsigned long long)(page - 1);
+	hdr_init(&v.hdr, sizeof(v));
+	v.start = start;
+	v.len = end - start;
+	if (ioctl(dev, CAPPSULE_IOC_SNAPSHOT_VERIFY, &v))
+		return snap_error("snapshot-verify", errno);
+	printf("snapshot-verify: start=0x%llx pages=%llu copied=%llu missing=%llu invalid=%llu differ=%llu first_differ=0x%llx hash_copy=%016llx hash_live=%016llx\n",
+	       start, (unsigned long long)v.pages, (unsigned long long)v.copied,
+	       (unsigned long long)v.missing, (unsigned long long)v.invalid,
+	       (unsigned long long)v.differ, (unsigned long long)v.first_differ,
+	       (unsigned long long)v.hash_copy,
+	       (unsigned long long)v.hash_live);
+	return 0;
+}
+
 static int usage(void)
 {
-	fprintf(stderr, "usage: hvctl info\n"
-			"       hvctl selftest [loop-iterations]\n"
-			"       hvctl probe NAME [cpu] [max_slices] [arg0]\n");
+	fprintf(stderr,
+		"usage: hvctl info\n"
+		"       hvctl selftest [loop-iterations]\n"
+		"       hvctl probe NAME [cpu] [max_slices] [arg0]\n"
+		"       hvctl snapshot\n"
+		"       hvctl snapshot-drop\n"
+		"       hvctl snapshot-verify [START END]   (default: kernel text)\n");
 	return 2;
 }
 
@@ -641,15 +749,22 @@ int main(int argc, char **argv)
 			perror("GET_INFO");
 			return 1;
 		}
-		printf("info: abi=%u cpus_online=%u cpus_vmxon=%u vmcs_rev=0x%x pages_in_use=%llu vms_run=%llu ept_vpid_cap=0x%llx preempt_shift=%u\n",
+		printf("info: abi=%u cpus_online=%u cpus_vmxon=%u vmcs_rev=0x%x pages_in_use=%llu vms_run=%llu ept_vpid_cap=0x%llx preempt_shift=%u snapshot_pages=%llu\n",
 		       info.module_version, info.cpus_online, info.cpus_vmxon,
 		       info.vmcs_revision,
 		       (unsigned long long)info.pages_in_use,
 		       (unsigned long long)info.vms_run,
 		       (unsigned long long)info.ept_vpid_cap,
-		       info.preempt_timer_shift);
+		       info.preempt_timer_shift,
+		       (unsigned long long)info.snapshot_pages);
 		return 0;
 	}
+	if (!strcmp(argv[1], "snapshot"))
+		return cmd_snapshot();
+	if (!strcmp(argv[1], "snapshot-drop"))
+		return cmd_snapshot_drop();
+	if (!strcmp(argv[1], "snapshot-verify"))
+		return cmd_snapshot_verify(argc, argv);
 	if (!strcmp(argv[1], "selftest"))
 		return selftest(argc > 2 ? strtoull(argv[2], NULL, 0) :
 					   20000000);

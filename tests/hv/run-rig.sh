@@ -158,8 +158,9 @@ abi_unknown_ioctl abi_size abi_version abi_payload abi_padding abi_cpu abi_info_
 cpuid vmcall ept_cow ept_cow_original ept_fresh ept_2m ept_violations io
 msr_ok msr_bad preempt_timer extint hlt exception triple_fault cr
 ept_misconfig ept_outside invd vmx_insn swapgs fpu vm_pages_freed unload devnode_gone
-cycles no_leak"
-REQUIRED_SMP="parallel hotplug hotplug_probe"
+cycles no_leak snapshot snapshot_own snapshot_memfree snapshot_text snapshot_replace
+snapshot_drop snapshot_unload"
+REQUIRED_SMP="parallel hotplug hotplug_probe snapshot_ebusy"
 
 boot() {
 	local cpus=$1 ips=$2 out=$WORK/run-$1cpu t
