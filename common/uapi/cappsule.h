@@ -8,7 +8,8 @@
  * Version history:
  *   1  GET_INFO, PROBE_RUN; hypercalls VERSION, ECHO, REPORT, DONE
  *   2  SNAPSHOT, SNAPSHOT_DROP, SNAPSHOT_VERIFY; GET_INFO reports
- *      snapshot_pages (struct cappsule_info grew by 8 bytes)
+ *      snapshot_pages (struct cappsule_info grew by 8 bytes); probe FORK
+ *      and hypercall HELLO (work in progress)
  */
 #ifndef CAPPSULE_UAPI_CAPPSULE_H
 #define CAPPSULE_UAPI_CAPPSULE_H
@@ -71,6 +72,12 @@ enum cappsule_probe_payload {
 	CAPPSULE_PROBE_SWAPGS = 17, /* SWAPGS: host GS base must survive */
 	CAPPSULE_PROBE_FPU =
 		18, /* XMM0: neither host nor guest sees the other's */
+	/*
+	 * WORK IN PROGRESS (ABI 2): resume a VM on the current snapshot at its
+	 * capture point with id arg[0]; it should say HC_HELLO(id) (result[0])
+	 * then HC_DONE. -ENOENT without a snapshot.
+	 */
+	CAPPSULE_PROBE_FORK = 19,
 	CAPPSULE_PROBE_MAX
 };
 
@@ -207,6 +214,8 @@ struct cappsule_snapshot_verify {
 #define CAPPSULE_HC_ECHO 2 /* (x) -> ~x */
 #define CAPPSULE_HC_REPORT 3 /* (slot, value) -> 0: result[slot] = value */
 #define CAPPSULE_HC_DONE 4 /* (status): the VM ends, outcome DONE */
+/* (id) -> 0: a forked VM is alive (work in progress); result[0] = id */
+#define CAPPSULE_HC_HELLO 5
 
 /* Guest-physical layout of a probe VM (identity-mapped by its page tables). */
 #define CAPPSULE_PROBE_GPA_PML4 0x1000ull

@@ -20,6 +20,10 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
+#include <asm/desc.h>
+#include <asm/msr.h>
+#include <asm/segment.h>
+#include <asm/special_insns.h>
 #include "../hv.h"
 
 #define HV_SNAP_RANGES 128
@@ -46,6 +50,10 @@ static DEFINE_MUTEX(hv_snap_lock);
 static DEFINE_XARRAY(hv_snap_copies); /* pfn -> struct page * of its copy */
 static u64 hv_snap_nr;
 static u64 hv_snap_generation;
+static unsigned long hv_snap_max_pfn;
+/* the CPU at the capture point: where a forked VM starts (WIP) */
+static struct hv_capture hv_snap_regs;
+static struct hv_guest_init hv_snap_vcpu;
 
 static int hv_snap_add_range(struct resource *res, void *arg)
 {
@@ -189,6 +197,7 @@ static u64 hv_snap_drop_locked(void)
 	}
 	xa_destroy(&hv_snap_copies);
 	WRITE_ONCE(hv_snap_nr, 0);
+	hv_snap_max_pfn = 0;
 	return n;
 }
 
@@ -205,11 +214,95 @@ static int hv_snap_index(struct hv_snap_walk *w)
 				      GFP_KERNEL));
 		if (err)
 			return err;
+		hv_snap_max_pfn = max(hv_snap_max_pfn, page_private(p));
 		list_del_init(&p->lru);
 		if (!(++n & 1023))
 			cond_resched();
 	}
 	return 0;
+}
+
+#define HV_AR_UNUSABLE 0x10000
+
+/* VMX access rights of a GDT selector, from LAR; null: unusable */
+static u32 hv_seg_ar(u16 sel)
+{
+	u32 ar = 0;
+	u8 ok = 0;
+
+	if (!(sel & ~3u))
+		return HV_AR_UNUSABLE;
+	asm("lar %k2, %0\n\tsetz %1"
+	    : "=r"(ar), "=qm"(ok)
+	    : "r"((u32)sel)
+	    : "cc");
+	return ok ? (ar >> 8) & 0xf0ff : HV_AR_UNUSABLE;
+}
+
+static u32 hv_seg_limit(u16 sel)
+{
+	u32 limit = 0;
+
+	if (sel & ~3u)
+		asm("lsl %k1, %0" : "=r"(limit) : "r"((u32)sel) : "cc");
+	return limit;
+}
+
+/*
+ * The vCPU a fork starts as: this CPU's state at the capture point, read
+ * with interrupts off (hv-fork-notes §4 "vCPU state"). GPA = host PA, so
+ * the live CR3 (NOFLUSH bit cleared), GDT, IDT and TSS are valid in the
+ * copy as they are. WIP: no MSR lists, TSC offset, FPU or APIC yet.
+ */
+static void hv_snap_read_cpu(struct hv_guest_init *g)
+{
+	struct desc_ptr gdt, idt;
+	const struct ldttss_desc *tss;
+	u16 sel[HV_NR_SEGS];
+	unsigned int i;
+
+	memset(g, 0, sizeof(*g));
+	savesegment(es, sel[0]);
+	savesegment(cs, sel[1]);
+	savesegment(ss, sel[2]);
+	savesegment(ds, sel[3]);
+	savesegment(fs, sel[4]);
+	savesegment(gs, sel[5]);
+	asm("sldt %0" : "=r"(sel[6]));
+	asm("str %0" : "=r"(sel[7]));
+	for (i = 0; i < HV_NR_SEGS; i++) {
+		g->seg[i].sel = sel[i];
+		g->seg[i].ar = hv_seg_ar(sel[i]);
+		g->seg[i].limit = hv_seg_limit(sel[i]);
+	}
+	rdmsrl(MSR_FS_BASE, g->seg[4].base);
+	rdmsrl(MSR_GS_BASE, g->seg[5].base);
+	native_store_gdt(&gdt);
+	store_idt(&idt);
+	g->gdt_base = gdt.address;
+	g->gdt_limit = gdt.size;
+	g->idt_base = idt.address;
+	g->idt_limit = idt.size;
+	tss = (const void *)(gdt.address + (sel[7] & ~7u));
+	g->seg[7].base = tss->base0 | ((u64)tss->base1 << 16) |
+			 ((u64)tss->base2 << 24) | ((u64)tss->base3 << 32);
+	g->tr_base = g->seg[7].base;
+	g->cr0 = read_cr0();
+	g->cr3 = __read_cr3() & ~(1ull << 63); /* X86_CR3_PCID_NOFLUSH */
+	g->cr4 = __read_cr4();
+	rdmsrl(MSR_EFER, g->efer);
+	rdmsrl(MSR_IA32_SYSENTER_CS, g->sysenter_cs);
+	rdmsrl(MSR_IA32_SYSENTER_ESP, g->sysenter_esp);
+	rdmsrl(MSR_IA32_SYSENTER_EIP, g->sysenter_eip);
+	/* any guest exception ends the VM and says where (kill_rip) */
+	g->exception_bitmap = ~0u;
+	g->has_segs = true;
+}
+
+/* Called by hv_capture() below the saved stack pointer: the copy itself. */
+void hv_capture_body(void *arg)
+{
+	hv_snap_walk(arg);
 }
 
 static void hv_snap_report(struct cappsule_snapshot *s,
@@ -253,7 +346,7 @@ int hv_snapshot_take(struct cappsule_snapshot *s)
 	struct hv_snap_walk *w;
 	unsigned long flags;
 	u64 t0 = ktime_get_ns(), t1;
-	int err;
+	int err, forked;
 
 	if (s->flags || s->__pad0)
 		return -EINVAL;
@@ -295,8 +388,11 @@ int hv_snapshot_take(struct cappsule_snapshot *s)
 	memset(&w->count, 0, sizeof(w->count));
 	w->copy = true;
 	local_irq_save(flags);
+	hv_snap_read_cpu(&hv_snap_vcpu);
 	t1 = ktime_get_ns();
-	hv_snap_walk(w);
+	forked = hv_capture(&hv_snap_regs, w);
+	if (forked) /* in a VM resumed on the copy: WIP, milestone b */
+		hv_guest_forked(forked - 1);
 	s->copy_ns = ktime_get_ns() - t1;
 	local_irq_restore(flags);
 	touch_softlockup_watchdog();
@@ -393,4 +489,82 @@ int hv_snapshot_verify(struct cappsule_snapshot_verify *v)
 	}
 	mutex_unlock(&hv_snap_lock);
 	return 0;
+}
+
+/* written only by forked VMs (guest/capture.S): must stay 0 here */
+u64 hv_fork_marker;
+
+struct hv_fork {
+	struct hv_vm vm;
+	struct hv_vcpu vcpu;
+	struct hv_guest_init g;
+};
+
+/*
+ * WORK IN PROGRESS (milestone b): a VM on the snapshot, every copy mapped
+ * read-only at its own pfn (GPA = host PA) and copied on write, fresh
+ * zeroed pages elsewhere below the top of RAM, started at the capture
+ * point with RAX = id + 1. It should say HC_HELLO(id), then HC_DONE.
+ */
+int hv_snapshot_fork(struct cappsule_probe *p)
+{
+	unsigned long pfn;
+	struct hv_fork *f;
+	struct page *copy;
+	unsigned int n = 0;
+	int err;
+
+	memset((char *)p + offsetof(struct cappsule_probe, outcome), 0,
+	       sizeof(*p) - offsetof(struct cappsule_probe, outcome));
+	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	if (!f)
+		return -ENOMEM;
+	mutex_lock(&hv_snap_lock);
+	err = -ENOENT;
+	if (!hv_snap_nr)
+		goto out_free;
+	err = hv_vm_init(&f->vm, ((u64)hv_snap_max_pfn + 1) << PAGE_SHIFT);
+	if (err)
+		goto out_free;
+	xa_for_each(&hv_snap_copies, pfn, copy)
+	{
+		err = hv_vm_map(&f->vm, (u64)pfn << PAGE_SHIFT, copy,
+				EPT_R | EPT_X | EPT_SW_COW);
+		if (err)
+			goto out_vm;
+		if (!(++n & 1023))
+			cond_resched();
+	}
+	f->g = hv_snap_vcpu;
+	f->g.rip = (unsigned long)hv_capture_resume;
+	f->g.rsp = hv_snap_regs.rsp;
+	f->g.rflags = hv_snap_regs.rflags;
+	f->g.gpr[HV_RAX] = p->arg[0] + 1;
+	f->g.gpr[HV_RBX] = hv_snap_regs.rbx;
+	f->g.gpr[HV_RBP] = hv_snap_regs.rbp;
+	f->g.gpr[HV_R12] = hv_snap_regs.r12;
+	f->g.gpr[HV_R13] = hv_snap_regs.r13;
+	f->g.gpr[HV_R14] = hv_snap_regs.r14;
+	f->g.gpr[HV_R15] = hv_snap_regs.r15;
+	err = hv_vcpu_init(&f->vcpu, &f->vm, &f->g);
+	if (err)
+		goto out_vm;
+	f->vcpu.report = p;
+	f->vcpu.slice = p->slice;
+	f->vcpu.max_slices = p->max_slices;
+	f->vcpu.max_exits = p->max_exits ?: 100000;
+	hv_vcpu_run(&f->vcpu);
+	/* the VM wrote its id there: in its copy, never in the host's */
+	p->template_intact = READ_ONCE(hv_fork_marker) == 0;
+	p->fresh_pages = f->vm.fresh_pages;
+	p->cow_pages = f->vm.cow_pages;
+	p->page_refills = f->vm.refills;
+	atomic64_inc(&hv_vms_run);
+	hv_vcpu_destroy(&f->vcpu);
+out_vm:
+	hv_vm_destroy(&f->vm);
+out_free:
+	mutex_unlock(&hv_snap_lock);
+	kfree(f);
+	return err;
 }

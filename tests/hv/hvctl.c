@@ -63,6 +63,7 @@ static const char *const names[CAPPSULE_PROBE_MAX] = {
 	[CAPPSULE_PROBE_VMX_INSN] = "vmx_insn",
 	[CAPPSULE_PROBE_SWAPGS] = "swapgs",
 	[CAPPSULE_PROBE_FPU] = "fpu",
+	[CAPPSULE_PROBE_FORK] = "fork",
 };
 
 static int dev = -1;
@@ -685,6 +686,64 @@ static unsigned long long kallsyms(const char *name)
 	return found;
 }
 
+/* "name+0xoff [module]" of the kallsyms symbol at or below @addr. */
+static void symbolize(unsigned long long addr, char *out, size_t len)
+{
+	char line[512], sym[256], mod[128], best[400] = "?", type;
+	unsigned long long a, best_addr = 0;
+	FILE *f = fopen("/proc/kallsyms", "r");
+	int n;
+
+	snprintf(out, len, "?");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		mod[0] = 0;
+		n = sscanf(line, "%llx %c %255s %127s", &a, &type, sym, mod);
+		if (n < 3 || a > addr || a < best_addr)
+			continue;
+		best_addr = a;
+		snprintf(best, sizeof(best), "%s%s%s", sym, n > 3 ? " " : "",
+			 n > 3 ? mod : "");
+	}
+	fclose(f);
+	if (best_addr)
+		snprintf(out, len, "%s+0x%llx", best, addr - best_addr);
+}
+
+/*
+ * WORK IN PROGRESS (milestone b): resume a VM on the snapshot with @id and
+ * say how far it got: outcome, hello, and where it was killed.
+ */
+static int cmd_fork(int argc, char **argv)
+{
+	struct cappsule_probe p;
+	char sym[512];
+
+	probe_init(&p, CAPPSULE_PROBE_FORK);
+	p.arg[0] = argc > 2 ? strtoull(argv[2], NULL, 0) : 0;
+	if (probe_run(&p)) {
+		printf("fork: error %s\n", strerror(errno));
+		return 1;
+	}
+	print_probe("fork", &p);
+	symbolize(p.kill_rip, sym, sizeof(sym));
+	printf("fork: id=%llu outcome=%u hello=%s%llu intact=%llu kill_why=%u kill_exit=%u qual=0x%llx rip=0x%llx %s exits=%llu vmcalls=%u ept=%u cow=%llu fresh=%llu us=%llu\n",
+	       (unsigned long long)p.arg[0], p.outcome,
+	       (p.reported & 1) ? "" : "none/", (unsigned long long)p.result[0],
+	       (unsigned long long)p.template_intact, p.kill_why, p.kill_exit,
+	       (unsigned long long)p.kill_qual, (unsigned long long)p.kill_rip,
+	       p.kill_rip ? sym : "", (unsigned long long)p.total_exits,
+	       p.exits[EXIT_VMCALL], p.exits[EXIT_EPT_VIOLATION],
+	       (unsigned long long)p.cow_pages,
+	       (unsigned long long)p.fresh_pages,
+	       (unsigned long long)p.duration_ns / 1000);
+	if (p.outcome == CAPPSULE_OUT_DONE && (p.reported & 1) &&
+	    p.result[0] == p.arg[0] && p.template_intact)
+		return 0;
+	return 1;
+}
+
 /* The snapshot's copy of [start, end) against live memory; default text. */
 static int cmd_snapshot_verify(int argc, char **argv)
 {
@@ -765,6 +824,8 @@ int main(int argc, char **argv)
 		return cmd_snapshot_drop();
 	if (!strcmp(argv[1], "snapshot-verify"))
 		return cmd_snapshot_verify(argc, argv);
+	if (!strcmp(argv[1], "fork"))
+		return cmd_fork(argc, argv);
 	if (!strcmp(argv[1], "selftest"))
 		return selftest(argc > 2 ? strtoull(argv[2], NULL, 0) :
 					   20000000);
