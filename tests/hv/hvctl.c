@@ -669,21 +669,26 @@ static int cmd_snapshot_drop(void)
 	return 0;
 }
 
-/* Address of @name in /proc/kallsyms (root sees real addresses), or 0. */
-static unsigned long long kallsyms(const char *name)
+/* _stext and _etext from /proc/kallsyms (root sees real addresses): 0 if not */
+static void kernel_text(unsigned long long *start, unsigned long long *end)
 {
 	char line[512], sym[256], type;
-	unsigned long long addr, found = 0;
+	unsigned long long addr;
 	FILE *f = fopen("/proc/kallsyms", "r");
 
+	*start = *end = 0;
 	if (!f)
-		return 0;
-	while (!found && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%llx %c %255s", &addr, &type, sym) == 3 &&
-		    !strcmp(sym, name))
-			found = addr;
+		return;
+	/* one pass: reading /proc/kallsyms takes seconds in Bochs */
+	while ((!*start || !*end) && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %255s", &addr, &type, sym) != 3)
+			continue;
+		if (!strcmp(sym, "_stext"))
+			*start = addr;
+		else if (!strcmp(sym, "_etext"))
+			*end = addr;
+	}
 	fclose(f);
-	return found;
 }
 
 /* "name+0xoff [module]" of the kallsyms symbol at or below @addr. */
@@ -727,15 +732,16 @@ static int cmd_fork(int argc, char **argv)
 		return 1;
 	}
 	print_probe("fork", &p);
-	symbolize(p.kill_rip, sym, sizeof(sym));
+	sym[0] = 0;
+	if (p.kill_rip)
+		symbolize(p.kill_rip, sym, sizeof(sym));
 	printf("fork: id=%llu outcome=%u hello=%s%llu intact=%llu kill_why=%u kill_exit=%u qual=0x%llx rip=0x%llx %s exits=%llu vmcalls=%u ept=%u cow=%llu fresh=%llu us=%llu\n",
 	       (unsigned long long)p.arg[0], p.outcome,
 	       (p.reported & 1) ? "" : "none/", (unsigned long long)p.result[0],
 	       (unsigned long long)p.template_intact, p.kill_why, p.kill_exit,
 	       (unsigned long long)p.kill_qual, (unsigned long long)p.kill_rip,
-	       p.kill_rip ? sym : "", (unsigned long long)p.total_exits,
-	       p.exits[EXIT_VMCALL], p.exits[EXIT_EPT_VIOLATION],
-	       (unsigned long long)p.cow_pages,
+	       sym, (unsigned long long)p.total_exits, p.exits[EXIT_VMCALL],
+	       p.exits[EXIT_EPT_VIOLATION], (unsigned long long)p.cow_pages,
 	       (unsigned long long)p.fresh_pages,
 	       (unsigned long long)p.duration_ns / 1000);
 	if (p.outcome == CAPPSULE_OUT_DONE && (p.reported & 1) &&
@@ -755,8 +761,7 @@ static int cmd_snapshot_verify(int argc, char **argv)
 		start = strtoull(argv[2], NULL, 0);
 		end = strtoull(argv[3], NULL, 0);
 	} else {
-		start = kallsyms("_stext");
-		end = kallsyms("_etext");
+		kernel_text(&start, &end);
 	}
 	if (!start || end <= start) {
 		printf("snapshot-verify: no range (_stext/_etext not in /proc/kallsyms?)\n");
