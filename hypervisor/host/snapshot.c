@@ -359,13 +359,16 @@ int hv_snapshot_take(struct cappsule_snapshot *s)
 	INIT_LIST_HEAD(&w->copied);
 
 	mutex_lock(&hv_snap_lock);
-	/* a new snapshot replaces the old, whose memory it may well need */
-	hv_snap_drop_locked();
 	/* no CPU may come online from the count to the end of the copy */
 	cpus_read_lock();
 	err = -EBUSY;
 	if (num_online_cpus() != 1)
-		goto out;
+		goto out; /* refused: the current snapshot stays */
+	/*
+	 * A new snapshot replaces the old, whose memory it may well need:
+	 * from here on a failure (ENOMEM, EAGAIN...) leaves none.
+	 */
+	hv_snap_drop_locked();
 	err = walk_iomem_res_desc(IORES_DESC_NONE,
 				  IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, 0,
 				  -1, w, hv_snap_add_range);

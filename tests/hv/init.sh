@@ -168,10 +168,18 @@ if [ -n "$pages" ] && [ "$pages" -gt 0 ]; then
 	# this one stays until rmmod, which must free it
 	/bin/hvctl snapshot > /tmp/snap3
 	cat /tmp/snap3
+	p3=$(val "$(cat /tmp/snap3)" pages)
 else
 	fail "snapshot: $out"
 fi
 for c in $others; do echo 1 > $c/online; done
+if [ "$ncpus" -gt 1 ]; then
+	# a refused snapshot leaves the current one alone
+	out=$(/bin/hvctl snapshot)
+	left=$(val "$(/bin/hvctl info)" snapshot_pages)
+	check "snapshot_ebusy_keeps: $out; the current snapshot still has ${left:-?} pages (${p3:-?} before)" \
+		[ -n "$p3" -a "$left" = "$p3" ]
+fi
 milestone "SNAPSHOT-DONE uptime=$(cut -d' ' -f1 /proc/uptime)"
 
 # --- unload, then 10 load/unload cycles (each runs a VM) and count memory
@@ -180,7 +188,6 @@ rmmod cappsule
 msg=$(kmsg)
 echo "$msg"
 check "unload: $msg" sh -c "echo '$msg' | grep -q 'unloaded: VMXOFF on every CPU, .*, 0 pages still held'"
-p3=$(val "$(cat /tmp/snap3 2> /dev/null)" pages)
 check "snapshot_unload: snapshot of ${p3:-?} pages freed by rmmod" \
 	sh -c "echo '$msg' | grep -q 'snapshot of ${p3:-x} pages freed, 0 pages still held'"
 # devtmpfs removes the node from its own thread: give it a moment
