@@ -13,6 +13,7 @@
 #include "pure/vmx_ctl.h"
 #include "pure/ept.h"
 #include "pure/exit.h"
+#include "pure/snap.h"
 #include "cappsule.h"
 
 #define HV_NAME "cappsule"
@@ -29,6 +30,8 @@ unsigned int hv_cpus_vmxon(void);
 /* ---- root/mem.c: every page the module holds is counted ---- */
 struct page *hv_alloc_page(void); /* zeroed, GFP_KERNEL */
 struct page *hv_alloc_2m(void); /* 512 zeroed order-0 pages */
+struct page *hv_alloc_page_nozero(void); /* may fail quietly */
+bool hv_page_owned(unsigned long pfn); /* interrupts may be off */
 void hv_free_page(struct page *page);
 void hv_free_phys(u64 hpa);
 s64 hv_pages_in_use(void);
@@ -76,7 +79,16 @@ enum hv_gpr {
 	HV_NR_GPRS
 };
 
-/* Guest state a VM starts from (the probe's, later the snapshot's). */
+/* Segment registers in VMCS order: ES CS SS DS FS GS LDTR TR. */
+#define HV_NR_SEGS 8
+struct hv_seg {
+	u16 sel;
+	u32 ar; /* VMX access-rights format; 0x10000: unusable */
+	u32 limit;
+	u64 base;
+};
+
+/* Guest state a VM starts from (the probe's, or the snapshot's). */
 struct hv_guest_init {
 	u64 rip, rsp, rflags;
 	u64 cr0, cr3, cr4, efer;
@@ -84,7 +96,23 @@ struct hv_guest_init {
 	u16 gdt_limit, idt_limit;
 	u32 exception_bitmap;
 	u64 gpr[HV_NR_GPRS];
+	/* a snapshot's vCPU: these segments; else the probe's flat ones */
+	bool has_segs;
+	struct hv_seg seg[HV_NR_SEGS];
+	u64 sysenter_cs, sysenter_esp, sysenter_eip;
 };
+
+/* guest/capture.S: setjmp-like capture point of a snapshot */
+struct hv_capture {
+	u64 rbx, rbp, r12, r13, r14, r15;
+	u64 rsp, rflags;
+};
+
+int __attribute__((returns_twice)) hv_capture(struct hv_capture *c, void *arg);
+void hv_capture_body(void *arg); /* host/snapshot.c: the copy */
+void hv_capture_resume(void);
+void __noreturn hv_guest_forked(u64 id);
+extern u64 hv_fork_marker;
 
 /* One decoded VM exit, read once from the VMCS. */
 struct hv_exit {
@@ -145,6 +173,13 @@ void hv_vmx_exit_point(void);
 /* ---- host/probe.c: probe VMs for the tests ---- */
 int hv_probe_run(struct cappsule_probe *p);
 extern atomic64_t hv_vms_run;
+
+/* ---- host/snapshot.c: the copy of the running kernel ---- */
+int hv_snapshot_take(struct cappsule_snapshot *s);
+u64 hv_snapshot_drop(void); /* pages freed */
+int hv_snapshot_verify(struct cappsule_snapshot_verify *v);
+u64 hv_snapshot_pages(void);
+int hv_snapshot_fork(struct cappsule_probe *p); /* WIP: milestone b */
 
 /* ---- host/chardev.c ---- */
 int hv_chardev_register(void);

@@ -7,6 +7,9 @@
  *
  * Version history:
  *   1  GET_INFO, PROBE_RUN; hypercalls VERSION, ECHO, REPORT, DONE
+ *   2  SNAPSHOT, SNAPSHOT_DROP, SNAPSHOT_VERIFY; GET_INFO reports
+ *      snapshot_pages (struct cappsule_info grew by 8 bytes); probe FORK
+ *      and hypercall HELLO (work in progress)
  */
 #ifndef CAPPSULE_UAPI_CAPPSULE_H
 #define CAPPSULE_UAPI_CAPPSULE_H
@@ -14,7 +17,7 @@
 #include <linux/types.h>
 #include <linux/ioctl.h>
 
-#define CAPPSULE_ABI_VERSION 1
+#define CAPPSULE_ABI_VERSION 2
 #define CAPPSULE_DEVICE "/dev/cappsule"
 
 /*
@@ -39,6 +42,7 @@ struct cappsule_info {
 	__u64 ept_vpid_cap; /* IA32_VMX_EPT_VPID_CAP, for the record */
 	__u32 preempt_timer_shift; /* timer ticks every 2^shift TSC cycles */
 	__u32 __pad;
+	__u64 snapshot_pages; /* pages the current snapshot holds, or 0 */
 };
 
 /*
@@ -68,6 +72,12 @@ enum cappsule_probe_payload {
 	CAPPSULE_PROBE_SWAPGS = 17, /* SWAPGS: host GS base must survive */
 	CAPPSULE_PROBE_FPU =
 		18, /* XMM0: neither host nor guest sees the other's */
+	/*
+	 * WORK IN PROGRESS (ABI 2): resume a VM on the current snapshot at its
+	 * capture point with id arg[0]; it should say HC_HELLO(id) (result[0])
+	 * then HC_DONE. -ENOENT without a snapshot.
+	 */
+	CAPPSULE_PROBE_FORK = 19,
 	CAPPSULE_PROBE_MAX
 };
 
@@ -129,11 +139,71 @@ struct cappsule_probe {
 	__u32 exits[CAPPSULE_EXIT_REASONS]; /* count per basic exit reason */
 };
 
+/*
+ * CAPPSULE_IOC_SNAPSHOT: copy the running kernel's memory (the page set of
+ * doc/hypervisor.md) with interrupts off, replacing any earlier snapshot.
+ * Needs exactly one online CPU (-EBUSY otherwise: the caller offlines the
+ * others). Counts are in pages; -EAGAIN if the set grew past the
+ * destinations allocated for it between the count and the copy.
+ */
+struct cappsule_snapshot {
+	struct cappsule_hdr hdr;
+	__u32 flags; /* in: 0 */
+	__u32 __pad0;
+	/* out */
+	__u64 pages; /* copied: the snapshot's size */
+	__u64 generation; /* 1 for the first snapshot since load, then +1 */
+	__u64 copy_ns; /* interrupts off: classify + copy */
+	__u64 total_ns; /* the whole ioctl: count, allocate, copy, index */
+	__u64 ram_pages; /* System RAM walked */
+	__u64 kernel_pages; /* kept: not on an LRU list (slab, page tables...) */
+	__u64 user_pages; /* kept: shmem/tmpfs, ramfs, mlocked */
+	__u64 free_pages; /* skipped: buddy allocator */
+	__u64 own_pages; /* skipped: cappsule.ko's own (destinations too) */
+	__u64 dropped_pages; /* skipped: page cache and anonymous memory */
+	__u64 unmapped_pages; /* skipped: absent from the direct map */
+	__u64 bad_pages; /* skipped: offline, hwpoisoned, memory holes */
+	__u64 prealloc_pages; /* destinations allocated before the copy */
+};
+
+/* CAPPSULE_IOC_SNAPSHOT_DROP: free the snapshot (none: 0, pages_freed 0). */
+struct cappsule_snapshot_drop {
+	struct cappsule_hdr hdr;
+	__u64 pages_freed; /* out */
+};
+
+/*
+ * CAPPSULE_IOC_SNAPSHOT_VERIFY: compare the snapshot's copy of a kernel
+ * virtual range (direct map or kernel image, e.g. _stext.._etext) with
+ * live memory. Pages outside both, or not in the snapshot, are counted
+ * and skipped; the hashes cover the copied pages in address order.
+ */
+struct cappsule_snapshot_verify {
+	struct cappsule_hdr hdr;
+	__u64 start; /* in: page-aligned kernel virtual address */
+	__u64 len; /* in: bytes, a multiple of the page size, at most 1 GiB */
+	/* out */
+	__u64 pages; /* pages in the range */
+	__u64 invalid; /* not direct-mapped kernel memory: skipped */
+	__u64 missing; /* valid but not in the snapshot */
+	__u64 copied; /* in the snapshot and compared */
+	__u64 differ; /* compared and not equal */
+	__u64 first_differ; /* address of the first that differs, or 0 */
+	__u64 hash_copy; /* 64-bit FNV-1a over the copies */
+	__u64 hash_live; /* the same over live memory */
+};
+
 #define CAPPSULE_IOC_MAGIC 0xC5
 #define CAPPSULE_IOC_GET_INFO \
 	_IOWR(CAPPSULE_IOC_MAGIC, 0x00, struct cappsule_info)
 #define CAPPSULE_IOC_PROBE_RUN \
 	_IOWR(CAPPSULE_IOC_MAGIC, 0x01, struct cappsule_probe)
+#define CAPPSULE_IOC_SNAPSHOT \
+	_IOWR(CAPPSULE_IOC_MAGIC, 0x02, struct cappsule_snapshot)
+#define CAPPSULE_IOC_SNAPSHOT_DROP \
+	_IOWR(CAPPSULE_IOC_MAGIC, 0x03, struct cappsule_snapshot_drop)
+#define CAPPSULE_IOC_SNAPSHOT_VERIFY \
+	_IOWR(CAPPSULE_IOC_MAGIC, 0x04, struct cappsule_snapshot_verify)
 
 /*
  * Hypercalls: VMCALL with the number in RAX and arguments in RDI, RSI, RDX;
@@ -144,6 +214,8 @@ struct cappsule_probe {
 #define CAPPSULE_HC_ECHO 2 /* (x) -> ~x */
 #define CAPPSULE_HC_REPORT 3 /* (slot, value) -> 0: result[slot] = value */
 #define CAPPSULE_HC_DONE 4 /* (status): the VM ends, outcome DONE */
+/* (id) -> 0: a forked VM is alive (work in progress); result[0] = id */
+#define CAPPSULE_HC_HELLO 5
 
 /* Guest-physical layout of a probe VM (identity-mapped by its page tables). */
 #define CAPPSULE_PROBE_GPA_PML4 0x1000ull

@@ -43,6 +43,7 @@ static long hv_ioctl_info(void __user *uarg)
 	info.vms_run = atomic64_read(&hv_vms_run);
 	info.ept_vpid_cap = hv_caps.ept_vpid_cap;
 	info.preempt_timer_shift = hv_ctl.preempt_shift;
+	info.snapshot_pages = hv_snapshot_pages();
 	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
@@ -69,6 +70,52 @@ out:
 	return err;
 }
 
+static long hv_ioctl_snapshot(void __user *uarg)
+{
+	struct cappsule_snapshot s;
+	int err;
+
+	if (copy_from_user(&s, uarg, sizeof(s)))
+		return -EFAULT;
+	err = hv_check_hdr(&s.hdr, sizeof(s));
+	if (err)
+		return err;
+	err = hv_snapshot_take(&s);
+	if (err)
+		return err;
+	return copy_to_user(uarg, &s, sizeof(s)) ? -EFAULT : 0;
+}
+
+static long hv_ioctl_snapshot_drop(void __user *uarg)
+{
+	struct cappsule_snapshot_drop d;
+	int err;
+
+	if (copy_from_user(&d, uarg, sizeof(d)))
+		return -EFAULT;
+	err = hv_check_hdr(&d.hdr, sizeof(d));
+	if (err)
+		return err;
+	d.pages_freed = hv_snapshot_drop();
+	return copy_to_user(uarg, &d, sizeof(d)) ? -EFAULT : 0;
+}
+
+static long hv_ioctl_snapshot_verify(void __user *uarg)
+{
+	struct cappsule_snapshot_verify v;
+	int err;
+
+	if (copy_from_user(&v, uarg, sizeof(v)))
+		return -EFAULT;
+	err = hv_check_hdr(&v.hdr, sizeof(v));
+	if (err)
+		return err;
+	err = hv_snapshot_verify(&v);
+	if (err)
+		return err;
+	return copy_to_user(uarg, &v, sizeof(v)) ? -EFAULT : 0;
+}
+
 static long hv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
@@ -78,6 +125,12 @@ static long hv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return hv_ioctl_info(uarg);
 	case CAPPSULE_IOC_PROBE_RUN:
 		return hv_ioctl_probe(uarg);
+	case CAPPSULE_IOC_SNAPSHOT:
+		return hv_ioctl_snapshot(uarg);
+	case CAPPSULE_IOC_SNAPSHOT_DROP:
+		return hv_ioctl_snapshot_drop(uarg);
+	case CAPPSULE_IOC_SNAPSHOT_VERIFY:
+		return hv_ioctl_snapshot_verify(uarg);
 	default:
 		return -ENOTTY;
 	}

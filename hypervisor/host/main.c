@@ -73,11 +73,14 @@ static int __init hv_init(void)
 
 static void __exit hv_exit(void)
 {
+	u64 snap;
+
 	hv_chardev_unregister();
+	snap = hv_snapshot_drop();
 	hv_cpus_stop();
 	pr_info(HV_NAME
-		": unloaded: VMXOFF on every CPU, %lld pages still held\n",
-		hv_pages_in_use());
+		": unloaded: VMXOFF on every CPU, snapshot of %llu pages freed, %lld pages still held\n",
+		snap, hv_pages_in_use());
 }
 
 module_init(hv_init);

@@ -218,6 +218,8 @@ int hv_probe_run(struct cappsule_probe *p)
 
 	if (p->payload >= CAPPSULE_PROBE_MAX || p->__pad0)
 		return -EINVAL;
+	if (p->payload == CAPPSULE_PROBE_FORK)
+		return hv_snapshot_fork(p);
 	if (p->cpu != CAPPSULE_CPU_ANY &&
 	    (p->cpu >= nr_cpu_ids || !cpu_online(p->cpu)))
 		return -EINVAL;

@@ -103,6 +103,11 @@ static unsigned int hv_exit_vmcall(struct hv_vcpu *v)
 		r->reported |= BIT_ULL(untrusted_a0);
 		ret = 0;
 		break;
+	case CAPPSULE_HC_HELLO:
+		r->result[0] = untrusted_a0;
+		r->reported |= BIT_ULL(0);
+		ret = 0;
+		break;
 	case CAPPSULE_HC_DONE:
 		r->outcome = CAPPSULE_OUT_DONE;
 		return HV_R_ADVANCE | HV_R_STOP;

@@ -1,23 +1,48 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Page allocation for everything VMX touches (VMXON regions, VMCS, bitmaps,
- * EPT tables, guest pages). One counter of pages held lets the tests prove
- * that load/unload and VM teardown leak nothing.
+ * EPT tables, guest pages, snapshot copies). One counter of pages held lets
+ * the tests prove that load/unload and VM teardown leak nothing; a pfn set
+ * of the same pages lets a snapshot leave them out.
  */
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/io.h>
+#include <linux/xarray.h>
 #include "../hv.h"
 
 static atomic64_t pages_in_use = ATOMIC64_INIT(0);
+/* pfn -> xa_mk_value(1) for every page counted above */
+static DEFINE_XARRAY(hv_owned);
+
+static struct page *hv_own(struct page *page)
+{
+	if (!page)
+		return NULL;
+	if (xa_err(xa_store(&hv_owned, page_to_pfn(page), xa_mk_value(1),
+			    GFP_KERNEL))) {
+		__free_page(page);
+		return NULL;
+	}
+	atomic64_inc(&pages_in_use);
+	return page;
+}
 
 struct page *hv_alloc_page(void)
 {
-	struct page *page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	return hv_own(alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO));
+}
 
-	if (page)
-		atomic64_inc(&pages_in_use);
-	return page;
+/* A snapshot destination: overwritten whole, so not zeroed; may fail. */
+struct page *hv_alloc_page_nozero(void)
+{
+	return hv_own(alloc_page(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY));
+}
+
+/* Lock-free (RCU): callable with interrupts off. */
+bool hv_page_owned(unsigned long pfn)
+{
+	return xa_load(&hv_owned, pfn) != NULL;
 }
 
 /*
@@ -28,19 +53,29 @@ struct page *hv_alloc_page(void)
 struct page *hv_alloc_2m(void)
 {
 	struct page *page;
+	int i, j;
 
 	page = alloc_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN, 9);
 	if (!page)
 		return NULL;
 	split_page(page, 9);
-	atomic64_add(512, &pages_in_use);
+	for (i = 0; i < 512; i++)
+		if (!hv_own(page + i))
+			goto undo; /* page + i is freed already */
 	return page;
+undo:
+	for (j = 0; j < i; j++)
+		hv_free_page(page + j);
+	for (j = i + 1; j < 512; j++)
+		__free_page(page + j);
+	return NULL;
 }
 
 void hv_free_page(struct page *page)
 {
 	if (!page)
 		return;
+	xa_erase(&hv_owned, page_to_pfn(page));
 	__free_page(page);
 	atomic64_dec(&pages_in_use);
 }

@@ -94,17 +94,24 @@ int hv_vmcs_setup(struct hv_vcpu *v, const struct hv_guest_init *g)
 	vmw(GUEST_RFLAGS, g->rflags);
 	vmw(GUEST_IA32_EFER, g->efer);
 	vmw(GUEST_IA32_DEBUGCTL, 0);
-	vmw(GUEST_SYSENTER_CS, 0);
-	vmw(GUEST_SYSENTER_ESP, 0);
-	vmw(GUEST_SYSENTER_EIP, 0);
+	vmw(GUEST_SYSENTER_CS, g->sysenter_cs);
+	vmw(GUEST_SYSENTER_ESP, g->sysenter_esp);
+	vmw(GUEST_SYSENTER_EIP, g->sysenter_eip);
 	vmw(GUEST_INTERRUPTIBILITY_INFO, 0);
 	vmw(GUEST_ACTIVITY_STATE, 0);
 	vmw(GUEST_PENDING_DBG_EXCEPTIONS, 0);
-	for (i = 0; i < 6; i++)
-		hv_guest_segment(i, i == 1 ? GUEST_CS : GUEST_DS,
-				 i == 1 ? AR_CODE64 : AR_DATA, 0xffffffff, 0);
-	hv_guest_segment(6, 0, AR_UNUSABLE, 0, 0);
-	hv_guest_segment(7, GUEST_TR, AR_TSS_BUSY, 0x67, g->tr_base);
+	if (g->has_segs) {
+		for (i = 0; i < HV_NR_SEGS; i++)
+			hv_guest_segment(i, g->seg[i].sel, g->seg[i].ar,
+					 g->seg[i].limit, g->seg[i].base);
+	} else {
+		for (i = 0; i < 6; i++)
+			hv_guest_segment(i, i == 1 ? GUEST_CS : GUEST_DS,
+					 i == 1 ? AR_CODE64 : AR_DATA,
+					 0xffffffff, 0);
+		hv_guest_segment(6, 0, AR_UNUSABLE, 0, 0);
+		hv_guest_segment(7, GUEST_TR, AR_TSS_BUSY, 0x67, g->tr_base);
+	}
 	vmw(GUEST_GDTR_BASE, g->gdt_base);
 	vmw(GUEST_GDTR_LIMIT, g->gdt_limit);
 	vmw(GUEST_IDTR_BASE, g->idt_base);

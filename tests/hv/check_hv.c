@@ -3,7 +3,7 @@
  * Unit tests (Check) for the hypervisor's pure logic, built from the very
  * files cappsule.ko is built from (hypervisor/pure/): VMCS control
  * computation against recorded capability MSRs, EPT build / walk / split /
- * copy-on-write, and VM-exit decoding.
+ * copy-on-write, VM-exit decoding, and the snapshot's page set.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -11,6 +11,7 @@
 #include "caps.h"
 #include "ept.h"
 #include "exit.h"
+#include "snap.h"
 #include "vmx_ctl.h"
 
 /* ------------------------------------------------------------------ */
@@ -566,12 +567,121 @@ START_TEST(test_msr_rules)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* snapshot page set */
+
+START_TEST(test_snap_classify)
+{
+	const u32 lru = SNAP_F_LRU;
+
+	/* free and broken pages are never copied, whatever else is said */
+	ck_assert_int_eq(snap_classify(SNAP_F_BUDDY), SNAP_SKIP_FREE);
+	ck_assert_int_eq(snap_classify(SNAP_F_BUDDY | SNAP_F_OWN | lru),
+			 SNAP_SKIP_FREE);
+	ck_assert_int_eq(snap_classify(SNAP_F_HOLE), SNAP_SKIP_BAD);
+	ck_assert_int_eq(snap_classify(SNAP_F_OFFLINE), SNAP_SKIP_BAD);
+	ck_assert_int_eq(snap_classify(SNAP_F_HWPOISON | lru), SNAP_SKIP_BAD);
+	/* the module's own pages, LRU or not */
+	ck_assert_int_eq(snap_classify(SNAP_F_OWN), SNAP_SKIP_OWN);
+	ck_assert_int_eq(snap_classify(SNAP_F_OWN | lru | SNAP_F_UNEVICTABLE),
+			 SNAP_SKIP_OWN);
+	/* kernel memory: slab, page tables, stacks, reserved image pages */
+	ck_assert_int_eq(snap_classify(0), SNAP_KEEP_KERNEL);
+	ck_assert_int_eq(snap_classify(SNAP_F_UNMAPPED), SNAP_SKIP_UNMAPPED);
+	/* page cache and other processes' anonymous memory: dropped */
+	ck_assert_int_eq(snap_classify(lru), SNAP_SKIP_DROPPED);
+	ck_assert_int_eq(snap_classify(lru | SNAP_F_ANON | SNAP_F_SWAPBACKED),
+			 SNAP_SKIP_DROPPED);
+	ck_assert_int_eq(snap_classify(lru | SNAP_F_UNMAPPED),
+			 SNAP_SKIP_DROPPED);
+	/* shmem/tmpfs, ramfs, mlocked anonymous: kept */
+	ck_assert_int_eq(snap_classify(lru | SNAP_F_SWAPBACKED),
+			 SNAP_KEEP_USER);
+	ck_assert_int_eq(snap_classify(lru | SNAP_F_UNEVICTABLE),
+			 SNAP_KEEP_USER);
+	ck_assert_int_eq(snap_classify(lru | SNAP_F_ANON | SNAP_F_SWAPBACKED |
+				       SNAP_F_UNEVICTABLE),
+			 SNAP_KEEP_USER);
+	ck_assert_int_eq(snap_classify(lru | SNAP_F_SWAPBACKED |
+				       SNAP_F_UNMAPPED),
+			 SNAP_SKIP_UNMAPPED);
+	ck_assert(snap_keeps(SNAP_KEEP_KERNEL) && snap_keeps(SNAP_KEEP_USER));
+	ck_assert(!snap_keeps(SNAP_SKIP_FREE) && !snap_keeps(SNAP_SKIP_OWN) &&
+		  !snap_keeps(SNAP_SKIP_DROPPED) &&
+		  !snap_keeps(SNAP_SKIP_UNMAPPED) &&
+		  !snap_keeps(SNAP_SKIP_BAD));
+	ck_assert_str_eq(snap_class_name(SNAP_KEEP_KERNEL), "kernel");
+	ck_assert_str_eq(snap_class_name(SNAP_SKIP_BAD), "bad");
+	ck_assert_str_eq(snap_class_name(SNAP_CLASSES), "?");
+}
+END_TEST
+
+START_TEST(test_snap_span)
+{
+	/* a page in use is one page, whatever order is read */
+	ck_assert_uint_eq(snap_span(0, 5, 64, 1000), 1);
+	/* an aligned free block is skipped whole */
+	ck_assert_uint_eq(snap_span(SNAP_F_BUDDY, 0, 7, 1000), 1);
+	ck_assert_uint_eq(snap_span(SNAP_F_BUDDY, 3, 64, 1000), 8);
+	ck_assert_uint_eq(snap_span(SNAP_F_BUDDY, 10, 1024, 4096), 1024);
+	/* ... up to the end of the RAM range */
+	ck_assert_uint_eq(snap_span(SNAP_F_BUDDY, 10, 1024, 1500), 476);
+	ck_assert_uint_eq(snap_span(SNAP_F_BUDDY, 3, 1000, 1000), 1);
+	/* a racy read: misaligned or impossible order skips nothing more */
+	ck_assert_uint_eq(snap_span(SNAP_F_BUDDY, 3, 68, 1000), 1);
+	ck_assert_uint_eq(snap_span(SNAP_F_BUDDY, 11, 0, 1u << 20), 1);
+	ck_assert_uint_eq(snap_span(SNAP_F_BUDDY, 0xffffffffu, 0, 1u << 20), 1);
+}
+END_TEST
+
+START_TEST(test_snap_count)
+{
+	struct snap_count c;
+
+	memset(&c, 0, sizeof(c));
+	snap_count_add(&c, SNAP_KEEP_KERNEL, 100);
+	snap_count_add(&c, SNAP_KEEP_USER, 20);
+	snap_count_add(&c, SNAP_SKIP_FREE, 1024);
+	snap_count_add(&c, SNAP_SKIP_OWN, 3);
+	snap_count_add(&c, SNAP_CLASSES, 1000); /* ignored */
+	ck_assert_uint_eq(snap_count_kept(&c), 120);
+	ck_assert_uint_eq(snap_count_total(&c), 1147);
+	/* a margin for what the count did not see: 1/16 + 1024 pages */
+	ck_assert_uint_eq(snap_prealloc(0), 1024);
+	ck_assert_uint_eq(snap_prealloc(16000), 16000 + 1000 + 1024);
+}
+END_TEST
+
+START_TEST(test_snap_hash)
+{
+	u64 page[512] = { 0 }, copy[512];
+
+	ck_assert_uint_eq(snap_hash(SNAP_HASH_INIT, page, 0), SNAP_HASH_INIT);
+	page[0] = 0;
+	ck_assert_uint_eq(snap_hash(SNAP_HASH_INIT, page, 8),
+			  0xaf63bd4c8601b7dfull);
+	page[0] = 1;
+	page[1] = 2;
+	ck_assert_uint_eq(snap_hash(SNAP_HASH_INIT, page, 16),
+			  0x082f2407b4e8902aull);
+	/* equal pages hash equal; one bit anywhere changes it */
+	memset(page, 0x5a, sizeof(page));
+	memcpy(copy, page, sizeof(page));
+	ck_assert_uint_eq(snap_hash(1, page, sizeof(page)),
+			  snap_hash(1, copy, sizeof(copy)));
+	copy[511] ^= 1ull << 63;
+	ck_assert_uint_ne(snap_hash(1, page, sizeof(page)),
+			  snap_hash(1, copy, sizeof(copy)));
+}
+END_TEST
+
 static Suite *hv_suite(void)
 {
 	Suite *s = suite_create("hv");
 	TCase *ctl = tcase_create("vmx_ctl");
 	TCase *ept = tcase_create("ept");
 	TCase *ex = tcase_create("exit");
+	TCase *snap = tcase_create("snap");
 
 	tcase_add_test(ctl, test_adjust);
 	tcase_add_test(ctl, test_bochs_haswell);
@@ -593,7 +703,12 @@ static Suite *hv_suite(void)
 	tcase_add_test(ex, test_msr_rules);
 	suite_add_tcase(s, ctl);
 	suite_add_tcase(s, ept);
+	tcase_add_test(snap, test_snap_classify);
+	tcase_add_test(snap, test_snap_span);
+	tcase_add_test(snap, test_snap_count);
+	tcase_add_test(snap, test_snap_hash);
 	suite_add_tcase(s, ex);
+	suite_add_tcase(s, snap);
 	return s;
 }
 

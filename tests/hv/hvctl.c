@@ -3,7 +3,8 @@
  * hvctl: drives /dev/cappsule inside the Bochs rig (built static for the
  * busybox initramfs). "selftest" runs every probe payload and checks what
  * came back, printing one "HVTEST PASS|FAIL|SKIP name: detail" line per
- * check for tests/hv/run-rig.sh to judge from the serial log.
+ * check for tests/hv/run-rig.sh to judge from the serial log. The snapshot
+ * subcommands print key=value lines that tests/hv/init.sh checks.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* sched_setaffinity */
@@ -62,6 +63,7 @@ static const char *const names[CAPPSULE_PROBE_MAX] = {
 	[CAPPSULE_PROBE_VMX_INSN] = "vmx_insn",
 	[CAPPSULE_PROBE_SWAPGS] = "swapgs",
 	[CAPPSULE_PROBE_FPU] = "fpu",
+	[CAPPSULE_PROBE_FORK] = "fork",
 };
 
 static int dev = -1;
@@ -615,11 +617,181 @@ static int selftest(unsigned long long loop_iterations)
 	return failures ? 1 : 0;
 }
 
+static void hdr_init(struct cappsule_hdr *hdr, size_t size)
+{
+	memset(hdr, 0, size);
+	hdr->size = (__u32)size;
+	hdr->version = CAPPSULE_ABI_VERSION;
+}
+
+/* errno as a name the rig's checks can match, and a message for people */
+static int snap_error(const char *what, int err)
+{
+	printf("%s: error %s (%s)\n", what,
+	       err == EBUSY  ? "EBUSY" :
+	       err == EAGAIN ? "EAGAIN" :
+	       err == ENOMEM ? "ENOMEM" :
+			       "other",
+	       strerror(err));
+	return 1;
+}
+
+static int cmd_snapshot(void)
+{
+	struct cappsule_snapshot s;
+
+	hdr_init(&s.hdr, sizeof(s));
+	if (ioctl(dev, CAPPSULE_IOC_SNAPSHOT, &s))
+		return snap_error("snapshot", errno);
+	printf("snapshot: gen=%llu pages=%llu mib=%.1f copy_ms=%.1f total_ms=%.1f kernel=%llu user=%llu free=%llu own=%llu dropped=%llu unmapped=%llu bad=%llu ram=%llu prealloc=%llu\n",
+	       (unsigned long long)s.generation, (unsigned long long)s.pages,
+	       s.pages / 256.0, s.copy_ns / 1e6, s.total_ns / 1e6,
+	       (unsigned long long)s.kernel_pages,
+	       (unsigned long long)s.user_pages,
+	       (unsigned long long)s.free_pages,
+	       (unsigned long long)s.own_pages,
+	       (unsigned long long)s.dropped_pages,
+	       (unsigned long long)s.unmapped_pages,
+	       (unsigned long long)s.bad_pages, (unsigned long long)s.ram_pages,
+	       (unsigned long long)s.prealloc_pages);
+	return 0;
+}
+
+static int cmd_snapshot_drop(void)
+{
+	struct cappsule_snapshot_drop d;
+
+	hdr_init(&d.hdr, sizeof(d));
+	if (ioctl(dev, CAPPSULE_IOC_SNAPSHOT_DROP, &d))
+		return snap_error("snapshot-drop", errno);
+	printf("snapshot-drop: freed=%llu\n",
+	       (unsigned long long)d.pages_freed);
+	return 0;
+}
+
+/* _stext and _etext from /proc/kallsyms (root sees real addresses): 0 if not */
+static void kernel_text(unsigned long long *start, unsigned long long *end)
+{
+	char line[512], sym[256], type;
+	unsigned long long addr;
+	FILE *f = fopen("/proc/kallsyms", "r");
+
+	*start = *end = 0;
+	if (!f)
+		return;
+	/* one pass: reading /proc/kallsyms takes seconds in Bochs */
+	while ((!*start || !*end) && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %255s", &addr, &type, sym) != 3)
+			continue;
+		if (!strcmp(sym, "_stext"))
+			*start = addr;
+		else if (!strcmp(sym, "_etext"))
+			*end = addr;
+	}
+	fclose(f);
+}
+
+/* "name+0xoff [module]" of the kallsyms symbol at or below @addr. */
+static void symbolize(unsigned long long addr, char *out, size_t len)
+{
+	char line[512], sym[256], mod[128], best[400] = "?", type;
+	unsigned long long a, best_addr = 0;
+	FILE *f = fopen("/proc/kallsyms", "r");
+	int n;
+
+	snprintf(out, len, "?");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		mod[0] = 0;
+		n = sscanf(line, "%llx %c %255s %127s", &a, &type, sym, mod);
+		if (n < 3 || a > addr || a < best_addr)
+			continue;
+		best_addr = a;
+		snprintf(best, sizeof(best), "%s%s%s", sym, n > 3 ? " " : "",
+			 n > 3 ? mod : "");
+	}
+	fclose(f);
+	if (best_addr)
+		snprintf(out, len, "%s+0x%llx", best, addr - best_addr);
+}
+
+/*
+ * WORK IN PROGRESS (milestone b): resume a VM on the snapshot with @id and
+ * say how far it got: outcome, hello, and where it was killed.
+ */
+static int cmd_fork(int argc, char **argv)
+{
+	struct cappsule_probe p;
+	char sym[512];
+
+	probe_init(&p, CAPPSULE_PROBE_FORK);
+	p.arg[0] = argc > 2 ? strtoull(argv[2], NULL, 0) : 0;
+	if (probe_run(&p)) {
+		printf("fork: error %s\n", strerror(errno));
+		return 1;
+	}
+	print_probe("fork", &p);
+	sym[0] = 0;
+	if (p.kill_rip)
+		symbolize(p.kill_rip, sym, sizeof(sym));
+	printf("fork: id=%llu outcome=%u hello=%s%llu intact=%llu kill_why=%u kill_exit=%u qual=0x%llx rip=0x%llx %s exits=%llu vmcalls=%u ept=%u cow=%llu fresh=%llu us=%llu\n",
+	       (unsigned long long)p.arg[0], p.outcome,
+	       (p.reported & 1) ? "" : "none/", (unsigned long long)p.result[0],
+	       (unsigned long long)p.template_intact, p.kill_why, p.kill_exit,
+	       (unsigned long long)p.kill_qual, (unsigned long long)p.kill_rip,
+	       sym, (unsigned long long)p.total_exits, p.exits[EXIT_VMCALL],
+	       p.exits[EXIT_EPT_VIOLATION], (unsigned long long)p.cow_pages,
+	       (unsigned long long)p.fresh_pages,
+	       (unsigned long long)p.duration_ns / 1000);
+	if (p.outcome == CAPPSULE_OUT_DONE && (p.reported & 1) &&
+	    p.result[0] == p.arg[0] && p.template_intact)
+		return 0;
+	return 1;
+}
+
+/* The snapshot's copy of [start, end) against live memory; default text. */
+static int cmd_snapshot_verify(int argc, char **argv)
+{
+	unsigned long long start, end;
+	struct cappsule_snapshot_verify v;
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (argc > 3) {
+		start = strtoull(argv[2], NULL, 0);
+		end = strtoull(argv[3], NULL, 0);
+	} else {
+		kernel_text(&start, &end);
+	}
+	if (!start || end <= start) {
+		printf("snapshot-verify: no range (_stext/_etext not in /proc/kallsyms?)\n");
+		return 1;
+	}
+	start &= ~(unsigned long long)(page - 1);
+	end = (end + page - 1) & ~(unsigned long long)(page - 1);
+	hdr_init(&v.hdr, sizeof(v));
+	v.start = start;
+	v.len = end - start;
+	if (ioctl(dev, CAPPSULE_IOC_SNAPSHOT_VERIFY, &v))
+		return snap_error("snapshot-verify", errno);
+	printf("snapshot-verify: start=0x%llx pages=%llu copied=%llu missing=%llu invalid=%llu differ=%llu first_differ=0x%llx hash_copy=%016llx hash_live=%016llx\n",
+	       start, (unsigned long long)v.pages, (unsigned long long)v.copied,
+	       (unsigned long long)v.missing, (unsigned long long)v.invalid,
+	       (unsigned long long)v.differ, (unsigned long long)v.first_differ,
+	       (unsigned long long)v.hash_copy,
+	       (unsigned long long)v.hash_live);
+	return 0;
+}
+
 static int usage(void)
 {
-	fprintf(stderr, "usage: hvctl info\n"
-			"       hvctl selftest [loop-iterations]\n"
-			"       hvctl probe NAME [cpu] [max_slices] [arg0]\n");
+	fprintf(stderr,
+		"usage: hvctl info\n"
+		"       hvctl selftest [loop-iterations]\n"
+		"       hvctl probe NAME [cpu] [max_slices] [arg0]\n"
+		"       hvctl snapshot\n"
+		"       hvctl snapshot-drop\n"
+		"       hvctl snapshot-verify [START END]   (default: kernel text)\n");
 	return 2;
 }
 
@@ -641,15 +813,24 @@ int main(int argc, char **argv)
 			perror("GET_INFO");
 			return 1;
 		}
-		printf("info: abi=%u cpus_online=%u cpus_vmxon=%u vmcs_rev=0x%x pages_in_use=%llu vms_run=%llu ept_vpid_cap=0x%llx preempt_shift=%u\n",
+		printf("info: abi=%u cpus_online=%u cpus_vmxon=%u vmcs_rev=0x%x pages_in_use=%llu vms_run=%llu ept_vpid_cap=0x%llx preempt_shift=%u snapshot_pages=%llu\n",
 		       info.module_version, info.cpus_online, info.cpus_vmxon,
 		       info.vmcs_revision,
 		       (unsigned long long)info.pages_in_use,
 		       (unsigned long long)info.vms_run,
 		       (unsigned long long)info.ept_vpid_cap,
-		       info.preempt_timer_shift);
+		       info.preempt_timer_shift,
+		       (unsigned long long)info.snapshot_pages);
 		return 0;
 	}
+	if (!strcmp(argv[1], "snapshot"))
+		return cmd_snapshot();
+	if (!strcmp(argv[1], "snapshot-drop"))
+		return cmd_snapshot_drop();
+	if (!strcmp(argv[1], "snapshot-verify"))
+		return cmd_snapshot_verify(argc, argv);
+	if (!strcmp(argv[1], "fork"))
+		return cmd_fork(argc, argv);
 	if (!strcmp(argv[1], "selftest"))
 		return selftest(argc > 2 ? strtoull(argv[2], NULL, 0) :
 					   20000000);

@@ -3,8 +3,13 @@
 # into a cache, headers from apt), build hvctl static, pack a busybox
 # initramfs and an isolinux ISO, boot it in Bochs (1 CPU, then 2 CPUs)
 # and judge the HVTEST lines of the serial log.
+# With --script FILE, /init loads cappsule.ko and runs FILE as root instead
+# of the built-in checks; FILE's output comes back as "RIG: " lines (here
+# and in the serial log), then "RIG: exit N"; the run passes if N is 0 on
+# every boot and the kernel log is clean.
 #
 # usage: run-rig.sh [--cpus "1 2"] [--fetch] [--kernel debian|fast]
+#                   [--script FILE]
 # env:   HV_RIG_WORK (work dir, default ./hv-rig), HV_RIG_TIMEOUT (s/boot),
 #        HV_RIG_MODEL (Bochs CPU model), CC
 # exit:  0 pass, 77 skip (tools missing: said loudly), 1 fail
@@ -17,12 +22,14 @@ FETCH=0
 KERNEL=debian
 MODEL=${HV_RIG_MODEL:-corei7_haswell_4770}
 TMO=${HV_RIG_TIMEOUT:-600}
+SCRIPT=
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	--cpus) CPUS_LIST=$2; shift ;;
 	--fetch) FETCH=1 ;;
 	--kernel) KERNEL=$2; shift ;;
+	--script) SCRIPT=$2; shift ;;
 	*) echo "run-rig.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -39,6 +46,10 @@ die() { echo "run-rig.sh: FAIL: $*"; exit 1; }
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
+if [ -n "$SCRIPT" ]; then
+	[ -f "$SCRIPT" ] && [ -r "$SCRIPT" ] || die "--script $SCRIPT: no such readable file"
+	SCRIPT=$(cd "$(dirname "$SCRIPT")" && pwd)/$(basename "$SCRIPT")
+fi
 mkdir -p "$WORK" || die "cannot create $WORK"
 T0=$(now)
 
@@ -114,6 +125,10 @@ cp "$WORK/hvctl" "$R/bin/hvctl"
 cp "$KVM_KO/kvm.ko" "$KVM_KO/kvm-intel.ko" "$R/mods/" 2>/dev/null &&
 	cp "$IRQ_KO/irqbypass.ko" "$R/mods/" 2>/dev/null
 cp "$SRC/init.sh" "$R/init" && chmod +x "$R/init"
+# /init runs /rig-script (root, module loaded) instead of its own checks
+if [ -n "$SCRIPT" ]; then
+	cp "$SCRIPT" "$R/rig-script" && chmod 755 "$R/rig-script" || die "cannot copy $SCRIPT"
+fi
 (cd "$R" && find . | cpio -o -H newc --quiet | gzip -1 > "$WORK/initramfs.cpio.gz") ||
 	die "cannot pack the initramfs"
 
@@ -143,8 +158,9 @@ abi_unknown_ioctl abi_size abi_version abi_payload abi_padding abi_cpu abi_info_
 cpuid vmcall ept_cow ept_cow_original ept_fresh ept_2m ept_violations io
 msr_ok msr_bad preempt_timer extint hlt exception triple_fault cr
 ept_misconfig ept_outside invd vmx_insn swapgs fpu vm_pages_freed unload devnode_gone
-cycles no_leak"
-REQUIRED_SMP="parallel hotplug hotplug_probe"
+cycles no_leak snapshot snapshot_own snapshot_memfree snapshot_text snapshot_replace
+snapshot_drop snapshot_unload fork_hello"
+REQUIRED_SMP="parallel hotplug hotplug_probe snapshot_ebusy snapshot_ebusy_keeps"
 
 boot() {
 	local cpus=$1 ips=$2 out=$WORK/run-$1cpu t
@@ -185,8 +201,30 @@ RC
 
 FAILED=0
 judge() {
-	local cpus=$1 raw=$2 log=$2.txt klog=${2%/*}/kernel.log.txt name want
+	local cpus=$1 raw=$2 log=$2.txt klog=${2%/*}/kernel.log.txt
 	tr -d '\r' < "$raw" > "$log"
+	if [ -n "$SCRIPT" ]; then
+		judge_script "$cpus" "$log"
+	else
+		judge_hvtest "$cpus" "$log"
+	fi
+	judge_common "$cpus" "$raw" "$log" "$klog"
+}
+
+# --script: FILE's own exit status decides
+judge_script() {
+	local cpus=$1 log=$2 rc
+	grep -a '^RIG: ' "$log" | sed "s/^/  [$cpus cpu] /"
+	rc=$(grep -a '^RIG: exit [0-9]*$' "$log" | tail -1 | cut -d' ' -f3)
+	echo "rig: $cpus CPU(s): $(basename "$SCRIPT") exited ${rc:-(no exit line)}"
+	if [ "$rc" != 0 ]; then
+		echo "rig: $cpus CPU(s): FAIL: the script exited ${rc:-(no exit line)}"
+		FAILED=1
+	fi
+}
+
+judge_hvtest() {
+	local cpus=$1 log=$2 name want
 	want=$REQUIRED
 	[ "$cpus" -gt 1 ] && want="$want $REQUIRED_SMP"
 	grep -a '^HVTEST' "$log" | sed "s/^/  [$cpus cpu] /"
@@ -200,6 +238,11 @@ judge() {
 		echo "rig: $cpus CPU(s): FAIL: failing checks above"
 		FAILED=1
 	fi
+}
+
+# both modes: a clean kernel log and an /init that reached its end
+judge_common() {
+	local cpus=$1 raw=$2 log=$3 klog=$4
 	tr -d '\r' < "${raw%/*}/kernel.log" > "$klog"
 	if grep -aE 'BUG:|Oops|WARNING:|Kernel panic|general protection fault|RIP: ' "$log" "$klog" > /dev/null; then
 		grep -ahE -A5 'BUG:|Oops|WARNING:|Kernel panic|general protection fault' "$log" "$klog" | head -40
@@ -228,7 +271,7 @@ for cpus in $CPUS_LIST; do
 done
 echo "rig: total $(elapsed $T0)s"
 if [ $FAILED = 0 ]; then
-	echo "rig: PASS ($CPUS_LIST CPU boots)"
+	echo "rig: PASS ($CPUS_LIST CPU boots${SCRIPT:+, script $(basename "$SCRIPT")})"
 	exit 0
 fi
 echo "rig: FAIL (logs in $WORK/run-*cpu/{serial,kernel}.log)"

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The snapshot's capture point, setjmp-like: hv_capture() saves the
+ * callee-saved registers, RSP and RFLAGS, *calls* the copy (so the copy's
+ * own stack writes land below the saved RSP) and returns 0 in the host.
+ * A forked VM starts at hv_capture_resume with RSP = the saved RSP and
+ * RAX = id + 1: it "returns again" from the same call, in the copy.
+ * WORK IN PROGRESS (part 2, milestone b): the caller then only says hello
+ * and done (hv_guest_forked); cappsule.ko's text is still in the copy.
+ */
+#include <linux/linkage.h>
+#include <asm/asm.h>
+#include <asm/nospec-branch.h>
+
+#define HC_DONE		4
+#define HC_HELLO	5
+
+/* struct hv_capture: hv.h */
+#define C_RBX		0
+#define C_RBP		8
+#define C_R12		16
+#define C_R13		24
+#define C_R14		32
+#define C_R15		40
+#define C_RSP		48
+#define C_RFLAGS	56
+
+	.text
+/* int hv_capture(struct hv_capture *c, void *arg): hv_capture_body(arg) */
+SYM_FUNC_START(hv_capture)
+	mov	%rbx, C_RBX(%rdi)
+	mov	%rbp, C_RBP(%rdi)
+	mov	%r12, C_R12(%rdi)
+	mov	%r13, C_R13(%rdi)
+	mov	%r14, C_R14(%rdi)
+	mov	%r15, C_R15(%rdi)
+	mov	%rsp, C_RSP(%rdi)	/* points at our return address */
+	pushf
+	pop	C_RFLAGS(%rdi)
+	push	%rbp			/* 16-byte aligned for the call */
+	mov	%rsi, %rdi
+	call	hv_capture_body
+	pop	%rbp
+	xor	%eax, %eax		/* the host: 0 */
+	RET
+SYM_FUNC_END(hv_capture)
+
+/* A forked VM starts here (guest RIP), RAX = id + 1 (VMCS and gpr[]). */
+SYM_CODE_START(hv_capture_resume)
+	ANNOTATE_NOENDBR
+	RET
+SYM_CODE_END(hv_capture_resume)
+
+/*
+ * void hv_guest_forked(u64 id): runs in the VM only; never returns. It
+ * writes the id to hv_fork_marker first: the host's own copy of that
+ * variable must stay 0 (the write lands in the VM's private copy).
+ */
+SYM_FUNC_START(hv_guest_forked)
+	mov	%rdi, hv_fork_marker(%rip)
+	mov	$HC_HELLO, %eax
+	vmcall
+	xor	%edi, %edi
+	mov	$HC_DONE, %eax
+	vmcall
+1:	ud2
+	jmp	1b
+SYM_FUNC_END(hv_guest_forked)

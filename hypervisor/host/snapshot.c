@@ -1,0 +1,573 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Snapshots of the running kernel (part 2, milestone a): walk System RAM,
+ * decide page by page (pure/snap.c), copy the kept pages with interrupts
+ * off on the one online CPU into destinations allocated beforehand, and
+ * index the copies by pfn. Forks will map them into each VM.
+ */
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
+#include <linux/ioport.h>
+#include <linux/irqflags.h>
+#include <linux/ktime.h>
+#include <linux/list.h>
+#include <linux/memory_hotplug.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/nmi.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/xarray.h>
+#include <asm/desc.h>
+#include <asm/msr.h>
+#include <asm/segment.h>
+#include <asm/special_insns.h>
+#include "../hv.h"
+
+#define HV_SNAP_RANGES 128
+
+struct hv_snap_range {
+	unsigned long start, end; /* pfns, end excluded */
+};
+
+struct hv_snap_walk {
+	struct hv_snap_range range[HV_SNAP_RANGES];
+	unsigned int nr_ranges;
+	bool truncated;
+	struct snap_count count;
+	/* second pass: destinations move from pool to copied */
+	bool copy;
+	struct list_head pool;
+	struct list_head copied;
+	u64 nr_copied;
+	u64 overflow; /* kept pages left without a destination */
+};
+
+/* One snapshot at a time; the lock also orders take, drop and verify. */
+static DEFINE_MUTEX(hv_snap_lock);
+static DEFINE_XARRAY(hv_snap_copies); /* pfn -> struct page * of its copy */
+static u64 hv_snap_nr;
+static u64 hv_snap_generation;
+static unsigned long hv_snap_max_pfn;
+/* the CPU at the capture point: where a forked VM starts (WIP) */
+static struct hv_capture hv_snap_regs;
+static struct hv_guest_init hv_snap_vcpu;
+
+static int hv_snap_add_range(struct resource *res, void *arg)
+{
+	struct hv_snap_walk *w = arg;
+	unsigned long start = PFN_UP(res->start);
+	unsigned long end = PFN_DOWN(res->end + 1);
+
+	if (start >= end)
+		return 0;
+	if (w->nr_ranges == HV_SNAP_RANGES) {
+		w->truncated = true;
+		return -E2BIG;
+	}
+	w->range[w->nr_ranges].start = start;
+	w->range[w->nr_ranges].end = end;
+	w->nr_ranges++;
+	return 0;
+}
+
+/* Present in the direct map, so page_address() can be read. */
+static bool hv_direct_mapped(struct page *page)
+{
+	unsigned int level;
+	pte_t *pte = lookup_address((unsigned long)page_address(page), &level);
+
+	return pte && pte_present(*pte);
+}
+
+/*
+ * The facts snap_classify() decides on. Read without locks: in the first
+ * pass they may be stale (the margin of snap_prealloc() absorbs that); in
+ * the second nothing else runs.
+ */
+static u32 hv_snap_flags(unsigned long pfn, struct page **pagep,
+			 unsigned int *order)
+{
+	struct page *page = pfn_to_online_page(pfn), *head;
+	u32 f = 0;
+
+	*pagep = page;
+	*order = 0;
+	if (!page)
+		return SNAP_F_HOLE;
+	if (PageBuddy(page)) {
+		/* mm/internal.h's buddy_order(), not visible to modules */
+		*order = page_private(page);
+		return SNAP_F_BUDDY;
+	}
+	if (PageOffline(page))
+		f |= SNAP_F_OFFLINE;
+	if (PageHWPoison(page))
+		f |= SNAP_F_HWPOISON;
+	if (hv_page_owned(pfn))
+		f |= SNAP_F_OWN;
+	head = compound_head(page);
+	if (PageLRU(head)) {
+		f |= SNAP_F_LRU;
+		if (PageAnon(head))
+			f |= SNAP_F_ANON;
+		if (PageSwapBacked(head))
+			f |= SNAP_F_SWAPBACKED;
+		if (PageUnevictable(head))
+			f |= SNAP_F_UNEVICTABLE;
+	}
+	return f;
+}
+
+static void hv_snap_copy_one(struct hv_snap_walk *w, struct page *src,
+			     unsigned long pfn)
+{
+	struct page *dst;
+
+	if (list_empty(&w->pool)) {
+		w->overflow++;
+		return;
+	}
+	dst = list_first_entry(&w->pool, struct page, lru);
+	list_move_tail(&dst->lru, &w->copied);
+	copy_page(page_address(dst), page_address(src));
+	set_page_private(dst, pfn);
+	w->nr_copied++;
+}
+
+static void hv_snap_walk(struct hv_snap_walk *w)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < w->nr_ranges; i++) {
+		unsigned long pfn = w->range[i].start;
+		unsigned long end = w->range[i].end;
+
+		while (pfn < end) {
+			struct page *page;
+			unsigned int order;
+			enum snap_class k;
+			u32 f;
+			u64 span;
+
+			f = hv_snap_flags(pfn, &page, &order);
+			k = snap_classify(f);
+			if (snap_keeps(k) && !hv_direct_mapped(page))
+				k = snap_classify(f | SNAP_F_UNMAPPED);
+			span = snap_span(f, order, pfn, end);
+			snap_count_add(&w->count, k, span);
+			if (w->copy && snap_keeps(k))
+				hv_snap_copy_one(w, page, pfn);
+			pfn += span;
+			if (!w->copy && !(++n & 1023))
+				cond_resched();
+		}
+	}
+}
+
+static void hv_snap_free_list(struct list_head *list)
+{
+	struct page *p, *next;
+	unsigned int n = 0;
+
+	list_for_each_entry_safe(p, next, list, lru)
+	{
+		list_del_init(&p->lru);
+		set_page_private(p, 0);
+		hv_free_page(p);
+		if (!(++n & 1023))
+			cond_resched();
+	}
+}
+
+static u64 hv_snap_drop_locked(void)
+{
+	unsigned long pfn;
+	struct page *p;
+	u64 n = 0;
+
+	xa_for_each(&hv_snap_copies, pfn, p)
+	{
+		set_page_private(p, 0);
+		hv_free_page(p);
+		if (!(++n & 1023))
+			cond_resched();
+	}
+	xa_destroy(&hv_snap_copies);
+	WRITE_ONCE(hv_snap_nr, 0);
+	hv_snap_max_pfn = 0;
+	return n;
+}
+
+/* The copies, indexed; each page ends up in the xarray or on the list. */
+static int hv_snap_index(struct hv_snap_walk *w)
+{
+	struct page *p, *next;
+	unsigned int n = 0;
+	int err;
+
+	list_for_each_entry_safe(p, next, &w->copied, lru)
+	{
+		err = xa_err(xa_store(&hv_snap_copies, page_private(p), p,
+				      GFP_KERNEL));
+		if (err)
+			return err;
+		hv_snap_max_pfn = max(hv_snap_max_pfn, page_private(p));
+		list_del_init(&p->lru);
+		if (!(++n & 1023))
+			cond_resched();
+	}
+	return 0;
+}
+
+#define HV_AR_UNUSABLE 0x10000
+
+/* VMX access rights of a GDT selector, from LAR; null: unusable */
+static u32 hv_seg_ar(u16 sel)
+{
+	u32 ar = 0;
+	u8 ok = 0;
+
+	if (!(sel & ~3u))
+		return HV_AR_UNUSABLE;
+	asm("lar %k2, %0\n\tsetz %1"
+	    : "=r"(ar), "=qm"(ok)
+	    : "r"((u32)sel)
+	    : "cc");
+	return ok ? (ar >> 8) & 0xf0ff : HV_AR_UNUSABLE;
+}
+
+static u32 hv_seg_limit(u16 sel)
+{
+	u32 limit = 0;
+
+	if (sel & ~3u)
+		asm("lsl %k1, %0" : "=r"(limit) : "r"((u32)sel) : "cc");
+	return limit;
+}
+
+/*
+ * The vCPU a fork starts as: this CPU's state at the capture point, read
+ * with interrupts off (hv-fork-notes §4 "vCPU state"). GPA = host PA, so
+ * the live CR3 (NOFLUSH bit cleared), GDT, IDT and TSS are valid in the
+ * copy as they are. WIP: no MSR lists, TSC offset, FPU or APIC yet.
+ */
+static void hv_snap_read_cpu(struct hv_guest_init *g)
+{
+	struct desc_ptr gdt, idt;
+	const struct ldttss_desc *tss;
+	u16 sel[HV_NR_SEGS];
+	unsigned int i;
+
+	memset(g, 0, sizeof(*g));
+	savesegment(es, sel[0]);
+	savesegment(cs, sel[1]);
+	savesegment(ss, sel[2]);
+	savesegment(ds, sel[3]);
+	savesegment(fs, sel[4]);
+	savesegment(gs, sel[5]);
+	asm("sldt %0" : "=r"(sel[6]));
+	asm("str %0" : "=r"(sel[7]));
+	for (i = 0; i < HV_NR_SEGS; i++) {
+		g->seg[i].sel = sel[i];
+		g->seg[i].ar = hv_seg_ar(sel[i]);
+		g->seg[i].limit = hv_seg_limit(sel[i]);
+	}
+	rdmsrl(MSR_FS_BASE, g->seg[4].base);
+	rdmsrl(MSR_GS_BASE, g->seg[5].base);
+	native_store_gdt(&gdt);
+	store_idt(&idt);
+	g->gdt_base = gdt.address;
+	g->gdt_limit = gdt.size;
+	g->idt_base = idt.address;
+	g->idt_limit = idt.size;
+	tss = (const void *)(gdt.address + (sel[7] & ~7u));
+	g->seg[7].base = tss->base0 | ((u64)tss->base1 << 16) |
+			 ((u64)tss->base2 << 24) | ((u64)tss->base3 << 32);
+	g->tr_base = g->seg[7].base;
+	g->cr0 = read_cr0();
+	g->cr3 = __read_cr3() & ~(1ull << 63); /* X86_CR3_PCID_NOFLUSH */
+	g->cr4 = __read_cr4();
+	rdmsrl(MSR_EFER, g->efer);
+	rdmsrl(MSR_IA32_SYSENTER_CS, g->sysenter_cs);
+	rdmsrl(MSR_IA32_SYSENTER_ESP, g->sysenter_esp);
+	rdmsrl(MSR_IA32_SYSENTER_EIP, g->sysenter_eip);
+	/* any guest exception ends the VM and says where (kill_rip) */
+	g->exception_bitmap = ~0u;
+	g->has_segs = true;
+}
+
+/* Called by hv_capture() below the saved stack pointer: the copy itself. */
+void hv_capture_body(void *arg)
+{
+	hv_snap_walk(arg);
+}
+
+static void hv_snap_report(struct cappsule_snapshot *s,
+			   const struct hv_snap_walk *w)
+{
+	const u64 *c = w->count.pages;
+
+	s->pages = w->nr_copied;
+	s->ram_pages = snap_count_total(&w->count);
+	s->kernel_pages = c[SNAP_KEEP_KERNEL];
+	s->user_pages = c[SNAP_KEEP_USER];
+	s->free_pages = c[SNAP_SKIP_FREE];
+	s->own_pages = c[SNAP_SKIP_OWN];
+	s->dropped_pages = c[SNAP_SKIP_DROPPED];
+	s->unmapped_pages = c[SNAP_SKIP_UNMAPPED];
+	s->bad_pages = c[SNAP_SKIP_BAD];
+}
+
+/* Allocate @want destinations onto w->pool; may sleep. */
+static int hv_snap_fill_pool(struct hv_snap_walk *w, u64 want)
+{
+	struct page *p;
+	u64 i;
+
+	for (i = 0; i < want; i++) {
+		p = hv_alloc_page_nozero();
+		if (!p)
+			return -ENOMEM;
+		list_add(&p->lru, &w->pool);
+		if (!(i & 1023)) {
+			if (fatal_signal_pending(current))
+				return -EINTR;
+			cond_resched();
+		}
+	}
+	return 0;
+}
+
+int hv_snapshot_take(struct cappsule_snapshot *s)
+{
+	struct hv_snap_walk *w;
+	unsigned long flags;
+	u64 t0 = ktime_get_ns(), t1;
+	int err, forked;
+
+	if (s->flags || s->__pad0)
+		return -EINVAL;
+	memset((char *)s + offsetof(struct cappsule_snapshot, pages), 0,
+	       sizeof(*s) - offsetof(struct cappsule_snapshot, pages));
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return -ENOMEM;
+	INIT_LIST_HEAD(&w->pool);
+	INIT_LIST_HEAD(&w->copied);
+
+	mutex_lock(&hv_snap_lock);
+	/* no CPU may come online from the count to the end of the copy */
+	cpus_read_lock();
+	err = -EBUSY;
+	if (num_online_cpus() != 1)
+		goto out; /* refused: the current snapshot stays */
+	/*
+	 * A new snapshot replaces the old, whose memory it may well need:
+	 * from here on a failure (ENOMEM, EAGAIN...) leaves none.
+	 */
+	hv_snap_drop_locked();
+	err = walk_iomem_res_desc(IORES_DESC_NONE,
+				  IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, 0,
+				  -1, w, hv_snap_add_range);
+	if (w->truncated || !w->nr_ranges)
+		err = -E2BIG;
+	if (err)
+		goto out;
+
+	hv_snap_walk(w);
+	s->prealloc_pages = snap_prealloc(snap_count_kept(&w->count));
+	err = hv_snap_fill_pool(w, s->prealloc_pages);
+	if (err)
+		goto out;
+
+	/*
+	 * The copy. With interrupts off on the only online CPU nothing else
+	 * runs, so the set and every page in it hold still (NMIs and DMA
+	 * aside: the rig has neither an NMI watchdog nor busy devices).
+	 */
+	memset(&w->count, 0, sizeof(w->count));
+	w->copy = true;
+	local_irq_save(flags);
+	hv_snap_read_cpu(&hv_snap_vcpu);
+	t1 = ktime_get_ns();
+	forked = hv_capture(&hv_snap_regs, w);
+	if (forked) /* in a VM resumed on the copy: WIP, milestone b */
+		hv_guest_forked(forked - 1);
+	s->copy_ns = ktime_get_ns() - t1;
+	local_irq_restore(flags);
+	touch_softlockup_watchdog();
+	hv_snap_report(s, w);
+	if (w->overflow) {
+		pr_warn(HV_NAME
+			": snapshot: %llu pages had no destination (%llu allocated): try again\n",
+			w->overflow, s->prealloc_pages);
+		err = -EAGAIN;
+		goto out;
+	}
+	err = hv_snap_index(w);
+	if (err) {
+		hv_snap_drop_locked();
+		goto out;
+	}
+	WRITE_ONCE(hv_snap_nr, w->nr_copied);
+	s->generation = ++hv_snap_generation;
+	s->total_ns = ktime_get_ns() - t0;
+	pr_info(HV_NAME
+		": snapshot %llu: %llu pages (%llu MiB) copied in %llu ms with interrupts off (%llu ms in all); kernel %llu, user %llu; skipped: free %llu, own %llu, dropped %llu, unmapped %llu, bad %llu\n",
+		s->generation, s->pages, s->pages >> (20 - PAGE_SHIFT),
+		s->copy_ns / NSEC_PER_MSEC, s->total_ns / NSEC_PER_MSEC,
+		s->kernel_pages, s->user_pages, s->free_pages, s->own_pages,
+		s->dropped_pages, s->unmapped_pages, s->bad_pages);
+out:
+	cpus_read_unlock();
+	/* unused destinations, or all of them after a failure */
+	hv_snap_free_list(&w->pool);
+	hv_snap_free_list(&w->copied);
+	mutex_unlock(&hv_snap_lock);
+	kfree(w);
+	return err;
+}
+
+u64 hv_snapshot_drop(void)
+{
+	u64 n;
+
+	mutex_lock(&hv_snap_lock);
+	n = hv_snap_drop_locked();
+	mutex_unlock(&hv_snap_lock);
+	return n;
+}
+
+u64 hv_snapshot_pages(void)
+{
+	return READ_ONCE(hv_snap_nr);
+}
+
+int hv_snapshot_verify(struct cappsule_snapshot_verify *v)
+{
+	unsigned long va;
+	unsigned int n = 0;
+
+	if (!v->len || v->len > SZ_1G || !PAGE_ALIGNED(v->start) ||
+	    !PAGE_ALIGNED(v->len) || v->start + v->len < v->start)
+		return -EINVAL;
+	memset((char *)v + offsetof(struct cappsule_snapshot_verify, pages), 0,
+	       sizeof(*v) - offsetof(struct cappsule_snapshot_verify, pages));
+	v->hash_copy = SNAP_HASH_INIT;
+	v->hash_live = SNAP_HASH_INIT;
+
+	mutex_lock(&hv_snap_lock);
+	for (va = v->start; va < v->start + v->len; va += PAGE_SIZE) {
+		struct page *page, *copy;
+		const void *live, *mine;
+
+		v->pages++;
+		/* the only addresses virt_to_page() knows: direct map, image */
+		if (!virt_addr_valid((void *)va)) {
+			v->invalid++;
+			continue;
+		}
+		page = virt_to_page((void *)va);
+		copy = xa_load(&hv_snap_copies, page_to_pfn(page));
+		if (!copy) {
+			v->missing++;
+			continue;
+		}
+		if (!hv_direct_mapped(page)) {
+			v->invalid++;
+			continue;
+		}
+		live = page_address(page);
+		mine = page_address(copy);
+		v->copied++;
+		v->hash_copy = snap_hash(v->hash_copy, mine, PAGE_SIZE);
+		v->hash_live = snap_hash(v->hash_live, live, PAGE_SIZE);
+		if (memcmp(mine, live, PAGE_SIZE) && !v->differ++)
+			v->first_differ = va;
+		if (!(++n & 255))
+			cond_resched();
+	}
+	mutex_unlock(&hv_snap_lock);
+	return 0;
+}
+
+/* written only by forked VMs (guest/capture.S): must stay 0 here */
+u64 hv_fork_marker;
+
+struct hv_fork {
+	struct hv_vm vm;
+	struct hv_vcpu vcpu;
+	struct hv_guest_init g;
+};
+
+/*
+ * WORK IN PROGRESS (milestone b): a VM on the snapshot, every copy mapped
+ * read-only at its own pfn (GPA = host PA) and copied on write, fresh
+ * zeroed pages elsewhere below the top of RAM, started at the capture
+ * point with RAX = id + 1. It should say HC_HELLO(id), then HC_DONE.
+ */
+int hv_snapshot_fork(struct cappsule_probe *p)
+{
+	unsigned long pfn;
+	struct hv_fork *f;
+	struct page *copy;
+	unsigned int n = 0;
+	int err;
+
+	memset((char *)p + offsetof(struct cappsule_probe, outcome), 0,
+	       sizeof(*p) - offsetof(struct cappsule_probe, outcome));
+	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	if (!f)
+		return -ENOMEM;
+	mutex_lock(&hv_snap_lock);
+	err = -ENOENT;
+	if (!hv_snap_nr)
+		goto out_free;
+	err = hv_vm_init(&f->vm, ((u64)hv_snap_max_pfn + 1) << PAGE_SHIFT);
+	if (err)
+		goto out_free;
+	xa_for_each(&hv_snap_copies, pfn, copy)
+	{
+		err = hv_vm_map(&f->vm, (u64)pfn << PAGE_SHIFT, copy,
+				EPT_R | EPT_X | EPT_SW_COW);
+		if (err)
+			goto out_vm;
+		if (!(++n & 1023))
+			cond_resched();
+	}
+	f->g = hv_snap_vcpu;
+	f->g.rip = (unsigned long)hv_capture_resume;
+	f->g.rsp = hv_snap_regs.rsp;
+	f->g.rflags = hv_snap_regs.rflags;
+	f->g.gpr[HV_RAX] = p->arg[0] + 1;
+	f->g.gpr[HV_RBX] = hv_snap_regs.rbx;
+	f->g.gpr[HV_RBP] = hv_snap_regs.rbp;
+	f->g.gpr[HV_R12] = hv_snap_regs.r12;
+	f->g.gpr[HV_R13] = hv_snap_regs.r13;
+	f->g.gpr[HV_R14] = hv_snap_regs.r14;
+	f->g.gpr[HV_R15] = hv_snap_regs.r15;
+	err = hv_vcpu_init(&f->vcpu, &f->vm, &f->g);
+	if (err)
+		goto out_vm;
+	f->vcpu.report = p;
+	f->vcpu.slice = p->slice;
+	f->vcpu.max_slices = p->max_slices;
+	f->vcpu.max_exits = p->max_exits ?: 100000;
+	hv_vcpu_run(&f->vcpu);
+	/* the VM wrote its id there: in its copy, never in the host's */
+	p->template_intact = READ_ONCE(hv_fork_marker) == 0;
+	p->fresh_pages = f->vm.fresh_pages;
+	p->cow_pages = f->vm.cow_pages;
+	p->page_refills = f->vm.refills;
+	atomic64_inc(&hv_vms_run);
+	hv_vcpu_destroy(&f->vcpu);
+out_vm:
+	hv_vm_destroy(&f->vm);
+out_free:
+	mutex_unlock(&hv_snap_lock);
+	kfree(f);
+	return err;
+}
