@@ -2,8 +2,7 @@
 # Firefox ESR on a fresh account (issue #12): `virt exec firefox-esr`, as
 # Debian's menu runs it, picks the firefox policy (its "aliases"), makes
 # a new profile in the cappsule's own home, and shows its window on the
-# host display in a navy frame. (Browsing a page needs the network
-# device: not here yet.)
+# host display in a navy frame. (Browsing: firefox_web.sh.)
 . "$(dirname "$0")/lib.sh"
 FF=$(command -v firefox-esr) || skip "firefox-esr not installed (apt install firefox-esr)"
 

@@ -6,6 +6,7 @@
 #   * a full disk under a shared folder, and under -d BASEDIR
 #   * the user's descriptors exhausted (virt's RLIMIT_NOFILE)
 #   * inotify instances exhausted (fs-proxy's live updates)
+#   * /dev/shm and a memfd filled past the cappsule's memory limit
 #   * the host's X server gone mid-session
 #   * the sound server gone, then back
 . "${abs_top_srcdir:?run through make check}/tests/security/lib.sh"
@@ -122,6 +123,18 @@ out=$(as a "$VIRT" exec -n -p faults cat /etc/hostname 2>&1 | grep -v '^virt: no
 echo "$INOTIFY_SAVED" >/proc/sys/fs/inotify/max_user_instances
 INOTIFY_SAVED=
 check "inotify exhausted" "the cappsule reads" "$out" "$([ "$out" = "$(cat /etc/hostname)" ] && echo ok || echo FAIL)"
+
+# 4b. /dev/shm and memfds: tmpfs pages count against the cappsule's
+#     memory, so filling them past -m ends it like any allocation.
+for how in "shm:head -c 300M /dev/zero >/dev/shm/fill" \
+	"memfd:python3 -c 'import os; f = os.memfd_create(\"x\"); [os.write(f, bytes(1 << 20)) for _ in range(300)]'"; do
+	what=${how%%:*}
+	out=$(as a "$VIRT" exec -n -m 64 -p faults -- sh -c "${how#*:}; echo survived" 2>&1)
+	st=$?
+	line=$(printf '%s\n' "$out" | grep -v '^virt: note' | tail -1)
+	check "$what filled past -m 64" "out of memory, 137" "$st: $line" \
+		"$([ "$st" = 137 ] && printf '%s' "$line" | grep -q 'out of memory (limit 64 MiB)' && echo ok || echo FAIL)"
+done
 
 # 5. The host's X server goes away while a window is shown: the cappsule
 #    ends with one line naming the display.

@@ -120,10 +120,13 @@ pid_of() {
 
 # fault PART EXPECTED_STATUS EXPECTED_LINE_REGEX
 fault() {
-	local part=$1 want_st=$2 want_line=$3 c="k$1" before after pid t0 st line left
+	local part=$1 want_st=$2 want_line=$3 c="k$1-$ROUND" before after pid t0 st line left
 	before=$(host_state)
 	busy_start "$c" || return
-	pid=$(pid_of "$c" "$part")
+	# a random moment of the busy loop
+	sleep "0.$((RANDOM % 10))$((RANDOM % 10))"
+	part="$1 (round $ROUND)"
+	pid=$(pid_of "$c" "$1")
 	[ -n "$pid" ] || { row "$part" found "no process" FAIL; kill "$VPID"; wait "$VPID"; return; }
 	t0=$(date +%s%N)
 	kill -9 $pid
@@ -159,13 +162,16 @@ fault() {
 		row "$part: the sibling" "goes on" stopped FAIL; fi
 }
 
-# The command's own status (128+9); the others name what ended.
-fault command 137 ''
-fault agent 137 "cappsule [0-9]+: the cappsule's agent ended unexpectedly"
-fault fs-proxy 137 'cappsule [0-9]+: its fs proxy ended'
-fault gui-proxy 137 'cappsule [0-9]+: its gui proxy ended'
-fault audio-proxy 137 'cappsule [0-9]+: its audio proxy ended'
-fault virt 137 ''
+# The command's own status (128+9); the others name what ended. Each
+# part FAULT_ROUNDS times (default 2), at a random moment.
+for ROUND in $(seq 1 "${FAULT_ROUNDS:-2}"); do
+	fault command 137 ''
+	fault agent 137 "cappsule [0-9]+: the cappsule's agent ended unexpectedly"
+	fault fs-proxy 137 'cappsule [0-9]+: its fs proxy ended'
+	fault gui-proxy 137 'cappsule [0-9]+: its gui proxy ended'
+	fault audio-proxy 137 'cappsule [0-9]+: its audio proxy ended'
+	fault virt 137 ''
+done
 
 # net-proxy: the cappsule goes on offline (its interface is removed, so
 # programs fail at once instead of hanging), nothing of the proxy is left.

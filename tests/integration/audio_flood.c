@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "audio_msg.h"
+#include "proxy_exit.h"
 #include "util.h"
 
 #define RSS_GROWTH_MAX_KB (32 * 1024)
@@ -235,14 +236,16 @@ int main(int argc, char **argv)
 			 __ATOMIC_RELEASE);
 	xchan_kick(&x);
 	status = wait_ms(pid, 3000);
-	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 1) {
-		printf("FAIL: a corrupted ring did not stop the proxy with status 1 (status %d)\n",
-		       status);
+	if (status == -1 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != PROXY_EXIT_VIOLATION) {
+		printf("FAIL: a corrupted ring did not stop the proxy with status %d, a violation (status %d)\n",
+		       PROXY_EXIT_VIOLATION, status);
 		if (status == -1)
 			kill(pid, SIGKILL);
 		failed = 1;
 	} else {
-		printf("ok: a corrupted ring stops the proxy with status 1\n");
+		printf("ok: a corrupted ring stops the proxy with status %d, a violation\n",
+		       PROXY_EXIT_VIOLATION);
 	}
 	xchan_unmap(&x);
 	xchan_fds_close(&fds);
