@@ -299,7 +299,6 @@ int main(int argc, char **argv)
 	struct xchan_fds fds = { .mem = 3, .h2g = 4, .g2h = 5 };
 	struct timeval tv;
 	int opt, policy_fd = -1, ret = 1;
-	char err[512];
 	sigset_t none;
 	uint64_t v;
 
@@ -323,12 +322,9 @@ int main(int argc, char **argv)
 		log_err("--policy-fd is required");
 		return 2;
 	}
-	if (policy_load_fd(policy_fd, "the daemon's policy", &px.pol, err,
-			   sizeof(err)))
-		log_err("%s", err);
-	close(policy_fd);
+	px.pol = policy_from_daemon(policy_fd);
 	if (!px.pol)
-		return 1;
+		return PROXY_EXIT_USAGE;
 	if (xchan_map(&px.x, &audio_layout, &fds, true)) {
 		log_err("cappsule %u: cannot map the audio xchan (fds 3-5)",
 			px.id);

@@ -73,6 +73,11 @@ int policy_load_file(const char *path, struct policy **out, char *err,
 /* Read and parse a policy from @fd (as a proxy gets it); @name for messages. */
 int policy_load_fd(int fd, const char *name, struct policy **out, char *err,
 		   size_t errlen);
+/*
+ * A proxy's policy, as the daemon passes it (fd 6): read, parsed, @fd
+ * closed; NULL after logging why.
+ */
+struct policy *policy_from_daemon(int fd);
 void policy_free(struct policy *p);
 
 /*

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "policy.h"
 #include "util.h"
 
@@ -233,4 +234,15 @@ void policy_set_free(struct policy_set *set)
 		policy_free(set->v[i]);
 	free(set->v);
 	memset(set, 0, sizeof(*set));
+}
+
+struct policy *policy_from_daemon(int fd)
+{
+	struct policy *p = NULL;
+	char err[512];
+
+	if (policy_load_fd(fd, "the daemon's policy", &p, err, sizeof(err)))
+		log_err("%s", err);
+	close(fd);
+	return p;
 }

@@ -30,7 +30,6 @@
 #endif
 
 #define READY_TIMEOUT_MS 10000
-#define FD_BASE 100 /* where the relay keeps its descriptors */
 #define MIC_PIPE_SIZE (16 * 1024) /* ~40 ms at 48 kHz, 2 x s32 */
 
 struct audio_paths {
@@ -191,22 +190,6 @@ static int send_hello(struct xchan *x, const struct audio_fmt *fmt,
 	return xchan_sendv(x, AUDIO_HELLO, iov, 2);
 }
 
-/* Keep exactly @fds (moved to FD_BASE...) open; everything else closes. */
-static int keep_only(int *fds, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++) {
-		if (fcntl(fds[i], F_DUPFD_CLOEXEC, FD_BASE + i) != FD_BASE + i)
-			return -EBADF;
-		fds[i] = FD_BASE + i;
-	}
-	if (syscall(SYS_close_range, 3, FD_BASE - 1, 0) < 0 ||
-	    syscall(SYS_close_range, FD_BASE + n, ~0u, 0) < 0)
-		return -errno;
-	return 0;
-}
-
 /*
  * The relay process: the caller's identity, no privileges, and not
  * dumpable, since it still maps what the agent mapped before the fork
@@ -230,25 +213,11 @@ relay_child(struct agent_dev_ctx *ctx, const char *bin, int ready)
 	struct xchan_fds xf;
 	struct audio_paths p;
 	struct xchan x;
-	sigset_t none;
 	pid_t pa;
-	int i, err = 0;
+	int err;
 
-	for (i = 1; i < NSIG; i++)
-		signal(i, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	prctl(PR_SET_NAME, "cappsule-audio");
-	err = keep_only(fds, 4);
+	err = sandbox_relay(&id, "cappsule-audio", fds, 4);
 	ready = fds[3];
-	if (!err)
-		err = sandbox_drop(&id);
-	/* After the identity change, which clears it. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (!err && prctl(PR_SET_DUMPABLE, 0) < 0)
-		err = -errno;
-	if (!err)
-		err = sandbox_seccomp();
 	if (err)
 		goto fail;
 

@@ -35,7 +35,6 @@
 
 #define IFNAME "eth0"
 #define TUN_NODE "/dev/net/tun"
-#define FD_BASE 100 /* where the relay keeps its descriptors */
 #define READY_TIMEOUT_MS 5000
 
 static int open_tun(void)
@@ -161,22 +160,6 @@ static int write_names(const struct start_msg *st, bool dns)
 		      "# cappsule: this policy resolves no names\n");
 }
 
-/* Keep exactly @fds (moved to FD_BASE...) open; everything else closes. */
-static int keep_only(int *fds, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++) {
-		if (fcntl(fds[i], F_DUPFD_CLOEXEC, FD_BASE + i) != FD_BASE + i)
-			return -EBADF;
-		fds[i] = FD_BASE + i;
-	}
-	if (syscall(SYS_close_range, 3, FD_BASE - 1, 0) < 0 ||
-	    syscall(SYS_close_range, FD_BASE + n, ~0u, 0) < 0)
-		return -errno;
-	return 0;
-}
-
 /* The relay process: the caller's identity, no privilege, not dumpable. */
 static void __attribute__((noreturn))
 relay_child(struct agent_dev_ctx *ctx, int tun, int ready)
@@ -191,24 +174,11 @@ relay_child(struct agent_dev_ctx *ctx, int tun, int ready)
 	int fds[5] = { ctx->fds.mem, ctx->fds.h2g, ctx->fds.g2h, tun, ready };
 	struct xchan_fds xf;
 	struct xchan x;
-	sigset_t none;
-	int i, err;
+	int err;
 
-	for (i = 1; i < NSIG; i++)
-		signal(i, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	prctl(PR_SET_NAME, "cappsule-net");
-	err = keep_only(fds, 5);
+	err = sandbox_relay(&id, "cappsule-net", fds, 5);
 	tun = fds[3];
 	ready = fds[4];
-	if (!err)
-		err = sandbox_drop(&id);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (!err && prctl(PR_SET_DUMPABLE, 0) < 0)
-		err = -errno;
-	if (!err)
-		err = sandbox_seccomp();
 	if (!err) {
 		xf = (struct xchan_fds){ fds[0], fds[1], fds[2] };
 		err = xchan_map(&x, &net_layout, &xf, false);

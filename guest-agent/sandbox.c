@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Privilege drop and seccomp filter for what runs inside a cappsule. */
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <linux/audit.h>
 #include <linux/capability.h>
@@ -10,6 +11,7 @@
 #include <linux/securebits.h>
 #include <netinet/in.h>
 #include <sched.h>
+#include <signal.h>
 #include <seccomp.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -409,4 +411,44 @@ int sandbox_seccomp(void)
 	if (!ret && !userns)
 		ret = load(nouserns.insns, nouserns.len);
 	return ret;
+}
+
+/* Keep exactly @fds (moved to SANDBOX_RELAY_FD...) open. */
+static int keep_only(int *fds, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (fcntl(fds[i], F_DUPFD_CLOEXEC, SANDBOX_RELAY_FD + i) !=
+		    SANDBOX_RELAY_FD + i)
+			return -EBADF;
+		fds[i] = SANDBOX_RELAY_FD + i;
+	}
+	if (syscall(SYS_close_range, 3, SANDBOX_RELAY_FD - 1, 0) < 0 ||
+	    syscall(SYS_close_range, SANDBOX_RELAY_FD + n, ~0u, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+int sandbox_relay(const struct sandbox_id *id, const char *name, int *fds,
+		  int n)
+{
+	sigset_t none;
+	int i, err;
+
+	for (i = 1; i < NSIG; i++)
+		signal(i, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	prctl(PR_SET_NAME, name);
+	err = keep_only(fds, n);
+	if (!err)
+		err = sandbox_drop(id);
+	/* After the identity change, which clears it. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (!err && prctl(PR_SET_DUMPABLE, 0) < 0)
+		err = -errno;
+	if (!err)
+		err = sandbox_seccomp();
+	return err;
 }

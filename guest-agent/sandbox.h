@@ -50,4 +50,17 @@ bool sandbox_seccomp_userns_allowed(void);
 /* Install the command's seccomp filter (no_new_privs first). 0 or -errno. */
 int sandbox_seccomp(void);
 
+/* Where sandbox_relay() moves a relay's descriptors. */
+#define SANDBOX_RELAY_FD 100
+/*
+ * Become a device's relay process (in a child of the agent): default
+ * signals, none blocked, named @name; exactly @fds kept open, moved to
+ * SANDBOX_RELAY_FD... (@fds is updated); then @id with no privileges,
+ * killed with the agent, not dumpable (it still maps what the agent
+ * mapped before the fork, and the command runs as the same user), and
+ * the seccomp filter. 0 or -errno.
+ */
+int sandbox_relay(const struct sandbox_id *id, const char *name, int *fds,
+		  int n);
+
 #endif

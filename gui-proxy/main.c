@@ -145,12 +145,9 @@ int main(int argc, char **argv)
 	}
 	if (policy_fd < 0)
 		return 2;
-	if (policy_load_fd(policy_fd, "the daemon's policy", &pol, err,
-			   sizeof(err))) {
-		log_err("%s", err);
-		return 2;
-	}
-	close(policy_fd);
+	pol = policy_from_daemon(policy_fd);
+	if (!pol)
+		return PROXY_EXIT_USAGE;
 	snprintf(px.policy, sizeof(px.policy), "%s", pol->name);
 	px.rgb = pol->rgb & 0xffffff;
 	px.clip_to_host = pol->clipboard_to_host;

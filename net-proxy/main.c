@@ -305,7 +305,6 @@ int main(int argc, char **argv)
 	struct xchan_fds fds = { .mem = 3, .h2g = 4, .g2h = 5 };
 	int opt, policy_fd = -1, stats_fd = -1, sigfd, ret = 1;
 	const char *dns = getenv("CAPPSULE_NET_DNS");
-	char err[512];
 	sigset_t mask;
 	uint64_t v;
 
@@ -331,12 +330,9 @@ int main(int argc, char **argv)
 		log_err("--policy-fd is required");
 		return 2;
 	}
-	if (policy_load_fd(policy_fd, "the daemon's policy", &px.pol, err,
-			   sizeof(err)))
-		log_err("%s", err);
-	close(policy_fd);
+	px.pol = policy_from_daemon(policy_fd);
 	if (!px.pol)
-		return 1;
+		return PROXY_EXIT_USAGE;
 	if (open_stats(stats_fd, &px.st)) {
 		log_err("cappsule %u: cannot map the stats page", px.id);
 		goto out_policy;
