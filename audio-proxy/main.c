@@ -8,7 +8,6 @@
  * public async API (PulseAudio or PipeWire's pulse server).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include "log.h"
 #include "capture.h"
 #include "playback.h"
+#include "proxy_args.h"
 #include "proxy_exit.h"
 #include "stream.h"
 #include "util.h"
@@ -290,39 +290,23 @@ static void print_stats(const struct audio_proxy *px)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "id", required_argument, NULL, 'i' },
-		{ "policy-fd", required_argument, NULL, 'p' },
-		{ 0 },
-	};
 	static struct audio_proxy px;
 	struct xchan_fds fds = { .mem = 3, .h2g = 4, .g2h = 5 };
+	struct proxy_args a;
 	struct timeval tv;
-	int opt, policy_fd = -1, ret = 1;
 	sigset_t none;
-	uint64_t v;
+	int ret;
 
 	log_init("cappsule-audio-proxy", 0);
 	/* The daemon blocks signals for its signalfd: we want SIGTERM. */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt == 'i' && !parse_u64(optarg, &v) && v <= UINT32_MAX) {
-			px.id = (uint32_t)v;
-		} else if (opt == 'p' && !parse_u64(optarg, &v) && v < 1024) {
-			policy_fd = (int)v;
-		} else {
-			fprintf(stderr,
-				"usage: %s --id N --policy-fd FD (xchan on fds 3-5)\n",
-				argv[0]);
-			return 2;
-		}
-	}
-	if (policy_fd < 0) {
-		log_err("--policy-fd is required");
-		return 2;
-	}
-	px.pol = policy_from_daemon(policy_fd);
+	ret = proxy_args_parse(argc, argv, 0, &a);
+	if (ret)
+		return ret;
+	ret = 1;
+	px.id = a.id;
+	px.pol = policy_from_daemon(a.policy_fd);
 	if (!px.pol)
 		return PROXY_EXIT_USAGE;
 	if (xchan_map(&px.x, &audio_layout, &fds, true)) {

@@ -6,7 +6,6 @@
  * goes, or when the cappsule breaks the protocol (status 3, reported).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include "devices.h"
 #include "log.h"
 #include "policy.h"
+#include "proxy_args.h"
 #include "proxy_exit.h"
 #include "input.h"
 #include "proxy.h"
@@ -117,35 +117,21 @@ static int loop(int sigfd)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "id", required_argument, NULL, 'i' },
-		{ "policy-fd", required_argument, NULL, 'p' },
-		{ 0 },
-	};
 	struct xchan_fds fds = { .mem = 3, .h2g = 4, .g2h = 5 };
 	struct gui_hello hello = { .version = GUI_PROTO_VERSION };
 	struct policy *pol = NULL;
+	struct proxy_args a;
 	char err[512];
-	int opt, policy_fd = -1, sigfd, ret;
-	uint64_t v;
+	int sigfd, ret;
 
 	log_init("cappsule-gui-proxy", 0);
 	if (getenv("CAPPSULE_DEBUG"))
 		log_set_level(LOG_LVL_DEBUG);
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt == 'i' && !parse_u64(optarg, &v) && v <= UINT32_MAX)
-			px.id = (uint32_t)v;
-		else if (opt == 'p' && !parse_u64(optarg, &v) && v <= 1024)
-			policy_fd = (int)v;
-		else {
-			fprintf(stderr,
-				"usage: cappsule-gui-proxy --id N --policy-fd FD (run by cappsuled)\n");
-			return 2;
-		}
-	}
-	if (policy_fd < 0)
-		return 2;
-	pol = policy_from_daemon(policy_fd);
+	ret = proxy_args_parse(argc, argv, 0, &a);
+	if (ret)
+		return ret;
+	px.id = a.id;
+	pol = policy_from_daemon(a.policy_fd);
 	if (!pol)
 		return PROXY_EXIT_USAGE;
 	snprintf(px.policy, sizeof(px.policy), "%s", pol->name);

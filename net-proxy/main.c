@@ -7,7 +7,6 @@
  * decision is counted (the stats page the daemon reads for virt stats).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,6 +21,7 @@
 #include "filter.h"
 #include "log.h"
 #include "net_msg.h"
+#include "proxy_args.h"
 #include "proxy_exit.h"
 #include "stack.h"
 #include "util.h"
@@ -294,46 +294,25 @@ static int run(struct net_proxy *px, int sigfd)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "id", required_argument, NULL, 'i' },
-		{ "policy-fd", required_argument, NULL, 'p' },
-		{ "stats-fd", required_argument, NULL, 's' },
-		{ "dns", required_argument, NULL, 'd' },
-		{ 0 },
-	};
 	static struct net_proxy px;
 	struct xchan_fds fds = { .mem = 3, .h2g = 4, .g2h = 5 };
-	int opt, policy_fd = -1, stats_fd = -1, sigfd, ret = 1;
-	const char *dns = getenv("CAPPSULE_NET_DNS");
+	struct proxy_args a;
+	int sigfd, ret = 1;
+	const char *dns;
 	sigset_t mask;
-	uint64_t v;
 
 	log_init("cappsule-net-proxy", 0);
 	tune_for_connections();
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt == 'i' && !parse_u64(optarg, &v) && v <= UINT32_MAX) {
-			px.id = (uint32_t)v;
-		} else if (opt == 'p' && !parse_u64(optarg, &v) && v < 1024) {
-			policy_fd = (int)v;
-		} else if (opt == 's' && !parse_u64(optarg, &v) && v < 1024) {
-			stats_fd = (int)v;
-		} else if (opt == 'd') {
-			dns = optarg;
-		} else {
-			fprintf(stderr,
-				"usage: %s --id N --policy-fd FD [--stats-fd FD] [--dns ADDR[:PORT]] (xchan on fds 3-5)\n",
-				argv[0]);
-			return 2;
-		}
-	}
-	if (policy_fd < 0) {
-		log_err("--policy-fd is required");
-		return 2;
-	}
-	px.pol = policy_from_daemon(policy_fd);
+	ret = proxy_args_parse(argc, argv, PROXY_ARG_STATS | PROXY_ARG_DNS, &a);
+	if (ret)
+		return ret;
+	ret = 1;
+	px.id = a.id;
+	dns = a.dns ? a.dns : getenv("CAPPSULE_NET_DNS");
+	px.pol = policy_from_daemon(a.policy_fd);
 	if (!px.pol)
 		return PROXY_EXIT_USAGE;
-	if (open_stats(stats_fd, &px.st)) {
+	if (open_stats(a.stats_fd, &px.st)) {
 		log_err("cappsule %u: cannot map the stats page", px.id);
 		goto out_policy;
 	}

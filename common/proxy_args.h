@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A device proxy's command line, as the daemon writes it:
+ * --id N --policy-fd FD [--stats-fd FD] [--dns ADDR[:PORT]], with the
+ * xchan on fds 3-5. One parser for gui-, audio- and net-proxy.
+ */
+#ifndef CAPPSULE_PROXY_ARGS_H
+#define CAPPSULE_PROXY_ARGS_H
+
+#include <stdint.h>
+
+/* Options beyond --id and --policy-fd that a proxy takes. */
+#define PROXY_ARG_STATS 0x1 /* --stats-fd FD */
+#define PROXY_ARG_DNS 0x2 /* --dns ADDR[:PORT] */
+
+struct proxy_args {
+	uint32_t id;
+	int policy_fd;
+	int stats_fd; /* -1 without --stats-fd */
+	const char *dns; /* NULL without --dns */
+};
+
+/*
+ * Parse @argv for a proxy taking @extra (PROXY_ARG_*). 0, or
+ * PROXY_EXIT_USAGE after printing the usage or what is missing.
+ */
+int proxy_args_parse(int argc, char **argv, unsigned extra,
+		     struct proxy_args *a);
+
+#endif
