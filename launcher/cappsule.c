@@ -4,6 +4,7 @@
  * the control device, the end (exit, kill, out of memory) and clean-up.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -206,10 +207,20 @@ static void conclude(struct daemon *d, struct cappsule *c, int wstatus)
 			c->exit_code = 255;
 		}
 	}
-	if (c->be->oom && c->be->oom(c))
+	if (c->be->oom && c->be->oom(c)) {
 		cappsule_set_end(
 			c, CPS_END_OOM, "out of memory (limit %llu MiB)",
 			(unsigned long long)(c->limits.memory_bytes >> 20));
+		/*
+		 * However the limit struck (the OOM killer's SIGKILL, or a
+		 * SIGBUS on a tmpfs or memfd page it could not charge), a
+		 * command it killed ends with 137, as virt(1) says.
+		 */
+		if (c->exit_signal) {
+			c->exit_signal = SIGKILL;
+			c->exit_code = 128 + SIGKILL;
+		}
+	}
 	if (!c->control_exit && !c->kill_requested)
 		cappsule_set_end(
 			c, CPS_END_CRASHED,
