@@ -79,7 +79,7 @@ static GDesktopAppInfo *row_app(GtkListBoxRow *row)
 	return row ? g_object_get_data(G_OBJECT(row), "app") : NULL;
 }
 
-/* The policy cappsuled picks for @app: its program's name, or default. */
+/* The policy cappsuled picks for @app, by its program's name. */
 static char *auto_policy(struct launcher *l, GDesktopAppInfo *app)
 {
 	char **argv = apps_exec_argv(app, NULL);
@@ -89,8 +89,7 @@ static char *auto_policy(struct launcher *l, GDesktopAppInfo *app)
 		return g_strdup("default");
 	base = g_path_get_basename(argv[0]);
 	g_strfreev(argv);
-	name = daemon_has_policy(l, base) ? g_strdup(base) :
-					    g_strdup("default");
+	name = daemon_policy_for(l, base);
 	g_free(base);
 	return name;
 }

@@ -59,6 +59,28 @@ GdkPixbuf *swatch_new(const char *color)
 	return p;
 }
 
+/* A policy's "aliases" (in the whole policy the daemon sends), " a b ". */
+static gchar *policy_aliases(json_object *p)
+{
+	json_object *pol, *arr;
+	GString *s = g_string_new(" ");
+	size_t i, n;
+
+	if (json_object_object_get_ex(p, "policy", &pol) &&
+	    json_object_object_get_ex(pol, "aliases", &arr) &&
+	    json_object_is_type(arr, json_type_array)) {
+		n = json_object_array_length(arr);
+		for (i = 0; i < n; i++) {
+			const char *a = json_object_get_string(
+				json_object_array_get_idx(arr, i));
+
+			if (a && *a && !strchr(a, ' '))
+				g_string_append_printf(s, "%s ", a);
+		}
+	}
+	return g_string_free(s, FALSE);
+}
+
 gboolean daemon_load_policies(struct launcher *l)
 {
 	json_object *r, *arr;
@@ -79,15 +101,16 @@ gboolean daemon_load_policies(struct launcher *l)
 			json_object *p = json_object_array_get_idx(arr, i);
 			const char *color = cps_str(p, "color");
 			GdkPixbuf *sw = swatch_new(color);
+			gchar *aliases = policy_aliases(p);
 			GtkTreeIter it;
 
-			gtk_list_store_insert_with_values(l->policies, &it, -1,
-							  POL_NAME,
-							  cps_str(p, "name"),
-							  POL_SWATCH, sw,
-							  POL_COLOR, color, -1);
+			gtk_list_store_insert_with_values(
+				l->policies, &it, -1, POL_NAME,
+				cps_str(p, "name"), POL_SWATCH, sw, POL_COLOR,
+				color, POL_ALIASES, aliases, -1);
 			if (sw)
 				g_object_unref(sw);
+			g_free(aliases);
 		}
 	}
 	json_object_put(r);
@@ -115,11 +138,29 @@ static gboolean find_policy(struct launcher *l, const char *name,
 	return FALSE;
 }
 
-gboolean daemon_has_policy(struct launcher *l, const char *name)
+gchar *daemon_policy_for(struct launcher *l, const char *program)
 {
+	GtkTreeModel *m = GTK_TREE_MODEL(l->policies);
+	gchar *key = g_strdup_printf(" %s ", program), *found = NULL;
 	GtkTreeIter it;
+	gboolean more;
 
-	return find_policy(l, name, &it);
+	if (find_policy(l, program, &it))
+		found = g_strdup(program);
+	for (more = gtk_tree_model_get_iter_first(m, &it); more && !found;
+	     more = gtk_tree_model_iter_next(m, &it)) {
+		gchar *name, *aliases;
+
+		gtk_tree_model_get(m, &it, POL_NAME, &name, POL_ALIASES,
+				   &aliases, -1);
+		if (aliases && strstr(aliases, key))
+			found = name;
+		else
+			g_free(name);
+		g_free(aliases);
+	}
+	g_free(key);
+	return found ? found : g_strdup("default");
 }
 
 GdkPixbuf *daemon_policy_swatch(struct launcher *l, const char *policy)

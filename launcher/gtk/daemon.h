@@ -39,8 +39,11 @@ gboolean daemon_stats(unsigned id, struct cappsule_usage *u);
 void daemon_events_start(struct launcher *l);
 /* A policy's swatch (a new reference), or NULL if unknown. */
 GdkPixbuf *daemon_policy_swatch(struct launcher *l, const char *policy);
-/* Whether the daemon has a policy named @name. */
-gboolean daemon_has_policy(struct launcher *l, const char *name);
+/*
+ * The policy cappsuled picks for @program (a basename): its own, the one
+ * naming it among its "aliases", or "default". Free it with g_free().
+ */
+gchar *daemon_policy_for(struct launcher *l, const char *program);
 GdkPixbuf *swatch_new(const char *color);
 
 #endif

@@ -40,7 +40,8 @@ struct launcher {
 	const struct daemon_listener *listener;
 };
 
-enum { POL_NAME, POL_SWATCH, POL_COLOR, POL_NCOLS };
+/* POL_ALIASES: the policy's "aliases", each between spaces (" a b "). */
+enum { POL_NAME, POL_SWATCH, POL_COLOR, POL_ALIASES, POL_NCOLS };
 
 /* One line in the window's message bar; launcher_clear_message() hides it. */
 void launcher_error(struct launcher *l, const char *fmt, ...)

@@ -138,7 +138,8 @@ int main(int argc, char **argv)
 	l.launched = g_hash_table_new_full(NULL, NULL, NULL, g_free);
 	l.early_failures = g_hash_table_new_full(NULL, NULL, NULL, g_free);
 	l.policies = gtk_list_store_new(POL_NCOLS, G_TYPE_STRING,
-					GDK_TYPE_PIXBUF, G_TYPE_STRING);
+					GDK_TYPE_PIXBUF, G_TYPE_STRING,
+					G_TYPE_STRING);
 	g_signal_connect(l.app, "activate", G_CALLBACK(on_activate), &l);
 	ret = g_application_run(G_APPLICATION(l.app), argc, argv);
 	if (l.tick_timer)

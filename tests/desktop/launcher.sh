@@ -65,6 +65,16 @@ cat >"$WORK/policies/yak-program.json" <<'P'
 { "name": "yak-program", "color": "#00a000", "gui": false,
   "filesystem": { "/usr/**": "rx", "/lib*/**": "rx", "/bin/**": "rx", "/etc/**": "r" } }
 P
+# a program that a shipped policy names among its "aliases" (firefox-esr:
+# firefox); a stand-in of that name, which the policy does not show
+printf '#!/bin/sh\nexit 0\n' >"$WORK/bin/firefox-esr"
+chmod 755 "$WORK/bin/firefox-esr"
+cat >"$X/applications/cappsule-launcher-alias.desktop" <<D
+[Desktop Entry]
+Type=Application
+Name=Quagga Alias Window
+Exec=$WORK/bin/firefox-esr
+D
 cat >"$X/applications/cappsule-launcher-missing.desktop" <<D
 [Desktop Entry]
 Type=Application
@@ -285,6 +295,16 @@ keys Return
 shows label 'Yak Missing Program \(cappsule [0-9]+\) failed: ' 20 &&
 	ok "a command not found is said: $($ATSPI dump $APP | grep -o 'Yak Missing Program (cappsule [0-9]*) failed: [^|]*' | head -1)" ||
 	fail "no failure shown: $($ATSPI dump $APP | grep '^label' | head -2)"
+
+# 7b. The program's alias picks the policy, as cappsuled would: firefox
+keys ctrl+1 ctrl+a
+xdotool type --delay 50 "quagga"
+shows "list item" '^Quagga Alias Window$' 5 || fail "'quagga' does not find it"
+sleep 0.3
+keys Return
+shows label 'Quagga Alias Window \(cappsule [0-9]+\)' 20 || fail "no message for the alias' run"
+pol=$(virt ps -a | awk '$NF ~ /firefox-esr$/ { p = $2 } END { print p }')
+assert_eq "a program named among a policy's aliases (firefox-esr) runs under it" firefox "$pol"
 
 # 8. An unknown policy (the daemon's set changed since the launcher read it)
 mv "$WORK/policies/gui-testclient.json" "$WORK/gui-testclient.json"
