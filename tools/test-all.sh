@@ -43,7 +43,7 @@ for f in tests/security/*.sh.log; do
 done
 echo "== faults (tests/faults)"
 for f in tests/faults/*.sh.log; do
-	[ -f "$f" ] && { echo "-- $(basename "$f" .sh.log)"; sed -n '/^killed /,/^$/p' "$f"; }
+	[ -f "$f" ] && { echo "-- $(basename "$f" .sh.log)"; sed -n '/^\(killed\|taken\) /,/^$/p' "$f"; }
 done
 echo "== fuzzing each harness for ${FUZZ_SECONDS:-20} s"
 make -C tests/fuzz fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
