@@ -9,6 +9,7 @@
  * also gets a page for its counters (fd 7, read by virt stats).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
@@ -396,6 +397,21 @@ static char *net_info(const struct policy *p)
 	return s;
 }
 
+/* The scalar counters of struct net_stats, as virt stats names them. */
+static const struct {
+	const char *name;
+	size_t offset;
+} net_counters[] = {
+	{ "packets_out", offsetof(struct net_stats, pkts_out) },
+	{ "bytes_out", offsetof(struct net_stats, bytes_out) },
+	{ "packets_in", offsetof(struct net_stats, pkts_in) },
+	{ "bytes_in", offsetof(struct net_stats, bytes_in) },
+	{ "dns_queries", offsetof(struct net_stats, dns_queries) },
+	{ "dns_answers", offsetof(struct net_stats, dns_answers) },
+	{ "dns_failures", offsetof(struct net_stats, dns_failures) },
+	{ "names_learned", offsetof(struct net_stats, names_learned) },
+};
+
 struct json_object *devices_net_stats(const struct cappsule *c)
 {
 	json_object *o, *drops, *tcp, *udp;
@@ -409,20 +425,11 @@ struct json_object *devices_net_stats(const struct cappsule *c)
 	if (s.magic != NET_STATS_MAGIC || s.version != NET_PROTO_VERSION)
 		return NULL;
 	o = json_object_new_object();
-	json_object_object_add(o, "packets_out",
-			       json_object_new_uint64(s.pkts_out));
-	json_object_object_add(o, "bytes_out",
-			       json_object_new_uint64(s.bytes_out));
-	json_object_object_add(o, "packets_in",
-			       json_object_new_uint64(s.pkts_in));
-	json_object_object_add(o, "bytes_in",
-			       json_object_new_uint64(s.bytes_in));
-	json_object_object_add(o, "dns_queries",
-			       json_object_new_uint64(s.dns_queries));
-	json_object_object_add(o, "dns_answers",
-			       json_object_new_uint64(s.dns_answers));
-	json_object_object_add(o, "names_learned",
-			       json_object_new_uint64(s.names_learned));
+	for (i = 0; i < ARRAY_SIZE(net_counters); i++)
+		json_object_object_add(
+			o, net_counters[i].name,
+			json_object_new_uint64(*(const uint64_t *)(
+				(const char *)&s + net_counters[i].offset)));
 	drops = json_object_new_object();
 	for (i = 0; i < NET_DROP_COUNT; i++)
 		json_object_object_add(drops, net_drop_name(i),

@@ -240,9 +240,9 @@ static void print_net_stats(json_object *net)
 	       virt_int(net, "packets_out"), a);
 	printf("net in         %lld packets, %s\n", virt_int(net, "packets_in"),
 	       b);
-	printf("net dns        %lld queries, %lld answers, %lld names learned\n",
+	printf("net dns        %lld queries, %lld answers, %lld failed, %lld names learned\n",
 	       virt_int(net, "dns_queries"), virt_int(net, "dns_answers"),
-	       virt_int(net, "names_learned"));
+	       virt_int(net, "dns_failures"), virt_int(net, "names_learned"));
 	printf("net dropped    ");
 	if (json_object_object_get_ex(net, "drops", &drops) &&
 	    json_object_is_type(drops, json_type_object)) {
