@@ -425,11 +425,14 @@ struct json_object *devices_net_stats(const struct cappsule *c)
 	if (s.magic != NET_STATS_MAGIC || s.version != NET_PROTO_VERSION)
 		return NULL;
 	o = json_object_new_object();
-	for (i = 0; i < ARRAY_SIZE(net_counters); i++)
-		json_object_object_add(
-			o, net_counters[i].name,
-			json_object_new_uint64(*(const uint64_t *)(
-				(const char *)&s + net_counters[i].offset)));
+	for (i = 0; i < ARRAY_SIZE(net_counters); i++) {
+		uint64_t v;
+
+		memcpy(&v, (const char *)&s + net_counters[i].offset,
+		       sizeof(v));
+		json_object_object_add(o, net_counters[i].name,
+				       json_object_new_uint64(v));
+	}
 	drops = json_object_new_object();
 	for (i = 0; i < NET_DROP_COUNT; i++)
 		json_object_object_add(drops, net_drop_name(i),
