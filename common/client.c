@@ -62,11 +62,22 @@ static json_object *parse_reply(const char *buf, uint32_t len)
 	return o;
 }
 
-json_object *cps_call(struct cps_conn *c, json_object *req, int *fds,
-		      int maxfds, int *nfds, char *err, size_t len)
+int cps_send(struct cps_conn *c, json_object *req, char *err, size_t len)
 {
 	const char *s =
 		json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
+	int ret = frame_send(c->fd, s, (uint32_t)strlen(s), NULL, 0);
+
+	json_object_put(req);
+	if (ret)
+		snprintf(err, len, "cannot talk to cappsuled at %s: %s",
+			 c->path, strerror(-ret));
+	return ret ? -1 : 0;
+}
+
+json_object *cps_call(struct cps_conn *c, json_object *req, int *fds,
+		      int maxfds, int *nfds, char *err, size_t len)
+{
 	int tmpfds[API_MAX_FDS], ntmp = 0, ret, i;
 	json_object *o;
 	char *buf = NULL;
@@ -74,13 +85,8 @@ json_object *cps_call(struct cps_conn *c, json_object *req, int *fds,
 
 	if (nfds)
 		*nfds = 0;
-	ret = frame_send(c->fd, s, (uint32_t)strlen(s), NULL, 0);
-	json_object_put(req);
-	if (ret) {
-		snprintf(err, len, "cannot talk to cappsuled at %s: %s",
-			 c->path, strerror(-ret));
+	if (cps_send(c, req, err, len))
 		return NULL;
-	}
 	ret = frame_recv(c->fd, API_MAX_FRAME, &buf, &n, tmpfds, API_MAX_FDS,
 			 &ntmp);
 	if (ret) {

@@ -20,6 +20,8 @@ struct cps_conn {
 /* Connect to the daemon; -1 with @err saying why (and what to do). */
 int cps_connect(struct cps_conn *c, char *err, size_t len);
 void cps_close(struct cps_conn *c);
+/* Send @req (consumed) on @c and read nothing; -1 with @err set. */
+int cps_send(struct cps_conn *c, json_object *req, char *err, size_t len);
 /*
  * Send @req (consumed) on @c and read one reply. Returns the reply object
  * (its "ok" may be false: see cps_reply_error), or NULL with @err set.

@@ -11,41 +11,32 @@
 #include <json-c/json.h>
 
 #include "api_req.h"
+#include "client.h"
 #include "detach_keys.h"
 #include "xchan.h"
 
 #define VIRT_EXIT_ERROR 125 /* virt or the daemon failed, not the command */
 
-struct virt_conn {
-	int fd;
-	const char *path;
-};
+/* Descriptors a reply may carry to virt (the console's, at most). */
+#define VIRT_MAX_REPLY_FDS 3
 
-/* Connect to the daemon; on failure print one clear line and return -1. */
-int virt_connect(struct virt_conn *c);
 /*
- * Send @req (consumed) and read one reply. Returns the reply object, or
- * NULL after printing why. Received fds go to @fds (up to 3).
+ * The API transport is common/client.c's; these print its error as
+ * virt's one line and return -1 or NULL.
  */
-json_object *virt_call(struct virt_conn *c, json_object *req, int *fds,
+int virt_connect(struct cps_conn *c);
+/* Send @req (consumed) and read one reply; fds go to @fds (up to 3). */
+json_object *virt_call(struct cps_conn *c, json_object *req, int *fds,
 		       int *nfds);
-/* Send @req (consumed) and read nothing; -1 after printing why. */
-int virt_send(struct virt_conn *c, json_object *req);
-/* Read one more message (an event) from the daemon; NULL on EOF. */
-json_object *virt_read_event(struct virt_conn *c);
-/* The reply's "error" if "ok" is false, else NULL. */
-const char *virt_reply_error(json_object *reply);
+/* Send @req (consumed) and read nothing. */
+int virt_send(struct cps_conn *c, json_object *req);
 
 /* Request helpers (virt_api.c): each prints the error it returns. */
 int virt_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Connect, send @req (consumed), read the reply; NULL after printing why. */
-json_object *virt_request(json_object *req, struct virt_conn *conn, int *fds,
+json_object *virt_request(json_object *req, struct cps_conn *conn, int *fds,
 			  int *nfds);
-json_object *virt_op(const char *name);
 int virt_parse_id(const char *s, unsigned *id);
-/* A reply's string or integer member, "" or 0 when absent. */
-const char *virt_str(json_object *o, const char *key);
-long long virt_int(json_object *o, const char *key);
 void virt_bytes(char *buf, size_t len, long long bytes);
 
 /* What `virt exec` (and `virt open`) ask the daemon for. */
@@ -103,7 +94,7 @@ unsigned virt_reply_terminal(json_object *reply);
  * says what passes, @policy prefixes titles. In raw mode, @keys (NULL:
  * none) detach: the cappsule goes on, virt returns 0.
  */
-int virt_console(struct virt_conn *c, const int *fds, bool tty, unsigned id,
+int virt_console(struct cps_conn *c, const int *fds, bool tty, unsigned id,
 		 unsigned term_allow, const char *policy,
 		 const struct detach_keys *keys);
 /*

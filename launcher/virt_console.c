@@ -172,17 +172,17 @@ int virt_detach_keys(const char *opt, struct detach_keys *k)
  * without us (API op "detach"), and we go. If it ended meanwhile, its exit
  * event comes first and we end as it did.
  */
-static int detach(struct virt_conn *c, struct xchan *x, struct state *s,
+static int detach(struct cps_conn *c, struct xchan *x, struct state *s,
 		  unsigned id)
 {
-	json_object *req = virt_op("detach"), *r;
+	json_object *req = cps_op("detach"), *r;
 	const char *err;
 	int ret;
 
 	json_object_object_add(req, "id", json_object_new_int64(id));
 	ret = virt_send(c, req);
 	while (!ret) {
-		r = virt_read_event(c);
+		r = cps_read_event(c);
 		if (!r)
 			break;
 		if (json_object_object_get_ex(r, "event", NULL)) {
@@ -194,7 +194,7 @@ static int detach(struct virt_conn *c, struct xchan *x, struct state *s,
 		}
 		relay_end(s);
 		restore_tty();
-		err = virt_reply_error(r);
+		err = cps_reply_error(r);
 		if (err)
 			ret = virt_fail("cannot detach from cappsule %u: %s",
 					id, err);
@@ -210,7 +210,7 @@ static int detach(struct virt_conn *c, struct xchan *x, struct state *s,
 	return virt_fail("lost the connection to cappsuled");
 }
 
-int virt_console(struct virt_conn *c, const int *fds, bool tty, unsigned id,
+int virt_console(struct cps_conn *c, const int *fds, bool tty, unsigned id,
 		 unsigned term_allow, const char *policy,
 		 const struct detach_keys *keys)
 {
@@ -288,7 +288,7 @@ int virt_console(struct virt_conn *c, const int *fds, bool tty, unsigned id,
 		}
 		if (p[1].revents) {
 			/* The daemon speaks only to say the cappsule ended. */
-			json_object *ev = virt_read_event(c);
+			json_object *ev = cps_read_event(c);
 
 			if (!ev) {
 				relay_end(&s);

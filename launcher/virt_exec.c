@@ -302,7 +302,7 @@ int virt_cmd_exec(int argc, char **argv)
 	struct exec_opts o = { 0 };
 	struct detach_keys keys;
 	json_object *req, *r, *v;
-	struct virt_conn conn;
+	struct cps_conn conn;
 	char cwd[PATH_MAX], policy[POLICY_NAME_MAX + 1] = "";
 	int fds[3], nfds = 0;
 	unsigned id = 0, term_allow;

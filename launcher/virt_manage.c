@@ -16,14 +16,14 @@
 int virt_cmd_ps(int argc, char **argv)
 {
 	bool all = argc == 2 && !strcmp(argv[1], "-a");
-	struct virt_conn conn;
+	struct cps_conn conn;
 	json_object *r, *arr;
 	size_t i;
 
 	if (argc > 2 || (argc == 2 && !all))
 		return virt_fail("ps: unknown argument '%s' (virt ps [-a])",
 				 argv[1]);
-	r = virt_request(virt_op("list"), &conn, NULL, NULL);
+	r = virt_request(cps_op("list"), &conn, NULL, NULL);
 	if (!r)
 		return VIRT_EXIT_ERROR;
 	printf("%-6s %-16s %-11s %-9s %s\n", "ID", "POLICY", "BACKEND", "STATE",
@@ -32,12 +32,11 @@ int virt_cmd_ps(int argc, char **argv)
 		for (i = 0; i < json_object_array_length(arr); i++) {
 			json_object *c = json_object_array_get_idx(arr, i);
 
-			if (!all && !strcmp(virt_str(c, "state"), "exited"))
+			if (!all && !strcmp(cps_str(c, "state"), "exited"))
 				continue;
-			printf("%-6lld %-16s %-11s %-9s %s\n",
-			       virt_int(c, "id"), virt_str(c, "policy"),
-			       virt_str(c, "backend"), virt_str(c, "state"),
-			       virt_str(c, "command"));
+			printf("%-6lld %-16s %-11s %-9s %s\n", cps_int(c, "id"),
+			       cps_str(c, "policy"), cps_str(c, "backend"),
+			       cps_str(c, "state"), cps_str(c, "command"));
 		}
 	}
 	json_object_put(r);
@@ -45,14 +44,14 @@ int virt_cmd_ps(int argc, char **argv)
 }
 
 static json_object *id_request(const char *name, const char *arg,
-			       struct virt_conn *conn)
+			       struct cps_conn *conn)
 {
 	json_object *req;
 	unsigned id = 0;
 
 	if (virt_parse_id(arg, &id))
 		return NULL;
-	req = virt_op(name);
+	req = cps_op(name);
 	json_object_object_add(req, "id", json_object_new_int64(id));
 	return virt_request(req, conn, NULL, NULL);
 }
@@ -111,7 +110,7 @@ static void print_net_info(json_object *net)
 	int k;
 
 	printf("%-11s %s, gateway %s (cappsule-host), dns %s\n", "network",
-	       virt_str(net, "address"), virt_str(net, "host"),
+	       cps_str(net, "address"), cps_str(net, "host"),
 	       flag(net, "dns") ? "through net-proxy" : "none");
 	for (k = 0; k < 2; k++) {
 		if (!json_object_object_get_ex(net, proto[k], &arr) ||
@@ -134,7 +133,7 @@ int virt_cmd_info(int argc, char **argv)
 		"attached", "memory_limit", "pids_limit", "code",      "signal",
 		"reason",   "message",	    "network",
 	};
-	struct virt_conn conn;
+	struct cps_conn conn;
 	json_object *r, *net;
 	char a[32];
 	size_t i;
@@ -145,34 +144,34 @@ int virt_cmd_info(int argc, char **argv)
 	r = id_request("info", argv[1], &conn);
 	if (!r)
 		return VIRT_EXIT_ERROR;
-	printf("%-11s %lld\n", "id", virt_int(r, "id"));
-	printf("%-11s %s\n", "policy", virt_str(r, "policy"));
-	printf("%-11s %s\n", "backend", virt_str(r, "backend"));
-	printf("%-11s %s\n", "state", virt_str(r, "state"));
-	printf("%-11s %s\n", "command", virt_str(r, "command"));
-	printf("%-11s %lld\n", "uid", virt_int(r, "uid"));
+	printf("%-11s %lld\n", "id", cps_int(r, "id"));
+	printf("%-11s %s\n", "policy", cps_str(r, "policy"));
+	printf("%-11s %s\n", "backend", cps_str(r, "backend"));
+	printf("%-11s %s\n", "state", cps_str(r, "state"));
+	printf("%-11s %s\n", "command", cps_str(r, "command"));
+	printf("%-11s %lld\n", "uid", cps_int(r, "uid"));
 	if (has(r, "pid"))
-		printf("%-11s %lld\n", "pid", virt_int(r, "pid"));
+		printf("%-11s %lld\n", "pid", cps_int(r, "pid"));
 	if (has(r, "uptime_ms")) {
-		duration(a, sizeof(a), virt_int(r, "uptime_ms"));
+		duration(a, sizeof(a), cps_int(r, "uptime_ms"));
 		printf("%-11s %s\n", "uptime", a);
 	}
 	if (has(r, "memory_limit")) {
-		virt_bytes(a, sizeof(a), virt_int(r, "memory_limit"));
+		virt_bytes(a, sizeof(a), cps_int(r, "memory_limit"));
 		printf("%-11s limit %s\n", "memory", a);
 	}
 	if (has(r, "pids_limit"))
 		printf("%-11s limit %lld\n", "processes",
-		       virt_int(r, "pids_limit"));
+		       cps_int(r, "pids_limit"));
 	printf("%-11s %s%s\n", "terminal", flag(r, "tty") ? "yes" : "no",
 	       flag(r, "attached") ? " (a client is attached)" : "");
 	if (has(r, "reason")) {
-		printf("%-11s %s: code %lld", "ended", virt_str(r, "reason"),
-		       virt_int(r, "code"));
-		if (virt_int(r, "signal"))
-			printf(", signal %lld", virt_int(r, "signal"));
-		if (*virt_str(r, "message"))
-			printf(" (%s)", virt_str(r, "message"));
+		printf("%-11s %s: code %lld", "ended", cps_str(r, "reason"),
+		       cps_int(r, "code"));
+		if (cps_int(r, "signal"))
+			printf(", signal %lld", cps_int(r, "signal"));
+		if (*cps_str(r, "message"))
+			printf(" (%s)", cps_str(r, "message"));
 		putchar('\n');
 	}
 	if (json_object_object_get_ex(r, "network", &net))
@@ -197,7 +196,7 @@ int virt_cmd_kill(int argc, char **argv)
 	if (argc < 2)
 		return virt_fail("kill: which cappsule? (virt kill ID...)");
 	for (i = 1; i < argc; i++) {
-		struct virt_conn conn;
+		struct cps_conn conn;
 		json_object *r = id_request("kill", argv[i], &conn);
 
 		if (!r)
@@ -234,15 +233,15 @@ static void print_net_stats(json_object *net)
 	char a[32], b[32];
 	bool any = false;
 
-	virt_bytes(a, sizeof(a), virt_int(net, "bytes_out"));
-	virt_bytes(b, sizeof(b), virt_int(net, "bytes_in"));
-	printf("net out        %lld packets, %s\n",
-	       virt_int(net, "packets_out"), a);
-	printf("net in         %lld packets, %s\n", virt_int(net, "packets_in"),
+	virt_bytes(a, sizeof(a), cps_int(net, "bytes_out"));
+	virt_bytes(b, sizeof(b), cps_int(net, "bytes_in"));
+	printf("net out        %lld packets, %s\n", cps_int(net, "packets_out"),
+	       a);
+	printf("net in         %lld packets, %s\n", cps_int(net, "packets_in"),
 	       b);
 	printf("net dns        %lld queries, %lld answers, %lld failed, %lld names learned\n",
-	       virt_int(net, "dns_queries"), virt_int(net, "dns_answers"),
-	       virt_int(net, "dns_failures"), virt_int(net, "names_learned"));
+	       cps_int(net, "dns_queries"), cps_int(net, "dns_answers"),
+	       cps_int(net, "dns_failures"), cps_int(net, "names_learned"));
 	printf("net dropped    ");
 	if (json_object_object_get_ex(net, "drops", &drops) &&
 	    json_object_is_type(drops, json_type_object)) {
@@ -265,7 +264,7 @@ static void print_net_stats(json_object *net)
 
 int virt_cmd_stats(int argc, char **argv)
 {
-	struct virt_conn conn;
+	struct cps_conn conn;
 	json_object *r, *net;
 	char a[32], b[32], c[32];
 
@@ -275,12 +274,12 @@ int virt_cmd_stats(int argc, char **argv)
 	r = id_request("stats", argv[1], &conn);
 	if (!r)
 		return VIRT_EXIT_ERROR;
-	printf("id             %lld\n", virt_int(r, "id"));
+	printf("id             %lld\n", cps_int(r, "id"));
 	if (has(r, "memory_current")) {
-		virt_bytes(a, sizeof(a), virt_int(r, "memory_current"));
-		virt_bytes(c, sizeof(c), virt_int(r, "memory_limit"));
+		virt_bytes(a, sizeof(a), cps_int(r, "memory_current"));
+		virt_bytes(c, sizeof(c), cps_int(r, "memory_limit"));
 		if (has(r, "memory_peak")) {
-			virt_bytes(b, sizeof(b), virt_int(r, "memory_peak"));
+			virt_bytes(b, sizeof(b), cps_int(r, "memory_peak"));
 			printf("memory         %s (peak %s, limit %s)\n", a, b,
 			       c);
 		} else {
@@ -290,10 +289,10 @@ int virt_cmd_stats(int argc, char **argv)
 	}
 	if (has(r, "pids_current"))
 		printf("processes      %lld (limit %lld)\n",
-		       virt_int(r, "pids_current"), virt_int(r, "pids_limit"));
+		       cps_int(r, "pids_current"), cps_int(r, "pids_limit"));
 	if (has(r, "cpu_usec"))
 		printf("cpu            %.3f s\n",
-		       (double)virt_int(r, "cpu_usec") / 1e6);
+		       (double)cps_int(r, "cpu_usec") / 1e6);
 	if (json_object_object_get_ex(r, "net", &net))
 		print_net_stats(net);
 	json_object_put(r);
@@ -309,7 +308,7 @@ int virt_cmd_attach(int argc, char **argv)
 	};
 	const char *keys_opt = NULL;
 	struct detach_keys keys;
-	struct virt_conn conn;
+	struct cps_conn conn;
 	json_object *req, *r;
 	int fds[3], nfds = 0, opt;
 	unsigned id = 0;
@@ -334,7 +333,7 @@ int virt_cmd_attach(int argc, char **argv)
 	if (virt_parse_id(argv[optind], &id) ||
 	    virt_detach_keys(keys_opt, &keys))
 		return VIRT_EXIT_ERROR;
-	req = virt_op("attach");
+	req = cps_op("attach");
 	json_object_object_add(req, "id", json_object_new_int64(id));
 	r = virt_request(req, &conn, fds, &nfds);
 	if (!r)
@@ -358,11 +357,11 @@ static void show_policy(json_object *p)
 		printf("(this daemon does not say more)\n");
 		return;
 	}
-	printf("policy      %s (%s)\n", virt_str(pol, "name"),
-	       virt_str(p, "file"));
-	printf("colour      %s\n", virt_str(pol, "color"));
+	printf("policy      %s (%s)\n", cps_str(pol, "name"),
+	       cps_str(p, "file"));
+	printf("colour      %s\n", cps_str(pol, "color"));
 	printf("memory      %lld MiB, at most %lld processes\n",
-	       virt_int(pol, "memory"), virt_int(pol, "pids"));
+	       cps_int(pol, "memory"), cps_int(pol, "pids"));
 	printf("files       ");
 	if (json_object_object_get_ex(pol, "filesystem", &v) &&
 	    json_object_object_length(v)) {
@@ -427,18 +426,18 @@ static void show_policy(json_object *p)
 
 static int policies_show(const char *name, bool json)
 {
-	struct virt_conn conn;
+	struct cps_conn conn;
 	json_object *r, *arr, *p, *pol;
 	int ret = VIRT_EXIT_ERROR;
 	size_t i;
 
-	r = virt_request(virt_op("policies"), &conn, NULL, NULL);
+	r = virt_request(cps_op("policies"), &conn, NULL, NULL);
 	if (!r)
 		return VIRT_EXIT_ERROR;
 	if (json_object_object_get_ex(r, "policies", &arr)) {
 		for (i = 0; i < json_object_array_length(arr); i++) {
 			p = json_object_array_get_idx(arr, i);
-			if (strcmp(virt_str(p, "name"), name))
+			if (strcmp(cps_str(p, "name"), name))
 				continue;
 			if (!json)
 				show_policy(p);
@@ -462,7 +461,7 @@ static int policies_show(const char *name, bool json)
 int virt_cmd_policies(int argc, char **argv)
 {
 	bool reload = argc == 2 && !strcmp(argv[1], "--reload");
-	struct virt_conn conn;
+	struct cps_conn conn;
 	json_object *r, *arr, *v;
 	size_t i;
 	int ret = 0;
@@ -479,7 +478,7 @@ int virt_cmd_policies(int argc, char **argv)
 		return virt_fail(
 			"policies: unknown argument '%s' (virt policies [--reload] | show NAME [--json])",
 			argv[1]);
-	r = virt_request(virt_op(reload ? "reload" : "policies"), &conn, NULL,
+	r = virt_request(cps_op(reload ? "reload" : "policies"), &conn, NULL,
 			 NULL);
 	if (!r)
 		return VIRT_EXIT_ERROR;
@@ -490,9 +489,9 @@ int virt_cmd_policies(int argc, char **argv)
 			char mem[24];
 
 			snprintf(mem, sizeof(mem), "%lldM",
-				 virt_int(p, "memory"));
-			printf("%-16s %-12s %-8s %s\n", virt_str(p, "name"),
-			       virt_str(p, "color"), mem, virt_str(p, "file"));
+				 cps_int(p, "memory"));
+			printf("%-16s %-12s %-8s %s\n", cps_str(p, "name"),
+			       cps_str(p, "color"), mem, cps_str(p, "file"));
 		}
 	}
 	if (json_object_object_get_ex(r, "errors", &v)) {
@@ -505,7 +504,7 @@ int virt_cmd_policies(int argc, char **argv)
 
 int virt_cmd_version(int argc, char **argv)
 {
-	struct virt_conn conn;
+	struct cps_conn conn;
 	json_object *r, *b, *v;
 
 	if (argc != 1)
@@ -513,13 +512,13 @@ int virt_cmd_version(int argc, char **argv)
 	printf("virt %s\n", PACKAGE_VERSION);
 	if (virt_connect(&conn))
 		return VIRT_EXIT_ERROR;
-	r = virt_call(&conn, virt_op("version"), NULL, NULL);
-	if (!r || virt_reply_error(r)) {
+	r = virt_call(&conn, cps_op("version"), NULL, NULL);
+	if (!r || cps_reply_error(r)) {
 		json_object_put(r);
 		return virt_fail("cappsuled did not answer");
 	}
-	printf("cappsuled %s (api %lld) at %s\n", virt_str(r, "version"),
-	       virt_int(r, "api"), conn.path);
+	printf("cappsuled %s (api %lld) at %s\n", cps_str(r, "version"),
+	       cps_int(r, "api"), conn.path);
 	if (json_object_object_get_ex(r, "backends", &b)) {
 		json_object_object_foreach(b, name, be)
 		{
@@ -529,10 +528,10 @@ int virt_cmd_version(int argc, char **argv)
 
 			printf("backend %-11s %s%s%s\n", name,
 			       ok ? "available" : "unavailable", ok ? "" : ": ",
-			       ok ? "" : virt_str(be, "why"));
+			       ok ? "" : cps_str(be, "why"));
 		}
 	}
-	printf("cgroups %s\n", virt_str(r, "cgroups"));
+	printf("cgroups %s\n", cps_str(r, "cgroups"));
 	json_object_put(r);
 	return 0;
 }

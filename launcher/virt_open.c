@@ -161,8 +161,8 @@ static int app_program(const char *target, char *out, size_t len)
 /* A policy of the daemon named @name, for this user? */
 static bool policy_exists(const char *name)
 {
-	struct virt_conn conn;
-	json_object *r = virt_request(virt_op("policies"), &conn, NULL, NULL),
+	struct cps_conn conn;
+	json_object *r = virt_request(cps_op("policies"), &conn, NULL, NULL),
 		    *arr;
 	bool found = false;
 	size_t i;
@@ -170,8 +170,8 @@ static bool policy_exists(const char *name)
 	if (r && json_object_object_get_ex(r, "policies", &arr))
 		for (i = 0; i < json_object_array_length(arr) && !found; i++)
 			found = !strcmp(
-				virt_str(json_object_array_get_idx(arr, i),
-					 "name"),
+				cps_str(json_object_array_get_idx(arr, i),
+					"name"),
 				name);
 	json_object_put(r);
 	return found;
@@ -329,7 +329,7 @@ static __attribute__((noreturn)) void watcher(struct open_job *j,
 					      json_object *req, int res)
 {
 	int fds[3], nfds = 0, null;
-	struct virt_conn conn;
+	struct cps_conn conn;
 	pid_t saver = -1;
 	json_object *r, *v;
 	unsigned id;
