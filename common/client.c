@@ -107,26 +107,29 @@ json_object *cps_call(struct cps_conn *c, json_object *req, int *fds,
 	return o;
 }
 
+json_object *cps_checked(json_object *r, char *err, size_t len)
+{
+	const char *e;
+
+	if (!r)
+		return NULL;
+	e = cps_reply_error(r);
+	if (!e)
+		return r;
+	snprintf(err, len, "%s", e);
+	json_object_put(r);
+	return NULL;
+}
+
 json_object *cps_request(struct cps_conn *c, json_object *req, int *fds,
 			 int maxfds, int *nfds, char *err, size_t len)
 {
-	json_object *r;
-	const char *e;
-
 	if (cps_connect(c, err, len)) {
 		json_object_put(req);
 		return NULL;
 	}
-	r = cps_call(c, req, fds, maxfds, nfds, err, len);
-	if (!r)
-		return NULL;
-	e = cps_reply_error(r);
-	if (e) {
-		snprintf(err, len, "%s", e);
-		json_object_put(r);
-		return NULL;
-	}
-	return r;
+	return cps_checked(cps_call(c, req, fds, maxfds, nfds, err, len), err,
+			   len);
 }
 
 json_object *cps_read_event(struct cps_conn *c)

@@ -30,6 +30,11 @@ int cps_send(struct cps_conn *c, json_object *req, char *err, size_t len);
  */
 json_object *cps_call(struct cps_conn *c, json_object *req, int *fds,
 		      int maxfds, int *nfds, char *err, size_t len);
+/*
+ * @r (a reply, or NULL after a failed call) as it is, or NULL with its
+ * "error" in @err if its "ok" is false.
+ */
+json_object *cps_checked(json_object *r, char *err, size_t len);
 /* Connect, call, and turn a false "ok" into NULL with its error in @err. */
 json_object *cps_request(struct cps_conn *c, json_object *req, int *fds,
 			 int maxfds, int *nfds, char *err, size_t len);

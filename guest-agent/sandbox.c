@@ -4,11 +4,9 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/audit.h>
-#include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/netlink.h>
 #include <linux/seccomp.h>
-#include <linux/securebits.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
@@ -23,17 +21,14 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "privs.h"
 #include "sandbox.h"
 #include "util.h"
 
 int sandbox_drop(const struct sandbox_id *id)
 {
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3,
-						0 };
-	struct __user_cap_data_struct data[2] = { { 0 } };
 	gid_t groups[64];
 	uint32_t i;
-	int cap;
 
 	if (id->ngroups > ARRAY_SIZE(groups))
 		return -E2BIG;
@@ -42,25 +37,7 @@ int sandbox_drop(const struct sandbox_id *id)
 	if (setgroups(id->ngroups, groups) < 0)
 		return -errno;
 	/* uid 0 inside gets no privilege from being uid 0. */
-	if (prctl(PR_SET_SECUREBITS,
-		  SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
-			  SECBIT_NO_CAP_AMBIENT_RAISE |
-			  SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED) < 0)
-		return -errno;
-	for (cap = 0; cap <= CAP_LAST_CAP; cap++)
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-			return -errno;
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
-	    errno != EINVAL)
-		return -errno;
-	if (setresgid(id->gid, id->gid, id->gid) < 0 ||
-	    setresuid(id->uid, id->uid, id->uid) < 0)
-		return -errno;
-	if (syscall(SYS_capset, &hdr, data) < 0)
-		return -errno;
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return -errno;
-	return 0;
+	return privs_drop(id->uid, id->gid);
 }
 
 void sandbox_oom_killable(void)

@@ -12,9 +12,7 @@
 #include <stddef.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <linux/capability.h>
 #include <linux/sched.h>
-#include <linux/securebits.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,6 +29,7 @@
 
 #include "api_req.h"
 #include "daemon.h"
+#include "privs.h"
 #include "proxy_exit.h"
 #include "device_table.h"
 #include "log.h"
@@ -184,41 +183,6 @@ static int proxy_identity(const struct cappsule *c,
 	return 0;
 }
 
-/*
- * Become @uid with no capability in any set, for good: an empty bounding
- * set, securebits that give uid 0 nothing at exec and lock that, no
- * ambient capabilities, no_new_privs.
- */
-static int drop_privileges(uid_t uid)
-{
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3,
-						0 };
-	struct __user_cap_data_struct data[2] = { { 0 } };
-	int cap;
-
-	if (prctl(PR_SET_SECUREBITS,
-		  SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
-			  SECBIT_NO_SETUID_FIXUP_LOCKED |
-			  SECBIT_KEEP_CAPS_LOCKED |
-			  SECBIT_NO_CAP_AMBIENT_RAISE |
-			  SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED) < 0)
-		return -errno;
-	for (cap = 0; cap <= CAP_LAST_CAP; cap++)
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-			return -errno;
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
-	    errno != EINVAL)
-		return -errno;
-	if (setresuid(uid, uid, uid) < 0)
-		return -errno;
-	/* uid 0 keeps its capabilities over setresuid(0): clear them */
-	if (syscall(SYS_capset, &hdr, data) < 0)
-		return -errno;
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return -errno;
-	return 0;
-}
-
 /* In a proxy's child, before exec: say why it cannot be started, end. */
 static __attribute__((noreturn)) void child_fail(const struct cappsule *c,
 						 const struct host_device *hd,
@@ -274,7 +238,7 @@ proxy_child(struct daemon *d, struct cappsule *c, const struct host_device *hd,
 	if (c->have_proxy_cg && (errno = -cg_enter(&c->proxy_cg)))
 		child_fail(c, hd, "joining the proxies' cgroup");
 	if (proxy_identity(c, hd, &pw, pwbuf, sizeof(pwbuf)) ||
-	    drop_privileges(pw.pw_uid))
+	    privs_drop(pw.pw_uid, pw.pw_gid))
 		child_fail(c, hd, "taking the owner's identity");
 	/* After setuid, which clears it: the daemon's death ends us. */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);

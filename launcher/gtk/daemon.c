@@ -25,7 +25,6 @@ static json_object *request(json_object *req, char *err, size_t len,
 {
 	struct cps_conn c;
 	json_object *r;
-	const char *e;
 
 	*down = FALSE;
 	if (cps_connect(&c, err, len)) {
@@ -34,16 +33,8 @@ static json_object *request(json_object *req, char *err, size_t len,
 		snprintf(err, len, "%s", LAUNCHER_DAEMON_DOWN);
 		return NULL;
 	}
-	r = cps_call(&c, req, NULL, 0, NULL, err, len);
+	r = cps_checked(cps_call(&c, req, NULL, 0, NULL, err, len), err, len);
 	cps_close(&c);
-	if (!r)
-		return NULL;
-	e = cps_reply_error(r);
-	if (e) {
-		snprintf(err, len, "%s", e);
-		json_object_put(r);
-		return NULL;
-	}
 	return r;
 }
 
