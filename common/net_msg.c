@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "net_msg.h"
+#include "util.h"
 
 static const char *const drop_names[NET_DROP_COUNT] = {
 	[NET_DROP_MALFORMED] = "malformed",
@@ -60,4 +61,17 @@ int net_decode(uint16_t type, const void *untrusted, uint32_t untrusted_len,
 	}
 	out->type = type;
 	return 0;
+}
+
+uint32_t net_ring_bytes(uint32_t len)
+{
+	return RING_MSG_HDR + ALIGN_UP(len, RING_MSG_ALIGN);
+}
+
+bool net_room_kick(uint64_t bytes, bool drained)
+{
+	if (!bytes)
+		return false;
+	return !drained ||
+	       bytes + net_ring_bytes(NET_MAX_MSG) > (uint64_t)NET_RING_SIZE;
 }

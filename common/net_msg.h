@@ -23,15 +23,26 @@ struct net_msg {
 	};
 };
 
+/* The name of enum net_drop @reason (virt stats), "?" if unknown. */
+const char *net_drop_name(unsigned reason);
+
 /*
  * Check one message of @untrusted_len bytes; @from_guest selects which
  * direction's types are valid. 0 or -EPROTO; out->packet.data points
  * into @untrusted.
  */
-/* The name of enum net_drop @reason (virt stats), "?" if unknown. */
-const char *net_drop_name(unsigned reason);
-
 int net_decode(uint16_t type, const void *untrusted, uint32_t untrusted_len,
 	       bool from_guest, struct net_msg *out);
+
+/*
+ * A net ring's consumer took messages of @len bytes, @bytes in all
+ * (net_ring_bytes() each), in one turn, and left the ring empty if
+ * @drained: could the producer be waiting for room (a send that did not
+ * fit)? Only if the ring held more than room for the largest message.
+ * The consumer kicks for freed room only then: a kick the producer does
+ * not need is a wake-up on the round trip that bounds TCP throughput.
+ */
+uint32_t net_ring_bytes(uint32_t len);
+bool net_room_kick(uint64_t bytes, bool drained);
 
 #endif

@@ -19,24 +19,27 @@
 #define NS_PER_MS 1000000ULL
 
 /*
- * Host -> TUN. Returns false when the ring is broken. *@kick: a message
- * was consumed (the proxy may wait for room); the peer is kicked once per
- * turn, not per packet.
+ * Host -> TUN. Returns false when the ring is broken. *@kick: the proxy
+ * may wait for the room freed (net_room_kick()); the peer is kicked once
+ * per turn, not per packet.
  */
 static bool from_host(struct xchan *x, int tun, uint64_t *last_ns, bool *kick)
 {
 	static uint8_t buf[NET_MAX_MSG];
 	struct ring_msg_hdr hdr;
+	uint64_t took = 0;
 	struct net_msg m;
 	int n, i;
 
 	for (i = 0; i < BATCH * 4; i++) {
 		n = ring_recv(&x->rx, &hdr, buf, sizeof(buf));
-		if (n == -EAGAIN)
+		if (n == -EAGAIN) {
+			*kick |= net_room_kick(took, true);
 			return true;
+		}
 		if (n < 0)
 			return false;
-		*kick = true;
+		took += net_ring_bytes((uint32_t)n);
 		if (!i)
 			*last_ns = now_ns();
 		if (net_decode(hdr.type, buf, (uint32_t)n, false, &m))
@@ -47,6 +50,7 @@ static bool from_host(struct xchan *x, int tun, uint64_t *last_ns, bool *kick)
 		    errno != EAGAIN && errno != EIO)
 			log_debug("net: tun write: %s", strerror(errno));
 	}
+	*kick |= net_room_kick(took, false);
 	return true;
 }
 

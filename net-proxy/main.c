@@ -66,6 +66,13 @@ static void to_guest(void *opaque, const uint8_t *pkt, size_t len)
 	px->st->bytes_in += len;
 }
 
+static bool guest_room(void *opaque, size_t len)
+{
+	struct net_proxy *px = opaque;
+
+	return ring_space(&px->x.tx) >= len;
+}
+
 static void count_hit(struct net_proxy *px, const struct net_pkt *p, int rule)
 {
 	if (rule < 0 || rule >= NET_STATS_RULES)
@@ -129,14 +136,19 @@ static bool read_ring(struct net_proxy *px, int64_t now)
 	static uint8_t buf[STACK_HEADROOM + NET_MAX_MSG];
 	uint8_t *msg = buf + STACK_HEADROOM;
 	struct ring_msg_hdr hdr;
+	uint64_t took = 0;
 	struct net_msg m;
 	int n, i;
 
 	for (i = 0; i < RING_BATCH; i++) {
 		n = ring_recv(&px->x.rx, &hdr, msg, NET_MAX_MSG);
-		if (n < 0)
+		if (n < 0) {
+			/* room freed: kick only if the relay may wait for it */
+			if (net_room_kick(took, true))
+				px->kick = true;
 			return false;
-		px->kick = true; /* room freed: the relay may wait for it */
+		}
+		took += net_ring_bytes((uint32_t)n);
 		if (net_decode(hdr.type, msg, (uint32_t)n, true, &m)) {
 			if (px->bad_msgs++ < BAD_LOGGED)
 				log_warn(
@@ -151,6 +163,7 @@ static bool read_ring(struct net_proxy *px, int64_t now)
 		}
 		from_guest(px, msg, m.packet.len, now);
 	}
+	px->kick |= net_room_kick(took, false);
 	return true;
 }
 
@@ -344,6 +357,7 @@ int main(int argc, char **argv)
 		log_err("cappsule %u: cannot start libslirp", px.id);
 		goto out_dns;
 	}
+	px.stack.passt.room = guest_room;
 	log_debug("cappsule %u: network up, policy %s, dns %s", px.id,
 		  px.pol->name, px.pol->net_dns ? px.dns.upstream_text : "off");
 	ret = run(&px, sigfd);

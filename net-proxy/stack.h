@@ -13,7 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STACK_HEADROOM 14 /* bytes before a packet given to stack_input() */
+#include "stack_passt.h"
+
+/* bytes before a packet given to stack_input(): passt's frame header too */
+#define STACK_HEADROOM 18
 #define STACK_TIMERS 8
 
 struct Slirp;
@@ -35,6 +38,7 @@ struct net_stack {
 	size_t npfd;
 	uint8_t arp_reply[64]; /* a reply to slirp's ARP request, queued */
 	bool arp_pending;
+	struct passt_stack passt; /* CAPPSULE_NET_STACK=passt instead */
 };
 
 int stack_init(struct net_stack *s,

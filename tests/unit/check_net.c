@@ -8,6 +8,7 @@
  */
 #include <arpa/inet.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dns.h"
@@ -16,6 +17,7 @@
 #include "names.h"
 #include "net_msg.h"
 #include "packet.h"
+#include "ring.h"
 
 #define NS 1000000000LL
 
@@ -390,6 +392,64 @@ START_TEST(test_names)
 }
 END_TEST
 
+/*
+ * The consumer's rule for kicking about freed room (net_room_kick()), on
+ * a real ring of the net layout: whenever the producer's send did not
+ * fit, draining the ring says kick; when every send fitted, it does not.
+ */
+static bool fill_and_drain(uint32_t seed, unsigned count, bool *refused)
+{
+	static uint8_t buf[NET_MAX_MSG];
+	void *mem = calloc(1, ring_mem_size(NET_RING_SIZE));
+	struct ring tx, rx;
+	struct ring_msg_hdr hdr;
+	uint64_t took = 0;
+	unsigned i;
+	int n;
+
+	ck_assert_ptr_nonnull(mem);
+	ck_assert_int_eq(
+		ring_attach(&tx, mem, NET_RING_SIZE, NET_MAX_MSG, true), 0);
+	ck_assert_int_eq(
+		ring_attach(&rx, mem, NET_RING_SIZE, NET_MAX_MSG, false), 0);
+	*refused = false;
+	for (i = 0; i < count && !*refused; i++) {
+		uint32_t len;
+
+		seed = seed * 1103515245u + 12345u;
+		len = NET_MIN_PACKET +
+		      seed % (NET_MAX_MSG - NET_MIN_PACKET + 1);
+		n = ring_send(&tx, NET_PACKET, buf, len);
+		ck_assert(n == 0 || n == -EAGAIN);
+		*refused = n == -EAGAIN;
+	}
+	while ((n = ring_recv(&rx, &hdr, buf, sizeof(buf))) >= 0)
+		took += net_ring_bytes((uint32_t)n);
+	ck_assert_int_eq(n, -EAGAIN);
+	free(mem);
+	return net_room_kick(took, true);
+}
+
+START_TEST(test_room_kick)
+{
+	bool refused;
+	uint32_t seed;
+
+	for (seed = 1; seed < 40; seed++) {
+		/* a send refused: the drain must kick */
+		ck_assert(fill_and_drain(seed, 100000, &refused));
+		ck_assert(refused);
+		/* a few sends, all taken: no kick needed */
+		ck_assert(!fill_and_drain(seed, 20, &refused));
+		ck_assert(!refused);
+	}
+	ck_assert(!net_room_kick(0, true));
+	ck_assert(!net_room_kick(0, false));
+	ck_assert(net_room_kick(64, false)); /* stopped before the end */
+	ck_assert(!net_room_kick(64, true));
+}
+END_TEST
+
 Suite *suite_net(void)
 {
 	Suite *s = suite_create("net");
@@ -400,6 +460,7 @@ Suite *suite_net(void)
 	tcase_add_test(tc, test_filter);
 	tcase_add_test(tc, test_dns);
 	tcase_add_test(tc, test_names);
+	tcase_add_test(tc, test_room_kick);
 	suite_add_tcase(s, tc);
 	return s;
 }
