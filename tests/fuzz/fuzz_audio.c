@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "audio_msg.h"
+#include "hostile_ring.h"
 #include "ring.h"
 #include "util.h"
 
@@ -21,22 +22,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t mem[RING_SHARED_HDR + SIZE];
 	static uint8_t buf[AUDIO_MAX_MSG];
-	struct ring_shared *sh = (struct ring_shared *)mem;
 	struct audio_fmt fmt;
 	bool have_fmt = false, from_guest;
 	uint64_t frames = 0;
 	struct ring r;
 	int n, loops = 0;
 
-	if (size < 9)
+	if (hostile_ring(&r, mem, SIZE, AUDIO_MAX_MSG, data, size, 9))
 		return 0;
 	from_guest = !(data[8] & 1);
-	memset(mem, 0, sizeof(mem));
-	memcpy(sh->data, data + 9, MIN(size - 9, SIZE));
-	memcpy(&sh->tail, data, 4); /* the consumer resumes from here */
-	if (ring_attach(&r, mem, SIZE, AUDIO_MAX_MSG, false))
-		abort();
-	memcpy(&sh->head, data + 4, 4); /* and the producer claims this */
 	if (!from_guest) { /* the agent knows its format from the start */
 		fmt = AUDIO_FMT_DEFAULT;
 		have_fmt = true;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "control.h"
+#include "hostile_ring.h"
 #include "ring.h"
 #include "util.h"
 
@@ -19,18 +20,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t mem[RING_SHARED_HDR + SIZE];
 	static uint8_t buf[SIZE / 2];
-	struct ring_shared *sh = (struct ring_shared *)mem;
 	struct ring r;
 	int n, loops = 0;
 
-	if (size < 8)
+	if (hostile_ring(&r, mem, SIZE, SIZE / 2 - 64, data, size, 8))
 		return 0;
-	memset(mem, 0, sizeof(mem));
-	memcpy(sh->data, data + 8, MIN(size - 8, SIZE));
-	memcpy(&sh->tail, data, 4); /* the consumer resumes from here */
-	if (ring_attach(&r, mem, SIZE, SIZE / 2 - 64, false))
-		abort();
-	memcpy(&sh->head, data + 4, 4); /* and the producer claims this */
 	for (;;) {
 		struct ring_msg_hdr hdr;
 		struct control_event ev;

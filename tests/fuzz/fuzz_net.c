@@ -14,6 +14,7 @@
 
 #include "dns.h"
 #include "filter.h"
+#include "hostile_ring.h"
 #include "net_msg.h"
 #include "ring.h"
 #include "util.h"
@@ -34,7 +35,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct policy *pol;
 	static struct names names;
 	static struct net_filter f;
-	struct ring_shared *sh = (struct ring_shared *)mem;
 	bool from_guest;
 	struct ring r;
 	int n, loops = 0;
@@ -48,15 +48,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		names_learn(&names, "www.mozilla.org", 0x5db8d822u, 60, 0);
 	}
-	if (size < 9)
+	if (hostile_ring(&r, mem, SIZE, NET_MAX_MSG, data, size, 9))
 		return 0;
 	from_guest = !(data[8] & 1);
-	memset(mem, 0, sizeof(mem));
-	memcpy(sh->data, data + 9, MIN(size - 9, SIZE));
-	memcpy(&sh->tail, data, 4); /* the consumer resumes from here */
-	if (ring_attach(&r, mem, SIZE, NET_MAX_MSG, false))
-		abort();
-	memcpy(&sh->head, data + 4, 4); /* and the producer claims this */
 	for (;;) {
 		struct ring_msg_hdr hdr;
 		struct net_msg m;
