@@ -40,6 +40,19 @@ void fsp_hello(struct fsp *p, const struct fs_request *rq, struct fs_out *out)
 		memcpy(sh + 1, s->path, l);
 		h->nshares++;
 	}
+	for (i = 0; i < p->rules.ntrees && i < FS_MAX_TREES; i++) {
+		const struct fs_tree *t = &p->rules.trees[i];
+		uint32_t l = (uint32_t)strlen(t->path);
+		struct fs_tree_rep *tr =
+			out_put(out, (uint32_t)sizeof(*tr) + ALIGN_UP(l, 8u));
+
+		if (!tr)
+			break;
+		tr->pathlen = (uint16_t)l;
+		tr->mode = (uint16_t)t->mode;
+		memcpy(tr + 1, t->path, l);
+		h->ntrees++;
+	}
 }
 
 bool fsp_handle(struct fsp *p, const struct fs_request *rq, struct fs_out *out)

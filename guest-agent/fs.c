@@ -23,6 +23,7 @@
 #include "fs.h"
 #include "fs_client.h"
 #include "fs_home.h"
+#include "fs_trees.h"
 #include "log.h"
 #include "proto/fs.h"
 #include "user_creds.h"
@@ -30,6 +31,7 @@
 
 #define STAGE "/run/cappsule-fs"
 #define NS_BASEDIR "/run/cappsule/basedir" /* set by launcher/ns_root.c */
+#define NS_HOST "/run/cappsule/host" /* idem: the host's tree, privately */
 #define HELLO_TIMEOUT_MS 10000
 
 struct share {
@@ -39,6 +41,8 @@ struct share {
 
 static struct share shares[FS_MAX_SHARES];
 static unsigned nshares;
+static struct fs_tree_entry trees[FS_MAX_TREES];
+static unsigned ntrees;
 
 /* An absolute path without '.', '..' or empty components. */
 static bool clean_path(const char *p)
@@ -114,6 +118,22 @@ static int hello_wait(struct xchan *x)
 		       ALIGN_UP((uint32_t)s->pathlen, 8u);
 	}
 	nshares = i;
+	for (i = 0; i < hr->ntrees && i < FS_MAX_TREES; i++) {
+		const struct fs_tree_rep *t = (const void *)(buf + off);
+
+		if ((uint32_t)n - off < sizeof(*t) ||
+		    t->pathlen >= FS_TREES_PATH_MAX ||
+		    (uint32_t)n - off - sizeof(*t) < t->pathlen)
+			return -EPROTO;
+		memcpy(trees[i].path, t + 1, t->pathlen);
+		trees[i].path[t->pathlen] = '\0';
+		trees[i].mode = t->mode;
+		if (!clean_path(trees[i].path))
+			return -EPROTO;
+		off += (uint32_t)sizeof(*t) +
+		       ALIGN_UP((uint32_t)t->pathlen, 8u);
+	}
+	ntrees = i;
 	return 0;
 }
 
@@ -350,6 +370,22 @@ static int build_root(const struct start_msg *st, const char *upper,
 		return fail(errno, STAGE "/root");
 	fs_home_prepare(rootfd, st->hdr.uid, st->hdr.gid);
 	close(rootfd);
+	if (ntrees) {
+		const struct fs_trees_ctx tc = {
+			.host = NS_HOST,
+			.stage = STAGE,
+			.root = STAGE "/root",
+			.basedir = NS_BASEDIR,
+			.uid = st->hdr.uid,
+			.gid = st->hdr.gid,
+		};
+		uint64_t t = now_ns();
+		unsigned b = fs_trees_mount(&tc, trees, ntrees);
+
+		log_debug("fs: %u of %u trees bound from the host in %llu us",
+			  b, ntrees,
+			  (unsigned long long)(now_ns() - t) / 1000);
+	}
 	for (i = 0; i < ARRAY_SIZE(moved); i++) {
 		ret = move_in(STAGE "/root", moved[i]);
 		if (ret)

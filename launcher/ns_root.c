@@ -429,7 +429,7 @@ int ns_root_build(const struct ns_root_opts *o, char *err, size_t errlen)
 {
 	static struct hostmnt mounts[MAX_MOUNTS];
 	char root[600], p[1200];
-	int n, i, ret, bfd = -1;
+	int n, i, ret, bfd = -1, host;
 
 	n = read_mounts(o->scratch, mounts, MAX_MOUNTS);
 	if (n < 0) {
@@ -439,6 +439,15 @@ int ns_root_build(const struct ns_root_opts *o, char *err, size_t errlen)
 	/* Nothing below may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return fail(err, errlen, "make / private");
+	/*
+	 * The host's tree as it is, for the fs device to bind the folders a
+	 * policy grants whole (guest-agent/fs_trees.c); the agent detaches
+	 * it at START, before any command runs.
+	 */
+	host = open_tree(AT_FDCWD, "/",
+			 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (host < 0)
+		return fail(err, errlen, "clone the host's tree");
 	if (mount("cappsule-scratch", o->scratch, "tmpfs", MS_NOSUID | MS_NODEV,
 		  "mode=0755") < 0)
 		return fail(err, errlen, "mount scratch tmpfs on %s",
@@ -493,7 +502,7 @@ int ns_root_build(const struct ns_root_opts *o, char *err, size_t errlen)
 		char src[64];
 
 		snprintf(p, sizeof(p), "%s/run/cappsule", root);
-		if (mkdir(p, 0700) < 0)
+		if (mkdir(p, 0700) < 0 && errno != EEXIST)
 			return fail(err, errlen, "mkdir /run/cappsule");
 		snprintf(p, sizeof(p), "%s/run/cappsule/basedir", root);
 		snprintf(src, sizeof(src), "/proc/self/fd/%d", bfd);
@@ -502,6 +511,15 @@ int ns_root_build(const struct ns_root_opts *o, char *err, size_t errlen)
 			return fail(err, errlen, "-d %s for the fs device",
 				    o->basedir);
 	}
+	/* (its descriptor is close-on-exec: no leak on the errors above) */
+	snprintf(p, sizeof(p), "%s/run/cappsule", root);
+	if (mkdir(p, 0700) < 0 && errno != EEXIST)
+		return fail(err, errlen, "mkdir /run/cappsule");
+	snprintf(p, sizeof(p), "%s/run/cappsule/host", root);
+	if (mkdir(p, 0700) < 0 ||
+	    move_mount(host, "", AT_FDCWD, p, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return fail(err, errlen, "the host's tree for the fs device");
+	close(host);
 	ret = bind_shares(o, root, err, errlen);
 	if (ret)
 		return ret;
