@@ -1,8 +1,10 @@
 #!/bin/bash
 # Launch latency: median wall time of `virt exec -n true`, side by side
 # with bubblewrap and firejail running `true`, in the same run. virt is
-# measured with the default policy (the host seen through fs-proxy) and
-# with `unrestricted` (the host through a plain overlay), with the warm
+# measured with the default policy (the folders it grants whole bound from
+# the host, the rest through fs-proxy), `firefox` (the same, and its
+# network device) and `unrestricted` (the host through a plain overlay),
+# with the warm
 # pool and without; and, inside a cappsule of each, a program started again
 # and a folder listed again (the fs view's warm path).
 . "$(dirname "$0")/lib.sh"
@@ -27,7 +29,7 @@ done
 echo "$(med $e) $(med $l)"'
 for pool in 2 0; do
 	start_daemon --policy-dir "$SRC/desktop/policies" --pool $pool
-	for pol in default unrestricted; do
+	for pol in default unrestricted firefox; do
 		ms[$pol.$pool]=$(median_ms "$VIRT" exec -n -p $pol true) || exit 1
 		echo "virt exec -n -p $pol true (namespaces, pool $pool):  ${ms[$pol.$pool]} ms"
 	done
@@ -54,11 +56,13 @@ else
 	echo "SKIP peer firejail: not installed (apt install firejail)"
 fi
 python3 - "$bwrap_ms" "$firejail_ms" "${ms[default.2]}" "${ms[unrestricted.2]}" \
-	"${ms[default.0]}" "${ms[unrestricted.0]}" <<'PY'
+	"${ms[firefox.2]}" "${ms[default.0]}" "${ms[unrestricted.0]}" \
+	"${ms[firefox.0]}" <<'PY'
 import sys
 b, f = [float(x) if x else None for x in sys.argv[1:3]]
 v = [float(x) for x in sys.argv[3:]]
-names = ["default, pool", "unrestricted, pool", "default, no pool", "unrestricted, no pool"]
+names = ["default, pool", "unrestricted, pool", "firefox, pool",
+         "default, no pool", "unrestricted, no pool", "firefox, no pool"]
 print("ratios (peer time / virt time; above 1 means virt is faster):")
 for n, t in zip(names, v):
     parts = []
