@@ -30,7 +30,8 @@ struct fs_trees_ctx {
  * nodev (and noexec without "x") bind of the host's folder under an
  * overlay of its own. A tree that does not qualify on this host (not a
  * folder, not root's, mounts below it, a pseudo filesystem) or whose
- * mount fails is left to the FUSE view. Returns how many were bound.
+ * mount fails is left to the FUSE view, and so is every tree of a uid-0
+ * caller (fs-proxy serves them as nobody). Returns how many were bound.
  */
 unsigned fs_trees_mount(const struct fs_trees_ctx *c,
 			const struct fs_tree_entry *t, unsigned n);

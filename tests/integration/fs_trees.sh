@@ -17,7 +17,11 @@ R=$WORK/ronly  # granted r, whole
 O=$WORK/open   # granted r, whole
 S=$WORK/secret # not granted
 M=$WORK/mnt    # granted r, but a filesystem is mounted below it
+U=65534 # nobody: fs-proxy serves root's cappsules as nobody, never bound
 mkdir -p "$T/sub" "$R" "$O" "$S" "$M/below" "$WORK/base"
+chown $U "$T/sub" "$WORK/base" # a folder of the user's inside a whole one
+echo "root only" >"$T/rootonly"
+chmod 0600 "$T/rootonly"
 echo "open file" >"$O/file"
 echo "secret-$$" >"$S/key"
 echo "dot" >"$T/.dot"
@@ -59,8 +63,10 @@ c, _ = s.accept(); open(sys.argv[2], "w").write("connected\n")
 SOCK_PID=$!
 for _ in $(seq 1 100); do [ -S "$T/sock" ] && break; sleep 0.05; done
 
+chmod 0777 "$T/sock" # refused by the view, not by its mode
 start_daemon --policy-dir "$P"
-vx() { virt exec -n -q "$@" 2>&1; }
+AS="setpriv --reuid=$U --regid=$U --clear-groups env HOME=/"
+vx() { $AS "$VIRT" exec -n -q "$@" 2>&1; }
 
 # Bound: an overlay at each whole folder, none at $M (a mount below it).
 mi=$(vx -p t cat /proc/self/mountinfo)
@@ -88,8 +94,8 @@ assert_match "the folder the links point to is not there" "No such file" \
 
 # Writes stay in the cappsule's copy, or in -d BASEDIR.
 assert_eq "a write inside a whole folder reads back inside" "x" \
-	"$(vx -p t sh -c "echo x >$T/new && cat $T/new")"
-[ -e "$T/new" ] && fail "a write in a whole folder reached the host"
+	"$(vx -p t sh -c "echo x >$T/sub/new && cat $T/sub/new")"
+[ -e "$T/sub/new" ] && fail "a write in a whole folder reached the host"
 vx -p t -d "$WORK/base" sh -c "echo kept >$T/sub/persist" >/dev/null
 assert_eq "-d BASEDIR keeps what was written in a whole folder" "kept" \
 	"$(vx -p t -d "$WORK/base" cat "$T/sub/persist")"
@@ -151,6 +157,13 @@ assert_match "a file renamed over on the host keeps its old version" \
 	"renamed=old" "$live"
 assert_match "a file deleted on the host keeps its old version" \
 	"deleted=old" "$live"
+
+# Root's cappsules: fs-proxy serves them as nobody, and nothing is bound.
+mi=$(virt exec -n -q -p t cat /proc/self/mountinfo 2>&1)
+printf '%s' "$mi" | grep -q " $T " && fail "a root cappsule got $T bound"
+assert_match "a root cappsule reads no root-only file of a whole folder" \
+	"Permission denied" "$(virt exec -n -q -p t cat "$T/rootonly" 2>&1)"
+assert_match "nor does a user's" "Permission denied" "$(vx -p t cat "$T/rootonly")"
 
 # The host's tree the backend left for the agent is gone before the command.
 for p in t default unrestricted; do
