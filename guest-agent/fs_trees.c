@@ -28,20 +28,23 @@
 #define PROC_MAGIC 0x9fa0
 #define SYSFS_MAGIC 0x62656572
 
-/* Is a mount point of this namespace strictly below @dir? */
-static bool has_submount(const char *dir)
+/*
+ * The mount points of this namespace under @under, read once, unescaped,
+ * one after the other (NUL-separated) in a malloc'd buffer; NULL if they
+ * cannot be read.
+ */
+static char *mounts_under(const char *under, size_t *len)
 {
-	size_t dl = strlen(dir);
-	char line[8192], mp[4096];
-	bool found = false;
+	size_t ul = strlen(under), n = 0, cap = 0;
+	char line[8192], mp[4096], *buf = NULL, *nb;
 	FILE *f;
 
 	f = fopen("/proc/self/mountinfo", "re");
 	if (!f)
-		return true; /* cannot tell: the FUSE view serves it */
-	while (!found && fgets(line, sizeof(line), f)) {
+		return NULL;
+	while (fgets(line, sizeof(line), f)) {
 		const char *s;
-		size_t n = 0;
+		size_t k = 0;
 
 		/* "id parent major:minor root mountpoint ..." */
 		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
@@ -51,18 +54,45 @@ static bool has_submount(const char *dir)
 			if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
 			    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' &&
 			    s[3] <= '7') {
-				mp[n++] = (char)((s[1] - '0') * 64 +
+				mp[k++] = (char)((s[1] - '0') * 64 +
 						 (s[2] - '0') * 8 + (s[3] - '0'));
 				s += 3;
 			} else {
-				mp[n++] = *s;
+				mp[k++] = *s;
 			}
 		}
-		mp[n] = '\0';
-		found = n > dl && !strncmp(mp, dir, dl) && mp[dl] == '/';
+		mp[k] = '\0';
+		if (k <= ul || strncmp(mp, under, ul) || mp[ul] != '/')
+			continue;
+		if (n + k + 1 > cap) {
+			cap = (n + k + 1) * 2;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = nb;
+		}
+		memcpy(buf + n, mp, k + 1);
+		n += k + 1;
 	}
 	fclose(f);
-	return found;
+	*len = n;
+	return buf ? buf : strdup("");
+}
+
+/* Is one of @mounts (mounts_under()) strictly below @dir? */
+static bool has_submount(const char *mounts, size_t len, const char *dir)
+{
+	size_t dl = strlen(dir), off;
+
+	if (!mounts)
+		return true; /* cannot tell: the FUSE view serves it */
+	for (off = 0; off < len; off += strlen(mounts + off) + 1)
+		if (!strncmp(mounts + off, dir, dl) && mounts[off + dl] == '/')
+			return true;
+	return false;
 }
 
 /* "/var/lib" -> "fs%2fvar%2flib": the tree's layer names in -d BASEDIR */
@@ -140,7 +170,8 @@ static unsigned long kept_flags(const char *src)
 }
 
 /* Why the host's @src is left to the FUSE view, or NULL if it may be bound. */
-static const char *unfit(const char *src, struct stat *st)
+static const char *unfit(const struct fs_trees_ctx *c, const char *src,
+			 struct stat *st)
 {
 	struct statfs sf;
 
@@ -155,7 +186,7 @@ static const char *unfit(const char *src, struct stat *st)
 	    sf.f_type == PROC_MAGIC || sf.f_type == SYSFS_MAGIC)
 		return "on a filesystem fs-proxy does not serve";
 	/* a non-recursive bind would show what is under the mount point */
-	if (has_submount(src))
+	if (has_submount(c->mounts, c->mounts_len, src))
 		return "has mounts below it";
 	return NULL;
 }
@@ -175,7 +206,7 @@ static int bind_tree(const struct fs_trees_ctx *c, const char *path,
 		fl |= MS_NOEXEC;
 	snprintf(src, sizeof(src), "%s%s", c->host, path);
 	snprintf(dst, sizeof(dst), "%s%s", c->root, path);
-	why = unfit(src, &st);
+	why = unfit(c, src, &st);
 	if (!why && (stat(dst, &dst_st) < 0 || !S_ISDIR(dst_st.st_mode)))
 		why = "not a folder in the view";
 	if (why) {
@@ -226,9 +257,10 @@ undo_lower:
 	return ret;
 }
 
-unsigned fs_trees_mount(const struct fs_trees_ctx *c,
+unsigned fs_trees_mount(const struct fs_trees_ctx *ctx,
 			const struct fs_tree_entry *t, unsigned n)
 {
+	struct fs_trees_ctx cc = *ctx, *c = &cc;
 	char p[256];
 	unsigned i, bound = 0;
 	struct stat st;
@@ -247,6 +279,7 @@ unsigned fs_trees_mount(const struct fs_trees_ctx *c,
 	snprintf(p, sizeof(p), "%s/trees", c->stage);
 	if (mkdir(p, 0700) < 0)
 		return 0;
+	c->mounts = mounts_under(c->host, &c->mounts_len);
 	for (i = 0; i < n; i++) {
 		ret = bind_tree(c, t[i].path, t[i].mode, i);
 		if (ret < 0)
@@ -254,5 +287,6 @@ unsigned fs_trees_mount(const struct fs_trees_ctx *c,
 				 strerror(-ret));
 		bound += ret == 0;
 	}
+	free(c->mounts);
 	return bound;
 }

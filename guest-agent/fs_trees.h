@@ -23,6 +23,8 @@ struct fs_trees_ctx {
 	const char *basedir; /* -d BASEDIR, if it is there */
 	uid_t uid;
 	gid_t gid;
+	char *mounts; /* fs_trees.c's own: mount points under @host */
+	size_t mounts_len;
 };
 
 /*

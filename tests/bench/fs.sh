@@ -33,6 +33,11 @@ cat >"$P/benchfuse.json" <<J
 }
 J
 start_daemon --policy-dir "$P"
+# The host runs and the cappsules run as an ordinary user (BENCH_UID,
+# default nobody), as users do: a uid-0 caller's view is served by
+# fs-proxy alone (as nobody), never bound from the host.
+BENCH_UID=${BENCH_UID:-65534}
+AS=(setpriv --reuid="$BENCH_UID" --regid="$BENCH_UID" --clear-groups env HOME=/)
 echo "fs benchmark: $RUNS runs each, median; $(nproc) CPUs; tree $TREE ($(find "$TREE" | wc -l) entries); ${SIZE_MB} MiB file"
 
 # The peer: libfuse3's example passthrough (shipped as source by libfuse3-dev).
@@ -67,11 +72,13 @@ median() { python3 -c 'import sys, statistics; print(statistics.median(float(x) 
 inside() { # policy cmd...
 	local pol=$1
 	shift
-	"$VIRT" exec -n -p "$pol" sh -c "
+	"${AS[@]}" "$VIRT" exec -n -p "$pol" sh -c "
 		ms() { $ms_script; }
 		for i in \$(seq 0 $RUNS); do ms $(printf '%q ' "$@"); done" 2>/dev/null
 }
-host() { for i in $(seq 0 "$RUNS"); do sh -c "$ms_script" sh "$@"; done; }
+host() { for i in $(seq 0 "$RUNS"); do "${AS[@]}" sh -c "$ms_script" sh "$@"; done; }
+# libfuse's passthrough is mounted by root, for root
+hostroot() { for i in $(seq 0 "$RUNS"); do sh -c "$ms_script" sh "$@"; done; }
 
 report() { # name cold warm...
 	local name=$1 cold=$2
@@ -98,7 +105,7 @@ report "cappsule (through fs-proxy)" "${cf[0]}" "${cf[@]:1}"
 p=()
 if [ -n "$pt_ok" ]; then
 	pt_mount
-	mapfile -t p < <(host tar --ignore-failed-read -cf /dev/null "$PTMNT$TREE")
+	mapfile -t p < <(hostroot tar --ignore-failed-read -cf /dev/null "$PTMNT$TREE")
 	pt_umount
 	report "passthrough example" "${p[0]}" "${p[@]:1}"
 fi
@@ -122,7 +129,7 @@ meta() { # name cmd...
 	mapfile -t mb < <(inside bench "$@")
 	mapfile -t mf < <(inside benchfuse "$@")
 	if [ "$DROP" = 1 ]; then
-		drop; hd=$(sh -c "$ms_script" sh "$@")
+		drop; hd=$("${AS[@]}" sh -c "$ms_script" sh "$@")
 		drop; bd=$(RUNS=0 inside bench "$@")
 		drop; fd=$(RUNS=0 inside benchfuse "$@")
 	fi
@@ -160,7 +167,7 @@ report "cappsule (through fs-proxy)" "${crf[0]}" "${crf[@]:1}"
 pr=()
 if [ -n "$pt_ok" ]; then
 	pt_mount
-	mapfile -t pr < <(host dd if="$PTMNT$BIG" of=/dev/null bs=1M)
+	mapfile -t pr < <(hostroot dd if="$PTMNT$BIG" of=/dev/null bs=1M)
 	pt_umount
 	report "passthrough example" "${pr[0]}" "${pr[@]:1}"
 fi

@@ -12,6 +12,16 @@ echo "launch benchmark: median of $RUNS runs each (after 3 warm-ups), $(nproc) C
 grep -q -- '-fsanitize' "$BUILD/config.log" 2>/dev/null &&
 	echo "NOTE: this build has ASan/UBSan: expect several times slower figures"
 declare -A ms
+# virt and bubblewrap run as an ordinary user (BENCH_UID, default nobody),
+# as users do: a uid-0 caller's view is served by fs-proxy alone (as
+# nobody), never bound. The timing loop itself runs as that user. firejail
+# refuses users not in firejail.users: it runs as root.
+BENCH_UID=${BENCH_UID:-65534}
+AS=(setpriv --reuid="$BENCH_UID" --regid="$BENCH_UID" --clear-groups env HOME=/)
+as_median_ms() {
+	"${AS[@]}" RUNS="$RUNS" bash -c "$(declare -f median_ms); median_ms \"\$@\"" bash "$@"
+}
+echo "virt and bubblewrap as uid $BENCH_UID"
 # Inside one cappsule, warm: the median of 25 runs of a program started
 # again (exec, ld.so, libc, locale files) and of a large folder listed again.
 LSDIR=/usr/lib/$(uname -m)-linux-gnu
@@ -27,15 +37,24 @@ for i in $(seq 25); do
 	l="$l $(( ${b/./} - ${a/./} ))"
 done
 echo "$(med $e) $(med $l)"'
+# "default-fs-proxy": default's view served by fs-proxy alone (the vtx
+# backend's way, and the namespaces backend's before whole folders were
+# bound): a rule reaching into each folder keeps it from being whole.
+PD=$SOCKDIR/policies
+mkdir -p "$PD"
+cp "$SRC"/desktop/policies/*.json "$PD/"
+sed -e 's/"name": "default"/"name": "default-fs-proxy"/' \
+	-e 's|"/usr/\*\*": "rx",|"/usr/**": "rx", "/usr/.none/": "r", "/etc/.none/": "r", "/opt/.none/": "r", "/var/lib/.none/": "r",|' \
+	"$SRC/desktop/policies/default.json" >"$PD/default-fs-proxy.json"
 for pool in 2 0; do
-	start_daemon --policy-dir "$SRC/desktop/policies" --pool $pool
-	for pol in default unrestricted firefox; do
-		ms[$pol.$pool]=$(median_ms "$VIRT" exec -n -p $pol true) || exit 1
+	start_daemon --policy-dir "$PD" --pool $pool
+	for pol in default default-fs-proxy unrestricted firefox; do
+		ms[$pol.$pool]=$(as_median_ms "$VIRT" exec -n -p $pol true) || exit 1
 		echo "virt exec -n -p $pol true (namespaces, pool $pool):  ${ms[$pol.$pool]} ms"
 	done
 	if [ $pool = 2 ] && command -v bash >/dev/null; then
 		for pol in default unrestricted; do
-			read -r e l < <("$VIRT" exec -n -p $pol bash -c "$warm_script" 2>/dev/null)
+			read -r e l < <("${AS[@]}" "$VIRT" exec -n -p $pol bash -c "$warm_script" 2>/dev/null)
 			echo "in a cappsule (-p $pol), warm: /usr/bin/env true  $(awk "BEGIN{printf \"%.2f\", ${e:-0}/1000}") ms, ls $LSDIR  $(awk "BEGIN{printf \"%.2f\", ${l:-0}/1000}") ms"
 		done
 	fi
@@ -43,7 +62,7 @@ for pool in 2 0; do
 done
 bwrap_ms=
 if command -v bwrap >/dev/null; then
-	bwrap_ms=$(median_ms bwrap --unshare-all --ro-bind / / --dev /dev --proc /proc true) || exit 1
+	bwrap_ms=$(as_median_ms bwrap --unshare-all --ro-bind / / --dev /dev --proc /proc true) || exit 1
 	echo "bwrap --unshare-all --ro-bind / / --dev /dev --proc /proc true:  $bwrap_ms ms"
 else
 	echo "SKIP peer bubblewrap: not installed (apt install bubblewrap)"
@@ -55,19 +74,20 @@ if command -v firejail >/dev/null; then
 else
 	echo "SKIP peer firejail: not installed (apt install firejail)"
 fi
-python3 - "$bwrap_ms" "$firejail_ms" "${ms[default.2]}" "${ms[unrestricted.2]}" \
-	"${ms[firefox.2]}" "${ms[default.0]}" "${ms[unrestricted.0]}" \
-	"${ms[firefox.0]}" <<'PY'
+python3 - "$bwrap_ms" "$firejail_ms" "${ms[default.2]}" "${ms[default-fs-proxy.2]}" \
+	"${ms[unrestricted.2]}" "${ms[firefox.2]}" "${ms[default.0]}" \
+	"${ms[default-fs-proxy.0]}" "${ms[unrestricted.0]}" "${ms[firefox.0]}" <<'PY'
 import sys
 b, f = [float(x) if x else None for x in sys.argv[1:3]]
 v = [float(x) for x in sys.argv[3:]]
-names = ["default, pool", "unrestricted, pool", "firefox, pool",
-         "default, no pool", "unrestricted, no pool", "firefox, no pool"]
+names = ["default, pool", "default-fs-proxy, pool", "unrestricted, pool",
+         "firefox, pool", "default, no pool", "default-fs-proxy, no pool",
+         "unrestricted, no pool", "firefox, no pool"]
 print("ratios (peer time / virt time; above 1 means virt is faster):")
 for n, t in zip(names, v):
     parts = []
     if b: parts.append("bubblewrap %.2fx" % (b / t))
     if f: parts.append("firejail %.2fx" % (f / t))
-    print("  %-22s %s" % (n, ", ".join(parts)))
+    print("  %-26s %s" % (n, ", ".join(parts)))
 PY
 finish

@@ -19,11 +19,15 @@ sed -e 's/"name": "default"/"name": "idle"/' \
 	-e 's/"memory": [0-9]*/"memory": 64/' \
 	"$SRC/desktop/policies/default.json" >"$P/idle.json"
 start_daemon --policy-dir "$P"
+# as an ordinary user (BENCH_UID, default nobody), as users run it
+BENCH_UID=${BENCH_UID:-65534}
+AS=(setpriv --reuid="$BENCH_UID" --regid="$BENCH_UID" --clear-groups env HOME=/)
 echo "scale benchmark: $N idle cappsules; $(nproc) CPUs, $(awk '/MemTotal/ {print int($2/1024)}' /proc/meminfo) MiB; load $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# lat RUNS CMD...: every wall time in ms, one a line (after 3 warm-ups)
+# lat RUNS CMD...: every wall time in ms, one a line (after 3 warm-ups),
+# timed by a loop running as the user
 lat() {
-	python3 - "$@" <<'PY'
+	"${AS[@]}" python3 - "$@" <<'PY'
 import subprocess, sys, time
 runs = int(sys.argv[1]); cmd = sys.argv[2:]
 for _ in range(3):
@@ -40,10 +44,10 @@ launch_idle=$(lat "$RUNS" "$VIRT" exec -n -p default true) || exit 1
 api_idle=$(lat "$API_RUNS" "$VIRT" ps) || exit 1
 
 ids=()
-trap '[ ${#ids[@]} -gt 0 ] && "$VIRT" kill "${ids[@]}" >/dev/null 2>&1; cleanup' EXIT
+trap '[ ${#ids[@]} -gt 0 ] && "${AS[@]}" "$VIRT" kill "${ids[@]}" >/dev/null 2>&1; cleanup' EXIT
 t0=$(date +%s%N)
 for i in $(seq 1 "$N"); do
-	id=$("$VIRT" exec -n -q -D -p idle sleep 1000000 2>/dev/null) ||
+	id=$("${AS[@]}" "$VIRT" exec -n -q -D -p idle sleep 1000000 2>/dev/null) ||
 		{ echo "FAIL: cappsule $i of $N did not start"; exit 1; }
 	ids+=("$id")
 done
@@ -93,7 +97,7 @@ PY
 echo "$mem"
 launch_load=$(lat "$RUNS" "$VIRT" exec -n -p default true) || exit 1
 api_load=$(lat "$API_RUNS" "$VIRT" ps) || exit 1
-"$VIRT" kill "${ids[@]}" >/dev/null 2>&1
+"${AS[@]}" "$VIRT" kill "${ids[@]}" >/dev/null 2>&1
 ids=()
 python3 - "$launch_idle" "$launch_load" "$api_idle" "$api_load" "$N" <<'PY'
 import sys
