@@ -350,7 +350,18 @@ static int build_root(const struct start_msg *st, const char *upper,
 	static const char *const moved[] = { "/proc", "/sys", "/dev", "/tmp" };
 	struct user_creds_saved saved;
 	unsigned i;
-	int rootfd, ret;
+	int rootfd, ret, treefd;
+	const struct fs_trees_ctx tc = {
+		.host = NS_HOST,
+		.stage = STAGE,
+		.root = STAGE "/root",
+		.basedir = NS_BASEDIR,
+		.uid = st->hdr.uid,
+		.gid = st->hdr.gid,
+	};
+
+	/* the folders granted whole, beside the view's overlay and home */
+	treefd = ntrees ? fs_trees_prepare(&tc, trees, ntrees) : -1;
 
 	snprintf(opts, sizeof(opts),
 		 "lowerdir=" STAGE "/fuse,upperdir=%s,workdir=%s", upper, work);
@@ -370,19 +381,11 @@ static int build_root(const struct start_msg *st, const char *upper,
 		return fail(errno, STAGE "/root");
 	fs_home_prepare(rootfd, st->hdr.uid, st->hdr.gid);
 	close(rootfd);
-	if (ntrees) {
-		const struct fs_trees_ctx tc = {
-			.host = NS_HOST,
-			.stage = STAGE,
-			.root = STAGE "/root",
-			.basedir = NS_BASEDIR,
-			.uid = st->hdr.uid,
-			.gid = st->hdr.gid,
-		};
+	if (treefd >= 0) {
 		uint64_t t = now_ns();
-		unsigned b = fs_trees_mount(&tc, trees, ntrees);
+		unsigned b = fs_trees_attach(&tc, trees, ntrees, treefd);
 
-		log_debug("fs: %u of %u trees bound from the host in %llu us",
+		log_debug("fs: %u of %u trees bound from the host, %llu us waited",
 			  b, ntrees,
 			  (unsigned long long)(now_ns() - t) / 1000);
 	}

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "fs_trees.h"
@@ -194,21 +195,18 @@ static const char *unfit(const struct fs_trees_ctx *c, const char *src,
 static int bind_tree(const struct fs_trees_ctx *c, const char *path,
 		     unsigned mode, unsigned idx)
 {
-	char src[FS_TREES_PATH_MAX + 64], dst[FS_TREES_PATH_MAX + 64];
+	char src[FS_TREES_PATH_MAX + 64], mnt[256];
 	char lower[256], upper[256], work[256], opts[1024];
 	unsigned long fl = MS_NOSUID | MS_NODEV;
 	struct user_creds_saved saved;
 	int fds[2] = { -1, -1 }, ret, based;
-	struct stat st, dst_st;
+	struct stat st;
 	const char *why;
 
 	if (!(mode & POLICY_X))
 		fl |= MS_NOEXEC;
 	snprintf(src, sizeof(src), "%s%s", c->host, path);
-	snprintf(dst, sizeof(dst), "%s%s", c->root, path);
 	why = unfit(c, src, &st);
-	if (!why && (stat(dst, &dst_st) < 0 || !S_ISDIR(dst_st.st_mode)))
-		why = "not a folder in the view";
 	if (why) {
 		log_debug("fs: %s stays with fs-proxy: %s", path, why);
 		return 1;
@@ -217,7 +215,8 @@ static int bind_tree(const struct fs_trees_ctx *c, const char *path,
 	if (mkdir(lower, 0700) < 0)
 		return -errno;
 	snprintf(lower, sizeof(lower), "%s/trees/%u/lower", c->stage, idx);
-	if (mkdir(lower, 0755) < 0)
+	snprintf(mnt, sizeof(mnt), "%s/trees/%u/mnt", c->stage, idx);
+	if (mkdir(lower, 0755) < 0 || mkdir(mnt, 0755) < 0)
 		return -errno;
 	/* non-recursive: only this filesystem, checked above */
 	if (mount(src, lower, NULL, MS_BIND, NULL) < 0)
@@ -242,7 +241,7 @@ static int bind_tree(const struct fs_trees_ctx *c, const char *path,
 		if (ret)
 			goto undo_lower;
 	}
-	ret = mount("overlay", dst, "overlay", fl, opts) < 0 ? -errno : 0;
+	ret = mount("overlay", mnt, "overlay", fl, opts) < 0 ? -errno : 0;
 	if (based)
 		user_creds_restore(&saved);
 	if (fds[0] >= 0)
@@ -257,36 +256,107 @@ undo_lower:
 	return ret;
 }
 
-unsigned fs_trees_mount(const struct fs_trees_ctx *ctx,
-			const struct fs_tree_entry *t, unsigned n)
+/* In a helper: mount each tree's overlay on the stage, report on @out. */
+static void prepare(struct fs_trees_ctx *c, const struct fs_tree_entry *t,
+		    unsigned n, int out)
 {
-	struct fs_trees_ctx cc = *ctx, *c = &cc;
-	char p[256];
-	unsigned i, bound = 0;
-	struct stat st;
+	char p[256], ok[FS_TREES_MAX];
+	unsigned i;
 	int ret;
 
+	memset(ok, 0, sizeof(ok));
+	snprintf(p, sizeof(p), "%s/trees", c->stage);
+	if (mkdir(p, 0700) == 0) {
+		c->mounts = mounts_under(c->host, &c->mounts_len);
+		for (i = 0; i < n; i++) {
+			ret = bind_tree(c, t[i].path, t[i].mode, i);
+			if (ret < 0)
+				log_info("fs: %s stays with fs-proxy: %s",
+					 t[i].path, strerror(-ret));
+			ok[i] = ret == 0;
+		}
+		free(c->mounts);
+	}
+	if (write(out, ok, n) != (ssize_t)n)
+		_exit(1);
+	_exit(0);
+}
+
+int fs_trees_prepare(const struct fs_trees_ctx *ctx,
+		     const struct fs_tree_entry *t, unsigned n)
+{
+	struct fs_trees_ctx c = *ctx;
+	struct stat st;
+	int p[2];
+	pid_t pid;
+
 	/* the backend left us the host's tree: the namespaces backend only */
-	if (!n || lstat(c->host, &st) < 0 || !S_ISDIR(st.st_mode))
-		return 0;
+	if (!n || n > FS_TREES_MAX || lstat(c.host, &st) < 0 ||
+	    !S_ISDIR(st.st_mode))
+		return -ENOENT;
 	/*
 	 * A bind shows the host as the cappsule's user sees it; fs-proxy
 	 * serves a uid-0 caller as "nobody" (launcher/devices.c): root
 	 * owns /etc/shadow even without capabilities. So not for root.
 	 */
-	if (c->uid == 0)
-		return 0;
-	snprintf(p, sizeof(p), "%s/trees", c->stage);
-	if (mkdir(p, 0700) < 0)
-		return 0;
-	c->mounts = mounts_under(c->host, &c->mounts_len);
-	for (i = 0; i < n; i++) {
-		ret = bind_tree(c, t[i].path, t[i].mode, i);
-		if (ret < 0)
-			log_info("fs: %s stays with fs-proxy: %s", t[i].path,
-				 strerror(-ret));
-		bound += ret == 0;
+	if (c.uid == 0)
+		return -EPERM;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -errno;
 	}
-	free(c->mounts);
+	if (pid == 0) {
+		/* nothing of the agent's: no /dev/fuse (see readahead_beside) */
+		close(p[0]);
+		if (p[1] != 3 && (dup2(p[1], 3) < 0))
+			_exit(1);
+		syscall(SYS_close_range, 4, ~0u, 0);
+		prepare(&c, t, n, 3);
+	}
+	close(p[1]);
+	return p[0];
+}
+
+unsigned fs_trees_attach(const struct fs_trees_ctx *c,
+			 const struct fs_tree_entry *t, unsigned n, int fd)
+{
+	char ok[FS_TREES_MAX], mnt[256], dst[FS_TREES_PATH_MAX + 64];
+	unsigned i, bound = 0;
+	struct stat st;
+	ssize_t got = 0, r;
+
+	memset(ok, 0, sizeof(ok));
+	while (got < (ssize_t)n) {
+		r = read(fd, ok + got, n - (size_t)got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break; /* the helper died: what it did not report stays */
+		got += r;
+	}
+	close(fd);
+	for (i = 0; i < n && i < FS_TREES_MAX; i++) {
+		if (!ok[i])
+			continue;
+		snprintf(mnt, sizeof(mnt), "%s/trees/%u/mnt", c->stage, i);
+		snprintf(dst, sizeof(dst), "%s%s", c->root, t[i].path);
+		if (stat(dst, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			log_debug("fs: %s stays with fs-proxy: not a folder in the view",
+				  t[i].path);
+			umount2(mnt, MNT_DETACH);
+			continue;
+		}
+		if (mount(mnt, dst, NULL, MS_MOVE, NULL) < 0) {
+			log_info("fs: %s stays with fs-proxy: %s", t[i].path,
+				 strerror(errno));
+			umount2(mnt, MNT_DETACH);
+			continue;
+		}
+		bound++;
+	}
 	return bound;
 }

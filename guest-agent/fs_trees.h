@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #define FS_TREES_PATH_MAX 4096
+#define FS_TREES_MAX 64 /* FS_MAX_TREES */
 
 struct fs_tree_entry {
 	char path[FS_TREES_PATH_MAX]; /* absolute, clean */
@@ -28,14 +29,22 @@ struct fs_trees_ctx {
 };
 
 /*
- * Mount each of @t over its folder in @c->root: a read-only, nosuid,
- * nodev (and noexec without "x") bind of the host's folder under an
- * overlay of its own. A tree that does not qualify on this host (not a
- * folder, not root's, mounts below it, a pseudo filesystem) or whose
- * mount fails is left to the FUSE view, and so is every tree of a uid-0
- * caller (fs-proxy serves them as nobody). Returns how many were bound.
+ * Start a helper that mounts, for each of @t, a read-only, nosuid, nodev
+ * (and noexec without "x") bind of the host's folder under an overlay of
+ * its own, on the stage; it runs beside the building of the view. A tree
+ * that does not qualify on this host (not a folder, not root's, mounts
+ * below it, a pseudo filesystem) or whose mounts fail is left to the FUSE
+ * view, and so is every tree of a uid-0 caller (fs-proxy serves them as
+ * nobody). Returns the descriptor fs_trees_attach() takes, or -errno
+ * (nothing to attach).
  */
-unsigned fs_trees_mount(const struct fs_trees_ctx *c,
-			const struct fs_tree_entry *t, unsigned n);
+int fs_trees_prepare(const struct fs_trees_ctx *c,
+		     const struct fs_tree_entry *t, unsigned n);
+/*
+ * Wait for the helper (@fd) and move each overlay it made over its folder
+ * in @c->root, if the view has that folder. Returns how many were bound.
+ */
+unsigned fs_trees_attach(const struct fs_trees_ctx *c,
+			 const struct fs_tree_entry *t, unsigned n, int fd);
 
 #endif

@@ -152,7 +152,8 @@ for label, v, d in (("bound", b, bd), ("fs-proxy", f, fd)):
     print(line)
 PY
 }
-meta find find /usr -name '*.so'
+# (folders the user may not read are pruned, not errors)
+meta find find /usr \( -type d ! -readable -prune \) -o -name '*.so' -print
 if command -v python3 >/dev/null; then
 	meta "py imports" python3 -c 'import email, json, asyncio'
 fi
