@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,35 @@ static bool clean_path(const char *p)
 	return true;
 }
 
+_Static_assert(sizeof(struct fs_share) == sizeof(struct fs_tree_rep) &&
+		       offsetof(struct fs_share, pathlen) == 0 &&
+		       offsetof(struct fs_tree_rep, pathlen) == 0 &&
+		       FS_TREES_PATH_MAX == FS_PATH_MAX,
+	       "HELLO's records share one layout");
+
+/*
+ * One record of HELLO's reply at @off: an 8-byte header whose first field
+ * is the path's length (struct fs_share, struct fs_tree_rep), then the
+ * path, padded to 8. The path goes to @path (FS_PATH_MAX bytes), @off
+ * past the record; the header, or NULL if it does not fit or the path is
+ * not clean.
+ */
+static const void *take_record(const uint8_t *buf, uint32_t n, uint32_t *off,
+			       char *path)
+{
+	const struct fs_share *h = (const void *)(buf + *off);
+
+	if (n - *off < sizeof(*h) || h->pathlen >= FS_PATH_MAX ||
+	    n - *off - sizeof(*h) < h->pathlen)
+		return NULL;
+	memcpy(path, h + 1, h->pathlen);
+	path[h->pathlen] = '\0';
+	if (!clean_path(path))
+		return NULL;
+	*off += (uint32_t)sizeof(*h) + ALIGN_UP((uint32_t)h->pathlen, 8u);
+	return h;
+}
+
 /*
  * HELLO's reply: the proxy is there, speaks our version, and names the
  * shares. HELLO went first on the ring, so its reply is the first reply;
@@ -103,35 +133,21 @@ static int hello_wait(struct xchan *x)
 		return r->err;
 	off = (uint32_t)(sizeof(*r) + sizeof(*hr));
 	for (i = 0; i < hr->nshares && i < FS_MAX_SHARES; i++) {
-		const struct fs_share *s = (const void *)(buf + off);
+		const struct fs_share *sh = take_record(buf, (uint32_t)n, &off,
+							shares[i].path);
 
-		if ((uint32_t)n - off < sizeof(*s) ||
-		    s->pathlen >= FS_PATH_MAX ||
-		    (uint32_t)n - off - sizeof(*s) < s->pathlen)
+		if (!sh)
 			return -EPROTO;
-		memcpy(shares[i].path, s + 1, s->pathlen);
-		shares[i].path[s->pathlen] = '\0';
-		shares[i].rw = s->rw;
-		if (!clean_path(shares[i].path))
-			return -EPROTO;
-		off += (uint32_t)sizeof(*s) +
-		       ALIGN_UP((uint32_t)s->pathlen, 8u);
+		shares[i].rw = sh->rw;
 	}
 	nshares = i;
 	for (i = 0; i < hr->ntrees && i < FS_MAX_TREES; i++) {
-		const struct fs_tree_rep *t = (const void *)(buf + off);
+		const struct fs_tree_rep *t = take_record(buf, (uint32_t)n, &off,
+							  trees[i].path);
 
-		if ((uint32_t)n - off < sizeof(*t) ||
-		    t->pathlen >= FS_TREES_PATH_MAX ||
-		    (uint32_t)n - off - sizeof(*t) < t->pathlen)
+		if (!t)
 			return -EPROTO;
-		memcpy(trees[i].path, t + 1, t->pathlen);
-		trees[i].path[t->pathlen] = '\0';
 		trees[i].mode = t->mode;
-		if (!clean_path(trees[i].path))
-			return -EPROTO;
-		off += (uint32_t)sizeof(*t) +
-		       ALIGN_UP((uint32_t)t->pathlen, 8u);
 	}
 	ntrees = i;
 	return 0;
