@@ -17,8 +17,9 @@ R=$WORK/ronly  # granted r, whole
 O=$WORK/open   # granted r, whole
 S=$WORK/secret # not granted
 M=$WORK/mnt    # granted r, but a filesystem is mounted below it
+Q=$WORK/pseudo # granted r, a pseudo filesystem below it (never served)
 U=65534 # nobody: fs-proxy serves root's cappsules as nobody, never bound
-mkdir -p "$T/sub" "$R" "$O" "$S" "$M/below" "$WORK/base"
+mkdir -p "$T/sub" "$R" "$O" "$S" "$M/below" "$Q/below" "$WORK/base"
 chown $U "$T/sub" "$WORK/base" # a folder of the user's inside a whole one
 echo "root only" >"$T/rootonly"
 chmod 0600 "$T/rootonly"
@@ -37,8 +38,9 @@ mknod "$T/null" c 1 3
 for f in inplace renamed deleted; do echo old >"$T/$f"; done
 mount -t tmpfs cappsule-fs-trees-test "$M/below"
 echo "below" >"$M/below/f"
+mount -t mqueue cappsule-fs-trees-test "$Q/below"
 # unmounted before lib.sh's cleanup removes $WORK
-trap 'umount "$M/below" 2>/dev/null; kill $SOCK_PID $FIFO_PID 2>/dev/null; cleanup' EXIT
+trap 'umount "$M/below" "$Q/below" 2>/dev/null; kill $SOCK_PID $FIFO_PID 2>/dev/null; cleanup' EXIT
 
 P=$SOCKDIR/policies
 mkdir -p "$P"
@@ -48,7 +50,8 @@ cat >"$P/t.json" <<J
 	"filesystem": {
 		"/usr/**": "rx", "/bin/**": "rx", "/sbin/**": "rx",
 		"/lib*/**": "rx", "/etc/**": "r",
-		"$T/**": "rx", "$R/**": "r", "$O/**": "r", "$M/**": "r"
+		"$T/**": "rx", "$R/**": "r", "$O/**": "r", "$M/**": "r",
+		"$Q/**": "r"
 	}
 }
 J
@@ -73,8 +76,10 @@ mi=$(vx -p t cat /proc/self/mountinfo)
 for d in "$T" "$R" "$O"; do
 	assert_match "$d is an overlay of its own" " $d rw,[^ ]* - overlay " "$mi"
 done
-printf '%s' "$mi" | grep -q " $M " &&
-	fail "$M has a mount below it on the host, yet it was bound"
+for d in "$M" "$Q"; do
+	printf '%s' "$mi" | grep -q " $d " &&
+		fail "$d has a mount below it on the host, yet it was bound"
+done
 assert_eq "a mount below a whole folder: fs-proxy serves it" "below" \
 	"$(vx -p t cat "$M/below/f")"
 assert_eq "dotfiles of a whole folder show" "dot" "$(vx -p t cat "$T/.dot")"
