@@ -18,6 +18,20 @@
 #include "watch.h"
 #include "util.h"
 
+/* A record of HELLO's reply: @hdr bytes whose first field is pathlen, then
+ * @path padded to 8 (guest-agent/fs.c take_record()); NULL if full. */
+static void *put_record(struct fs_out *out, uint32_t hdr, const char *path)
+{
+	uint32_t l = (uint32_t)strlen(path);
+	uint16_t *rec = out_put(out, hdr + ALIGN_UP(l, 8u));
+
+	if (!rec)
+		return NULL;
+	*rec = (uint16_t)l;
+	memcpy((char *)rec + hdr, path, l);
+	return rec;
+}
+
 void fsp_hello(struct fsp *p, const struct fs_request *rq, struct fs_out *out)
 {
 	struct fs_hello_rep *h;
@@ -28,17 +42,22 @@ void fsp_hello(struct fsp *p, const struct fs_request *rq, struct fs_out *out)
 	h->version = FS_PROTO_VERSION;
 	h->max_io = FS_MAX_IO;
 	for (i = 0; i < p->rules.nshares && i < FS_MAX_SHARES; i++) {
-		const struct fs_share_dir *s = &p->rules.shares[i];
-		uint32_t l = (uint32_t)strlen(s->path);
-		struct fs_share *sh =
-			out_put(out, (uint32_t)sizeof(*sh) + ALIGN_UP(l, 8u));
+		struct fs_share *sh = put_record(out, sizeof(*sh),
+						 p->rules.shares[i].path);
 
 		if (!sh)
 			break;
-		sh->pathlen = (uint16_t)l;
-		sh->rw = s->rw;
-		memcpy(sh + 1, s->path, l);
+		sh->rw = p->rules.shares[i].rw;
 		h->nshares++;
+	}
+	for (i = 0; i < p->rules.ntrees && i < FS_MAX_TREES; i++) {
+		struct fs_tree_rep *tr = put_record(out, sizeof(*tr),
+						    p->rules.trees[i].path);
+
+		if (!tr)
+			break;
+		tr->mode = (uint16_t)p->rules.trees[i].mode;
+		h->ntrees++;
 	}
 }
 

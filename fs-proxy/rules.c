@@ -91,6 +91,13 @@ int fs_rules_build(struct fs_rules *r, const struct policy *p, const char *home,
 	r->v = calloc(p->nfs ? p->nfs : 1, sizeof(*r->v));
 	if (!r->v)
 		return -ENOMEM;
+	if (home && home[0] == '/' && strcmp(home, "/")) {
+		r->home = strdup(home);
+		if (!r->home) {
+			fs_rules_free(r);
+			return -ENOMEM;
+		}
+	}
 	for (i = 0; i < p->nfs; i++) {
 		const char *pat = p->fs[i].pattern;
 		struct fs_rule *rule = &r->v[r->n];
@@ -118,7 +125,12 @@ int fs_rules_build(struct fs_rules *r, const struct policy *p, const char *home,
 		}
 		r->n++;
 	}
-	return 0;
+	ret = fs_rules_settle(r);
+	if (ret) {
+		snprintf(err, errlen, "filesystem rules: %s", strerror(-ret));
+		fs_rules_free(r);
+	}
+	return ret;
 }
 
 int fs_rules_add_share(struct fs_rules *r, const char *path, bool rw)
@@ -147,7 +159,7 @@ int fs_rules_add_share(struct fs_rules *r, const char *path, bool rw)
 		return -ENOMEM;
 	s[r->nshares].rw = rw;
 	r->nshares++;
-	return 0;
+	return fs_rules_settle(r);
 }
 
 void fs_rules_free(struct fs_rules *r)
@@ -158,8 +170,12 @@ void fs_rules_free(struct fs_rules *r)
 		rule_free(&r->v[i]);
 	for (i = 0; i < r->nshares; i++)
 		free(r->shares[i].path);
+	for (i = 0; i < r->ntrees; i++)
+		free(r->trees[i].path);
 	free(r->v);
 	free(r->shares);
+	free(r->trees);
+	free(r->home);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -242,6 +258,81 @@ static int relation(const char *path, const char *dir)
 	return 0;
 }
 
+static bool hidden_name(const char *top)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(hidden_top); i++)
+		if (!strcmp(top, hidden_top[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Rule @i as a whole tree /P/{**}: its folder in @path, or false. Only
+ * literal components, read granted, no listing rule, nothing where the
+ * cappsule mounts its own, nowhere near a home (/home, /root, the
+ * caller's), and no other rule that matches P or may match below it.
+ */
+static bool whole_tree(const struct fs_rules *r, size_t i, char *path,
+		       size_t len)
+{
+	const struct fs_rule *rule = &r->v[i];
+	char *comps[MAX_COMPS];
+	size_t k, n = rule->n, off = 0;
+
+	if (n < 2 || !rule->c[n - 1].any_depth || !(rule->mode & POLICY_R) ||
+	    rule->listable || hidden_name(rule->c[0].s) ||
+	    !strcmp(rule->c[0].s, "home") || !strcmp(rule->c[0].s, "root"))
+		return false;
+	for (k = 0; k + 1 < n; k++) {
+		if (rule->c[k].glob || rule->c[k].any_depth)
+			return false;
+		comps[k] = rule->c[k].s;
+		off += (size_t)snprintf(path + off, off < len ? len - off : 0,
+					"/%s", rule->c[k].s);
+	}
+	if (off >= len)
+		return false;
+	if (r->home && relation(path, r->home))
+		return false;
+	for (k = 0; k < r->nshares; k++)
+		if (relation(r->shares[k].path, path))
+			return false;
+	for (k = 0; k < r->n; k++)
+		if (k != i && match(comps, n - 1, r->v[k].c, r->v[k].n))
+			return false;
+	return true;
+}
+
+int fs_rules_settle(struct fs_rules *r)
+{
+	char path[FS_RULES_PATH_MAX];
+	struct fs_tree *t;
+	size_t i;
+
+	for (i = 0; i < r->ntrees; i++)
+		free(r->trees[i].path);
+	free(r->trees);
+	r->trees = NULL;
+	r->ntrees = 0;
+	if (r->whole_host)
+		return 0;
+	t = calloc(r->n ? r->n : 1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	r->trees = t;
+	for (i = 0; i < r->n; i++) {
+		if (!whole_tree(r, i, path, sizeof(path)))
+			continue;
+		t[r->ntrees].path = strdup(path);
+		if (!t[r->ntrees].path)
+			return -ENOMEM;
+		t[r->ntrees++].mode = r->v[i].mode;
+	}
+	return 0;
+}
+
 bool fs_rules_holds_share(const struct fs_rules *r, const char *path)
 {
 	size_t i;
@@ -286,9 +377,16 @@ void fs_rules_check(const struct fs_rules *r, const char *path,
 		comps[np++] = s;
 	if (s)
 		return; /* deeper than any rule can be */
-	for (i = 0; np && i < ARRAY_SIZE(hidden_top); i++) {
-		if (!strcmp(comps[0], hidden_top[i])) {
-			v->kind = ancestor ? FS_ANCESTOR : FS_HIDDEN;
+	if (np && hidden_name(comps[0])) {
+		v->kind = ancestor ? FS_ANCESTOR : FS_HIDDEN;
+		return;
+	}
+	/* a tree granted whole: as the host has it, dotfiles included */
+	for (i = 0; i < r->ntrees; i++) {
+		if (relation(path, r->trees[i].path) == 1) {
+			v->kind = FS_GRANTED;
+			v->mode = r->trees[i].mode;
+			v->whole = true;
 			return;
 		}
 	}

@@ -29,6 +29,7 @@ struct fs_verdict {
 	bool rw; /* FS_SHARED: writable on the host */
 	int share; /* FS_SHARED: which one */
 	bool share_root; /* FS_SHARED: the shared path itself */
+	bool whole; /* FS_GRANTED: in a tree granted whole (below) */
 };
 
 struct fs_comp {
@@ -49,11 +50,25 @@ struct fs_share_dir {
 	bool rw;
 };
 
+/*
+ * A folder the policy grants whole: a literal /P/{**} rule that no other
+ * rule, no share and no home folder reaches into. Everything below shows
+ * as the host has it, dotfiles included, with the rule's modes; the
+ * namespaces backend serves it by a read-only bind of the host's folder.
+ */
+struct fs_tree {
+	char *path; /* absolute, no trailing '/' */
+	unsigned mode;
+};
+
 struct fs_rules {
 	struct fs_rule *v;
 	size_t n;
 	struct fs_share_dir *shares;
 	size_t nshares;
+	struct fs_tree *trees; /* recomputed whenever a share is added */
+	size_t ntrees;
+	char *home; /* the caller's home folder, or NULL */
 	bool whole_host; /* every path "rwx": the host is overlaid directly */
 };
 
@@ -79,6 +94,12 @@ void fs_rules_check(const struct fs_rules *r, const char *path,
  * folder above one? Such a folder must never move: the shares are paths.
  */
 bool fs_rules_holds_share(const struct fs_rules *r, const char *path);
+
+/*
+ * The trees @r grants whole (struct fs_tree), in r->trees: kept up to
+ * date by fs_rules_build() and fs_rules_add_share(). 0 or -ENOMEM.
+ */
+int fs_rules_settle(struct fs_rules *r);
 
 /* Does @p grant every path "rwx" (the unrestricted policy)? */
 bool fs_policy_whole_host(const struct policy *p);

@@ -428,10 +428,12 @@ int main(int argc, char **argv)
 		finish(125, 0);
 	}
 	/* -d BASEDIR as the backend left it is for the fs device only */
-	if (umount2("/run/cappsule/basedir", MNT_DETACH) == 0) {
+	if (umount2("/run/cappsule/basedir", MNT_DETACH) == 0)
 		rmdir("/run/cappsule/basedir");
-		rmdir("/run/cappsule");
-	}
+	/* and so is the host's tree (launcher/ns_root.c) */
+	if (umount2("/run/cappsule/host", MNT_DETACH) == 0)
+		rmdir("/run/cappsule/host");
+	rmdir("/run/cappsule");
 	ret = launch(&st, &devs, &cmd);
 	if (ret < 0) {
 		snprintf(text, sizeof(text), "cannot start %s: %s", st.argv[0],

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "fs.h"
 #include "fs_client.h"
 #include "fs_home.h"
+#include "fs_trees.h"
 #include "log.h"
 #include "proto/fs.h"
 #include "user_creds.h"
@@ -30,6 +32,7 @@
 
 #define STAGE "/run/cappsule-fs"
 #define NS_BASEDIR "/run/cappsule/basedir" /* set by launcher/ns_root.c */
+#define NS_HOST "/run/cappsule/host" /* idem: the host's tree, privately */
 #define HELLO_TIMEOUT_MS 10000
 
 struct share {
@@ -39,6 +42,8 @@ struct share {
 
 static struct share shares[FS_MAX_SHARES];
 static unsigned nshares;
+static struct fs_tree_entry trees[FS_MAX_TREES];
+static unsigned ntrees;
 
 /* An absolute path without '.', '..' or empty components. */
 static bool clean_path(const char *p)
@@ -57,6 +62,35 @@ static bool clean_path(const char *p)
 			return false;
 	}
 	return true;
+}
+
+_Static_assert(sizeof(struct fs_share) == sizeof(struct fs_tree_rep) &&
+		       offsetof(struct fs_share, pathlen) == 0 &&
+		       offsetof(struct fs_tree_rep, pathlen) == 0 &&
+		       FS_TREES_PATH_MAX == FS_PATH_MAX,
+	       "HELLO's records share one layout");
+
+/*
+ * One record of HELLO's reply at @off: an 8-byte header whose first field
+ * is the path's length (struct fs_share, struct fs_tree_rep), then the
+ * path, padded to 8. The path goes to @path (FS_PATH_MAX bytes), @off
+ * past the record; the header, or NULL if it does not fit or the path is
+ * not clean.
+ */
+static const void *take_record(const uint8_t *buf, uint32_t n, uint32_t *off,
+			       char *path)
+{
+	const struct fs_share *h = (const void *)(buf + *off);
+
+	if (n - *off < sizeof(*h) || h->pathlen >= FS_PATH_MAX ||
+	    n - *off - sizeof(*h) < h->pathlen)
+		return NULL;
+	memcpy(path, h + 1, h->pathlen);
+	path[h->pathlen] = '\0';
+	if (!clean_path(path))
+		return NULL;
+	*off += (uint32_t)sizeof(*h) + ALIGN_UP((uint32_t)h->pathlen, 8u);
+	return h;
 }
 
 /*
@@ -99,21 +133,23 @@ static int hello_wait(struct xchan *x)
 		return r->err;
 	off = (uint32_t)(sizeof(*r) + sizeof(*hr));
 	for (i = 0; i < hr->nshares && i < FS_MAX_SHARES; i++) {
-		const struct fs_share *s = (const void *)(buf + off);
+		const struct fs_share *sh = take_record(buf, (uint32_t)n, &off,
+							shares[i].path);
 
-		if ((uint32_t)n - off < sizeof(*s) ||
-		    s->pathlen >= FS_PATH_MAX ||
-		    (uint32_t)n - off - sizeof(*s) < s->pathlen)
+		if (!sh)
 			return -EPROTO;
-		memcpy(shares[i].path, s + 1, s->pathlen);
-		shares[i].path[s->pathlen] = '\0';
-		shares[i].rw = s->rw;
-		if (!clean_path(shares[i].path))
-			return -EPROTO;
-		off += (uint32_t)sizeof(*s) +
-		       ALIGN_UP((uint32_t)s->pathlen, 8u);
+		shares[i].rw = sh->rw;
 	}
 	nshares = i;
+	for (i = 0; i < hr->ntrees && i < FS_MAX_TREES; i++) {
+		const struct fs_tree_rep *t = take_record(buf, (uint32_t)n, &off,
+							  trees[i].path);
+
+		if (!t)
+			return -EPROTO;
+		trees[i].mode = t->mode;
+	}
+	ntrees = i;
 	return 0;
 }
 
@@ -330,7 +366,18 @@ static int build_root(const struct start_msg *st, const char *upper,
 	static const char *const moved[] = { "/proc", "/sys", "/dev", "/tmp" };
 	struct user_creds_saved saved;
 	unsigned i;
-	int rootfd, ret;
+	int rootfd, ret, treefd;
+	const struct fs_trees_ctx tc = {
+		.host = NS_HOST,
+		.stage = STAGE,
+		.root = STAGE "/root",
+		.basedir = NS_BASEDIR,
+		.uid = st->hdr.uid,
+		.gid = st->hdr.gid,
+	};
+
+	/* the folders granted whole, beside the view's overlay and home */
+	treefd = ntrees ? fs_trees_prepare(&tc, trees, ntrees) : -1;
 
 	snprintf(opts, sizeof(opts),
 		 "lowerdir=" STAGE "/fuse,upperdir=%s,workdir=%s", upper, work);
@@ -350,6 +397,14 @@ static int build_root(const struct start_msg *st, const char *upper,
 		return fail(errno, STAGE "/root");
 	fs_home_prepare(rootfd, st->hdr.uid, st->hdr.gid);
 	close(rootfd);
+	if (treefd >= 0) {
+		uint64_t t = now_ns();
+		unsigned b = fs_trees_attach(&tc, trees, ntrees, treefd);
+
+		log_debug("fs: %u of %u trees bound from the host, %llu us waited",
+			  b, ntrees,
+			  (unsigned long long)(now_ns() - t) / 1000);
+	}
 	for (i = 0; i < ARRAY_SIZE(moved); i++) {
 		ret = move_in(STAGE "/root", moved[i]);
 		if (ret)

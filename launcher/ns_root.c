@@ -45,12 +45,23 @@ static bool under(const char *path, const char *dir)
 	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
 }
 
-int ns_root_wanted(const char *mnt, const char *fstype)
+/* The cappsule's own, or replaced: never from the host. */
+static bool never_shown(const char *mnt)
 {
 	static const char *const skip_dirs[] = {
 		"/proc", "/sys",     "/dev",	  "/run",
 		"/tmp",	 "/var/run", "/var/lock",
 	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(skip_dirs); i++)
+		if (under(mnt, skip_dirs[i]))
+			return true;
+	return false;
+}
+
+int ns_root_wanted(const char *mnt, const char *fstype)
+{
 	/* Pseudo and per-user filesystems: replaced or never shown. */
 	static const char *const skip_fs[] = {
 		"proc",	   "sysfs",	  "devtmpfs", "devpts",	   "cgroup",
@@ -61,11 +72,8 @@ int ns_root_wanted(const char *mnt, const char *fstype)
 	};
 	size_t i;
 
-	if (!strcmp(mnt, "/"))
+	if (!strcmp(mnt, "/") || never_shown(mnt))
 		return 0;
-	for (i = 0; i < ARRAY_SIZE(skip_dirs); i++)
-		if (under(mnt, skip_dirs[i]))
-			return 0;
 	for (i = 0; i < ARRAY_SIZE(skip_fs); i++)
 		if (!strcmp(fstype, skip_fs[i]))
 			return 0;
@@ -425,11 +433,48 @@ static int bind_shares(const struct ns_root_opts *o, const char *root,
 	return 0;
 }
 
+/*
+ * The host's tree for the fs device (guest-agent/fs_trees.c) is a
+ * non-recursive clone of "/" at @base: on it, each filesystem mounted on
+ * the host that a cappsule may see is bound at its place, and every other
+ * mount point (FUSE, pseudo filesystems) outside the cappsule's own /proc,
+ * /sys, /dev, /run, /tmp is marked by binding the folder under it onto
+ * itself, so that the agent sees a mount below and leaves that folder to
+ * fs-proxy; no reference is taken to those filesystems (a pooled cappsule
+ * must not keep a user's FUSE mount alive). Best effort: a mount that
+ * cannot be made leaves nothing to bind from there.
+ */
+static void host_submounts(const char *scratch, const char *base)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096], mnt[512], fstype[64], dst[1200];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *sep = strstr(line, " - ");
+
+		if (!sep || sscanf(line, "%*s %*s %*s %*s %511s", mnt) != 1 ||
+		    sscanf(sep + 3, "%63s", fstype) != 1)
+			continue;
+		unescape(mnt);
+		if (!strcmp(mnt, "/") || under(mnt, scratch) ||
+		    never_shown(mnt))
+			continue; /* "/" itself, ours, or never served */
+		snprintf(dst, sizeof(dst), "%s%s", base, mnt);
+		if (ns_root_wanted(mnt, fstype))
+			mount(mnt, dst, NULL, MS_BIND, NULL);
+		else
+			mount(dst, dst, NULL, MS_BIND, NULL);
+	}
+	fclose(f);
+}
+
 int ns_root_build(const struct ns_root_opts *o, char *err, size_t errlen)
 {
 	static struct hostmnt mounts[MAX_MOUNTS];
 	char root[600], p[1200];
-	int n, i, ret, bfd = -1;
+	int n, i, ret, bfd = -1, host;
 
 	n = read_mounts(o->scratch, mounts, MAX_MOUNTS);
 	if (n < 0) {
@@ -439,6 +484,14 @@ int ns_root_build(const struct ns_root_opts *o, char *err, size_t errlen)
 	/* Nothing below may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return fail(err, errlen, "make / private");
+	/*
+	 * The host's tree, for the fs device to bind the folders a policy
+	 * grants whole (guest-agent/fs_trees.c; host_submounts() adds the
+	 * mounts); the agent detaches it at START, before any command runs.
+	 */
+	host = open_tree(AT_FDCWD, "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (host < 0)
+		return fail(err, errlen, "clone the host's tree");
 	if (mount("cappsule-scratch", o->scratch, "tmpfs", MS_NOSUID | MS_NODEV,
 		  "mode=0755") < 0)
 		return fail(err, errlen, "mount scratch tmpfs on %s",
@@ -493,7 +546,7 @@ int ns_root_build(const struct ns_root_opts *o, char *err, size_t errlen)
 		char src[64];
 
 		snprintf(p, sizeof(p), "%s/run/cappsule", root);
-		if (mkdir(p, 0700) < 0)
+		if (mkdir(p, 0700) < 0 && errno != EEXIST)
 			return fail(err, errlen, "mkdir /run/cappsule");
 		snprintf(p, sizeof(p), "%s/run/cappsule/basedir", root);
 		snprintf(src, sizeof(src), "/proc/self/fd/%d", bfd);
@@ -502,6 +555,16 @@ int ns_root_build(const struct ns_root_opts *o, char *err, size_t errlen)
 			return fail(err, errlen, "-d %s for the fs device",
 				    o->basedir);
 	}
+	/* (its descriptor is close-on-exec: no leak on the errors above) */
+	snprintf(p, sizeof(p), "%s/run/cappsule", root);
+	if (mkdir(p, 0700) < 0 && errno != EEXIST)
+		return fail(err, errlen, "mkdir /run/cappsule");
+	snprintf(p, sizeof(p), "%s/run/cappsule/host", root);
+	if (mkdir(p, 0700) < 0 ||
+	    move_mount(host, "", AT_FDCWD, p, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return fail(err, errlen, "the host's tree for the fs device");
+	close(host);
+	host_submounts(o->scratch, p);
 	ret = bind_shares(o, root, err, errlen);
 	if (ret)
 		return ret;

@@ -162,9 +162,13 @@ refused "chown a file to root inside" EPERM "not permitted" a -n --policy unrest
 out=$(in_capsule a -n --policy unrestricted sh -c 'stat -c %A /usr/bin/su; grep -c " / .*nosuid" /proc/self/mountinfo' 2>/dev/null | tr '\n' ' ')
 case $out in *"rws"*" "[1-9]*) row "host setuid bits under unrestricted" "nosuid mount" "$out" ok ;;
 *) row "host setuid bits under unrestricted" "nosuid mount" "$out" FAIL ;; esac
-out=$(in_capsule a -n stat -c %A /usr/bin/su 2>/dev/null)
-case $out in *s*|*S*) row "host setuid bits through fs-proxy" cleared "$out" FAIL ;;
-*) row "host setuid bits through fs-proxy" cleared "$out" ok ;; esac
+# fs-proxy clears them; where /usr is bound from the host (granted whole,
+# doc/policies.md) they show, on a nosuid mount (run above: no effect)
+out=$(in_capsule a -n sh -c 'stat -c %A /usr/bin/su; grep -c " /usr [^ ]*nosuid" /proc/self/mountinfo' 2>/dev/null | tr '\n' ' ')
+case $out in
+*[sS]*" "[1-9]*) row "host setuid bits in the default view" "cleared, or nosuid mount" "$out" ok ;;
+*[sS]*) row "host setuid bits in the default view" "cleared, or nosuid mount" "$out" FAIL ;;
+*) row "host setuid bits in the default view" "cleared, or nosuid mount" "$out" ok ;; esac
 
 # --- Device nodes.
 for p in default unrestricted; do

@@ -63,8 +63,9 @@ static int check_line(const struct fs_rules *r, const struct example *ex,
 	fs_rules_check(r, path, &v);
 	mode_str(v.mode, mode);
 	if (v.kind == FS_GRANTED)
-		snprintf(got, sizeof(got), "granted %s%s", mode,
-			 v.listable ? " listable" : "");
+		snprintf(got, sizeof(got), "granted %s%s%s", mode,
+			 v.listable ? " listable" : "",
+			 v.whole ? " whole" : "");
 	else if (v.kind == FS_SHARED)
 		snprintf(got, sizeof(got), "shared %s", v.rw ? "rw" : "ro");
 	else
@@ -268,6 +269,75 @@ START_TEST(test_holds_share)
 }
 END_TEST
 
+static void trees_are(const struct fs_rules *r, const char *want)
+{
+	char got[1024] = "";
+	size_t i, n = 0;
+
+	for (i = 0; i < r->ntrees; i++)
+		n += (size_t)snprintf(got + n, sizeof(got) - n, "%s%s:%u",
+				      i ? " " : "", r->trees[i].path,
+				      r->trees[i].mode);
+	ck_assert_str_eq(got, want);
+}
+
+/* Which folders the shipped default grants whole, and what spoils one. */
+START_TEST(test_whole_trees)
+{
+	struct policy *p = NULL, *q;
+	struct fs_rules r;
+	char err[512];
+
+	ck_assert_int_eq(policy_load_file(SRCDIR
+					  "/../../desktop/policies/default.json",
+					  &p, err, sizeof(err)),
+			 0);
+	ck_assert_int_eq(fs_rules_build(&r, p, "/home/alice", err,
+					sizeof(err)),
+			 0);
+	/* r=1 w=2 x=4; the lib rule is a pattern, the home one a home */
+	trees_are(&r, "/usr:5 /bin:5 /sbin:5 /etc:1 /opt:5 /var/lib:1 "
+		      "/var/cache/fontconfig:1");
+	/* a share inside a tree, or a tree inside a share: not whole */
+	ck_assert_int_eq(fs_rules_add_share(&r, "/opt/data", true), 0);
+	ck_assert_int_eq(fs_rules_add_share(&r, "/var", false), 0);
+	trees_are(&r, "/usr:5 /bin:5 /sbin:5 /etc:1");
+	fs_rules_free(&r);
+	/* a home (or /home, /root) above or below: never whole */
+	ck_assert_int_eq(fs_rules_build(&r, p, "/opt/alice", err, sizeof(err)),
+			 0);
+	trees_are(&r, "/usr:5 /bin:5 /sbin:5 /etc:1 /var/lib:1 "
+		      "/var/cache/fontconfig:1");
+	fs_rules_free(&r);
+	policy_free(p);
+
+	q = parse("{\"filesystem\": {\"/home/**\": \"r\", \"/root/x/**\": \"r\", "
+		  "\"/@HOME@/Documents/**\": \"r\", \"/tmp/**\": \"r\", "
+		  "\"/**\": \"r\", \"/a/*/**\": \"r\", \"/b/\": \"r\", "
+		  "\"/b/**\": \"r\", \"/c/**\": \"w\", \"/d/**\": \"rw\", "
+		  "\"/d/e/**\": \"r\", \"/f/**/g\": \"r\", \"/h/**\": \"rwx\"}}");
+	ck_assert_int_eq(fs_rules_build(&r, q, "/home/alice", err,
+					sizeof(err)),
+			 0);
+	/* a rule on every path reaches into every folder: none is whole */
+	trees_are(&r, "");
+	fs_rules_free(&r);
+	policy_free(q);
+	q = parse("{\"filesystem\": {\"/home/**\": \"r\", \"/root/x/**\": \"r\", "
+		  "\"/@HOME@/Documents/**\": \"r\", \"/tmp/**\": \"r\", "
+		  "\"/a/*/**\": \"r\", \"/b/\": \"r\", "
+		  "\"/b/**\": \"r\", \"/c/**\": \"w\", \"/d/**\": \"rw\", "
+		  "\"/d/e/**\": \"r\", \"/f/**/g\": \"r\", \"/h/**\": \"rwx\", "
+		  "\"/h2/**\": \"r\"}}");
+	ck_assert_int_eq(fs_rules_build(&r, q, "/home/alice", err,
+					sizeof(err)),
+			 0);
+	trees_are(&r, "/h:7 /h2:1");
+	fs_rules_free(&r);
+	policy_free(q);
+}
+END_TEST
+
 Suite *suite_fs_rules(void)
 {
 	Suite *s = suite_create("fs_rules");
@@ -278,6 +348,7 @@ Suite *suite_fs_rules(void)
 	tcase_add_test(tc, test_home_is_literal);
 	tcase_add_test(tc, test_deep_paths);
 	tcase_add_test(tc, test_holds_share);
+	tcase_add_test(tc, test_whole_trees);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Folders the policy grants whole, bound from the host under their own
+ * copy-on-write overlays where the backend allows (fs_trees.c).
+ */
+#ifndef CAPPSULE_AGENT_FS_TREES_H
+#define CAPPSULE_AGENT_FS_TREES_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#define FS_TREES_PATH_MAX 4096
+#define FS_TREES_MAX 64 /* FS_MAX_TREES */
+
+struct fs_tree_entry {
+	char path[FS_TREES_PATH_MAX]; /* absolute, clean */
+	unsigned mode; /* POLICY_R | POLICY_W | POLICY_X */
+};
+
+struct fs_trees_ctx {
+	const char *host; /* the host's tree as the backend left it */
+	const char *stage; /* a private tmpfs for the lower binds */
+	const char *root; /* the cappsule's root-to-be (the view's overlay) */
+	const char *basedir; /* -d BASEDIR, if it is there */
+	uid_t uid;
+	gid_t gid;
+	char *mounts; /* fs_trees.c's own: mount points under @host */
+	size_t mounts_len;
+};
+
+/*
+ * Start a helper that mounts, for each of @t, a read-only, nosuid, nodev
+ * (and noexec without "x") bind of the host's folder under an overlay of
+ * its own, on the stage; it runs beside the building of the view. A tree
+ * that does not qualify on this host (not a folder, not root's, mounts
+ * below it, a pseudo filesystem) or whose mounts fail is left to the FUSE
+ * view, and so is every tree of a uid-0 caller (fs-proxy serves them as
+ * nobody). Returns the descriptor fs_trees_attach() takes, or -errno
+ * (nothing to attach).
+ */
+int fs_trees_prepare(const struct fs_trees_ctx *c,
+		     const struct fs_tree_entry *t, unsigned n);
+/*
+ * Wait for the helper (@fd) and move each overlay it made over its folder
+ * in @c->root, if the view has that folder. Returns how many were bound.
+ */
+unsigned fs_trees_attach(const struct fs_trees_ctx *c,
+			 const struct fs_tree_entry *t, unsigned n, int fd);
+
+#endif
