@@ -10,6 +10,7 @@
 #include <linux/types.h>
 #include <linux/atomic.h>
 #include <linux/mm_types.h>
+#include <asm/vmx.h>
 #include "pure/vmx_ctl.h"
 #include "pure/ept.h"
 #include "pure/exit.h"
@@ -100,6 +101,9 @@ struct hv_guest_init {
 	bool has_segs;
 	struct hv_seg seg[HV_NR_SEGS];
 	u64 sysenter_cs, sysenter_esp, sysenter_eip;
+	/* allow-listed MSRs by rule slot (pure/exit.c); a probe's are 0 */
+	u64 msr[HV_MSR_SHADOWS];
+	u64 tsc_offset; /* guest TSC = host TSC + this */
 };
 
 /* guest/capture.S: setjmp-like capture point of a snapshot */
@@ -111,7 +115,8 @@ struct hv_capture {
 int __attribute__((returns_twice)) hv_capture(struct hv_capture *c, void *arg);
 void hv_capture_body(void *arg); /* host/snapshot.c: the copy */
 void hv_capture_resume(void);
-void __noreturn hv_guest_forked(u64 id);
+/* guest/forked.c: runs only in a forked VM, @t_capture: ktime then */
+void __noreturn hv_guest_forked(u64 id, u64 t_capture);
 extern u64 hv_fork_marker;
 
 /* One decoded VM exit, read once from the VMCS. */
@@ -132,6 +137,11 @@ struct hv_vcpu {
 	void *io_bitmap; /* bitmap A, all ones: every port exits */
 	void *io_bitmap2; /* bitmap B, all ones */
 	void *fpu; /* the guest's x87/SSE/AVX state (XSAVE area) */
+	/* one page: the VMCS MSR lists (pure/exit.c's switched MSRs) */
+	struct vmx_msr_entry *msr_guest; /* entry load and exit store */
+	struct vmx_msr_entry *msr_host; /* exit load */
+	unsigned int nr_msrs; /* entries used in each list */
+	u64 tsc_offset;
 	u64 gpr[HV_NR_GPRS]; /* RSP lives in the VMCS */
 	bool launched;
 	int cpu; /* where the VMCS is loaded, or -1 */
@@ -172,6 +182,8 @@ void hv_vmx_exit_point(void);
 
 /* ---- host/probe.c: probe VMs for the tests ---- */
 int hv_probe_run(struct cappsule_probe *p);
+/* hv_vcpu_run() on CPU @cpu (or CAPPSULE_CPU_ANY), the caller's mask kept */
+int hv_vcpu_run_on(struct hv_vcpu *v, u32 cpu);
 extern atomic64_t hv_vms_run;
 
 /* ---- host/snapshot.c: the copy of the running kernel ---- */

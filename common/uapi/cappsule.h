@@ -74,8 +74,11 @@ enum cappsule_probe_payload {
 		18, /* XMM0: neither host nor guest sees the other's */
 	/*
 	 * WORK IN PROGRESS (ABI 2): resume a VM on the current snapshot at its
-	 * capture point with id arg[0]; it should say HC_HELLO(id) (result[0])
-	 * then HC_DONE. -ENOENT without a snapshot.
+	 * capture point with id arg[0] and task arg[1] (enum
+	 * cappsule_fork_task, which it asks for with HC_TASK); it says
+	 * HC_HELLO(id) (result[0]), does the task, reports in the
+	 * CAPPSULE_FORK_R_* slots and ends with HC_DONE, or is killed. cpu
+	 * pins it as for any probe. -ENOENT without a snapshot.
 	 */
 	CAPPSULE_PROBE_FORK = 19,
 	CAPPSULE_PROBE_MAX
@@ -216,6 +219,28 @@ struct cappsule_snapshot_verify {
 #define CAPPSULE_HC_DONE 4 /* (status): the VM ends, outcome DONE */
 /* (id) -> 0: a forked VM is alive (work in progress); result[0] = id */
 #define CAPPSULE_HC_HELLO 5
+/* () -> the task a forked VM was given (the probe's arg[1]) */
+#define CAPPSULE_HC_TASK 6
+
+/* What a forked VM does after its hello (work in progress, ABI 2). */
+enum cappsule_fork_task {
+	/* kernel functions with interrupts off, reported in the slots below */
+	CAPPSULE_FORK_KERNEL = 0,
+	CAPPSULE_FORK_TASKS
+};
+
+/* result[] slots of CAPPSULE_FORK_KERNEL */
+#define CAPPSULE_FORK_R_HELLO 0 /* id */
+#define CAPPSULE_FORK_R_CLOCK 1 /* ktime_get_ns() - that at the capture */
+#define CAPPSULE_FORK_R_FLAGS 2 /* CAPPSULE_FORK_F_* */
+#define CAPPSULE_FORK_R_XMM0 3 /* the process's saved XMM0, low 64 bits */
+#define CAPPSULE_FORK_R_TSC_AUX 4 /* ECX of RDTSCP */
+#define CAPPSULE_FORK_R_LSTAR 5 /* RDMSR IA32_LSTAR */
+#define CAPPSULE_FORK_R_TEXT 6 /* 6, 7: 16 bytes kmalloc'ed, snprintf'ed */
+/* the process's FPU state was in memory (TIF_NEED_FPU_LOAD) */
+#define CAPPSULE_FORK_F_FPU_SAVED 1
+/* CR4.PGE cleared and set again through cr4_update_irqsoff(), VMXE kept */
+#define CAPPSULE_FORK_F_CR4 2
 
 /* Guest-physical layout of a probe VM (identity-mapped by its page tables). */
 #define CAPPSULE_PROBE_GPA_PML4 0x1000ull

@@ -21,6 +21,7 @@
 #include <linux/slab.h>
 #include <linux/xarray.h>
 #include <asm/desc.h>
+#include <asm/fpu/api.h>
 #include <asm/msr.h>
 #include <asm/segment.h>
 #include <asm/special_insns.h>
@@ -54,6 +55,7 @@ static unsigned long hv_snap_max_pfn;
 /* the CPU at the capture point: where a forked VM starts (WIP) */
 static struct hv_capture hv_snap_regs;
 static struct hv_guest_init hv_snap_vcpu;
+static u64 hv_snap_tsc; /* the TSC at the capture: forks' clocks go on */
 
 static int hv_snap_add_range(struct resource *res, void *arg)
 {
@@ -252,7 +254,8 @@ static u32 hv_seg_limit(u16 sel)
  * The vCPU a fork starts as: this CPU's state at the capture point, read
  * with interrupts off (hv-fork-notes §4 "vCPU state"). GPA = host PA, so
  * the live CR3 (NOFLUSH bit cleared), GDT, IDT and TSS are valid in the
- * copy as they are. WIP: no MSR lists, TSC offset, FPU or APIC yet.
+ * copy as they are. The allow-listed MSRs are the guest's own values
+ * (KERNEL_GS_BASE: the process's user GS base; TSC_AUX: CPU 0's).
  */
 static void hv_snap_read_cpu(struct hv_guest_init *g)
 {
@@ -294,6 +297,10 @@ static void hv_snap_read_cpu(struct hv_guest_init *g)
 	rdmsrl(MSR_IA32_SYSENTER_CS, g->sysenter_cs);
 	rdmsrl(MSR_IA32_SYSENTER_ESP, g->sysenter_esp);
 	rdmsrl(MSR_IA32_SYSENTER_EIP, g->sysenter_eip);
+	for (i = 0; hv_msr_rule_at(i); i++)
+		if (hv_msr_rule_at(i)->kind != HV_MSR_TSC &&
+		    rdmsrl_safe(hv_msr_rule_at(i)->msr, &g->msr[i]))
+			g->msr[i] = 0;
 	/* any guest exception ends the VM and says where (kill_rip) */
 	g->exception_bitmap = ~0u;
 	g->has_segs = true;
@@ -390,14 +397,22 @@ int hv_snapshot_take(struct cappsule_snapshot *s)
 	 */
 	memset(&w->count, 0, sizeof(w->count));
 	w->copy = true;
+	/*
+	 * The caller's FPU registers go to its task's memory (and come back on
+	 * its way to userland): a fork starts with its own FPU registers in
+	 * the init state, and finds this process's in the copy.
+	 */
+	kernel_fpu_begin();
 	local_irq_save(flags);
 	hv_snap_read_cpu(&hv_snap_vcpu);
 	t1 = ktime_get_ns();
+	hv_snap_tsc = rdtsc();
 	forked = hv_capture(&hv_snap_regs, w);
 	if (forked) /* in a VM resumed on the copy: WIP, milestone b */
-		hv_guest_forked(forked - 1);
+		hv_guest_forked(forked - 1, t1);
 	s->copy_ns = ktime_get_ns() - t1;
 	local_irq_restore(flags);
+	kernel_fpu_end();
 	touch_softlockup_watchdog();
 	hv_snap_report(s, w);
 	if (w->overflow) {
@@ -507,7 +522,8 @@ struct hv_fork {
  * WORK IN PROGRESS (milestone b): a VM on the snapshot, every copy mapped
  * read-only at its own pfn (GPA = host PA) and copied on write, fresh
  * zeroed pages elsewhere below the top of RAM, started at the capture
- * point with RAX = id + 1. It should say HC_HELLO(id), then HC_DONE.
+ * point with RAX = id + 1 and its TSC where the snapshot's was. It says
+ * HC_HELLO(id), does its task (guest/forked.c), then HC_DONE.
  */
 int hv_snapshot_fork(struct cappsule_probe *p)
 {
@@ -517,6 +533,8 @@ int hv_snapshot_fork(struct cappsule_probe *p)
 	unsigned int n = 0;
 	int err;
 
+	if (p->arg[1] >= CAPPSULE_FORK_TASKS)
+		return -EINVAL;
 	memset((char *)p + offsetof(struct cappsule_probe, outcome), 0,
 	       sizeof(*p) - offsetof(struct cappsule_probe, outcome));
 	f = kzalloc(sizeof(*f), GFP_KERNEL);
@@ -549,6 +567,8 @@ int hv_snapshot_fork(struct cappsule_probe *p)
 	f->g.gpr[HV_R13] = hv_snap_regs.r13;
 	f->g.gpr[HV_R14] = hv_snap_regs.r14;
 	f->g.gpr[HV_R15] = hv_snap_regs.r15;
+	/* the guest's TSC, and so its clocks, go on from the capture */
+	f->g.tsc_offset = hv_snap_tsc - rdtsc();
 	err = hv_vcpu_init(&f->vcpu, &f->vm, &f->g);
 	if (err)
 		goto out_vm;
@@ -556,13 +576,16 @@ int hv_snapshot_fork(struct cappsule_probe *p)
 	f->vcpu.slice = p->slice;
 	f->vcpu.max_slices = p->max_slices;
 	f->vcpu.max_exits = p->max_exits ?: 100000;
-	hv_vcpu_run(&f->vcpu);
+	err = hv_vcpu_run_on(&f->vcpu, p->cpu);
+	if (err)
+		goto out_vcpu;
 	/* the VM wrote its id there: in its copy, never in the host's */
 	p->template_intact = READ_ONCE(hv_fork_marker) == 0;
 	p->fresh_pages = f->vm.fresh_pages;
 	p->cow_pages = f->vm.cow_pages;
 	p->page_refills = f->vm.refills;
 	atomic64_inc(&hv_vms_run);
+out_vcpu:
 	hv_vcpu_destroy(&f->vcpu);
 out_vm:
 	hv_vm_destroy(&f->vm);

@@ -108,6 +108,9 @@ static unsigned int hv_exit_vmcall(struct hv_vcpu *v)
 		r->reported |= BIT_ULL(0);
 		ret = 0;
 		break;
+	case CAPPSULE_HC_TASK:
+		ret = (s64)r->arg[1];
+		break;
 	case CAPPSULE_HC_DONE:
 		r->outcome = CAPPSULE_OUT_DONE;
 		return HV_R_ADVANCE | HV_R_STOP;
@@ -196,17 +199,25 @@ static unsigned int hv_exit_msr(struct hv_vcpu *v, bool write)
 	u64 val = (v->gpr[HV_RDX] << 32) | (u32)v->gpr[HV_RAX];
 	const struct hv_msr_rule *rule;
 	unsigned int slot;
+	u64 *where;
+	int i;
 
 	rule = hv_msr_rule(msr, &slot);
 	if (!rule)
 		return hv_kill(v, CAPPSULE_KILL_MSR);
+	/* a switched MSR's value is the one the last exit stored */
+	i = hv_msr_switched_index(msr);
+	where = i >= 0 && i < v->nr_msrs ? &v->msr_guest[i].value :
+					   &v->msr_shadow[slot];
 	if (write) {
-		if (rule->kind != HV_MSR_SHADOW)
+		if ((rule->kind != HV_MSR_SHADOW &&
+		     rule->kind != HV_MSR_SWITCHED) ||
+		    !hv_msr_value_ok(msr, val))
 			return hv_kill(v, CAPPSULE_KILL_MSR);
-		v->msr_shadow[slot] = val;
+		*where = val;
 		return HV_R_ADVANCE;
 	}
-	val = rule->kind == HV_MSR_TSC ? rdtsc() : v->msr_shadow[slot];
+	val = rule->kind == HV_MSR_TSC ? rdtsc() + v->tsc_offset : *where;
 	v->gpr[HV_RAX] = (u32)val;
 	v->gpr[HV_RDX] = val >> 32;
 	return HV_R_ADVANCE;

@@ -21,6 +21,33 @@
 
 #define HV_DEFAULT_SLICE 200000u /* preemption-timer ticks */
 
+/*
+ * The VMCS MSR lists, one page: the guest's values (loaded at entry,
+ * stored at exit) at its start, the host's (loaded at exit) in its second
+ * half. TSC_AUX exists only with RDTSCP or RDPID.
+ */
+static int hv_vcpu_msr_lists(struct hv_vcpu *v, const struct hv_guest_init *g)
+{
+	struct page *page = hv_alloc_page();
+	unsigned int i, slot;
+
+	if (!page)
+		return -ENOMEM;
+	v->msr_guest = page_address(page);
+	v->msr_host = page_address(page) + PAGE_SIZE / 2;
+	v->nr_msrs = HV_MSR_NR_SWITCHED;
+	if (!boot_cpu_has(X86_FEATURE_RDTSCP) &&
+	    !boot_cpu_has(X86_FEATURE_RDPID))
+		v->nr_msrs = hv_msr_switched_index(MSR_TSC_AUX);
+	for (i = 0; i < v->nr_msrs; i++) {
+		v->msr_guest[i].index = hv_msr_switched[i];
+		v->msr_host[i].index = hv_msr_switched[i];
+		if (hv_msr_rule(hv_msr_switched[i], &slot))
+			v->msr_guest[i].value = g->msr[slot];
+	}
+	return 0;
+}
+
 int hv_vcpu_init(struct hv_vcpu *v, struct hv_vm *vm,
 		 const struct hv_guest_init *g)
 {
@@ -53,6 +80,10 @@ int hv_vcpu_init(struct hv_vcpu *v, struct hv_vm *vm,
 	memset(v->io_bitmap, 0xff, PAGE_SIZE);
 	memset(v->io_bitmap2, 0xff, PAGE_SIZE);
 	memcpy(v->gpr, g->gpr, sizeof(v->gpr));
+	memcpy(v->msr_shadow, g->msr, sizeof(v->msr_shadow));
+	v->tsc_offset = g->tsc_offset;
+	if (hv_vcpu_msr_lists(v, g))
+		goto fail;
 	/* zeroed XSAVE header: every component starts in its init state */
 	fpu = hv_alloc_page();
 	if (!fpu)
@@ -78,6 +109,8 @@ fail:
 
 void hv_vcpu_destroy(struct hv_vcpu *v)
 {
+	if (v->msr_guest)
+		hv_free_page(virt_to_page(v->msr_guest));
 	if (v->fpu)
 		hv_free_page(virt_to_page(v->fpu));
 	if (v->io_bitmap2)
@@ -89,6 +122,7 @@ void hv_vcpu_destroy(struct hv_vcpu *v)
 	if (v->vmcs)
 		hv_free_page(virt_to_page(v->vmcs));
 	v->vmcs = v->msr_bitmap = v->io_bitmap = v->io_bitmap2 = v->fpu = NULL;
+	v->msr_guest = v->msr_host = NULL;
 }
 
 /* x87, SSE, AVX, AVX-512: standard-format offsets end at 2688 < 4096 */
@@ -151,6 +185,12 @@ static int hv_vcpu_load(struct hv_vcpu *v)
 	savesegment(gs, v->host_gs);
 	rdmsrl(MSR_FS_BASE, v->host_fs_base);
 	rdmsrl(MSR_KERNEL_GS_BASE, v->host_kernel_gs_base);
+	/* what the exit's MSR-load list puts back on this CPU */
+	v->msr_host[hv_msr_switched_index(MSR_KERNEL_GS_BASE)].value =
+		v->host_kernel_gs_base;
+	if (v->nr_msrs > hv_msr_switched_index(MSR_TSC_AUX))
+		rdmsrl(MSR_TSC_AUX,
+		       v->msr_host[hv_msr_switched_index(MSR_TSC_AUX)].value);
 	v->host_debugctl = get_debugctlmsr();
 	get_debugreg(v->host_dr7, 7);
 	return 0;
@@ -158,8 +198,6 @@ static int hv_vcpu_load(struct hv_vcpu *v)
 
 static void hv_vcpu_put(struct hv_vcpu *v)
 {
-	u64 kgs;
-
 	hv_vmclear(virt_to_phys(v->vmcs));
 	v->cpu = -1;
 	/* VM exit set the TR limit to 0x67 and the GDT limit to 0xffff */
@@ -171,15 +209,15 @@ static void hv_vcpu_put(struct hv_vcpu *v)
 		loadsegment(fs, v->host_fs);
 		wrmsrl(MSR_FS_BASE, v->host_fs_base);
 	}
-	if (v->host_gs)
-		load_gs_index(v->host_gs);
 	/*
-	 * SWAPGS in the guest writes IA32_KERNEL_GS_BASE, which VMX does not
-	 * switch: put the caller's user GS base back.
+	 * The exit's MSR-load list put the caller's user GS base back in
+	 * IA32_KERNEL_GS_BASE (the guest's SWAPGS changes it); reloading a
+	 * GS selector sets it from the descriptor, so it goes back again.
 	 */
-	rdmsrl(MSR_KERNEL_GS_BASE, kgs);
-	if (kgs != v->host_kernel_gs_base)
+	if (v->host_gs) {
+		load_gs_index(v->host_gs);
 		wrmsrl(MSR_KERNEL_GS_BASE, v->host_kernel_gs_base);
+	}
 }
 
 static void hv_vcpu_read_exit(struct hv_vcpu *v)

@@ -40,6 +40,7 @@ static void check_required(const struct vmx_controls *o)
 				    HV_PIN_PREEMPT_TIMER),
 			  HV_PIN_EXT_INTR | HV_PIN_NMI | HV_PIN_PREEMPT_TIMER);
 	ck_assert(o->proc & HV_PROC_HLT);
+	ck_assert(o->proc & HV_PROC_TSC_OFFSET);
 	ck_assert(o->proc & HV_PROC_IO_BITMAPS);
 	ck_assert(o->proc & HV_PROC_MSR_BITMAPS);
 	ck_assert(o->proc & HV_PROC_SECONDARY);
@@ -78,7 +79,7 @@ START_TEST(test_bochs_haswell)
 	check_required(&o);
 	/* the values cappsule.ko logged in Bochs, checked by hand bit by bit */
 	ck_assert_uint_eq(o.pin, 0x5f);
-	ck_assert_uint_eq(o.proc, 0xb6986df2);
+	ck_assert_uint_eq(o.proc, 0xb6986dfa); /* + TSC offsetting */
 	ck_assert_uint_eq(o.proc2, 0x106a);
 	ck_assert_uint_eq(o.exit, 0x336ffb);
 	ck_assert_uint_eq(o.entry, 0x93fb);
@@ -551,14 +552,42 @@ START_TEST(test_msr_rules)
 	const struct hv_msr_rule *r;
 	unsigned int slot = 99;
 
+	u32 m;
+
 	r = hv_msr_rule(0xc0000102, &slot);
 	ck_assert_ptr_nonnull(r);
-	ck_assert_int_eq(r->kind, HV_MSR_SHADOW);
+	ck_assert_int_eq(r->kind, HV_MSR_SWITCHED);
 	ck_assert_uint_lt(slot, HV_MSR_SHADOWS);
+	ck_assert_int_eq(hv_msr_rule(0xc0000103, NULL)->kind, HV_MSR_SWITCHED);
 	ck_assert_int_eq(hv_msr_rule(0x10, NULL)->kind, HV_MSR_TSC);
 	ck_assert_int_eq(hv_msr_rule(0x1a0, NULL)->kind, HV_MSR_READ_ONLY);
-	/* what must never be reachable: LSTAR, SYSENTER, EFER, APIC, VMX */
-	ck_assert_ptr_null(hv_msr_rule(0xc0000082, NULL));
+	ck_assert_int_eq(hv_msr_rule(0x277, NULL)->kind, HV_MSR_SHADOW);
+	/* the syscall MSRs read as the snapshot's; a write kills */
+	for (m = 0xc0000081; m <= 0xc0000084; m++) {
+		r = hv_msr_rule(m, &slot);
+		ck_assert_ptr_nonnull(r);
+		ck_assert_int_eq(r->kind, HV_MSR_READ_ONLY);
+		ck_assert_uint_lt(slot, HV_MSR_SHADOWS);
+	}
+	/* every switched MSR has its rule, and only those are switched */
+	for (m = 0; m < HV_MSR_NR_SWITCHED; m++) {
+		ck_assert_int_eq(hv_msr_switched_index(hv_msr_switched[m]),
+				 (int)m);
+		ck_assert_int_eq(hv_msr_rule(hv_msr_switched[m], NULL)->kind,
+				 HV_MSR_SWITCHED);
+	}
+	ck_assert_int_eq(hv_msr_switched_index(0xc0000082), -1);
+	/* values VM entry would refuse to load are refused at the WRMSR */
+	ck_assert(hv_msr_value_ok(0xc0000102, 0x00007fffffffffffull));
+	ck_assert(hv_msr_value_ok(0xc0000102, 0xffff800000000000ull));
+	ck_assert(!hv_msr_value_ok(0xc0000102, 0x1122334455667788ull));
+	ck_assert(!hv_msr_value_ok(0xc0000102, 0x0000800000000000ull));
+	ck_assert(hv_msr_value_ok(0xc0000103, 0xffffffffull));
+	ck_assert(!hv_msr_value_ok(0xc0000103, 0x100000000ull));
+	ck_assert_int_eq(hv_msr_switched_index(0x10), -1);
+	/* what must never be reachable: SYSENTER, EFER, APIC, VMX, FS/GS */
+	ck_assert_ptr_null(hv_msr_rule(0xc0000100, NULL));
+	ck_assert_ptr_null(hv_msr_rule(0xc0000101, NULL));
 	ck_assert_ptr_null(hv_msr_rule(0x174, NULL));
 	ck_assert_ptr_null(hv_msr_rule(0xc0000080, NULL));
 	ck_assert_ptr_null(hv_msr_rule(0x1b, NULL));

@@ -142,15 +142,25 @@ if [ -n "$pages" ] && [ "$pages" -gt 0 ]; then
 		[ "$tp" -gt 0 -a "$(val "$out" copied)" = "$tp" -a "$(val "$out" differ)" = 0 \
 		-a "$(val "$out" hash_copy)" = "$(val "$out" hash_live)" ]
 	# WORK IN PROGRESS (milestone b): VMs resumed on the snapshot at its
-	# capture point, ids 1 to 3: each must say hello with its id and end
-	# with DONE, its write to the marker in its own copy (host's intact)
+	# capture point, ids 1 to 3: each says hello with its id, runs kernel
+	# functions with interrupts off (hvctl checks each report: clock from
+	# the capture, the process's FPU state saved, CR4 writes, TSC_AUX,
+	# LSTAR, kmalloc + snprintf) and ends with DONE, its write to the
+	# marker in its own copy (host's intact). The sleep makes a clock
+	# without the TSC offset a second late.
+	sleep 1
+	fork() { # id task [cpu]: 0 if hvctl's checks hold
+		local rc=0
+		/bin/hvctl fork "$@" > /tmp/fork 2>&1 || rc=1
+		grep -v '^fork: ' /tmp/fork
+		grep '^fork: ' /tmp/fork | sed 's/^fork: /HVTEST INFO fork: /'
+		return $rc
+	}
 	bad=0
 	for id in 1 2 3; do
-		/bin/hvctl fork $id > /tmp/fork 2>&1 || bad=1
-		grep -v '^fork: id=' /tmp/fork
-		echo "HVTEST INFO fork: $(grep '^fork: id=' /tmp/fork | cut -d' ' -f2-)"
+		fork $id kernel || bad=1
 	done
-	check "fork_hello: 3 VMs resumed on the snapshot said hello with their id (1, 2, 3), then DONE; the host's marker intact" \
+	check "fork_kernel: 3 VMs resumed on the snapshot said hello with their id (1, 2, 3), ran kernel functions (clock, FPU, CR4, MSRs, kmalloc), then DONE; the host's marker intact" \
 		[ $bad -eq 0 ]
 	out=$(/bin/hvctl snapshot)
 	echo "$out"
@@ -179,6 +189,13 @@ if [ "$ncpus" -gt 1 ]; then
 	left=$(val "$(/bin/hvctl info)" snapshot_pages)
 	check "snapshot_ebusy_keeps: $out; the current snapshot still has ${left:-?} pages (${p3:-?} before)" \
 		[ -n "$p3" -a "$left" = "$p3" ]
+	# a fork on the CPU that was offline at the snapshot: the host's
+	# TSC_AUX there is 1, the guest's must be the snapshot CPU's 0
+	last=$((ncpus - 1))
+	bad=0
+	fork 6 kernel $last || bad=1
+	check "fork_other_cpu: a fork on cpu$last sees TSC_AUX 0 and runs to DONE" \
+		sh -c "[ $bad -eq 0 ] && grep -q 'cpu=$last ' /tmp/fork"
 fi
 milestone "SNAPSHOT-DONE uptime=$(cut -d' ' -f1 /proc/uptime)"
 

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What a forked VM runs once it has returned from the capture point, in
+ * cappsule.ko's copy, interrupts still off (part 2, milestone b): the
+ * kernel's own functions, their results reported by hypercall. Never runs
+ * in the host.
+ */
+#include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <asm/apic.h>
+#include <asm/fpu/api.h>
+#include <asm/io.h>
+#include <asm/msr.h>
+#include <asm/special_insns.h>
+#include <asm/tlbflush.h>
+#include "../hv.h"
+
+static u64 hv_hc(u64 nr, u64 a0, u64 a1)
+{
+	u64 ret;
+
+	asm volatile("vmcall"
+		     : "=a"(ret)
+		     : "a"(nr), "D"(a0), "S"(a1)
+		     : "memory");
+	return ret;
+}
+
+static void hv_report(unsigned int slot, u64 val)
+{
+	hv_hc(CAPPSULE_HC_REPORT, slot, val);
+}
+
+/*
+ * The snapshot's process had its FPU registers saved to memory before the
+ * capture (kernel_fpu_begin()): they are in the copy, and TIF_NEED_FPU_LOAD
+ * says they are to be loaded on the way back to userland. Then the
+ * kernel_fpu_begin() of the snapshot ends, here.
+ */
+static u64 hv_fork_fpu(void)
+{
+	const u32 *xmm = current->thread.fpu.fpstate->regs.fxsave.xmm_space;
+
+	hv_report(CAPPSULE_FORK_R_XMM0, xmm[0] | (u64)xmm[1] << 32);
+	return test_thread_flag(TIF_NEED_FPU_LOAD) ? CAPPSULE_FORK_F_FPU_SAVED :
+						     0;
+}
+
+static void hv_fork_kernel(u64 id, u64 t_capture, u64 flags)
+{
+	unsigned long cr4;
+	u64 text[2] = { 0, 0 };
+	u32 lo, hi, aux;
+	u64 lstar;
+	char *buf;
+
+	/* the clock goes on from the capture, not from the host's now */
+	hv_report(CAPPSULE_FORK_R_CLOCK, ktime_get_ns() - t_capture);
+
+	/* the slab allocator, formatting, ksize() */
+	buf = kmalloc(sizeof(text), GFP_ATOMIC);
+	if (buf) {
+		snprintf(buf, sizeof(text), "id=%llu sz=%zu", id, ksize(buf));
+		memcpy(text, buf, sizeof(text));
+		kfree(buf);
+	}
+	hv_report(CAPPSULE_FORK_R_TEXT, text[0]);
+	hv_report(CAPPSULE_FORK_R_TEXT + 1, text[1]);
+
+	/* CR4 writes with VMXE set, as the kernel's own helper makes them */
+	cr4 = __read_cr4();
+	cr4_update_irqsoff(0, X86_CR4_PGE);
+	cr4_update_irqsoff(X86_CR4_PGE, 0);
+	if (__read_cr4() == cr4 && (cr4 & X86_CR4_VMXE))
+		flags |= CAPPSULE_FORK_F_CR4;
+	hv_report(CAPPSULE_FORK_R_FLAGS, flags);
+
+	/* RDTSCP without an exit: TSC_AUX is the guest's (CPU 0) */
+	asm volatile("rdtscp" : "=a"(lo), "=d"(hi), "=c"(aux));
+	hv_report(CAPPSULE_FORK_R_TSC_AUX, aux);
+	rdmsrl(MSR_LSTAR, lstar);
+	hv_report(CAPPSULE_FORK_R_LSTAR, lstar);
+}
+
+void __noreturn hv_guest_forked(u64 id, u64 t_capture)
+{
+	u64 flags;
+
+	/* in the VM's private copy of the page: the host's stays 0 */
+	WRITE_ONCE(hv_fork_marker, id);
+	hv_hc(CAPPSULE_HC_HELLO, id, 0);
+	flags = hv_fork_fpu();
+	kernel_fpu_end();
+
+	switch (hv_hc(CAPPSULE_HC_TASK, 0, 0)) {
+	case CAPPSULE_FORK_KERNEL:
+		hv_fork_kernel(id, t_capture, flags);
+		break;
+	}
+	for (;;)
+		hv_hc(CAPPSULE_HC_DONE, 0, 0);
+}
