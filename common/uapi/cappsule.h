@@ -226,6 +226,9 @@ struct cappsule_snapshot_verify {
 enum cappsule_fork_task {
 	/* kernel functions with interrupts off, reported in the slots below */
 	CAPPSULE_FORK_KERNEL = 0,
+	CAPPSULE_FORK_OUTB = 1, /* outb to port 0x80: must be killed */
+	CAPPSULE_FORK_WRMSR = 2, /* IA32_LSTAR written: must be killed */
+	CAPPSULE_FORK_MMIO = 3, /* the local APIC's ID register read */
 	CAPPSULE_FORK_TASKS
 };
 

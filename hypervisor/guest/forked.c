@@ -2,8 +2,9 @@
 /*
  * What a forked VM runs once it has returned from the capture point, in
  * cappsule.ko's copy, interrupts still off (part 2, milestone b): the
- * kernel's own functions, their results reported by hypercall. Never runs
- * in the host.
+ * kernel's own functions, their results reported by hypercall, or one
+ * forbidden operation that must kill the VM and never the host. Never
+ * runs in the host.
  */
 #include <linux/kernel.h>
 #include <linux/ktime.h>
@@ -88,7 +89,7 @@ static void hv_fork_kernel(u64 id, u64 t_capture, u64 flags)
 
 void __noreturn hv_guest_forked(u64 id, u64 t_capture)
 {
-	u64 flags;
+	u64 flags, lstar;
 
 	/* in the VM's private copy of the page: the host's stays 0 */
 	WRITE_ONCE(hv_fork_marker, id);
@@ -99,6 +100,16 @@ void __noreturn hv_guest_forked(u64 id, u64 t_capture)
 	switch (hv_hc(CAPPSULE_HC_TASK, 0, 0)) {
 	case CAPPSULE_FORK_KERNEL:
 		hv_fork_kernel(id, t_capture, flags);
+		break;
+	case CAPPSULE_FORK_OUTB:
+		outb(0x42, 0x80);
+		break;
+	case CAPPSULE_FORK_WRMSR:
+		rdmsrl(MSR_LSTAR, lstar);
+		wrmsrl(MSR_LSTAR, lstar);
+		break;
+	case CAPPSULE_FORK_MMIO:
+		hv_report(CAPPSULE_FORK_R_FLAGS, native_apic_mem_read(APIC_ID));
 		break;
 	}
 	for (;;)

@@ -759,6 +759,18 @@ static unsigned long long ksym(const char *name)
 
 static const char *const fork_tasks[CAPPSULE_FORK_TASKS] = {
 	[CAPPSULE_FORK_KERNEL] = "kernel",
+	[CAPPSULE_FORK_OUTB] = "outb",
+	[CAPPSULE_FORK_WRMSR] = "wrmsr",
+	[CAPPSULE_FORK_MMIO] = "mmio",
+};
+
+/* How each forbidden task must end: the exit and the reason */
+static const struct {
+	unsigned int exit, why;
+} fork_kills[CAPPSULE_FORK_TASKS] = {
+	[CAPPSULE_FORK_OUTB] = { EXIT_IO, CAPPSULE_KILL_FORBIDDEN },
+	[CAPPSULE_FORK_WRMSR] = { EXIT_WRMSR, CAPPSULE_KILL_MSR },
+	[CAPPSULE_FORK_MMIO] = { EXIT_EPT_VIOLATION, CAPPSULE_KILL_EPT_LIMIT },
 };
 
 /* The kernel task's report; a line naming every check, 0 if all hold. */
@@ -813,7 +825,7 @@ static int fork_kernel_checks(const struct cappsule_probe *p)
 
 /*
  * WORK IN PROGRESS (milestone b): resume a VM on the snapshot with @id and
- * a task (kernel), optionally on one CPU, and say how
+ * a task (kernel, outb, wrmsr, mmio), optionally on one CPU, and say how
  * far it got: outcome, hello, the task's report, where it was killed.
  */
 static int cmd_fork(int argc, char **argv)
@@ -856,8 +868,15 @@ static int cmd_fork(int argc, char **argv)
 	       (unsigned long long)p.duration_ns / 1000);
 	if (!(p.reported & 1) || p.result[0] != p.arg[0] || !p.template_intact)
 		return 1;
-	bad = fork_kernel_checks(&p);
-	return p.outcome == CAPPSULE_OUT_DONE && !bad ? 0 : 1;
+	if (task == CAPPSULE_FORK_KERNEL) {
+		bad = fork_kernel_checks(&p);
+		return p.outcome == CAPPSULE_OUT_DONE && !bad ? 0 : 1;
+	}
+	return p.outcome == CAPPSULE_OUT_KILLED &&
+			       p.kill_exit == fork_kills[task].exit &&
+			       p.kill_why == fork_kills[task].why ?
+		       0 :
+		       1;
 }
 
 /* The snapshot's copy of [start, end) against live memory; default text. */
@@ -902,7 +921,7 @@ static int usage(void)
 		"       hvctl snapshot\n"
 		"       hvctl snapshot-drop\n"
 		"       hvctl snapshot-verify [START END]   (default: kernel text)\n"
-		"       hvctl fork ID [kernel] [cpu]\n");
+		"       hvctl fork ID [kernel|outb|wrmsr|mmio] [cpu]\n");
 	return 2;
 }
 

@@ -162,6 +162,18 @@ if [ -n "$pages" ] && [ "$pages" -gt 0 ]; then
 	done
 	check "fork_kernel: 3 VMs resumed on the snapshot said hello with their id (1, 2, 3), ran kernel functions (clock, FPU, CR4, MSRs, kmalloc), then DONE; the host's marker intact" \
 		[ $bad -eq 0 ]
+	# the forbidden operations of part 1, from a fork: killed with the
+	# reason, the host's marker intact, and the next fork runs
+	for task in outb wrmsr mmio; do
+		bad=0
+		fork 4 $task || bad=1
+		check "fork_kill_$task: killed with its reason, the host's marker intact" \
+			[ $bad -eq 0 ]
+	done
+	bad=0
+	fork 5 kernel || bad=1
+	check "fork_after_kills: a fork after the killed ones runs to DONE" \
+		[ $bad -eq 0 ]
 	out=$(/bin/hvctl snapshot)
 	echo "$out"
 	p2=$(val "$out" pages)
