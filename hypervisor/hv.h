@@ -128,6 +128,7 @@ struct hv_exit {
 	u64 rip;
 	u32 intr_info;
 	u32 insn_len;
+	u32 idt_vectoring; /* an event the exit interrupted, if valid */
 };
 
 struct hv_vcpu {
@@ -142,12 +143,17 @@ struct hv_vcpu {
 	struct vmx_msr_entry *msr_host; /* exit load */
 	unsigned int nr_msrs; /* entries used in each list */
 	u64 tsc_offset;
+	/* a tick (this vector) injected after each preemption-timer expiry */
+	u8 timer_vector; /* 0: none */
+	bool tick_pending;
+	bool intr_window; /* interrupt-window exiting on */
 	u64 gpr[HV_NR_GPRS]; /* RSP lives in the VMCS */
 	bool launched;
 	int cpu; /* where the VMCS is loaded, or -1 */
 	u64 cr0_shadow, cr4_shadow;
 	u64 msr_shadow[HV_MSR_SHADOWS];
 	u32 slice; /* preemption timer value */
+	u64 slice_end; /* TSC at which the current slice ends */
 	struct hv_exit exit;
 	/* host state saved at load, put back at put */
 	u16 host_ds, host_es, host_fs, host_gs;

@@ -9,7 +9,8 @@
  *   1  GET_INFO, PROBE_RUN; hypercalls VERSION, ECHO, REPORT, DONE
  *   2  SNAPSHOT, SNAPSHOT_DROP, SNAPSHOT_VERIFY; GET_INFO reports
  *      snapshot_pages (struct cappsule_info grew by 8 bytes); probe FORK
- *      and hypercall HELLO (work in progress)
+ *      and hypercall HELLO (work in progress); then HC_TASK, fork tasks,
+ *      struct cappsule_probe grew ticks_injected (work in progress)
  */
 #ifndef CAPPSULE_UAPI_CAPPSULE_H
 #define CAPPSULE_UAPI_CAPPSULE_H
@@ -127,7 +128,7 @@ struct cappsule_probe {
 	__u32 kill_why; /* enum cappsule_kill_why */
 	__u32 kill_exit; /* basic exit reason that killed it */
 	__u32 host_cpu; /* CPU of the last entry */
-	__u64 kill_qual; /* its exit qualification */
+	__u64 kill_qual; /* its exit qualification; RDMSR/WRMSR: the MSR */
 	__u64 kill_rip; /* guest RIP then */
 	__u64 result[CAPPSULE_PROBE_RESULTS]; /* HC_REPORT slots */
 	__u64 reported; /* bit n set: result[n] was reported */
@@ -139,6 +140,7 @@ struct cappsule_probe {
 	__u64 cpu_migrations; /* slices resumed on another CPU */
 	__u64 page_refills; /* EPT faults retried after a page refill */
 	__u64 duration_ns;
+	__u64 ticks_injected; /* timer interrupts the hypervisor injected */
 	__u32 exits[CAPPSULE_EXIT_REASONS]; /* count per basic exit reason */
 };
 
@@ -229,6 +231,12 @@ enum cappsule_fork_task {
 	CAPPSULE_FORK_OUTB = 1, /* outb to port 0x80: must be killed */
 	CAPPSULE_FORK_WRMSR = 2, /* IA32_LSTAR written: must be killed */
 	CAPPSULE_FORK_MMIO = 3, /* the local APIC's ID register read */
+	/*
+	 * interrupts on, preemption off, until jiffies moved 3 times: ticks
+	 * injected by the hypervisor (local APIC timer vector), the local
+	 * APIC a scratch page; slots R_JIFFIES, R_TICKS, R_SPINS
+	 */
+	CAPPSULE_FORK_TIMER = 4,
 	CAPPSULE_FORK_TASKS
 };
 
@@ -240,6 +248,10 @@ enum cappsule_fork_task {
 #define CAPPSULE_FORK_R_TSC_AUX 4 /* ECX of RDTSCP */
 #define CAPPSULE_FORK_R_LSTAR 5 /* RDMSR IA32_LSTAR */
 #define CAPPSULE_FORK_R_TEXT 6 /* 6, 7: 16 bytes kmalloc'ed, snprintf'ed */
+/* result[] slots of CAPPSULE_FORK_TIMER (with R_HELLO) */
+#define CAPPSULE_FORK_R_JIFFIES 1 /* jiffies advanced by */
+#define CAPPSULE_FORK_R_TICKS 2 /* local APIC timer interrupts handled */
+#define CAPPSULE_FORK_R_SPINS 3 /* loop turns with interrupts on */
 /* the process's FPU state was in memory (TIF_NEED_FPU_LOAD) */
 #define CAPPSULE_FORK_F_FPU_SAVED 1
 /* CR4.PGE cleared and set again through cr4_update_irqsoff(), VMXE kept */

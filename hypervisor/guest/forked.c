@@ -6,6 +6,7 @@
  * forbidden operation that must kill the VM and never the host. Never
  * runs in the host.
  */
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/sched.h>
@@ -14,6 +15,7 @@
 #include <linux/timekeeping.h>
 #include <asm/apic.h>
 #include <asm/fpu/api.h>
+#include <asm/hardirq.h>
 #include <asm/io.h>
 #include <asm/msr.h>
 #include <asm/special_insns.h>
@@ -87,6 +89,31 @@ static void hv_fork_kernel(u64 id, u64 t_capture, u64 flags)
 	hv_report(CAPPSULE_FORK_R_LSTAR, lstar);
 }
 
+/*
+ * Interrupts on with preemption off, so the interrupted code is always
+ * this loop: the hypervisor's ticks (LOCAL_TIMER_VECTOR) run the kernel's
+ * timer interrupt, hrtimers, the tick and softirqs; jiffies must move.
+ */
+static void hv_fork_timer(void)
+{
+	unsigned long j0, spins = 0;
+	unsigned int t0;
+
+	preempt_disable();
+	j0 = jiffies;
+	t0 = this_cpu_read(irq_stat.apic_timer_irqs);
+	local_irq_enable();
+	while (time_before(jiffies, j0 + 3) && ++spins < 20000000)
+		cpu_relax();
+	local_irq_disable();
+	hv_report(CAPPSULE_FORK_R_JIFFIES, jiffies - j0);
+	hv_report(CAPPSULE_FORK_R_TICKS,
+		  this_cpu_read(irq_stat.apic_timer_irqs) - t0);
+	hv_report(CAPPSULE_FORK_R_SPINS, spins);
+	/* interrupts are off: this cannot schedule */
+	preempt_enable();
+}
+
 void __noreturn hv_guest_forked(u64 id, u64 t_capture)
 {
 	u64 flags, lstar;
@@ -110,6 +137,9 @@ void __noreturn hv_guest_forked(u64 id, u64 t_capture)
 		break;
 	case CAPPSULE_FORK_MMIO:
 		hv_report(CAPPSULE_FORK_R_FLAGS, native_apic_mem_read(APIC_ID));
+		break;
+	case CAPPSULE_FORK_TIMER:
+		hv_fork_timer();
 		break;
 	}
 	for (;;)

@@ -20,8 +20,10 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
+#include <asm/apicdef.h>
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
+#include <asm/irq_vectors.h>
 #include <asm/msr.h>
 #include <asm/segment.h>
 #include <asm/special_insns.h>
@@ -519,6 +521,26 @@ struct hv_fork {
 };
 
 /*
+ * The local APIC's page as plain RAM of the VM: the guest kernel's EOIs
+ * and timer programming land there and do nothing; its ticks come from
+ * the hypervisor. WIP: only for the timer task yet, so that the mmio
+ * task still finds the APIC unmapped.
+ */
+static int hv_snap_map_scratch_apic(struct hv_vm *vm)
+{
+	struct page *page = hv_alloc_page();
+	int err;
+
+	if (!page)
+		return -ENOMEM;
+	err = hv_vm_map(vm, APIC_DEFAULT_PHYS_BASE, page,
+			EPT_R | EPT_W | EPT_SW_OWNED);
+	if (err)
+		hv_free_page(page);
+	return err;
+}
+
+/*
  * WORK IN PROGRESS (milestone b): a VM on the snapshot, every copy mapped
  * read-only at its own pfn (GPA = host PA) and copied on write, fresh
  * zeroed pages elsewhere below the top of RAM, started at the capture
@@ -556,6 +578,11 @@ int hv_snapshot_fork(struct cappsule_probe *p)
 		if (!(++n & 1023))
 			cond_resched();
 	}
+	if (p->arg[1] == CAPPSULE_FORK_TIMER) {
+		err = hv_snap_map_scratch_apic(&f->vm);
+		if (err)
+			goto out_vm;
+	}
 	f->g = hv_snap_vcpu;
 	f->g.rip = (unsigned long)hv_capture_resume;
 	f->g.rsp = hv_snap_regs.rsp;
@@ -576,6 +603,8 @@ int hv_snapshot_fork(struct cappsule_probe *p)
 	f->vcpu.slice = p->slice;
 	f->vcpu.max_slices = p->max_slices;
 	f->vcpu.max_exits = p->max_exits ?: 100000;
+	if (p->arg[1] == CAPPSULE_FORK_TIMER)
+		f->vcpu.timer_vector = LOCAL_TIMER_VECTOR;
 	err = hv_vcpu_run_on(&f->vcpu, p->cpu);
 	if (err)
 		goto out_vcpu;

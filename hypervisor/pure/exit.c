@@ -96,6 +96,7 @@ enum hv_exit_policy hv_exit_policy(u32 basic)
 	case HV_EXIT_EPT_MISCONFIG:
 	case HV_EXIT_PREEMPTION_TIMER:
 	case HV_EXIT_XSETBV:
+	case HV_EXIT_INTERRUPT_WINDOW:
 		return HV_POLICY_HANDLE;
 	/* ARCHITECTURE.md 4.5: no I/O, no VMX, nothing that reaches hardware */
 	case HV_EXIT_GETSEC:
@@ -126,6 +127,12 @@ enum hv_exit_policy hv_exit_policy(u32 basic)
 	default:
 		return HV_POLICY_UNEXPECTED;
 	}
+}
+
+bool hv_can_inject_intr(u64 rflags, u32 interruptibility)
+{
+	/* RFLAGS.IF, and no blocking by STI or MOV SS (bits 0 and 1) */
+	return (rflags & BIT(9)) && !(interruptibility & 3);
 }
 
 void hv_decode_cr(u64 qual, struct hv_cr_access *out)
@@ -163,6 +170,9 @@ void hv_decode_intr(u32 info, struct hv_intr_info *out)
  */
 static const struct hv_msr_rule msr_rules[] = {
 	{ 0x00000010, HV_MSR_TSC, "IA32_TSC" },
+	/* the scheduler's frequency scale (arch_scale_freq_tick): ratio 1 */
+	{ 0x000000e7, HV_MSR_TSC, "IA32_MPERF" },
+	{ 0x000000e8, HV_MSR_TSC, "IA32_APERF" },
 	{ 0x000001a0, HV_MSR_READ_ONLY, "IA32_MISC_ENABLE" },
 	{ 0x00000277, HV_MSR_SHADOW, "IA32_PAT" },
 	{ 0xc0000081, HV_MSR_READ_ONLY, "IA32_STAR" },

@@ -138,6 +138,13 @@ struct hv_intr_info {
 
 void hv_decode_intr(u32 info, struct hv_intr_info *out);
 
+/*
+ * Whether an external interrupt can be injected at the next VM entry,
+ * from the guest's RFLAGS and interruptibility state; if not, the
+ * caller asks for an interrupt-window exit and tries again there.
+ */
+bool hv_can_inject_intr(u64 rflags, u32 interruptibility);
+
 /* MSR allow-list: everything else read or written kills the VM. */
 enum hv_msr_kind {
 	HV_MSR_DENY = 0,

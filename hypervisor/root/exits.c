@@ -202,6 +202,8 @@ static unsigned int hv_exit_msr(struct hv_vcpu *v, bool write)
 	u64 *where;
 	int i;
 
+	/* an MSR exit has no qualification: the report names the MSR */
+	v->exit.qual = msr;
 	rule = hv_msr_rule(msr, &slot);
 	if (!rule)
 		return hv_kill(v, CAPPSULE_KILL_MSR);
@@ -290,6 +292,8 @@ static unsigned int hv_exit_preempt_timer(struct hv_vcpu *v)
 	struct cappsule_probe *r = v->report;
 
 	r->slices++;
+	if (v->timer_vector)
+		v->tick_pending = true;
 	if (v->max_slices && r->slices >= v->max_slices) {
 		r->outcome = CAPPSULE_OUT_SLICES;
 		return HV_R_STOP;
@@ -358,6 +362,8 @@ static unsigned int hv_dispatch(struct hv_vcpu *v)
 		return hv_exit_preempt_timer(v);
 	case HV_EXIT_XSETBV:
 		return hv_exit_xsetbv(v);
+	case HV_EXIT_INTERRUPT_WINDOW:
+		return 0; /* the pending tick goes in at the next entry */
 	}
 	return hv_kill(v, CAPPSULE_KILL_UNEXPECTED);
 }

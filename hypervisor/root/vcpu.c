@@ -231,6 +231,52 @@ static void hv_vcpu_read_exit(struct hv_vcpu *v)
 	e->rip = hv_vmread(GUEST_RIP);
 	e->intr_info = hv_vmread(VM_EXIT_INTR_INFO);
 	e->insn_len = hv_vmread(VM_EXIT_INSTRUCTION_LEN);
+	e->idt_vectoring = hv_vmread(IDT_VECTORING_INFO_FIELD);
+}
+
+/*
+ * The hypervisor's timer: a tick is pending after each preemption-timer
+ * expiry and injected as an external interrupt once the guest can take
+ * it; until then an interrupt-window exit is asked for. A tick whose
+ * delivery an exit cut short (an EPT fault on the guest stack) is
+ * injected again. Interrupts are off, the VMCS is current.
+ */
+static void hv_vcpu_inject(struct hv_vcpu *v)
+{
+	if (!v->tick_pending)
+		return;
+	if (hv_can_inject_intr(hv_vmread(GUEST_RFLAGS),
+			       hv_vmread(GUEST_INTERRUPTIBILITY_INFO))) {
+		hv_vmwrite(VM_ENTRY_INTR_INFO_FIELD,
+			   INTR_INFO_VALID_MASK | INTR_TYPE_EXT_INTR |
+				   v->timer_vector);
+		v->tick_pending = false;
+		v->report->ticks_injected++;
+		if (v->intr_window) {
+			hv_vmwrite(CPU_BASED_VM_EXEC_CONTROL, hv_ctl.proc);
+			v->intr_window = false;
+		}
+	} else if (!v->intr_window) {
+		hv_vmwrite(CPU_BASED_VM_EXEC_CONTROL,
+			   hv_ctl.proc | HV_PROC_INTR_WINDOW);
+		v->intr_window = true;
+	}
+}
+
+/*
+ * What is left of the slice, in preemption-timer units. Each entry loads
+ * the timer afresh: loading the whole slice every time would let exits
+ * that come faster than it (the host's own timer interrupts) put off the
+ * expiry, and the guest's ticks, forever.
+ */
+static u32 hv_slice_left(struct hv_vcpu *v)
+{
+	u64 now = rdtsc();
+
+	if (now >= v->slice_end)
+		return 0;
+	return min_t(u64, (v->slice_end - now) >> hv_ctl.preempt_shift,
+		     U32_MAX);
 }
 
 /* Enter and handle exits until one asks to leave; preemption is off. */
@@ -243,7 +289,8 @@ static unsigned int hv_vcpu_run_loaded(struct hv_vcpu *v)
 	for (;;) {
 		local_irq_disable();
 		hv_vmwrite(HOST_CR3, __read_cr3());
-		hv_vmwrite(VMX_PREEMPTION_TIMER_VALUE, v->slice);
+		hv_vmwrite(VMX_PREEMPTION_TIMER_VALUE, hv_slice_left(v));
+		hv_vcpu_inject(v);
 		failed = hv_vmx_enter(v->gpr, v->launched);
 		/* VM exit zeroes DEBUGCTL and resets DR7 */
 		if (v->host_debugctl)
@@ -261,6 +308,10 @@ static unsigned int hv_vcpu_run_loaded(struct hv_vcpu *v)
 		}
 		v->launched = true;
 		hv_vcpu_read_exit(v);
+		if ((v->exit.idt_vectoring & VECTORING_INFO_VALID_MASK) &&
+		    v->timer_vector &&
+		    (v->exit.idt_vectoring & 0xff) == v->timer_vector)
+			v->tick_pending = true;
 		hv_handle_exit_irqoff(v);
 		local_irq_enable(); /* a pending host interrupt runs now */
 
@@ -308,6 +359,8 @@ void hv_vcpu_run(struct hv_vcpu *v)
 			break;
 		}
 		r->host_cpu = v->cpu;
+		v->slice_end =
+			rdtsc() + ((u64)v->slice << hv_ctl.preempt_shift);
 		hv_fpu_load(v);
 		res = hv_vcpu_run_loaded(v);
 		hv_fpu_put(v);

@@ -486,6 +486,14 @@ START_TEST(test_exit_names_policy)
 			 HV_POLICY_FORBID);
 	ck_assert_int_eq(hv_exit_policy(HV_EXIT_INVALID_GUEST_STATE),
 			 HV_POLICY_UNEXPECTED);
+	ck_assert_int_eq(hv_exit_policy(HV_EXIT_INTERRUPT_WINDOW),
+			 HV_POLICY_HANDLE);
+	/* injection needs IF=1 and no STI / MOV SS blocking */
+	ck_assert(hv_can_inject_intr(0x202, 0));
+	ck_assert(!hv_can_inject_intr(0x002, 0));
+	ck_assert(!hv_can_inject_intr(0x202, 1));
+	ck_assert(!hv_can_inject_intr(0x202, 2));
+	ck_assert(hv_can_inject_intr(0x202, 8)); /* NMI blocking: not ours */
 	/* every VMX instruction is forbidden */
 	for (r = HV_EXIT_VMCLEAR; r <= HV_EXIT_VMXON; r++)
 		ck_assert_int_eq(hv_exit_policy(r), HV_POLICY_FORBID);
@@ -560,6 +568,8 @@ START_TEST(test_msr_rules)
 	ck_assert_uint_lt(slot, HV_MSR_SHADOWS);
 	ck_assert_int_eq(hv_msr_rule(0xc0000103, NULL)->kind, HV_MSR_SWITCHED);
 	ck_assert_int_eq(hv_msr_rule(0x10, NULL)->kind, HV_MSR_TSC);
+	ck_assert_int_eq(hv_msr_rule(0xe7, NULL)->kind, HV_MSR_TSC);
+	ck_assert_int_eq(hv_msr_rule(0xe8, NULL)->kind, HV_MSR_TSC);
 	ck_assert_int_eq(hv_msr_rule(0x1a0, NULL)->kind, HV_MSR_READ_ONLY);
 	ck_assert_int_eq(hv_msr_rule(0x277, NULL)->kind, HV_MSR_SHADOW);
 	/* the syscall MSRs read as the snapshot's; a write kills */

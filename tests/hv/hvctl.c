@@ -32,6 +32,7 @@
 #define EXIT_TRIPLE 2
 #define EXIT_CPUID 10
 #define EXIT_HLT 12
+#define EXIT_INTR_WINDOW 7
 #define EXIT_INVD 13
 #define EXIT_VMCALL 18
 #define EXIT_VMCLEAR 19
@@ -758,10 +759,9 @@ static unsigned long long ksym(const char *name)
 }
 
 static const char *const fork_tasks[CAPPSULE_FORK_TASKS] = {
-	[CAPPSULE_FORK_KERNEL] = "kernel",
-	[CAPPSULE_FORK_OUTB] = "outb",
-	[CAPPSULE_FORK_WRMSR] = "wrmsr",
-	[CAPPSULE_FORK_MMIO] = "mmio",
+	[CAPPSULE_FORK_KERNEL] = "kernel", [CAPPSULE_FORK_OUTB] = "outb",
+	[CAPPSULE_FORK_WRMSR] = "wrmsr",   [CAPPSULE_FORK_MMIO] = "mmio",
+	[CAPPSULE_FORK_TIMER] = "timer",
 };
 
 /* How each forbidden task must end: the exit and the reason */
@@ -823,9 +823,33 @@ static int fork_kernel_checks(const struct cappsule_probe *p)
 	return bad;
 }
 
+/* The timer task: jiffies moved, on ticks the hypervisor injected. */
+static int fork_timer_checks(const struct cappsule_probe *p)
+{
+	const uint64_t *r = (const uint64_t *)p->result;
+	int bad = 0;
+
+	printf("fork: timer: jiffies+%" PRIu64 " timer_irqs=%" PRIu64
+	       " injected=%llu spins=%" PRIu64 " preempt_timer_exits=%u"
+	       " intr_window_exits=%u\n",
+	       r[CAPPSULE_FORK_R_JIFFIES], r[CAPPSULE_FORK_R_TICKS],
+	       (unsigned long long)p->ticks_injected, r[CAPPSULE_FORK_R_SPINS],
+	       p->exits[EXIT_PREEMPT], p->exits[EXIT_INTR_WINDOW]);
+	if (r[CAPPSULE_FORK_R_JIFFIES] < 3) {
+		printf("fork: timer: jiffies did not move 3 times\n");
+		bad = 1;
+	}
+	if (!r[CAPPSULE_FORK_R_TICKS] ||
+	    r[CAPPSULE_FORK_R_TICKS] > p->ticks_injected) {
+		printf("fork: timer: the guest's timer interrupts are not the injected ones\n");
+		bad = 1;
+	}
+	return bad;
+}
+
 /*
  * WORK IN PROGRESS (milestone b): resume a VM on the snapshot with @id and
- * a task (kernel, outb, wrmsr, mmio), optionally on one CPU, and say how
+ * a task (kernel, outb, wrmsr, mmio, timer), optionally on one CPU, and say how
  * far it got: outcome, hello, the task's report, where it was killed.
  */
 static int cmd_fork(int argc, char **argv)
@@ -868,8 +892,9 @@ static int cmd_fork(int argc, char **argv)
 	       (unsigned long long)p.duration_ns / 1000);
 	if (!(p.reported & 1) || p.result[0] != p.arg[0] || !p.template_intact)
 		return 1;
-	if (task == CAPPSULE_FORK_KERNEL) {
-		bad = fork_kernel_checks(&p);
+	if (task == CAPPSULE_FORK_KERNEL || task == CAPPSULE_FORK_TIMER) {
+		bad = task == CAPPSULE_FORK_KERNEL ? fork_kernel_checks(&p) :
+						     fork_timer_checks(&p);
 		return p.outcome == CAPPSULE_OUT_DONE && !bad ? 0 : 1;
 	}
 	return p.outcome == CAPPSULE_OUT_KILLED &&
@@ -921,7 +946,7 @@ static int usage(void)
 		"       hvctl snapshot\n"
 		"       hvctl snapshot-drop\n"
 		"       hvctl snapshot-verify [START END]   (default: kernel text)\n"
-		"       hvctl fork ID [kernel|outb|wrmsr|mmio] [cpu]\n");
+		"       hvctl fork ID [kernel|outb|wrmsr|mmio|timer] [cpu]\n");
 	return 2;
 }
 

@@ -174,6 +174,13 @@ if [ -n "$pages" ] && [ "$pages" -gt 0 ]; then
 	fork 5 kernel || bad=1
 	check "fork_after_kills: a fork after the killed ones runs to DONE" \
 		[ $bad -eq 0 ]
+	# interrupts on (preemption off): the hypervisor injects the local
+	# APIC timer vector after each preemption-timer slice; the kernel's
+	# timer interrupt must run on it and move jiffies
+	bad=0
+	fork 7 timer || bad=1
+	check "fork_timer: interrupts on in a fork, the hypervisor's ticks run the kernel's timer interrupt and jiffies move" \
+		[ $bad -eq 0 ]
 	out=$(/bin/hvctl snapshot)
 	echo "$out"
 	p2=$(val "$out" pages)

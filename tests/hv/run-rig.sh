@@ -160,7 +160,7 @@ msr_ok msr_bad preempt_timer extint hlt exception triple_fault cr
 ept_misconfig ept_outside invd vmx_insn swapgs fpu vm_pages_freed unload devnode_gone
 cycles no_leak snapshot snapshot_own snapshot_memfree snapshot_text snapshot_replace
 snapshot_drop snapshot_unload fork_kernel fork_kill_outb fork_kill_wrmsr
-fork_kill_mmio fork_after_kills"
+fork_kill_mmio fork_after_kills fork_timer"
 REQUIRED_SMP="parallel hotplug hotplug_probe snapshot_ebusy snapshot_ebusy_keeps
 fork_other_cpu"
 
