@@ -147,6 +147,7 @@ struct hv_vcpu {
 	u8 timer_vector; /* 0: none */
 	bool tick_pending;
 	bool intr_window; /* interrupt-window exiting on */
+	bool halted; /* HLT or MWAIT: sleep to the end of the slice */
 	u64 gpr[HV_NR_GPRS]; /* RSP lives in the VMCS */
 	bool launched;
 	int cpu; /* where the VMCS is loaded, or -1 */

@@ -141,6 +141,7 @@ struct cappsule_probe {
 	__u64 page_refills; /* EPT faults retried after a page refill */
 	__u64 duration_ns;
 	__u64 ticks_injected; /* timer interrupts the hypervisor injected */
+	__u64 halts; /* HLT/MWAIT with the timer: slept to the next tick */
 	__u32 exits[CAPPSULE_EXIT_REASONS]; /* count per basic exit reason */
 };
 
@@ -237,6 +238,12 @@ enum cappsule_fork_task {
 	 * APIC a scratch page; slots R_JIFFIES, R_TICKS, R_SPINS
 	 */
 	CAPPSULE_FORK_TIMER = 4,
+	/*
+	 * msleep(20) with interrupts and preemption on: the kernel schedules
+	 * (its idle loop MWAITs: a halt); slots R_JIFFIES, R_SLEPT_NS,
+	 * R_SWITCHES
+	 */
+	CAPPSULE_FORK_SLEEP = 5,
 	CAPPSULE_FORK_TASKS
 };
 
@@ -252,6 +259,9 @@ enum cappsule_fork_task {
 #define CAPPSULE_FORK_R_JIFFIES 1 /* jiffies advanced by */
 #define CAPPSULE_FORK_R_TICKS 2 /* local APIC timer interrupts handled */
 #define CAPPSULE_FORK_R_SPINS 3 /* loop turns with interrupts on */
+/* result[] slots of CAPPSULE_FORK_SLEEP (with R_HELLO, R_JIFFIES) */
+#define CAPPSULE_FORK_R_SLEPT_NS 2 /* ktime_get_ns() across the msleep */
+#define CAPPSULE_FORK_R_SWITCHES 3 /* the task's context switches in it */
 /* the process's FPU state was in memory (TIF_NEED_FPU_LOAD) */
 #define CAPPSULE_FORK_F_FPU_SAVED 1
 /* CR4.PGE cleared and set again through cr4_update_irqsoff(), VMXE kept */

@@ -6,6 +6,7 @@
  * forbidden operation that must kill the VM and never the host. Never
  * runs in the host.
  */
+#include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
@@ -114,6 +115,26 @@ static void hv_fork_timer(void)
 	preempt_enable();
 }
 
+/*
+ * Interrupts and preemption on: msleep() schedules away from this task;
+ * whatever else is runnable in the copy runs, then the idle loop, until
+ * the hypervisor's ticks expire the sleep's timer and this task runs on.
+ */
+static void hv_fork_sleep(void)
+{
+	unsigned long j0 = jiffies, sw0;
+	u64 t0 = ktime_get_ns();
+
+	sw0 = current->nvcsw + current->nivcsw;
+	local_irq_enable();
+	msleep(20);
+	local_irq_disable();
+	hv_report(CAPPSULE_FORK_R_JIFFIES, jiffies - j0);
+	hv_report(CAPPSULE_FORK_R_SLEPT_NS, ktime_get_ns() - t0);
+	hv_report(CAPPSULE_FORK_R_SWITCHES,
+		  current->nvcsw + current->nivcsw - sw0);
+}
+
 void __noreturn hv_guest_forked(u64 id, u64 t_capture)
 {
 	u64 flags, lstar;
@@ -140,6 +161,9 @@ void __noreturn hv_guest_forked(u64 id, u64 t_capture)
 		break;
 	case CAPPSULE_FORK_TIMER:
 		hv_fork_timer();
+		break;
+	case CAPPSULE_FORK_SLEEP:
+		hv_fork_sleep();
 		break;
 	}
 	for (;;)

@@ -578,7 +578,7 @@ int hv_snapshot_fork(struct cappsule_probe *p)
 		if (!(++n & 1023))
 			cond_resched();
 	}
-	if (p->arg[1] == CAPPSULE_FORK_TIMER) {
+	if (p->arg[1] >= CAPPSULE_FORK_TIMER) {
 		err = hv_snap_map_scratch_apic(&f->vm);
 		if (err)
 			goto out_vm;
@@ -603,7 +603,7 @@ int hv_snapshot_fork(struct cappsule_probe *p)
 	f->vcpu.slice = p->slice;
 	f->vcpu.max_slices = p->max_slices;
 	f->vcpu.max_exits = p->max_exits ?: 100000;
-	if (p->arg[1] == CAPPSULE_FORK_TIMER)
+	if (p->arg[1] >= CAPPSULE_FORK_TIMER)
 		f->vcpu.timer_vector = LOCAL_TIMER_VECTOR;
 	err = hv_vcpu_run_on(&f->vcpu, p->cpu);
 	if (err)

@@ -97,6 +97,8 @@ enum hv_exit_policy hv_exit_policy(u32 basic)
 	case HV_EXIT_PREEMPTION_TIMER:
 	case HV_EXIT_XSETBV:
 	case HV_EXIT_INTERRUPT_WINDOW:
+	case HV_EXIT_MWAIT: /* a halt, for VMs with the hypervisor's timer */
+	case HV_EXIT_MONITOR:
 		return HV_POLICY_HANDLE;
 	/* ARCHITECTURE.md 4.5: no I/O, no VMX, nothing that reaches hardware */
 	case HV_EXIT_GETSEC:
@@ -114,8 +116,6 @@ enum hv_exit_policy hv_exit_policy(u32 basic)
 	case HV_EXIT_VMXON:
 	case HV_EXIT_DR_ACCESS:
 	case HV_EXIT_IO_INSTRUCTION:
-	case HV_EXIT_MWAIT:
-	case HV_EXIT_MONITOR:
 	case HV_EXIT_INVEPT:
 	case HV_EXIT_INVVPID:
 	case HV_EXIT_WBINVD:
@@ -173,6 +173,8 @@ static const struct hv_msr_rule msr_rules[] = {
 	/* the scheduler's frequency scale (arch_scale_freq_tick): ratio 1 */
 	{ 0x000000e7, HV_MSR_TSC, "IA32_MPERF" },
 	{ 0x000000e8, HV_MSR_TSC, "IA32_APERF" },
+	/* the idle loop checks it against its record (tsc_verify_tsc_adjust) */
+	{ 0x0000003b, HV_MSR_READ_ONLY, "IA32_TSC_ADJUST" },
 	{ 0x000001a0, HV_MSR_READ_ONLY, "IA32_MISC_ENABLE" },
 	{ 0x00000277, HV_MSR_SHADOW, "IA32_PAT" },
 	{ 0xc0000081, HV_MSR_READ_ONLY, "IA32_STAR" },

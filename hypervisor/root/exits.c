@@ -301,6 +301,24 @@ static unsigned int hv_exit_preempt_timer(struct hv_vcpu *v)
 	return HV_R_YIELD;
 }
 
+/*
+ * HLT, and MWAIT (the forked kernel's idle loop, which chose MWAIT at the
+ * host's boot), with the hypervisor's timer: the vCPU thread sleeps to
+ * the end of the slice, where the tick wakes the guest. Without it
+ * (probes), HLT gives the CPU away and MWAIT is forbidden as it was.
+ */
+static unsigned int hv_exit_halt(struct hv_vcpu *v)
+{
+	if (!v->timer_vector) {
+		if (v->exit.reason == HV_EXIT_MWAIT)
+			return hv_kill(v, CAPPSULE_KILL_FORBIDDEN);
+		return HV_R_ADVANCE | HV_R_YIELD; /* give the CPU away */
+	}
+	v->halted = true;
+	v->report->halts++;
+	return HV_R_ADVANCE | HV_R_YIELD;
+}
+
 /* XCR0 is not switched, so the guest may only write what the host has. */
 static unsigned int hv_exit_xsetbv(struct hv_vcpu *v)
 {
@@ -345,7 +363,13 @@ static unsigned int hv_dispatch(struct hv_vcpu *v)
 	case HV_EXIT_CPUID:
 		return hv_exit_cpuid(v);
 	case HV_EXIT_HLT:
-		return HV_R_ADVANCE | HV_R_YIELD; /* give the CPU away */
+	case HV_EXIT_MWAIT:
+		return hv_exit_halt(v);
+	case HV_EXIT_MONITOR:
+		/* nothing to arm: the wake-up is the next tick */
+		if (!v->timer_vector)
+			return hv_kill(v, CAPPSULE_KILL_FORBIDDEN);
+		return HV_R_ADVANCE;
 	case HV_EXIT_VMCALL:
 		return hv_exit_vmcall(v);
 	case HV_EXIT_CR_ACCESS:

@@ -16,6 +16,7 @@
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
 #include <asm/msr.h>
+#include <asm/tsc.h>
 #include "../hv.h"
 #include "vmx_insn.h"
 
@@ -331,6 +332,22 @@ static unsigned int hv_vcpu_run_loaded(struct hv_vcpu *v)
 	}
 }
 
+/* A halted guest: sleep to the end of its slice, then give it its tick. */
+static void hv_vcpu_halt(struct hv_vcpu *v)
+{
+	u64 now = rdtsc();
+	ktime_t left;
+
+	v->halted = false;
+	if (now < v->slice_end && tsc_khz) {
+		left = ns_to_ktime(mul_u64_u32_div(v->slice_end - now,
+						   NSEC_PER_MSEC, tsc_khz));
+		set_current_state(TASK_INTERRUPTIBLE);
+		schedule_hrtimeout(&left, HRTIMER_MODE_REL);
+	}
+	v->tick_pending = true;
+}
+
 void hv_vcpu_run(struct hv_vcpu *v)
 {
 	struct cappsule_probe *r = v->report;
@@ -368,6 +385,8 @@ void hv_vcpu_run(struct hv_vcpu *v)
 		preempt_enable();
 		if (res & HV_R_STOP)
 			break;
+		if (v->halted)
+			hv_vcpu_halt(v);
 		cond_resched();
 	}
 	r->duration_ns = ktime_to_ns(ktime_sub(ktime_get(), start));

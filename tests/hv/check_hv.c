@@ -569,6 +569,7 @@ START_TEST(test_msr_rules)
 	ck_assert_int_eq(hv_msr_rule(0xc0000103, NULL)->kind, HV_MSR_SWITCHED);
 	ck_assert_int_eq(hv_msr_rule(0x10, NULL)->kind, HV_MSR_TSC);
 	ck_assert_int_eq(hv_msr_rule(0xe7, NULL)->kind, HV_MSR_TSC);
+	ck_assert_int_eq(hv_msr_rule(0x3b, NULL)->kind, HV_MSR_READ_ONLY);
 	ck_assert_int_eq(hv_msr_rule(0xe8, NULL)->kind, HV_MSR_TSC);
 	ck_assert_int_eq(hv_msr_rule(0x1a0, NULL)->kind, HV_MSR_READ_ONLY);
 	ck_assert_int_eq(hv_msr_rule(0x277, NULL)->kind, HV_MSR_SHADOW);

@@ -761,7 +761,7 @@ static unsigned long long ksym(const char *name)
 static const char *const fork_tasks[CAPPSULE_FORK_TASKS] = {
 	[CAPPSULE_FORK_KERNEL] = "kernel", [CAPPSULE_FORK_OUTB] = "outb",
 	[CAPPSULE_FORK_WRMSR] = "wrmsr",   [CAPPSULE_FORK_MMIO] = "mmio",
-	[CAPPSULE_FORK_TIMER] = "timer",
+	[CAPPSULE_FORK_TIMER] = "timer",   [CAPPSULE_FORK_SLEEP] = "sleep",
 };
 
 /* How each forbidden task must end: the exit and the reason */
@@ -847,9 +847,32 @@ static int fork_timer_checks(const struct cappsule_probe *p)
 	return bad;
 }
 
+/* The sleep task: msleep(20) scheduled away and came back on time. */
+static int fork_sleep_checks(const struct cappsule_probe *p)
+{
+	const uint64_t *r = (const uint64_t *)p->result;
+	int bad = 0;
+
+	printf("fork: sleep: jiffies+%" PRIu64
+	       " slept_us=%.1f switches=%" PRIu64 " halts=%llu injected=%llu\n",
+	       r[CAPPSULE_FORK_R_JIFFIES], r[CAPPSULE_FORK_R_SLEPT_NS] / 1e3,
+	       r[CAPPSULE_FORK_R_SWITCHES], (unsigned long long)p->halts,
+	       (unsigned long long)p->ticks_injected);
+	if (r[CAPPSULE_FORK_R_SLEPT_NS] < 20000000 ||
+	    r[CAPPSULE_FORK_R_SLEPT_NS] > 1000000000) {
+		printf("fork: sleep: msleep(20) did not take 20 ms to 1 s\n");
+		bad = 1;
+	}
+	if (!r[CAPPSULE_FORK_R_SWITCHES]) {
+		printf("fork: sleep: the task was never switched out\n");
+		bad = 1;
+	}
+	return bad;
+}
+
 /*
  * WORK IN PROGRESS (milestone b): resume a VM on the snapshot with @id and
- * a task (kernel, outb, wrmsr, mmio, timer), optionally on one CPU, and say how
+ * a task (kernel, outb, wrmsr, mmio, timer, sleep), optionally on one CPU, and say how
  * far it got: outcome, hello, the task's report, where it was killed.
  */
 static int cmd_fork(int argc, char **argv)
@@ -892,9 +915,10 @@ static int cmd_fork(int argc, char **argv)
 	       (unsigned long long)p.duration_ns / 1000);
 	if (!(p.reported & 1) || p.result[0] != p.arg[0] || !p.template_intact)
 		return 1;
-	if (task == CAPPSULE_FORK_KERNEL || task == CAPPSULE_FORK_TIMER) {
+	if (task == CAPPSULE_FORK_KERNEL || task >= CAPPSULE_FORK_TIMER) {
 		bad = task == CAPPSULE_FORK_KERNEL ? fork_kernel_checks(&p) :
-						     fork_timer_checks(&p);
+		      task == CAPPSULE_FORK_TIMER  ? fork_timer_checks(&p) :
+						     fork_sleep_checks(&p);
 		return p.outcome == CAPPSULE_OUT_DONE && !bad ? 0 : 1;
 	}
 	return p.outcome == CAPPSULE_OUT_KILLED &&
@@ -946,7 +970,7 @@ static int usage(void)
 		"       hvctl snapshot\n"
 		"       hvctl snapshot-drop\n"
 		"       hvctl snapshot-verify [START END]   (default: kernel text)\n"
-		"       hvctl fork ID [kernel|outb|wrmsr|mmio|timer] [cpu]\n");
+		"       hvctl fork ID [kernel|outb|wrmsr|mmio|timer|sleep] [cpu]\n");
 	return 2;
 }
 
