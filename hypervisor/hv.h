@@ -15,6 +15,7 @@
 #include "pure/ept.h"
 #include "pure/exit.h"
 #include "pure/snap.h"
+#include "pure/hclog.h"
 #include "cappsule.h"
 
 #define HV_NAME "cappsule"
@@ -148,6 +149,7 @@ struct hv_vcpu {
 	bool tick_pending;
 	bool intr_window; /* interrupt-window exiting on */
 	bool halted; /* HLT or MWAIT: sleep to the end of the slice */
+	struct hv_log_line log; /* the guest's console line being built */
 	u64 gpr[HV_NR_GPRS]; /* RSP lives in the VMCS */
 	bool launched;
 	int cpu; /* where the VMCS is loaded, or -1 */

@@ -142,6 +142,7 @@ struct cappsule_probe {
 	__u64 duration_ns;
 	__u64 ticks_injected; /* timer interrupts the hypervisor injected */
 	__u64 halts; /* HLT/MWAIT with the timer: slept to the next tick */
+	__u64 log_lines; /* lines the guest wrote with HC_LOG */
 	__u32 exits[CAPPSULE_EXIT_REASONS]; /* count per basic exit reason */
 };
 
@@ -224,6 +225,11 @@ struct cappsule_snapshot_verify {
 #define CAPPSULE_HC_HELLO 5
 /* () -> the task a forked VM was given (the probe's arg[1]) */
 #define CAPPSULE_HC_TASK 6
+/*
+ * (n, a, b) -> 0: n <= 16 bytes of console output, in a then b (little
+ * endian); the host prints whole lines ("cappsule: vm N says: ...")
+ */
+#define CAPPSULE_HC_LOG 7
 
 /* What a forked VM does after its hello (work in progress, ABI 2). */
 enum cappsule_fork_task {
@@ -231,11 +237,13 @@ enum cappsule_fork_task {
 	CAPPSULE_FORK_KERNEL = 0,
 	CAPPSULE_FORK_OUTB = 1, /* outb to port 0x80: must be killed */
 	CAPPSULE_FORK_WRMSR = 2, /* IA32_LSTAR written: must be killed */
-	CAPPSULE_FORK_MMIO = 3, /* the local APIC's ID register read */
+	/* the I/O APIC's register window read (the local APIC's page is a
+	 * scratch RAM page of every fork) */
+	CAPPSULE_FORK_MMIO = 3,
 	/*
 	 * interrupts on, preemption off, until jiffies moved 3 times: ticks
-	 * injected by the hypervisor (local APIC timer vector), the local
-	 * APIC a scratch page; slots R_JIFFIES, R_TICKS, R_SPINS
+	 * injected by the hypervisor (local APIC timer vector); slots
+	 * R_JIFFIES, R_TICKS, R_SPINS
 	 */
 	CAPPSULE_FORK_TIMER = 4,
 	/*

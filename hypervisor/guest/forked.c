@@ -6,6 +6,7 @@
  * forbidden operation that must kill the VM and never the host. Never
  * runs in the host.
  */
+#include <linux/console.h>
 #include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
@@ -15,6 +16,7 @@
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 #include <asm/apic.h>
+#include <asm/fixmap.h>
 #include <asm/fpu/api.h>
 #include <asm/hardirq.h>
 #include <asm/io.h>
@@ -34,9 +36,59 @@ static u64 hv_hc(u64 nr, u64 a0, u64 a1)
 	return ret;
 }
 
+static u64 hv_hc3(u64 nr, u64 a0, u64 a1, u64 a2)
+{
+	u64 ret;
+
+	asm volatile("vmcall"
+		     : "=a"(ret)
+		     : "a"(nr), "D"(a0), "S"(a1), "d"(a2)
+		     : "memory");
+	return ret;
+}
+
 static void hv_report(unsigned int slot, u64 val)
 {
 	hv_hc(CAPPSULE_HC_REPORT, slot, val);
+}
+
+/* The guest kernel's console: 16 bytes per hypercall, lines on the host. */
+static void hv_console_write(struct console *con, const char *s, unsigned int n)
+{
+	u64 chunk[2];
+	unsigned int k;
+
+	while (n) {
+		k = min_t(unsigned int, n, HV_LOG_CHUNK);
+		chunk[0] = 0;
+		chunk[1] = 0;
+		memcpy(chunk, s, k);
+		hv_hc3(CAPPSULE_HC_LOG, k, chunk[0], chunk[1]);
+		s += k;
+		n -= k;
+	}
+}
+
+static struct console hv_console = {
+	.name = "cappsule",
+	.write = hv_console_write,
+	.flags = CON_ENABLED,
+	.index = -1,
+};
+
+/*
+ * Consoles off (the rig's is a UART: printk would be port I/O and kill
+ * the fork), then the hypercall console, which only prints what comes
+ * after it. register_console() takes console_sem: interrupts on for it.
+ */
+static void hv_guest_console(void)
+{
+	struct console *con;
+
+	for_each_console(con) con->flags &= ~CON_ENABLED;
+	local_irq_enable();
+	register_console(&hv_console);
+	local_irq_disable();
 }
 
 /*
@@ -54,7 +106,7 @@ static u64 hv_fork_fpu(void)
 						     0;
 }
 
-static void hv_fork_kernel(u64 id, u64 t_capture, u64 flags)
+static void hv_fork_kernel(u64 id, u64 clock, u64 flags)
 {
 	unsigned long cr4;
 	u64 text[2] = { 0, 0 };
@@ -62,8 +114,9 @@ static void hv_fork_kernel(u64 id, u64 t_capture, u64 flags)
 	u64 lstar;
 	char *buf;
 
-	/* the clock goes on from the capture, not from the host's now */
-	hv_report(CAPPSULE_FORK_R_CLOCK, ktime_get_ns() - t_capture);
+	pr_info("cappsule fork %llu: hello from the forked kernel\n", id);
+
+	hv_report(CAPPSULE_FORK_R_CLOCK, clock);
 
 	/* the slab allocator, formatting, ksize() */
 	buf = kmalloc(sizeof(text), GFP_ATOMIC);
@@ -137,17 +190,20 @@ static void hv_fork_sleep(void)
 
 void __noreturn hv_guest_forked(u64 id, u64 t_capture)
 {
-	u64 flags, lstar;
+	u64 flags, lstar, clock;
 
+	/* the clock goes on from the capture, not from the host's now */
+	clock = ktime_get_ns() - t_capture;
 	/* in the VM's private copy of the page: the host's stays 0 */
 	WRITE_ONCE(hv_fork_marker, id);
 	hv_hc(CAPPSULE_HC_HELLO, id, 0);
 	flags = hv_fork_fpu();
 	kernel_fpu_end();
+	hv_guest_console();
 
 	switch (hv_hc(CAPPSULE_HC_TASK, 0, 0)) {
 	case CAPPSULE_FORK_KERNEL:
-		hv_fork_kernel(id, t_capture, flags);
+		hv_fork_kernel(id, clock, flags);
 		break;
 	case CAPPSULE_FORK_OUTB:
 		outb(0x42, 0x80);
@@ -157,7 +213,10 @@ void __noreturn hv_guest_forked(u64 id, u64 t_capture)
 		wrmsrl(MSR_LSTAR, lstar);
 		break;
 	case CAPPSULE_FORK_MMIO:
-		hv_report(CAPPSULE_FORK_R_FLAGS, native_apic_mem_read(APIC_ID));
+		/* the I/O APIC's window, mapped by the kernel's fixmap */
+		hv_report(
+			CAPPSULE_FORK_R_FLAGS,
+			readl((void __iomem *)fix_to_virt(FIX_IO_APIC_BASE_0)));
 		break;
 	case CAPPSULE_FORK_TIMER:
 		hv_fork_timer();

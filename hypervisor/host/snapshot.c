@@ -521,10 +521,9 @@ struct hv_fork {
 };
 
 /*
- * The local APIC's page as plain RAM of the VM: the guest kernel's EOIs
- * and timer programming land there and do nothing; its ticks come from
- * the hypervisor. WIP: only for the timer task yet, so that the mmio
- * task still finds the APIC unmapped.
+ * The local APIC's page as plain RAM of the VM: the guest kernel's EOIs,
+ * timer programming and self-IPIs (printk's irq_work) land there and do
+ * nothing; its ticks come from the hypervisor.
  */
 static int hv_snap_map_scratch_apic(struct hv_vm *vm)
 {
@@ -578,11 +577,9 @@ int hv_snapshot_fork(struct cappsule_probe *p)
 		if (!(++n & 1023))
 			cond_resched();
 	}
-	if (p->arg[1] >= CAPPSULE_FORK_TIMER) {
-		err = hv_snap_map_scratch_apic(&f->vm);
-		if (err)
-			goto out_vm;
-	}
+	err = hv_snap_map_scratch_apic(&f->vm);
+	if (err)
+		goto out_vm;
 	f->g = hv_snap_vcpu;
 	f->g.rip = (unsigned long)hv_capture_resume;
 	f->g.rsp = hv_snap_regs.rsp;

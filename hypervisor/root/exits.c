@@ -80,6 +80,27 @@ static unsigned int hv_exit_cpuid(struct hv_vcpu *v)
 	return HV_R_ADVANCE;
 }
 
+/* Lines a VM may print to the host's log; it is told nothing of it. */
+#define HV_LOG_MAX_LINES 200
+
+/* HC_LOG: the guest kernel's console, whole sanitized lines. */
+static void hv_hc_log(struct hv_vcpu *v, u64 untrusted_n, u64 untrusted_a,
+		      u64 untrusted_b)
+{
+	u8 bytes[HV_LOG_CHUNK];
+	unsigned int i, n;
+
+	n = hv_log_chunk(untrusted_n, untrusted_a, untrusted_b, bytes);
+	for (i = 0; i < n; i++) {
+		if (!hv_log_put(&v->log, bytes[i]))
+			continue;
+		if (v->report->log_lines++ < HV_LOG_MAX_LINES)
+			pr_info(HV_NAME ": vm %u says: %s\n", v->vm->vpid,
+				v->log.buf);
+		hv_log_reset(&v->log);
+	}
+}
+
 static unsigned int hv_exit_vmcall(struct hv_vcpu *v)
 {
 	u64 nr = v->gpr[HV_RAX];
@@ -110,6 +131,10 @@ static unsigned int hv_exit_vmcall(struct hv_vcpu *v)
 		break;
 	case CAPPSULE_HC_TASK:
 		ret = (s64)r->arg[1];
+		break;
+	case CAPPSULE_HC_LOG:
+		hv_hc_log(v, untrusted_a0, untrusted_a1, v->gpr[HV_RDX]);
+		ret = 0;
 		break;
 	case CAPPSULE_HC_DONE:
 		r->outcome = CAPPSULE_OUT_DONE;

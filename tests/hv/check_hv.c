@@ -11,6 +11,7 @@
 #include "caps.h"
 #include "ept.h"
 #include "exit.h"
+#include "hclog.h"
 #include "snap.h"
 #include "vmx_ctl.h"
 
@@ -607,6 +608,49 @@ START_TEST(test_msr_rules)
 }
 END_TEST
 
+/* The hypercall console: hostile bytes become bounded printable lines. */
+START_TEST(test_hclog)
+{
+	struct hv_log_line l;
+	u8 b[HV_LOG_CHUNK];
+	unsigned int i, n, lines = 0;
+
+	/* "hello\n" in a, the length clamps to 16 whatever the guest says */
+	n = hv_log_chunk(6, 0x0a6f6c6c6568ull, 0, b);
+	ck_assert_uint_eq(n, 6);
+	ck_assert_uint_eq(hv_log_chunk(~0ull, 0, 0, b), HV_LOG_CHUNK);
+	ck_assert_uint_eq(hv_log_chunk(0, 1, 2, b), 0);
+	hv_log_reset(&l);
+	n = hv_log_chunk(6, 0x0a6f6c6c6568ull, 0, b);
+	for (i = 0; i < n; i++)
+		if (hv_log_put(&l, b[i])) {
+			ck_assert_str_eq(l.buf, "hello");
+			lines++;
+			hv_log_reset(&l);
+		}
+	ck_assert_uint_eq(lines, 1);
+	/* control bytes, escapes and high bytes are replaced */
+	ck_assert(!hv_log_put(&l, 0x1b));
+	ck_assert(!hv_log_put(&l, 0xff));
+	ck_assert(!hv_log_put(&l, '\r'));
+	ck_assert(!hv_log_put(&l, 'x'));
+	ck_assert_str_eq(l.buf, "???x");
+	/* a line without a newline is cut at the bound, NUL-terminated */
+	hv_log_reset(&l);
+	for (i = 0, lines = 0; i < 10 * HV_LOG_LINE; i++)
+		if (hv_log_put(&l, 'a')) {
+			ck_assert_uint_eq(strlen(l.buf), HV_LOG_LINE - 1);
+			lines++;
+			hv_log_reset(&l);
+		}
+	ck_assert_uint_eq(lines, 10 * HV_LOG_LINE / (HV_LOG_LINE - 1));
+	/* a caller that forgot to reset never overflows the buffer */
+	for (i = 0; i < 3; i++)
+		ck_assert(hv_log_put(&l, 'b') || l.len < HV_LOG_LINE);
+	ck_assert_uint_lt(l.len, HV_LOG_LINE);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* snapshot page set */
 
@@ -741,6 +785,7 @@ static Suite *hv_suite(void)
 	tcase_add_test(ex, test_exit_names_policy);
 	tcase_add_test(ex, test_exit_decode);
 	tcase_add_test(ex, test_msr_rules);
+	tcase_add_test(ex, test_hclog);
 	suite_add_tcase(s, ctl);
 	suite_add_tcase(s, ept);
 	tcase_add_test(snap, test_snap_classify);

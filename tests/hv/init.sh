@@ -166,6 +166,11 @@ if [ -n "$pages" ] && [ "$pages" -gt 0 ]; then
 	done
 	check "fork_kernel: VMs $ids resumed on the snapshot said hello with their id, ran kernel functions (clock, FPU, CR4, MSRs, kmalloc), then DONE; the host's marker intact" \
 		[ $bad -eq 0 ]
+	# consoles off in the fork, its printk through the hypercall console
+	line=$(dmesg | grep 'cappsule: vm [0-9]* says: .*cappsule fork 1: hello from the forked kernel' | tail -1)
+	echo "$line"
+	check "fork_console: the forked kernel's printk is in the host's log: ${line#*] }" \
+		[ -n "$line" ]
 	if [ "$ncpus" -eq 1 ]; then
 		# the forbidden operations of part 1, from a fork: killed with
 		# the reason, the host's marker intact, and the next fork runs
