@@ -116,8 +116,11 @@ struct hv_capture {
 int __attribute__((returns_twice)) hv_capture(struct hv_capture *c, void *arg);
 void hv_capture_body(void *arg); /* host/snapshot.c: the copy */
 void hv_capture_resume(void);
-/* guest/forked.c: runs only in a forked VM, @t_capture: ktime then */
-void __noreturn hv_guest_forked(u64 id, u64 t_capture);
+/*
+ * guest/forked.c: runs only in a forked VM, @t_capture: ktime then.
+ * Returns only for the user task: the snapshot's process goes on.
+ */
+void hv_guest_forked(u64 id, u64 t_capture);
 extern u64 hv_fork_marker;
 
 /* One decoded VM exit, read once from the VMCS. */

@@ -149,6 +149,8 @@ struct cappsule_probe {
 /*
  * CAPPSULE_IOC_SNAPSHOT: copy the running kernel's memory (the page set of
  * doc/hypervisor.md) with interrupts off, replacing any earlier snapshot.
+ * Returns 0; in a fork of the snapshot (work in progress) the calling
+ * process sees it return the fork's id (>= 1) instead.
  * Needs exactly one online CPU (-EBUSY otherwise: the caller offlines the
  * others). Counts are in pages; -EAGAIN if the set grew past the
  * destinations allocated for it between the count and the copy.
@@ -252,6 +254,13 @@ enum cappsule_fork_task {
 	 * R_SWITCHES
 	 */
 	CAPPSULE_FORK_SLEEP = 5,
+	/*
+	 * the snapshot ioctl returns in the fork, with the fork's id instead
+	 * of 0: the snapshot's process goes on in the cappsule (it has to be
+	 * mlocked to be in the copy); hvctl's says hello from userland with
+	 * HC_LOG and reports R_USER_*
+	 */
+	CAPPSULE_FORK_USER = 6,
 	CAPPSULE_FORK_TASKS
 };
 
@@ -270,6 +279,9 @@ enum cappsule_fork_task {
 /* result[] slots of CAPPSULE_FORK_SLEEP (with R_HELLO, R_JIFFIES) */
 #define CAPPSULE_FORK_R_SLEPT_NS 2 /* ktime_get_ns() across the msleep */
 #define CAPPSULE_FORK_R_SWITCHES 3 /* the task's context switches in it */
+/* result[] slots of CAPPSULE_FORK_USER, reported by the process */
+#define CAPPSULE_FORK_R_USER_ID 1 /* what the snapshot ioctl returned */
+#define CAPPSULE_FORK_R_USER_XMM0 2 /* XMM0 right after the ioctl */
 /* the process's FPU state was in memory (TIF_NEED_FPU_LOAD) */
 #define CAPPSULE_FORK_F_FPU_SAVED 1
 /* CR4.PGE cleared and set again through cr4_update_irqsoff(), VMXE kept */

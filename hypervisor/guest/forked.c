@@ -188,7 +188,7 @@ static void hv_fork_sleep(void)
 		  current->nvcsw + current->nivcsw - sw0);
 }
 
-void __noreturn hv_guest_forked(u64 id, u64 t_capture)
+void hv_guest_forked(u64 id, u64 t_capture)
 {
 	u64 flags, lstar, clock;
 
@@ -224,6 +224,8 @@ void __noreturn hv_guest_forked(u64 id, u64 t_capture)
 	case CAPPSULE_FORK_SLEEP:
 		hv_fork_sleep();
 		break;
+	case CAPPSULE_FORK_USER:
+		return; /* back through the ioctl, into the process */
 	}
 	for (;;)
 		hv_hc(CAPPSULE_HC_DONE, 0, 0);

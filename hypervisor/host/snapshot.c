@@ -410,8 +410,17 @@ int hv_snapshot_take(struct cappsule_snapshot *s)
 	t1 = ktime_get_ns();
 	hv_snap_tsc = rdtsc();
 	forked = hv_capture(&hv_snap_regs, w);
-	if (forked) /* in a VM resumed on the copy: WIP, milestone b */
+	if (forked) {
+		/*
+		 * In a VM resumed on the copy (WIP): only the user task comes
+		 * back, and the process goes on with the fork's id.
+		 */
 		hv_guest_forked(forked - 1, t1);
+		local_irq_restore(flags);
+		cpus_read_unlock();
+		mutex_unlock(&hv_snap_lock);
+		return forked - 1;
+	}
 	s->copy_ns = ktime_get_ns() - t1;
 	local_irq_restore(flags);
 	kernel_fpu_end();
@@ -554,7 +563,9 @@ int hv_snapshot_fork(struct cappsule_probe *p)
 	unsigned int n = 0;
 	int err;
 
-	if (p->arg[1] >= CAPPSULE_FORK_TASKS)
+	/* id 0 would look like the host to a process that goes on */
+	if (p->arg[1] >= CAPPSULE_FORK_TASKS || !p->arg[0] ||
+	    p->arg[0] > INT_MAX)
 		return -EINVAL;
 	memset((char *)p + offsetof(struct cappsule_probe, outcome), 0,
 	       sizeof(*p) - offsetof(struct cappsule_probe, outcome));

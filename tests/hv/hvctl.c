@@ -22,6 +22,7 @@
 #include <string.h>
 #include <asm/prctl.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -641,17 +642,58 @@ static int snap_error(const char *what, int err)
 /* XMM0 of the snapshot's process at the ioctl: forks find it saved */
 #define FORK_XMM0 0x5eedf00dcafe0042ull
 
-static int snapshot_ioctl(struct cappsule_snapshot *s)
+static uint64_t uvmcall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
 {
+	uint64_t ret;
+
+	asm volatile("vmcall"
+		     : "=a"(ret)
+		     : "a"(nr), "D"(a0), "S"(a1), "d"(a2)
+		     : "memory");
+	return ret;
+}
+
+/*
+ * WORK IN PROGRESS (milestone c): this process, continuing in a fork of
+ * the snapshot as cappsule @id. It touches nothing but hypercalls: a line
+ * for the host's log, what it saw, then the end of the VM.
+ */
+static void __attribute__((noreturn)) in_cappsule(long id, uint64_t xmm0)
+{
+	uint64_t chunk[2];
+	char line[80];
+	int n, k, i;
+
+	n = snprintf(line, sizeof(line),
+		     "cappsule %ld: hello from userland, XMM0 %s\n", id,
+		     xmm0 == FORK_XMM0 ? "kept" : "lost");
+	for (i = 0; i < n; i += k) {
+		k = n - i < 16 ? n - i : 16;
+		memset(chunk, 0, sizeof(chunk));
+		memcpy(chunk, line + i, k);
+		uvmcall(CAPPSULE_HC_LOG, k, chunk[0], chunk[1]);
+	}
+	uvmcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_USER_ID, id, 0);
+	uvmcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_USER_XMM0, xmm0, 0);
+	for (;;)
+		uvmcall(CAPPSULE_HC_DONE, 0, 0, 0);
+}
+
+/* 0 in the host; the fork's id when this process goes on in a fork */
+static long snapshot_ioctl(struct cappsule_snapshot *s)
+{
+	uint64_t xmm0;
 	long ret;
 
 	/* the system call itself, so nothing between uses XMM0 */
-	asm volatile("movq %[x], %%xmm0\n\tsyscall"
-		     : "=a"(ret)
+	asm volatile("movq %[x], %%xmm0\n\tsyscall\n\tmovq %%xmm0, %[o]"
+		     : "=a"(ret), [o] "=r"(xmm0)
 		     : "0"((long)SYS_ioctl), "D"((long)dev),
 		       "S"((long)CAPPSULE_IOC_SNAPSHOT),
 		       "d"(s), [x] "r"(FORK_XMM0)
 		     : "rcx", "r11", "memory", "xmm0");
+	if (ret > 0)
+		in_cappsule(ret, xmm0);
 	if (ret < 0) {
 		errno = (int)-ret;
 		return -1;
@@ -664,6 +706,9 @@ static int cmd_snapshot(void)
 	struct cappsule_snapshot s;
 
 	hdr_init(&s.hdr, sizeof(s));
+	/* resident, so that the snapshot has it all (the user task) */
+	if (mlockall(MCL_CURRENT | MCL_FUTURE))
+		printf("snapshot: mlockall: %s\n", strerror(errno));
 	if (snapshot_ioctl(&s))
 		return snap_error("snapshot", errno);
 	printf("snapshot: gen=%llu pages=%llu mib=%.1f copy_ms=%.1f total_ms=%.1f kernel=%llu user=%llu free=%llu own=%llu dropped=%llu unmapped=%llu bad=%llu ram=%llu prealloc=%llu\n",
@@ -762,6 +807,7 @@ static const char *const fork_tasks[CAPPSULE_FORK_TASKS] = {
 	[CAPPSULE_FORK_KERNEL] = "kernel", [CAPPSULE_FORK_OUTB] = "outb",
 	[CAPPSULE_FORK_WRMSR] = "wrmsr",   [CAPPSULE_FORK_MMIO] = "mmio",
 	[CAPPSULE_FORK_TIMER] = "timer",   [CAPPSULE_FORK_SLEEP] = "sleep",
+	[CAPPSULE_FORK_USER] = "user",
 };
 
 /* How each forbidden task must end: the exit and the reason */
@@ -874,9 +920,31 @@ static int fork_sleep_checks(const struct cappsule_probe *p)
 	return bad;
 }
 
+/* The user task: the snapshot's process went on with the fork's id. */
+static int fork_user_checks(const struct cappsule_probe *p)
+{
+	const uint64_t *r = (const uint64_t *)p->result;
+	int bad = 0;
+
+	printf("fork: user: ioctl returned %" PRId64 " xmm0=0x%" PRIx64
+	       " log_lines=%llu\n",
+	       (int64_t)r[CAPPSULE_FORK_R_USER_ID],
+	       r[CAPPSULE_FORK_R_USER_XMM0], (unsigned long long)p->log_lines);
+	if (!(p->reported & (1ull << CAPPSULE_FORK_R_USER_ID)) ||
+	    r[CAPPSULE_FORK_R_USER_ID] != p->arg[0]) {
+		printf("fork: user: the process did not go on with the fork's id\n");
+		bad = 1;
+	}
+	if (r[CAPPSULE_FORK_R_USER_XMM0] != FORK_XMM0) {
+		printf("fork: user: the process's XMM0 was not restored\n");
+		bad = 1;
+	}
+	return bad;
+}
+
 /*
  * WORK IN PROGRESS (milestone b): resume a VM on the snapshot with @id and
- * a task (kernel, outb, wrmsr, mmio, timer, sleep), optionally on one CPU, and say how
+ * a task (kernel, outb, wrmsr, mmio, timer, sleep, user), optionally on one CPU, and say how
  * far it got: outcome, hello, the task's report, where it was killed.
  */
 static int cmd_fork(int argc, char **argv)
@@ -922,7 +990,8 @@ static int cmd_fork(int argc, char **argv)
 	if (task == CAPPSULE_FORK_KERNEL || task >= CAPPSULE_FORK_TIMER) {
 		bad = task == CAPPSULE_FORK_KERNEL ? fork_kernel_checks(&p) :
 		      task == CAPPSULE_FORK_TIMER  ? fork_timer_checks(&p) :
-						     fork_sleep_checks(&p);
+		      task == CAPPSULE_FORK_SLEEP  ? fork_sleep_checks(&p) :
+						     fork_user_checks(&p);
 		return p.outcome == CAPPSULE_OUT_DONE && !bad ? 0 : 1;
 	}
 	return p.outcome == CAPPSULE_OUT_KILLED &&
@@ -974,7 +1043,7 @@ static int usage(void)
 		"       hvctl snapshot\n"
 		"       hvctl snapshot-drop\n"
 		"       hvctl snapshot-verify [START END]   (default: kernel text)\n"
-		"       hvctl fork ID [kernel|outb|wrmsr|mmio|timer|sleep] [cpu]\n");
+		"       hvctl fork ID [kernel|outb|wrmsr|mmio|timer|sleep|user] [cpu]\n");
 	return 2;
 }
 

@@ -200,6 +200,15 @@ if [ -n "$pages" ] && [ "$pages" -gt 0 ]; then
 		fork 8 sleep || bad=1
 		check "fork_sleep: msleep(20) in a fork schedules away and wakes on the hypervisor's ticks" \
 			[ $bad -eq 0 ]
+		# the snapshot's process (hvctl snapshot, mlocked) goes on in
+		# the fork: the ioctl returns the fork's id, XMM0 restored,
+		# and it says hello from userland through the hypercall console
+		bad=0
+		fork 9 user || bad=1
+		line=$(dmesg | grep 'cappsule: vm [0-9]* says: cappsule 9: hello from userland, XMM0 kept' | tail -1)
+		echo "$line"
+		check "fork_user: the snapshot's process goes on in a fork as cappsule 9: ${line#*] }" \
+			[ $bad -eq 0 -a -n "$line" ]
 	fi
 	out=$(/bin/hvctl snapshot)
 	echo "$out"
