@@ -53,6 +53,8 @@ struct hv_vm {
 };
 
 int hv_vm_init(struct hv_vm *vm, u64 mem_limit);
+int hv_ept_template_init(struct ept *ept);
+void hv_ept_template_destroy(struct ept *ept);
 void hv_vm_destroy(struct hv_vm *vm);
 int hv_vm_topup(struct hv_vm *vm);
 struct page *hv_vm_take_page(struct hv_vm *vm);

@@ -173,6 +173,7 @@ struct cappsule_snapshot {
 	__u64 unmapped_pages; /* skipped: absent from the direct map */
 	__u64 bad_pages; /* skipped: offline, hwpoisoned, memory holes */
 	__u64 prealloc_pages; /* destinations allocated before the copy */
+	__u64 template_pages; /* EPT tables of the template forks clone */
 };
 
 /* CAPPSULE_IOC_SNAPSHOT_DROP: free the snapshot (none: 0, pages_freed 0). */

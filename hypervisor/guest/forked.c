@@ -175,11 +175,20 @@ static void hv_fork_timer(void)
  */
 static void hv_fork_sleep(void)
 {
-	unsigned long j0 = jiffies, sw0;
-	u64 t0 = ktime_get_ns();
+	unsigned long j0, sw0, spins = 0;
+	u64 t0;
 
-	sw0 = current->nvcsw + current->nivcsw;
 	local_irq_enable();
+	/*
+	 * jiffies lag behind the clock by the time this fork ran with
+	 * interrupts off: the first tick catches up, then the sleep starts
+	 */
+	j0 = jiffies;
+	while (jiffies == j0 && ++spins < 20000000)
+		cpu_relax();
+	j0 = jiffies;
+	t0 = ktime_get_ns();
+	sw0 = current->nvcsw + current->nivcsw;
 	msleep(20);
 	local_irq_disable();
 	hv_report(CAPPSULE_FORK_R_JIFFIES, jiffies - j0);

@@ -58,6 +58,8 @@ static unsigned long hv_snap_max_pfn;
 static struct hv_capture hv_snap_regs;
 static struct hv_guest_init hv_snap_vcpu;
 static u64 hv_snap_tsc; /* the TSC at the capture: forks' clocks go on */
+/* every copy mapped shared (copy-on-write) at its pfn: forks clone it */
+static struct ept hv_snap_ept;
 
 static int hv_snap_add_range(struct resource *res, void *arg)
 {
@@ -200,6 +202,8 @@ static u64 hv_snap_drop_locked(void)
 			cond_resched();
 	}
 	xa_destroy(&hv_snap_copies);
+	if (hv_snap_ept.pml4)
+		hv_ept_template_destroy(&hv_snap_ept);
 	WRITE_ONCE(hv_snap_nr, 0);
 	hv_snap_max_pfn = 0;
 	return n;
@@ -220,6 +224,33 @@ static int hv_snap_index(struct hv_snap_walk *w)
 			return err;
 		hv_snap_max_pfn = max(hv_snap_max_pfn, page_private(p));
 		list_del_init(&p->lru);
+		if (!(++n & 1023))
+			cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * The EPT every fork starts from, built once: mapping ~22000 copies one by
+ * one took seconds of Bochs time per fork; a clone copies ~50 tables.
+ */
+static int hv_snap_build_template(void)
+{
+	unsigned long pfn;
+	struct page *copy;
+	unsigned int n = 0;
+	int err;
+
+	err = hv_ept_template_init(&hv_snap_ept);
+	if (err)
+		return err;
+	xa_for_each(&hv_snap_copies, pfn, copy)
+	{
+		err = ept_map(&hv_snap_ept, (u64)pfn << PAGE_SHIFT,
+			      page_to_phys(copy), EPT_LEVEL_4K,
+			      EPT_R | EPT_X | EPT_SW_COW);
+		if (err)
+			return err;
 		if (!(++n & 1023))
 			cond_resched();
 	}
@@ -434,10 +465,13 @@ int hv_snapshot_take(struct cappsule_snapshot *s)
 		goto out;
 	}
 	err = hv_snap_index(w);
+	if (!err)
+		err = hv_snap_build_template();
 	if (err) {
 		hv_snap_drop_locked();
 		goto out;
 	}
+	s->template_pages = hv_snap_ept.nr_tables;
 	WRITE_ONCE(hv_snap_nr, w->nr_copied);
 	s->generation = ++hv_snap_generation;
 	s->total_ns = ktime_get_ns() - t0;
@@ -557,10 +591,7 @@ static int hv_snap_map_scratch_apic(struct hv_vm *vm)
  */
 int hv_snapshot_fork(struct cappsule_probe *p)
 {
-	unsigned long pfn;
 	struct hv_fork *f;
-	struct page *copy;
-	unsigned int n = 0;
 	int err;
 
 	/* id 0 would look like the host to a process that goes on */
@@ -579,15 +610,9 @@ int hv_snapshot_fork(struct cappsule_probe *p)
 	err = hv_vm_init(&f->vm, ((u64)hv_snap_max_pfn + 1) << PAGE_SHIFT);
 	if (err)
 		goto out_free;
-	xa_for_each(&hv_snap_copies, pfn, copy)
-	{
-		err = hv_vm_map(&f->vm, (u64)pfn << PAGE_SHIFT, copy,
-				EPT_R | EPT_X | EPT_SW_COW);
-		if (err)
-			goto out_vm;
-		if (!(++n & 1023))
-			cond_resched();
-	}
+	err = ept_clone(&f->vm.ept, &hv_snap_ept);
+	if (err)
+		goto out_vm;
 	err = hv_snap_map_scratch_apic(&f->vm);
 	if (err)
 		goto out_vm;

@@ -418,6 +418,61 @@ START_TEST(test_ept_cow)
 }
 END_TEST
 
+/* A VM's tables cloned from a template: a write in one is not in the other */
+START_TEST(test_ept_clone)
+{
+	struct ept tmpl, vm;
+	struct leaves l = { 0 };
+	enum ept_level lvl;
+	u64 old, *leaf;
+	unsigned int i;
+
+	ck_assert_int_eq(ept_init(&tmpl, &t_ops, NULL), 0);
+	/* pages far apart (several tables), one 2 MiB leaf */
+	for (i = 0; i < 8; i++)
+		ck_assert_int_eq(ept_map(&tmpl, (u64)i << 30, HPA(i),
+					 EPT_LEVEL_4K,
+					 EPT_R | EPT_X | EPT_SW_COW),
+				 0);
+	ck_assert_int_eq(ept_map(&tmpl, 0x400000, 0x40000000, EPT_LEVEL_2M,
+				 EPT_R | EPT_SW_COW),
+			 0);
+	ck_assert_int_eq(ept_init(&vm, &t_ops, NULL), 0);
+	ck_assert_int_eq(ept_clone(&vm, &tmpl), 0);
+	ck_assert_uint_eq(vm.nr_tables, tmpl.nr_tables);
+	ck_assert_int_eq(tables_live, 2 * (int)tmpl.nr_tables);
+	/* a second clone into a non-empty EPT is refused */
+	ck_assert_int_eq(ept_clone(&vm, &tmpl), -EINVAL);
+	for (i = 0; i < 8; i++) {
+		leaf = ept_walk(&vm, (u64)i << 30, &lvl);
+		ck_assert_ptr_nonnull(leaf);
+		ck_assert_ptr_ne(leaf, ept_walk(&tmpl, (u64)i << 30, NULL));
+		ck_assert_uint_eq(*leaf, *ept_walk(&tmpl, (u64)i << 30, NULL));
+	}
+	/* copy-on-write in the clone, and a 2 MiB split: the template keeps
+	 * its shared leaves */
+	ck_assert_int_eq(ept_cow_commit(&vm, 3ull << 30, HPA(100), &old), 0);
+	ck_assert_uint_eq(old, HPA(3));
+	ck_assert_int_eq(ept_cow_commit(&vm, 0x401000, HPA(101), &old), 0);
+	leaf = ept_walk(&tmpl, 3ull << 30, NULL);
+	ck_assert_uint_eq(*leaf & EPT_ADDR_MASK, HPA(3));
+	ck_assert(*leaf & EPT_SW_COW);
+	ept_walk(&tmpl, 0x401000, &lvl);
+	ck_assert_int_eq(lvl, EPT_LEVEL_2M);
+	/* a template that owns a page cannot be cloned */
+	ept_destroy(&vm, count_leaf, &l);
+	ck_assert_int_eq(l.owned, 2);
+	ck_assert_int_eq(ept_init(&vm, &t_ops, NULL), 0);
+	ck_assert_int_eq(ept_map(&tmpl, 0x800000, HPA(200), EPT_LEVEL_4K,
+				 EPT_RWX | EPT_SW_OWNED),
+			 0);
+	ck_assert_int_eq(ept_clone(&vm, &tmpl), -EINVAL);
+	ept_destroy(&vm, NULL, NULL);
+	ept_destroy(&tmpl, NULL, NULL);
+	ck_assert_int_eq(tables_live, 0);
+}
+END_TEST
+
 START_TEST(test_ept_destroy_leaves_and_raw)
 {
 	struct ept e;
@@ -780,6 +835,7 @@ static Suite *hv_suite(void)
 	tcase_add_test(ept, test_ept_split);
 	tcase_add_test(ept, test_ept_classify);
 	tcase_add_test(ept, test_ept_cow);
+	tcase_add_test(ept, test_ept_clone);
 	tcase_add_test(ept, test_ept_destroy_leaves_and_raw);
 	tcase_add_test(ept, test_ept_nomem);
 	tcase_add_test(ex, test_exit_names_policy);

@@ -213,9 +213,10 @@ if [ -n "$pages" ] && [ "$pages" -gt 0 ]; then
 	out=$(/bin/hvctl snapshot)
 	echo "$out"
 	p2=$(val "$out" pages)
+	t2=$(val "$out" tmpl)
 	h2=$(held)
-	check "snapshot_replace: snapshot $(val "$out" gen) of $p2 pages, module holds $((h2 - base)) over its $base" \
-		[ "$(val "$out" gen)" = 2 -a "$((h2 - base))" = "$p2" ]
+	check "snapshot_replace: snapshot $(val "$out" gen) of $p2 pages and $t2 template tables, module holds $((h2 - base)) over its $base" \
+		[ "$(val "$out" gen)" = 2 -a "$((h2 - base))" = "$((p2 + t2))" ]
 	out=$(/bin/hvctl snapshot-drop)
 	h3=$(held)
 	left=$(val "$(/bin/hvctl info)" snapshot_pages)
