@@ -10,10 +10,12 @@
 #include <linux/types.h>
 #include <linux/atomic.h>
 #include <linux/mm_types.h>
+#include <asm/vmx.h>
 #include "pure/vmx_ctl.h"
 #include "pure/ept.h"
 #include "pure/exit.h"
 #include "pure/snap.h"
+#include "pure/hclog.h"
 #include "cappsule.h"
 
 #define HV_NAME "cappsule"
@@ -51,6 +53,8 @@ struct hv_vm {
 };
 
 int hv_vm_init(struct hv_vm *vm, u64 mem_limit);
+int hv_ept_template_init(struct ept *ept);
+void hv_ept_template_destroy(struct ept *ept);
 void hv_vm_destroy(struct hv_vm *vm);
 int hv_vm_topup(struct hv_vm *vm);
 struct page *hv_vm_take_page(struct hv_vm *vm);
@@ -100,6 +104,9 @@ struct hv_guest_init {
 	bool has_segs;
 	struct hv_seg seg[HV_NR_SEGS];
 	u64 sysenter_cs, sysenter_esp, sysenter_eip;
+	/* allow-listed MSRs by rule slot (pure/exit.c); a probe's are 0 */
+	u64 msr[HV_MSR_SHADOWS];
+	u64 tsc_offset; /* guest TSC = host TSC + this */
 };
 
 /* guest/capture.S: setjmp-like capture point of a snapshot */
@@ -111,7 +118,11 @@ struct hv_capture {
 int __attribute__((returns_twice)) hv_capture(struct hv_capture *c, void *arg);
 void hv_capture_body(void *arg); /* host/snapshot.c: the copy */
 void hv_capture_resume(void);
-void __noreturn hv_guest_forked(u64 id);
+/*
+ * guest/forked.c: runs only in a forked VM, @t_capture: ktime then.
+ * Returns only for the user task: the snapshot's process goes on.
+ */
+void hv_guest_forked(u64 id, u64 t_capture);
 extern u64 hv_fork_marker;
 
 /* One decoded VM exit, read once from the VMCS. */
@@ -123,6 +134,7 @@ struct hv_exit {
 	u64 rip;
 	u32 intr_info;
 	u32 insn_len;
+	u32 idt_vectoring; /* an event the exit interrupted, if valid */
 };
 
 struct hv_vcpu {
@@ -132,12 +144,24 @@ struct hv_vcpu {
 	void *io_bitmap; /* bitmap A, all ones: every port exits */
 	void *io_bitmap2; /* bitmap B, all ones */
 	void *fpu; /* the guest's x87/SSE/AVX state (XSAVE area) */
+	/* one page: the VMCS MSR lists (pure/exit.c's switched MSRs) */
+	struct vmx_msr_entry *msr_guest; /* entry load and exit store */
+	struct vmx_msr_entry *msr_host; /* exit load */
+	unsigned int nr_msrs; /* entries used in each list */
+	u64 tsc_offset;
+	/* a tick (this vector) injected after each preemption-timer expiry */
+	u8 timer_vector; /* 0: none */
+	bool tick_pending;
+	bool intr_window; /* interrupt-window exiting on */
+	bool halted; /* HLT or MWAIT: sleep to the end of the slice */
+	struct hv_log_line log; /* the guest's console line being built */
 	u64 gpr[HV_NR_GPRS]; /* RSP lives in the VMCS */
 	bool launched;
 	int cpu; /* where the VMCS is loaded, or -1 */
 	u64 cr0_shadow, cr4_shadow;
 	u64 msr_shadow[HV_MSR_SHADOWS];
 	u32 slice; /* preemption timer value */
+	u64 slice_end; /* TSC at which the current slice ends */
 	struct hv_exit exit;
 	/* host state saved at load, put back at put */
 	u16 host_ds, host_es, host_fs, host_gs;
@@ -172,6 +196,8 @@ void hv_vmx_exit_point(void);
 
 /* ---- host/probe.c: probe VMs for the tests ---- */
 int hv_probe_run(struct cappsule_probe *p);
+/* hv_vcpu_run() on CPU @cpu (or CAPPSULE_CPU_ANY), the caller's mask kept */
+int hv_vcpu_run_on(struct hv_vcpu *v, u32 cpu);
 extern atomic64_t hv_vms_run;
 
 /* ---- host/snapshot.c: the copy of the running kernel ---- */

@@ -9,7 +9,8 @@
  *   1  GET_INFO, PROBE_RUN; hypercalls VERSION, ECHO, REPORT, DONE
  *   2  SNAPSHOT, SNAPSHOT_DROP, SNAPSHOT_VERIFY; GET_INFO reports
  *      snapshot_pages (struct cappsule_info grew by 8 bytes); probe FORK
- *      and hypercall HELLO (work in progress)
+ *      and hypercall HELLO (work in progress); then HC_TASK, fork tasks,
+ *      struct cappsule_probe grew ticks_injected (work in progress)
  */
 #ifndef CAPPSULE_UAPI_CAPPSULE_H
 #define CAPPSULE_UAPI_CAPPSULE_H
@@ -74,8 +75,11 @@ enum cappsule_probe_payload {
 		18, /* XMM0: neither host nor guest sees the other's */
 	/*
 	 * WORK IN PROGRESS (ABI 2): resume a VM on the current snapshot at its
-	 * capture point with id arg[0]; it should say HC_HELLO(id) (result[0])
-	 * then HC_DONE. -ENOENT without a snapshot.
+	 * capture point with id arg[0] and task arg[1] (enum
+	 * cappsule_fork_task, which it asks for with HC_TASK); it says
+	 * HC_HELLO(id) (result[0]), does the task, reports in the
+	 * CAPPSULE_FORK_R_* slots and ends with HC_DONE, or is killed. cpu
+	 * pins it as for any probe. -ENOENT without a snapshot.
 	 */
 	CAPPSULE_PROBE_FORK = 19,
 	CAPPSULE_PROBE_MAX
@@ -124,7 +128,7 @@ struct cappsule_probe {
 	__u32 kill_why; /* enum cappsule_kill_why */
 	__u32 kill_exit; /* basic exit reason that killed it */
 	__u32 host_cpu; /* CPU of the last entry */
-	__u64 kill_qual; /* its exit qualification */
+	__u64 kill_qual; /* its exit qualification; RDMSR/WRMSR: the MSR */
 	__u64 kill_rip; /* guest RIP then */
 	__u64 result[CAPPSULE_PROBE_RESULTS]; /* HC_REPORT slots */
 	__u64 reported; /* bit n set: result[n] was reported */
@@ -136,12 +140,17 @@ struct cappsule_probe {
 	__u64 cpu_migrations; /* slices resumed on another CPU */
 	__u64 page_refills; /* EPT faults retried after a page refill */
 	__u64 duration_ns;
+	__u64 ticks_injected; /* timer interrupts the hypervisor injected */
+	__u64 halts; /* HLT/MWAIT with the timer: slept to the next tick */
+	__u64 log_lines; /* lines the guest wrote with HC_LOG */
 	__u32 exits[CAPPSULE_EXIT_REASONS]; /* count per basic exit reason */
 };
 
 /*
  * CAPPSULE_IOC_SNAPSHOT: copy the running kernel's memory (the page set of
  * doc/hypervisor.md) with interrupts off, replacing any earlier snapshot.
+ * Returns 0; in a fork of the snapshot (work in progress) the calling
+ * process sees it return the fork's id (>= 1) instead.
  * Needs exactly one online CPU (-EBUSY otherwise: the caller offlines the
  * others). Counts are in pages; -EAGAIN if the set grew past the
  * destinations allocated for it between the count and the copy.
@@ -164,6 +173,7 @@ struct cappsule_snapshot {
 	__u64 unmapped_pages; /* skipped: absent from the direct map */
 	__u64 bad_pages; /* skipped: offline, hwpoisoned, memory holes */
 	__u64 prealloc_pages; /* destinations allocated before the copy */
+	__u64 template_pages; /* EPT tables of the template forks clone */
 };
 
 /* CAPPSULE_IOC_SNAPSHOT_DROP: free the snapshot (none: 0, pages_freed 0). */
@@ -216,6 +226,67 @@ struct cappsule_snapshot_verify {
 #define CAPPSULE_HC_DONE 4 /* (status): the VM ends, outcome DONE */
 /* (id) -> 0: a forked VM is alive (work in progress); result[0] = id */
 #define CAPPSULE_HC_HELLO 5
+/* () -> the task a forked VM was given (the probe's arg[1]) */
+#define CAPPSULE_HC_TASK 6
+/*
+ * (n, a, b) -> 0: n <= 16 bytes of console output, in a then b (little
+ * endian); the host prints whole lines ("cappsule: vm N says: ...")
+ */
+#define CAPPSULE_HC_LOG 7
+
+/* What a forked VM does after its hello (work in progress, ABI 2). */
+enum cappsule_fork_task {
+	/* kernel functions with interrupts off, reported in the slots below */
+	CAPPSULE_FORK_KERNEL = 0,
+	CAPPSULE_FORK_OUTB = 1, /* outb to port 0x80: must be killed */
+	CAPPSULE_FORK_WRMSR = 2, /* IA32_LSTAR written: must be killed */
+	/* the I/O APIC's register window read (the local APIC's page is a
+	 * scratch RAM page of every fork) */
+	CAPPSULE_FORK_MMIO = 3,
+	/*
+	 * interrupts on, preemption off, until jiffies moved 3 times: ticks
+	 * injected by the hypervisor (local APIC timer vector); slots
+	 * R_JIFFIES, R_TICKS, R_SPINS
+	 */
+	CAPPSULE_FORK_TIMER = 4,
+	/*
+	 * msleep(20) with interrupts and preemption on: the kernel schedules
+	 * (its idle loop MWAITs: a halt); slots R_JIFFIES, R_SLEPT_NS,
+	 * R_SWITCHES
+	 */
+	CAPPSULE_FORK_SLEEP = 5,
+	/*
+	 * the snapshot ioctl returns in the fork, with the fork's id instead
+	 * of 0: the snapshot's process goes on in the cappsule (it has to be
+	 * mlocked to be in the copy); hvctl's says hello from userland with
+	 * HC_LOG and reports R_USER_*
+	 */
+	CAPPSULE_FORK_USER = 6,
+	CAPPSULE_FORK_TASKS
+};
+
+/* result[] slots of CAPPSULE_FORK_KERNEL */
+#define CAPPSULE_FORK_R_HELLO 0 /* id */
+#define CAPPSULE_FORK_R_CLOCK 1 /* ktime_get_ns() - that at the capture */
+#define CAPPSULE_FORK_R_FLAGS 2 /* CAPPSULE_FORK_F_* */
+#define CAPPSULE_FORK_R_XMM0 3 /* the process's saved XMM0, low 64 bits */
+#define CAPPSULE_FORK_R_TSC_AUX 4 /* ECX of RDTSCP */
+#define CAPPSULE_FORK_R_LSTAR 5 /* RDMSR IA32_LSTAR */
+#define CAPPSULE_FORK_R_TEXT 6 /* 6, 7: 16 bytes kmalloc'ed, snprintf'ed */
+/* result[] slots of CAPPSULE_FORK_TIMER (with R_HELLO) */
+#define CAPPSULE_FORK_R_JIFFIES 1 /* jiffies advanced by */
+#define CAPPSULE_FORK_R_TICKS 2 /* local APIC timer interrupts handled */
+#define CAPPSULE_FORK_R_SPINS 3 /* loop turns with interrupts on */
+/* result[] slots of CAPPSULE_FORK_SLEEP (with R_HELLO, R_JIFFIES) */
+#define CAPPSULE_FORK_R_SLEPT_NS 2 /* ktime_get_ns() across the msleep */
+#define CAPPSULE_FORK_R_SWITCHES 3 /* the task's context switches in it */
+/* result[] slots of CAPPSULE_FORK_USER, reported by the process */
+#define CAPPSULE_FORK_R_USER_ID 1 /* what the snapshot ioctl returned */
+#define CAPPSULE_FORK_R_USER_XMM0 2 /* XMM0 right after the ioctl */
+/* the process's FPU state was in memory (TIF_NEED_FPU_LOAD) */
+#define CAPPSULE_FORK_F_FPU_SAVED 1
+/* CR4.PGE cleared and set again through cr4_update_irqsoff(), VMXE kept */
+#define CAPPSULE_FORK_F_CR4 2
 
 /* Guest-physical layout of a probe VM (identity-mapped by its page tables). */
 #define CAPPSULE_PROBE_GPA_PML4 0x1000ull

@@ -5,15 +5,13 @@
  * own stack writes land below the saved RSP) and returns 0 in the host.
  * A forked VM starts at hv_capture_resume with RSP = the saved RSP and
  * RAX = id + 1: it "returns again" from the same call, in the copy.
- * WORK IN PROGRESS (part 2, milestone b): the caller then only says hello
- * and done (hv_guest_forked); cappsule.ko's text is still in the copy.
+ * WORK IN PROGRESS (part 2, milestone b): the caller then runs
+ * hv_guest_forked() (guest/forked.c); cappsule.ko's text is still in the
+ * copy.
  */
 #include <linux/linkage.h>
 #include <asm/asm.h>
 #include <asm/nospec-branch.h>
-
-#define HC_DONE		4
-#define HC_HELLO	5
 
 /* struct hv_capture: hv.h */
 #define C_RBX		0
@@ -50,19 +48,3 @@ SYM_CODE_START(hv_capture_resume)
 	ANNOTATE_NOENDBR
 	RET
 SYM_CODE_END(hv_capture_resume)
-
-/*
- * void hv_guest_forked(u64 id): runs in the VM only; never returns. It
- * writes the id to hv_fork_marker first: the host's own copy of that
- * variable must stay 0 (the write lands in the VM's private copy).
- */
-SYM_FUNC_START(hv_guest_forked)
-	mov	%rdi, hv_fork_marker(%rip)
-	mov	$HC_HELLO, %eax
-	vmcall
-	xor	%edi, %edi
-	mov	$HC_DONE, %eax
-	vmcall
-1:	ud2
-	jmp	1b
-SYM_FUNC_END(hv_guest_forked)

@@ -147,9 +147,9 @@ payload msr_ok
 	or	%rdx, %rax
 	mov	%rax, %r12
 	report	0, %r12
-	mov	$0xc0000102, %ecx
+	mov	$0xc0000102, %ecx	/* canonical, as the CPU needs */
 	mov	$0x55667788, %eax
-	mov	$0x11223344, %edx
+	mov	$0x00003344, %edx
 	wrmsr
 	xor	%eax, %eax
 	xor	%edx, %edx

@@ -80,10 +80,11 @@ static long hv_ioctl_snapshot(void __user *uarg)
 	err = hv_check_hdr(&s.hdr, sizeof(s));
 	if (err)
 		return err;
+	/* 0 in the host; in a fork of the snapshot (WIP), the fork's id */
 	err = hv_snapshot_take(&s);
-	if (err)
+	if (err < 0)
 		return err;
-	return copy_to_user(uarg, &s, sizeof(s)) ? -EFAULT : 0;
+	return copy_to_user(uarg, &s, sizeof(s)) ? -EFAULT : err;
 }
 
 static long hv_ioctl_snapshot_drop(void __user *uarg)

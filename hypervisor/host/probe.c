@@ -207,22 +207,41 @@ static bool hv_template_intact(struct page *template)
 	return true;
 }
 
+int hv_vcpu_run_on(struct hv_vcpu *v, u32 cpu)
+{
+	cpumask_var_t saved;
+	int err;
+
+	if (cpu == CAPPSULE_CPU_ANY) {
+		hv_vcpu_run(v);
+		return 0;
+	}
+	if (!alloc_cpumask_var(&saved, GFP_KERNEL))
+		return -ENOMEM;
+	cpumask_copy(saved, current->cpus_ptr);
+	err = set_cpus_allowed_ptr(current, cpumask_of(cpu));
+	if (!err) {
+		hv_vcpu_run(v);
+		set_cpus_allowed_ptr(current, saved);
+	}
+	free_cpumask_var(saved);
+	return err;
+}
+
 int hv_probe_run(struct cappsule_probe *p)
 {
 	const struct hv_payload *pl;
 	struct hv_guest_init g;
 	struct hv_probe *pr;
-	cpumask_var_t saved;
-	bool pinned = false;
 	int err;
 
 	if (p->payload >= CAPPSULE_PROBE_MAX || p->__pad0)
 		return -EINVAL;
-	if (p->payload == CAPPSULE_PROBE_FORK)
-		return hv_snapshot_fork(p);
 	if (p->cpu != CAPPSULE_CPU_ANY &&
 	    (p->cpu >= nr_cpu_ids || !cpu_online(p->cpu)))
 		return -EINVAL;
+	if (p->payload == CAPPSULE_PROBE_FORK)
+		return hv_snapshot_fork(p);
 	pl = &hv_payloads[p->payload];
 	if (pl->end - pl->start > PAGE_SIZE)
 		return -EINVAL;
@@ -248,24 +267,9 @@ int hv_probe_run(struct cappsule_probe *p)
 	pr->vcpu.max_slices = p->max_slices;
 	pr->vcpu.max_exits = p->max_exits ?: 1000000;
 
-	if (p->cpu != CAPPSULE_CPU_ANY) {
-		if (!alloc_cpumask_var(&saved, GFP_KERNEL)) {
-			err = -ENOMEM;
-			goto out_vcpu;
-		}
-		cpumask_copy(saved, current->cpus_ptr);
-		err = set_cpus_allowed_ptr(current, cpumask_of(p->cpu));
-		if (err) {
-			free_cpumask_var(saved);
-			goto out_vcpu;
-		}
-		pinned = true;
-	}
-	hv_vcpu_run(&pr->vcpu);
-	if (pinned) {
-		set_cpus_allowed_ptr(current, saved);
-		free_cpumask_var(saved);
-	}
+	err = hv_vcpu_run_on(&pr->vcpu, p->cpu);
+	if (err)
+		goto out_vcpu;
 	p->fresh_pages = pr->vm.fresh_pages;
 	p->cow_pages = pr->vm.cow_pages;
 	p->page_refills = pr->vm.refills;

@@ -20,7 +20,10 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
+#include <asm/apicdef.h>
 #include <asm/desc.h>
+#include <asm/fpu/api.h>
+#include <asm/irq_vectors.h>
 #include <asm/msr.h>
 #include <asm/segment.h>
 #include <asm/special_insns.h>
@@ -54,6 +57,9 @@ static unsigned long hv_snap_max_pfn;
 /* the CPU at the capture point: where a forked VM starts (WIP) */
 static struct hv_capture hv_snap_regs;
 static struct hv_guest_init hv_snap_vcpu;
+static u64 hv_snap_tsc; /* the TSC at the capture: forks' clocks go on */
+/* every copy mapped shared (copy-on-write) at its pfn: forks clone it */
+static struct ept hv_snap_ept;
 
 static int hv_snap_add_range(struct resource *res, void *arg)
 {
@@ -196,6 +202,8 @@ static u64 hv_snap_drop_locked(void)
 			cond_resched();
 	}
 	xa_destroy(&hv_snap_copies);
+	if (hv_snap_ept.pml4)
+		hv_ept_template_destroy(&hv_snap_ept);
 	WRITE_ONCE(hv_snap_nr, 0);
 	hv_snap_max_pfn = 0;
 	return n;
@@ -216,6 +224,33 @@ static int hv_snap_index(struct hv_snap_walk *w)
 			return err;
 		hv_snap_max_pfn = max(hv_snap_max_pfn, page_private(p));
 		list_del_init(&p->lru);
+		if (!(++n & 1023))
+			cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * The EPT every fork starts from, built once: mapping ~22000 copies one by
+ * one took seconds of Bochs time per fork; a clone copies ~50 tables.
+ */
+static int hv_snap_build_template(void)
+{
+	unsigned long pfn;
+	struct page *copy;
+	unsigned int n = 0;
+	int err;
+
+	err = hv_ept_template_init(&hv_snap_ept);
+	if (err)
+		return err;
+	xa_for_each(&hv_snap_copies, pfn, copy)
+	{
+		err = ept_map(&hv_snap_ept, (u64)pfn << PAGE_SHIFT,
+			      page_to_phys(copy), EPT_LEVEL_4K,
+			      EPT_R | EPT_X | EPT_SW_COW);
+		if (err)
+			return err;
 		if (!(++n & 1023))
 			cond_resched();
 	}
@@ -252,7 +287,8 @@ static u32 hv_seg_limit(u16 sel)
  * The vCPU a fork starts as: this CPU's state at the capture point, read
  * with interrupts off (hv-fork-notes §4 "vCPU state"). GPA = host PA, so
  * the live CR3 (NOFLUSH bit cleared), GDT, IDT and TSS are valid in the
- * copy as they are. WIP: no MSR lists, TSC offset, FPU or APIC yet.
+ * copy as they are. The allow-listed MSRs are the guest's own values
+ * (KERNEL_GS_BASE: the process's user GS base; TSC_AUX: CPU 0's).
  */
 static void hv_snap_read_cpu(struct hv_guest_init *g)
 {
@@ -294,6 +330,10 @@ static void hv_snap_read_cpu(struct hv_guest_init *g)
 	rdmsrl(MSR_IA32_SYSENTER_CS, g->sysenter_cs);
 	rdmsrl(MSR_IA32_SYSENTER_ESP, g->sysenter_esp);
 	rdmsrl(MSR_IA32_SYSENTER_EIP, g->sysenter_eip);
+	for (i = 0; hv_msr_rule_at(i); i++)
+		if (hv_msr_rule_at(i)->kind != HV_MSR_TSC &&
+		    rdmsrl_safe(hv_msr_rule_at(i)->msr, &g->msr[i]))
+			g->msr[i] = 0;
 	/* any guest exception ends the VM and says where (kill_rip) */
 	g->exception_bitmap = ~0u;
 	g->has_segs = true;
@@ -390,14 +430,31 @@ int hv_snapshot_take(struct cappsule_snapshot *s)
 	 */
 	memset(&w->count, 0, sizeof(w->count));
 	w->copy = true;
+	/*
+	 * The caller's FPU registers go to its task's memory (and come back on
+	 * its way to userland): a fork starts with its own FPU registers in
+	 * the init state, and finds this process's in the copy.
+	 */
+	kernel_fpu_begin();
 	local_irq_save(flags);
 	hv_snap_read_cpu(&hv_snap_vcpu);
 	t1 = ktime_get_ns();
+	hv_snap_tsc = rdtsc();
 	forked = hv_capture(&hv_snap_regs, w);
-	if (forked) /* in a VM resumed on the copy: WIP, milestone b */
-		hv_guest_forked(forked - 1);
+	if (forked) {
+		/*
+		 * In a VM resumed on the copy (WIP): only the user task comes
+		 * back, and the process goes on with the fork's id.
+		 */
+		hv_guest_forked(forked - 1, t1);
+		local_irq_restore(flags);
+		cpus_read_unlock();
+		mutex_unlock(&hv_snap_lock);
+		return forked - 1;
+	}
 	s->copy_ns = ktime_get_ns() - t1;
 	local_irq_restore(flags);
+	kernel_fpu_end();
 	touch_softlockup_watchdog();
 	hv_snap_report(s, w);
 	if (w->overflow) {
@@ -408,10 +465,13 @@ int hv_snapshot_take(struct cappsule_snapshot *s)
 		goto out;
 	}
 	err = hv_snap_index(w);
+	if (!err)
+		err = hv_snap_build_template();
 	if (err) {
 		hv_snap_drop_locked();
 		goto out;
 	}
+	s->template_pages = hv_snap_ept.nr_tables;
 	WRITE_ONCE(hv_snap_nr, w->nr_copied);
 	s->generation = ++hv_snap_generation;
 	s->total_ns = ktime_get_ns() - t0;
@@ -504,19 +564,40 @@ struct hv_fork {
 };
 
 /*
+ * The local APIC's page as plain RAM of the VM: the guest kernel's EOIs,
+ * timer programming and self-IPIs (printk's irq_work) land there and do
+ * nothing; its ticks come from the hypervisor.
+ */
+static int hv_snap_map_scratch_apic(struct hv_vm *vm)
+{
+	struct page *page = hv_alloc_page();
+	int err;
+
+	if (!page)
+		return -ENOMEM;
+	err = hv_vm_map(vm, APIC_DEFAULT_PHYS_BASE, page,
+			EPT_R | EPT_W | EPT_SW_OWNED);
+	if (err)
+		hv_free_page(page);
+	return err;
+}
+
+/*
  * WORK IN PROGRESS (milestone b): a VM on the snapshot, every copy mapped
  * read-only at its own pfn (GPA = host PA) and copied on write, fresh
  * zeroed pages elsewhere below the top of RAM, started at the capture
- * point with RAX = id + 1. It should say HC_HELLO(id), then HC_DONE.
+ * point with RAX = id + 1 and its TSC where the snapshot's was. It says
+ * HC_HELLO(id), does its task (guest/forked.c), then HC_DONE.
  */
 int hv_snapshot_fork(struct cappsule_probe *p)
 {
-	unsigned long pfn;
 	struct hv_fork *f;
-	struct page *copy;
-	unsigned int n = 0;
 	int err;
 
+	/* id 0 would look like the host to a process that goes on */
+	if (p->arg[1] >= CAPPSULE_FORK_TASKS || !p->arg[0] ||
+	    p->arg[0] > INT_MAX)
+		return -EINVAL;
 	memset((char *)p + offsetof(struct cappsule_probe, outcome), 0,
 	       sizeof(*p) - offsetof(struct cappsule_probe, outcome));
 	f = kzalloc(sizeof(*f), GFP_KERNEL);
@@ -529,15 +610,12 @@ int hv_snapshot_fork(struct cappsule_probe *p)
 	err = hv_vm_init(&f->vm, ((u64)hv_snap_max_pfn + 1) << PAGE_SHIFT);
 	if (err)
 		goto out_free;
-	xa_for_each(&hv_snap_copies, pfn, copy)
-	{
-		err = hv_vm_map(&f->vm, (u64)pfn << PAGE_SHIFT, copy,
-				EPT_R | EPT_X | EPT_SW_COW);
-		if (err)
-			goto out_vm;
-		if (!(++n & 1023))
-			cond_resched();
-	}
+	err = ept_clone(&f->vm.ept, &hv_snap_ept);
+	if (err)
+		goto out_vm;
+	err = hv_snap_map_scratch_apic(&f->vm);
+	if (err)
+		goto out_vm;
 	f->g = hv_snap_vcpu;
 	f->g.rip = (unsigned long)hv_capture_resume;
 	f->g.rsp = hv_snap_regs.rsp;
@@ -549,6 +627,8 @@ int hv_snapshot_fork(struct cappsule_probe *p)
 	f->g.gpr[HV_R13] = hv_snap_regs.r13;
 	f->g.gpr[HV_R14] = hv_snap_regs.r14;
 	f->g.gpr[HV_R15] = hv_snap_regs.r15;
+	/* the guest's TSC, and so its clocks, go on from the capture */
+	f->g.tsc_offset = hv_snap_tsc - rdtsc();
 	err = hv_vcpu_init(&f->vcpu, &f->vm, &f->g);
 	if (err)
 		goto out_vm;
@@ -556,13 +636,18 @@ int hv_snapshot_fork(struct cappsule_probe *p)
 	f->vcpu.slice = p->slice;
 	f->vcpu.max_slices = p->max_slices;
 	f->vcpu.max_exits = p->max_exits ?: 100000;
-	hv_vcpu_run(&f->vcpu);
+	if (p->arg[1] >= CAPPSULE_FORK_TIMER)
+		f->vcpu.timer_vector = LOCAL_TIMER_VECTOR;
+	err = hv_vcpu_run_on(&f->vcpu, p->cpu);
+	if (err)
+		goto out_vcpu;
 	/* the VM wrote its id there: in its copy, never in the host's */
 	p->template_intact = READ_ONCE(hv_fork_marker) == 0;
 	p->fresh_pages = f->vm.fresh_pages;
 	p->cow_pages = f->vm.cow_pages;
 	p->page_refills = f->vm.refills;
 	atomic64_inc(&hv_vms_run);
+out_vcpu:
 	hv_vcpu_destroy(&f->vcpu);
 out_vm:
 	hv_vm_destroy(&f->vm);

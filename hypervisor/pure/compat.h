@@ -25,6 +25,7 @@ typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
+typedef int64_t s64;
 
 #define BIT(n) (1ul << (n))
 #define BIT_ULL(n) (1ull << (n))

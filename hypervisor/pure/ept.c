@@ -72,6 +72,46 @@ void ept_destroy(struct ept *ept,
 	ept->pml4_hpa = 0;
 }
 
+static int ept_clone_level(struct ept *dst, u64 *dtab, const struct ept *src,
+			   const u64 *stab, int level)
+{
+	unsigned int i;
+	u64 e, hpa;
+	u64 *t;
+	int err;
+
+	for (i = 0; i < EPT_ENTRIES; i++) {
+		e = stab[i];
+		if (!ept_present(e))
+			continue;
+		if (level == 1 || (level == 2 && (e & EPT_LARGE))) {
+			if (e & EPT_SW_OWNED)
+				return -EINVAL; /* would be freed twice */
+			dtab[i] = e;
+			continue;
+		}
+		t = dst->ops->alloc_table(dst->ctx, &hpa);
+		if (!t)
+			return -ENOMEM;
+		dst->nr_tables++;
+		dtab[i] = hpa | (e & ~EPT_ADDR_MASK);
+		err = ept_clone_level(dst, t, src,
+				      src->ops->phys_to_virt(src->ctx,
+							     e & EPT_ADDR_MASK),
+				      level - 1);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int ept_clone(struct ept *dst, const struct ept *src)
+{
+	if (!dst->pml4 || !src->pml4 || dst->nr_tables != 1)
+		return -EINVAL;
+	return ept_clone_level(dst, dst->pml4, src, src->pml4, 4);
+}
+
 bool ept_leaf_valid(u64 entry, enum ept_level lvl, bool exec_only_ok)
 {
 	u64 rwx = entry & EPT_RWX;

@@ -59,6 +59,15 @@ void ept_destroy(struct ept *ept,
 			      enum ept_level lvl),
 		 void *ctx);
 
+/*
+ * Copy every table of @src into @dst, freshly initialized with its own
+ * allocator: a VM starts from a template built once (the snapshot's,
+ * every page shared copy-on-write). Leaves are copied as they are, so
+ * @src may hold none it owns (-EINVAL). On failure @dst holds what was
+ * copied so far; ept_destroy() frees it.
+ */
+int ept_clone(struct ept *dst, const struct ept *src);
+
 /* A leaf entry the CPU accepts: returns false for a misconfiguration. */
 bool ept_leaf_valid(u64 entry, enum ept_level lvl, bool exec_only_ok);
 

@@ -96,6 +96,9 @@ enum hv_exit_policy hv_exit_policy(u32 basic)
 	case HV_EXIT_EPT_MISCONFIG:
 	case HV_EXIT_PREEMPTION_TIMER:
 	case HV_EXIT_XSETBV:
+	case HV_EXIT_INTERRUPT_WINDOW:
+	case HV_EXIT_MWAIT: /* a halt, for VMs with the hypervisor's timer */
+	case HV_EXIT_MONITOR:
 		return HV_POLICY_HANDLE;
 	/* ARCHITECTURE.md 4.5: no I/O, no VMX, nothing that reaches hardware */
 	case HV_EXIT_GETSEC:
@@ -113,8 +116,6 @@ enum hv_exit_policy hv_exit_policy(u32 basic)
 	case HV_EXIT_VMXON:
 	case HV_EXIT_DR_ACCESS:
 	case HV_EXIT_IO_INSTRUCTION:
-	case HV_EXIT_MWAIT:
-	case HV_EXIT_MONITOR:
 	case HV_EXIT_INVEPT:
 	case HV_EXIT_INVVPID:
 	case HV_EXIT_WBINVD:
@@ -126,6 +127,12 @@ enum hv_exit_policy hv_exit_policy(u32 basic)
 	default:
 		return HV_POLICY_UNEXPECTED;
 	}
+}
+
+bool hv_can_inject_intr(u64 rflags, u32 interruptibility)
+{
+	/* RFLAGS.IF, and no blocking by STI or MOV SS (bits 0 and 1) */
+	return (rflags & BIT(9)) && !(interruptibility & 3);
 }
 
 void hv_decode_cr(u64 qual, struct hv_cr_access *out)
@@ -155,16 +162,56 @@ void hv_decode_intr(u32 info, struct hv_intr_info *out)
 
 /*
  * Short on purpose: each entry is something a forked Linux kernel needs
- * and that cannot reach hardware or another VM. Shadowed values live in
- * the vCPU; part 2 loads them on entry with the MSR-load lists.
+ * and that cannot reach hardware or another VM. Shadowed and read-only
+ * values live in the vCPU (a fork starts with the snapshot's); switched
+ * ones are in the CPU while the guest runs. The syscall MSRs read as the
+ * snapshot's values, which are also the CPU's (same kernel, same boot);
+ * a write would redirect the host's own system calls, so it kills.
  */
 static const struct hv_msr_rule msr_rules[] = {
 	{ 0x00000010, HV_MSR_TSC, "IA32_TSC" },
+	/* the scheduler's frequency scale (arch_scale_freq_tick): ratio 1 */
+	{ 0x000000e7, HV_MSR_TSC, "IA32_MPERF" },
+	{ 0x000000e8, HV_MSR_TSC, "IA32_APERF" },
+	/* the idle loop checks it against its record (tsc_verify_tsc_adjust) */
+	{ 0x0000003b, HV_MSR_READ_ONLY, "IA32_TSC_ADJUST" },
 	{ 0x000001a0, HV_MSR_READ_ONLY, "IA32_MISC_ENABLE" },
 	{ 0x00000277, HV_MSR_SHADOW, "IA32_PAT" },
-	{ 0xc0000102, HV_MSR_SHADOW, "IA32_KERNEL_GS_BASE" },
-	{ 0xc0000103, HV_MSR_SHADOW, "IA32_TSC_AUX" },
+	{ 0xc0000081, HV_MSR_READ_ONLY, "IA32_STAR" },
+	{ 0xc0000082, HV_MSR_READ_ONLY, "IA32_LSTAR" },
+	{ 0xc0000083, HV_MSR_READ_ONLY, "IA32_CSTAR" },
+	{ 0xc0000084, HV_MSR_READ_ONLY, "IA32_FMASK" },
+	{ 0xc0000102, HV_MSR_SWITCHED, "IA32_KERNEL_GS_BASE" },
+	{ 0xc0000103, HV_MSR_SWITCHED, "IA32_TSC_AUX" },
 };
+
+const struct hv_msr_rule *hv_msr_rule_at(unsigned int slot)
+{
+	return slot < ARRAY_SIZE(msr_rules) ? &msr_rules[slot] : NULL;
+}
+
+const u32 hv_msr_switched[HV_MSR_NR_SWITCHED] = { 0xc0000102, 0xc0000103 };
+
+bool hv_msr_value_ok(u32 msr, u64 val)
+{
+	switch (msr) {
+	case 0xc0000102: /* 48-bit canonical: bits 63..47 all equal */
+		return (u64)((s64)(val << 16) >> 16) == val;
+	case 0xc0000103:
+		return !(val >> 32);
+	}
+	return true;
+}
+
+int hv_msr_switched_index(u32 msr)
+{
+	int i;
+
+	for (i = 0; i < HV_MSR_NR_SWITCHED; i++)
+		if (hv_msr_switched[i] == msr)
+			return i;
+	return -1;
+}
 
 const struct hv_msr_rule *hv_msr_rule(u32 msr, unsigned int *slot)
 {

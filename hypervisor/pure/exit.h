@@ -138,12 +138,26 @@ struct hv_intr_info {
 
 void hv_decode_intr(u32 info, struct hv_intr_info *out);
 
+/*
+ * Whether an external interrupt can be injected at the next VM entry,
+ * from the guest's RFLAGS and interruptibility state; if not, the
+ * caller asks for an interrupt-window exit and tries again there.
+ */
+bool hv_can_inject_intr(u64 rflags, u32 interruptibility);
+
 /* MSR allow-list: everything else read or written kills the VM. */
 enum hv_msr_kind {
 	HV_MSR_DENY = 0,
 	HV_MSR_TSC, /* read: the TSC; write: denied */
 	HV_MSR_SHADOW, /* per-vCPU value, never loaded into the CPU */
 	HV_MSR_READ_ONLY, /* per-vCPU value, writes denied */
+	/*
+	 * The guest's own value is in the CPU while it runs: loaded at VM
+	 * entry, stored at VM exit (MSR-load/store lists), the host's put
+	 * back at exit. For MSRs the guest reaches without an exit (SWAPGS
+	 * writes KERNEL_GS_BASE, RDTSCP reads TSC_AUX).
+	 */
+	HV_MSR_SWITCHED,
 };
 
 struct hv_msr_rule {
@@ -152,7 +166,23 @@ struct hv_msr_rule {
 	const char *name;
 };
 
-#define HV_MSR_SHADOWS 8
+#define HV_MSR_SHADOWS 16
+
+/*
+ * Whether a switched MSR may hold @val: VM entry would fail loading a
+ * value the CPU refuses (a non-canonical KERNEL_GS_BASE, TSC_AUX's
+ * reserved high half), so such a write kills before it gets there.
+ */
+bool hv_msr_value_ok(u32 msr, u64 val);
+
+/* The rule in @slot, or NULL past the last */
+const struct hv_msr_rule *hv_msr_rule_at(unsigned int slot);
+
+/* The HV_MSR_SWITCHED ones, in the order of the VMCS MSR lists */
+#define HV_MSR_NR_SWITCHED 2
+extern const u32 hv_msr_switched[HV_MSR_NR_SWITCHED];
+/* Index of @msr in hv_msr_switched[], or -1 */
+int hv_msr_switched_index(u32 msr);
 
 /* Rule for @msr, its slot for shadowed values in *slot (< HV_MSR_SHADOWS) */
 const struct hv_msr_rule *hv_msr_rule(u32 msr, unsigned int *slot);

@@ -18,6 +18,7 @@ static const struct ctl_name pin_names[] = {
 };
 
 static const struct ctl_name proc_names[] = {
+	{ HV_PROC_TSC_OFFSET, "TSC offsetting" },
 	{ HV_PROC_HLT, "HLT exiting" },
 	{ HV_PROC_MWAIT, "MWAIT exiting" },
 	{ HV_PROC_RDPMC, "RDPMC exiting" },
@@ -121,10 +122,11 @@ int vmx_compute_controls(const struct vmx_caps *caps, struct vmx_controls *out,
 	 */
 	out->proc = vmx_ctl_adjust(
 		proc_cap,
-		HV_PROC_HLT | HV_PROC_MWAIT | HV_PROC_RDPMC | HV_PROC_CR8_LOAD |
-			HV_PROC_CR8_STORE | HV_PROC_MOV_DR |
-			HV_PROC_IO_BITMAPS | HV_PROC_MSR_BITMAPS |
-			HV_PROC_MONITOR | HV_PROC_SECONDARY,
+		HV_PROC_TSC_OFFSET | HV_PROC_HLT | HV_PROC_MWAIT |
+			HV_PROC_RDPMC | HV_PROC_CR8_LOAD | HV_PROC_CR8_STORE |
+			HV_PROC_MOV_DR | HV_PROC_IO_BITMAPS |
+			HV_PROC_MSR_BITMAPS | HV_PROC_MONITOR |
+			HV_PROC_SECONDARY,
 		0, &miss);
 	say_missing(why, why_len, "processor-based", proc_names,
 		    ARRAY_SIZE(proc_names), miss);

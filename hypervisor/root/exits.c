@@ -80,6 +80,27 @@ static unsigned int hv_exit_cpuid(struct hv_vcpu *v)
 	return HV_R_ADVANCE;
 }
 
+/* Lines a VM may print to the host's log; it is told nothing of it. */
+#define HV_LOG_MAX_LINES 200
+
+/* HC_LOG: the guest kernel's console, whole sanitized lines. */
+static void hv_hc_log(struct hv_vcpu *v, u64 untrusted_n, u64 untrusted_a,
+		      u64 untrusted_b)
+{
+	u8 bytes[HV_LOG_CHUNK];
+	unsigned int i, n;
+
+	n = hv_log_chunk(untrusted_n, untrusted_a, untrusted_b, bytes);
+	for (i = 0; i < n; i++) {
+		if (!hv_log_put(&v->log, bytes[i]))
+			continue;
+		if (v->report->log_lines++ < HV_LOG_MAX_LINES)
+			pr_info(HV_NAME ": vm %u says: %s\n", v->vm->vpid,
+				v->log.buf);
+		hv_log_reset(&v->log);
+	}
+}
+
 static unsigned int hv_exit_vmcall(struct hv_vcpu *v)
 {
 	u64 nr = v->gpr[HV_RAX];
@@ -106,6 +127,13 @@ static unsigned int hv_exit_vmcall(struct hv_vcpu *v)
 	case CAPPSULE_HC_HELLO:
 		r->result[0] = untrusted_a0;
 		r->reported |= BIT_ULL(0);
+		ret = 0;
+		break;
+	case CAPPSULE_HC_TASK:
+		ret = (s64)r->arg[1];
+		break;
+	case CAPPSULE_HC_LOG:
+		hv_hc_log(v, untrusted_a0, untrusted_a1, v->gpr[HV_RDX]);
 		ret = 0;
 		break;
 	case CAPPSULE_HC_DONE:
@@ -196,17 +224,27 @@ static unsigned int hv_exit_msr(struct hv_vcpu *v, bool write)
 	u64 val = (v->gpr[HV_RDX] << 32) | (u32)v->gpr[HV_RAX];
 	const struct hv_msr_rule *rule;
 	unsigned int slot;
+	u64 *where;
+	int i;
 
+	/* an MSR exit has no qualification: the report names the MSR */
+	v->exit.qual = msr;
 	rule = hv_msr_rule(msr, &slot);
 	if (!rule)
 		return hv_kill(v, CAPPSULE_KILL_MSR);
+	/* a switched MSR's value is the one the last exit stored */
+	i = hv_msr_switched_index(msr);
+	where = i >= 0 && i < v->nr_msrs ? &v->msr_guest[i].value :
+					   &v->msr_shadow[slot];
 	if (write) {
-		if (rule->kind != HV_MSR_SHADOW)
+		if ((rule->kind != HV_MSR_SHADOW &&
+		     rule->kind != HV_MSR_SWITCHED) ||
+		    !hv_msr_value_ok(msr, val))
 			return hv_kill(v, CAPPSULE_KILL_MSR);
-		v->msr_shadow[slot] = val;
+		*where = val;
 		return HV_R_ADVANCE;
 	}
-	val = rule->kind == HV_MSR_TSC ? rdtsc() : v->msr_shadow[slot];
+	val = rule->kind == HV_MSR_TSC ? rdtsc() + v->tsc_offset : *where;
 	v->gpr[HV_RAX] = (u32)val;
 	v->gpr[HV_RDX] = val >> 32;
 	return HV_R_ADVANCE;
@@ -279,11 +317,31 @@ static unsigned int hv_exit_preempt_timer(struct hv_vcpu *v)
 	struct cappsule_probe *r = v->report;
 
 	r->slices++;
+	if (v->timer_vector)
+		v->tick_pending = true;
 	if (v->max_slices && r->slices >= v->max_slices) {
 		r->outcome = CAPPSULE_OUT_SLICES;
 		return HV_R_STOP;
 	}
 	return HV_R_YIELD;
+}
+
+/*
+ * HLT, and MWAIT (the forked kernel's idle loop, which chose MWAIT at the
+ * host's boot), with the hypervisor's timer: the vCPU thread sleeps to
+ * the end of the slice, where the tick wakes the guest. Without it
+ * (probes), HLT gives the CPU away and MWAIT is forbidden as it was.
+ */
+static unsigned int hv_exit_halt(struct hv_vcpu *v)
+{
+	if (!v->timer_vector) {
+		if (v->exit.reason == HV_EXIT_MWAIT)
+			return hv_kill(v, CAPPSULE_KILL_FORBIDDEN);
+		return HV_R_ADVANCE | HV_R_YIELD; /* give the CPU away */
+	}
+	v->halted = true;
+	v->report->halts++;
+	return HV_R_ADVANCE | HV_R_YIELD;
 }
 
 /* XCR0 is not switched, so the guest may only write what the host has. */
@@ -330,7 +388,13 @@ static unsigned int hv_dispatch(struct hv_vcpu *v)
 	case HV_EXIT_CPUID:
 		return hv_exit_cpuid(v);
 	case HV_EXIT_HLT:
-		return HV_R_ADVANCE | HV_R_YIELD; /* give the CPU away */
+	case HV_EXIT_MWAIT:
+		return hv_exit_halt(v);
+	case HV_EXIT_MONITOR:
+		/* nothing to arm: the wake-up is the next tick */
+		if (!v->timer_vector)
+			return hv_kill(v, CAPPSULE_KILL_FORBIDDEN);
+		return HV_R_ADVANCE;
 	case HV_EXIT_VMCALL:
 		return hv_exit_vmcall(v);
 	case HV_EXIT_CR_ACCESS:
@@ -347,6 +411,8 @@ static unsigned int hv_dispatch(struct hv_vcpu *v)
 		return hv_exit_preempt_timer(v);
 	case HV_EXIT_XSETBV:
 		return hv_exit_xsetbv(v);
+	case HV_EXIT_INTERRUPT_WINDOW:
+		return 0; /* the pending tick goes in at the next entry */
 	}
 	return hv_kill(v, CAPPSULE_KILL_UNEXPECTED);
 }

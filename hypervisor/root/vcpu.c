@@ -16,10 +16,38 @@
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
 #include <asm/msr.h>
+#include <asm/tsc.h>
 #include "../hv.h"
 #include "vmx_insn.h"
 
 #define HV_DEFAULT_SLICE 200000u /* preemption-timer ticks */
+
+/*
+ * The VMCS MSR lists, one page: the guest's values (loaded at entry,
+ * stored at exit) at its start, the host's (loaded at exit) in its second
+ * half. TSC_AUX exists only with RDTSCP or RDPID.
+ */
+static int hv_vcpu_msr_lists(struct hv_vcpu *v, const struct hv_guest_init *g)
+{
+	struct page *page = hv_alloc_page();
+	unsigned int i, slot;
+
+	if (!page)
+		return -ENOMEM;
+	v->msr_guest = page_address(page);
+	v->msr_host = page_address(page) + PAGE_SIZE / 2;
+	v->nr_msrs = HV_MSR_NR_SWITCHED;
+	if (!boot_cpu_has(X86_FEATURE_RDTSCP) &&
+	    !boot_cpu_has(X86_FEATURE_RDPID))
+		v->nr_msrs = hv_msr_switched_index(MSR_TSC_AUX);
+	for (i = 0; i < v->nr_msrs; i++) {
+		v->msr_guest[i].index = hv_msr_switched[i];
+		v->msr_host[i].index = hv_msr_switched[i];
+		if (hv_msr_rule(hv_msr_switched[i], &slot))
+			v->msr_guest[i].value = g->msr[slot];
+	}
+	return 0;
+}
 
 int hv_vcpu_init(struct hv_vcpu *v, struct hv_vm *vm,
 		 const struct hv_guest_init *g)
@@ -53,6 +81,10 @@ int hv_vcpu_init(struct hv_vcpu *v, struct hv_vm *vm,
 	memset(v->io_bitmap, 0xff, PAGE_SIZE);
 	memset(v->io_bitmap2, 0xff, PAGE_SIZE);
 	memcpy(v->gpr, g->gpr, sizeof(v->gpr));
+	memcpy(v->msr_shadow, g->msr, sizeof(v->msr_shadow));
+	v->tsc_offset = g->tsc_offset;
+	if (hv_vcpu_msr_lists(v, g))
+		goto fail;
 	/* zeroed XSAVE header: every component starts in its init state */
 	fpu = hv_alloc_page();
 	if (!fpu)
@@ -78,6 +110,8 @@ fail:
 
 void hv_vcpu_destroy(struct hv_vcpu *v)
 {
+	if (v->msr_guest)
+		hv_free_page(virt_to_page(v->msr_guest));
 	if (v->fpu)
 		hv_free_page(virt_to_page(v->fpu));
 	if (v->io_bitmap2)
@@ -89,6 +123,7 @@ void hv_vcpu_destroy(struct hv_vcpu *v)
 	if (v->vmcs)
 		hv_free_page(virt_to_page(v->vmcs));
 	v->vmcs = v->msr_bitmap = v->io_bitmap = v->io_bitmap2 = v->fpu = NULL;
+	v->msr_guest = v->msr_host = NULL;
 }
 
 /* x87, SSE, AVX, AVX-512: standard-format offsets end at 2688 < 4096 */
@@ -151,6 +186,12 @@ static int hv_vcpu_load(struct hv_vcpu *v)
 	savesegment(gs, v->host_gs);
 	rdmsrl(MSR_FS_BASE, v->host_fs_base);
 	rdmsrl(MSR_KERNEL_GS_BASE, v->host_kernel_gs_base);
+	/* what the exit's MSR-load list puts back on this CPU */
+	v->msr_host[hv_msr_switched_index(MSR_KERNEL_GS_BASE)].value =
+		v->host_kernel_gs_base;
+	if (v->nr_msrs > hv_msr_switched_index(MSR_TSC_AUX))
+		rdmsrl(MSR_TSC_AUX,
+		       v->msr_host[hv_msr_switched_index(MSR_TSC_AUX)].value);
 	v->host_debugctl = get_debugctlmsr();
 	get_debugreg(v->host_dr7, 7);
 	return 0;
@@ -158,8 +199,6 @@ static int hv_vcpu_load(struct hv_vcpu *v)
 
 static void hv_vcpu_put(struct hv_vcpu *v)
 {
-	u64 kgs;
-
 	hv_vmclear(virt_to_phys(v->vmcs));
 	v->cpu = -1;
 	/* VM exit set the TR limit to 0x67 and the GDT limit to 0xffff */
@@ -171,15 +210,15 @@ static void hv_vcpu_put(struct hv_vcpu *v)
 		loadsegment(fs, v->host_fs);
 		wrmsrl(MSR_FS_BASE, v->host_fs_base);
 	}
-	if (v->host_gs)
-		load_gs_index(v->host_gs);
 	/*
-	 * SWAPGS in the guest writes IA32_KERNEL_GS_BASE, which VMX does not
-	 * switch: put the caller's user GS base back.
+	 * The exit's MSR-load list put the caller's user GS base back in
+	 * IA32_KERNEL_GS_BASE (the guest's SWAPGS changes it); reloading a
+	 * GS selector sets it from the descriptor, so it goes back again.
 	 */
-	rdmsrl(MSR_KERNEL_GS_BASE, kgs);
-	if (kgs != v->host_kernel_gs_base)
+	if (v->host_gs) {
+		load_gs_index(v->host_gs);
 		wrmsrl(MSR_KERNEL_GS_BASE, v->host_kernel_gs_base);
+	}
 }
 
 static void hv_vcpu_read_exit(struct hv_vcpu *v)
@@ -193,6 +232,52 @@ static void hv_vcpu_read_exit(struct hv_vcpu *v)
 	e->rip = hv_vmread(GUEST_RIP);
 	e->intr_info = hv_vmread(VM_EXIT_INTR_INFO);
 	e->insn_len = hv_vmread(VM_EXIT_INSTRUCTION_LEN);
+	e->idt_vectoring = hv_vmread(IDT_VECTORING_INFO_FIELD);
+}
+
+/*
+ * The hypervisor's timer: a tick is pending after each preemption-timer
+ * expiry and injected as an external interrupt once the guest can take
+ * it; until then an interrupt-window exit is asked for. A tick whose
+ * delivery an exit cut short (an EPT fault on the guest stack) is
+ * injected again. Interrupts are off, the VMCS is current.
+ */
+static void hv_vcpu_inject(struct hv_vcpu *v)
+{
+	if (!v->tick_pending)
+		return;
+	if (hv_can_inject_intr(hv_vmread(GUEST_RFLAGS),
+			       hv_vmread(GUEST_INTERRUPTIBILITY_INFO))) {
+		hv_vmwrite(VM_ENTRY_INTR_INFO_FIELD,
+			   INTR_INFO_VALID_MASK | INTR_TYPE_EXT_INTR |
+				   v->timer_vector);
+		v->tick_pending = false;
+		v->report->ticks_injected++;
+		if (v->intr_window) {
+			hv_vmwrite(CPU_BASED_VM_EXEC_CONTROL, hv_ctl.proc);
+			v->intr_window = false;
+		}
+	} else if (!v->intr_window) {
+		hv_vmwrite(CPU_BASED_VM_EXEC_CONTROL,
+			   hv_ctl.proc | HV_PROC_INTR_WINDOW);
+		v->intr_window = true;
+	}
+}
+
+/*
+ * What is left of the slice, in preemption-timer units. Each entry loads
+ * the timer afresh: loading the whole slice every time would let exits
+ * that come faster than it (the host's own timer interrupts) put off the
+ * expiry, and the guest's ticks, forever.
+ */
+static u32 hv_slice_left(struct hv_vcpu *v)
+{
+	u64 now = rdtsc();
+
+	if (now >= v->slice_end)
+		return 0;
+	return min_t(u64, (v->slice_end - now) >> hv_ctl.preempt_shift,
+		     U32_MAX);
 }
 
 /* Enter and handle exits until one asks to leave; preemption is off. */
@@ -205,7 +290,8 @@ static unsigned int hv_vcpu_run_loaded(struct hv_vcpu *v)
 	for (;;) {
 		local_irq_disable();
 		hv_vmwrite(HOST_CR3, __read_cr3());
-		hv_vmwrite(VMX_PREEMPTION_TIMER_VALUE, v->slice);
+		hv_vmwrite(VMX_PREEMPTION_TIMER_VALUE, hv_slice_left(v));
+		hv_vcpu_inject(v);
 		failed = hv_vmx_enter(v->gpr, v->launched);
 		/* VM exit zeroes DEBUGCTL and resets DR7 */
 		if (v->host_debugctl)
@@ -223,6 +309,10 @@ static unsigned int hv_vcpu_run_loaded(struct hv_vcpu *v)
 		}
 		v->launched = true;
 		hv_vcpu_read_exit(v);
+		if ((v->exit.idt_vectoring & VECTORING_INFO_VALID_MASK) &&
+		    v->timer_vector &&
+		    (v->exit.idt_vectoring & 0xff) == v->timer_vector)
+			v->tick_pending = true;
 		hv_handle_exit_irqoff(v);
 		local_irq_enable(); /* a pending host interrupt runs now */
 
@@ -240,6 +330,22 @@ static unsigned int hv_vcpu_run_loaded(struct hv_vcpu *v)
 		if (need_resched() || signal_pending(current))
 			return HV_R_YIELD;
 	}
+}
+
+/* A halted guest: sleep to the end of its slice, then give it its tick. */
+static void hv_vcpu_halt(struct hv_vcpu *v)
+{
+	u64 now = rdtsc();
+	ktime_t left;
+
+	v->halted = false;
+	if (now < v->slice_end && tsc_khz) {
+		left = ns_to_ktime(mul_u64_u32_div(v->slice_end - now,
+						   NSEC_PER_MSEC, tsc_khz));
+		set_current_state(TASK_INTERRUPTIBLE);
+		schedule_hrtimeout(&left, HRTIMER_MODE_REL);
+	}
+	v->tick_pending = true;
 }
 
 void hv_vcpu_run(struct hv_vcpu *v)
@@ -270,6 +376,8 @@ void hv_vcpu_run(struct hv_vcpu *v)
 			break;
 		}
 		r->host_cpu = v->cpu;
+		v->slice_end =
+			rdtsc() + ((u64)v->slice << hv_ctl.preempt_shift);
 		hv_fpu_load(v);
 		res = hv_vcpu_run_loaded(v);
 		hv_fpu_put(v);
@@ -277,6 +385,8 @@ void hv_vcpu_run(struct hv_vcpu *v)
 		preempt_enable();
 		if (res & HV_R_STOP)
 			break;
+		if (v->halted)
+			hv_vcpu_halt(v);
 		cond_resched();
 	}
 	r->duration_ns = ktime_to_ns(ktime_sub(ktime_get(), start));

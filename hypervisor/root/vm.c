@@ -39,6 +39,18 @@ static const struct ept_ops hv_ept_ops = {
 	.phys_to_virt = hv_ept_virt,
 };
 
+/* An EPT no CPU uses, only cloned: the module's pages, no VPID. */
+int hv_ept_template_init(struct ept *ept)
+{
+	return ept_init(ept, &hv_ept_ops, NULL);
+}
+
+/* Its leaves are shared pages, which stay. */
+void hv_ept_template_destroy(struct ept *ept)
+{
+	ept_destroy(ept, NULL, NULL);
+}
+
 int hv_vm_init(struct hv_vm *vm, u64 mem_limit)
 {
 	int id, err;

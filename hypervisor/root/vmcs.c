@@ -66,9 +66,14 @@ int hv_vmcs_setup(struct hv_vcpu *v, const struct hv_guest_init *g)
 	vmw(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmw(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmw(CR3_TARGET_COUNT, 0);
-	vmw(VM_EXIT_MSR_STORE_COUNT, 0);
-	vmw(VM_EXIT_MSR_LOAD_COUNT, 0);
-	vmw(VM_ENTRY_MSR_LOAD_COUNT, 0);
+	/* the switched MSRs (hv_vcpu_msr_lists): guest's in, host's out */
+	vmw(VM_EXIT_MSR_STORE_ADDR, virt_to_phys(v->msr_guest));
+	vmw(VM_EXIT_MSR_STORE_COUNT, v->nr_msrs);
+	vmw(VM_ENTRY_MSR_LOAD_ADDR, virt_to_phys(v->msr_guest));
+	vmw(VM_ENTRY_MSR_LOAD_COUNT, v->nr_msrs);
+	vmw(VM_EXIT_MSR_LOAD_ADDR, virt_to_phys(v->msr_host));
+	vmw(VM_EXIT_MSR_LOAD_COUNT, v->nr_msrs);
+	vmw(TSC_OFFSET, v->tsc_offset);
 	vmw(VM_ENTRY_INTR_INFO_FIELD, 0);
 	vmw(IO_BITMAP_A, virt_to_phys(v->io_bitmap));
 	vmw(IO_BITMAP_B, virt_to_phys(v->io_bitmap2));

@@ -11,6 +11,7 @@
 #include "caps.h"
 #include "ept.h"
 #include "exit.h"
+#include "hclog.h"
 #include "snap.h"
 #include "vmx_ctl.h"
 
@@ -40,6 +41,7 @@ static void check_required(const struct vmx_controls *o)
 				    HV_PIN_PREEMPT_TIMER),
 			  HV_PIN_EXT_INTR | HV_PIN_NMI | HV_PIN_PREEMPT_TIMER);
 	ck_assert(o->proc & HV_PROC_HLT);
+	ck_assert(o->proc & HV_PROC_TSC_OFFSET);
 	ck_assert(o->proc & HV_PROC_IO_BITMAPS);
 	ck_assert(o->proc & HV_PROC_MSR_BITMAPS);
 	ck_assert(o->proc & HV_PROC_SECONDARY);
@@ -78,7 +80,7 @@ START_TEST(test_bochs_haswell)
 	check_required(&o);
 	/* the values cappsule.ko logged in Bochs, checked by hand bit by bit */
 	ck_assert_uint_eq(o.pin, 0x5f);
-	ck_assert_uint_eq(o.proc, 0xb6986df2);
+	ck_assert_uint_eq(o.proc, 0xb6986dfa); /* + TSC offsetting */
 	ck_assert_uint_eq(o.proc2, 0x106a);
 	ck_assert_uint_eq(o.exit, 0x336ffb);
 	ck_assert_uint_eq(o.entry, 0x93fb);
@@ -416,6 +418,61 @@ START_TEST(test_ept_cow)
 }
 END_TEST
 
+/* A VM's tables cloned from a template: a write in one is not in the other */
+START_TEST(test_ept_clone)
+{
+	struct ept tmpl, vm;
+	struct leaves l = { 0 };
+	enum ept_level lvl;
+	u64 old, *leaf;
+	unsigned int i;
+
+	ck_assert_int_eq(ept_init(&tmpl, &t_ops, NULL), 0);
+	/* pages far apart (several tables), one 2 MiB leaf */
+	for (i = 0; i < 8; i++)
+		ck_assert_int_eq(ept_map(&tmpl, (u64)i << 30, HPA(i),
+					 EPT_LEVEL_4K,
+					 EPT_R | EPT_X | EPT_SW_COW),
+				 0);
+	ck_assert_int_eq(ept_map(&tmpl, 0x400000, 0x40000000, EPT_LEVEL_2M,
+				 EPT_R | EPT_SW_COW),
+			 0);
+	ck_assert_int_eq(ept_init(&vm, &t_ops, NULL), 0);
+	ck_assert_int_eq(ept_clone(&vm, &tmpl), 0);
+	ck_assert_uint_eq(vm.nr_tables, tmpl.nr_tables);
+	ck_assert_int_eq(tables_live, 2 * (int)tmpl.nr_tables);
+	/* a second clone into a non-empty EPT is refused */
+	ck_assert_int_eq(ept_clone(&vm, &tmpl), -EINVAL);
+	for (i = 0; i < 8; i++) {
+		leaf = ept_walk(&vm, (u64)i << 30, &lvl);
+		ck_assert_ptr_nonnull(leaf);
+		ck_assert_ptr_ne(leaf, ept_walk(&tmpl, (u64)i << 30, NULL));
+		ck_assert_uint_eq(*leaf, *ept_walk(&tmpl, (u64)i << 30, NULL));
+	}
+	/* copy-on-write in the clone, and a 2 MiB split: the template keeps
+	 * its shared leaves */
+	ck_assert_int_eq(ept_cow_commit(&vm, 3ull << 30, HPA(100), &old), 0);
+	ck_assert_uint_eq(old, HPA(3));
+	ck_assert_int_eq(ept_cow_commit(&vm, 0x401000, HPA(101), &old), 0);
+	leaf = ept_walk(&tmpl, 3ull << 30, NULL);
+	ck_assert_uint_eq(*leaf & EPT_ADDR_MASK, HPA(3));
+	ck_assert(*leaf & EPT_SW_COW);
+	ept_walk(&tmpl, 0x401000, &lvl);
+	ck_assert_int_eq(lvl, EPT_LEVEL_2M);
+	/* a template that owns a page cannot be cloned */
+	ept_destroy(&vm, count_leaf, &l);
+	ck_assert_int_eq(l.owned, 2);
+	ck_assert_int_eq(ept_init(&vm, &t_ops, NULL), 0);
+	ck_assert_int_eq(ept_map(&tmpl, 0x800000, HPA(200), EPT_LEVEL_4K,
+				 EPT_RWX | EPT_SW_OWNED),
+			 0);
+	ck_assert_int_eq(ept_clone(&vm, &tmpl), -EINVAL);
+	ept_destroy(&vm, NULL, NULL);
+	ept_destroy(&tmpl, NULL, NULL);
+	ck_assert_int_eq(tables_live, 0);
+}
+END_TEST
+
 START_TEST(test_ept_destroy_leaves_and_raw)
 {
 	struct ept e;
@@ -485,6 +542,14 @@ START_TEST(test_exit_names_policy)
 			 HV_POLICY_FORBID);
 	ck_assert_int_eq(hv_exit_policy(HV_EXIT_INVALID_GUEST_STATE),
 			 HV_POLICY_UNEXPECTED);
+	ck_assert_int_eq(hv_exit_policy(HV_EXIT_INTERRUPT_WINDOW),
+			 HV_POLICY_HANDLE);
+	/* injection needs IF=1 and no STI / MOV SS blocking */
+	ck_assert(hv_can_inject_intr(0x202, 0));
+	ck_assert(!hv_can_inject_intr(0x002, 0));
+	ck_assert(!hv_can_inject_intr(0x202, 1));
+	ck_assert(!hv_can_inject_intr(0x202, 2));
+	ck_assert(hv_can_inject_intr(0x202, 8)); /* NMI blocking: not ours */
 	/* every VMX instruction is forbidden */
 	for (r = HV_EXIT_VMCLEAR; r <= HV_EXIT_VMXON; r++)
 		ck_assert_int_eq(hv_exit_policy(r), HV_POLICY_FORBID);
@@ -551,19 +616,93 @@ START_TEST(test_msr_rules)
 	const struct hv_msr_rule *r;
 	unsigned int slot = 99;
 
+	u32 m;
+
 	r = hv_msr_rule(0xc0000102, &slot);
 	ck_assert_ptr_nonnull(r);
-	ck_assert_int_eq(r->kind, HV_MSR_SHADOW);
+	ck_assert_int_eq(r->kind, HV_MSR_SWITCHED);
 	ck_assert_uint_lt(slot, HV_MSR_SHADOWS);
+	ck_assert_int_eq(hv_msr_rule(0xc0000103, NULL)->kind, HV_MSR_SWITCHED);
 	ck_assert_int_eq(hv_msr_rule(0x10, NULL)->kind, HV_MSR_TSC);
+	ck_assert_int_eq(hv_msr_rule(0xe7, NULL)->kind, HV_MSR_TSC);
+	ck_assert_int_eq(hv_msr_rule(0x3b, NULL)->kind, HV_MSR_READ_ONLY);
+	ck_assert_int_eq(hv_msr_rule(0xe8, NULL)->kind, HV_MSR_TSC);
 	ck_assert_int_eq(hv_msr_rule(0x1a0, NULL)->kind, HV_MSR_READ_ONLY);
-	/* what must never be reachable: LSTAR, SYSENTER, EFER, APIC, VMX */
-	ck_assert_ptr_null(hv_msr_rule(0xc0000082, NULL));
+	ck_assert_int_eq(hv_msr_rule(0x277, NULL)->kind, HV_MSR_SHADOW);
+	/* the syscall MSRs read as the snapshot's; a write kills */
+	for (m = 0xc0000081; m <= 0xc0000084; m++) {
+		r = hv_msr_rule(m, &slot);
+		ck_assert_ptr_nonnull(r);
+		ck_assert_int_eq(r->kind, HV_MSR_READ_ONLY);
+		ck_assert_uint_lt(slot, HV_MSR_SHADOWS);
+	}
+	/* every switched MSR has its rule, and only those are switched */
+	for (m = 0; m < HV_MSR_NR_SWITCHED; m++) {
+		ck_assert_int_eq(hv_msr_switched_index(hv_msr_switched[m]),
+				 (int)m);
+		ck_assert_int_eq(hv_msr_rule(hv_msr_switched[m], NULL)->kind,
+				 HV_MSR_SWITCHED);
+	}
+	ck_assert_int_eq(hv_msr_switched_index(0xc0000082), -1);
+	/* values VM entry would refuse to load are refused at the WRMSR */
+	ck_assert(hv_msr_value_ok(0xc0000102, 0x00007fffffffffffull));
+	ck_assert(hv_msr_value_ok(0xc0000102, 0xffff800000000000ull));
+	ck_assert(!hv_msr_value_ok(0xc0000102, 0x1122334455667788ull));
+	ck_assert(!hv_msr_value_ok(0xc0000102, 0x0000800000000000ull));
+	ck_assert(hv_msr_value_ok(0xc0000103, 0xffffffffull));
+	ck_assert(!hv_msr_value_ok(0xc0000103, 0x100000000ull));
+	ck_assert_int_eq(hv_msr_switched_index(0x10), -1);
+	/* what must never be reachable: SYSENTER, EFER, APIC, VMX, FS/GS */
+	ck_assert_ptr_null(hv_msr_rule(0xc0000100, NULL));
+	ck_assert_ptr_null(hv_msr_rule(0xc0000101, NULL));
 	ck_assert_ptr_null(hv_msr_rule(0x174, NULL));
 	ck_assert_ptr_null(hv_msr_rule(0xc0000080, NULL));
 	ck_assert_ptr_null(hv_msr_rule(0x1b, NULL));
 	ck_assert_ptr_null(hv_msr_rule(0x480, NULL));
 	ck_assert_ptr_null(hv_msr_rule(0x3a, NULL));
+}
+END_TEST
+
+/* The hypercall console: hostile bytes become bounded printable lines. */
+START_TEST(test_hclog)
+{
+	struct hv_log_line l;
+	u8 b[HV_LOG_CHUNK];
+	unsigned int i, n, lines = 0;
+
+	/* "hello\n" in a, the length clamps to 16 whatever the guest says */
+	n = hv_log_chunk(6, 0x0a6f6c6c6568ull, 0, b);
+	ck_assert_uint_eq(n, 6);
+	ck_assert_uint_eq(hv_log_chunk(~0ull, 0, 0, b), HV_LOG_CHUNK);
+	ck_assert_uint_eq(hv_log_chunk(0, 1, 2, b), 0);
+	hv_log_reset(&l);
+	n = hv_log_chunk(6, 0x0a6f6c6c6568ull, 0, b);
+	for (i = 0; i < n; i++)
+		if (hv_log_put(&l, b[i])) {
+			ck_assert_str_eq(l.buf, "hello");
+			lines++;
+			hv_log_reset(&l);
+		}
+	ck_assert_uint_eq(lines, 1);
+	/* control bytes, escapes and high bytes are replaced */
+	ck_assert(!hv_log_put(&l, 0x1b));
+	ck_assert(!hv_log_put(&l, 0xff));
+	ck_assert(!hv_log_put(&l, '\r'));
+	ck_assert(!hv_log_put(&l, 'x'));
+	ck_assert_str_eq(l.buf, "???x");
+	/* a line without a newline is cut at the bound, NUL-terminated */
+	hv_log_reset(&l);
+	for (i = 0, lines = 0; i < 10 * HV_LOG_LINE; i++)
+		if (hv_log_put(&l, 'a')) {
+			ck_assert_uint_eq(strlen(l.buf), HV_LOG_LINE - 1);
+			lines++;
+			hv_log_reset(&l);
+		}
+	ck_assert_uint_eq(lines, 10 * HV_LOG_LINE / (HV_LOG_LINE - 1));
+	/* a caller that forgot to reset never overflows the buffer */
+	for (i = 0; i < 3; i++)
+		ck_assert(hv_log_put(&l, 'b') || l.len < HV_LOG_LINE);
+	ck_assert_uint_lt(l.len, HV_LOG_LINE);
 }
 END_TEST
 
@@ -696,11 +835,13 @@ static Suite *hv_suite(void)
 	tcase_add_test(ept, test_ept_split);
 	tcase_add_test(ept, test_ept_classify);
 	tcase_add_test(ept, test_ept_cow);
+	tcase_add_test(ept, test_ept_clone);
 	tcase_add_test(ept, test_ept_destroy_leaves_and_raw);
 	tcase_add_test(ept, test_ept_nomem);
 	tcase_add_test(ex, test_exit_names_policy);
 	tcase_add_test(ex, test_exit_decode);
 	tcase_add_test(ex, test_msr_rules);
+	tcase_add_test(ex, test_hclog);
 	suite_add_tcase(s, ctl);
 	suite_add_tcase(s, ept);
 	tcase_add_test(snap, test_snap_classify);

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <asm/prctl.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -32,11 +33,13 @@
 #define EXIT_TRIPLE 2
 #define EXIT_CPUID 10
 #define EXIT_HLT 12
+#define EXIT_INTR_WINDOW 7
 #define EXIT_INVD 13
 #define EXIT_VMCALL 18
 #define EXIT_VMCLEAR 19
 #define EXIT_CR 28
 #define EXIT_IO 30
+#define EXIT_RDMSR 31
 #define EXIT_WRMSR 32
 #define EXIT_EPT_VIOLATION 48
 #define EXIT_EPT_MISCONFIG 49
@@ -255,7 +258,7 @@ static void test_msr_ok(unsigned int cpu)
 	if (!run("msr_ok", &p))
 		return;
 	result(p.outcome == CAPPSULE_OUT_DONE && p.result[0] != 0 &&
-		       p.result[1] == 0x1122334455667788ull,
+		       p.result[1] == 0x0000334455667788ull,
 	       "msr_ok",
 	       "TSC=0x%" PRIx64 " KERNEL_GS_BASE read back 0x%" PRIx64,
 	       (uint64_t)p.result[0], (uint64_t)p.result[1]);
@@ -636,14 +639,79 @@ static int snap_error(const char *what, int err)
 	return 1;
 }
 
+/* XMM0 of the snapshot's process at the ioctl: forks find it saved */
+#define FORK_XMM0 0x5eedf00dcafe0042ull
+
+static uint64_t uvmcall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	uint64_t ret;
+
+	asm volatile("vmcall"
+		     : "=a"(ret)
+		     : "a"(nr), "D"(a0), "S"(a1), "d"(a2)
+		     : "memory");
+	return ret;
+}
+
+/*
+ * WORK IN PROGRESS (milestone c): this process, continuing in a fork of
+ * the snapshot as cappsule @id. It touches nothing but hypercalls: a line
+ * for the host's log, what it saw, then the end of the VM.
+ */
+static void __attribute__((noreturn)) in_cappsule(long id, uint64_t xmm0)
+{
+	uint64_t chunk[2];
+	char line[80];
+	int n, k, i;
+
+	n = snprintf(line, sizeof(line),
+		     "cappsule %ld: hello from userland, XMM0 %s\n", id,
+		     xmm0 == FORK_XMM0 ? "kept" : "lost");
+	for (i = 0; i < n; i += k) {
+		k = n - i < 16 ? n - i : 16;
+		memset(chunk, 0, sizeof(chunk));
+		memcpy(chunk, line + i, k);
+		uvmcall(CAPPSULE_HC_LOG, k, chunk[0], chunk[1]);
+	}
+	uvmcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_USER_ID, id, 0);
+	uvmcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_USER_XMM0, xmm0, 0);
+	for (;;)
+		uvmcall(CAPPSULE_HC_DONE, 0, 0, 0);
+}
+
+/* 0 in the host; the fork's id when this process goes on in a fork */
+static long snapshot_ioctl(struct cappsule_snapshot *s)
+{
+	uint64_t xmm0;
+	long ret;
+
+	/* the system call itself, so nothing between uses XMM0 */
+	asm volatile("movq %[x], %%xmm0\n\tsyscall\n\tmovq %%xmm0, %[o]"
+		     : "=a"(ret), [o] "=r"(xmm0)
+		     : "0"((long)SYS_ioctl), "D"((long)dev),
+		       "S"((long)CAPPSULE_IOC_SNAPSHOT),
+		       "d"(s), [x] "r"(FORK_XMM0)
+		     : "rcx", "r11", "memory", "xmm0");
+	if (ret > 0)
+		in_cappsule(ret, xmm0);
+	if (ret < 0) {
+		errno = (int)-ret;
+		return -1;
+	}
+	return 0;
+}
+
 static int cmd_snapshot(void)
 {
 	struct cappsule_snapshot s;
 
 	hdr_init(&s.hdr, sizeof(s));
-	if (ioctl(dev, CAPPSULE_IOC_SNAPSHOT, &s))
+	/* resident, so that the snapshot has it all (the user task) */
+	if (mlockall(MCL_CURRENT | MCL_FUTURE))
+		printf("snapshot: mlockall: %s\n", strerror(errno));
+	if (snapshot_ioctl(&s))
 		return snap_error("snapshot", errno);
-	printf("snapshot: gen=%llu pages=%llu mib=%.1f copy_ms=%.1f total_ms=%.1f kernel=%llu user=%llu free=%llu own=%llu dropped=%llu unmapped=%llu bad=%llu ram=%llu prealloc=%llu\n",
+	printf("snapshot: gen=%llu pages=%llu mib=%.1f copy_ms=%.1f total_ms=%.1f kernel=%llu user=%llu free=%llu own=%llu dropped=%llu unmapped=%llu bad=%llu ram=%llu prealloc=%llu tmpl=%llu\n",
 	       (unsigned long long)s.generation, (unsigned long long)s.pages,
 	       s.pages / 256.0, s.copy_ns / 1e6, s.total_ns / 1e6,
 	       (unsigned long long)s.kernel_pages,
@@ -653,7 +721,8 @@ static int cmd_snapshot(void)
 	       (unsigned long long)s.dropped_pages,
 	       (unsigned long long)s.unmapped_pages,
 	       (unsigned long long)s.bad_pages, (unsigned long long)s.ram_pages,
-	       (unsigned long long)s.prealloc_pages);
+	       (unsigned long long)s.prealloc_pages,
+	       (unsigned long long)s.template_pages);
 	return 0;
 }
 
@@ -716,17 +785,188 @@ static void symbolize(unsigned long long addr, char *out, size_t len)
 		snprintf(out, len, "%s+0x%llx", best, addr - best_addr);
 }
 
+static int usage(void);
+
+/* Address of kernel symbol @name from /proc/kallsyms, or 0. */
+static unsigned long long ksym(const char *name)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	unsigned long long a, found = 0;
+	char line[512], sym[256], type;
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%llx %c %255s", &a, &type, sym) == 3 &&
+		    !strcmp(sym, name))
+			found = a;
+	fclose(f);
+	return found;
+}
+
+static const char *const fork_tasks[CAPPSULE_FORK_TASKS] = {
+	[CAPPSULE_FORK_KERNEL] = "kernel", [CAPPSULE_FORK_OUTB] = "outb",
+	[CAPPSULE_FORK_WRMSR] = "wrmsr",   [CAPPSULE_FORK_MMIO] = "mmio",
+	[CAPPSULE_FORK_TIMER] = "timer",   [CAPPSULE_FORK_SLEEP] = "sleep",
+	[CAPPSULE_FORK_USER] = "user",
+};
+
+/* How each forbidden task must end: the exit and the reason */
+static const struct {
+	unsigned int exit, why;
+} fork_kills[CAPPSULE_FORK_TASKS] = {
+	[CAPPSULE_FORK_OUTB] = { EXIT_IO, CAPPSULE_KILL_FORBIDDEN },
+	[CAPPSULE_FORK_WRMSR] = { EXIT_WRMSR, CAPPSULE_KILL_MSR },
+	[CAPPSULE_FORK_MMIO] = { EXIT_EPT_VIOLATION, CAPPSULE_KILL_EPT_LIMIT },
+};
+
+/* The kernel task's report; a line naming every check, 0 if all hold. */
+static int fork_kernel_checks(const struct cappsule_probe *p)
+{
+	const uint64_t *r = (const uint64_t *)p->result;
+	unsigned long long lstar = ksym("entry_SYSCALL_64");
+	char text[17], want[32];
+	int bad = 0;
+
+	memcpy(text, &r[CAPPSULE_FORK_R_TEXT], 16);
+	text[16] = 0;
+	snprintf(want, sizeof(want),
+		 "id=%llu sz=", (unsigned long long)p->arg[0]);
+	printf("fork: kernel: log_lines=%llu clock_us=%.1f fpu_saved=%d xmm0=0x%" PRIx64
+	       " cr4_pge_toggled=%d tsc_aux=%" PRIu64 " lstar=0x%" PRIx64
+	       " entry_SYSCALL_64=0x%llx text=\"%s\"\n",
+	       (unsigned long long)p->log_lines,
+	       (int64_t)r[CAPPSULE_FORK_R_CLOCK] / 1e3,
+	       !!(r[CAPPSULE_FORK_R_FLAGS] & CAPPSULE_FORK_F_FPU_SAVED),
+	       r[CAPPSULE_FORK_R_XMM0],
+	       !!(r[CAPPSULE_FORK_R_FLAGS] & CAPPSULE_FORK_F_CR4),
+	       r[CAPPSULE_FORK_R_TSC_AUX], r[CAPPSULE_FORK_R_LSTAR], lstar,
+	       text);
+#define FORK_CHECK(cond, what)                              \
+	do {                                                \
+		if (!(cond)) {                              \
+			printf("fork: kernel: %s\n", what); \
+			bad = 1;                            \
+		}                                           \
+	} while (0)
+	FORK_CHECK(p->reported == (1ull << CAPPSULE_PROBE_RESULTS) - 1,
+		   "not every slot reported");
+	/* "console [cappsule0] enabled", then its own hello */
+	FORK_CHECK(p->log_lines >= 2,
+		   "the forked kernel's printk did not reach the host");
+	/* forks run ~ms after the capture; a host-time clock is seconds */
+	FORK_CHECK(r[CAPPSULE_FORK_R_CLOCK] < 500000000,
+		   "the clock did not go on from the capture (TSC offset)");
+	FORK_CHECK(r[CAPPSULE_FORK_R_FLAGS] & CAPPSULE_FORK_F_FPU_SAVED,
+		   "the process's FPU state was not saved (TIF_NEED_FPU_LOAD)");
+	FORK_CHECK(r[CAPPSULE_FORK_R_XMM0] == FORK_XMM0,
+		   "the saved XMM0 is not what the snapshot's process had");
+	FORK_CHECK(r[CAPPSULE_FORK_R_FLAGS] & CAPPSULE_FORK_F_CR4,
+		   "CR4 write with VMXE set refused or not kept");
+	FORK_CHECK(r[CAPPSULE_FORK_R_TSC_AUX] == 0,
+		   "TSC_AUX is not the snapshot CPU's (MSR lists)");
+	FORK_CHECK(lstar && r[CAPPSULE_FORK_R_LSTAR] == lstar,
+		   "LSTAR does not read as entry_SYSCALL_64");
+	FORK_CHECK(!strncmp(text, want, strlen(want)) &&
+			   atoi(text + strlen(want)) >= 16,
+		   "kmalloc + snprintf text wrong");
+#undef FORK_CHECK
+	return bad;
+}
+
+/* The timer task: jiffies moved, on ticks the hypervisor injected. */
+static int fork_timer_checks(const struct cappsule_probe *p)
+{
+	const uint64_t *r = (const uint64_t *)p->result;
+	int bad = 0;
+
+	printf("fork: timer: jiffies+%" PRIu64 " timer_irqs=%" PRIu64
+	       " injected=%llu spins=%" PRIu64 " preempt_timer_exits=%u"
+	       " intr_window_exits=%u\n",
+	       r[CAPPSULE_FORK_R_JIFFIES], r[CAPPSULE_FORK_R_TICKS],
+	       (unsigned long long)p->ticks_injected, r[CAPPSULE_FORK_R_SPINS],
+	       p->exits[EXIT_PREEMPT], p->exits[EXIT_INTR_WINDOW]);
+	if (r[CAPPSULE_FORK_R_JIFFIES] < 3) {
+		printf("fork: timer: jiffies did not move 3 times\n");
+		bad = 1;
+	}
+	if (!r[CAPPSULE_FORK_R_TICKS] ||
+	    r[CAPPSULE_FORK_R_TICKS] > p->ticks_injected) {
+		printf("fork: timer: the guest's timer interrupts are not the injected ones\n");
+		bad = 1;
+	}
+	return bad;
+}
+
+/* The sleep task: msleep(20) scheduled away and came back on time. */
+static int fork_sleep_checks(const struct cappsule_probe *p)
+{
+	const uint64_t *r = (const uint64_t *)p->result;
+	int bad = 0;
+
+	printf("fork: sleep: jiffies+%" PRIu64
+	       " slept_us=%.1f switches=%" PRIu64 " halts=%llu injected=%llu\n",
+	       r[CAPPSULE_FORK_R_JIFFIES], r[CAPPSULE_FORK_R_SLEPT_NS] / 1e3,
+	       r[CAPPSULE_FORK_R_SWITCHES], (unsigned long long)p->halts,
+	       (unsigned long long)p->ticks_injected);
+	if (r[CAPPSULE_FORK_R_SLEPT_NS] < 20000000 ||
+	    r[CAPPSULE_FORK_R_SLEPT_NS] > 1000000000) {
+		printf("fork: sleep: msleep(20) did not take 20 ms to 1 s\n");
+		bad = 1;
+	}
+	if (!r[CAPPSULE_FORK_R_SWITCHES]) {
+		printf("fork: sleep: the task was never switched out\n");
+		bad = 1;
+	}
+	return bad;
+}
+
+/* The user task: the snapshot's process went on with the fork's id. */
+static int fork_user_checks(const struct cappsule_probe *p)
+{
+	const uint64_t *r = (const uint64_t *)p->result;
+	int bad = 0;
+
+	printf("fork: user: ioctl returned %" PRId64 " xmm0=0x%" PRIx64
+	       " log_lines=%llu\n",
+	       (int64_t)r[CAPPSULE_FORK_R_USER_ID],
+	       r[CAPPSULE_FORK_R_USER_XMM0], (unsigned long long)p->log_lines);
+	if (!(p->reported & (1ull << CAPPSULE_FORK_R_USER_ID)) ||
+	    r[CAPPSULE_FORK_R_USER_ID] != p->arg[0]) {
+		printf("fork: user: the process did not go on with the fork's id\n");
+		bad = 1;
+	}
+	if (r[CAPPSULE_FORK_R_USER_XMM0] != FORK_XMM0) {
+		printf("fork: user: the process's XMM0 was not restored\n");
+		bad = 1;
+	}
+	return bad;
+}
+
 /*
  * WORK IN PROGRESS (milestone b): resume a VM on the snapshot with @id and
- * say how far it got: outcome, hello, and where it was killed.
+ * a task (kernel, outb, wrmsr, mmio, timer, sleep, user), optionally on one CPU, and say how
+ * far it got: outcome, hello, the task's report, where it was killed.
  */
 static int cmd_fork(int argc, char **argv)
 {
 	struct cappsule_probe p;
+	unsigned int task = 0;
 	char sym[512];
+	int bad;
 
 	probe_init(&p, CAPPSULE_PROBE_FORK);
 	p.arg[0] = argc > 2 ? strtoull(argv[2], NULL, 0) : 0;
+	if (argc > 3) {
+		for (task = 0; task < CAPPSULE_FORK_TASKS; task++)
+			if (!strcmp(argv[3], fork_tasks[task]))
+				break;
+		if (task == CAPPSULE_FORK_TASKS)
+			return usage();
+	}
+	p.arg[1] = task;
+	if (argc > 4)
+		p.cpu = strtoul(argv[4], NULL, 0);
 	if (probe_run(&p)) {
 		printf("fork: error %s\n", strerror(errno));
 		return 1;
@@ -735,19 +975,31 @@ static int cmd_fork(int argc, char **argv)
 	sym[0] = 0;
 	if (p.kill_rip)
 		symbolize(p.kill_rip, sym, sizeof(sym));
-	printf("fork: id=%llu outcome=%u hello=%s%llu intact=%llu kill_why=%u kill_exit=%u qual=0x%llx rip=0x%llx %s exits=%llu vmcalls=%u ept=%u cow=%llu fresh=%llu us=%llu\n",
-	       (unsigned long long)p.arg[0], p.outcome,
+	printf("fork: id=%llu task=%s outcome=%u hello=%s%llu intact=%llu kill_why=%u kill_exit=%u qual=0x%llx rip=0x%llx %s exits=%llu vmcalls=%u ept=%u cr=%u msr=%u cow=%llu fresh=%llu cpu=%u us=%llu\n",
+	       (unsigned long long)p.arg[0], fork_tasks[task], p.outcome,
 	       (p.reported & 1) ? "" : "none/", (unsigned long long)p.result[0],
 	       (unsigned long long)p.template_intact, p.kill_why, p.kill_exit,
 	       (unsigned long long)p.kill_qual, (unsigned long long)p.kill_rip,
 	       sym, (unsigned long long)p.total_exits, p.exits[EXIT_VMCALL],
-	       p.exits[EXIT_EPT_VIOLATION], (unsigned long long)p.cow_pages,
-	       (unsigned long long)p.fresh_pages,
+	       p.exits[EXIT_EPT_VIOLATION], p.exits[EXIT_CR],
+	       p.exits[EXIT_RDMSR] + p.exits[EXIT_WRMSR],
+	       (unsigned long long)p.cow_pages,
+	       (unsigned long long)p.fresh_pages, p.host_cpu,
 	       (unsigned long long)p.duration_ns / 1000);
-	if (p.outcome == CAPPSULE_OUT_DONE && (p.reported & 1) &&
-	    p.result[0] == p.arg[0] && p.template_intact)
-		return 0;
-	return 1;
+	if (!(p.reported & 1) || p.result[0] != p.arg[0] || !p.template_intact)
+		return 1;
+	if (task == CAPPSULE_FORK_KERNEL || task >= CAPPSULE_FORK_TIMER) {
+		bad = task == CAPPSULE_FORK_KERNEL ? fork_kernel_checks(&p) :
+		      task == CAPPSULE_FORK_TIMER  ? fork_timer_checks(&p) :
+		      task == CAPPSULE_FORK_SLEEP  ? fork_sleep_checks(&p) :
+						     fork_user_checks(&p);
+		return p.outcome == CAPPSULE_OUT_DONE && !bad ? 0 : 1;
+	}
+	return p.outcome == CAPPSULE_OUT_KILLED &&
+			       p.kill_exit == fork_kills[task].exit &&
+			       p.kill_why == fork_kills[task].why ?
+		       0 :
+		       1;
 }
 
 /* The snapshot's copy of [start, end) against live memory; default text. */
@@ -791,7 +1043,8 @@ static int usage(void)
 		"       hvctl probe NAME [cpu] [max_slices] [arg0]\n"
 		"       hvctl snapshot\n"
 		"       hvctl snapshot-drop\n"
-		"       hvctl snapshot-verify [START END]   (default: kernel text)\n");
+		"       hvctl snapshot-verify [START END]   (default: kernel text)\n"
+		"       hvctl fork ID [kernel|outb|wrmsr|mmio|timer|sleep|user] [cpu]\n");
 	return 2;
 }
 

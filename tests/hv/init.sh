@@ -142,22 +142,81 @@ if [ -n "$pages" ] && [ "$pages" -gt 0 ]; then
 		[ "$tp" -gt 0 -a "$(val "$out" copied)" = "$tp" -a "$(val "$out" differ)" = 0 \
 		-a "$(val "$out" hash_copy)" = "$(val "$out" hash_live)" ]
 	# WORK IN PROGRESS (milestone b): VMs resumed on the snapshot at its
-	# capture point, ids 1 to 3: each must say hello with its id and end
-	# with DONE, its write to the marker in its own copy (host's intact)
+	# capture point, ids 1 to 3: each says hello with its id, runs kernel
+	# functions with interrupts off (hvctl checks each report: clock from
+	# the capture, the process's FPU state saved, CR4 writes, TSC_AUX,
+	# LSTAR, kmalloc + snprintf) and ends with DONE, its write to the
+	# marker in its own copy (host's intact). The sleep makes a clock
+	# without the TSC offset a second late.
+	sleep 1
+	fork() { # id task [cpu]: 0 if hvctl's checks hold
+		local rc=0
+		/bin/hvctl fork "$@" > /tmp/fork 2>&1 || rc=1
+		grep -v '^fork: ' /tmp/fork
+		grep '^fork: ' /tmp/fork | sed 's/^fork: /HVTEST INFO fork: /'
+		return $rc
+	}
+	# each fork costs seconds of guest time on the 2-CPU boot (ips=50M):
+	# there, one of each kind that may depend on the CPU count
+	ids="1 2 3"
+	[ "$ncpus" -gt 1 ] && ids=1
 	bad=0
-	for id in 1 2 3; do
-		/bin/hvctl fork $id > /tmp/fork 2>&1 || bad=1
-		grep -v '^fork: id=' /tmp/fork
-		echo "HVTEST INFO fork: $(grep '^fork: id=' /tmp/fork | cut -d' ' -f2-)"
+	for id in $ids; do
+		fork $id kernel || bad=1
 	done
-	check "fork_hello: 3 VMs resumed on the snapshot said hello with their id (1, 2, 3), then DONE; the host's marker intact" \
+	check "fork_kernel: VMs $ids resumed on the snapshot said hello with their id, ran kernel functions (clock, FPU, CR4, MSRs, kmalloc), then DONE; the host's marker intact" \
 		[ $bad -eq 0 ]
+	# consoles off in the fork, its printk through the hypercall console
+	line=$(dmesg | grep 'cappsule: vm [0-9]* says: .*cappsule fork 1: hello from the forked kernel' | tail -1)
+	echo "$line"
+	check "fork_console: the forked kernel's printk is in the host's log: ${line#*] }" \
+		[ -n "$line" ]
+	if [ "$ncpus" -eq 1 ]; then
+		# the forbidden operations of part 1, from a fork: killed with
+		# the reason, the host's marker intact, and the next fork runs
+		for task in outb wrmsr mmio; do
+			bad=0
+			fork 4 $task || bad=1
+			check "fork_kill_$task: killed with its reason, the host's marker intact" \
+				[ $bad -eq 0 ]
+		done
+		bad=0
+		fork 5 kernel || bad=1
+		check "fork_after_kills: a fork after the killed ones runs to DONE" \
+			[ $bad -eq 0 ]
+	fi
+	# interrupts on (preemption off): the hypervisor injects the local
+	# APIC timer vector after each preemption-timer slice; the kernel's
+	# timer interrupt must run on it and move jiffies
+	bad=0
+	fork 7 timer || bad=1
+	check "fork_timer: interrupts on in a fork, the hypervisor's ticks run the kernel's timer interrupt and jiffies move" \
+		[ $bad -eq 0 ]
+	if [ "$ncpus" -eq 1 ]; then
+		# preemption on as well: msleep(20) schedules away, the forked
+		# kernel's idle loop MWAITs (a halt to the next tick) and the
+		# task comes back when the ticks expire its timer
+		bad=0
+		fork 8 sleep || bad=1
+		check "fork_sleep: msleep(20) in a fork schedules away and wakes on the hypervisor's ticks" \
+			[ $bad -eq 0 ]
+		# the snapshot's process (hvctl snapshot, mlocked) goes on in
+		# the fork: the ioctl returns the fork's id, XMM0 restored,
+		# and it says hello from userland through the hypercall console
+		bad=0
+		fork 9 user || bad=1
+		line=$(dmesg | grep 'cappsule: vm [0-9]* says: cappsule 9: hello from userland, XMM0 kept' | tail -1)
+		echo "$line"
+		check "fork_user: the snapshot's process goes on in a fork as cappsule 9: ${line#*] }" \
+			[ $bad -eq 0 -a -n "$line" ]
+	fi
 	out=$(/bin/hvctl snapshot)
 	echo "$out"
 	p2=$(val "$out" pages)
+	t2=$(val "$out" tmpl)
 	h2=$(held)
-	check "snapshot_replace: snapshot $(val "$out" gen) of $p2 pages, module holds $((h2 - base)) over its $base" \
-		[ "$(val "$out" gen)" = 2 -a "$((h2 - base))" = "$p2" ]
+	check "snapshot_replace: snapshot $(val "$out" gen) of $p2 pages and $t2 template tables, module holds $((h2 - base)) over its $base" \
+		[ "$(val "$out" gen)" = 2 -a "$((h2 - base))" = "$((p2 + t2))" ]
 	out=$(/bin/hvctl snapshot-drop)
 	h3=$(held)
 	left=$(val "$(/bin/hvctl info)" snapshot_pages)
@@ -179,6 +238,13 @@ if [ "$ncpus" -gt 1 ]; then
 	left=$(val "$(/bin/hvctl info)" snapshot_pages)
 	check "snapshot_ebusy_keeps: $out; the current snapshot still has ${left:-?} pages (${p3:-?} before)" \
 		[ -n "$p3" -a "$left" = "$p3" ]
+	# a fork on the CPU that was offline at the snapshot: the host's
+	# TSC_AUX there is 1, the guest's must be the snapshot CPU's 0
+	last=$((ncpus - 1))
+	bad=0
+	fork 6 kernel $last || bad=1
+	check "fork_other_cpu: a fork on cpu$last sees TSC_AUX 0 and runs to DONE" \
+		sh -c "[ $bad -eq 0 ] && grep -q 'cpu=$last ' /tmp/fork"
 fi
 milestone "SNAPSHOT-DONE uptime=$(cut -d' ' -f1 /proc/uptime)"
 

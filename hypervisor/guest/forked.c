@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What a forked VM runs once it has returned from the capture point, in
+ * cappsule.ko's copy, interrupts still off (part 2, milestone b): the
+ * kernel's own functions, their results reported by hypercall, or one
+ * forbidden operation that must kill the VM and never the host. Never
+ * runs in the host.
+ */
+#include <linux/console.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <asm/apic.h>
+#include <asm/fixmap.h>
+#include <asm/fpu/api.h>
+#include <asm/hardirq.h>
+#include <asm/io.h>
+#include <asm/msr.h>
+#include <asm/special_insns.h>
+#include <asm/tlbflush.h>
+#include "../hv.h"
+
+static u64 hv_hc(u64 nr, u64 a0, u64 a1)
+{
+	u64 ret;
+
+	asm volatile("vmcall"
+		     : "=a"(ret)
+		     : "a"(nr), "D"(a0), "S"(a1)
+		     : "memory");
+	return ret;
+}
+
+static u64 hv_hc3(u64 nr, u64 a0, u64 a1, u64 a2)
+{
+	u64 ret;
+
+	asm volatile("vmcall"
+		     : "=a"(ret)
+		     : "a"(nr), "D"(a0), "S"(a1), "d"(a2)
+		     : "memory");
+	return ret;
+}
+
+static void hv_report(unsigned int slot, u64 val)
+{
+	hv_hc(CAPPSULE_HC_REPORT, slot, val);
+}
+
+/* The guest kernel's console: 16 bytes per hypercall, lines on the host. */
+static void hv_console_write(struct console *con, const char *s, unsigned int n)
+{
+	u64 chunk[2];
+	unsigned int k;
+
+	while (n) {
+		k = min_t(unsigned int, n, HV_LOG_CHUNK);
+		chunk[0] = 0;
+		chunk[1] = 0;
+		memcpy(chunk, s, k);
+		hv_hc3(CAPPSULE_HC_LOG, k, chunk[0], chunk[1]);
+		s += k;
+		n -= k;
+	}
+}
+
+static struct console hv_console = {
+	.name = "cappsule",
+	.write = hv_console_write,
+	.flags = CON_ENABLED,
+	.index = -1,
+};
+
+/*
+ * Consoles off (the rig's is a UART: printk would be port I/O and kill
+ * the fork), then the hypercall console, which only prints what comes
+ * after it. register_console() takes console_sem: interrupts on for it.
+ */
+static void hv_guest_console(void)
+{
+	struct console *con;
+
+	for_each_console(con) con->flags &= ~CON_ENABLED;
+	local_irq_enable();
+	register_console(&hv_console);
+	local_irq_disable();
+}
+
+/*
+ * The snapshot's process had its FPU registers saved to memory before the
+ * capture (kernel_fpu_begin()): they are in the copy, and TIF_NEED_FPU_LOAD
+ * says they are to be loaded on the way back to userland. Then the
+ * kernel_fpu_begin() of the snapshot ends, here.
+ */
+static u64 hv_fork_fpu(void)
+{
+	const u32 *xmm = current->thread.fpu.fpstate->regs.fxsave.xmm_space;
+
+	hv_report(CAPPSULE_FORK_R_XMM0, xmm[0] | (u64)xmm[1] << 32);
+	return test_thread_flag(TIF_NEED_FPU_LOAD) ? CAPPSULE_FORK_F_FPU_SAVED :
+						     0;
+}
+
+static void hv_fork_kernel(u64 id, u64 clock, u64 flags)
+{
+	unsigned long cr4;
+	u64 text[2] = { 0, 0 };
+	u32 lo, hi, aux;
+	u64 lstar;
+	char *buf;
+
+	pr_info("cappsule fork %llu: hello from the forked kernel\n", id);
+
+	hv_report(CAPPSULE_FORK_R_CLOCK, clock);
+
+	/* the slab allocator, formatting, ksize() */
+	buf = kmalloc(sizeof(text), GFP_ATOMIC);
+	if (buf) {
+		snprintf(buf, sizeof(text), "id=%llu sz=%zu", id, ksize(buf));
+		memcpy(text, buf, sizeof(text));
+		kfree(buf);
+	}
+	hv_report(CAPPSULE_FORK_R_TEXT, text[0]);
+	hv_report(CAPPSULE_FORK_R_TEXT + 1, text[1]);
+
+	/* CR4 writes with VMXE set, as the kernel's own helper makes them */
+	cr4 = __read_cr4();
+	cr4_update_irqsoff(0, X86_CR4_PGE);
+	cr4_update_irqsoff(X86_CR4_PGE, 0);
+	if (__read_cr4() == cr4 && (cr4 & X86_CR4_VMXE))
+		flags |= CAPPSULE_FORK_F_CR4;
+	hv_report(CAPPSULE_FORK_R_FLAGS, flags);
+
+	/* RDTSCP without an exit: TSC_AUX is the guest's (CPU 0) */
+	asm volatile("rdtscp" : "=a"(lo), "=d"(hi), "=c"(aux));
+	hv_report(CAPPSULE_FORK_R_TSC_AUX, aux);
+	rdmsrl(MSR_LSTAR, lstar);
+	hv_report(CAPPSULE_FORK_R_LSTAR, lstar);
+}
+
+/*
+ * Interrupts on with preemption off, so the interrupted code is always
+ * this loop: the hypervisor's ticks (LOCAL_TIMER_VECTOR) run the kernel's
+ * timer interrupt, hrtimers, the tick and softirqs; jiffies must move.
+ */
+static void hv_fork_timer(void)
+{
+	unsigned long j0, spins = 0;
+	unsigned int t0;
+
+	preempt_disable();
+	j0 = jiffies;
+	t0 = this_cpu_read(irq_stat.apic_timer_irqs);
+	local_irq_enable();
+	while (time_before(jiffies, j0 + 3) && ++spins < 20000000)
+		cpu_relax();
+	local_irq_disable();
+	hv_report(CAPPSULE_FORK_R_JIFFIES, jiffies - j0);
+	hv_report(CAPPSULE_FORK_R_TICKS,
+		  this_cpu_read(irq_stat.apic_timer_irqs) - t0);
+	hv_report(CAPPSULE_FORK_R_SPINS, spins);
+	/* interrupts are off: this cannot schedule */
+	preempt_enable();
+}
+
+/*
+ * Interrupts and preemption on: msleep() schedules away from this task;
+ * whatever else is runnable in the copy runs, then the idle loop, until
+ * the hypervisor's ticks expire the sleep's timer and this task runs on.
+ */
+static void hv_fork_sleep(void)
+{
+	unsigned long j0, sw0, spins = 0;
+	u64 t0;
+
+	local_irq_enable();
+	/*
+	 * jiffies lag behind the clock by the time this fork ran with
+	 * interrupts off: the first tick catches up, then the sleep starts
+	 */
+	j0 = jiffies;
+	while (jiffies == j0 && ++spins < 20000000)
+		cpu_relax();
+	j0 = jiffies;
+	t0 = ktime_get_ns();
+	sw0 = current->nvcsw + current->nivcsw;
+	msleep(20);
+	local_irq_disable();
+	hv_report(CAPPSULE_FORK_R_JIFFIES, jiffies - j0);
+	hv_report(CAPPSULE_FORK_R_SLEPT_NS, ktime_get_ns() - t0);
+	hv_report(CAPPSULE_FORK_R_SWITCHES,
+		  current->nvcsw + current->nivcsw - sw0);
+}
+
+void hv_guest_forked(u64 id, u64 t_capture)
+{
+	u64 flags, lstar, clock;
+
+	/* the clock goes on from the capture, not from the host's now */
+	clock = ktime_get_ns() - t_capture;
+	/* in the VM's private copy of the page: the host's stays 0 */
+	WRITE_ONCE(hv_fork_marker, id);
+	hv_hc(CAPPSULE_HC_HELLO, id, 0);
+	flags = hv_fork_fpu();
+	kernel_fpu_end();
+	hv_guest_console();
+
+	switch (hv_hc(CAPPSULE_HC_TASK, 0, 0)) {
+	case CAPPSULE_FORK_KERNEL:
+		hv_fork_kernel(id, clock, flags);
+		break;
+	case CAPPSULE_FORK_OUTB:
+		outb(0x42, 0x80);
+		break;
+	case CAPPSULE_FORK_WRMSR:
+		rdmsrl(MSR_LSTAR, lstar);
+		wrmsrl(MSR_LSTAR, lstar);
+		break;
+	case CAPPSULE_FORK_MMIO:
+		/* the I/O APIC's window, mapped by the kernel's fixmap */
+		hv_report(
+			CAPPSULE_FORK_R_FLAGS,
+			readl((void __iomem *)fix_to_virt(FIX_IO_APIC_BASE_0)));
+		break;
+	case CAPPSULE_FORK_TIMER:
+		hv_fork_timer();
+		break;
+	case CAPPSULE_FORK_SLEEP:
+		hv_fork_sleep();
+		break;
+	case CAPPSULE_FORK_USER:
+		return; /* back through the ioctl, into the process */
+	}
+	for (;;)
+		hv_hc(CAPPSULE_HC_DONE, 0, 0);
+}
