@@ -150,3 +150,27 @@ start_web() {
 	PORT=$(head -1 "$WORK/web.port")
 	[ -n "$PORT" ]
 }
+
+# make_tone FILE: a 20 s 440 Hz WAV of the user's (FILE's folder made).
+make_tone() {
+	mkdir -p "$(dirname "$1")"
+	python3 - "$1" <<'PY'
+import math, struct, sys, wave
+w = wave.open(sys.argv[1], "wb")
+w.setnchannels(1); w.setsampwidth(2); w.setframerate(48000)
+w.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * i / 48000)))
+                       for i in range(48000 * 20)))
+PY
+	chown -R $APP_UID:$APP_UID "$(dirname "$1")"
+}
+
+# sound_plays: a stream of the user's PulseAudio appears within 10 s.
+sound_plays() {
+	local streams= _
+	for _ in $(seq 1 100); do
+		streams=$($AS pactl list sink-inputs 2>/dev/null | grep -c 'Sink Input #')
+		[ "${streams:-0}" -gt 0 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
