@@ -354,6 +354,27 @@ static int start_devices(const struct start_msg *st, struct agent_dev_ctx *devs,
 	return 0;
 }
 
+/* Until what the devices started in the background is usable. */
+static int devices_ready(const struct start_msg *st, char *err, size_t len)
+{
+	unsigned i;
+	int ret;
+
+	for (i = 0; i < agent_ndevices; i++) {
+		const struct agent_device *dev = agent_devices[i];
+
+		if (!dev->ready || !(st->hdr.devices & DEV_BIT(dev->id)))
+			continue;
+		ret = dev->ready();
+		if (ret) {
+			snprintf(err, len, "%s device: %s", dev->name,
+				 strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -421,12 +442,19 @@ int main(int argc, char **argv)
 		report_error(CONTROL_ERR_SETUP, -ret, text);
 		finish(125, 0);
 	}
-	log_debug("devices up");
+	log_debug("devices started");
+	/* the bus starts while the X server does */
 	if (session_start(&st, &devs)) {
 		report_error(CONTROL_ERR_SETUP, ENOMEM,
 			     "session: out of memory");
 		finish(125, 0);
 	}
+	ret = devices_ready(&st, text, sizeof(text));
+	if (ret) {
+		report_error(CONTROL_ERR_SETUP, -ret, text);
+		finish(125, 0);
+	}
+	log_debug("devices up");
 	/* -d BASEDIR as the backend left it is for the fs device only */
 	if (umount2("/run/cappsule/basedir", MNT_DETACH) == 0)
 		rmdir("/run/cappsule/basedir");

@@ -25,6 +25,12 @@ struct agent_device {
 	const char *name;
 	/* 0, or -errno: the cappsule then does not start. */
 	int (*start)(struct agent_dev_ctx *ctx);
+	/*
+	 * Optional: until what start() set going in the background is
+	 * usable (the X server), once every device has started and the
+	 * session bus is up, so that their start-ups overlap. 0 or -errno.
+	 */
+	int (*ready)(void);
 };
 
 #endif

@@ -234,6 +234,7 @@ int proxy_handle(struct gui_proxy *p, uint16_t type, const void *untrusted_buf,
 		win_destroy(p, win_find(p, m.wid.wid));
 		break;
 	case GUI_G_MAP:
+		log_debug("cappsule %u: window 0x%x maps", p->id, m.win.wid);
 		win_map(p, win_find(p, m.win.wid), &m.win);
 		break;
 	case GUI_G_UNMAP:

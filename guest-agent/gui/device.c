@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The gui device in the agent: forks the cappsule's window manager (which
- * drops to the caller and starts the private X server), waits until
- * windows can be shown, and gives the command its DISPLAY.
+ * drops to the caller and starts the private X server), gives the command
+ * its DISPLAY, and, once the other devices have started alongside, waits
+ * until windows can be shown.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +23,14 @@
 /* Xvfb start, keymap compilation and the host's HELLO, generously. */
 #define READY_TIMEOUT_MS 20000
 
+static pid_t wm_pid = -1;
+static int ready_rfd = -1;
+
+/*
+ * Fork the window manager, which starts the X server: DISPLAY is known
+ * already (:0), the wait for it is gui_ready(), after the other devices
+ * and the session bus have started meanwhile.
+ */
 static int gui_start(struct agent_dev_ctx *ctx)
 {
 #ifdef CAPPSULE_GUI_XCB
@@ -31,7 +40,6 @@ static int gui_start(struct agent_dev_ctx *ctx)
 				 .ngroups = ctx->st->hdr.ngroups,
 				 .groups = ctx->st->hdr.groups };
 	int p[2], ret;
-	char ok = 0;
 	pid_t pid;
 
 	if (pipe2(p, O_CLOEXEC) < 0)
@@ -51,19 +59,8 @@ static int gui_start(struct agent_dev_ctx *ctx)
 	close(p[1]);
 	/* The window manager holds the xchan now. */
 	xchan_fds_close(&ctx->fds);
-	{
-		struct pollfd pf = { p[0], POLLIN, 0 };
-
-		if (poll(&pf, 1, READY_TIMEOUT_MS) <= 0 ||
-		    read(p[0], &ok, 1) != 1)
-			ok = 0;
-	}
-	close(p[0]);
-	if (!ok) {
-		kill(pid, SIGKILL);
-		log_err("gui: the cappsule's display did not come up");
-		return -EIO;
-	}
+	wm_pid = pid;
+	ready_rfd = p[0];
 	return agent_env_add(ctx, "DISPLAY=:0");
 #else
 	xchan_fds_close(&ctx->fds);
@@ -72,8 +69,30 @@ static int gui_start(struct agent_dev_ctx *ctx)
 #endif
 }
 
+/* Until the window manager says windows can be shown. */
+static int gui_ready(void)
+{
+	struct pollfd pf = { ready_rfd, POLLIN, 0 };
+	char ok = 0;
+
+	if (ready_rfd < 0)
+		return -EIO;
+	if (poll(&pf, 1, READY_TIMEOUT_MS) <= 0 ||
+	    read(ready_rfd, &ok, 1) != 1)
+		ok = 0;
+	close(ready_rfd);
+	ready_rfd = -1;
+	if (!ok) {
+		kill(wm_pid, SIGKILL);
+		log_err("gui: the cappsule's display did not come up");
+		return -EIO;
+	}
+	return 0;
+}
+
 const struct agent_device gui_device = {
 	.id = XCHAN_DEV_GUI,
 	.name = "gui",
 	.start = gui_start,
+	.ready = gui_ready,
 };

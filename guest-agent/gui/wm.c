@@ -318,7 +318,7 @@ static void host_messages(struct wm *wm)
 	}
 }
 
-/* The host's HELLO (screen size) and keymap, before Xvfb starts. */
+/* The host's HELLO (screen size) and keymap, before Xvfb is used. */
 static void wait_hello(struct wm *wm)
 {
 	static uint8_t buf[GUI_MAX_MSG];
@@ -363,22 +363,26 @@ static void wait_hello(struct wm *wm)
 	}
 }
 
-/* Xvfb on :0 (the cappsule has its own /tmp and network). */
-static int start_xvfb(struct wm *wm)
+/*
+ * Xvfb on :0 (the cappsule has its own /tmp and network), its framebuffer
+ * WxH; returns the read end of its -displayfd pipe (xvfb_wait()).
+ */
+static int xvfb_spawn(struct wm *wm, uint16_t w, uint16_t h)
 {
-	char screen[32], fdarg[16], buf[16];
+	char screen[32], fdarg[16];
 	int p[2], devnull;
-	uint64_t end;
-	size_t got = 0;
 
-	wm->fb_w = (uint16_t)MAX(wm->host_w, WM_FB_MIN_W);
-	wm->fb_h = (uint16_t)MAX(wm->host_h, WM_FB_MIN_H);
+	wm->fb_w = w;
+	wm->fb_h = h;
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -errno;
-	snprintf(screen, sizeof(screen), "%ux%ux24", wm->fb_w, wm->fb_h);
+	snprintf(screen, sizeof(screen), "%ux%ux24", w, h);
 	wm->xvfb = fork();
-	if (wm->xvfb < 0)
+	if (wm->xvfb < 0) {
+		close(p[0]);
+		close(p[1]);
 		return -errno;
+	}
 	if (wm->xvfb == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		fcntl(p[1], F_SETFD, 0);
@@ -391,31 +395,44 @@ static int start_xvfb(struct wm *wm)
 		/*
 		 * Smart scheduling gives a client drawing flat out whole
 		 * time slices (20 ms) in which the compositor's requests
-		 * wait: the old round robin keeps capture prompt.
+		 * wait: the old round robin keeps capture prompt. No GLX:
+		 * Xvfb's loads Mesa's swrast driver and LLVM at start (80
+		 * ms warm on the host, more through a cold fs view), for
+		 * indirect software GL nobody needs: apps render GL with
+		 * EGL (Mesa's software path puts images, no server GL).
 		 */
 		execvp("Xvfb", (char *[]){ "Xvfb", ":0", "-displayfd", fdarg,
 					   "-nolisten", "tcp", "-noreset",
 					   "-screen", "0", screen, "-dpi", "96",
-					   "-dumbSched", NULL });
+					   "-dumbSched", "-extension", "GLX",
+					   NULL });
 		_exit(127);
 	}
 	close(p[1]);
-	end = now_ns() + XVFB_TIMEOUT_MS * 1000000ull;
-	/* -displayfd: the display number and a newline, once it listens. */
+	return p[0];
+}
+
+/* -displayfd: the display number and a newline, once it listens. */
+static int xvfb_wait(struct wm *wm, int rfd)
+{
+	uint64_t end = now_ns() + XVFB_TIMEOUT_MS * 1000000ull;
+	char buf[16];
+	size_t got = 0;
+
 	while (got < sizeof(buf) - 1 && now_ns() < end) {
-		struct pollfd pf = { p[0], POLLIN, 0 };
+		struct pollfd pf = { rfd, POLLIN, 0 };
 		ssize_t n;
 
 		if (poll(&pf, 1, 100) <= 0)
 			continue;
-		n = read(p[0], buf + got, sizeof(buf) - 1 - got);
+		n = read(rfd, buf + got, sizeof(buf) - 1 - got);
 		if (n <= 0)
 			break;
 		got += (size_t)n;
 		if (memchr(buf, '\n', got))
 			break;
 	}
-	close(p[0]);
+	close(rfd);
 	buf[got] = '\0';
 	if (!memchr(buf, '\n', got)) {
 		log_err("gui: Xvfb did not start (is the xvfb package installed?)");
@@ -423,6 +440,34 @@ static int start_xvfb(struct wm *wm)
 	}
 	snprintf(wm->display, sizeof(wm->display), ":%u", (unsigned)atoi(buf));
 	return 0;
+}
+
+/*
+ * The X server starts while the host proxy says hello: its framebuffer
+ * (WM_FB_MIN, RANDR shows the host's size in it) fits any host screen up
+ * to that; a larger one (HELLO) means starting it again, larger.
+ */
+static int start_x(struct wm *wm)
+{
+	int rfd = xvfb_spawn(wm, WM_FB_MIN_W, WM_FB_MIN_H), ret;
+
+	if (rfd < 0)
+		return rfd;
+	log_debug("gui: Xvfb started, waiting for the host's HELLO");
+	wait_hello(wm);
+	if (wm->host_w > wm->fb_w || wm->host_h > wm->fb_h) {
+		close(rfd);
+		kill(wm->xvfb, SIGKILL);
+		waitpid(wm->xvfb, NULL, 0);
+		rfd = xvfb_spawn(wm, MAX(wm->host_w, WM_FB_MIN_W),
+				 MAX(wm->host_h, WM_FB_MIN_H));
+		if (rfd < 0)
+			return rfd;
+	}
+	log_debug("gui: HELLO taken");
+	ret = xvfb_wait(wm, rfd);
+	log_debug("gui: Xvfb listens");
+	return ret;
 }
 
 static const xcb_query_extension_reply_t *
@@ -497,6 +542,7 @@ static int setup_x(struct wm *wm)
 	xcb_test_fake_input(wm->c, XCB_MOTION_NOTIFY, 0, XCB_CURRENT_TIME,
 			    wm->root, wm->pointer_x, wm->pointer_y, 0);
 	clip_setup(wm);
+	log_debug("gui: X set up, applying the host's keymap");
 	if (wm->keymap)
 		input_apply_keymap(wm, wm->keymap);
 	xcb_flush(wm->c);
@@ -562,10 +608,10 @@ void gui_wm_main(const struct gui_wm_args *a)
 		_exit(1);
 	}
 	wm.mem_fd = a->fds.mem;
-	wait_hello(&wm);
-	ret = start_xvfb(&wm);
+	ret = start_x(&wm);
 	if (!ret)
 		ret = setup_x(&wm);
+	log_debug("gui: window manager set up");
 	if (ret) {
 		log_err("gui: cannot set up the cappsule's display: %s",
 			strerror(-ret));

@@ -13,52 +13,10 @@ command -v firefox-esr >/dev/null || skip "firefox-esr not installed (apt instal
 WEB=$WORK/web
 mkdir -p "$WEB"
 head -c 300000 /dev/urandom >"$WEB/data.bin"
-cat >"$WORK/web.py" <<'PY'
-import http.server, socketserver, sys
-root = sys.argv[1]
-PAGE = b"""<!doctype html><html><head><title>cappsule web test</title></head>
-<body style="margin:0;background:#ff00ff"><div style="width:100vw;height:100vh"></div></body></html>"""
-class H(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        if self.path.startswith("/data.bin"):
-            body = open(root + "/data.bin", "rb").read()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/octet-stream")
-            self.send_header("Content-Disposition", 'attachment; filename="data.bin"')
-        elif self.path == "/":
-            body = PAGE
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-        else:
-            self.send_response(404)
-            self.end_headers()
-            return
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-    def log_message(self, *a):
-        sys.stderr.write("web: %s\n" % (a[0] % a[1:]))
-s = socketserver.TCPServer(("127.0.0.1", 0), H)
-print(s.server_address[1], flush=True)
-s.serve_forever()
-PY
-python3 "$WORK/web.py" "$WEB" >"$WORK/web.port" 2>"$WORK/web.log" &
-HOST_PIDS="$HOST_PIDS $!"
-for _ in $(seq 1 50); do [ -s "$WORK/web.port" ] && break; sleep 0.1; done
-PORT=$(head -1 "$WORK/web.port")
-[ -n "$PORT" ] || { fail "the test web server did not start"; finish; }
+start_web "$WEB" || { fail "the test web server did not start"; finish; }
 
 # The user's firefox policy: the shipped one, and the host's port.
-mkdir -p "$H/.config/cappsule/policies"
-python3 - "$SRC/desktop/policies/firefox.json" "$PORT" >"$H/.config/cappsule/policies/firefox.json" <<'PY'
-import json, re, sys
-# the file's opening comment (the paths hold "/*" too)
-text = re.sub(r"\A\s*/\*.*?\*/", "", open(sys.argv[1]).read(), flags=re.S)
-p = json.loads(text)
-p["network"]["tcp"].append("host:%s" % sys.argv[2])
-print(json.dumps(p, indent=1))
-PY
-chown -R $APP_UID:$APP_UID "$H/.config"
+user_firefox_policy "$PORT"
 
 # A plain client first: the name, the rule, the server.
 out=$($AS "$VIRT" exec -n -p firefox -- python3 -c "import urllib.request; print(urllib.request.urlopen('http://cappsule-host:$PORT/', timeout=10).read().decode()[:40])" 2>&1)

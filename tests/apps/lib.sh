@@ -124,3 +124,53 @@ pixel() {
 	"$HOSTTOOL" shot $((X + $2)) $((Y + $3)) 1 1 "$SOCKDIR/px.ppm" >/dev/null &&
 		python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); print(*d[-3:])' "$SOCKDIR/px.ppm"
 }
+
+# user_firefox_policy PORT: the user's own firefox policy, the shipped one
+# with host:PORT added (the test web server, tests/apps/web.py).
+user_firefox_policy() {
+	mkdir -p "$H/.config/cappsule/policies"
+	python3 - "$SRC/desktop/policies/firefox.json" "$1" >"$H/.config/cappsule/policies/firefox.json" <<'PY'
+import json, re, sys
+# the file's opening comment (the paths hold "/*" too)
+text = re.sub(r"\A\s*/\*.*?\*/", "", open(sys.argv[1]).read(), flags=re.S)
+p = json.loads(text)
+p["network"]["tcp"].append("host:%s" % sys.argv[2])
+print(json.dumps(p, indent=1))
+PY
+	chown -R $APP_UID:$APP_UID "$H/.config"
+}
+
+# start_web DIR: the test web server (tests/apps/web.py) on the host's
+# loopback, serving DIR/data.bin too; its port in PORT, its log in
+# $WORK/web.log. Fails if it does not start.
+start_web() {
+	python3 "$SRC/tests/apps/web.py" "$1" >"$WORK/web.port" 2>"$WORK/web.log" &
+	HOST_PIDS="$HOST_PIDS $!"
+	for _ in $(seq 1 50); do [ -s "$WORK/web.port" ] && break; sleep 0.1; done
+	PORT=$(head -1 "$WORK/web.port")
+	[ -n "$PORT" ]
+}
+
+# make_tone FILE: a 20 s 440 Hz WAV of the user's (FILE's folder made).
+make_tone() {
+	mkdir -p "$(dirname "$1")"
+	python3 - "$1" <<'PY'
+import math, struct, sys, wave
+w = wave.open(sys.argv[1], "wb")
+w.setnchannels(1); w.setsampwidth(2); w.setframerate(48000)
+w.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * i / 48000)))
+                       for i in range(48000 * 20)))
+PY
+	chown -R $APP_UID:$APP_UID "$(dirname "$1")"
+}
+
+# sound_plays: a stream of the user's PulseAudio appears within 10 s.
+sound_plays() {
+	local streams= _
+	for _ in $(seq 1 100); do
+		streams=$($AS pactl list sink-inputs 2>/dev/null | grep -c 'Sink Input #')
+		[ "${streams:-0}" -gt 0 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}

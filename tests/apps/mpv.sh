@@ -7,26 +7,12 @@
 command -v mpv >/dev/null || skip "mpv not installed (apt install mpv)"
 command -v pactl >/dev/null || skip "pactl not installed (apt install pulseaudio-utils)"
 [ -S "$XDG/pulse/native" ] || skip "the user's PulseAudio did not start ($(tail -2 "$SOCKDIR/pulse.log"))"
-mkdir -p "$H/Music"
-python3 - "$H/Music/tone.wav" <<'PY'
-import math, struct, sys, wave
-w = wave.open(sys.argv[1], "wb")
-w.setnchannels(1); w.setsampwidth(2); w.setframerate(48000)
-w.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * i / 48000)))
-                       for i in range(48000 * 20)))
-PY
-chown -R $APP_UID:$APP_UID "$H/Music"
+make_tone "$H/Music/tone.wav"
 
 app "$WORK/mpv.log" mpv --force-window=yes --no-terminal "$H/Music/tone.wav"
 w=$(window '^\[vlc\] .*tone.wav' 60) && ok "mpv shows its window under the vlc policy" ||
 	fail "no mpv window: $(grep -v '^virt: note' "$WORK/mpv.log" | head -5)"
-streams=
-for _ in $(seq 1 100); do
-	streams=$($AS pactl list sink-inputs 2>/dev/null | grep -c 'Sink Input #')
-	[ "${streams:-0}" -gt 0 ] && break
-	sleep 0.1
-done
-[ "${streams:-0}" -gt 0 ] && ok "its sound plays on the user's PulseAudio" ||
+sound_plays && ok "its sound plays on the user's PulseAudio" ||
 	fail "no stream on the host's sound server"
 app_end
 assert_match "the vlc policy, by its alias" "^virt: note: policy vlc$" "$(grep -a 'note: policy' "$WORK/mpv.log")"

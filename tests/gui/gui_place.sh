@@ -40,6 +40,8 @@ native_pid=$!
 GUI_PIDS="$GUI_PIDS $native_pid"
 wait_log "$WORK/native.log" '^map' 10 || fail "the native client did not map"
 nwin=$(xdotool search --onlyvisible --name '^native$' | head -1)
+# (xwininfo -id "" would wait for a click)
+[ -n "$nwin" ] || { fail "no native window to compare with: $(cat "$WORK/native.log")"; finish; }
 sleep 0.3
 native=$(geom "$nwin")
 kill "$native_pid"
