@@ -75,7 +75,11 @@ apps_cleanup() {
 	cleanup
 	for p in $HOST_PIDS; do kill "$p" 2>/dev/null; done
 	for p in $HOST_PIDS; do wait "$p" 2>/dev/null; done
+	# again: the user's PulseAudio, alive during cleanup, made its
+	# runtime folder anew under $WORK (one was left per test run)
+	rm -rf "$WORK"
 	[ -n "${APPS_HOME:-}" ] && rm -rf "$APPS_HOME"
+	return 0
 }
 trap apps_cleanup EXIT
 
