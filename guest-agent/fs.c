@@ -133,8 +133,8 @@ static int hello_wait(struct xchan *x)
 		return r->err;
 	off = (uint32_t)(sizeof(*r) + sizeof(*hr));
 	for (i = 0; i < hr->nshares && i < FS_MAX_SHARES; i++) {
-		const struct fs_share *sh = take_record(buf, (uint32_t)n, &off,
-							shares[i].path);
+		const struct fs_share *sh =
+			take_record(buf, (uint32_t)n, &off, shares[i].path);
 
 		if (!sh)
 			return -EPROTO;
@@ -142,8 +142,8 @@ static int hello_wait(struct xchan *x)
 	}
 	nshares = i;
 	for (i = 0; i < hr->ntrees && i < FS_MAX_TREES; i++) {
-		const struct fs_tree_rep *t = take_record(buf, (uint32_t)n, &off,
-							  trees[i].path);
+		const struct fs_tree_rep *t =
+			take_record(buf, (uint32_t)n, &off, trees[i].path);
 
 		if (!t)
 			return -EPROTO;
@@ -401,9 +401,9 @@ static int build_root(const struct start_msg *st, const char *upper,
 		uint64_t t = now_ns();
 		unsigned b = fs_trees_attach(&tc, trees, ntrees, treefd);
 
-		log_debug("fs: %u of %u trees bound from the host, %llu us waited",
-			  b, ntrees,
-			  (unsigned long long)(now_ns() - t) / 1000);
+		log_debug(
+			"fs: %u of %u trees bound from the host, %llu us waited",
+			b, ntrees, (unsigned long long)(now_ns() - t) / 1000);
 	}
 	for (i = 0; i < ARRAY_SIZE(moved); i++) {
 		ret = move_in(STAGE "/root", moved[i]);

@@ -55,8 +55,9 @@ static char *mounts_under(const char *under, size_t *len)
 			if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
 			    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' &&
 			    s[3] <= '7') {
-				mp[k++] = (char)((s[1] - '0') * 64 +
-						 (s[2] - '0') * 8 + (s[3] - '0'));
+				mp[k++] =
+					(char)((s[1] - '0') * 64 +
+					       (s[2] - '0') * 8 + (s[3] - '0'));
 				s += 3;
 			} else {
 				mp[k++] = *s;
@@ -146,8 +147,9 @@ static int tree_layers(const struct fs_trees_ctx *c, const char *path,
 	if (fchownat(fds[0], "", host->st_uid, host->st_gid, AT_EMPTY_PATH) <
 		    0 ||
 	    chmod(upper, host->st_mode & 07777) < 0)
-		log_debug("fs: %s: cannot give its upper layer the host's owner",
-			  path);
+		log_debug(
+			"fs: %s: cannot give its upper layer the host's owner",
+			path);
 	return 1;
 }
 
@@ -227,8 +229,7 @@ static int bind_tree(const struct fs_trees_ctx *c, const char *path,
 		ret = -errno;
 		goto undo_lower;
 	}
-	based = tree_layers(c, path, idx, &st, upper, work, sizeof(upper),
-			    fds);
+	based = tree_layers(c, path, idx, &st, upper, work, sizeof(upper), fds);
 	if (based < 0) {
 		ret = based;
 		goto undo_lower;
@@ -345,8 +346,9 @@ unsigned fs_trees_attach(const struct fs_trees_ctx *c,
 		snprintf(mnt, sizeof(mnt), "%s/trees/%u/mnt", c->stage, i);
 		snprintf(dst, sizeof(dst), "%s%s", c->root, t[i].path);
 		if (stat(dst, &st) < 0 || !S_ISDIR(st.st_mode)) {
-			log_debug("fs: %s stays with fs-proxy: not a folder in the view",
-				  t[i].path);
+			log_debug(
+				"fs: %s stays with fs-proxy: not a folder in the view",
+				t[i].path);
 			umount2(mnt, MNT_DETACH);
 			continue;
 		}

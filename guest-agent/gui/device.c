@@ -77,8 +77,7 @@ static int gui_ready(void)
 
 	if (ready_rfd < 0)
 		return -EIO;
-	if (poll(&pf, 1, READY_TIMEOUT_MS) <= 0 ||
-	    read(ready_rfd, &ok, 1) != 1)
+	if (poll(&pf, 1, READY_TIMEOUT_MS) <= 0 || read(ready_rfd, &ok, 1) != 1)
 		ok = 0;
 	close(ready_rfd);
 	ready_rfd = -1;

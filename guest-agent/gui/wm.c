@@ -401,11 +401,11 @@ static int xvfb_spawn(struct wm *wm, uint16_t w, uint16_t h)
 		 * indirect software GL nobody needs: apps render GL with
 		 * EGL (Mesa's software path puts images, no server GL).
 		 */
-		execvp("Xvfb", (char *[]){ "Xvfb", ":0", "-displayfd", fdarg,
-					   "-nolisten", "tcp", "-noreset",
-					   "-screen", "0", screen, "-dpi", "96",
-					   "-dumbSched", "-extension", "GLX",
-					   NULL });
+		execvp("Xvfb",
+		       (char *[]){ "Xvfb", ":0", "-displayfd", fdarg,
+				   "-nolisten", "tcp", "-noreset", "-screen",
+				   "0", screen, "-dpi", "96", "-dumbSched",
+				   "-extension", "GLX", NULL });
 		_exit(127);
 	}
 	close(p[1]);

@@ -173,9 +173,9 @@ static size_t rmlvo_len(const char *names, size_t size)
 	unsigned i;
 
 	for (i = 0; i < 5; i++) {
-		const char *z = off < size ? memchr(names + off, '\0',
-						    size - off) :
-					     NULL;
+		const char *z = off < size ?
+					memchr(names + off, '\0', size - off) :
+					NULL;
 
 		if (!z)
 			return 0;

@@ -288,12 +288,11 @@ START_TEST(test_whole_trees)
 	struct fs_rules r;
 	char err[512];
 
-	ck_assert_int_eq(policy_load_file(SRCDIR
-					  "/../../desktop/policies/default.json",
-					  &p, err, sizeof(err)),
-			 0);
-	ck_assert_int_eq(fs_rules_build(&r, p, "/home/alice", err,
-					sizeof(err)),
+	ck_assert_int_eq(
+		policy_load_file(SRCDIR "/../../desktop/policies/default.json",
+				 &p, err, sizeof(err)),
+		0);
+	ck_assert_int_eq(fs_rules_build(&r, p, "/home/alice", err, sizeof(err)),
 			 0);
 	/* r=1 w=2 x=4; the lib rule is a pattern, the home one a home */
 	trees_are(&r, "/usr:5 /bin:5 /sbin:5 /etc:1 /opt:5 /var/lib:1 "
@@ -311,26 +310,26 @@ START_TEST(test_whole_trees)
 	fs_rules_free(&r);
 	policy_free(p);
 
-	q = parse("{\"filesystem\": {\"/home/**\": \"r\", \"/root/x/**\": \"r\", "
-		  "\"/@HOME@/Documents/**\": \"r\", \"/tmp/**\": \"r\", "
-		  "\"/**\": \"r\", \"/a/*/**\": \"r\", \"/b/\": \"r\", "
-		  "\"/b/**\": \"r\", \"/c/**\": \"w\", \"/d/**\": \"rw\", "
-		  "\"/d/e/**\": \"r\", \"/f/**/g\": \"r\", \"/h/**\": \"rwx\"}}");
-	ck_assert_int_eq(fs_rules_build(&r, q, "/home/alice", err,
-					sizeof(err)),
+	q = parse(
+		"{\"filesystem\": {\"/home/**\": \"r\", \"/root/x/**\": \"r\", "
+		"\"/@HOME@/Documents/**\": \"r\", \"/tmp/**\": \"r\", "
+		"\"/**\": \"r\", \"/a/*/**\": \"r\", \"/b/\": \"r\", "
+		"\"/b/**\": \"r\", \"/c/**\": \"w\", \"/d/**\": \"rw\", "
+		"\"/d/e/**\": \"r\", \"/f/**/g\": \"r\", \"/h/**\": \"rwx\"}}");
+	ck_assert_int_eq(fs_rules_build(&r, q, "/home/alice", err, sizeof(err)),
 			 0);
 	/* a rule on every path reaches into every folder: none is whole */
 	trees_are(&r, "");
 	fs_rules_free(&r);
 	policy_free(q);
-	q = parse("{\"filesystem\": {\"/home/**\": \"r\", \"/root/x/**\": \"r\", "
-		  "\"/@HOME@/Documents/**\": \"r\", \"/tmp/**\": \"r\", "
-		  "\"/a/*/**\": \"r\", \"/b/\": \"r\", "
-		  "\"/b/**\": \"r\", \"/c/**\": \"w\", \"/d/**\": \"rw\", "
-		  "\"/d/e/**\": \"r\", \"/f/**/g\": \"r\", \"/h/**\": \"rwx\", "
-		  "\"/h2/**\": \"r\"}}");
-	ck_assert_int_eq(fs_rules_build(&r, q, "/home/alice", err,
-					sizeof(err)),
+	q = parse(
+		"{\"filesystem\": {\"/home/**\": \"r\", \"/root/x/**\": \"r\", "
+		"\"/@HOME@/Documents/**\": \"r\", \"/tmp/**\": \"r\", "
+		"\"/a/*/**\": \"r\", \"/b/\": \"r\", "
+		"\"/b/**\": \"r\", \"/c/**\": \"w\", \"/d/**\": \"rw\", "
+		"\"/d/e/**\": \"r\", \"/f/**/g\": \"r\", \"/h/**\": \"rwx\", "
+		"\"/h2/**\": \"r\"}}");
+	ck_assert_int_eq(fs_rules_build(&r, q, "/home/alice", err, sizeof(err)),
 			 0);
 	trees_are(&r, "/h:7 /h2:1");
 	fs_rules_free(&r);
