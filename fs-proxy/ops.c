@@ -42,22 +42,13 @@ void fsp_hello(struct fsp *p, const struct fs_request *rq, struct fs_out *out)
 	h->version = FS_PROTO_VERSION;
 	h->max_io = FS_MAX_IO;
 	for (i = 0; i < p->rules.nshares && i < FS_MAX_SHARES; i++) {
-		struct fs_share *sh = put_record(out, sizeof(*sh),
-						 p->rules.shares[i].path);
+		struct fs_share *sh =
+			put_record(out, sizeof(*sh), p->rules.shares[i].path);
 
 		if (!sh)
 			break;
 		sh->rw = p->rules.shares[i].rw;
 		h->nshares++;
-	}
-	for (i = 0; i < p->rules.ntrees && i < FS_MAX_TREES; i++) {
-		struct fs_tree_rep *tr = put_record(out, sizeof(*tr),
-						    p->rules.trees[i].path);
-
-		if (!tr)
-			break;
-		tr->mode = (uint16_t)p->rules.trees[i].mode;
-		h->ntrees++;
 	}
 }
 

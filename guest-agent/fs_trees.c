@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Folders the policy grants whole (fs-proxy/rules.h), served from the host
+ * Folders the policy grants whole (common/fs_rules.h, named in START by the
+ * daemon), served from the host
  * directly where the backend left the host's tree for us (the namespaces
  * backend, launcher/ns_root.c): a read-only bind of the host's folder under
  * its own copy-on-write overlay, mounted over the FUSE view's folder. No
@@ -257,7 +258,7 @@ undo_lower:
 }
 
 /* In a helper: mount each tree's overlay on the stage, report on @out. */
-static void prepare(struct fs_trees_ctx *c, const struct fs_tree_entry *t,
+static void prepare(struct fs_trees_ctx *c, const struct start_tree *t,
 		    unsigned n, int out)
 {
 	char p[256], ok[FS_TREES_MAX];
@@ -283,7 +284,7 @@ static void prepare(struct fs_trees_ctx *c, const struct fs_tree_entry *t,
 }
 
 int fs_trees_prepare(const struct fs_trees_ctx *ctx,
-		     const struct fs_tree_entry *t, unsigned n)
+		     const struct start_tree *t, unsigned n)
 {
 	struct fs_trees_ctx c = *ctx;
 	struct stat st;
@@ -322,7 +323,7 @@ int fs_trees_prepare(const struct fs_trees_ctx *ctx,
 }
 
 unsigned fs_trees_attach(const struct fs_trees_ctx *c,
-			 const struct fs_tree_entry *t, unsigned n, int fd)
+			 const struct start_tree *t, unsigned n, int fd)
 {
 	char ok[FS_TREES_MAX], mnt[256], dst[FS_TREES_PATH_MAX + 64];
 	unsigned i, bound = 0;
