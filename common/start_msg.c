@@ -139,16 +139,17 @@ static int take_trees(const char **p, const char *end, uint32_t n,
 	if (!*out)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
-		const char *z;
+		const char *path = *p + 1, *z;
+		unsigned mode;
 
 		if (end - *p < 2)
 			return -EPROTO;
-		z = memchr(*p + 1, '\0', (size_t)(end - *p - 1));
-		if (!z ||
-		    !tree_ok(*p + 1, (size_t)(z - *p - 1), (uint8_t) * *p))
+		mode = (uint8_t)(*p)[0];
+		z = memchr(path, '\0', (size_t)(end - path));
+		if (!z || !tree_ok(path, (size_t)(z - path), mode))
 			return -EPROTO;
-		(*out)[i].mode = (uint8_t) * *p;
-		(*out)[i].path = *p + 1;
+		(*out)[i].mode = mode;
+		(*out)[i].path = path;
 		*p = z + 1;
 	}
 	return 0;

@@ -390,7 +390,7 @@ static int build_root(const struct start_msg *st, const char *upper,
 			fs_trees_attach(&tc, st->trees, st->hdr.ntrees, treefd);
 
 		log_debug(
-			"fs: %u of %u trees bound from the host, %llu us waited",
+			"fs: %u of %u trees bound from the host, moved in in %llu us",
 			b, st->hdr.ntrees,
 			(unsigned long long)(now_ns() - t) / 1000);
 	}
