@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policy.h"
 #include "start_msg.h"
+#include "userpath.h"
 
 static size_t strings_size(char *const *v, uint32_t *n)
 {
@@ -32,17 +34,45 @@ static size_t put_strings(uint8_t *msg, size_t off, char *const *v, uint32_t n)
 	return off;
 }
 
+/* A folder granted whole within START's bounds (proto/control.h)? */
+static bool tree_ok(const char *path, size_t len, unsigned mode)
+{
+	return len < CONTROL_TREE_PATH_MAX && (mode & POLICY_R) &&
+	       !(mode & ~(unsigned)(POLICY_R | POLICY_W | POLICY_X)) &&
+	       userpath_clean(path);
+}
+
 int start_msg_encode(const struct control_start *hdr, char *const *argv,
-		     char *const *env, const char *cwd, void **msg,
-		     uint32_t *len, char *err, size_t errlen)
+		     char *const *env, const char *cwd,
+		     const struct start_tree *trees, uint32_t ntrees,
+		     void **msg, uint32_t *len, char *err, size_t errlen)
 {
 	struct control_start st = *hdr;
 	size_t strs, off;
+	uint32_t i;
 	uint8_t *m;
 
 	*msg = NULL;
+	if (ntrees > CONTROL_MAX_TREES) {
+		snprintf(err, errlen, "%u folders granted whole (at most %u)",
+			 ntrees, CONTROL_MAX_TREES);
+		return -EINVAL;
+	}
 	strs = strings_size(argv, &st.argc) + strings_size(env, &st.envc) +
 	       strlen(cwd) + 1;
+	for (i = 0; i < ntrees; i++) {
+		size_t l = strlen(trees[i].path);
+
+		if (!tree_ok(trees[i].path, l, trees[i].mode)) {
+			snprintf(
+				err, errlen,
+				"folder granted whole %.200s (mode %u): not a clean path below / of fewer than %u bytes with r",
+				trees[i].path, trees[i].mode,
+				CONTROL_TREE_PATH_MAX);
+			return -EINVAL;
+		}
+		strs += 1 + l + 1;
+	}
 	if (!st.argc || st.argc > CONTROL_MAX_ARGS ||
 	    st.envc > CONTROL_MAX_ARGS || cwd[0] != '/') {
 		snprintf(err, errlen,
@@ -58,6 +88,7 @@ int start_msg_encode(const struct control_start *hdr, char *const *argv,
 		return -E2BIG;
 	}
 	st.version = CONTROL_PROTO_VERSION;
+	st.ntrees = ntrees;
 	st.strings_len = (uint32_t)strs;
 	m = malloc(sizeof(st) + strs);
 	if (!m) {
@@ -68,6 +99,12 @@ int start_msg_encode(const struct control_start *hdr, char *const *argv,
 	off = put_strings(m, sizeof(st), argv, st.argc);
 	off = put_strings(m, off, env, st.envc);
 	memcpy(m + off, cwd, strlen(cwd) + 1);
+	off += strlen(cwd) + 1;
+	for (i = 0; i < ntrees; i++) {
+		m[off++] = (uint8_t)trees[i].mode;
+		memcpy(m + off, trees[i].path, strlen(trees[i].path) + 1);
+		off += strlen(trees[i].path) + 1;
+	}
 	*msg = m;
 	*len = (uint32_t)(sizeof(st) + strs);
 	return 0;
@@ -92,6 +129,32 @@ static int split(const char **p, const char *end, uint32_t n, char ***out)
 	return 0;
 }
 
+/* @n folders granted whole from *@p on, before @end: a malloc'd array. */
+static int take_trees(const char **p, const char *end, uint32_t n,
+		      struct start_tree **out)
+{
+	uint32_t i;
+
+	*out = calloc((size_t)n + 1, sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		const char *path = *p + 1, *z;
+		unsigned mode;
+
+		if (end - *p < 2)
+			return -EPROTO;
+		mode = (uint8_t)(*p)[0];
+		z = memchr(path, '\0', (size_t)(end - path));
+		if (!z || !tree_ok(path, (size_t)(z - path), mode))
+			return -EPROTO;
+		(*out)[i].mode = mode;
+		(*out)[i].path = path;
+		*p = z + 1;
+	}
+	return 0;
+}
+
 int start_msg_decode(const void *untrusted_buf, uint32_t len,
 		     struct start_msg *out)
 {
@@ -106,7 +169,8 @@ int start_msg_decode(const void *untrusted_buf, uint32_t len,
 	    out->hdr.strings_len != len - sizeof(out->hdr) ||
 	    out->hdr.ngroups > CONTROL_MAX_GROUPS || !out->hdr.argc ||
 	    out->hdr.argc > CONTROL_MAX_ARGS ||
-	    out->hdr.envc > CONTROL_MAX_ARGS)
+	    out->hdr.envc > CONTROL_MAX_ARGS ||
+	    out->hdr.ntrees > CONTROL_MAX_TREES)
 		return -EPROTO;
 	p = (const char *)untrusted_buf + sizeof(out->hdr);
 	end = (const char *)untrusted_buf + len;
@@ -117,9 +181,15 @@ int start_msg_decode(const void *untrusted_buf, uint32_t len,
 		goto bad;
 	z = memchr(p, '\0', (size_t)(end - p));
 	ret = -EPROTO;
-	if (!z || z + 1 != end || p[0] != '/')
+	if (!z || p[0] != '/')
 		goto bad;
 	out->cwd = p;
+	p = z + 1;
+	ret = take_trees(&p, end, out->hdr.ntrees, &out->trees);
+	if (!ret && p != end)
+		ret = -EPROTO;
+	if (ret)
+		goto bad;
 	return 0;
 bad:
 	start_msg_free(out);
@@ -130,5 +200,7 @@ void start_msg_free(struct start_msg *m)
 {
 	free(m->argv);
 	free(m->env);
+	free(m->trees);
 	m->argv = m->env = NULL;
+	m->trees = NULL;
 }

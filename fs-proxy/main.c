@@ -108,16 +108,11 @@ static int setup(struct fsp *p, int polfd, char **shares, int nshares)
 		return ret;
 	}
 	for (i = 0; i < pol->nshared && !ret; i++) {
-		const char *s = pol->shared[i];
+		const char *s = fs_rules_policy_share(pol->shared[i], home,
+						      path, sizeof(path));
 
-		if (!strncmp(s, "/" POLICY_HOME, strlen(POLICY_HOME) + 1)) {
-			if (!home)
-				continue;
-			snprintf(path, sizeof(path), "%s%s", home,
-				 s + strlen(POLICY_HOME) + 1);
-			s = path;
-		}
-		ret = add_share(p, s, true, true);
+		if (s)
+			ret = add_share(p, s, true, true);
 	}
 	policy_free(pol);
 	for (k = 0; k < nshares && !ret; k++) {

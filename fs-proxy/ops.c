@@ -50,15 +50,6 @@ void fsp_hello(struct fsp *p, const struct fs_request *rq, struct fs_out *out)
 		sh->rw = p->rules.shares[i].rw;
 		h->nshares++;
 	}
-	for (i = 0; i < p->rules.ntrees && i < FS_MAX_TREES; i++) {
-		struct fs_tree_rep *tr =
-			put_record(out, sizeof(*tr), p->rules.trees[i].path);
-
-		if (!tr)
-			break;
-		tr->mode = (uint16_t)p->rules.trees[i].mode;
-		h->ntrees++;
-	}
 }
 
 bool fsp_handle(struct fsp *p, const struct fs_request *rq, struct fs_out *out)

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include "rules.h"
+#include "fs_rules.h"
 
 #define FSP_MAX_NODES (1u << 20)
 #define FSP_MAX_HANDLES 65536u

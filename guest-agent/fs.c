@@ -42,8 +42,6 @@ struct share {
 
 static struct share shares[FS_MAX_SHARES];
 static unsigned nshares;
-static struct fs_tree_entry trees[FS_MAX_TREES];
-static unsigned ntrees;
 
 /* An absolute path without '.', '..' or empty components. */
 static bool clean_path(const char *p)
@@ -64,21 +62,13 @@ static bool clean_path(const char *p)
 	return true;
 }
 
-_Static_assert(sizeof(struct fs_share) == sizeof(struct fs_tree_rep) &&
-		       offsetof(struct fs_share, pathlen) == 0 &&
-		       offsetof(struct fs_tree_rep, pathlen) == 0 &&
-		       FS_TREES_PATH_MAX == FS_PATH_MAX,
-	       "HELLO's records share one layout");
-
 /*
- * One record of HELLO's reply at @off: an 8-byte header whose first field
- * is the path's length (struct fs_share, struct fs_tree_rep), then the
- * path, padded to 8. The path goes to @path (FS_PATH_MAX bytes), @off
- * past the record; the header, or NULL if it does not fit or the path is
- * not clean.
+ * One record of HELLO's reply at @off: a struct fs_share, then the path,
+ * padded to 8. The path goes to @path (FS_PATH_MAX bytes), @off past the
+ * record; the header, or NULL if it does not fit or the path is not clean.
  */
-static const void *take_record(const uint8_t *buf, uint32_t n, uint32_t *off,
-			       char *path)
+static const struct fs_share *take_record(const uint8_t *buf, uint32_t n,
+					  uint32_t *off, char *path)
 {
 	const struct fs_share *h = (const void *)(buf + *off);
 
@@ -141,15 +131,6 @@ static int hello_wait(struct xchan *x)
 		shares[i].rw = sh->rw;
 	}
 	nshares = i;
-	for (i = 0; i < hr->ntrees && i < FS_MAX_TREES; i++) {
-		const struct fs_tree_rep *t =
-			take_record(buf, (uint32_t)n, &off, trees[i].path);
-
-		if (!t)
-			return -EPROTO;
-		trees[i].mode = t->mode;
-	}
-	ntrees = i;
 	return 0;
 }
 
@@ -359,14 +340,9 @@ out:
 	return ret;
 }
 
-static int build_root(const struct start_msg *st, const char *upper,
-		      const char *work)
+/* Where the folders granted whole are mounted from and to. */
+static struct fs_trees_ctx trees_ctx(const struct start_msg *st)
 {
-	char opts[512], p[256];
-	static const char *const moved[] = { "/proc", "/sys", "/dev", "/tmp" };
-	struct user_creds_saved saved;
-	unsigned i;
-	int rootfd, ret, treefd;
 	const struct fs_trees_ctx tc = {
 		.host = NS_HOST,
 		.stage = STAGE,
@@ -376,8 +352,19 @@ static int build_root(const struct start_msg *st, const char *upper,
 		.gid = st->hdr.gid,
 	};
 
-	/* the folders granted whole, beside the view's overlay and home */
-	treefd = ntrees ? fs_trees_prepare(&tc, trees, ntrees) : -1;
+	return tc;
+}
+
+/* @treefd: fs_trees_prepare()'s helper for START's trees, or -1. */
+static int build_root(const struct start_msg *st, const char *upper,
+		      const char *work, int treefd)
+{
+	char opts[512], p[256];
+	static const char *const moved[] = { "/proc", "/sys", "/dev", "/tmp" };
+	struct user_creds_saved saved;
+	unsigned i;
+	int rootfd, ret;
+	const struct fs_trees_ctx tc = trees_ctx(st);
 
 	snprintf(opts, sizeof(opts),
 		 "lowerdir=" STAGE "/fuse,upperdir=%s,workdir=%s", upper, work);
@@ -399,11 +386,13 @@ static int build_root(const struct start_msg *st, const char *upper,
 	close(rootfd);
 	if (treefd >= 0) {
 		uint64_t t = now_ns();
-		unsigned b = fs_trees_attach(&tc, trees, ntrees, treefd);
+		unsigned b =
+			fs_trees_attach(&tc, st->trees, st->hdr.ntrees, treefd);
 
 		log_debug(
-			"fs: %u of %u trees bound from the host, %llu us waited",
-			b, ntrees, (unsigned long long)(now_ns() - t) / 1000);
+			"fs: %u of %u trees bound from the host, moved in in %llu us",
+			b, st->hdr.ntrees,
+			(unsigned long long)(now_ns() - t) / 1000);
 	}
 	for (i = 0; i < ARRAY_SIZE(moved); i++) {
 		ret = move_in(STAGE "/root", moved[i]);
@@ -440,9 +429,10 @@ static int fs_start(struct agent_dev_ctx *ctx)
 {
 	static struct xchan x;
 	struct fs_hello h = { .version = FS_PROTO_VERSION };
+	const struct fs_trees_ctx tc = trees_ctx(ctx->st);
 	char upper[128], work[128], go_msg;
 	uint64_t t0 = now_ns(), t1, t2;
-	int sharefd = -1, go = -1, ret;
+	int sharefd = -1, go = -1, treefd = -1, ret;
 
 	ret = xchan_map(&x, &fs_layout, &ctx->fds, false);
 	xchan_fds_close(&ctx->fds);
@@ -454,6 +444,14 @@ static int fs_start(struct agent_dev_ctx *ctx)
 		ret = stage(&x, ctx->st, upper, work, sizeof(upper), &go);
 		sharefd = ret;
 	}
+	/*
+	 * The folders granted whole, named in START (the daemon decided
+	 * them): mounted on the stage while fs-proxy starts and the view is
+	 * built, moved in once the view's overlay is there.
+	 */
+	if (ret >= 0 && ctx->st->hdr.ntrees)
+		treefd = fs_trees_prepare(&tc, ctx->st->trees,
+					  ctx->st->hdr.ntrees);
 	t1 = now_ns();
 	if (ret >= 0) {
 		ret = hello_wait(&x);
@@ -475,7 +473,9 @@ static int fs_start(struct agent_dev_ctx *ctx)
 		ret = fail(errno, "start the FUSE client");
 	close_fd(&go);
 	if (!ret)
-		ret = build_root(ctx->st, upper, work);
+		ret = build_root(ctx->st, upper, work, treefd);
+	else if (treefd >= 0)
+		close(treefd); /* the helper's mounts go with the stage */
 	log_debug(
 		"fs: staged in %llu us, fs-proxy answered %llu us later, the root was built in %llu us",
 		(unsigned long long)(t1 - t0) / 1000,

@@ -9,13 +9,10 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#define FS_TREES_PATH_MAX 4096
-#define FS_TREES_MAX 64 /* FS_MAX_TREES */
+#include "start_msg.h"
 
-struct fs_tree_entry {
-	char path[FS_TREES_PATH_MAX]; /* absolute, clean */
-	unsigned mode; /* POLICY_R | POLICY_W | POLICY_X */
-};
+#define FS_TREES_PATH_MAX CONTROL_TREE_PATH_MAX
+#define FS_TREES_MAX CONTROL_MAX_TREES /* START's, decoded and bounded */
 
 struct fs_trees_ctx {
 	const char *host; /* the host's tree as the backend left it */
@@ -38,13 +35,13 @@ struct fs_trees_ctx {
  * nobody). Returns the descriptor fs_trees_attach() takes, or -errno
  * (nothing to attach).
  */
-int fs_trees_prepare(const struct fs_trees_ctx *c,
-		     const struct fs_tree_entry *t, unsigned n);
+int fs_trees_prepare(const struct fs_trees_ctx *c, const struct start_tree *t,
+		     unsigned n);
 /*
  * Wait for the helper (@fd) and move each overlay it made over its folder
  * in @c->root, if the view has that folder. Returns how many were bound.
  */
 unsigned fs_trees_attach(const struct fs_trees_ctx *c,
-			 const struct fs_tree_entry *t, unsigned n, int fd);
+			 const struct start_tree *t, unsigned n, int fd);
 
 #endif

@@ -14,8 +14,10 @@
 #include "ceilings.h"
 #include "daemon.h"
 #include "device_table.h"
+#include "fs_rules.h"
 #include "plan.h"
 #include "start_msg.h"
+#include "userpath.h"
 
 const struct backend_slot *backend_pick(const struct backend_slot *slots,
 					const char *name, char *err, size_t len)
@@ -52,15 +54,64 @@ const struct backend_ops *backend_for_pool(const struct backend_slot *slots)
 	return NULL;
 }
 
+/*
+ * The folders @pl's policy grants whole, for the agent to bind from the
+ * host as soon as START arrives (doc/fs-protocol.md, "Folders granted
+ * whole"): fs_rules_settle() over the rules fs-proxy builds, with the same
+ * home (@home, the caller's) and every share it may add, the policy's
+ * whether or not they exist (fs-proxy skips those that do not, which can
+ * only grant it more trees: the agent binds a subset of what fs-proxy
+ * serves whole, never a folder fs-proxy cuts into). None for a uid-0
+ * caller (fs-proxy serves it as nobody, and the agent binds nothing for
+ * it) or without the fs device. 0 or -errno with @err.
+ */
+static int plan_trees(const struct api_create *cr, const struct create_plan *pl,
+		      uid_t uid, const char *home, struct fs_rules *r,
+		      char *err, size_t errlen)
+{
+	const struct policy *pol = pl->pol;
+	char path[FS_RULES_PATH_MAX];
+	size_t i;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	if (!uid || !(pl->devices & DEV_BIT(XCHAN_DEV_FS)))
+		return 0;
+	if (!userpath_home_ok(home))
+		home = NULL;
+	ret = fs_rules_build(r, pol, home, err, errlen);
+	if (ret)
+		return ret;
+	for (i = 0; i < pol->nshared && !ret; i++) {
+		const char *s = fs_rules_policy_share(pol->shared[i], home,
+						      path, sizeof(path));
+
+		if (s && s[0] == '/')
+			ret = fs_rules_add_share(r, s, true);
+	}
+	for (i = 0; i < cr->nshares && !ret; i++)
+		ret = fs_rules_add_share(r, cr->shares[i].path,
+					 cr->shares[i].rw);
+	if (ret) {
+		snprintf(err, errlen, "policy %s: folders granted whole: %s",
+			 pol->name, strerror(-ret));
+		fs_rules_free(r);
+	}
+	return ret;
+}
+
 /* START for the agent (common/start_msg.c): who runs what, where. */
 static int build_start(const struct api_create *cr, struct create_plan *pl,
 		       uid_t uid, gid_t gid, char *err, size_t errlen)
 {
 	const struct policy *pol = pl->pol;
 	struct control_start st = { 0 };
+	struct start_tree trees[CONTROL_MAX_TREES];
 	struct passwd pw, *res = NULL;
+	struct fs_rules r;
 	char pwbuf[4096];
-	size_t i;
+	size_t i, nt;
+	int ret;
 
 	st.uid = uid;
 	st.gid = gid;
@@ -87,8 +138,20 @@ static int build_start(const struct api_create *cr, struct create_plan *pl,
 		st.groups[0] = gid;
 		st.ngroups = 1;
 	}
-	return start_msg_encode(&st, cr->argv, cr->env, cr->cwd, &pl->start,
-				&pl->start_len, err, errlen);
+	ret = plan_trees(cr, pl, uid, res ? pw.pw_dir : NULL, &r, err, errlen);
+	if (ret)
+		return ret;
+	/* past START's bound, the rest stays with the FUSE view */
+	nt = MIN(r.ntrees, (size_t)CONTROL_MAX_TREES);
+	for (i = 0; i < nt; i++) {
+		trees[i].path = r.trees[i].path;
+		trees[i].mode = r.trees[i].mode;
+	}
+	ret = start_msg_encode(&st, cr->argv, cr->env, cr->cwd, trees,
+			       (uint32_t)nt, &pl->start, &pl->start_len, err,
+			       errlen);
+	fs_rules_free(&r);
+	return ret;
 }
 
 static int count_user(struct daemon *d, uid_t uid)

@@ -15,7 +15,7 @@
 
 #include "../xchan.h"
 
-#define CONTROL_PROTO_VERSION 1
+#define CONTROL_PROTO_VERSION 2
 
 #define CONTROL_RING_SIZE (256u * 1024)
 #define CONTROL_MAX_MSG (120u * 1024)
@@ -50,10 +50,15 @@ struct control_ready {
 #define CONTROL_DEV_NET_DNS (1u << 1) /* the policy lets names resolve */
 #define CONTROL_MAX_GROUPS 64
 #define CONTROL_MAX_ARGS 4096
+/* START's folders granted whole (version 2): count, and each path's bytes */
+#define CONTROL_MAX_TREES 64
+#define CONTROL_TREE_PATH_MAX 4096
 
 /*
  * START is followed by: argc NUL-terminated argv strings, envc env
- * strings, then the working directory; strings_len bytes in all.
+ * strings, the working directory, then ntrees folders the policy grants
+ * whole (common/fs_rules.h), each a mode byte (POLICY_R, | W, | X) and a
+ * clean absolute path, NUL-terminated; strings_len bytes in all.
  */
 struct control_start {
 	uint32_t version;
@@ -67,7 +72,7 @@ struct control_start {
 	uint16_t screen_w, screen_h; /* gui: the host screen, 0 if unknown */
 	uint32_t argc, envc;
 	uint32_t strings_len;
-	uint32_t reserved;
+	uint32_t ntrees; /* folders granted whole, after the cwd (version 2) */
 };
 
 struct control_started {

@@ -18,7 +18,7 @@
 
 #include "../xchan.h"
 
-#define FS_PROTO_VERSION 2
+#define FS_PROTO_VERSION 3
 #define FS_RING_SIZE (8u * 1024 * 1024)
 #define FS_MAX_IO (1024u * 1024) /* largest read or write */
 #define FS_MAX_MSG (FS_MAX_IO + 64u * 1024)
@@ -26,7 +26,6 @@
 #define FS_PATH_MAX 4096u
 #define FS_XATTR_MAX (64u * 1024)
 #define FS_MAX_SHARES 128u
-#define FS_MAX_TREES 64u /* folders granted whole, in HELLO's reply */
 /* File data may travel in the pool instead of the rings: one slot each. */
 #define FS_POOL_SLOTS 32u
 
@@ -196,22 +195,16 @@ struct fs_hello_rep {
 	uint32_t version;
 	uint32_t nshares;
 	uint32_t max_io;
-	uint32_t ntrees; /* fs_tree records after the shares (version 2) */
+	/*
+	 * Version 2 named the folders granted whole here; since version 3
+	 * START does (common/start_msg.h), decided by the daemon.
+	 */
+	uint32_t reserved;
 };
 
 struct fs_share {
 	uint16_t pathlen;
 	uint16_t rw;
-	uint32_t reserved;
-};
-
-/*
- * A folder the policy grants whole (fs-proxy/rules.h, struct fs_tree):
- * the guest may serve it from the host directly where it can.
- */
-struct fs_tree_rep {
-	uint16_t pathlen;
-	uint16_t mode; /* POLICY_R | POLICY_W | POLICY_X */
 	uint32_t reserved;
 };
 

@@ -2,14 +2,18 @@
 /*
  * The START codec (common/start_msg.c) on arbitrary bytes, as the agent
  * decodes what arrives on its control device. Invariants: a message that
- * decodes has argc arguments and envc variables inside it and an absolute
- * cwd, and encoding what was decoded gives the same bytes back.
+ * decodes has argc arguments and envc variables inside it, an absolute
+ * cwd and ntrees folders granted whole within START's bounds (clean paths
+ * below / of fewer than CONTROL_TREE_PATH_MAX bytes, modes with r and
+ * nothing else), and encoding what was decoded gives the same bytes back.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "policy.h"
 #include "start_msg.h"
+#include "userpath.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -30,10 +34,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < m.hdr.envc; i++)
 		if (!m.env[i])
 			abort();
-	if (m.argv[m.hdr.argc] || m.env[m.hdr.envc] || m.cwd[0] != '/')
+	if (m.argv[m.hdr.argc] || m.env[m.hdr.envc] || m.cwd[0] != '/' ||
+	    m.hdr.ntrees > CONTROL_MAX_TREES)
 		abort();
-	if (start_msg_encode(&m.hdr, m.argv, m.env, m.cwd, &again, &len, err,
-			     sizeof(err)) ||
+	for (i = 0; i < m.hdr.ntrees; i++)
+		if (!m.trees[i].path || !userpath_clean(m.trees[i].path) ||
+		    strlen(m.trees[i].path) >= CONTROL_TREE_PATH_MAX ||
+		    !(m.trees[i].mode & POLICY_R) || m.trees[i].mode > 7)
+			abort();
+	if (start_msg_encode(&m.hdr, m.argv, m.env, m.cwd, m.trees,
+			     m.hdr.ntrees, &again, &len, err, sizeof(err)) ||
 	    len != size || memcmp(again, data, size))
 		abort();
 	free(again);

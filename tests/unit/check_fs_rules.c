@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "lib.h"
-#include "fs-proxy/rules.h"
+#include "fs_rules.h"
 #include "util.h"
 
 #define DOC SRCDIR "/../../doc/policies.md"

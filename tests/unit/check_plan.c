@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "fs_rules.h"
 #include "lib.h"
 #include "plan.h"
 #include "start_msg.h"
@@ -272,6 +273,84 @@ START_TEST(test_start_payload)
 }
 END_TEST
 
+/* START's trees as "path:mode ..." */
+static void start_trees_are(const struct create_plan *pl, const char *want)
+{
+	char got[1024] = "";
+	struct start_msg m;
+	size_t n = 0;
+	uint32_t i;
+
+	ck_assert_int_eq(start_msg_decode(pl->start, pl->start_len, &m), 0);
+	for (i = 0; i < m.hdr.ntrees; i++)
+		n += (size_t)snprintf(got + n, sizeof(got) - n, "%s%s:%u",
+				      i ? " " : "", m.trees[i].path,
+				      m.trees[i].mode);
+	start_msg_free(&m);
+	ck_assert_str_eq(got, want);
+}
+
+/*
+ * The folders granted whole travel in START, decided here by the function
+ * fs-proxy uses (common/fs_rules.c): the same list for the same policy,
+ * home and shares, and none where the agent would bind nothing.
+ */
+START_TEST(test_start_trees)
+{
+	const char *all = "/usr:5 /bin:5 /sbin:5 /etc:1 /opt:5 /var/lib:1 "
+			  "/var/cache/fontconfig:1";
+	struct create_plan pl;
+	struct fs_rules r;
+	char want[1024] = "";
+	size_t i, n = 0;
+
+	cr.policy = "default";
+	ck_assert_int_eq(plan_create(&d, &cl, &cr, &pl, err, sizeof(err)), 0);
+	start_trees_are(&pl, all);
+	plan_free(&pl);
+	/* fs-proxy's own computation, from the same policy: the same list */
+	ck_assert_int_eq(
+		fs_rules_build(&r,
+			       policies_find(&d, 1000, 1000, "default", NULL),
+			       NULL, err, sizeof(err)),
+		0);
+	for (i = 0; i < r.ntrees; i++)
+		n += (size_t)snprintf(want + n, sizeof(want) - n, "%s%s:%u",
+				      i ? " " : "", r.trees[i].path,
+				      r.trees[i].mode);
+	fs_rules_free(&r);
+	ck_assert_str_eq(want, all);
+
+	/* a shared folder inside one: that one stays with fs-proxy */
+	cr.shares[0] = (struct api_share){ "/usr/share/doc", false };
+	cr.shares[1] = (struct api_share){ "/", true }; /* above them all */
+	cr.nshares = 1;
+	ck_assert_int_eq(plan_create(&d, &cl, &cr, &pl, err, sizeof(err)), 0);
+	start_trees_are(&pl, "/bin:5 /sbin:5 /etc:1 /opt:5 /var/lib:1 "
+			     "/var/cache/fontconfig:1");
+	plan_free(&pl);
+	cr.nshares = 2;
+	ck_assert_int_eq(plan_create(&d, &cl, &cr, &pl, err, sizeof(err)), 0);
+	start_trees_are(&pl, "");
+	plan_free(&pl);
+	cr.nshares = 0;
+
+	/* no fs view (the whole host), or a root caller: none */
+	cr.policy = "unrestricted";
+	ck_assert_int_eq(plan_create(&d, &cl, &cr, &pl, err, sizeof(err)), 0);
+	start_trees_are(&pl, "");
+	plan_free(&pl);
+	cr.policy = "default";
+	cl.cred.uid = 0;
+	cl.cred.gid = 0;
+	cl.cred.pid = getpid();
+	ck_assert_int_eq(plan_create(&d, &cl, &cr, &pl, err, sizeof(err)), 0);
+	ck_assert(pl.devices & DEV_BIT(XCHAN_DEV_FS));
+	start_trees_are(&pl, "");
+	plan_free(&pl);
+}
+END_TEST
+
 Suite *suite_plan(void)
 {
 	Suite *s = suite_create("plan");
@@ -289,6 +368,7 @@ Suite *suite_plan(void)
 	tcase_add_test(tc, test_per_user_cap);
 	tcase_add_test(tc, test_devices_and_notice);
 	tcase_add_test(tc, test_start_payload);
+	tcase_add_test(tc, test_start_trees);
 	suite_add_tcase(s, tc);
 	return s;
 }

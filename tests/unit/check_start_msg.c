@@ -9,6 +9,7 @@
 
 #include "end_reason.h"
 #include "lib.h"
+#include "policy.h"
 #include "start_msg.h"
 
 static char *argv_ls[] = { "ls", "-l", "/home/u", NULL };
@@ -29,8 +30,8 @@ START_TEST(test_round_trip)
 	uint32_t len;
 	void *msg;
 
-	ck_assert_int_eq(start_msg_encode(&h, argv_ls, env_ls, "/home/u", &msg,
-					  &len, err, sizeof(err)),
+	ck_assert_int_eq(start_msg_encode(&h, argv_ls, env_ls, "/home/u", NULL,
+					  0, &msg, &len, err, sizeof(err)),
 			 0);
 	ck_assert_int_eq(start_msg_decode(msg, len, &m), 0);
 	ck_assert_uint_eq(m.hdr.version, CONTROL_PROTO_VERSION);
@@ -61,8 +62,8 @@ START_TEST(test_no_env)
 	uint32_t len;
 	void *msg;
 
-	ck_assert_int_eq(start_msg_encode(&h, argv, NULL, "/", &msg, &len, err,
-					  sizeof(err)),
+	ck_assert_int_eq(start_msg_encode(&h, argv, NULL, "/", NULL, 0, &msg,
+					  &len, err, sizeof(err)),
 			 0);
 	ck_assert_int_eq(start_msg_decode(msg, len, &m), 0);
 	ck_assert_uint_eq(m.hdr.envc, 0);
@@ -81,21 +82,124 @@ START_TEST(test_encode_refuses)
 	uint32_t len;
 	void *msg;
 
-	ck_assert_int_eq(start_msg_encode(&h, none, NULL, "/", &msg, &len, err,
-					  sizeof(err)),
+	ck_assert_int_eq(start_msg_encode(&h, none, NULL, "/", NULL, 0, &msg,
+					  &len, err, sizeof(err)),
 			 -EINVAL);
-	ck_assert_int_eq(start_msg_encode(&h, argv_ls, NULL, "home", &msg, &len,
-					  err, sizeof(err)),
+	ck_assert_int_eq(start_msg_encode(&h, argv_ls, NULL, "home", NULL, 0,
+					  &msg, &len, err, sizeof(err)),
 			 -EINVAL);
 	big[0] = malloc(CONTROL_MAX_MSG);
 	memset(big[0], 'x', CONTROL_MAX_MSG - 1);
 	big[0][CONTROL_MAX_MSG - 1] = '\0';
-	ck_assert_int_eq(start_msg_encode(&h, big, NULL, "/", &msg, &len, err,
-					  sizeof(err)),
+	ck_assert_int_eq(start_msg_encode(&h, big, NULL, "/", NULL, 0, &msg,
+					  &len, err, sizeof(err)),
 			 -E2BIG);
 	ck_assert_ptr_nonnull(strstr(err, "too large"));
 	ck_assert_ptr_null(msg);
 	free(big[0]);
+}
+END_TEST
+
+/* The folders granted whole: after the cwd, each bounded, none malformed. */
+static const struct start_tree trees2[] = { { "/usr", 5 },
+					    { "/var/cache/fontconfig", 1 } };
+
+START_TEST(test_trees)
+{
+	struct control_start h = { 0 };
+	struct start_tree bad[CONTROL_MAX_TREES + 1];
+	char err[256], *longp;
+	struct start_msg m;
+	uint32_t len, i;
+	uint8_t *b;
+	void *msg;
+
+	ck_assert_int_eq(start_msg_encode(&h, argv_ls, env_ls, "/home/u",
+					  trees2, 2, &msg, &len, err,
+					  sizeof(err)),
+			 0);
+	ck_assert_int_eq(start_msg_decode(msg, len, &m), 0);
+	ck_assert_uint_eq(m.hdr.ntrees, 2);
+	ck_assert_str_eq(m.cwd, "/home/u");
+	ck_assert_str_eq(m.trees[0].path, "/usr");
+	ck_assert_uint_eq(m.trees[0].mode, 5);
+	ck_assert_str_eq(m.trees[1].path, "/var/cache/fontconfig");
+	ck_assert_uint_eq(m.trees[1].mode, 1);
+	start_msg_free(&m);
+
+	/* malformed on the wire: each refused */
+	b = msg;
+	b[len - 1] = 'x'; /* the last path not terminated */
+	ck_assert_int_eq(start_msg_decode(b, len, &m), -EPROTO);
+	b[len - 1] = '\0';
+	ck_assert_int_eq(start_msg_decode(b, len - 1, &m), -EPROTO);
+	b[len - 23] = 0; /* mode byte of the second: none */
+	ck_assert_int_eq(start_msg_decode(b, len, &m), -EPROTO);
+	b[len - 23] = POLICY_W | POLICY_X; /* no r */
+	ck_assert_int_eq(start_msg_decode(b, len, &m), -EPROTO);
+	b[len - 23] = 8 | POLICY_R; /* a bit that is no mode */
+	ck_assert_int_eq(start_msg_decode(b, len, &m), -EPROTO);
+	b[len - 23] = POLICY_R;
+	b[len - 11] = '.'; /* "/var/cache/.ontconfig": still clean */
+	ck_assert_int_eq(start_msg_decode(b, len, &m), 0);
+	start_msg_free(&m);
+	memcpy(b + len - 12, "/./", 3); /* "/var/cache/./ntconfig" */
+	ck_assert_int_eq(start_msg_decode(b, len, &m), -EPROTO);
+	memcpy(b + len - 12, "//f", 3); /* an empty component */
+	ck_assert_int_eq(start_msg_decode(b, len, &m), -EPROTO);
+	memcpy(b + len - 12, "/fo", 3);
+	ck_assert_int_eq(start_msg_decode(b, len, &m), 0);
+	start_msg_free(&m);
+	((struct control_start *)b)->ntrees = 3; /* one more than there are */
+	ck_assert_int_eq(start_msg_decode(b, len, &m), -EPROTO);
+	((struct control_start *)b)->ntrees = 1; /* one less: bytes left over */
+	ck_assert_int_eq(start_msg_decode(b, len, &m), -EPROTO);
+	((struct control_start *)b)->ntrees = CONTROL_MAX_TREES + 1;
+	ck_assert_int_eq(start_msg_decode(b, len, &m), -EPROTO);
+	free(msg);
+
+	/* and the encoder holds the same bounds, naming what is at fault */
+	for (i = 0; i < CONTROL_MAX_TREES + 1; i++)
+		bad[i] = (struct start_tree){ "/usr", POLICY_R };
+	ck_assert_int_eq(start_msg_encode(&h, argv_ls, NULL, "/", bad,
+					  CONTROL_MAX_TREES, &msg, &len, err,
+					  sizeof(err)),
+			 0);
+	free(msg);
+	ck_assert_int_eq(start_msg_encode(&h, argv_ls, NULL, "/", bad,
+					  CONTROL_MAX_TREES + 1, &msg, &len,
+					  err, sizeof(err)),
+			 -EINVAL);
+	bad[3].path = "/usr/../etc";
+	ck_assert_int_eq(start_msg_encode(&h, argv_ls, NULL, "/", bad, 4, &msg,
+					  &len, err, sizeof(err)),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "/usr/../etc"));
+	bad[3].path = "/";
+	ck_assert_int_eq(start_msg_encode(&h, argv_ls, NULL, "/", bad, 4, &msg,
+					  &len, err, sizeof(err)),
+			 -EINVAL);
+	bad[3] = (struct start_tree){ "/etc", POLICY_X };
+	ck_assert_int_eq(start_msg_encode(&h, argv_ls, NULL, "/", bad, 4, &msg,
+					  &len, err, sizeof(err)),
+			 -EINVAL);
+	longp = malloc(CONTROL_TREE_PATH_MAX + 1);
+	longp[0] = '/';
+	memset(longp + 1, 'a', CONTROL_TREE_PATH_MAX - 1);
+	longp[CONTROL_TREE_PATH_MAX] = '\0'; /* 4096 bytes: one too many */
+	bad[3] = (struct start_tree){ longp, POLICY_R };
+	ck_assert_int_eq(start_msg_encode(&h, argv_ls, NULL, "/", bad, 4, &msg,
+					  &len, err, sizeof(err)),
+			 -EINVAL);
+	longp[CONTROL_TREE_PATH_MAX - 1] = '\0';
+	ck_assert_int_eq(start_msg_encode(&h, argv_ls, NULL, "/", bad, 4, &msg,
+					  &len, err, sizeof(err)),
+			 0);
+	ck_assert_int_eq(start_msg_decode(msg, len, &m), 0);
+	ck_assert_uint_eq(strlen(m.trees[3].path), CONTROL_TREE_PATH_MAX - 1);
+	start_msg_free(&m);
+	free(msg);
+	free(longp);
 }
 END_TEST
 
@@ -109,8 +213,8 @@ START_TEST(test_decode_refuses)
 	uint32_t len;
 	void *msg;
 
-	ck_assert_int_eq(start_msg_encode(&h, argv_ls, env_ls, "/home/u", &msg,
-					  &len, err, sizeof(err)),
+	ck_assert_int_eq(start_msg_encode(&h, argv_ls, env_ls, "/home/u", NULL,
+					  0, &msg, &len, err, sizeof(err)),
 			 0);
 	b = msg;
 	hp = msg;
@@ -172,6 +276,7 @@ Suite *suite_start_msg(void)
 	tcase_add_test(tc, test_no_env);
 	tcase_add_test(tc, test_encode_refuses);
 	tcase_add_test(tc, test_decode_refuses);
+	tcase_add_test(tc, test_trees);
 	tcase_add_test(tc, test_end_reasons);
 	suite_add_tcase(s, tc);
 	return s;

@@ -101,6 +101,14 @@ bool fs_rules_holds_share(const struct fs_rules *r, const char *path);
  */
 int fs_rules_settle(struct fs_rules *r);
 
+/*
+ * The host path of the policy's shared folder @s: @s itself, or with
+ * @HOME@ replaced by @home (NULL when there is no home: the share is
+ * then none). In @buf of @len bytes; NULL if none or too long.
+ */
+const char *fs_rules_policy_share(const char *s, const char *home, char *buf,
+				  size_t len);
+
 /* Does @p grant every path "rwx" (the unrestricted policy)? */
 bool fs_policy_whole_host(const struct policy *p);
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules.h"
+#include "fs_rules.h"
 #include "util.h"
 
 #define MAX_COMPS 2048
@@ -331,6 +331,18 @@ int fs_rules_settle(struct fs_rules *r)
 		t[r->ntrees++].mode = r->v[i].mode;
 	}
 	return 0;
+}
+
+const char *fs_rules_policy_share(const char *s, const char *home, char *buf,
+				  size_t len)
+{
+	size_t hl = strlen("/" POLICY_HOME);
+
+	if (strncmp(s, "/" POLICY_HOME, hl) || (s[hl] && s[hl] != '/'))
+		return s;
+	if (!home || (size_t)snprintf(buf, len, "%s%s", home, s + hl) >= len)
+		return NULL;
+	return buf;
 }
 
 bool fs_rules_holds_share(const struct fs_rules *r, const char *path)
