@@ -5,6 +5,12 @@
  * host's is never shown (common/api_req.c drops its address). The daemon
  * prints its address once it listens: the command starts after that, so
  * its first connection finds it. As pid 1, the agent reaps it.
+ *
+ * GIO_USE_VFS=local: without it every GIO app's start activates gvfsd on
+ * this fresh bus and waits for it (then gvfsd-metadata), 40-70 ms the
+ * host's warm bus does not pay (doc/gui-protocol.md). What gvfs would
+ * add here: network and trash:// locations, and metadata (evince's last
+ * page) kept in a home whose changes vanish with the cappsule anyway.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -91,6 +97,8 @@ int session_start(const struct start_msg *st, struct agent_dev_ctx *devs)
 	if (!has_display(devs))
 		return 0;
 	ret = agent_env_add(devs, "NO_AT_BRIDGE=1");
+	if (!ret)
+		ret = agent_env_add(devs, "GIO_USE_VFS=local");
 	if (ret)
 		return ret;
 	if (access(DBUS_DAEMON, X_OK) < 0) {
