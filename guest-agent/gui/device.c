@@ -3,7 +3,7 @@
  * The gui device in the agent: forks the cappsule's window manager (which
  * drops to the caller and starts the private X server), gives the command
  * its DISPLAY, and, once the other devices have started alongside, waits
- * until windows can be shown.
+ * until the X server takes connections.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -69,7 +69,11 @@ static int gui_start(struct agent_dev_ctx *ctx)
 #endif
 }
 
-/* Until the window manager says windows can be shown. */
+/*
+ * Until the window manager says the X server takes connections: it is
+ * still starting, and the window manager still setting up, while the
+ * command starts (wm.c adopts windows mapped before it watches).
+ */
 static int gui_ready(void)
 {
 	struct pollfd pf = { ready_rfd, POLLIN, 0 };

@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <xcb/composite.h>
@@ -36,6 +38,7 @@
 
 #define HELLO_TIMEOUT_MS 3000
 #define XVFB_TIMEOUT_MS 15000
+#define XVFB_SOCKET "/tmp/.X11-unix/X0"
 
 static void intern_atoms(struct wm *wm)
 {
@@ -137,18 +140,24 @@ static void forget(struct wm *wm, struct wm_win *w)
 	memset(w, 0, sizeof(*w));
 }
 
+/* The host draws the frame; the guest's own border goes. */
+static void unborder(struct wm *wm, struct wm_win *w)
+{
+	uint32_t zero = 0;
+
+	xcb_configure_window(wm->c, w->id, XCB_CONFIG_WINDOW_BORDER_WIDTH,
+			     &zero);
+	w->x -= (int32_t)w->bw;
+	w->y -= (int32_t)w->bw;
+	w->bw = 0;
+}
+
 static void on_map_request(struct wm *wm, xcb_map_request_event_t *e)
 {
 	struct wm_win *w = track(wm, e->window);
-	uint32_t zero = 0;
 
 	if (w) {
-		/* The host draws the frame; the guest's own border goes. */
-		xcb_configure_window(wm->c, e->window,
-				     XCB_CONFIG_WINDOW_BORDER_WIDTH, &zero);
-		w->x -= (int32_t)w->bw;
-		w->y -= (int32_t)w->bw;
-		w->bw = 0;
+		unborder(wm, w);
 		announce(wm, w);
 	}
 	xcb_map_window(wm->c, e->window);
@@ -443,6 +452,37 @@ static int xvfb_wait(struct wm *wm, int rfd)
 }
 
 /*
+ * A connection to Xvfb as soon as its socket listens, 40-60 ms before it
+ * serves (it loads fonts and compiles its keymap first): the command may
+ * start then, its own start overlapping the server's, its connection
+ * queued behind this one. Until a connection is taken, Xvfb ended (its
+ * end of -displayfd closed) or the timeout.
+ */
+static int xvfb_connect_early(int rfd)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX,
+				  .sun_path = XVFB_SOCKET };
+	uint64_t end = now_ns() + XVFB_TIMEOUT_MS * 1000000ull;
+
+	while (now_ns() < end) {
+		struct pollfd pf = { rfd, POLLIN, 0 };
+		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+		if (fd < 0)
+			return -errno;
+		if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+			return fd;
+		close(fd);
+		/* not there yet, or bound and not listening yet */
+		if (errno != ENOENT && errno != ECONNREFUSED)
+			return -errno;
+		if (poll(&pf, 1, 1) > 0 && (pf.revents & (POLLHUP | POLLERR)))
+			return -ECONNREFUSED;
+	}
+	return -ETIMEDOUT;
+}
+
+/*
  * The X server starts while the host proxy says hello: its framebuffer
  * (WM_FB_MIN, RANDR shows the host's size in it) fits any host screen up
  * to that; a larger one (HELLO) means starting it again, larger.
@@ -465,9 +505,16 @@ static int start_x(struct wm *wm)
 			return rfd;
 	}
 	log_debug("gui: HELLO taken");
-	ret = xvfb_wait(wm, rfd);
-	log_debug("gui: Xvfb listens");
-	return ret;
+	ret = xvfb_connect_early(rfd);
+	if (ret < 0) {
+		close(rfd);
+		log_err("gui: Xvfb took no connection: %s", strerror(-ret));
+		return ret;
+	}
+	wm->xfd = ret;
+	wm->xvfb_rfd = rfd;
+	log_debug("gui: Xvfb takes connections");
+	return 0;
 }
 
 static const xcb_query_extension_reply_t *
@@ -481,17 +528,78 @@ need_ext(struct wm *wm, xcb_extension_t *ext, const char *name)
 	return r && r->present ? r : NULL;
 }
 
+/* Windows mapped before set-up: tracked now, told to the host by adopt(). */
+static void find_mapped(struct wm *wm)
+{
+	xcb_query_tree_reply_t *t = xcb_query_tree_reply(
+		wm->c, xcb_query_tree(wm->c, wm->root), NULL);
+	xcb_window_t *kids;
+	int i, n;
+
+	if (!t)
+		return;
+	kids = xcb_query_tree_children(t);
+	n = xcb_query_tree_children_length(t);
+	for (i = 0; i < n; i++) {
+		xcb_get_window_attributes_reply_t *a =
+			xcb_get_window_attributes_reply(
+				wm->c, xcb_get_window_attributes(wm->c, kids[i]),
+				NULL);
+		struct wm_win *w;
+
+		if (a && a->map_state == XCB_MAP_STATE_VIEWABLE &&
+		    a->_class == XCB_WINDOW_CLASS_INPUT_OUTPUT &&
+		    (w = track(wm, kids[i]))) {
+			w->override_redirect = a->override_redirect;
+			w->adopt = true;
+		}
+		free(a);
+	}
+	free(t);
+}
+
+/* After the HELLO: what a map request, then its map, would have done. */
+static void adopt(struct wm *wm)
+{
+	unsigned i;
+
+	for (i = 0; i < GUI_MAX_WINDOWS; i++) {
+		struct wm_win *w = &wm->win[i];
+
+		if (!w->id || !w->adopt)
+			continue;
+		w->adopt = false;
+		log_debug("gui: window 0x%x was mapped before the set-up",
+			  w->id);
+		if (!w->override_redirect)
+			unborder(wm, w);
+		announce(wm, w);
+		w->mapped = true;
+		capture_name_pixmap(wm, w);
+		window_msg(wm, w, GUI_G_MAP);
+	}
+}
+
 static int setup_x(struct wm *wm)
 {
 	const xcb_query_extension_reply_t *dmg, *fix;
 	xcb_generic_error_t *e;
 	int fd;
 
-	wm->c = xcb_connect(wm->display, NULL);
+	/* xcb owns the early connection (start_x()) from here */
+	wm->c = xcb_connect_to_fd(wm->xfd, NULL);
+	wm->xfd = -1;
 	if (xcb_connection_has_error(wm->c))
 		return -ECONNREFUSED;
 	wm->screen = xcb_setup_roots_iterator(xcb_get_setup(wm->c)).data;
 	wm->root = wm->screen->root;
+	/*
+	 * The command's connection may be served too (it starts once Xvfb
+	 * takes connections): from this first request until the redirect
+	 * is set no other client's request runs, and a window it mapped
+	 * before is found mapped then (find_mapped()).
+	 */
+	xcb_grab_server(wm->c);
 	dmg = need_ext(wm, &xcb_damage_id, "DAMAGE");
 	fix = need_ext(wm, &xcb_xfixes_id, "XFIXES");
 	if (!dmg || !fix || !need_ext(wm, &xcb_composite_id, "Composite") ||
@@ -521,6 +629,8 @@ static int setup_x(struct wm *wm)
 	}
 	xcb_composite_redirect_subwindows(wm->c, wm->root,
 					  XCB_COMPOSITE_REDIRECT_MANUAL);
+	find_mapped(wm);
+	xcb_ungrab_server(wm->c);
 	xcb_xfixes_select_cursor_input(
 		wm->c, wm->root, XCB_XFIXES_CURSOR_NOTIFY_MASK_DISPLAY_CURSOR);
 	/* The pool, shared with the X server: it writes pixels right there. */
@@ -558,12 +668,11 @@ static void __attribute__((noreturn)) loop(struct wm *wm)
 				       { wm->x.notify_in, POLLIN, 0 } };
 		xcb_generic_event_t *ev;
 
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
-			_exit(1);
-		if (p[1].revents) {
-			xchan_ack(&wm->x);
-			host_messages(wm);
-		}
+		/*
+		 * Events xcb read while waiting for a reply (the set-up's,
+		 * with the command's windows coming, or capture's) wait in
+		 * its queue, not on the socket: no sleep while there are.
+		 */
 		while ((ev = xcb_poll_for_event(wm->c))) {
 			x_event(wm, ev);
 			free(ev);
@@ -574,6 +683,18 @@ static void __attribute__((noreturn)) loop(struct wm *wm)
 		}
 		capture_all(wm);
 		xcb_flush(wm->c);
+		ev = xcb_poll_for_queued_event(wm->c);
+		if (ev) {
+			x_event(wm, ev);
+			free(ev);
+			continue;
+		}
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			_exit(1);
+		if (p[1].revents) {
+			xchan_ack(&wm->x);
+			host_messages(wm);
+		}
 	}
 }
 
@@ -608,7 +729,29 @@ void gui_wm_main(const struct gui_wm_args *a)
 		_exit(1);
 	}
 	wm.mem_fd = a->fds.mem;
+	wm.xfd = -1;
 	ret = start_x(&wm);
+	if (ret) {
+		log_err("gui: cannot start the cappsule's display: %s",
+			strerror(-ret));
+		_exit(1);
+	}
+	/* now: the host's settings are in the ring by the set-up's end */
+	{
+		struct gui_hello h = { .version = GUI_PROTO_VERSION };
+
+		wm_send(&wm, GUI_G_HELLO, &h, sizeof(h));
+	}
+	/*
+	 * The command may start: Xvfb queues its connection behind ours and
+	 * serves both once it is up; windows it maps before the set-up
+	 * below are adopted.
+	 */
+	if (write(a->ready_fd, &ok, 1) != 1)
+		_exit(1);
+	close(a->ready_fd);
+	ret = xvfb_wait(&wm, wm.xvfb_rfd);
+	log_debug("gui: Xvfb listens");
 	if (!ret)
 		ret = setup_x(&wm);
 	log_debug("gui: window manager set up");
@@ -617,13 +760,9 @@ void gui_wm_main(const struct gui_wm_args *a)
 			strerror(-ret));
 		_exit(1);
 	}
-	{
-		struct gui_hello h = { .version = GUI_PROTO_VERSION };
-
-		wm_send(&wm, GUI_G_HELLO, &h, sizeof(h));
-	}
-	if (write(a->ready_fd, &ok, 1) != 1)
-		_exit(1);
-	close(a->ready_fd);
+	/* the host's XSETTINGS published before the windows are shown */
+	xchan_ack(&wm.x);
+	host_messages(&wm);
+	adopt(&wm);
 	loop(&wm);
 }

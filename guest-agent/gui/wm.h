@@ -22,7 +22,7 @@ struct gui_wm_args {
 	gid_t gid;
 	uint32_t ngroups;
 	const uint32_t *groups;
-	int ready_fd; /* write one byte when windows may come */
+	int ready_fd; /* one byte once Xvfb takes connections */
 };
 void __attribute__((noreturn)) gui_wm_main(const struct gui_wm_args *a);
 

@@ -33,6 +33,7 @@ struct wm_win {
 	bool override_redirect;
 	bool created; /* the host knows it */
 	bool mapped;
+	bool adopt; /* mapped before the set-up: to tell the host */
 	bool dirty; /* damage to look at */
 	bool full; /* capture all of it */
 	bool exposed; /* the host lost these pixels: */
@@ -67,6 +68,8 @@ struct wm {
 	int16_t pointer_x, pointer_y; /* the host's, at start */
 	char display[16];
 	pid_t xvfb;
+	int xvfb_rfd; /* its -displayfd pipe until it is up */
+	int xfd; /* the connection taken early, until xcb owns it */
 
 	struct wm_win win[GUI_MAX_WINDOWS];
 	xcb_window_t raised; /* last window raised for input */
