@@ -2,9 +2,9 @@
 /*
  * A private session bus for the cappsule (session.h). GLib, GTK and dconf
  * look for one at start and complain on the terminal without it; the
- * host's is never shown (common/api_req.c drops its address). The daemon
- * prints its address once it listens: the command starts after that, so
- * its first connection finds it. As pid 1, the agent reaps it.
+ * host's is never shown (common/api_req.c drops its address). Its socket
+ * listens before the daemon starts (bus_socket()): the command's first
+ * connection finds it. As pid 1, the agent reaps the daemon.
  *
  * GIO_USE_VFS=local: without it every GIO app's start activates gvfsd on
  * this fresh bus and waits for it (then gvfsd-metadata), 40-70 ms the
@@ -14,11 +14,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -27,7 +28,6 @@
 #include "util.h"
 
 #define DBUS_DAEMON "/usr/bin/dbus-daemon"
-#define DBUS_READY_MS 3000
 
 static bool has_display(const struct agent_dev_ctx *devs)
 {
@@ -39,22 +39,51 @@ static bool has_display(const struct agent_dev_ctx *devs)
 	return false;
 }
 
+/*
+ * The bus's socket, bound and listening before dbus-daemon runs, which
+ * takes it over as from systemd (LISTEN_FDS, --address=systemd:): the
+ * command need not wait for the daemon (8-15 ms); its first connection
+ * waits in the backlog until the daemon serves. Owned by the caller, in
+ * their XDG_RUNTIME_DIR (0700), as the daemon's own socket would be.
+ */
+static int bus_socket(const struct start_msg *st, const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd, ret;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    chown(path, st->hdr.uid, st->hdr.gid) < 0 ||
+	    listen(fd, SOMAXCONN) < 0) {
+		ret = -errno;
+		close(fd);
+		unlink(path);
+		return ret;
+	}
+	return fd;
+}
+
 static void __attribute__((noreturn))
-bus_child(const struct start_msg *st, const char *addr, int wfd)
+bus_child(const struct start_msg *st, int sock)
 {
 	struct sandbox_id id = { .uid = st->hdr.uid,
 				 .gid = st->hdr.gid,
 				 .ngroups = st->hdr.ngroups,
 				 .groups = st->hdr.groups };
-	char fdarg[32], *argv[] = { DBUS_DAEMON,   "--session",	 "--nofork",
-				    "--nopidfile", (char *)addr, fdarg,
-				    NULL };
-	char *envp[] = { "PATH=/usr/bin:/bin", NULL };
+	char *argv[] = { DBUS_DAEMON,	"--session",	     "--nofork",
+			 "--nopidfile", "--address=systemd:", NULL };
+	char pidenv[32], *envp[] = { "PATH=/usr/bin:/bin", "LISTEN_FDS=1",
+				     pidenv, NULL };
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC), i;
 
 	setsid();
 	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 ||
-	    dup2(null, 2) < 0 || dup2(wfd, 3) < 0)
+	    dup2(null, 2) < 0 || dup2(sock, 3) < 0)
 		_exit(127);
 	syscall(SYS_close_range, 4, ~0u, 0);
 	for (i = 1; i < NSIG; i++)
@@ -62,36 +91,15 @@ bus_child(const struct start_msg *st, const char *addr, int wfd)
 	sandbox_oom_killable();
 	if (sandbox_drop(&id) || sandbox_seccomp())
 		_exit(126);
-	snprintf(fdarg, sizeof(fdarg), "--print-address=3");
+	snprintf(pidenv, sizeof(pidenv), "LISTEN_PID=%d", (int)getpid());
 	execve(DBUS_DAEMON, argv, envp);
 	_exit(127);
 }
 
-/* Until the daemon prints its address (it listens then), or gives up. */
-static bool bus_ready(int rfd)
-{
-	uint64_t deadline = now_ns() + DBUS_READY_MS * 1000000ull;
-	char buf[256];
-	ssize_t n;
-
-	for (;;) {
-		struct pollfd p = { rfd, POLLIN, 0 };
-		int64_t left = (int64_t)(deadline - now_ns()) / 1000000;
-
-		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
-			return false;
-		n = read(rfd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		return n > 0 && memchr(buf, '\n', (size_t)n);
-	}
-}
-
 int session_start(const struct start_msg *st, struct agent_dev_ctx *devs)
 {
-	char path[64], addr[128], env[160];
-	uint64_t t = now_ns();
-	int p[2], ret;
+	char path[64], env[160];
+	int sock, ret;
 	pid_t pid;
 
 	if (!has_display(devs))
@@ -106,26 +114,25 @@ int session_start(const struct start_msg *st, struct agent_dev_ctx *devs)
 		return 0;
 	}
 	snprintf(path, sizeof(path), "/run/user/%u/bus", st->hdr.uid);
-	snprintf(addr, sizeof(addr), "--address=unix:path=%s", path);
-	if (pipe2(p, O_CLOEXEC) < 0)
+	sock = bus_socket(st, path);
+	if (sock < 0) {
+		log_warn("session: no D-Bus: cannot listen on %s: %s", path,
+			 strerror(-sock));
 		return 0;
+	}
 	pid = fork();
-	if (pid == 0) {
-		close(p[0]);
-		bus_child(st, addr, p[1]);
-	}
-	close(p[1]);
-	if (pid < 0 || !bus_ready(p[0])) {
-		log_warn("session: the cappsule's D-Bus did not start");
-		if (pid > 0)
-			kill(pid, SIGKILL);
-		close(p[0]);
+	if (pid == 0)
+		bus_child(st, sock);
+	/* the daemon alone holds it now: if it ends, clients hear so */
+	close(sock);
+	if (pid < 0) {
+		log_warn("session: the cappsule's D-Bus did not start: %s",
+			 strerror(errno));
+		unlink(path);
 		return 0;
 	}
-	close(p[0]);
 	snprintf(env, sizeof(env), "DBUS_SESSION_BUS_ADDRESS=unix:path=%s",
 		 path);
-	log_debug("session: D-Bus up in %llu us",
-		  (unsigned long long)(now_ns() - t) / 1000);
+	log_debug("session: D-Bus listens on %s, pid %d", path, (int)pid);
 	return agent_env_add(devs, env);
 }
