@@ -75,7 +75,7 @@ bus_child(const struct start_msg *st, int sock)
 				 .gid = st->hdr.gid,
 				 .ngroups = st->hdr.ngroups,
 				 .groups = st->hdr.groups };
-	char *argv[] = { DBUS_DAEMON,	"--session",	     "--nofork",
+	char *argv[] = { DBUS_DAEMON,	"--session",	      "--nofork",
 			 "--nopidfile", "--address=systemd:", NULL };
 	char pidenv[32], *envp[] = { "PATH=/usr/bin:/bin", "LISTEN_FDS=1",
 				     pidenv, NULL };

@@ -543,7 +543,8 @@ static void find_mapped(struct wm *wm)
 	for (i = 0; i < n; i++) {
 		xcb_get_window_attributes_reply_t *a =
 			xcb_get_window_attributes_reply(
-				wm->c, xcb_get_window_attributes(wm->c, kids[i]),
+				wm->c,
+				xcb_get_window_attributes(wm->c, kids[i]),
 				NULL);
 		struct wm_win *w;
 
