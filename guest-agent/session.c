@@ -57,15 +57,21 @@ static int bus_socket(const struct start_msg *st, const char *path)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    chown(path, st->hdr.uid, st->hdr.gid) < 0 ||
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		ret = -errno;
+		goto close_fd;
+	}
+	if (chown(path, st->hdr.uid, st->hdr.gid) < 0 ||
 	    listen(fd, SOMAXCONN) < 0) {
 		ret = -errno;
-		close(fd);
-		unlink(path);
-		return ret;
+		goto unlink_path;
 	}
 	return fd;
+unlink_path:
+	unlink(path);
+close_fd:
+	close(fd);
+	return ret;
 }
 
 static void __attribute__((noreturn))

@@ -11,8 +11,9 @@
 
 /*
  * For a cappsule with a display: start dbus-daemon --session as the
- * caller, confined like the command, listening in the cappsule's
- * XDG_RUNTIME_DIR, and add DBUS_SESSION_BUS_ADDRESS (and NO_AT_BRIDGE:
+ * caller, confined like the command, on a socket the agent listens on
+ * in the cappsule's XDG_RUNTIME_DIR (nothing waits for the daemon), and
+ * add DBUS_SESSION_BUS_ADDRESS (and NO_AT_BRIDGE:
  * no accessibility bus crosses; GIO_USE_VFS=local: no gvfs daemons to
  * wait for) to @devs' environment. Without a display
  * or without dbus-daemon, nothing: 0. -errno only when out of memory.
