@@ -40,7 +40,7 @@ fi
 # The daemon's log: each launch's "command started" and "Xvfb listens"
 # (one monotonic clock), in order.
 early=$(awk '/command started, pid/ { started = 1 }
-	/gui: Xvfb takes connections/ { started = 0 }
+	/gui: Xvfb started/ { started = 0 }
 	/gui: Xvfb listens/ { if (started) n++ }
 	END { print n + 0 }' "$SOCKDIR/daemon.log")
 [ "$early" -ge 1 ] && ok "the command started before Xvfb served ($early of $((N + 1)) launches)" ||
