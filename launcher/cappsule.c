@@ -129,8 +129,10 @@ struct cappsule *cappsule_new(struct daemon *d, const struct backend_ops *be)
 	c->be = be;
 	c->control.notify_in = c->control.notify_out = -1;
 	c->t_created = now_ns();
-	for (id = 0; id < ARRAY_SIZE(c->dev); id++)
+	for (id = 0; id < ARRAY_SIZE(c->dev); id++) {
 		c->dev[id] = (struct xchan_fds)XCHAN_FDS_INIT;
+		c->proxies[id].park_fd = -1;
+	}
 	/* Every device, so that any request fits (see devices.h). */
 	for (id = DEV_FIRST, ret = 0; id <= DEV_LAST && !ret; id++)
 		ret = xchan_create(dev_layout(id), &c->dev[id]);
@@ -296,6 +298,9 @@ void pool_fill(struct daemon *d)
 			cappsule_release(d, c);
 			return;
 		}
+		/* without them, a launch forks its proxies itself */
+		if (devices_park_proxies(d, c, err, sizeof(err)))
+			cappsule_log(LOG_LVL_WARN, c, "pool: %s", err);
 		n++;
 	}
 }

@@ -50,12 +50,18 @@ enum cappsule_state {
 struct client;
 struct cappsule;
 
-/* A host-side device proxy, running as the cappsule's owner. */
+/*
+ * A host-side device proxy, running as the cappsule's owner. A pooled
+ * cappsule's are parked: forked and in their cgroup already, each waits
+ * on @park_fd for its owner and policy (devices.c, "Parked proxies").
+ */
 struct dev_proxy {
 	struct watch w; /* its pidfd */
 	pid_t pid;
 	struct cappsule *c;
 	unsigned dev;
+	int park_fd; /* parked: the socket that starts it; else -1 */
+	bool dropped; /* parked, then not wanted by the run: ends, unmourned */
 };
 
 struct cappsule {
@@ -206,7 +212,17 @@ struct cappsule *pool_take(struct daemon *d);
 
 /* devices (devices.c; which ones: device_table.h) */
 struct api_create;
-/* Start the host proxies of c->devices as the owner. 0 or -errno. */
+/*
+ * Park a proxy for each host device of pooled cappsule @c: forked and put
+ * in the proxies' cgroup now, so that a launch only tells it to go.
+ * 0 or -errno (then the launch starts them as it would without).
+ */
+int devices_park_proxies(struct daemon *d, struct cappsule *c, char *err,
+			 size_t len);
+/*
+ * Start the host proxies of c->devices as the owner: the parked ones
+ * told to go, the others forked; parked ones not wanted end. 0 or -errno.
+ */
 int devices_start_proxies(struct daemon *d, struct cappsule *c,
 			  const struct policy *p, const struct api_create *cr,
 			  char *err, size_t len);
