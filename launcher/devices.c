@@ -8,8 +8,8 @@
  * (fd 6), and the owner's display/sound environment from `virt`; net-proxy
  * also gets a page for its counters (fd 7, read by virt stats).
  *
- * Parked proxies: a pooled cappsule's are forked ahead, one per host
- * device, and join the proxies' cgroup then. Joining a cgroup waits for an
+ * Parked proxies: a pooled cappsule's fs- and net-proxy are forked ahead
+ * and join the proxies' cgroup then. Joining a cgroup waits for an
  * RCU grace period when none was joined lately (cgroup v1: 7-16 ms on the
  * 2-CPU machine), which a launch otherwise waited for before fs-proxy
  * could answer HELLO. A parked one holds only its xchan and its socket,
@@ -577,6 +577,14 @@ int devices_park_proxies(struct daemon *d, struct cappsule *c, char *err,
 		struct dev_proxy *px = &c->proxies[hd->id];
 		int sp[2], sndbuf = (int)PARK_GO_MAX;
 		long pid;
+
+		/*
+		 * gui and audio only with a desktop session (and their
+		 * proxies are slow to start in other ways): parking them
+		 * would cost every refill two forks for the few that do.
+		 */
+		if (hd->id != XCHAN_DEV_FS && hd->id != XCHAN_DEV_NET)
+			continue;
 
 		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) <
 		    0) {

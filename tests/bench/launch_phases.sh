@@ -53,7 +53,8 @@ for line in open(sys.argv[2]):
     add("virt's exec -> the daemon has the request", a, cr)
     add("request -> START sent (plan, claim, limits)", cr, ss)
     add("START sent -> the agent has it", ss, tk)
-    add("START sent -> fs-proxy's main()", ss, fm)
+    add("request -> the agent has START", cr, tk)
+    add("request -> fs-proxy's main()", cr, fm)
     add("fs-proxy's main() -> HELLO answered", fm, fh)
     fs = next((x[2] for x in e if "staged in" in x[2]), None)
     if fs:
@@ -62,6 +63,7 @@ for line in open(sys.argv[2]):
                          "  fs: then waiting for HELLO",
                          "  fs: then the root (overlay, trees, pivot)"), m.groups()):
             rows.setdefault(k, []).append(int(v) / 1000)
+    add("START taken -> fs-proxy answered HELLO", tk, fh)
     add("START taken -> devices up (all devices)", tk, du)
     add("devices up -> command started (exec'd)", du, cs)
     add("command started -> ended", cs, ce)

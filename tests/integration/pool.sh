@@ -30,7 +30,7 @@ wait_parked() {
 }
 
 start_daemon --policy-dir "$SRC/desktop/policies" --pool 1
-wait_parked 4 || fail "a pooled cappsule has its 4 proxies parked (got $(parked | tr '\n' ' '))"
+wait_parked 2 || fail "a pooled cappsule has its 2 proxies (fs, net) parked (got $(parked | tr '\n' ' '))"
 for p in $(parked); do
 	# 0-2, its xchan (3 descriptors) and its socket: no client, no ring of another
 	n=$(ls /proc/$p/fd | wc -l)
@@ -53,10 +53,10 @@ assert_eq "the launched cappsule's fs-proxy runs as the user" 1 "$out"
 assert_eq "a --share folder through a pooled cappsule is served" in "$(cat "$WORK/extra/f" 2>/dev/null)"
 # the launch's own parked ones (gui, audio, net: not wanted by -p default
 # without a session) ended; the pool's next cappsule has its 4 parked
-wait_parked 4
+wait_parked 2
 sleep 0.3
 n=$(parked | wc -l)
-assert_eq "the proxies the run did not want ended; the refill parked 4" 4 "$n"
+assert_eq "the proxies the run did not want ended; the refill parked 2" 2 "$n"
 
 # a parked proxy killed: the pooled cappsule still launches, its proxy forked
 victims=$(parked)
