@@ -159,7 +159,34 @@ int fs_rules_add_share(struct fs_rules *r, const char *path, bool rw)
 		return -ENOMEM;
 	s[r->nshares].rw = rw;
 	r->nshares++;
-	return fs_rules_settle(r);
+	return 0;
+}
+
+int fs_rules_add_policy_shares(struct fs_rules *r, const struct policy *p,
+			       const char *home, fs_share_admit_fn *admit,
+			       void *ctx)
+{
+	char buf[FS_RULES_PATH_MAX];
+	size_t i;
+	int ret;
+
+	for (i = 0; i < p->nshared; i++) {
+		const char *s = fs_rules_policy_share(p->shared[i], home, buf,
+						      sizeof(buf));
+
+		/* @HOME@/... without a home (or too long): no share */
+		if (!s || s[0] != '/')
+			continue;
+		ret = admit ? admit(ctx, s) : 1;
+		if (ret < 0)
+			return ret;
+		if (!ret)
+			continue;
+		ret = fs_rules_add_share(r, s, true);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 void fs_rules_free(struct fs_rules *r)

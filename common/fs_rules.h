@@ -66,7 +66,7 @@ struct fs_rules {
 	size_t n;
 	struct fs_share_dir *shares;
 	size_t nshares;
-	struct fs_tree *trees; /* recomputed whenever a share is added */
+	struct fs_tree *trees; /* recomputed by fs_rules_settle() */
 	size_t ntrees;
 	char *home; /* the caller's home folder, or NULL */
 	bool whole_host; /* every path "rwx": the host is overlaid directly */
@@ -78,8 +78,28 @@ struct fs_rules {
  */
 int fs_rules_build(struct fs_rules *r, const struct policy *p, const char *home,
 		   char *err, size_t errlen);
-/* Add a shared folder (@path absolute and clean). 0 or -errno. */
+/*
+ * Add a shared folder (@path absolute and clean). 0 or -errno. The trees
+ * granted whole are stale until fs_rules_settle(), called once after the
+ * last share.
+ */
 int fs_rules_add_share(struct fs_rules *r, const char *path, bool rw);
+
+/*
+ * Whether a share of the policy is served: 1 yes, 0 skip it (a folder the
+ * policy names that does not exist), or -errno to fail.
+ */
+typedef int fs_share_admit_fn(void *ctx, const char *path);
+
+/*
+ * Add @p's shared folders, writable, with @HOME@ as @home (NULL: those
+ * under it are none), each one @admit lets through (NULL: all). The one
+ * walk of the policy's shares, for fs-proxy (which opens them) and the
+ * daemon's plan (which only names them). Not settled. 0 or -errno.
+ */
+int fs_rules_add_policy_shares(struct fs_rules *r, const struct policy *p,
+			       const char *home, fs_share_admit_fn *admit,
+			       void *ctx);
 void fs_rules_free(struct fs_rules *r);
 
 /*
@@ -96,8 +116,9 @@ void fs_rules_check(const struct fs_rules *r, const char *path,
 bool fs_rules_holds_share(const struct fs_rules *r, const char *path);
 
 /*
- * The trees @r grants whole (struct fs_tree), in r->trees: kept up to
- * date by fs_rules_build() and fs_rules_add_share(). 0 or -ENOMEM.
+ * The trees @r grants whole (struct fs_tree), in r->trees: computed by
+ * fs_rules_build(), and again by this once the shares are added (each
+ * share may cut into a tree). 0 or -ENOMEM.
  */
 int fs_rules_settle(struct fs_rules *r);
 

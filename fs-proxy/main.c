@@ -67,11 +67,12 @@ static int read_policy(int fd, struct policy **pol)
 }
 
 /*
- * Add a shared folder (or file), opened as this user with no link followed and not
- * on a pseudo filesystem (common/userpath.c): the daemon refused the same
- * paths already, but this is what serves them.
+ * Can @path be shared: opened as this user with no link followed and not
+ * on a pseudo filesystem (common/userpath.c)? The daemon refused the same
+ * paths already, but this is what serves them. 1 yes; a missing one the
+ * policy names (@optional) is skipped (0); else -errno, logged.
  */
-static int add_share(struct fsp *p, const char *path, bool rw, bool optional)
+static int share_ok(const char *path, bool optional)
 {
 	char why[400];
 	int fd = userpath_open_share(path, why, sizeof(why));
@@ -83,7 +84,14 @@ static int add_share(struct fsp *p, const char *path, bool rw, bool optional)
 		return fd;
 	}
 	close(fd);
-	return fs_rules_add_share(&p->rules, path, rw);
+	return 1;
+}
+
+/* fs_share_admit_fn for the policy's shares */
+static int policy_share_ok(void *ctx, const char *path)
+{
+	(void)ctx;
+	return share_ok(path, true);
 }
 
 static int setup(struct fsp *p, int polfd, char **shares, int nshares)
@@ -91,8 +99,7 @@ static int setup(struct fsp *p, int polfd, char **shares, int nshares)
 	const struct passwd *pw = getpwuid(getuid());
 	const char *home = pw ? pw->pw_dir : getenv("HOME");
 	struct policy *pol = NULL;
-	char err[512], path[FS_RULES_PATH_MAX];
-	size_t i;
+	char err[512];
 	int ret, k;
 
 	/* a home of "/" (or a strange one) is no home: @HOME@ grants nothing */
@@ -107,13 +114,8 @@ static int setup(struct fsp *p, int polfd, char **shares, int nshares)
 		policy_free(pol);
 		return ret;
 	}
-	for (i = 0; i < pol->nshared && !ret; i++) {
-		const char *s = fs_rules_policy_share(pol->shared[i], home,
-						      path, sizeof(path));
-
-		if (s)
-			ret = add_share(p, s, true, true);
-	}
+	ret = fs_rules_add_policy_shares(&p->rules, pol, home, policy_share_ok,
+					 NULL);
 	policy_free(pol);
 	for (k = 0; k < nshares && !ret; k++) {
 		char *colon = strrchr(shares[k], ':');
@@ -123,8 +125,13 @@ static int setup(struct fsp *p, int polfd, char **shares, int nshares)
 			rw = colon[2] == 'w';
 			*colon = '\0';
 		}
-		ret = add_share(p, shares[k], rw, false);
+		ret = share_ok(shares[k], false);
+		if (ret > 0)
+			ret = fs_rules_add_share(&p->rules, shares[k], rw);
 	}
+	/* the trees granted whole, once, with every share known */
+	if (!ret)
+		ret = fs_rules_settle(&p->rules);
 	return ret;
 }
 
@@ -282,6 +289,7 @@ int main(int argc, char **argv)
 	uint64_t v;
 
 	log_init("cappsule-fs-proxy", 0);
+	log_debug("started");
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
@@ -330,6 +338,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	p.pool = x.pool;
+	log_debug("ready to serve");
 	ret = serve(&p, &x, sigfd);
 	dump_counts();
 	xchan_unmap(&x);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "nodes.h"
 #include "ops_dir.h"
 #include "ops_read.h"
@@ -19,7 +20,7 @@
 #include "util.h"
 
 /* A record of HELLO's reply: @hdr bytes whose first field is pathlen, then
- * @path padded to 8 (guest-agent/fs.c take_record()); NULL if full. */
+ * @path padded to 8 (guest-agent/fs.c hello_wait()); NULL if full. */
 static void *put_record(struct fs_out *out, uint32_t hdr, const char *path)
 {
 	uint32_t l = (uint32_t)strlen(path);
@@ -59,6 +60,7 @@ bool fsp_handle(struct fsp *p, const struct fs_request *rq, struct fs_out *out)
 	out->len = 0;
 	if (rq->type == FS_HELLO) {
 		fsp_hello(p, rq, out);
+		log_debug("HELLO answered");
 		return true;
 	}
 	n = node_get(p, rq->h.nodeid);

@@ -63,27 +63,6 @@ static bool clean_path(const char *p)
 }
 
 /*
- * One record of HELLO's reply at @off: a struct fs_share, then the path,
- * padded to 8. The path goes to @path (FS_PATH_MAX bytes), @off past the
- * record; the header, or NULL if it does not fit or the path is not clean.
- */
-static const struct fs_share *take_record(const uint8_t *buf, uint32_t n,
-					  uint32_t *off, char *path)
-{
-	const struct fs_share *h = (const void *)(buf + *off);
-
-	if (n - *off < sizeof(*h) || h->pathlen >= FS_PATH_MAX ||
-	    n - *off - sizeof(*h) < h->pathlen)
-		return NULL;
-	memcpy(path, h + 1, h->pathlen);
-	path[h->pathlen] = '\0';
-	if (!clean_path(path))
-		return NULL;
-	*off += (uint32_t)sizeof(*h) + ALIGN_UP((uint32_t)h->pathlen, 8u);
-	return h;
-}
-
-/*
  * HELLO's reply: the proxy is there, speaks our version, and names the
  * shares. HELLO went first on the ring, so its reply is the first reply;
  * host changes reported before it concern nothing cached yet. Only that
@@ -121,14 +100,24 @@ static int hello_wait(struct xchan *x)
 		return -EPROTO;
 	if (r->err)
 		return r->err;
+	/* the shares: each a struct fs_share, then its path, padded to 8 */
 	off = (uint32_t)(sizeof(*r) + sizeof(*hr));
 	for (i = 0; i < hr->nshares && i < FS_MAX_SHARES; i++) {
-		const struct fs_share *sh =
-			take_record(buf, (uint32_t)n, &off, shares[i].path);
+		const struct fs_share *sh = (const void *)(buf + off);
+		char *path = shares[i].path;
 
-		if (!sh)
+		/* the last record's padding may run past the end: @off too */
+		if (off > (uint32_t)n || (uint32_t)n - off < sizeof(*sh) ||
+		    sh->pathlen >= FS_PATH_MAX ||
+		    (uint32_t)n - off - sizeof(*sh) < sh->pathlen)
+			return -EPROTO;
+		memcpy(path, sh + 1, sh->pathlen);
+		path[sh->pathlen] = '\0';
+		if (!clean_path(path))
 			return -EPROTO;
 		shares[i].rw = sh->rw;
+		off += (uint32_t)sizeof(*sh) +
+		       ALIGN_UP((uint32_t)sh->pathlen, 8u);
 	}
 	nshares = i;
 	return 0;

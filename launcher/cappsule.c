@@ -129,8 +129,10 @@ struct cappsule *cappsule_new(struct daemon *d, const struct backend_ops *be)
 	c->be = be;
 	c->control.notify_in = c->control.notify_out = -1;
 	c->t_created = now_ns();
-	for (id = 0; id < ARRAY_SIZE(c->dev); id++)
+	for (id = 0; id < ARRAY_SIZE(c->dev); id++) {
 		c->dev[id] = (struct xchan_fds)XCHAN_FDS_INIT;
+		c->proxies[id].park_fd = -1;
+	}
 	/* Every device, so that any request fits (see devices.h). */
 	for (id = DEV_FIRST, ret = 0; id <= DEV_LAST && !ret; id++)
 		ret = xchan_create(dev_layout(id), &c->dev[id]);
@@ -271,33 +273,82 @@ static void on_exit_fd(struct daemon *d, struct watch *w, uint32_t events)
 	reaped(d, c, wstatus);
 }
 
-void pool_fill(struct daemon *d)
+/* Milliseconds from now to @deadline_ns (0 if past), for epoll_wait. */
+static int ms_until(uint64_t deadline_ns)
+{
+	uint64_t now = now_ns();
+
+	if (deadline_ns <= now)
+		return 0;
+	return (int)MIN((deadline_ns - now + 999999) / 1000000, 60000);
+}
+
+/* The earlier of two epoll timeouts, -1 being "none". */
+static int sooner(int a, int b)
+{
+	return a < 0 ? b : b < 0 ? a : MIN(a, b);
+}
+
+/*
+ * A launch in progress: a cappsule claimed less than POOL_DEFER_NS ago
+ * that has not ended. The refill (a cappsule's namespaces, mounts and
+ * agent, its parked proxies: forks, cgroups) would take the CPUs and the
+ * daemon's time the launch needs. -1 if none; else ms until the oldest
+ * stops holding the refill back.
+ */
+static int launch_in_progress(struct daemon *d)
+{
+	struct list_head *pos, *tmp;
+	uint64_t now = now_ns();
+	int wait_ms = -1;
+
+	list_for_each_safe(pos, tmp, &d->cappsules) {
+		struct cappsule *c = list_entry(pos, struct cappsule, link);
+		uint64_t end = c->t_started + POOL_DEFER_NS;
+
+		if ((c->state != CS_STARTING && c->state != CS_RUNNING) ||
+		    now >= end)
+			continue;
+		wait_ms = sooner(wait_ms, ms_until(end));
+	}
+	return wait_ms;
+}
+
+int pool_fill(struct daemon *d)
 {
 	const struct backend_ops *be = backend_for_pool(d->backends);
 	struct backend_create bc = { 0 };
 	struct list_head *pos, *tmp;
-	int n = 0;
+	int n = 0, wait_ms;
 
 	if (!be || d->quit)
-		return;
+		return -1;
 	list_for_each_safe(pos, tmp, &d->cappsules)
 		n += list_entry(pos, struct cappsule, link)->state == CS_POOLED;
+	/* launches first, while the pool still has one to give */
+	wait_ms = n ? launch_in_progress(d) : -1;
+	if (wait_ms >= 0 && n < d->pool_target)
+		return wait_ms;
 	while (n < d->pool_target) {
 		struct cappsule *c = cappsule_new(d, be);
 		char err[256];
 
 		if (!c)
-			return;
+			return -1;
 		c->state = CS_POOLED;
 		c->unclaimed = true;
 		if (cappsule_spawn(d, c, &bc, err, sizeof(err))) {
 			cappsule_log(LOG_LVL_ERR, c, "pool: %s", err);
 			cappsule_close_devices(c);
 			cappsule_release(d, c);
-			return;
+			return -1;
 		}
+		/* without them, a launch forks its proxies itself */
+		if (devices_park_proxies(d, c, err, sizeof(err)))
+			cappsule_log(LOG_LVL_WARN, c, "pool: %s", err);
 		n++;
 	}
+	return -1;
 }
 
 struct cappsule *pool_take(struct daemon *d)
@@ -316,22 +367,6 @@ struct cappsule *pool_take(struct daemon *d)
 			best = c;
 	}
 	return best;
-}
-
-/* Milliseconds from now to @deadline_ns (0 if past), for epoll_wait. */
-static int ms_until(uint64_t deadline_ns)
-{
-	uint64_t now = now_ns();
-
-	if (deadline_ns <= now)
-		return 0;
-	return (int)MIN((deadline_ns - now + 999999) / 1000000, 60000);
-}
-
-/* The earlier of two epoll timeouts, -1 being "none". */
-static int sooner(int a, int b)
-{
-	return a < 0 ? b : b < 0 ? a : MIN(a, b);
 }
 
 int cappsule_housekeeping(struct daemon *d)
@@ -376,6 +411,5 @@ int cappsule_housekeeping(struct daemon *d)
 		if (c->unclaimed || ++exited > MAX_EXITED_KEPT)
 			cappsule_release(d, c);
 	}
-	pool_fill(d);
-	return wait_ms;
+	return sooner(wait_ms, pool_fill(d));
 }

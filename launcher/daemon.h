@@ -46,16 +46,24 @@ enum cappsule_state {
 #define PROXY_TERM_GRACE_NS 1000000000ull
 /* An agent that said the cappsule ended is killed if it lingers longer. */
 #define AGENT_END_GRACE_NS 2000000000ull
+/* how long a launch holds the pool's refill back, at most */
+#define POOL_DEFER_NS 200000000ull
 
 struct client;
 struct cappsule;
 
-/* A host-side device proxy, running as the cappsule's owner. */
+/*
+ * A host-side device proxy, running as the cappsule's owner. A pooled
+ * cappsule's are parked: forked and in their cgroup already, each waits
+ * on @park_fd for its owner and policy (devices.c, "Parked proxies").
+ */
 struct dev_proxy {
 	struct watch w; /* its pidfd */
 	pid_t pid;
 	struct cappsule *c;
 	unsigned dev;
+	int park_fd; /* parked: the socket that starts it; else -1 */
+	bool dropped; /* parked, then not wanted by the run: ends, unmourned */
 };
 
 struct cappsule {
@@ -198,15 +206,29 @@ void cappsule_release(struct daemon *d, struct cappsule *c);
  * Once per loop turn: retry what waits (cgroups, proxies, late ends),
  * release what has ended, refill the pool. Returns when the loop must
  * come back without an event (ms; -1: no need): a deadline of an end in
- * progress, or a cgroup still busy.
+ * progress, a cgroup still busy, or a refill held back.
  */
 int cappsule_housekeeping(struct daemon *d);
-void pool_fill(struct daemon *d);
+/*
+ * Top the pool up to its target, unless a launch is in progress and the
+ * pool still has a cappsule: ms until it may go on then, else -1.
+ */
+int pool_fill(struct daemon *d);
 struct cappsule *pool_take(struct daemon *d);
 
 /* devices (devices.c; which ones: device_table.h) */
 struct api_create;
-/* Start the host proxies of c->devices as the owner. 0 or -errno. */
+/*
+ * Park the fs and net proxies of pooled cappsule @c: forked and put
+ * in the proxies' cgroup now, so that a launch only tells it to go.
+ * 0 or -errno (then the launch starts them as it would without).
+ */
+int devices_park_proxies(struct daemon *d, struct cappsule *c, char *err,
+			 size_t len);
+/*
+ * Start the host proxies of c->devices as the owner: the parked ones
+ * told to go, the others forked; parked ones not wanted end. 0 or -errno.
+ */
 int devices_start_proxies(struct daemon *d, struct cappsule *c,
 			  const struct policy *p, const struct api_create *cr,
 			  char *err, size_t len);

@@ -7,6 +7,15 @@
  * with only its own device's xchan (fds 3-5) and the policy as JSON
  * (fd 6), and the owner's display/sound environment from `virt`; net-proxy
  * also gets a page for its counters (fd 7, read by virt stats).
+ *
+ * Parked proxies: a pooled cappsule's fs- and net-proxy are forked ahead
+ * and join the proxies' cgroup then. Joining a cgroup waits for an
+ * RCU grace period when none was joined lately (cgroup v1: 7-16 ms on the
+ * 2-CPU machine), which a launch otherwise waited for before fs-proxy
+ * could answer HELLO. A parked one holds only its xchan and its socket,
+ * as root without a say in anything; told to go (the owner, the policy,
+ * virt's environment), it becomes the owner and execs its proxy as a
+ * fresh one would; one the run does not want ends.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -21,6 +30,7 @@
 #include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -110,7 +120,18 @@ static void on_proxy_exit(struct daemon *d, struct watch *w, uint32_t events)
 		    0 ||
 	    !si.si_pid)
 		return;
-	if (px->c->state != CS_EXITED) {
+	if (px->park_fd >= 0 && px->c->state == CS_POOLED &&
+	    !px->c->kill_requested && !d->quit)
+		/* the launch that claims it forks one, as without the pool */
+		cappsule_log(LOG_LVL_WARN, px->c,
+			     "pool: cappsule %u: parked %s proxy ended (%s %d)",
+			     px->c->id, dev_name(px->dev),
+			     si.si_code == CLD_EXITED ? "status" : "signal",
+			     si.si_status);
+	close_fd(&px->park_fd);
+	if (px->dropped || px->c->unclaimed) {
+		px->dropped = false;
+	} else if (px->c->state != CS_EXITED) {
 		cappsule_log(
 			LOG_LVL_WARN, px->c,
 			"cappsule %u: %s proxy ended (%s %d) while it runs",
@@ -200,7 +221,7 @@ static __attribute__((noreturn)) void child_fail(const struct cappsule *c,
 
 static __attribute__((noreturn)) void
 proxy_child(struct daemon *d, struct cappsule *c, const struct host_device *hd,
-	    int polfd, int statsfd, const struct api_create *cr)
+	    int polfd, int statsfd, const struct api_create *cr, bool in_cgroup)
 {
 	struct passwd pw, owner, *res = NULL;
 	char pwbuf[4096], obuf[4096], path[4200], idarg[16], home[4200],
@@ -235,7 +256,7 @@ proxy_child(struct daemon *d, struct cappsule *c, const struct host_device *hd,
 		argv[k++] = "7";
 	}
 	/* Its cgroup first: joining one needs root. */
-	if (c->have_proxy_cg && (errno = -cg_enter(&c->proxy_cg)))
+	if (!in_cgroup && c->have_proxy_cg && (errno = -cg_enter(&c->proxy_cg)))
 		child_fail(c, hd, "joining the proxies' cgroup");
 	if (proxy_identity(c, hd, &pw, pwbuf, sizeof(pwbuf)) ||
 	    privs_drop(pw.pw_uid, pw.pw_gid))
@@ -415,6 +436,231 @@ struct json_object *devices_net_stats(const struct cappsule *c)
 	return o;
 }
 
+/* Fork a child of the daemon watched by its pidfd as @c's proxy of @dev. */
+static long fork_watched(struct daemon *d, struct cappsule *c, unsigned dev)
+{
+	struct dev_proxy *px = &c->proxies[dev];
+	struct clone_args args = { 0 };
+	int pidfd = -1;
+	long pid;
+
+	args.flags = CLONE_PIDFD;
+	args.pidfd = (uint64_t)(uintptr_t)&pidfd;
+	args.exit_signal = SIGCHLD;
+	pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (pid <= 0)
+		return pid < 0 ? -errno : 0;
+	px->pid = (pid_t)pid;
+	px->c = c;
+	px->dev = dev;
+	px->w.fd = pidfd;
+	px->w.fn = on_proxy_exit;
+	daemon_watch(d, &px->w, EPOLLIN);
+	return pid;
+}
+
+/*
+ * What a parked proxy is told at launch, then as NUL-terminated strings
+ * virt's environment and the request's shared folders ('r' or 'w', then
+ * the path: fs-proxy serves those of a pooled cappsule).
+ */
+struct park_go {
+	uint32_t uid, gid;
+	uint32_t nenv, nshares;
+	uint32_t nfds; /* policy, and net-proxy's counters */
+};
+
+#define PARK_GO_MAX                                         \
+	(sizeof(struct park_go) + API_MAX_HOST_ENV * 4096 + \
+	 API_MAX_SHARES * (API_MAX_PATH + 2))
+
+/* Close every descriptor from 3 up but the @n of @keep (ascending). */
+static void close_all_but(const int *keep, int n)
+{
+	unsigned lo = 3;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if ((unsigned)keep[i] > lo)
+			syscall(SYS_close_range, lo, (unsigned)keep[i] - 1, 0);
+		if ((unsigned)keep[i] >= lo)
+			lo = (unsigned)keep[i] + 1;
+	}
+	syscall(SYS_close_range, lo, ~0u, 0);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/*
+ * A parked proxy: joins the cgroup, waits for the go on @sock, then is
+ * the proxy the daemon would have forked (proxy_child()). The daemon's
+ * end of @sock closed first: it ends.
+ */
+static __attribute__((noreturn)) void parked_child(struct daemon *d,
+						   struct cappsule *c,
+						   const struct host_device *hd,
+						   int sock)
+{
+	static char buf[PARK_GO_MAX + 1];
+	char *env[API_MAX_HOST_ENV], cbuf[CMSG_SPACE(2 * sizeof(int))], *s;
+	struct iovec iov = { buf, PARK_GO_MAX };
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	int keep[4] = { c->dev[hd->id].mem, c->dev[hd->id].h2g,
+			c->dev[hd->id].g2h, sock };
+	int fds[2] = { -1, -1 };
+	struct api_create cr = { 0 };
+	struct park_go go;
+	struct cmsghdr *cm;
+	sigset_t none;
+	size_t off;
+	ssize_t n;
+	uint32_t i;
+
+	/* nothing of the daemon's but what the proxy will have */
+	qsort(keep, ARRAY_SIZE(keep), sizeof(keep[0]), cmp_int);
+	close_all_but(keep, ARRAY_SIZE(keep));
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (c->have_proxy_cg && (errno = -cg_enter(&c->proxy_cg)))
+		child_fail(c, hd, "joining the proxies' cgroup");
+	do
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		_exit(0); /* not wanted, or the daemon is gone */
+	cm = CMSG_FIRSTHDR(&mh);
+	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
+	    cm->cmsg_len >= CMSG_LEN(sizeof(int)))
+		memcpy(fds, CMSG_DATA(cm),
+		       MIN(cm->cmsg_len - CMSG_LEN(0), sizeof(fds)));
+	memcpy(&go, buf, MIN((size_t)n, sizeof(go)));
+	if ((size_t)n < sizeof(go) || go.nenv > API_MAX_HOST_ENV ||
+	    go.nshares > API_MAX_SHARES || fds[0] < 0 ||
+	    (go.nfds > 1) != (fds[1] >= 0)) {
+		errno = EPROTO;
+		child_fail(c, hd, "the daemon's go");
+	}
+	buf[n] = '\0';
+	off = sizeof(go);
+	for (i = 0; i < go.nenv + go.nshares && off < (size_t)n; i++) {
+		s = buf + off;
+		off += strlen(s) + 1;
+		if (i < go.nenv) {
+			env[cr.nhost_env++] = s;
+		} else if (*s) {
+			cr.shares[cr.nshares].rw = *s == 'w';
+			cr.shares[cr.nshares++].path = s + 1;
+		}
+	}
+	cr.host_env = env;
+	c->uid = go.uid;
+	c->gid = go.gid;
+	close(sock);
+	proxy_child(d, c, hd, fds[0], fds[1], &cr, true);
+}
+
+int devices_park_proxies(struct daemon *d, struct cappsule *c, char *err,
+			 size_t len)
+{
+	size_t i;
+	int ret = proxies_cgroup(d, c, err, len);
+
+	for (i = 0; i < host_devices_count && !ret; i++) {
+		const struct host_device *hd = &host_devices[i];
+		struct dev_proxy *px = &c->proxies[hd->id];
+		int sp[2], sndbuf = (int)PARK_GO_MAX;
+		long pid;
+
+		/*
+		 * gui and audio only with a desktop session (and their
+		 * proxies are slow to start in other ways): parking them
+		 * would cost every refill two forks for the few that do.
+		 */
+		if (hd->id != XCHAN_DEV_FS && hd->id != XCHAN_DEV_NET)
+			continue;
+
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) <
+		    0) {
+			ret = -errno;
+			break;
+		}
+		/* the go is one message: room for the largest */
+		setsockopt(sp[0], SOL_SOCKET, SO_SNDBUF, &sndbuf,
+			   sizeof(sndbuf));
+		pid = fork_watched(d, c, hd->id);
+		if (pid == 0)
+			parked_child(d, c, hd, sp[1]);
+		close(sp[1]);
+		if (pid < 0) {
+			close(sp[0]);
+			ret = (int)pid;
+			break;
+		}
+		px->park_fd = sp[0];
+	}
+	if (ret && !err[0])
+		snprintf(err, len, "parking the device proxies: %s",
+			 strerror(-ret));
+	return ret;
+}
+
+/* Tell parked @px to go as @c's owner, with @polfd (and @statsfd). */
+static int park_go(struct cappsule *c, struct dev_proxy *px,
+		   const struct api_create *cr, int polfd, int statsfd)
+{
+	static char buf[PARK_GO_MAX];
+	struct park_go go = {
+		.uid = c->uid,
+		.gid = c->gid,
+		.nenv = (uint32_t)MIN(cr->nhost_env, (size_t)API_MAX_HOST_ENV),
+		.nshares = (uint32_t)MIN(cr->nshares, (size_t)API_MAX_SHARES),
+		.nfds = statsfd >= 0 ? 2 : 1
+	};
+	int fds[2] = { polfd, statsfd };
+	char cbuf[CMSG_SPACE(2 * sizeof(int))] = { 0 };
+	struct iovec iov = { buf, 0 };
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = cbuf,
+			     .msg_controllen =
+				     CMSG_SPACE(go.nfds * sizeof(int)) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	size_t off = sizeof(go), i;
+	ssize_t n;
+
+	for (i = 0; i < go.nenv + go.nshares; i++) {
+		const char *s = i < go.nenv ? cr->host_env[i] :
+					      cr->shares[i - go.nenv].path;
+		size_t l = strlen(s) + 1;
+
+		/* bounded by the API (api_req.c); never cut short */
+		if (l + 1 > sizeof(buf) - off)
+			return -E2BIG;
+		if (i >= go.nenv)
+			buf[off++] = cr->shares[i - go.nenv].rw ? 'w' : 'r';
+		memcpy(buf + off, s, l);
+		off += l;
+	}
+	memcpy(buf, &go, sizeof(go));
+	iov.iov_len = off;
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(go.nfds * sizeof(int));
+	memcpy(CMSG_DATA(cm), fds, go.nfds * sizeof(int));
+	n = sendmsg(px->park_fd, &mh, MSG_NOSIGNAL);
+	close_fd(&px->park_fd);
+	if (n < 0)
+		return -errno;
+	return n == (ssize_t)off ? 0 : -EIO;
+}
+
 int devices_start_proxies(struct daemon *d, struct cappsule *c,
 			  const struct policy *p, const struct api_create *cr,
 			  char *err, size_t len)
@@ -432,12 +678,17 @@ int devices_start_proxies(struct daemon *d, struct cappsule *c,
 	for (i = 0; i < host_devices_count; i++) {
 		const struct host_device *hd = &host_devices[i];
 		struct dev_proxy *px = &c->proxies[hd->id];
-		struct clone_args args = { 0 };
-		int pidfd = -1, polfd, statsfd = -1;
-		long pid;
+		int polfd, statsfd = -1;
+		long pid = 0;
 
-		if (!(c->devices & DEV_BIT(hd->id)))
+		if (!(c->devices & DEV_BIT(hd->id))) {
+			/* a parked one the run does not want: it ends */
+			if (px->park_fd >= 0) {
+				px->dropped = true;
+				close_fd(&px->park_fd);
+			}
 			continue;
+		}
 		polfd = policy_memfd(p);
 		if (polfd < 0) {
 			snprintf(err, len, "%s proxy: %s", dev_name(hd->id),
@@ -455,26 +706,23 @@ int devices_start_proxies(struct daemon *d, struct cappsule *c,
 				return statsfd;
 			}
 		}
-		args.flags = CLONE_PIDFD;
-		args.pidfd = (uint64_t)(uintptr_t)&pidfd;
-		args.exit_signal = SIGCHLD;
-		pid = syscall(SYS_clone3, &args, sizeof(args));
-		if (pid == 0)
-			proxy_child(d, c, hd, polfd, statsfd, cr);
+		if (px->park_fd >= 0) {
+			ret = park_go(c, px, cr, polfd, statsfd);
+		} else {
+			pid = fork_watched(d, c, hd->id);
+			if (pid == 0)
+				proxy_child(d, c, hd, polfd, statsfd, cr,
+					    false);
+			ret = pid < 0 ? (int)pid : 0;
+		}
 		close(polfd);
 		if (statsfd >= 0)
 			close(statsfd);
-		if (pid < 0) {
+		if (ret) {
 			snprintf(err, len, "%s proxy: %s", dev_name(hd->id),
-				 strerror(errno));
-			return -errno;
+				 strerror(-ret));
+			return ret;
 		}
-		px->pid = (pid_t)pid;
-		px->c = c;
-		px->dev = hd->id;
-		px->w.fd = pidfd;
-		px->w.fn = on_proxy_exit;
-		daemon_watch(d, &px->w, EPOLLIN);
 	}
 	return 0;
 }

@@ -70,7 +70,6 @@ static int plan_trees(const struct api_create *cr, const struct create_plan *pl,
 		      char *err, size_t errlen)
 {
 	const struct policy *pol = pl->pol;
-	char path[FS_RULES_PATH_MAX];
 	size_t i;
 	int ret;
 
@@ -82,16 +81,13 @@ static int plan_trees(const struct api_create *cr, const struct create_plan *pl,
 	ret = fs_rules_build(r, pol, home, err, errlen);
 	if (ret)
 		return ret;
-	for (i = 0; i < pol->nshared && !ret; i++) {
-		const char *s = fs_rules_policy_share(pol->shared[i], home,
-						      path, sizeof(path));
-
-		if (s && s[0] == '/')
-			ret = fs_rules_add_share(r, s, true);
-	}
+	/* every share named, existing or not: fs-proxy's are a subset */
+	ret = fs_rules_add_policy_shares(r, pol, home, NULL, NULL);
 	for (i = 0; i < cr->nshares && !ret; i++)
 		ret = fs_rules_add_share(r, cr->shares[i].path,
 					 cr->shares[i].rw);
+	if (!ret)
+		ret = fs_rules_settle(r);
 	if (ret) {
 		snprintf(err, errlen, "policy %s: folders granted whole: %s",
 			 pol->name, strerror(-ret));

@@ -171,6 +171,7 @@ static void do_create(struct daemon *d, struct client *cl,
 	struct create_plan pl;
 	struct cappsule *c;
 	char err[512] = "";
+	bool fs_first;
 
 	log_debug("create from pid %d: %s", (int)cl->cred.pid, cr->argv[0]);
 	if (plan_create(d, cl, cr, &pl, err, sizeof(err)))
@@ -194,12 +195,15 @@ static void do_create(struct daemon *d, struct client *cl,
 	shares_close(sh);
 	free(sh);
 	adopt(c, cl, cr, &pl);
-	if (cappsule_start(d, c)) {
-		client_send_error(d, cl, "cannot apply limits to cappsule %u",
-				  c->id);
-		cappsule_kill(d, c, "could not apply its limits");
-		return;
-	}
+	/*
+	 * With the fs device the proxies go first: the agent waits for
+	 * fs-proxy's HELLO before it can build the root, and has its own
+	 * staging to do meanwhile. Without it the agent has no such wait,
+	 * and START goes first (tests/bench/launch_phases.sh).
+	 */
+	fs_first = pl.devices & DEV_BIT(XCHAN_DEV_FS);
+	if (!fs_first && cappsule_start(d, c))
+		goto limits;
 	if (devices_start_proxies(d, c, pl.pol, cr, err, sizeof(err))) {
 		client_send_error(d, cl, "cappsule %u: %s", c->id, err);
 		cappsule_kill(d, c, "a device proxy could not start");
@@ -207,11 +211,17 @@ static void do_create(struct daemon *d, struct client *cl,
 	}
 	cappsule_log(LOG_LVL_DEBUG, c, "cappsule %u: device proxies started",
 		     c->id);
+	if (fs_first && cappsule_start(d, c))
+		goto limits;
 	cappsule_log(LOG_LVL_INFO, c,
 		     "cappsule %u: uid %u, policy %s, backend %s: %s", c->id,
 		     (unsigned)c->uid, c->policy, c->be->name, c->cmdline);
 	clients_notify_start(d, c);
 	reply_created(d, cl, c, &pl, cr->detach);
+	return;
+limits:
+	client_send_error(d, cl, "cannot apply limits to cappsule %u", c->id);
+	cappsule_kill(d, c, "could not apply its limits");
 	return;
 refuse_shares:
 	shares_close(sh);

@@ -83,6 +83,7 @@ static void setup(void)
 			 0);
 	fs_tree_rules(&P, pol);
 	ck_assert_int_eq(fs_rules_add_share(&P.rules, "/share", false), 0);
+	ck_assert_int_eq(fs_rules_settle(&P.rules), 0);
 	fs_tree_serve(&P);
 }
 

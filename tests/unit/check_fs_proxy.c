@@ -62,6 +62,7 @@ static void setup(void)
 	ck_assert_int_eq(mkfifo(path, 0644), 0);
 	fs_tree_rules(&P, pol);
 	ck_assert_int_eq(fs_rules_add_share(&P.rules, "/share", true), 0);
+	ck_assert_int_eq(fs_rules_settle(&P.rules), 0);
 	fs_tree_serve(&P);
 }
 

@@ -4,6 +4,7 @@
  * ```example block gives a policy (and a home, and shares) and the verdict
  * of each path; a block that stops matching the code fails here.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,6 +100,7 @@ static struct fs_rules *build(const struct example *ex)
 		ck_assert_int_eq(fs_rules_add_share(&r, ex->shares[i],
 						    ex->share_rw[i]),
 				 0);
+	ck_assert_int_eq(fs_rules_settle(&r), 0);
 	policy_free(p);
 	return &r;
 }
@@ -300,6 +302,10 @@ START_TEST(test_whole_trees)
 	/* a share inside a tree, or a tree inside a share: not whole */
 	ck_assert_int_eq(fs_rules_add_share(&r, "/opt/data", true), 0);
 	ck_assert_int_eq(fs_rules_add_share(&r, "/var", false), 0);
+	/* stale until settled: one settle after the last share */
+	trees_are(&r, "/usr:5 /bin:5 /sbin:5 /etc:1 /opt:5 /var/lib:1 "
+		      "/var/cache/fontconfig:1");
+	ck_assert_int_eq(fs_rules_settle(&r), 0);
 	trees_are(&r, "/usr:5 /bin:5 /sbin:5 /etc:1");
 	fs_rules_free(&r);
 	/* a home (or /home, /root) above or below: never whole */
@@ -337,6 +343,68 @@ START_TEST(test_whole_trees)
 }
 END_TEST
 
+/* fs_share_admit_fn: lets through what is not under /skip, fails on /bad */
+static int admit_some(void *ctx, const char *path)
+{
+	int *calls = ctx;
+
+	(*calls)++;
+	if (!strncmp(path, "/bad", 4))
+		return -EACCES;
+	return strncmp(path, "/skip", 5) != 0;
+}
+
+START_TEST(test_policy_shares)
+{
+	struct policy *p = parse(
+		"{\"filesystem\": {\"/usr/**\": \"r\", \"/opt/**\": \"r\"}, "
+		"\"shared\": [\"/@HOME@/Downloads\", \"/opt/data/\", "
+		"\"/skip/x\"]}");
+	struct policy *q = parse("{\"shared\": [\"/srv\", \"/bad\"]}");
+	struct fs_rules r;
+	struct fs_verdict v;
+	char err[512];
+	int calls = 0;
+
+	/* every share named (the daemon's plan), @HOME@ resolved */
+	ck_assert_int_eq(fs_rules_build(&r, p, "/home/alice", err, sizeof(err)),
+			 0);
+	ck_assert_int_eq(fs_rules_add_policy_shares(&r, p, "/home/alice", NULL,
+						    NULL),
+			 0);
+	ck_assert_uint_eq(r.nshares, 3);
+	ck_assert_str_eq(r.shares[0].path, "/home/alice/Downloads");
+	ck_assert_str_eq(r.shares[1].path, "/opt/data");
+	ck_assert(r.shares[0].rw && r.shares[1].rw);
+	ck_assert_int_eq(fs_rules_settle(&r), 0);
+	/* the share cuts into /opt: only /usr stays whole */
+	trees_are(&r, "/usr:1");
+	fs_rules_check(&r, "/opt/data/f", &v);
+	ck_assert(v.kind == FS_SHARED && v.rw);
+	fs_rules_free(&r);
+
+	/* no home: the @HOME@ share is none; @admit decides the others */
+	ck_assert_int_eq(fs_rules_build(&r, p, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(
+		fs_rules_add_policy_shares(&r, p, NULL, admit_some, &calls), 0);
+	ck_assert_int_eq(calls, 2);
+	ck_assert_uint_eq(r.nshares, 1);
+	ck_assert_str_eq(r.shares[0].path, "/opt/data");
+	fs_rules_free(&r);
+
+	/* an error of @admit stops the walk and is returned */
+	calls = 0;
+	ck_assert_int_eq(fs_rules_build(&r, q, NULL, err, sizeof(err)), 0);
+	ck_assert_int_eq(fs_rules_add_policy_shares(&r, q, NULL, admit_some,
+						    &calls),
+			 -EACCES);
+	ck_assert_int_eq(calls, 2);
+	fs_rules_free(&r);
+	policy_free(p);
+	policy_free(q);
+}
+END_TEST
+
 Suite *suite_fs_rules(void)
 {
 	Suite *s = suite_create("fs_rules");
@@ -348,6 +416,7 @@ Suite *suite_fs_rules(void)
 	tcase_add_test(tc, test_deep_paths);
 	tcase_add_test(tc, test_holds_share);
 	tcase_add_test(tc, test_whole_trees);
+	tcase_add_test(tc, test_policy_shares);
 	suite_add_tcase(s, tc);
 	return s;
 }
