@@ -47,7 +47,7 @@ out=$("${AS[@]}" "$VIRT" exec -n -p default -f "$WORK/extra" sh -c "echo in > '$
 		[ -s "$WORK/extra/f" ] && break
 		sleep 0.05
 	done
-	pgrep -u $U -x cappsule-fs-pro | wc -l
+	pgrep -P "$DAEMON_PID" -u $U -x cappsule-fs-pro | wc -l
 	wait)
 assert_eq "the launched cappsule's fs-proxy runs as the user" 1 "$out"
 assert_eq "a --share folder through a pooled cappsule is served" in "$(cat "$WORK/extra/f" 2>/dev/null)"
