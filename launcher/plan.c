@@ -191,7 +191,7 @@ const char *plan_policy_name(struct daemon *d, uid_t uid, gid_t gid,
 
 /* What the user hears of this run: the backend's notice, then the notes. */
 static void plan_notice(const struct daemon *d, struct create_plan *pl,
-			const char *notes)
+			uid_t uid, const char *notes)
 {
 	size_t n = 0;
 
@@ -203,9 +203,16 @@ static void plan_notice(const struct daemon *d, struct create_plan *pl,
 		n += (size_t)snprintf(pl->notice + n, sizeof(pl->notice) - n,
 				      "%s%s", n ? "\n" : "", notes);
 	if (pl->be->cgroup_limits && !d->have_cg && n < sizeof(pl->notice))
-		snprintf(pl->notice + n, sizeof(pl->notice) - n,
-			 "%sno memory or process limits on this machine (%s)",
-			 n ? "\n" : "", d->cg_why);
+		n += (size_t)snprintf(
+			pl->notice + n, sizeof(pl->notice) - n,
+			"%sno memory or process limits on this machine (%s)",
+			n ? "\n" : "", d->cg_why);
+	/* root's command keeps uid 0 and loses every capability (design.md) */
+	if (!uid && n < sizeof(pl->notice))
+		snprintf(
+			pl->notice + n, sizeof(pl->notice) - n,
+			"%sas root: the command runs as uid 0 without any capability; programs that change identity (su, sudo, xterm's setgroups) fail",
+			n ? "\n" : "");
 }
 
 int plan_create(struct daemon *d, const struct client *cl,
@@ -258,7 +265,7 @@ int plan_create(struct daemon *d, const struct client *cl,
 	if (ret)
 		return ret;
 	pl->devices = devices_choose(pl->pol, cr, notes, sizeof(notes));
-	plan_notice(d, pl, notes);
+	plan_notice(d, pl, uid, notes);
 	return build_start(cr, pl, uid, gid, err, len);
 }
 

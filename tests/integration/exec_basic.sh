@@ -16,6 +16,14 @@ assert_eq "stdout stays stdout" out "$out"
 assert_match "stderr stays stderr" "^err$" "$(grep -v '^virt: note' "$SOCKDIR/err")"
 note=$(virt exec -n true 2>&1)
 assert_match "the namespaces backend says so" "namespaces backend.*weaker isolation" "$note"
+assert_match "root hears its command has no capability" "virt: note: as root: .*without any capability" "$note"
+note=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$VIRT" exec -n true 2>&1)
+assert_match "a user's launch works" "note: policy default" "$note"
+if printf '%s' "$note" | grep -q "as root"; then
+	fail "a user hears root's note: [$note]"
+else
+	ok "a user does not hear root's note"
+fi
 
 # 8 MiB each way: flow control through the 256 KiB rings
 head -c 8388608 /dev/urandom >"$SOCKDIR/big"
