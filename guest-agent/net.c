@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Network device, guest side: while the agent still has its set-up
- * privileges, create the TUN interface in the cappsule's network
- * namespace (the device node exists only for that moment), give it the
- * cappsule's address, MTU and default route, write the cappsule's own
- * /etc/hosts and /etc/resolv.conf, then fork the relay (net_relay.c) as
- * the caller, without privileges.
+ * Network device, guest side: write the cappsule's own /etc/hosts and
+ * /etc/resolv.conf. When the daemon made eth0 and net-proxy holds it
+ * (CONTROL_DEV_NET_TUN: the namespaces backend), that is all. Otherwise
+ * (vtx), while the agent still has its set-up privileges, create the TUN
+ * interface (the device node exists only for that moment), give it the
+ * cappsule's address, MTU and default route, then fork the relay
+ * (net_relay.c) as the caller, without privileges.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -201,6 +202,14 @@ static int net_start(struct agent_dev_ctx *ctx)
 	pid_t pid;
 	ssize_t n;
 
+	if (ctx->st->hdr.dev_flags & CONTROL_DEV_NET_TUN) {
+		/* no relay, no ring: net-proxy has the interface */
+		xchan_fds_close(&ctx->fds);
+		if (write_names(ctx->st, dns))
+			log_warn(
+				"net: cannot write the cappsule's /etc/hosts and /etc/resolv.conf");
+		return 0;
+	}
 	tun = open_tun();
 	if (tun < 0) {
 		log_err("net: cannot create the TUN interface: %s",

@@ -6,7 +6,8 @@
  * included) under no_new_privs, in a cgroup with memory and pids limits,
  * with only its own device's xchan (fds 3-5) and the policy as JSON
  * (fd 6), and the owner's display/sound environment from `virt`; net-proxy
- * also gets a page for its counters (fd 7, read by virt stats).
+ * also gets a page for its counters (fd 7, read by virt stats) and, on a
+ * backend with a network namespace, the cappsule's eth0 (fd 8, net_tun.c).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -34,6 +35,7 @@
 #include "device_table.h"
 #include "log.h"
 #include "net_msg.h"
+#include "net_tun.h"
 #include "util.h"
 
 #ifndef P_PIDFD
@@ -131,7 +133,7 @@ static void on_proxy_exit(struct daemon *d, struct watch *w, uint32_t events)
 		} else {
 			cappsule_log(
 				LOG_LVL_WARN, px->c,
-				"cappsule %u: its network is down (the agent removes the interface)",
+				"cappsule %u: its network is down (its interface is gone)",
 				px->c->id);
 		}
 	}
@@ -205,10 +207,10 @@ proxy_child(struct daemon *d, struct cappsule *c, const struct host_device *hd,
 	struct passwd pw, owner, *res = NULL;
 	char pwbuf[4096], obuf[4096], path[4200], idarg[16], home[4200],
 		user[300], *envp[32];
-	char *argv[8 + 2 * API_MAX_SHARES + 1] = { (char *)hd->proxy, "--id",
+	char *argv[10 + 2 * API_MAX_SHARES + 1] = { (char *)hd->proxy, "--id",
 						   idarg, "--policy-fd", "6" };
-	int fds[5] = { c->dev[hd->id].mem, c->dev[hd->id].h2g,
-		       c->dev[hd->id].g2h, polfd, statsfd };
+	int fds[6] = { c->dev[hd->id].mem, c->dev[hd->id].h2g,
+		       c->dev[hd->id].g2h, polfd, statsfd, -1 };
 	int nfds = statsfd >= 0 ? 5 : 4;
 	const char *dns = getenv("CAPPSULE_NET_DNS");
 	char dnsenv[128];
@@ -233,6 +235,11 @@ proxy_child(struct daemon *d, struct cappsule *c, const struct host_device *hd,
 	if (statsfd >= 0) {
 		argv[k++] = "--stats-fd";
 		argv[k++] = "7";
+	}
+	if (hd->id == XCHAN_DEV_NET && statsfd >= 0 && c->net_tun >= 0) {
+		fds[nfds++] = c->net_tun;
+		argv[k++] = "--tun-fd";
+		argv[k++] = "8";
 	}
 	/* Its cgroup first: joining one needs root. */
 	if (c->have_proxy_cg && (errno = -cg_enter(&c->proxy_cg)))
@@ -293,8 +300,29 @@ static int proxies_cgroup(struct daemon *d, struct cappsule *c, char *err,
 	return ret;
 }
 
+int devices_net_tun(struct cappsule *c, char *err, size_t len)
+{
+	int fd;
+
+	if (!c->be->net_ns) {
+		snprintf(err, len, "network interface: the %s backend has none",
+			 c->be->name);
+		return -EOPNOTSUPP;
+	}
+	close_fd(&c->net_tun);
+	fd = net_tun_create(c->be->net_ns(c));
+	if (fd < 0) {
+		snprintf(err, len, "network interface in its namespace: %s",
+			 strerror(-fd));
+		return fd;
+	}
+	c->net_tun = fd;
+	return 0;
+}
+
 int devices_release(struct cappsule *c)
 {
+	close_fd(&c->net_tun);
 	if (c->net_stats)
 		munmap((void *)c->net_stats, sizeof(*c->net_stats));
 	c->net_stats = NULL;
@@ -464,6 +492,9 @@ int devices_start_proxies(struct daemon *d, struct cappsule *c,
 		close(polfd);
 		if (statsfd >= 0)
 			close(statsfd);
+		/* net-proxy holds eth0 now; the interface dies with it */
+		if (hd->id == XCHAN_DEV_NET)
+			close_fd(&c->net_tun);
 		if (pid < 0) {
 			snprintf(err, len, "%s proxy: %s", dev_name(hd->id),
 				 strerror(errno));

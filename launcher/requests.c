@@ -194,6 +194,11 @@ static void do_create(struct daemon *d, struct client *cl,
 	shares_close(sh);
 	free(sh);
 	adopt(c, cl, cr, &pl);
+	if (pl.net_tun && devices_net_tun(c, err, sizeof(err))) {
+		client_send_error(d, cl, "cappsule %u: %s", c->id, err);
+		cappsule_kill(d, c, "its network interface could not be made");
+		return;
+	}
 	if (cappsule_start(d, c)) {
 		client_send_error(d, cl, "cannot apply limits to cappsule %u",
 				  c->id);
