@@ -81,7 +81,7 @@ static int configure(void)
 	set_addr(&ifr.ifr_netmask, mask);
 	if (ioctl(s, SIOCSIFNETMASK, &ifr) < 0)
 		goto fail;
-	ifr.ifr_mtu = NET_MTU;
+	ifr.ifr_mtu = NET_TUN_MTU;
 	if (ioctl(s, SIOCSIFMTU, &ifr) < 0)
 		goto fail;
 	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)

@@ -39,12 +39,14 @@ struct net_proxy {
 	struct policy *pol;
 	struct xchan x; /* without a TUN */
 	int tun; /* the cappsule's eth0, or -1: the ring */
+	uint32_t mtu; /* NET_TUN_MTU with the TUN, else NET_MTU */
 	struct names names;
 	struct net_filter filter;
 	struct dns_relay dns;
 	struct net_stack stack;
 	struct net_stats *st; /* the daemon's page, or a private one */
 	bool kick; /* sent or consumed since the peer was last kicked */
+	bool wrote; /* wrote to the TUN since it was last read */
 	uint64_t bad_msgs, logged_drops;
 	int64_t alive_ns; /* when NET_ALIVE was last sent */
 };
@@ -57,12 +59,13 @@ static void to_guest(void *opaque, const uint8_t *pkt, size_t len)
 		px->st->drops[NET_DROP_UNSOLICITED]++;
 		return;
 	}
-	if (len > NET_MTU || len < NET_MIN_PACKET)
+	if (len > px->mtu || len < NET_MIN_PACKET)
 		goto full;
 	if (px->tun >= 0) {
 		/* the cappsule's kernel takes it in this write() */
 		if (write(px->tun, pkt, len) != (ssize_t)len)
 			goto full;
+		px->wrote = true;
 	} else {
 		/* one kick per turn of the loop, not per packet (run()) */
 		if (ring_send(&px->x.tx, NET_PACKET, pkt, (uint32_t)len))
@@ -151,14 +154,14 @@ static void bad_msg(struct net_proxy *px, uint16_t type, int n)
  */
 static bool read_tun(struct net_proxy *px, int64_t now, bool *gone)
 {
-	static uint8_t buf[STACK_HEADROOM + NET_MAX_MSG + 1];
+	static uint8_t buf[STACK_HEADROOM + NET_TUN_MTU + 1];
 	uint8_t *untrusted = buf + STACK_HEADROOM;
 	struct net_msg m;
 	ssize_t n;
 	int i;
 
 	for (i = 0; i < RING_BATCH; i++) {
-		n = read(px->tun, untrusted, NET_MAX_MSG + 1);
+		n = read(px->tun, untrusted, NET_TUN_MTU + 1);
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EINTR) {
 				log_debug("cappsule %u: its interface: %s",
@@ -167,7 +170,7 @@ static bool read_tun(struct net_proxy *px, int64_t now, bool *gone)
 			}
 			return false;
 		}
-		if (net_decode(NET_PACKET, untrusted, (uint32_t)n, true, &m)) {
+		if (net_decode_packet(untrusted, (uint32_t)n, NET_TUN_MTU, &m)) {
 			bad_msg(px, NET_PACKET, (int)n);
 			continue;
 		}
@@ -344,6 +347,15 @@ static int run(struct net_proxy *px, int sigfd)
 		now = (int64_t)now_ns();
 		dns_relay_ready(&px->dns, pfd + 2, (int)dns_n, now);
 		stack_poll(&px->stack, pfd + 2 + dns_n, n - 2 - dns_n, t < 0);
+		/*
+		 * The cappsule's TCP ran inside our write(): its answer (an
+		 * ACK, often) may be queued already; a read costs less than a
+		 * turn of poll().
+		 */
+		if (px->wrote) {
+			px->wrote = false;
+			more = true;
+		}
 		if (px->kick) {
 			px->kick = false;
 			xchan_kick(&px->x);
@@ -372,6 +384,7 @@ int main(int argc, char **argv)
 	ret = 1;
 	px.id = a.id;
 	px.tun = a.tun_fd;
+	px.mtu = px.tun >= 0 ? NET_TUN_MTU : NET_MTU;
 	dns = a.dns ? a.dns : getenv("CAPPSULE_NET_DNS");
 	px.pol = policy_from_daemon(a.policy_fd);
 	if (!px.pol)
@@ -405,7 +418,7 @@ int main(int argc, char **argv)
 		       &px.names);
 	px.dns.reply = to_guest;
 	px.dns.opaque = &px;
-	if (stack_init(&px.stack, to_guest, &px)) {
+	if (stack_init(&px.stack, px.mtu, to_guest, &px)) {
 		log_err("cappsule %u: cannot start libslirp", px.id);
 		goto out_dns;
 	}

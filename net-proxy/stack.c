@@ -153,7 +153,7 @@ static const SlirpCb callbacks = {
 	.timer_new_opaque = cb_timer_new_opaque,
 };
 
-int stack_init(struct net_stack *s,
+int stack_init(struct net_stack *s, uint32_t mtu,
 	       void (*to_guest)(void *opaque, const uint8_t *pkt, size_t len),
 	       void *opaque)
 {
@@ -172,8 +172,8 @@ int stack_init(struct net_stack *s,
 	inet_pton(AF_INET, NET_DNS_ADDR, &cfg.vnameserver);
 	inet_pton(AF_INET, NET_GUEST_ADDR, &cfg.vdhcp_start);
 	cfg.vhostname = "cappsule";
-	cfg.if_mtu = NET_MTU;
-	cfg.if_mru = NET_MTU;
+	cfg.if_mtu = mtu;
+	cfg.if_mru = mtu;
 	cfg.disable_dns = true;
 	cfg.disable_dhcp = true;
 	s->slirp = slirp_new(&cfg, &callbacks, s);

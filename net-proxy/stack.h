@@ -38,7 +38,8 @@ struct net_stack {
 	bool arp_pending;
 };
 
-int stack_init(struct net_stack *s,
+/* @mtu: the interface's, both ways (NET_MTU, or NET_TUN_MTU) */
+int stack_init(struct net_stack *s, uint32_t mtu,
 	       void (*to_guest)(void *opaque, const uint8_t *pkt, size_t len),
 	       void *opaque);
 void stack_free(struct net_stack *s);
