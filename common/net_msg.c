@@ -47,11 +47,8 @@ int net_decode(uint16_t type, const void *untrusted, uint32_t untrusted_len,
 		/* sanitize end */
 		break;
 	case NET_PACKET:
-		if (untrusted_len < NET_MIN_PACKET || untrusted_len > NET_MTU)
-			return -EPROTO;
-		out->packet.data = untrusted;
-		out->packet.len = untrusted_len;
-		break;
+		return net_decode_packet(untrusted, untrusted_len, NET_MTU,
+					 out);
 	case NET_ALIVE:
 		if (from_guest || untrusted_len)
 			return -EPROTO;
@@ -60,6 +57,18 @@ int net_decode(uint16_t type, const void *untrusted, uint32_t untrusted_len,
 		return -EPROTO;
 	}
 	out->type = type;
+	return 0;
+}
+
+int net_decode_packet(const void *untrusted, uint32_t untrusted_len,
+		      uint32_t mtu, struct net_msg *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (untrusted_len < NET_MIN_PACKET || untrusted_len > mtu)
+		return -EPROTO;
+	out->type = NET_PACKET;
+	out->packet.data = untrusted;
+	out->packet.len = untrusted_len;
 	return 0;
 }
 

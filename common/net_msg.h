@@ -35,6 +35,15 @@ int net_decode(uint16_t type, const void *untrusted, uint32_t untrusted_len,
 	       bool from_guest, struct net_msg *out);
 
 /*
+ * One IPv4 packet of @untrusted_len bytes as a TUN gave it (or a
+ * NET_PACKET's payload): NET_MIN_PACKET to @mtu bytes. 0 or -EPROTO.
+ * net_decode() checks NET_PACKET with it and NET_MTU; net-proxy checks
+ * what it reads from the cappsule's TUN with NET_TUN_MTU.
+ */
+int net_decode_packet(const void *untrusted, uint32_t untrusted_len,
+		      uint32_t mtu, struct net_msg *out);
+
+/*
  * A net ring's consumer took messages of @len bytes, @bytes in all
  * (net_ring_bytes() each), in one turn, and left the ring empty if
  * @drained: could the producer be waiting for room (a send that did not

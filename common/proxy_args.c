@@ -13,9 +13,10 @@
 static int usage(const char *prog, unsigned extra)
 {
 	fprintf(stderr,
-		"usage: %s --id N --policy-fd FD%s%s (run by cappsuled: the xchan on fds 3-5)\n",
+		"usage: %s --id N --policy-fd FD%s%s%s (run by cappsuled: the xchan on fds 3-5)\n",
 		prog, extra & PROXY_ARG_STATS ? " [--stats-fd FD]" : "",
-		extra & PROXY_ARG_DNS ? " [--dns ADDR[:PORT]]" : "");
+		extra & PROXY_ARG_DNS ? " [--dns ADDR[:PORT]]" : "",
+		extra & PROXY_ARG_TUN ? " [--tun-fd FD]" : "");
 	return PROXY_EXIT_USAGE;
 }
 
@@ -27,12 +28,15 @@ int proxy_args_parse(int argc, char **argv, unsigned extra,
 		{ "policy-fd", required_argument, NULL, 'p' },
 		{ "stats-fd", required_argument, NULL, 's' },
 		{ "dns", required_argument, NULL, 'd' },
+		{ "tun-fd", required_argument, NULL, 't' },
 		{ 0 },
 	};
 	int opt;
 	uint64_t v;
 
-	*a = (struct proxy_args){ .policy_fd = -1, .stats_fd = -1 };
+	*a = (struct proxy_args){ .policy_fd = -1,
+				    .stats_fd = -1,
+				    .tun_fd = -1 };
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (opt == 'i' && !parse_u64(optarg, &v) && v <= UINT32_MAX)
@@ -44,6 +48,9 @@ int proxy_args_parse(int argc, char **argv, unsigned extra,
 			a->stats_fd = (int)v;
 		else if (opt == 'd' && (extra & PROXY_ARG_DNS))
 			a->dns = optarg;
+		else if (opt == 't' && (extra & PROXY_ARG_TUN) &&
+			 !parse_u64(optarg, &v) && v < 1024)
+			a->tun_fd = (int)v;
 		else
 			return usage(argv[0], extra);
 	}

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A device proxy's command line, as the daemon writes it:
- * --id N --policy-fd FD [--stats-fd FD] [--dns ADDR[:PORT]], with the
+ * --id N --policy-fd FD [--stats-fd FD] [--dns ADDR[:PORT]] [--tun-fd FD],
+ * with the
  * xchan on fds 3-5. One parser for gui-, audio- and net-proxy.
  */
 #ifndef CAPPSULE_PROXY_ARGS_H
@@ -12,12 +13,14 @@
 /* Options beyond --id and --policy-fd that a proxy takes. */
 #define PROXY_ARG_STATS 0x1 /* --stats-fd FD */
 #define PROXY_ARG_DNS 0x2 /* --dns ADDR[:PORT] */
+#define PROXY_ARG_TUN 0x4 /* --tun-fd FD: the cappsule's network interface */
 
 struct proxy_args {
 	uint32_t id;
 	int policy_fd;
 	int stats_fd; /* -1 without --stats-fd */
 	const char *dns; /* NULL without --dns */
+	int tun_fd; /* -1 without --tun-fd */
 };
 
 /*

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Network device, guest side: while the agent still has its set-up
- * privileges, create the TUN interface in the cappsule's network
- * namespace (the device node exists only for that moment), give it the
- * cappsule's address, MTU and default route, write the cappsule's own
- * /etc/hosts and /etc/resolv.conf, then fork the relay (net_relay.c) as
- * the caller, without privileges.
+ * Network device, guest side: write the cappsule's own /etc/hosts and
+ * /etc/resolv.conf. When the daemon made eth0 and net-proxy holds it
+ * (CONTROL_DEV_NET_TUN: the namespaces backend), that is all. Otherwise
+ * (vtx), while the agent still has its set-up privileges, create the TUN
+ * interface (the device node exists only for that moment), give it the
+ * cappsule's address, MTU and default route, then fork the relay
+ * (net_relay.c) as the caller, without privileges.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -28,18 +29,17 @@
 
 #include "log.h"
 #include "net.h"
+#include "net_if.h"
 #include "net_msg.h"
 #include "net_relay.h"
 #include "sandbox.h"
 #include "util.h"
 
-#define IFNAME "eth0"
 #define TUN_NODE "/dev/net/tun"
 #define READY_TIMEOUT_MS 5000
 
 static int open_tun(void)
 {
-	struct ifreq ifr = { 0 };
 	int fd, ret = 0;
 
 	if (mkdir("/dev/net", 0700) < 0 && errno != EEXIST)
@@ -55,68 +55,12 @@ static int open_tun(void)
 	rmdir("/dev/net");
 	if (ret)
 		return ret;
-	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), IFNAME);
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
-		ret = -errno;
+	ret = net_if_attach(fd);
+	if (ret) {
 		close(fd);
 		return ret;
 	}
 	return fd;
-}
-
-static void set_addr(struct sockaddr *sa, const char *addr)
-{
-	struct sockaddr_in *sin = (struct sockaddr_in *)sa;
-
-	memset(sin, 0, sizeof(*sin));
-	sin->sin_family = AF_INET;
-	inet_pton(AF_INET, addr, &sin->sin_addr);
-}
-
-/* Address, netmask, MTU, up, and the default route through the host. */
-static int configure(void)
-{
-	struct ifreq ifr = { 0 };
-	struct rtentry rt = { 0 };
-	char mask[INET_ADDRSTRLEN];
-	struct in_addr m = { htonl(~0u << (32 - NET_PREFIX_LEN)) };
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret = 0;
-
-	if (s < 0)
-		return -errno;
-	/* IPv4 only, for now: no link-local IPv6 chatter the filter drops */
-	if (write_file("/proc/sys/net/ipv6/conf/" IFNAME "/disable_ipv6", "1"))
-		log_debug("net: cannot disable IPv6 on " IFNAME);
-	inet_ntop(AF_INET, &m, mask, sizeof(mask));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), IFNAME);
-	set_addr(&ifr.ifr_addr, NET_GUEST_ADDR);
-	if (ioctl(s, SIOCSIFADDR, &ifr) < 0)
-		goto fail;
-	set_addr(&ifr.ifr_netmask, mask);
-	if (ioctl(s, SIOCSIFNETMASK, &ifr) < 0)
-		goto fail;
-	ifr.ifr_mtu = NET_MTU;
-	if (ioctl(s, SIOCSIFMTU, &ifr) < 0)
-		goto fail;
-	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
-		goto fail;
-	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
-		goto fail;
-	set_addr(&rt.rt_dst, "0.0.0.0");
-	set_addr(&rt.rt_genmask, "0.0.0.0");
-	set_addr(&rt.rt_gateway, NET_HOST_ADDR);
-	rt.rt_flags = RTF_UP | RTF_GATEWAY;
-	rt.rt_dev = IFNAME;
-	if (ioctl(s, SIOCADDRT, &rt) < 0)
-		goto fail;
-	close(s);
-	return 0;
-fail:
-	ret = -errno;
-	close(s);
-	return ret;
 }
 
 /*
@@ -201,6 +145,14 @@ static int net_start(struct agent_dev_ctx *ctx)
 	pid_t pid;
 	ssize_t n;
 
+	if (ctx->st->hdr.dev_flags & CONTROL_DEV_NET_TUN) {
+		/* no relay, no ring: net-proxy has the interface */
+		xchan_fds_close(&ctx->fds);
+		if (write_names(ctx->st, dns))
+			log_warn(
+				"net: cannot write the cappsule's /etc/hosts and /etc/resolv.conf");
+		return 0;
+	}
 	tun = open_tun();
 	if (tun < 0) {
 		log_err("net: cannot create the TUN interface: %s",
@@ -208,9 +160,10 @@ static int net_start(struct agent_dev_ctx *ctx)
 		xchan_fds_close(&ctx->fds);
 		return tun;
 	}
-	ret = configure();
+	ret = net_if_configure(NET_MTU);
 	if (ret) {
-		log_err("net: cannot configure %s: %s", IFNAME, strerror(-ret));
+		log_err("net: cannot configure %s: %s", NET_IFNAME,
+			strerror(-ret));
 		goto out;
 	}
 	/* a view without /etc still has a network, by address */

@@ -82,6 +82,13 @@ struct backend_ops {
 	int (*stats)(struct cappsule *c, struct backend_stats *st);
 	/* Was it killed for exceeding its memory limit? */
 	bool (*oom)(struct cappsule *c);
+	/*
+	 * A descriptor that setns(2) takes into the cappsule's network
+	 * namespace (borrowed), where the daemon makes its eth0 for
+	 * net-proxy (net_tun.c); NULL: it has none, the net device goes
+	 * through the agent's relay and the ring (vtx).
+	 */
+	int (*net_ns)(struct cappsule *c);
 	/* Release what is left (cgroups, ...). -EBUSY: call again later. */
 	int (*destroy)(struct cappsule *c);
 };

@@ -378,6 +378,12 @@ static int ns_wait_fd(struct cappsule *c)
 	return ((struct ns_data *)c->be_data)->pidfd;
 }
 
+/* setns(2) on pid 1's pidfd enters its namespaces: here the network's */
+static int ns_net_ns(struct cappsule *c)
+{
+	return ((struct ns_data *)c->be_data)->pidfd;
+}
+
 static int ns_reap(struct cappsule *c, int *wstatus)
 {
 	struct ns_data *nd = c->be_data;
@@ -465,4 +471,5 @@ const struct backend_ops backend_namespaces = {
 	.stats = ns_stats,
 	.oom = ns_oom,
 	.destroy = ns_destroy,
+	.net_ns = ns_net_ns,
 };

@@ -128,6 +128,7 @@ struct cappsule *cappsule_new(struct daemon *d, const struct backend_ops *be)
 	c->id = d->next_id++;
 	c->be = be;
 	c->control.notify_in = c->control.notify_out = -1;
+	c->net_tun = -1;
 	c->t_created = now_ns();
 	for (id = 0; id < ARRAY_SIZE(c->dev); id++) {
 		c->dev[id] = (struct xchan_fds)XCHAN_FDS_INIT;

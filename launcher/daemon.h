@@ -89,6 +89,8 @@ struct cappsule {
 	const struct net_stats *net_stats;
 	/* virt info's "network" (address, rules in force) as JSON; or NULL */
 	char *net_info;
+	/* its eth0 (net_tun.c) until net-proxy has it; or -1 */
+	int net_tun;
 	bool ready; /* the agent said READY */
 	void *start_msg; /* START, sent once ready */
 	uint32_t start_len;
@@ -232,6 +234,11 @@ int devices_park_proxies(struct daemon *d, struct cappsule *c, char *err,
 int devices_start_proxies(struct daemon *d, struct cappsule *c,
 			  const struct policy *p, const struct api_create *cr,
 			  char *err, size_t len);
+/*
+ * Before START, when the plan says so: the cappsule's eth0, made in its
+ * network namespace for net-proxy (c->net_tun). 0 or -errno.
+ */
+int devices_net_tun(struct cappsule *c, char *err, size_t len);
 /* SIGTERM the proxies (SIGKILL later, from housekeeping). */
 void devices_stop_proxies(struct daemon *d, struct cappsule *c);
 /* Proxies still running? */

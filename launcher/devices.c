@@ -6,7 +6,8 @@
  * included) under no_new_privs, in a cgroup with memory and pids limits,
  * with only its own device's xchan (fds 3-5) and the policy as JSON
  * (fd 6), and the owner's display/sound environment from `virt`; net-proxy
- * also gets a page for its counters (fd 7, read by virt stats).
+ * also gets a page for its counters (fd 7, read by virt stats) and, on a
+ * backend with a network namespace, the cappsule's eth0 (fd 8, net_tun.c).
  *
  * Parked proxies: a pooled cappsule's fs- and net-proxy are forked ahead
  * and join the proxies' cgroup then. Joining a cgroup waits for an
@@ -44,6 +45,7 @@
 #include "device_table.h"
 #include "log.h"
 #include "net_msg.h"
+#include "net_tun.h"
 #include "util.h"
 
 #ifndef P_PIDFD
@@ -152,7 +154,7 @@ static void on_proxy_exit(struct daemon *d, struct watch *w, uint32_t events)
 		} else {
 			cappsule_log(
 				LOG_LVL_WARN, px->c,
-				"cappsule %u: its network is down (the agent removes the interface)",
+				"cappsule %u: its network is down (its interface is gone)",
 				px->c->id);
 		}
 	}
@@ -226,10 +228,14 @@ proxy_child(struct daemon *d, struct cappsule *c, const struct host_device *hd,
 	struct passwd pw, owner, *res = NULL;
 	char pwbuf[4096], obuf[4096], path[4200], idarg[16], home[4200],
 		user[300], *envp[32];
-	char *argv[8 + 2 * API_MAX_SHARES + 1] = { (char *)hd->proxy, "--id",
-						   idarg, "--policy-fd", "6" };
-	int fds[5] = { c->dev[hd->id].mem, c->dev[hd->id].h2g,
-		       c->dev[hd->id].g2h, polfd, statsfd };
+	char *argv[10 + 2 * API_MAX_SHARES + 1] = { (char *)hd->proxy, "--id",
+						    idarg, "--policy-fd", "6" };
+	int fds[6] = { c->dev[hd->id].mem,
+		       c->dev[hd->id].h2g,
+		       c->dev[hd->id].g2h,
+		       polfd,
+		       statsfd,
+		       -1 };
 	int nfds = statsfd >= 0 ? 5 : 4;
 	const char *dns = getenv("CAPPSULE_NET_DNS");
 	char dnsenv[128];
@@ -254,6 +260,11 @@ proxy_child(struct daemon *d, struct cappsule *c, const struct host_device *hd,
 	if (statsfd >= 0) {
 		argv[k++] = "--stats-fd";
 		argv[k++] = "7";
+	}
+	if (hd->id == XCHAN_DEV_NET && statsfd >= 0 && c->net_tun >= 0) {
+		fds[nfds++] = c->net_tun;
+		argv[k++] = "--tun-fd";
+		argv[k++] = "8";
 	}
 	/* Its cgroup first: joining one needs root. */
 	if (!in_cgroup && c->have_proxy_cg && (errno = -cg_enter(&c->proxy_cg)))
@@ -314,8 +325,29 @@ static int proxies_cgroup(struct daemon *d, struct cappsule *c, char *err,
 	return ret;
 }
 
+int devices_net_tun(struct cappsule *c, char *err, size_t len)
+{
+	int fd;
+
+	if (!c->be->net_ns) {
+		snprintf(err, len, "network interface: the %s backend has none",
+			 c->be->name);
+		return -EOPNOTSUPP;
+	}
+	close_fd(&c->net_tun);
+	fd = net_tun_create(c->be->net_ns(c));
+	if (fd < 0) {
+		snprintf(err, len, "network interface in its namespace: %s",
+			 strerror(-fd));
+		return fd;
+	}
+	c->net_tun = fd;
+	return 0;
+}
+
 int devices_release(struct cappsule *c)
 {
+	close_fd(&c->net_tun);
 	if (c->net_stats)
 		munmap((void *)c->net_stats, sizeof(*c->net_stats));
 	c->net_stats = NULL;
@@ -467,8 +499,10 @@ static long fork_watched(struct daemon *d, struct cappsule *c, unsigned dev)
 struct park_go {
 	uint32_t uid, gid;
 	uint32_t nenv, nshares;
-	uint32_t nfds; /* policy, and net-proxy's counters */
+	uint32_t nfds; /* policy; net-proxy's counters, then its eth0 */
 };
+
+#define PARK_MAX_FDS 3
 
 #define PARK_GO_MAX                                         \
 	(sizeof(struct park_go) + API_MAX_HOST_ENV * 4096 + \
@@ -505,7 +539,8 @@ static __attribute__((noreturn)) void parked_child(struct daemon *d,
 						   int sock)
 {
 	static char buf[PARK_GO_MAX + 1];
-	char *env[API_MAX_HOST_ENV], cbuf[CMSG_SPACE(2 * sizeof(int))], *s;
+	char *env[API_MAX_HOST_ENV],
+		cbuf[CMSG_SPACE(PARK_MAX_FDS * sizeof(int))], *s;
 	struct iovec iov = { buf, PARK_GO_MAX };
 	struct msghdr mh = { .msg_iov = &iov,
 			     .msg_iovlen = 1,
@@ -513,9 +548,9 @@ static __attribute__((noreturn)) void parked_child(struct daemon *d,
 			     .msg_controllen = sizeof(cbuf) };
 	int keep[4] = { c->dev[hd->id].mem, c->dev[hd->id].h2g,
 			c->dev[hd->id].g2h, sock };
-	int fds[2] = { -1, -1 };
+	int fds[PARK_MAX_FDS] = { -1, -1, -1 };
 	struct api_create cr = { 0 };
-	struct park_go go;
+	struct park_go go = { 0 };
 	struct cmsghdr *cm;
 	sigset_t none;
 	size_t off;
@@ -541,9 +576,11 @@ static __attribute__((noreturn)) void parked_child(struct daemon *d,
 		memcpy(fds, CMSG_DATA(cm),
 		       MIN(cm->cmsg_len - CMSG_LEN(0), sizeof(fds)));
 	memcpy(&go, buf, MIN((size_t)n, sizeof(go)));
+	for (i = 0; i < PARK_MAX_FDS; i++)
+		if ((i < go.nfds) != (fds[i] >= 0))
+			go.nfds = 0;
 	if ((size_t)n < sizeof(go) || go.nenv > API_MAX_HOST_ENV ||
-	    go.nshares > API_MAX_SHARES || fds[0] < 0 ||
-	    (go.nfds > 1) != (fds[1] >= 0)) {
+	    go.nshares > API_MAX_SHARES || !go.nfds) {
 		errno = EPROTO;
 		child_fail(c, hd, "the daemon's go");
 	}
@@ -562,6 +599,7 @@ static __attribute__((noreturn)) void parked_child(struct daemon *d,
 	cr.host_env = env;
 	c->uid = go.uid;
 	c->gid = go.gid;
+	c->net_tun = fds[2];
 	close(sock);
 	proxy_child(d, c, hd, fds[0], fds[1], &cr, true);
 }
@@ -611,9 +649,13 @@ int devices_park_proxies(struct daemon *d, struct cappsule *c, char *err,
 	return ret;
 }
 
-/* Tell parked @px to go as @c's owner, with @polfd (and @statsfd). */
+/*
+ * Tell parked @px to go as @c's owner, with @polfd (and @statsfd, and
+ * net-proxy's eth0 @tunfd, which needs @statsfd).
+ */
 static int park_go(struct cappsule *c, struct dev_proxy *px,
-		   const struct api_create *cr, int polfd, int statsfd)
+		   const struct api_create *cr, int polfd, int statsfd,
+		   int tunfd)
 {
 	static char buf[PARK_GO_MAX];
 	struct park_go go = {
@@ -621,10 +663,12 @@ static int park_go(struct cappsule *c, struct dev_proxy *px,
 		.gid = c->gid,
 		.nenv = (uint32_t)MIN(cr->nhost_env, (size_t)API_MAX_HOST_ENV),
 		.nshares = (uint32_t)MIN(cr->nshares, (size_t)API_MAX_SHARES),
-		.nfds = statsfd >= 0 ? 2 : 1
+		.nfds = statsfd < 0 ? 1 :
+			tunfd < 0   ? 2 :
+				      3
 	};
-	int fds[2] = { polfd, statsfd };
-	char cbuf[CMSG_SPACE(2 * sizeof(int))] = { 0 };
+	int fds[PARK_MAX_FDS] = { polfd, statsfd, tunfd };
+	char cbuf[CMSG_SPACE(PARK_MAX_FDS * sizeof(int))] = { 0 };
 	struct iovec iov = { buf, 0 };
 	struct msghdr mh = { .msg_iov = &iov,
 			     .msg_iovlen = 1,
@@ -707,7 +751,9 @@ int devices_start_proxies(struct daemon *d, struct cappsule *c,
 			}
 		}
 		if (px->park_fd >= 0) {
-			ret = park_go(c, px, cr, polfd, statsfd);
+			ret = park_go(c, px, cr, polfd, statsfd,
+				      hd->id == XCHAN_DEV_NET ? c->net_tun :
+								-1);
 		} else {
 			pid = fork_watched(d, c, hd->id);
 			if (pid == 0)
@@ -718,6 +764,9 @@ int devices_start_proxies(struct daemon *d, struct cappsule *c,
 		close(polfd);
 		if (statsfd >= 0)
 			close(statsfd);
+		/* net-proxy holds eth0 now; the interface dies with it */
+		if (hd->id == XCHAN_DEV_NET)
+			close_fd(&c->net_tun);
 		if (ret) {
 			snprintf(err, len, "%s proxy: %s", dev_name(hd->id),
 				 strerror(-ret));

@@ -120,6 +120,8 @@ static int build_start(const struct api_create *cr, struct create_plan *pl,
 	st.dev_flags = pol->audio_input ? CONTROL_DEV_AUDIO_INPUT : 0;
 	if (pol->net_dns)
 		st.dev_flags |= CONTROL_DEV_NET_DNS;
+	if (pl->net_tun)
+		st.dev_flags |= CONTROL_DEV_NET_TUN;
 	/* Supplementary groups come from the group database, not the client. */
 	if (!getpwuid_r(uid, &pw, pwbuf, sizeof(pwbuf), &res) && res) {
 		int ng = CONTROL_MAX_GROUPS;
@@ -265,6 +267,13 @@ int plan_create(struct daemon *d, const struct client *cl,
 	if (ret)
 		return ret;
 	pl->devices = devices_choose(pl->pol, cr, notes, sizeof(notes));
+	/*
+	 * A backend with a network namespace lets net-proxy hold the TUN;
+	 * CAPPSULE_NET_RING (tests) keeps the vtx backend's path: the
+	 * agent's relay and the net ring.
+	 */
+	pl->net_tun = (pl->devices & DEV_BIT(XCHAN_DEV_NET)) &&
+		      pl->be->net_ns && !getenv("CAPPSULE_NET_RING");
 	plan_notice(d, pl, uid, notes);
 	return build_start(cr, pl, uid, gid, err, len);
 }

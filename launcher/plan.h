@@ -7,6 +7,7 @@
 #ifndef CAPPSULE_PLAN_H
 #define CAPPSULE_PLAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +25,8 @@ struct create_plan {
 	const struct policy *pol; /* owned by the daemon's policy sets */
 	struct backend_limits lim;
 	uint32_t devices; /* DEV_BIT()s */
+	/* net-proxy holds the cappsule's eth0 (net_tun.c), not the ring */
+	bool net_tun;
 	void *start; /* START, malloc'd */
 	uint32_t start_len;
 	char notice[PLAN_NOTICE_MAX]; /* for the user, one note a line */

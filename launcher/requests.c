@@ -195,6 +195,11 @@ static void do_create(struct daemon *d, struct client *cl,
 	shares_close(sh);
 	free(sh);
 	adopt(c, cl, cr, &pl);
+	if (pl.net_tun && devices_net_tun(c, err, sizeof(err))) {
+		client_send_error(d, cl, "cappsule %u: %s", c->id, err);
+		cappsule_kill(d, c, "its network interface could not be made");
+		return;
+	}
 	/*
 	 * With the fs device the proxies go first: the agent waits for
 	 * fs-proxy's HELLO before it can build the root, and has its own

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * cappsule-net-proxy, its top layer: one per cappsule, as its owner, with
- * no capability. Packets from the cappsule's ring (untrusted: net_decode(),
- * then the filter) go to the resolver relay or the stack, or are answered
- * with a reset, or dropped; the stack's packets go back on the ring. Every
- * decision is counted (the stats page the daemon reads for virt stats).
+ * no capability. Packets from the cappsule (untrusted: net_decode(), then
+ * the filter) go to the resolver relay or the stack, or are answered with
+ * a reset, or dropped; the stack's packets go back. They come and go on
+ * the cappsule's TUN itself when the daemon hands it over (--tun-fd: the
+ * namespaces backend), else on the net ring (the agent's relay: vtx).
+ * Every decision is counted (the stats page the daemon reads for virt
+ * stats).
  */
 #include <errno.h>
 #include <malloc.h>
@@ -34,14 +37,16 @@
 struct net_proxy {
 	uint32_t id;
 	struct policy *pol;
-	struct xchan x;
+	struct xchan x; /* without a TUN */
+	int tun; /* the cappsule's eth0, or -1: the ring */
+	uint32_t mtu; /* NET_TUN_MTU with the TUN, else NET_MTU */
 	struct names names;
 	struct net_filter filter;
 	struct dns_relay dns;
 	struct net_stack stack;
 	struct net_stats *st; /* the daemon's page, or a private one */
-	bool hello;
 	bool kick; /* sent or consumed since the peer was last kicked */
+	bool wrote; /* wrote to the TUN since it was last read */
 	uint64_t bad_msgs, logged_drops;
 	int64_t alive_ns; /* when NET_ALIVE was last sent */
 };
@@ -54,23 +59,25 @@ static void to_guest(void *opaque, const uint8_t *pkt, size_t len)
 		px->st->drops[NET_DROP_UNSOLICITED]++;
 		return;
 	}
-	/* one kick per turn of the loop, not per packet (run()) */
-	if (len > NET_MTU || len < NET_MIN_PACKET ||
-	    ring_send(&px->x.tx, NET_PACKET, pkt, (uint32_t)len)) {
-		/* full ring: TCP sends again, UDP is lost as on any link */
-		px->st->drops[NET_DROP_RING_FULL]++;
-		return;
+	if (len > px->mtu || len < NET_MIN_PACKET)
+		goto full;
+	if (px->tun >= 0) {
+		/* the cappsule's kernel takes it in this write() */
+		if (write(px->tun, pkt, len) != (ssize_t)len)
+			goto full;
+		px->wrote = true;
+	} else {
+		/* one kick per turn of the loop, not per packet (run()) */
+		if (ring_send(&px->x.tx, NET_PACKET, pkt, (uint32_t)len))
+			goto full;
+		px->kick = true;
 	}
-	px->kick = true;
 	px->st->pkts_in++;
 	px->st->bytes_in += len;
-}
-
-static bool guest_room(void *opaque, size_t len)
-{
-	struct net_proxy *px = opaque;
-
-	return ring_space(&px->x.tx) >= len;
+	return;
+full:
+	/* full ring or queue: TCP sends again, UDP is lost as on any link */
+	px->st->drops[NET_DROP_RING_FULL]++;
 }
 
 static void count_hit(struct net_proxy *px, const struct net_pkt *p, int rule)
@@ -130,6 +137,48 @@ static void from_guest(struct net_proxy *px, uint8_t *untrusted, size_t len,
 	}
 }
 
+static void bad_msg(struct net_proxy *px, uint16_t type, int n)
+{
+	if (px->bad_msgs++ < BAD_LOGGED)
+		log_warn("cappsule %u: bad net message (type %u, %d bytes) dropped",
+			 px->id, type, n);
+	px->st->drops[NET_DROP_MALFORMED]++;
+}
+
+/*
+ * From the TUN: what the cappsule's kernel sends, one packet a read().
+ * One byte more than the largest packet is read, so that a longer one
+ * (truncated by the TUN) is seen and refused by the same decoder as the
+ * ring's. Returns true when packets may be left for the next turn, and
+ * -1 in *@gone when the interface is gone (the cappsule ended).
+ */
+static bool read_tun(struct net_proxy *px, int64_t now, bool *gone)
+{
+	static uint8_t buf[STACK_HEADROOM + NET_TUN_MTU + 1];
+	uint8_t *untrusted = buf + STACK_HEADROOM;
+	struct net_msg m;
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < RING_BATCH; i++) {
+		n = read(px->tun, untrusted, NET_TUN_MTU + 1);
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EINTR) {
+				log_debug("cappsule %u: its interface: %s",
+					  px->id, strerror(errno));
+				*gone = true;
+			}
+			return false;
+		}
+		if (net_decode_packet(untrusted, (uint32_t)n, NET_TUN_MTU, &m)) {
+			bad_msg(px, NET_PACKET, (int)n);
+			continue;
+		}
+		from_guest(px, untrusted, m.packet.len, now);
+	}
+	return true;
+}
+
 /* Returns true when messages are left for the next turn. */
 static bool read_ring(struct net_proxy *px, int64_t now)
 {
@@ -150,17 +199,11 @@ static bool read_ring(struct net_proxy *px, int64_t now)
 		}
 		took += net_ring_bytes((uint32_t)n);
 		if (net_decode(hdr.type, msg, (uint32_t)n, true, &m)) {
-			if (px->bad_msgs++ < BAD_LOGGED)
-				log_warn(
-					"cappsule %u: bad net message (type %u, %d bytes) dropped",
-					px->id, hdr.type, n);
-			px->st->drops[NET_DROP_MALFORMED]++;
+			bad_msg(px, hdr.type, n);
 			continue;
 		}
-		if (m.type == NET_HELLO) {
-			px->hello = true;
+		if (m.type == NET_HELLO)
 			continue;
-		}
 		from_guest(px, msg, m.packet.len, now);
 	}
 	px->kick |= net_room_kick(took, false);
@@ -231,22 +274,28 @@ static int run(struct net_proxy *px, int sigfd)
 {
 	struct pollfd *pfd = NULL;
 	size_t n, cap = 0, dns_n;
-	bool more = true;
+	bool more = true, gone = false;
 	int ret = 0;
 
 	for (;;) {
 		int64_t now = (int64_t)now_ns();
 		int timeout = NET_ALIVE_MS, t;
 
-		if (more)
+		if (px->tun >= 0) {
+			if (more)
+				more = read_tun(px, now, &gone);
+			if (gone)
+				break; /* the cappsule and its netns ended */
+		} else if (more) {
 			more = read_ring(px, now);
-		if (xchan_broken(&px->x)) {
+		}
+		if (px->tun < 0 && xchan_broken(&px->x)) {
 			log_err("cappsule %u: the net ring is corrupted: network stopped",
 				px->id);
 			ret = PROXY_EXIT_VIOLATION;
 			break;
 		}
-		if (now - px->alive_ns >= NET_ALIVE_MS * NS_PER_MS) {
+		if (px->tun < 0 && now - px->alive_ns >= NET_ALIVE_MS * NS_PER_MS) {
 			px->alive_ns = now;
 			if (!ring_send(&px->x.tx, NET_ALIVE, NULL, 0))
 				px->kick = true;
@@ -268,7 +317,8 @@ static int run(struct net_proxy *px, int sigfd)
 			pfd = np;
 			cap = 256;
 		}
-		pfd[0] = (struct pollfd){ px->x.notify_in, POLLIN, 0 };
+		pfd[0] = (struct pollfd){ px->tun >= 0 ? px->tun : px->x.notify_in,
+					  POLLIN, 0 };
 		pfd[1] = (struct pollfd){ sigfd, POLLIN, 0 };
 		dns_n = (size_t)dns_relay_fill(&px->dns, pfd + 2);
 		n = 2 + dns_n;
@@ -290,12 +340,22 @@ static int run(struct net_proxy *px, int sigfd)
 		if (t > 0 && pfd[1].revents)
 			break; /* SIGTERM or SIGINT */
 		if (t > 0 && pfd[0].revents) {
-			xchan_ack(&px->x);
+			if (px->tun < 0)
+				xchan_ack(&px->x);
 			more = true;
 		}
 		now = (int64_t)now_ns();
 		dns_relay_ready(&px->dns, pfd + 2, (int)dns_n, now);
 		stack_poll(&px->stack, pfd + 2 + dns_n, n - 2 - dns_n, t < 0);
+		/*
+		 * The cappsule's TCP ran inside our write(): its answer (an
+		 * ACK, often) may be queued already; a read costs less than a
+		 * turn of poll().
+		 */
+		if (px->wrote) {
+			px->wrote = false;
+			more = true;
+		}
 		if (px->kick) {
 			px->kick = false;
 			xchan_kick(&px->x);
@@ -316,11 +376,15 @@ int main(int argc, char **argv)
 
 	log_init("cappsule-net-proxy", 0);
 	tune_for_connections();
-	ret = proxy_args_parse(argc, argv, PROXY_ARG_STATS | PROXY_ARG_DNS, &a);
+	ret = proxy_args_parse(argc, argv,
+			       PROXY_ARG_STATS | PROXY_ARG_DNS | PROXY_ARG_TUN,
+			       &a);
 	if (ret)
 		return ret;
 	ret = 1;
 	px.id = a.id;
+	px.tun = a.tun_fd;
+	px.mtu = px.tun >= 0 ? NET_TUN_MTU : NET_MTU;
 	dns = a.dns ? a.dns : getenv("CAPPSULE_NET_DNS");
 	px.pol = policy_from_daemon(a.policy_fd);
 	if (!px.pol)
@@ -329,7 +393,8 @@ int main(int argc, char **argv)
 		log_err("cappsule %u: cannot map the stats page", px.id);
 		goto out_policy;
 	}
-	if (xchan_map(&px.x, &net_layout, &fds, true)) {
+	/* with the TUN, the ring is not used: what is written there is moot */
+	if (px.tun < 0 && xchan_map(&px.x, &net_layout, &fds, true)) {
 		log_err("cappsule %u: cannot map the net xchan (fds 3-5)",
 			px.id);
 		goto out_policy;
@@ -353,11 +418,10 @@ int main(int argc, char **argv)
 		       &px.names);
 	px.dns.reply = to_guest;
 	px.dns.opaque = &px;
-	if (stack_init(&px.stack, to_guest, &px)) {
+	if (stack_init(&px.stack, px.mtu, to_guest, &px)) {
 		log_err("cappsule %u: cannot start libslirp", px.id);
 		goto out_dns;
 	}
-	px.stack.passt.room = guest_room;
 	log_debug("cappsule %u: network up, policy %s, dns %s", px.id,
 		  px.pol->name, px.pol->net_dns ? px.dns.upstream_text : "off");
 	ret = run(&px, sigfd);
@@ -368,7 +432,10 @@ out_dns:
 	names_free(&px.names);
 	filter_free(&px.filter);
 out_unmap:
-	xchan_unmap(&px.x);
+	if (px.tun < 0)
+		xchan_unmap(&px.x);
+	else
+		close(px.tun);
 out_policy:
 	policy_free(px.pol);
 	return ret;

@@ -153,7 +153,7 @@ static const SlirpCb callbacks = {
 	.timer_new_opaque = cb_timer_new_opaque,
 };
 
-int stack_init(struct net_stack *s,
+int stack_init(struct net_stack *s, uint32_t mtu,
 	       void (*to_guest)(void *opaque, const uint8_t *pkt, size_t len),
 	       void *opaque)
 {
@@ -162,14 +162,9 @@ int stack_init(struct net_stack *s,
 	struct in_addr guest, host;
 	static const uint8_t zero[6];
 
-	const char *which = getenv("CAPPSULE_NET_STACK");
-
 	memset(s, 0, sizeof(*s));
-	s->passt.fd = -1;
 	s->to_guest = to_guest;
 	s->opaque = opaque;
-	if (which && !strcmp(which, "passt"))
-		return passt_start(&s->passt, to_guest, opaque);
 	cfg.in_enabled = true;
 	inet_pton(AF_INET, NET_NETWORK_ADDR, &cfg.vnetwork);
 	cfg.vnetmask.s_addr = htonl(~0u << (32 - NET_PREFIX_LEN));
@@ -177,8 +172,8 @@ int stack_init(struct net_stack *s,
 	inet_pton(AF_INET, NET_DNS_ADDR, &cfg.vnameserver);
 	inet_pton(AF_INET, NET_GUEST_ADDR, &cfg.vdhcp_start);
 	cfg.vhostname = "cappsule";
-	cfg.if_mtu = NET_MTU;
-	cfg.if_mru = NET_MTU;
+	cfg.if_mtu = mtu;
+	cfg.if_mru = mtu;
 	cfg.disable_dns = true;
 	cfg.disable_dhcp = true;
 	s->slirp = slirp_new(&cfg, &callbacks, s);
@@ -200,8 +195,6 @@ int stack_init(struct net_stack *s,
 
 void stack_free(struct net_stack *s)
 {
-	if (s->passt.fd >= 0)
-		passt_stop(&s->passt);
 	if (s->slirp)
 		slirp_cleanup(s->slirp);
 	s->slirp = NULL;
@@ -211,10 +204,6 @@ void stack_input(struct net_stack *s, uint8_t *pkt, size_t len)
 {
 	uint8_t *f = pkt - ETH_HDR;
 
-	if (s->passt.fd >= 0) {
-		passt_input(&s->passt, pkt, len);
-		return;
-	}
 	memcpy(f, slirp_mac, 6);
 	memcpy(f + 6, guest_mac, 6);
 	f[12] = ETH_IP >> 8;
@@ -263,12 +252,6 @@ int stack_fill(struct net_stack *s, struct pollfd **pfd, size_t *n, size_t *cap,
 	int64_t now = mono_ms();
 	size_t i;
 
-	if (s->passt.fd >= 0) {
-		if (add_poll(s->passt.fd, SLIRP_POLL_IN, &c) < 0)
-			return -ENOMEM;
-		passt_fill(&s->passt, &(*pfd)[*n - 1]);
-		return 0;
-	}
 	if (s->arp_pending) {
 		s->arp_pending = false;
 		slirp_input(s->slirp, s->arp_reply, ETH_HDR + ARP_LEN);
@@ -316,14 +299,6 @@ void stack_poll(struct net_stack *s, struct pollfd *pfd, size_t n, bool error)
 	int64_t now = mono_ms();
 	size_t i;
 
-	if (s->passt.fd >= 0) {
-		if (n && !s->passt.dead &&
-		    !passt_poll(&s->passt, pfd[0].revents)) {
-			log_err("passt went away: network down");
-			s->passt.dead = true;
-		}
-		return;
-	}
 	s->pfd = pfd;
 	s->npfd = n;
 	slirp_pollfds_poll(s->slirp, error, get_revents, s);

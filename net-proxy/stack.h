@@ -13,10 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "stack_passt.h"
-
-/* bytes before a packet given to stack_input(): passt's frame header too */
-#define STACK_HEADROOM 18
+/* bytes before a packet given to stack_input(): slirp's Ethernet header */
+#define STACK_HEADROOM 14
 #define STACK_TIMERS 8
 
 struct Slirp;
@@ -38,10 +36,10 @@ struct net_stack {
 	size_t npfd;
 	uint8_t arp_reply[64]; /* a reply to slirp's ARP request, queued */
 	bool arp_pending;
-	struct passt_stack passt; /* CAPPSULE_NET_STACK=passt instead */
 };
 
-int stack_init(struct net_stack *s,
+/* @mtu: the interface's, both ways (NET_MTU, or NET_TUN_MTU) */
+int stack_init(struct net_stack *s, uint32_t mtu,
 	       void (*to_guest)(void *opaque, const uint8_t *pkt, size_t len),
 	       void *opaque);
 void stack_free(struct net_stack *s);

@@ -48,6 +48,8 @@ struct control_ready {
 #define CONTROL_START_USERNS (1u << 1)
 #define CONTROL_DEV_AUDIO_INPUT (1u << 0) /* the policy allows a microphone */
 #define CONTROL_DEV_NET_DNS (1u << 1) /* the policy lets names resolve */
+/* the daemon made eth0 and net-proxy holds it: no relay, no net ring */
+#define CONTROL_DEV_NET_TUN (1u << 2)
 #define CONTROL_MAX_GROUPS 64
 #define CONTROL_MAX_ARGS 4096
 /* START's folders granted whole (version 2): count, and each path's bytes */

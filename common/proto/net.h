@@ -26,6 +26,17 @@
  * (measured against 16 and 64 KiB: doc/net-protocol.md).
  */
 #define NET_MTU 32768u
+/*
+ * The MTU of an interface net-proxy holds itself (the namespaces backend:
+ * no ring in between, launcher/net_tun.c): slirp's largest, as
+ * slirp4netns. One process runs both TCPs there, so the cost per packet
+ * (a read or write, a pass of the stack, an ACK per segment on uploads)
+ * counts more than segments in flight (doc/net-protocol.md, "Speed").
+ * A build may set it (-DNET_TUN_MTU=32768u) to compare.
+ */
+#ifndef NET_TUN_MTU
+#define NET_TUN_MTU 65520u
+#endif
 #define NET_MIN_PACKET 20u /* an IPv4 header without options */
 #define NET_RING_SIZE (4u * 1024 * 1024)
 #define NET_MAX_MSG NET_MTU

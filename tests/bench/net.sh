@@ -4,8 +4,10 @@
 # cappsule to a server on the host's loopback, side by side in one run
 # with slirp4netns and pasta (same server, same client, the same
 # unprivileged user) and with no sandbox. Figures and ratios; never
-# pass/fail on speed. NET_SECONDS per measurement (default 5); NET_PASST=1
-# adds net-proxy with passt instead of libslirp behind its filter.
+# pass/fail on speed. NET_SECONDS per measurement (default 5). The row
+# "cappsule ring" is the vtx backend's path measured here
+# (CAPPSULE_NET_RING=1: the agent's relay and the net ring instead of
+# net-proxy holding the TUN); NET_RING=0 leaves it out.
 . "$(dirname "$0")/lib.sh"
 [ -x "$LIBEXEC/cappsule-net-proxy" ] || skip "net-proxy not built (apt install libslirp-dev)"
 for t in iperf3 slirp4netns pasta nsenter unshare bc; do
@@ -48,18 +50,11 @@ start_daemon --policy-dir "$P3"
 # by address, as for the others: no name lookup per connection
 record cappsule < <($AS "$VIRT" exec -n -p bench sh -c "$(client 10.0.2.2)" 2>/dev/null)
 
-# passt as the stack behind the same filter (doc/net-protocol.md): the
-# proxy reads CAPPSULE_NET_STACK, which the daemon does not pass on, so a
-# second daemon gets a wrapper in its place. Opt-in: NET_PASST=1.
-if [ "${NET_PASST:-0}" = 1 ] && command -v passt >/dev/null; then
+# the ring path (vtx's), on a second daemon told so
+if [ "${NET_RING:-1}" = 1 ]; then
 	stop_daemon
-	real=$(readlink -f "$LIBEXEC/cappsule-net-proxy")
-	rm "$LIBEXEC/cappsule-net-proxy"
-	printf '#!/bin/sh\nCAPPSULE_NET_STACK=passt exec %s "$@"\n' "$real" \
-		>"$LIBEXEC/cappsule-net-proxy"
-	chmod 755 "$LIBEXEC/cappsule-net-proxy"
-	start_daemon --policy-dir "$P3"
-	record cappsule+passt < <($AS "$VIRT" exec -n -p bench sh -c "$(client 10.0.2.2)" 2>/dev/null)
+	CAPPSULE_NET_RING=1 start_daemon --policy-dir "$P3"
+	record "cappsule ring" < <($AS "$VIRT" exec -n -p bench sh -c "$(client 10.0.2.2)" 2>/dev/null)
 fi
 
 # slirp4netns: its own namespace, the same MTU as ours (65520)
@@ -85,11 +80,12 @@ ratio() {
 	case "$1$2" in *[!0-9.]*) echo - ;; *) [ "${2%.*}" != 0 ] && echo "scale=2; $1 / $2" | bc || echo - ;; esac
 }
 printf '\n%-15s %14s %14s %12s\n' "" "up Mbit/s" "down Mbit/s" "conn/s"
-for k in none cappsule cappsule+passt slirp4netns pasta; do
+for k in none cappsule "cappsule ring" slirp4netns pasta; do
 	[ -n "${UP[$k]:-}" ] || continue
 	printf '%-15s %14s %14s %12s\n' "$k" "${UP[$k]}" "${DOWN[$k]}" "${CRR[$k]}"
 done
-for k in slirp4netns pasta none; do
+for k in slirp4netns pasta "cappsule ring" none; do
+	[ -n "${UP[$k]:-}" ] || continue
 	printf 'cappsule / %-12s up %s, down %s, conn/s %s\n' "$k" \
 		"$(ratio "${UP[cappsule]}" "${UP[$k]}")" \
 		"$(ratio "${DOWN[cappsule]}" "${DOWN[$k]}")" \

@@ -5,7 +5,8 @@
  * net_decode(), each packet through the filter (every kind of rule, a
  * learned name) and what the filter passes on: the reset it answers with,
  * the DNS query the relay would parse. The agent reads the host's
- * direction with the same decoder.
+ * direction with the same decoder. The input is also one packet as
+ * net-proxy reads it from the cappsule's TUN (net_decode_packet()).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -27,6 +28,40 @@ static const char policy_json[] =
 	"\"[2001:db8::/32]:443\"], \"udp\": [\"*:443\", \"192.0.2.1-192.0.2.9:53\"], "
 	"\"dns\": true}}";
 
+/* A packet net_decode*() let through: the filter, and what it passes on. */
+static void check_packet(struct net_filter *f, const struct policy *pol,
+			 const struct net_msg *m)
+{
+	struct dns_query q;
+	struct net_pkt p;
+	uint8_t rst[64];
+	unsigned reason;
+	int rule;
+
+	switch (filter_packet(f, m->packet.data, m->packet.len, 1, &p, &rule,
+			      &reason)) {
+	case NET_PASS:
+		if (rule >= (int)(p.proto == IPPROTO_TCP_ ? pol->ntcp :
+							    pol->nudp))
+			abort();
+		break;
+	case NET_REJECT:
+		if (net_build_rst(&p, rst) != 40 || reason >= NET_DROP_COUNT)
+			abort();
+		break;
+	case NET_DNS:
+		if (p.payload_off + p.payload_len > m->packet.len)
+			abort();
+		dns_parse_query(m->packet.data + p.payload_off, p.payload_len,
+				&q);
+		break;
+	case NET_DROP:
+		if (reason >= NET_DROP_COUNT)
+			abort();
+		break;
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -35,6 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct policy *pol;
 	static struct names names;
 	static struct net_filter f;
+	struct net_msg tun_pkt;
 	bool from_guest;
 	struct ring r;
 	int n, loops = 0;
@@ -48,17 +84,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		names_learn(&names, "www.mozilla.org", 0x5db8d822u, 60, 0);
 	}
+	/*
+	 * The whole input as one packet read from the TUN net-proxy holds
+	 * (namespaces backend): the same bounds check, then the filter.
+	 */
+	if (size <= NET_TUN_MTU + 1 &&
+	    !net_decode_packet(data, (uint32_t)size, NET_TUN_MTU, &tun_pkt)) {
+		if (tun_pkt.packet.data != data || tun_pkt.packet.len != size)
+			abort();
+		check_packet(&f, pol, &tun_pkt);
+	}
 	if (hostile_ring(&r, mem, SIZE, NET_MAX_MSG, data, size, 9))
 		return 0;
 	from_guest = !(data[8] & 1);
 	for (;;) {
 		struct ring_msg_hdr hdr;
 		struct net_msg m;
-		struct net_pkt p;
-		struct dns_query q;
-		uint8_t rst[64];
-		unsigned reason;
-		int rule;
 
 		n = ring_recv(&r, &hdr, buf, sizeof(buf));
 		if (n < 0)
@@ -70,29 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		if (m.packet.data != buf || m.packet.len != (uint32_t)n)
 			abort();
-		switch (filter_packet(&f, m.packet.data, m.packet.len, 1, &p,
-				      &rule, &reason)) {
-		case NET_PASS:
-			if (rule >= (int)(p.proto == IPPROTO_TCP_ ? pol->ntcp :
-								    pol->nudp))
-				abort();
-			break;
-		case NET_REJECT:
-			if (net_build_rst(&p, rst) != 40 ||
-			    reason >= NET_DROP_COUNT)
-				abort();
-			break;
-		case NET_DNS:
-			if (p.payload_off + p.payload_len > m.packet.len)
-				abort();
-			dns_parse_query(m.packet.data + p.payload_off,
-					p.payload_len, &q);
-			break;
-		case NET_DROP:
-			if (reason >= NET_DROP_COUNT)
-				abort();
-			break;
-		}
+		check_packet(&f, pol, &m);
 	}
 	if (n != -EAGAIN && n != -EPROTO)
 		abort();

@@ -7,7 +7,10 @@
 # with the drop counted; UDP rules allow exactly their destination; '*' is
 # never the host, 'host' is; name rules allow what the cappsule resolved
 # and nothing else; offline has only lo; two policies at once; killing
-# net-proxy takes the interface down with a clear error.
+# net-proxy takes the interface down with a clear error. On this
+# (namespaces) backend net-proxy holds the cappsule's TUN itself and the
+# cappsule has no relay; net_ring.sh runs the same with CAPPSULE_NET_RING=1,
+# the vtx backend's path (the agent's relay, the net ring).
 . "$(dirname "$0")/lib.sh"
 [ -x "$LIBEXEC/cappsule-net-proxy" ] || skip "net-proxy not built (configure found no libslirp: apt install libslirp-dev)"
 PEER="$SRC/tests/integration/net_peer.py"
@@ -172,6 +175,19 @@ id=$($AS "$VIRT" exec -n -D -p names sleep 30 2>/dev/null)
 info=$(virt info "$id")
 assert_match "virt info: the address" "network +10.0.2.15, gateway 10.0.2.2 \(cappsule-host\), dns through net-proxy" "$info"
 assert_match "virt info: the rules" "tcp: lan.test:$LAN_PORT \*.zone.test:$LAN_PORT" "$info"
+# ... and who holds the interface: net-proxy (the TUN, no relay in the
+# cappsule), or with CAPPSULE_NET_RING the agent's relay (the ring)
+px=$(pgrep -f "^cappsule-net-proxy --id $id( |\$)")
+relay=""
+for a in $(pgrep -P "$DAEMON_PID"); do relay="$relay$(pgrep -P "$a" -x cappsule-net)"; done
+tun=$(ls -l "/proc/$px/fd" 2>/dev/null | grep -c /dev/net/tun)
+if [ -n "${CAPPSULE_NET_RING:-}" ]; then
+	[ "$tun" = 0 ] && [ -n "$relay" ] && ok "ring path: the agent's relay carries the packets" ||
+		fail "ring path: relay '$relay', TUN descriptors in net-proxy: $tun"
+else
+	[ "$tun" = 1 ] && [ -z "$relay" ] && ok "net-proxy holds the cappsule's TUN, no relay inside" ||
+		fail "TUN descriptors in net-proxy ($px): $tun, relay '$relay'"
+fi
 virt kill "$id" >/dev/null 2>&1
 
 # 8. killing net-proxy: the interface goes, programs are told at once

@@ -85,6 +85,16 @@ START_TEST(test_msg_decode)
 	ck_assert_int_eq(net_decode(NET_PACKET, buf, 19, true, &m), -EPROTO);
 	ck_assert_int_eq(net_decode(NET_PACKET, buf, NET_MTU + 1, true, &m),
 			 -EPROTO);
+	/* what net-proxy reads from the TUN it holds: up to NET_TUN_MTU */
+	ck_assert_int_eq(net_decode_packet(buf, 20, NET_TUN_MTU, &m), 0);
+	ck_assert_uint_eq(m.type, NET_PACKET);
+	ck_assert_int_eq(net_decode_packet(buf, NET_TUN_MTU, NET_TUN_MTU, &m),
+			 0);
+	ck_assert_uint_eq(m.packet.len, NET_TUN_MTU);
+	ck_assert_int_eq(
+		net_decode_packet(buf, NET_TUN_MTU + 1, NET_TUN_MTU, &m),
+		-EPROTO);
+	ck_assert_int_eq(net_decode_packet(buf, 19, NET_TUN_MTU, &m), -EPROTO);
 	ck_assert_int_eq(net_decode(NET_ALIVE, NULL, 0, false, &m), 0);
 	ck_assert_int_eq(net_decode(NET_ALIVE, NULL, 0, true, &m), -EPROTO);
 	ck_assert_int_eq(net_decode(99, buf, 20, true, &m), -EPROTO);
