@@ -41,8 +41,8 @@ static void check_packet(struct net_filter *f, const struct policy *pol,
 	switch (filter_packet(f, m->packet.data, m->packet.len, 1, &p, &rule,
 			      &reason)) {
 	case NET_PASS:
-		if (rule >= (int)(p.proto == IPPROTO_TCP_ ? pol->ntcp :
-							    pol->nudp))
+		if (rule >=
+		    (int)(p.proto == IPPROTO_TCP_ ? pol->ntcp : pol->nudp))
 			abort();
 		break;
 	case NET_REJECT:

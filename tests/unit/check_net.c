@@ -91,9 +91,9 @@ START_TEST(test_msg_decode)
 	ck_assert_int_eq(net_decode_packet(buf, NET_TUN_MTU, NET_TUN_MTU, &m),
 			 0);
 	ck_assert_uint_eq(m.packet.len, NET_TUN_MTU);
-	ck_assert_int_eq(
-		net_decode_packet(buf, NET_TUN_MTU + 1, NET_TUN_MTU, &m),
-		-EPROTO);
+	ck_assert_int_eq(net_decode_packet(buf, NET_TUN_MTU + 1, NET_TUN_MTU,
+					   &m),
+			 -EPROTO);
 	ck_assert_int_eq(net_decode_packet(buf, 19, NET_TUN_MTU, &m), -EPROTO);
 	ck_assert_int_eq(net_decode(NET_ALIVE, NULL, 0, false, &m), 0);
 	ck_assert_int_eq(net_decode(NET_ALIVE, NULL, 0, true, &m), -EPROTO);
