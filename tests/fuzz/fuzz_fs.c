@@ -173,8 +173,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	p.no_watch = true;
 	if (fs_rules_build(&p.rules, pol, NULL, err, sizeof(err)) ||
 	    fs_rules_add_share(&p.rules, "/share", true) ||
-	    fs_rules_settle(&p.rules) ||
-	    fsp_init(&p, dup(rootfd)))
+	    fs_rules_settle(&p.rules) || fsp_init(&p, dup(rootfd)))
 		abort();
 	while (size - off >= 4 && n++ < 64) {
 		uint16_t type, len;
