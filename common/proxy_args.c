@@ -35,8 +35,8 @@ int proxy_args_parse(int argc, char **argv, unsigned extra,
 	uint64_t v;
 
 	*a = (struct proxy_args){ .policy_fd = -1,
-				    .stats_fd = -1,
-				    .tun_fd = -1 };
+				  .stats_fd = -1,
+				  .tun_fd = -1 };
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (opt == 'i' && !parse_u64(optarg, &v) && v <= UINT32_MAX)

@@ -140,8 +140,9 @@ static void from_guest(struct net_proxy *px, uint8_t *untrusted, size_t len,
 static void bad_msg(struct net_proxy *px, uint16_t type, int n)
 {
 	if (px->bad_msgs++ < BAD_LOGGED)
-		log_warn("cappsule %u: bad net message (type %u, %d bytes) dropped",
-			 px->id, type, n);
+		log_warn(
+			"cappsule %u: bad net message (type %u, %d bytes) dropped",
+			px->id, type, n);
 	px->st->drops[NET_DROP_MALFORMED]++;
 }
 
@@ -170,7 +171,8 @@ static bool read_tun(struct net_proxy *px, int64_t now, bool *gone)
 			}
 			return false;
 		}
-		if (net_decode_packet(untrusted, (uint32_t)n, NET_TUN_MTU, &m)) {
+		if (net_decode_packet(untrusted, (uint32_t)n, NET_TUN_MTU,
+				      &m)) {
 			bad_msg(px, NET_PACKET, (int)n);
 			continue;
 		}
@@ -295,7 +297,8 @@ static int run(struct net_proxy *px, int sigfd)
 			ret = PROXY_EXIT_VIOLATION;
 			break;
 		}
-		if (px->tun < 0 && now - px->alive_ns >= NET_ALIVE_MS * NS_PER_MS) {
+		if (px->tun < 0 &&
+		    now - px->alive_ns >= NET_ALIVE_MS * NS_PER_MS) {
 			px->alive_ns = now;
 			if (!ring_send(&px->x.tx, NET_ALIVE, NULL, 0))
 				px->kick = true;
@@ -317,7 +320,8 @@ static int run(struct net_proxy *px, int sigfd)
 			pfd = np;
 			cap = 256;
 		}
-		pfd[0] = (struct pollfd){ px->tun >= 0 ? px->tun : px->x.notify_in,
+		pfd[0] = (struct pollfd){ px->tun >= 0 ? px->tun :
+							 px->x.notify_in,
 					  POLLIN, 0 };
 		pfd[1] = (struct pollfd){ sigfd, POLLIN, 0 };
 		dns_n = (size_t)dns_relay_fill(&px->dns, pfd + 2);
