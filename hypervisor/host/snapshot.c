@@ -19,6 +19,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 #include <linux/xarray.h>
 #include <asm/apicdef.h>
 #include <asm/desc.h>
@@ -27,6 +28,7 @@
 #include <asm/msr.h>
 #include <asm/segment.h>
 #include <asm/special_insns.h>
+#include <asm/trapnr.h>
 #include "../hv.h"
 
 #define HV_SNAP_RANGES 128
@@ -60,6 +62,9 @@ static struct hv_guest_init hv_snap_vcpu;
 static u64 hv_snap_tsc; /* the TSC at the capture: forks' clocks go on */
 /* every copy mapped shared (copy-on-write) at its pfn: forks clone it */
 static struct ept hv_snap_ept;
+/* the caller's channel pages at the capture: each fork gets its own there */
+static unsigned long hv_snap_chan_pfn[CAPPSULE_CHAN_MAX_PAGES];
+static unsigned int hv_snap_chan_nr;
 
 static int hv_snap_add_range(struct resource *res, void *arg)
 {
@@ -202,6 +207,7 @@ static u64 hv_snap_drop_locked(void)
 			cond_resched();
 	}
 	xa_destroy(&hv_snap_copies);
+	hv_snap_chan_nr = 0;
 	if (hv_snap_ept.pml4)
 		hv_ept_template_destroy(&hv_snap_ept);
 	WRITE_ONCE(hv_snap_nr, 0);
@@ -334,8 +340,12 @@ static void hv_snap_read_cpu(struct hv_guest_init *g)
 		if (hv_msr_rule_at(i)->kind != HV_MSR_TSC &&
 		    rdmsrl_safe(hv_msr_rule_at(i)->msr, &g->msr[i]))
 			g->msr[i] = 0;
-	/* any guest exception ends the VM and says where (kill_rip) */
-	g->exception_bitmap = ~0u;
+	/*
+	 * Page faults are the guest kernel's own (demand paging, a forked
+	 * process's copy-on-write, SIGSEGV): with EPT they need no help. Any
+	 * other guest exception still ends the VM and says where (kill_rip).
+	 */
+	g->exception_bitmap = ~0u & ~BIT(X86_TRAP_PF);
 	g->has_segs = true;
 }
 
@@ -381,20 +391,54 @@ static int hv_snap_fill_pool(struct hv_snap_walk *w, u64 want)
 	return 0;
 }
 
+/*
+ * The caller's channel pages, held (they are mlocked: in the copy as user
+ * pages) until the copy is made, so their pfns are the ones it has.
+ */
+static int hv_snap_get_chan(const struct cappsule_snapshot *s,
+			    struct page **chan)
+{
+	int n;
+
+	if (!s->chan_pages)
+		return 0;
+	n = get_user_pages_fast(s->chan_addr, s->chan_pages, FOLL_WRITE, chan);
+	if (n == s->chan_pages)
+		return 0;
+	while (n > 0)
+		put_page(chan[--n]);
+	return n < 0 ? n : -EFAULT;
+}
+
+static void hv_snap_put_chan(struct page **chan, unsigned int n)
+{
+	while (n)
+		put_page(chan[--n]);
+}
+
 int hv_snapshot_take(struct cappsule_snapshot *s)
 {
+	struct page *chan[CAPPSULE_CHAN_MAX_PAGES];
 	struct hv_snap_walk *w;
 	unsigned long flags;
 	u64 t0 = ktime_get_ns(), t1;
+	unsigned int i;
 	int err, forked;
 
-	if (s->flags || s->__pad0)
+	if (s->flags || s->__pad0 || s->__pad1 ||
+	    s->chan_pages > CAPPSULE_CHAN_MAX_PAGES ||
+	    !PAGE_ALIGNED(s->chan_addr) || !s->chan_pages != !s->chan_addr)
 		return -EINVAL;
 	memset((char *)s + offsetof(struct cappsule_snapshot, pages), 0,
 	       sizeof(*s) - offsetof(struct cappsule_snapshot, pages));
+	err = hv_snap_get_chan(s, chan);
+	if (err)
+		return err;
 	w = kzalloc(sizeof(*w), GFP_KERNEL);
-	if (!w)
+	if (!w) {
+		hv_snap_put_chan(chan, s->chan_pages);
 		return -ENOMEM;
+	}
 	INIT_LIST_HEAD(&w->pool);
 	INIT_LIST_HEAD(&w->copied);
 
@@ -409,6 +453,9 @@ int hv_snapshot_take(struct cappsule_snapshot *s)
 	 * from here on a failure (ENOMEM, EAGAIN...) leaves none.
 	 */
 	hv_snap_drop_locked();
+	for (i = 0; i < s->chan_pages; i++)
+		hv_snap_chan_pfn[i] = page_to_pfn(chan[i]);
+	hv_snap_chan_nr = s->chan_pages;
 	err = walk_iomem_res_desc(IORES_DESC_NONE,
 				  IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, 0,
 				  -1, w, hv_snap_add_range);
@@ -450,6 +497,8 @@ int hv_snapshot_take(struct cappsule_snapshot *s)
 		local_irq_restore(flags);
 		cpus_read_unlock();
 		mutex_unlock(&hv_snap_lock);
+		hv_snap_put_chan(chan, s->chan_pages);
+		kfree(w);
 		return forked - 1;
 	}
 	s->copy_ns = ktime_get_ns() - t1;
@@ -487,6 +536,7 @@ out:
 	hv_snap_free_list(&w->pool);
 	hv_snap_free_list(&w->copied);
 	mutex_unlock(&hv_snap_lock);
+	hv_snap_put_chan(chan, s->chan_pages);
 	kfree(w);
 	return err;
 }
@@ -561,7 +611,55 @@ struct hv_fork {
 	struct hv_vm vm;
 	struct hv_vcpu vcpu;
 	struct hv_guest_init g;
+	struct page *chan[CAPPSULE_CHAN_MAX_PAGES]; /* owned by the VM */
 };
+
+/*
+ * The fork's own channel pages, zeroed, at the guest-physical addresses
+ * of the snapshot process's channel (its page tables in the copy point
+ * there): writable, not executable, never shared with another VM.
+ */
+static int hv_fork_map_chan(struct hv_fork *f)
+{
+	unsigned int i;
+	u64 old;
+	int err;
+
+	for (i = 0; i < hv_snap_chan_nr; i++) {
+		struct page *page = hv_alloc_page();
+
+		if (!page)
+			return -ENOMEM;
+		err = ept_replace(&f->vm.ept, PFN_PHYS(hv_snap_chan_pfn[i]),
+				  page_to_phys(page),
+				  EPT_R | EPT_W | EPT_SW_OWNED, &old);
+		if (err) {
+			hv_free_page(page);
+			return err;
+		}
+		f->chan[i] = page;
+	}
+	return 0;
+}
+
+/* Between the caller's buffer and the channel pages, page by page. */
+static int hv_fork_chan_copy(struct hv_fork *f, u64 uaddr, u64 len,
+			     bool to_user)
+{
+	unsigned int i;
+
+	for (i = 0; i < hv_snap_chan_nr && len; i++) {
+		void __user *u = u64_to_user_ptr(uaddr);
+		void *k = page_address(f->chan[i]);
+		size_t n = min_t(u64, len, PAGE_SIZE);
+
+		if (to_user ? copy_to_user(u, k, n) : copy_from_user(k, u, n))
+			return -EFAULT;
+		uaddr += n;
+		len -= n;
+	}
+	return 0;
+}
 
 /*
  * The local APIC's page as plain RAM of the VM: the guest kernel's EOIs,
@@ -614,6 +712,10 @@ int hv_snapshot_fork(struct cappsule_probe *p)
 	if (err)
 		goto out_vm;
 	err = hv_snap_map_scratch_apic(&f->vm);
+	if (!err)
+		err = hv_fork_map_chan(f);
+	if (!err)
+		err = hv_fork_chan_copy(f, p->arg[2], p->arg[3], false);
 	if (err)
 		goto out_vm;
 	f->g = hv_snap_vcpu;
@@ -643,6 +745,8 @@ int hv_snapshot_fork(struct cappsule_probe *p)
 		goto out_vcpu;
 	/* the VM wrote its id there: in its copy, never in the host's */
 	p->template_intact = READ_ONCE(hv_fork_marker) == 0;
+	/* what the VM left in its channel, read once it is stopped */
+	err = hv_fork_chan_copy(f, p->arg[2], p->arg[3], true);
 	p->fresh_pages = f->vm.fresh_pages;
 	p->cow_pages = f->vm.cow_pages;
 	p->page_refills = f->vm.refills;

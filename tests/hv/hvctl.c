@@ -23,10 +23,14 @@
 #include <asm/prctl.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <signal.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cappsule.h"
+#include "proto/console.h"
+#include "ring.h"
 
 #define EXIT_EXCEPTION 0
 #define EXIT_EXTINT 1
@@ -642,6 +646,29 @@ static int snap_error(const char *what, int err)
 /* XMM0 of the snapshot's process at the ioctl: forks find it saved */
 #define FORK_XMM0 0x5eedf00dcafe0042ull
 
+/*
+ * The channel (WORK IN PROGRESS): CHAN_PAGES pages of this process, named
+ * to the snapshot ioctl; each fork finds its own copy of them, which the
+ * fork probe fills from a host buffer before the run and reads back
+ * after it. Two rings (common/ring.h) of console messages
+ * (common/proto/console.h): host -> guest at 0, guest -> host at 4096.
+ * Both sides compute the layout from these constants.
+ */
+#define CHAN_PAGES 4
+#define CHAN_SIZE (CHAN_PAGES * 4096)
+#define CHAN_H2G_OFF 0
+#define CHAN_H2G_SIZE 2048u
+#define CHAN_H2G_MAX (CHAN_H2G_SIZE / 2 - RING_MSG_HDR)
+#define CHAN_G2H_OFF 4096
+#define CHAN_G2H_SIZE 8192u
+#define CHAN_G2H_MAX 2048u
+_Static_assert(CHAN_H2G_OFF + RING_SHARED_HDR + CHAN_H2G_SIZE <= CHAN_G2H_OFF,
+	       "channel rings overlap");
+_Static_assert(CHAN_G2H_OFF + RING_SHARED_HDR + CHAN_G2H_SIZE <= CHAN_SIZE,
+	       "channel ring past its pages");
+/* the snapshot's process's channel: its pfns are the forks' channel GPAs */
+static uint8_t chan_mem[CHAN_SIZE] __attribute__((aligned(4096)));
+
 static uint64_t uvmcall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
 {
 	uint64_t ret;
@@ -653,14 +680,98 @@ static uint64_t uvmcall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
 	return ret;
 }
 
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * In a fork: run /bin/sh with the host's CONSOLE_STDIN bytes on a pipe as
+ * its standard input (all queued before the run: a script, then
+ * STDIN_EOF), its output (stdout and stderr: a UART write would be port
+ * I/O and kill the fork) as CONSOLE_STDOUT messages, then CONSOLE_EXIT
+ * with its status, 128+N for signal N. Returns 0, or the step that failed.
+ */
+static int chan_exec(uint64_t *dropped)
+{
+	static char buf[CHAN_G2H_MAX];
+	struct console_exit ex = { -1, 0 };
+	int in[2], out[2], st, n;
+	struct ring_msg_hdr h;
+	struct ring rx, tx;
+	pid_t pid;
+
+	if (ring_attach(&rx, chan_mem + CHAN_H2G_OFF, CHAN_H2G_SIZE,
+			CHAN_H2G_MAX, false) ||
+	    ring_attach(&tx, chan_mem + CHAN_G2H_OFF, CHAN_G2H_SIZE,
+			CHAN_G2H_MAX, true))
+		return 1;
+	signal(SIGPIPE, SIG_IGN);
+	if (pipe(in) || pipe(out))
+		return 2;
+	pid = fork();
+	if (pid < 0)
+		return 3;
+	if (!pid) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		dup2(out[1], 2);
+		close(in[0]);
+		close(in[1]);
+		close(out[0]);
+		close(out[1]);
+		execl("/bin/sh", "sh", (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	while ((n = ring_recv(&rx, &h, buf, sizeof(buf))) >= 0 &&
+	       h.type == CONSOLE_STDIN)
+		if (write_all(in[1], buf, (size_t)n))
+			break;
+	close(in[1]);
+	while ((n = (int)read(out[0], buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		/* nobody drains the ring while the fork runs (yet) */
+		if (ring_send(&tx, CONSOLE_STDOUT, buf, (uint32_t)n))
+			*dropped += (uint64_t)n;
+	}
+	close(out[0]);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return 4;
+	if (WIFEXITED(st))
+		ex.code = WEXITSTATUS(st);
+	if (WIFSIGNALED(st)) {
+		ex.signal = WTERMSIG(st);
+		ex.code = 128 + ex.signal;
+	}
+	return ring_send(&tx, CONSOLE_EXIT, &ex, sizeof(ex)) ? 5 : 0;
+}
+
 /*
  * WORK IN PROGRESS (milestone c): this process, continuing in a fork of
- * the snapshot as cappsule @id. It touches nothing but hypercalls: a line
- * for the host's log, what it saw, then the end of the VM.
+ * the snapshot as cappsule @id. A line for the host's log, then the exec
+ * task's command through the channel, what it saw, the end of the VM.
  */
 static void __attribute__((noreturn)) in_cappsule(long id, uint64_t xmm0)
 {
-	uint64_t chunk[2];
+	uint64_t chunk[2], dropped = 0;
 	char line[80];
 	int n, k, i;
 
@@ -675,6 +786,12 @@ static void __attribute__((noreturn)) in_cappsule(long id, uint64_t xmm0)
 	}
 	uvmcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_USER_ID, id, 0);
 	uvmcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_USER_XMM0, xmm0, 0);
+	if (uvmcall(CAPPSULE_HC_TASK, 0, 0, 0) == CAPPSULE_FORK_EXEC) {
+		uvmcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_EXEC_FAILED,
+			chan_exec(&dropped), 0);
+		uvmcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_EXEC_DROPPED,
+			dropped, 0);
+	}
 	for (;;)
 		uvmcall(CAPPSULE_HC_DONE, 0, 0, 0);
 }
@@ -706,6 +823,9 @@ static int cmd_snapshot(void)
 	struct cappsule_snapshot s;
 
 	hdr_init(&s.hdr, sizeof(s));
+	memset(chan_mem, 0, sizeof(chan_mem));
+	s.chan_addr = (uintptr_t)chan_mem;
+	s.chan_pages = CHAN_PAGES;
 	/* resident, so that the snapshot has it all (the user task) */
 	if (mlockall(MCL_CURRENT | MCL_FUTURE))
 		printf("snapshot: mlockall: %s\n", strerror(errno));
@@ -808,7 +928,7 @@ static const char *const fork_tasks[CAPPSULE_FORK_TASKS] = {
 	[CAPPSULE_FORK_KERNEL] = "kernel", [CAPPSULE_FORK_OUTB] = "outb",
 	[CAPPSULE_FORK_WRMSR] = "wrmsr",   [CAPPSULE_FORK_MMIO] = "mmio",
 	[CAPPSULE_FORK_TIMER] = "timer",   [CAPPSULE_FORK_SLEEP] = "sleep",
-	[CAPPSULE_FORK_USER] = "user",
+	[CAPPSULE_FORK_USER] = "user",     [CAPPSULE_FORK_EXEC] = "exec",
 };
 
 /* How each forbidden task must end: the exit and the reason */
@@ -943,6 +1063,93 @@ static int fork_user_checks(const struct cappsule_probe *p)
 	return bad;
 }
 
+/* the fork's channel: the script in before the run, its answer after */
+static uint8_t host_chan[CHAN_SIZE] __attribute__((aligned(4096)));
+
+static int chan_put_script(const char *script)
+{
+	struct ring tx;
+	size_t len = strlen(script);
+
+	memset(host_chan, 0, sizeof(host_chan));
+	if (len > CHAN_H2G_MAX ||
+	    ring_attach(&tx, host_chan + CHAN_H2G_OFF, CHAN_H2G_SIZE,
+			CHAN_H2G_MAX, true) ||
+	    ring_send(&tx, CONSOLE_STDIN, script, (uint32_t)len) ||
+	    ring_send(&tx, CONSOLE_STDIN_EOF, NULL, 0))
+		return -1;
+	return 0;
+}
+
+/* Printable, quotes and backslashes escaped, the rest as \xNN. */
+static void print_escaped(const uint8_t *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (b[i] == '\n')
+			printf("\\n");
+		else if (b[i] == '"' || b[i] == '\\')
+			printf("\\%c", b[i]);
+		else if (b[i] >= 0x20 && b[i] < 0x7f)
+			putchar(b[i]);
+		else
+			printf("\\x%02x", b[i]);
+	}
+}
+
+/*
+ * The exec task's answer, from the fork's channel pages as the module
+ * copied them back: untrusted (the cappsule wrote them), read through the
+ * ring's bounded consumer; STDOUT messages, then one EXIT, nothing else.
+ */
+static int fork_exec_checks(const struct cappsule_probe *p)
+{
+	const uint64_t *r = (const uint64_t *)p->result;
+	static uint8_t out[CHAN_G2H_SIZE], msg[CHAN_G2H_MAX];
+	struct console_exit ex = { -1, -1 };
+	struct ring_msg_hdr h;
+	size_t outlen = 0;
+	int n, msgs = 0, exits = 0, bad = fork_user_checks(p);
+	struct ring rx;
+
+	if (ring_attach(&rx, host_chan + CHAN_G2H_OFF, CHAN_G2H_SIZE,
+			CHAN_G2H_MAX, false))
+		return 1;
+	while ((n = ring_recv(&rx, &h, msg, sizeof(msg))) >= 0) {
+		msgs++;
+		if (h.type == CONSOLE_STDOUT && !exits &&
+		    outlen + (size_t)n <= sizeof(out)) {
+			memcpy(out + outlen, msg, (size_t)n);
+			outlen += (size_t)n;
+		} else if (h.type == CONSOLE_EXIT && !exits &&
+			   n == (int)sizeof(ex)) {
+			memcpy(&ex, msg, sizeof(ex));
+			exits++;
+		} else {
+			printf("fork: exec: message %d: type %u, %d bytes: not STDOUT before one EXIT\n",
+			       msgs, h.type, n);
+			bad = 1;
+		}
+	}
+	printf("fork: exec: stdout=\"");
+	print_escaped(out, outlen);
+	printf("\" exit=%d signal=%d messages=%d failed_step=%" PRIu64
+	       " dropped=%" PRIu64 "\n",
+	       ex.code, ex.signal, msgs, r[CAPPSULE_FORK_R_EXEC_FAILED],
+	       r[CAPPSULE_FORK_R_EXEC_DROPPED]);
+	if (n != -EAGAIN) {
+		printf("fork: exec: the channel's ring is broken (%d)\n", n);
+		bad = 1;
+	}
+	if (!exits || r[CAPPSULE_FORK_R_EXEC_FAILED] ||
+	    !(p->reported & (1ull << CAPPSULE_FORK_R_EXEC_FAILED))) {
+		printf("fork: exec: no exit status came back through the channel\n");
+		bad = 1;
+	}
+	return bad;
+}
+
 /*
  * WORK IN PROGRESS (milestone b): resume a VM on the snapshot with @id and
  * a task (kernel, outb, wrmsr, mmio, timer, sleep, user), optionally on one CPU, and say how
@@ -965,6 +1172,15 @@ static int cmd_fork(int argc, char **argv)
 			return usage();
 	}
 	p.arg[1] = task;
+	if (task == CAPPSULE_FORK_EXEC) {
+		/* the script, then the CPU */
+		if (argc < 5 || chan_put_script(argv[4]))
+			return usage();
+		p.arg[2] = (uintptr_t)host_chan;
+		p.arg[3] = sizeof(host_chan);
+		argv++;
+		argc--;
+	}
 	if (argc > 4)
 		p.cpu = strtoul(argv[4], NULL, 0);
 	if (probe_run(&p)) {
@@ -992,6 +1208,7 @@ static int cmd_fork(int argc, char **argv)
 		bad = task == CAPPSULE_FORK_KERNEL ? fork_kernel_checks(&p) :
 		      task == CAPPSULE_FORK_TIMER  ? fork_timer_checks(&p) :
 		      task == CAPPSULE_FORK_SLEEP  ? fork_sleep_checks(&p) :
+		      task == CAPPSULE_FORK_EXEC   ? fork_exec_checks(&p) :
 						     fork_user_checks(&p);
 		return p.outcome == CAPPSULE_OUT_DONE && !bad ? 0 : 1;
 	}
@@ -1044,7 +1261,8 @@ static int usage(void)
 		"       hvctl snapshot\n"
 		"       hvctl snapshot-drop\n"
 		"       hvctl snapshot-verify [START END]   (default: kernel text)\n"
-		"       hvctl fork ID [kernel|outb|wrmsr|mmio|timer|sleep|user] [cpu]\n");
+		"       hvctl fork ID [kernel|outb|wrmsr|mmio|timer|sleep|user] [cpu]\n"
+		"       hvctl fork ID exec SCRIPT [cpu]   (SCRIPT: sh's stdin in the fork)\n");
 	return 2;
 }
 
