@@ -13,8 +13,8 @@
 #include <linux/list.h>
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
-#include <linux/mutex.h>
 #include <linux/nmi.h>
+#include <linux/rwsem.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sizes.h>
@@ -50,8 +50,12 @@ struct hv_snap_walk {
 	u64 overflow; /* kept pages left without a destination */
 };
 
-/* One snapshot at a time; the lock also orders take, drop and verify. */
-static DEFINE_MUTEX(hv_snap_lock);
+/*
+ * One snapshot at a time. Taking and dropping one hold the lock for
+ * writing; forks (any number at once, each on its own thread) and verify
+ * hold it for reading, so the snapshot stays while they run.
+ */
+static DECLARE_RWSEM(hv_snap_lock);
 static DEFINE_XARRAY(hv_snap_copies); /* pfn -> struct page * of its copy */
 static u64 hv_snap_nr;
 static u64 hv_snap_generation;
@@ -442,7 +446,7 @@ int hv_snapshot_take(struct cappsule_snapshot *s)
 	INIT_LIST_HEAD(&w->pool);
 	INIT_LIST_HEAD(&w->copied);
 
-	mutex_lock(&hv_snap_lock);
+	down_write(&hv_snap_lock);
 	/* no CPU may come online from the count to the end of the copy */
 	cpus_read_lock();
 	err = -EBUSY;
@@ -496,7 +500,7 @@ int hv_snapshot_take(struct cappsule_snapshot *s)
 		hv_guest_forked(forked - 1, t1);
 		local_irq_restore(flags);
 		cpus_read_unlock();
-		mutex_unlock(&hv_snap_lock);
+		up_write(&hv_snap_lock);
 		hv_snap_put_chan(chan, s->chan_pages);
 		kfree(w);
 		return forked - 1;
@@ -535,7 +539,7 @@ out:
 	/* unused destinations, or all of them after a failure */
 	hv_snap_free_list(&w->pool);
 	hv_snap_free_list(&w->copied);
-	mutex_unlock(&hv_snap_lock);
+	up_write(&hv_snap_lock);
 	hv_snap_put_chan(chan, s->chan_pages);
 	kfree(w);
 	return err;
@@ -545,9 +549,9 @@ u64 hv_snapshot_drop(void)
 {
 	u64 n;
 
-	mutex_lock(&hv_snap_lock);
+	down_write(&hv_snap_lock);
 	n = hv_snap_drop_locked();
-	mutex_unlock(&hv_snap_lock);
+	up_write(&hv_snap_lock);
 	return n;
 }
 
@@ -569,7 +573,7 @@ int hv_snapshot_verify(struct cappsule_snapshot_verify *v)
 	v->hash_copy = SNAP_HASH_INIT;
 	v->hash_live = SNAP_HASH_INIT;
 
-	mutex_lock(&hv_snap_lock);
+	down_read(&hv_snap_lock);
 	for (va = v->start; va < v->start + v->len; va += PAGE_SIZE) {
 		struct page *page, *copy;
 		const void *live, *mine;
@@ -600,7 +604,7 @@ int hv_snapshot_verify(struct cappsule_snapshot_verify *v)
 		if (!(++n & 255))
 			cond_resched();
 	}
-	mutex_unlock(&hv_snap_lock);
+	up_read(&hv_snap_lock);
 	return 0;
 }
 
@@ -701,7 +705,7 @@ int hv_snapshot_fork(struct cappsule_probe *p)
 	f = kzalloc(sizeof(*f), GFP_KERNEL);
 	if (!f)
 		return -ENOMEM;
-	mutex_lock(&hv_snap_lock);
+	down_read(&hv_snap_lock);
 	err = -ENOENT;
 	if (!hv_snap_nr)
 		goto out_free;
@@ -756,7 +760,7 @@ out_vcpu:
 out_vm:
 	hv_vm_destroy(&f->vm);
 out_free:
-	mutex_unlock(&hv_snap_lock);
+	up_read(&hv_snap_lock);
 	kfree(f);
 	return err;
 }
