@@ -83,9 +83,11 @@ enum cappsule_probe_payload {
 	 * HC_HELLO(id) (result[0]), does the task, reports in the
 	 * CAPPSULE_FORK_R_* slots and ends with HC_DONE, or is killed. cpu
 	 * pins it as for any probe. -ENOENT without a snapshot. With a
-	 * channel (struct cappsule_snapshot), arg[2] is a user buffer of
-	 * arg[3] bytes (0, 0: none): copied into the fork's channel pages
-	 * before it runs and back from them after, the rest left zero.
+	 * channel (struct cappsule_snapshot), arg[2] is a page-aligned user
+	 * buffer of arg[3] = chan_pages * 4096 bytes (0, 0: none), pinned
+	 * for the run and mapped as the fork's channel: memory the caller
+	 * shares with the fork while it runs (its bytes are the cappsule's:
+	 * untrusted).
 	 */
 	CAPPSULE_PROBE_FORK = 19,
 	CAPPSULE_PROBE_MAX
@@ -170,9 +172,8 @@ struct cappsule_snapshot {
 	/*
 	 * in, WORK IN PROGRESS: chan_pages (at most CAPPSULE_CHAN_MAX_PAGES)
 	 * pages of the caller's memory at chan_addr (page-aligned; 0 and 0:
-	 * none) are the channel. Each fork finds its own zeroed host pages at
-	 * those guest-physical addresses, shared with no one else; the fork
-	 * probe copies them in from arg[2] before the run and back after it.
+	 * none) are the channel: in each fork, the guest-physical pages where
+	 * the fork probe maps the buffer its caller gives (arg[2], arg[3]).
 	 */
 	__u64 chan_addr;
 	__u32 chan_pages;
@@ -281,11 +282,10 @@ enum cappsule_fork_task {
 	 */
 	CAPPSULE_FORK_USER = 6,
 	/*
-	 * as USER, then the process runs a command from the snapshot's
-	 * channel (the fork probe's arg[2], arg[3]: the buffer copied into
-	 * the fork's channel pages before the run and back after it) and
-	 * answers there; hvctl's channel carries console messages
-	 * (common/proto/console.h) over rings (common/ring.h)
+	 * as USER, then the process runs a command from the fork's channel
+	 * (the fork probe's arg[2], arg[3]) and answers there; hvctl's
+	 * channel carries console messages (common/proto/console.h) over
+	 * rings (common/ring.h)
 	 */
 	CAPPSULE_FORK_EXEC = 7,
 	CAPPSULE_FORK_TASKS

@@ -19,7 +19,6 @@
 #include <linux/sched/signal.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
-#include <linux/uaccess.h>
 #include <linux/xarray.h>
 #include <asm/apicdef.h>
 #include <asm/desc.h>
@@ -615,52 +614,42 @@ struct hv_fork {
 	struct hv_vm vm;
 	struct hv_vcpu vcpu;
 	struct hv_guest_init g;
-	struct page *chan[CAPPSULE_CHAN_MAX_PAGES]; /* owned by the VM */
+	struct page *chan[CAPPSULE_CHAN_MAX_PAGES]; /* the caller's, pinned */
+	unsigned int chan_nr;
 };
 
 /*
- * The fork's own channel pages, zeroed, at the guest-physical addresses
- * of the snapshot process's channel (its page tables in the copy point
- * there): writable, not executable, never shared with another VM.
+ * The channel: the caller's buffer (@uaddr, @len bytes: page-aligned, the
+ * snapshot's channel size) pinned and mapped at the guest-physical
+ * addresses of the snapshot process's channel, whose page tables in the
+ * copy point there. Memory shared between the fork and its caller (any
+ * of the caller's threads, while the VM runs): read+write, never
+ * executable, never the VM's own; unpinned once the VM is gone and its
+ * translations flushed from every CPU.
  */
-static int hv_fork_map_chan(struct hv_fork *f)
+static int hv_fork_map_chan(struct hv_fork *f, u64 uaddr, u64 len)
 {
-	unsigned int i;
+	unsigned int i, nr = hv_snap_chan_nr;
 	u64 old;
-	int err;
+	int n, err;
 
-	for (i = 0; i < hv_snap_chan_nr; i++) {
-		struct page *page = hv_alloc_page();
-
-		if (!page)
-			return -ENOMEM;
+	if (!uaddr && !len)
+		return 0;
+	if (!nr || !PAGE_ALIGNED(uaddr) || len != (u64)nr << PAGE_SHIFT)
+		return -EINVAL;
+	n = pin_user_pages_fast(uaddr, nr, FOLL_WRITE | FOLL_LONGTERM,
+				f->chan);
+	if (n < 0)
+		return n;
+	f->chan_nr = n;
+	if (n != nr)
+		return -EFAULT;
+	for (i = 0; i < nr; i++) {
 		err = ept_replace(&f->vm.ept, PFN_PHYS(hv_snap_chan_pfn[i]),
-				  page_to_phys(page),
-				  EPT_R | EPT_W | EPT_SW_OWNED, &old);
-		if (err) {
-			hv_free_page(page);
+				  page_to_phys(f->chan[i]), EPT_R | EPT_W,
+				  &old);
+		if (err)
 			return err;
-		}
-		f->chan[i] = page;
-	}
-	return 0;
-}
-
-/* Between the caller's buffer and the channel pages, page by page. */
-static int hv_fork_chan_copy(struct hv_fork *f, u64 uaddr, u64 len,
-			     bool to_user)
-{
-	unsigned int i;
-
-	for (i = 0; i < hv_snap_chan_nr && len; i++) {
-		void __user *u = u64_to_user_ptr(uaddr);
-		void *k = page_address(f->chan[i]);
-		size_t n = min_t(u64, len, PAGE_SIZE);
-
-		if (to_user ? copy_to_user(u, k, n) : copy_from_user(k, u, n))
-			return -EFAULT;
-		uaddr += n;
-		len -= n;
 	}
 	return 0;
 }
@@ -717,9 +706,7 @@ int hv_snapshot_fork(struct cappsule_probe *p)
 		goto out_vm;
 	err = hv_snap_map_scratch_apic(&f->vm);
 	if (!err)
-		err = hv_fork_map_chan(f);
-	if (!err)
-		err = hv_fork_chan_copy(f, p->arg[2], p->arg[3], false);
+		err = hv_fork_map_chan(f, p->arg[2], p->arg[3]);
 	if (err)
 		goto out_vm;
 	f->g = hv_snap_vcpu;
@@ -749,8 +736,6 @@ int hv_snapshot_fork(struct cappsule_probe *p)
 		goto out_vcpu;
 	/* the VM wrote its id there: in its copy, never in the host's */
 	p->template_intact = READ_ONCE(hv_fork_marker) == 0;
-	/* what the VM left in its channel, read once it is stopped */
-	err = hv_fork_chan_copy(f, p->arg[2], p->arg[3], true);
 	p->fresh_pages = f->vm.fresh_pages;
 	p->cow_pages = f->vm.cow_pages;
 	p->page_refills = f->vm.refills;
@@ -759,6 +744,8 @@ out_vcpu:
 	hv_vcpu_destroy(&f->vcpu);
 out_vm:
 	hv_vm_destroy(&f->vm);
+	/* no CPU translates to them any more: the caller's again */
+	unpin_user_pages_dirty_lock(f->chan, f->chan_nr, true);
 out_free:
 	up_read(&hv_snap_lock);
 	kfree(f);

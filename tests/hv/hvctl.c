@@ -708,7 +708,7 @@ static int chan_exec(uint64_t *dropped)
 {
 	static char buf[CHAN_G2H_MAX];
 	struct console_exit ex = { -1, 0 };
-	int in[2], out[2], st, n;
+	int in[2], out[2], st, n, k;
 	struct ring_msg_hdr h;
 	struct ring rx, tx;
 	pid_t pid;
@@ -747,8 +747,15 @@ static int chan_exec(uint64_t *dropped)
 			continue;
 		if (n < 0)
 			break;
-		/* nobody drains the ring while the fork runs (yet) */
-		if (ring_send(&tx, CONSOLE_STDOUT, buf, (uint32_t)n))
+		/*
+		 * the host drains the ring while the fork runs; no wake-ups
+		 * yet: a full ring is polled every millisecond, for 2 s at most
+		 */
+		for (k = 0; ring_send(&tx, CONSOLE_STDOUT, buf, (uint32_t)n) &&
+			    k < 2000;
+		     k++)
+			usleep(1000);
+		if (k == 2000)
 			*dropped += (uint64_t)n;
 	}
 	close(out[0]);
@@ -1099,50 +1106,87 @@ static void print_escaped(const uint8_t *b, size_t n)
 }
 
 /*
- * The exec task's answer, from the fork's channel pages as the module
- * copied them back: untrusted (the cappsule wrote them), read through the
- * ring's bounded consumer; STDOUT messages, then one EXIT, nothing else.
+ * The exec task's answer in the fork's channel, which is host_chan itself
+ * (the module maps it into the fork): its bytes are the cappsule's, read
+ * through the ring's bounded consumer, while the fork runs (a thread
+ * polls every millisecond; no wake-ups yet) and once more after.
+ * STDOUT messages, then one EXIT, nothing else.
  */
+struct chan_reader {
+	struct ring rx;
+	uint8_t out[1 << 16]; /* the first 64 KiB of output are kept */
+	uint8_t msg[CHAN_G2H_MAX];
+	size_t outlen, total;
+	struct console_exit ex;
+	int msgs, exits, bad, last;
+	int done; /* atomic: set once the fork is over */
+};
+
+static struct chan_reader reader;
+
+static void chan_drain(struct chan_reader *rd)
+{
+	struct ring_msg_hdr h;
+	size_t keep;
+	int n;
+
+	while ((n = ring_recv(&rd->rx, &h, rd->msg, sizeof(rd->msg))) >= 0) {
+		rd->msgs++;
+		if (h.type == CONSOLE_STDOUT && !rd->exits) {
+			keep = sizeof(rd->out) - rd->outlen;
+			keep = (size_t)n < keep ? (size_t)n : keep;
+			memcpy(rd->out + rd->outlen, rd->msg, keep);
+			rd->outlen += keep;
+			rd->total += (size_t)n;
+		} else if (h.type == CONSOLE_EXIT && !rd->exits &&
+			   n == (int)sizeof(rd->ex)) {
+			memcpy(&rd->ex, rd->msg, sizeof(rd->ex));
+			rd->exits++;
+		} else {
+			printf("fork: exec: message %d: type %u, %d bytes: not STDOUT before one EXIT\n",
+			       rd->msgs, h.type, n);
+			rd->bad = 1;
+		}
+	}
+	rd->last = n;
+}
+
+static void *chan_reader_main(void *arg)
+{
+	struct chan_reader *rd = arg;
+
+	while (!__atomic_load_n(&rd->done, __ATOMIC_ACQUIRE)) {
+		chan_drain(rd);
+		usleep(1000);
+	}
+	return NULL;
+}
+
 static int fork_exec_checks(const struct cappsule_probe *p)
 {
 	const uint64_t *r = (const uint64_t *)p->result;
-	static uint8_t out[CHAN_G2H_SIZE], msg[CHAN_G2H_MAX];
-	struct console_exit ex = { -1, -1 };
-	struct ring_msg_hdr h;
-	size_t outlen = 0;
-	int n, msgs = 0, exits = 0, bad = fork_user_checks(p);
-	struct ring rx;
+	struct chan_reader *rd = &reader;
+	int bad = fork_user_checks(p) | rd->bad;
 
-	if (ring_attach(&rx, host_chan + CHAN_G2H_OFF, CHAN_G2H_SIZE,
-			CHAN_G2H_MAX, false))
-		return 1;
-	while ((n = ring_recv(&rx, &h, msg, sizeof(msg))) >= 0) {
-		msgs++;
-		if (h.type == CONSOLE_STDOUT && !exits &&
-		    outlen + (size_t)n <= sizeof(out)) {
-			memcpy(out + outlen, msg, (size_t)n);
-			outlen += (size_t)n;
-		} else if (h.type == CONSOLE_EXIT && !exits &&
-			   n == (int)sizeof(ex)) {
-			memcpy(&ex, msg, sizeof(ex));
-			exits++;
-		} else {
-			printf("fork: exec: message %d: type %u, %d bytes: not STDOUT before one EXIT\n",
-			       msgs, h.type, n);
-			bad = 1;
-		}
-	}
+	chan_drain(rd);
 	printf("fork: exec: stdout=\"");
-	print_escaped(out, outlen);
-	printf("\" exit=%d signal=%d messages=%d failed_step=%" PRIu64
-	       " dropped=%" PRIu64 "\n",
-	       ex.code, ex.signal, msgs, r[CAPPSULE_FORK_R_EXEC_FAILED],
-	       r[CAPPSULE_FORK_R_EXEC_DROPPED]);
-	if (n != -EAGAIN) {
-		printf("fork: exec: the channel's ring is broken (%d)\n", n);
+	print_escaped(rd->out, rd->outlen < 256 ? rd->outlen : 128);
+	printf("%s\" exit=%d signal=%d messages=%d stdout_bytes=%zu",
+	       rd->outlen < 256 ? "" : "...", rd->ex.code, rd->ex.signal,
+	       rd->msgs, rd->total);
+	if (rd->outlen >= 256) {
+		printf(" stdout_tail=\"");
+		print_escaped(rd->out + rd->outlen - 32, 32);
+		printf("\"");
+	}
+	printf(" failed_step=%" PRIu64 " dropped=%" PRIu64 "\n",
+	       r[CAPPSULE_FORK_R_EXEC_FAILED], r[CAPPSULE_FORK_R_EXEC_DROPPED]);
+	if (rd->last != -EAGAIN) {
+		printf("fork: exec: the channel's ring is broken (%d)\n",
+		       rd->last);
 		bad = 1;
 	}
-	if (!exits || r[CAPPSULE_FORK_R_EXEC_FAILED] ||
+	if (!rd->exits || r[CAPPSULE_FORK_R_EXEC_FAILED] ||
 	    !(p->reported & (1ull << CAPPSULE_FORK_R_EXEC_FAILED))) {
 		printf("fork: exec: no exit status came back through the channel\n");
 		bad = 1;
@@ -1158,9 +1202,10 @@ static int fork_exec_checks(const struct cappsule_probe *p)
 static int cmd_fork(int argc, char **argv)
 {
 	struct cappsule_probe p;
+	pthread_t reader_thread;
 	unsigned int task = 0;
 	char sym[512];
-	int bad;
+	int bad, err;
 
 	probe_init(&p, CAPPSULE_PROBE_FORK);
 	p.arg[0] = argc > 2 ? strtoull(argv[2], NULL, 0) : 0;
@@ -1183,8 +1228,21 @@ static int cmd_fork(int argc, char **argv)
 	}
 	if (argc > 4)
 		p.cpu = strtoul(argv[4], NULL, 0);
-	if (probe_run(&p)) {
-		printf("fork: error %s\n", strerror(errno));
+	if (task == CAPPSULE_FORK_EXEC) {
+		reader.ex.code = reader.ex.signal = -1;
+		if (ring_attach(&reader.rx, host_chan + CHAN_G2H_OFF,
+				CHAN_G2H_SIZE, CHAN_G2H_MAX, false) ||
+		    pthread_create(&reader_thread, NULL, chan_reader_main,
+				   &reader))
+			return 1;
+	}
+	err = probe_run(&p);
+	if (task == CAPPSULE_FORK_EXEC) {
+		__atomic_store_n(&reader.done, 1, __ATOMIC_RELEASE);
+		pthread_join(reader_thread, NULL);
+	}
+	if (err) {
+		printf("fork: error %s\n", strerror(-err));
 		return 1;
 	}
 	print_probe("fork", &p);

@@ -215,25 +215,39 @@ if [ -n "$pages" ] && [ "$pages" -gt 0 ]; then
 		# (console STDIN messages on a ring the host filled before the
 		# run) and its output and exit status go back the same way, read
 		# by the host from those pages once the fork is over
-		exec_check() { # name id script want
+		exec_check() { # name id script want [want2]
 			local bad=0 got
 			fork $2 exec "$3" || bad=1
 			got=$(grep '^fork: exec: stdout=' /tmp/fork)
-			if [ $bad -eq 0 ] && grep -qF -- "$4" /tmp/fork; then
+			grep -qF -- "$4" /tmp/fork || bad=1
+			grep -qF -- "${5:-$4}" /tmp/fork || bad=1
+			if [ $bad -eq 0 ]; then
 				pass "$1: '$3' in cappsule $2: ${got#fork: exec: }"
 			else
-				fail "$1: '$3' in cappsule $2: ${got#fork: exec: } (want $4)"
+				fail "$1: '$3' in cappsule $2: ${got#fork: exec: } (want $4${5:-})"
 			fi
 		}
+		h0=$(held)
+		m0=$(memfree)
 		exec_check fork_exec 10 'echo hello; exit 7' \
 			'stdout="hello\n" exit=7 signal=0 '
 		exec_check fork_exec_signal 11 'echo bye; kill -9 $$' \
 			'stdout="bye\n" exit=137 signal=9 '
+		# twice the ring's size: the host drains the channel while
+		# the fork runs (2000 lines, 16890 bytes, none dropped)
+		exec_check fork_exec_stream 13 'i=0; while [ $i -lt 2000 ]; do echo line$i; i=$((i+1)); done' \
+			'exit=0 signal=0 ' \
+			'stdout_bytes=16890 stdout_tail="1996\nline1997\nline1998\nline1999\n" failed_step=0 dropped=0'
 		# the launch figures of issue #14: exits by reason, CoW and
 		# fresh pages for `true`
 		exec_check fork_exec_true 12 'true' 'stdout="" exit=0 signal=0 '
 		grep -E '^probe fork: exits by reason|^fork: id=' /tmp/fork |
 			sed 's/^/HVTEST INFO true: /'
+		# three cappsules one after another: nothing of theirs stays
+		h1=$(held)
+		m1=$(memfree)
+		check "fork_exec_memory: after these exec forks, one after another, the module holds $h1 pages (was $h0), free ${m1}kB (was ${m0}kB)" \
+			[ "$h1" = "$h0" -a $((m0 - m1)) -lt 1024 ]
 		# (the channel pages are the VM's: snapshot_replace below finds
 		# the module back at its baseline plus the new snapshot)
 	fi
@@ -295,6 +309,18 @@ if [ "$ncpus" -gt 1 ]; then
 		sh -c "[ $ra -eq 0 -a $rb -eq 0 -a $wall -lt $sum -a $h1 -eq $h0 ] &&
 			grep -qF 'stdout=\"left\\n\" exit=0 ' /tmp/f20 &&
 			grep -qF 'stdout=\"right\\n\" exit=0 ' /tmp/f21"
+	# a forbidden operation (outb) kills its cappsule with the reason,
+	# while a sibling started before it runs on to its own answer
+	/bin/hvctl fork 23 exec 'sleep 0.5; echo alive' $last > /tmp/f23 2>&1 &
+	b=$!
+	sleep 0.1
+	/bin/hvctl fork 22 outb 0 > /tmp/f22 2>&1
+	ra=$?
+	wait $b; rb=$?
+	sed 's/^fork: /HVTEST INFO fork: /' /tmp/f22 /tmp/f23 | grep '^HVTEST INFO fork: \(id\|exec\)'
+	why=$(sed -n 's/^fork: id=.*\(kill_why=[0-9]* kill_exit=[0-9]*\).*/\1/p' /tmp/f22)
+	check "fork_kill_sibling: cappsule 22 killed by its outb ($why: forbidden, I/O instruction) while cappsule 23 ran on cpu$last to its answer" \
+		sh -c "[ $ra -eq 0 -a $rb -eq 0 ] && grep -qF 'stdout=\"alive\\n\" exit=0 ' /tmp/f23"
 fi
 milestone "SNAPSHOT-DONE uptime=$(cut -d' ' -f1 /proc/uptime)"
 
