@@ -23,6 +23,7 @@
 #include <asm/prctl.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -31,6 +32,7 @@
 #include "cappsule.h"
 #include "proto/console.h"
 #include "ring.h"
+#include "start_msg.h"
 
 #define EXIT_EXCEPTION 0
 #define EXIT_EXTINT 1
@@ -648,21 +650,28 @@ static int snap_error(const char *what, int err)
 
 /*
  * The channel (WORK IN PROGRESS): CHAN_PAGES pages of this process, named
- * to the snapshot ioctl; each fork finds its own copy of them, which the
- * fork probe fills from a host buffer before the run and reads back
- * after it. Two rings (common/ring.h) of console messages
- * (common/proto/console.h): host -> guest at 0, guest -> host at 4096.
- * Both sides compute the layout from these constants.
+ * to the snapshot ioctl; in each fork the module maps there the buffer
+ * the fork's caller gives (host_chan): memory both share while the fork
+ * runs. Three rings (common/ring.h): the control device's START
+ * (common/start_msg.c) host -> guest at 4096, console messages
+ * (common/proto/console.h) host -> guest (stdin) at 0 and guest -> host
+ * (output, exit status) at 8192. Both sides compute the layout from
+ * these constants.
  */
-#define CHAN_PAGES 4
+#define CHAN_PAGES 5
 #define CHAN_SIZE (CHAN_PAGES * 4096)
 #define CHAN_H2G_OFF 0
 #define CHAN_H2G_SIZE 2048u
 #define CHAN_H2G_MAX (CHAN_H2G_SIZE / 2 - RING_MSG_HDR)
-#define CHAN_G2H_OFF 4096
+#define CHAN_CTL_OFF 4096
+#define CHAN_CTL_SIZE 2048u
+#define CHAN_CTL_MAX (CHAN_CTL_SIZE / 2 - RING_MSG_HDR)
+#define CHAN_G2H_OFF 8192
 #define CHAN_G2H_SIZE 8192u
 #define CHAN_G2H_MAX 2048u
-_Static_assert(CHAN_H2G_OFF + RING_SHARED_HDR + CHAN_H2G_SIZE <= CHAN_G2H_OFF,
+_Static_assert(CHAN_H2G_OFF + RING_SHARED_HDR + CHAN_H2G_SIZE <= CHAN_CTL_OFF &&
+		       CHAN_CTL_OFF + RING_SHARED_HDR + CHAN_CTL_SIZE <=
+			       CHAN_G2H_OFF,
 	       "channel rings overlap");
 _Static_assert(CHAN_G2H_OFF + RING_SHARED_HDR + CHAN_G2H_SIZE <= CHAN_SIZE,
 	       "channel ring past its pages");
@@ -680,37 +689,59 @@ static uint64_t uvmcall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
 	return ret;
 }
 
-static int write_all(int fd, const void *buf, size_t len)
+/* In a fork: the command the host's START names, or NULL. */
+static char **chan_start(struct start_msg *m)
 {
-	const char *p = buf;
-	ssize_t n;
+	static uint8_t buf[CHAN_CTL_MAX];
+	struct ring_msg_hdr h;
+	struct ring ctl;
+	int n;
 
-	while (len) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
+	if (ring_attach(&ctl, chan_mem + CHAN_CTL_OFF, CHAN_CTL_SIZE,
+			CHAN_CTL_MAX, false))
+		return NULL;
+	n = ring_recv(&ctl, &h, buf, sizeof(buf));
+	if (n < 0 || h.type != CONTROL_START ||
+	    start_msg_decode(buf, (uint32_t)n, m))
+		return NULL;
+	return m->argv;
+}
+
+/* Output to the host: a full ring is retried every ms, for 2 s at most. */
+static void chan_out(struct ring *tx, const void *buf, int n,
+		     uint64_t *dropped)
+{
+	int k;
+
+	for (k = 0; ring_send(tx, CONSOLE_STDOUT, buf, (uint32_t)n); k++) {
+		if (k == 2000) {
+			*dropped += (uint64_t)n;
+			return;
+		}
+		usleep(1000);
 	}
-	return 0;
 }
 
 /*
- * In a fork: run /bin/sh with the host's CONSOLE_STDIN bytes on a pipe as
- * its standard input (all queued before the run: a script, then
- * STDIN_EOF), its output (stdout and stderr: a UART write would be port
- * I/O and kill the fork) as CONSOLE_STDOUT messages, then CONSOLE_EXIT
- * with its status, 128+N for signal N. Returns 0, or the step that failed.
+ * In a fork: run the command of the host's START (execv, argv[0] a path)
+ * with a pipe as its standard input, fed with the host's CONSOLE_STDIN
+ * messages as they come (CONSOLE_STDIN_EOF closes it), and a pipe as its
+ * stdout and stderr (a UART write would be port I/O and kill the fork),
+ * whose bytes go back as CONSOLE_STDOUT, then CONSOLE_EXIT with its
+ * status, 128+N for signal N. The host reads and writes the channel while
+ * the fork runs; no wake-ups yet: both sides poll every millisecond.
+ * Returns 0, or the step that failed.
  */
 static int chan_exec(uint64_t *dropped)
 {
-	static char buf[CHAN_G2H_MAX];
+	static char buf[CHAN_G2H_MAX], pend[CHAN_H2G_MAX];
 	struct console_exit ex = { -1, 0 };
-	int in[2], out[2], st, n, k;
+	int in[2], out[2], st, n, plen = 0, poff = 0;
 	struct ring_msg_hdr h;
+	struct start_msg m;
 	struct ring rx, tx;
+	struct pollfd pf;
+	char **argv;
 	pid_t pid;
 
 	if (ring_attach(&rx, chan_mem + CHAN_H2G_OFF, CHAN_H2G_SIZE,
@@ -718,6 +749,9 @@ static int chan_exec(uint64_t *dropped)
 	    ring_attach(&tx, chan_mem + CHAN_G2H_OFF, CHAN_G2H_SIZE,
 			CHAN_G2H_MAX, true))
 		return 1;
+	argv = chan_start(&m);
+	if (!argv)
+		return 6;
 	signal(SIGPIPE, SIG_IGN);
 	if (pipe(in) || pipe(out))
 		return 2;
@@ -732,32 +766,53 @@ static int chan_exec(uint64_t *dropped)
 		close(in[1]);
 		close(out[0]);
 		close(out[1]);
-		execl("/bin/sh", "sh", (char *)NULL);
+		execv(argv[0], argv);
 		_exit(127);
 	}
 	close(in[0]);
 	close(out[1]);
-	while ((n = ring_recv(&rx, &h, buf, sizeof(buf))) >= 0 &&
-	       h.type == CONSOLE_STDIN)
-		if (write_all(in[1], buf, (size_t)n))
+	fcntl(in[1], F_SETFL, O_NONBLOCK);
+	pf.fd = out[0];
+	pf.events = POLLIN;
+	for (;;) {
+		/* stdin: one message at a time, as the pipe takes it */
+		while (in[1] >= 0) {
+			if (poff == plen) {
+				n = ring_recv(&rx, &h, pend, sizeof(pend));
+				if (n == -EAGAIN)
+					break;
+				if (n < 0 || h.type != CONSOLE_STDIN) {
+					close(in[1]); /* EOF, or a broken ring */
+					in[1] = -1;
+					break;
+				}
+				plen = n;
+				poff = 0;
+			}
+			n = (int)write(in[1], pend + poff, (size_t)(plen - poff));
+			if (n < 0 && errno == EAGAIN)
+				break;
+			if (n < 0) { /* EPIPE: the command stopped reading */
+				close(in[1]);
+				in[1] = -1;
+				break;
+			}
+			poff += n;
+		}
+		if (poll(&pf, 1, 1) < 0 && errno != EINTR)
 			break;
-	close(in[1]);
-	while ((n = (int)read(out[0], buf, sizeof(buf))) != 0) {
+		if (!(pf.revents & (POLLIN | POLLHUP)))
+			continue;
+		n = (int)read(out[0], buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
+		if (n <= 0)
 			break;
-		/*
-		 * the host drains the ring while the fork runs; no wake-ups
-		 * yet: a full ring is polled every millisecond, for 2 s at most
-		 */
-		for (k = 0; ring_send(&tx, CONSOLE_STDOUT, buf, (uint32_t)n) &&
-			    k < 2000;
-		     k++)
-			usleep(1000);
-		if (k == 2000)
-			*dropped += (uint64_t)n;
+		chan_out(&tx, buf, n, dropped);
 	}
+	if (in[1] >= 0)
+		close(in[1]);
+	start_msg_free(&m);
 	close(out[0]);
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
@@ -1073,19 +1128,33 @@ static int fork_user_checks(const struct cappsule_probe *p)
 /* the fork's channel: the script in before the run, its answer after */
 static uint8_t host_chan[CHAN_SIZE] __attribute__((aligned(4096)));
 
-static int chan_put_script(const char *script)
+/* START for /bin/sh -c SCRIPT, the control device's message as it is. */
+static int chan_put_start(const char *script)
 {
-	struct ring tx;
-	size_t len = strlen(script);
+	char *const argv[] = { "/bin/sh", "-c", (char *)script, NULL };
+	char *const env[] = { "PATH=/bin", NULL };
+	struct control_start hdr;
+	char err[128] = "";
+	struct ring ctl;
+	uint32_t len;
+	void *msg;
+	int ret;
 
 	memset(host_chan, 0, sizeof(host_chan));
-	if (len > CHAN_H2G_MAX ||
-	    ring_attach(&tx, host_chan + CHAN_H2G_OFF, CHAN_H2G_SIZE,
-			CHAN_H2G_MAX, true) ||
-	    ring_send(&tx, CONSOLE_STDIN, script, (uint32_t)len) ||
-	    ring_send(&tx, CONSOLE_STDIN_EOF, NULL, 0))
+	memset(&hdr, 0, sizeof(hdr));
+	if (ring_attach(&ctl, host_chan + CHAN_CTL_OFF, CHAN_CTL_SIZE,
+			CHAN_CTL_MAX, true) ||
+	    start_msg_encode(&hdr, argv, env, "/", NULL, 0, &msg, &len, err,
+			     sizeof(err))) {
+		printf("fork: exec: cannot encode START %s\n", err);
 		return -1;
-	return 0;
+	}
+	ret = ring_send(&ctl, CONTROL_START, msg, len);
+	free(msg);
+	if (ret)
+		printf("fork: exec: START of %u bytes does not fit the channel's %u\n",
+		       len, CHAN_CTL_MAX);
+	return ret;
 }
 
 /* Printable, quotes and backslashes escaped, the rest as \xNN. */
@@ -1113,7 +1182,10 @@ static void print_escaped(const uint8_t *b, size_t n)
  * STDOUT messages, then one EXIT, nothing else.
  */
 struct chan_reader {
-	struct ring rx;
+	struct ring rx, tx;
+	uint8_t pend[CHAN_H2G_MAX]; /* stdin read, not sent yet */
+	uint32_t plen;
+	bool eof, stdin_done;
 	uint8_t out[1 << 16]; /* the first 64 KiB of output are kept */
 	uint8_t msg[CHAN_G2H_MAX];
 	size_t outlen, total;
@@ -1151,11 +1223,42 @@ static void chan_drain(struct chan_reader *rd)
 	rd->last = n;
 }
 
+/* Our stdin to the fork's command, as the ring takes it, then EOF. */
+static void chan_pump_stdin(struct chan_reader *rd)
+{
+	struct pollfd pf = { .fd = 0, .events = POLLIN };
+	ssize_t n;
+
+	while (!rd->stdin_done) {
+		if (rd->eof) {
+			if (!ring_send(&rd->tx, CONSOLE_STDIN_EOF, NULL, 0))
+				rd->stdin_done = true;
+			return;
+		}
+		if (!rd->plen) {
+			if (poll(&pf, 1, 0) <= 0)
+				return;
+			n = read(0, rd->pend, sizeof(rd->pend));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				rd->eof = true;
+				continue;
+			}
+			rd->plen = (uint32_t)n;
+		}
+		if (ring_send(&rd->tx, CONSOLE_STDIN, rd->pend, rd->plen))
+			return; /* full: later */
+		rd->plen = 0;
+	}
+}
+
 static void *chan_reader_main(void *arg)
 {
 	struct chan_reader *rd = arg;
 
 	while (!__atomic_load_n(&rd->done, __ATOMIC_ACQUIRE)) {
+		chan_pump_stdin(rd);
 		chan_drain(rd);
 		usleep(1000);
 	}
@@ -1219,7 +1322,7 @@ static int cmd_fork(int argc, char **argv)
 	p.arg[1] = task;
 	if (task == CAPPSULE_FORK_EXEC) {
 		/* the script, then the CPU */
-		if (argc < 5 || chan_put_script(argv[4]))
+		if (argc < 5 || chan_put_start(argv[4]))
 			return usage();
 		p.arg[2] = (uintptr_t)host_chan;
 		p.arg[3] = sizeof(host_chan);
@@ -1232,6 +1335,8 @@ static int cmd_fork(int argc, char **argv)
 		reader.ex.code = reader.ex.signal = -1;
 		if (ring_attach(&reader.rx, host_chan + CHAN_G2H_OFF,
 				CHAN_G2H_SIZE, CHAN_G2H_MAX, false) ||
+		    ring_attach(&reader.tx, host_chan + CHAN_H2G_OFF,
+				CHAN_H2G_SIZE, CHAN_H2G_MAX, true) ||
 		    pthread_create(&reader_thread, NULL, chan_reader_main,
 				   &reader))
 			return 1;
@@ -1320,7 +1425,7 @@ static int usage(void)
 		"       hvctl snapshot-drop\n"
 		"       hvctl snapshot-verify [START END]   (default: kernel text)\n"
 		"       hvctl fork ID [kernel|outb|wrmsr|mmio|timer|sleep|user] [cpu]\n"
-		"       hvctl fork ID exec SCRIPT [cpu]   (SCRIPT: sh's stdin in the fork)\n");
+		"       hvctl fork ID exec SCRIPT [cpu]   (sh -c SCRIPT in the fork, fed our stdin)\n");
 	return 2;
 }
 
