@@ -637,8 +637,7 @@ static int hv_fork_map_chan(struct hv_fork *f, u64 uaddr, u64 len)
 		return 0;
 	if (!nr || !PAGE_ALIGNED(uaddr) || len != (u64)nr << PAGE_SHIFT)
 		return -EINVAL;
-	n = pin_user_pages_fast(uaddr, nr, FOLL_WRITE | FOLL_LONGTERM,
-				f->chan);
+	n = pin_user_pages_fast(uaddr, nr, FOLL_WRITE | FOLL_LONGTERM, f->chan);
 	if (n < 0)
 		return n;
 	f->chan_nr = n;

@@ -209,8 +209,8 @@ int ept_map(struct ept *ept, u64 gpa, u64 hpa, enum ept_level lvl, u64 flags)
 }
 
 /* @leaf (at @lvl) maps @gpa: its 4 KiB leaf, a 2 MiB one split first. */
-static u64 *ept_leaf_4k(struct ept *ept, u64 gpa, enum ept_level lvl,
-			u64 *leaf, int *err)
+static u64 *ept_leaf_4k(struct ept *ept, u64 gpa, enum ept_level lvl, u64 *leaf,
+			int *err)
 {
 	*err = 0;
 	if (lvl == EPT_LEVEL_4K)

@@ -708,8 +708,7 @@ static char **chan_start(struct start_msg *m)
 }
 
 /* Output to the host: a full ring is retried every ms, for 2 s at most. */
-static void chan_out(struct ring *tx, const void *buf, int n,
-		     uint64_t *dropped)
+static void chan_out(struct ring *tx, const void *buf, int n, uint64_t *dropped)
 {
 	int k;
 
@@ -789,7 +788,8 @@ static int chan_exec(uint64_t *dropped)
 				plen = n;
 				poff = 0;
 			}
-			n = (int)write(in[1], pend + poff, (size_t)(plen - poff));
+			n = (int)write(in[1], pend + poff,
+				       (size_t)(plen - poff));
 			if (n < 0 && errno == EAGAIN)
 				break;
 			if (n < 0) { /* EPIPE: the command stopped reading */
@@ -990,7 +990,7 @@ static const char *const fork_tasks[CAPPSULE_FORK_TASKS] = {
 	[CAPPSULE_FORK_KERNEL] = "kernel", [CAPPSULE_FORK_OUTB] = "outb",
 	[CAPPSULE_FORK_WRMSR] = "wrmsr",   [CAPPSULE_FORK_MMIO] = "mmio",
 	[CAPPSULE_FORK_TIMER] = "timer",   [CAPPSULE_FORK_SLEEP] = "sleep",
-	[CAPPSULE_FORK_USER] = "user",     [CAPPSULE_FORK_EXEC] = "exec",
+	[CAPPSULE_FORK_USER] = "user",	   [CAPPSULE_FORK_EXEC] = "exec",
 };
 
 /* How each forbidden task must end: the exit and the reason */
