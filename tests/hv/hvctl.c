@@ -25,6 +25,7 @@
 #include <sys/mman.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -739,6 +740,7 @@ static int chan_exec(uint64_t *dropped)
 	struct ring_msg_hdr h;
 	struct start_msg m;
 	struct ring rx, tx;
+	posix_spawn_file_actions_t fa;
 	struct pollfd pf;
 	char **argv;
 	pid_t pid;
@@ -754,20 +756,25 @@ static int chan_exec(uint64_t *dropped)
 	signal(SIGPIPE, SIG_IGN);
 	if (pipe(in) || pipe(out))
 		return 2;
-	pid = fork();
-	if (pid < 0)
+	/*
+	 * posix_spawn (clone with CLONE_VM | CLONE_VFORK), not fork(): a
+	 * fork would make this process's pages copy-on-write, the channel's
+	 * too, and the guest kernel would move our next write to the channel
+	 * to a page of its own, away from the channel's guest-physical page
+	 * (seen: stdin stalled after the first messages, the host never saw
+	 * the ring's consumer index move).
+	 */
+	if (posix_spawn_file_actions_init(&fa) ||
+	    posix_spawn_file_actions_adddup2(&fa, in[0], 0) ||
+	    posix_spawn_file_actions_adddup2(&fa, out[1], 1) ||
+	    posix_spawn_file_actions_adddup2(&fa, out[1], 2) ||
+	    posix_spawn_file_actions_addclose(&fa, in[1]) ||
+	    posix_spawn_file_actions_addclose(&fa, out[0]))
 		return 3;
-	if (!pid) {
-		dup2(in[0], 0);
-		dup2(out[1], 1);
-		dup2(out[1], 2);
-		close(in[0]);
-		close(in[1]);
-		close(out[0]);
-		close(out[1]);
-		execv(argv[0], argv);
-		_exit(127);
-	}
+	n = posix_spawn(&pid, argv[0], &fa, NULL, argv, m.env);
+	posix_spawn_file_actions_destroy(&fa);
+	if (n)
+		return 3;
 	close(in[0]);
 	close(out[1]);
 	fcntl(in[1], F_SETFL, O_NONBLOCK);

@@ -238,15 +238,16 @@ if [ -n "$pages" ] && [ "$pages" -gt 0 ]; then
 		exec_check fork_exec_stream 13 'i=0; while [ $i -lt 2000 ]; do echo line$i; i=$((i+1)); done' \
 			'exit=0 signal=0 ' \
 			'stdout_bytes=16890 stdout_tail="1996\nline1997\nline1998\nline1999\n" failed_step=0 dropped=0'
-		# stdin piped in: the host's stdin becomes CONSOLE_STDIN
-		# messages on the channel, the command's stdin in the fork
-		# (one message; more than one stalls yet: doc/hypervisor.md)
+		# stdin piped in while the command runs: the host's stdin
+		# becomes CONSOLE_STDIN messages on the channel, the command's
+		# stdin in the fork; 22000 bytes, ten times the stdin ring
 		bad=0
-		echo hello | /bin/hvctl fork 14 exec '/bin/busybox wc -c' > /tmp/fork 2>&1 || bad=1
+		awk 'BEGIN { for (i = 0; i < 2000; i++) print "0123456789" }' |
+			/bin/hvctl fork 14 exec '/bin/busybox wc -c' > /tmp/fork 2>&1 || bad=1
 		sed 's/^fork: /HVTEST INFO fork: /' /tmp/fork | grep '^HVTEST INFO fork: \(id\|exec\)'
 		got=$(grep '^fork: exec: stdout=' /tmp/fork)
-		check "fork_exec_stdin: 'hello' piped into 'busybox wc -c' in cappsule 14: ${got#fork: exec: }" \
-			sh -c "[ $bad -eq 0 ] && grep -qE '^fork: exec: stdout=\" *6\\\\n\" exit=0 ' /tmp/fork"
+		check "fork_exec_stdin: 22000 bytes piped into 'busybox wc -c' in cappsule 14: ${got#fork: exec: }" \
+			sh -c "[ $bad -eq 0 ] && grep -qE '^fork: exec: stdout=\" *22000\\\\n\" exit=0 ' /tmp/fork"
 		# the launch figures of issue #14: exits by reason, CoW and
 		# fresh pages for `true`
 		exec_check fork_exec_true 12 'true' 'stdout="" exit=0 signal=0 '
