@@ -10,7 +10,10 @@
  *   2  SNAPSHOT, SNAPSHOT_DROP, SNAPSHOT_VERIFY; GET_INFO reports
  *      snapshot_pages (struct cappsule_info grew by 8 bytes); probe FORK
  *      and hypercall HELLO (work in progress); then HC_TASK, fork tasks,
- *      struct cappsule_probe grew ticks_injected (work in progress)
+ *      struct cappsule_probe grew ticks_injected (work in progress);
+ *      then struct cappsule_snapshot grew chan_addr/chan_pages (a
+ *      channel of the caller's memory each fork gets its own copy of)
+ *      and fork task EXEC (work in progress)
  */
 #ifndef CAPPSULE_UAPI_CAPPSULE_H
 #define CAPPSULE_UAPI_CAPPSULE_H
@@ -79,7 +82,12 @@ enum cappsule_probe_payload {
 	 * cappsule_fork_task, which it asks for with HC_TASK); it says
 	 * HC_HELLO(id) (result[0]), does the task, reports in the
 	 * CAPPSULE_FORK_R_* slots and ends with HC_DONE, or is killed. cpu
-	 * pins it as for any probe. -ENOENT without a snapshot.
+	 * pins it as for any probe. -ENOENT without a snapshot. With a
+	 * channel (struct cappsule_snapshot), arg[2] is a page-aligned user
+	 * buffer of arg[3] = chan_pages * 4096 bytes (0, 0: none), pinned
+	 * for the run and mapped as the fork's channel: memory the caller
+	 * shares with the fork while it runs (its bytes are the cappsule's:
+	 * untrusted).
 	 */
 	CAPPSULE_PROBE_FORK = 19,
 	CAPPSULE_PROBE_MAX
@@ -146,6 +154,8 @@ struct cappsule_probe {
 	__u32 exits[CAPPSULE_EXIT_REASONS]; /* count per basic exit reason */
 };
 
+#define CAPPSULE_CHAN_MAX_PAGES 16
+
 /*
  * CAPPSULE_IOC_SNAPSHOT: copy the running kernel's memory (the page set of
  * doc/hypervisor.md) with interrupts off, replacing any earlier snapshot.
@@ -159,6 +169,15 @@ struct cappsule_snapshot {
 	struct cappsule_hdr hdr;
 	__u32 flags; /* in: 0 */
 	__u32 __pad0;
+	/*
+	 * in, WORK IN PROGRESS: chan_pages (at most CAPPSULE_CHAN_MAX_PAGES)
+	 * pages of the caller's memory at chan_addr (page-aligned; 0 and 0:
+	 * none) are the channel: in each fork, the guest-physical pages where
+	 * the fork probe maps the buffer its caller gives (arg[2], arg[3]).
+	 */
+	__u64 chan_addr;
+	__u32 chan_pages;
+	__u32 __pad1;
 	/* out */
 	__u64 pages; /* copied: the snapshot's size */
 	__u64 generation; /* 1 for the first snapshot since load, then +1 */
@@ -262,6 +281,13 @@ enum cappsule_fork_task {
 	 * HC_LOG and reports R_USER_*
 	 */
 	CAPPSULE_FORK_USER = 6,
+	/*
+	 * as USER, then the process runs a command from the fork's channel
+	 * (the fork probe's arg[2], arg[3]) and answers there; hvctl's
+	 * channel carries console messages (common/proto/console.h) over
+	 * rings (common/ring.h)
+	 */
+	CAPPSULE_FORK_EXEC = 7,
 	CAPPSULE_FORK_TASKS
 };
 
@@ -283,6 +309,9 @@ enum cappsule_fork_task {
 /* result[] slots of CAPPSULE_FORK_USER, reported by the process */
 #define CAPPSULE_FORK_R_USER_ID 1 /* what the snapshot ioctl returned */
 #define CAPPSULE_FORK_R_USER_XMM0 2 /* XMM0 right after the ioctl */
+/* result[] slots of CAPPSULE_FORK_EXEC (with the USER ones) */
+#define CAPPSULE_FORK_R_EXEC_FAILED 4 /* 0, or the step that failed */
+#define CAPPSULE_FORK_R_EXEC_DROPPED 5 /* output bytes the channel lost */
 /* the process's FPU state was in memory (TIF_NEED_FPU_LOAD) */
 #define CAPPSULE_FORK_F_FPU_SAVED 1
 /* CR4.PGE cleared and set again through cr4_update_irqsoff(), VMXE kept */

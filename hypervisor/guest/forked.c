@@ -234,6 +234,7 @@ void hv_guest_forked(u64 id, u64 t_capture)
 		hv_fork_sleep();
 		break;
 	case CAPPSULE_FORK_USER:
+	case CAPPSULE_FORK_EXEC:
 		return; /* back through the ioctl, into the process */
 	}
 	for (;;)

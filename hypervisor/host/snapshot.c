@@ -13,8 +13,8 @@
 #include <linux/list.h>
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
-#include <linux/mutex.h>
 #include <linux/nmi.h>
+#include <linux/rwsem.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sizes.h>
@@ -27,6 +27,7 @@
 #include <asm/msr.h>
 #include <asm/segment.h>
 #include <asm/special_insns.h>
+#include <asm/trapnr.h>
 #include "../hv.h"
 
 #define HV_SNAP_RANGES 128
@@ -48,8 +49,12 @@ struct hv_snap_walk {
 	u64 overflow; /* kept pages left without a destination */
 };
 
-/* One snapshot at a time; the lock also orders take, drop and verify. */
-static DEFINE_MUTEX(hv_snap_lock);
+/*
+ * One snapshot at a time. Taking and dropping one hold the lock for
+ * writing; forks (any number at once, each on its own thread) and verify
+ * hold it for reading, so the snapshot stays while they run.
+ */
+static DECLARE_RWSEM(hv_snap_lock);
 static DEFINE_XARRAY(hv_snap_copies); /* pfn -> struct page * of its copy */
 static u64 hv_snap_nr;
 static u64 hv_snap_generation;
@@ -60,6 +65,9 @@ static struct hv_guest_init hv_snap_vcpu;
 static u64 hv_snap_tsc; /* the TSC at the capture: forks' clocks go on */
 /* every copy mapped shared (copy-on-write) at its pfn: forks clone it */
 static struct ept hv_snap_ept;
+/* the caller's channel pages at the capture: each fork gets its own there */
+static unsigned long hv_snap_chan_pfn[CAPPSULE_CHAN_MAX_PAGES];
+static unsigned int hv_snap_chan_nr;
 
 static int hv_snap_add_range(struct resource *res, void *arg)
 {
@@ -202,6 +210,7 @@ static u64 hv_snap_drop_locked(void)
 			cond_resched();
 	}
 	xa_destroy(&hv_snap_copies);
+	hv_snap_chan_nr = 0;
 	if (hv_snap_ept.pml4)
 		hv_ept_template_destroy(&hv_snap_ept);
 	WRITE_ONCE(hv_snap_nr, 0);
@@ -334,8 +343,12 @@ static void hv_snap_read_cpu(struct hv_guest_init *g)
 		if (hv_msr_rule_at(i)->kind != HV_MSR_TSC &&
 		    rdmsrl_safe(hv_msr_rule_at(i)->msr, &g->msr[i]))
 			g->msr[i] = 0;
-	/* any guest exception ends the VM and says where (kill_rip) */
-	g->exception_bitmap = ~0u;
+	/*
+	 * Page faults are the guest kernel's own (demand paging, a forked
+	 * process's copy-on-write, SIGSEGV): with EPT they need no help. Any
+	 * other guest exception still ends the VM and says where (kill_rip).
+	 */
+	g->exception_bitmap = ~0u & ~BIT(X86_TRAP_PF);
 	g->has_segs = true;
 }
 
@@ -381,24 +394,58 @@ static int hv_snap_fill_pool(struct hv_snap_walk *w, u64 want)
 	return 0;
 }
 
+/*
+ * The caller's channel pages, held (they are mlocked: in the copy as user
+ * pages) until the copy is made, so their pfns are the ones it has.
+ */
+static int hv_snap_get_chan(const struct cappsule_snapshot *s,
+			    struct page **chan)
+{
+	int n;
+
+	if (!s->chan_pages)
+		return 0;
+	n = get_user_pages_fast(s->chan_addr, s->chan_pages, FOLL_WRITE, chan);
+	if (n == s->chan_pages)
+		return 0;
+	while (n > 0)
+		put_page(chan[--n]);
+	return n < 0 ? n : -EFAULT;
+}
+
+static void hv_snap_put_chan(struct page **chan, unsigned int n)
+{
+	while (n)
+		put_page(chan[--n]);
+}
+
 int hv_snapshot_take(struct cappsule_snapshot *s)
 {
+	struct page *chan[CAPPSULE_CHAN_MAX_PAGES];
 	struct hv_snap_walk *w;
 	unsigned long flags;
 	u64 t0 = ktime_get_ns(), t1;
+	unsigned int i;
 	int err, forked;
 
-	if (s->flags || s->__pad0)
+	if (s->flags || s->__pad0 || s->__pad1 ||
+	    s->chan_pages > CAPPSULE_CHAN_MAX_PAGES ||
+	    !PAGE_ALIGNED(s->chan_addr) || !s->chan_pages != !s->chan_addr)
 		return -EINVAL;
 	memset((char *)s + offsetof(struct cappsule_snapshot, pages), 0,
 	       sizeof(*s) - offsetof(struct cappsule_snapshot, pages));
+	err = hv_snap_get_chan(s, chan);
+	if (err)
+		return err;
 	w = kzalloc(sizeof(*w), GFP_KERNEL);
-	if (!w)
+	if (!w) {
+		hv_snap_put_chan(chan, s->chan_pages);
 		return -ENOMEM;
+	}
 	INIT_LIST_HEAD(&w->pool);
 	INIT_LIST_HEAD(&w->copied);
 
-	mutex_lock(&hv_snap_lock);
+	down_write(&hv_snap_lock);
 	/* no CPU may come online from the count to the end of the copy */
 	cpus_read_lock();
 	err = -EBUSY;
@@ -409,6 +456,9 @@ int hv_snapshot_take(struct cappsule_snapshot *s)
 	 * from here on a failure (ENOMEM, EAGAIN...) leaves none.
 	 */
 	hv_snap_drop_locked();
+	for (i = 0; i < s->chan_pages; i++)
+		hv_snap_chan_pfn[i] = page_to_pfn(chan[i]);
+	hv_snap_chan_nr = s->chan_pages;
 	err = walk_iomem_res_desc(IORES_DESC_NONE,
 				  IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, 0,
 				  -1, w, hv_snap_add_range);
@@ -449,7 +499,9 @@ int hv_snapshot_take(struct cappsule_snapshot *s)
 		hv_guest_forked(forked - 1, t1);
 		local_irq_restore(flags);
 		cpus_read_unlock();
-		mutex_unlock(&hv_snap_lock);
+		up_write(&hv_snap_lock);
+		hv_snap_put_chan(chan, s->chan_pages);
+		kfree(w);
 		return forked - 1;
 	}
 	s->copy_ns = ktime_get_ns() - t1;
@@ -486,7 +538,8 @@ out:
 	/* unused destinations, or all of them after a failure */
 	hv_snap_free_list(&w->pool);
 	hv_snap_free_list(&w->copied);
-	mutex_unlock(&hv_snap_lock);
+	up_write(&hv_snap_lock);
+	hv_snap_put_chan(chan, s->chan_pages);
 	kfree(w);
 	return err;
 }
@@ -495,9 +548,9 @@ u64 hv_snapshot_drop(void)
 {
 	u64 n;
 
-	mutex_lock(&hv_snap_lock);
+	down_write(&hv_snap_lock);
 	n = hv_snap_drop_locked();
-	mutex_unlock(&hv_snap_lock);
+	up_write(&hv_snap_lock);
 	return n;
 }
 
@@ -519,7 +572,7 @@ int hv_snapshot_verify(struct cappsule_snapshot_verify *v)
 	v->hash_copy = SNAP_HASH_INIT;
 	v->hash_live = SNAP_HASH_INIT;
 
-	mutex_lock(&hv_snap_lock);
+	down_read(&hv_snap_lock);
 	for (va = v->start; va < v->start + v->len; va += PAGE_SIZE) {
 		struct page *page, *copy;
 		const void *live, *mine;
@@ -550,7 +603,7 @@ int hv_snapshot_verify(struct cappsule_snapshot_verify *v)
 		if (!(++n & 255))
 			cond_resched();
 	}
-	mutex_unlock(&hv_snap_lock);
+	up_read(&hv_snap_lock);
 	return 0;
 }
 
@@ -561,7 +614,44 @@ struct hv_fork {
 	struct hv_vm vm;
 	struct hv_vcpu vcpu;
 	struct hv_guest_init g;
+	struct page *chan[CAPPSULE_CHAN_MAX_PAGES]; /* the caller's, pinned */
+	unsigned int chan_nr;
 };
+
+/*
+ * The channel: the caller's buffer (@uaddr, @len bytes: page-aligned, the
+ * snapshot's channel size) pinned and mapped at the guest-physical
+ * addresses of the snapshot process's channel, whose page tables in the
+ * copy point there. Memory shared between the fork and its caller (any
+ * of the caller's threads, while the VM runs): read+write, never
+ * executable, never the VM's own; unpinned once the VM is gone and its
+ * translations flushed from every CPU.
+ */
+static int hv_fork_map_chan(struct hv_fork *f, u64 uaddr, u64 len)
+{
+	unsigned int i, nr = hv_snap_chan_nr;
+	u64 old;
+	int n, err;
+
+	if (!uaddr && !len)
+		return 0;
+	if (!nr || !PAGE_ALIGNED(uaddr) || len != (u64)nr << PAGE_SHIFT)
+		return -EINVAL;
+	n = pin_user_pages_fast(uaddr, nr, FOLL_WRITE | FOLL_LONGTERM, f->chan);
+	if (n < 0)
+		return n;
+	f->chan_nr = n;
+	if (n != nr)
+		return -EFAULT;
+	for (i = 0; i < nr; i++) {
+		err = ept_replace(&f->vm.ept, PFN_PHYS(hv_snap_chan_pfn[i]),
+				  page_to_phys(f->chan[i]), EPT_R | EPT_W,
+				  &old);
+		if (err)
+			return err;
+	}
+	return 0;
+}
 
 /*
  * The local APIC's page as plain RAM of the VM: the guest kernel's EOIs,
@@ -603,7 +693,7 @@ int hv_snapshot_fork(struct cappsule_probe *p)
 	f = kzalloc(sizeof(*f), GFP_KERNEL);
 	if (!f)
 		return -ENOMEM;
-	mutex_lock(&hv_snap_lock);
+	down_read(&hv_snap_lock);
 	err = -ENOENT;
 	if (!hv_snap_nr)
 		goto out_free;
@@ -614,6 +704,8 @@ int hv_snapshot_fork(struct cappsule_probe *p)
 	if (err)
 		goto out_vm;
 	err = hv_snap_map_scratch_apic(&f->vm);
+	if (!err)
+		err = hv_fork_map_chan(f, p->arg[2], p->arg[3]);
 	if (err)
 		goto out_vm;
 	f->g = hv_snap_vcpu;
@@ -651,8 +743,10 @@ out_vcpu:
 	hv_vcpu_destroy(&f->vcpu);
 out_vm:
 	hv_vm_destroy(&f->vm);
+	/* no CPU translates to them any more: the caller's again */
+	unpin_user_pages_dirty_lock(f->chan, f->chan_nr, true);
 out_free:
-	mutex_unlock(&hv_snap_lock);
+	up_read(&hv_snap_lock);
 	kfree(f);
 	return err;
 }

@@ -208,6 +208,46 @@ int ept_map(struct ept *ept, u64 gpa, u64 hpa, enum ept_level lvl, u64 flags)
 	return ept_install(ept, gpa, lvl, entry);
 }
 
+/* @leaf (at @lvl) maps @gpa: its 4 KiB leaf, a 2 MiB one split first. */
+static u64 *ept_leaf_4k(struct ept *ept, u64 gpa, enum ept_level lvl, u64 *leaf,
+			int *err)
+{
+	*err = 0;
+	if (lvl == EPT_LEVEL_4K)
+		return leaf;
+	*err = ept_split_2m(ept, gpa);
+	if (*err)
+		return NULL;
+	leaf = ept_walk(ept, gpa, &lvl);
+	if (!leaf)
+		*err = -EINVAL;
+	return leaf;
+}
+
+int ept_replace(struct ept *ept, u64 gpa, u64 hpa, u64 flags, u64 *old_hpa)
+{
+	enum ept_level lvl;
+	u64 *leaf = ept_walk(ept, gpa, &lvl);
+	u64 entry = hpa | flags | EPT_MT_WB;
+	int err;
+
+	*old_hpa = 0;
+	if (!leaf)
+		return ept_map(ept, gpa, hpa, EPT_LEVEL_4K, flags);
+	if ((gpa | hpa) & (EPT_PAGE_4K - 1) || (hpa & ~EPT_ADDR_MASK) ||
+	    flags & ~(EPT_RWX | EPT_SW_MASK) || !(flags & EPT_RWX) ||
+	    !ept_leaf_valid(entry, EPT_LEVEL_4K, false))
+		return -EINVAL;
+	if (*leaf & EPT_SW_OWNED)
+		return -EEXIST;
+	leaf = ept_leaf_4k(ept, gpa, lvl, leaf, &err);
+	if (!leaf)
+		return err;
+	*old_hpa = *leaf & EPT_ADDR_MASK;
+	*leaf = entry;
+	return 0;
+}
+
 int ept_map_raw(struct ept *ept, u64 gpa, u64 entry)
 {
 	return ept_install(ept, gpa & ~(EPT_PAGE_4K - 1), EPT_LEVEL_4K, entry);
@@ -283,14 +323,9 @@ int ept_cow_commit(struct ept *ept, u64 gpa, u64 new_hpa, u64 *old_hpa)
 
 	if (!leaf || !(*leaf & EPT_SW_COW) || (new_hpa & ~EPT_ADDR_MASK))
 		return -EINVAL;
-	if (lvl == EPT_LEVEL_2M) {
-		err = ept_split_2m(ept, gpa);
-		if (err)
-			return err;
-		leaf = ept_walk(ept, gpa, &lvl);
-		if (!leaf)
-			return -EINVAL;
-	}
+	leaf = ept_leaf_4k(ept, gpa, lvl, leaf, &err);
+	if (!leaf)
+		return err;
 	*old_hpa = *leaf & EPT_ADDR_MASK;
 	*leaf = new_hpa | (*leaf & EPT_X) | EPT_R | EPT_W | EPT_SW_OWNED |
 		EPT_MT_WB;

@@ -78,6 +78,14 @@ bool ept_leaf_valid(u64 entry, enum ept_level lvl, bool exec_only_ok);
  */
 int ept_map(struct ept *ept, u64 gpa, u64 hpa, enum ept_level lvl, u64 flags);
 
+/*
+ * Point the 4 KiB page at @gpa to @hpa with @flags, whatever maps it now
+ * (a 2 MiB leaf is split first; nothing: mapped anew). The old host
+ * address, or 0, goes to *old_hpa. -EEXIST when the page there is owned
+ * (it would leak), -EINVAL as ept_map(), -ENOMEM. The caller flushes.
+ */
+int ept_replace(struct ept *ept, u64 gpa, u64 hpa, u64 flags, u64 *old_hpa);
+
 /* Write a leaf exactly as given, no checks: only for the misconfig probe. */
 int ept_map_raw(struct ept *ept, u64 gpa, u64 entry);
 

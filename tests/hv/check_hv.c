@@ -291,6 +291,58 @@ START_TEST(test_ept_map_walk)
 }
 END_TEST
 
+/* A fork's channel page replaces its snapshot copy, whatever maps it. */
+START_TEST(test_ept_replace)
+{
+	struct ept e;
+	enum ept_level lvl;
+	u64 old, *leaf;
+
+	ck_assert_int_eq(ept_init(&e, &t_ops, NULL), 0);
+	/* a shared (copy-on-write) 4 KiB page: replaced, writable, owned */
+	ck_assert_int_eq(ept_map(&e, 0x5000, HPA(1), EPT_LEVEL_4K,
+				 EPT_R | EPT_X | EPT_SW_COW),
+			 0);
+	ck_assert_int_eq(ept_replace(&e, 0x5000, HPA(2),
+				     EPT_R | EPT_W | EPT_SW_OWNED, &old),
+			 0);
+	ck_assert_uint_eq(old, HPA(1));
+	leaf = ept_walk(&e, 0x5000, &lvl);
+	ck_assert_uint_eq(*leaf & EPT_ADDR_MASK, HPA(2));
+	ck_assert_uint_eq(*leaf & (EPT_RWX | EPT_SW_COW | EPT_SW_OWNED),
+			  EPT_R | EPT_W | EPT_SW_OWNED);
+	ck_assert_uint_eq(*leaf & EPT_MT_MASK, EPT_MT_WB);
+	/* an owned page is never dropped silently */
+	ck_assert_int_eq(ept_replace(&e, 0x5000, HPA(3), EPT_R | EPT_W, &old),
+			 -EEXIST);
+	/* nothing there: mapped anew */
+	ck_assert_int_eq(ept_replace(&e, 0x9000, HPA(3), EPT_R | EPT_W, &old),
+			 0);
+	ck_assert_uint_eq(old, 0);
+	ck_assert_uint_eq(*ept_walk(&e, 0x9000, NULL) & EPT_ADDR_MASK, HPA(3));
+	/* inside a 2 MiB leaf: split, the neighbours keep the old mapping */
+	ck_assert_int_eq(ept_map(&e, 0x400000, 0x40000000, EPT_LEVEL_2M,
+				 EPT_R | EPT_SW_COW),
+			 0);
+	ck_assert_int_eq(ept_replace(&e, 0x401000, HPA(4),
+				     EPT_R | EPT_W | EPT_SW_OWNED, &old),
+			 0);
+	ck_assert_uint_eq(old, 0x40001000);
+	leaf = ept_walk(&e, 0x401000, &lvl);
+	ck_assert_int_eq(lvl, EPT_LEVEL_4K);
+	ck_assert_uint_eq(*leaf & EPT_ADDR_MASK, HPA(4));
+	leaf = ept_walk(&e, 0x402000, &lvl);
+	ck_assert_int_eq(lvl, EPT_LEVEL_4K);
+	ck_assert_uint_eq(*leaf & (EPT_ADDR_MASK | EPT_SW_COW),
+			  0x40002000 | EPT_SW_COW);
+	/* refusals as ept_map()'s */
+	ck_assert_int_eq(ept_replace(&e, 0x9000, HPA(5), EPT_W, &old), -EINVAL);
+	ck_assert_int_eq(ept_replace(&e, 0x9800, HPA(5), EPT_R, &old), -EINVAL);
+	ept_destroy(&e, NULL, NULL);
+	ck_assert_int_eq(tables_live, 0);
+}
+END_TEST
+
 START_TEST(test_ept_leaf_valid)
 {
 	ck_assert(ept_leaf_valid(0, EPT_LEVEL_4K, false));
@@ -831,6 +883,7 @@ static Suite *hv_suite(void)
 	tcase_add_test(ctl, test_forced_ack_and_short_reason);
 	tcase_add_test(ctl, test_fix_cr);
 	tcase_add_test(ept, test_ept_map_walk);
+	tcase_add_test(ept, test_ept_replace);
 	tcase_add_test(ept, test_ept_leaf_valid);
 	tcase_add_test(ept, test_ept_split);
 	tcase_add_test(ept, test_ept_classify);

@@ -23,10 +23,17 @@
 #include <asm/prctl.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cappsule.h"
+#include "proto/console.h"
+#include "ring.h"
+#include "start_msg.h"
 
 #define EXIT_EXCEPTION 0
 #define EXIT_EXTINT 1
@@ -642,6 +649,36 @@ static int snap_error(const char *what, int err)
 /* XMM0 of the snapshot's process at the ioctl: forks find it saved */
 #define FORK_XMM0 0x5eedf00dcafe0042ull
 
+/*
+ * The channel (WORK IN PROGRESS): CHAN_PAGES pages of this process, named
+ * to the snapshot ioctl; in each fork the module maps there the buffer
+ * the fork's caller gives (host_chan): memory both share while the fork
+ * runs. Three rings (common/ring.h): the control device's START
+ * (common/start_msg.c) host -> guest at 4096, console messages
+ * (common/proto/console.h) host -> guest (stdin) at 0 and guest -> host
+ * (output, exit status) at 8192. Both sides compute the layout from
+ * these constants.
+ */
+#define CHAN_PAGES 5
+#define CHAN_SIZE (CHAN_PAGES * 4096)
+#define CHAN_H2G_OFF 0
+#define CHAN_H2G_SIZE 2048u
+#define CHAN_H2G_MAX (CHAN_H2G_SIZE / 2 - RING_MSG_HDR)
+#define CHAN_CTL_OFF 4096
+#define CHAN_CTL_SIZE 2048u
+#define CHAN_CTL_MAX (CHAN_CTL_SIZE / 2 - RING_MSG_HDR)
+#define CHAN_G2H_OFF 8192
+#define CHAN_G2H_SIZE 8192u
+#define CHAN_G2H_MAX 2048u
+_Static_assert(CHAN_H2G_OFF + RING_SHARED_HDR + CHAN_H2G_SIZE <= CHAN_CTL_OFF &&
+		       CHAN_CTL_OFF + RING_SHARED_HDR + CHAN_CTL_SIZE <=
+			       CHAN_G2H_OFF,
+	       "channel rings overlap");
+_Static_assert(CHAN_G2H_OFF + RING_SHARED_HDR + CHAN_G2H_SIZE <= CHAN_SIZE,
+	       "channel ring past its pages");
+/* the snapshot's process's channel: its pfns are the forks' channel GPAs */
+static uint8_t chan_mem[CHAN_SIZE] __attribute__((aligned(4096)));
+
 static uint64_t uvmcall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
 {
 	uint64_t ret;
@@ -653,14 +690,157 @@ static uint64_t uvmcall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
 	return ret;
 }
 
+/* In a fork: the command the host's START names, or NULL. */
+static char **chan_start(struct start_msg *m)
+{
+	static uint8_t buf[CHAN_CTL_MAX];
+	struct ring_msg_hdr h;
+	struct ring ctl;
+	int n;
+
+	if (ring_attach(&ctl, chan_mem + CHAN_CTL_OFF, CHAN_CTL_SIZE,
+			CHAN_CTL_MAX, false))
+		return NULL;
+	n = ring_recv(&ctl, &h, buf, sizeof(buf));
+	if (n < 0 || h.type != CONTROL_START ||
+	    start_msg_decode(buf, (uint32_t)n, m))
+		return NULL;
+	return m->argv;
+}
+
+/* Output to the host: a full ring is retried every ms, for 2 s at most. */
+static void chan_out(struct ring *tx, const void *buf, int n, uint64_t *dropped)
+{
+	int k;
+
+	for (k = 0; ring_send(tx, CONSOLE_STDOUT, buf, (uint32_t)n); k++) {
+		if (k == 2000) {
+			*dropped += (uint64_t)n;
+			return;
+		}
+		usleep(1000);
+	}
+}
+
+/*
+ * In a fork: run the command of the host's START (execv, argv[0] a path)
+ * with a pipe as its standard input, fed with the host's CONSOLE_STDIN
+ * messages as they come (CONSOLE_STDIN_EOF closes it), and a pipe as its
+ * stdout and stderr (a UART write would be port I/O and kill the fork),
+ * whose bytes go back as CONSOLE_STDOUT, then CONSOLE_EXIT with its
+ * status, 128+N for signal N. The host reads and writes the channel while
+ * the fork runs; no wake-ups yet: both sides poll every millisecond.
+ * Returns 0, or the step that failed.
+ */
+static int chan_exec(uint64_t *dropped)
+{
+	static char buf[CHAN_G2H_MAX], pend[CHAN_H2G_MAX];
+	struct console_exit ex = { -1, 0 };
+	int in[2], out[2], st, n, plen = 0, poff = 0;
+	struct ring_msg_hdr h;
+	struct start_msg m;
+	struct ring rx, tx;
+	posix_spawn_file_actions_t fa;
+	struct pollfd pf;
+	char **argv;
+	pid_t pid;
+
+	if (ring_attach(&rx, chan_mem + CHAN_H2G_OFF, CHAN_H2G_SIZE,
+			CHAN_H2G_MAX, false) ||
+	    ring_attach(&tx, chan_mem + CHAN_G2H_OFF, CHAN_G2H_SIZE,
+			CHAN_G2H_MAX, true))
+		return 1;
+	argv = chan_start(&m);
+	if (!argv)
+		return 6;
+	signal(SIGPIPE, SIG_IGN);
+	if (pipe(in) || pipe(out))
+		return 2;
+	/*
+	 * posix_spawn (clone with CLONE_VM | CLONE_VFORK), not fork(): a
+	 * fork would make this process's pages copy-on-write, the channel's
+	 * too, and the guest kernel would move our next write to the channel
+	 * to a page of its own, away from the channel's guest-physical page
+	 * (seen: stdin stalled after the first messages, the host never saw
+	 * the ring's consumer index move).
+	 */
+	if (posix_spawn_file_actions_init(&fa) ||
+	    posix_spawn_file_actions_adddup2(&fa, in[0], 0) ||
+	    posix_spawn_file_actions_adddup2(&fa, out[1], 1) ||
+	    posix_spawn_file_actions_adddup2(&fa, out[1], 2) ||
+	    posix_spawn_file_actions_addclose(&fa, in[1]) ||
+	    posix_spawn_file_actions_addclose(&fa, out[0]))
+		return 3;
+	n = posix_spawn(&pid, argv[0], &fa, NULL, argv, m.env);
+	posix_spawn_file_actions_destroy(&fa);
+	if (n)
+		return 3;
+	close(in[0]);
+	close(out[1]);
+	fcntl(in[1], F_SETFL, O_NONBLOCK);
+	pf.fd = out[0];
+	pf.events = POLLIN;
+	for (;;) {
+		/* stdin: one message at a time, as the pipe takes it */
+		while (in[1] >= 0) {
+			if (poff == plen) {
+				n = ring_recv(&rx, &h, pend, sizeof(pend));
+				if (n == -EAGAIN)
+					break;
+				if (n < 0 || h.type != CONSOLE_STDIN) {
+					close(in[1]); /* EOF, or a broken ring */
+					in[1] = -1;
+					break;
+				}
+				plen = n;
+				poff = 0;
+			}
+			n = (int)write(in[1], pend + poff,
+				       (size_t)(plen - poff));
+			if (n < 0 && errno == EAGAIN)
+				break;
+			if (n < 0) { /* EPIPE: the command stopped reading */
+				close(in[1]);
+				in[1] = -1;
+				break;
+			}
+			poff += n;
+		}
+		if (poll(&pf, 1, 1) < 0 && errno != EINTR)
+			break;
+		if (!(pf.revents & (POLLIN | POLLHUP)))
+			continue;
+		n = (int)read(out[0], buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		chan_out(&tx, buf, n, dropped);
+	}
+	if (in[1] >= 0)
+		close(in[1]);
+	start_msg_free(&m);
+	close(out[0]);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return 4;
+	if (WIFEXITED(st))
+		ex.code = WEXITSTATUS(st);
+	if (WIFSIGNALED(st)) {
+		ex.signal = WTERMSIG(st);
+		ex.code = 128 + ex.signal;
+	}
+	return ring_send(&tx, CONSOLE_EXIT, &ex, sizeof(ex)) ? 5 : 0;
+}
+
 /*
  * WORK IN PROGRESS (milestone c): this process, continuing in a fork of
- * the snapshot as cappsule @id. It touches nothing but hypercalls: a line
- * for the host's log, what it saw, then the end of the VM.
+ * the snapshot as cappsule @id. A line for the host's log, then the exec
+ * task's command through the channel, what it saw, the end of the VM.
  */
 static void __attribute__((noreturn)) in_cappsule(long id, uint64_t xmm0)
 {
-	uint64_t chunk[2];
+	uint64_t chunk[2], dropped = 0;
 	char line[80];
 	int n, k, i;
 
@@ -675,6 +855,12 @@ static void __attribute__((noreturn)) in_cappsule(long id, uint64_t xmm0)
 	}
 	uvmcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_USER_ID, id, 0);
 	uvmcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_USER_XMM0, xmm0, 0);
+	if (uvmcall(CAPPSULE_HC_TASK, 0, 0, 0) == CAPPSULE_FORK_EXEC) {
+		uvmcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_EXEC_FAILED,
+			chan_exec(&dropped), 0);
+		uvmcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_EXEC_DROPPED,
+			dropped, 0);
+	}
 	for (;;)
 		uvmcall(CAPPSULE_HC_DONE, 0, 0, 0);
 }
@@ -706,6 +892,9 @@ static int cmd_snapshot(void)
 	struct cappsule_snapshot s;
 
 	hdr_init(&s.hdr, sizeof(s));
+	memset(chan_mem, 0, sizeof(chan_mem));
+	s.chan_addr = (uintptr_t)chan_mem;
+	s.chan_pages = CHAN_PAGES;
 	/* resident, so that the snapshot has it all (the user task) */
 	if (mlockall(MCL_CURRENT | MCL_FUTURE))
 		printf("snapshot: mlockall: %s\n", strerror(errno));
@@ -808,7 +997,7 @@ static const char *const fork_tasks[CAPPSULE_FORK_TASKS] = {
 	[CAPPSULE_FORK_KERNEL] = "kernel", [CAPPSULE_FORK_OUTB] = "outb",
 	[CAPPSULE_FORK_WRMSR] = "wrmsr",   [CAPPSULE_FORK_MMIO] = "mmio",
 	[CAPPSULE_FORK_TIMER] = "timer",   [CAPPSULE_FORK_SLEEP] = "sleep",
-	[CAPPSULE_FORK_USER] = "user",
+	[CAPPSULE_FORK_USER] = "user",	   [CAPPSULE_FORK_EXEC] = "exec",
 };
 
 /* How each forbidden task must end: the exit and the reason */
@@ -943,6 +1132,178 @@ static int fork_user_checks(const struct cappsule_probe *p)
 	return bad;
 }
 
+/* the fork's channel: the script in before the run, its answer after */
+static uint8_t host_chan[CHAN_SIZE] __attribute__((aligned(4096)));
+
+/* START for /bin/sh -c SCRIPT, the control device's message as it is. */
+static int chan_put_start(const char *script)
+{
+	char *const argv[] = { "/bin/sh", "-c", (char *)script, NULL };
+	char *const env[] = { "PATH=/bin", NULL };
+	struct control_start hdr;
+	char err[128] = "";
+	struct ring ctl;
+	uint32_t len;
+	void *msg;
+	int ret;
+
+	memset(host_chan, 0, sizeof(host_chan));
+	memset(&hdr, 0, sizeof(hdr));
+	if (ring_attach(&ctl, host_chan + CHAN_CTL_OFF, CHAN_CTL_SIZE,
+			CHAN_CTL_MAX, true) ||
+	    start_msg_encode(&hdr, argv, env, "/", NULL, 0, &msg, &len, err,
+			     sizeof(err))) {
+		printf("fork: exec: cannot encode START %s\n", err);
+		return -1;
+	}
+	ret = ring_send(&ctl, CONTROL_START, msg, len);
+	free(msg);
+	if (ret)
+		printf("fork: exec: START of %u bytes does not fit the channel's %u\n",
+		       len, CHAN_CTL_MAX);
+	return ret;
+}
+
+/* Printable, quotes and backslashes escaped, the rest as \xNN. */
+static void print_escaped(const uint8_t *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (b[i] == '\n')
+			printf("\\n");
+		else if (b[i] == '"' || b[i] == '\\')
+			printf("\\%c", b[i]);
+		else if (b[i] >= 0x20 && b[i] < 0x7f)
+			putchar(b[i]);
+		else
+			printf("\\x%02x", b[i]);
+	}
+}
+
+/*
+ * The exec task's answer in the fork's channel, which is host_chan itself
+ * (the module maps it into the fork): its bytes are the cappsule's, read
+ * through the ring's bounded consumer, while the fork runs (a thread
+ * polls every millisecond; no wake-ups yet) and once more after.
+ * STDOUT messages, then one EXIT, nothing else.
+ */
+struct chan_reader {
+	struct ring rx, tx;
+	uint8_t pend[CHAN_H2G_MAX]; /* stdin read, not sent yet */
+	uint32_t plen;
+	bool eof, stdin_done;
+	uint8_t out[1 << 16]; /* the first 64 KiB of output are kept */
+	uint8_t msg[CHAN_G2H_MAX];
+	size_t outlen, total;
+	struct console_exit ex;
+	int msgs, exits, bad, last;
+	int done; /* atomic: set once the fork is over */
+};
+
+static struct chan_reader reader;
+
+static void chan_drain(struct chan_reader *rd)
+{
+	struct ring_msg_hdr h;
+	size_t keep;
+	int n;
+
+	while ((n = ring_recv(&rd->rx, &h, rd->msg, sizeof(rd->msg))) >= 0) {
+		rd->msgs++;
+		if (h.type == CONSOLE_STDOUT && !rd->exits) {
+			keep = sizeof(rd->out) - rd->outlen;
+			keep = (size_t)n < keep ? (size_t)n : keep;
+			memcpy(rd->out + rd->outlen, rd->msg, keep);
+			rd->outlen += keep;
+			rd->total += (size_t)n;
+		} else if (h.type == CONSOLE_EXIT && !rd->exits &&
+			   n == (int)sizeof(rd->ex)) {
+			memcpy(&rd->ex, rd->msg, sizeof(rd->ex));
+			rd->exits++;
+		} else {
+			printf("fork: exec: message %d: type %u, %d bytes: not STDOUT before one EXIT\n",
+			       rd->msgs, h.type, n);
+			rd->bad = 1;
+		}
+	}
+	rd->last = n;
+}
+
+/* Our stdin to the fork's command, as the ring takes it, then EOF. */
+static void chan_pump_stdin(struct chan_reader *rd)
+{
+	struct pollfd pf = { .fd = 0, .events = POLLIN };
+	ssize_t n;
+
+	while (!rd->stdin_done) {
+		if (rd->eof) {
+			if (!ring_send(&rd->tx, CONSOLE_STDIN_EOF, NULL, 0))
+				rd->stdin_done = true;
+			return;
+		}
+		if (!rd->plen) {
+			if (poll(&pf, 1, 0) <= 0)
+				return;
+			n = read(0, rd->pend, sizeof(rd->pend));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				rd->eof = true;
+				continue;
+			}
+			rd->plen = (uint32_t)n;
+		}
+		if (ring_send(&rd->tx, CONSOLE_STDIN, rd->pend, rd->plen))
+			return; /* full: later */
+		rd->plen = 0;
+	}
+}
+
+static void *chan_reader_main(void *arg)
+{
+	struct chan_reader *rd = arg;
+
+	while (!__atomic_load_n(&rd->done, __ATOMIC_ACQUIRE)) {
+		chan_pump_stdin(rd);
+		chan_drain(rd);
+		usleep(1000);
+	}
+	return NULL;
+}
+
+static int fork_exec_checks(const struct cappsule_probe *p)
+{
+	const uint64_t *r = (const uint64_t *)p->result;
+	struct chan_reader *rd = &reader;
+	int bad = fork_user_checks(p) | rd->bad;
+
+	chan_drain(rd);
+	printf("fork: exec: stdout=\"");
+	print_escaped(rd->out, rd->outlen < 256 ? rd->outlen : 128);
+	printf("%s\" exit=%d signal=%d messages=%d stdout_bytes=%zu",
+	       rd->outlen < 256 ? "" : "...", rd->ex.code, rd->ex.signal,
+	       rd->msgs, rd->total);
+	if (rd->outlen >= 256) {
+		printf(" stdout_tail=\"");
+		print_escaped(rd->out + rd->outlen - 32, 32);
+		printf("\"");
+	}
+	printf(" failed_step=%" PRIu64 " dropped=%" PRIu64 "\n",
+	       r[CAPPSULE_FORK_R_EXEC_FAILED], r[CAPPSULE_FORK_R_EXEC_DROPPED]);
+	if (rd->last != -EAGAIN) {
+		printf("fork: exec: the channel's ring is broken (%d)\n",
+		       rd->last);
+		bad = 1;
+	}
+	if (!rd->exits || r[CAPPSULE_FORK_R_EXEC_FAILED] ||
+	    !(p->reported & (1ull << CAPPSULE_FORK_R_EXEC_FAILED))) {
+		printf("fork: exec: no exit status came back through the channel\n");
+		bad = 1;
+	}
+	return bad;
+}
+
 /*
  * WORK IN PROGRESS (milestone b): resume a VM on the snapshot with @id and
  * a task (kernel, outb, wrmsr, mmio, timer, sleep, user), optionally on one CPU, and say how
@@ -951,9 +1312,10 @@ static int fork_user_checks(const struct cappsule_probe *p)
 static int cmd_fork(int argc, char **argv)
 {
 	struct cappsule_probe p;
+	pthread_t reader_thread;
 	unsigned int task = 0;
 	char sym[512];
-	int bad;
+	int bad, err;
 
 	probe_init(&p, CAPPSULE_PROBE_FORK);
 	p.arg[0] = argc > 2 ? strtoull(argv[2], NULL, 0) : 0;
@@ -965,10 +1327,34 @@ static int cmd_fork(int argc, char **argv)
 			return usage();
 	}
 	p.arg[1] = task;
+	if (task == CAPPSULE_FORK_EXEC) {
+		/* the script, then the CPU */
+		if (argc < 5 || chan_put_start(argv[4]))
+			return usage();
+		p.arg[2] = (uintptr_t)host_chan;
+		p.arg[3] = sizeof(host_chan);
+		argv++;
+		argc--;
+	}
 	if (argc > 4)
 		p.cpu = strtoul(argv[4], NULL, 0);
-	if (probe_run(&p)) {
-		printf("fork: error %s\n", strerror(errno));
+	if (task == CAPPSULE_FORK_EXEC) {
+		reader.ex.code = reader.ex.signal = -1;
+		if (ring_attach(&reader.rx, host_chan + CHAN_G2H_OFF,
+				CHAN_G2H_SIZE, CHAN_G2H_MAX, false) ||
+		    ring_attach(&reader.tx, host_chan + CHAN_H2G_OFF,
+				CHAN_H2G_SIZE, CHAN_H2G_MAX, true) ||
+		    pthread_create(&reader_thread, NULL, chan_reader_main,
+				   &reader))
+			return 1;
+	}
+	err = probe_run(&p);
+	if (task == CAPPSULE_FORK_EXEC) {
+		__atomic_store_n(&reader.done, 1, __ATOMIC_RELEASE);
+		pthread_join(reader_thread, NULL);
+	}
+	if (err) {
+		printf("fork: error %s\n", strerror(-err));
 		return 1;
 	}
 	print_probe("fork", &p);
@@ -992,6 +1378,7 @@ static int cmd_fork(int argc, char **argv)
 		bad = task == CAPPSULE_FORK_KERNEL ? fork_kernel_checks(&p) :
 		      task == CAPPSULE_FORK_TIMER  ? fork_timer_checks(&p) :
 		      task == CAPPSULE_FORK_SLEEP  ? fork_sleep_checks(&p) :
+		      task == CAPPSULE_FORK_EXEC   ? fork_exec_checks(&p) :
 						     fork_user_checks(&p);
 		return p.outcome == CAPPSULE_OUT_DONE && !bad ? 0 : 1;
 	}
@@ -1044,7 +1431,8 @@ static int usage(void)
 		"       hvctl snapshot\n"
 		"       hvctl snapshot-drop\n"
 		"       hvctl snapshot-verify [START END]   (default: kernel text)\n"
-		"       hvctl fork ID [kernel|outb|wrmsr|mmio|timer|sleep|user] [cpu]\n");
+		"       hvctl fork ID [kernel|outb|wrmsr|mmio|timer|sleep|user] [cpu]\n"
+		"       hvctl fork ID exec SCRIPT [cpu]   (sh -c SCRIPT in the fork, fed our stdin)\n");
 	return 2;
 }
 

@@ -102,15 +102,19 @@ echo "rig: kernel $VMLINUZ, module build dir $KDIR ($(elapsed $T0)s)"
 
 # ---------------------------------------------------------------- builds
 KB=$WORK/kbuild
+rm -f "$WORK/hvctl.log"
 rm -rf "$KB" && mkdir -p "$KB" || die "cannot create $KB"
 cp -r "$TOP/hypervisor/." "$KB/"
 rm -f "$KB"/Makefile.am "$KB"/Makefile.in "$KB"/Makefile
 make -s -C "$KDIR" M="$KB" CAPPSULE_UAPI="$TOP/common/uapi" modules > "$WORK/kbuild.log" 2>&1 ||
 	{ cat "$WORK/kbuild.log"; die "cappsule.ko did not build"; }
-${CC:-cc} -c -O2 -Wall -Wextra -Werror -I"$TOP/common/uapi" -o "$WORK/hvctl.o" \
-	"$SRC/hvctl.c" > "$WORK/hvctl.log" 2>&1 ||
-	{ cat "$WORK/hvctl.log"; die "hvctl did not compile"; }
-${CC:-cc} -static -o "$WORK/hvctl" "$WORK/hvctl.o" -lpthread >> "$WORK/hvctl.log" 2>&1 ||
+# the fork's channel: START and console messages over common/ring.c's rings
+for c in "$SRC/hvctl.c" "$TOP/common/ring.c" "$TOP/common/start_msg.c" "$TOP/common/userpath.c"; do
+	${CC:-cc} -c -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$TOP/common/uapi" -I"$TOP/common" \
+		-o "$WORK/$(basename "$c" .c).o" "$c" >> "$WORK/hvctl.log" 2>&1 ||
+		{ cat "$WORK/hvctl.log"; die "hvctl did not compile"; }
+done
+${CC:-cc} -static -o "$WORK/hvctl" "$WORK/hvctl.o" "$WORK/ring.o" "$WORK/start_msg.o" "$WORK/userpath.o" -lpthread >> "$WORK/hvctl.log" 2>&1 ||
 	{ cat "$WORK/hvctl.log"; skip "cannot link hvctl statically (libc6-dev)"; }
 
 R=$WORK/initramfs
@@ -163,9 +167,10 @@ snapshot_drop snapshot_unload fork_kernel fork_console fork_timer"
 # forks cost seconds of guest time each in the 2-CPU boot (ips=50M): those
 # that do not depend on the CPU count run on the 1-CPU boot only
 REQUIRED_UP="fork_kill_outb fork_kill_wrmsr fork_kill_mmio fork_after_kills fork_sleep
-fork_user"
+fork_user fork_exec fork_exec_signal fork_exec_stream fork_exec_stdin fork_exec_true
+fork_exec_memory"
 REQUIRED_SMP="parallel hotplug hotplug_probe snapshot_ebusy snapshot_ebusy_keeps
-fork_other_cpu"
+fork_other_cpu fork_pair fork_kill_sibling"
 
 boot() {
 	local cpus=$1 ips=$2 out=$WORK/run-$1cpu t
