@@ -130,14 +130,14 @@ static int wait_pulseaudio(pid_t pid, const char *sock)
 {
 	int i, status;
 
-	for (i = 0; i < READY_TIMEOUT_MS / 10; i++) {
+	for (i = 0; i < READY_TIMEOUT_MS / 2; i++) {
 		struct stat st;
 
 		if (stat(sock, &st) == 0 && S_ISSOCK(st.st_mode))
 			return 0;
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			return -ECHILD;
-		usleep(10000);
+		usleep(2000);
 	}
 	return -ETIMEDOUT;
 }
@@ -273,15 +273,22 @@ fail:
 	_exit(1);
 }
 
+static pid_t relay_pid = -1;
+static int ready_rfd = -1;
+
+/*
+ * Fork the relay, which starts PulseAudio: the server's socket path is
+ * known already, the wait for it is audio_ready(), after the other
+ * devices and the session bus have started meanwhile (PulseAudio's start
+ * took 40-60 ms in series with them before).
+ */
 static int audio_start(struct agent_dev_ctx *ctx)
 {
 	const char *bin = find_pulseaudio();
 	struct audio_paths p;
-	struct pollfd pfd;
 	char env[200];
-	int rp[2], err = 0, ret;
+	int rp[2], ret;
 	pid_t pid;
-	ssize_t n;
 
 	if (!bin) {
 		/* The cappsule's system is the host's: no server, no sound. */
@@ -305,26 +312,41 @@ static int audio_start(struct agent_dev_ctx *ctx)
 	}
 	close(rp[1]);
 	xchan_fds_close(&ctx->fds);
-	pfd = (struct pollfd){ rp[0], POLLIN, 0 };
+	relay_pid = pid;
+	ready_rfd = rp[0];
+	make_paths(&p, ctx->st->hdr.uid);
+	snprintf(env, sizeof(env), "PULSE_SERVER=unix:%s", p.sock);
+	return agent_env_add(ctx, env);
+}
+
+/* Until the relay says PulseAudio listens and the host side has HELLO. */
+static int audio_ready(void)
+{
+	struct pollfd pfd = { ready_rfd, POLLIN, 0 };
+	int err = 0, ret;
+	ssize_t n;
+
+	if (ready_rfd < 0) /* no pulseaudio: the cappsule runs without */
+		return 0;
 	do
 		ret = poll(&pfd, 1, READY_TIMEOUT_MS + 1000);
 	while (ret < 0 && errno == EINTR);
-	n = ret > 0 ? read(rp[0], &err, sizeof(err)) : -1;
-	close(rp[0]);
+	n = ret > 0 ? read(ready_rfd, &err, sizeof(err)) : -1;
+	close(ready_rfd);
+	ready_rfd = -1;
 	if (n != sizeof(err) || err) {
 		ret = n != sizeof(err) ? -ETIMEDOUT : -err;
 		log_err("audio: cannot start PulseAudio in the cappsule: %s",
 			strerror(-ret));
-		kill(pid, SIGKILL);
+		kill(relay_pid, SIGKILL);
 		return ret;
 	}
-	make_paths(&p, ctx->st->hdr.uid);
-	snprintf(env, sizeof(env), "PULSE_SERVER=unix:%s", p.sock);
-	return agent_env_add(ctx, env);
+	return 0;
 }
 
 const struct agent_device audio_device = {
 	.id = XCHAN_DEV_AUDIO,
 	.name = "audio",
 	.start = audio_start,
+	.ready = audio_ready,
 };
