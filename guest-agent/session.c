@@ -28,6 +28,23 @@
 #include "util.h"
 
 #define DBUS_DAEMON "/usr/bin/dbus-daemon"
+#define DBUS_SEND "/usr/bin/dbus-send"
+
+/*
+ * Bus services a command waits for at its start, which the host's warm
+ * bus runs already and this fresh one would activate only when asked:
+ * asked for here as the bus starts, their start overlaps the command's.
+ * evince opens its window from the reply of its document registry
+ * (evinced's RegisterDocument); refused, evince prints "Error
+ * registering document", so the service stays. Keyed on the command's
+ * name: a command that is not evince starts nothing more.
+ */
+static const struct {
+	const char *cmd;
+	const char *service;
+} bus_ahead[] = {
+	{ "evince", "org.gnome.evince.Daemon" },
+};
 
 static bool has_display(const struct agent_dev_ctx *devs)
 {
@@ -74,37 +91,107 @@ close_fd:
 	return ret;
 }
 
+/*
+ * In a child of the agent: become the caller, confined like the command,
+ * in a session of its own, /dev/null for stdio and @fd3 (unless -1) as
+ * descriptor 3, and run @argv.
+ */
 static void __attribute__((noreturn))
-bus_child(const struct start_msg *st, int sock)
+exec_confined(const struct start_msg *st, int fd3, char **argv, char **envp)
 {
 	struct sandbox_id id = { .uid = st->hdr.uid,
 				 .gid = st->hdr.gid,
 				 .ngroups = st->hdr.ngroups,
 				 .groups = st->hdr.groups };
-	char *argv[] = { DBUS_DAEMON,	"--session",	      "--nofork",
-			 "--nopidfile", "--address=systemd:", NULL };
-	char pidenv[32], *envp[] = { "PATH=/usr/bin:/bin", "LISTEN_FDS=1",
-				     pidenv, NULL };
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC), i;
 
 	setsid();
 	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 ||
-	    dup2(null, 2) < 0 || dup2(sock, 3) < 0)
+	    dup2(null, 2) < 0 ||
+	    (fd3 >= 0 && (dup2(fd3, 3) < 0 || fcntl(3, F_SETFD, 0) < 0)))
 		_exit(127);
-	syscall(SYS_close_range, 4, ~0u, 0);
+	syscall(SYS_close_range, fd3 >= 0 ? 4 : 3, ~0u, 0);
 	for (i = 1; i < NSIG; i++)
 		signal(i, SIG_DFL);
 	sandbox_oom_killable();
 	if (sandbox_drop(&id) || sandbox_seccomp())
 		_exit(126);
-	snprintf(pidenv, sizeof(pidenv), "LISTEN_PID=%d", (int)getpid());
-	execve(DBUS_DAEMON, argv, envp);
+	execve(argv[0], argv, envp);
 	_exit(127);
+}
+
+static void __attribute__((noreturn))
+bus_child(const struct start_msg *st, int sock)
+{
+	char *argv[] = { DBUS_DAEMON,	"--session",	      "--nofork",
+			 "--nopidfile", "--address=systemd:", NULL };
+	char pidenv[32], *envp[] = { "PATH=/usr/bin:/bin", "LISTEN_FDS=1",
+				     pidenv, NULL };
+
+	snprintf(pidenv, sizeof(pidenv), "LISTEN_PID=%d", (int)getpid());
+	exec_confined(st, sock, argv, envp);
+}
+
+static const char *service_ahead(const char *argv0)
+{
+	const char *base = strrchr(argv0, '/');
+	size_t i;
+
+	base = base ? base + 1 : argv0;
+	for (i = 0; i < ARRAY_SIZE(bus_ahead); i++)
+		if (!strcmp(base, bus_ahead[i].cmd))
+			return bus_ahead[i].service;
+	return NULL;
+}
+
+/*
+ * Ask the bus to start @service (StartServiceByName, as the command's
+ * own call would activate it), from a dbus-send as the caller, confined
+ * like the command; its connection waits in the backlog until the daemon
+ * serves. Best effort: without it the command activates the service.
+ */
+static void start_ahead(const struct start_msg *st, const char *path,
+			const char *service)
+{
+	char bus[96], name[128];
+	char *argv[] = { DBUS_SEND,
+			 bus,
+			 "--print-reply",
+			 "--dest=org.freedesktop.DBus",
+			 "--type=method_call",
+			 "/org/freedesktop/DBus",
+			 "org.freedesktop.DBus.StartServiceByName",
+			 name,
+			 "uint32:0",
+			 NULL };
+	char *envp[] = { "PATH=/usr/bin:/bin", NULL };
+	pid_t pid;
+
+	if (access(DBUS_SEND, X_OK) < 0) {
+		log_debug("session: no %s: %s is activated when asked",
+			  DBUS_SEND, service);
+		return;
+	}
+	snprintf(bus, sizeof(bus), "--bus=unix:path=%s", path);
+	snprintf(name, sizeof(name), "string:%s", service);
+	pid = fork();
+	if (pid < 0) {
+		log_debug("session: cannot fork for %s: %s", service,
+			  strerror(errno));
+		return;
+	}
+	if (pid > 0) {
+		log_debug("session: %s asked for ahead, pid %d", service,
+			  (int)pid);
+		return;
+	}
+	exec_confined(st, -1, argv, envp);
 }
 
 int session_start(const struct start_msg *st, struct agent_dev_ctx *devs)
 {
 	char path[64], env[160];
+	const char *service;
 	int sock, ret;
 	pid_t pid;
 
@@ -140,5 +227,8 @@ int session_start(const struct start_msg *st, struct agent_dev_ctx *devs)
 	snprintf(env, sizeof(env), "DBUS_SESSION_BUS_ADDRESS=unix:path=%s",
 		 path);
 	log_debug("session: D-Bus listens on %s, pid %d", path, (int)pid);
+	service = service_ahead(st->argv[0]);
+	if (service)
+		start_ahead(st, path, service);
 	return agent_env_add(devs, env);
 }

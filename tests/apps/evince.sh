@@ -16,4 +16,30 @@ app_end
 assert_match "virt says what it shares" "^virt: sharing ~/report.pdf read-only$" "$(grep sharing "$WORK/evince.log")"
 assert_match "and which policy it picked" "^virt: note: policy evince$" "$(grep 'policy' "$WORK/evince.log")"
 quiet_output evince "$WORK/evince.log"
+
+# evinced, which evince's window waits for, is asked for as the bus starts
+# when the command is evince (guest-agent/session.c), not otherwise: a
+# script named evince finds it on the bus without activating it
+# (NameHasOwner activates nothing), the same script under another name
+# does not.
+if [ -x /usr/libexec/evinced ] && command -v dbus-send >/dev/null; then
+	mkdir -p "$WORK/bin"
+	cat >"$WORK/bin/evince" <<'EOF'
+#!/bin/sh
+for i in $(seq 1 ${1:-50}); do
+	dbus-send --session --print-reply=literal --dest=org.freedesktop.DBus \
+		/org/freedesktop/DBus org.freedesktop.DBus.NameHasOwner \
+		string:org.gnome.evince.Daemon | grep -q true &&
+		{ echo "evinced: owned"; exit 0; }
+	sleep 0.1
+done
+echo "evinced: not owned"
+EOF
+	chmod 0755 "$WORK/bin/evince"
+	cp -p "$WORK/bin/evince" "$WORK/bin/notevince"
+	out=$($AS "$VIRT" exec --quiet -p unrestricted "$WORK/bin/evince" 2>&1)
+	assert_eq "evinced runs ahead for evince" "evinced: owned" "$out"
+	out=$($AS "$VIRT" exec --quiet -p unrestricted "$WORK/bin/notevince" 10 2>&1)
+	assert_eq "and not for another command" "evinced: not owned" "$out"
+fi
 finish
