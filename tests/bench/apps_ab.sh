@@ -1,13 +1,15 @@
 #!/bin/bash
 # Where a desktop app's start goes, this build against another (a
-# diagnostic, not in the default BENCHES): evince with a PDF or mousepad
-# with a text file (APP), from `virt exec` to its first window on the host
-# display, in a cappsule of this build's daemon, of BASE's (a second
-# daemon from that build directory, side by side) and on the host,
-# launches taken in turn so that the machine's load weighs on all three
-# alike; then, per build, the medians of its launch's phases from the
-# daemons' CAPPSULE_DEBUG time lines (one monotonic clock).
-#   make -C tests/bench bench BENCHES=apps_ab.sh BASE=/path/to/other/build [APP=mousepad] [RUNS=9]
+# diagnostic, not in the default BENCHES): evince with a PDF, mousepad
+# with a text file or Firefox ESR with a page of a web server on the
+# host's loopback (APP), from `virt exec` to its first window on the host
+# display (Firefox's once its title is the page's), in a cappsule of
+# this build's daemon, of BASE's (a second daemon from that build
+# directory, side by side) and on the host, launches taken in turn so
+# that the machine's load weighs on all three alike; then, per build,
+# the medians of its launch's phases from the daemons' CAPPSULE_DEBUG
+# time lines (one monotonic clock).
+#   make -C tests/bench bench BENCHES=apps_ab.sh BASE=/path/to/other/build [APP=mousepad|firefox-esr] [RUNS=9]
 RUNS=${RUNS:-9}
 APP=${APP:-evince}
 BASE=${BASE:-}
@@ -19,7 +21,8 @@ APPS_HOME=$(mktemp -d /home/cappsule-apps-bench.XXXXXX)
 case $APP in
 evince) FILE=report.pdf ;;
 mousepad) FILE=notes.txt ;;
-*) skip "APP=$APP: evince or mousepad" ;;
+firefox-esr) FILE= ;;
+*) skip "APP=$APP: evince, mousepad or firefox-esr" ;;
 esac
 command -v "$APP" >/dev/null || skip "$APP not installed"
 for p in $HOST_PIDS; do
@@ -55,15 +58,24 @@ for _ in $(seq 1 200); do [ -S "$BDIR/api.sock" ] && break; sleep 0.05; done
 python3 "$SRC/tests/apps/mkpdf.py" "$H/report.pdf"
 printf 'some notes\n' >"$H/notes.txt"
 chown $APP_UID:$APP_UID "$H/report.pdf" "$H/notes.txt"
+if [ "$APP" = firefox-esr ]; then
+	# as apps.sh: the host's loopback, by the name cappsule-host inside
+	mkdir -p "$WORK/web"
+	start_web "$WORK/web" || fail "the test web server did not start"
+	user_firefox_policy "$PORT"
+	HOST_ARG=http://127.0.0.1:$PORT/ IN_ARG=http://cappsule-host:$PORT/
+	TITLE="cappsule web test"
+else
+	HOST_ARG=$H/$FILE IN_ARG=$H/$FILE TITLE=$FILE
+fi
 AS="nsenter -t $DAEMON_PID -m -- $AS"
 echo "$APP: first window after, median of $RUNS launches each (after a warm-up), load: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$RUNS" "$AS" "$VIRT" "$BASE/launcher/virt" "$BDIR/api.sock" \
-	"DBUS_SESSION_BUS_ADDRESS=unix:path=$XDG/bus" "$APP" "$H/$FILE" \
-	"$SOCKDIR/daemon.log" "$BDIR/daemon.log" <<'PY'
+	"DBUS_SESSION_BUS_ADDRESS=unix:path=$XDG/bus" "$APP" "$HOST_ARG" "$IN_ARG" \
+	"$TITLE" "$SOCKDIR/daemon.log" "$BDIR/daemon.log" <<'PY'
 import os, re, shlex, signal, statistics, subprocess, sys, time
-runs, AS, virt, bvirt, bsock, bus, app, path, log_new, log_base = sys.argv[1:]
+runs, AS, virt, bvirt, bsock, bus, app, path, inside, title, log_new, log_base = sys.argv[1:]
 runs, AS = int(runs), shlex.split(AS)
-title = os.path.basename(path)
 
 def shown():
     return subprocess.run(["xdotool", "search", "--onlyvisible", "--name", title],
@@ -91,8 +103,8 @@ def launch(cmd):
     return dt
 
 runners = [("host", AS + [bus, app, path]),
-           ("BASE", AS + ["CAPPSULE_SOCKET=" + bsock, bvirt, "exec", "--quiet", app, path]),
-           ("this", AS + [virt, "exec", "--quiet", app, path])]
+           ("BASE", AS + ["CAPPSULE_SOCKET=" + bsock, bvirt, "exec", "--quiet", app, inside]),
+           ("this", AS + [virt, "exec", "--quiet", app, inside])]
 for _, cmd in runners:
     launch(cmd)
 t = {label: [] for label, _ in runners}
