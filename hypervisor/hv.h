@@ -124,6 +124,8 @@ void hv_capture_resume(void);
  */
 void hv_guest_forked(u64 id, u64 t_capture);
 extern u64 hv_fork_marker;
+/* CAPPSULE_IOC_HYPERCALL: a hypercall for the cappsule's agent */
+int hv_guest_hypercall(struct cappsule_hypercall *h);
 
 /* One decoded VM exit, read once from the VMCS. */
 struct hv_exit {
@@ -154,6 +156,7 @@ struct hv_vcpu {
 	bool tick_pending;
 	bool intr_window; /* interrupt-window exiting on */
 	bool halted; /* HLT or MWAIT: sleep to the end of the slice */
+	bool inject_ud; /* #UD at the next entry: a refused VMCALL */
 	struct hv_log_line log; /* the guest's console line being built */
 	u64 gpr[HV_NR_GPRS]; /* RSP lives in the VMCS */
 	bool launched;

@@ -152,6 +152,8 @@ struct cappsule_probe {
 	__u64 halts; /* HLT/MWAIT with the timer: slept to the next tick */
 	__u64 log_lines; /* lines the guest wrote with HC_LOG */
 	__u32 exits[CAPPSULE_EXIT_REASONS]; /* count per basic exit reason */
+	/* VMCALLs from the guest's userland (CPL > 0): #UD, no hypercall */
+	__u64 hypercalls_refused;
 };
 
 #define CAPPSULE_CHAN_MAX_PAGES 16
@@ -222,6 +224,20 @@ struct cappsule_snapshot_verify {
 	__u64 hash_live; /* the same over live memory */
 };
 
+/*
+ * CAPPSULE_IOC_HYPERCALL, in a cappsule only (WORK IN PROGRESS): the
+ * cappsule's agent (the process that opened /dev/cappsule, CAP_SYS_ADMIN)
+ * asks its kernel to make hypercall nr, one of HC_LOG, HC_REPORT,
+ * HC_TASK, HC_DONE (-EINVAL otherwise), since its own VMCALLs get #UD;
+ * ret is the hypercall's result. In the host: -EPERM.
+ */
+struct cappsule_hypercall {
+	struct cappsule_hdr hdr;
+	__u64 nr; /* in */
+	__u64 arg[3]; /* in: RDI, RSI, RDX */
+	__s64 ret; /* out: RAX */
+};
+
 #define CAPPSULE_IOC_MAGIC 0xC5
 #define CAPPSULE_IOC_GET_INFO \
 	_IOWR(CAPPSULE_IOC_MAGIC, 0x00, struct cappsule_info)
@@ -233,6 +249,8 @@ struct cappsule_snapshot_verify {
 	_IOWR(CAPPSULE_IOC_MAGIC, 0x03, struct cappsule_snapshot_drop)
 #define CAPPSULE_IOC_SNAPSHOT_VERIFY \
 	_IOWR(CAPPSULE_IOC_MAGIC, 0x04, struct cappsule_snapshot_verify)
+#define CAPPSULE_IOC_HYPERCALL \
+	_IOWR(CAPPSULE_IOC_MAGIC, 0x05, struct cappsule_hypercall)
 
 /*
  * Hypercalls: VMCALL with the number in RAX and arguments in RDI, RSI, RDX;

@@ -197,6 +197,28 @@ static void hv_fork_sleep(void)
 		  current->nvcsw + current->nivcsw - sw0);
 }
 
+/*
+ * The agent's hypercalls, made from CPL 0 for it: only in a fork (the
+ * host's marker stays 0: a VMCALL in VMX root would be an error there),
+ * and only those its work needs.
+ */
+int hv_guest_hypercall(struct cappsule_hypercall *h)
+{
+	if (!READ_ONCE(hv_fork_marker))
+		return -EPERM;
+	switch (h->nr) {
+	case CAPPSULE_HC_LOG:
+	case CAPPSULE_HC_REPORT:
+	case CAPPSULE_HC_TASK:
+	case CAPPSULE_HC_DONE:
+		break;
+	default:
+		return -EINVAL;
+	}
+	h->ret = (s64)hv_hc3(h->nr, h->arg[0], h->arg[1], h->arg[2]);
+	return 0;
+}
+
 void hv_guest_forked(u64 id, u64 t_capture)
 {
 	u64 flags, lstar, clock;

@@ -108,6 +108,17 @@ static unsigned int hv_exit_vmcall(struct hv_vcpu *v)
 	struct cappsule_probe *r = v->report;
 	s64 ret;
 
+	/*
+	 * Only the guest kernel makes hypercalls: the cappsule's userland
+	 * (the command, whatever it runs) gets #UD at the VMCALL, which is
+	 * what it would get on a CPU without a hypervisor, and its kernel
+	 * decides (SIGILL). The RIP stays on the VMCALL: #UD is a fault.
+	 */
+	if (!hv_hypercall_allowed((u32)hv_vmread(GUEST_SS_AR_BYTES))) {
+		r->hypercalls_refused++;
+		v->inject_ud = true;
+		return 0;
+	}
 	switch (nr) {
 	case CAPPSULE_HC_VERSION:
 		ret = CAPPSULE_ABI_VERSION;

@@ -16,6 +16,7 @@
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
 #include <asm/msr.h>
+#include <asm/trapnr.h>
 #include <asm/tsc.h>
 #include "../hv.h"
 #include "vmx_insn.h"
@@ -244,6 +245,22 @@ static void hv_vcpu_read_exit(struct hv_vcpu *v)
  */
 static void hv_vcpu_inject(struct hv_vcpu *v)
 {
+	/*
+	 * An exception the guest caused goes first, alone (one event per
+	 * entry); a pending tick waits for the window that follows.
+	 */
+	if (v->inject_ud) {
+		hv_vmwrite(VM_ENTRY_INTR_INFO_FIELD,
+			   INTR_INFO_VALID_MASK | INTR_TYPE_HARD_EXCEPTION |
+				   X86_TRAP_UD);
+		v->inject_ud = false;
+		if (v->tick_pending && !v->intr_window) {
+			hv_vmwrite(CPU_BASED_VM_EXEC_CONTROL,
+				   hv_ctl.proc | HV_PROC_INTR_WINDOW);
+			v->intr_window = true;
+		}
+		return;
+	}
 	if (!v->tick_pending)
 		return;
 	if (hv_can_inject_intr(hv_vmread(GUEST_RFLAGS),

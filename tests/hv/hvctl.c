@@ -122,12 +122,15 @@ static void print_probe(const char *name, const struct cappsule_probe *p)
 	printf("probe %s: outcome=%u kill_why=%u kill_exit=%u qual=0x%" PRIx64
 	       " rip=0x%" PRIx64 " cpu=%u exits=%" PRIu64 " slices=%" PRIu64
 	       " fresh=%" PRIu64 " cow=%" PRIu64 " intact=%" PRIu64
-	       " migrations=%" PRIu64 " ns=%" PRIu64 "\n",
+	       " migrations=%" PRIu64 " ticks=%" PRIu64 " halts=%" PRIu64
+	       " refills=%" PRIu64 " refused=%" PRIu64 " ns=%" PRIu64 "\n",
 	       name, p->outcome, p->kill_why, p->kill_exit,
 	       (uint64_t)p->kill_qual, (uint64_t)p->kill_rip, p->host_cpu,
 	       (uint64_t)p->total_exits, (uint64_t)p->slices,
 	       (uint64_t)p->fresh_pages, (uint64_t)p->cow_pages,
 	       (uint64_t)p->template_intact, (uint64_t)p->cpu_migrations,
+	       (uint64_t)p->ticks_injected, (uint64_t)p->halts,
+	       (uint64_t)p->page_refills, (uint64_t)p->hypercalls_refused,
 	       (uint64_t)p->duration_ns);
 	printf("probe %s: exits by reason:", name);
 	for (i = 0; i < CAPPSULE_EXIT_REASONS; i++)
@@ -690,6 +693,25 @@ static uint64_t uvmcall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
 	return ret;
 }
 
+/*
+ * In a fork: a hypercall through the cappsule's kernel (its own VMCALLs
+ * from userland get #UD); -1 if the kernel refused.
+ */
+static uint64_t hcall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	struct cappsule_hypercall h;
+
+	memset(&h, 0, sizeof(h));
+	hdr_init(&h.hdr, sizeof(h));
+	h.nr = nr;
+	h.arg[0] = a0;
+	h.arg[1] = a1;
+	h.arg[2] = a2;
+	if (ioctl(dev, CAPPSULE_IOC_HYPERCALL, &h))
+		return (uint64_t)-1;
+	return (uint64_t)h.ret;
+}
+
 /* In a fork: the command the host's START names, or NULL. */
 static char **chan_start(struct start_msg *m)
 {
@@ -851,18 +873,18 @@ static void __attribute__((noreturn)) in_cappsule(long id, uint64_t xmm0)
 		k = n - i < 16 ? n - i : 16;
 		memset(chunk, 0, sizeof(chunk));
 		memcpy(chunk, line + i, k);
-		uvmcall(CAPPSULE_HC_LOG, k, chunk[0], chunk[1]);
+		hcall(CAPPSULE_HC_LOG, k, chunk[0], chunk[1]);
 	}
-	uvmcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_USER_ID, id, 0);
-	uvmcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_USER_XMM0, xmm0, 0);
-	if (uvmcall(CAPPSULE_HC_TASK, 0, 0, 0) == CAPPSULE_FORK_EXEC) {
-		uvmcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_EXEC_FAILED,
-			chan_exec(&dropped), 0);
-		uvmcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_EXEC_DROPPED,
-			dropped, 0);
+	hcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_USER_ID, id, 0);
+	hcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_USER_XMM0, xmm0, 0);
+	if (hcall(CAPPSULE_HC_TASK, 0, 0, 0) == CAPPSULE_FORK_EXEC) {
+		hcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_EXEC_FAILED,
+		      chan_exec(&dropped), 0);
+		hcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_EXEC_DROPPED, dropped,
+		      0);
 	}
 	for (;;)
-		uvmcall(CAPPSULE_HC_DONE, 0, 0, 0);
+		hcall(CAPPSULE_HC_DONE, 0, 0, 0);
 }
 
 /* 0 in the host; the fork's id when this process goes on in a fork */
@@ -1361,7 +1383,7 @@ static int cmd_fork(int argc, char **argv)
 	sym[0] = 0;
 	if (p.kill_rip)
 		symbolize(p.kill_rip, sym, sizeof(sym));
-	printf("fork: id=%llu task=%s outcome=%u hello=%s%llu intact=%llu kill_why=%u kill_exit=%u qual=0x%llx rip=0x%llx %s exits=%llu vmcalls=%u ept=%u cr=%u msr=%u cow=%llu fresh=%llu cpu=%u us=%llu\n",
+	printf("fork: id=%llu task=%s outcome=%u hello=%s%llu intact=%llu kill_why=%u kill_exit=%u qual=0x%llx rip=0x%llx %s exits=%llu vmcalls=%u ept=%u cr=%u msr=%u cow=%llu fresh=%llu cpu=%u refused=%llu us=%llu\n",
 	       (unsigned long long)p.arg[0], fork_tasks[task], p.outcome,
 	       (p.reported & 1) ? "" : "none/", (unsigned long long)p.result[0],
 	       (unsigned long long)p.template_intact, p.kill_why, p.kill_exit,
@@ -1371,6 +1393,7 @@ static int cmd_fork(int argc, char **argv)
 	       p.exits[EXIT_RDMSR] + p.exits[EXIT_WRMSR],
 	       (unsigned long long)p.cow_pages,
 	       (unsigned long long)p.fresh_pages, p.host_cpu,
+	       (unsigned long long)p.hypercalls_refused,
 	       (unsigned long long)p.duration_ns / 1000);
 	if (!(p.reported & 1) || p.result[0] != p.arg[0] || !p.template_intact)
 		return 1;
@@ -1432,7 +1455,8 @@ static int usage(void)
 		"       hvctl snapshot-drop\n"
 		"       hvctl snapshot-verify [START END]   (default: kernel text)\n"
 		"       hvctl fork ID [kernel|outb|wrmsr|mmio|timer|sleep|user] [cpu]\n"
-		"       hvctl fork ID exec SCRIPT [cpu]   (sh -c SCRIPT in the fork, fed our stdin)\n");
+		"       hvctl fork ID exec SCRIPT [cpu]   (sh -c SCRIPT in the fork, fed our stdin)\n"
+		"       hvctl vmcall NR [A0 A1]   (from userland: in a cappsule, SIGILL)\n");
 	return 2;
 }
 
@@ -1444,6 +1468,19 @@ int main(int argc, char **argv)
 
 	if (argc < 2)
 		return usage();
+	/*
+	 * For a cappsule's command: a VMCALL from userland, which must get
+	 * #UD (SIGILL), never reach the hypervisor. In the host (VMX root,
+	 * CPL 3) the CPU raises #GP: SIGSEGV.
+	 */
+	if (!strcmp(argv[1], "vmcall") && argc > 2) {
+		printf("vmcall: nr=%s ret=0x%llx\n", argv[2],
+		       (unsigned long long)uvmcall(
+			       strtoull(argv[2], NULL, 0),
+			       argc > 3 ? strtoull(argv[3], NULL, 0) : 0,
+			       argc > 4 ? strtoull(argv[4], NULL, 0) : 0, 0));
+		return 0;
+	}
 	dev = open(CAPPSULE_DEVICE, O_RDWR | O_CLOEXEC);
 	if (dev < 0) {
 		printf("hvctl: %s: %s\n", CAPPSULE_DEVICE, strerror(errno));

@@ -233,6 +233,12 @@ if [ -n "$pages" ] && [ "$pages" -gt 0 ]; then
 			'stdout="hello\n" exit=7 signal=0 '
 		exec_check fork_exec_signal 11 'echo bye; kill -9 $$' \
 			'stdout="bye\n" exit=137 signal=9 '
+		# a VMCALL from the cappsule's userland (HC_DONE, which would
+		# end the cappsule) is no hypercall: #UD, the command dies of
+		# SIGILL (128+4) and the agent's own hypercalls, made by its
+		# kernel for it, go on to the exit status
+		exec_check fork_exec_uvmcall 15 '/bin/hvctl vmcall 4; echo rc=$?' \
+			'rc=132\n" exit=0 signal=0 ' ' refused=1 '
 		# twice the ring's size: the host drains the channel while
 		# the fork runs (2000 lines, 16890 bytes, none dropped)
 		exec_check fork_exec_stream 13 'i=0; while [ $i -lt 2000 ]; do echo line$i; i=$((i+1)); done' \
@@ -311,6 +317,9 @@ if [ "$ncpus" -gt 1 ]; then
 	wait $b; rb=$?
 	u1=$(cut -d' ' -f1 /proc/uptime)
 	sed 's/^fork: /HVTEST INFO fork: /' /tmp/f20 /tmp/f21 | grep '^HVTEST INFO fork: \(id\|exec\)'
+	# each fork's exits by reason, ticks, halts, slices: a slow pair
+	# (seen once: 9.3 s for sleep 0.5) is to be diagnosable from the log
+	grep -h '^probe fork: ' /tmp/f20 /tmp/f21 | sed 's/^/HVTEST INFO pair: /'
 	us() { v=$(sed -n 's/^fork: id=.* us=\([0-9]*\)$/\1/p' $1); echo ${v:-0}; }
 	wall=$(awk -v a=$u0 -v b=$u1 'BEGIN { printf "%d", (b - a) * 1000000 }')
 	sum=$(( $(us /tmp/f20) + $(us /tmp/f21) ))
@@ -328,6 +337,7 @@ if [ "$ncpus" -gt 1 ]; then
 	ra=$?
 	wait $b; rb=$?
 	sed 's/^fork: /HVTEST INFO fork: /' /tmp/f22 /tmp/f23 | grep '^HVTEST INFO fork: \(id\|exec\)'
+	grep -h '^probe fork: ' /tmp/f22 /tmp/f23 | sed 's/^/HVTEST INFO sibling: /'
 	why=$(sed -n 's/^fork: id=.*\(kill_why=[0-9]* kill_exit=[0-9]*\).*/\1/p' /tmp/f22)
 	check "fork_kill_sibling: cappsule 22 killed by its outb ($why: forbidden, I/O instruction) while cappsule 23 ran on cpu$last to its answer" \
 		sh -c "[ $ra -eq 0 -a $rb -eq 0 ] && grep -qF 'stdout=\"alive\\n\" exit=0 ' /tmp/f23"

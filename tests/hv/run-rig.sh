@@ -166,7 +166,7 @@ cycles no_leak snapshot snapshot_own snapshot_memfree snapshot_text snapshot_rep
 snapshot_drop snapshot_unload fork_kernel fork_console fork_timer"
 # forks cost seconds of guest time each in the 2-CPU boot (ips=50M): those
 # that do not depend on the CPU count run on the 1-CPU boot only
-REQUIRED_UP="fork_kill_outb fork_kill_wrmsr fork_kill_mmio fork_after_kills fork_sleep
+REQUIRED_UP="fork_exec_uvmcall fork_kill_outb fork_kill_wrmsr fork_kill_mmio fork_after_kills fork_sleep
 fork_user fork_exec fork_exec_signal fork_exec_stream fork_exec_stdin fork_exec_true
 fork_exec_memory"
 REQUIRED_SMP="parallel hotplug hotplug_probe snapshot_ebusy snapshot_ebusy_keeps
