@@ -139,6 +139,8 @@ struct hv_exit {
 	u32 idt_vectoring; /* an event the exit interrupted, if valid */
 };
 
+struct eventfd_ctx;
+
 struct hv_vcpu {
 	struct hv_vm *vm;
 	void *vmcs; /* one page, VMCS revision at offset 0 */
@@ -157,6 +159,7 @@ struct hv_vcpu {
 	bool intr_window; /* interrupt-window exiting on */
 	bool halted; /* HLT or MWAIT: sleep to the end of the slice */
 	bool inject_ud; /* #UD at the next entry: a refused VMCALL */
+	struct eventfd_ctx *notify; /* HC_NOTIFY signals it, or NULL */
 	struct hv_log_line log; /* the guest's console line being built */
 	u64 gpr[HV_NR_GPRS]; /* RSP lives in the VMCS */
 	bool launched;

@@ -131,6 +131,10 @@ struct cappsule_probe {
 	__u32 max_exits; /* stop after this many exits; 0: default */
 	__u32 __pad0;
 	__u64 arg[4]; /* payload arguments */
+	__u32 flags; /* CAPPSULE_PROBE_F_*; others: -EINVAL */
+	/* with CAPPSULE_PROBE_F_NOTIFY (forks only): an eventfd of the
+	 * caller's that the guest's HC_NOTIFY signals */
+	__s32 notify_fd;
 	/* out */
 	__u32 outcome; /* enum cappsule_probe_outcome */
 	__u32 kill_why; /* enum cappsule_kill_why */
@@ -154,7 +158,11 @@ struct cappsule_probe {
 	__u32 exits[CAPPSULE_EXIT_REASONS]; /* count per basic exit reason */
 	/* VMCALLs from the guest's userland (CPL > 0): #UD, no hypercall */
 	__u64 hypercalls_refused;
+	__u64 notifies; /* HC_NOTIFY hypercalls: eventfd signals */
 };
+
+/* the fork's HC_NOTIFY signals notify_fd (WORK IN PROGRESS) */
+#define CAPPSULE_PROBE_F_NOTIFY 1u
 
 #define CAPPSULE_CHAN_MAX_PAGES 16
 
@@ -228,7 +236,7 @@ struct cappsule_snapshot_verify {
  * CAPPSULE_IOC_HYPERCALL, in a cappsule only (WORK IN PROGRESS): the
  * cappsule's agent (the process that opened /dev/cappsule, CAP_SYS_ADMIN)
  * asks its kernel to make hypercall nr, one of HC_LOG, HC_REPORT,
- * HC_TASK, HC_DONE (-EINVAL otherwise), since its own VMCALLs get #UD;
+ * HC_TASK, HC_NOTIFY, HC_DONE (-EINVAL otherwise), since its own VMCALLs get #UD;
  * ret is the hypercall's result. In the host: -EPERM.
  */
 struct cappsule_hypercall {
@@ -270,6 +278,12 @@ struct cappsule_hypercall {
  * endian); the host prints whole lines ("cappsule: vm N says: ...")
  */
 #define CAPPSULE_HC_LOG 7
+/*
+ * () -> 0: wake the host: the fork's caller's eventfd (CAPPSULE_PROBE_F_NOTIFY)
+ * is signalled; -ENOENT if it gave none. For the channel: the guest wrote
+ * to a ring the host reads (WORK IN PROGRESS).
+ */
+#define CAPPSULE_HC_NOTIFY 8
 
 /* What a forked VM does after its hello (work in progress, ABI 2). */
 enum cappsule_fork_task {

@@ -210,6 +210,7 @@ int hv_guest_hypercall(struct cappsule_hypercall *h)
 	case CAPPSULE_HC_LOG:
 	case CAPPSULE_HC_REPORT:
 	case CAPPSULE_HC_TASK:
+	case CAPPSULE_HC_NOTIFY:
 	case CAPPSULE_HC_DONE:
 		break;
 	default:

@@ -19,6 +19,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/eventfd.h>
 #include <linux/xarray.h>
 #include <asm/apicdef.h>
 #include <asm/desc.h>
@@ -728,6 +729,14 @@ int hv_snapshot_fork(struct cappsule_probe *p)
 	f->vcpu.slice = p->slice;
 	f->vcpu.max_slices = p->max_slices;
 	f->vcpu.max_exits = p->max_exits ?: 100000;
+	if (p->flags & CAPPSULE_PROBE_F_NOTIFY) {
+		f->vcpu.notify = eventfd_ctx_fdget(p->notify_fd);
+		if (IS_ERR(f->vcpu.notify)) {
+			err = PTR_ERR(f->vcpu.notify);
+			f->vcpu.notify = NULL;
+			goto out_vcpu;
+		}
+	}
 	if (p->arg[1] >= CAPPSULE_FORK_TIMER)
 		f->vcpu.timer_vector = LOCAL_TIMER_VECTOR;
 	err = hv_vcpu_run_on(&f->vcpu, p->cpu);
@@ -740,6 +749,8 @@ int hv_snapshot_fork(struct cappsule_probe *p)
 	p->page_refills = f->vm.refills;
 	atomic64_inc(&hv_vms_run);
 out_vcpu:
+	if (f->vcpu.notify)
+		eventfd_ctx_put(f->vcpu.notify);
 	hv_vcpu_destroy(&f->vcpu);
 out_vm:
 	hv_vm_destroy(&f->vm);

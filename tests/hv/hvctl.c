@@ -26,6 +26,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -730,7 +731,16 @@ static char **chan_start(struct start_msg *m)
 	return m->argv;
 }
 
-/* Output to the host: a full ring is retried every ms, for 2 s at most. */
+/* Wake the host: it reads (or refills) the channel when HC_NOTIFY comes. */
+static void chan_notify(void)
+{
+	hcall(CAPPSULE_HC_NOTIFY, 0, 0, 0);
+}
+
+/*
+ * Output to the host, which is woken to read it; a full ring is retried
+ * every ms (the host woken again each time), for 2 s at most.
+ */
 static void chan_out(struct ring *tx, const void *buf, int n, uint64_t *dropped)
 {
 	int k;
@@ -740,8 +750,10 @@ static void chan_out(struct ring *tx, const void *buf, int n, uint64_t *dropped)
 			*dropped += (uint64_t)n;
 			return;
 		}
+		chan_notify();
 		usleep(1000);
 	}
+	chan_notify();
 }
 
 /*
@@ -751,7 +763,9 @@ static void chan_out(struct ring *tx, const void *buf, int n, uint64_t *dropped)
  * stdout and stderr (a UART write would be port I/O and kill the fork),
  * whose bytes go back as CONSOLE_STDOUT, then CONSOLE_EXIT with its
  * status, 128+N for signal N. The host reads and writes the channel while
- * the fork runs; no wake-ups yet: both sides poll every millisecond.
+ * the fork runs, woken by HC_NOTIFY after each message we send and each
+ * stdin message we take; no wake-up the other way yet: we look at the
+ * stdin ring every millisecond.
  * Returns 0, or the step that failed.
  */
 static int chan_exec(uint64_t *dropped)
@@ -816,6 +830,7 @@ static int chan_exec(uint64_t *dropped)
 				}
 				plen = n;
 				poff = 0;
+				chan_notify(); /* room in the stdin ring */
 			}
 			n = (int)write(in[1], pend + poff,
 				       (size_t)(plen - poff));
@@ -852,7 +867,10 @@ static int chan_exec(uint64_t *dropped)
 		ex.signal = WTERMSIG(st);
 		ex.code = 128 + ex.signal;
 	}
-	return ring_send(&tx, CONSOLE_EXIT, &ex, sizeof(ex)) ? 5 : 0;
+	if (ring_send(&tx, CONSOLE_EXIT, &ex, sizeof(ex)))
+		return 5;
+	chan_notify();
+	return 0;
 }
 
 /*
@@ -1221,6 +1239,8 @@ struct chan_reader {
 	struct console_exit ex;
 	int msgs, exits, bad, last;
 	int done; /* atomic: set once the fork is over */
+	int efd; /* the fork's HC_NOTIFY signals it */
+	uint64_t wakes, timeouts; /* eventfd wake-ups; polls that timed out */
 };
 
 static struct chan_reader reader;
@@ -1282,14 +1302,37 @@ static void chan_pump_stdin(struct chan_reader *rd)
 	}
 }
 
+/*
+ * The host's side of the channel: woken by the fork's HC_NOTIFY (an
+ * eventfd) or by our stdin; the timeout is a fallback that the checks
+ * count (a wake-up lost would show as a timeout and a slow stream).
+ */
+#define CHAN_TIMEOUT_MS 1000
+
 static void *chan_reader_main(void *arg)
 {
 	struct chan_reader *rd = arg;
+	struct pollfd pf[2];
+	uint64_t v;
+	int n;
 
 	while (!__atomic_load_n(&rd->done, __ATOMIC_ACQUIRE)) {
 		chan_pump_stdin(rd);
 		chan_drain(rd);
-		usleep(1000);
+		pf[0].fd = rd->efd;
+		pf[0].events = POLLIN;
+		pf[1].fd = 0;
+		pf[1].events = POLLIN;
+		/* our stdin only when there is room for it to go on */
+		n = poll(pf, !rd->eof && !rd->plen && !rd->stdin_done ? 2 : 1,
+			 CHAN_TIMEOUT_MS);
+		if (__atomic_load_n(&rd->done, __ATOMIC_ACQUIRE))
+			break;
+		if (n == 0)
+			rd->timeouts++;
+		if (n > 0 && (pf[0].revents & POLLIN) &&
+		    read(rd->efd, &v, sizeof(v)) == sizeof(v))
+			rd->wakes++;
 	}
 	return NULL;
 }
@@ -1313,6 +1356,9 @@ static int fork_exec_checks(const struct cappsule_probe *p)
 	}
 	printf(" failed_step=%" PRIu64 " dropped=%" PRIu64 "\n",
 	       r[CAPPSULE_FORK_R_EXEC_FAILED], r[CAPPSULE_FORK_R_EXEC_DROPPED]);
+	printf("fork: exec: wake-ups: notifies=%" PRIu64 " host_wakes=%" PRIu64
+	       " timeouts=%" PRIu64 "\n",
+	       (uint64_t)p->notifies, rd->wakes, rd->timeouts);
 	if (rd->last != -EAGAIN) {
 		printf("fork: exec: the channel's ring is broken (%d)\n",
 		       rd->last);
@@ -1362,6 +1408,11 @@ static int cmd_fork(int argc, char **argv)
 		p.cpu = strtoul(argv[4], NULL, 0);
 	if (task == CAPPSULE_FORK_EXEC) {
 		reader.ex.code = reader.ex.signal = -1;
+		reader.efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (reader.efd < 0)
+			return 1;
+		p.flags = CAPPSULE_PROBE_F_NOTIFY;
+		p.notify_fd = reader.efd;
 		if (ring_attach(&reader.rx, host_chan + CHAN_G2H_OFF,
 				CHAN_G2H_SIZE, CHAN_G2H_MAX, false) ||
 		    ring_attach(&reader.tx, host_chan + CHAN_H2G_OFF,
@@ -1373,6 +1424,7 @@ static int cmd_fork(int argc, char **argv)
 	err = probe_run(&p);
 	if (task == CAPPSULE_FORK_EXEC) {
 		__atomic_store_n(&reader.done, 1, __ATOMIC_RELEASE);
+		eventfd_write(reader.efd, 1); /* out of its poll */
 		pthread_join(reader_thread, NULL);
 	}
 	if (err) {

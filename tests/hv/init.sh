@@ -215,16 +215,19 @@ if [ -n "$pages" ] && [ "$pages" -gt 0 ]; then
 		# (console STDIN messages on a ring the host filled before the
 		# run) and its output and exit status go back the same way, read
 		# by the host from those pages once the fork is over
-		exec_check() { # name id script want [want2]
-			local bad=0 got
-			fork $2 exec "$3" || bad=1
+		exec_check() { # name id script want...
+			local bad=0 got name=$1 id=$2 script=$3 w wants=
+			fork $id exec "$script" || bad=1
 			got=$(grep '^fork: exec: stdout=' /tmp/fork)
-			grep -qF -- "$4" /tmp/fork || bad=1
-			grep -qF -- "${5:-$4}" /tmp/fork || bad=1
+			shift 3
+			for w in "$@"; do
+				grep -qF -- "$w" /tmp/fork || bad=1
+				wants="$wants $w"
+			done
 			if [ $bad -eq 0 ]; then
-				pass "$1: '$3' in cappsule $2: ${got#fork: exec: }"
+				pass "$name: '$script' in cappsule $id: ${got#fork: exec: }"
 			else
-				fail "$1: '$3' in cappsule $2: ${got#fork: exec: } (want $4${5:-})"
+				fail "$name: '$script' in cappsule $id: ${got#fork: exec: } (want$wants)"
 			fi
 		}
 		h0=$(held)
@@ -240,10 +243,16 @@ if [ -n "$pages" ] && [ "$pages" -gt 0 ]; then
 		exec_check fork_exec_uvmcall 15 '/bin/hvctl vmcall 4; echo rc=$?' \
 			'rc=132\n" exit=0 signal=0 ' ' refused=1 '
 		# twice the ring's size: the host drains the channel while
-		# the fork runs (2000 lines, 16890 bytes, none dropped)
+		# the fork runs (2000 lines, 16890 bytes, none dropped), woken
+		# by the fork's HC_NOTIFY each time, never by its 1 s timeout
 		exec_check fork_exec_stream 13 'i=0; while [ $i -lt 2000 ]; do echo line$i; i=$((i+1)); done' \
 			'exit=0 signal=0 ' \
-			'stdout_bytes=16890 stdout_tail="1996\nline1997\nline1998\nline1999\n" failed_step=0 dropped=0'
+			'stdout_bytes=16890 stdout_tail="1996\nline1997\nline1998\nline1999\n" failed_step=0 dropped=0' \
+			' timeouts=0'
+		grep '^fork: exec: wake-ups' /tmp/fork | sed 's/^/HVTEST INFO stream: /'
+		n=$(sed -n 's/^fork: exec: wake-ups: notifies=\([0-9]*\) .*/\1/p' /tmp/fork)
+		check "fork_exec_notify: the host was woken by the stream's HC_NOTIFY (${n:-no} notifies)" \
+			[ "${n:-0}" -gt 0 ]
 		# stdin piped in while the command runs: the host's stdin
 		# becomes CONSOLE_STDIN messages on the channel, the command's
 		# stdin in the fork; 22000 bytes, ten times the stdin ring
@@ -252,8 +261,10 @@ if [ -n "$pages" ] && [ "$pages" -gt 0 ]; then
 			/bin/hvctl fork 14 exec '/bin/busybox wc -c' > /tmp/fork 2>&1 || bad=1
 		sed 's/^fork: /HVTEST INFO fork: /' /tmp/fork | grep '^HVTEST INFO fork: \(id\|exec\)'
 		got=$(grep '^fork: exec: stdout=' /tmp/fork)
-		check "fork_exec_stdin: 22000 bytes piped into 'busybox wc -c' in cappsule 14: ${got#fork: exec: }" \
-			sh -c "[ $bad -eq 0 ] && grep -qE '^fork: exec: stdout=\" *22000\\\\n\" exit=0 ' /tmp/fork"
+		grep '^fork: exec: wake-ups' /tmp/fork | sed 's/^/HVTEST INFO stdin: /'
+		check "fork_exec_stdin: 22000 bytes piped into 'busybox wc -c' in cappsule 14, woken by the fork: ${got#fork: exec: }" \
+			sh -c "[ $bad -eq 0 ] && grep -qE '^fork: exec: stdout=\" *22000\\\\n\" exit=0 ' /tmp/fork &&
+				grep -q ' timeouts=0\$' /tmp/fork"
 		# the launch figures of issue #14: exits by reason, CoW and
 		# fresh pages for `true`
 		exec_check fork_exec_true 12 'true' 'stdout="" exit=0 signal=0 '

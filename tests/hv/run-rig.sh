@@ -167,7 +167,7 @@ snapshot_drop snapshot_unload fork_kernel fork_console fork_timer"
 # forks cost seconds of guest time each in the 2-CPU boot (ips=50M): those
 # that do not depend on the CPU count run on the 1-CPU boot only
 REQUIRED_UP="fork_exec_uvmcall fork_kill_outb fork_kill_wrmsr fork_kill_mmio fork_after_kills fork_sleep
-fork_user fork_exec fork_exec_signal fork_exec_stream fork_exec_stdin fork_exec_true
+fork_user fork_exec fork_exec_signal fork_exec_stream fork_exec_notify fork_exec_stdin fork_exec_true
 fork_exec_memory"
 REQUIRED_SMP="parallel hotplug hotplug_probe snapshot_ebusy snapshot_ebusy_keeps
 fork_other_cpu fork_pair fork_kill_sibling"
