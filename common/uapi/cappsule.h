@@ -135,6 +135,10 @@ struct cappsule_probe {
 	/* with CAPPSULE_PROBE_F_NOTIFY (forks only): an eventfd of the
 	 * caller's that the guest's HC_NOTIFY signals */
 	__s32 notify_fd;
+	/* with CAPPSULE_PROBE_F_KICK (forks only): an eventfd of the caller's;
+	 * each write to it injects IRQ_WORK_VECTOR into the fork */
+	__s32 kick_fd;
+	__u32 __pad1;
 	/* out */
 	__u32 outcome; /* enum cappsule_probe_outcome */
 	__u32 kill_why; /* enum cappsule_kill_why */
@@ -159,10 +163,16 @@ struct cappsule_probe {
 	/* VMCALLs from the guest's userland (CPL > 0): #UD, no hypercall */
 	__u64 hypercalls_refused;
 	__u64 notifies; /* HC_NOTIFY hypercalls: eventfd signals */
+	__u64 kicks_injected; /* host kicks: IRQ_WORK_VECTOR injected */
 };
 
 /* the fork's HC_NOTIFY signals notify_fd (WORK IN PROGRESS) */
 #define CAPPSULE_PROBE_F_NOTIFY 1u
+/*
+ * a write to kick_fd wakes the fork: IRQ_WORK_VECTOR injected, a halt cut
+ * short; in the fork, /dev/cappsule polls readable (WORK IN PROGRESS)
+ */
+#define CAPPSULE_PROBE_F_KICK 2u
 
 #define CAPPSULE_CHAN_MAX_PAGES 16
 
@@ -344,6 +354,8 @@ enum cappsule_fork_task {
 /* result[] slots of CAPPSULE_FORK_EXEC (with the USER ones) */
 #define CAPPSULE_FORK_R_EXEC_FAILED 4 /* 0, or the step that failed */
 #define CAPPSULE_FORK_R_EXEC_DROPPED 5 /* output bytes the channel lost */
+/* the agent's waits for its command or a kick that ran to their timeout */
+#define CAPPSULE_FORK_R_EXEC_TIMEOUTS 6
 /* the process's FPU state was in memory (TIF_NEED_FPU_LOAD) */
 #define CAPPSULE_FORK_F_FPU_SAVED 1
 /* CR4.PGE cleared and set again through cr4_update_irqsoff(), VMXE kept */

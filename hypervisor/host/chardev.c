@@ -167,6 +167,7 @@ static const struct file_operations hv_fops = {
 	.owner = THIS_MODULE,
 	.open = hv_open,
 	.unlocked_ioctl = hv_ioctl,
+	.poll = hv_guest_poll,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
 };

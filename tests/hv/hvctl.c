@@ -731,6 +731,9 @@ static char **chan_start(struct start_msg *m)
 	return m->argv;
 }
 
+/* Fallback timeout of both sides' waits (counted: a lost wake-up shows) */
+#define CHAN_TIMEOUT_MS 1000
+
 /* Wake the host: it reads (or refills) the channel when HC_NOTIFY comes. */
 static void chan_notify(void)
 {
@@ -764,11 +767,12 @@ static void chan_out(struct ring *tx, const void *buf, int n, uint64_t *dropped)
  * whose bytes go back as CONSOLE_STDOUT, then CONSOLE_EXIT with its
  * status, 128+N for signal N. The host reads and writes the channel while
  * the fork runs, woken by HC_NOTIFY after each message we send and each
- * stdin message we take; no wake-up the other way yet: we look at the
- * stdin ring every millisecond.
+ * stdin message we take; we sleep in poll() on the command's output and
+ * /dev/cappsule, readable when the host kicked us (stdin came), with a
+ * fallback timeout we count.
  * Returns 0, or the step that failed.
  */
-static int chan_exec(uint64_t *dropped)
+static int chan_exec(uint64_t *dropped, uint64_t *timeouts)
 {
 	static char buf[CHAN_G2H_MAX], pend[CHAN_H2G_MAX];
 	struct console_exit ex = { -1, 0 };
@@ -777,7 +781,7 @@ static int chan_exec(uint64_t *dropped)
 	struct start_msg m;
 	struct ring rx, tx;
 	posix_spawn_file_actions_t fa;
-	struct pollfd pf;
+	struct pollfd pf[3];
 	char **argv;
 	pid_t pid;
 
@@ -814,8 +818,10 @@ static int chan_exec(uint64_t *dropped)
 	close(in[0]);
 	close(out[1]);
 	fcntl(in[1], F_SETFL, O_NONBLOCK);
-	pf.fd = out[0];
-	pf.events = POLLIN;
+	pf[0].fd = out[0];
+	pf[0].events = POLLIN;
+	pf[1].fd = dev; /* readable when the host kicked us */
+	pf[1].events = POLLIN;
 	for (;;) {
 		/* stdin: one message at a time, as the pipe takes it */
 		while (in[1] >= 0) {
@@ -843,9 +849,15 @@ static int chan_exec(uint64_t *dropped)
 			}
 			poff += n;
 		}
-		if (poll(&pf, 1, 1) < 0 && errno != EINTR)
+		/* the command's output, a kick (stdin came), room in its pipe */
+		pf[2].fd = in[1] >= 0 && poff < plen ? in[1] : -1;
+		pf[2].events = POLLOUT;
+		n = poll(pf, 3, CHAN_TIMEOUT_MS);
+		if (n < 0 && errno != EINTR)
 			break;
-		if (!(pf.revents & (POLLIN | POLLHUP)))
+		if (n == 0)
+			(*timeouts)++;
+		if (n <= 0 || !(pf[0].revents & (POLLIN | POLLHUP)))
 			continue;
 		n = (int)read(out[0], buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
@@ -880,7 +892,7 @@ static int chan_exec(uint64_t *dropped)
  */
 static void __attribute__((noreturn)) in_cappsule(long id, uint64_t xmm0)
 {
-	uint64_t chunk[2], dropped = 0;
+	uint64_t chunk[2], dropped = 0, timeouts = 0;
 	char line[80];
 	int n, k, i;
 
@@ -897,7 +909,9 @@ static void __attribute__((noreturn)) in_cappsule(long id, uint64_t xmm0)
 	hcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_USER_XMM0, xmm0, 0);
 	if (hcall(CAPPSULE_HC_TASK, 0, 0, 0) == CAPPSULE_FORK_EXEC) {
 		hcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_EXEC_FAILED,
-		      chan_exec(&dropped), 0);
+		      chan_exec(&dropped, &timeouts), 0);
+		hcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_EXEC_TIMEOUTS,
+		      timeouts, 0);
 		hcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_EXEC_DROPPED, dropped,
 		      0);
 	}
@@ -1240,6 +1254,7 @@ struct chan_reader {
 	int msgs, exits, bad, last;
 	int done; /* atomic: set once the fork is over */
 	int efd; /* the fork's HC_NOTIFY signals it */
+	int kick; /* a write to it wakes the fork */
 	uint64_t wakes, timeouts; /* eventfd wake-ups; polls that timed out */
 };
 
@@ -1280,8 +1295,10 @@ static void chan_pump_stdin(struct chan_reader *rd)
 
 	while (!rd->stdin_done) {
 		if (rd->eof) {
-			if (!ring_send(&rd->tx, CONSOLE_STDIN_EOF, NULL, 0))
+			if (!ring_send(&rd->tx, CONSOLE_STDIN_EOF, NULL, 0)) {
 				rd->stdin_done = true;
+				eventfd_write(rd->kick, 1);
+			}
 			return;
 		}
 		if (!rd->plen) {
@@ -1299,6 +1316,7 @@ static void chan_pump_stdin(struct chan_reader *rd)
 		if (ring_send(&rd->tx, CONSOLE_STDIN, rd->pend, rd->plen))
 			return; /* full: later */
 		rd->plen = 0;
+		eventfd_write(rd->kick, 1);
 	}
 }
 
@@ -1307,8 +1325,6 @@ static void chan_pump_stdin(struct chan_reader *rd)
  * eventfd) or by our stdin; the timeout is a fallback that the checks
  * count (a wake-up lost would show as a timeout and a slow stream).
  */
-#define CHAN_TIMEOUT_MS 1000
-
 static void *chan_reader_main(void *arg)
 {
 	struct chan_reader *rd = arg;
@@ -1357,8 +1373,10 @@ static int fork_exec_checks(const struct cappsule_probe *p)
 	printf(" failed_step=%" PRIu64 " dropped=%" PRIu64 "\n",
 	       r[CAPPSULE_FORK_R_EXEC_FAILED], r[CAPPSULE_FORK_R_EXEC_DROPPED]);
 	printf("fork: exec: wake-ups: notifies=%" PRIu64 " host_wakes=%" PRIu64
-	       " timeouts=%" PRIu64 "\n",
-	       (uint64_t)p->notifies, rd->wakes, rd->timeouts);
+	       " kicks=%" PRIu64 " guest_timeouts=%" PRIu64 " timeouts=%" PRIu64
+	       "\n",
+	       (uint64_t)p->notifies, rd->wakes, (uint64_t)p->kicks_injected,
+	       r[CAPPSULE_FORK_R_EXEC_TIMEOUTS], rd->timeouts);
 	if (rd->last != -EAGAIN) {
 		printf("fork: exec: the channel's ring is broken (%d)\n",
 		       rd->last);
@@ -1409,10 +1427,12 @@ static int cmd_fork(int argc, char **argv)
 	if (task == CAPPSULE_FORK_EXEC) {
 		reader.ex.code = reader.ex.signal = -1;
 		reader.efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-		if (reader.efd < 0)
+		reader.kick = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (reader.efd < 0 || reader.kick < 0)
 			return 1;
-		p.flags = CAPPSULE_PROBE_F_NOTIFY;
+		p.flags = CAPPSULE_PROBE_F_NOTIFY | CAPPSULE_PROBE_F_KICK;
 		p.notify_fd = reader.efd;
+		p.kick_fd = reader.kick;
 		if (ring_attach(&reader.rx, host_chan + CHAN_G2H_OFF,
 				CHAN_G2H_SIZE, CHAN_G2H_MAX, false) ||
 		    ring_attach(&reader.tx, host_chan + CHAN_H2G_OFF,
