@@ -451,6 +451,22 @@ static void test_abi(void)
 	err = probe_run(&p);
 	result(err == -EINVAL, "abi_padding", "errno %d (want EINVAL)", -err);
 	probe_init(&p, CAPPSULE_PROBE_CPUID);
+	p.__pad1 = 1;
+	err = probe_run(&p);
+	result(err == -EINVAL, "abi_padding1", "errno %d (want EINVAL)", -err);
+	/* wake-up eventfds are for forks only, unknown flags for nobody */
+	probe_init(&p, CAPPSULE_PROBE_CPUID);
+	p.flags = CAPPSULE_PROBE_F_NOTIFY;
+	err = probe_run(&p);
+	result(err == -EINVAL, "abi_flags_probe", "errno %d (want EINVAL)",
+	       -err);
+	probe_init(&p, CAPPSULE_PROBE_FORK);
+	p.arg[0] = 1;
+	p.flags = 0x80;
+	err = probe_run(&p);
+	result(err == -EINVAL, "abi_flags_unknown", "errno %d (want EINVAL)",
+	       -err);
+	probe_init(&p, CAPPSULE_PROBE_CPUID);
 	p.cpu = 4096;
 	err = probe_run(&p);
 	result(err == -EINVAL, "abi_cpu", "errno %d (want EINVAL)", -err);
