@@ -334,7 +334,7 @@ if [ "$ncpus" -gt 1 ]; then
 	sed 's/^fork: /HVTEST INFO fork: /' /tmp/f20 /tmp/f21 | grep '^HVTEST INFO fork: \(id\|exec\)'
 	# each fork's exits by reason, ticks, halts, slices: a slow pair
 	# (seen once: 9.3 s for sleep 0.5) is to be diagnosable from the log
-	grep -h '^probe fork: ' /tmp/f20 /tmp/f21 | sed 's/^/HVTEST INFO pair: /'
+	grep -h '^probe fork: \(outcome\|exits by\)' /tmp/f20 /tmp/f21 | sed 's/^/HVTEST INFO pair: /'
 	us() { v=$(sed -n 's/^fork: id=.* us=\([0-9]*\)$/\1/p' $1); echo ${v:-0}; }
 	wall=$(awk -v a=$u0 -v b=$u1 'BEGIN { printf "%d", (b - a) * 1000000 }')
 	sum=$(( $(us /tmp/f20) + $(us /tmp/f21) ))
@@ -352,7 +352,7 @@ if [ "$ncpus" -gt 1 ]; then
 	ra=$?
 	wait $b; rb=$?
 	sed 's/^fork: /HVTEST INFO fork: /' /tmp/f22 /tmp/f23 | grep '^HVTEST INFO fork: \(id\|exec\)'
-	grep -h '^probe fork: ' /tmp/f22 /tmp/f23 | sed 's/^/HVTEST INFO sibling: /'
+	grep -h '^probe fork: \(outcome\|exits by\)' /tmp/f22 /tmp/f23 | sed 's/^/HVTEST INFO sibling: /'
 	why=$(sed -n 's/^fork: id=.*\(kill_why=[0-9]* kill_exit=[0-9]*\).*/\1/p' /tmp/f22)
 	check "fork_kill_sibling: cappsule 22 killed by its outb ($why: forbidden, I/O instruction) while cappsule 23 ran on cpu$last to its answer" \
 		sh -c "[ $ra -eq 0 -a $rb -eq 0 ] && grep -qF 'stdout=\"alive\\n\" exit=0 ' /tmp/f23"
