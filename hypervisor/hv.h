@@ -124,6 +124,12 @@ void hv_capture_resume(void);
  */
 void hv_guest_forked(u64 id, u64 t_capture);
 extern u64 hv_fork_marker;
+struct file;
+struct poll_table_struct;
+/* CAPPSULE_IOC_HYPERCALL: a hypercall for the cappsule's agent */
+int hv_guest_hypercall(struct cappsule_hypercall *h);
+/* /dev/cappsule's poll: in a fork, readable once the host kicked it */
+__poll_t hv_guest_poll(struct file *file, struct poll_table_struct *wait);
 
 /* One decoded VM exit, read once from the VMCS. */
 struct hv_exit {
@@ -136,6 +142,8 @@ struct hv_exit {
 	u32 insn_len;
 	u32 idt_vectoring; /* an event the exit interrupted, if valid */
 };
+
+struct eventfd_ctx;
 
 struct hv_vcpu {
 	struct hv_vm *vm;
@@ -154,6 +162,12 @@ struct hv_vcpu {
 	bool tick_pending;
 	bool intr_window; /* interrupt-window exiting on */
 	bool halted; /* HLT or MWAIT: sleep to the end of the slice */
+	bool inject_ud; /* #UD at the next entry: a refused VMCALL */
+	struct eventfd_ctx *notify; /* HC_NOTIFY signals it, or NULL */
+	/* host to guest: IRQ_WORK_VECTOR injected after each hv_vcpu_kick() */
+	bool kicks; /* this VM takes kicks */
+	unsigned long kick; /* bit 0: a kick to inject */
+	struct task_struct *task; /* the thread that runs the vCPU */
 	struct hv_log_line log; /* the guest's console line being built */
 	u64 gpr[HV_NR_GPRS]; /* RSP lives in the VMCS */
 	bool launched;
@@ -178,6 +192,8 @@ int hv_vcpu_init(struct hv_vcpu *v, struct hv_vm *vm,
 void hv_vcpu_destroy(struct hv_vcpu *v);
 /* Run until the guest is done, killed, or a limit or signal stops it. */
 void hv_vcpu_run(struct hv_vcpu *v);
+/* Any context: the guest gets IRQ_WORK_VECTOR soon, woken if halted. */
+void hv_vcpu_kick(struct hv_vcpu *v);
 
 /* root/vmcs.c */
 int hv_vmcs_setup(struct hv_vcpu *v, const struct hv_guest_init *g);

@@ -131,6 +131,14 @@ struct cappsule_probe {
 	__u32 max_exits; /* stop after this many exits; 0: default */
 	__u32 __pad0;
 	__u64 arg[4]; /* payload arguments */
+	__u32 flags; /* CAPPSULE_PROBE_F_*; others: -EINVAL */
+	/* with CAPPSULE_PROBE_F_NOTIFY (forks only): an eventfd of the
+	 * caller's that the guest's HC_NOTIFY signals */
+	__s32 notify_fd;
+	/* with CAPPSULE_PROBE_F_KICK (forks only): an eventfd of the caller's;
+	 * each write to it injects IRQ_WORK_VECTOR into the fork */
+	__s32 kick_fd;
+	__u32 __pad1;
 	/* out */
 	__u32 outcome; /* enum cappsule_probe_outcome */
 	__u32 kill_why; /* enum cappsule_kill_why */
@@ -152,7 +160,19 @@ struct cappsule_probe {
 	__u64 halts; /* HLT/MWAIT with the timer: slept to the next tick */
 	__u64 log_lines; /* lines the guest wrote with HC_LOG */
 	__u32 exits[CAPPSULE_EXIT_REASONS]; /* count per basic exit reason */
+	/* VMCALLs from the guest's userland (CPL > 0): #UD, no hypercall */
+	__u64 hypercalls_refused;
+	__u64 notifies; /* HC_NOTIFY hypercalls: eventfd signals */
+	__u64 kicks_injected; /* host kicks: IRQ_WORK_VECTOR injected */
 };
+
+/* the fork's HC_NOTIFY signals notify_fd (WORK IN PROGRESS) */
+#define CAPPSULE_PROBE_F_NOTIFY 1u
+/*
+ * a write to kick_fd wakes the fork: IRQ_WORK_VECTOR injected, a halt cut
+ * short; in the fork, /dev/cappsule polls readable (WORK IN PROGRESS)
+ */
+#define CAPPSULE_PROBE_F_KICK 2u
 
 #define CAPPSULE_CHAN_MAX_PAGES 16
 
@@ -222,6 +242,20 @@ struct cappsule_snapshot_verify {
 	__u64 hash_live; /* the same over live memory */
 };
 
+/*
+ * CAPPSULE_IOC_HYPERCALL, in a cappsule only (WORK IN PROGRESS): the
+ * cappsule's agent (the process that opened /dev/cappsule, CAP_SYS_ADMIN)
+ * asks its kernel to make hypercall nr, one of HC_LOG, HC_REPORT,
+ * HC_TASK, HC_NOTIFY, HC_DONE (-EINVAL otherwise), since its own VMCALLs get #UD;
+ * ret is the hypercall's result. In the host: -EPERM.
+ */
+struct cappsule_hypercall {
+	struct cappsule_hdr hdr;
+	__u64 nr; /* in */
+	__u64 arg[3]; /* in: RDI, RSI, RDX */
+	__s64 ret; /* out: RAX */
+};
+
 #define CAPPSULE_IOC_MAGIC 0xC5
 #define CAPPSULE_IOC_GET_INFO \
 	_IOWR(CAPPSULE_IOC_MAGIC, 0x00, struct cappsule_info)
@@ -233,6 +267,8 @@ struct cappsule_snapshot_verify {
 	_IOWR(CAPPSULE_IOC_MAGIC, 0x03, struct cappsule_snapshot_drop)
 #define CAPPSULE_IOC_SNAPSHOT_VERIFY \
 	_IOWR(CAPPSULE_IOC_MAGIC, 0x04, struct cappsule_snapshot_verify)
+#define CAPPSULE_IOC_HYPERCALL \
+	_IOWR(CAPPSULE_IOC_MAGIC, 0x05, struct cappsule_hypercall)
 
 /*
  * Hypercalls: VMCALL with the number in RAX and arguments in RDI, RSI, RDX;
@@ -252,6 +288,12 @@ struct cappsule_snapshot_verify {
  * endian); the host prints whole lines ("cappsule: vm N says: ...")
  */
 #define CAPPSULE_HC_LOG 7
+/*
+ * () -> 0: wake the host: the fork's caller's eventfd (CAPPSULE_PROBE_F_NOTIFY)
+ * is signalled; -ENOENT if it gave none. For the channel: the guest wrote
+ * to a ring the host reads (WORK IN PROGRESS).
+ */
+#define CAPPSULE_HC_NOTIFY 8
 
 /* What a forked VM does after its hello (work in progress, ABI 2). */
 enum cappsule_fork_task {
@@ -312,6 +354,8 @@ enum cappsule_fork_task {
 /* result[] slots of CAPPSULE_FORK_EXEC (with the USER ones) */
 #define CAPPSULE_FORK_R_EXEC_FAILED 4 /* 0, or the step that failed */
 #define CAPPSULE_FORK_R_EXEC_DROPPED 5 /* output bytes the channel lost */
+/* the agent's waits for its command or a kick that ran to their timeout */
+#define CAPPSULE_FORK_R_EXEC_TIMEOUTS 6
 /* the process's FPU state was in memory (TIF_NEED_FPU_LOAD) */
 #define CAPPSULE_FORK_F_FPU_SAVED 1
 /* CR4.PGE cleared and set again through cr4_update_irqsoff(), VMXE kept */

@@ -8,6 +8,9 @@
  */
 #include <linux/console.h>
 #include <linux/delay.h>
+#include <linux/irq_work.h>
+#include <linux/poll.h>
+#include <linux/wait.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
@@ -197,6 +200,58 @@ static void hv_fork_sleep(void)
 		  current->nvcsw + current->nivcsw - sw0);
 }
 
+/*
+ * Kicks from the host: it injects IRQ_WORK_VECTOR, whose handler in this
+ * kernel runs the raised irq_works, this one among them: queued when the
+ * fork starts and again each time it runs, so no kick is lost between
+ * the agent's look at its rings and its poll; /dev/cappsule then polls
+ * readable. (The local APIC page is scratch RAM: the self-IPI
+ * irq_work_queue() sends goes nowhere, and with an APIC the tick does
+ * not run raised works, so only a kick runs it.)
+ */
+static DECLARE_WAIT_QUEUE_HEAD(hv_kick_wq);
+static int hv_kicked;
+
+static void hv_kick_run(struct irq_work *work)
+{
+	WRITE_ONCE(hv_kicked, 1);
+	wake_up_interruptible(&hv_kick_wq);
+	irq_work_queue(work); /* for the next kick */
+}
+
+static struct irq_work hv_kick_work = IRQ_WORK_INIT_HARD(hv_kick_run);
+
+__poll_t hv_guest_poll(struct file *file, poll_table *wait)
+{
+	if (!READ_ONCE(hv_fork_marker))
+		return 0; /* the host is never kicked */
+	poll_wait(file, &hv_kick_wq, wait);
+	return xchg(&hv_kicked, 0) ? EPOLLIN | EPOLLRDNORM : 0;
+}
+
+/*
+ * The agent's hypercalls, made from CPL 0 for it: only in a fork (the
+ * host's marker stays 0: a VMCALL in VMX root would be an error there),
+ * and only those its work needs.
+ */
+int hv_guest_hypercall(struct cappsule_hypercall *h)
+{
+	if (!READ_ONCE(hv_fork_marker))
+		return -EPERM;
+	switch (h->nr) {
+	case CAPPSULE_HC_LOG:
+	case CAPPSULE_HC_REPORT:
+	case CAPPSULE_HC_TASK:
+	case CAPPSULE_HC_NOTIFY:
+	case CAPPSULE_HC_DONE:
+		break;
+	default:
+		return -EINVAL;
+	}
+	h->ret = (s64)hv_hc3(h->nr, h->arg[0], h->arg[1], h->arg[2]);
+	return 0;
+}
+
 void hv_guest_forked(u64 id, u64 t_capture)
 {
 	u64 flags, lstar, clock;
@@ -205,6 +260,7 @@ void hv_guest_forked(u64 id, u64 t_capture)
 	clock = ktime_get_ns() - t_capture;
 	/* in the VM's private copy of the page: the host's stays 0 */
 	WRITE_ONCE(hv_fork_marker, id);
+	irq_work_queue(&hv_kick_work); /* run by the host's first kick */
 	hv_hc(CAPPSULE_HC_HELLO, id, 0);
 	flags = hv_fork_fpu();
 	kernel_fpu_end();

@@ -117,6 +117,22 @@ static long hv_ioctl_snapshot_verify(void __user *uarg)
 	return copy_to_user(uarg, &v, sizeof(v)) ? -EFAULT : 0;
 }
 
+static long hv_ioctl_hypercall(void __user *uarg)
+{
+	struct cappsule_hypercall h;
+	int err;
+
+	if (copy_from_user(&h, uarg, sizeof(h)))
+		return -EFAULT;
+	err = hv_check_hdr(&h.hdr, sizeof(h));
+	if (err)
+		return err;
+	err = hv_guest_hypercall(&h);
+	if (err)
+		return err;
+	return copy_to_user(uarg, &h, sizeof(h)) ? -EFAULT : 0;
+}
+
 static long hv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
@@ -132,6 +148,8 @@ static long hv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return hv_ioctl_snapshot_drop(uarg);
 	case CAPPSULE_IOC_SNAPSHOT_VERIFY:
 		return hv_ioctl_snapshot_verify(uarg);
+	case CAPPSULE_IOC_HYPERCALL:
+		return hv_ioctl_hypercall(uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -149,6 +167,7 @@ static const struct file_operations hv_fops = {
 	.owner = THIS_MODULE,
 	.open = hv_open,
 	.unlocked_ioctl = hv_ioctl,
+	.poll = hv_guest_poll,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
 };

@@ -235,7 +235,9 @@ int hv_probe_run(struct cappsule_probe *p)
 	struct hv_probe *pr;
 	int err;
 
-	if (p->payload >= CAPPSULE_PROBE_MAX || p->__pad0)
+	if (p->payload >= CAPPSULE_PROBE_MAX || p->__pad0 || p->__pad1 ||
+	    p->flags & ~(CAPPSULE_PROBE_F_NOTIFY | CAPPSULE_PROBE_F_KICK) ||
+	    (p->flags && p->payload != CAPPSULE_PROBE_FORK))
 		return -EINVAL;
 	if (p->cpu != CAPPSULE_CPU_ANY &&
 	    (p->cpu >= nr_cpu_ids || !cpu_online(p->cpu)))

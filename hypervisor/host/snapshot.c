@@ -19,6 +19,10 @@
 #include <linux/sched/signal.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/eventfd.h>
+#include <linux/file.h>
+#include <linux/poll.h>
+#include <linux/wait.h>
 #include <linux/xarray.h>
 #include <asm/apicdef.h>
 #include <asm/desc.h>
@@ -616,7 +620,74 @@ struct hv_fork {
 	struct hv_guest_init g;
 	struct page *chan[CAPPSULE_CHAN_MAX_PAGES]; /* the caller's, pinned */
 	unsigned int chan_nr;
+	/* the caller's kick eventfd, watched as KVM's irqfd does */
+	struct file *kick_file;
+	struct eventfd_ctx *kick_ctx;
+	wait_queue_entry_t kick_wait;
+	poll_table kick_pt;
+	bool kick_watched;
 };
+
+/* A write to the kick eventfd (its wait queue's lock held, IRQs off). */
+static int hv_fork_kick_wake(wait_queue_entry_t *wait, unsigned int mode,
+			     int sync, void *key)
+{
+	struct hv_fork *f = container_of(wait, struct hv_fork, kick_wait);
+	u64 cnt;
+
+	if (!(key_to_poll(key) & EPOLLIN))
+		return 0;
+	eventfd_ctx_do_read(f->kick_ctx, &cnt);
+	hv_vcpu_kick(&f->vcpu);
+	return 0;
+}
+
+static void hv_fork_kick_queue(struct file *file, wait_queue_head_t *wqh,
+			       poll_table *pt)
+{
+	struct hv_fork *f = container_of(pt, struct hv_fork, kick_pt);
+
+	add_wait_queue(wqh, &f->kick_wait);
+	f->kick_watched = true;
+}
+
+/* Watch the caller's eventfd @fd: each write to it kicks the fork. */
+static int hv_fork_kick_watch(struct hv_fork *f, int fd)
+{
+	struct eventfd_ctx *ctx;
+	struct file *file;
+
+	file = eventfd_fget(fd);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	ctx = eventfd_ctx_fileget(file);
+	if (IS_ERR(ctx)) {
+		fput(file);
+		return PTR_ERR(ctx);
+	}
+	f->kick_file = file;
+	f->kick_ctx = ctx;
+	f->vcpu.kicks = true;
+	init_waitqueue_func_entry(&f->kick_wait, hv_fork_kick_wake);
+	init_poll_funcptr(&f->kick_pt, hv_fork_kick_queue);
+	/* written before we watched: kick now */
+	if (vfs_poll(file, &f->kick_pt) & EPOLLIN)
+		hv_vcpu_kick(&f->vcpu);
+	return 0;
+}
+
+static void hv_fork_kick_unwatch(struct hv_fork *f)
+{
+	u64 cnt;
+
+	if (!f->kick_file)
+		return;
+	if (f->kick_watched)
+		eventfd_ctx_remove_wait_queue(f->kick_ctx, &f->kick_wait, &cnt);
+	eventfd_ctx_put(f->kick_ctx);
+	fput(f->kick_file);
+	f->kick_file = NULL;
+}
 
 /*
  * The channel: the caller's buffer (@uaddr, @len bytes: page-aligned, the
@@ -728,6 +799,20 @@ int hv_snapshot_fork(struct cappsule_probe *p)
 	f->vcpu.slice = p->slice;
 	f->vcpu.max_slices = p->max_slices;
 	f->vcpu.max_exits = p->max_exits ?: 100000;
+	f->vcpu.task = current;
+	if (p->flags & CAPPSULE_PROBE_F_KICK) {
+		err = hv_fork_kick_watch(f, p->kick_fd);
+		if (err)
+			goto out_vcpu;
+	}
+	if (p->flags & CAPPSULE_PROBE_F_NOTIFY) {
+		f->vcpu.notify = eventfd_ctx_fdget(p->notify_fd);
+		if (IS_ERR(f->vcpu.notify)) {
+			err = PTR_ERR(f->vcpu.notify);
+			f->vcpu.notify = NULL;
+			goto out_vcpu;
+		}
+	}
 	if (p->arg[1] >= CAPPSULE_FORK_TIMER)
 		f->vcpu.timer_vector = LOCAL_TIMER_VECTOR;
 	err = hv_vcpu_run_on(&f->vcpu, p->cpu);
@@ -740,6 +825,9 @@ int hv_snapshot_fork(struct cappsule_probe *p)
 	p->page_refills = f->vm.refills;
 	atomic64_inc(&hv_vms_run);
 out_vcpu:
+	hv_fork_kick_unwatch(f);
+	if (f->vcpu.notify)
+		eventfd_ctx_put(f->vcpu.notify);
 	hv_vcpu_destroy(&f->vcpu);
 out_vm:
 	hv_vm_destroy(&f->vm);

@@ -135,6 +135,12 @@ bool hv_can_inject_intr(u64 rflags, u32 interruptibility)
 	return (rflags & BIT(9)) && !(interruptibility & 3);
 }
 
+bool hv_hypercall_allowed(u32 ss_access_rights)
+{
+	/* DPL, bits 5-6; an unusable SS (bit 16) still has its DPL */
+	return ((ss_access_rights >> 5) & 3) == 0;
+}
+
 void hv_decode_cr(u64 qual, struct hv_cr_access *out)
 {
 	out->cr = qual & 0xf;

@@ -145,6 +145,13 @@ void hv_decode_intr(u32 info, struct hv_intr_info *out);
  */
 bool hv_can_inject_intr(u64 rflags, u32 interruptibility);
 
+/*
+ * Whether a VMCALL may be a hypercall, from the guest's SS access rights
+ * (the CPL is SS.DPL): only the guest kernel (CPL 0) may; a VMCALL from
+ * the cappsule's userland gets #UD, as on a CPU without a hypervisor.
+ */
+bool hv_hypercall_allowed(u32 ss_access_rights);
+
 /* MSR allow-list: everything else read or written kills the VM. */
 enum hv_msr_kind {
 	HV_MSR_DENY = 0,

@@ -5,6 +5,7 @@
  * and answers with HV_R_* flags; the guest RIP is advanced only here, in
  * hv_handle_exit(). Whatever has no handler kills the VM, never the host.
  */
+#include <linux/eventfd.h>
 #include <linux/mm.h>
 #include <linux/io.h>
 #include <linux/highmem.h>
@@ -108,6 +109,17 @@ static unsigned int hv_exit_vmcall(struct hv_vcpu *v)
 	struct cappsule_probe *r = v->report;
 	s64 ret;
 
+	/*
+	 * Only the guest kernel makes hypercalls: the cappsule's userland
+	 * (the command, whatever it runs) gets #UD at the VMCALL, which is
+	 * what it would get on a CPU without a hypervisor, and its kernel
+	 * decides (SIGILL). The RIP stays on the VMCALL: #UD is a fault.
+	 */
+	if (!hv_hypercall_allowed((u32)hv_vmread(GUEST_SS_AR_BYTES))) {
+		r->hypercalls_refused++;
+		v->inject_ud = true;
+		return 0;
+	}
 	switch (nr) {
 	case CAPPSULE_HC_VERSION:
 		ret = CAPPSULE_ABI_VERSION;
@@ -134,6 +146,16 @@ static unsigned int hv_exit_vmcall(struct hv_vcpu *v)
 		break;
 	case CAPPSULE_HC_LOG:
 		hv_hc_log(v, untrusted_a0, untrusted_a1, v->gpr[HV_RDX]);
+		ret = 0;
+		break;
+	case CAPPSULE_HC_NOTIFY:
+		/* the caller's eventfd: it reads the channel when woken */
+		if (!v->notify) {
+			ret = -ENOENT;
+			break;
+		}
+		eventfd_signal(v->notify, 1);
+		r->notifies++;
 		ret = 0;
 		break;
 	case CAPPSULE_HC_DONE:

@@ -15,7 +15,9 @@
 #include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
+#include <asm/irq_vectors.h>
 #include <asm/msr.h>
+#include <asm/trapnr.h>
 #include <asm/tsc.h>
 #include "../hv.h"
 #include "vmx_insn.h"
@@ -242,26 +244,67 @@ static void hv_vcpu_read_exit(struct hv_vcpu *v)
  * delivery an exit cut short (an EPT fault on the guest stack) is
  * injected again. Interrupts are off, the VMCS is current.
  */
+static void hv_vcpu_window(struct hv_vcpu *v, bool on)
+{
+	if (v->intr_window == on)
+		return;
+	hv_vmwrite(CPU_BASED_VM_EXEC_CONTROL,
+		   hv_ctl.proc | (on ? HV_PROC_INTR_WINDOW : 0));
+	v->intr_window = on;
+}
+
+static bool hv_vcpu_intr_pending(struct hv_vcpu *v)
+{
+	return v->tick_pending || test_bit(0, &v->kick);
+}
+
+/*
+ * One event per entry: an exception the guest caused first (a refused
+ * VMCALL's #UD), then the tick, then a host kick (IRQ_WORK_VECTOR: the
+ * forked kernel runs its raised irq_works, the agent's wake-up among
+ * them); what cannot go in now waits for an interrupt window.
+ */
 static void hv_vcpu_inject(struct hv_vcpu *v)
 {
-	if (!v->tick_pending)
+	if (v->inject_ud) {
+		hv_vmwrite(VM_ENTRY_INTR_INFO_FIELD,
+			   INTR_INFO_VALID_MASK | INTR_TYPE_HARD_EXCEPTION |
+				   X86_TRAP_UD);
+		v->inject_ud = false;
+		if (hv_vcpu_intr_pending(v))
+			hv_vcpu_window(v, true);
 		return;
-	if (hv_can_inject_intr(hv_vmread(GUEST_RFLAGS),
-			       hv_vmread(GUEST_INTERRUPTIBILITY_INFO))) {
+	}
+	if (!hv_vcpu_intr_pending(v))
+		return;
+	if (!hv_can_inject_intr(hv_vmread(GUEST_RFLAGS),
+				hv_vmread(GUEST_INTERRUPTIBILITY_INFO))) {
+		hv_vcpu_window(v, true);
+		return;
+	}
+	if (v->tick_pending) {
 		hv_vmwrite(VM_ENTRY_INTR_INFO_FIELD,
 			   INTR_INFO_VALID_MASK | INTR_TYPE_EXT_INTR |
 				   v->timer_vector);
 		v->tick_pending = false;
 		v->report->ticks_injected++;
-		if (v->intr_window) {
-			hv_vmwrite(CPU_BASED_VM_EXEC_CONTROL, hv_ctl.proc);
-			v->intr_window = false;
-		}
-	} else if (!v->intr_window) {
-		hv_vmwrite(CPU_BASED_VM_EXEC_CONTROL,
-			   hv_ctl.proc | HV_PROC_INTR_WINDOW);
-		v->intr_window = true;
+	} else if (test_and_clear_bit(0, &v->kick)) {
+		hv_vmwrite(VM_ENTRY_INTR_INFO_FIELD,
+			   INTR_INFO_VALID_MASK | INTR_TYPE_EXT_INTR |
+				   IRQ_WORK_VECTOR);
+		v->report->kicks_injected++;
 	}
+	hv_vcpu_window(v, hv_vcpu_intr_pending(v));
+}
+
+void hv_vcpu_kick(struct hv_vcpu *v)
+{
+	if (!v->kicks)
+		return;
+	set_bit(0, &v->kick);
+	/* out of its halt, or out of the guest (an IPI: an exit) */
+	wake_up_process(v->task);
+	kick_process(v->task);
 }
 
 /*
@@ -313,6 +356,11 @@ static unsigned int hv_vcpu_run_loaded(struct hv_vcpu *v)
 		    v->timer_vector &&
 		    (v->exit.idt_vectoring & 0xff) == v->timer_vector)
 			v->tick_pending = true;
+		/* so is a kick's */
+		if ((v->exit.idt_vectoring & VECTORING_INFO_VALID_MASK) &&
+		    v->kicks &&
+		    (v->exit.idt_vectoring & 0xff) == IRQ_WORK_VECTOR)
+			set_bit(0, &v->kick);
 		hv_handle_exit_irqoff(v);
 		local_irq_enable(); /* a pending host interrupt runs now */
 
@@ -343,7 +391,11 @@ static void hv_vcpu_halt(struct hv_vcpu *v)
 		left = ns_to_ktime(mul_u64_u32_div(v->slice_end - now,
 						   NSEC_PER_MSEC, tsc_khz));
 		set_current_state(TASK_INTERRUPTIBLE);
-		schedule_hrtimeout(&left, HRTIMER_MODE_REL);
+		/* a kick cuts the halt short (hv_vcpu_kick() wakes us) */
+		if (test_bit(0, &v->kick))
+			__set_current_state(TASK_RUNNING);
+		else
+			schedule_hrtimeout(&left, HRTIMER_MODE_REL);
 	}
 	v->tick_pending = true;
 }

@@ -602,6 +602,13 @@ START_TEST(test_exit_names_policy)
 	ck_assert(!hv_can_inject_intr(0x202, 1));
 	ck_assert(!hv_can_inject_intr(0x202, 2));
 	ck_assert(hv_can_inject_intr(0x202, 8)); /* NMI blocking: not ours */
+	/* hypercalls: CPL (SS.DPL) 0 only */
+	ck_assert(hv_hypercall_allowed(0xc093)); /* kernel SS */
+	ck_assert(hv_hypercall_allowed(0x1c000)); /* unusable, DPL 0 */
+	ck_assert(!hv_hypercall_allowed(0xc0f3)); /* user SS, DPL 3 */
+	ck_assert(!hv_hypercall_allowed(0x1c060)); /* unusable, DPL 3 */
+	ck_assert(!hv_hypercall_allowed(0x20b3)); /* DPL 1 */
+	ck_assert(!hv_hypercall_allowed(0x20d3)); /* DPL 2 */
 	/* every VMX instruction is forbidden */
 	for (r = HV_EXIT_VMCLEAR; r <= HV_EXIT_VMXON; r++)
 		ck_assert_int_eq(hv_exit_policy(r), HV_POLICY_FORBID);

@@ -26,6 +26,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -122,12 +123,15 @@ static void print_probe(const char *name, const struct cappsule_probe *p)
 	printf("probe %s: outcome=%u kill_why=%u kill_exit=%u qual=0x%" PRIx64
 	       " rip=0x%" PRIx64 " cpu=%u exits=%" PRIu64 " slices=%" PRIu64
 	       " fresh=%" PRIu64 " cow=%" PRIu64 " intact=%" PRIu64
-	       " migrations=%" PRIu64 " ns=%" PRIu64 "\n",
+	       " migrations=%" PRIu64 " ticks=%" PRIu64 " halts=%" PRIu64
+	       " refills=%" PRIu64 " refused=%" PRIu64 " ns=%" PRIu64 "\n",
 	       name, p->outcome, p->kill_why, p->kill_exit,
 	       (uint64_t)p->kill_qual, (uint64_t)p->kill_rip, p->host_cpu,
 	       (uint64_t)p->total_exits, (uint64_t)p->slices,
 	       (uint64_t)p->fresh_pages, (uint64_t)p->cow_pages,
 	       (uint64_t)p->template_intact, (uint64_t)p->cpu_migrations,
+	       (uint64_t)p->ticks_injected, (uint64_t)p->halts,
+	       (uint64_t)p->page_refills, (uint64_t)p->hypercalls_refused,
 	       (uint64_t)p->duration_ns);
 	printf("probe %s: exits by reason:", name);
 	for (i = 0; i < CAPPSULE_EXIT_REASONS; i++)
@@ -447,6 +451,22 @@ static void test_abi(void)
 	err = probe_run(&p);
 	result(err == -EINVAL, "abi_padding", "errno %d (want EINVAL)", -err);
 	probe_init(&p, CAPPSULE_PROBE_CPUID);
+	p.__pad1 = 1;
+	err = probe_run(&p);
+	result(err == -EINVAL, "abi_padding1", "errno %d (want EINVAL)", -err);
+	/* wake-up eventfds are for forks only, unknown flags for nobody */
+	probe_init(&p, CAPPSULE_PROBE_CPUID);
+	p.flags = CAPPSULE_PROBE_F_NOTIFY;
+	err = probe_run(&p);
+	result(err == -EINVAL, "abi_flags_probe", "errno %d (want EINVAL)",
+	       -err);
+	probe_init(&p, CAPPSULE_PROBE_FORK);
+	p.arg[0] = 1;
+	p.flags = 0x80;
+	err = probe_run(&p);
+	result(err == -EINVAL, "abi_flags_unknown", "errno %d (want EINVAL)",
+	       -err);
+	probe_init(&p, CAPPSULE_PROBE_CPUID);
 	p.cpu = 4096;
 	err = probe_run(&p);
 	result(err == -EINVAL, "abi_cpu", "errno %d (want EINVAL)", -err);
@@ -690,6 +710,25 @@ static uint64_t uvmcall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
 	return ret;
 }
 
+/*
+ * In a fork: a hypercall through the cappsule's kernel (its own VMCALLs
+ * from userland get #UD); -1 if the kernel refused.
+ */
+static uint64_t hcall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	struct cappsule_hypercall h;
+
+	memset(&h, 0, sizeof(h));
+	hdr_init(&h.hdr, sizeof(h));
+	h.nr = nr;
+	h.arg[0] = a0;
+	h.arg[1] = a1;
+	h.arg[2] = a2;
+	if (ioctl(dev, CAPPSULE_IOC_HYPERCALL, &h))
+		return (uint64_t)-1;
+	return (uint64_t)h.ret;
+}
+
 /* In a fork: the command the host's START names, or NULL. */
 static char **chan_start(struct start_msg *m)
 {
@@ -708,7 +747,19 @@ static char **chan_start(struct start_msg *m)
 	return m->argv;
 }
 
-/* Output to the host: a full ring is retried every ms, for 2 s at most. */
+/* Fallback timeout of both sides' waits (counted: a lost wake-up shows) */
+#define CHAN_TIMEOUT_MS 1000
+
+/* Wake the host: it reads (or refills) the channel when HC_NOTIFY comes. */
+static void chan_notify(void)
+{
+	hcall(CAPPSULE_HC_NOTIFY, 0, 0, 0);
+}
+
+/*
+ * Output to the host, which is woken to read it; a full ring is retried
+ * every ms (the host woken again each time), for 2 s at most.
+ */
 static void chan_out(struct ring *tx, const void *buf, int n, uint64_t *dropped)
 {
 	int k;
@@ -718,8 +769,10 @@ static void chan_out(struct ring *tx, const void *buf, int n, uint64_t *dropped)
 			*dropped += (uint64_t)n;
 			return;
 		}
+		chan_notify();
 		usleep(1000);
 	}
+	chan_notify();
 }
 
 /*
@@ -729,10 +782,13 @@ static void chan_out(struct ring *tx, const void *buf, int n, uint64_t *dropped)
  * stdout and stderr (a UART write would be port I/O and kill the fork),
  * whose bytes go back as CONSOLE_STDOUT, then CONSOLE_EXIT with its
  * status, 128+N for signal N. The host reads and writes the channel while
- * the fork runs; no wake-ups yet: both sides poll every millisecond.
+ * the fork runs, woken by HC_NOTIFY after each message we send and each
+ * stdin message we take; we sleep in poll() on the command's output and
+ * /dev/cappsule, readable when the host kicked us (stdin came), with a
+ * fallback timeout we count.
  * Returns 0, or the step that failed.
  */
-static int chan_exec(uint64_t *dropped)
+static int chan_exec(uint64_t *dropped, uint64_t *timeouts)
 {
 	static char buf[CHAN_G2H_MAX], pend[CHAN_H2G_MAX];
 	struct console_exit ex = { -1, 0 };
@@ -741,7 +797,7 @@ static int chan_exec(uint64_t *dropped)
 	struct start_msg m;
 	struct ring rx, tx;
 	posix_spawn_file_actions_t fa;
-	struct pollfd pf;
+	struct pollfd pf[3];
 	char **argv;
 	pid_t pid;
 
@@ -778,8 +834,10 @@ static int chan_exec(uint64_t *dropped)
 	close(in[0]);
 	close(out[1]);
 	fcntl(in[1], F_SETFL, O_NONBLOCK);
-	pf.fd = out[0];
-	pf.events = POLLIN;
+	pf[0].fd = out[0];
+	pf[0].events = POLLIN;
+	pf[1].fd = dev; /* readable when the host kicked us */
+	pf[1].events = POLLIN;
 	for (;;) {
 		/* stdin: one message at a time, as the pipe takes it */
 		while (in[1] >= 0) {
@@ -794,6 +852,7 @@ static int chan_exec(uint64_t *dropped)
 				}
 				plen = n;
 				poff = 0;
+				chan_notify(); /* room in the stdin ring */
 			}
 			n = (int)write(in[1], pend + poff,
 				       (size_t)(plen - poff));
@@ -806,9 +865,15 @@ static int chan_exec(uint64_t *dropped)
 			}
 			poff += n;
 		}
-		if (poll(&pf, 1, 1) < 0 && errno != EINTR)
+		/* the command's output, a kick (stdin came), room in its pipe */
+		pf[2].fd = in[1] >= 0 && poff < plen ? in[1] : -1;
+		pf[2].events = POLLOUT;
+		n = poll(pf, 3, CHAN_TIMEOUT_MS);
+		if (n < 0 && errno != EINTR)
 			break;
-		if (!(pf.revents & (POLLIN | POLLHUP)))
+		if (n == 0)
+			(*timeouts)++;
+		if (n <= 0 || !(pf[0].revents & (POLLIN | POLLHUP)))
 			continue;
 		n = (int)read(out[0], buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
@@ -830,7 +895,10 @@ static int chan_exec(uint64_t *dropped)
 		ex.signal = WTERMSIG(st);
 		ex.code = 128 + ex.signal;
 	}
-	return ring_send(&tx, CONSOLE_EXIT, &ex, sizeof(ex)) ? 5 : 0;
+	if (ring_send(&tx, CONSOLE_EXIT, &ex, sizeof(ex)))
+		return 5;
+	chan_notify();
+	return 0;
 }
 
 /*
@@ -840,7 +908,7 @@ static int chan_exec(uint64_t *dropped)
  */
 static void __attribute__((noreturn)) in_cappsule(long id, uint64_t xmm0)
 {
-	uint64_t chunk[2], dropped = 0;
+	uint64_t chunk[2], dropped = 0, timeouts = 0;
 	char line[80];
 	int n, k, i;
 
@@ -851,18 +919,20 @@ static void __attribute__((noreturn)) in_cappsule(long id, uint64_t xmm0)
 		k = n - i < 16 ? n - i : 16;
 		memset(chunk, 0, sizeof(chunk));
 		memcpy(chunk, line + i, k);
-		uvmcall(CAPPSULE_HC_LOG, k, chunk[0], chunk[1]);
+		hcall(CAPPSULE_HC_LOG, k, chunk[0], chunk[1]);
 	}
-	uvmcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_USER_ID, id, 0);
-	uvmcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_USER_XMM0, xmm0, 0);
-	if (uvmcall(CAPPSULE_HC_TASK, 0, 0, 0) == CAPPSULE_FORK_EXEC) {
-		uvmcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_EXEC_FAILED,
-			chan_exec(&dropped), 0);
-		uvmcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_EXEC_DROPPED,
-			dropped, 0);
+	hcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_USER_ID, id, 0);
+	hcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_USER_XMM0, xmm0, 0);
+	if (hcall(CAPPSULE_HC_TASK, 0, 0, 0) == CAPPSULE_FORK_EXEC) {
+		hcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_EXEC_FAILED,
+		      chan_exec(&dropped, &timeouts), 0);
+		hcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_EXEC_TIMEOUTS,
+		      timeouts, 0);
+		hcall(CAPPSULE_HC_REPORT, CAPPSULE_FORK_R_EXEC_DROPPED, dropped,
+		      0);
 	}
 	for (;;)
-		uvmcall(CAPPSULE_HC_DONE, 0, 0, 0);
+		hcall(CAPPSULE_HC_DONE, 0, 0, 0);
 }
 
 /* 0 in the host; the fork's id when this process goes on in a fork */
@@ -1199,6 +1269,9 @@ struct chan_reader {
 	struct console_exit ex;
 	int msgs, exits, bad, last;
 	int done; /* atomic: set once the fork is over */
+	int efd; /* the fork's HC_NOTIFY signals it */
+	int kick; /* a write to it wakes the fork */
+	uint64_t wakes, timeouts; /* eventfd wake-ups; polls that timed out */
 };
 
 static struct chan_reader reader;
@@ -1238,8 +1311,10 @@ static void chan_pump_stdin(struct chan_reader *rd)
 
 	while (!rd->stdin_done) {
 		if (rd->eof) {
-			if (!ring_send(&rd->tx, CONSOLE_STDIN_EOF, NULL, 0))
+			if (!ring_send(&rd->tx, CONSOLE_STDIN_EOF, NULL, 0)) {
 				rd->stdin_done = true;
+				eventfd_write(rd->kick, 1);
+			}
 			return;
 		}
 		if (!rd->plen) {
@@ -1257,17 +1332,39 @@ static void chan_pump_stdin(struct chan_reader *rd)
 		if (ring_send(&rd->tx, CONSOLE_STDIN, rd->pend, rd->plen))
 			return; /* full: later */
 		rd->plen = 0;
+		eventfd_write(rd->kick, 1);
 	}
 }
 
+/*
+ * The host's side of the channel: woken by the fork's HC_NOTIFY (an
+ * eventfd) or by our stdin; the timeout is a fallback that the checks
+ * count (a wake-up lost would show as a timeout and a slow stream).
+ */
 static void *chan_reader_main(void *arg)
 {
 	struct chan_reader *rd = arg;
+	struct pollfd pf[2];
+	uint64_t v;
+	int n;
 
 	while (!__atomic_load_n(&rd->done, __ATOMIC_ACQUIRE)) {
 		chan_pump_stdin(rd);
 		chan_drain(rd);
-		usleep(1000);
+		pf[0].fd = rd->efd;
+		pf[0].events = POLLIN;
+		pf[1].fd = 0;
+		pf[1].events = POLLIN;
+		/* our stdin only when there is room for it to go on */
+		n = poll(pf, !rd->eof && !rd->plen && !rd->stdin_done ? 2 : 1,
+			 CHAN_TIMEOUT_MS);
+		if (__atomic_load_n(&rd->done, __ATOMIC_ACQUIRE))
+			break;
+		if (n == 0)
+			rd->timeouts++;
+		if (n > 0 && (pf[0].revents & POLLIN) &&
+		    read(rd->efd, &v, sizeof(v)) == sizeof(v))
+			rd->wakes++;
 	}
 	return NULL;
 }
@@ -1291,6 +1388,11 @@ static int fork_exec_checks(const struct cappsule_probe *p)
 	}
 	printf(" failed_step=%" PRIu64 " dropped=%" PRIu64 "\n",
 	       r[CAPPSULE_FORK_R_EXEC_FAILED], r[CAPPSULE_FORK_R_EXEC_DROPPED]);
+	printf("fork: exec: wake-ups: notifies=%" PRIu64 " host_wakes=%" PRIu64
+	       " kicks=%" PRIu64 " guest_timeouts=%" PRIu64 " timeouts=%" PRIu64
+	       "\n",
+	       (uint64_t)p->notifies, rd->wakes, (uint64_t)p->kicks_injected,
+	       r[CAPPSULE_FORK_R_EXEC_TIMEOUTS], rd->timeouts);
 	if (rd->last != -EAGAIN) {
 		printf("fork: exec: the channel's ring is broken (%d)\n",
 		       rd->last);
@@ -1340,6 +1442,13 @@ static int cmd_fork(int argc, char **argv)
 		p.cpu = strtoul(argv[4], NULL, 0);
 	if (task == CAPPSULE_FORK_EXEC) {
 		reader.ex.code = reader.ex.signal = -1;
+		reader.efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		reader.kick = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (reader.efd < 0 || reader.kick < 0)
+			return 1;
+		p.flags = CAPPSULE_PROBE_F_NOTIFY | CAPPSULE_PROBE_F_KICK;
+		p.notify_fd = reader.efd;
+		p.kick_fd = reader.kick;
 		if (ring_attach(&reader.rx, host_chan + CHAN_G2H_OFF,
 				CHAN_G2H_SIZE, CHAN_G2H_MAX, false) ||
 		    ring_attach(&reader.tx, host_chan + CHAN_H2G_OFF,
@@ -1351,6 +1460,7 @@ static int cmd_fork(int argc, char **argv)
 	err = probe_run(&p);
 	if (task == CAPPSULE_FORK_EXEC) {
 		__atomic_store_n(&reader.done, 1, __ATOMIC_RELEASE);
+		eventfd_write(reader.efd, 1); /* out of its poll */
 		pthread_join(reader_thread, NULL);
 	}
 	if (err) {
@@ -1361,7 +1471,7 @@ static int cmd_fork(int argc, char **argv)
 	sym[0] = 0;
 	if (p.kill_rip)
 		symbolize(p.kill_rip, sym, sizeof(sym));
-	printf("fork: id=%llu task=%s outcome=%u hello=%s%llu intact=%llu kill_why=%u kill_exit=%u qual=0x%llx rip=0x%llx %s exits=%llu vmcalls=%u ept=%u cr=%u msr=%u cow=%llu fresh=%llu cpu=%u us=%llu\n",
+	printf("fork: id=%llu task=%s outcome=%u hello=%s%llu intact=%llu kill_why=%u kill_exit=%u qual=0x%llx rip=0x%llx %s exits=%llu vmcalls=%u ept=%u cr=%u msr=%u cow=%llu fresh=%llu cpu=%u refused=%llu us=%llu\n",
 	       (unsigned long long)p.arg[0], fork_tasks[task], p.outcome,
 	       (p.reported & 1) ? "" : "none/", (unsigned long long)p.result[0],
 	       (unsigned long long)p.template_intact, p.kill_why, p.kill_exit,
@@ -1371,6 +1481,7 @@ static int cmd_fork(int argc, char **argv)
 	       p.exits[EXIT_RDMSR] + p.exits[EXIT_WRMSR],
 	       (unsigned long long)p.cow_pages,
 	       (unsigned long long)p.fresh_pages, p.host_cpu,
+	       (unsigned long long)p.hypercalls_refused,
 	       (unsigned long long)p.duration_ns / 1000);
 	if (!(p.reported & 1) || p.result[0] != p.arg[0] || !p.template_intact)
 		return 1;
@@ -1432,7 +1543,8 @@ static int usage(void)
 		"       hvctl snapshot-drop\n"
 		"       hvctl snapshot-verify [START END]   (default: kernel text)\n"
 		"       hvctl fork ID [kernel|outb|wrmsr|mmio|timer|sleep|user] [cpu]\n"
-		"       hvctl fork ID exec SCRIPT [cpu]   (sh -c SCRIPT in the fork, fed our stdin)\n");
+		"       hvctl fork ID exec SCRIPT [cpu]   (sh -c SCRIPT in the fork, fed our stdin)\n"
+		"       hvctl vmcall NR [A0 A1]   (from userland: in a cappsule, SIGILL)\n");
 	return 2;
 }
 
@@ -1444,6 +1556,19 @@ int main(int argc, char **argv)
 
 	if (argc < 2)
 		return usage();
+	/*
+	 * For a cappsule's command: a VMCALL from userland, which must get
+	 * #UD (SIGILL), never reach the hypervisor. In the host (VMX root,
+	 * CPL 3) the CPU raises #GP: SIGSEGV.
+	 */
+	if (!strcmp(argv[1], "vmcall") && argc > 2) {
+		printf("vmcall: nr=%s ret=0x%llx\n", argv[2],
+		       (unsigned long long)uvmcall(
+			       strtoull(argv[2], NULL, 0),
+			       argc > 3 ? strtoull(argv[3], NULL, 0) : 0,
+			       argc > 4 ? strtoull(argv[4], NULL, 0) : 0, 0));
+		return 0;
+	}
 	dev = open(CAPPSULE_DEVICE, O_RDWR | O_CLOEXEC);
 	if (dev < 0) {
 		printf("hvctl: %s: %s\n", CAPPSULE_DEVICE, strerror(errno));

@@ -158,7 +158,7 @@ echo "rig: module, hvctl, initramfs and ISO built ($(elapsed $T0)s)"
 # ---------------------------------------------------------------- boots
 # Tests that must pass on every boot, plus the SMP-only ones.
 REQUIRED="refuse_kvm load load_vmxon_all devnode refuse_twice vmxon_all_cpus
-abi_unknown_ioctl abi_size abi_version abi_payload abi_padding abi_cpu abi_info_size
+abi_unknown_ioctl abi_size abi_version abi_payload abi_padding abi_padding1 abi_flags_probe abi_flags_unknown abi_cpu abi_info_size
 cpuid vmcall ept_cow ept_cow_original ept_fresh ept_2m ept_violations io
 msr_ok msr_bad preempt_timer extint hlt exception triple_fault cr
 ept_misconfig ept_outside invd vmx_insn swapgs fpu vm_pages_freed unload devnode_gone
@@ -166,8 +166,8 @@ cycles no_leak snapshot snapshot_own snapshot_memfree snapshot_text snapshot_rep
 snapshot_drop snapshot_unload fork_kernel fork_console fork_timer"
 # forks cost seconds of guest time each in the 2-CPU boot (ips=50M): those
 # that do not depend on the CPU count run on the 1-CPU boot only
-REQUIRED_UP="fork_kill_outb fork_kill_wrmsr fork_kill_mmio fork_after_kills fork_sleep
-fork_user fork_exec fork_exec_signal fork_exec_stream fork_exec_stdin fork_exec_true
+REQUIRED_UP="fork_exec_uvmcall fork_kill_outb fork_kill_wrmsr fork_kill_mmio fork_after_kills fork_sleep
+fork_user fork_exec fork_exec_signal fork_exec_stream fork_exec_notify fork_exec_stdin fork_exec_true
 fork_exec_memory"
 REQUIRED_SMP="parallel hotplug hotplug_probe snapshot_ebusy snapshot_ebusy_keeps
 fork_other_cpu fork_pair fork_kill_sibling"
