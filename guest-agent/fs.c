@@ -25,7 +25,6 @@
 #include "fs_client.h"
 #include "fs_home.h"
 #include "fs_trees.h"
-#include "fs_warm.h"
 #include "log.h"
 #include "proto/fs.h"
 #include "user_creds.h"
@@ -446,9 +445,6 @@ static int fs_start(struct agent_dev_ctx *ctx)
 		ret = stage(&x, ctx->st, upper, work, sizeof(upper), &go);
 		sharefd = ret;
 	}
-	/* the root's lookups, queued behind HELLO (fs_warm.c) */
-	if (ret >= 0)
-		fs_warm_beside(STAGE "/fuse", ctx->st);
 	/*
 	 * The folders granted whole, named in START (the daemon decided
 	 * them): mounted on the stage while fs-proxy starts and the view is
