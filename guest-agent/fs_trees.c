@@ -286,7 +286,7 @@ static void prepare(struct fs_trees_ctx *c, const struct start_tree *t,
 }
 
 int fs_trees_prepare(const struct fs_trees_ctx *ctx, const struct start_tree *t,
-		     unsigned n)
+		     unsigned n, pid_t *helper)
 {
 	struct fs_trees_ctx c = *ctx;
 	struct stat st;
@@ -329,7 +329,16 @@ int fs_trees_prepare(const struct fs_trees_ctx *ctx, const struct start_tree *t,
 		prepare(&c, t, n, 3);
 	}
 	close(p[1]);
+	*helper = pid;
 	return p[0];
+}
+
+void fs_trees_hurry(pid_t helper)
+{
+	/* done already, and reaped: ESRCH, nothing to hurry */
+	if (helper > 0 && setpriority(PRIO_PROCESS, (id_t)helper, 0) < 0)
+		log_debug("fs: trees helper %d: cannot raise its priority: %s",
+			  (int)helper, strerror(errno));
 }
 
 unsigned fs_trees_attach(const struct fs_trees_ctx *c,
