@@ -320,7 +320,7 @@ int fs_trees_prepare(const struct fs_trees_ctx *ctx, const struct start_tree *t,
 		 * what the launch waits for: on two CPUs, at nice 0 it slowed
 		 * fs-proxy's answer (HELLO 2.4-2.9 -> 5.1-5.5 ms); at 19 it
 		 * takes the time the agent spends waiting (doc/fs-protocol.md,
-		 * "Latency").
+		 * "Latency"), until fs_trees_hurry() once HELLO is answered.
 		 */
 		setpriority(PRIO_PROCESS, 0, 19);
 		if (p[1] != 3 && (dup2(p[1], 3) < 0))
