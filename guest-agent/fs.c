@@ -434,7 +434,6 @@ static int fs_start(struct agent_dev_ctx *ctx)
 	char upper[128], work[128], go_msg;
 	uint64_t t0 = now_ns(), t1, t2;
 	int sharefd = -1, go = -1, treefd = -1, ret;
-	pid_t treepid = -1;
 
 	ret = xchan_map(&x, &fs_layout, &ctx->fds, false);
 	xchan_fds_close(&ctx->fds);
@@ -453,7 +452,7 @@ static int fs_start(struct agent_dev_ctx *ctx)
 	 */
 	if (ret >= 0 && ctx->st->hdr.ntrees)
 		treefd = fs_trees_prepare(&tc, ctx->st->trees,
-					  ctx->st->hdr.ntrees, &treepid);
+					  ctx->st->hdr.ntrees);
 	t1 = now_ns();
 	if (ret >= 0) {
 		ret = hello_wait(&x);
@@ -461,9 +460,6 @@ static int fs_start(struct agent_dev_ctx *ctx)
 			log_err("fs: fs-proxy did not answer (%s): is cappsule-fs-proxy installed?",
 				strerror(-ret));
 	}
-	/* fs-proxy is up: the root waits for the trees' helper now */
-	if (treefd >= 0)
-		fs_trees_hurry(treepid);
 	xchan_unmap(&x);
 	if (!ret && nshares) {
 		ret = mount_fuse(sharefd, STAGE "/shares", 0);

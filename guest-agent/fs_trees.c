@@ -286,7 +286,7 @@ static void prepare(struct fs_trees_ctx *c, const struct start_tree *t,
 }
 
 int fs_trees_prepare(const struct fs_trees_ctx *ctx, const struct start_tree *t,
-		     unsigned n, pid_t *helper)
+		     unsigned n)
 {
 	struct fs_trees_ctx c = *ctx;
 	struct stat st;
@@ -320,7 +320,10 @@ int fs_trees_prepare(const struct fs_trees_ctx *ctx, const struct start_tree *t,
 		 * what the launch waits for: on two CPUs, at nice 0 it slowed
 		 * fs-proxy's answer (HELLO 2.4-2.9 -> 5.1-5.5 ms); at 19 it
 		 * takes the time the agent spends waiting (doc/fs-protocol.md,
-		 * "Latency"), until fs_trees_hurry() once HELLO is answered.
+		 * "Latency"). Put back to nice 0 once HELLO was answered it
+		 * waited less (0.6-1.4 -> 0.01 ms) but launches were no faster
+		 * (launch_ab.sh both ways, 4-10% slower): it then takes the
+		 * CPU the overlay's mount and fs-proxy need.
 		 */
 		setpriority(PRIO_PROCESS, 0, 19);
 		if (p[1] != 3 && (dup2(p[1], 3) < 0))
@@ -329,16 +332,7 @@ int fs_trees_prepare(const struct fs_trees_ctx *ctx, const struct start_tree *t,
 		prepare(&c, t, n, 3);
 	}
 	close(p[1]);
-	*helper = pid;
 	return p[0];
-}
-
-void fs_trees_hurry(pid_t helper)
-{
-	/* done already, and reaped: ESRCH, nothing to hurry */
-	if (helper > 0 && setpriority(PRIO_PROCESS, (id_t)helper, 0) < 0)
-		log_debug("fs: trees helper %d: cannot raise its priority: %s",
-			  (int)helper, strerror(errno));
 }
 
 unsigned fs_trees_attach(const struct fs_trees_ctx *c,

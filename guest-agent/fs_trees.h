@@ -33,15 +33,10 @@ struct fs_trees_ctx {
  * below it, a pseudo filesystem) or whose mounts fail is left to the FUSE
  * view, and so is every tree of a uid-0 caller (fs-proxy serves them as
  * nobody). Returns the descriptor fs_trees_attach() takes, or -errno
- * (nothing to attach); *@helper is its pid then.
+ * (nothing to attach).
  */
 int fs_trees_prepare(const struct fs_trees_ctx *c, const struct start_tree *t,
-		     unsigned n, pid_t *helper);
-/*
- * The helper starts at the lowest priority, beside fs-proxy's start; once
- * fs-proxy has answered, the root waits for it: back to the agent's.
- */
-void fs_trees_hurry(pid_t helper);
+		     unsigned n);
 /*
  * Wait for the helper (@fd) and move each overlay it made over its folder
  * in @c->root, if the view has that folder. Returns how many were bound.
