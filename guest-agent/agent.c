@@ -462,6 +462,7 @@ int main(int argc, char **argv)
 	if (umount2("/run/cappsule/host", MNT_DETACH) == 0)
 		rmdir("/run/cappsule/host");
 	rmdir("/run/cappsule");
+	log_debug("backend's mounts for the fs device detached");
 	ret = launch(&st, &devs, &cmd);
 	if (ret < 0) {
 		snprintf(text, sizeof(text), "cannot start %s: %s", st.argv[0],

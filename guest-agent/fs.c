@@ -354,6 +354,7 @@ static int build_root(const struct start_msg *st, const char *upper,
 	unsigned i;
 	int rootfd, ret;
 	const struct fs_trees_ctx tc = trees_ctx(st);
+	uint64_t t0 = now_ns(), t[6];
 
 	snprintf(opts, sizeof(opts),
 		 "lowerdir=" STAGE "/fuse,upperdir=%s,workdir=%s", upper, work);
@@ -368,21 +369,21 @@ static int build_root(const struct start_msg *st, const char *upper,
 	user_creds_restore(&saved);
 	if (ret)
 		return fail(ret, "overlay on the FUSE view");
+	t[0] = now_ns();
 	rootfd = open(STAGE "/root", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return fail(errno, STAGE "/root");
 	fs_home_prepare(rootfd, st->hdr.uid, st->hdr.gid);
 	close(rootfd);
+	t[1] = now_ns();
 	if (treefd >= 0) {
-		uint64_t t = now_ns();
 		unsigned b =
 			fs_trees_attach(&tc, st->trees, st->hdr.ntrees, treefd);
 
-		log_debug(
-			"fs: %u of %u trees bound from the host, moved in in %llu us",
-			b, st->hdr.ntrees,
-			(unsigned long long)(now_ns() - t) / 1000);
+		log_debug("fs: %u of %u trees bound from the host", b,
+			  st->hdr.ntrees);
 	}
+	t[2] = now_ns();
 	for (i = 0; i < ARRAY_SIZE(moved); i++) {
 		ret = move_in(STAGE "/root", moved[i]);
 		if (ret)
@@ -396,6 +397,7 @@ static int build_root(const struct start_msg *st, const char *upper,
 	snprintf(p, sizeof(p), STAGE "/root/run/user/%u", st->hdr.uid);
 	if (mkdir(p, 0700) < 0 || chown(p, st->hdr.uid, st->hdr.gid) < 0)
 		return fail(errno, "/run/user");
+	t[3] = now_ns();
 	for (i = 0; i < nshares; i++) {
 		ret = bind_share(&shares[i]);
 		if (ret) {
@@ -406,11 +408,21 @@ static int build_root(const struct start_msg *st, const char *upper,
 	}
 	/* mounting is done: nobody needs /dev/fuse any more */
 	unlink(STAGE "/root/dev/fuse");
+	t[4] = now_ns();
 	if (chdir(STAGE "/root") < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
 		return fail(errno, "pivot_root");
 	/* the old root (and the host overlay with it) goes away */
 	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
 		return fail(errno, "detach the old root");
+	t[5] = now_ns();
+	log_debug(
+		"fs: root steps (us): overlay %llu, home %llu, trees %llu, moves and /run %llu, shares %llu, pivot %llu",
+		(unsigned long long)(t[0] - t0) / 1000,
+		(unsigned long long)(t[1] - t[0]) / 1000,
+		(unsigned long long)(t[2] - t[1]) / 1000,
+		(unsigned long long)(t[3] - t[2]) / 1000,
+		(unsigned long long)(t[4] - t[3]) / 1000,
+		(unsigned long long)(t[5] - t[4]) / 1000);
 	return 0;
 }
 

@@ -327,6 +327,7 @@ static int proxies_cgroup(struct daemon *d, struct cappsule *c, char *err,
 
 int devices_net_tun(struct cappsule *c, char *err, size_t len)
 {
+	uint64_t t;
 	int fd;
 
 	if (!c->be->net_ns) {
@@ -335,6 +336,7 @@ int devices_net_tun(struct cappsule *c, char *err, size_t len)
 		return -EOPNOTSUPP;
 	}
 	close_fd(&c->net_tun);
+	t = now_ns();
 	fd = net_tun_create(c->be->net_ns(c));
 	if (fd < 0) {
 		snprintf(err, len, "network interface in its namespace: %s",
@@ -342,6 +344,8 @@ int devices_net_tun(struct cappsule *c, char *err, size_t len)
 		return fd;
 	}
 	c->net_tun = fd;
+	cappsule_log(LOG_LVL_DEBUG, c, "cappsule %u: eth0 made in %llu us",
+		     c->id, (unsigned long long)(now_ns() - t) / 1000);
 	return 0;
 }
 

@@ -1,8 +1,8 @@
 #!/bin/bash
 # Two builds side by side (a diagnostic, not in the default BENCHES): a
 # daemon of each (pool 2), then rounds of `virt exec -n -p POLICY true`
-# as nobody, alternating A, B and bubblewrap, so that both see the same
-# load; prints each one's median and the per-round B/A ratio (robust to
+# as nobody, alternating A, B and bubblewrap (A first in even rounds, B in
+# odd ones), so that both see the same load; prints each one's median and the per-round B/A ratio (robust to
 # a load that drifts). GAP seconds between launches (default 0; with
 # 0.2 each cgroup join pays an RCU grace period, as for a user's
 # occasional launch).
@@ -53,8 +53,15 @@ import shlex, statistics, subprocess, sys, time
 runs, gap = int(sys.argv[1]), float(sys.argv[2])
 cmds = [(a.split("=", 1)[0], shlex.split(a.split("=", 1)[1])) for a in sys.argv[3:]]
 t = {n: [] for n, _ in cmds}
+# Each launch slows the next (its cappsule's teardown, the pool's refill):
+# back to back, the second of a pair ran 15-20% slower whichever build it
+# was. So A goes first in even rounds, B in odd ones.
+swapped = []
+for k in range(0, len(cmds) - 1, 2):
+    swapped += [cmds[k + 1], cmds[k]]
+swapped += cmds[len(swapped):]
 for i in range(runs + 3):
-    for n, c in cmds:
+    for n, c in (cmds if i % 2 == 0 else swapped):
         a = time.perf_counter()
         r = subprocess.run(c, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)

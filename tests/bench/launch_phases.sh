@@ -4,7 +4,7 @@
 # timestamps in the daemon, the agent and fs-proxy), RUNS launches of
 # `virt exec -n -p POLICY true` as an ordinary user (BENCH_UID, default
 # nobody) back to back, then the median and p90 of each phase.
-#   make -C tests/bench bench BENCHES=launch_phases.sh [RUNS=20] [POLICIES="default firefox"]
+#   make -C tests/bench bench BENCHES=launch_phases.sh [RUNS=20] [POLICIES="default firefox"] [KEEP_LOG=DIR]
 # Debug logging itself costs a little; the phases, not the total, are
 # the point (launch.sh has the totals).
 . "$(dirname "$0")/lib.sh"
@@ -29,6 +29,8 @@ for i in range(n + 3):
 PY
 	sleep 0.2
 	stop_daemon
+	# KEEP_LOG=DIR: each policy's daemon log (all three programs) kept there
+	[ -n "${KEEP_LOG:-}" ] && cp "$SOCKDIR/daemon.log" "$KEEP_LOG/launch_phases.$pol.log"
 	echo "-p $pol:"
 	python3 - "$SOCKDIR/daemon.log" "$SOCKDIR/virt.txt" <<'PY' || exit 1
 import re, statistics, sys
@@ -63,9 +65,29 @@ for line in open(sys.argv[2]):
                          "  fs: then waiting for HELLO",
                          "  fs: then the root (overlay, trees, pivot)"), m.groups()):
             rows.setdefault(k, []).append(int(v) / 1000)
+    rs = next((x[2] for x in e if "root steps" in x[2]), None)
+    if rs:
+        for k, v in re.findall(r"([a-z][a-z /]*?) (\d+)", rs.split(":", 2)[2]):
+            rows.setdefault("      root: " + k, []).append(int(v) / 1000)
+    th = next((x[2] for x in e if "trees helper done" in x[2]), None)
+    if th:
+        rows.setdefault("        of which waiting for the trees helper", []).append(
+            int(re.search(r"done, (\d+) us", th).group(1)) / 1000)
+    tl = next((x[2] for x in e if "trees: lookups" in x[2]), None)
+    if tl:
+        m = re.search(r"lookups (\d+) us, moves (\d+) us", tl)
+        rows.setdefault("        of which the trees' lookups", []).append(int(m.group(1)) / 1000)
+        rows.setdefault("        of which the trees' moves", []).append(int(m.group(2)) / 1000)
+    tun = next((x[2] for x in e if "eth0 made in" in x[2]), None)
+    if tun:
+        rows.setdefault("  of which eth0 made (daemon)", []).append(
+            int(re.search(r"eth0 made in (\d+)", tun).group(1)) / 1000)
     add("START taken -> fs-proxy answered HELLO", tk, fh)
     add("START taken -> devices up (all devices)", tk, du)
+    dt = t("backend's mounts for the fs device detached", g)
     add("devices up -> command started (exec'd)", du, cs)
+    add("  of which the host's tree detached", du, dt)
+    add("  of which fork, exec (PATH search)", dt, cs)
     add("command started -> ended", cs, ce)
     add("command ended -> virt exits", ce, b)
     add("total (virt's wall time)", a, b)

@@ -4,7 +4,7 @@
 # tracepoints (FUSE requests, exec, mount, pivot_root, umount) and prints
 # the median time of each phase after virt's exec, then the FUSE requests
 # of one launch by opcode: how many, and their round trips added up.
-#   make -C tests/bench bench BENCHES=launch_trace.sh [RUNS=20] [POLICY=default]
+#   make -C tests/bench bench BENCHES=launch_trace.sh [RUNS=20] [POLICY=default] [KEEP_LOG=DIR]
 # Needs root and tracefs (mounted here for the run if it is not).
 . "$(dirname "$0")/lib.sh"
 RUNS=${RUNS:-20}
@@ -37,6 +37,8 @@ for _ in $(seq "$RUNS"); do
 done
 echo 0 >"$T/tracing_on"
 cp "$T/trace" "$SOCKDIR/trace.txt"
+# KEEP_LOG=DIR: the raw trace kept there
+[ -n "${KEEP_LOG:-}" ] && cp "$SOCKDIR/trace.txt" "$KEEP_LOG/launch_trace.txt"
 echo >"$T/set_event"
 stop_daemon
 echo "launch trace: virt exec -n -p $POLICY true, $RUNS runs, $(nproc) CPUs"
