@@ -8,6 +8,11 @@
 # "cappsule ring" is the vtx backend's path measured here
 # (CAPPSULE_NET_RING=1: the agent's relay and the net ring instead of
 # net-proxy holding the TUN); NET_RING=0 leaves it out.
+# Every client and the servers run in sessions of their own (setsid): the
+# kernel's scheduler autogroups are per session, and a client that shares
+# its server's made ~1.5-2x the connections/s of one that does not
+# (tests/bench/net_context.sh, doc/net-protocol.md); a cappsule's command
+# always has its own, as a command in a terminal does.
 . "$(dirname "$0")/lib.sh"
 [ -x "$LIBEXEC/cappsule-net-proxy" ] || skip "net-proxy not built (apt install libslirp-dev)"
 for t in iperf3 slirp4netns pasta nsenter unshare bc; do
@@ -23,11 +28,13 @@ bench_cleanup() {
 	cleanup
 }
 trap bench_cleanup EXIT
-iperf3 -s -B 127.0.0.1 -p $P >/dev/null 2>&1 & PIDS="$PIDS $!"
-/usr/bin/python3 "$PEER" tcp-server 127.0.0.1 $P2 /dev/null >/dev/null 2>&1 & PIDS="$PIDS $!"
+setsid iperf3 -s -B 127.0.0.1 -p $P >/dev/null 2>&1 & PIDS="$PIDS $!"
+setsid /usr/bin/python3 "$PEER" tcp-server 127.0.0.1 $P2 /dev/null >/dev/null 2>&1 & PIDS="$PIDS $!"
 sleep 0.5
 
-# The client, the same everywhere: up Mbit/s, down Mbit/s, connections/s.
+# The client, the same everywhere: up Mbit/s, down Mbit/s, connections/s;
+# run as "sh -c" in a session of its own (SH).
+SH="setsid -w sh -c"
 client() {
 	echo "h=$1; iperf3 -c \$h -p $P -t $D -f m | awk '/receiver/ {print \$(NF-2)}';" \
 		"iperf3 -R -c \$h -p $P -t $D -f m | awk '/receiver/ {print \$(NF-2)}';" \
@@ -41,7 +48,7 @@ record() { # NAME: reads three lines
 	UP[$1]=${a:-failed} DOWN[$1]=${b:-failed} CRR[$1]=${c:-failed}
 }
 
-record none < <($AS sh -c "$(client 127.0.0.1)")
+record none < <($AS $SH "$(client 127.0.0.1)")
 
 P3=$SOCKDIR/policies
 mkdir -p "$P3"
@@ -65,12 +72,12 @@ sleep 0.2
 slirp4netns --configure --mtu=65520 $ns tap0 >"$SOCKDIR/slirp4netns.log" 2>&1 &
 PIDS="$PIDS $!"
 sleep 1
-record slirp4netns < <(nsenter -t $ns -n $AS sh -c "$(client 10.0.2.2)")
+record slirp4netns < <(nsenter -t $ns -n $AS $SH "$(client 10.0.2.2)")
 
 # pasta maps the namespace's gateway (the host's) to the host's loopback
 gw=$(ip -4 route show default | awk '{print $3; exit}')
 if [ -n "$gw" ]; then
-	record pasta < <($AS pasta --config-net -4 -q -- sh -c "$(client "$gw")" 2>/dev/null)
+	record pasta < <($AS pasta --config-net -4 -q -- $SH "$(client "$gw")" 2>/dev/null)
 else
 	echo "pasta: no default route on this host to map: not measured"
 	UP[pasta]=- DOWN[pasta]=- CRR[pasta]=-
