@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 
 #include "user_creds.h"
@@ -243,4 +244,18 @@ int fd_set_cloexec(int fd, int on)
 		return -errno;
 	fl = on ? fl | FD_CLOEXEC : fl & ~FD_CLOEXEC;
 	return fcntl(fd, F_SETFD, fl) < 0 ? -errno : 0;
+}
+
+void close_all_but(const int *keep, int n)
+{
+	unsigned lo = 3;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if ((unsigned)keep[i] > lo)
+			syscall(SYS_close_range, lo, (unsigned)keep[i] - 1, 0);
+		if ((unsigned)keep[i] >= lo)
+			lo = (unsigned)keep[i] + 1;
+	}
+	syscall(SYS_close_range, lo, ~0u, 0);
 }

@@ -48,6 +48,9 @@ static inline void close_fd(int *fd)
 
 /* write() all of buf, retrying on EINTR and short writes. 0 or -errno. */
 int write_all(int fd, const void *buf, size_t len);
+
+/* Close every descriptor from 3 up but the @n of @keep (ascending). */
+void close_all_but(const int *keep, int n);
 /* read() exactly len bytes; -EPIPE on early EOF. 0 or -errno. */
 int read_all(int fd, void *buf, size_t len);
 /* Write a short string to a file (sysfs/cgroupfs style). 0 or -errno. */

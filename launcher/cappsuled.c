@@ -167,9 +167,7 @@ static int start_reaper(struct daemon *d)
 
 		close(p[1]);
 		/* Hold nothing of the daemon's: not its socket, not a pidfd. */
-		if (p[0] > 3)
-			syscall(SYS_close_range, 3, p[0] - 1, 0);
-		syscall(SYS_close_range, p[0] + 1, ~0u, 0);
+		close_all_but(&p[0], 1);
 		prctl(PR_SET_NAME, "cappsuled-reap");
 		/* In the background, hold no terminal or pipe of whoever started us. */
 		if (!d->foreground)

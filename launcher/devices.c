@@ -512,21 +512,6 @@ struct park_go {
 	(sizeof(struct park_go) + API_MAX_HOST_ENV * 4096 + \
 	 API_MAX_SHARES * (API_MAX_PATH + 2))
 
-/* Close every descriptor from 3 up but the @n of @keep (ascending). */
-static void close_all_but(const int *keep, int n)
-{
-	unsigned lo = 3;
-	int i;
-
-	for (i = 0; i < n; i++) {
-		if ((unsigned)keep[i] > lo)
-			syscall(SYS_close_range, lo, (unsigned)keep[i] - 1, 0);
-		if ((unsigned)keep[i] >= lo)
-			lo = (unsigned)keep[i] + 1;
-	}
-	syscall(SYS_close_range, lo, ~0u, 0);
-}
-
 static int cmp_int(const void *a, const void *b)
 {
 	return *(const int *)a - *(const int *)b;

@@ -82,9 +82,7 @@ static __attribute__((noreturn)) void helper(int sock, uid_t uid, gid_t gid,
 	 * identity: not the API's clients, rings, pidfds or parked proxies'
 	 * sockets (a parked proxy takes its owner from what it is told).
 	 */
-	if (sock > 3)
-		syscall(SYS_close_range, 3u, (unsigned)sock - 1, 0u);
-	syscall(SYS_close_range, (unsigned)sock + 1, ~0u, 0u);
+	close_all_but(&sock, 1);
 	ret = become(uid, gid, groups, ngroups);
 	for (i = 0; i < n; i++) {
 		struct stat st;
