@@ -89,13 +89,45 @@ fail_errno:
 	return ret;
 }
 
+/*
+ * The rings and the pool of the region at x->base (x->size bytes), for
+ * the host or the guest side; the guest checks the header the host wrote.
+ */
+static int attach_rings(struct xchan *x, const struct xchan_layout *l,
+			bool host)
+{
+	struct xchan_shared_hdr *hdr = x->base;
+	void *h2g, *g2h;
+	int ret;
+
+	x->layout = l;
+	x->host = host;
+	/* The guest checks what the host wrote; the host trusts nothing. */
+	if (!host &&
+	    (hdr->magic != XCHAN_MAGIC || hdr->version != XCHAN_VERSION ||
+	     hdr->device != l->device))
+		return -EPROTO;
+	h2g = (uint8_t *)x->base + off_h2g(l);
+	g2h = (uint8_t *)x->base + off_g2h(l);
+	ret = ring_attach(&x->tx, host ? h2g : g2h,
+			  host ? l->h2g_size : l->g2h_size,
+			  host ? l->h2g_max_msg : l->g2h_max_msg, true);
+	if (!ret)
+		ret = ring_attach(&x->rx, host ? g2h : h2g,
+				  host ? l->g2h_size : l->h2g_size,
+				  host ? l->g2h_max_msg : l->h2g_max_msg,
+				  false);
+	if (ret)
+		return ret;
+	x->pool = l->pool_size ? (uint8_t *)x->base + off_pool(l) : NULL;
+	return 0;
+}
+
 int xchan_map(struct xchan *x, const struct xchan_layout *l,
 	      const struct xchan_fds *fds, bool host)
 {
 	size_t size = xchan_region_size(l);
-	struct xchan_shared_hdr *hdr;
 	struct stat st;
-	void *h2g, *g2h;
 	int ret;
 
 	memset(x, 0, sizeof(*x));
@@ -111,29 +143,9 @@ int xchan_map(struct xchan *x, const struct xchan_layout *l,
 		return -errno;
 	}
 	x->size = size;
-	x->layout = l;
-	x->host = host;
-	hdr = x->base;
-	/* The guest checks what the host wrote; the host trusts nothing. */
-	if (!host &&
-	    (hdr->magic != XCHAN_MAGIC || hdr->version != XCHAN_VERSION ||
-	     hdr->device != l->device)) {
-		ret = -EPROTO;
-		goto fail;
-	}
-	h2g = (uint8_t *)x->base + off_h2g(l);
-	g2h = (uint8_t *)x->base + off_g2h(l);
-	ret = ring_attach(&x->tx, host ? h2g : g2h,
-			  host ? l->h2g_size : l->g2h_size,
-			  host ? l->h2g_max_msg : l->g2h_max_msg, true);
-	if (!ret)
-		ret = ring_attach(&x->rx, host ? g2h : h2g,
-				  host ? l->g2h_size : l->h2g_size,
-				  host ? l->g2h_max_msg : l->h2g_max_msg,
-				  false);
+	ret = attach_rings(x, l, host);
 	if (ret)
 		goto fail;
-	x->pool = l->pool_size ? (uint8_t *)x->base + off_pool(l) : NULL;
 	x->notify_in = fcntl(host ? fds->g2h : fds->h2g, F_DUPFD_CLOEXEC, 3);
 	x->notify_out = fcntl(host ? fds->h2g : fds->g2h, F_DUPFD_CLOEXEC, 3);
 	if (x->notify_in < 0 || x->notify_out < 0) {
@@ -144,6 +156,18 @@ int xchan_map(struct xchan *x, const struct xchan_layout *l,
 fail:
 	xchan_unmap(x);
 	return ret;
+}
+
+int xchan_attach_mem(struct xchan *x, const struct xchan_layout *l, void *mem,
+		     size_t size, bool host)
+{
+	memset(x, 0, sizeof(*x));
+	x->notify_in = x->notify_out = -1;
+	if (size != xchan_region_size(l))
+		return -EPROTO;
+	x->base = mem;
+	x->size = size;
+	return attach_rings(x, l, host);
 }
 
 void xchan_unmap(struct xchan *x)

@@ -81,6 +81,16 @@ int xchan_create(const struct xchan_layout *l, struct xchan_fds *fds);
 int xchan_map(struct xchan *x, const struct xchan_layout *l,
 	      const struct xchan_fds *fds, bool host);
 void xchan_unmap(struct xchan *x);
+/*
+ * The rings of a region already in memory (@size bytes at @mem: the vtx
+ * agent's channel, common/vtx_chan.h), without notification descriptors:
+ * use ring_sendv()/ring_recv() on x->tx/x->rx and wake the peer yourself;
+ * the memory stays the caller's (no xchan_unmap()).
+ * 0, or -EPROTO (wrong size; the guest side: a header the host did not
+ * write), or ring_attach()'s error.
+ */
+int xchan_attach_mem(struct xchan *x, const struct xchan_layout *l, void *mem,
+		     size_t size, bool host);
 void xchan_fds_close(struct xchan_fds *fds);
 
 /* Kick the peer; drain our own notification (call before re-checking). */

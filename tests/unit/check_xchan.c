@@ -8,6 +8,7 @@
 
 #include "lib.h"
 #include "proto/console.h"
+#include "vtx_chan.h"
 #include "xchan.h"
 
 START_TEST(test_roundtrip_and_kick)
@@ -88,6 +89,57 @@ START_TEST(test_wrong_layout_size)
 }
 END_TEST
 
+/*
+ * The vtx backend's channel: cappsuled's control and console regions
+ * mapped back to back; the agent attaches both from the one buffer.
+ */
+START_TEST(test_attach_mem_vtx_chan)
+{
+	size_t off = vtx_chan_console_off(), all = vtx_chan_size();
+	struct xchan_fds ctl, con;
+	struct xchan host, guest, g2;
+	struct ring_msg_hdr h;
+	char buf[64];
+	uint8_t *base;
+
+	ck_assert_int_eq(xchan_create(&control_layout, &ctl), 0);
+	ck_assert_int_eq(xchan_create(&console_layout, &con), 0);
+	ck_assert_int_eq(xchan_map(&host, &console_layout, &con, true), 0);
+	base = mmap(NULL, all, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ck_assert_ptr_ne(base, MAP_FAILED);
+	ck_assert_ptr_ne(mmap(base, off, PROT_READ | PROT_WRITE,
+			      MAP_SHARED | MAP_FIXED, ctl.mem, 0),
+			 MAP_FAILED);
+	ck_assert_ptr_ne(mmap(base + off, all - off, PROT_READ | PROT_WRITE,
+			      MAP_SHARED | MAP_FIXED, con.mem, 0),
+			 MAP_FAILED);
+	/* the console's region where vtx_chan.h says, its rings live */
+	ck_assert_int_eq(xchan_attach_mem(&guest, &console_layout, base + off,
+					  all - off, false),
+			 0);
+	ck_assert_int_eq(guest.notify_in, -1);
+	ck_assert_int_eq(xchan_send(&host, CONSOLE_STDIN, "abc", 3), 0);
+	ck_assert_int_eq(ring_recv(&guest.rx, &h, buf, sizeof(buf)), 3);
+	ck_assert(!memcmp(buf, "abc", 3));
+	ck_assert_int_eq(ring_send(&guest.tx, CONSOLE_STDOUT, "xyz", 3), 0);
+	ck_assert_int_eq(xchan_recv(&host, &h, buf, sizeof(buf)), 3);
+	ck_assert_int_eq(h.type, CONSOLE_STDOUT);
+	/* the wrong size, or a region the host did not make: refused */
+	ck_assert_int_eq(xchan_attach_mem(&g2, &console_layout, base + off,
+					  all - off - 4096, false),
+			 -EPROTO);
+	ck_assert_int_eq(xchan_attach_mem(&g2, &console_layout, base, off,
+					  false),
+			 -EPROTO);
+	ck_assert_int_eq(
+		xchan_attach_mem(&g2, &control_layout, base, off, false), 0);
+	munmap(base, all);
+	xchan_unmap(&host);
+	xchan_fds_close(&ctl);
+	xchan_fds_close(&con);
+}
+END_TEST
+
 Suite *suite_xchan(void)
 {
 	Suite *s = suite_create("xchan");
@@ -97,6 +149,7 @@ Suite *suite_xchan(void)
 	tcase_add_test(tc, test_region_is_sealed);
 	tcase_add_test(tc, test_guest_checks_header);
 	tcase_add_test(tc, test_wrong_layout_size);
+	tcase_add_test(tc, test_attach_mem_vtx_chan);
 	suite_add_tcase(s, tc);
 	return s;
 }
