@@ -13,7 +13,8 @@
  *      struct cappsule_probe grew ticks_injected (work in progress);
  *      then struct cappsule_snapshot grew chan_addr/chan_pages (a
  *      channel of the caller's memory each fork gets its own copy of)
- *      and fork task EXEC (work in progress)
+ *      and fork task EXEC (work in progress); then CAPPSULE_CHAN_MAX_PAGES
+ *      went from 16 to 512 (cappsuled's control and console regions)
  */
 #ifndef CAPPSULE_UAPI_CAPPSULE_H
 #define CAPPSULE_UAPI_CAPPSULE_H
@@ -174,7 +175,8 @@ struct cappsule_probe {
  */
 #define CAPPSULE_PROBE_F_KICK 2u
 
-#define CAPPSULE_CHAN_MAX_PAGES 16
+/* the vtx backend's channel is two xchan regions of 131 pages */
+#define CAPPSULE_CHAN_MAX_PAGES 512
 
 /*
  * CAPPSULE_IOC_SNAPSHOT: copy the running kernel's memory (the page set of

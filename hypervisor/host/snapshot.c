@@ -51,6 +51,8 @@ struct hv_snap_walk {
 	struct list_head copied;
 	u64 nr_copied;
 	u64 overflow; /* kept pages left without a destination */
+	/* the caller's channel pages, held until the copy is made */
+	struct page *chan[CAPPSULE_CHAN_MAX_PAGES];
 };
 
 /*
@@ -425,8 +427,8 @@ static void hv_snap_put_chan(struct page **chan, unsigned int n)
 
 int hv_snapshot_take(struct cappsule_snapshot *s)
 {
-	struct page *chan[CAPPSULE_CHAN_MAX_PAGES];
 	struct hv_snap_walk *w;
+	struct page **chan;
 	unsigned long flags;
 	u64 t0 = ktime_get_ns(), t1;
 	unsigned int i;
@@ -438,13 +440,15 @@ int hv_snapshot_take(struct cappsule_snapshot *s)
 		return -EINVAL;
 	memset((char *)s + offsetof(struct cappsule_snapshot, pages), 0,
 	       sizeof(*s) - offsetof(struct cappsule_snapshot, pages));
-	err = hv_snap_get_chan(s, chan);
-	if (err)
-		return err;
+	/* the channel's page array is too big for the stack: in @w */
 	w = kzalloc(sizeof(*w), GFP_KERNEL);
-	if (!w) {
-		hv_snap_put_chan(chan, s->chan_pages);
+	if (!w)
 		return -ENOMEM;
+	chan = w->chan;
+	err = hv_snap_get_chan(s, chan);
+	if (err) {
+		kfree(w);
+		return err;
 	}
 	INIT_LIST_HEAD(&w->pool);
 	INIT_LIST_HEAD(&w->copied);
