@@ -1,0 +1,455 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cappsule-vtx-agent: cappsuled runs it once, with one CPU online, to take
+ * the snapshot vtx cappsules are forked from; in the host it prints the
+ * snapshot's figures and ends. In every fork it goes on as the cappsule's
+ * agent: the control and console devices over the channel
+ * (common/vtx_chan.h), the command spawned with vfork(), hypercalls
+ * through CAPPSULE_IOC_HYPERCALL. Static and mlocked: in the snapshot.
+ *
+ * Not guest-agent/: its devices wake each other with eventfds, which a
+ * fork does not have (its wake-ups are HC_NOTIFY and /dev/cappsule
+ * polling readable after a kick), and it builds namespaces, mounts and
+ * device proxies the vtx backend does not have yet (doc/hypervisor.md).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "uapi/cappsule.h"
+#include "proto/console.h"
+#include "proto/control.h"
+#include "start_msg.h"
+#include "vtx_chan.h"
+
+/* fallback timeout of the agent's waits (a lost kick shows as a delay) */
+#define WAIT_MS 1000
+#define DEFAULT_PATH \
+	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+static int dev = -1;
+static struct xchan control, console;
+static bool dirty; /* sent something since the host was last woken */
+
+static void hdr_init(struct cappsule_hdr *h, size_t size)
+{
+	memset(h, 0, size);
+	h->size = (__u32)size;
+	h->version = CAPPSULE_ABI_VERSION;
+}
+
+/* A hypercall from our kernel (ours from userland would get #UD). */
+static long hcall(uint64_t nr, uint64_t a0)
+{
+	struct cappsule_hypercall h;
+
+	hdr_init(&h.hdr, sizeof(h));
+	h.nr = nr;
+	h.arg[0] = a0;
+	if (ioctl(dev, CAPPSULE_IOC_HYPERCALL, &h))
+		return -errno;
+	return (long)h.ret;
+}
+
+/* Wake the host (cappsuled relays it to the devices' readers). */
+static void notify(void)
+{
+	if (dirty)
+		hcall(CAPPSULE_HC_NOTIFY, 0);
+	dirty = false;
+}
+
+/* Sleep until the host kicks us (or WAIT_MS). */
+static void wait_kick(void)
+{
+	struct pollfd p = { dev, POLLIN, 0 };
+
+	notify();
+	poll(&p, 1, WAIT_MS);
+}
+
+/* One message, waiting for room as long as the host reads (2 s at most). */
+static int send_msg(struct xchan *x, uint16_t type, const void *a,
+		    uint32_t alen, const void *b, uint32_t blen)
+{
+	struct iovec iov[2] = { { (void *)a, alen }, { (void *)b, blen } };
+	int ret, k;
+
+	for (k = 0; (ret = ring_sendv(&x->tx, type, iov, 2)) == -EAGAIN; k++) {
+		if (k == 2)
+			break;
+		dirty = true;
+		wait_kick();
+	}
+	if (!ret)
+		dirty = true;
+	return ret;
+}
+
+static void report_error(uint32_t stage, int err, const char *text)
+{
+	struct control_error ce = { .stage = stage, .err = err };
+
+	send_msg(&control, CONTROL_ERROR, &ce, sizeof(ce), text,
+		 (uint32_t)strnlen(text, CONTROL_ERROR_TEXT_MAX));
+}
+
+/* The command's end, on both devices; then the VM ends. */
+static void __attribute__((noreturn)) finish(int code, int sig)
+{
+	struct control_exit cx = { .code = code, .signal = sig };
+	struct console_exit ex = { .code = code, .signal = sig };
+
+	send_msg(&console, CONSOLE_EXIT, &ex, sizeof(ex), NULL, 0);
+	send_msg(&control, CONTROL_EXIT, &cx, sizeof(cx), NULL, 0);
+	notify();
+	for (;;)
+		hcall(CAPPSULE_HC_DONE, (uint64_t)code);
+}
+
+/* START from the daemon (trusted: only cappsuled holds the host end). */
+static int wait_start(struct start_msg *m)
+{
+	static uint8_t buf[CONTROL_MAX_MSG];
+	struct control_ready ready = { .version = CONTROL_PROTO_VERSION };
+	struct ring_msg_hdr h;
+	int n;
+
+	if (send_msg(&control, CONTROL_READY, &ready, sizeof(ready), NULL, 0))
+		return -EPROTO;
+	while ((n = ring_recv(&control.rx, &h, buf, sizeof(buf))) == -EAGAIN)
+		wait_kick();
+	if (n < 0 || h.type != CONTROL_START)
+		return -EPROTO;
+	return start_msg_decode(buf, (uint32_t)n, m);
+}
+
+/* argv[0] as execve() wants it: PATH searched (the command's own). */
+static int resolve(const struct start_msg *m, char *out, size_t len)
+{
+	const char *path = DEFAULT_PATH, *p, *end;
+	char **e;
+
+	if (strchr(m->argv[0], '/')) {
+		snprintf(out, len, "%s", m->argv[0]);
+		return access(out, X_OK) ? -errno : 0;
+	}
+	for (e = m->env; *e; e++)
+		if (!strncmp(*e, "PATH=", 5))
+			path = *e + 5;
+	for (p = path; *p; p = *end ? end + 1 : end) {
+		end = strchrnul(p, ':');
+		if ((size_t)snprintf(out, len, "%.*s/%s", (int)(end - p), p,
+				     m->argv[0]) < len &&
+		    !access(out, X_OK))
+			return 0;
+	}
+	return -ENOENT;
+}
+
+struct cmd {
+	pid_t pid;
+	int in, out, err; /* our ends of its pipes, -1 once closed */
+};
+
+/*
+ * vfork(), not fork(): a fork would make our pages copy-on-write and move
+ * our next write to the channel away from its guest-physical page
+ * (doc/hypervisor.md, "posix_spawn"). The child only makes system calls,
+ * then execve()s; its identity is the caller's, from START.
+ */
+static int launch(const struct start_msg *m, struct cmd *c, char *msg,
+		  size_t len)
+{
+	int in[2], out[2], err[2], sp[2], e = 0;
+	gid_t groups[CONTROL_MAX_GROUPS];
+	uint32_t i, ng = m->hdr.ngroups;
+	char path[4096];
+	ssize_t n;
+	pid_t pid;
+
+	e = resolve(m, path, sizeof(path));
+	if (e) {
+		snprintf(msg, len, "%s: %s", m->argv[0],
+			 e == -ENOENT ? "command not found" : strerror(-e));
+		return -e;
+	}
+	for (i = 0; i < ng && i < CONTROL_MAX_GROUPS; i++)
+		groups[i] = m->hdr.groups[i];
+	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) ||
+	    pipe2(err, O_CLOEXEC) || pipe2(sp, O_CLOEXEC)) {
+		snprintf(msg, len, "pipes: %s", strerror(errno));
+		return -1;
+	}
+	pid = vfork();
+	if (pid == 0) {
+		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0 ||
+		    dup2(err[1], 2) < 0 || setsid() < 0 ||
+		    (chdir(m->cwd) && chdir("/")) ||
+		    syscall(SYS_setgroups, (size_t)i, groups) ||
+		    syscall(SYS_setresgid, m->hdr.gid, m->hdr.gid,
+			    m->hdr.gid) ||
+		    syscall(SYS_setresuid, m->hdr.uid, m->hdr.uid, m->hdr.uid))
+			goto child_fail;
+		signal(SIGPIPE, SIG_DFL);
+		execve(path, m->argv, m->env);
+child_fail:
+		e = errno;
+		if (write(sp[1], &e, sizeof(e)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	close(err[1]);
+	close(sp[1]);
+	if (pid < 0) {
+		snprintf(msg, len, "vfork: %s", strerror(errno));
+		close(sp[0]);
+		return -1;
+	}
+	n = read(sp[0], &e, sizeof(e));
+	close(sp[0]);
+	c->pid = pid;
+	c->in = in[1];
+	c->out = out[0];
+	c->err = err[0];
+	if (n == sizeof(e)) {
+		snprintf(msg, len, "%s: %s", m->argv[0], strerror(e));
+		return e ? e : EIO;
+	}
+	fcntl(c->in, F_SETFL, O_NONBLOCK);
+	fcntl(c->out, F_SETFL, O_NONBLOCK);
+	fcntl(c->err, F_SETFL, O_NONBLOCK);
+	return 0;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static bool signal_allowed(uint32_t s)
+{
+	return s == SIGINT || s == SIGTERM || s == SIGHUP || s == SIGQUIT ||
+	       s == SIGUSR1 || s == SIGUSR2 || s == SIGWINCH;
+}
+
+/* Host input not yet written to the command. */
+static uint8_t pend[CONSOLE_MAX_MSG];
+static uint32_t plen, poff;
+
+/* Console messages from virt (the user's input), as the pipe takes them. */
+static void host_input(struct cmd *c)
+{
+	struct ring_msg_hdr h;
+	uint32_t sig;
+	ssize_t w;
+	int n;
+
+	for (;;) {
+		while (poff < plen && c->in >= 0) {
+			w = write(c->in, pend + poff, plen - poff);
+			if (w < 0 && errno == EAGAIN)
+				return;
+			if (w <= 0) { /* the command stopped reading */
+				close_fd(&c->in);
+				break;
+			}
+			poff += (uint32_t)w;
+		}
+		plen = poff = 0;
+		n = ring_recv(&console.rx, &h, pend, sizeof(pend));
+		if (n < 0) {
+			if (n != -EAGAIN) /* a broken ring: the command ends */
+				kill(-c->pid, SIGKILL);
+			return;
+		}
+		dirty = true; /* room in the ring: virt may write more */
+		switch (h.type) {
+		case CONSOLE_STDIN:
+			if (c->in >= 0)
+				plen = (uint32_t)n;
+			break;
+		case CONSOLE_STDIN_EOF:
+			close_fd(&c->in);
+			break;
+		case CONSOLE_SIGNAL:
+			memcpy(&sig, pend, sizeof(sig));
+			if (n == sizeof(sig) && signal_allowed(sig))
+				kill(-c->pid, (int)sig);
+			break;
+		default: /* WINSIZE: pipes have none */
+			break;
+		}
+	}
+}
+
+/* Move what @fd has into the ring as @type; false at its end. */
+static bool pump(int *fd, uint16_t type)
+{
+	static uint8_t buf[CONSOLE_MAX_MSG];
+	uint32_t room;
+	ssize_t n;
+
+	while (*fd >= 0 && (room = ring_space(&console.tx)) > 0) {
+		n = read(*fd, buf, room < sizeof(buf) ? room : sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return true;
+		if (n <= 0 || ring_send(&console.tx, type, buf, (uint32_t)n)) {
+			close_fd(fd);
+			return false;
+		}
+		dirty = true;
+	}
+	return *fd >= 0;
+}
+
+/* The command's stdio over the console until it ends; its wait status. */
+static int relay(struct cmd *c)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0), st = 0;
+	bool done = false;
+
+	while (!done) {
+		struct pollfd p[5] = {
+			{ dev, POLLIN, 0 },
+			{ pidfd, POLLIN, 0 },
+			{ ring_space(&console.tx) ? c->out : -1, POLLIN, 0 },
+			{ ring_space(&console.tx) ? c->err : -1, POLLIN, 0 },
+			{ plen > poff ? c->in : -1, POLLOUT, 0 },
+		};
+
+		host_input(c);
+		pump(&c->out, CONSOLE_STDOUT);
+		pump(&c->err, CONSOLE_STDERR);
+		notify();
+		/* without a pidfd: look every WAIT_MS */
+		if (poll(p, 5, pidfd < 0 || c->out < 0 ? WAIT_MS : -1) < 0 &&
+		    errno != EINTR)
+			break;
+		done = waitpid(c->pid, &st, WNOHANG) == c->pid;
+	}
+	/* what it wrote last (a grandchild may hold the pipes: no EOF wait) */
+	host_input(c);
+	while (pump(&c->out, CONSOLE_STDOUT) && ring_space(&console.tx) == 0)
+		wait_kick();
+	while (pump(&c->err, CONSOLE_STDERR) && ring_space(&console.tx) == 0)
+		wait_kick();
+	if (pidfd >= 0)
+		close(pidfd);
+	return st;
+}
+
+/* The channel: its pfns are, in every fork, where cappsuled's pages are. */
+static uint8_t *chan;
+
+/* In fork @id: the cappsule's agent, until its command ends. */
+static void __attribute__((noreturn)) in_cappsule(void)
+{
+	struct cmd c = { .in = -1, .out = -1, .err = -1 };
+	struct control_started started = { 0 };
+	char msg[CONTROL_ERROR_TEXT_MAX + 1];
+	struct start_msg m;
+	int fd, st, ret;
+
+	/* our stdio is a pipe to cappsuled's copy, which never runs here */
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (xchan_attach_mem(&control, &control_layout, chan,
+			     vtx_chan_console_off(), false) ||
+	    xchan_attach_mem(&console, &console_layout,
+			     chan + vtx_chan_console_off(),
+			     vtx_chan_size() - vtx_chan_console_off(), false))
+		for (;;) /* no channel: nobody to tell */
+			hcall(CAPPSULE_HC_DONE, 125);
+	ret = wait_start(&m);
+	if (ret) {
+		report_error(CONTROL_ERR_PROTO, -ret, "vtx agent: bad START");
+		finish(125, 0);
+	}
+	ret = launch(&m, &c, msg, sizeof(msg));
+	if (ret) {
+		report_error(ret < 0 ? CONTROL_ERR_SETUP : CONTROL_ERR_EXEC,
+			     ret < 0 ? EIO : ret, msg);
+		finish(ret == ENOENT ? 127 : ret > 0 ? 126 : 125, 0);
+	}
+	started.pid = (uint32_t)c.pid;
+	send_msg(&control, CONTROL_STARTED, &started, sizeof(started), NULL, 0);
+	st = relay(&c);
+	close_fd(&c.in);
+	close_fd(&c.out);
+	close_fd(&c.err);
+	if (WIFSIGNALED(st))
+		finish(128 + WTERMSIG(st), WTERMSIG(st));
+	finish(WEXITSTATUS(st), 0);
+}
+
+/*
+ * In the host: the snapshot (the caller offlined every CPU but one), its
+ * figures on stdout, exit 0. In a fork the ioctl returns its id instead.
+ */
+int main(int argc, char **argv)
+{
+	size_t size = vtx_chan_size();
+	struct cappsule_snapshot s;
+	long ret;
+
+	if (argc != 2 || strcmp(argv[1], "--snapshot")) {
+		fprintf(stderr, "usage: %s --snapshot (cappsuled runs it)\n",
+			argv[0]);
+		return 2;
+	}
+	dev = open(CAPPSULE_DEVICE, O_RDWR | O_CLOEXEC);
+	if (dev < 0) {
+		fprintf(stderr, "%s: %s\n", CAPPSULE_DEVICE, strerror(errno));
+		return 1;
+	}
+	/* shared memory: a fork() would not move it (vfork() anyway) */
+	chan = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (chan == MAP_FAILED) {
+		fprintf(stderr, "channel: %s\n", strerror(errno));
+		return 1;
+	}
+	memset(chan, 0, size);
+	/* resident, so that the snapshot has all of us */
+	if (mlockall(MCL_CURRENT | MCL_FUTURE)) {
+		fprintf(stderr, "mlockall: %s\n", strerror(errno));
+		return 1;
+	}
+	hdr_init(&s.hdr, sizeof(s));
+	s.chan_addr = (uintptr_t)chan;
+	s.chan_pages = (uint32_t)(size / 4096);
+	ret = ioctl(dev, CAPPSULE_IOC_SNAPSHOT, &s);
+	if (ret > 0)
+		in_cappsule();
+	if (ret < 0) {
+		fprintf(stderr, "snapshot: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("snapshot: generation %llu, %llu pages (%.1f MiB), copied in %.1f ms with interrupts off, %.1f ms in all, channel %zu pages\n",
+	       (unsigned long long)s.generation, (unsigned long long)s.pages,
+	       s.pages / 256.0, s.copy_ns / 1e6, s.total_ns / 1e6, size / 4096);
+	return 0;
+}
