@@ -59,6 +59,11 @@ struct backend_ops {
 	/* Said to the user at every create (weaker isolation...), or NULL. */
 	const char *notice;
 	/*
+	 * DEV_BIT()s of the devices it cannot serve yet: a run goes on
+	 * without them, and the user is told which (plan.c).
+	 */
+	uint32_t missing_devices;
+	/*
 	 * Can this backend run here? 0, or -errno with a reason in @why.
 	 * One that can has every op below; stats and oom may be NULL.
 	 */

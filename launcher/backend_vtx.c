@@ -1,24 +1,184 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The vtx backend: cappsules forked from the running kernel by the
- * hypervisor (hypervisor/cappsule.ko, /dev/cappsule). Forking is the
- * hypervisor's part 2; until the module offers it, probe() says exactly
- * why the backend is unavailable and the daemon uses namespaces; the
- * other ops are NULL (backend.h).
+ * The vtx backend: cappsules forked from a snapshot of the running kernel
+ * by the hypervisor (hypervisor/cappsule.ko, /dev/cappsule). The probe
+ * takes the snapshot with the vtx agent; each cappsule is a fork run by a
+ * thread of ours, whose channel is our own control and console regions.
+ * doc/hypervisor.md, "The vtx backend in cappsuled", says why it is built
+ * so and what it cannot do yet.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "daemon.h"
+#include "log.h"
+#include "uapi/cappsule.h"
+#include "vtx_chan.h"
 
-#define VTX_DEVICE "/dev/cappsule"
+#define VTX_DEVICE CAPPSULE_DEVICE
+#define VTX_AGENT "cappsule-vtx-agent"
+/* ends a fork's run: its thread leaves the module's run loop */
+#define VTX_KILL_SIG (SIGRTMIN + 2)
+/* exits are counted, not limited: a cappsule runs as long as it likes */
+#define VTX_MAX_EXITS 0xffffffffu
+
+/* The devices a fork's agent serves: the others are data (backend.h). */
+#define VTX_MISSING                                       \
+	(DEV_BIT(XCHAN_DEV_FS) | DEV_BIT(XCHAN_DEV_GUI) | \
+	 DEV_BIT(XCHAN_DEV_AUDIO) | DEV_BIT(XCHAN_DEV_NET))
+
+struct vtx_data {
+	struct cappsule *c;
+	struct daemon *d;
+	pthread_t thread;
+	bool thread_started, joined;
+	atomic_bool killed;
+	int dev; /* /dev/cappsule, the fork's own open */
+	void *chan; /* control region, then the console's (vtx_chan.h) */
+	size_t chan_len;
+	/* eventfds: the module's notify and kick, our thread's end */
+	int notify_fd, kick_fd, done_fd;
+	/*
+	 * Relays: the fork's notify wakes both devices' host readers; a
+	 * host kick on either device (ours on control, virt's on the
+	 * console) kicks the fork. Our own copies of those eventfds.
+	 */
+	struct watch notify_w, ctl_kick_w, con_kick_w;
+	int ctl_g2h, con_g2h;
+	struct cappsule_probe run; /* the fork's report */
+	int run_err; /* the ioctl's errno, 0 if it ran */
+};
+
+static void vtx_on_kill_sig(int sig)
+{
+	(void)sig; /* only there to interrupt the module's run loop */
+}
+
+/* Write 0 or 1 to every cpuN/online but cpu0; how many changed. */
+static int cpus_set_online(const bool *was, bool on, bool *changed, int max)
+{
+	char path[64], val;
+	int n = 0, i;
+
+	for (i = 1; i < max; i++) {
+		int fd;
+
+		if (on ? !changed[i] : !was[i])
+			continue;
+		snprintf(path, sizeof(path),
+			 "/sys/devices/system/cpu/cpu%d/online", i);
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		val = on ? '1' : '0';
+		if (fd >= 0 && write(fd, &val, 1) == 1) {
+			changed[i] = !on;
+			n++;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	return n;
+}
+
+#define VTX_MAX_CPUS 1024
+
+static void cpus_online_now(bool *was)
+{
+	char path[64], val;
+	int i;
+
+	for (i = 1; i < VTX_MAX_CPUS; i++) {
+		int fd;
+
+		snprintf(path, sizeof(path),
+			 "/sys/devices/system/cpu/cpu%d/online", i);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		was[i] = fd >= 0 && read(fd, &val, 1) == 1 && val == '1';
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
+/*
+ * The snapshot: every CPU but the first offlined (the module wants one),
+ * the agent run (it takes the snapshot and ends; in every fork it goes
+ * on), the CPUs brought back whatever happened. Its line in our log.
+ */
+static int vtx_snapshot(struct daemon *d, char *why, size_t len)
+{
+	static bool was[VTX_MAX_CPUS], changed[VTX_MAX_CPUS];
+	char agent[sizeof(d->libexec_dir) + 32], line[512] = "";
+	char *argv[] = { VTX_AGENT, "--snapshot", NULL };
+	char *envp[] = { NULL };
+	posix_spawn_file_actions_t fa;
+	int out[2], st, ret, n;
+	size_t got = 0;
+	pid_t pid;
+
+	snprintf(agent, sizeof(agent), "%s/%s", d->libexec_dir, VTX_AGENT);
+	if (access(agent, X_OK)) {
+		ret = -errno;
+		snprintf(why, len, "no vtx agent at %s: %s", agent,
+			 strerror(errno));
+		return ret;
+	}
+	if (pipe2(out, O_CLOEXEC))
+		return -errno;
+	if (posix_spawn_file_actions_init(&fa)) {
+		close(out[0]);
+		close(out[1]);
+		return -ENOMEM;
+	}
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, out[1], 2);
+	cpus_online_now(was);
+	memset(changed, 0, sizeof(changed));
+	cpus_set_online(was, false, changed, VTX_MAX_CPUS);
+	ret = posix_spawn(&pid, agent, &fa, NULL, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	close(out[1]);
+	if (ret) {
+		close(out[0]);
+		cpus_set_online(was, true, changed, VTX_MAX_CPUS);
+		snprintf(why, len, "cannot run %s: %s", agent, strerror(ret));
+		return -ret;
+	}
+	while (got < sizeof(line) - 1 &&
+	       (n = (int)read(out[0], line + got, sizeof(line) - 1 - got)) > 0)
+		got += (size_t)n;
+	line[got] = '\0';
+	line[strcspn(line, "\n")] = '\0';
+	close(out[0]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	cpus_set_online(was, true, changed, VTX_MAX_CPUS);
+	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+		snprintf(why, len, "the snapshot failed: %s",
+			 line[0] ? line : "the vtx agent died");
+		return -EIO;
+	}
+	log_info("vtx: %s", line);
+	return 0;
+}
 
 static int vtx_probe(struct daemon *d, char *why, size_t len)
 {
-	int fd = open(VTX_DEVICE, O_RDWR | O_CLOEXEC);
+	struct sigaction sa = { .sa_handler = vtx_on_kill_sig };
+	struct cappsule_info info;
+	int fd = open(VTX_DEVICE, O_RDWR | O_CLOEXEC), ret;
 
 	if (fd < 0) {
 		snprintf(
@@ -27,15 +187,380 @@ static int vtx_probe(struct daemon *d, char *why, size_t len)
 			VTX_DEVICE, strerror(errno));
 		return -errno;
 	}
+	memset(&info, 0, sizeof(info));
+	info.hdr.size = sizeof(info);
+	info.hdr.version = CAPPSULE_ABI_VERSION;
+	ret = ioctl(fd, CAPPSULE_IOC_GET_INFO, &info) ? -errno : 0;
 	close(fd);
-	snprintf(why, len,
-		 "%s is present, but this hypervisor cannot fork cappsules yet",
-		 VTX_DEVICE);
-	return -ENOTSUP;
+	if (ret) {
+		snprintf(why, len, "%s speaks another ABI than ours (%d): %s",
+			 VTX_DEVICE, CAPPSULE_ABI_VERSION, strerror(-ret));
+		return ret;
+	}
+	ret = vtx_snapshot(d, why, len);
+	if (ret)
+		return ret;
+	/* thread-directed only (pthread_kill); no SA_RESTART */
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(VTX_KILL_SIG, &sa, NULL))
+		return -errno;
+	return 0;
 }
 
-/* Nothing but the probe until the hypervisor can fork: NULL ops. */
+/* The fork's thread: the vCPU runs in the ioctl until the fork ends. */
+static void *vtx_thread(void *arg)
+{
+	struct vtx_data *vd = arg;
+	uint64_t one = 1;
+	sigset_t set;
+
+	sigfillset(&set);
+	sigdelset(&set, VTX_KILL_SIG);
+	pthread_sigmask(SIG_SETMASK, &set, NULL);
+	/* a kill just before the ioctl is seen here; see vtx_kill() */
+	if (atomic_load(&vd->killed))
+		vd->run_err = EINTR;
+	else if (ioctl(vd->dev, CAPPSULE_IOC_PROBE_RUN, &vd->run))
+		vd->run_err = errno;
+	if (write(vd->done_fd, &one, sizeof(one)) < 0)
+		vd->run_err = vd->run_err ?: errno;
+	return NULL;
+}
+
+static void vtx_poke(int fd)
+{
+	uint64_t one = 1;
+
+	/* EAGAIN: the counter is full, the reader is woken already */
+	if (write(fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		log_warn("vtx: eventfd: %s", strerror(errno));
+}
+
+static void vtx_drain(int fd)
+{
+	uint64_t v;
+
+	while (read(fd, &v, sizeof(v)) < 0 && errno == EINTR)
+		;
+}
+
+/* The fork said HC_NOTIFY: both devices' host readers look. */
+static void vtx_on_notify(struct daemon *d, struct watch *w, uint32_t events)
+{
+	struct vtx_data *vd = container_of(w, struct vtx_data, notify_w);
+
+	(void)d;
+	(void)events;
+	vtx_drain(w->fd);
+	vtx_poke(vd->ctl_g2h);
+	vtx_poke(vd->con_g2h);
+}
+
+static void vtx_on_ctl_kick(struct daemon *d, struct watch *w, uint32_t events)
+{
+	struct vtx_data *vd = container_of(w, struct vtx_data, ctl_kick_w);
+
+	(void)d;
+	(void)events;
+	vtx_drain(w->fd);
+	vtx_poke(vd->kick_fd);
+}
+
+static void vtx_on_con_kick(struct daemon *d, struct watch *w, uint32_t events)
+{
+	struct vtx_data *vd = container_of(w, struct vtx_data, con_kick_w);
+
+	(void)d;
+	(void)events;
+	vtx_drain(w->fd);
+	vtx_poke(vd->kick_fd);
+}
+
+/* Our control and console regions, back to back: the fork's channel. */
+static int vtx_map_chan(struct vtx_data *vd, struct cappsule *c)
+{
+	size_t ctl = vtx_chan_console_off(), all = vtx_chan_size();
+	uint8_t *base;
+
+	base = mmap(NULL, all, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (base == MAP_FAILED)
+		return -errno;
+	if (mmap(base, ctl, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+		 c->dev[XCHAN_DEV_CONTROL].mem, 0) == MAP_FAILED ||
+	    mmap(base + ctl, all - ctl, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED, c->dev[XCHAN_DEV_CONSOLE].mem,
+		 0) == MAP_FAILED) {
+		int e = errno;
+
+		munmap(base, all);
+		return -e;
+	}
+	vd->chan = base;
+	vd->chan_len = all;
+	return 0;
+}
+
+static int dup_fd(int fd)
+{
+	return fcntl(fd, F_DUPFD_CLOEXEC, 3);
+}
+
+static void vtx_unwatch(struct vtx_data *vd)
+{
+	struct watch *ws[] = { &vd->notify_w, &vd->ctl_kick_w,
+			       &vd->con_kick_w };
+	unsigned i;
+
+	for (i = 0; i < ARRAY_SIZE(ws); i++) {
+		if (ws[i]->fd < 0)
+			continue;
+		daemon_unwatch(vd->d, ws[i]);
+		close_fd(&ws[i]->fd);
+	}
+}
+
+static void vtx_free(struct vtx_data *vd)
+{
+	vtx_unwatch(vd);
+	if (vd->chan)
+		munmap(vd->chan, vd->chan_len);
+	close_fd(&vd->ctl_g2h);
+	close_fd(&vd->con_g2h);
+	close_fd(&vd->notify_fd);
+	close_fd(&vd->kick_fd);
+	close_fd(&vd->done_fd);
+	close_fd(&vd->dev);
+	free(vd);
+}
+
+static int vtx_create(struct daemon *d, struct cappsule *c,
+		      const struct backend_create *bc, char *err, size_t len)
+{
+	const struct xchan_fds *ctl = &c->dev[XCHAN_DEV_CONTROL];
+	const struct xchan_fds *con = &c->dev[XCHAN_DEV_CONSOLE];
+	struct vtx_data *vd;
+	int ret;
+
+	if (bc->basedir || bc->nshares) {
+		snprintf(
+			err, len,
+			"vtx: no fs device yet: no -d BASEDIR, no shared folders");
+		return -ENOTSUP;
+	}
+	vd = calloc(1, sizeof(*vd));
+	if (!vd)
+		return -ENOMEM;
+	vd->c = c;
+	vd->d = d;
+	vd->notify_w = (struct watch){ -1, vtx_on_notify };
+	vd->ctl_kick_w = (struct watch){ -1, vtx_on_ctl_kick };
+	vd->con_kick_w = (struct watch){ -1, vtx_on_con_kick };
+	vd->dev = open(VTX_DEVICE, O_RDWR | O_CLOEXEC);
+	vd->notify_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	vd->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	vd->done_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	vd->ctl_g2h = dup_fd(ctl->g2h);
+	vd->con_g2h = dup_fd(con->g2h);
+	vd->notify_w.fd = dup_fd(vd->notify_fd);
+	vd->ctl_kick_w.fd = dup_fd(ctl->h2g);
+	vd->con_kick_w.fd = dup_fd(con->h2g);
+	if (vd->dev < 0 || vd->notify_fd < 0 || vd->kick_fd < 0 ||
+	    vd->done_fd < 0 || vd->ctl_g2h < 0 || vd->con_g2h < 0 ||
+	    vd->notify_w.fd < 0 || vd->ctl_kick_w.fd < 0 ||
+	    vd->con_kick_w.fd < 0) {
+		ret = -errno;
+		snprintf(err, len, "vtx: %s", strerror(errno));
+		goto fail;
+	}
+	ret = vtx_map_chan(vd, c);
+	if (ret) {
+		snprintf(err, len, "vtx: mapping the channel: %s",
+			 strerror(-ret));
+		goto fail;
+	}
+	vd->run.hdr.size = sizeof(vd->run);
+	vd->run.hdr.version = CAPPSULE_ABI_VERSION;
+	vd->run.payload = CAPPSULE_PROBE_FORK;
+	vd->run.cpu = CAPPSULE_CPU_ANY;
+	vd->run.max_exits = VTX_MAX_EXITS;
+	vd->run.arg[0] = c->id;
+	vd->run.arg[1] = CAPPSULE_FORK_EXEC;
+	vd->run.arg[2] = (uintptr_t)vd->chan;
+	vd->run.arg[3] = vd->chan_len;
+	vd->run.flags = CAPPSULE_PROBE_F_NOTIFY | CAPPSULE_PROBE_F_KICK;
+	vd->run.notify_fd = vd->notify_fd;
+	vd->run.kick_fd = vd->kick_fd;
+	if (daemon_watch(d, &vd->notify_w, EPOLLIN) ||
+	    daemon_watch(d, &vd->ctl_kick_w, EPOLLIN) ||
+	    daemon_watch(d, &vd->con_kick_w, EPOLLIN)) {
+		ret = -errno;
+		snprintf(err, len, "vtx: epoll: %s", strerror(errno));
+		goto fail;
+	}
+	ret = pthread_create(&vd->thread, NULL, vtx_thread, vd);
+	if (ret) {
+		snprintf(err, len, "vtx: no thread for the fork: %s",
+			 strerror(ret));
+		ret = -ret;
+		goto fail;
+	}
+	vd->thread_started = true;
+	c->be_data = vd;
+	return 0;
+fail:
+	vtx_free(vd);
+	return ret;
+}
+
+/* No cgroups: the fork's memory is what it touches (doc/hypervisor.md). */
+static int vtx_start(struct cappsule *c, const struct backend_limits *lim)
+{
+	(void)c;
+	(void)lim;
+	return 0;
+}
+
+/*
+ * The module's run loop stops at a pending signal. A kill that comes
+ * between the thread's look at @killed and its ioctl is missed; destroy
+ * sends it again until the thread has ended.
+ */
+static int vtx_kill(struct cappsule *c)
+{
+	struct vtx_data *vd = c->be_data;
+	int ret;
+
+	if (!vd->thread_started || vd->joined)
+		return 0;
+	atomic_store(&vd->killed, true);
+	ret = pthread_kill(vd->thread, VTX_KILL_SIG);
+	return ret == ESRCH ? 0 : -ret;
+}
+
+static int vtx_wait_fd(struct cappsule *c)
+{
+	return ((struct vtx_data *)c->be_data)->done_fd;
+}
+
+/* What the hypervisor says about a kill, for the user (virt prints it). */
+static void vtx_kill_reason(const struct cappsule_probe *p, char *buf,
+			    size_t len)
+{
+	switch (p->kill_why) {
+	case CAPPSULE_KILL_MSR:
+		snprintf(buf, len, "%s of a forbidden MSR (0x%llx)",
+			 p->kill_exit == 32 ? "WRMSR" : "RDMSR",
+			 (unsigned long long)p->kill_qual);
+		return;
+	case CAPPSULE_KILL_EPT_LIMIT:
+		snprintf(buf, len,
+			 "memory access outside the cappsule's RAM (MMIO)");
+		return;
+	case CAPPSULE_KILL_EPT_PERM:
+		snprintf(buf, len, "memory access the cappsule may not make");
+		return;
+	case CAPPSULE_KILL_EXCEPTION:
+		snprintf(buf, len, "exception in its kernel (RIP 0x%llx)",
+			 (unsigned long long)p->kill_rip);
+		return;
+	case CAPPSULE_KILL_TRIPLE_FAULT:
+		snprintf(buf, len, "triple fault");
+		return;
+	case CAPPSULE_KILL_CR:
+		snprintf(buf, len, "control register change refused");
+		return;
+	case CAPPSULE_KILL_NOMEM:
+		snprintf(buf, len, "out of memory");
+		return;
+	case CAPPSULE_KILL_FORBIDDEN:
+		if (p->kill_exit == 30) /* I/O instruction: port in 31:16 */
+			snprintf(buf, len, "I/O instruction (port 0x%llx)",
+				 (unsigned long long)(p->kill_qual >> 16) &
+					 0xffff);
+		else
+			snprintf(buf, len, "forbidden instruction (exit %u)",
+				 p->kill_exit);
+		return;
+	}
+	snprintf(buf, len, "exit %u, reason %u", p->kill_exit, p->kill_why);
+}
+
+static int vtx_reap(struct cappsule *c, int *wstatus)
+{
+	struct vtx_data *vd = c->be_data;
+	const struct cappsule_probe *p = &vd->run;
+	uint64_t v;
+	char why[160];
+
+	if (read(vd->done_fd, &v, sizeof(v)) < 0)
+		return errno == EAGAIN ? -EAGAIN : -errno;
+	pthread_join(vd->thread, NULL);
+	vd->joined = true;
+	vtx_unwatch(vd);
+	/* the relays are gone: what the fork wrote last, the daemon reads */
+	vtx_poke(vd->ctl_g2h);
+	vtx_poke(vd->con_g2h);
+	*wstatus = -1;
+	if (vd->run_err &&
+	    !(vd->run_err == EINTR && atomic_load(&vd->killed))) {
+		cappsule_set_end(c, CPS_END_ERROR, "vtx: the fork failed: %s",
+				 strerror(vd->run_err));
+		return 0;
+	}
+	if (vd->run_err || p->outcome == CAPPSULE_OUT_SIGNAL) {
+		*wstatus = SIGKILL; /* killed, as a namespaces cappsule is */
+		return 0;
+	}
+	switch (p->outcome) {
+	case CAPPSULE_OUT_DONE:
+		return 0;
+	case CAPPSULE_OUT_KILLED:
+		vtx_kill_reason(p, why, sizeof(why));
+		cappsule_log(
+			LOG_LVL_INFO, c,
+			"cappsule %u: killed by the hypervisor: %s (exit %u, qualification 0x%llx, RIP 0x%llx)",
+			c->id, why, p->kill_exit,
+			(unsigned long long)p->kill_qual,
+			(unsigned long long)p->kill_rip);
+		cappsule_set_end(c, CPS_END_KILLED,
+				 "killed by the hypervisor: %s", why);
+		*wstatus = SIGKILL;
+		return 0;
+	default:
+		cappsule_set_end(c, CPS_END_CRASHED,
+				 "vtx: the fork stopped (outcome %u)",
+				 p->outcome);
+		return 0;
+	}
+}
+
+static int vtx_destroy(struct cappsule *c)
+{
+	struct vtx_data *vd = c->be_data;
+	int ws;
+
+	if (!vd)
+		return 0;
+	if (vd->thread_started && !vd->joined) {
+		vtx_kill(c);
+		if (vtx_reap(c, &ws) == -EAGAIN)
+			return -EBUSY;
+	}
+	vtx_free(vd);
+	c->be_data = NULL;
+	return 0;
+}
+
 const struct backend_ops backend_vtx = {
 	.name = "vtx",
+	.poolable = false,
+	.cgroup_limits = false,
+	.missing_devices = VTX_MISSING,
 	.probe = vtx_probe,
+	.create = vtx_create,
+	.start = vtx_start,
+	.kill = vtx_kill,
+	.wait_fd = vtx_wait_fd,
+	.reap = vtx_reap,
+	.destroy = vtx_destroy,
 };

@@ -191,6 +191,29 @@ const char *plan_policy_name(struct daemon *d, uid_t uid, gid_t gid,
 	return alias ? alias->name : "default";
 }
 
+/*
+ * Devices the backend cannot serve yet: the run goes on without them, and
+ * a note names them ("vtx backend: no fs device yet: ...").
+ */
+static void plan_missing(struct create_plan *pl, char *notes, size_t len)
+{
+	uint32_t lost = pl->devices & pl->be->missing_devices;
+	size_t n = strlen(notes);
+	unsigned id;
+
+	pl->devices &= ~lost;
+	for (id = DEV_FIRST; id <= DEV_LAST && n < len; id++) {
+		if (!(lost & DEV_BIT(id)))
+			continue;
+		n += (size_t)snprintf(
+			notes + n, len - n,
+			"%s%s backend: no %s device yet: the cappsule runs without it%s",
+			n ? "\n" : "", pl->be->name, dev_name(id),
+			id == XCHAN_DEV_FS ? " and sees the snapshot's files" :
+					     "");
+	}
+}
+
 /* What the user hears of this run: the backend's notice, then the notes. */
 static void plan_notice(const struct daemon *d, struct create_plan *pl,
 			uid_t uid, const char *notes)
@@ -267,6 +290,7 @@ int plan_create(struct daemon *d, const struct client *cl,
 	if (ret)
 		return ret;
 	pl->devices = devices_choose(pl->pol, cr, notes, sizeof(notes));
+	plan_missing(pl, notes, sizeof(notes));
 	/*
 	 * A backend with a network namespace lets net-proxy hold the TUN;
 	 * CAPPSULE_NET_RING (tests) keeps the vtx backend's path: the

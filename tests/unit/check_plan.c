@@ -251,6 +251,42 @@ START_TEST(test_devices_and_notice)
 }
 END_TEST
 
+/* A backend without some devices: the run goes without, and says so. */
+START_TEST(test_missing_devices)
+{
+	static const struct backend_ops lacking = {
+		.name = "vtx",
+		.probe = no_probe,
+		.missing_devices = DEV_BIT(XCHAN_DEV_FS) |
+				   DEV_BIT(XCHAN_DEV_NET),
+	};
+	struct create_plan pl;
+	struct start_msg m;
+
+	d.backends[0] = (struct backend_slot){ .ops = &lacking, .ok = true };
+	ck_assert_int_eq(plan_create(&d, &cl, &cr, &pl, err, sizeof(err)), 0);
+	ck_assert_ptr_eq(pl.be, &lacking);
+	ck_assert(!(pl.devices &
+		    (DEV_BIT(XCHAN_DEV_FS) | DEV_BIT(XCHAN_DEV_NET))));
+	ck_assert(pl.devices & DEV_BIT(XCHAN_DEV_CONSOLE));
+	ck_assert_ptr_nonnull(strstr(
+		pl.notice,
+		"vtx backend: no fs device yet: the cappsule runs without it and sees the snapshot's files"));
+	ck_assert_ptr_null(strstr(pl.notice, "no net device"));
+	/* START tells the agent the same devices */
+	ck_assert_int_eq(start_msg_decode(pl.start, pl.start_len, &m), 0);
+	ck_assert_uint_eq(m.hdr.devices, pl.devices);
+	start_msg_free(&m);
+	plan_free(&pl);
+	/* the namespaces backend lacks none: fs stays */
+	cr.backend = "namespaces";
+	ck_assert_int_eq(plan_create(&d, &cl, &cr, &pl, err, sizeof(err)), 0);
+	ck_assert(pl.devices & DEV_BIT(XCHAN_DEV_FS));
+	ck_assert_ptr_null(strstr(pl.notice, "device yet"));
+	plan_free(&pl);
+}
+END_TEST
+
 START_TEST(test_start_payload)
 {
 	struct create_plan pl;
@@ -367,6 +403,7 @@ Suite *suite_plan(void)
 	tcase_add_test(tc, test_limits);
 	tcase_add_test(tc, test_per_user_cap);
 	tcase_add_test(tc, test_devices_and_notice);
+	tcase_add_test(tc, test_missing_devices);
 	tcase_add_test(tc, test_start_payload);
 	tcase_add_test(tc, test_start_trees);
 	suite_add_tcase(s, tc);
