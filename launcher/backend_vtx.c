@@ -485,6 +485,34 @@ static void vtx_kill_reason(const struct cappsule_probe *p, char *buf,
 	snprintf(buf, len, "exit %u, reason %u", p->kill_exit, p->kill_why);
 }
 
+/*
+ * The module's counters for this fork, in the log: the launch figures
+ * (doc/hypervisor.md), and the host's marker, which only a fork's copy
+ * may hold (a change would be a fork writing host memory).
+ */
+static void vtx_log_run(const struct cappsule *c,
+			const struct cappsule_probe *p)
+{
+	char by[400] = "";
+	size_t n = 0;
+	unsigned i;
+
+	for (i = 0; i < CAPPSULE_EXIT_REASONS && n < sizeof(by); i++)
+		if (p->exits[i])
+			n += (size_t)snprintf(by + n, sizeof(by) - n, " %u:%u",
+					      i, p->exits[i]);
+	cappsule_log(
+		p->template_intact ? LOG_LVL_INFO : LOG_LVL_ERR, c,
+		"cappsule %u: fork: outcome %u, %.1f ms, %llu exits (by reason:%s), %llu pages copied on write, %llu fresh, %llu notifies, %llu kicks, host marker %s",
+		c->id, p->outcome, p->duration_ns / 1e6,
+		(unsigned long long)p->total_exits, by,
+		(unsigned long long)p->cow_pages,
+		(unsigned long long)p->fresh_pages,
+		(unsigned long long)p->notifies,
+		(unsigned long long)p->kicks_injected,
+		p->template_intact ? "intact" : "CHANGED");
+}
+
 static int vtx_reap(struct cappsule *c, int *wstatus)
 {
 	struct vtx_data *vd = c->be_data;
@@ -501,6 +529,8 @@ static int vtx_reap(struct cappsule *c, int *wstatus)
 	vtx_poke(vd->ctl_g2h);
 	vtx_poke(vd->con_g2h);
 	*wstatus = -1;
+	if (!vd->run_err)
+		vtx_log_run(c, p);
 	if (vd->run_err &&
 	    !(vd->run_err == EINTR && atomic_load(&vd->killed))) {
 		cappsule_set_end(c, CPS_END_ERROR, "vtx: the fork failed: %s",

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <asm/prctl.h>
+#include <sys/io.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <poll.h>
@@ -1544,7 +1545,8 @@ static int usage(void)
 		"       hvctl snapshot-verify [START END]   (default: kernel text)\n"
 		"       hvctl fork ID [kernel|outb|wrmsr|mmio|timer|sleep|user] [cpu]\n"
 		"       hvctl fork ID exec SCRIPT [cpu]   (sh -c SCRIPT in the fork, fed our stdin)\n"
-		"       hvctl vmcall NR [A0 A1]   (from userland: in a cappsule, SIGILL)\n");
+		"       hvctl vmcall NR [A0 A1]   (from userland: in a cappsule, SIGILL)\n"
+		"       hvctl outb   (ioperm + outb to port 0x80: a vtx cappsule is killed)\n");
 	return 2;
 }
 
@@ -1567,6 +1569,22 @@ int main(int argc, char **argv)
 			       strtoull(argv[2], NULL, 0),
 			       argc > 3 ? strtoull(argv[3], NULL, 0) : 0,
 			       argc > 4 ? strtoull(argv[4], NULL, 0) : 0, 0));
+		return 0;
+	}
+	/*
+	 * For a vtx cappsule's command, as root there: port I/O the guest
+	 * kernel allows (ioperm), which the hypervisor must refuse by
+	 * killing the cappsule (port 0x80, POST codes: harmless on a host).
+	 */
+	if (!strcmp(argv[1], "outb")) {
+		if (ioperm(0x80, 1, 1)) {
+			printf("outb: ioperm: %s\n", strerror(errno));
+			return 1;
+		}
+		printf("outb: port 0x80\n");
+		fflush(stdout);
+		asm volatile("outb %%al, $0x80" : : "a"(0));
+		printf("outb: still alive\n");
 		return 0;
 	}
 	dev = open(CAPPSULE_DEVICE, O_RDWR | O_CLOEXEC);

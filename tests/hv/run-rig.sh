@@ -7,9 +7,13 @@
 # of the built-in checks; FILE's output comes back as "RIG: " lines (here
 # and in the serial log), then "RIG: exit N"; the run passes if N is 0 on
 # every boot and the kernel log is clean.
+# With --build DIR too (a configured and built tree), the guest has the
+# project: cappsuled, virt and cappsule-vtx-agent from DIR (and their
+# shared libraries), /etc/passwd and the shipped policies; cappsuled is
+# started on the vtx backend before FILE and stopped after it.
 #
 # usage: run-rig.sh [--cpus "1 2"] [--fetch] [--kernel debian|fast]
-#                   [--script FILE]
+#                   [--script FILE [--build DIR]]
 # env:   HV_RIG_WORK (work dir, default ./hv-rig), HV_RIG_TIMEOUT (s/boot),
 #        HV_RIG_MODEL (Bochs CPU model), CC
 # exit:  0 pass, 77 skip (tools missing: said loudly), 1 fail
@@ -23,6 +27,7 @@ KERNEL=debian
 MODEL=${HV_RIG_MODEL:-corei7_haswell_4770}
 TMO=${HV_RIG_TIMEOUT:-600}
 SCRIPT=
+BUILD=
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -30,6 +35,7 @@ while [ $# -gt 0 ]; do
 	--fetch) FETCH=1 ;;
 	--kernel) KERNEL=$2; shift ;;
 	--script) SCRIPT=$2; shift ;;
+	--build) BUILD=$2; shift ;;
 	*) echo "run-rig.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -49,6 +55,13 @@ elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 if [ -n "$SCRIPT" ]; then
 	[ -f "$SCRIPT" ] && [ -r "$SCRIPT" ] || die "--script $SCRIPT: no such readable file"
 	SCRIPT=$(cd "$(dirname "$SCRIPT")" && pwd)/$(basename "$SCRIPT")
+fi
+if [ -n "$BUILD" ]; then
+	[ -n "$SCRIPT" ] || die "--build needs --script"
+	for f in launcher/cappsuled launcher/virt hypervisor/cappsule-vtx-agent; do
+		[ -x "$BUILD/$f" ] || die "--build $BUILD: no $f (build it first)"
+	done
+	BUILD=$(cd "$BUILD" && pwd)
 fi
 mkdir -p "$WORK" || die "cannot create $WORK"
 T0=$(now)
@@ -130,8 +143,31 @@ cp "$KVM_KO/kvm.ko" "$KVM_KO/kvm-intel.ko" "$R/mods/" 2>/dev/null &&
 	cp "$IRQ_KO/irqbypass.ko" "$R/mods/" 2>/dev/null
 cp "$SRC/init.sh" "$R/init" && chmod +x "$R/init"
 # /init runs /rig-script (root, module loaded) instead of its own checks
-if [ -n "$SCRIPT" ]; then
+if [ -n "$SCRIPT" ] && [ -z "$BUILD" ]; then
 	cp "$SCRIPT" "$R/rig-script" && chmod 755 "$R/rig-script" || die "cannot copy $SCRIPT"
+fi
+# --build: the project, and rig-project.sh around FILE (cappsuled up first)
+if [ -n "$BUILD" ]; then
+	mkdir -p "$R/usr/sbin" "$R/usr/bin" "$R/usr/libexec/cappsule" "$R/etc/cappsule" \
+		"$R/run" "$R/var/log" "$R/root" || die "cannot lay out the project"
+	for a in kill ps syslogd cp rm mkdir wc seq date; do ln -sf busybox "$R/bin/$a"; done
+	cp "$BUILD/launcher/cappsuled" "$R/usr/sbin/"
+	cp "$BUILD/launcher/virt" "$R/usr/bin/"
+	cp "$BUILD/hypervisor/cappsule-vtx-agent" "$R/usr/libexec/cappsule/"
+	file_is_static "$R/usr/libexec/cappsule/cappsule-vtx-agent" ||
+		die "cappsule-vtx-agent is not static"
+	# their shared libraries (the sanitizers' too), where ldd finds them
+	for lib in $(ldd "$BUILD/launcher/cappsuled" "$BUILD/launcher/virt" |
+		awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// && $1 !~ /:$/ { print $1 }' | sort -u); do
+		cp -L --parents "$lib" "$R/" || die "cannot copy $lib"
+	done
+	cp -r "$TOP/desktop/policies" "$R/etc/cappsule/policies"
+	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/sh\n' > "$R/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' > "$R/etc/group"
+	cp "$SRC/rig-project.sh" "$R/rig-script" && chmod 755 "$R/rig-script" &&
+		cp "$SCRIPT" "$R/rig-user-script" && chmod 755 "$R/rig-user-script" ||
+		die "cannot copy $SCRIPT"
+	echo "rig: project from $BUILD: $(du -sh "$R" | cut -f1) of initramfs before compression"
 fi
 (cd "$R" && find . | cpio -o -H newc --quiet | gzip -1 > "$WORK/initramfs.cpio.gz") ||
 	die "cannot pack the initramfs"
@@ -285,7 +321,7 @@ for cpus in $CPUS_LIST; do
 done
 echo "rig: total $(elapsed $T0)s"
 if [ $FAILED = 0 ]; then
-	echo "rig: PASS ($CPUS_LIST CPU boots${SCRIPT:+, script $(basename "$SCRIPT")})"
+	echo "rig: PASS ($CPUS_LIST CPU boots${SCRIPT:+, script $(basename "$SCRIPT")}${BUILD:+, project from $BUILD})"
 	exit 0
 fi
 echo "rig: FAIL (logs in $WORK/run-*cpu/{serial,kernel}.log)"

@@ -1,0 +1,33 @@
+#!/bin/sh
+# /rig-script of `run-rig.sh --script FILE --build DIR`: cappsuled up on
+# the vtx backend (it takes the snapshot while it starts), FILE run as
+# root, cappsuled stopped; FILE's status is ours. cappsuled daemonizes and
+# returns once its probe is done, so nothing here sleeps on a timer when
+# the snapshot is taken: a task woken by a timer would run in every fork
+# (user tasks are not frozen yet, doc/hypervisor.md) and its serial
+# output, port I/O there, would kill the fork.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root
+export ASAN_OPTIONS=detect_leaks=0
+mkdir -p /run /tmp
+# cappsuled logs to syslog when it daemonizes
+syslogd -O /tmp/cappsuled.log
+if ! cappsuled -P /etc/cappsule/policies --libexec-dir /usr/libexec/cappsule; then
+	echo "rig-project: cappsuled did not start; its log:"
+	cat /tmp/cappsuled.log
+	exit 1
+fi
+grep -E 'vtx|backends' /tmp/cappsuled.log | sed 's/^/cappsuled: /'
+/rig-user-script
+rc=$?
+pid=$(cat /run/cappsule/cappsuled.pid 2> /dev/null)
+[ -n "$pid" ] && kill "$pid"
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	[ -n "$pid" ] && [ -d "/proc/$pid" ] || break
+	sleep 0.5
+done
+if [ "$rc" != 0 ] || [ -n "${RIG_DAEMON_LOG:-}" ]; then
+	echo "rig-project: cappsuled's log:"
+	cat /tmp/cappsuled.log
+fi
+exit $rc
