@@ -366,15 +366,15 @@ static void __attribute__((noreturn)) in_cappsule(void)
 	struct control_started started = { 0 };
 	char msg[CONTROL_ERROR_TEXT_MAX + 1];
 	struct start_msg m;
-	int fd, st, ret;
+	int st, ret;
 
-	/* our stdio is a pipe to cappsuled's copy, which never runs here */
-	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (fd >= 0) {
-		dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-	}
+	/*
+	 * Our stdout and stderr are a pipe to cappsuled's copy, asleep in
+	 * read() on it: closing them would wake it here, where its memory
+	 * is not (seen: every fork killed at an access above its RAM from
+	 * cappsuled's code). Left alone, never written to; the command
+	 * gets its own pipes.
+	 */
 	signal(SIGPIPE, SIG_IGN);
 	if (xchan_attach_mem(&control, &control_layout, chan,
 			     vtx_chan_console_off(), false) ||
