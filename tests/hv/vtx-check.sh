@@ -1,0 +1,94 @@
+#!/bin/sh
+# The vtx backend through the real cappsuled and virt, in the Bochs guest:
+# run by hv-rig.sh as `run-rig.sh --script vtx-check.sh --build DIR`
+# (cappsuled already up on vtx, rig-project.sh). One "VTX PASS|FAIL name"
+# line per check; exits 1 if any failed.
+V="virt exec -n -q --backend vtx"
+failed=0
+pass() { echo "VTX PASS $*"; }
+fail() { echo "VTX FAIL $*"; failed=1; }
+# the module's page count: each fork's pages come back when it ends
+pages() { hvctl info | sed -n 's/.*pages_in_use=\([0-9]*\).*/\1/p'; }
+same_pages() {
+	now=$(pages)
+	if [ "$now" = "$base" ]; then
+		pass "$1: module pages back to $base"
+	else
+		fail "$1: module pages $now, baseline $base"
+	fi
+}
+expect() { # name, expected, got
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: expected '$2', got '$3'"; fi
+}
+
+base=$(pages)
+echo "baseline: $base module pages; $(grep MemFree /proc/meminfo)"
+
+out=$($V /bin/echo hello)
+expect echo_hello "hello rc=0" "$out rc=$?"
+same_pages echo_hello
+out=$($V /bin/sh -c 'echo out; echo err >&2; exit 7' 2> /tmp/err)
+rc=$?
+expect exit_7 "7" "$rc"
+expect stdout "out" "$out"
+expect stderr "err" "$(grep -v '^virt: note:' /tmp/err)"
+out=$(echo abc | $V /bin/cat)
+expect stdin_pipe "abc" "$out"
+out=$(seq 1 3000 | $V /bin/wc -l)
+expect stdin_3000_lines "3000" "$(echo $out)"
+$V /bin/sh -c 'kill -9 $$'
+expect signal_137 "137" "$?"
+same_pages one_by_one
+out=$($V /bin/nosuchcommand 2>&1)
+rc=$?
+expect not_found_127 "127" "$rc"
+case $out in
+*"nosuchcommand: command not found"*) pass not_found_message ;;
+*) fail "not_found_message: got '$out'" ;;
+esac
+
+# 3 one after another, then 2 at once: each leaves the page count as it was
+for i in 1 2 3; do
+	out=$($V /bin/echo "run $i")
+	expect "sequential_$i" "run $i" "$out"
+	same_pages "sequential_$i"
+done
+$V /bin/sh -c 'echo left; sleep 0.3; echo left again' > /tmp/left &
+l=$!
+$V /bin/sh -c 'echo right; sleep 0.3; echo right again' > /tmp/right
+wait $l
+expect pair_left "left
+left again" "$(cat /tmp/left)"
+expect pair_right "right
+right again" "$(cat /tmp/right)"
+same_pages pair
+
+# port I/O in a cappsule (ioperm as its root) kills it, not its sibling
+$V /bin/sh -c 'for i in 1 2 3 4 5 6; do echo tick $i; sleep 0.1; done' > /tmp/sibling &
+s=$!
+sleep 0.2
+$V /bin/hvctl outb > /tmp/outb.out 2> /tmp/outb.err
+rc=$?
+wait $s
+echo "outb: rc=$rc, virt said: $(cat /tmp/outb.err)"
+if grep -q 'killed by the hypervisor: I/O instruction (port 0x80)' /tmp/outb.err &&
+	! grep -q 'still alive' /tmp/outb.out && [ "$rc" != 0 ]; then
+	pass kill_outb
+else
+	fail "kill_outb: rc=$rc, out '$(cat /tmp/outb.out)', err '$(cat /tmp/outb.err)'"
+fi
+expect kill_sibling_runs_on "6" "$(grep -c '^tick' /tmp/sibling)"
+same_pages kills
+
+# every fork's copy of the host marker was its own (cappsuled logs each)
+forks=$(grep -c ': fork: outcome' /tmp/cappsuled.log)
+n=$(grep -c 'host marker intact' /tmp/cappsuled.log)
+if [ "$n" = "$forks" ] && [ "$n" -ge 13 ]; then
+	pass "marker: intact after each of $n forks"
+else
+	fail "marker: $n of $forks forks left it intact"
+fi
+echo "figures (cappsuled's log):"
+grep -E 'vtx: snapshot|fork: ' /tmp/cappsuled.log | sed 's/.*cappsuled\[[0-9]*\]: //' | head -4
+echo "after: $(grep MemFree /proc/meminfo)"
+exit $failed
