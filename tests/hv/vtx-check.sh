@@ -80,10 +80,29 @@ fi
 expect kill_sibling_runs_on "6" "$(grep -c '^tick' /tmp/sibling)"
 same_pages kills
 
+# virt kill: the fork's thread is signalled, the module stops its run
+id=$($V -D /bin/sh -c 'echo up; sleep 30')
+sleep 0.5
+virt kill "$id"
+krc=$?
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	virt info "$id" | grep -q 'state *exited' && break
+	sleep 0.3
+done
+info=$(virt info "$id")
+echo "$info" | grep -E 'state|ended'
+if [ "$krc" = 0 ] && echo "$info" | grep -q 'state *exited' &&
+	echo "$info" | grep -q 'ended *killed'; then
+	pass "virt_kill: cappsule $id"
+else
+	fail "virt_kill: virt kill $id: $krc; $(echo $info)"
+fi
+same_pages virt_kill
+
 # every fork's copy of the host marker was its own (cappsuled logs each)
 forks=$(grep -c ': fork: outcome' /tmp/cappsuled.log)
 n=$(grep -c 'host marker intact' /tmp/cappsuled.log)
-if [ "$n" = "$forks" ] && [ "$n" -ge 13 ]; then
+if [ "$n" = "$forks" ] && [ "$n" -ge 14 ]; then
 	pass "marker: intact after each of $n forks"
 else
 	fail "marker: $n of $forks forks left it intact"
