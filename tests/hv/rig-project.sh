@@ -8,7 +8,9 @@
 # output, port I/O there, would kill the fork.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root
-export ASAN_OPTIONS=detect_leaks=0
+# an ASan build: its reports in files (the daemon's stderr is /dev/null)
+export ASAN_OPTIONS=detect_leaks=0:log_path=/tmp/san
+export UBSAN_OPTIONS=print_stacktrace=1:log_path=/tmp/san
 mkdir -p /run /tmp
 # cappsuled logs to syslog when it daemonizes
 syslogd -O /tmp/cappsuled.log
@@ -25,6 +27,12 @@ pid=$(cat /run/cappsule/cappsuled.pid 2> /dev/null)
 for i in 1 2 3 4 5 6 7 8 9 10; do
 	[ -n "$pid" ] && [ -d "/proc/$pid" ] || break
 	sleep 0.5
+done
+for f in /tmp/san.*; do
+	[ -f "$f" ] || continue
+	echo "rig-project: sanitizer report $f:"
+	cat "$f"
+	rc=1
 done
 if [ "$rc" != 0 ] || [ -n "${RIG_DAEMON_LOG:-}" ]; then
 	echo "rig-project: cappsuled's log:"

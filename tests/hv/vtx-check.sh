@@ -108,6 +108,6 @@ else
 	fail "marker: $n of $forks forks left it intact"
 fi
 echo "figures (cappsuled's log):"
-grep -E 'vtx: snapshot|fork: ' /tmp/cappsuled.log | sed 's/.*cappsuled\[[0-9]*\]: //' | head -4
+grep -E 'vtx: snapshot|fork: ' /tmp/cappsuled.log | sed 's/.*cappsuled\[[0-9]*\]: //'
 echo "after: $(grep MemFree /proc/meminfo)"
 exit $failed
