@@ -64,6 +64,11 @@ struct backend_ops {
 	 */
 	uint32_t missing_devices;
 	/*
+	 * A root caller's command keeps uid 0's capabilities: they are the
+	 * cappsule's own (a VM's root), not the host's.
+	 */
+	bool root_keeps_caps;
+	/*
 	 * Can this backend run here? 0, or -errno with a reason in @why.
 	 * One that can has every op below; stats and oom may be NULL.
 	 */

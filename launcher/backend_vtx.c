@@ -41,7 +41,6 @@
 	 DEV_BIT(XCHAN_DEV_AUDIO) | DEV_BIT(XCHAN_DEV_NET))
 
 struct vtx_data {
-	struct cappsule *c;
 	struct daemon *d;
 	pthread_t thread;
 	bool thread_started, joined;
@@ -67,11 +66,16 @@ static void vtx_on_kill_sig(int sig)
 	(void)sig; /* only there to interrupt the module's run loop */
 }
 
-/* Write 0 or 1 to every cpuN/online but cpu0; how many changed. */
-static int cpus_set_online(const bool *was, bool on, bool *changed, int max)
+#define VTX_MAX_CPUS 1024
+
+/*
+ * Offline (@on false) every CPU but cpu0 that @was online, noting them in
+ * @changed; or bring back those @changed says we took.
+ */
+static void cpus_set_online(const bool *was, bool on, bool *changed, int max)
 {
 	char path[64], val;
-	int n = 0, i;
+	int i;
 
 	for (i = 1; i < max; i++) {
 		int fd;
@@ -82,17 +86,12 @@ static int cpus_set_online(const bool *was, bool on, bool *changed, int max)
 			 "/sys/devices/system/cpu/cpu%d/online", i);
 		fd = open(path, O_WRONLY | O_CLOEXEC);
 		val = on ? '1' : '0';
-		if (fd >= 0 && write(fd, &val, 1) == 1) {
+		if (fd >= 0 && write(fd, &val, 1) == 1)
 			changed[i] = !on;
-			n++;
-		}
 		if (fd >= 0)
 			close(fd);
 	}
-	return n;
 }
-
-#define VTX_MAX_CPUS 1024
 
 static void cpus_online_now(bool *was)
 {
@@ -350,7 +349,6 @@ static int vtx_create(struct daemon *d, struct cappsule *c,
 	vd = calloc(1, sizeof(*vd));
 	if (!vd)
 		return -ENOMEM;
-	vd->c = c;
 	vd->d = d;
 	vd->notify_w = (struct watch){ -1, vtx_on_notify };
 	vd->ctl_kick_w = (struct watch){ -1, vtx_on_ctl_kick };
@@ -586,6 +584,8 @@ const struct backend_ops backend_vtx = {
 	.poolable = false,
 	.cgroup_limits = false,
 	.missing_devices = VTX_MISSING,
+	/* a fork's root is its kernel's: ioperm() there gets the fork killed */
+	.root_keeps_caps = true,
 	.probe = vtx_probe,
 	.create = vtx_create,
 	.start = vtx_start,

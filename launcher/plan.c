@@ -233,10 +233,15 @@ static void plan_notice(const struct daemon *d, struct create_plan *pl,
 			"%sno memory or process limits on this machine (%s)",
 			n ? "\n" : "", d->cg_why);
 	/* root's command keeps uid 0 and loses every capability (design.md) */
-	if (!uid && n < sizeof(pl->notice))
+	if (!uid && !pl->be->root_keeps_caps && n < sizeof(pl->notice))
 		snprintf(
 			pl->notice + n, sizeof(pl->notice) - n,
 			"%sas root: the command runs as uid 0 without any capability; programs that change identity (su, sudo, xterm's setgroups) fail",
+			n ? "\n" : "");
+	else if (!uid && n < sizeof(pl->notice))
+		snprintf(
+			pl->notice + n, sizeof(pl->notice) - n,
+			"%sas root: the command is the cappsule's root, with every capability in it",
 			n ? "\n" : "");
 }
 

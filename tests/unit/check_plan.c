@@ -259,6 +259,7 @@ START_TEST(test_missing_devices)
 		.probe = no_probe,
 		.missing_devices = DEV_BIT(XCHAN_DEV_FS) |
 				   DEV_BIT(XCHAN_DEV_NET),
+		.root_keeps_caps = true,
 	};
 	struct create_plan pl;
 	struct start_msg m;
@@ -273,11 +274,27 @@ START_TEST(test_missing_devices)
 		pl.notice,
 		"vtx backend: no fs device yet: the cappsule runs without it and sees the snapshot's files"));
 	ck_assert_ptr_null(strstr(pl.notice, "no net device"));
+	ck_assert_ptr_null(strstr(pl.notice, "as root"));
 	/* START tells the agent the same devices */
 	ck_assert_int_eq(start_msg_decode(pl.start, pl.start_len, &m), 0);
 	ck_assert_uint_eq(m.hdr.devices, pl.devices);
 	start_msg_free(&m);
 	plan_free(&pl);
+	/* root's command: the cappsule's root, or uid 0 without capabilities */
+	cl.cred.uid = 0;
+	cl.cred.gid = 0;
+	cl.cred.pid = getpid();
+	ck_assert_int_eq(plan_create(&d, &cl, &cr, &pl, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(
+		pl.notice,
+		"as root: the command is the cappsule's root, with every capability in it"));
+	plan_free(&pl);
+	cr.backend = "namespaces";
+	ck_assert_int_eq(plan_create(&d, &cl, &cr, &pl, err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(
+		pl.notice, "as root: the command runs as uid 0 without"));
+	plan_free(&pl);
+	as_uid(1000);
 	/* the namespaces backend lacks none: fs stays */
 	cr.backend = "namespaces";
 	ck_assert_int_eq(plan_create(&d, &cl, &cr, &pl, err, sizeof(err)), 0);
