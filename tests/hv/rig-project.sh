@@ -24,7 +24,7 @@ grep -E 'vtx|backends' /tmp/cappsuled.log | sed 's/^/cappsuled: /'
 rc=$?
 pid=$(cat /run/cappsule/cappsuled.pid 2> /dev/null)
 [ -n "$pid" ] && kill "$pid"
-for i in 1 2 3 4 5 6 7 8 9 10; do
+for _ in 1 2 3 4 5 6 7 8 9 10; do
 	[ -n "$pid" ] && [ -d "/proc/$pid" ] || break
 	sleep 0.5
 done
