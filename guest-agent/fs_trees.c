@@ -398,25 +398,36 @@ void fs_trees_mountpoints(const struct fs_trees_ctx *c, const char *upper,
 /*
  * A premade mount point (@dst, empty and opaque) whose tree did not come:
  * the view's folder under an overlay of its own, as the view's overlay
- * would have shown it (copy-on-write on the stage). 0 or -errno.
+ * would have shown it (copy-on-write on the stage). 0 or -errno (also
+ * if the view has no such folder: the launch then fails rather than
+ * show an empty one).
  */
 static int view_fallback(const struct fs_trees_ctx *c, const char *path,
 			 unsigned idx, const char *dst)
 {
-	char dir[256], upper[300], work[300];
+	char dir[256], upper[300], work[300], lower[FS_TREES_PATH_MAX + 64];
 	char opts[FS_TREES_PATH_MAX + 700];
 	struct user_creds_saved saved;
+	struct stat st;
 	int ret;
 
+	snprintf(lower, sizeof(lower), "%s/fuse%s", c->stage, path);
 	snprintf(dir, sizeof(dir), "%s/view-%u", c->stage, idx);
 	snprintf(upper, sizeof(upper), "%s/upper", dir);
 	snprintf(work, sizeof(work), "%s/work", dir);
+	if (stat(lower, &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
 	if (mkdir(dir, 0700) < 0 || mkdir(upper, 0755) < 0 ||
 	    mkdir(work, 0700) < 0)
 		return -errno;
-	snprintf(opts, sizeof(opts),
-		 "lowerdir=%s/fuse%s,upperdir=%s,workdir=%s", c->stage, path,
-		 upper, work);
+	/* the overlay's root shows its upper's owner and mode: the view's */
+	if (chown(upper, st.st_uid, st.st_gid) < 0 ||
+	    chmod(upper, st.st_mode & 07777) < 0)
+		return -errno;
+	snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s",
+		 lower, upper, work);
 	ret = user_creds_mounter(c->uid, c->gid, &saved);
 	if (ret)
 		return ret;

@@ -43,6 +43,8 @@ mount -t tmpfs cappsule-fs-trees-test "$M/below"
 echo "below" >"$M/below/f"
 mount -t mqueue cappsule-fs-trees-test "$Q/below"
 mkdir -p "$TOP/below"
+chmod 0751 "$TOP"
+chgrp $U "$TOP" # owner, group and mode to show as they are
 echo "top" >"$TOP/file"
 mount -t tmpfs cappsule-fs-trees-test "$TOP/below"
 echo "top below" >"$TOP/below/f"
@@ -105,6 +107,11 @@ assert_match "the mount points of /usr, /etc and $TOP were made ahead" \
 assert_match "$TOP: the view's folder under its mount point" \
 	"$TOP: the view's, under a mount point made ahead" \
 	"$(cat "$SOCKDIR/daemon.log")"
+assert_eq "$TOP: owner, group and mode as the view shows them" \
+	"$(vx -p t -d "$WORK/base" stat -c %u:%g:%a "$TOP")" \
+	"$(vx -p t stat -c %u:%g:%a "$TOP")"
+assert_match "(the view's: the host's, read-only)" "^0:$U:551$" \
+	"$(vx -p t stat -c %u:%g:%a "$TOP")"
 assert_eq "$TOP lists as on the host" "below,file," \
 	"$(vx -p t ls "$TOP" | tr '\n' ,)"
 assert_eq "$TOP: its files and the mount below read" "top top below" \
