@@ -344,9 +344,12 @@ static struct fs_trees_ctx trees_ctx(const struct start_msg *st)
 	return tc;
 }
 
-/* @treefd: fs_trees_prepare()'s helper for START's trees, or -1. */
+/*
+ * @treefd: fs_trees_prepare()'s helper for START's trees, or -1; @made:
+ * the mount points fs_trees_mountpoints() made for them.
+ */
 static int build_root(const struct start_msg *st, const char *upper,
-		      const char *work, int treefd)
+		      const char *work, int treefd, const char *made)
 {
 	char opts[512], p[256];
 	static const char *const moved[] = { "/proc", "/sys", "/dev", "/tmp" };
@@ -377,10 +380,11 @@ static int build_root(const struct start_msg *st, const char *upper,
 	close(rootfd);
 	t[1] = now_ns();
 	if (treefd >= 0) {
-		unsigned b =
-			fs_trees_attach(&tc, st->trees, st->hdr.ntrees, treefd);
-
-		log_debug("fs: %u of %u trees bound from the host", b,
+		ret = fs_trees_attach(&tc, st->trees, st->hdr.ntrees, treefd,
+				      made);
+		if (ret < 0)
+			return fail(ret, "the folders granted whole");
+		log_debug("fs: %d of %u trees bound from the host", ret,
 			  st->hdr.ntrees);
 	}
 	t[2] = now_ns();
@@ -431,7 +435,7 @@ static int fs_start(struct agent_dev_ctx *ctx)
 	static struct xchan x;
 	struct fs_hello h = { .version = FS_PROTO_VERSION };
 	const struct fs_trees_ctx tc = trees_ctx(ctx->st);
-	char upper[128], work[128], go_msg;
+	char upper[128], work[128], go_msg, made[FS_TREES_MAX] = { 0 };
 	uint64_t t0 = now_ns(), t1, t2;
 	int sharefd = -1, go = -1, treefd = -1, ret;
 
@@ -453,6 +457,13 @@ static int fs_start(struct agent_dev_ctx *ctx)
 	if (ret >= 0 && ctx->st->hdr.ntrees)
 		treefd = fs_trees_prepare(&tc, ctx->st->trees,
 					  ctx->st->hdr.ntrees);
+	/* their mount points at the root, in the stage's upper layer */
+	if (treefd >= 0)
+		fs_trees_mountpoints(
+			&tc,
+			strncmp(upper, STAGE "/", strlen(STAGE "/")) ? NULL :
+								       upper,
+			ctx->st->trees, ctx->st->hdr.ntrees, made);
 	t1 = now_ns();
 	if (ret >= 0) {
 		ret = hello_wait(&x);
@@ -474,7 +485,7 @@ static int fs_start(struct agent_dev_ctx *ctx)
 		ret = fail(errno, "start the FUSE client");
 	close_fd(&go);
 	if (!ret)
-		ret = build_root(ctx->st, upper, work, treefd);
+		ret = build_root(ctx->st, upper, work, treefd, made);
 	else if (treefd >= 0)
 		close(treefd); /* the helper's mounts go with the stage */
 	log_debug(

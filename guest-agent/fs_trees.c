@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
+#include <sys/xattr.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -335,16 +336,13 @@ int fs_trees_prepare(const struct fs_trees_ctx *ctx, const struct start_tree *t,
 	return p[0];
 }
 
-unsigned fs_trees_attach(const struct fs_trees_ctx *c,
-			 const struct start_tree *t, unsigned n, int fd)
+/* The helper's report (@fd, closed): @ok[i] for each tree it mounted. */
+static void collect(int fd, unsigned n, char *ok)
 {
-	char ok[FS_TREES_MAX], mnt[256], dst[FS_TREES_PATH_MAX + 64];
-	unsigned i, bound = 0;
-	struct stat st;
 	ssize_t got = 0, r;
-	uint64_t t0 = now_ns(), ts = 0, tm = 0, t1;
+	uint64_t t0 = now_ns();
 
-	memset(ok, 0, sizeof(ok));
+	memset(ok, 0, n);
 	while (got < (ssize_t)n) {
 		r = read(fd, ok + got, n - (size_t)got);
 		if (r < 0 && errno == EINTR)
@@ -356,31 +354,141 @@ unsigned fs_trees_attach(const struct fs_trees_ctx *c,
 	close(fd);
 	log_debug("fs: trees helper done, %llu us after attach began",
 		  (unsigned long long)(now_ns() - t0) / 1000);
-	for (i = 0; i < n && i < FS_TREES_MAX; i++) {
-		if (!ok[i])
+}
+
+/* "/usr": a folder of the root itself, whose mount point can be made */
+static bool top_level(const char *path)
+{
+	return path[0] == '/' && path[1] && !strchr(path + 1, '/');
+}
+
+void fs_trees_mountpoints(const struct fs_trees_ctx *c, const char *upper,
+			  const struct start_tree *t, unsigned n, char *made)
+{
+	char p[FS_TREES_PATH_MAX + 256];
+	unsigned i, count = 0;
+	struct statfs sf;
+	struct stat st;
+
+	memset(made, 0, n);
+	for (i = 0; upper && c->uid && i < n; i++) {
+		/* (nor one the overlay's options could not name) */
+		if (!top_level(t[i].path) || strpbrk(t[i].path, ",:\\"))
 			continue;
+		/* what the helper will likely bind (its unfit(), but mounts) */
+		snprintf(p, sizeof(p), "%s%s", c->host, t[i].path);
+		if (lstat(p, &st) < 0 || !S_ISDIR(st.st_mode) ||
+		    st.st_uid != 0 || (st.st_mode & 022) ||
+		    statfs(p, &sf) < 0 || sf.f_type == FUSE_MAGIC ||
+		    sf.f_type == PROC_MAGIC || sf.f_type == SYSFS_MAGIC)
+			continue;
+		snprintf(p, sizeof(p), "%s%s", upper, t[i].path);
+		if (mkdir(p, 0755) < 0)
+			continue;
+		if (setxattr(p, "trusted.overlay.opaque", "y", 1, 0) < 0) {
+			rmdir(p);
+			continue;
+		}
+		made[i] = 1;
+		count++;
+	}
+	log_debug("fs: trees: %u mount points made ahead", count);
+}
+
+/*
+ * A premade mount point (@dst, empty and opaque) whose tree did not come:
+ * the view's folder under an overlay of its own, as the view's overlay
+ * would have shown it (copy-on-write on the stage). 0 or -errno (also
+ * if the view has no such folder: the launch then fails rather than
+ * show an empty one).
+ */
+static int view_fallback(const struct fs_trees_ctx *c, const char *path,
+			 unsigned idx, const char *dst)
+{
+	char dir[256], upper[300], work[300], lower[FS_TREES_PATH_MAX + 64];
+	char opts[FS_TREES_PATH_MAX + 700];
+	struct user_creds_saved saved;
+	struct stat st;
+	int ret;
+
+	snprintf(lower, sizeof(lower), "%s/fuse%s", c->stage, path);
+	snprintf(dir, sizeof(dir), "%s/view-%u", c->stage, idx);
+	snprintf(upper, sizeof(upper), "%s/upper", dir);
+	snprintf(work, sizeof(work), "%s/work", dir);
+	if (stat(lower, &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	if (mkdir(dir, 0700) < 0 || mkdir(upper, 0755) < 0 ||
+	    mkdir(work, 0700) < 0)
+		return -errno;
+	/* the overlay's root shows its upper's owner and mode: the view's */
+	if (chown(upper, st.st_uid, st.st_gid) < 0 ||
+	    chmod(upper, st.st_mode & 07777) < 0)
+		return -errno;
+	snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s",
+		 lower, upper, work);
+	ret = user_creds_mounter(c->uid, c->gid, &saved);
+	if (ret)
+		return ret;
+	ret = mount("overlay", dst, "overlay", MS_NOSUID | MS_NODEV, opts) < 0 ?
+		      -errno :
+		      0;
+	user_creds_restore(&saved);
+	return ret;
+}
+
+int fs_trees_attach(const struct fs_trees_ctx *c, const struct start_tree *t,
+		    unsigned n, int fd, const char *made)
+{
+	char ok[FS_TREES_MAX], mnt[256], dst[FS_TREES_PATH_MAX + 64];
+	unsigned i;
+	int bound = 0, r;
+	struct stat st;
+	uint64_t ts = 0, tm = 0, t1;
+
+	collect(fd, n, ok);
+	for (i = 0; i < n && i < FS_TREES_MAX; i++) {
 		snprintf(mnt, sizeof(mnt), "%s/trees/%u/mnt", c->stage, i);
 		snprintf(dst, sizeof(dst), "%s%s", c->root, t[i].path);
-		t1 = now_ns();
-		r = stat(dst, &st);
-		ts += now_ns() - t1;
-		if (r < 0 || !S_ISDIR(st.st_mode)) {
-			log_debug(
-				"fs: %s stays with fs-proxy: not a folder in the view",
-				t[i].path);
+		r = -ENOENT;
+		if (ok[i]) {
+			t1 = now_ns();
+			r = stat(dst, &st) < 0	 ? -errno :
+			    !S_ISDIR(st.st_mode) ? -ENOTDIR :
+						   0;
+			ts += now_ns() - t1;
+			if (r)
+				log_debug(
+					"fs: %s stays with fs-proxy: not a folder in the view",
+					t[i].path);
+		}
+		if (!r) {
+			t1 = now_ns();
+			r = mount(mnt, dst, NULL, MS_MOVE, NULL) < 0 ? -errno :
+								       0;
+			tm += now_ns() - t1;
+			if (r)
+				log_info("fs: %s stays with fs-proxy: %s",
+					 t[i].path, strerror(-r));
+		}
+		if (ok[i] && r)
 			umount2(mnt, MNT_DETACH);
+		if (!r) {
+			bound++;
 			continue;
 		}
-		t1 = now_ns();
-		r = mount(mnt, dst, NULL, MS_MOVE, NULL);
-		tm += now_ns() - t1;
-		if (r < 0) {
-			log_info("fs: %s stays with fs-proxy: %s", t[i].path,
-				 strerror(errno));
-			umount2(mnt, MNT_DETACH);
+		if (!made[i])
 			continue;
+		/* its empty, opaque mount point must not hide the view's */
+		r = view_fallback(c, t[i].path, i, dst);
+		if (r) {
+			log_err("fs: %s: neither its tree nor the view's: %s",
+				t[i].path, strerror(-r));
+			return r;
 		}
-		bound++;
+		log_debug("fs: %s: the view's, under a mount point made ahead",
+			  t[i].path);
 	}
 	log_debug("fs: trees: lookups %llu us, moves %llu us",
 		  (unsigned long long)ts / 1000, (unsigned long long)tm / 1000);

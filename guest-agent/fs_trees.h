@@ -38,10 +38,24 @@ struct fs_trees_ctx {
 int fs_trees_prepare(const struct fs_trees_ctx *c, const struct start_tree *t,
 		     unsigned n);
 /*
- * Wait for the helper (@fd) and move each overlay it made over its folder
- * in @c->root, if the view has that folder. Returns how many were bound.
+ * While fs-proxy starts, before the view's overlay is mounted on @upper
+ * (its upper layer on the stage's tmpfs; NULL with -d BASEDIR's, the
+ * caller's, not ours to fill): for each tree that is a folder of the root
+ * itself and likely to be bound (the helper's checks but the mounts
+ * below), an empty opaque folder there to be its mount point, so that
+ * moving it in looks nothing up through FUSE (overlayfs stops at an
+ * opaque upper folder). @made[i] says which.
  */
-unsigned fs_trees_attach(const struct fs_trees_ctx *c,
-			 const struct start_tree *t, unsigned n, int fd);
+void fs_trees_mountpoints(const struct fs_trees_ctx *c, const char *upper,
+			  const struct start_tree *t, unsigned n, char *made);
+/*
+ * Wait for the helper (@fd, closed) and move each overlay it made over
+ * its folder in @c->root, if the view has that folder. A mount point of
+ * @made whose tree did not come gets the view's folder under an overlay
+ * of its own instead. Returns how many trees were bound, or -errno if
+ * such a mount point could have neither (it would hide the view's).
+ */
+int fs_trees_attach(const struct fs_trees_ctx *c, const struct start_tree *t,
+		    unsigned n, int fd, const char *made);
 
 #endif

@@ -4,20 +4,23 @@
 # timestamps in the daemon, the agent and fs-proxy), RUNS launches of
 # `virt exec -n -p POLICY true` as an ordinary user (BENCH_UID, default
 # nobody) back to back, then the median and p90 of each phase.
-#   make -C tests/bench bench BENCHES=launch_phases.sh [RUNS=20] [POLICIES="default firefox"] [KEEP_LOG=DIR]
+#   make -C tests/bench bench BENCHES=launch_phases.sh [RUNS=20] [POLICIES="default firefox"] [GAP=0.1] [KEEP_LOG=DIR]
+# GAP seconds between launches (default 0, back to back: each launch then
+# meets the pool's refill for the one before; with 0.1 it does not).
 # Debug logging itself costs a little; the phases, not the total, are
 # the point (launch.sh has the totals).
 . "$(dirname "$0")/lib.sh"
 RUNS=${RUNS:-20}
 POLICIES=${POLICIES:-default unrestricted firefox}
+GAP=${GAP:-0}
 BENCH_UID=${BENCH_UID:-65534}
-echo "launch phases: median (p90) of $RUNS launches each, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "launch phases: median (p90) of $RUNS launches each, gap ${GAP}s, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for pol in $POLICIES; do
 	CAPPSULE_DEBUG=1 start_daemon --policy-dir "$SRC/desktop/policies" --pool 2
 	setpriv --reuid="$BENCH_UID" --regid="$BENCH_UID" --clear-groups env HOME=/ \
-		python3 - "$VIRT" "$pol" "$RUNS" >"$SOCKDIR/virt.txt" <<'PY' || exit 1
+		python3 - "$VIRT" "$pol" "$RUNS" "$GAP" >"$SOCKDIR/virt.txt" <<'PY' || exit 1
 import subprocess, sys, time
-v, pol, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+v, pol, n, gap = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
 for i in range(n + 3):
     a = time.monotonic()  # CLOCK_MONOTONIC, as the daemon's log
     r = subprocess.run([v, "exec", "-n", "-p", pol, "true"], stdin=subprocess.DEVNULL,
@@ -26,6 +29,7 @@ for i in range(n + 3):
         sys.exit("virt exec -p %s true: status %d" % (pol, r.returncode))
     if i >= 3:
         print("%.6f %.6f" % (a, time.monotonic()))
+    time.sleep(gap)
 PY
 	sleep 0.2
 	stop_daemon

@@ -18,6 +18,9 @@ O=$WORK/open   # granted r, whole
 S=$WORK/secret # not granted
 M=$WORK/mnt    # granted r, but a filesystem is mounted below it
 Q=$WORK/pseudo # granted r, a pseudo filesystem below it (never served)
+# granted r, a folder of the root with a filesystem mounted below it: its
+# mount point is made ahead, its tree then refused (the view serves it)
+TOP=/cappsule-fs-trees-test.$$
 U=65534 # nobody: fs-proxy serves root's cappsules as nobody, never bound
 mkdir -p "$T/sub" "$R" "$O" "$S" "$M/below" "$Q/below" "$WORK/base"
 chown $U "$T/sub" "$WORK/base" # a folder of the user's inside a whole one
@@ -39,8 +42,14 @@ for f in inplace renamed deleted; do echo old >"$T/$f"; done
 mount -t tmpfs cappsule-fs-trees-test "$M/below"
 echo "below" >"$M/below/f"
 mount -t mqueue cappsule-fs-trees-test "$Q/below"
+mkdir -p "$TOP/below"
+chmod 0751 "$TOP"
+chgrp $U "$TOP" # owner, group and mode to show as they are
+echo "top" >"$TOP/file"
+mount -t tmpfs cappsule-fs-trees-test "$TOP/below"
+echo "top below" >"$TOP/below/f"
 # unmounted before lib.sh's cleanup removes $WORK
-trap 'umount "$M/below" "$Q/below" 2>/dev/null; kill $SOCK_PID $FIFO_PID 2>/dev/null; cleanup' EXIT
+trap 'umount "$M/below" "$Q/below" "$TOP/below" 2>/dev/null; rm -rf "$TOP"; kill $SOCK_PID $FIFO_PID 2>/dev/null; cleanup' EXIT
 
 P=$SOCKDIR/policies
 mkdir -p "$P"
@@ -51,7 +60,7 @@ cat >"$P/t.json" <<J
 		"/usr/**": "rx", "/bin/**": "rx", "/sbin/**": "rx",
 		"/lib*/**": "rx", "/etc/**": "r",
 		"$T/**": "rx", "$R/**": "r", "$O/**": "r", "$M/**": "r",
-		"$Q/**": "r"
+		"$Q/**": "r", "$TOP/**": "r"
 	}
 }
 J
@@ -67,7 +76,8 @@ SOCK_PID=$!
 for _ in $(seq 1 100); do [ -S "$T/sock" ] && break; sleep 0.05; done
 
 chmod 0777 "$T/sock" # refused by the view, not by its mode
-start_daemon --policy-dir "$P"
+# (debug: the agent says which mount points it made ahead)
+CAPPSULE_DEBUG=1 start_daemon --policy-dir "$P"
 AS="setpriv --reuid=$U --regid=$U --clear-groups env HOME=/"
 vx() { $AS "$VIRT" exec -n -q "$@" 2>&1; }
 
@@ -83,6 +93,42 @@ done
 assert_eq "a mount below a whole folder: fs-proxy serves it" "below" \
 	"$(vx -p t cat "$M/below/f")"
 assert_eq "dotfiles of a whole folder show" "dot" "$(vx -p t cat "$T/.dot")"
+
+# Folders of the root granted whole (/usr, /etc): their mount points are
+# made ahead in the view's upper layer, opaque, so that moving them in
+# looks nothing up through FUSE; the folders show as on the host; one
+# whose tree is then refused ($TOP, a mount below it) shows the view's;
+# with -d BASEDIR (the caller's upper) none is made.
+for d in /usr /etc; do
+	assert_match "$d is an overlay of its own" " $d rw,[^ ]* - overlay " "$mi"
+done
+assert_match "the mount points of /usr, /etc and $TOP were made ahead" \
+	"trees: 3 mount points made ahead" "$(cat "$SOCKDIR/daemon.log")"
+assert_match "$TOP: the view's folder under its mount point" \
+	"$TOP: the view's, under a mount point made ahead" \
+	"$(cat "$SOCKDIR/daemon.log")"
+assert_eq "$TOP: owner, group and mode as the view shows them" \
+	"$(vx -p t -d "$WORK/base" stat -c %u:%g:%a "$TOP")" \
+	"$(vx -p t stat -c %u:%g:%a "$TOP")"
+assert_match "(the view's: the host's, read-only)" "^0:$U:551$" \
+	"$(vx -p t stat -c %u:%g:%a "$TOP")"
+assert_eq "$TOP lists as on the host" "below,file," \
+	"$(vx -p t ls "$TOP" | tr '\n' ,)"
+assert_eq "$TOP: its files and the mount below read" "top top below" \
+	"$(vx -p t sh -c "echo \$(cat $TOP/file $TOP/below/f)")"
+assert_match "$TOP: as on the host, nobody may write in it" "Permission denied" \
+	"$(vx -p t sh -c "echo x >$TOP/new" 2>&1)"
+assert_eq "/usr lists as on the host" "$(ls -a /usr | tr '\n' ,)" \
+	"$(vx -p t ls -a /usr | tr '\n' ,)"
+assert_eq "/ lists as the view shows it" \
+	"$(vx -p t -d "$WORK/base" ls -a / | tr '\n' ,)" \
+	"$(vx -p t ls -a / | tr '\n' ,)"
+assert_eq "/etc/passwd reads as on the host" "$(md5sum </etc/passwd)" \
+	"$(vx -p t sh -c 'md5sum </etc/passwd')"
+assert_match "with -d BASEDIR no mount point is made ahead" \
+	"trees: 0 mount points made ahead" \
+	"$(vx -p t -d "$WORK/base" true; tail -n 20 "$SOCKDIR/daemon.log")"
+[ -e "$WORK/base/upper/fs/usr" ] && fail "a mount point in -d BASEDIR's upper"
 
 # Symlinks resolve in the cappsule's view, not on the host.
 [ "$(cat "$T/abs-out")" = "secret-$$" ] || fail "the probe link is broken on the host"
