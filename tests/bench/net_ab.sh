@@ -28,8 +28,9 @@ sleep 0.5
 P3=$SOCKDIR/policies
 mkdir -p "$P3"
 echo "{ \"name\": \"bench\", \"filesystem\": { \"/**\": \"rx\" }, \"network\": { \"tcp\": [\"host:$P\", \"host:$P2\"] } }" >"$P3/bench.json"
-c=""
+c="" cols=""
 for t in ${NET_TESTS:-up down crr}; do
+	case $t in up | down) cols="$cols $t(Mbit/s)" ;; crr) cols="$cols connections/s" ;; esac
 	case $t in
 	up) c="$c iperf3 -c 10.0.2.2 -p $P -t $D -f m | awk '/receiver/ {print \$(NF-2)}';" ;;
 	down) c="$c iperf3 -R -c 10.0.2.2 -p $P -t $D -f m | awk '/receiver/ {print \$(NF-2)}';" ;;
@@ -37,7 +38,7 @@ for t in ${NET_TESTS:-up down crr}; do
 	*) echo "NET_TESTS: $t is none of up down crr" >&2; exit 1 ;;
 	esac
 done
-echo "columns: ${NET_TESTS:-up down crr} (Mbit/s, Mbit/s, connections/s)"
+echo "columns:$cols"
 for r in $(seq 1 "${NET_ROUNDS:-4}"); do
 	line="round $r:"
 	for v in $NET_AB; do
