@@ -27,6 +27,7 @@
 #include "proxy_args.h"
 #include "proxy_exit.h"
 #include "stack.h"
+#include "tcp_reap.h"
 #include "util.h"
 #include "xchan.h"
 
@@ -44,6 +45,7 @@ struct net_proxy {
 	struct net_filter filter;
 	struct dns_relay dns;
 	struct net_stack stack;
+	struct tcp_reap reap;
 	struct net_stats *st; /* the daemon's page, or a private one */
 	bool kick; /* sent or consumed since the peer was last kicked */
 	bool wrote; /* wrote to the TUN since it was last read */
@@ -55,6 +57,7 @@ static void to_guest(void *opaque, const uint8_t *pkt, size_t len)
 {
 	struct net_proxy *px = opaque;
 
+	tcp_reap_to_guest(&px->reap, pkt, len);
 	if (!filter_inbound(&px->filter, pkt, len, (int64_t)now_ns())) {
 		px->st->drops[NET_DROP_UNSOLICITED]++;
 		return;
@@ -104,6 +107,17 @@ static void dropped(struct net_proxy *px, const struct net_pkt *p,
 			 px->pol->name);
 }
 
+/* The resets that end slirp's TIME_WAITs (tcp_reap.h), between its turns. */
+static void reap(struct net_proxy *px)
+{
+	static uint8_t buf[STACK_HEADROOM + TCP_REAP_RST_LEN];
+	size_t n;
+
+	while ((n = tcp_reap_next(&px->reap, px->filter.guest,
+				  buf + STACK_HEADROOM)))
+		stack_input(&px->stack, buf + STACK_HEADROOM, n);
+}
+
 /* One packet from the cappsule, with STACK_HEADROOM bytes before it. */
 static void from_guest(struct net_proxy *px, uint8_t *untrusted, size_t len,
 		       int64_t now)
@@ -119,7 +133,10 @@ static void from_guest(struct net_proxy *px, uint8_t *untrusted, size_t len,
 		count_hit(px, &p, rule);
 		px->st->pkts_out++;
 		px->st->bytes_out += len;
-		stack_input(&px->stack, untrusted, len);
+		tcp_reap_from_guest(&px->reap, &p);
+		tcp_reap_opened(&px->reap, &p,
+				stack_input(&px->stack, untrusted, len));
+		reap(px);
 		break;
 	case NET_DNS:
 		ret = dns_relay_query(&px->dns, &p, untrusted, now);
@@ -246,12 +263,13 @@ static void print_stats(const struct net_proxy *px)
 				net_drop_name(i),
 				(unsigned long long)s->drops[i]);
 	log_info(
-		"cappsule %u: net stats: out %llu packets %llu bytes, in %llu packets %llu bytes, dns %llu queries %llu answers, drops:%s",
+		"cappsule %u: net stats: out %llu packets %llu bytes, in %llu packets %llu bytes, dns %llu queries %llu answers, time-waits ended %llu, drops:%s",
 		px->id, (unsigned long long)s->pkts_out,
 		(unsigned long long)s->bytes_out,
 		(unsigned long long)s->pkts_in, (unsigned long long)s->bytes_in,
 		(unsigned long long)s->dns_queries,
-		(unsigned long long)s->dns_answers, off ? drops : " none");
+		(unsigned long long)s->dns_answers,
+		(unsigned long long)px->reap.reaped, off ? drops : " none");
 }
 
 /*
@@ -351,6 +369,7 @@ static int run(struct net_proxy *px, int sigfd)
 		now = (int64_t)now_ns();
 		dns_relay_ready(&px->dns, pfd + 2, (int)dns_n, now);
 		stack_poll(&px->stack, pfd + 2 + dns_n, n - 2 - dns_n, t < 0);
+		reap(px);
 		/*
 		 * The cappsule's TCP ran inside our write(): its answer (an
 		 * ACK, often) may be queued already; a read costs less than a
@@ -411,7 +430,7 @@ int main(int argc, char **argv)
 	sigprocmask(SIG_SETMASK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (sigfd < 0 || names_init(&px.names) ||
+	if (sigfd < 0 || names_init(&px.names) || tcp_reap_init(&px.reap) ||
 	    filter_init(&px.filter, px.pol, &px.names))
 		goto out_unmap;
 	/*
@@ -434,6 +453,7 @@ int main(int argc, char **argv)
 out_dns:
 	dns_relay_close(&px.dns);
 	names_free(&px.names);
+	tcp_reap_free(&px.reap);
 	filter_free(&px.filter);
 out_unmap:
 	if (px.tun < 0)

@@ -167,6 +167,22 @@ size_t net_build_rst(const struct net_pkt *p, uint8_t *out)
 	return IP_HDR + TCP_HDR;
 }
 
+size_t net_build_rst_seq(uint32_t src, uint16_t sport, uint32_t dst,
+			 uint16_t dport, uint32_t seq, uint8_t *out)
+{
+	uint8_t *t = out + IP_HDR;
+
+	ip_header(out, IPPROTO_TCP_, src, dst, IP_HDR + TCP_HDR);
+	memset(t, 0, TCP_HDR);
+	put16(t, sport);
+	put16(t + 2, dport);
+	put32(t + 4, seq);
+	t[12] = 5 << 4;
+	t[13] = TCP_RST;
+	put16(t + 16, l4_sum(IPPROTO_TCP_, src, dst, t, TCP_HDR));
+	return IP_HDR + TCP_HDR;
+}
+
 size_t net_build_udp(uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport,
 		     const uint8_t *data, size_t len, uint8_t *out)
 {

@@ -45,6 +45,13 @@ int net_pkt_parse(const uint8_t *untrusted, size_t len, struct net_pkt *p);
 size_t net_build_rst(const struct net_pkt *p, uint8_t *out);
 
 /*
+ * A bare reset @src:@sport -> @dst:@dport with sequence number @seq (no
+ * ACK), into @out (at least 40 bytes). Returns its length.
+ */
+size_t net_build_rst_seq(uint32_t src, uint16_t sport, uint32_t dst,
+			 uint16_t dport, uint32_t seq, uint8_t *out);
+
+/*
  * A UDP datagram @src:@sport -> @dst:@dport carrying @len bytes, into @out
  * (at least 28 + @len bytes). Returns its length.
  */

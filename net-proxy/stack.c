@@ -133,7 +133,15 @@ static void cb_timer_mod(void *timer, int64_t expire_ms, void *opaque)
 	t->expire_ms = expire_ms;
 }
 
+/* the host socket slirp made while taking a packet (stack_input()) */
 static void cb_register_fd(int fd, void *opaque)
+{
+	struct net_stack *s = opaque;
+
+	s->new_fd = fd;
+}
+
+static void cb_unregister_fd(int fd, void *opaque)
 {
 }
 
@@ -148,7 +156,7 @@ static const SlirpCb callbacks = {
 	.timer_free = cb_timer_free,
 	.timer_mod = cb_timer_mod,
 	.register_poll_fd = cb_register_fd,
-	.unregister_poll_fd = cb_register_fd,
+	.unregister_poll_fd = cb_unregister_fd,
 	.notify = cb_notify,
 	.timer_new_opaque = cb_timer_new_opaque,
 };
@@ -200,15 +208,17 @@ void stack_free(struct net_stack *s)
 	s->slirp = NULL;
 }
 
-void stack_input(struct net_stack *s, uint8_t *pkt, size_t len)
+int stack_input(struct net_stack *s, uint8_t *pkt, size_t len)
 {
 	uint8_t *f = pkt - ETH_HDR;
 
+	s->new_fd = -1;
 	memcpy(f, slirp_mac, 6);
 	memcpy(f + 6, guest_mac, 6);
 	f[12] = ETH_IP >> 8;
 	f[13] = ETH_IP & 0xff;
 	slirp_input(s->slirp, f, (int)(len + ETH_HDR));
+	return s->new_fd;
 }
 
 struct fill_ctx {

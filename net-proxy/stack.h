@@ -36,6 +36,7 @@ struct net_stack {
 	size_t npfd;
 	uint8_t arp_reply[64]; /* a reply to slirp's ARP request, queued */
 	bool arp_pending;
+	int new_fd; /* during stack_input(): a host socket slirp made */
 };
 
 /* @mtu: the interface's, both ways (NET_MTU, or NET_TUN_MTU) */
@@ -46,9 +47,10 @@ void stack_free(struct net_stack *s);
 
 /*
  * Hand a packet to the stack: @len bytes at @pkt, with STACK_HEADROOM
- * writable bytes before it.
+ * writable bytes before it. Returns the host socket slirp made for it (a
+ * SYN's connection), or -1.
  */
-void stack_input(struct net_stack *s, uint8_t *pkt, size_t len);
+int stack_input(struct net_stack *s, uint8_t *pkt, size_t len);
 
 /*
  * Append slirp's descriptors to *@pfd (grown as needed; *@n in use, *@cap

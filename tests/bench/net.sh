@@ -7,7 +7,9 @@
 # pass/fail on speed. NET_SECONDS per measurement (default 5). The row
 # "cappsule ring" is the vtx backend's path measured here
 # (CAPPSULE_NET_RING=1: the agent's relay and the net ring instead of
-# net-proxy holding the TUN); NET_RING=0 leaves it out.
+# net-proxy holding the TUN); NET_RING=0 leaves it out. NET_PROXY_B=PATH
+# adds the row "cappsule B": the same with another build's net-proxy, for
+# an A/B comparison in the same run.
 # Every client and the servers run in sessions of their own (setsid): the
 # kernel's scheduler autogroups are per session, and a client that shares
 # its server's made ~1.5-2x the connections/s of one that does not
@@ -64,6 +66,16 @@ if [ "${NET_RING:-1}" = 1 ]; then
 	record "cappsule ring" < <($AS "$VIRT" exec -n -p bench sh -c "$(client 10.0.2.2)" 2>/dev/null)
 fi
 
+# another net-proxy, on a daemon restarted with it
+if [ -n "${NET_PROXY_B:-}" ]; then
+	[ -x "$NET_PROXY_B" ] || { echo "NET_PROXY_B=$NET_PROXY_B: not a program" >&2; exit 1; }
+	stop_daemon
+	ln -sf "$NET_PROXY_B" "$LIBEXEC/cappsule-net-proxy"
+	start_daemon --policy-dir "$P3"
+	record "cappsule B" < <($AS "$VIRT" exec -n -p bench sh -c "$(client 10.0.2.2)" 2>/dev/null)
+	ln -sf "$BUILD/net-proxy/cappsule-net-proxy" "$LIBEXEC/cappsule-net-proxy"
+fi
+
 # slirp4netns: its own namespace, the same MTU as ours (65520)
 unshare -n sleep 600 &
 ns=$!
@@ -87,11 +99,11 @@ ratio() {
 	case "$1$2" in *[!0-9.]*) echo - ;; *) [ "${2%.*}" != 0 ] && echo "scale=2; $1 / $2" | bc || echo - ;; esac
 }
 printf '\n%-15s %14s %14s %12s\n' "" "up Mbit/s" "down Mbit/s" "conn/s"
-for k in none cappsule "cappsule ring" slirp4netns pasta; do
+for k in none cappsule "cappsule ring" "cappsule B" slirp4netns pasta; do
 	[ -n "${UP[$k]:-}" ] || continue
 	printf '%-15s %14s %14s %12s\n' "$k" "${UP[$k]}" "${DOWN[$k]}" "${CRR[$k]}"
 done
-for k in slirp4netns pasta "cappsule ring" none; do
+for k in slirp4netns pasta "cappsule ring" "cappsule B" none; do
 	[ -n "${UP[$k]:-}" ] || continue
 	printf 'cappsule / %-12s up %s, down %s, conn/s %s\n' "$k" \
 		"$(ratio "${UP[cappsule]}" "${UP[$k]}")" \

@@ -7,6 +7,9 @@
  * the DNS query the relay would parse. The agent reads the host's
  * direction with the same decoder. The input is also one packet as
  * net-proxy reads it from the cappsule's TUN (net_decode_packet()).
+ * What passes also moves the TIME_WAIT watcher (tcp_reap.h), which sees
+ * it both as the cappsule's and as slirp's (it reads what slirp sends with
+ * the same parser), and builds the resets it hands the stack.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -18,6 +21,7 @@
 #include "hostile_ring.h"
 #include "net_msg.h"
 #include "ring.h"
+#include "tcp_reap.h"
 #include "util.h"
 
 #define SIZE (256u * 1024) /* max_msg must fit twice */
@@ -27,6 +31,23 @@ static const char policy_json[] =
 	"\"10.1.0.0/16:22\", \"example.org:80\", \"*.mozilla.org:443\", "
 	"\"[2001:db8::/32]:443\"], \"udp\": [\"*:443\", \"192.0.2.1-192.0.2.9:53\"], "
 	"\"dns\": true}}";
+
+static struct tcp_reap reap;
+
+/* A packet the filter passed, as the TIME_WAIT watcher sees it. */
+static void watch(const struct net_pkt *p, const struct net_msg *m)
+{
+	uint8_t out[64];
+	struct net_pkt o;
+	size_t n;
+
+	tcp_reap_from_guest(&reap, p);
+	tcp_reap_opened(&reap, p, -1);
+	tcp_reap_to_guest(&reap, m->packet.data, m->packet.len);
+	while ((n = tcp_reap_next(&reap, p->src, out)))
+		if (n != TCP_REAP_RST_LEN || net_pkt_parse(out, n, &o))
+			abort();
+}
 
 /* A packet net_decode*() let through: the filter, and what it passes on. */
 static void check_packet(struct net_filter *f, const struct policy *pol,
@@ -44,6 +65,7 @@ static void check_packet(struct net_filter *f, const struct policy *pol,
 		if (rule >=
 		    (int)(p.proto == IPPROTO_TCP_ ? pol->ntcp : pol->nudp))
 			abort();
+		watch(&p, m);
 		break;
 	case NET_REJECT:
 		if (net_build_rst(&p, rst) != 40 || reason >= NET_DROP_COUNT)
@@ -80,7 +102,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (policy_parse("fz.json", policy_json, strlen(policy_json),
 				 &pol, err, sizeof(err)) ||
-		    names_init(&names) || filter_init(&f, pol, &names))
+		    names_init(&names) || filter_init(&f, pol, &names) ||
+		    tcp_reap_init(&reap))
 			abort();
 		names_learn(&names, "www.mozilla.org", 0x5db8d822u, 60, 0);
 	}

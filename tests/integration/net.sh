@@ -90,6 +90,23 @@ assert_eq "100 MB down through host:PORT arrives intact" \
 	"$(grep '^GET' "$SOCKDIR/tcp.log" | tail -1)" "$out"
 assert_match "the download is complete" "^GET $N [0-9a-f]{64}$" "$out"
 
+# 1b. connections the host closes first (a request, one byte back, the
+# server closes): every answer arrives, and net-proxy does not keep their
+# host sockets for slirp's 10 s of TIME_WAIT (net-proxy/tcp_reap.h)
+in_one host "\$C crr cappsule-host $TCP_OK 2 2>&1; echo done; sleep 2" >"$SOCKDIR/crr" &
+cap=$!
+for _ in $(seq 1 100); do grep -q done "$SOCKDIR/crr" && break; sleep 0.1; done
+px=$(pgrep -P "$DAEMON_PID" -f cappsule-net-proxy)
+socks=$(ls -l "/proc/$px/fd" 2>/dev/null | grep -c socket:)
+rate=$(grep -E '^[0-9]+$' "$SOCKDIR/crr")
+echo "crr: $(tr '\n' ' ' <"$SOCKDIR/crr")- net-proxy $px holds $socks sockets after $((${rate:-0} * 2)) connections"
+wait $cap
+if ! grep -q failed "$SOCKDIR/crr" && [ "${rate:-0}" -ge 50 ] && [ "$socks" -le $((rate / 2)) ]; then
+	ok "connections closed by the host: all answered, their sockets not kept"
+else
+	fail "connections closed by the host: $(tr '\n' ' ' <"$SOCKDIR/crr"), $socks sockets left in net-proxy"
+fi
+
 # 2. a denied port fails fast, and the drop is counted
 in_one host "\$C connect cappsule-host $TCP_NO; \$C connect cappsule-host $TCP_OK; \$C udp cappsule-host $UDP_OK; \$C udp cappsule-host $UDP_NO; \$C udp cappsule-host $UDP_ODD; sleep 3" >"$SOCKDIR/out" &
 cap=$!

@@ -228,8 +228,11 @@ def client(argv):
             try:
                 s = socket.create_connection((argv[1], int(argv[2])), timeout=2)
                 s.sendall(b"RR\n")
-                s.recv(1)
+                got = s.recv(1)
                 s.close()
+                if got != b"R":  # the answer lost: a failure too
+                    failed += 1
+                    continue
                 n += 1
             except OSError:
                 failed += 1

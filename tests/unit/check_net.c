@@ -7,9 +7,12 @@
  * tests/integration/net.sh.
  */
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "dns.h"
 #include "filter.h"
@@ -18,6 +21,7 @@
 #include "net_msg.h"
 #include "packet.h"
 #include "ring.h"
+#include "tcp_reap.h"
 
 #define NS 1000000000LL
 
@@ -460,6 +464,157 @@ START_TEST(test_room_kick)
 }
 END_TEST
 
+/* A TCP segment @src:@sport -> @dst:@dport; returns its length. */
+static size_t seg(uint8_t *b, const char *src, uint16_t sport, const char *dst,
+		  uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags)
+{
+	pkt(b, 6, src, dst, dport, flags);
+	put16(b + 20, sport);
+	put32(b + 24, seq);
+	put32(b + 28, ack);
+	return 40;
+}
+
+/* From the cappsule (10.0.2.15:40000) to 10.0.2.2:80, through the filter's parser. */
+static void from_guest(struct tcp_reap *r, uint32_t seq, uint32_t ack,
+		       uint8_t flags, int fd)
+{
+	uint8_t b[64];
+	struct net_pkt p;
+
+	ck_assert_int_eq(net_pkt_parse(b,
+				       seg(b, "10.0.2.15", 40000, "10.0.2.2",
+					   80, seq, ack, flags),
+				       &p),
+			 0);
+	tcp_reap_from_guest(r, &p);
+	tcp_reap_opened(r, &p, fd);
+}
+
+static void to_guest(struct tcp_reap *r, uint32_t seq, uint32_t ack,
+		     uint8_t flags)
+{
+	uint8_t b[64];
+
+	tcp_reap_to_guest(r, b,
+			  seg(b, "10.0.2.2", 80, "10.0.2.15", 40000, seq, ack,
+			      flags));
+}
+
+/*
+ * A loopback connection whose first end stands for slirp's host socket;
+ * the far end closes (a server that answered and closed). @shut: slirp
+ * also shut its side for writing (it wrote all the cappsule sent).
+ */
+static int host_socket(bool shut, int *lsn)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int c, srv;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	*lsn = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(*lsn, 0);
+	ck_assert_int_eq(bind(*lsn, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(listen(*lsn, 1), 0);
+	ck_assert_int_eq(getsockname(*lsn, (struct sockaddr *)&a, &len), 0);
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_eq(connect(c, (struct sockaddr *)&a, sizeof(a)), 0);
+	srv = accept(*lsn, NULL, NULL);
+	ck_assert_int_ge(srv, 0);
+	close(srv);
+	if (shut)
+		ck_assert_int_eq(shutdown(c, SHUT_WR), 0);
+	return c;
+}
+
+/*
+ * slirp closes first: its FIN (seq 5000), the cappsule's FIN (seq 100)
+ * acking it, slirp's ACK of that. @simultaneous: the FINs cross.
+ */
+static size_t close_by_slirp(struct tcp_reap *r, int fd, bool simultaneous,
+			     uint8_t *rst)
+{
+	from_guest(r, 99, 0, TCP_SYN, fd);
+	to_guest(r, 4999, 100, TCP_SYN | TCP_ACK);
+	from_guest(r, 100, 5000, TCP_ACK, -1);
+	to_guest(r, 5000, 100, TCP_FIN | TCP_ACK);
+	if (simultaneous) {
+		from_guest(r, 100, 5000, TCP_FIN | TCP_ACK, -1);
+		to_guest(r, 5001, 101, TCP_ACK);
+		ck_assert_int_eq(tcp_reap_next(r, A("10.0.2.15"), rst), 0);
+		from_guest(r, 101, 5001, TCP_ACK, -1);
+	} else {
+		from_guest(r, 100, 5001, TCP_FIN | TCP_ACK, -1);
+		ck_assert_int_eq(tcp_reap_next(r, A("10.0.2.15"), rst), 0);
+		to_guest(r, 5001, 101, TCP_ACK);
+	}
+	return tcp_reap_next(r, A("10.0.2.15"), rst);
+}
+
+START_TEST(test_tcp_reap)
+{
+	uint8_t rst[TCP_REAP_RST_LEN];
+	struct tcp_reap r;
+	struct net_pkt p;
+	int fd, lsn;
+
+	ck_assert_int_eq(tcp_reap_init(&r), 0);
+	/* slirp in TIME_WAIT, its host socket shut: the reset that ends it */
+	fd = host_socket(true, &lsn);
+	ck_assert_int_eq(close_by_slirp(&r, fd, false, rst), 40);
+	ck_assert_int_eq(net_pkt_parse(rst, 40, &p), 0);
+	ck_assert_uint_eq(p.src, A("10.0.2.15"));
+	ck_assert_uint_eq(p.dst, A("10.0.2.2"));
+	ck_assert_uint_eq(p.sport, 40000);
+	ck_assert_uint_eq(p.dport, 80);
+	ck_assert_uint_eq(p.seq, 101);
+	ck_assert_uint_eq(p.tcp_flags, TCP_RST);
+	ck_assert_uint_eq(r.reaped, 1);
+	/* once only */
+	ck_assert_int_eq(tcp_reap_next(&r, A("10.0.2.15"), rst), 0);
+	/* crossing FINs (CLOSING, then TIME_WAIT) too */
+	ck_assert_int_eq(close_by_slirp(&r, fd, true, rst), 40);
+	close(fd);
+	close(lsn);
+
+	/* what the cappsule sent still waits to be written: no reset */
+	fd = host_socket(false, &lsn);
+	ck_assert_int_eq(close_by_slirp(&r, fd, false, rst), 0);
+	close(fd);
+	close(lsn);
+	/* no host socket known: none either */
+	ck_assert_int_eq(close_by_slirp(&r, -1, false, rst), 0);
+
+	/* the cappsule closes first: slirp has no TIME_WAIT */
+	fd = host_socket(true, &lsn);
+	from_guest(&r, 99, 0, TCP_SYN, fd);
+	to_guest(&r, 4999, 100, TCP_SYN | TCP_ACK);
+	from_guest(&r, 100, 5000, TCP_FIN | TCP_ACK, -1);
+	to_guest(&r, 5000, 101, TCP_ACK);
+	to_guest(&r, 5000, 101, TCP_FIN | TCP_ACK);
+	from_guest(&r, 101, 5001, TCP_ACK, -1);
+	ck_assert_int_eq(tcp_reap_next(&r, A("10.0.2.15"), rst), 0);
+	/* a cappsule's ack that does not cover slirp's FIN: none */
+	from_guest(&r, 99, 0, TCP_SYN, fd);
+	to_guest(&r, 5000, 100, TCP_FIN | TCP_ACK);
+	from_guest(&r, 100, 5000, TCP_FIN | TCP_ACK, -1);
+	to_guest(&r, 5001, 101, TCP_ACK);
+	ck_assert_int_eq(tcp_reap_next(&r, A("10.0.2.15"), rst), 0);
+	/* reset by the cappsule: forgotten */
+	from_guest(&r, 99, 0, TCP_SYN, fd);
+	to_guest(&r, 5000, 100, TCP_FIN | TCP_ACK);
+	from_guest(&r, 100, 0, TCP_RST, -1);
+	from_guest(&r, 100, 5001, TCP_FIN | TCP_ACK, -1);
+	to_guest(&r, 5001, 101, TCP_ACK);
+	ck_assert_int_eq(tcp_reap_next(&r, A("10.0.2.15"), rst), 0);
+	close(fd);
+	close(lsn);
+	ck_assert_uint_eq(r.reaped, 2);
+	tcp_reap_free(&r);
+}
+END_TEST
+
 Suite *suite_net(void)
 {
 	Suite *s = suite_create("net");
@@ -471,6 +626,7 @@ Suite *suite_net(void)
 	tcase_add_test(tc, test_dns);
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_room_kick);
+	tcase_add_test(tc, test_tcp_reap);
 	suite_add_tcase(s, tc);
 	return s;
 }
