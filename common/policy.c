@@ -17,6 +17,7 @@
 
 #include <json-c/json.h>
 
+#include "bus_name.h"
 #include "colors.h"
 #include "json_pos.h"
 #include "policy.h"
@@ -399,11 +400,65 @@ static int parse_aliases(struct ctx *c, struct policy *p, json_object *arr)
 	return 0;
 }
 
+/*
+ * "session": { "bus_services": [NAME...] }: what the cappsule's session
+ * bus starts as it starts (guest-agent/session.c), names it would
+ * activate anyway when the command asks.
+ */
+static int parse_session(struct ctx *c, struct policy *p, json_object *obj)
+{
+	json_object *arr;
+	size_t i, n;
+
+	if (!json_object_is_type(obj, json_type_object))
+		return fail(c, "session", "expected an object");
+	json_object_object_foreach(obj, k, v)
+	{
+		(void)v;
+		if (strcmp(k, "bus_services")) {
+			char key[300];
+
+			snprintf(key, sizeof(key), "session.%.256s", k);
+			return fail(c, key,
+				    "unknown key (known: bus_services)");
+		}
+	}
+	if (!json_object_object_get_ex(obj, "bus_services", &arr))
+		return 0;
+	if (!json_object_is_type(arr, json_type_array))
+		return fail(c, "session.bus_services",
+			    "expected an array of D-Bus names");
+	n = json_object_array_length(arr);
+	if (n > POLICY_MAX_BUS_SERVICES)
+		return fail(c, "session.bus_services", "more than %d names",
+			    POLICY_MAX_BUS_SERVICES);
+	p->bus_services = calloc(n ? n : 1, sizeof(char *));
+	if (!p->bus_services)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		json_object *s = json_object_array_get_idx(arr, i);
+		char key[48];
+
+		snprintf(key, sizeof(key), "session.bus_services[%zu]", i);
+		if (!json_object_is_type(s, json_type_string) ||
+		    !bus_name_valid(json_object_get_string(s)))
+			return fail(
+				c, key,
+				"a D-Bus well-known name: 1-%d bytes, two or more '.'-separated elements of letters, digits, '_' or '-', none starting with a digit",
+				BUS_NAME_MAX);
+		p->bus_services[i] = strdup(json_object_get_string(s));
+		if (!p->bus_services[i])
+			return -ENOMEM;
+		p->nbus_services++;
+	}
+	return 0;
+}
+
 static int parse_top(struct ctx *c, struct policy *p, json_object *root)
 {
 	static const char known[] = "name, color, memory, pids, filesystem, "
 				    "shared, network, gui, audio, clipboard, "
-				    "userns, terminal, aliases";
+				    "userns, terminal, aliases, session";
 	int ret = 0;
 
 	if (!json_object_is_type(root, json_type_object))
@@ -444,6 +499,8 @@ static int parse_top(struct ctx *c, struct policy *p, json_object *root)
 			if (p->aliases)
 				return fail(c, k, "given twice");
 			ret = parse_aliases(c, p, v);
+		} else if (!strcmp(k, "session")) {
+			ret = parse_session(c, p, v);
 		} else if (!strcmp(k, "network")) {
 			ret = parse_network(c, p, v);
 		} else if (!strcmp(k, "gui")) {
@@ -617,6 +674,9 @@ void policy_free(struct policy *p)
 	for (i = 0; i < p->naliases; i++)
 		free(p->aliases[i]);
 	free(p->aliases);
+	for (i = 0; i < p->nbus_services; i++)
+		free(p->bus_services[i]);
+	free(p->bus_services);
 	free(p->fs);
 	free(p->shared);
 	free(p->tcp);
@@ -681,6 +741,16 @@ char *policy_to_json(const struct policy *p)
 			json_object_array_add(
 				sh, json_object_new_string(p->aliases[i]));
 		json_object_object_add(o, "aliases", sh);
+	}
+	if (p->nbus_services) {
+		json_object *ses = json_object_new_object();
+
+		sh = json_object_new_array();
+		for (i = 0; i < p->nbus_services; i++)
+			json_object_array_add(
+				sh, json_object_new_string(p->bus_services[i]));
+		json_object_object_add(ses, "bus_services", sh);
+		json_object_object_add(o, "session", ses);
 	}
 	net = json_object_new_object();
 	json_object_object_add(net, "tcp", net_json(p->tcp, p->ntcp));

@@ -23,6 +23,7 @@
 #define POLICY_MAX_MEMORY_MB (1024 * 1024)
 #define POLICY_HOME "@HOME@"
 #define POLICY_MAX_ALIASES 16
+#define POLICY_MAX_BUS_SERVICES 8 /* CONTROL_MAX_BUS_SERVICES */
 
 enum policy_mode { POLICY_R = 1, POLICY_W = 2, POLICY_X = 4 };
 
@@ -45,6 +46,9 @@ struct policy {
 	size_t nshared;
 	char **aliases; /* program names this policy is also picked for */
 	size_t naliases;
+	/* "session": services the cappsule's bus starts ahead of the command */
+	char **bus_services;
+	size_t nbus_services;
 	struct policy_net_rule *tcp, *udp;
 	size_t ntcp, nudp;
 	bool net_dns; /* may resolve names through net-proxy */

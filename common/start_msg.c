@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bus_name.h"
 #include "policy.h"
 #include "start_msg.h"
 #include "userpath.h"
@@ -42,10 +43,15 @@ static bool tree_ok(const char *path, size_t len, unsigned mode)
 	       userpath_clean(path);
 }
 
-int start_msg_encode(const struct control_start *hdr, char *const *argv,
-		     char *const *env, const char *cwd,
-		     const struct start_tree *trees, uint32_t ntrees,
-		     void **msg, uint32_t *len, char *err, size_t errlen)
+/* A bus service within START's bounds (proto/control.h)? */
+static bool bus_ok(const char *name, size_t len)
+{
+	return len < CONTROL_BUS_NAME_MAX && bus_name_valid(name);
+}
+
+int start_msg_build(const struct control_start *hdr,
+		    const struct start_parts *in, void **msg, uint32_t *len,
+		    char *err, size_t errlen)
 {
 	struct control_start st = *hdr;
 	size_t strs, off;
@@ -53,31 +59,48 @@ int start_msg_encode(const struct control_start *hdr, char *const *argv,
 	uint8_t *m;
 
 	*msg = NULL;
-	if (ntrees > CONTROL_MAX_TREES) {
+	if (in->ntrees > CONTROL_MAX_TREES) {
 		snprintf(err, errlen, "%u folders granted whole (at most %u)",
-			 ntrees, CONTROL_MAX_TREES);
+			 in->ntrees, CONTROL_MAX_TREES);
 		return -EINVAL;
 	}
-	strs = strings_size(argv, &st.argc) + strings_size(env, &st.envc) +
-	       strlen(cwd) + 1;
-	for (i = 0; i < ntrees; i++) {
-		size_t l = strlen(trees[i].path);
+	if (in->nbus > CONTROL_MAX_BUS_SERVICES) {
+		snprintf(err, errlen, "%u bus services (at most %u)", in->nbus,
+			 CONTROL_MAX_BUS_SERVICES);
+		return -EINVAL;
+	}
+	strs = strings_size(in->argv, &st.argc) +
+	       strings_size(in->env, &st.envc) + strlen(in->cwd) + 1;
+	for (i = 0; i < in->ntrees; i++) {
+		const struct start_tree *t = &in->trees[i];
+		size_t l = strlen(t->path);
 
-		if (!tree_ok(trees[i].path, l, trees[i].mode)) {
+		if (!tree_ok(t->path, l, t->mode)) {
 			snprintf(
 				err, errlen,
 				"folder granted whole %.200s (mode %u): not a clean path below / of fewer than %u bytes with r",
-				trees[i].path, trees[i].mode,
-				CONTROL_TREE_PATH_MAX);
+				t->path, t->mode, CONTROL_TREE_PATH_MAX);
 			return -EINVAL;
 		}
 		strs += 1 + l + 1;
 	}
+	for (i = 0; i < in->nbus; i++) {
+		size_t l = strlen(in->bus[i]);
+
+		if (!bus_ok(in->bus[i], l)) {
+			snprintf(
+				err, errlen,
+				"bus service %.200s: not a D-Bus well-known name",
+				in->bus[i]);
+			return -EINVAL;
+		}
+		strs += l + 1;
+	}
 	if (!st.argc || st.argc > CONTROL_MAX_ARGS ||
-	    st.envc > CONTROL_MAX_ARGS || cwd[0] != '/') {
+	    st.envc > CONTROL_MAX_ARGS || in->cwd[0] != '/') {
 		snprintf(err, errlen,
 			 "bad command: %u arguments, %u variables, cwd %s",
-			 st.argc, st.envc, cwd);
+			 st.argc, st.envc, in->cwd);
 		return -EINVAL;
 	}
 	if (sizeof(st) + strs > CONTROL_MAX_MSG) {
@@ -88,7 +111,8 @@ int start_msg_encode(const struct control_start *hdr, char *const *argv,
 		return -E2BIG;
 	}
 	st.version = CONTROL_PROTO_VERSION;
-	st.ntrees = ntrees;
+	st.ntrees = in->ntrees;
+	st.nbus = in->nbus;
 	st.strings_len = (uint32_t)strs;
 	m = malloc(sizeof(st) + strs);
 	if (!m) {
@@ -96,18 +120,34 @@ int start_msg_encode(const struct control_start *hdr, char *const *argv,
 		return -ENOMEM;
 	}
 	memcpy(m, &st, sizeof(st));
-	off = put_strings(m, sizeof(st), argv, st.argc);
-	off = put_strings(m, off, env, st.envc);
-	memcpy(m + off, cwd, strlen(cwd) + 1);
-	off += strlen(cwd) + 1;
-	for (i = 0; i < ntrees; i++) {
-		m[off++] = (uint8_t)trees[i].mode;
-		memcpy(m + off, trees[i].path, strlen(trees[i].path) + 1);
-		off += strlen(trees[i].path) + 1;
+	off = put_strings(m, sizeof(st), in->argv, st.argc);
+	off = put_strings(m, off, in->env, st.envc);
+	memcpy(m + off, in->cwd, strlen(in->cwd) + 1);
+	off += strlen(in->cwd) + 1;
+	for (i = 0; i < in->ntrees; i++) {
+		m[off++] = (uint8_t)in->trees[i].mode;
+		memcpy(m + off, in->trees[i].path,
+		       strlen(in->trees[i].path) + 1);
+		off += strlen(in->trees[i].path) + 1;
 	}
+	put_strings(m, off, in->bus, in->nbus);
 	*msg = m;
 	*len = (uint32_t)(sizeof(st) + strs);
 	return 0;
+}
+
+int start_msg_encode(const struct control_start *hdr, char *const *argv,
+		     char *const *env, const char *cwd,
+		     const struct start_tree *trees, uint32_t ntrees,
+		     void **msg, uint32_t *len, char *err, size_t errlen)
+{
+	struct start_parts in = { .argv = argv,
+				  .env = env,
+				  .cwd = cwd,
+				  .trees = trees,
+				  .ntrees = ntrees };
+
+	return start_msg_build(hdr, &in, msg, len, err, errlen);
 }
 
 /* @n NUL-terminated strings from *@p on, before @end: a malloc'd array. */
@@ -159,6 +199,7 @@ int start_msg_decode(const void *untrusted_buf, uint32_t len,
 		     struct start_msg *out)
 {
 	const char *p, *end, *z;
+	uint32_t i;
 	int ret;
 
 	memset(out, 0, sizeof(*out));
@@ -170,7 +211,8 @@ int start_msg_decode(const void *untrusted_buf, uint32_t len,
 	    out->hdr.ngroups > CONTROL_MAX_GROUPS || !out->hdr.argc ||
 	    out->hdr.argc > CONTROL_MAX_ARGS ||
 	    out->hdr.envc > CONTROL_MAX_ARGS ||
-	    out->hdr.ntrees > CONTROL_MAX_TREES)
+	    out->hdr.ntrees > CONTROL_MAX_TREES ||
+	    out->hdr.nbus > CONTROL_MAX_BUS_SERVICES)
 		return -EPROTO;
 	p = (const char *)untrusted_buf + sizeof(out->hdr);
 	end = (const char *)untrusted_buf + len;
@@ -186,6 +228,11 @@ int start_msg_decode(const void *untrusted_buf, uint32_t len,
 	out->cwd = p;
 	p = z + 1;
 	ret = take_trees(&p, end, out->hdr.ntrees, &out->trees);
+	if (!ret)
+		ret = split(&p, end, out->hdr.nbus, &out->bus);
+	for (i = 0; !ret && i < out->hdr.nbus; i++)
+		if (!bus_ok(out->bus[i], strlen(out->bus[i])))
+			ret = -EPROTO;
 	if (!ret && p != end)
 		ret = -EPROTO;
 	if (ret)
@@ -201,6 +248,7 @@ void start_msg_free(struct start_msg *m)
 	free(m->argv);
 	free(m->env);
 	free(m->trees);
-	m->argv = m->env = NULL;
+	free(m->bus);
+	m->argv = m->env = m->bus = NULL;
 	m->trees = NULL;
 }

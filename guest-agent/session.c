@@ -11,6 +11,12 @@
  * host's warm bus does not pay (doc/gui-protocol.md). What gvfs would
  * add here: network and trash:// locations, and metadata (evince's last
  * page) kept in a home whose changes vanish with the cappsule anyway.
+ *
+ * The policy's "session": { "bus_services" } (in START) names services
+ * a command waits for at its start, which the host's warm bus runs
+ * already and this fresh one would activate only when asked: asked for
+ * here as the bus starts, their start overlaps the command's (evince
+ * opens its window from the reply of evinced's RegisterDocument).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,22 +35,6 @@
 
 #define DBUS_DAEMON "/usr/bin/dbus-daemon"
 #define DBUS_SEND "/usr/bin/dbus-send"
-
-/*
- * Bus services a command waits for at its start, which the host's warm
- * bus runs already and this fresh one would activate only when asked:
- * asked for here as the bus starts, their start overlaps the command's.
- * evince opens its window from the reply of its document registry
- * (evinced's RegisterDocument); refused, evince prints "Error
- * registering document", so the service stays. Keyed on the command's
- * name: a command that is not evince starts nothing more.
- */
-static const struct {
-	const char *cmd;
-	const char *service;
-} bus_ahead[] = {
-	{ "evince", "org.gnome.evince.Daemon" },
-};
 
 static bool has_display(const struct agent_dev_ctx *devs)
 {
@@ -132,18 +122,6 @@ bus_child(const struct start_msg *st, int sock)
 	exec_confined(st, sock, argv, envp);
 }
 
-static const char *service_ahead(const char *argv0)
-{
-	const char *base = strrchr(argv0, '/');
-	size_t i;
-
-	base = base ? base + 1 : argv0;
-	for (i = 0; i < ARRAY_SIZE(bus_ahead); i++)
-		if (!strcmp(base, bus_ahead[i].cmd))
-			return bus_ahead[i].service;
-	return NULL;
-}
-
 /*
  * Ask the bus to start @service (StartServiceByName, as the command's
  * own call would activate it), from a dbus-send as the caller, confined
@@ -153,7 +131,7 @@ static const char *service_ahead(const char *argv0)
 static void start_ahead(const struct start_msg *st, const char *path,
 			const char *service)
 {
-	char bus[96], name[128];
+	char bus[96], name[8 + CONTROL_BUS_NAME_MAX];
 	char *argv[] = { DBUS_SEND,
 			 bus,
 			 "--print-reply",
@@ -191,7 +169,7 @@ static void start_ahead(const struct start_msg *st, const char *path,
 int session_start(const struct start_msg *st, struct agent_dev_ctx *devs)
 {
 	char path[64], env[160];
-	const char *service;
+	uint32_t i;
 	int sock, ret;
 	pid_t pid;
 
@@ -227,8 +205,7 @@ int session_start(const struct start_msg *st, struct agent_dev_ctx *devs)
 	snprintf(env, sizeof(env), "DBUS_SESSION_BUS_ADDRESS=unix:path=%s",
 		 path);
 	log_debug("session: D-Bus listens on %s, pid %d", path, (int)pid);
-	service = service_ahead(st->argv[0]);
-	if (service)
-		start_ahead(st, path, service);
+	for (i = 0; i < st->hdr.nbus; i++)
+		start_ahead(st, path, st->bus[i]);
 	return agent_env_add(devs, env);
 }

@@ -103,6 +103,9 @@ static int build_start(const struct api_create *cr, struct create_plan *pl,
 	const struct policy *pol = pl->pol;
 	struct control_start st = { 0 };
 	struct start_tree trees[CONTROL_MAX_TREES];
+	struct start_parts in = { .argv = cr->argv,
+				  .env = cr->env,
+				  .cwd = cr->cwd };
 	struct passwd pw, *res = NULL;
 	struct fs_rules r;
 	char pwbuf[4096];
@@ -145,9 +148,15 @@ static int build_start(const struct api_create *cr, struct create_plan *pl,
 		trees[i].path = r.trees[i].path;
 		trees[i].mode = r.trees[i].mode;
 	}
-	ret = start_msg_encode(&st, cr->argv, cr->env, cr->cwd, trees,
-			       (uint32_t)nt, &pl->start, &pl->start_len, err,
-			       errlen);
+	in.trees = trees;
+	in.ntrees = (uint32_t)nt;
+	/* the policy's "session" (a bus runs only with a display) */
+	if (pl->devices & DEV_BIT(XCHAN_DEV_GUI)) {
+		in.bus = pol->bus_services;
+		in.nbus = (uint32_t)pol->nbus_services;
+	}
+	ret = start_msg_build(&st, &in, &pl->start, &pl->start_len, err,
+			      errlen);
 	fs_rules_free(&r);
 	return ret;
 }

@@ -7,6 +7,9 @@
  *
  * Version history:
  *   1  READY / START / STARTED / EXIT / ERROR
+ *   2  START: the folders the policy grants whole
+ *   3  START: the session bus services to start ahead (the policy's
+ *      "session": { "bus_services" })
  */
 #ifndef CAPPSULE_PROTO_CONTROL_H
 #define CAPPSULE_PROTO_CONTROL_H
@@ -15,7 +18,7 @@
 
 #include "../xchan.h"
 
-#define CONTROL_PROTO_VERSION 2
+#define CONTROL_PROTO_VERSION 3
 
 #define CONTROL_RING_SIZE (256u * 1024)
 #define CONTROL_MAX_MSG (120u * 1024)
@@ -55,12 +58,17 @@ struct control_ready {
 /* START's folders granted whole (version 2): count, and each path's bytes */
 #define CONTROL_MAX_TREES 64
 #define CONTROL_TREE_PATH_MAX 4096
+/* START's bus services (version 3): count, and each name's bytes with NUL */
+#define CONTROL_MAX_BUS_SERVICES 8
+#define CONTROL_BUS_NAME_MAX 256
 
 /*
  * START is followed by: argc NUL-terminated argv strings, envc env
  * strings, the working directory, then ntrees folders the policy grants
  * whole (common/fs_rules.h), each a mode byte (POLICY_R, | W, | X) and a
- * clean absolute path, NUL-terminated; strings_len bytes in all.
+ * clean absolute path, NUL-terminated, then nbus D-Bus well-known names
+ * the agent asks its session bus to start as it starts (bus_name_valid()),
+ * NUL-terminated; strings_len bytes in all.
  */
 struct control_start {
 	uint32_t version;
@@ -75,6 +83,7 @@ struct control_start {
 	uint32_t argc, envc;
 	uint32_t strings_len;
 	uint32_t ntrees; /* folders granted whole, after the cwd (version 2) */
+	uint32_t nbus; /* bus services, after the trees (version 3) */
 };
 
 struct control_started {

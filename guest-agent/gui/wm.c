@@ -483,28 +483,21 @@ static int xvfb_connect_early(int rfd)
 }
 
 /*
- * The X server starts while the host proxy says hello: its framebuffer
- * (WM_FB_MIN, RANDR shows the host's size in it) fits any host screen up
- * to that; a larger one (HELLO) means starting it again, larger.
+ * The X server, its framebuffer WM_FB_W x WM_FB_H (RANDR shows the host's size
+ * in it, up to that), and the window manager's connection to it as soon
+ * as its socket listens: the command may start then, whether the host
+ * proxy has said hello or not (it does 5-25 ms later, while Xvfb still
+ * starts). A host screen larger than the framebuffer is shown clamped
+ * (input_set_screen()): restarting Xvfb larger once the HELLO says so
+ * would make every launch wait for the HELLO.
  */
 static int start_x(struct wm *wm)
 {
-	int rfd = xvfb_spawn(wm, WM_FB_MIN_W, WM_FB_MIN_H), ret;
+	int rfd = xvfb_spawn(wm, WM_FB_W, WM_FB_H), ret;
 
 	if (rfd < 0)
 		return rfd;
-	log_debug("gui: Xvfb started, waiting for the host's HELLO");
-	wait_hello(wm);
-	if (wm->host_w > wm->fb_w || wm->host_h > wm->fb_h) {
-		close(rfd);
-		kill(wm->xvfb, SIGKILL);
-		waitpid(wm->xvfb, NULL, 0);
-		rfd = xvfb_spawn(wm, MAX(wm->host_w, WM_FB_MIN_W),
-				 MAX(wm->host_h, WM_FB_MIN_H));
-		if (rfd < 0)
-			return rfd;
-	}
-	log_debug("gui: HELLO taken");
+	log_debug("gui: Xvfb started");
 	ret = xvfb_connect_early(rfd);
 	if (ret < 0) {
 		close(rfd);
@@ -737,12 +730,6 @@ void gui_wm_main(const struct gui_wm_args *a)
 			strerror(-ret));
 		_exit(1);
 	}
-	/* now: the host's settings are in the ring by the set-up's end */
-	{
-		struct gui_hello h = { .version = GUI_PROTO_VERSION };
-
-		wm_send(&wm, GUI_G_HELLO, &h, sizeof(h));
-	}
 	/*
 	 * The command may start: Xvfb queues its connection behind ours and
 	 * serves both once it is up; windows it maps before the set-up
@@ -751,6 +738,15 @@ void gui_wm_main(const struct gui_wm_args *a)
 	if (write(a->ready_fd, &ok, 1) != 1)
 		_exit(1);
 	close(a->ready_fd);
+	/* the host's screen and keymap, while Xvfb starts */
+	wait_hello(&wm);
+	log_debug("gui: HELLO taken");
+	/* now: the host's settings are in the ring by the set-up's end */
+	{
+		struct gui_hello h = { .version = GUI_PROTO_VERSION };
+
+		wm_send(&wm, GUI_G_HELLO, &h, sizeof(h));
+	}
 	ret = xvfb_wait(&wm, wm.xvfb_rfd);
 	log_debug("gui: Xvfb listens");
 	if (!ret)

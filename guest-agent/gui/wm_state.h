@@ -16,9 +16,12 @@
 #include "proto/gui.h"
 #include "xchan.h"
 
-/* Framebuffer of the private X server: the guest screen may grow to it. */
-#define WM_FB_MIN_W 3840
-#define WM_FB_MIN_H 2160
+/*
+ * Framebuffer of the private X server: the guest screen may grow to it; a
+ * larger host screen is shown clamped to it (wm.c, start_x()).
+ */
+#define WM_FB_W 3840
+#define WM_FB_H 2160
 /* Pool bytes in flight before capture waits for the host. */
 #define WM_INFLIGHT_MAX (48u << 20)
 #define WM_POOL_ENTRIES 4096

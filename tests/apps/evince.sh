@@ -18,13 +18,15 @@ assert_match "and which policy it picked" "^virt: note: policy evince$" "$(grep 
 quiet_output evince "$WORK/evince.log"
 
 # evinced, which evince's window waits for, is asked for as the bus starts
-# when the command is evince (guest-agent/session.c), not otherwise: a
-# script named evince finds it on the bus without activating it
-# (NameHasOwner activates nothing), the same script under another name
-# does not.
+# when the policy says so ("session": { "bus_services" }, carried in START
+# to guest-agent/session.c), not otherwise: a script finds it on the bus
+# without activating it (NameHasOwner activates nothing) under a policy
+# of the user's naming it, and not under one that does not (unrestricted,
+# the same rules otherwise). A broken name fails with file, line and key.
 if [ -x /usr/libexec/evinced ] && command -v dbus-send >/dev/null; then
-	mkdir -p "$WORK/bin"
-	cat >"$WORK/bin/evince" <<'EOF'
+	P=$H/.config/cappsule/policies
+	mkdir -p "$WORK/bin" "$P"
+	cat >"$WORK/bin/owned" <<'EOF'
 #!/bin/sh
 for i in $(seq 1 ${1:-50}); do
 	dbus-send --session --print-reply=literal --dest=org.freedesktop.DBus \
@@ -35,11 +37,22 @@ for i in $(seq 1 ${1:-50}); do
 done
 echo "evinced: not owned"
 EOF
-	chmod 0755 "$WORK/bin/evince"
-	cp -p "$WORK/bin/evince" "$WORK/bin/notevince"
-	out=$($AS "$VIRT" exec --quiet -p unrestricted "$WORK/bin/evince" 2>&1)
-	assert_eq "evinced runs ahead for evince" "evinced: owned" "$out"
-	out=$($AS "$VIRT" exec --quiet -p unrestricted "$WORK/bin/notevince" 10 2>&1)
-	assert_eq "and not for another command" "evinced: not owned" "$out"
+	chmod 0755 "$WORK/bin/owned"
+	sed 's/"name": "unrestricted"/"name": "busahead"/
+s|"gui": true,|"gui": true, "session": { "bus_services": ["org.gnome.evince.Daemon"] },|' \
+		"$SRC/desktop/policies/unrestricted.json" >"$P/busahead.json"
+	printf '{\n"gui": true,\n"session": { "bus_services": [\n"org.gnome.evince.Daemon",\n"evince"] }\n}\n' \
+		>"$P/badbus.json"
+	chown -R $APP_UID:$APP_UID "$H/.config"
+	out=$($AS "$VIRT" exec --quiet -p busahead "$WORK/bin/owned" 2>&1)
+	assert_eq "evinced runs ahead where the policy names it" "evinced: owned" "$out"
+	out=$($AS "$VIRT" exec --quiet -p unrestricted "$WORK/bin/owned" 10 2>&1)
+	assert_eq "and not where it does not" "evinced: not owned" "$out"
+	out=$($AS "$VIRT" exec --quiet -p badbus true 2>&1)
+	rc=$?
+	assert_match "a name that is no D-Bus name: file, line and key" \
+		"badbus.json:5: session.bus_services\[1\]: a D-Bus well-known name" "$out"
+	[ $rc -ne 0 ] && ok "and that launch fails ($rc)" || fail "a broken policy's launch exited 0"
+	rm -f "$P/busahead.json" "$P/badbus.json"
 fi
 finish

@@ -9,7 +9,9 @@
 # under `firejail --noprofile`. The
 # same fresh user, display (Xvfb, no window manager) and session bus for
 # all three. Medians of $RUNS launches each (after one warm-up; taken in
-# turn, runner after runner) and ratios; no pass or fail on speed.
+# turn, runner after runner) and ratios; no pass or fail on speed. The
+# window is seen from the host X server's events (apps_firstwin.py), not
+# by polling; APPS_WATCH=xdotool polls as before 2026-12-07 13:45.
 RUNS=${RUNS:-9}
 # APPS="evince mousepad firefox-esr": which of them (default: all)
 APPS=${APPS:-evince mousepad firefox-esr}
@@ -45,42 +47,18 @@ chown $APP_UID:$APP_UID "$H/report.pdf" "$H/notes.txt"
 # Every run from the daemon's mount namespace, whose /etc/passwd knows the
 # user (firejail looks it up): the same for all three.
 AS="nsenter -t $DAEMON_PID -m -- $AS"
-echo "apps benchmark: median of $RUNS launches each (after a warm-up), $(nproc) CPUs"
-SOCKDIR=$SOCKDIR APPS=$APPS python3 - "$RUNS" "$AS" "$VIRT" "$BUS" "$H" "${FIREFOX:+${PORT:-}}" <<'PY'
-import os, shlex, signal, statistics, subprocess, sys, time
+echo "apps benchmark: median of $RUNS launches each (after a warm-up), $(nproc) CPUs, load: $(cut -d' ' -f1-3 /proc/loadavg), first windows seen ${APPS_WATCH:-from X events}"
+BENCH_DIR=$SRC/tests/bench SOCKDIR=$SOCKDIR APPS=$APPS python3 - "$RUNS" "$AS" "$VIRT" "$BUS" "$H" "${FIREFOX:+${PORT:-}}" <<'PY'
+import os, shlex, statistics, subprocess, sys
 runs, AS, virt, bus, home = int(sys.argv[1]), shlex.split(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 web_port = sys.argv[6]
 firejail = subprocess.run(["sh", "-c", "command -v firejail"], capture_output=True).returncode == 0
+sys.path.insert(0, os.environ["BENCH_DIR"])
+import apps_firstwin
+W = apps_firstwin.watcher()
 
-def shown(regex):
-    return subprocess.run(["xdotool", "search", "--onlyvisible", "--name", regex],
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
-
-def launch(cmd, regex, timeout=60, log=None):
-    err = open(log, "w") if log else subprocess.DEVNULL
-    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=err,
-                         stderr=err, start_new_session=True)
-    t0 = time.perf_counter()
-    dt = None
-    while time.perf_counter() - t0 < timeout:
-        if shown(regex):
-            dt = (time.perf_counter() - t0) * 1000
-            break
-        if p.poll() is not None:
-            break
-    try:
-        os.killpg(p.pid, signal.SIGTERM)
-        p.wait(10)
-    except ProcessLookupError:
-        p.wait()
-    except subprocess.TimeoutExpired:
-        os.killpg(p.pid, signal.SIGKILL)
-        p.wait()
-    end = time.perf_counter() + 10
-    while shown(regex) and time.perf_counter() < end:
-        time.sleep(0.05)
-    time.sleep(0.3)
-    return dt
+def launch(cmd, regex, log=None):
+    return apps_firstwin.launch(W, cmd, regex, log=log)
 
 # name, the command on the host, in the cappsule, the title that shows
 apps = [("evince with a PDF", ["evince", home + "/report.pdf"], None, "report.pdf"),

@@ -69,38 +69,19 @@ else
 	HOST_ARG=$H/$FILE IN_ARG=$H/$FILE TITLE=$FILE
 fi
 AS="nsenter -t $DAEMON_PID -m -- $AS"
-echo "$APP: first window after, median of $RUNS launches each (after a warm-up), load: $(cut -d' ' -f1-3 /proc/loadavg)"
-python3 - "$RUNS" "$AS" "$VIRT" "$BASE/launcher/virt" "$BDIR/api.sock" \
+echo "$APP: first window after, median of $RUNS launches each (after a warm-up), load: $(cut -d' ' -f1-3 /proc/loadavg), seen ${APPS_WATCH:-from X events}"
+BENCH_DIR=$SRC/tests/bench python3 - "$RUNS" "$AS" "$VIRT" "$BASE/launcher/virt" "$BDIR/api.sock" \
 	"DBUS_SESSION_BUS_ADDRESS=unix:path=$XDG/bus" "$APP" "$HOST_ARG" "$IN_ARG" \
 	"$TITLE" "$SOCKDIR/daemon.log" "$BDIR/daemon.log" <<'PY'
-import os, re, shlex, signal, statistics, subprocess, sys, time
+import os, re, shlex, statistics, subprocess, sys
 runs, AS, virt, bvirt, bsock, bus, app, path, inside, title, log_new, log_base = sys.argv[1:]
 runs, AS = int(runs), shlex.split(AS)
-
-def shown():
-    return subprocess.run(["xdotool", "search", "--onlyvisible", "--name", title],
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+sys.path.insert(0, os.environ["BENCH_DIR"])
+import apps_firstwin
+W = apps_firstwin.watcher()
 
 def launch(cmd):
-    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, start_new_session=True)
-    t0, dt = time.perf_counter(), None
-    while time.perf_counter() - t0 < 60:
-        if shown():
-            dt = (time.perf_counter() - t0) * 1000
-            break
-        if p.poll() is not None:
-            break
-    try:
-        os.killpg(p.pid, signal.SIGTERM)
-        p.wait(10)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        pass
-    end = time.perf_counter() + 10
-    while shown() and time.perf_counter() < end:
-        time.sleep(0.05)
-    time.sleep(0.3)
-    return dt
+    return apps_firstwin.launch(W, cmd, title)
 
 runners = [("host", AS + [bus, app, path]),
            ("BASE", AS + ["CAPPSULE_SOCKET=" + bsock, bvirt, "exec", "--quiet", app, inside]),

@@ -5,12 +5,14 @@
  * decodes has argc arguments and envc variables inside it, an absolute
  * cwd and ntrees folders granted whole within START's bounds (clean paths
  * below / of fewer than CONTROL_TREE_PATH_MAX bytes, modes with r and
- * nothing else), and encoding what was decoded gives the same bytes back.
+ * nothing else), nbus bus services that are D-Bus well-known names, and
+ * encoding what was decoded gives the same bytes back.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bus_name.h"
 #include "policy.h"
 #include "start_msg.h"
 #include "userpath.h"
@@ -19,6 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct start_parts in;
 	struct start_msg m;
 	char err[256];
 	uint32_t i, len;
@@ -42,8 +45,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    strlen(m.trees[i].path) >= CONTROL_TREE_PATH_MAX ||
 		    !(m.trees[i].mode & POLICY_R) || m.trees[i].mode > 7)
 			abort();
-	if (start_msg_encode(&m.hdr, m.argv, m.env, m.cwd, m.trees,
-			     m.hdr.ntrees, &again, &len, err, sizeof(err)) ||
+	if (m.hdr.nbus > CONTROL_MAX_BUS_SERVICES || m.bus[m.hdr.nbus])
+		abort();
+	for (i = 0; i < m.hdr.nbus; i++)
+		if (!m.bus[i] || !bus_name_valid(m.bus[i]) ||
+		    strlen(m.bus[i]) >= CONTROL_BUS_NAME_MAX)
+			abort();
+	in = (struct start_parts){ .argv = m.argv,
+				   .env = m.env,
+				   .cwd = m.cwd,
+				   .trees = m.trees,
+				   .ntrees = m.hdr.ntrees,
+				   .bus = m.bus,
+				   .nbus = m.hdr.nbus };
+	if (start_msg_build(&m.hdr, &in, &again, &len, err, sizeof(err)) ||
 	    len != size || memcmp(again, data, size))
 		abort();
 	free(again);

@@ -326,6 +326,45 @@ START_TEST(test_start_payload)
 }
 END_TEST
 
+/*
+ * The policy's "session": { "bus_services" } travel in START when the
+ * cappsule has a display (its bus runs only then), and only the policy's.
+ */
+START_TEST(test_start_bus_services)
+{
+	static char *host_env[] = { "DISPLAY=:9", NULL };
+	struct create_plan pl;
+	struct start_msg m;
+
+	cr.gui = true;
+	cr.host_env = host_env;
+	cr.nhost_env = 1;
+	ck_assert_int_eq(plan_create(&d, &cl, &cr, &pl, err, sizeof(err)), 0);
+	ck_assert_str_eq(pl.pol->name, "evince");
+	ck_assert(pl.devices & DEV_BIT(XCHAN_DEV_GUI));
+	ck_assert_int_eq(start_msg_decode(pl.start, pl.start_len, &m), 0);
+	ck_assert_uint_eq(m.hdr.nbus, 1);
+	ck_assert_str_eq(m.bus[0], "org.gnome.evince.Daemon");
+	start_msg_free(&m);
+	plan_free(&pl);
+	cr.policy = "mousepad"; /* a policy without the key */
+	ck_assert_int_eq(plan_create(&d, &cl, &cr, &pl, err, sizeof(err)), 0);
+	ck_assert_int_eq(start_msg_decode(pl.start, pl.start_len, &m), 0);
+	ck_assert_uint_eq(m.hdr.nbus, 0);
+	start_msg_free(&m);
+	plan_free(&pl);
+	cr.policy = NULL;
+	cr.nhost_env = 0; /* no display: no bus, nothing to start */
+	cr.host_env = NULL;
+	ck_assert_int_eq(plan_create(&d, &cl, &cr, &pl, err, sizeof(err)), 0);
+	ck_assert(!(pl.devices & DEV_BIT(XCHAN_DEV_GUI)));
+	ck_assert_int_eq(start_msg_decode(pl.start, pl.start_len, &m), 0);
+	ck_assert_uint_eq(m.hdr.nbus, 0);
+	start_msg_free(&m);
+	plan_free(&pl);
+}
+END_TEST
+
 /* START's trees as "path:mode ..." */
 static void start_trees_are(const struct create_plan *pl, const char *want)
 {
@@ -422,6 +461,7 @@ Suite *suite_plan(void)
 	tcase_add_test(tc, test_devices_and_notice);
 	tcase_add_test(tc, test_missing_devices);
 	tcase_add_test(tc, test_start_payload);
+	tcase_add_test(tc, test_start_bus_services);
 	tcase_add_test(tc, test_start_trees);
 	suite_add_tcase(s, tc);
 	return s;

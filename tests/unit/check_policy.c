@@ -123,12 +123,28 @@ START_TEST(test_errors_name_line_and_key)
 {
 	parse_err(
 		"{\n  \"name\": \"ok\",\n  \"memroy\": 5\n}",
-		"t.json:3: memroy: unknown key (known: name, color, memory, pids, filesystem, shared, network, gui, audio, clipboard, userns, terminal, aliases)");
+		"t.json:3: memroy: unknown key (known: name, color, memory, pids, filesystem, shared, network, gui, audio, clipboard, userns, terminal, aliases, session)");
 	parse_err("{\n\"aliases\": \"firefox-esr\"\n}",
 		  "t.json:2: aliases: expected an array of program names");
 	parse_err(
 		"{\"aliases\": [\"ok\", \"../x\"]}",
 		"t.json:1: aliases[1]: a name is 1-64 letters, digits, '.', '_' or '-'");
+	parse_err("{\n\"session\": [\"org.a.B\"]\n}",
+		  "t.json:2: session: expected an object");
+	parse_err("{\"session\": {\n\"bus\": []}}",
+		  "t.json:2: session.bus: unknown key (known: bus_services)");
+	parse_err(
+		"{\"session\": {\n\"bus_services\": \"org.a.B\"}}",
+		"t.json:2: session.bus_services: expected an array of D-Bus names");
+	parse_err(
+		"{\"session\": {\"bus_services\": [\n\"org.a.B\",\n\"evince\"]}}",
+		"t.json:3: session.bus_services[1]: a D-Bus well-known name: 1-255 bytes, two or more '.'-separated elements of letters, digits, '_' or '-', none starting with a digit");
+	parse_err(
+		"{\"session\": {\"bus_services\": [\":1.5\"]}}",
+		"t.json:1: session.bus_services[0]: a D-Bus well-known name: 1-255 bytes, two or more '.'-separated elements of letters, digits, '_' or '-', none starting with a digit");
+	parse_err("{\"session\": {\"bus_services\": [\"a.b\", \"a.b\", \"a.b\","
+		  " \"a.b\", \"a.b\", \"a.b\", \"a.b\", \"a.b\", \"a.b\"]}}",
+		  "t.json:1: session.bus_services: more than 8 names");
 	parse_err("{\n\"memory\": 8\n}",
 		  "t.json:2: memory: 8 is out of range (16-1048576)");
 	parse_err("{\"memory\": \"big\"}",
@@ -397,7 +413,8 @@ START_TEST(test_json_round_trip)
 		" \"network\": {\"tcp\": [\"10.0.0.0/8:443\", \"*\"], \"udp\": [\"1.2.3.4:53\"]},"
 		" \"gui\": false, \"audio\": {\"output\": false, \"input\": true},"
 		" \"clipboard\": {\"to_host\": true, \"from_host\": false},"
-		" \"userns\": true, \"aliases\": [\"rt-esr\", \"rt2\"]}");
+		" \"userns\": true, \"aliases\": [\"rt-esr\", \"rt2\"],"
+		" \"session\": {\"bus_services\": [\"org.gnome.evince.Daemon\", \"a.b\"]}}");
 	char *json = policy_to_json(p), err[256];
 	struct policy *q = NULL;
 	size_t i;
@@ -424,6 +441,9 @@ START_TEST(test_json_round_trip)
 	ck_assert_uint_eq(q->naliases, 2);
 	ck_assert_str_eq(q->aliases[0], "rt-esr");
 	ck_assert_str_eq(q->aliases[1], "rt2");
+	ck_assert_uint_eq(q->nbus_services, 2);
+	ck_assert_str_eq(q->bus_services[0], "org.gnome.evince.Daemon");
+	ck_assert_str_eq(q->bus_services[1], "a.b");
 	free(json);
 	policy_free(p);
 	policy_free(q);

@@ -203,6 +203,94 @@ START_TEST(test_trees)
 }
 END_TEST
 
+/* The session bus services: after the trees, each a well-known name. */
+START_TEST(test_bus_services)
+{
+	static char *const bus[] = { "org.gnome.evince.Daemon", "a.b", NULL };
+	char *bad[CONTROL_MAX_BUS_SERVICES + 1], err[256], *longn;
+	struct control_start h = { 0 };
+	struct start_parts in = { .argv = argv_ls,
+				  .cwd = "/",
+				  .trees = trees2,
+				  .ntrees = 2,
+				  .bus = bus,
+				  .nbus = 2 };
+	struct start_msg m;
+	uint32_t len, i;
+	uint8_t *b;
+	void *msg;
+
+	ck_assert_int_eq(start_msg_build(&h, &in, &msg, &len, err, sizeof(err)),
+			 0);
+	ck_assert_int_eq(start_msg_decode(msg, len, &m), 0);
+	ck_assert_uint_eq(m.hdr.ntrees, 2);
+	ck_assert_str_eq(m.trees[1].path, "/var/cache/fontconfig");
+	ck_assert_uint_eq(m.hdr.nbus, 2);
+	ck_assert_str_eq(m.bus[0], "org.gnome.evince.Daemon");
+	ck_assert_str_eq(m.bus[1], "a.b");
+	ck_assert_ptr_null(m.bus[2]);
+	start_msg_free(&m);
+
+	/* malformed on the wire: each refused */
+	b = msg;
+	b[len - 1] = 'x'; /* the last name not terminated */
+	ck_assert_int_eq(start_msg_decode(b, len, &m), -EPROTO);
+	b[len - 1] = '\0';
+	b[len - 2] = '.'; /* "a.." : an empty element */
+	ck_assert_int_eq(start_msg_decode(b, len, &m), -EPROTO);
+	b[len - 2] = '1'; /* "a.1": an element starting with a digit */
+	ck_assert_int_eq(start_msg_decode(b, len, &m), -EPROTO);
+	b[len - 2] = '/'; /* not a name's character */
+	ck_assert_int_eq(start_msg_decode(b, len, &m), -EPROTO);
+	b[len - 2] = 'c';
+	ck_assert_int_eq(start_msg_decode(b, len, &m), 0);
+	ck_assert_str_eq(m.bus[1], "a.c");
+	start_msg_free(&m);
+	((struct control_start *)b)->nbus = 3; /* one more than there are */
+	ck_assert_int_eq(start_msg_decode(b, len, &m), -EPROTO);
+	((struct control_start *)b)->nbus = 1; /* one less: bytes left over */
+	ck_assert_int_eq(start_msg_decode(b, len, &m), -EPROTO);
+	((struct control_start *)b)->nbus = CONTROL_MAX_BUS_SERVICES + 1;
+	ck_assert_int_eq(start_msg_decode(b, len, &m), -EPROTO);
+	free(msg);
+
+	/* and the encoder holds the same bounds, naming what is at fault */
+	for (i = 0; i <= CONTROL_MAX_BUS_SERVICES; i++)
+		bad[i] = "org.example.S";
+	in.bus = bad;
+	in.nbus = CONTROL_MAX_BUS_SERVICES;
+	ck_assert_int_eq(start_msg_build(&h, &in, &msg, &len, err, sizeof(err)),
+			 0);
+	free(msg);
+	in.nbus = CONTROL_MAX_BUS_SERVICES + 1;
+	ck_assert_int_eq(start_msg_build(&h, &in, &msg, &len, err, sizeof(err)),
+			 -EINVAL);
+	in.nbus = 2;
+	bad[1] = ":1.5"; /* a unique name */
+	ck_assert_int_eq(start_msg_build(&h, &in, &msg, &len, err, sizeof(err)),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, ":1.5"));
+	bad[1] = "evince"; /* one element */
+	ck_assert_int_eq(start_msg_build(&h, &in, &msg, &len, err, sizeof(err)),
+			 -EINVAL);
+	longn = malloc(CONTROL_BUS_NAME_MAX + 1);
+	memset(longn, 'a', CONTROL_BUS_NAME_MAX);
+	longn[1] = '.';
+	longn[CONTROL_BUS_NAME_MAX] = '\0'; /* 256 bytes: one too many */
+	bad[1] = longn;
+	ck_assert_int_eq(start_msg_build(&h, &in, &msg, &len, err, sizeof(err)),
+			 -EINVAL);
+	longn[CONTROL_BUS_NAME_MAX - 1] = '\0';
+	ck_assert_int_eq(start_msg_build(&h, &in, &msg, &len, err, sizeof(err)),
+			 0);
+	ck_assert_int_eq(start_msg_decode(msg, len, &m), 0);
+	ck_assert_uint_eq(strlen(m.bus[1]), CONTROL_BUS_NAME_MAX - 1);
+	start_msg_free(&m);
+	free(msg);
+	free(longn);
+}
+END_TEST
+
 /* What an encoded message becomes when one thing in it is wrong. */
 START_TEST(test_decode_refuses)
 {
@@ -277,6 +365,7 @@ Suite *suite_start_msg(void)
 	tcase_add_test(tc, test_encode_refuses);
 	tcase_add_test(tc, test_decode_refuses);
 	tcase_add_test(tc, test_trees);
+	tcase_add_test(tc, test_bus_services);
 	tcase_add_test(tc, test_end_reasons);
 	suite_add_tcase(s, tc);
 	return s;
