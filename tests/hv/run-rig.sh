@@ -122,12 +122,12 @@ rm -f "$KB"/Makefile.am "$KB"/Makefile.in "$KB"/Makefile
 make -s -C "$KDIR" M="$KB" CAPPSULE_UAPI="$TOP/common/uapi" modules > "$WORK/kbuild.log" 2>&1 ||
 	{ cat "$WORK/kbuild.log"; die "cappsule.ko did not build"; }
 # the fork's channel: START and console messages over common/ring.c's rings
-for c in "$SRC/hvctl.c" "$TOP/common/ring.c" "$TOP/common/start_msg.c" "$TOP/common/userpath.c"; do
+for c in "$SRC/hvctl.c" "$TOP/common/ring.c" "$TOP/common/start_msg.c" "$TOP/common/bus_name.c" "$TOP/common/userpath.c"; do
 	${CC:-cc} -c -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$TOP/common/uapi" -I"$TOP/common" \
 		-o "$WORK/$(basename "$c" .c).o" "$c" >> "$WORK/hvctl.log" 2>&1 ||
 		{ cat "$WORK/hvctl.log"; die "hvctl did not compile"; }
 done
-${CC:-cc} -static -o "$WORK/hvctl" "$WORK/hvctl.o" "$WORK/ring.o" "$WORK/start_msg.o" "$WORK/userpath.o" -lpthread >> "$WORK/hvctl.log" 2>&1 ||
+${CC:-cc} -static -o "$WORK/hvctl" "$WORK/hvctl.o" "$WORK/ring.o" "$WORK/start_msg.o" "$WORK/bus_name.o" "$WORK/userpath.o" -lpthread >> "$WORK/hvctl.log" 2>&1 ||
 	{ cat "$WORK/hvctl.log"; skip "cannot link hvctl statically (libc6-dev)"; }
 
 R=$WORK/initramfs
