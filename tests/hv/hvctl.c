@@ -1546,8 +1546,35 @@ static int usage(void)
 		"       hvctl fork ID [kernel|outb|wrmsr|mmio|timer|sleep|user] [cpu]\n"
 		"       hvctl fork ID exec SCRIPT [cpu]   (sh -c SCRIPT in the fork, fed our stdin)\n"
 		"       hvctl vmcall NR [A0 A1]   (from userland: in a cappsule, SIGILL)\n"
-		"       hvctl outb   (ioperm + outb to port 0x80: a vtx cappsule is killed)\n");
+		"       hvctl outb   (ioperm + outb to port 0x80: a vtx cappsule is killed)\n"
+		"       hvctl wrmsr  (LSTAR written back through /dev/cpu/0/msr: a vtx\n"
+		"                    cappsule is killed)\n");
 	return 2;
+}
+
+/* hvctl wrmsr: see main(); 0 only if the write went through */
+static int wrmsr_lstar(void)
+{
+	const off_t lstar = 0xc0000082;
+	uint64_t v;
+	int fd = open("/dev/cpu/0/msr", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		printf("wrmsr: /dev/cpu/0/msr: %s\n", strerror(errno));
+		return 1;
+	}
+	if (pread(fd, &v, sizeof(v), lstar) != (ssize_t)sizeof(v)) {
+		printf("wrmsr: read LSTAR: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("wrmsr: LSTAR 0x%llx written back\n", (unsigned long long)v);
+	fflush(stdout);
+	if (pwrite(fd, &v, sizeof(v), lstar) != (ssize_t)sizeof(v)) {
+		printf("wrmsr: write LSTAR: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("wrmsr: still alive\n");
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -1587,6 +1614,13 @@ int main(int argc, char **argv)
 		printf("outb: still alive\n");
 		return 0;
 	}
+	/*
+	 * For a vtx cappsule's command, as root there: LSTAR written back
+	 * with its own value through the guest kernel's msr driver, a
+	 * WRMSR the hypervisor must refuse by killing the cappsule.
+	 */
+	if (!strcmp(argv[1], "wrmsr"))
+		return wrmsr_lstar();
 	dev = open(CAPPSULE_DEVICE, O_RDWR | O_CLOEXEC);
 	if (dev < 0) {
 		printf("hvctl: %s: %s\n", CAPPSULE_DEVICE, strerror(errno));

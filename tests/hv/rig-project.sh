@@ -12,6 +12,8 @@ export HOME=/root
 export ASAN_OPTIONS=detect_leaks=0:log_path=/tmp/san
 export UBSAN_OPTIONS=print_stacktrace=1:log_path=/tmp/san
 mkdir -p /run /tmp
+# the msr driver before the snapshot: vtx-check.sh's forbidden WRMSR
+[ -f /mods/msr.ko ] && insmod /mods/msr.ko
 # cappsuled logs to syslog when it daemonizes
 syslogd -O /tmp/cappsuled.log
 if ! cappsuled -P /etc/cappsule/policies --libexec-dir /usr/libexec/cappsule; then

@@ -139,6 +139,8 @@ for a in sh mount cat grep insmod rmmod dmesg poweroff echo sleep head tail \
 done
 cp "$KB/cappsule.ko" "$R/mods/"
 cp "$WORK/hvctl" "$R/bin/hvctl"
+# the msr driver, for vtx-check.sh's forbidden WRMSR (Debian's: a module)
+[ -f "$KMODS/arch/x86/kernel/msr.ko" ] && cp "$KMODS/arch/x86/kernel/msr.ko" "$R/mods/"
 cp "$KVM_KO/kvm.ko" "$KVM_KO/kvm-intel.ko" "$R/mods/" 2>/dev/null &&
 	cp "$IRQ_KO/irqbypass.ko" "$R/mods/" 2>/dev/null
 cp "$SRC/init.sh" "$R/init" && chmod +x "$R/init"

@@ -100,6 +100,24 @@ else
 fi
 same_pages kill_mmio
 
+# a forbidden MSR written by the fork's root through its kernel's msr
+# driver (LSTAR, its own value back): killed with the MSR's number
+if [ -e /dev/cpu/0/msr ]; then
+	$V /bin/hvctl wrmsr > /tmp/wrmsr.out 2> /tmp/wrmsr.err
+	rc=$?
+	echo "wrmsr: rc=$rc, virt said: $(grep -v '^virt: note:' /tmp/wrmsr.err)"
+	if grep -q 'killed by the hypervisor: WRMSR of a forbidden MSR (0xc0000082)' /tmp/wrmsr.err &&
+		grep -q 'written back' /tmp/wrmsr.out &&
+		! grep -q 'still alive' /tmp/wrmsr.out && [ "$rc" = 137 ]; then
+		pass kill_wrmsr
+	else
+		fail "kill_wrmsr: rc=$rc, out '$(cat /tmp/wrmsr.out)', err '$(cat /tmp/wrmsr.err)'"
+	fi
+	same_pages kill_wrmsr
+else
+	echo "VTX SKIP kill_wrmsr: no /dev/cpu/0/msr (this kernel has no msr driver in the initramfs)"
+fi
+
 # virt kill: the fork's thread is signalled, the module stops its run
 id=$($V -D /bin/sh -c 'echo up; sleep 30')
 sleep 0.5
