@@ -20,19 +20,8 @@
 for t in iperf3 slirp4netns pasta nsenter unshare bc; do
 	command -v $t >/dev/null || skip "needs $t (apt install iperf3 slirp4netns passt)"
 done
-PEER="$SRC/tests/integration/net_peer.py"
 D=${NET_SECONDS:-5}
-AS="setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/tmp"
-P=$((30000 + $$ % 10000)) P2=$((P + 1))
-PIDS=""
-bench_cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	cleanup
-}
-trap bench_cleanup EXIT
-setsid iperf3 -s -B 127.0.0.1 -p $P >/dev/null 2>&1 & PIDS="$PIDS $!"
-setsid /usr/bin/python3 "$PEER" tcp-server 127.0.0.1 $P2 /dev/null >/dev/null 2>&1 & PIDS="$PIDS $!"
-sleep 0.5
+net_servers setsid
 
 # The client, the same everywhere: up Mbit/s, down Mbit/s, connections/s;
 # run as "sh -c" in a session of its own (SH).

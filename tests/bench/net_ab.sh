@@ -12,19 +12,8 @@
 . "$(dirname "$0")/lib.sh"
 [ -n "${NET_AB:-}" ] || skip "set NET_AB=\"name=PATH name=PATH\" (net-proxy builds)"
 command -v iperf3 >/dev/null || skip "needs iperf3"
-PEER="$SRC/tests/integration/net_peer.py"
-AS="setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/tmp"
 D=${NET_SECONDS:-4}
-P=$((30000 + $$ % 10000)) P2=$((P + 1))
-PIDS=""
-bench_cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	cleanup
-}
-trap bench_cleanup EXIT
-setsid iperf3 -s -B 127.0.0.1 -p $P >/dev/null 2>&1 & PIDS="$PIDS $!"
-setsid /usr/bin/python3 "$PEER" tcp-server 127.0.0.1 $P2 /dev/null >/dev/null 2>&1 & PIDS="$PIDS $!"
-sleep 0.5
+net_servers setsid
 P3=$SOCKDIR/policies
 mkdir -p "$P3"
 echo "{ \"name\": \"bench\", \"filesystem\": { \"/**\": \"rx\" }, \"network\": { \"tcp\": [\"host:$P\", \"host:$P2\"] } }" >"$P3/bench.json"

@@ -16,35 +16,22 @@ for t in nsenter setsid bc; do
 done
 SECCOMP_EXEC=$BUILD/tests/bench/net-seccomp-exec
 [ -x "$SECCOMP_EXEC" ] || skip "$SECCOMP_EXEC not built"
-PEER="$SRC/tests/integration/net_peer.py"
 D=${NET_SECONDS:-5}
 ROUNDS=${NET_ROUNDS:-3}
-AS="setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/tmp"
-P=$((30000 + $$ % 10000)) P2=$((P + 1))
-PIDS=""
-bench_cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	cleanup
-}
-trap bench_cleanup EXIT
 # The servers in a session of their own, as a user's server would be
 # (NET_SERVER_SESSION=0: in this script's, as in net.sh before f0000000).
 SS=setsid
 [ "${NET_SERVER_SESSION:-1}" = 1 ] || SS=
-$SS /usr/bin/python3 "$PEER" tcp-server 127.0.0.1 $P /dev/null >/dev/null 2>&1 &
-PIDS="$PIDS $!"
-$SS iperf3 -s -B 127.0.0.1 -p $P2 >/dev/null 2>&1 &
-PIDS="$PIDS $!"
-sleep 0.5
+net_servers $SS
 
 P3=$SOCKDIR/policies
 mkdir -p "$P3"
 echo "{ \"name\": \"bench\", \"filesystem\": { \"/**\": \"rx\" }, \"network\": { \"tcp\": [\"host:$P\", \"host:$P2\"] } }" >"$P3/bench.json"
 start_daemon --policy-dir "$P3"
 
-CRR="/usr/bin/python3 $PEER crr 10.0.2.2 $P $D"
+CRR="/usr/bin/python3 $PEER crr 10.0.2.2 $P2 $D"
 # net.sh's order: iperf3 up and down first, in the same namespace
-IPERF="iperf3 -c 10.0.2.2 -p $P2 -t $D >/dev/null; iperf3 -R -c 10.0.2.2 -p $P2 -t $D >/dev/null"
+IPERF="iperf3 -c 10.0.2.2 -p $P -t $D >/dev/null; iperf3 -R -c 10.0.2.2 -p $P -t $D >/dev/null"
 # A fresh cappsule for each measurement (its own namespace: the client's
 # TIME_WAIT ports of the run before would run out), whose namespaces and
 # cgroups the client joins: T its process, CGS its cgroups.
