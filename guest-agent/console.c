@@ -29,12 +29,6 @@ struct relay {
 	bool child_done;
 };
 
-static bool signal_allowed(uint32_t s)
-{
-	return s == SIGINT || s == SIGTERM || s == SIGHUP || s == SIGQUIT ||
-	       s == SIGUSR1 || s == SIGUSR2 || s == SIGWINCH;
-}
-
 /* Push what is pending into the command's input. */
 static void flush_input(struct relay *r)
 {
@@ -97,7 +91,7 @@ static void host_messages(struct relay *r)
 			if (n != sizeof(cs))
 				break;
 			memcpy(&cs, buf, sizeof(cs));
-			if (signal_allowed(cs.signo))
+			if (console_signal_allowed(cs.signo))
 				kill(-r->cmd->pid, (int)cs.signo);
 			break;
 		}

@@ -11,6 +11,8 @@
 #ifndef CAPPSULE_PROTO_CONSOLE_H
 #define CAPPSULE_PROTO_CONSOLE_H
 
+#include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../xchan.h"
@@ -47,6 +49,13 @@ struct console_winsize {
 struct console_signal {
 	uint32_t signo; /* only SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1/2, SIGWINCH */
 };
+
+/* The signals a host may have delivered to the command; any other is ignored. */
+static inline bool console_signal_allowed(uint32_t s)
+{
+	return s == SIGINT || s == SIGTERM || s == SIGHUP || s == SIGQUIT ||
+	       s == SIGUSR1 || s == SIGUSR2 || s == SIGWINCH;
+}
 
 struct console_exit {
 	int32_t code; /* 128+N when killed by signal N */

@@ -242,12 +242,6 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
-static bool signal_allowed(uint32_t s)
-{
-	return s == SIGINT || s == SIGTERM || s == SIGHUP || s == SIGQUIT ||
-	       s == SIGUSR1 || s == SIGUSR2 || s == SIGWINCH;
-}
-
 /* Host input not yet written to the command. */
 static uint8_t pend[CONSOLE_MAX_MSG];
 static uint32_t plen, poff;
@@ -255,8 +249,8 @@ static uint32_t plen, poff;
 /* Console messages from virt (the user's input), as the pipe takes them. */
 static void host_input(struct cmd *c)
 {
+	struct console_signal cs;
 	struct ring_msg_hdr h;
-	uint32_t sig;
 	ssize_t w;
 	int n;
 
@@ -288,9 +282,11 @@ static void host_input(struct cmd *c)
 			close_fd(&c->in);
 			break;
 		case CONSOLE_SIGNAL:
-			memcpy(&sig, pend, sizeof(sig));
-			if (n == sizeof(sig) && signal_allowed(sig))
-				kill(-c->pid, (int)sig);
+			if (n != sizeof(cs))
+				break;
+			memcpy(&cs, pend, sizeof(cs));
+			if (console_signal_allowed(cs.signo))
+				kill(-c->pid, (int)cs.signo);
 			break;
 		default: /* WINSIZE: pipes have none */
 			break;
