@@ -50,6 +50,7 @@ struct hv_vm {
 	u64 fresh_pages;
 	u64 cow_pages;
 	u64 refills; /* faults that waited for the cache */
+	u64 max_pages; /* fresh + cow_pages allowed; 0: no limit */
 };
 
 int hv_vm_init(struct hv_vm *vm, u64 mem_limit);
@@ -167,6 +168,7 @@ struct hv_vcpu {
 	/* host to guest: IRQ_WORK_VECTOR injected after each hv_vcpu_kick() */
 	bool kicks; /* this VM takes kicks */
 	unsigned long kick; /* bit 0: a kick to inject */
+	bool stop; /* hv_vcpu_stop(): leave at the next look */
 	struct task_struct *task; /* the thread that runs the vCPU */
 	struct hv_log_line log; /* the guest's console line being built */
 	u64 gpr[HV_NR_GPRS]; /* RSP lives in the VMCS */
@@ -194,6 +196,8 @@ void hv_vcpu_destroy(struct hv_vcpu *v);
 void hv_vcpu_run(struct hv_vcpu *v);
 /* Any context: the guest gets IRQ_WORK_VECTOR soon, woken if halted. */
 void hv_vcpu_kick(struct hv_vcpu *v);
+/* Any context: the run ends soon (outcome SIGNAL), halted or not. */
+void hv_vcpu_stop(struct hv_vcpu *v);
 
 /* root/vmcs.c */
 int hv_vmcs_setup(struct hv_vcpu *v, const struct hv_guest_init *g);

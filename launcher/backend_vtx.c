@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../hypervisor/pure/exit.h"
 #include "daemon.h"
 #include "log.h"
 #include "uapi/cappsule.h"
@@ -30,8 +31,6 @@
 
 #define VTX_DEVICE CAPPSULE_DEVICE
 #define VTX_AGENT "cappsule-vtx-agent"
-/* ends a fork's run: its thread leaves the module's run loop */
-#define VTX_KILL_SIG (SIGRTMIN + 2)
 /* exits are counted, not limited: a cappsule runs as long as it likes */
 #define VTX_MAX_EXITS 0xffffffffu
 
@@ -39,6 +38,12 @@
 #define VTX_MISSING                                       \
 	(DEV_BIT(XCHAN_DEV_FS) | DEV_BIT(XCHAN_DEV_GUI) | \
 	 DEV_BIT(XCHAN_DEV_AUDIO) | DEV_BIT(XCHAN_DEV_NET))
+
+/* A device's host-to-guest eventfd, relayed to the fork's kick. */
+struct vtx_kick_watch {
+	struct watch w;
+	struct vtx_data *vd;
+};
 
 struct vtx_data {
 	struct daemon *d;
@@ -48,23 +53,22 @@ struct vtx_data {
 	int dev; /* /dev/cappsule, the fork's own open */
 	void *chan; /* control region, then the console's (vtx_chan.h) */
 	size_t chan_len;
-	/* eventfds: the module's notify and kick, our thread's end */
-	int notify_fd, kick_fd, done_fd;
+	/*
+	 * eventfds: the module's notify, kick and kill (a write stops the
+	 * fork, before or during its run), our thread's end
+	 */
+	int notify_fd, kick_fd, kill_fd, done_fd;
 	/*
 	 * Relays: the fork's notify wakes both devices' host readers; a
 	 * host kick on either device (ours on control, virt's on the
 	 * console) kicks the fork. Our own copies of those eventfds.
 	 */
-	struct watch notify_w, ctl_kick_w, con_kick_w;
+	struct watch notify_w;
+	struct vtx_kick_watch ctl_kick_w, con_kick_w;
 	int ctl_g2h, con_g2h;
 	struct cappsule_probe run; /* the fork's report */
 	int run_err; /* the ioctl's errno, 0 if it ran */
 };
-
-static void vtx_on_kill_sig(int sig)
-{
-	(void)sig; /* only there to interrupt the module's run loop */
-}
 
 #define VTX_MAX_CPUS 1024
 
@@ -175,7 +179,6 @@ static int vtx_snapshot(struct daemon *d, char *why, size_t len)
 
 static int vtx_probe(struct daemon *d, char *why, size_t len)
 {
-	struct sigaction sa = { .sa_handler = vtx_on_kill_sig };
 	struct cappsule_info info;
 	int fd = open(VTX_DEVICE, O_RDWR | O_CLOEXEC), ret;
 
@@ -196,17 +199,14 @@ static int vtx_probe(struct daemon *d, char *why, size_t len)
 			 VTX_DEVICE, CAPPSULE_ABI_VERSION, strerror(-ret));
 		return ret;
 	}
-	ret = vtx_snapshot(d, why, len);
-	if (ret)
-		return ret;
-	/* thread-directed only (pthread_kill); no SA_RESTART */
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(VTX_KILL_SIG, &sa, NULL))
-		return -errno;
-	return 0;
+	return vtx_snapshot(d, why, len);
 }
 
-/* The fork's thread: the vCPU runs in the ioctl until the fork ends. */
+/*
+ * The fork's thread: waits in the ioctl while the module's thread
+ * cappsule-N runs the vCPU, until the fork ends. Takes no signal: a kill
+ * is a write to kill_fd.
+ */
 static void *vtx_thread(void *arg)
 {
 	struct vtx_data *vd = arg;
@@ -214,12 +214,8 @@ static void *vtx_thread(void *arg)
 	sigset_t set;
 
 	sigfillset(&set);
-	sigdelset(&set, VTX_KILL_SIG);
 	pthread_sigmask(SIG_SETMASK, &set, NULL);
-	/* a kill just before the ioctl is seen here; see vtx_kill() */
-	if (atomic_load(&vd->killed))
-		vd->run_err = EINTR;
-	else if (ioctl(vd->dev, CAPPSULE_IOC_PROBE_RUN, &vd->run))
+	if (ioctl(vd->dev, CAPPSULE_IOC_PROBE_RUN, &vd->run))
 		vd->run_err = errno;
 	if (write(vd->done_fd, &one, sizeof(one)) < 0)
 		vd->run_err = vd->run_err ?: errno;
@@ -255,24 +251,18 @@ static void vtx_on_notify(struct daemon *d, struct watch *w, uint32_t events)
 	vtx_poke(vd->con_g2h);
 }
 
-static void vtx_on_ctl_kick(struct daemon *d, struct watch *w, uint32_t events)
+/*
+ * A host kick on either device (ours on control, virt's on the console)
+ * kicks the fork: one handler for both watches, each knows its fork.
+ */
+static void vtx_on_kick(struct daemon *d, struct watch *w, uint32_t events)
 {
-	struct vtx_data *vd = container_of(w, struct vtx_data, ctl_kick_w);
+	struct vtx_kick_watch *k = container_of(w, struct vtx_kick_watch, w);
 
 	(void)d;
 	(void)events;
 	vtx_drain(w->fd);
-	vtx_poke(vd->kick_fd);
-}
-
-static void vtx_on_con_kick(struct daemon *d, struct watch *w, uint32_t events)
-{
-	struct vtx_data *vd = container_of(w, struct vtx_data, con_kick_w);
-
-	(void)d;
-	(void)events;
-	vtx_drain(w->fd);
-	vtx_poke(vd->kick_fd);
+	vtx_poke(k->vd->kick_fd);
 }
 
 /* Our control and console regions, back to back: the fork's channel. */
@@ -306,8 +296,8 @@ static int dup_fd(int fd)
 
 static void vtx_unwatch(struct vtx_data *vd)
 {
-	struct watch *ws[] = { &vd->notify_w, &vd->ctl_kick_w,
-			       &vd->con_kick_w };
+	struct watch *ws[] = { &vd->notify_w, &vd->ctl_kick_w.w,
+			       &vd->con_kick_w.w };
 	unsigned i;
 
 	for (i = 0; i < ARRAY_SIZE(ws); i++) {
@@ -327,6 +317,7 @@ static void vtx_free(struct vtx_data *vd)
 	close_fd(&vd->con_g2h);
 	close_fd(&vd->notify_fd);
 	close_fd(&vd->kick_fd);
+	close_fd(&vd->kill_fd);
 	close_fd(&vd->done_fd);
 	close_fd(&vd->dev);
 	free(vd);
@@ -351,21 +342,22 @@ static int vtx_create(struct daemon *d, struct cappsule *c,
 		return -ENOMEM;
 	vd->d = d;
 	vd->notify_w = (struct watch){ -1, vtx_on_notify };
-	vd->ctl_kick_w = (struct watch){ -1, vtx_on_ctl_kick };
-	vd->con_kick_w = (struct watch){ -1, vtx_on_con_kick };
+	vd->ctl_kick_w = (struct vtx_kick_watch){ { -1, vtx_on_kick }, vd };
+	vd->con_kick_w = (struct vtx_kick_watch){ { -1, vtx_on_kick }, vd };
 	vd->dev = open(VTX_DEVICE, O_RDWR | O_CLOEXEC);
 	vd->notify_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	vd->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	vd->kill_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	vd->done_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	vd->ctl_g2h = dup_fd(ctl->g2h);
 	vd->con_g2h = dup_fd(con->g2h);
 	vd->notify_w.fd = dup_fd(vd->notify_fd);
-	vd->ctl_kick_w.fd = dup_fd(ctl->h2g);
-	vd->con_kick_w.fd = dup_fd(con->h2g);
+	vd->ctl_kick_w.w.fd = dup_fd(ctl->h2g);
+	vd->con_kick_w.w.fd = dup_fd(con->h2g);
 	if (vd->dev < 0 || vd->notify_fd < 0 || vd->kick_fd < 0 ||
-	    vd->done_fd < 0 || vd->ctl_g2h < 0 || vd->con_g2h < 0 ||
-	    vd->notify_w.fd < 0 || vd->ctl_kick_w.fd < 0 ||
-	    vd->con_kick_w.fd < 0) {
+	    vd->kill_fd < 0 || vd->done_fd < 0 || vd->ctl_g2h < 0 ||
+	    vd->con_g2h < 0 || vd->notify_w.fd < 0 || vd->ctl_kick_w.w.fd < 0 ||
+	    vd->con_kick_w.w.fd < 0) {
 		ret = -errno;
 		snprintf(err, len, "vtx: %s", strerror(errno));
 		goto fail;
@@ -385,24 +377,18 @@ static int vtx_create(struct daemon *d, struct cappsule *c,
 	vd->run.arg[1] = CAPPSULE_FORK_EXEC;
 	vd->run.arg[2] = (uintptr_t)vd->chan;
 	vd->run.arg[3] = vd->chan_len;
-	vd->run.flags = CAPPSULE_PROBE_F_NOTIFY | CAPPSULE_PROBE_F_KICK;
+	vd->run.flags = CAPPSULE_PROBE_F_NOTIFY | CAPPSULE_PROBE_F_KICK |
+			CAPPSULE_PROBE_F_KILL;
 	vd->run.notify_fd = vd->notify_fd;
 	vd->run.kick_fd = vd->kick_fd;
+	vd->run.kill_fd = vd->kill_fd;
 	if (daemon_watch(d, &vd->notify_w, EPOLLIN) ||
-	    daemon_watch(d, &vd->ctl_kick_w, EPOLLIN) ||
-	    daemon_watch(d, &vd->con_kick_w, EPOLLIN)) {
+	    daemon_watch(d, &vd->ctl_kick_w.w, EPOLLIN) ||
+	    daemon_watch(d, &vd->con_kick_w.w, EPOLLIN)) {
 		ret = -errno;
 		snprintf(err, len, "vtx: epoll: %s", strerror(errno));
 		goto fail;
 	}
-	ret = pthread_create(&vd->thread, NULL, vtx_thread, vd);
-	if (ret) {
-		snprintf(err, len, "vtx: no thread for the fork: %s",
-			 strerror(ret));
-		ret = -ret;
-		goto fail;
-	}
-	vd->thread_started = true;
 	c->be_data = vd;
 	return 0;
 fail:
@@ -410,29 +396,45 @@ fail:
 	return ret;
 }
 
-/* No cgroups: the fork's memory is what it touches (doc/hypervisor.md). */
+/*
+ * The fork starts here, once its limits are known: no cgroups, its
+ * memory is the pages it makes its own (fresh or copied on write), which
+ * the module counts against the limit (doc/hypervisor.md). The agent's
+ * READY comes then, and START after it (cappsule.c).
+ */
 static int vtx_start(struct cappsule *c, const struct backend_limits *lim)
 {
-	(void)c;
-	(void)lim;
+	struct vtx_data *vd = c->be_data;
+	uint64_t pages = lim->memory_bytes / (uint64_t)sysconf(_SC_PAGESIZE);
+	int ret;
+
+	if (atomic_load(&vd->killed))
+		return 0; /* killed before its start: it has ended (vtx_kill) */
+	vd->run.max_pages = pages > UINT32_MAX ? UINT32_MAX : (uint32_t)pages;
+	ret = pthread_create(&vd->thread, NULL, vtx_thread, vd);
+	if (ret) {
+		cappsule_log(LOG_LVL_ERR, c,
+			     "cappsule %u: vtx: no thread for the fork: %s",
+			     c->id, strerror(ret));
+		return -ret;
+	}
+	vd->thread_started = true;
 	return 0;
 }
 
 /*
- * The module's run loop stops at a pending signal. A kill that comes
- * between the thread's look at @killed and its ioctl is missed; destroy
- * sends it again until the thread has ended.
+ * A write to the fork's kill eventfd: the module stops the run whenever
+ * it comes, before the ioctl or during it (no signal, so no window
+ * between a look at a flag and the ioctl). Never started: it ends now.
  */
 static int vtx_kill(struct cappsule *c)
 {
 	struct vtx_data *vd = c->be_data;
-	int ret;
 
-	if (!vd->thread_started || vd->joined)
+	if (vd->joined || atomic_exchange(&vd->killed, true))
 		return 0;
-	atomic_store(&vd->killed, true);
-	ret = pthread_kill(vd->thread, VTX_KILL_SIG);
-	return ret == ESRCH ? 0 : -ret;
+	vtx_poke(vd->thread_started ? vd->kill_fd : vd->done_fd);
+	return 0;
 }
 
 static int vtx_wait_fd(struct cappsule *c)
@@ -447,7 +449,7 @@ static void vtx_kill_reason(const struct cappsule_probe *p, char *buf,
 	switch (p->kill_why) {
 	case CAPPSULE_KILL_MSR:
 		snprintf(buf, len, "%s of a forbidden MSR (0x%llx)",
-			 p->kill_exit == 32 ? "WRMSR" : "RDMSR",
+			 p->kill_exit == HV_EXIT_WRMSR ? "WRMSR" : "RDMSR",
 			 (unsigned long long)p->kill_qual);
 		return;
 	case CAPPSULE_KILL_EPT_LIMIT:
@@ -468,19 +470,20 @@ static void vtx_kill_reason(const struct cappsule_probe *p, char *buf,
 		snprintf(buf, len, "control register change refused");
 		return;
 	case CAPPSULE_KILL_NOMEM:
-		snprintf(buf, len, "out of memory");
+		snprintf(buf, len, "the host had no memory for its pages");
 		return;
 	case CAPPSULE_KILL_FORBIDDEN:
-		if (p->kill_exit == 30) /* I/O instruction: port in 31:16 */
+		if (p->kill_exit == HV_EXIT_IO_INSTRUCTION) /* port: 31:16 */
 			snprintf(buf, len, "I/O instruction (port 0x%llx)",
 				 (unsigned long long)(p->kill_qual >> 16) &
 					 0xffff);
 		else
-			snprintf(buf, len, "forbidden instruction (exit %u)",
-				 p->kill_exit);
+			snprintf(buf, len, "forbidden instruction (%s)",
+				 hv_exit_name(p->kill_exit));
 		return;
 	}
-	snprintf(buf, len, "exit %u, reason %u", p->kill_exit, p->kill_why);
+	snprintf(buf, len, "exit %s, reason %u", hv_exit_name(p->kill_exit),
+		 p->kill_why);
 }
 
 /*
@@ -491,23 +494,25 @@ static void vtx_kill_reason(const struct cappsule_probe *p, char *buf,
 static void vtx_log_run(const struct cappsule *c,
 			const struct cappsule_probe *p)
 {
-	char by[400] = "";
+	char by[1024] = "";
 	size_t n = 0;
 	unsigned i;
 
 	for (i = 0; i < CAPPSULE_EXIT_REASONS && n < sizeof(by); i++)
 		if (p->exits[i])
-			n += (size_t)snprintf(by + n, sizeof(by) - n, " %u:%u",
-					      i, p->exits[i]);
+			n += (size_t)snprintf(by + n, sizeof(by) - n, " %s:%u",
+					      hv_exit_name(i), p->exits[i]);
 	cappsule_log(
 		p->template_intact ? LOG_LVL_INFO : LOG_LVL_ERR, c,
-		"cappsule %u: fork: outcome %u, %.1f ms, %llu exits (by reason:%s), %llu pages copied on write, %llu fresh, %llu notifies, %llu kicks, host marker %s",
+		"cappsule %u: fork: outcome %u, %.1f ms, %llu exits (by reason:%s), %llu pages copied on write, %llu fresh, %llu notifies, %llu kicks, %llu entropy calls, %llu user tasks frozen, host marker %s",
 		c->id, p->outcome, p->duration_ns / 1e6,
 		(unsigned long long)p->total_exits, by,
 		(unsigned long long)p->cow_pages,
 		(unsigned long long)p->fresh_pages,
 		(unsigned long long)p->notifies,
 		(unsigned long long)p->kicks_injected,
+		(unsigned long long)p->entropy_calls,
+		(unsigned long long)p->result[CAPPSULE_FORK_R_FROZEN],
 		p->template_intact ? "intact" : "CHANGED");
 }
 
@@ -520,7 +525,10 @@ static int vtx_reap(struct cappsule *c, int *wstatus)
 
 	if (read(vd->done_fd, &v, sizeof(v)) < 0)
 		return errno == EAGAIN ? -EAGAIN : -errno;
-	pthread_join(vd->thread, NULL);
+	if (vd->thread_started)
+		pthread_join(vd->thread, NULL);
+	else
+		vd->run_err = EINTR; /* killed before it started */
 	vd->joined = true;
 	vtx_unwatch(vd);
 	/* the relays are gone: what the fork wrote last, the daemon reads */
@@ -537,12 +545,21 @@ static int vtx_reap(struct cappsule *c, int *wstatus)
 	}
 	if (vd->run_err || p->outcome == CAPPSULE_OUT_SIGNAL) {
 		*wstatus = SIGKILL; /* killed, as a namespaces cappsule is */
+		if (!atomic_load(&vd->killed)) /* not by us: root's SIGKILL */
+			cappsule_set_end(
+				c, CPS_END_KILLED,
+				"killed: its vCPU thread cappsule-%u got SIGKILL",
+				c->id);
 		return 0;
 	}
 	switch (p->outcome) {
 	case CAPPSULE_OUT_DONE:
 		return 0;
 	case CAPPSULE_OUT_KILLED:
+		*wstatus = SIGKILL;
+		/* its own end, as on the namespaces backend: vtx_oom() */
+		if (p->kill_why == CAPPSULE_KILL_MEMORY)
+			return 0;
 		vtx_kill_reason(p, why, sizeof(why));
 		cappsule_log(
 			LOG_LVL_INFO, c,
@@ -552,7 +569,6 @@ static int vtx_reap(struct cappsule *c, int *wstatus)
 			(unsigned long long)p->kill_rip);
 		cappsule_set_end(c, CPS_END_KILLED,
 				 "killed by the hypervisor: %s", why);
-		*wstatus = SIGKILL;
 		return 0;
 	default:
 		cappsule_set_end(c, CPS_END_CRASHED,
@@ -560,6 +576,16 @@ static int vtx_reap(struct cappsule *c, int *wstatus)
 				 p->outcome);
 		return 0;
 	}
+}
+
+/* Killed for the pages it made its own: past its policy's memory. */
+static bool vtx_oom(struct cappsule *c)
+{
+	const struct vtx_data *vd = c->be_data;
+
+	return vd && vd->joined && !vd->run_err &&
+	       vd->run.outcome == CAPPSULE_OUT_KILLED &&
+	       vd->run.kill_why == CAPPSULE_KILL_MEMORY;
 }
 
 static int vtx_destroy(struct cappsule *c)
@@ -593,4 +619,5 @@ const struct backend_ops backend_vtx = {
 	.wait_fd = vtx_wait_fd,
 	.reap = vtx_reap,
 	.destroy = vtx_destroy,
+	.oom = vtx_oom,
 };

@@ -99,7 +99,11 @@ enum cappsule_probe_outcome {
 	CAPPSULE_OUT_KILLED = 2, /* an exit broke the rules */
 	CAPPSULE_OUT_SLICES = 3, /* max_slices preemption slices used */
 	CAPPSULE_OUT_EXITS = 4, /* max_exits reached */
-	CAPPSULE_OUT_SIGNAL = 5, /* the calling thread got a signal */
+	/*
+	 * the calling thread got a signal; a fork: its thread cappsule-N got
+	 * SIGKILL, or its caller wrote kill_fd or was killed
+	 */
+	CAPPSULE_OUT_SIGNAL = 5,
 	CAPPSULE_OUT_ERROR = 6, /* VM entry failed: a module bug */
 };
 
@@ -116,6 +120,7 @@ enum cappsule_kill_why {
 	CAPPSULE_KILL_CR = 8, /* control register change refused */
 	CAPPSULE_KILL_NOMEM = 9, /* memory limit or allocation failure */
 	CAPPSULE_KILL_UNEXPECTED = 10, /* exit reason with no handler */
+	CAPPSULE_KILL_MEMORY = 11, /* a fork's max_pages used up */
 };
 
 #define CAPPSULE_CPU_ANY 0xffffffffu
@@ -130,7 +135,12 @@ struct cappsule_probe {
 	__u32 slice; /* preemption timer value per slice; 0: default */
 	__u32 max_slices; /* stop after this many timer expiries; 0: none */
 	__u32 max_exits; /* stop after this many exits; 0: default */
-	__u32 __pad0;
+	/*
+	 * with CAPPSULE_PROBE_F_KILL (forks only; 0 otherwise): an eventfd of
+	 * the caller's; a write to it, before or during the run, stops the
+	 * fork (outcome SIGNAL), as SIGKILL to its thread cappsule-N does
+	 */
+	__s32 kill_fd;
 	__u64 arg[4]; /* payload arguments */
 	__u32 flags; /* CAPPSULE_PROBE_F_*; others: -EINVAL */
 	/* with CAPPSULE_PROBE_F_NOTIFY (forks only): an eventfd of the
@@ -139,7 +149,12 @@ struct cappsule_probe {
 	/* with CAPPSULE_PROBE_F_KICK (forks only): an eventfd of the caller's;
 	 * each write to it injects IRQ_WORK_VECTOR into the fork */
 	__s32 kick_fd;
-	__u32 __pad1;
+	/*
+	 * forks only (0 otherwise): pages the fork may make its own, fresh or
+	 * copied on write; past them it is killed (CAPPSULE_KILL_MEMORY).
+	 * 0: no limit but the host's memory.
+	 */
+	__u32 max_pages;
 	/* out */
 	__u32 outcome; /* enum cappsule_probe_outcome */
 	__u32 kill_why; /* enum cappsule_kill_why */
@@ -165,6 +180,7 @@ struct cappsule_probe {
 	__u64 hypercalls_refused;
 	__u64 notifies; /* HC_NOTIFY hypercalls: eventfd signals */
 	__u64 kicks_injected; /* host kicks: IRQ_WORK_VECTOR injected */
+	__u64 entropy_calls; /* HC_ENTROPY: 32 bytes handed in each */
 };
 
 /* the fork's HC_NOTIFY signals notify_fd (WORK IN PROGRESS) */
@@ -174,6 +190,8 @@ struct cappsule_probe {
  * short; in the fork, /dev/cappsule polls readable (WORK IN PROGRESS)
  */
 #define CAPPSULE_PROBE_F_KICK 2u
+/* a write to kill_fd stops the fork: no signal to race with the ioctl */
+#define CAPPSULE_PROBE_F_KILL 4u
 
 /* the vtx backend's channel is two xchan regions of 131 pages */
 #define CAPPSULE_CHAN_MAX_PAGES 512
@@ -296,6 +314,13 @@ struct cappsule_hypercall {
  * to a ring the host reads (WORK IN PROGRESS).
  */
 #define CAPPSULE_HC_NOTIFY 8
+/*
+ * () -> 0: 32 fresh random bytes from the host's CRNG in RDI, RSI, RDX and
+ * R8. A fork's kernel reseeds its CRNG with them before anything in the
+ * cappsule draws from it: its copy of the CRNG is the host's, as every
+ * sibling's is.
+ */
+#define CAPPSULE_HC_ENTROPY 9
 
 /* What a forked VM does after its hello (work in progress, ABI 2). */
 enum cappsule_fork_task {
@@ -358,6 +383,8 @@ enum cappsule_fork_task {
 #define CAPPSULE_FORK_R_EXEC_DROPPED 5 /* output bytes the channel lost */
 /* the agent's waits for its command or a kick that ran to their timeout */
 #define CAPPSULE_FORK_R_EXEC_TIMEOUTS 6
+/* USER, EXEC: the copy's user tasks the fork froze (all but its process) */
+#define CAPPSULE_FORK_R_FROZEN 7
 /* the process's FPU state was in memory (TIF_NEED_FPU_LOAD) */
 #define CAPPSULE_FORK_F_FPU_SAVED 1
 /* CR4.PGE cleared and set again through cr4_update_irqsoff(), VMXE kept */

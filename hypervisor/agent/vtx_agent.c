@@ -26,6 +26,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/random.h>
 
 #include "uapi/cappsule.h"
 #include "proto/console.h"
@@ -39,6 +40,8 @@
 	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 static int dev = -1;
+/* /dev/urandom, opened in the host: a fork looks up no path to reseed */
+static int urandom = -1;
 static struct xchan control, console;
 static bool dirty; /* sent something since the host was last woken */
 
@@ -355,14 +358,27 @@ static int relay(struct cmd *c)
 /* The channel: its pfns are, in every fork, where cappsuled's pages are. */
 static uint8_t *chan;
 
+/*
+ * Fresh randomness, second half: the fork's kernel has mixed 64 bytes of
+ * the host's CRNG into its input pool (guest/forked.c); the CRNG reseeds
+ * from that pool now, before this process or anything it starts draws a
+ * byte. Our own copied state needs nothing: we keep no random state, and
+ * the command's (AT_RANDOM, its canary, ASLR) comes from its execve,
+ * after this.
+ */
+static int reseed(void)
+{
+	return ioctl(urandom, RNDRESEEDCRNG) ? -errno : 0;
+}
+
 /* In fork @id: the cappsule's agent, until its command ends. */
 static void __attribute__((noreturn)) in_cappsule(void)
 {
 	struct cmd c = { .in = -1, .out = -1, .err = -1 };
 	struct control_started started = { 0 };
 	char msg[CONTROL_ERROR_TEXT_MAX + 1];
+	int st, ret, seeded = reseed();
 	struct start_msg m;
-	int st, ret;
 
 	/*
 	 * Our stdout and stderr are a pipe to cappsuled's copy, asleep in
@@ -382,6 +398,14 @@ static void __attribute__((noreturn)) in_cappsule(void)
 	ret = wait_start(&m);
 	if (ret) {
 		report_error(CONTROL_ERR_PROTO, -ret, "vtx agent: bad START");
+		finish(125, 0);
+	}
+	if (seeded) {
+		snprintf(
+			msg, sizeof(msg),
+			"vtx agent: the CRNG was not reseeded (RNDRESEEDCRNG: %s): nothing runs on the host's random state",
+			strerror(-seeded));
+		report_error(CONTROL_ERR_SETUP, -seeded, msg);
 		finish(125, 0);
 	}
 	ret = launch(&m, &c, msg, sizeof(msg));
@@ -419,6 +443,11 @@ int main(int argc, char **argv)
 	dev = open(CAPPSULE_DEVICE, O_RDWR | O_CLOEXEC);
 	if (dev < 0) {
 		fprintf(stderr, "%s: %s\n", CAPPSULE_DEVICE, strerror(errno));
+		return 1;
+	}
+	urandom = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (urandom < 0) {
+		fprintf(stderr, "/dev/urandom: %s\n", strerror(errno));
 		return 1;
 	}
 	/* shared memory: a fork() would not move it (vfork() anyway) */

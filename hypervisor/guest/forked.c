@@ -10,11 +10,15 @@
 #include <linux/delay.h>
 #include <linux/irq_work.h>
 #include <linux/poll.h>
+#include <linux/random.h>
 #include <linux/wait.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/jobctl.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
@@ -47,6 +51,21 @@ static u64 hv_hc3(u64 nr, u64 a0, u64 a1, u64 a2)
 		     : "=a"(ret)
 		     : "a"(nr), "D"(a0), "S"(a1), "d"(a2)
 		     : "memory");
+	return ret;
+}
+
+/* HC_ENTROPY: 32 bytes from the host's CRNG, in four registers. */
+static u64 hv_hc_entropy(u64 seed[4])
+{
+	register u64 r8 asm("r8");
+	u64 ret;
+
+	asm volatile("vmcall"
+		     : "=a"(ret), "=D"(seed[0]), "=S"(seed[1]), "=d"(seed[2]),
+		       "=r"(r8)
+		     : "0"((u64)CAPPSULE_HC_ENTROPY)
+		     : "memory");
+	seed[3] = r8;
 	return ret;
 }
 
@@ -92,6 +111,61 @@ static void hv_guest_console(void)
 	local_irq_enable();
 	register_console(&hv_console);
 	local_irq_disable();
+}
+
+/*
+ * Fresh randomness, first half: the copy's CRNG (base key, per-CPU keys,
+ * batches) and input pool are the host's at the capture, and every
+ * sibling's. 64 bytes of the host's CRNG go into this fork's input pool
+ * here, before the fork returns to any process; the agent then reseeds
+ * the CRNG from that pool (RNDRESEEDCRNG, the kernel's own ioctl: the
+ * function behind it, and add_vmfork_randomness(), are not exported to
+ * modules in 6.1) before it starts anything: the reseed bumps the CRNG's
+ * generation, so every per-CPU key and batch is drawn again.
+ */
+static void hv_guest_mix_entropy(void)
+{
+	u64 seed[8];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(seed); i += 4)
+		if (hv_hc_entropy(&seed[i]))
+			hv_hc(CAPPSULE_HC_DONE, 0,
+			      0); /* never go on unseeded */
+	add_device_randomness(seed, sizeof(seed));
+	memzero_explicit(seed, sizeof(seed));
+}
+
+/*
+ * Every user task of the copy but this one stays frozen: the snapshot
+ * has their kernel state but not their memory (anonymous pages and page
+ * cache are left out), so one that ran here would run on zeroed pages, or
+ * touch memory above the fork's RAM, or do what it does in the host (a
+ * timer-driven task's port I/O killed forks). Each gets the cgroup
+ * freezer's trap (JOBCTL_TRAP_FREEZE) and a pending-signal flag, and no
+ * wake-up: whenever it would next return to userland (its sleep ended, a
+ * preempted task scheduled), get_signal() parks it in do_freezer_trap(),
+ * and nothing in a fork ever clears the trap (its cgroup is not frozen:
+ * only cgroup_freeze_task() would). Kernel threads run on: they are the
+ * copy's kernel. No lock: in a fork, with interrupts off, nothing else
+ * runs (one vCPU), so no task list or jobctl changes under us.
+ */
+static u64 hv_guest_freeze_users(void)
+{
+	struct task_struct *p, *t;
+	u64 n = 0;
+
+	rcu_read_lock();
+	for_each_process_thread(p, t)
+	{
+		if (t->flags & PF_KTHREAD || same_thread_group(t, current))
+			continue;
+		t->jobctl |= JOBCTL_TRAP_FREEZE;
+		set_tsk_thread_flag(t, TIF_SIGPENDING);
+		n++;
+	}
+	rcu_read_unlock();
+	return n;
 }
 
 /*
@@ -254,17 +328,19 @@ int hv_guest_hypercall(struct cappsule_hypercall *h)
 
 void hv_guest_forked(u64 id, u64 t_capture)
 {
-	u64 flags, lstar, clock;
+	u64 flags, lstar, clock, frozen;
 
 	/* the clock goes on from the capture, not from the host's now */
 	clock = ktime_get_ns() - t_capture;
 	/* in the VM's private copy of the page: the host's stays 0 */
 	WRITE_ONCE(hv_fork_marker, id);
+	frozen = hv_guest_freeze_users(); /* before anything can schedule */
 	irq_work_queue(&hv_kick_work); /* run by the host's first kick */
 	hv_hc(CAPPSULE_HC_HELLO, id, 0);
 	flags = hv_fork_fpu();
 	kernel_fpu_end();
 	hv_guest_console();
+	hv_guest_mix_entropy();
 
 	switch (hv_hc(CAPPSULE_HC_TASK, 0, 0)) {
 	case CAPPSULE_FORK_KERNEL:
@@ -291,6 +367,7 @@ void hv_guest_forked(u64 id, u64 t_capture)
 		break;
 	case CAPPSULE_FORK_USER:
 	case CAPPSULE_FORK_EXEC:
+		hv_report(CAPPSULE_FORK_R_FROZEN, frozen);
 		return; /* back through the ioctl, into the process */
 	}
 	for (;;)

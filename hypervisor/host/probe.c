@@ -235,8 +235,11 @@ int hv_probe_run(struct cappsule_probe *p)
 	struct hv_probe *pr;
 	int err;
 
-	if (p->payload >= CAPPSULE_PROBE_MAX || p->__pad0 || p->__pad1 ||
-	    p->flags & ~(CAPPSULE_PROBE_F_NOTIFY | CAPPSULE_PROBE_F_KICK) ||
+	if (p->payload >= CAPPSULE_PROBE_MAX ||
+	    (p->kill_fd && !(p->flags & CAPPSULE_PROBE_F_KILL)) ||
+	    (p->max_pages && p->payload != CAPPSULE_PROBE_FORK) ||
+	    p->flags & ~(CAPPSULE_PROBE_F_NOTIFY | CAPPSULE_PROBE_F_KICK |
+			 CAPPSULE_PROBE_F_KILL) ||
 	    (p->flags && p->payload != CAPPSULE_PROBE_FORK))
 		return -EINVAL;
 	if (p->cpu != CAPPSULE_CPU_ANY &&

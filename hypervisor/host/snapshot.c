@@ -6,9 +6,11 @@
  * index the copies by pfn. Forks will map them into each VM.
  */
 #include <linux/cpu.h>
+#include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/ioport.h>
 #include <linux/irqflags.h>
+#include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/memory_hotplug.h>
@@ -17,6 +19,7 @@
 #include <linux/rwsem.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/eventfd.h>
@@ -618,45 +621,60 @@ int hv_snapshot_verify(struct cappsule_snapshot_verify *v)
 /* written only by forked VMs (guest/capture.S): must stay 0 here */
 u64 hv_fork_marker;
 
+struct hv_fork;
+
+/*
+ * An eventfd of the caller's, watched as KVM's irqfd does: each write to
+ * it, from any thread, before or during the run, calls @fire.
+ */
+struct hv_efd {
+	struct hv_fork *f;
+	void (*fire)(struct hv_fork *f);
+	struct file *file;
+	struct eventfd_ctx *ctx;
+	wait_queue_entry_t wait;
+	poll_table pt;
+	bool watched;
+};
+
 struct hv_fork {
 	struct hv_vm vm;
 	struct hv_vcpu vcpu;
 	struct hv_guest_init g;
 	struct page *chan[CAPPSULE_CHAN_MAX_PAGES]; /* the caller's, pinned */
 	unsigned int chan_nr;
-	/* the caller's kick eventfd, watched as KVM's irqfd does */
-	struct file *kick_file;
-	struct eventfd_ctx *kick_ctx;
-	wait_queue_entry_t kick_wait;
-	poll_table kick_pt;
-	bool kick_watched;
+	struct hv_efd kick; /* a write kicks the fork */
+	struct hv_efd kill; /* a write stops it */
+	/* the vCPU's thread, cappsule-N; done when its run has ended */
+	struct task_struct *thread;
+	struct completion done;
 };
 
-/* A write to the kick eventfd (its wait queue's lock held, IRQs off). */
-static int hv_fork_kick_wake(wait_queue_entry_t *wait, unsigned int mode,
-			     int sync, void *key)
+/* A write to the eventfd (its wait queue's lock held, IRQs off). */
+static int hv_efd_wake(wait_queue_entry_t *wait, unsigned int mode, int sync,
+		       void *key)
 {
-	struct hv_fork *f = container_of(wait, struct hv_fork, kick_wait);
+	struct hv_efd *e = container_of(wait, struct hv_efd, wait);
 	u64 cnt;
 
 	if (!(key_to_poll(key) & EPOLLIN))
 		return 0;
-	eventfd_ctx_do_read(f->kick_ctx, &cnt);
-	hv_vcpu_kick(&f->vcpu);
+	eventfd_ctx_do_read(e->ctx, &cnt);
+	e->fire(e->f);
 	return 0;
 }
 
-static void hv_fork_kick_queue(struct file *file, wait_queue_head_t *wqh,
-			       poll_table *pt)
+static void hv_efd_queue(struct file *file, wait_queue_head_t *wqh,
+			 poll_table *pt)
 {
-	struct hv_fork *f = container_of(pt, struct hv_fork, kick_pt);
+	struct hv_efd *e = container_of(pt, struct hv_efd, pt);
 
-	add_wait_queue(wqh, &f->kick_wait);
-	f->kick_watched = true;
+	add_wait_queue(wqh, &e->wait);
+	e->watched = true;
 }
 
-/* Watch the caller's eventfd @fd: each write to it kicks the fork. */
-static int hv_fork_kick_watch(struct hv_fork *f, int fd)
+/* Watch the caller's eventfd @fd: each write to it fires @e. */
+static int hv_efd_watch(struct hv_efd *e, int fd)
 {
 	struct eventfd_ctx *ctx;
 	struct file *file;
@@ -669,28 +687,52 @@ static int hv_fork_kick_watch(struct hv_fork *f, int fd)
 		fput(file);
 		return PTR_ERR(ctx);
 	}
-	f->kick_file = file;
-	f->kick_ctx = ctx;
-	f->vcpu.kicks = true;
-	init_waitqueue_func_entry(&f->kick_wait, hv_fork_kick_wake);
-	init_poll_funcptr(&f->kick_pt, hv_fork_kick_queue);
-	/* written before we watched: kick now */
-	if (vfs_poll(file, &f->kick_pt) & EPOLLIN)
-		hv_vcpu_kick(&f->vcpu);
+	e->file = file;
+	e->ctx = ctx;
+	init_waitqueue_func_entry(&e->wait, hv_efd_wake);
+	init_poll_funcptr(&e->pt, hv_efd_queue);
+	/* written before we watched: fire now */
+	if (vfs_poll(file, &e->pt) & EPOLLIN)
+		e->fire(e->f);
 	return 0;
 }
 
-static void hv_fork_kick_unwatch(struct hv_fork *f)
+static void hv_efd_unwatch(struct hv_efd *e)
 {
 	u64 cnt;
 
-	if (!f->kick_file)
+	if (!e->file)
 		return;
-	if (f->kick_watched)
-		eventfd_ctx_remove_wait_queue(f->kick_ctx, &f->kick_wait, &cnt);
-	eventfd_ctx_put(f->kick_ctx);
-	fput(f->kick_file);
-	f->kick_file = NULL;
+	if (e->watched)
+		eventfd_ctx_remove_wait_queue(e->ctx, &e->wait, &cnt);
+	eventfd_ctx_put(e->ctx);
+	fput(e->file);
+	e->file = NULL;
+}
+
+static void hv_fork_kick(struct hv_fork *f)
+{
+	hv_vcpu_kick(&f->vcpu);
+}
+
+static void hv_fork_stop(struct hv_fork *f)
+{
+	hv_vcpu_stop(&f->vcpu);
+}
+
+/*
+ * The vCPU's thread, cappsule-N: a host kernel thread per fork, so that
+ * the fork is a task of its own on the host (ps, top, a SIGKILL from
+ * root ends it) and runs on whatever CPU the scheduler gives it.
+ */
+static int hv_fork_thread(void *arg)
+{
+	struct hv_fork *f = arg;
+
+	allow_signal(SIGKILL);
+	hv_vcpu_run(&f->vcpu);
+	complete(&f->done);
+	return 0;
 }
 
 /*
@@ -803,12 +845,9 @@ int hv_snapshot_fork(struct cappsule_probe *p)
 	f->vcpu.slice = p->slice;
 	f->vcpu.max_slices = p->max_slices;
 	f->vcpu.max_exits = p->max_exits ?: 100000;
-	f->vcpu.task = current;
-	if (p->flags & CAPPSULE_PROBE_F_KICK) {
-		err = hv_fork_kick_watch(f, p->kick_fd);
-		if (err)
-			goto out_vcpu;
-	}
+	f->vm.max_pages = p->max_pages;
+	if (p->arg[1] >= CAPPSULE_FORK_TIMER)
+		f->vcpu.timer_vector = LOCAL_TIMER_VECTOR;
 	if (p->flags & CAPPSULE_PROBE_F_NOTIFY) {
 		f->vcpu.notify = eventfd_ctx_fdget(p->notify_fd);
 		if (IS_ERR(f->vcpu.notify)) {
@@ -817,11 +856,48 @@ int hv_snapshot_fork(struct cappsule_probe *p)
 			goto out_vcpu;
 		}
 	}
-	if (p->arg[1] >= CAPPSULE_FORK_TIMER)
-		f->vcpu.timer_vector = LOCAL_TIMER_VECTOR;
-	err = hv_vcpu_run_on(&f->vcpu, p->cpu);
-	if (err)
+	/*
+	 * The thread exists before anything can wake it: a kick or a kill
+	 * from a watch below wakes (starts) it early, with all it needs set.
+	 */
+	init_completion(&f->done);
+	f->thread =
+		kthread_create(hv_fork_thread, f, "cappsule-%llu", p->arg[0]);
+	if (IS_ERR(f->thread)) {
+		err = PTR_ERR(f->thread);
+		f->thread = NULL;
 		goto out_vcpu;
+	}
+	get_task_struct(f->thread);
+	if (p->cpu != CAPPSULE_CPU_ANY)
+		kthread_bind(f->thread, p->cpu);
+	f->vcpu.task = f->thread;
+	f->kick.f = f;
+	f->kick.fire = hv_fork_kick;
+	f->kill.f = f;
+	f->kill.fire = hv_fork_stop;
+	if (p->flags & CAPPSULE_PROBE_F_KICK) {
+		f->vcpu.kicks = true;
+		err = hv_efd_watch(&f->kick, p->kick_fd);
+	}
+	if (!err && p->flags & CAPPSULE_PROBE_F_KILL)
+		err = hv_efd_watch(&f->kill, p->kill_fd);
+	if (err) {
+		/* never runs: kthread_stop() ends it before its function */
+		WRITE_ONCE(f->vcpu.stop, true);
+		if (kthread_stop(f->thread) != -EINTR)
+			wait_for_completion(&f->done); /* a watch woke it */
+		goto out_vcpu;
+	}
+	wake_up_process(f->thread);
+	/*
+	 * The caller waits for the run: a fatal signal (the daemon killed)
+	 * stops the fork first, so no VM outlives its caller's request.
+	 */
+	if (wait_for_completion_killable(&f->done)) {
+		hv_vcpu_stop(&f->vcpu);
+		wait_for_completion(&f->done);
+	}
 	/* the VM wrote its id there: in its copy, never in the host's */
 	p->template_intact = READ_ONCE(hv_fork_marker) == 0;
 	p->fresh_pages = f->vm.fresh_pages;
@@ -829,7 +905,10 @@ int hv_snapshot_fork(struct cappsule_probe *p)
 	p->page_refills = f->vm.refills;
 	atomic64_inc(&hv_vms_run);
 out_vcpu:
-	hv_fork_kick_unwatch(f);
+	hv_efd_unwatch(&f->kick);
+	hv_efd_unwatch(&f->kill);
+	if (f->thread)
+		put_task_struct(f->thread);
 	if (f->vcpu.notify)
 		eventfd_ctx_put(f->vcpu.notify);
 	hv_vcpu_destroy(&f->vcpu);

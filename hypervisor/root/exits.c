@@ -9,6 +9,8 @@
 #include <linux/mm.h>
 #include <linux/io.h>
 #include <linux/highmem.h>
+#include <linux/random.h>
+#include <linux/string.h>
 #include <asm/fpu/xcr.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
@@ -102,6 +104,24 @@ static void hv_hc_log(struct hv_vcpu *v, u64 untrusted_n, u64 untrusted_a,
 	}
 }
 
+/*
+ * HC_ENTROPY: 32 bytes of the host's CRNG, in registers (the guest's
+ * memory is never written for it), for the fork's kernel to reseed its
+ * copy of the CRNG with. Counted: the rig checks each fork asked.
+ */
+static void hv_hc_entropy(struct hv_vcpu *v)
+{
+	u64 seed[4];
+
+	get_random_bytes(seed, sizeof(seed));
+	v->gpr[HV_RDI] = seed[0];
+	v->gpr[HV_RSI] = seed[1];
+	v->gpr[HV_RDX] = seed[2];
+	v->gpr[HV_R8] = seed[3];
+	memzero_explicit(seed, sizeof(seed));
+	v->report->entropy_calls++;
+}
+
 static unsigned int hv_exit_vmcall(struct hv_vcpu *v)
 {
 	u64 nr = v->gpr[HV_RAX];
@@ -156,6 +176,10 @@ static unsigned int hv_exit_vmcall(struct hv_vcpu *v)
 		}
 		eventfd_signal(v->notify, 1);
 		r->notifies++;
+		ret = 0;
+		break;
+	case CAPPSULE_HC_ENTROPY:
+		hv_hc_entropy(v);
 		ret = 0;
 		break;
 	case CAPPSULE_HC_DONE:
@@ -284,6 +308,13 @@ static u64 hv_cow_source(struct hv_vm *vm, u64 gpa)
 	return base;
 }
 
+/* The fork's own pages, fresh or copied, against its limit. */
+static bool hv_vm_full(const struct hv_vm *vm)
+{
+	return vm->max_pages &&
+	       vm->fresh_pages + vm->cow_pages >= vm->max_pages;
+}
+
 /* Fresh zeroed page, or a private copy of a shared one: never allocates. */
 static unsigned int hv_exit_ept_violation(struct hv_vcpu *v)
 {
@@ -294,6 +325,8 @@ static unsigned int hv_exit_ept_violation(struct hv_vcpu *v)
 
 	switch (ept_classify(&vm->ept, gpa, v->exit.qual, vm->mem_limit)) {
 	case EPT_FAULT_FRESH:
+		if (hv_vm_full(vm))
+			return hv_kill(v, CAPPSULE_KILL_MEMORY);
 		page = hv_vm_take_page(vm);
 		if (!page) {
 			vm->refills++;
@@ -307,6 +340,8 @@ static unsigned int hv_exit_ept_violation(struct hv_vcpu *v)
 		vm->fresh_pages++;
 		return 0;
 	case EPT_FAULT_COW:
+		if (hv_vm_full(vm))
+			return hv_kill(v, CAPPSULE_KILL_MEMORY);
 		page = hv_vm_take_page(vm);
 		if (!page) {
 			vm->refills++;

@@ -307,6 +307,19 @@ void hv_vcpu_kick(struct hv_vcpu *v)
 	kick_process(v->task);
 }
 
+void hv_vcpu_stop(struct hv_vcpu *v)
+{
+	WRITE_ONCE(v->stop, true);
+	wake_up_process(v->task);
+	kick_process(v->task);
+}
+
+/* A signal (SIGKILL to a fork's thread) or hv_vcpu_stop(). */
+static bool hv_vcpu_stopped(struct hv_vcpu *v)
+{
+	return signal_pending(current) || READ_ONCE(v->stop);
+}
+
 /*
  * What is left of the slice, in preemption-timer units. Each entry loads
  * the timer afresh: loading the whole slice every time would let exits
@@ -375,7 +388,7 @@ static unsigned int hv_vcpu_run_loaded(struct hv_vcpu *v)
 		if (res & (HV_R_STOP | HV_R_YIELD))
 			return res;
 		/* the outer loop reschedules and notices signals (SIGKILL) */
-		if (need_resched() || signal_pending(current))
+		if (need_resched() || hv_vcpu_stopped(v))
 			return HV_R_YIELD;
 	}
 }
@@ -391,8 +404,8 @@ static void hv_vcpu_halt(struct hv_vcpu *v)
 		left = ns_to_ktime(mul_u64_u32_div(v->slice_end - now,
 						   NSEC_PER_MSEC, tsc_khz));
 		set_current_state(TASK_INTERRUPTIBLE);
-		/* a kick cuts the halt short (hv_vcpu_kick() wakes us) */
-		if (test_bit(0, &v->kick))
+		/* a kick or a stop cuts the halt short (both wake us) */
+		if (test_bit(0, &v->kick) || READ_ONCE(v->stop))
 			__set_current_state(TASK_RUNNING);
 		else
 			schedule_hrtimeout(&left, HRTIMER_MODE_REL);
@@ -411,7 +424,7 @@ void hv_vcpu_run(struct hv_vcpu *v)
 		v->slice = HV_DEFAULT_SLICE;
 	v->last_cpu = -1;
 	for (;;) {
-		if (signal_pending(current)) {
+		if (hv_vcpu_stopped(v)) {
 			r->outcome = CAPPSULE_OUT_SIGNAL;
 			break;
 		}

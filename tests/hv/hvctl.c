@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <asm/prctl.h>
 #include <sys/io.h>
 #include <sys/ioctl.h>
@@ -448,13 +449,14 @@ static void test_abi(void)
 	err = probe_run(&p);
 	result(err == -EINVAL, "abi_payload", "errno %d (want EINVAL)", -err);
 	probe_init(&p, CAPPSULE_PROBE_CPUID);
-	p.__pad0 = 1;
+	p.kill_fd = 1; /* without CAPPSULE_PROBE_F_KILL */
 	err = probe_run(&p);
-	result(err == -EINVAL, "abi_padding", "errno %d (want EINVAL)", -err);
+	result(err == -EINVAL, "abi_kill_fd", "errno %d (want EINVAL)", -err);
 	probe_init(&p, CAPPSULE_PROBE_CPUID);
-	p.__pad1 = 1;
+	p.max_pages = 1; /* forks only */
 	err = probe_run(&p);
-	result(err == -EINVAL, "abi_padding1", "errno %d (want EINVAL)", -err);
+	result(err == -EINVAL, "abi_max_pages_probe", "errno %d (want EINVAL)",
+	       -err);
 	/* wake-up eventfds are for forks only, unknown flags for nobody */
 	probe_init(&p, CAPPSULE_PROBE_CPUID);
 	p.flags = CAPPSULE_PROBE_F_NOTIFY;
@@ -1188,9 +1190,15 @@ static int fork_user_checks(const struct cappsule_probe *p)
 	int bad = 0;
 
 	printf("fork: user: ioctl returned %" PRId64 " xmm0=0x%" PRIx64
-	       " log_lines=%llu\n",
+	       " log_lines=%llu frozen=%" PRIu64 "\n",
 	       (int64_t)r[CAPPSULE_FORK_R_USER_ID],
-	       r[CAPPSULE_FORK_R_USER_XMM0], (unsigned long long)p->log_lines);
+	       r[CAPPSULE_FORK_R_USER_XMM0], (unsigned long long)p->log_lines,
+	       r[CAPPSULE_FORK_R_FROZEN]);
+	if (!(p->reported & (1ull << CAPPSULE_FORK_R_FROZEN)) ||
+	    !r[CAPPSULE_FORK_R_FROZEN]) {
+		printf("fork: user: the fork froze no user task\n");
+		bad = 1;
+	}
 	if (!(p->reported & (1ull << CAPPSULE_FORK_R_USER_ID)) ||
 	    r[CAPPSULE_FORK_R_USER_ID] != p->arg[0]) {
 		printf("fork: user: the process did not go on with the fork's id\n");
@@ -1547,6 +1555,8 @@ static int usage(void)
 		"       hvctl fork ID exec SCRIPT [cpu]   (sh -c SCRIPT in the fork, fed our stdin)\n"
 		"       hvctl vmcall NR [A0 A1]   (from userland: in a cappsule, SIGILL)\n"
 		"       hvctl outb   (ioperm + outb to port 0x80: a vtx cappsule is killed)\n"
+		"       hvctl ticker MS  (mlocked; forever: sleep MS, outb to port 0x80;\n"
+		"                    a fork that ran it would be killed)\n"
 		"       hvctl wrmsr  (LSTAR written back through /dev/cpu/0/msr: a vtx\n"
 		"                    cappsule is killed)\n");
 	return 2;
@@ -1613,6 +1623,24 @@ int main(int argc, char **argv)
 		asm volatile("outb %%al, $0x80" : : "a"(0));
 		printf("outb: still alive\n");
 		return 0;
+	}
+	/*
+	 * In the host, before a snapshot: a resident task woken by a timer
+	 * that does port I/O each time. Forks freeze it (guest/forked.c);
+	 * one that let it run would be killed at its outb.
+	 */
+	if (!strcmp(argv[1], "ticker") && argc > 2) {
+		long ms = strtol(argv[2], NULL, 0);
+		struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+		if (mlockall(MCL_CURRENT | MCL_FUTURE) || ioperm(0x80, 1, 1)) {
+			printf("ticker: %s\n", strerror(errno));
+			return 1;
+		}
+		for (;;) {
+			nanosleep(&ts, NULL);
+			asm volatile("outb %%al, $0x80" : : "a"(0));
+		}
 	}
 	/*
 	 * For a vtx cappsule's command, as root there: LSTAR written back

@@ -1,11 +1,9 @@
 #!/bin/sh
 # /rig-script of `run-rig.sh --script FILE --build DIR`: cappsuled up on
 # the vtx backend (it takes the snapshot while it starts), FILE run as
-# root, cappsuled stopped; FILE's status is ours. cappsuled daemonizes and
-# returns once its probe is done, so nothing here sleeps on a timer when
-# the snapshot is taken: a task woken by a timer would run in every fork
-# (user tasks are not frozen yet, doc/hypervisor.md) and its serial
-# output, port I/O there, would kill the fork.
+# root, cappsuled stopped; FILE's status is ours. A resident ticker does
+# port I/O every 20 ms all along, in the snapshot too: every fork must
+# keep it frozen (doc/hypervisor.md), or be killed at its outb.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root
 # an ASan build: its reports in files (the daemon's stderr is /dev/null)
@@ -14,6 +12,8 @@ export UBSAN_OPTIONS=print_stacktrace=1:log_path=/tmp/san
 mkdir -p /run /tmp
 # the msr driver before the snapshot: vtx-check.sh's forbidden WRMSR
 [ -f /mods/msr.ko ] && insmod /mods/msr.ko
+hvctl ticker 20 &
+ticker=$!
 # cappsuled logs to syslog when it daemonizes
 syslogd -O /tmp/cappsuled.log
 if ! cappsuled -P /etc/cappsule/policies --libexec-dir /usr/libexec/cappsule; then
@@ -22,8 +22,11 @@ if ! cappsuled -P /etc/cappsule/policies --libexec-dir /usr/libexec/cappsule; th
 	exit 1
 fi
 grep -E 'vtx|backends' /tmp/cappsuled.log | sed 's/^/cappsuled: /'
+# the host's CRNG right after the snapshot (vtx-check.sh: forks differ)
+od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > /tmp/host-urandom
 /rig-user-script
 rc=$?
+kill "$ticker"
 pid=$(cat /run/cappsule/cappsuled.pid 2> /dev/null)
 [ -n "$pid" ] && kill "$pid"
 for _ in 1 2 3 4 5 6 7 8 9 10; do

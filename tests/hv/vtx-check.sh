@@ -138,10 +138,87 @@ else
 fi
 same_pages virt_kill
 
+# the vCPU is a host kernel thread, cappsule-N: root's SIGKILL to it
+# ends the cappsule, and only it
+id=$($V -D /bin/sh -c 'echo up; sleep 30')
+sleep 0.5
+tid=
+for p in /proc/[0-9]*; do
+	[ "$(cat "$p/comm" 2> /dev/null)" = "cappsule-$id" ] && tid=${p#/proc/}
+done
+ppid=$(awk '/^PPid:/ { print $2 }' "/proc/$tid/status" 2> /dev/null)
+echo "cappsule $id: thread cappsule-$id is pid $tid (parent $ppid: kthreadd is 2)"
+[ -n "$tid" ] && kill -9 "$tid"
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	virt info "$id" | grep -q 'state *exited' && break
+	sleep 0.3
+done
+info=$(virt info "$id")
+echo "$info" | grep -E 'state|ended'
+if [ -n "$tid" ] && [ "$ppid" = 2 ] && echo "$info" | grep -q 'state *exited' &&
+	echo "$info" | grep -q 'cappsule-'"$id"' got SIGKILL'; then
+	pass "kthread_sigkill: cappsule-$id"
+else
+	fail "kthread_sigkill: thread '$tid' (parent '$ppid'); $(echo $info)"
+fi
+same_pages kthread_sigkill
+
+# fresh randomness: every fork's kernel reseeds its copy of the host's
+# CRNG with the hypervisor's bytes (HC_ENTROPY) before anything draws
+urandom() { $V /bin/sh -c 'od -An -tx1 -N32 /dev/urandom' | tr -d ' \n'; }
+r1=$(urandom)
+r2=$(urandom)
+h=$(cat /tmp/host-urandom)
+echo "urandom: fork 1 $r1, fork 2 $r2, host after the snapshot $h"
+if [ ${#r1} = 64 ] && [ ${#r2} = 64 ] && [ ${#h} = 64 ] &&
+	[ "$r1" != "$r2" ] && [ "$r1" != "$h" ] && [ "$r2" != "$h" ]; then
+	pass "urandom: two forks and the host differ"
+else
+	fail "urandom: fork 1 '$r1', fork 2 '$r2', host '$h'"
+fi
+# each fork asked the hypervisor for its seed (2 x 32 bytes)
+forks=$(grep -c ': fork: outcome' /tmp/cappsuled.log)
+n=$(grep -c ', 2 entropy calls,' /tmp/cappsuled.log)
+expect "urandom: every fork got its seed" "$forks" "$n"
+
+# the memory limit: pages a fork makes its own count against -m (or the
+# policy's memory); past it the fork is stopped, its sibling runs on
+$V /bin/sh -c 'for i in 1 2 3 4 5 6; do echo tick $i; sleep 0.1; done' > /tmp/sibling &
+s=$!
+sleep 0.2
+$V -m 16 /bin/sh -c 'head -c 32m /dev/zero > /tmp/big; echo still alive' > /tmp/oom.out 2> /tmp/oom.err
+rc=$?
+wait $s
+echo "oom: rc=$rc, virt said: $(grep -v '^virt: note:' /tmp/oom.err)"
+if grep -q 'out of memory (limit 16 MiB)' /tmp/oom.err &&
+	! grep -q 'still alive' /tmp/oom.out && [ "$rc" = 137 ]; then
+	pass oom_limit
+else
+	fail "oom_limit: rc=$rc, out '$(cat /tmp/oom.out)', err '$(cat /tmp/oom.err)'"
+fi
+expect oom_sibling_runs_on "6" "$(grep -c '^tick' /tmp/sibling)"
+same_pages oom_limit
+# under the limit the same work goes through
+out=$($V -m 64 /bin/sh -c 'head -c 32m /dev/zero > /tmp/big; wc -c < /tmp/big')
+expect oom_under_limit "33554432" "$(echo $out)"
+same_pages oom_under_limit
+
+# every user task of the snapshot but the agent stays frozen in a fork:
+# rig-project.sh's ticker (port I/O every 20 ms) killed none of them
+n=$(grep -c 'user tasks frozen' /tmp/cappsuled.log)
+z=$(grep -c ' 0 user tasks frozen' /tmp/cappsuled.log)
+k=$(grep -c 'killed by the hypervisor: I/O instruction (port 0x80) (exit' /tmp/cappsuled.log)
+echo "frozen: $n forks logged, $z froze nothing, $k killed at an outb to port 0x80 (1 on purpose: kill_outb)"
+if [ "$n" -ge 20 ] && [ "$z" = 0 ] && [ "$k" = 1 ]; then
+	pass "frozen: every fork froze the snapshot's user tasks"
+else
+	fail "frozen: $n forks, $z froze nothing, $k killed"
+fi
+
 # every fork's copy of the host marker was its own (cappsuled logs each)
 forks=$(grep -c ': fork: outcome' /tmp/cappsuled.log)
 n=$(grep -c 'host marker intact' /tmp/cappsuled.log)
-if [ "$n" = "$forks" ] && [ "$n" -ge 17 ]; then
+if [ "$n" = "$forks" ] && [ "$n" -ge 23 ]; then
 	pass "marker: intact after each of $n forks"
 else
 	fail "marker: $n of $forks forks left it intact"
