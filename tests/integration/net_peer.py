@@ -223,8 +223,9 @@ def client(argv):
     elif op == "crr":  # bench: connections/s (connect, request, response)
         # a failed connection is counted and said, not fatal
         secs = float(argv[3])
-        t, n, failed = time.monotonic(), 0, 0
+        t, n, failed, first = time.monotonic(), 0, 0, None
         while time.monotonic() - t < secs:
+            t1 = time.monotonic()
             try:
                 s = socket.create_connection((argv[1], int(argv[2])), timeout=2)
                 s.sendall(b"RR\n")
@@ -232,12 +233,15 @@ def client(argv):
                 s.close()
                 if got != b"R":  # the answer lost: a failure too
                     failed += 1
+                    first = first or "answer %r" % got
                     continue
                 n += 1
-            except OSError:
+            except OSError as e:
                 failed += 1
+                first = first or "%s after %.2f s" % (e, time.monotonic() - t1)
         if failed:
-            print("crr: %d connections failed" % failed, file=sys.stderr)
+            print("crr: %d connections failed (the first: %s)" % (failed, first),
+                  file=sys.stderr)
         print("%.0f" % (n / (time.monotonic() - t)))
 
 

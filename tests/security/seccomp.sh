@@ -64,7 +64,15 @@ expect "$out" default nr-470 ENOSYS "an unreviewed number (470)"
 expect "$out" default nr-1000 ENOSYS "an unknown number (1000)"
 expect "$out" default x32-getpid killed:SYS "x32 ABI getpid (nr|0x40000000)"
 expect "$out" default x32-1000 killed:SYS "x32 ABI unknown number"
-expect "$out" default int80-getpid killed:SYS "i386 ABI via int 0x80 (getpid)"
+# the i386 gate itself, outside any cappsule: some kernels (a PVM
+# guest's) fault int 0x80 for everybody, and the filter's rule for it
+# cannot be reached there
+if [ "$("$WORK/seccomp-probe" int80-getpid | awk '{ print $2 }')" = killed:SEGV ]; then
+	echo "## NOTE: int 0x80 faults on this kernel outside any cappsule (no i386 gate): the filter's i386 rule is not reachable here" >&2
+	expect "$out" default int80-getpid killed:SEGV "i386 ABI via int 0x80 (getpid; no i386 gate on this kernel)"
+else
+	expect "$out" default int80-getpid killed:SYS "i386 ABI via int 0x80 (getpid)"
+fi
 
 out=$(probe default socket-unix socket-inet socket-inet6 socket-netlink-route \
 	socket-netlink-netfilter socket-netlink-uevent socket-netlink-xfrm \

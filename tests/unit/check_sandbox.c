@@ -270,6 +270,24 @@ static int int80_getpid(void)
 	return 0;
 }
 
+/*
+ * Does this kernel have the i386 gate at all? int 0x80 in a child without
+ * the filter (some kernels, e.g. a PVM guest's, fault it: SIGSEGV).
+ */
+static bool have_int80(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		signal(SIGSEGV, SIG_DFL); /* not the sanitizer's report */
+		_exit(int80_getpid());
+	}
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 static int x32_getpid(void)
 {
 	syscall(0x40000000L | SYS_getpid);
@@ -374,10 +392,16 @@ END_TEST
 
 START_TEST(test_foreign_abis_killed)
 {
-	int status = in_child_status(int80_getpid, false);
+	int status;
 
-	ck_assert(WIFSIGNALED(status));
-	ck_assert_int_eq(WTERMSIG(status), SIGSYS);
+	if (have_int80()) {
+		status = in_child_status(int80_getpid, false);
+		ck_assert(WIFSIGNALED(status));
+		ck_assert_int_eq(WTERMSIG(status), SIGSYS);
+	} else {
+		fprintf(stderr,
+			"## check_sandbox: int 0x80 faults on this kernel without any filter (no i386 gate): the filter's i386 rule is not tested here\n");
+	}
 	status = in_child_status(x32_getpid, false);
 	ck_assert(WIFSIGNALED(status));
 	ck_assert_int_eq(WTERMSIG(status), SIGSYS);
