@@ -21,12 +21,13 @@ static const struct {
 	const char *name;
 	enum api_op op;
 } ops[] = {
-	{ "create", API_OP_CREATE }, { "list", API_OP_LIST },
-	{ "info", API_OP_INFO },     { "kill", API_OP_KILL },
-	{ "stats", API_OP_STATS },   { "policies", API_OP_POLICIES },
-	{ "reload", API_OP_RELOAD }, { "wait", API_OP_WAIT },
-	{ "attach", API_OP_ATTACH }, { "version", API_OP_VERSION },
-	{ "events", API_OP_EVENTS }, { "detach", API_OP_DETACH },
+	{ "create", API_OP_CREATE },	 { "list", API_OP_LIST },
+	{ "info", API_OP_INFO },	 { "kill", API_OP_KILL },
+	{ "stats", API_OP_STATS },	 { "policies", API_OP_POLICIES },
+	{ "reload", API_OP_RELOAD },	 { "wait", API_OP_WAIT },
+	{ "attach", API_OP_ATTACH },	 { "version", API_OP_VERSION },
+	{ "events", API_OP_EVENTS },	 { "detach", API_OP_DETACH },
+	{ "snapshot", API_OP_SNAPSHOT },
 };
 
 PRINTF(3, 4)
@@ -291,12 +292,21 @@ int api_parse_request(const char *untrusted, size_t len,
 			continue;
 		if (!strcmp(k, "id") && req->op != API_OP_LIST &&
 		    req->op != API_OP_POLICIES && req->op != API_OP_RELOAD &&
-		    req->op != API_OP_VERSION && req->op != API_OP_EVENTS) {
+		    req->op != API_OP_VERSION && req->op != API_OP_EVENTS &&
+		    req->op != API_OP_SNAPSHOT) {
 			if (get_u32(v, 1, UINT32_MAX, &req->id)) {
 				ret = bad(err, errlen,
 					  "id: expected a cappsule ID");
 				goto out;
 			}
+		} else if (!strcmp(k, "refresh") &&
+			   req->op == API_OP_SNAPSHOT) {
+			if (!json_object_is_type(v, json_type_boolean)) {
+				ret = bad(err, errlen,
+					  "refresh: expected true or false");
+				goto out;
+			}
+			req->refresh = json_object_get_boolean(v);
 		} else if ((!strcmp(k, "rows") || !strcmp(k, "cols")) &&
 			   req->op == API_OP_ATTACH) {
 			if (get_u32(v, 0, UINT16_MAX, &u)) {
@@ -423,6 +433,9 @@ json_object *api_request_json(const struct api_request *req)
 		json_object_object_add(o, "cols",
 				       json_object_new_int(req->cols));
 	}
+	if (req->op == API_OP_SNAPSHOT && req->refresh)
+		json_object_object_add(o, "refresh",
+				       json_object_new_boolean(1));
 	return o;
 }
 

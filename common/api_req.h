@@ -35,6 +35,7 @@ enum api_op {
 	API_OP_VERSION,
 	API_OP_EVENTS,
 	API_OP_DETACH,
+	API_OP_SNAPSHOT, /* vtx: show the snapshot, or take it again */
 };
 
 struct api_share {
@@ -66,6 +67,7 @@ struct api_request {
 	enum api_op op;
 	uint32_t id; /* info kill stats wait attach detach */
 	uint16_t rows, cols; /* attach */
+	bool refresh; /* snapshot: take it again */
 	struct api_create create;
 };
 

@@ -10,6 +10,7 @@
 #include <linux/types.h>
 #include <linux/atomic.h>
 #include <linux/mm_types.h>
+#include <linux/spinlock.h>
 #include <asm/vmx.h>
 #include "pure/vmx_ctl.h"
 #include "pure/ept.h"
@@ -214,8 +215,19 @@ void hv_handle_exit_irqoff(struct hv_vcpu *v);
 int hv_vmx_enter(u64 *gpr, int launched);
 void hv_vmx_exit_point(void);
 
+/*
+ * ---- host/chardev.c: an open /dev/cappsule ----
+ * The fork it runs, for CAPPSULE_IOC_FORK_LIMIT from another thread.
+ */
+struct hv_fork;
+struct hv_file {
+	spinlock_t lock;
+	struct hv_fork *fork; /* running through this file, or NULL */
+	u32 max_pages; /* CAPPSULE_IOC_FORK_LIMIT's; 0: none */
+};
+
 /* ---- host/probe.c: probe VMs for the tests ---- */
-int hv_probe_run(struct cappsule_probe *p);
+int hv_probe_run(struct cappsule_probe *p, struct hv_file *hf);
 /* hv_vcpu_run() on CPU @cpu (or CAPPSULE_CPU_ANY), the caller's mask kept */
 int hv_vcpu_run_on(struct hv_vcpu *v, u32 cpu);
 extern atomic64_t hv_vms_run;
@@ -225,7 +237,11 @@ int hv_snapshot_take(struct cappsule_snapshot *s);
 u64 hv_snapshot_drop(void); /* pages freed */
 int hv_snapshot_verify(struct cappsule_snapshot_verify *v);
 u64 hv_snapshot_pages(void);
-int hv_snapshot_fork(struct cappsule_probe *p); /* WIP: milestone b */
+int hv_snapshot_fork(struct cappsule_probe *p, struct hv_file *hf);
+/* CAPPSULE_IOC_FORK_LIMIT; 1 if a fork was running, else 0 */
+int hv_fork_set_limit(struct hv_file *hf, u32 max_pages);
+/* CAPPSULE_IOC_FORK_STATS: fills @s (header aside) */
+void hv_fork_stats(struct hv_file *hf, struct cappsule_fork_stats *s);
 
 /* ---- host/chardev.c ---- */
 int hv_chardev_register(void);

@@ -26,11 +26,18 @@ struct backend_limits {
 	uint64_t nproc_cur, nproc_max;
 };
 
+/* a VM's basic exit reasons (vtx): 0..BACKEND_EXIT_REASONS-1 */
+#define BACKEND_EXIT_REASONS 80
+
 struct backend_stats {
 	uint64_t mem_current, mem_peak, mem_limit;
 	uint64_t pids_current, pids_limit;
 	uint64_t cpu_usec;
 	bool have_mem, have_mem_peak, have_pids, have_cpu;
+	/* a VM's counters (vtx): exits, and its own pages */
+	bool have_vm;
+	uint64_t vm_exits, vm_cow_pages, vm_fresh_pages;
+	uint32_t vm_exits_by[BACKEND_EXIT_REASONS]; /* by exit reason */
 };
 
 /* A host folder shared with the cappsule, as the caller opened it. */
@@ -101,6 +108,12 @@ struct backend_ops {
 	int (*net_ns)(struct cappsule *c);
 	/* Release what is left (cgroups, ...). -EBUSY: call again later. */
 	int (*destroy)(struct cappsule *c);
+	/*
+	 * A backend with a snapshot (vtx): its line in @line, or the
+	 * snapshot taken again first (@refresh: none of its cappsules may
+	 * run). 0, or -errno with the reason in @line.
+	 */
+	int (*snapshot)(struct daemon *d, bool refresh, char *line, size_t len);
 };
 
 /* A backend and what its probe found on this machine. */

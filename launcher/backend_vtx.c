@@ -29,6 +29,8 @@
 #include "uapi/cappsule.h"
 #include "vtx_chan.h"
 
+extern const struct backend_ops backend_vtx;
+
 #define VTX_DEVICE CAPPSULE_DEVICE
 #define VTX_AGENT "cappsule-vtx-agent"
 /* exits are counted, not limited: a cappsule runs as long as it likes */
@@ -119,6 +121,9 @@ static void cpus_online_now(bool *was)
  * the agent run (it takes the snapshot and ends; in every fork it goes
  * on), the CPUs brought back whatever happened. Its line in our log.
  */
+/* the snapshot's line (its size and time), for `virt snapshot` */
+static char vtx_snap_line[512];
+
 static int vtx_snapshot(struct daemon *d, char *why, size_t len)
 {
 	static bool was[VTX_MAX_CPUS], changed[VTX_MAX_CPUS];
@@ -174,6 +179,56 @@ static int vtx_snapshot(struct daemon *d, char *why, size_t len)
 		return -EIO;
 	}
 	log_info("vtx: %s", line);
+	snprintf(vtx_snap_line, sizeof(vtx_snap_line), "%s", line);
+	return 0;
+}
+
+/*
+ * `virt snapshot [--refresh]` (root): the snapshot's line, or a new
+ * snapshot first. The old one is replaced only when no fork of it runs:
+ * the pooled ones are ended (the pool refills from the new one), a
+ * user's running one makes it refuse. Synchronous: the daemon waits the
+ * snapshot's time (under a second on a desktop, doc/hypervisor.md).
+ */
+static int vtx_resnapshot(struct daemon *d, bool refresh, char *line,
+			  size_t len)
+{
+	struct list_head *pos, *tmp;
+	char ids[160] = "";
+	size_t n = 0;
+	int busy = 0;
+
+	if (!refresh) {
+		snprintf(line, len, "%s", vtx_snap_line);
+		return 0;
+	}
+	list_for_each_safe(pos, tmp, &d->cappsules) {
+		struct cappsule *c = list_entry(pos, struct cappsule, link);
+
+		if (c->be != &backend_vtx || c->state == CS_EXITED ||
+		    c->state == CS_POOLED)
+			continue;
+		busy++;
+		if (n < sizeof(ids))
+			n += (size_t)snprintf(ids + n, sizeof(ids) - n, "%s%u",
+					      n ? ", " : "", c->id);
+	}
+	if (busy) {
+		snprintf(
+			line, len,
+			"%d vtx cappsule%s running (%s): the snapshot is taken again only when none runs",
+			busy, busy > 1 ? "s are" : " is", ids);
+		return -EBUSY;
+	}
+	list_for_each_safe(pos, tmp, &d->cappsules) {
+		struct cappsule *c = list_entry(pos, struct cappsule, link);
+
+		if (c->be == &backend_vtx && c->state == CS_POOLED)
+			cappsule_kill(d, c, "the snapshot is taken again");
+	}
+	if (vtx_snapshot(d, line, len))
+		return -EIO;
+	snprintf(line, len, "%s", vtx_snap_line);
 	return 0;
 }
 
@@ -389,6 +444,14 @@ static int vtx_create(struct daemon *d, struct cappsule *c,
 		snprintf(err, len, "vtx: epoll: %s", strerror(errno));
 		goto fail;
 	}
+	ret = pthread_create(&vd->thread, NULL, vtx_thread, vd);
+	if (ret) {
+		snprintf(err, len, "vtx: no thread for the fork: %s",
+			 strerror(ret));
+		ret = -ret;
+		goto fail;
+	}
+	vd->thread_started = true;
 	c->be_data = vd;
 	return 0;
 fail:
@@ -397,35 +460,34 @@ fail:
 }
 
 /*
- * The fork starts here, once its limits are known: no cgroups, its
- * memory is the pages it makes its own (fresh or copied on write), which
- * the module counts against the limit (doc/hypervisor.md). The agent's
- * READY comes then, and START after it (cappsule.c).
+ * The cappsule's limits, pooled or not: no cgroups, its memory is the
+ * pages the fork makes its own (fresh or copied on write), which the
+ * module counts against the limit it gets now (doc/hypervisor.md). The
+ * fork has run since create up to its agent's READY (a pooled one waits
+ * there for a user); START, after this, starts the command.
  */
 static int vtx_start(struct cappsule *c, const struct backend_limits *lim)
 {
 	struct vtx_data *vd = c->be_data;
 	uint64_t pages = lim->memory_bytes / (uint64_t)sysconf(_SC_PAGESIZE);
-	int ret;
+	struct cappsule_fork_limit l = { 0 };
 
-	if (atomic_load(&vd->killed))
-		return 0; /* killed before its start: it has ended (vtx_kill) */
-	vd->run.max_pages = pages > UINT32_MAX ? UINT32_MAX : (uint32_t)pages;
-	ret = pthread_create(&vd->thread, NULL, vtx_thread, vd);
-	if (ret) {
+	l.hdr.size = sizeof(l);
+	l.hdr.version = CAPPSULE_ABI_VERSION;
+	l.max_pages = pages > UINT32_MAX ? UINT32_MAX : (uint32_t)pages;
+	if (ioctl(vd->dev, CAPPSULE_IOC_FORK_LIMIT, &l)) {
 		cappsule_log(LOG_LVL_ERR, c,
-			     "cappsule %u: vtx: no thread for the fork: %s",
-			     c->id, strerror(ret));
-		return -ret;
+			     "cappsule %u: vtx: setting its memory limit: %s",
+			     c->id, strerror(errno));
+		return -errno;
 	}
-	vd->thread_started = true;
 	return 0;
 }
 
 /*
  * A write to the fork's kill eventfd: the module stops the run whenever
  * it comes, before the ioctl or during it (no signal, so no window
- * between a look at a flag and the ioctl). Never started: it ends now.
+ * between a look at a flag and the ioctl).
  */
 static int vtx_kill(struct cappsule *c)
 {
@@ -433,7 +495,7 @@ static int vtx_kill(struct cappsule *c)
 
 	if (vd->joined || atomic_exchange(&vd->killed, true))
 		return 0;
-	vtx_poke(vd->thread_started ? vd->kill_fd : vd->done_fd);
+	vtx_poke(vd->kill_fd);
 	return 0;
 }
 
@@ -525,25 +587,20 @@ static int vtx_reap(struct cappsule *c, int *wstatus)
 
 	if (read(vd->done_fd, &v, sizeof(v)) < 0)
 		return errno == EAGAIN ? -EAGAIN : -errno;
-	if (vd->thread_started)
-		pthread_join(vd->thread, NULL);
-	else
-		vd->run_err = EINTR; /* killed before it started */
+	pthread_join(vd->thread, NULL);
 	vd->joined = true;
 	vtx_unwatch(vd);
 	/* the relays are gone: what the fork wrote last, the daemon reads */
 	vtx_poke(vd->ctl_g2h);
 	vtx_poke(vd->con_g2h);
 	*wstatus = -1;
-	if (!vd->run_err)
-		vtx_log_run(c, p);
-	if (vd->run_err &&
-	    !(vd->run_err == EINTR && atomic_load(&vd->killed))) {
+	if (vd->run_err) {
 		cappsule_set_end(c, CPS_END_ERROR, "vtx: the fork failed: %s",
 				 strerror(vd->run_err));
 		return 0;
 	}
-	if (vd->run_err || p->outcome == CAPPSULE_OUT_SIGNAL) {
+	vtx_log_run(c, p);
+	if (p->outcome == CAPPSULE_OUT_SIGNAL) {
 		*wstatus = SIGKILL; /* killed, as a namespaces cappsule is */
 		if (!atomic_load(&vd->killed)) /* not by us: root's SIGKILL */
 			cappsule_set_end(
@@ -578,6 +635,40 @@ static int vtx_reap(struct cappsule *c, int *wstatus)
 	}
 }
 
+/*
+ * The fork's live counters (CAPPSULE_IOC_FORK_STATS on its own open of
+ * the device): its memory is the pages it made its own, its CPU time its
+ * thread cappsule-N's, and its exits by reason.
+ */
+static int vtx_stats(struct cappsule *c, struct backend_stats *st)
+{
+	struct vtx_data *vd = c->be_data;
+	struct cappsule_fork_stats s;
+	long page = sysconf(_SC_PAGESIZE);
+
+	_Static_assert(BACKEND_EXIT_REASONS == CAPPSULE_EXIT_REASONS,
+		       "exit reasons: one count");
+	memset(st, 0, sizeof(*st));
+	memset(&s, 0, sizeof(s));
+	s.hdr.size = sizeof(s);
+	s.hdr.version = CAPPSULE_ABI_VERSION;
+	if (!vd || vd->joined || ioctl(vd->dev, CAPPSULE_IOC_FORK_STATS, &s))
+		return -ESRCH;
+	if (!s.running)
+		return -ESRCH;
+	st->have_mem = true;
+	st->mem_current = (s.cow_pages + s.fresh_pages) * (uint64_t)page;
+	st->mem_limit = (uint64_t)s.max_pages * (uint64_t)page;
+	st->have_cpu = true;
+	st->cpu_usec = s.cpu_ns / 1000;
+	st->have_vm = true;
+	st->vm_exits = s.total_exits;
+	st->vm_cow_pages = s.cow_pages;
+	st->vm_fresh_pages = s.fresh_pages;
+	memcpy(st->vm_exits_by, s.exits, sizeof(st->vm_exits_by));
+	return 0;
+}
+
 /* Killed for the pages it made its own: past its policy's memory. */
 static bool vtx_oom(struct cappsule *c)
 {
@@ -607,7 +698,7 @@ static int vtx_destroy(struct cappsule *c)
 
 const struct backend_ops backend_vtx = {
 	.name = "vtx",
-	.poolable = false,
+	.poolable = true,
 	.cgroup_limits = false,
 	.missing_devices = VTX_MISSING,
 	/* a fork's root is its kernel's: ioperm() there gets the fork killed */
@@ -620,4 +711,6 @@ const struct backend_ops backend_vtx = {
 	.reap = vtx_reap,
 	.destroy = vtx_destroy,
 	.oom = vtx_oom,
+	.stats = vtx_stats,
+	.snapshot = vtx_resnapshot,
 };

@@ -352,7 +352,7 @@ int pool_fill(struct daemon *d)
 	return -1;
 }
 
-struct cappsule *pool_take(struct daemon *d)
+struct cappsule *pool_take(struct daemon *d, const struct backend_ops *be)
 {
 	struct list_head *pos, *tmp;
 	struct cappsule *best = NULL;
@@ -360,7 +360,7 @@ struct cappsule *pool_take(struct daemon *d)
 	list_for_each_safe(pos, tmp, &d->cappsules) {
 		struct cappsule *c = list_entry(pos, struct cappsule, link);
 
-		if (c->state != CS_POOLED)
+		if (c->state != CS_POOLED || c->be != be)
 			continue;
 		if (c->ready)
 			return c;

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A cappsule as the API shows it: its public fields for `ps` and `info`,
- * and the exit event its owner and subscribers receive.
+ * the exit event its owner and subscribers receive, a VM's counters for
+ * `stats`.
  */
 #include <json-c/json.h>
 
+#include "../hypervisor/pure/exit.h"
 #include "daemon.h"
 #include "end_reason.h"
 #include "util.h"
@@ -72,5 +74,28 @@ json_object *cappsule_json(const struct cappsule *c, bool details)
 		json_object_object_add(o, "message",
 				       json_object_new_string(c->message));
 	}
+	return o;
+}
+
+json_object *vm_stats_json(const struct backend_stats *st)
+{
+	json_object *o = json_object_new_object(),
+		    *by = json_object_new_object();
+	unsigned i;
+
+	json_object_object_add(o, "exits",
+			       json_object_new_int64((int64_t)st->vm_exits));
+	for (i = 0; i < BACKEND_EXIT_REASONS; i++)
+		if (st->vm_exits_by[i])
+			json_object_object_add(
+				by, hv_exit_name(i),
+				json_object_new_int64(st->vm_exits_by[i]));
+	json_object_object_add(o, "exits_by_reason", by);
+	json_object_object_add(
+		o, "cow_pages",
+		json_object_new_int64((int64_t)st->vm_cow_pages));
+	json_object_object_add(
+		o, "fresh_pages",
+		json_object_new_int64((int64_t)st->vm_fresh_pages));
 	return o;
 }

@@ -197,6 +197,8 @@ void cappsule_close_devices(struct cappsule *c);
 /* a cappsule as the API shows it: the exit event, its fields (cappsule_json.c) */
 struct json_object *cappsule_exit_json(const struct cappsule *c);
 struct json_object *cappsule_json(const struct cappsule *c, bool details);
+/* a VM's counters, "vm" in `stats` (vtx) */
+struct json_object *vm_stats_json(const struct backend_stats *st);
 
 /* cappsule lifecycle (cappsule.c) */
 struct cappsule *cappsule_new(struct daemon *d, const struct backend_ops *be);
@@ -216,7 +218,8 @@ int cappsule_housekeeping(struct daemon *d);
  * pool still has a cappsule: ms until it may go on then, else -1.
  */
 int pool_fill(struct daemon *d);
-struct cappsule *pool_take(struct daemon *d);
+/* A pooled cappsule of backend @be, the ready ones first, or NULL. */
+struct cappsule *pool_take(struct daemon *d, const struct backend_ops *be);
 
 /* devices (devices.c; which ones: device_table.h) */
 struct api_create;

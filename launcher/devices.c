@@ -612,6 +612,9 @@ int devices_park_proxies(struct daemon *d, struct cappsule *c, char *err,
 		 */
 		if (hd->id != XCHAN_DEV_FS && hd->id != XCHAN_DEV_NET)
 			continue;
+		/* nor one the backend cannot serve (vtx: all but console) */
+		if (c->be->missing_devices & DEV_BIT(hd->id))
+			continue;
 
 		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) <
 		    0) {

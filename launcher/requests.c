@@ -88,7 +88,7 @@ static struct cappsule *claim(struct daemon *d, const struct create_plan *pl,
 
 	/* A pooled cappsule fits unless this one needs its own set-up. */
 	if (pl->be->poolable && !bc->basedir && !bc->nshares)
-		c = pool_take(d);
+		c = pool_take(d, pl->be);
 	if (c)
 		return c;
 	c = cappsule_new(d, pl->be);
@@ -291,6 +291,8 @@ static void do_stats(struct daemon *d, struct client *cl, struct cappsule *c)
 		json_object_object_add(
 			o, "cpu_usec",
 			json_object_new_int64((int64_t)st.cpu_usec));
+	if (st.have_vm)
+		json_object_object_add(o, "vm", vm_stats_json(&st));
 	net = devices_net_stats(c);
 	if (net)
 		json_object_object_add(o, "net", net);
@@ -356,6 +358,51 @@ static void do_policies(struct daemon *d, struct client *cl, bool reload)
 	}
 	free(errs);
 	free(uerrs);
+	reply(d, cl, o, NULL, 0);
+}
+
+/*
+ * The snapshot of the backend that has one (vtx): its line, or (root
+ * only: it replaces what every user's next cappsule starts from) taken
+ * again.
+ */
+static void do_snapshot(struct daemon *d, struct client *cl, bool refresh)
+{
+	const struct backend_slot *s = NULL;
+	char line[512] = "";
+	json_object *o;
+	unsigned i;
+
+	if (refresh && cl->cred.uid != 0) {
+		client_send_error(
+			d, cl,
+			"snapshot: only root takes the snapshot again (every user's next cappsule starts from it)");
+		return;
+	}
+	for (i = 0; i < BACKEND_COUNT && !s; i++)
+		if (d->backends[i].ops->snapshot)
+			s = &d->backends[i];
+	if (!s) {
+		client_send_error(d, cl, "snapshot: no backend has one");
+		return;
+	}
+	if (!s->ok) {
+		client_send_error(d, cl,
+				  "snapshot: the %s backend is unavailable: %s",
+				  s->ops->name, s->why);
+		return;
+	}
+	if (refresh)
+		log_info("vtx: snapshot taken again on request of uid %u",
+			 (unsigned)cl->cred.uid);
+	if (s->ops->snapshot(d, refresh, line, sizeof(line))) {
+		client_send_error(d, cl, "snapshot: %s", line);
+		return;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "backend",
+			       json_object_new_string(s->ops->name));
+	json_object_object_add(o, "snapshot", json_object_new_string(line));
 	reply(d, cl, o, NULL, 0);
 }
 
@@ -511,6 +558,9 @@ void request_handle(struct daemon *d, struct client *cl,
 	}
 	case API_OP_VERSION:
 		do_version(d, cl);
+		break;
+	case API_OP_SNAPSHOT:
+		do_snapshot(d, cl, req->refresh);
 		break;
 	case API_OP_DETACH:
 		do_detach(d, cl, c);

@@ -21,6 +21,7 @@ static const struct {
 	{ "attach", virt_cmd_attach },
 	{ "policies", virt_cmd_policies },
 	{ "version", virt_cmd_version },
+	{ "snapshot", virt_cmd_snapshot },
 	{ "help", virt_cmd_help },
 	{ "desktop-setup", virt_cmd_desktop_setup },
 };

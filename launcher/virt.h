@@ -80,6 +80,7 @@ int virt_cmd_kill(int argc, char **argv);
 int virt_cmd_attach(int argc, char **argv);
 int virt_cmd_policies(int argc, char **argv);
 int virt_cmd_version(int argc, char **argv);
+int virt_cmd_snapshot(int argc, char **argv);
 int virt_cmd_help(int argc, char **argv);
 int virt_cmd_open(int argc, char **argv);
 int virt_cmd_desktop_setup(int argc, char **argv);

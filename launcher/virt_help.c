@@ -89,6 +89,16 @@ static const struct virt_command commands[] = {
 	  "~/.local/share/cappsule/desktop-setup; --remove takes out exactly that\n"
 	  "(files changed since by someone else are left alone, and said so).\n" },
 	{ "version", "", "versions and available backends", NULL },
+	{ "snapshot", "[--refresh]",
+	  "the vtx backend's snapshot of the running kernel",
+	  "  --refresh             take it again (root; none of its cappsules may\n"
+	  "                        run: the pooled ones are ended, the pool\n"
+	  "                        refills from the new one)\n"
+	  "\n"
+	  "Every vtx cappsule starts from a copy of the kernel taken when\n"
+	  "cappsuled started. Take it again after a change the cappsules should\n"
+	  "see: a module loaded, a setting changed. Without --refresh: its size\n"
+	  "and the time it took.\n" },
 	{ "help", "[COMMAND]", "this text, or a command's", NULL },
 };
 

@@ -262,10 +262,31 @@ static void print_net_stats(json_object *net)
 	printf("%s\n", any ? "" : "none");
 }
 
+/* A VM's counters (vtx): exits by reason, the pages it made its own. */
+static void print_vm_stats(json_object *vm)
+{
+	json_object *by;
+	bool first = true;
+
+	printf("vm exits       %lld", cps_int(vm, "exits"));
+	if (json_object_object_get_ex(vm, "exits_by_reason", &by)) {
+		json_object_object_foreach(by, k, v)
+		{
+			printf("%s%s %lld", first ? " (" : ", ", k,
+			       (long long)json_object_get_int64(v));
+			first = false;
+		}
+		if (!first)
+			putchar(')');
+	}
+	printf("\nvm pages       %lld copied on write, %lld fresh\n",
+	       cps_int(vm, "cow_pages"), cps_int(vm, "fresh_pages"));
+}
+
 int virt_cmd_stats(int argc, char **argv)
 {
 	struct cps_conn conn;
-	json_object *r, *net;
+	json_object *r, *net, *vm;
 	char a[32], b[32], c[32];
 
 	if (argc != 2)
@@ -293,6 +314,8 @@ int virt_cmd_stats(int argc, char **argv)
 	if (has(r, "cpu_usec"))
 		printf("cpu            %.3f s\n",
 		       (double)cps_int(r, "cpu_usec") / 1e6);
+	if (json_object_object_get_ex(r, "vm", &vm))
+		print_vm_stats(vm);
 	if (json_object_object_get_ex(r, "net", &net))
 		print_net_stats(net);
 	json_object_put(r);
@@ -500,6 +523,38 @@ int virt_cmd_policies(int argc, char **argv)
 	}
 	json_object_put(r);
 	return ret;
+}
+
+/* virt snapshot [--refresh]: the vtx backend's snapshot (root: again). */
+int virt_cmd_snapshot(int argc, char **argv)
+{
+	struct cps_conn conn;
+	json_object *req, *r;
+	bool refresh = false;
+
+	if (argc == 2 &&
+	    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		virt_help("snapshot", stdout);
+		return 0;
+	}
+	if (argc == 2 && !strcmp(argv[1], "--refresh"))
+		refresh = true;
+	else if (argc != 1)
+		return virt_fail("snapshot: expected nothing or --refresh");
+	req = cps_op("snapshot");
+	if (refresh) {
+		json_object_object_add(req, "refresh",
+				       json_object_new_boolean(1));
+		fprintf(stderr,
+			"virt: taking the snapshot again (every processor but the first offline for a moment)...\n");
+	}
+	r = virt_request(req, &conn, NULL, NULL);
+	if (!r)
+		return VIRT_EXIT_ERROR;
+	printf("%s backend: %s\n", cps_str(r, "backend"),
+	       cps_str(r, "snapshot"));
+	json_object_put(r);
+	return 0;
 }
 
 int virt_cmd_version(int argc, char **argv)

@@ -276,6 +276,35 @@ struct cappsule_hypercall {
 	__s64 ret; /* out: RAX */
 };
 
+/*
+ * CAPPSULE_IOC_FORK_LIMIT: the memory limit of the forks this open file
+ * runs (CAPPSULE_PROBE_FORK, from any thread): max_pages as in struct
+ * cappsule_probe (0: none), for the fork running now and those to come;
+ * where the probe gives one too, the smaller holds. A fork already past
+ * it is killed at its next page. So a pooled fork, started before its
+ * user and limits are known, gets them when it is claimed.
+ */
+struct cappsule_fork_limit {
+	struct cappsule_hdr hdr;
+	__u32 max_pages; /* in */
+	__u32 running; /* out: 1 if a fork was running and got it now */
+};
+
+/*
+ * CAPPSULE_IOC_FORK_STATS: the live counters of the fork this open file
+ * runs (from another thread): running 0 and the rest 0 if none.
+ */
+struct cappsule_fork_stats {
+	struct cappsule_hdr hdr;
+	__u32 running; /* out: 1 if a fork is running */
+	__u32 max_pages; /* out: its memory limit, 0: none */
+	__u64 total_exits;
+	__u64 cow_pages;
+	__u64 fresh_pages;
+	__u64 cpu_ns; /* its thread cappsule-N's CPU time */
+	__u32 exits[CAPPSULE_EXIT_REASONS]; /* per basic exit reason */
+};
+
 #define CAPPSULE_IOC_MAGIC 0xC5
 #define CAPPSULE_IOC_GET_INFO \
 	_IOWR(CAPPSULE_IOC_MAGIC, 0x00, struct cappsule_info)
@@ -289,6 +318,10 @@ struct cappsule_hypercall {
 	_IOWR(CAPPSULE_IOC_MAGIC, 0x04, struct cappsule_snapshot_verify)
 #define CAPPSULE_IOC_HYPERCALL \
 	_IOWR(CAPPSULE_IOC_MAGIC, 0x05, struct cappsule_hypercall)
+#define CAPPSULE_IOC_FORK_LIMIT \
+	_IOWR(CAPPSULE_IOC_MAGIC, 0x06, struct cappsule_fork_limit)
+#define CAPPSULE_IOC_FORK_STATS \
+	_IOWR(CAPPSULE_IOC_MAGIC, 0x07, struct cappsule_fork_stats)
 
 /*
  * Hypercalls: VMCALL with the number in RAX and arguments in RDI, RSI, RDX;

@@ -47,7 +47,7 @@ static long hv_ioctl_info(void __user *uarg)
 	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
-static long hv_ioctl_probe(void __user *uarg)
+static long hv_ioctl_probe(struct hv_file *hf, void __user *uarg)
 {
 	struct cappsule_probe *p;
 	long err;
@@ -61,7 +61,7 @@ static long hv_ioctl_probe(void __user *uarg)
 	err = hv_check_hdr(&p->hdr, sizeof(*p));
 	if (err)
 		goto out;
-	err = hv_probe_run(p);
+	err = hv_probe_run(p, hf);
 	if (err)
 		goto out;
 	err = copy_to_user(uarg, p, sizeof(*p)) ? -EFAULT : 0;
@@ -133,15 +133,51 @@ static long hv_ioctl_hypercall(void __user *uarg)
 	return copy_to_user(uarg, &h, sizeof(h)) ? -EFAULT : 0;
 }
 
+static long hv_ioctl_fork_limit(struct hv_file *hf, void __user *uarg)
+{
+	struct cappsule_fork_limit l;
+	long err;
+
+	if (copy_from_user(&l, uarg, sizeof(l)))
+		return -EFAULT;
+	err = hv_check_hdr(&l.hdr, sizeof(l));
+	if (err)
+		return err;
+	l.running = hv_fork_set_limit(hf, l.max_pages);
+	return copy_to_user(uarg, &l, sizeof(l)) ? -EFAULT : 0;
+}
+
+static long hv_ioctl_fork_stats(struct hv_file *hf, void __user *uarg)
+{
+	struct cappsule_fork_stats *s;
+	long err;
+
+	s = kmalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	err = -EFAULT;
+	if (copy_from_user(s, uarg, sizeof(s->hdr)))
+		goto out;
+	err = hv_check_hdr(&s->hdr, sizeof(*s));
+	if (err)
+		goto out;
+	hv_fork_stats(hf, s);
+	err = copy_to_user(uarg, s, sizeof(*s)) ? -EFAULT : 0;
+out:
+	kfree(s);
+	return err;
+}
+
 static long hv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
+	struct hv_file *hf = file->private_data;
 	void __user *uarg = (void __user *)arg;
 
 	switch (cmd) {
 	case CAPPSULE_IOC_GET_INFO:
 		return hv_ioctl_info(uarg);
 	case CAPPSULE_IOC_PROBE_RUN:
-		return hv_ioctl_probe(uarg);
+		return hv_ioctl_probe(hf, uarg);
 	case CAPPSULE_IOC_SNAPSHOT:
 		return hv_ioctl_snapshot(uarg);
 	case CAPPSULE_IOC_SNAPSHOT_DROP:
@@ -150,6 +186,10 @@ static long hv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return hv_ioctl_snapshot_verify(uarg);
 	case CAPPSULE_IOC_HYPERCALL:
 		return hv_ioctl_hypercall(uarg);
+	case CAPPSULE_IOC_FORK_LIMIT:
+		return hv_ioctl_fork_limit(hf, uarg);
+	case CAPPSULE_IOC_FORK_STATS:
+		return hv_ioctl_fork_stats(hf, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -158,14 +198,29 @@ static long hv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 static int hv_open(struct inode *inode, struct file *file)
 {
 	/* the mode is 0600 already; a capability check survives chmod */
+	struct hv_file *hf;
+
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
+	hf = kzalloc(sizeof(*hf), GFP_KERNEL);
+	if (!hf)
+		return -ENOMEM;
+	spin_lock_init(&hf->lock);
+	file->private_data = hf; /* was the miscdevice: unused */
+	return 0;
+}
+
+/* No ioctl runs on a file being released: no fork either. */
+static int hv_release(struct inode *inode, struct file *file)
+{
+	kfree(file->private_data);
 	return 0;
 }
 
 static const struct file_operations hv_fops = {
 	.owner = THIS_MODULE,
 	.open = hv_open,
+	.release = hv_release,
 	.unlocked_ioctl = hv_ioctl,
 	.poll = hv_guest_poll,
 	.compat_ioctl = compat_ptr_ioctl,

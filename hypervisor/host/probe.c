@@ -228,7 +228,7 @@ int hv_vcpu_run_on(struct hv_vcpu *v, u32 cpu)
 	return err;
 }
 
-int hv_probe_run(struct cappsule_probe *p)
+int hv_probe_run(struct cappsule_probe *p, struct hv_file *hf)
 {
 	const struct hv_payload *pl;
 	struct hv_guest_init g;
@@ -246,7 +246,7 @@ int hv_probe_run(struct cappsule_probe *p)
 	    (p->cpu >= nr_cpu_ids || !cpu_online(p->cpu)))
 		return -EINVAL;
 	if (p->payload == CAPPSULE_PROBE_FORK)
-		return hv_snapshot_fork(p);
+		return hv_snapshot_fork(p, hf);
 	pl = &hv_payloads[p->payload];
 	if (pl->end - pl->start > PAGE_SIZE)
 		return -EINVAL;

@@ -796,7 +796,54 @@ static int hv_snap_map_scratch_apic(struct hv_vm *vm)
  * point with RAX = id + 1 and its TSC where the snapshot's was. It says
  * HC_HELLO(id), does its task (guest/forked.c), then HC_DONE.
  */
-int hv_snapshot_fork(struct cappsule_probe *p)
+/*
+ * A thread that must not run the fork: kthread_stop() ends it before its
+ * function if it has not started; if a watch's kick or kill started it
+ * already, the stop flag ends its run at once.
+ */
+static void hv_fork_thread_abort(struct hv_fork *f)
+{
+	WRITE_ONCE(f->vcpu.stop, true);
+	if (kthread_stop(f->thread) != -EINTR)
+		wait_for_completion(&f->done);
+}
+
+int hv_fork_set_limit(struct hv_file *hf, u32 max_pages)
+{
+	int running;
+
+	spin_lock(&hf->lock);
+	hf->max_pages = max_pages;
+	running = hf->fork != NULL;
+	if (running)
+		WRITE_ONCE(hf->fork->vm.max_pages, max_pages);
+	spin_unlock(&hf->lock);
+	return running;
+}
+
+void hv_fork_stats(struct hv_file *hf, struct cappsule_fork_stats *s)
+{
+	const struct cappsule_probe *r;
+	struct hv_fork *f;
+
+	memset((char *)s + sizeof(s->hdr), 0, sizeof(*s) - sizeof(s->hdr));
+	spin_lock(&hf->lock);
+	f = hf->fork;
+	if (f) {
+		/* the fork's thread counts on: each a snapshot of the moment */
+		r = f->vcpu.report;
+		s->running = 1;
+		s->max_pages = (u32)READ_ONCE(f->vm.max_pages);
+		s->total_exits = READ_ONCE(r->total_exits);
+		s->cow_pages = READ_ONCE(f->vm.cow_pages);
+		s->fresh_pages = READ_ONCE(f->vm.fresh_pages);
+		s->cpu_ns = READ_ONCE(f->thread->se.sum_exec_runtime);
+		memcpy(s->exits, r->exits, sizeof(s->exits));
+	}
+	spin_unlock(&hf->lock);
+}
+
+int hv_snapshot_fork(struct cappsule_probe *p, struct hv_file *hf)
 {
 	struct hv_fork *f;
 	int err;
@@ -883,12 +930,22 @@ int hv_snapshot_fork(struct cappsule_probe *p)
 	if (!err && p->flags & CAPPSULE_PROBE_F_KILL)
 		err = hv_efd_watch(&f->kill, p->kill_fd);
 	if (err) {
-		/* never runs: kthread_stop() ends it before its function */
-		WRITE_ONCE(f->vcpu.stop, true);
-		if (kthread_stop(f->thread) != -EINTR)
-			wait_for_completion(&f->done); /* a watch woke it */
+		hv_fork_thread_abort(f);
 		goto out_vcpu;
 	}
+	/* CAPPSULE_IOC_FORK_LIMIT from now on: the smaller limit holds */
+	spin_lock(&hf->lock);
+	if (hf->fork) {
+		spin_unlock(&hf->lock);
+		err = -EBUSY; /* one fork at a time per open file */
+		hv_fork_thread_abort(f);
+		goto out_vcpu;
+	}
+	if (hf->max_pages &&
+	    (!f->vm.max_pages || hf->max_pages < f->vm.max_pages))
+		f->vm.max_pages = hf->max_pages;
+	hf->fork = f;
+	spin_unlock(&hf->lock);
 	wake_up_process(f->thread);
 	/*
 	 * The caller waits for the run: a fatal signal (the daemon killed)
@@ -898,6 +955,9 @@ int hv_snapshot_fork(struct cappsule_probe *p)
 		hv_vcpu_stop(&f->vcpu);
 		wait_for_completion(&f->done);
 	}
+	spin_lock(&hf->lock);
+	hf->fork = NULL;
+	spin_unlock(&hf->lock);
 	/* the VM wrote its id there: in its copy, never in the host's */
 	p->template_intact = READ_ONCE(hv_fork_marker) == 0;
 	p->fresh_pages = f->vm.fresh_pages;

@@ -311,8 +311,9 @@ static u64 hv_cow_source(struct hv_vm *vm, u64 gpa)
 /* The fork's own pages, fresh or copied, against its limit. */
 static bool hv_vm_full(const struct hv_vm *vm)
 {
-	return vm->max_pages &&
-	       vm->fresh_pages + vm->cow_pages >= vm->max_pages;
+	u64 max = READ_ONCE(vm->max_pages); /* CAPPSULE_IOC_FORK_LIMIT's */
+
+	return max && vm->fresh_pages + vm->cow_pages >= max;
 }
 
 /* Fresh zeroed page, or a private copy of a shared one: never allocates. */

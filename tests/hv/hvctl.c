@@ -478,6 +478,29 @@ static void test_abi(void)
 	info.hdr.version = CAPPSULE_ABI_VERSION;
 	err = ioctl(dev, CAPPSULE_IOC_GET_INFO, &info) ? errno : 0;
 	result(err == EINVAL, "abi_info_size", "errno %d (want EINVAL)", err);
+	/* a file that runs no fork: the limit kept for later, no counters */
+	{
+		struct cappsule_fork_limit l = { 0 };
+		struct cappsule_fork_stats s;
+
+		l.hdr.size = sizeof(l);
+		l.hdr.version = CAPPSULE_ABI_VERSION;
+		l.max_pages = 0;
+		l.running = 7;
+		memset(&s, 0xff, sizeof(s));
+		s.hdr.size = sizeof(s);
+		s.hdr.version = CAPPSULE_ABI_VERSION;
+		err = ioctl(dev, CAPPSULE_IOC_FORK_LIMIT, &l) ? errno : 0;
+		if (!err)
+			err = ioctl(dev, CAPPSULE_IOC_FORK_STATS, &s) ? errno :
+									0;
+		result(!err && !l.running && !s.running && !s.total_exits &&
+			       !s.exits[0],
+		       "abi_fork_idle",
+		       "errno %d, limit running %u, stats running %u exits %llu",
+		       err, l.running, s.running,
+		       (unsigned long long)s.total_exits);
+	}
 }
 
 /*

@@ -12,11 +12,15 @@ export UBSAN_OPTIONS=print_stacktrace=1:log_path=/tmp/san
 mkdir -p /run /tmp
 # the msr driver before the snapshot: vtx-check.sh's forbidden WRMSR
 [ -f /mods/msr.ko ] && insmod /mods/msr.ko
+# the module's pages before any snapshot (vtx-check.sh's pool section)
+hvctl info | sed -n 's/.*pages_in_use=\([0-9]*\).*/\1/p' > /tmp/module-pages0
 hvctl ticker 20 &
 ticker=$!
 # cappsuled logs to syslog when it daemonizes
 syslogd -O /tmp/cappsuled.log
-if ! cappsuled -P /etc/cappsule/policies --libexec-dir /usr/libexec/cappsule; then
+# no pool: vtx-check.sh compares the module's page count around each run
+# (its pool section restarts cappsuled with one)
+if ! cappsuled -P /etc/cappsule/policies --libexec-dir /usr/libexec/cappsule --pool 0; then
 	echo "rig-project: cappsuled did not start; its log:"
 	cat /tmp/cappsuled.log
 	exit 1

@@ -196,7 +196,7 @@ echo "rig: module, hvctl, initramfs and ISO built ($(elapsed $T0)s)"
 # ---------------------------------------------------------------- boots
 # Tests that must pass on every boot, plus the SMP-only ones.
 REQUIRED="refuse_kvm load load_vmxon_all devnode refuse_twice vmxon_all_cpus
-abi_unknown_ioctl abi_size abi_version abi_payload abi_kill_fd abi_max_pages_probe abi_flags_probe abi_flags_unknown abi_cpu abi_info_size
+abi_unknown_ioctl abi_size abi_version abi_payload abi_kill_fd abi_max_pages_probe abi_flags_probe abi_flags_unknown abi_cpu abi_info_size abi_fork_idle
 cpuid vmcall ept_cow ept_cow_original ept_fresh ept_2m ept_violations io
 msr_ok msr_bad preempt_timer extint hlt exception triple_fault cr
 ept_misconfig ept_outside invd vmx_insn swapgs fpu vm_pages_freed unload devnode_gone

@@ -17,6 +17,16 @@ same_pages() {
 		fail "$1: module pages $now, baseline $base"
 	fi
 }
+# exited ID: wait (3 s at most) until cappsule ID has exited; its
+# `virt info` in $info, its state and end printed
+exited() {
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		virt info "$1" | grep -q 'state *exited' && break
+		sleep 0.3
+	done
+	info=$(virt info "$1")
+	echo "$info" | grep -E 'state|ended'
+}
 expect() { # name, expected, got
 	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: expected '$2', got '$3'"; fi
 }
@@ -119,17 +129,23 @@ else
 	echo "VTX SKIP kill_wrmsr: no /dev/cpu/0/msr (this kernel has no msr driver in the initramfs)"
 fi
 
-# virt kill: the fork's thread is signalled, the module stops its run
+# virt kill: the kill eventfd, the module stops its run
 id=$($V -D /bin/sh -c 'echo up; sleep 30')
 sleep 0.5
+# first its live counters: virt stats (CAPPSULE_IOC_FORK_STATS)
+st=$(virt stats "$id")
+echo "$st"
+if echo "$st" | grep -q '^memory *[0-9.]* [KM]iB (limit ' &&
+	echo "$st" | grep -q '^cpu *[0-9.]* s' &&
+	echo "$st" | grep -q '^vm exits *[1-9][0-9]* (.*EPT_VIOLATION [1-9]' &&
+	echo "$st" | grep -q '^vm pages *[1-9][0-9]* copied on write'; then
+	pass "stats: memory, cpu and the VM's exits and pages"
+else
+	fail "stats: $(echo $st)"
+fi
 virt kill "$id"
 krc=$?
-for i in 1 2 3 4 5 6 7 8 9 10; do
-	virt info "$id" | grep -q 'state *exited' && break
-	sleep 0.3
-done
-info=$(virt info "$id")
-echo "$info" | grep -E 'state|ended'
+exited "$id"
 if [ "$krc" = 0 ] && echo "$info" | grep -q 'state *exited' &&
 	echo "$info" | grep -q 'ended *killed'; then
 	pass "virt_kill: cappsule $id"
@@ -149,12 +165,7 @@ done
 ppid=$(awk '/^PPid:/ { print $2 }' "/proc/$tid/status" 2> /dev/null)
 echo "cappsule $id: thread cappsule-$id is pid $tid (parent $ppid: kthreadd is 2)"
 [ -n "$tid" ] && kill -9 "$tid"
-for i in 1 2 3 4 5 6 7 8 9 10; do
-	virt info "$id" | grep -q 'state *exited' && break
-	sleep 0.3
-done
-info=$(virt info "$id")
-echo "$info" | grep -E 'state|ended'
+exited "$id"
 if [ -n "$tid" ] && [ "$ppid" = 2 ] && echo "$info" | grep -q 'state *exited' &&
 	echo "$info" | grep -q 'cappsule-'"$id"' got SIGKILL'; then
 	pass "kthread_sigkill: cappsule-$id"
@@ -203,6 +214,32 @@ out=$($V -m 64 /bin/sh -c 'head -c 32m /dev/zero > /tmp/big; wc -c < /tmp/big')
 expect oom_under_limit "33554432" "$(echo $out)"
 same_pages oom_under_limit
 
+# virt snapshot --refresh: refused while a vtx cappsule runs, then the
+# snapshot is taken again and the next cappsule starts from it
+before=$(virt snapshot)
+id=$($V -D /bin/sh -c 'sleep 30')
+sleep 0.3
+out=$(virt snapshot --refresh 2>&1)
+rc=$?
+case "$rc $out" in
+[1-9]*"1 vtx cappsule is running ($id)"*) pass "snapshot_refresh: refused while cappsule $id runs" ;;
+*) fail "snapshot_refresh: while $id runs: rc=$rc '$out'" ;;
+esac
+virt kill "$id"
+exited "$id" > /dev/null
+out=$(virt snapshot --refresh 2>&1)
+rc=$?
+echo "snapshot: before '$before'; again: '$out'"
+g0=$(echo "$before" | sed -n 's/.*generation \([0-9]*\).*/\1/p')
+g1=$(echo "$out" | sed -n 's/.*generation \([0-9]*\).*/\1/p')
+if [ "$rc" = 0 ] && [ -n "$g0" ] && [ "$g1" = $((g0 + 1)) ]; then
+	pass "snapshot_refresh: generation $g0 -> $g1"
+else
+	fail "snapshot_refresh: rc=$rc, generation '$g0' -> '$g1'"
+fi
+out=$($V /bin/echo after the refresh)
+expect snapshot_refresh_run "after the refresh" "$out"
+
 # every user task of the snapshot but the agent stays frozen in a fork:
 # rig-project.sh's ticker (port I/O every 20 ms) killed none of them
 n=$(grep -c 'user tasks frozen' /tmp/cappsuled.log)
@@ -214,6 +251,61 @@ if [ "$n" -ge 20 ] && [ "$z" = 0 ] && [ "$k" = 1 ]; then
 else
 	fail "frozen: $n forks, $z froze nothing, $k killed"
 fi
+
+# the pool: cappsuled restarted with 2 forks made ahead (a new snapshot),
+# each run up to its agent's READY and waiting there; a launch takes one
+# and sets its memory limit then (CAPPSULE_IOC_FORK_LIMIT)
+kthreads() {
+	for p in /proc/[0-9]*; do
+		c=$(cat "$p/comm" 2> /dev/null)
+		case $c in cappsule-[0-9]*) echo "${c#cappsule-}" ;; esac
+	done
+}
+pid=$(cat /run/cappsule/cappsuled.pid)
+kill "$pid"
+while [ -d "/proc/$pid" ]; do sleep 0.2; done
+from=$(wc -l < /tmp/cappsuled.log)
+cappsuled -P /etc/cappsule/policies --libexec-dir /usr/libexec/cappsule --pool 2 ||
+	fail "pool: cappsuled --pool 2 did not start"
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	[ "$(kthreads | wc -l)" -ge 2 ] && break
+	sleep 0.5
+done
+pooled=$(kthreads | sort -n | tr '\n' ' ')
+echo "pool: forks ahead: $pooled"
+out=$($V /bin/echo pooled)
+expect pool_run "pooled" "$out"
+first=${pooled%% *}
+if tail -n +"$((from + 1))" /tmp/cappsuled.log |
+	grep -q "cappsule $first: fork: outcome 1,"; then
+	pass "pool: the launch ran in pooled fork $first"
+else
+	fail "pool: no pooled fork ($pooled) ran the launch"
+fi
+$V -m 16 /bin/sh -c 'head -c 32m /dev/zero > /tmp/big; echo still alive' > /tmp/oom.out 2> /tmp/oom.err
+rc=$?
+if grep -q 'out of memory (limit 16 MiB)' /tmp/oom.err &&
+	! grep -q 'still alive' /tmp/oom.out && [ "$rc" = 137 ]; then
+	pass "pool: a pooled fork gets its limit at the launch (-m 16)"
+else
+	fail "pool: -m 16 through the pool: rc=$rc, out '$(cat /tmp/oom.out)', err '$(cat /tmp/oom.err)'"
+fi
+out=$($V --backend namespaces /bin/echo ns 2>&1)
+case $out in
+*ns*) pass "pool: a namespaces launch is not given a vtx fork" ;;
+*"namespaces backend unavailable"*) echo "VTX SKIP pool_backend: no namespaces backend in the rig: $out" ;;
+*) fail "pool: --backend namespaces: '$out'" ;;
+esac
+pid=$(cat /run/cappsule/cappsuled.pid)
+kill "$pid"
+while [ -d "/proc/$pid" ]; do sleep 0.2; done
+expect "pool: no fork thread left once cappsuled ended" "" "$(kthreads)"
+# its snapshot dropped, the module holds what it held before any
+hvctl snapshot-drop > /dev/null
+expect "pool: the module's pages, its snapshot dropped, as before any" \
+	"$(cat /tmp/module-pages0)" "$(pages)"
+cappsuled -P /etc/cappsule/policies --libexec-dir /usr/libexec/cappsule --pool 0 ||
+	fail "pool: cappsuled did not start again"
 
 # every fork's copy of the host marker was its own (cappsuled logs each)
 forks=$(grep -c ': fork: outcome' /tmp/cappsuled.log)
