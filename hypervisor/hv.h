@@ -177,6 +177,7 @@ struct hv_vcpu {
 	int cpu; /* where the VMCS is loaded, or -1 */
 	u64 cr0_shadow, cr4_shadow;
 	u64 msr_shadow[HV_MSR_SHADOWS];
+	u64 x2apic[HV_X2APIC_COUNT]; /* HV_MSR_X2APIC registers, scratch */
 	u32 slice; /* preemption timer value */
 	u64 slice_end; /* TSC at which the current slice ends */
 	struct hv_exit exit;

@@ -139,7 +139,10 @@ payload io
 	done
 payload_end io
 
-/* RDMSR TSC, a shadowed MSR written and read back, MISC_ENABLE */
+/*
+ * RDMSR TSC, a shadowed MSR written and read back; the x2APIC's EOI and
+ * timer count, and the TSC deadline, written and read back (scratch)
+ */
 payload msr_ok
 	mov	$0x10, %ecx
 	rdmsr
@@ -158,6 +161,28 @@ payload msr_ok
 	or	%rdx, %rax
 	mov	%rax, %r12
 	report	1, %r12
+	mov	$0x80b, %ecx		/* x2APIC EOI */
+	xor	%eax, %eax
+	xor	%edx, %edx
+	wrmsr
+	mov	$0x838, %ecx		/* x2APIC timer initial count */
+	mov	$0x12345, %eax
+	wrmsr
+	xor	%eax, %eax
+	rdmsr
+	mov	%rax, %r12
+	report	2, %r12
+	mov	$0x6e0, %ecx		/* IA32_TSC_DEADLINE */
+	mov	$0x9abcdef0, %eax
+	mov	$0x7, %edx
+	wrmsr
+	xor	%eax, %eax
+	xor	%edx, %edx
+	rdmsr
+	shl	$32, %rdx
+	or	%rdx, %rax
+	mov	%rax, %r12
+	report	3, %r12
 	done
 payload_end msr_ok
 

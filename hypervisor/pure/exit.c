@@ -183,6 +183,11 @@ static const struct hv_msr_rule msr_rules[] = {
 	{ 0x0000003b, HV_MSR_READ_ONLY, "IA32_TSC_ADJUST" },
 	{ 0x000001a0, HV_MSR_READ_ONLY, "IA32_MISC_ENABLE" },
 	{ 0x00000277, HV_MSR_SHADOW, "IA32_PAT" },
+	/*
+	 * the local APIC timer's deadline (x2APIC desktops use it): kept,
+	 * never armed; the ticks are the hypervisor's
+	 */
+	{ 0x000006e0, HV_MSR_SHADOW, "IA32_TSC_DEADLINE" },
 	{ 0xc0000081, HV_MSR_READ_ONLY, "IA32_STAR" },
 	{ 0xc0000082, HV_MSR_READ_ONLY, "IA32_LSTAR" },
 	{ 0xc0000083, HV_MSR_READ_ONLY, "IA32_CSTAR" },
@@ -219,10 +224,18 @@ int hv_msr_switched_index(u32 msr)
 	return -1;
 }
 
+static const struct hv_msr_rule x2apic_rule = { HV_X2APIC_FIRST, HV_MSR_X2APIC,
+						"x2APIC" };
+
 const struct hv_msr_rule *hv_msr_rule(u32 msr, unsigned int *slot)
 {
 	unsigned int i;
 
+	if (msr - HV_X2APIC_FIRST < HV_X2APIC_COUNT) {
+		if (slot)
+			*slot = msr - HV_X2APIC_FIRST;
+		return &x2apic_rule;
+	}
 	for (i = 0; i < ARRAY_SIZE(msr_rules); i++) {
 		if (msr_rules[i].msr == msr) {
 			if (slot)

@@ -165,7 +165,18 @@ enum hv_msr_kind {
 	 * writes KERNEL_GS_BASE, RDTSCP reads TSC_AUX).
 	 */
 	HV_MSR_SWITCHED,
+	/*
+	 * A register of the local APIC in x2APIC mode (0x800-0x8ff): the
+	 * twin of the scratch page a fork has at the xAPIC's address. Writes
+	 * are kept per vCPU and read back; nothing reaches the CPU's APIC
+	 * (EOIs, self-IPIs and timer programming do nothing: the ticks are
+	 * the hypervisor's). A desktop kernel runs its APIC in x2APIC mode.
+	 */
+	HV_MSR_X2APIC,
 };
+
+#define HV_X2APIC_FIRST 0x800u
+#define HV_X2APIC_COUNT 0x100u
 
 struct hv_msr_rule {
 	u32 msr;
@@ -191,7 +202,10 @@ extern const u32 hv_msr_switched[HV_MSR_NR_SWITCHED];
 /* Index of @msr in hv_msr_switched[], or -1 */
 int hv_msr_switched_index(u32 msr);
 
-/* Rule for @msr, its slot for shadowed values in *slot (< HV_MSR_SHADOWS) */
+/*
+ * Rule for @msr, its slot for shadowed values in *slot (< HV_MSR_SHADOWS;
+ * for HV_MSR_X2APIC the register's index from HV_X2APIC_FIRST instead)
+ */
 const struct hv_msr_rule *hv_msr_rule(u32 msr, unsigned int *slot);
 
 #endif

@@ -280,11 +280,15 @@ static unsigned int hv_exit_msr(struct hv_vcpu *v, bool write)
 		return hv_kill(v, CAPPSULE_KILL_MSR);
 	/* a switched MSR's value is the one the last exit stored */
 	i = hv_msr_switched_index(msr);
-	where = i >= 0 && i < v->nr_msrs ? &v->msr_guest[i].value :
-					   &v->msr_shadow[slot];
+	if (rule->kind == HV_MSR_X2APIC)
+		where = &v->x2apic[slot];
+	else
+		where = i >= 0 && i < v->nr_msrs ? &v->msr_guest[i].value :
+						   &v->msr_shadow[slot];
 	if (write) {
 		if ((rule->kind != HV_MSR_SHADOW &&
-		     rule->kind != HV_MSR_SWITCHED) ||
+		     rule->kind != HV_MSR_SWITCHED &&
+		     rule->kind != HV_MSR_X2APIC) ||
 		    !hv_msr_value_ok(msr, val))
 			return hv_kill(v, CAPPSULE_KILL_MSR);
 		*where = val;

@@ -688,6 +688,17 @@ START_TEST(test_msr_rules)
 	ck_assert_int_eq(hv_msr_rule(0xe8, NULL)->kind, HV_MSR_TSC);
 	ck_assert_int_eq(hv_msr_rule(0x1a0, NULL)->kind, HV_MSR_READ_ONLY);
 	ck_assert_int_eq(hv_msr_rule(0x277, NULL)->kind, HV_MSR_SHADOW);
+	/* x2APIC desktops: the APIC's MSRs and the TSC deadline, scratch */
+	ck_assert_int_eq(hv_msr_rule(0x6e0, NULL)->kind, HV_MSR_SHADOW);
+	r = hv_msr_rule(0x80b, &slot);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(r->kind, HV_MSR_X2APIC);
+	ck_assert_uint_eq(slot, 0xb);
+	ck_assert_uint_eq((hv_msr_rule(0x8ff, &slot), slot), 0xff);
+	ck_assert_ptr_null(hv_msr_rule(0x7ff, NULL));
+	ck_assert_ptr_null(hv_msr_rule(0x900, NULL));
+	/* every shadowed rule has a slot in the vCPU */
+	ck_assert_ptr_null(hv_msr_rule_at(HV_MSR_SHADOWS));
 	/* the syscall MSRs read as the snapshot's; a write kills */
 	for (m = 0xc0000081; m <= 0xc0000084; m++) {
 		r = hv_msr_rule(m, &slot);

@@ -271,10 +271,14 @@ static void test_msr_ok(unsigned int cpu)
 	if (!run("msr_ok", &p))
 		return;
 	result(p.outcome == CAPPSULE_OUT_DONE && p.result[0] != 0 &&
-		       p.result[1] == 0x0000334455667788ull,
+		       p.result[1] == 0x0000334455667788ull &&
+		       p.result[2] == 0x12345 && p.result[3] == 0x79abcdef0ull,
 	       "msr_ok",
-	       "TSC=0x%" PRIx64 " KERNEL_GS_BASE read back 0x%" PRIx64,
-	       (uint64_t)p.result[0], (uint64_t)p.result[1]);
+	       "TSC=0x%" PRIx64 " KERNEL_GS_BASE read back 0x%" PRIx64
+	       ", x2APIC timer count 0x%" PRIx64 ", TSC_DEADLINE 0x%" PRIx64
+	       " (scratch: EOI, count and deadline kept, nothing armed)",
+	       (uint64_t)p.result[0], (uint64_t)p.result[1],
+	       (uint64_t)p.result[2], (uint64_t)p.result[3]);
 }
 
 static void test_spin(unsigned int cpu)
