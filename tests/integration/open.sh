@@ -93,6 +93,35 @@ assert_match "a URL opens with the browser's policy" "opens in cappsule [0-9]+ \
 wait_done "$R/browser.log"
 assert_eq "the browser got the URL" "url:https://example.org/page" "$(cat "$R/browser.log" 2>/dev/null)"
 
+# Cappsule's own entry as the default (chosen in Open With, or first in
+# the desktop's order: /usr/local/share before /usr/share) is never the
+# application: the next one for the type is, on the host (its policy) and
+# inside (it ran virt again there, where no daemon answers).
+mkdir -p "$X/local/applications"
+cp "$SRC/desktop/cappsule-open.desktop" "$X/local/applications/"
+ln -sf "$VIRT" "$WORK/bin/virt" # its TryExec and Exec: virt in PATH
+# (chosen in Open With: the default, and associated before the others)
+cat >"$X/config/mimeapps.list" <<EOT
+[Default Applications]
+text/plain=cappsule-open.desktop
+x-scheme-handler/https=cappsule-open.desktop
+[Added Associations]
+text/plain=cappsule-open.desktop;cappsule-test-viewer.desktop;
+x-scheme-handler/https=cappsule-open.desktop;cappsule-test-browser.desktop;
+EOT
+export XDG_DATA_DIRS=$X/local:$X/data:/usr/share PATH=$WORK/bin:$PATH
+assert_eq "with Cappsule's entry the default, the next application is the file's" \
+	"cappsule-test-viewer.desktop	$WORK/bin/cappsule-test-viewer" \
+	"$("$CAPPSULE_OPEN_HELPER" --which "$D/letter.txt" 2>&1)"
+assert_eq "and the next one the URL's" \
+	"cappsule-test-browser.desktop	$WORK/bin/cappsule-test-browser" \
+	"$("$CAPPSULE_OPEN_HELPER" --which https://example.org/ 2>&1)"
+rm -f "$R/viewer.log"
+out=$($AS "$VIRT" open "$D/letter.txt" 2>&1)
+assert_match "virt open takes that application's policy" "opens in cappsule [0-9]+ \(policy cappsule-test-viewer\)" "$out"
+wait_done "$R/viewer.log" || fail "Cappsule's entry the default: the viewer did not run ($out)"
+assert_match "and the application opens the file in the cappsule" "^read:edited in a cappsule$" "$(cat "$R/viewer.log" 2>/dev/null)"
+
 out=$(virt open -p offline "$D/missing.pdf" 2>&1); rc=$?
 assert_eq "a missing file: status 125 and its name" "125 virt: open $D/missing.pdf: No such file or directory" "$rc $(printf '%s' "$out" | head -1)"
 
