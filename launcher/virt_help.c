@@ -45,7 +45,8 @@ static const struct virt_command commands[] = {
 	{ "open", "[-p POLICY] [--rw] FILE|URL...",
 	  "open each with its default application, in a fresh cappsule",
 	  "  -p, --policy NAME     policy (default: the application's if such a\n"
-	  "                        policy exists, else \"default\")\n"
+	  "                        policy exists, or names it in \"aliases\",\n"
+	  "                        else \"default\")\n"
 	  "      --rw              write the application's saves back to FILE\n"
 	  "\n"
 	  "The cappsule gets a copy of FILE and nothing else of its folder; it\n"

@@ -122,6 +122,17 @@ assert_match "virt open takes that application's policy" "opens in cappsule [0-9
 wait_done "$R/viewer.log" || fail "Cappsule's entry the default: the viewer did not run ($out)"
 assert_match "and the application opens the file in the cappsule" "^read:edited in a cappsule$" "$(cat "$R/viewer.log" 2>/dev/null)"
 
+# a program that a policy names in its "aliases" gets that policy, as
+# with virt exec (firefox-esr: firefox), not "default"
+sed 's/^{/{ "aliases": ["cappsule-test-browser"],/' "$WORK/policies/cappsule-test-browser.json" >"$WORK/policies/testweb.json"
+rm "$WORK/policies/cappsule-test-browser.json"
+virt policies --reload >/dev/null
+rm -f "$R/browser.log"
+out=$($AS "$VIRT" open https://example.org/aliased 2>&1)
+assert_match "a program named in a policy's aliases: that policy" "opens in cappsule [0-9]+ \(policy testweb\)" "$out"
+wait_done "$R/browser.log"
+assert_eq "and the browser got the URL" "url:https://example.org/aliased" "$(cat "$R/browser.log" 2>/dev/null)"
+
 out=$(virt open -p offline "$D/missing.pdf" 2>&1); rc=$?
 assert_eq "a missing file: status 125 and its name" "125 virt: open $D/missing.pdf: No such file or directory" "$rc $(printf '%s' "$out" | head -1)"
 
