@@ -45,6 +45,13 @@ assert_eq "kill of an ended one is an error" "125 virt: cappsule $id has already
 out=$(virt ps -x 2>&1)
 assert_match "ps names a bad argument" "unknown argument '-x'" "$out"
 
+# policies: one column each, as wide as its longest entry
+out=$(virt policies)
+col=$(printf '%s\n' "$out" | head -1 | awk '{ print index($0, "MEMORY") }')
+assert_match "policies: chromium's colour has spaces" "^chromium +dark slate blue " "$(printf '%s\n' "$out" | grep '^chromium')"
+assert_eq "policies: every row's memory under MEMORY" "" \
+	"$(printf '%s\n' "$out" | awk -v c="$col" 'NR > 1 && substr($0, c) !~ /^[0-9]+M +\//')"
+
 # policies show
 out=$(virt policies show default)
 assert_match "show: the colour" "^colour +orange$" "$(printf '%s\n' "$out" | grep '^colour')"
