@@ -14,6 +14,13 @@ assert_match "-f PATH:MODE names the bad mode" "unknown mode 'xx' \(expected :ro
 mkdir -p "$WORK/a:b"
 out=$(virt exec -n -p unrestricted -f "$WORK/a:b" ls -d "$WORK/a:b" 2>/dev/null)
 assert_eq "a folder whose name has ':' still shares" "$WORK/a:b" "$out"
+out=$(cd "$WORK" && virt exec -n --rw new.txt cat new.txt 2>&1); rc=$?
+assert_eq "--rw of a missing file names --rw (not --share) and what to do" \
+	"125 virt: --rw new.txt: no such file (to save into a new one, create it first: touch new.txt)" "$rc $out"
+out=$(virt exec -n --rw "$WORK" true 2>&1)
+assert_eq "--rw of a folder names --rw" "virt: --rw $WORK: not a regular file" "$out"
+out=$(virt exec -n -f "$WORK/nosuch" true 2>&1)
+assert_eq "-f of a missing path names --share" "virt: --share $WORK/nosuch: No such file or directory" "$out"
 out=$(virt help exec)
 assert_match "help exec: exec's usage" "^Usage: virt exec \[OPTIONS\]" "$out"
 assert_match "help exec: its options" "--basedir DIR" "$out"
