@@ -418,10 +418,19 @@ static int open_one(struct open_job *j, const char *policy)
 	j->url = looks_like_url(j->target);
 	if (!j->url && stage(j))
 		return VIRT_EXIT_ERROR;
+	/*
+	 * No application on the host (cappsule-open said which type): none in
+	 * the cappsule either, whose view holds less. Said here, not as a
+	 * cappsule that "opens" and ends at once with nothing on screen.
+	 */
+	if (app_program(j->url ? j->target : j->staged, prog, sizeof(prog))) {
+		remove_staging(j);
+		return report("open %s: no application to open it with",
+			      j->target);
+	}
 	/* evince's policy for what evince opens, firefox's for firefox-esr */
-	if (!o.policy &&
-	    !app_program(j->url ? j->target : j->staged, prog, sizeof(prog)) &&
-	    policy_name_valid(prog) && policy_for(prog, pol, sizeof(pol)))
+	if (!o.policy && policy_name_valid(prog) &&
+	    policy_for(prog, pol, sizeof(pol)))
 		o.policy = pol;
 	if (!j->url) {
 		snprintf(o.shares[0].path, sizeof(o.shares[0].path), "%s",

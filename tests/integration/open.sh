@@ -133,6 +133,19 @@ assert_match "a program named in a policy's aliases: that policy" "opens in capp
 wait_done "$R/browser.log"
 assert_eq "and the browser got the URL" "url:https://example.org/aliased" "$(cat "$R/browser.log" 2>/dev/null)"
 
+# a file no application opens (only the test's applications, no MIME
+# database: application/octet-stream): an error at once, no cappsule
+head -c 4096 /dev/urandom >"$D/blob.bin"
+chown 65534:65534 "$D/blob.bin"
+n=$(virt ps -a | wc -l)
+out=$(XDG_DATA_DIRS=$X/local:$X/data $AS "$VIRT" open "$D/blob.bin" 2>&1); rc=$?
+assert_eq "no application for it: status 125" 125 "$rc"
+assert_match "the type is named" "no application opens .*blob.bin \(application/octet-stream\)" "$out"
+assert_match "and virt says it opened nothing" "^virt: open $D/blob.bin: no application to open it with$" "$out"
+assert_eq "no cappsule was started" "$n" "$(virt ps -a | wc -l)"
+assert_eq "no staging folder is left" "" "$(ls -d /var/tmp/cappsule-open.* 2>/dev/null)"
+rm -f "$D/blob.bin"
+
 out=$(virt open -p offline "$D/missing.pdf" 2>&1); rc=$?
 assert_eq "a missing file: status 125 and its name" "125 virt: open $D/missing.pdf: No such file or directory" "$rc $(printf '%s' "$out" | head -1)"
 
