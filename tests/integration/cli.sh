@@ -26,6 +26,8 @@ assert_match "help exec: exec's usage" "^Usage: virt exec \[OPTIONS\]" "$out"
 assert_match "help exec: its options" "--basedir DIR" "$out"
 assert_match "help exec: the exit codes, 126 too" "126 if CMD exists but could not be run" "$out"
 assert_eq "virt ps --help is ps's help" "Usage: virt ps [-a]" "$(virt ps --help | head -1)"
+assert_eq "virt --help fits 80 columns" "" "$(virt --help | awk 'length($0) > 80')"
+assert_match "a long summary goes on under its column" "^ {33}fresh cappsule$" "$(virt --help | grep -A2 '^  open ' | tail -1)"
 out=$(virt help nosuch 2>&1); rc=$?
 assert_eq "help of an unknown command fails" "125" "$rc"
 
