@@ -11,6 +11,11 @@
  * host's warm bus does not pay (doc/gui-protocol.md). What gvfs would
  * add here: network and trash:// locations, and metadata (evince's last
  * page) kept in a home whose changes vanish with the cappsule anyway.
+ * GVFS_REMOTE_VOLUME_MONITOR_IGNORE: neither do gvfs's volume monitors
+ * (UDisks2 and the like, asked by every file chooser) have anything to
+ * show in a cappsule, which reaches no system bus: activated on this
+ * bus, the UDisks2 one said it was not supported and GIO printed so on
+ * the user's terminal (a GVFS-RemoteVolumeMonitor-WARNING).
  *
  * The policy's "session": { "bus_services" } (in START) names services
  * a command waits for at its start, which the host's warm bus runs
@@ -178,6 +183,9 @@ int session_start(const struct start_msg *st, struct agent_dev_ctx *devs)
 	ret = agent_env_add(devs, "NO_AT_BRIDGE=1");
 	if (!ret)
 		ret = agent_env_add(devs, "GIO_USE_VFS=local");
+	if (!ret)
+		ret = agent_env_add(devs,
+				    "GVFS_REMOTE_VOLUME_MONITOR_IGNORE=1");
 	if (ret)
 		return ret;
 	if (access(DBUS_DAEMON, X_OK) < 0) {

@@ -14,8 +14,9 @@
  * caller, confined like the command, on a socket the agent listens on
  * in the cappsule's XDG_RUNTIME_DIR (nothing waits for the daemon), and
  * add DBUS_SESSION_BUS_ADDRESS (and NO_AT_BRIDGE:
- * no accessibility bus crosses; GIO_USE_VFS=local: no gvfs daemons to
- * wait for) to @devs' environment; for a command known to wait for a
+ * no accessibility bus crosses; GIO_USE_VFS=local and
+ * GVFS_REMOTE_VOLUME_MONITOR_IGNORE: no gvfs daemons to wait for, no
+ * volume monitors to ask) to @devs' environment; for a command known to wait for a
  * bus service at its start (evince: evinced), ask the bus to start it
  * at once. Without a display
  * or without dbus-daemon, nothing: 0. -errno only when out of memory.

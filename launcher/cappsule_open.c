@@ -5,6 +5,14 @@
  * policy) prints the application's id and program; `TARGET` (inside the
  * cappsule) starts it and waits until it ends, so that the cappsule lives
  * as long as the application does.
+ *
+ * Cappsule's own entries are never that application: cappsule-open.desktop
+ * ("virt open %U", offered for every common type, and the default for
+ * them where it comes first: under /usr/local, or by name) and the copies
+ * `virt desktop-setup --apps` writes ("virt exec -D ..."). Chosen, they
+ * named no program's policy on the host and ran virt again inside the
+ * cappsule, where no daemon answers: the next application for the type is
+ * taken instead.
  */
 #include <errno.h>
 #include <gio/gdesktopappinfo.h>
@@ -14,14 +22,52 @@
 #include <string.h>
 #include <sys/wait.h>
 
+/* One of Cappsule's own entries: its program is virt. */
+static bool is_ours(GAppInfo *app)
+{
+	const char *exe = g_app_info_get_executable(app);
+	const char *base = exe ? strrchr(exe, '/') : NULL;
+
+	return exe && !strcmp(base ? base + 1 : exe, "virt");
+}
+
+/*
+ * @app if it is not ours, else (@app released) the first application for
+ * @type that is not, in GIO's order (the user's defaults first).
+ */
+static GAppInfo *not_ours(GAppInfo *app, const char *type)
+{
+	GList *apps, *l;
+
+	if (!app || !is_ours(app))
+		return app;
+	g_object_unref(app);
+	app = NULL;
+	if (!type)
+		return NULL;
+	apps = g_list_concat(g_app_info_get_recommended_for_type(type),
+			     g_app_info_get_fallback_for_type(type));
+	for (l = apps; l && !app; l = l->next)
+		if (!is_ours(l->data))
+			app = g_object_ref(l->data);
+	g_list_free_full(apps, g_object_unref);
+	return app;
+}
+
 static GAppInfo *handler(const char *target, GFile **file)
 {
 	g_autofree char *scheme = g_uri_parse_scheme(target);
+	g_autoptr(GFileInfo) fi = NULL;
+	const char *type;
 	GAppInfo *app;
 
 	if (scheme && strcmp(scheme, "file")) {
+		g_autofree char *t =
+			g_strconcat("x-scheme-handler/", scheme, NULL);
+
 		*file = NULL;
-		app = g_app_info_get_default_for_uri_scheme(scheme);
+		app = not_ours(g_app_info_get_default_for_uri_scheme(scheme),
+			       t);
 		if (!app)
 			fprintf(stderr,
 				"cappsule-open: no application opens %s: URLs\n",
@@ -29,16 +75,13 @@ static GAppInfo *handler(const char *target, GFile **file)
 		return app;
 	}
 	*file = g_file_new_for_commandline_arg(target);
-	app = g_file_query_default_handler(*file, NULL, NULL);
-	if (!app) {
-		g_autoptr(GFileInfo) fi = g_file_query_info(
-			*file, G_FILE_ATTRIBUTE_STANDARD_CONTENT_TYPE,
-			G_FILE_QUERY_INFO_NONE, NULL, NULL);
-		const char *type = fi ? g_file_info_get_content_type(fi) : NULL;
-
+	fi = g_file_query_info(*file, G_FILE_ATTRIBUTE_STANDARD_CONTENT_TYPE,
+			       G_FILE_QUERY_INFO_NONE, NULL, NULL);
+	type = fi ? g_file_info_get_content_type(fi) : NULL;
+	app = not_ours(g_file_query_default_handler(*file, NULL, NULL), type);
+	if (!app)
 		fprintf(stderr, "cappsule-open: no application opens %s (%s)\n",
 			target, type ? type : "unknown type");
-	}
 	return app;
 }
 

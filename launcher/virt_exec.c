@@ -41,21 +41,26 @@ static void say_sharing(const char *path, const char *mode)
 /*
  * Share @path (-f, --rw, or a file named among the command's arguments),
  * links resolved here (the daemon follows none); the same path again
- * takes the later mode. Files are said once, folders as before.
+ * takes the later mode. Files are said once, folders as before. Errors
+ * name the option the user gave (@must_be_file: --rw).
  */
 static int add_share(struct exec_opts *o, const char *path, const char *mode,
 		     bool must_be_file)
 {
+	const char *opt = must_be_file ? "--rw" : "--share";
 	char real[PATH_MAX];
 	struct stat st;
 	int i;
 
-	if (!realpath(path, real))
-		return virt_fail("--share %s: %s", path, strerror(errno));
-	if (stat(real, &st) < 0)
-		return virt_fail("--share %s: %s", path, strerror(errno));
+	if (!realpath(path, real) || stat(real, &st) < 0) {
+		if (must_be_file && errno == ENOENT)
+			return virt_fail(
+				"--rw %s: no such file (to save into a new one, create it first: touch %s)",
+				path, path);
+		return virt_fail("%s %s: %s", opt, path, strerror(errno));
+	}
 	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
-		return virt_fail("--share %s: not a folder or a regular file",
+		return virt_fail("%s %s: not a folder or a regular file", opt,
 				 path);
 	if (must_be_file && !S_ISREG(st.st_mode))
 		return virt_fail("--rw %s: not a regular file", path);

@@ -45,7 +45,8 @@ static const struct virt_command commands[] = {
 	{ "open", "[-p POLICY] [--rw] FILE|URL...",
 	  "open each with its default application, in a fresh cappsule",
 	  "  -p, --policy NAME     policy (default: the application's if such a\n"
-	  "                        policy exists, else \"default\")\n"
+	  "                        policy exists, or names it in \"aliases\",\n"
+	  "                        else \"default\")\n"
 	  "      --rw              write the application's saves back to FILE\n"
 	  "\n"
 	  "The cappsule gets a copy of FILE and nothing else of its folder; it\n"
@@ -112,6 +113,31 @@ const struct virt_command *virt_command_find(const char *name)
 	return NULL;
 }
 
+/*
+ * @text from column @col on, its words wrapped before column 80 onto
+ * lines indented to @col (the summaries of `virt help`).
+ */
+static void print_wrapped(FILE *f, const char *text, int col)
+{
+	int at = col, n;
+
+	while (*text) {
+		n = (int)strcspn(text, " ");
+		if (at > col && at + 1 + n > 79) {
+			fprintf(f, "\n%*s", col, "");
+			at = col;
+		} else if (at > col) {
+			fputc(' ', f);
+			at++;
+		}
+		fprintf(f, "%.*s", n, text);
+		at += n;
+		text += n;
+		text += strspn(text, " ");
+	}
+	fputc('\n', f);
+}
+
 void virt_usage(FILE *f)
 {
 	size_t i;
@@ -128,10 +154,10 @@ void virt_usage(FILE *f)
 		snprintf(syn, sizeof(syn), "%s %s", commands[i].name,
 			 commands[i].args);
 		if (strlen(syn) > 30)
-			fprintf(f, "  %s\n  %-30s %s\n", syn, "",
-				commands[i].summary);
+			fprintf(f, "  %s\n%33s", syn, "");
 		else
-			fprintf(f, "  %-30s %s\n", syn, commands[i].summary);
+			fprintf(f, "  %-30s ", syn);
+		print_wrapped(f, commands[i].summary, 33);
 	}
 	fprintf(f, "\n`virt help COMMAND` says more of one; `man virt`, all.\n"
 		   "Environment: " API_SOCKET_ENV

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "util.h"
 #include "virt.h"
 
 int virt_cmd_ps(int argc, char **argv)
@@ -486,8 +487,8 @@ int virt_cmd_policies(int argc, char **argv)
 	bool reload = argc == 2 && !strcmp(argv[1], "--reload");
 	struct cps_conn conn;
 	json_object *r, *arr, *v;
+	int ret = 0, name_w = 16, color_w = 12;
 	size_t i;
-	int ret = 0;
 
 	if (argc >= 2 && !strcmp(argv[1], "show")) {
 		bool json = argc == 4 && !strcmp(argv[3], "--json");
@@ -505,17 +506,25 @@ int virt_cmd_policies(int argc, char **argv)
 			 NULL);
 	if (!r)
 		return VIRT_EXIT_ERROR;
-	printf("%-16s %-12s %-8s %s\n", "NAME", "COLOR", "MEMORY", "FILE");
-	if (json_object_object_get_ex(r, "policies", &arr)) {
-		for (i = 0; i < json_object_array_length(arr); i++) {
-			json_object *p = json_object_array_get_idx(arr, i);
-			char mem[24];
+	if (!json_object_object_get_ex(r, "policies", &arr) ||
+	    !json_object_is_type(arr, json_type_array))
+		arr = NULL;
+	/* columns as wide as their longest entry ("dark slate blue") */
+	for (i = 0; arr && i < json_object_array_length(arr); i++) {
+		json_object *p = json_object_array_get_idx(arr, i);
 
-			snprintf(mem, sizeof(mem), "%lldM",
-				 cps_int(p, "memory"));
-			printf("%-16s %-12s %-8s %s\n", cps_str(p, "name"),
-			       cps_str(p, "color"), mem, cps_str(p, "file"));
-		}
+		name_w = MAX(name_w, (int)strlen(cps_str(p, "name")));
+		color_w = MAX(color_w, (int)strlen(cps_str(p, "color")));
+	}
+	printf("%-*s %-*s %-8s %s\n", name_w, "NAME", color_w, "COLOR",
+	       "MEMORY", "FILE");
+	for (i = 0; arr && i < json_object_array_length(arr); i++) {
+		json_object *p = json_object_array_get_idx(arr, i);
+		char mem[24];
+
+		snprintf(mem, sizeof(mem), "%lldM", cps_int(p, "memory"));
+		printf("%-*s %-*s %-8s %s\n", name_w, cps_str(p, "name"),
+		       color_w, cps_str(p, "color"), mem, cps_str(p, "file"));
 	}
 	if (json_object_object_get_ex(r, "errors", &v)) {
 		fprintf(stderr, "%s", json_object_get_string(v));

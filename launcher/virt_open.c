@@ -158,21 +158,53 @@ static int app_program(const char *target, char *out, size_t len)
 	return 0;
 }
 
-/* A policy of the daemon named @name, for this user? */
-static bool policy_exists(const char *name)
+/* Does policy @p (the daemon's JSON of it) name @prog in its "aliases"? */
+static bool policy_aliases(json_object *p, const char *prog)
+{
+	json_object *pol, *arr;
+	size_t i;
+
+	if (!json_object_object_get_ex(p, "policy", &pol) ||
+	    !json_object_object_get_ex(pol, "aliases", &arr) ||
+	    !json_object_is_type(arr, json_type_array))
+		return false;
+	for (i = 0; i < json_object_array_length(arr); i++) {
+		const char *a = json_object_get_string(
+			json_object_array_get_idx(arr, i));
+
+		if (a && !strcmp(a, prog))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The policy for program @prog, as `virt exec` picks it: the one named
+ * @prog for this user, else the one that names it in its "aliases"
+ * (firefox-esr: firefox; gimp-2.10: gimp), in @out; false if none.
+ */
+static bool policy_for(const char *prog, char *out, size_t len)
 {
 	struct cps_conn conn;
 	json_object *r = virt_request(cps_op("policies"), &conn, NULL, NULL),
-		    *arr;
-	bool found = false;
+		    *arr, *p;
+	const char *found = NULL;
 	size_t i;
 
-	if (r && json_object_object_get_ex(r, "policies", &arr))
-		for (i = 0; i < json_object_array_length(arr) && !found; i++)
-			found = !strcmp(
-				cps_str(json_object_array_get_idx(arr, i),
-					"name"),
-				name);
+	if (r && json_object_object_get_ex(r, "policies", &arr)) {
+		for (i = 0; i < json_object_array_length(arr) && !found; i++) {
+			p = json_object_array_get_idx(arr, i);
+			if (!strcmp(cps_str(p, "name"), prog))
+				found = cps_str(p, "name");
+		}
+		for (i = 0; i < json_object_array_length(arr) && !found; i++) {
+			p = json_object_array_get_idx(arr, i);
+			if (policy_aliases(p, prog))
+				found = cps_str(p, "name");
+		}
+	}
+	if (found)
+		snprintf(out, len, "%s", found);
 	json_object_put(r);
 	return found;
 }
@@ -376,6 +408,7 @@ static int open_one(struct open_job *j, const char *policy)
 {
 	struct exec_opts o = { .gui = true, .policy = policy };
 	char prog[PATH_MAX] = "", idbuf[32] = "";
+	char pol[POLICY_NAME_MAX + 1];
 	const char *argv[2];
 	json_object *req;
 	int p[2], st;
@@ -385,10 +418,20 @@ static int open_one(struct open_job *j, const char *policy)
 	j->url = looks_like_url(j->target);
 	if (!j->url && stage(j))
 		return VIRT_EXIT_ERROR;
-	if (!o.policy &&
-	    !app_program(j->url ? j->target : j->staged, prog, sizeof(prog)) &&
-	    policy_name_valid(prog) && policy_exists(prog))
-		o.policy = prog; /* evince's policy for what evince opens */
+	/*
+	 * No application on the host (cappsule-open said which type): none in
+	 * the cappsule either, whose view holds less. Said here, not as a
+	 * cappsule that "opens" and ends at once with nothing on screen.
+	 */
+	if (app_program(j->url ? j->target : j->staged, prog, sizeof(prog))) {
+		remove_staging(j);
+		return report("open %s: no application to open it with",
+			      j->target);
+	}
+	/* evince's policy for what evince opens, firefox's for firefox-esr */
+	if (!o.policy && policy_name_valid(prog) &&
+	    policy_for(prog, pol, sizeof(pol)))
+		o.policy = pol;
 	if (!j->url) {
 		snprintf(o.shares[0].path, sizeof(o.shares[0].path), "%s",
 			 j->staging);

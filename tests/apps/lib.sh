@@ -115,7 +115,7 @@ app_end() {
 # quiet_output WHAT LOG: no fontconfig errors, GLib criticals or warnings.
 quiet_output() {
 	local bad
-	bad=$(grep -aE 'Fontconfig error|CRITICAL|dbus-launch|Gtk-WARNING|GLib-GIO-WARNING|dconf-WARNING' "$2")
+	bad=$(grep -aE 'Fontconfig error|CRITICAL|dbus-launch|Gtk-WARNING|GLib-GIO-WARNING|dconf-WARNING|GVFS-.*WARNING' "$2")
 	[ -z "$bad" ] && ok "$1: nothing on the terminal but virt's lines" ||
 		fail "$1 printed: $(printf '%s\n' "$bad" | head -3)"
 }

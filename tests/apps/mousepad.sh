@@ -2,7 +2,8 @@
 # Mousepad opens ~/notes.txt named on its command line; an edit saved with
 # --rw reaches the host file, without it does not; its settings, written
 # in the cappsule's own home (dconf, through the cappsule's session bus),
-# vanish with it; nothing but virt's lines on the terminal.
+# vanish with it; nothing but virt's lines on the terminal, a file
+# chooser's volume monitors included.
 . "$(dirname "$0")/lib.sh"
 command -v mousepad >/dev/null || skip "mousepad not installed (apt install mousepad)"
 command -v gsettings >/dev/null || skip "gsettings not installed (apt install libglib2.0-bin)"
@@ -48,4 +49,9 @@ assert_eq "a setting is written in the cappsule's home" "true" "$(printf '%s\n' 
 out=$($AS "$VIRT" exec --quiet -p mousepad gsettings get $k 2>&1)
 assert_eq "and is gone in the next cappsule" "false" "$(printf '%s\n' "$out" | grep -v '^virt: note')"
 assert_eq "the host's home holds only notes.txt" "notes.txt" "$(ls -A "$H")"
+
+# the volumes a file chooser lists (Ctrl+O): no gvfs monitor to ask, no
+# warning on the terminal (UDisks2's said it was not supported)
+out=$($AS "$VIRT" exec --quiet -p mousepad gio mount -l 2>&1 >/dev/null)
+assert_eq "GIO lists the volumes without a word on stderr" "" "$(printf '%s\n' "$out" | grep -v '^virt: note')"
 finish

@@ -14,11 +14,20 @@ assert_match "-f PATH:MODE names the bad mode" "unknown mode 'xx' \(expected :ro
 mkdir -p "$WORK/a:b"
 out=$(virt exec -n -p unrestricted -f "$WORK/a:b" ls -d "$WORK/a:b" 2>/dev/null)
 assert_eq "a folder whose name has ':' still shares" "$WORK/a:b" "$out"
+out=$(cd "$WORK" && virt exec -n --rw new.txt cat new.txt 2>&1); rc=$?
+assert_eq "--rw of a missing file names --rw (not --share) and what to do" \
+	"125 virt: --rw new.txt: no such file (to save into a new one, create it first: touch new.txt)" "$rc $out"
+out=$(virt exec -n --rw "$WORK" true 2>&1)
+assert_eq "--rw of a folder names --rw" "virt: --rw $WORK: not a regular file" "$out"
+out=$(virt exec -n -f "$WORK/nosuch" true 2>&1)
+assert_eq "-f of a missing path names --share" "virt: --share $WORK/nosuch: No such file or directory" "$out"
 out=$(virt help exec)
 assert_match "help exec: exec's usage" "^Usage: virt exec \[OPTIONS\]" "$out"
 assert_match "help exec: its options" "--basedir DIR" "$out"
 assert_match "help exec: the exit codes, 126 too" "126 if CMD exists but could not be run" "$out"
 assert_eq "virt ps --help is ps's help" "Usage: virt ps [-a]" "$(virt ps --help | head -1)"
+assert_eq "virt --help fits 80 columns" "" "$(virt --help | awk 'length($0) > 80')"
+assert_match "a long summary goes on under its column" "^ {33}fresh cappsule$" "$(virt --help | grep -A2 '^  open ' | tail -1)"
 out=$(virt help nosuch 2>&1); rc=$?
 assert_eq "help of an unknown command fails" "125" "$rc"
 
@@ -44,6 +53,13 @@ out=$(virt kill "$id" 2>&1); rc=$?
 assert_eq "kill of an ended one is an error" "125 virt: cappsule $id has already exited" "$rc $out"
 out=$(virt ps -x 2>&1)
 assert_match "ps names a bad argument" "unknown argument '-x'" "$out"
+
+# policies: one column each, as wide as its longest entry
+out=$(virt policies)
+col=$(printf '%s\n' "$out" | head -1 | awk '{ print index($0, "MEMORY") }')
+assert_match "policies: chromium's colour has spaces" "^chromium +dark slate blue " "$(printf '%s\n' "$out" | grep '^chromium')"
+assert_eq "policies: every row's memory under MEMORY" "" \
+	"$(printf '%s\n' "$out" | awk -v c="$col" 'NR > 1 && substr($0, c) !~ /^[0-9]+M +\//')"
 
 # policies show
 out=$(virt policies show default)

@@ -93,6 +93,59 @@ assert_match "a URL opens with the browser's policy" "opens in cappsule [0-9]+ \
 wait_done "$R/browser.log"
 assert_eq "the browser got the URL" "url:https://example.org/page" "$(cat "$R/browser.log" 2>/dev/null)"
 
+# Cappsule's own entry as the default (chosen in Open With, or first in
+# the desktop's order: /usr/local/share before /usr/share) is never the
+# application: the next one for the type is, on the host (its policy) and
+# inside (it ran virt again there, where no daemon answers).
+mkdir -p "$X/local/applications"
+cp "$SRC/desktop/cappsule-open.desktop" "$X/local/applications/"
+ln -sf "$VIRT" "$WORK/bin/virt" # its TryExec and Exec: virt in PATH
+# (chosen in Open With: the default, and associated before the others)
+cat >"$X/config/mimeapps.list" <<EOT
+[Default Applications]
+text/plain=cappsule-open.desktop
+x-scheme-handler/https=cappsule-open.desktop
+[Added Associations]
+text/plain=cappsule-open.desktop;cappsule-test-viewer.desktop;
+x-scheme-handler/https=cappsule-open.desktop;cappsule-test-browser.desktop;
+EOT
+export XDG_DATA_DIRS=$X/local:$X/data:/usr/share PATH=$WORK/bin:$PATH
+assert_eq "with Cappsule's entry the default, the next application is the file's" \
+	"cappsule-test-viewer.desktop	$WORK/bin/cappsule-test-viewer" \
+	"$("$CAPPSULE_OPEN_HELPER" --which "$D/letter.txt" 2>&1)"
+assert_eq "and the next one the URL's" \
+	"cappsule-test-browser.desktop	$WORK/bin/cappsule-test-browser" \
+	"$("$CAPPSULE_OPEN_HELPER" --which https://example.org/ 2>&1)"
+rm -f "$R/viewer.log"
+out=$($AS "$VIRT" open "$D/letter.txt" 2>&1)
+assert_match "virt open takes that application's policy" "opens in cappsule [0-9]+ \(policy cappsule-test-viewer\)" "$out"
+wait_done "$R/viewer.log" || fail "Cappsule's entry the default: the viewer did not run ($out)"
+assert_match "and the application opens the file in the cappsule" "^read:edited in a cappsule$" "$(cat "$R/viewer.log" 2>/dev/null)"
+
+# a program that a policy names in its "aliases" gets that policy, as
+# with virt exec (firefox-esr: firefox), not "default"
+sed 's/^{/{ "aliases": ["cappsule-test-browser"],/' "$WORK/policies/cappsule-test-browser.json" >"$WORK/policies/testweb.json"
+rm "$WORK/policies/cappsule-test-browser.json"
+virt policies --reload >/dev/null
+rm -f "$R/browser.log"
+out=$($AS "$VIRT" open https://example.org/aliased 2>&1)
+assert_match "a program named in a policy's aliases: that policy" "opens in cappsule [0-9]+ \(policy testweb\)" "$out"
+wait_done "$R/browser.log"
+assert_eq "and the browser got the URL" "url:https://example.org/aliased" "$(cat "$R/browser.log" 2>/dev/null)"
+
+# a file no application opens (only the test's applications, no MIME
+# database: application/octet-stream): an error at once, no cappsule
+head -c 4096 /dev/urandom >"$D/blob.bin"
+chown 65534:65534 "$D/blob.bin"
+n=$(virt ps -a | wc -l)
+out=$(XDG_DATA_DIRS=$X/local:$X/data $AS "$VIRT" open "$D/blob.bin" 2>&1); rc=$?
+assert_eq "no application for it: status 125" 125 "$rc"
+assert_match "the type is named" "no application opens .*blob.bin \(application/octet-stream\)" "$out"
+assert_match "and virt says it opened nothing" "^virt: open $D/blob.bin: no application to open it with$" "$out"
+assert_eq "no cappsule was started" "$n" "$(virt ps -a | wc -l)"
+assert_eq "no staging folder is left" "" "$(ls -d /var/tmp/cappsule-open.* 2>/dev/null)"
+rm -f "$D/blob.bin"
+
 out=$(virt open -p offline "$D/missing.pdf" 2>&1); rc=$?
 assert_eq "a missing file: status 125 and its name" "125 virt: open $D/missing.pdf: No such file or directory" "$rc $(printf '%s' "$out" | head -1)"
 
