@@ -225,10 +225,12 @@ def client(argv):
         secs = float(argv[3])
         t, n, failed, first = time.monotonic(), 0, 0, None
         while time.monotonic() - t < secs:
-            t1 = time.monotonic()
+            t1, step = time.monotonic(), "connect"
             try:
                 s = socket.create_connection((argv[1], int(argv[2])), timeout=2)
+                step = "request from port %d" % s.getsockname()[1]
                 s.sendall(b"RR\n")
+                step = "answer on port %d" % s.getsockname()[1]
                 got = s.recv(1)
                 s.close()
                 if got != b"R":  # the answer lost: a failure too
@@ -238,7 +240,8 @@ def client(argv):
                 n += 1
             except OSError as e:
                 failed += 1
-                first = first or "%s after %.2f s" % (e, time.monotonic() - t1)
+                first = first or "%s: %s after %.2f s, connection %d" % (
+                    step, e, time.monotonic() - t1, n + failed)
         if failed:
             print("crr: %d connections failed (the first: %s)" % (failed, first),
                   file=sys.stderr)
