@@ -17,6 +17,7 @@
 #include "pure/exit.h"
 #include "pure/snap.h"
 #include "pure/hclog.h"
+#include "pure/lapic.h"
 #include "cappsule.h"
 
 #define HV_NAME "cappsule"
@@ -163,7 +164,10 @@ struct hv_vcpu {
 	u8 timer_vector; /* 0: none */
 	bool tick_pending;
 	bool intr_window; /* interrupt-window exiting on */
-	bool halted; /* HLT or MWAIT: sleep to the end of the slice */
+	bool halted; /* HLT or MWAIT: sleep until the guest's timer expires */
+	/* what the guest programmed in its scratch APIC (pure/lapic.h) */
+	struct hv_lapic_timer lapic;
+	u32 *apic_page; /* the scratch xAPIC page (a fork's), or NULL */
 	bool inject_ud; /* #UD at the next entry: a refused VMCALL */
 	struct eventfd_ctx *notify; /* HC_NOTIFY signals it, or NULL */
 	/* host to guest: IRQ_WORK_VECTOR injected after each hv_vcpu_kick() */
@@ -223,6 +227,7 @@ void hv_vmx_exit_point(void);
 struct hv_fork;
 struct hv_file {
 	spinlock_t lock;
+	bool forking; /* hv_snapshot_fork() is on: one at a time */
 	struct hv_fork *fork; /* running through this file, or NULL */
 	u32 max_pages; /* CAPPSULE_IOC_FORK_LIMIT's; 0: none */
 };

@@ -50,7 +50,7 @@ struct vtx_kick_watch {
 struct vtx_data {
 	struct daemon *d;
 	pthread_t thread;
-	bool thread_started, joined;
+	bool joined;
 	atomic_bool killed;
 	int dev; /* /dev/cappsule, the fork's own open */
 	void *chan; /* control region, then the console's (vtx_chan.h) */
@@ -451,7 +451,6 @@ static int vtx_create(struct daemon *d, struct cappsule *c,
 		ret = -ret;
 		goto fail;
 	}
-	vd->thread_started = true;
 	c->be_data = vd;
 	return 0;
 fail:
@@ -686,7 +685,7 @@ static int vtx_destroy(struct cappsule *c)
 
 	if (!vd)
 		return 0;
-	if (vd->thread_started && !vd->joined) {
+	if (!vd->joined) {
 		vtx_kill(c);
 		if (vtx_reap(c, &ws) == -EAGAIN)
 			return -EBUSY;

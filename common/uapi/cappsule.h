@@ -217,7 +217,12 @@ struct cappsule_snapshot {
 	 */
 	__u64 chan_addr;
 	__u32 chan_pages;
-	__u32 __pad1;
+	/*
+	 * in: 0; out: how a halted fork is woken: CAPPSULE_TIMER_SLICES (at
+	 * the end of each slice), _ONESHOT or _TSC_DEADLINE (when the timer
+	 * its kernel programmed expires; the host's APIC timer mode)
+	 */
+	__u32 timer_mode;
 	/* out */
 	__u64 pages; /* copied: the snapshot's size */
 	__u64 generation; /* 1 for the first snapshot since load, then +1 */
@@ -234,6 +239,10 @@ struct cappsule_snapshot {
 	__u64 prealloc_pages; /* destinations allocated before the copy */
 	__u64 template_pages; /* EPT tables of the template forks clone */
 };
+
+#define CAPPSULE_TIMER_SLICES 0
+#define CAPPSULE_TIMER_ONESHOT 1
+#define CAPPSULE_TIMER_TSC_DEADLINE 2
 
 /* CAPPSULE_IOC_SNAPSHOT_DROP: free the snapshot (none: 0, pages_freed 0). */
 struct cappsule_snapshot_drop {

@@ -425,6 +425,19 @@ static void __attribute__((noreturn)) in_cappsule(void)
 	finish(WEXITSTATUS(st), 0);
 }
 
+/* How the module wakes a halted fork (struct cappsule_snapshot) */
+static const char *timer_mode_name(unsigned int mode)
+{
+	switch (mode) {
+	case CAPPSULE_TIMER_ONESHOT:
+		return "one-shot";
+	case CAPPSULE_TIMER_TSC_DEADLINE:
+		return "tsc-deadline";
+	default:
+		return "slices";
+	}
+}
+
 /*
  * In the host: the snapshot (the caller offlined every CPU but one), its
  * figures on stdout, exit 0. In a fork the ioctl returns its id instead.
@@ -473,8 +486,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "snapshot: %s\n", strerror(errno));
 		return 1;
 	}
-	printf("snapshot: generation %llu, %llu pages (%.1f MiB), copied in %.1f ms with interrupts off, %.1f ms in all, channel %zu pages\n",
+	printf("snapshot: generation %llu, %llu pages (%.1f MiB), copied in %.1f ms with interrupts off, %.1f ms in all, channel %zu pages, timer %s\n",
 	       (unsigned long long)s.generation, (unsigned long long)s.pages,
-	       s.pages / 256.0, s.copy_ns / 1e6, s.total_ns / 1e6, size / 4096);
+	       s.pages / 256.0, s.copy_ns / 1e6, s.total_ns / 1e6, size / 4096,
+	       timer_mode_name(s.timer_mode));
 	return 0;
 }

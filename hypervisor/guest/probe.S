@@ -139,6 +139,21 @@ payload io
 	done
 payload_end io
 
+/* WRMSR \msr with \hi:\lo, RDMSR it back, report the value in \slot */
+.macro msr_roundtrip msr, lo, hi, slot
+	mov	$\msr, %ecx
+	mov	$\lo, %eax
+	mov	$\hi, %edx
+	wrmsr
+	xor	%eax, %eax
+	xor	%edx, %edx
+	rdmsr
+	shl	$32, %rdx
+	or	%rdx, %rax
+	mov	%rax, %r12
+	report	\slot, %r12
+.endm
+
 /*
  * RDMSR TSC, a shadowed MSR written and read back; the x2APIC's EOI and
  * timer count, and the TSC deadline, written and read back (scratch)
@@ -150,39 +165,13 @@ payload msr_ok
 	or	%rdx, %rax
 	mov	%rax, %r12
 	report	0, %r12
-	mov	$0xc0000102, %ecx	/* canonical, as the CPU needs */
-	mov	$0x55667788, %eax
-	mov	$0x00003344, %edx
-	wrmsr
-	xor	%eax, %eax
-	xor	%edx, %edx
-	rdmsr
-	shl	$32, %rdx
-	or	%rdx, %rax
-	mov	%rax, %r12
-	report	1, %r12
+	msr_roundtrip 0xc0000102, 0x55667788, 0x00003344, 1 /* canonical */
 	mov	$0x80b, %ecx		/* x2APIC EOI */
 	xor	%eax, %eax
 	xor	%edx, %edx
 	wrmsr
-	mov	$0x838, %ecx		/* x2APIC timer initial count */
-	mov	$0x12345, %eax
-	wrmsr
-	xor	%eax, %eax
-	rdmsr
-	mov	%rax, %r12
-	report	2, %r12
-	mov	$0x6e0, %ecx		/* IA32_TSC_DEADLINE */
-	mov	$0x9abcdef0, %eax
-	mov	$0x7, %edx
-	wrmsr
-	xor	%eax, %eax
-	xor	%edx, %edx
-	rdmsr
-	shl	$32, %rdx
-	or	%rdx, %rax
-	mov	%rax, %r12
-	report	3, %r12
+	msr_roundtrip 0x838, 0x12345, 0, 2	/* x2APIC timer initial count */
+	msr_roundtrip 0x6e0, 0x9abcdef0, 0x7, 3	/* IA32_TSC_DEADLINE */
 	done
 payload_end msr_ok
 

@@ -7,6 +7,7 @@
  */
 #include <linux/cpu.h>
 #include <linux/completion.h>
+#include <linux/delay.h>
 #include <linux/cpumask.h>
 #include <linux/ioport.h>
 #include <linux/irqflags.h>
@@ -27,6 +28,7 @@
 #include <linux/poll.h>
 #include <linux/wait.h>
 #include <linux/xarray.h>
+#include <asm/apic.h>
 #include <asm/apicdef.h>
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
@@ -72,6 +74,11 @@ static unsigned long hv_snap_max_pfn;
 static struct hv_capture hv_snap_regs;
 static struct hv_guest_init hv_snap_vcpu;
 static u64 hv_snap_tsc; /* the TSC at the capture: forks' clocks go on */
+/* how forks' halts are woken: the host's APIC timer mode and rate */
+static struct hv_lapic_timer hv_snap_timer;
+static_assert(CAPPSULE_TIMER_SLICES == HV_LAPIC_UNKNOWN &&
+	      CAPPSULE_TIMER_ONESHOT == HV_LAPIC_ONESHOT &&
+	      CAPPSULE_TIMER_TSC_DEADLINE == HV_LAPIC_TSC_DEADLINE);
 /* every copy mapped shared (copy-on-write) at its pfn: forks clone it */
 static struct ept hv_snap_ept;
 /* the caller's channel pages at the capture: each fork gets its own there */
@@ -428,6 +435,45 @@ static void hv_snap_put_chan(struct page **chan, unsigned int n)
 		put_page(chan[--n]);
 }
 
+/*
+ * How forks' timers are followed (pure/lapic.h): the host's local APIC
+ * timer mode at the snapshot (the copy's kernel keeps it), and in
+ * one-shot mode the count's rate in TSC cycles, from two readings of the
+ * current count 50 us apart while the host's own tick counts down (a
+ * busy CPU: its tick is armed; a reading across an expiry says nothing,
+ * so a few tries). Neither: HV_LAPIC_UNKNOWN, a tick every slice.
+ */
+static void hv_snap_timer_model(struct hv_lapic_timer *t)
+{
+	u32 lvtt = apic_read(APIC_LVTT), c0, c1;
+	unsigned long flags;
+	unsigned int i;
+	u64 t0, t1;
+
+	memset(t, 0, sizeof(*t));
+	if ((lvtt & (3u << 17)) == APIC_LVT_TIMER_TSCDEADLINE) {
+		t->mode = HV_LAPIC_TSC_DEADLINE;
+		return;
+	}
+	if ((lvtt & (3u << 17)) != APIC_LVT_TIMER_ONESHOT || !tsc_khz)
+		return;
+	for (i = 0; i < 20 && !t->rate; i++) {
+		local_irq_save(flags);
+		c0 = apic_read(APIC_TMCCT);
+		t0 = rdtsc();
+		while (rdtsc() - t0 < tsc_khz / 20)
+			cpu_relax();
+		c1 = apic_read(APIC_TMCCT);
+		t1 = rdtsc();
+		local_irq_restore(flags);
+		t->rate = hv_lapic_rate(c0, t0, c1, t1);
+		if (!t->rate)
+			usleep_range(1000, 2000);
+	}
+	if (t->rate)
+		t->mode = HV_LAPIC_ONESHOT;
+}
+
 int hv_snapshot_take(struct cappsule_snapshot *s)
 {
 	struct hv_snap_walk *w;
@@ -437,7 +483,7 @@ int hv_snapshot_take(struct cappsule_snapshot *s)
 	unsigned int i;
 	int err, forked;
 
-	if (s->flags || s->__pad0 || s->__pad1 ||
+	if (s->flags || s->__pad0 || s->timer_mode ||
 	    s->chan_pages > CAPPSULE_CHAN_MAX_PAGES ||
 	    !PAGE_ALIGNED(s->chan_addr) || !s->chan_pages != !s->chan_addr)
 		return -EINVAL;
@@ -484,6 +530,8 @@ int hv_snapshot_take(struct cappsule_snapshot *s)
 	if (err)
 		goto out;
 
+	hv_snap_timer_model(&hv_snap_timer);
+	s->timer_mode = hv_snap_timer.mode;
 	/*
 	 * The copy. With interrupts off on the only online CPU nothing else
 	 * runs, so the set and every page in it hold still (NMIs and DMA
@@ -544,6 +592,15 @@ int hv_snapshot_take(struct cappsule_snapshot *s)
 		s->copy_ns / NSEC_PER_MSEC, s->total_ns / NSEC_PER_MSEC,
 		s->kernel_pages, s->user_pages, s->free_pages, s->own_pages,
 		s->dropped_pages, s->unmapped_pages, s->bad_pages);
+	pr_info(HV_NAME
+		": snapshot %llu: forks' timer %s, %llu TSC cycles per count x 65536\n",
+		s->generation,
+		s->timer_mode == HV_LAPIC_ONESHOT ?
+			"one-shot" :
+		s->timer_mode == HV_LAPIC_TSC_DEADLINE ?
+			"TSC deadline" :
+			"unknown (a tick every slice)",
+		hv_snap_timer.rate);
 out:
 	cpus_read_unlock();
 	/* unused destinations, or all of them after a failure */
@@ -773,9 +830,10 @@ static int hv_fork_map_chan(struct hv_fork *f, u64 uaddr, u64 len)
 /*
  * The local APIC's page as plain RAM of the VM: the guest kernel's EOIs,
  * timer programming and self-IPIs (printk's irq_work) land there and do
- * nothing; its ticks come from the hypervisor.
+ * nothing; its ticks come from the hypervisor, which reads the timer's
+ * count there (*@apic).
  */
-static int hv_snap_map_scratch_apic(struct hv_vm *vm)
+static int hv_snap_map_scratch_apic(struct hv_vm *vm, u32 **apic)
 {
 	struct page *page = hv_alloc_page();
 	int err;
@@ -784,9 +842,12 @@ static int hv_snap_map_scratch_apic(struct hv_vm *vm)
 		return -ENOMEM;
 	err = hv_vm_map(vm, APIC_DEFAULT_PHYS_BASE, page,
 			EPT_R | EPT_W | EPT_SW_OWNED);
-	if (err)
+	if (err) {
 		hv_free_page(page);
-	return err;
+		return err;
+	}
+	*apic = page_address(page);
+	return 0;
 }
 
 /*
@@ -843,9 +904,11 @@ void hv_fork_stats(struct hv_file *hf, struct cappsule_fork_stats *s)
 	spin_unlock(&hf->lock);
 }
 
-int hv_snapshot_fork(struct cappsule_probe *p, struct hv_file *hf)
+/* A fork's whole life: hv_snapshot_fork() with the file reserved. */
+static int hv_fork_run(struct cappsule_probe *p, struct hv_file *hf)
 {
 	struct hv_fork *f;
+	u32 *apic = NULL;
 	int err;
 
 	/* id 0 would look like the host to a process that goes on */
@@ -867,7 +930,7 @@ int hv_snapshot_fork(struct cappsule_probe *p, struct hv_file *hf)
 	err = ept_clone(&f->vm.ept, &hv_snap_ept);
 	if (err)
 		goto out_vm;
-	err = hv_snap_map_scratch_apic(&f->vm);
+	err = hv_snap_map_scratch_apic(&f->vm, &apic);
 	if (!err)
 		err = hv_fork_map_chan(f, p->arg[2], p->arg[3]);
 	if (err)
@@ -895,6 +958,9 @@ int hv_snapshot_fork(struct cappsule_probe *p, struct hv_file *hf)
 	f->vm.max_pages = p->max_pages;
 	if (p->arg[1] >= CAPPSULE_FORK_TIMER)
 		f->vcpu.timer_vector = LOCAL_TIMER_VECTOR;
+	f->vcpu.apic_page = apic;
+	f->vcpu.lapic.mode = hv_snap_timer.mode;
+	f->vcpu.lapic.rate = hv_snap_timer.rate;
 	if (p->flags & CAPPSULE_PROBE_F_NOTIFY) {
 		f->vcpu.notify = eventfd_ctx_fdget(p->notify_fd);
 		if (IS_ERR(f->vcpu.notify)) {
@@ -935,12 +1001,6 @@ int hv_snapshot_fork(struct cappsule_probe *p, struct hv_file *hf)
 	}
 	/* CAPPSULE_IOC_FORK_LIMIT from now on: the smaller limit holds */
 	spin_lock(&hf->lock);
-	if (hf->fork) {
-		spin_unlock(&hf->lock);
-		err = -EBUSY; /* one fork at a time per open file */
-		hv_fork_thread_abort(f);
-		goto out_vcpu;
-	}
 	if (hf->max_pages &&
 	    (!f->vm.max_pages || hf->max_pages < f->vm.max_pages))
 		f->vm.max_pages = hf->max_pages;
@@ -979,5 +1039,24 @@ out_vm:
 out_free:
 	up_read(&hv_snap_lock);
 	kfree(f);
+	return err;
+}
+
+int hv_snapshot_fork(struct cappsule_probe *p, struct hv_file *hf)
+{
+	bool busy;
+	int err;
+
+	/* one fork at a time per open file, refused before any work */
+	spin_lock(&hf->lock);
+	busy = hf->forking;
+	hf->forking = true;
+	spin_unlock(&hf->lock);
+	if (busy)
+		return -EBUSY;
+	err = hv_fork_run(p, hf);
+	spin_lock(&hf->lock);
+	hf->forking = false;
+	spin_unlock(&hf->lock);
 	return err;
 }

@@ -12,6 +12,8 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/ktime.h>
+#include <asm/apic.h>
+#include <asm/apicdef.h>
 #include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
@@ -238,6 +240,74 @@ static void hv_vcpu_read_exit(struct hv_vcpu *v)
 }
 
 /*
+ * The guest's own timer (pure/lapic.h): the one-shot count it wrote to its
+ * scratch APIC (the page, or the x2APIC register), and IA32_TSC_DEADLINE.
+ */
+#define HV_X2APIC_TMICT ((APIC_BASE_MSR + (APIC_TMICT >> 4)) - HV_X2APIC_FIRST)
+#define HV_MSR_TSC_DEADLINE 0x6e0u
+
+static u32 hv_timer_count(struct hv_vcpu *v)
+{
+	if (x2apic_mode)
+		return (u32)v->x2apic[HV_X2APIC_TMICT];
+	return v->apic_page ? READ_ONCE(v->apic_page[APIC_TMICT / 4]) : 0;
+}
+
+static u64 *hv_timer_deadline(struct hv_vcpu *v)
+{
+	unsigned int slot;
+
+	if (!hv_msr_rule(HV_MSR_TSC_DEADLINE, &slot))
+		return NULL;
+	return &v->msr_shadow[slot];
+}
+
+/* After each exit: a count written since the last one is armed now. */
+static void hv_timer_watch(struct hv_vcpu *v)
+{
+	if (v->timer_vector && v->lapic.mode == HV_LAPIC_ONESHOT)
+		hv_lapic_seen(&v->lapic, hv_timer_count(v), rdtsc());
+}
+
+/*
+ * A tick went in: what the guest armed is spent, as on a real APIC (the
+ * count ran out; IA32_TSC_DEADLINE reads 0). Its kernel arms the next.
+ */
+static void hv_timer_fired(struct hv_vcpu *v)
+{
+	u64 *deadline = hv_timer_deadline(v);
+
+	if (x2apic_mode)
+		v->x2apic[HV_X2APIC_TMICT] = 0;
+	else if (v->apic_page)
+		WRITE_ONCE(v->apic_page[APIC_TMICT / 4], 0);
+	if (deadline)
+		*deadline = 0;
+	hv_lapic_fired(&v->lapic);
+}
+
+/*
+ * Host TSC at which a halted guest wants its tick: its timer's expiry,
+ * at most HV_HALT_MAX_MS ahead (a guest that armed nothing, or armed
+ * something the model missed, still gets a tick that often). False when
+ * the model is unknown: the tick comes at the end of the slice.
+ */
+#define HV_HALT_MAX_MS 1000u
+
+static bool hv_timer_wake_at(struct hv_vcpu *v, u64 now, u64 *at)
+{
+	u64 *deadline = hv_timer_deadline(v);
+	u64 max = now + (u64)tsc_khz * HV_HALT_MAX_MS;
+
+	if (!tsc_khz || !hv_lapic_expiry(&v->lapic, deadline ? *deadline : 0,
+					 v->tsc_offset, at))
+		return false;
+	if (*at > max)
+		*at = max;
+	return true;
+}
+
+/*
  * The hypervisor's timer: a tick is pending after each preemption-timer
  * expiry and injected as an external interrupt once the guest can take
  * it; until then an interrupt-window exit is asked for. A tick whose
@@ -288,6 +358,7 @@ static void hv_vcpu_inject(struct hv_vcpu *v)
 				   v->timer_vector);
 		v->tick_pending = false;
 		v->report->ticks_injected++;
+		hv_timer_fired(v);
 	} else if (test_and_clear_bit(0, &v->kick)) {
 		hv_vmwrite(VM_ENTRY_INTR_INFO_FIELD,
 			   INTR_INFO_VALID_MASK | INTR_TYPE_EXT_INTR |
@@ -365,6 +436,7 @@ static unsigned int hv_vcpu_run_loaded(struct hv_vcpu *v)
 		}
 		v->launched = true;
 		hv_vcpu_read_exit(v);
+		hv_timer_watch(v);
 		if ((v->exit.idt_vectoring & VECTORING_INFO_VALID_MASK) &&
 		    v->timer_vector &&
 		    (v->exit.idt_vectoring & 0xff) == v->timer_vector)
@@ -393,24 +465,32 @@ static unsigned int hv_vcpu_run_loaded(struct hv_vcpu *v)
 	}
 }
 
-/* A halted guest: sleep to the end of its slice, then give it its tick. */
+/*
+ * A halted guest: sleep until its timer expires (or to the end of its
+ * slice if the model is unknown), then give it its tick. A kick or a stop
+ * cuts the sleep short; a kick before the expiry brings no tick.
+ */
 static void hv_vcpu_halt(struct hv_vcpu *v)
 {
-	u64 now = rdtsc();
+	u64 now = rdtsc(), at;
+	bool known = hv_timer_wake_at(v, now, &at);
 	ktime_t left;
 
 	v->halted = false;
-	if (now < v->slice_end && tsc_khz) {
-		left = ns_to_ktime(mul_u64_u32_div(v->slice_end - now,
-						   NSEC_PER_MSEC, tsc_khz));
+	if (!known)
+		at = v->slice_end;
+	if (now < at && tsc_khz) {
+		left = ns_to_ktime(
+			mul_u64_u32_div(at - now, NSEC_PER_MSEC, tsc_khz));
 		set_current_state(TASK_INTERRUPTIBLE);
-		/* a kick or a stop cuts the halt short (both wake us) */
+		/* both wake us */
 		if (test_bit(0, &v->kick) || READ_ONCE(v->stop))
 			__set_current_state(TASK_RUNNING);
 		else
 			schedule_hrtimeout(&left, HRTIMER_MODE_REL);
 	}
-	v->tick_pending = true;
+	if (!known || rdtsc() >= at)
+		v->tick_pending = true;
 }
 
 void hv_vcpu_run(struct hv_vcpu *v)

@@ -12,6 +12,7 @@
 #include "ept.h"
 #include "exit.h"
 #include "hclog.h"
+#include "lapic.h"
 #include "snap.h"
 #include "vmx_ctl.h"
 
@@ -777,6 +778,97 @@ START_TEST(test_hclog)
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* a fork's APIC timer, as the hypervisor follows it */
+
+START_TEST(test_lapic_rate)
+{
+	/* 48 TSC cycles per count: 100 counts in 4800 cycles */
+	ck_assert_uint_eq(hv_lapic_rate(1000, 5000, 900, 9800), 48ull << 16);
+	/* a fraction is kept: 3 counts in 10 cycles */
+	ck_assert_uint_eq(hv_lapic_rate(10, 0, 7, 10), (10ull << 16) / 3);
+	/* no reading: stopped, expired, reloaded, no time */
+	ck_assert_uint_eq(hv_lapic_rate(500, 0, 500, 100), 0);
+	ck_assert_uint_eq(hv_lapic_rate(500, 0, 0, 100), 0);
+	ck_assert_uint_eq(hv_lapic_rate(500, 0, 600, 100), 0);
+	ck_assert_uint_eq(hv_lapic_rate(500, 100, 400, 100), 0);
+	/* a rate past the bound (2^31 cycles per count) is no reading */
+	ck_assert_uint_eq(hv_lapic_rate(2, 0, 1, 1ull << 31), 0);
+	ck_assert_uint_ne(hv_lapic_rate(2, 0, 1, (1ull << 31) - 1), 0);
+	ck_assert_uint_eq(hv_lapic_rate(~0u, 0, 1, ~0ull), 0);
+}
+END_TEST
+
+START_TEST(test_lapic_oneshot)
+{
+	struct hv_lapic_timer t = { .mode = HV_LAPIC_ONESHOT,
+				    .rate = 48ull << 16 };
+	u64 at;
+
+	/* nothing armed */
+	ck_assert(hv_lapic_expiry(&t, 0, 0, &at));
+	ck_assert_uint_eq(at, HV_LAPIC_NEVER);
+	/* armed when first seen; seeing the same count again changes nothing */
+	hv_lapic_seen(&t, 1000, 10000);
+	hv_lapic_seen(&t, 1000, 20000);
+	ck_assert(hv_lapic_expiry(&t, 0, 0, &at));
+	ck_assert_uint_eq(at, 10000 + 48000);
+	/* a new count is armed anew */
+	hv_lapic_seen(&t, 10, 30000);
+	ck_assert(hv_lapic_expiry(&t, 0, 0, &at));
+	ck_assert_uint_eq(at, 30000 + 480);
+	/* fired: spent; the same count written again is a new arming */
+	hv_lapic_fired(&t);
+	ck_assert(hv_lapic_expiry(&t, 0, 0, &at));
+	ck_assert_uint_eq(at, HV_LAPIC_NEVER);
+	hv_lapic_seen(&t, 0, 40000);
+	ck_assert(hv_lapic_expiry(&t, 0, 0, &at));
+	ck_assert_uint_eq(at, HV_LAPIC_NEVER);
+	hv_lapic_seen(&t, 10, 50000);
+	ck_assert(hv_lapic_expiry(&t, 0, 0, &at));
+	ck_assert_uint_eq(at, 50000 + 480);
+	/* a fractional rate: 1.5 cycles per count */
+	t.rate = 3ull << 15;
+	hv_lapic_seen(&t, 1000, 0);
+	ck_assert(hv_lapic_expiry(&t, 0, 0, &at));
+	ck_assert_uint_eq(at, 1500);
+	/* hostile extremes: the largest count at the largest rate, near
+	 * the TSC's end: no overflow, no wrap to an early expiry */
+	t.rate = HV_LAPIC_RATE_MAX - 1;
+	hv_lapic_seen(&t, ~0u, 1);
+	ck_assert(hv_lapic_expiry(&t, 0, 0, &at));
+	ck_assert_uint_gt(at, 1ull << 62);
+	hv_lapic_seen(&t, 5, ~0ull - 10);
+	ck_assert(hv_lapic_expiry(&t, 0, 0, &at));
+	ck_assert_uint_eq(at, HV_LAPIC_NEVER - 1);
+}
+END_TEST
+
+START_TEST(test_lapic_deadline_unknown)
+{
+	struct hv_lapic_timer t = { .mode = HV_LAPIC_TSC_DEADLINE };
+	u64 at = 7;
+
+	/* guest TSC = host TSC + offset: the deadline in host TSC */
+	ck_assert(hv_lapic_expiry(&t, 5000, 1000, &at));
+	ck_assert_uint_eq(at, 4000);
+	ck_assert(hv_lapic_expiry(&t, 500, (u64)-1000, &at));
+	ck_assert_uint_eq(at, 1500);
+	/* 0 is disarmed; a deadline that lands on the marker is not lost */
+	ck_assert(hv_lapic_expiry(&t, 0, 1000, &at));
+	ck_assert_uint_eq(at, HV_LAPIC_NEVER);
+	ck_assert(hv_lapic_expiry(&t, 999, 1000, &at));
+	ck_assert_uint_eq(at, HV_LAPIC_NEVER - 1);
+	/* unknown (periodic mode, no rate): false, at untouched */
+	t.mode = HV_LAPIC_UNKNOWN;
+	at = 7;
+	ck_assert(!hv_lapic_expiry(&t, 5000, 0, &at));
+	ck_assert_uint_eq(at, 7);
+	t.mode = 9;
+	ck_assert(!hv_lapic_expiry(&t, 5000, 0, &at));
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
 /* snapshot page set */
 
 START_TEST(test_snap_classify)
@@ -913,6 +1005,9 @@ static Suite *hv_suite(void)
 	tcase_add_test(ex, test_exit_decode);
 	tcase_add_test(ex, test_msr_rules);
 	tcase_add_test(ex, test_hclog);
+	tcase_add_test(ex, test_lapic_rate);
+	tcase_add_test(ex, test_lapic_oneshot);
+	tcase_add_test(ex, test_lapic_deadline_unknown);
 	suite_add_tcase(s, ctl);
 	suite_add_tcase(s, ept);
 	tcase_add_test(snap, test_snap_classify);

@@ -1000,7 +1000,7 @@ static int cmd_snapshot(void)
 		printf("snapshot: mlockall: %s\n", strerror(errno));
 	if (snapshot_ioctl(&s))
 		return snap_error("snapshot", errno);
-	printf("snapshot: gen=%llu pages=%llu mib=%.1f copy_ms=%.1f total_ms=%.1f kernel=%llu user=%llu free=%llu own=%llu dropped=%llu unmapped=%llu bad=%llu ram=%llu prealloc=%llu tmpl=%llu\n",
+	printf("snapshot: gen=%llu pages=%llu mib=%.1f copy_ms=%.1f total_ms=%.1f kernel=%llu user=%llu free=%llu own=%llu dropped=%llu unmapped=%llu bad=%llu ram=%llu prealloc=%llu tmpl=%llu timer=%u\n",
 	       (unsigned long long)s.generation, (unsigned long long)s.pages,
 	       s.pages / 256.0, s.copy_ns / 1e6, s.total_ns / 1e6,
 	       (unsigned long long)s.kernel_pages,
@@ -1011,7 +1011,7 @@ static int cmd_snapshot(void)
 	       (unsigned long long)s.unmapped_pages,
 	       (unsigned long long)s.bad_pages, (unsigned long long)s.ram_pages,
 	       (unsigned long long)s.prealloc_pages,
-	       (unsigned long long)s.template_pages);
+	       (unsigned long long)s.template_pages, s.timer_mode);
 	return 0;
 }
 

@@ -27,6 +27,13 @@ exited() {
 	info=$(virt info "$1")
 	echo "$info" | grep -E 'state|ended'
 }
+# kthreads: "ID PID" of every fork's vCPU thread, cappsule-ID
+kthreads() {
+	for p in /proc/[0-9]*; do
+		c=$(cat "$p/comm" 2> /dev/null)
+		case $c in cappsule-[0-9]*) echo "${c#cappsule-} ${p#/proc/}" ;; esac
+	done
+}
 expect() { # name, expected, got
 	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: expected '$2', got '$3'"; fi
 }
@@ -158,10 +165,7 @@ same_pages virt_kill
 # ends the cappsule, and only it
 id=$($V -D /bin/sh -c 'echo up; sleep 30')
 sleep 0.5
-tid=
-for p in /proc/[0-9]*; do
-	[ "$(cat "$p/comm" 2> /dev/null)" = "cappsule-$id" ] && tid=${p#/proc/}
-done
+tid=$(kthreads | awk -v id="$id" '$1 == id { print $2 }')
 ppid=$(awk '/^PPid:/ { print $2 }' "/proc/$tid/status" 2> /dev/null)
 echo "cappsule $id: thread cappsule-$id is pid $tid (parent $ppid: kthreadd is 2)"
 [ -n "$tid" ] && kill -9 "$tid"
@@ -173,6 +177,52 @@ else
 	fail "kthread_sigkill: thread '$tid' (parent '$ppid'); $(echo $info)"
 fi
 same_pages kthread_sigkill
+
+# a halted fork sleeps until the timer its kernel programmed (the
+# snapshot says how it follows it: one-shot here), not to the end of every
+# slice: an idle fork's halts per second, and short sleeps still on time
+snap=$(virt snapshot)
+case "$snap" in
+*"timer one-shot"* | *"timer tsc-deadline"*) pass "timer_model: ${snap##*timer }" ;;
+*) fail "timer_model: '$snap'" ;;
+esac
+# milliseconds since boot (busybox's date has no %N)
+now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+halts() { # HLT and MWAIT exits of cappsule $1 so far
+	virt stats "$1" | sed -n 's/^vm exits.*(\(.*\))/\1/p' | tr ',' '\n' |
+		awk '$1 == "MWAIT" || $1 == "HLT" { n += $2 } END { print n + 0 }'
+}
+id=$($V -D /bin/sh -c 'sleep 6')
+sleep 1
+h0=$(halts "$id")
+t0=$(now_ms)
+sleep 3
+h1=$(halts "$id")
+t1=$(now_ms)
+rate=$(((h1 - h0) * 1000 / (t1 - t0 + 1)))
+echo "idle fork $id: $((h1 - h0)) halts in $((t1 - t0)) ms: $rate per second"
+if [ "$h1" -gt 0 ] && [ "$rate" -lt 100 ]; then
+	pass "idle_halts: $rate per second"
+else
+	fail "idle_halts: $rate per second (halts $h0 -> $h1)"
+fi
+virt kill "$id"
+exited "$id" > /dev/null
+ms() { # wall time of a command, ms
+	a=$(now_ms)
+	"$@" > /dev/null
+	echo $(($(now_ms) - a))
+}
+t_true=$(ms $V /bin/true)
+t_sleep=$(ms $V /bin/sh -c 'for i in 1 2 3 4 5; do sleep 0.2; done')
+d=$((t_sleep - t_true))
+echo "5 sleeps of 0.2 s: $t_sleep ms, true $t_true ms: $d ms more"
+if [ "$d" -ge 950 ] && [ "$d" -lt 2500 ]; then
+	pass "sleeps_on_time: 5 x 0.2 s took $d ms"
+else
+	fail "sleeps_on_time: 5 x 0.2 s took $d ms (true $t_true ms)"
+fi
+same_pages timer
 
 # fresh randomness: every fork's kernel reseeds its copy of the host's
 # CRNG with the hypervisor's bytes (HC_ENTROPY) before anything draws
@@ -255,12 +305,6 @@ fi
 # the pool: cappsuled restarted with 2 forks made ahead (a new snapshot),
 # each run up to its agent's READY and waiting there; a launch takes one
 # and sets its memory limit then (CAPPSULE_IOC_FORK_LIMIT)
-kthreads() {
-	for p in /proc/[0-9]*; do
-		c=$(cat "$p/comm" 2> /dev/null)
-		case $c in cappsule-[0-9]*) echo "${c#cappsule-}" ;; esac
-	done
-}
 pid=$(cat /run/cappsule/cappsuled.pid)
 kill "$pid"
 while [ -d "/proc/$pid" ]; do sleep 0.2; done
@@ -271,7 +315,7 @@ for i in 1 2 3 4 5 6 7 8 9 10; do
 	[ "$(kthreads | wc -l)" -ge 2 ] && break
 	sleep 0.5
 done
-pooled=$(kthreads | sort -n | tr '\n' ' ')
+pooled=$(kthreads | sort -n | cut -d' ' -f1 | tr '\n' ' ')
 echo "pool: forks ahead: $pooled"
 out=$($V /bin/echo pooled)
 expect pool_run "pooled" "$out"
