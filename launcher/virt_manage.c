@@ -164,8 +164,18 @@ int virt_cmd_info(int argc, char **argv)
 	if (has(r, "pids_limit"))
 		printf("%-11s limit %lld\n", "processes",
 		       cps_int(r, "pids_limit"));
-	printf("%-11s %s%s\n", "terminal", flag(r, "tty") ? "yes" : "no",
-	       flag(r, "attached") ? " (a client is attached)" : "");
+	/*
+	 * Two things, a line each: whether the command has a terminal (tty),
+	 * and whether a virt holds its console (attached: the one that
+	 * started it, or virt attach), which it has with pipes too.
+	 */
+	printf("%-11s %s\n", "terminal", flag(r, "tty") ? "yes" : "no");
+	if (flag(r, "attached"))
+		printf("%-11s yes (a virt relays its input and output)\n",
+		       "attached");
+	else if (strcmp(cps_str(r, "state"), "exited"))
+		printf("%-11s no (virt attach %lld connects)\n", "attached",
+		       cps_int(r, "id"));
 	if (has(r, "reason")) {
 		printf("%-11s %s: code %lld", "ended", cps_str(r, "reason"),
 		       cps_int(r, "code"));
