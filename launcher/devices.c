@@ -433,6 +433,47 @@ static const struct {
 	{ "names_learned", offsetof(struct net_stats, names_learned) },
 };
 
+/*
+ * Each rule as its policy wrote it, with its hits: [{"proto", "rule",
+ * "hits"}], in the order net-proxy counts them (by index). The text is
+ * the daemon's (net_info: the policy it gave the proxy), never the
+ * proxy's; past the first NET_STATS_RULES of a list there is no "hits".
+ */
+static json_object *rule_hits(const struct cappsule *c,
+			      const struct net_stats *s)
+{
+	static const char *const proto[] = { "tcp", "udp" };
+	json_object *info = json_tokener_parse(c->net_info ? c->net_info : ""),
+		    *out = json_object_new_array(), *rules;
+	size_t i;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		const uint64_t *hits = k ? s->udp_hits : s->tcp_hits;
+
+		if (!json_object_object_get_ex(info, proto[k], &rules) ||
+		    !json_object_is_type(rules, json_type_array))
+			continue;
+		for (i = 0; i < json_object_array_length(rules); i++) {
+			json_object *r = json_object_new_object();
+
+			json_object_object_add(
+				r, "proto", json_object_new_string(proto[k]));
+			json_object_object_add(
+				r, "rule",
+				json_object_get(
+					json_object_array_get_idx(rules, i)));
+			if (i < NET_STATS_RULES)
+				json_object_object_add(
+					r, "hits",
+					json_object_new_uint64(hits[i]));
+			json_object_array_add(out, r);
+		}
+	}
+	json_object_put(info);
+	return out;
+}
+
 struct json_object *devices_net_stats(const struct cappsule *c)
 {
 	json_object *o, *drops, *tcp, *udp;
@@ -469,6 +510,7 @@ struct json_object *devices_net_stats(const struct cappsule *c)
 	}
 	json_object_object_add(o, "tcp_hits", tcp);
 	json_object_object_add(o, "udp_hits", udp);
+	json_object_object_add(o, "rules", rule_hits(c, &s));
 	return o;
 }
 

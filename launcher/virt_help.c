@@ -51,8 +51,9 @@ static const struct virt_command commands[] = {
 	  "\n"
 	  "The cappsule gets a copy of FILE and nothing else of its folder; it\n"
 	  "outlives the terminal and ends with the application. A URL opens with\n"
-	  "the default browser (policy: its program's name). Errors also go to a\n"
-	  "desktop notification when there is no terminal.\n" },
+	  "the default browser (policy: its program's name). An application that\n"
+	  "fails is named with its exit status when its cappsule ends. Errors\n"
+	  "also go to a desktop notification when there is no terminal.\n" },
 	{ "ps", "[-a]", "your running cappsules (-a: ended ones too)", NULL },
 	{ "info", "ID", "details of a cappsule", NULL },
 	{ "stats", "ID", "memory, processes, CPU and network counters", NULL },

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "proto/net.h"
 #include "util.h"
 #include "virt.h"
 
@@ -164,8 +165,18 @@ int virt_cmd_info(int argc, char **argv)
 	if (has(r, "pids_limit"))
 		printf("%-11s limit %lld\n", "processes",
 		       cps_int(r, "pids_limit"));
-	printf("%-11s %s%s\n", "terminal", flag(r, "tty") ? "yes" : "no",
-	       flag(r, "attached") ? " (a client is attached)" : "");
+	/*
+	 * Two things, a line each: whether the command has a terminal (tty),
+	 * and whether a virt holds its console (attached: the one that
+	 * started it, or virt attach), which it has with pipes too.
+	 */
+	printf("%-11s %s\n", "terminal", flag(r, "tty") ? "yes" : "no");
+	if (flag(r, "attached"))
+		printf("%-11s yes (a virt relays its input and output)\n",
+		       "attached");
+	else if (strcmp(cps_str(r, "state"), "exited"))
+		printf("%-11s no (virt attach %lld connects)\n", "attached",
+		       cps_int(r, "id"));
 	if (has(r, "reason")) {
 		printf("%-11s %s: code %lld", "ended", cps_str(r, "reason"),
 		       cps_int(r, "code"));
@@ -207,7 +218,42 @@ int virt_cmd_kill(int argc, char **argv)
 	return ret;
 }
 
-/* Rules that matched, "tcp[0] 12 tcp[2] 1"; "none" if none did. */
+/*
+ * Each rule as the policy wrote it and its hits, a line each, the counts
+ * aligned: "tcp host:8080  hits 3". False if the daemon sent no "rules".
+ */
+static bool print_rules(json_object *net)
+{
+	json_object *arr, *h;
+	size_t i, n;
+	int w = 0;
+
+	if (!json_object_object_get_ex(net, "rules", &arr) ||
+	    !json_object_is_type(arr, json_type_array))
+		return false;
+	n = json_object_array_length(arr);
+	for (i = 0; i < n; i++)
+		w = MAX(w, (int)strlen(cps_str(
+				   json_object_array_get_idx(arr, i), "rule")));
+	w = MIN(w, 40);
+	if (!n)
+		printf("net rule hits  none (no rules)\n");
+	for (i = 0; i < n; i++) {
+		json_object *r = json_object_array_get_idx(arr, i);
+
+		printf("%-15s%s %-*s  ", i ? "" : "net rule hits",
+		       cps_str(r, "proto"), w, cps_str(r, "rule"));
+		if (json_object_object_get_ex(r, "hits", &h))
+			printf("hits %lld\n",
+			       (long long)json_object_get_int64(h));
+		else
+			printf("hits not counted (past the first %d)\n",
+			       NET_STATS_RULES);
+	}
+	return true;
+}
+
+/* An older daemon's: rules that matched by index, "tcp[0] 12 tcp[2] 1". */
 static void print_hits(json_object *net, const char *key, bool *any)
 {
 	json_object *arr;
@@ -256,6 +302,8 @@ static void print_net_stats(json_object *net)
 		}
 	}
 	printf("%s\n", any ? "" : "none");
+	if (print_rules(net))
+		return;
 	any = false;
 	printf("net rule hits  ");
 	print_hits(net, "tcp_hits", &any);

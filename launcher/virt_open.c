@@ -4,7 +4,8 @@
  * fresh cappsule. A file is copied into a private staging folder, the only
  * thing the cappsule gets of it; with --rw each save is copied back over
  * the host file (atomically, bounded). A watcher process, detached from
- * the terminal, holds the cappsule, drains its console and cleans up.
+ * the terminal, holds the cappsule, drains its console, cleans up and
+ * says when the application failed.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -353,14 +354,52 @@ static void remove_staging(const struct open_job *j)
 }
 
 /*
+ * Cappsule @id, @prog's, ended with @status (virt_console's): unless it
+ * ended well or on request (virt kill: whoever did knows), one line that
+ * names the application and why, on the terminal virt open ran from
+ * (@term) if there was one, else as a notification (report()).
+ */
+static void report_end(const struct open_job *j, const char *prog, unsigned id,
+		       int status, int term)
+{
+	json_object *req, *r;
+	struct cps_conn conn;
+	const char *why;
+
+	if (!status)
+		return;
+	req = cps_op("info");
+	json_object_object_add(req, "id", json_object_new_int64(id));
+	r = virt_request(req, &conn, NULL, NULL);
+	why = r ? cps_str(r, "reason") : "";
+	if (!strcmp(why, "killed")) {
+		json_object_put(r);
+		return;
+	}
+	if (term >= 0)
+		dup2(term, 2);
+	if (status == 126 && (!*why || !strcmp(why, "exit")))
+		report("open %s: %s could not be started in cappsule %u (exit status 126)",
+		       j->target, prog, id);
+	else if (!*why || !strcmp(why, "exit"))
+		report("open %s: %s failed in cappsule %u (exit status %d)",
+		       j->target, prog, id, status);
+	else
+		report("open %s: %s failed in cappsule %u: %s", j->target, prog,
+		       id, cps_str(r, "message"));
+	json_object_put(r);
+}
+
+/*
  * The watcher: creates the cappsule (so it is the one holding it), tells
  * the foreground virt the outcome through @res, then drains the console
- * until the cappsule ends, copying saves back with --rw.
+ * until the cappsule ends, copying saves back with --rw, and says if
+ * application @prog failed.
  */
-static __attribute__((noreturn)) void watcher(struct open_job *j,
-					      json_object *req, int res)
+static __attribute__((noreturn)) void
+watcher(struct open_job *j, const char *prog, json_object *req, int res)
 {
-	int fds[3], nfds = 0, null;
+	int fds[3], nfds = 0, null, status, term;
 	struct cps_conn conn;
 	pid_t saver = -1;
 	json_object *r, *v;
@@ -382,6 +421,9 @@ static __attribute__((noreturn)) void watcher(struct open_job *j,
 	json_object_put(r);
 	dprintf(res, "%u\n", id);
 	close(res);
+	/* a terminal to tell of a failure on; never a pipe: held, it would
+	 * keep `$(virt open F)` waiting for the application */
+	term = isatty(2) ? fcntl(2, F_DUPFD_CLOEXEC, 3) : -1;
 	null = open("/dev/null", O_RDWR);
 	if (null >= 0) {
 		dup2(null, 0);
@@ -393,7 +435,7 @@ static __attribute__((noreturn)) void watcher(struct open_job *j,
 		if (saver == 0)
 			watch_saves(j);
 	}
-	virt_console(&conn, fds, false, id, 0, NULL, NULL);
+	status = virt_console(&conn, fds, false, id, 0, NULL, NULL);
 	if (saver > 0) {
 		kill(saver, SIGKILL);
 		waitpid(saver, NULL, 0);
@@ -401,6 +443,7 @@ static __attribute__((noreturn)) void watcher(struct open_job *j,
 	if (j->rw)
 		copy_back(j);
 	remove_staging(j);
+	report_end(j, prog, id, status, term);
 	_exit(0);
 }
 
@@ -452,7 +495,7 @@ static int open_one(struct open_job *j, const char *policy)
 	if (pid == 0) {
 		close(p[0]);
 		if (fork() == 0) /* the grandchild: not our child to reap */
-			watcher(j, req, p[1]);
+			watcher(j, prog, req, p[1]);
 		_exit(0);
 	}
 	close(p[1]);

@@ -388,22 +388,6 @@ static int run(struct net_proxy *px, int sigfd)
 	return ret;
 }
 
-#if defined(__SANITIZE_ADDRESS__)
-/*
- * Sanitizer builds (CI) only: ASan keeps freed memory in a quarantine of
- * 256 MiB by default, which alone fills the proxies' 256 MiB memory
- * cgroup (PROXY_MEMORY_MB): slirp frees its socket buffers at every
- * connection's end, and after ~400 connections the kernel's OOM killer
- * ended net-proxy (seen with cgroup v1's memory controller, net.sh's
- * connection-churn check). A small quarantine keeps what it checks.
- */
-const char *__asan_default_options(void);
-const char *__asan_default_options(void)
-{
-	return "quarantine_size_mb=16";
-}
-#endif
-
 int main(int argc, char **argv)
 {
 	static struct net_proxy px;

@@ -44,6 +44,20 @@ info=$(virt info "$id")
 assert_match "info: memory in MiB/GiB" "^memory +limit 1.0 GiB$" "$(printf '%s\n' "$info" | grep '^memory')"
 assert_match "info: uptime in seconds" "^uptime +[0-9]+\.[0-9] s$" "$(printf '%s\n' "$info" | grep '^uptime')"
 assert_eq "info: no raw keys" "" "$(printf "%s\n" "$info" | grep -E "_ms|_limit|^ok")"
+assert_eq "info: a detached one has no terminal, and no virt is attached" \
+	"terminal    no|attached    no (virt attach $id connects)" \
+	"$(printf '%s\n' "$info" | grep -E '^(terminal|attached) ' | paste -sd'|')"
+# a virt exec still running without a terminal: its virt relays the pipes;
+# info says so without "terminal no (a client is attached)"
+virt exec -n sh -c 'echo started; sleep 30' >"$SOCKDIR/piped" 2>&1 &
+vpid=$!
+for _ in $(seq 1 50); do grep -q started "$SOCKDIR/piped" && break; sleep 0.1; done
+pid2=$(virt ps | awk '/sleep 30$/ { print $1 }' | tail -1)
+assert_eq "info: no terminal, a virt attached: each line says one thing" \
+	"terminal    no|attached    yes (a virt relays its input and output)" \
+	"$(virt info "$pid2" | grep -E '^(terminal|attached) ' | paste -sd'|')"
+virt kill "$pid2" 2>/dev/null
+wait "$vpid"
 virt kill "$id"; assert_eq "kill of a running one" 0 $?
 for _ in $(seq 1 50); do virt ps | grep -q "^$id " || break; sleep 0.1; done
 assert_eq "ps leaves the ended one out" "" "$(virt ps | grep "^$id ")"

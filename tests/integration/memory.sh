@@ -30,4 +30,14 @@ out=$(virt exec -n -p few sh -c 'for i in $(seq 1 40); do sleep 5 & done 2>&1; w
 assert_match "the pids limit stops a fork loop" "fork|Resource temporarily unavailable|Cannot" "$out"
 out=$(virt exec -n -p few sh -c 'for i in $(seq 1 10); do sleep 0.2 & done; wait; echo ten' 2>/dev/null)
 assert_eq "below the pids limit all is well" ten "$out"
+# Sanitizer builds: every device proxy keeps a 16 MiB ASan quarantine, not
+# the 256 MiB default that alone fills their 256 MiB memory cgroup (the
+# kernel OOM-killed net-proxy; common/proxy_asan.c). ASan's help=1 prints
+# each flag's value, the binary's defaults included.
+for px in "$LIBEXEC"/cappsule-*-proxy; do
+	flags=$(ASAN_OPTIONS=help=1 timeout 10 "$px" --bogus </dev/null 2>&1)
+	printf '%s\n' "$flags" | grep -q "^	quarantine_size_mb$" || continue
+	assert_eq "$(basename "$px"): ASan quarantine of 16 MiB" "Current Value: 16" \
+		"$(printf '%s\n' "$flags" | grep -A1 "^	quarantine_size_mb$" | grep -o "Current Value: [-0-9]*")"
+done
 finish

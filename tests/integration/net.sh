@@ -130,7 +130,11 @@ echo "$stats" | grep -q "net dropped.*protocol\|malformed" &&
 	ok "nothing an honest cappsule sends is counted as malformed"
 assert_match "... and the denied datagram" "net dropped .*udp-denied 1" "$stats"
 assert_match "... and the unsolicited reply" "net dropped .*udp-unsolicited 1" "$stats"
-assert_match "... and the rule hits" "net rule hits +tcp\[0\] 1, udp\[0\] 1, udp\[1\] 1" "$stats"
+# each rule as the policy wrote it, with its hits (not its index)
+assert_match "... and the rule hits, by the rule as written" "^net rule hits +tcp host:$TCP_OK +hits 1$" "$stats"
+assert_match "... each rule on a line" "^ +udp host:$UDP_OK +hits 1$" "$stats"
+assert_match "... every rule of the policy" "^ +udp host:$UDP_ODD +hits 1$" "$stats"
+assert_eq "... and no rule the policy does not have" 3 "$(printf '%s\n' "$stats" | grep -cE ' hits [0-9]+$')"
 assert_match "... and the traffic" "net out +[1-9][0-9]* packets" "$stats"
 grep -q "tcp 10.0.2.2:$TCP_NO denied by policy host" "$SOCKDIR/daemon.log" &&
 	ok "net-proxy logs the denial" || fail "no denial in the log"

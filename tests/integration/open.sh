@@ -2,7 +2,9 @@
 # virt open: the default application (from the MIME settings) opens a copy
 # of the file in a fresh cappsule and sees nothing else of its folder; its
 # saves reach the host file only with --rw; a URL goes to the browser's
-# policy; with no terminal an error is also a desktop notification.
+# policy; with no terminal an error is also a desktop notification; an
+# application that fails is named with its status, on the terminal or as
+# a notification.
 . "$(dirname "$0")/lib.sh"
 [ -x "$BUILD/launcher/cappsule-open" ] || skip "cappsule-open not built (GIO missing: apt install libglib2.0-dev)"
 command -v python3 >/dev/null || skip "python3 is not installed"
@@ -146,6 +148,33 @@ assert_eq "no cappsule was started" "$n" "$(virt ps -a | wc -l)"
 assert_eq "no staging folder is left" "" "$(ls -d /var/tmp/cappsule-open.* 2>/dev/null)"
 rm -f "$D/blob.bin"
 
+# an application that fails at once (it says why on stderr, exits 3):
+# virt open has returned, its watcher says so when the cappsule ends, on
+# the terminal virt open ran from (without one: a notification, below)
+cat >"$WORK/bin/cappsule-test-failing" <<EOT
+#!/bin/sh
+echo "cannot open \$1" >&2
+exit 3
+EOT
+chmod 0755 "$WORK/bin/cappsule-test-failing"
+cat >"$X/data/applications/cappsule-test-failing.desktop" <<EOT
+[Desktop Entry]
+Type=Application
+Name=Cappsule test failing
+Exec=$WORK/bin/cappsule-test-failing %u
+MimeType=text/plain;x-scheme-handler/https;
+EOT
+cp "$WORK/policies/cappsule-test-viewer.json" "$WORK/policies/cappsule-test-failing.json"
+printf '[Default Applications]\ntext/plain=cappsule-test-failing.desktop\nx-scheme-handler/https=cappsule-test-failing.desktop\n' >"$X/config/mimeapps.list"
+virt policies --reload >/dev/null
+# script(1): a terminal; it stays until the cappsule has ended
+out=$(script -qec "$AS $VIRT open $D/letter.txt; echo OPEN-RC=\$?;
+	for i in \$(seq 1 100); do $VIRT ps | grep -q cappsule-open || break; sleep 0.1; done; sleep 0.5" /dev/null | tr -d '\r')
+assert_match "a failing application: virt open still returns at once, with 0" "^OPEN-RC=0$" "$out"
+assert_match "... then one line names the application and its status" \
+	"^virt: open $D/letter.txt: cappsule-test-failing failed in cappsule [0-9]+ \(exit status 3\)$" "$out"
+assert_match "... and the cappsule did end with it" "cappsule-test-failing +namespaces +exited" "$(virt ps -a | grep cappsule-open | tail -1)"
+
 out=$(virt open -p offline "$D/missing.pdf" 2>&1); rc=$?
 assert_eq "a missing file: status 125 and its name" "125 virt: open $D/missing.pdf: No such file or directory" "$rc $(printf '%s' "$out" | head -1)"
 
@@ -188,6 +217,11 @@ PY
 	virt open "$D/missing.pdf" </dev/null >/dev/null 2>"$SOCKDIR/err"
 	for _ in $(seq 1 30); do [ -s "$SOCKDIR/notes" ] && break; sleep 0.1; done
 	assert_match "without a terminal, a notification says what failed" "^Cappsule\|Cappsule\|open $D/missing.pdf: No such file or directory$" "$(cat "$SOCKDIR/notes" 2>/dev/null)"
+	# an application that fails in its cappsule, virt open long returned
+	: >"$SOCKDIR/notes"
+	virt open https://example.org/fails </dev/null >/dev/null 2>&1
+	for _ in $(seq 1 100); do [ -s "$SOCKDIR/notes" ] && break; sleep 0.1; done
+	assert_match "without a terminal, a failing application is a notification" "^Cappsule\|Cappsule\|open https://example.org/fails: cappsule-test-failing failed in cappsule [0-9]+ \(exit status 3\)$" "$(cat "$SOCKDIR/notes" 2>/dev/null)"
 	kill "$npid" "$BUSPID" 2>/dev/null
 else
 	echo "SKIP (notification part): dbus-daemon, notify-send or python3-gi missing (apt install dbus libnotify-bin python3-gi)"
