@@ -603,7 +603,7 @@ static void serve(struct daemon *d)
 
 	while (!d->quit) {
 		struct epoll_event evs[32];
-		int n, i, timeout;
+		int n, timeout;
 
 		/* events, or a deadline of housekeeping's; accepts resume */
 		timeout = wait_ms;
@@ -616,11 +616,8 @@ static void serve(struct daemon *d)
 			log_err("epoll_wait: %s", strerror(errno));
 			break;
 		}
-		for (i = 0; i < n; i++) {
-			struct watch *w = evs[i].data.ptr;
-
-			w->fn(d, w, evs[i].events);
-		}
+		if (n > 0)
+			daemon_dispatch(d, evs, n);
 		backlog = clients_turn(d);
 		wait_ms = cappsule_housekeeping(d);
 		wait_ms = retry_stale_cgroups(d, wait_ms);

@@ -17,6 +17,8 @@
 #include "end_reason.h"
 #include "ceilings.h"
 #include "list.h"
+
+struct epoll_event;
 #include "log.h"
 #include "policy.h"
 #include "util.h"
@@ -139,6 +141,13 @@ struct user_policies {
 
 struct daemon {
 	int epfd;
+	/*
+	 * The epoll batch being dispatched (loop.c): daemon_unwatch() drops a
+	 * watch's events still waiting in it, since its owner may free it at
+	 * once (a cappsule's end frees its backend's watches).
+	 */
+	struct epoll_event *batch;
+	int batch_n;
 	struct watch listen_w, signal_w, timer_w;
 	char *socket_path;
 	char *run_dir;
@@ -180,7 +189,10 @@ struct daemon {
 
 /* event loop (loop.c) */
 int daemon_watch(struct daemon *d, struct watch *w, uint32_t events);
+/* After this, none of w's events runs, not even one epoll already returned */
 void daemon_unwatch(struct daemon *d, struct watch *w);
+/* Run the handlers of one epoll_wait() batch, in order */
+void daemon_dispatch(struct daemon *d, struct epoll_event *evs, int n);
 
 /* a cappsule's record (record.c) */
 struct cappsule *cappsule_find(struct daemon *d, uint32_t id);

@@ -21,6 +21,28 @@ int daemon_watch(struct daemon *d, struct watch *w, uint32_t events)
 
 void daemon_unwatch(struct daemon *d, struct watch *w)
 {
+	int i;
+
 	if (w->fd >= 0)
 		epoll_ctl(d->epfd, EPOLL_CTL_DEL, w->fd, NULL);
+	/* its events later in the batch: its owner may free it next */
+	for (i = 0; i < d->batch_n; i++)
+		if (d->batch[i].data.ptr == w)
+			d->batch[i].data.ptr = NULL;
+}
+
+void daemon_dispatch(struct daemon *d, struct epoll_event *evs, int n)
+{
+	int i;
+
+	d->batch = evs;
+	d->batch_n = n;
+	for (i = 0; i < n; i++) {
+		struct watch *w = evs[i].data.ptr;
+
+		if (w) /* NULL: unwatched by an earlier handler of the batch */
+			w->fn(d, w, evs[i].events);
+	}
+	d->batch = NULL;
+	d->batch_n = 0;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 Suite *suite_ring(void);
+Suite *suite_loop(void);
 Suite *suite_xchan(void);
 Suite *suite_frame(void);
 Suite *suite_policy(void);

@@ -14,7 +14,7 @@ int main(void)
 		suite_fs_proxy,	   suite_cgroup,    suite_sandbox,
 		suite_term_filter, suite_fs_shares, suite_userpath,
 		suite_fs_links,	   suite_start_msg, suite_plan,
-		suite_detach_keys, suite_net,
+		suite_detach_keys, suite_net,	    suite_loop,
 	};
 	SRunner *sr = srunner_create(NULL);
 	size_t i;
