@@ -126,6 +126,8 @@ void hv_capture_resume(void);
  * Returns only for the user task: the snapshot's process goes on.
  */
 void hv_guest_forked(u64 id, u64 t_capture);
+/* guest/forked.c: the fork's wall clock from the host's (process context) */
+void hv_guest_set_clock(void);
 extern u64 hv_fork_marker;
 struct file;
 struct poll_table_struct;
@@ -197,6 +199,8 @@ struct hv_vcpu {
 
 int hv_vcpu_init(struct hv_vcpu *v, struct hv_vm *vm,
 		 const struct hv_guest_init *g);
+/* Index of switched MSR @msr in the vCPU's MSR lists, or -1 */
+int hv_vcpu_msr_index(const struct hv_vcpu *v, u32 msr);
 void hv_vcpu_destroy(struct hv_vcpu *v);
 /* Run until the guest is done, killed, or a limit or signal stops it. */
 void hv_vcpu_run(struct hv_vcpu *v);

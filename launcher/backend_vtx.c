@@ -565,7 +565,7 @@ static void vtx_log_run(const struct cappsule *c,
 					      hv_exit_name(i), p->exits[i]);
 	cappsule_log(
 		p->template_intact ? LOG_LVL_INFO : LOG_LVL_ERR, c,
-		"cappsule %u: fork: outcome %u, %.1f ms, %llu exits (by reason:%s), %llu pages copied on write, %llu fresh, %llu notifies, %llu kicks, %llu entropy calls, %llu user tasks frozen, host marker %s",
+		"cappsule %u: fork: outcome %u, %.1f ms, %llu exits (by reason:%s), %llu pages copied on write, %llu fresh, %llu notifies, %llu kicks, %llu entropy calls, %llu clock calls, %llu user tasks frozen, host marker %s",
 		c->id, p->outcome, p->duration_ns / 1e6,
 		(unsigned long long)p->total_exits, by,
 		(unsigned long long)p->cow_pages,
@@ -573,6 +573,7 @@ static void vtx_log_run(const struct cappsule *c,
 		(unsigned long long)p->notifies,
 		(unsigned long long)p->kicks_injected,
 		(unsigned long long)p->entropy_calls,
+		(unsigned long long)p->clock_calls,
 		(unsigned long long)p->result[CAPPSULE_FORK_R_FROZEN],
 		p->template_intact ? "intact" : "CHANGED");
 }

@@ -181,6 +181,7 @@ struct cappsule_probe {
 	__u64 notifies; /* HC_NOTIFY hypercalls: eventfd signals */
 	__u64 kicks_injected; /* host kicks: IRQ_WORK_VECTOR injected */
 	__u64 entropy_calls; /* HC_ENTROPY: 32 bytes handed in each */
+	__u64 clock_calls; /* HC_CLOCK: the host's wall clock asked for */
 };
 
 /* the fork's HC_NOTIFY signals notify_fd (WORK IN PROGRESS) */
@@ -363,6 +364,12 @@ struct cappsule_fork_stats {
  * sibling's is.
  */
 #define CAPPSULE_HC_ENTROPY 9
+/*
+ * () -> the host's CLOCK_REALTIME in ns. A fork's clocks go on from the
+ * snapshot's instant (its TSC offset), so its wall clock would lag by the
+ * snapshot's age; the fork's kernel sets it from this as it starts.
+ */
+#define CAPPSULE_HC_CLOCK 10
 
 /* What a forked VM does after its hello (work in progress, ABI 2). */
 enum cappsule_fork_task {

@@ -326,6 +326,26 @@ int hv_guest_hypercall(struct cappsule_hypercall *h)
 	return 0;
 }
 
+/*
+ * The wall clock. The fork's TSC goes on from the snapshot's instant, and
+ * with it every clock of its kernel: CLOCK_REALTIME would lag the host's
+ * by the snapshot's age (hours for a daemon that started at boot), and
+ * with it file times, TLS certificate checks and make. The host's wall
+ * clock, set here once: a pooled fork's runs on while it waits. Only for
+ * the user task's way back (process context, interrupts on:
+ * do_settimeofday64() may sleep); monotonic clocks keep the snapshot's
+ * base, as a fresh machine's do.
+ */
+void hv_guest_set_clock(void)
+{
+	struct timespec64 ts =
+		ns_to_timespec64((s64)hv_hc(CAPPSULE_HC_CLOCK, 0, 0));
+	int err = do_settimeofday64(&ts);
+
+	if (err)
+		pr_warn(HV_NAME ": fork: wall clock not set: %d\n", err);
+}
+
 void hv_guest_forked(u64 id, u64 t_capture)
 {
 	u64 flags, lstar, clock, frozen;

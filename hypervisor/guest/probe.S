@@ -156,7 +156,9 @@ payload_end io
 
 /*
  * RDMSR TSC, a shadowed MSR written and read back; the x2APIC's EOI and
- * timer count, and the TSC deadline, written and read back (scratch)
+ * timer count, and the TSC deadline, written and read back (scratch);
+ * SPEC_CTRL written and read back (switched, or a shadow on a CPU
+ * without it), an IBPB command
  */
 payload msr_ok
 	mov	$0x10, %ecx
@@ -172,6 +174,11 @@ payload msr_ok
 	wrmsr
 	msr_roundtrip 0x838, 0x12345, 0, 2	/* x2APIC timer initial count */
 	msr_roundtrip 0x6e0, 0x9abcdef0, 0x7, 3	/* IA32_TSC_DEADLINE */
+	msr_roundtrip 0x48, 0x5, 0, 4		/* IA32_SPEC_CTRL: IBRS, SSBD */
+	mov	$0x49, %ecx		/* IA32_PRED_CMD: an IBPB, carried out */
+	mov	$1, %eax
+	xor	%edx, %edx
+	wrmsr
 	done
 payload_end msr_ok
 

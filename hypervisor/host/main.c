@@ -68,6 +68,11 @@ static int __init hv_init(void)
 		hv_ctl.pin, hv_ctl.proc, hv_ctl.proc2, hv_ctl.exit,
 		hv_ctl.entry,
 		hv_ctl.cr3_exiting ? " (CR3 exiting forced)" : "");
+	/* the copy's kernel switches FPU state with XSAVES where it can */
+	if (boot_cpu_has(X86_FEATURE_XSAVES) &&
+	    !(hv_ctl.proc2 & HV_PROC2_XSAVES))
+		pr_warn(HV_NAME
+			": this CPU's kernel uses XSAVES but VMX cannot let a guest run it: forks will be killed at their first context switch\n");
 	return 0;
 }
 

@@ -439,10 +439,12 @@ static void hv_snap_put_chan(struct page **chan, unsigned int n)
  * How forks' timers are followed (pure/lapic.h): the host's local APIC
  * timer mode at the snapshot (the copy's kernel keeps it), and in
  * one-shot mode the count's rate in TSC cycles, from two readings of the
- * current count 50 us apart while the host's own tick counts down (a
+ * current count 500 us apart while the host's own tick counts down (a
  * busy CPU: its tick is armed; a reading across an expiry says nothing,
  * so a few tries). Neither: HV_LAPIC_UNKNOWN, a tick every slice.
  */
+static u32 hv_snap_lvtt; /* the host's LVT timer register then, for the log */
+
 static void hv_snap_timer_model(struct hv_lapic_timer *t)
 {
 	u32 lvtt = apic_read(APIC_LVTT), c0, c1;
@@ -451,6 +453,7 @@ static void hv_snap_timer_model(struct hv_lapic_timer *t)
 	u64 t0, t1;
 
 	memset(t, 0, sizeof(*t));
+	hv_snap_lvtt = lvtt;
 	if ((lvtt & (3u << 17)) == APIC_LVT_TIMER_TSCDEADLINE) {
 		t->mode = HV_LAPIC_TSC_DEADLINE;
 		return;
@@ -461,7 +464,7 @@ static void hv_snap_timer_model(struct hv_lapic_timer *t)
 		local_irq_save(flags);
 		c0 = apic_read(APIC_TMCCT);
 		t0 = rdtsc();
-		while (rdtsc() - t0 < tsc_khz / 20)
+		while (rdtsc() - t0 < tsc_khz / 2) /* 500 us */
 			cpu_relax();
 		c1 = apic_read(APIC_TMCCT);
 		t1 = rdtsc();
@@ -559,6 +562,7 @@ int hv_snapshot_take(struct cappsule_snapshot *s)
 		local_irq_restore(flags);
 		cpus_read_unlock();
 		up_write(&hv_snap_lock);
+		hv_guest_set_clock(); /* may sleep: interrupts on, no lock */
 		hv_snap_put_chan(chan, s->chan_pages);
 		kfree(w);
 		return forked - 1;
@@ -593,14 +597,14 @@ int hv_snapshot_take(struct cappsule_snapshot *s)
 		s->kernel_pages, s->user_pages, s->free_pages, s->own_pages,
 		s->dropped_pages, s->unmapped_pages, s->bad_pages);
 	pr_info(HV_NAME
-		": snapshot %llu: forks' timer %s, %llu TSC cycles per count x 65536\n",
+		": snapshot %llu: forks' timer %s, %llu TSC cycles per count x 65536 (LVTT 0x%x)\n",
 		s->generation,
 		s->timer_mode == HV_LAPIC_ONESHOT ?
 			"one-shot" :
 		s->timer_mode == HV_LAPIC_TSC_DEADLINE ?
 			"TSC deadline" :
 			"unknown (a tick every slice)",
-		hv_snap_timer.rate);
+		hv_snap_timer.rate, hv_snap_lvtt);
 out:
 	cpus_read_unlock();
 	/* unused destinations, or all of them after a failure */

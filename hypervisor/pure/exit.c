@@ -194,6 +194,16 @@ static const struct hv_msr_rule msr_rules[] = {
 	{ 0xc0000084, HV_MSR_READ_ONLY, "IA32_FMASK" },
 	{ 0xc0000102, HV_MSR_SWITCHED, "IA32_KERNEL_GS_BASE" },
 	{ 0xc0000103, HV_MSR_SWITCHED, "IA32_TSC_AUX" },
+	/*
+	 * Speculation controls, which a desktop kernel writes on context
+	 * switches and entries (IBRS/STIBP/SSBD per task, IBPB between
+	 * address spaces): SPEC_CTRL is the guest's own while it runs (the
+	 * host's comes back at every exit, so nothing the guest sets weakens
+	 * the host); the commands only add barriers.
+	 */
+	{ 0x00000048, HV_MSR_SWITCHED, "IA32_SPEC_CTRL" },
+	{ 0x00000049, HV_MSR_COMMAND, "IA32_PRED_CMD" },
+	{ 0x0000010b, HV_MSR_COMMAND, "IA32_FLUSH_CMD" },
 };
 
 const struct hv_msr_rule *hv_msr_rule_at(unsigned int slot)
@@ -201,15 +211,20 @@ const struct hv_msr_rule *hv_msr_rule_at(unsigned int slot)
 	return slot < ARRAY_SIZE(msr_rules) ? &msr_rules[slot] : NULL;
 }
 
-const u32 hv_msr_switched[HV_MSR_NR_SWITCHED] = { 0xc0000102, 0xc0000103 };
+const u32 hv_msr_switched[HV_MSR_NR_SWITCHED] = { 0xc0000102, 0xc0000103,
+						  0x00000048 };
 
 bool hv_msr_value_ok(u32 msr, u64 val)
 {
 	switch (msr) {
 	case 0xc0000102: /* 48-bit canonical: bits 63..47 all equal */
 		return (u64)((s64)(val << 16) >> 16) == val;
-	case 0xc0000103:
+	case 0xc0000103: /* TSC_AUX: the high half is reserved */
+	case 0x00000048: /* SPEC_CTRL: so is its high half */
 		return !(val >> 32);
+	case 0x00000049: /* PRED_CMD: IBPB, bit 0 */
+	case 0x0000010b: /* FLUSH_CMD: L1D_FLUSH, bit 0 */
+		return val <= 1;
 	}
 	return true;
 }

@@ -173,6 +173,12 @@ enum hv_msr_kind {
 	 * the hypervisor's). A desktop kernel runs its APIC in x2APIC mode.
 	 */
 	HV_MSR_X2APIC,
+	/*
+	 * Write-only commands to the CPU's predictors and caches (IBPB, L1D
+	 * flush): the host CPU carries a valid one out (it only ever
+	 * strengthens a mitigation); a read kills, as it faults on hardware.
+	 */
+	HV_MSR_COMMAND,
 };
 
 #define HV_X2APIC_FIRST 0x800u
@@ -197,7 +203,7 @@ bool hv_msr_value_ok(u32 msr, u64 val);
 const struct hv_msr_rule *hv_msr_rule_at(unsigned int slot);
 
 /* The HV_MSR_SWITCHED ones, in the order of the VMCS MSR lists */
-#define HV_MSR_NR_SWITCHED 2
+#define HV_MSR_NR_SWITCHED 3
 extern const u32 hv_msr_switched[HV_MSR_NR_SWITCHED];
 /* Index of @msr in hv_msr_switched[], or -1 */
 int hv_msr_switched_index(u32 msr);

@@ -136,7 +136,8 @@ int vmx_compute_controls(const struct vmx_caps *caps, struct vmx_controls *out,
 		out->proc2 = vmx_ctl_adjust(
 			caps->procbased2,
 			HV_PROC2_EPT | HV_PROC2_VPID | HV_PROC2_WBINVD,
-			HV_PROC2_RDTSCP | HV_PROC2_INVPCID, &miss);
+			HV_PROC2_RDTSCP | HV_PROC2_INVPCID | HV_PROC2_XSAVES,
+			&miss);
 		say_missing(why, why_len, "secondary", proc2_names,
 			    ARRAY_SIZE(proc2_names), miss);
 		bad |= !!miss;

@@ -182,6 +182,10 @@ static unsigned int hv_exit_vmcall(struct hv_vcpu *v)
 		hv_hc_entropy(v);
 		ret = 0;
 		break;
+	case CAPPSULE_HC_CLOCK:
+		ret = (s64)ktime_get_real_ns();
+		r->clock_calls++;
+		break;
 	case CAPPSULE_HC_DONE:
 		r->outcome = CAPPSULE_OUT_DONE;
 		return HV_R_ADVANCE | HV_R_STOP;
@@ -264,6 +268,20 @@ static unsigned int hv_exit_cr(struct hv_vcpu *v)
 	return hv_kill(v, CAPPSULE_KILL_CR);
 }
 
+/*
+ * IBPB or an L1D flush the guest asked for, carried out on the host CPU
+ * it runs on (preemption is off: the one it will run on next); on a CPU
+ * without the command, nothing, as the copy's kernel would not ask.
+ */
+static void hv_msr_command(u32 msr, u64 val)
+{
+	if (!val)
+		return;
+	if ((msr == MSR_IA32_PRED_CMD && boot_cpu_has(X86_FEATURE_IBPB)) ||
+	    (msr == MSR_IA32_FLUSH_CMD && boot_cpu_has(X86_FEATURE_FLUSH_L1D)))
+		wrmsrl(msr, val);
+}
+
 static unsigned int hv_exit_msr(struct hv_vcpu *v, bool write)
 {
 	u32 msr = (u32)v->gpr[HV_RCX];
@@ -278,13 +296,22 @@ static unsigned int hv_exit_msr(struct hv_vcpu *v, bool write)
 	rule = hv_msr_rule(msr, &slot);
 	if (!rule)
 		return hv_kill(v, CAPPSULE_KILL_MSR);
-	/* a switched MSR's value is the one the last exit stored */
-	i = hv_msr_switched_index(msr);
+	if (rule->kind == HV_MSR_COMMAND) {
+		if (!write || !hv_msr_value_ok(msr, val))
+			return hv_kill(v, CAPPSULE_KILL_MSR);
+		hv_msr_command(msr, val);
+		return HV_R_ADVANCE;
+	}
+	/*
+	 * A switched MSR's value is the one the last exit stored; one this
+	 * CPU lacks (not in the vCPU's lists) is a shadow, which the copy's
+	 * kernel, knowing the CPU, never writes anyway.
+	 */
+	i = hv_vcpu_msr_index(v, msr);
 	if (rule->kind == HV_MSR_X2APIC)
 		where = &v->x2apic[slot];
 	else
-		where = i >= 0 && i < v->nr_msrs ? &v->msr_guest[i].value :
-						   &v->msr_shadow[slot];
+		where = i >= 0 ? &v->msr_guest[i].value : &v->msr_shadow[slot];
 	if (write) {
 		if ((rule->kind != HV_MSR_SHADOW &&
 		     rule->kind != HV_MSR_SWITCHED &&

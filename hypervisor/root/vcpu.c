@@ -26,31 +26,56 @@
 
 #define HV_DEFAULT_SLICE 200000u /* preemption-timer ticks */
 
+/* Whether this CPU has switched MSR @msr (it would fault otherwise). */
+static bool hv_cpu_has_msr(u32 msr)
+{
+	switch (msr) {
+	case MSR_TSC_AUX: /* exists only with RDTSCP or RDPID */
+		return boot_cpu_has(X86_FEATURE_RDTSCP) ||
+		       boot_cpu_has(X86_FEATURE_RDPID);
+	case MSR_IA32_SPEC_CTRL:
+		return boot_cpu_has(X86_FEATURE_MSR_SPEC_CTRL);
+	default:
+		return true;
+	}
+}
+
 /*
  * The VMCS MSR lists, one page: the guest's values (loaded at entry,
  * stored at exit) at its start, the host's (loaded at exit) in its second
- * half. TSC_AUX exists only with RDTSCP or RDPID.
+ * half; the switched MSRs this CPU has, the guest's starting as the
+ * snapshot's.
  */
 static int hv_vcpu_msr_lists(struct hv_vcpu *v, const struct hv_guest_init *g)
 {
 	struct page *page = hv_alloc_page();
-	unsigned int i, slot;
+	unsigned int i, n = 0, slot;
 
 	if (!page)
 		return -ENOMEM;
 	v->msr_guest = page_address(page);
 	v->msr_host = page_address(page) + PAGE_SIZE / 2;
-	v->nr_msrs = HV_MSR_NR_SWITCHED;
-	if (!boot_cpu_has(X86_FEATURE_RDTSCP) &&
-	    !boot_cpu_has(X86_FEATURE_RDPID))
-		v->nr_msrs = hv_msr_switched_index(MSR_TSC_AUX);
-	for (i = 0; i < v->nr_msrs; i++) {
-		v->msr_guest[i].index = hv_msr_switched[i];
-		v->msr_host[i].index = hv_msr_switched[i];
+	for (i = 0; i < HV_MSR_NR_SWITCHED; i++) {
+		if (!hv_cpu_has_msr(hv_msr_switched[i]))
+			continue;
+		v->msr_guest[n].index = hv_msr_switched[i];
+		v->msr_host[n].index = hv_msr_switched[i];
 		if (hv_msr_rule(hv_msr_switched[i], &slot))
-			v->msr_guest[i].value = g->msr[slot];
+			v->msr_guest[n].value = g->msr[slot];
+		n++;
 	}
+	v->nr_msrs = n;
 	return 0;
+}
+
+int hv_vcpu_msr_index(const struct hv_vcpu *v, u32 msr)
+{
+	unsigned int i;
+
+	for (i = 0; i < v->nr_msrs; i++)
+		if (v->msr_guest[i].index == msr)
+			return (int)i;
+	return -1;
 }
 
 int hv_vcpu_init(struct hv_vcpu *v, struct hv_vm *vm,
@@ -166,6 +191,7 @@ static void hv_fpu_put(struct hv_vcpu *v)
 static int hv_vcpu_load(struct hv_vcpu *v)
 {
 	int cpu = smp_processor_id();
+	unsigned int i;
 	int err;
 
 	err = hv_vmptrld(virt_to_phys(v->vmcs));
@@ -190,12 +216,13 @@ static int hv_vcpu_load(struct hv_vcpu *v)
 	savesegment(gs, v->host_gs);
 	rdmsrl(MSR_FS_BASE, v->host_fs_base);
 	rdmsrl(MSR_KERNEL_GS_BASE, v->host_kernel_gs_base);
-	/* what the exit's MSR-load list puts back on this CPU */
-	v->msr_host[hv_msr_switched_index(MSR_KERNEL_GS_BASE)].value =
-		v->host_kernel_gs_base;
-	if (v->nr_msrs > hv_msr_switched_index(MSR_TSC_AUX))
-		rdmsrl(MSR_TSC_AUX,
-		       v->msr_host[hv_msr_switched_index(MSR_TSC_AUX)].value);
+	/* what the exit's MSR-load list puts back on this CPU: its values */
+	for (i = 0; i < v->nr_msrs; i++) {
+		if (v->msr_host[i].index == MSR_KERNEL_GS_BASE)
+			v->msr_host[i].value = v->host_kernel_gs_base;
+		else
+			rdmsrl(v->msr_host[i].index, v->msr_host[i].value);
+	}
 	v->host_debugctl = get_debugctlmsr();
 	get_debugreg(v->host_dr7, 7);
 	return 0;

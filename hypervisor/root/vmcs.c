@@ -60,6 +60,13 @@ int hv_vmcs_setup(struct hv_vcpu *v, const struct hv_guest_init *g)
 	vmw(PIN_BASED_VM_EXEC_CONTROL, hv_ctl.pin);
 	vmw(CPU_BASED_VM_EXEC_CONTROL, hv_ctl.proc);
 	vmw(SECONDARY_VM_EXEC_CONTROL, hv_ctl.proc2);
+	/*
+	 * XSAVES/XRSTORS run in the guest (the copy's kernel switches FPU
+	 * state with them where the CPU has them; off, they are #UD), with
+	 * IA32_XSS as the host's (same kernel, never switched) and no exits.
+	 */
+	if (hv_ctl.proc2 & HV_PROC2_XSAVES)
+		vmw(XSS_EXIT_BITMAP, 0);
 	vmw(VM_EXIT_CONTROLS, hv_ctl.exit);
 	vmw(VM_ENTRY_CONTROLS, hv_ctl.entry);
 	vmw(EXCEPTION_BITMAP, g->exception_bitmap);

@@ -272,13 +272,16 @@ static void test_msr_ok(unsigned int cpu)
 		return;
 	result(p.outcome == CAPPSULE_OUT_DONE && p.result[0] != 0 &&
 		       p.result[1] == 0x0000334455667788ull &&
-		       p.result[2] == 0x12345 && p.result[3] == 0x79abcdef0ull,
+		       p.result[2] == 0x12345 &&
+		       p.result[3] == 0x79abcdef0ull && p.result[4] == 0x5,
 	       "msr_ok",
 	       "TSC=0x%" PRIx64 " KERNEL_GS_BASE read back 0x%" PRIx64
 	       ", x2APIC timer count 0x%" PRIx64 ", TSC_DEADLINE 0x%" PRIx64
-	       " (scratch: EOI, count and deadline kept, nothing armed)",
+	       " (scratch: EOI, count and deadline kept, nothing armed)"
+	       ", SPEC_CTRL 0x%" PRIx64 ", an IBPB (PRED_CMD) let through",
 	       (uint64_t)p.result[0], (uint64_t)p.result[1],
-	       (uint64_t)p.result[2], (uint64_t)p.result[3]);
+	       (uint64_t)p.result[2], (uint64_t)p.result[3],
+	       (uint64_t)p.result[4]);
 }
 
 static void test_spin(unsigned int cpu)

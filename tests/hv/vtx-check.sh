@@ -34,10 +34,14 @@ kthreads() {
 		case $c in cappsule-[0-9]*) echo "${c#cappsule-} ${p#/proc/}" ;; esac
 	done
 }
+# milliseconds since boot (busybox's date has no %N)
+now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 expect() { # name, expected, got
 	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: expected '$2', got '$3'"; fi
 }
 
+# the daemon's snapshot is at least this old from here on (ms since boot)
+script_start=$(now_ms)
 base=$(pages)
 free0=$(awk '/^MemFree:/ { print $2 }' /proc/meminfo)
 echo "baseline: $base module pages; MemFree $free0 kB"
@@ -186,8 +190,6 @@ case "$snap" in
 *"timer one-shot"* | *"timer tsc-deadline"*) pass "timer_model: ${snap##*timer }" ;;
 *) fail "timer_model: '$snap'" ;;
 esac
-# milliseconds since boot (busybox's date has no %N)
-now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 halts() { # HLT and MWAIT exits of cappsule $1 so far
 	virt stats "$1" | sed -n 's/^vm exits.*(\(.*\))/\1/p' | tr ',' '\n' |
 		awk '$1 == "MWAIT" || $1 == "HLT" { n += $2 } END { print n + 0 }'
@@ -263,6 +265,23 @@ same_pages oom_limit
 out=$($V -m 64 /bin/sh -c 'head -c 32m /dev/zero > /tmp/big; wc -c < /tmp/big')
 expect oom_under_limit "33554432" "$(echo $out)"
 same_pages oom_under_limit
+
+# the fork's wall clock is the host's (HC_CLOCK), not the snapshot's:
+# its clocks go on from the snapshot's instant, which is older than this
+# script (at least 5 s: a lag the check would see)
+age=$(($(now_ms) - script_start))
+[ "$age" -lt 5000 ] && sleep $(((5000 - age) / 1000 + 1)) && age=$(($(now_ms) - script_start))
+h0=$(date +%s)
+g=$($V /bin/sh -c 'date +%s')
+h1=$(date +%s)
+echo "wall clock: host $h0..$h1, fork $g; the snapshot is over $((age / 1000)) s old"
+if [ -n "$g" ] && [ "$g" -ge $((h0 - 1)) ] && [ "$g" -le $((h1 + 1)) ]; then
+	pass "wall_clock: the fork's date is the host's"
+else
+	fail "wall_clock: fork '$g', host $h0..$h1 (snapshot over $((age / 1000)) s old)"
+fi
+n=$(grep -c '[^0] clock calls' /tmp/cappsuled.log)
+echo "forks that set their clock: $n"
 
 # virt snapshot --refresh: refused while a vtx cappsule runs, then the
 # snapshot is taken again and the next cappsule starts from it
