@@ -14,7 +14,10 @@
  *      then struct cappsule_snapshot grew chan_addr/chan_pages (a
  *      channel of the caller's memory each fork gets its own copy of)
  *      and fork task EXEC (work in progress); then CAPPSULE_CHAN_MAX_PAGES
- *      went from 16 to 512 (cappsuled's control and console regions)
+ *      went from 16 to 512 (cappsuled's control and console regions);
+ *      then struct cappsule_snapshot's __pad1 became timer_mode (out) and
+ *      struct cappsule_probe grew clock_calls (HC_CLOCK): a module and a
+ *      daemon built from different trees refuse each other (-EINVAL)
  */
 #ifndef CAPPSULE_UAPI_CAPPSULE_H
 #define CAPPSULE_UAPI_CAPPSULE_H

@@ -206,6 +206,10 @@ static const struct hv_msr_rule msr_rules[] = {
 	{ 0x0000010b, HV_MSR_COMMAND, "IA32_FLUSH_CMD" },
 };
 
+/* a rule's slot indexes the vCPU's shadows and the snapshot's values */
+_Static_assert(ARRAY_SIZE(msr_rules) <= HV_MSR_SHADOWS,
+	       "more MSR rules than HV_MSR_SHADOWS slots");
+
 const struct hv_msr_rule *hv_msr_rule_at(unsigned int slot)
 {
 	return slot < ARRAY_SIZE(msr_rules) ? &msr_rules[slot] : NULL;

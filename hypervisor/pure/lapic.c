@@ -23,11 +23,13 @@ void hv_lapic_seen(struct hv_lapic_timer *t, u32 count, u64 now)
 		return;
 	t->count = count;
 	t->armed = now;
+	t->known = true;
 }
 
 void hv_lapic_fired(struct hv_lapic_timer *t)
 {
 	t->count = 0;
+	t->known = true;
 }
 
 bool hv_lapic_expiry(const struct hv_lapic_timer *t, u64 deadline,
@@ -37,6 +39,8 @@ bool hv_lapic_expiry(const struct hv_lapic_timer *t, u64 deadline,
 
 	switch (t->mode) {
 	case HV_LAPIC_ONESHOT:
+		if (!t->known)
+			return false;
 		if (!t->count) {
 			*at = HV_LAPIC_NEVER;
 			return true;

@@ -40,6 +40,12 @@ struct hv_lapic_timer {
 	u64 rate; /* one-shot: host TSC cycles per count, x 2^16 */
 	u32 count; /* one-shot: the initial count last seen, 0: none */
 	u64 armed; /* one-shot: host TSC when it was first seen */
+	/*
+	 * one-shot: a count was seen or a tick went in since the fork began.
+	 * Until then what the copy's kernel armed before the capture is not
+	 * on the scratch page (it starts zeroed), so the model is unknown.
+	 */
+	bool known;
 };
 
 /*

@@ -9,6 +9,7 @@
 #include <linux/io.h>
 #include <linux/percpu.h>
 #include <asm/desc.h>
+#include <asm/fpu/types.h>
 #include <asm/msr.h>
 #include <asm/segment.h>
 #include <asm/special_insns.h>
@@ -63,10 +64,14 @@ int hv_vmcs_setup(struct hv_vcpu *v, const struct hv_guest_init *g)
 	/*
 	 * XSAVES/XRSTORS run in the guest (the copy's kernel switches FPU
 	 * state with them where the CPU has them; off, they are #UD), with
-	 * IA32_XSS as the host's (same kernel, never switched) and no exits.
+	 * IA32_XSS as the host's (same kernel, never switched). One component
+	 * exits (and kills): architectural LBR, which no task's FPU state
+	 * holds, so a guest's XRSTORS of it would stay on the host CPU and
+	 * its XSAVES would read the host's branch records. The kernel's own
+	 * context switches never ask for it.
 	 */
 	if (hv_ctl.proc2 & HV_PROC2_XSAVES)
-		vmw(XSS_EXIT_BITMAP, 0);
+		vmw(XSS_EXIT_BITMAP, XFEATURE_MASK_LBR);
 	vmw(VM_EXIT_CONTROLS, hv_ctl.exit);
 	vmw(VM_ENTRY_CONTROLS, hv_ctl.entry);
 	vmw(EXCEPTION_BITMAP, g->exception_bitmap);
