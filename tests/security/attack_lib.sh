@@ -90,7 +90,13 @@ start_host_x() {
 	Xvfb ":$XN" -ac -nolisten tcp -listen unix -screen 0 1280x800x24 \
 		>"$SOCKDIR/xvfb.log" 2>&1 &
 	HOST_PIDS="$HOST_PIDS $!"
-	for _ in $(seq 1 100); do [ -S "/tmp/.X11-unix/X$XN" ] && return 0; sleep 0.1; done
+	# ready when it answers, not when its socket exists (a stale socket of
+	# a killed server may be there already)
+	for _ in $(seq 1 100); do
+		[ -S "/tmp/.X11-unix/X$XN" ] && { ! command -v xwininfo >/dev/null ||
+			xwininfo -display ":$XN" -root >/dev/null 2>&1; } && return 0
+		sleep 0.1
+	done
 	fail "the host's Xvfb did not start"
 }
 
