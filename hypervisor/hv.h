@@ -2,15 +2,18 @@
 /*
  * cappsule.ko internals shared by the VMX-root side (root/) and the
  * module/ioctl side (host/): per-CPU VMX state, VMs, vCPUs and the calls
- * between the two halves.
+ * between the two halves; and what cappsule_guest.ko (guest/) takes from
+ * cappsule.ko to make the snapshot's capture itself.
  */
 #ifndef CAPPSULE_HV_H
 #define CAPPSULE_HV_H
 
 #include <linux/types.h>
 #include <linux/atomic.h>
+#include <linux/bitmap.h>
 #include <linux/mm_types.h>
 #include <linux/spinlock.h>
+#include <asm/irq_vectors.h>
 #include <asm/vmx.h>
 #include "pure/vmx_ctl.h"
 #include "pure/ept.h"
@@ -112,15 +115,59 @@ struct hv_guest_init {
 	u64 tsc_offset; /* guest TSC = host TSC + this */
 };
 
-/* guest/capture.S: setjmp-like capture point of a snapshot */
+/* guest/capture.S (cappsule_guest.ko): setjmp-like capture point */
 struct hv_capture {
 	u64 rbx, rbp, r12, r13, r14, r15;
 	u64 rsp, rflags;
 };
 
 int __attribute__((returns_twice)) hv_capture(struct hv_capture *c, void *arg);
-void hv_capture_body(void *arg); /* host/snapshot.c: the copy */
 void hv_capture_resume(void);
+/* host/snapshot.c: the copy, called by hv_capture() with its @arg */
+void hv_capture_body(void *arg);
+
+/*
+ * A snapshot being taken, from hv_snapshot_begin() (cappsule.ko) to
+ * hv_snapshot_end(). cappsule_guest.ko's ioctl makes the capture between
+ * the two, so a fork resumes in the guest module's code and returns to
+ * its process through it and the kernel's alone: cappsule.ko's text is
+ * 0xCC in the copy. In a fork the guest module gives back what begin
+ * took, with the kernel's functions: the CPU hotplug lock, @lock, the
+ * channel's pages, @walk.
+ */
+struct hv_snap_take {
+	struct hv_capture *regs; /* hv_capture()'s save area */
+	void *walk; /* hv_capture()'s @arg; kfree() in a fork */
+	struct rw_semaphore *lock; /* held for writing until the end */
+	struct page **chan; /* the caller's channel pages, held */
+	unsigned int chan_pages;
+	u64 t_capture; /* ktime at the capture (hv_snapshot_arm()) */
+};
+
+/*
+ * Process context: check @s, count, allocate, take the locks; @resume is
+ * where forks start (hv_capture_resume). An ERR_PTR when nothing is held.
+ */
+struct hv_snap_take *hv_snapshot_begin(struct cappsule_snapshot *s,
+				       void (*resume)(void));
+/* Interrupts off, FPU saved: the CPU state and clocks forks start from */
+void hv_snapshot_arm(struct hv_snap_take *t);
+/* The host after the capture: index, poison, report; frees @t. */
+int hv_snapshot_end(struct hv_snap_take *t, struct cappsule_snapshot *s);
+/*
+ * The ioctl structs' header check, for both modules' devices: inline, as
+ * a fork must not call into cappsule.ko.
+ */
+static inline int hv_check_hdr(const struct cappsule_hdr *untrusted_hdr,
+			       u32 size)
+{
+	if (untrusted_hdr->size != size)
+		return -EINVAL;
+	if (untrusted_hdr->version != CAPPSULE_ABI_VERSION)
+		return -EPROTONOSUPPORT;
+	return 0;
+}
+
 /*
  * guest/forked.c: runs only in a forked VM, @t_capture: ktime then.
  * Returns only for the user task: the snapshot's process goes on.
@@ -128,12 +175,13 @@ void hv_capture_resume(void);
 void hv_guest_forked(u64 id, u64 t_capture);
 /* guest/forked.c: the fork's wall clock from the host's (process context) */
 void hv_guest_set_clock(void);
+/* cappsule.ko's data, written only in forks' copies: the fork's id */
 extern u64 hv_fork_marker;
 struct file;
 struct poll_table_struct;
 /* CAPPSULE_IOC_HYPERCALL: a hypercall for the cappsule's agent */
 int hv_guest_hypercall(struct cappsule_hypercall *h);
-/* /dev/cappsule's poll: in a fork, readable once the host kicked it */
+/* /dev/cappsule-guest's poll: in a fork, readable once the host kicked it */
 __poll_t hv_guest_poll(struct file *file, struct poll_table_struct *wait);
 
 /* One decoded VM exit, read once from the VMCS. */
@@ -169,12 +217,16 @@ struct hv_vcpu {
 	bool halted; /* HLT or MWAIT: sleep until the guest's timer expires */
 	/* what the guest programmed in its scratch APIC (pure/lapic.h) */
 	struct hv_lapic_timer lapic;
+	bool has_deadline; /* IA32_TSC_DEADLINE has a shadow slot: */
+	unsigned int deadline_slot; /* msr_shadow[] index */
 	u32 *apic_page; /* the scratch xAPIC page (a fork's), or NULL */
 	bool inject_ud; /* #UD at the next entry: a refused VMCALL */
 	struct eventfd_ctx *notify; /* HC_NOTIFY signals it, or NULL */
-	/* host to guest: IRQ_WORK_VECTOR injected after each hv_vcpu_kick() */
+	/* host to guest: HV_KICK_VECTOR injected after each hv_vcpu_kick() */
 	bool kicks; /* this VM takes kicks */
 	unsigned long kick; /* bit 0: a kick to inject */
+	/* fixed interrupts the guest sent itself, to inject (pure/lapic.h) */
+	DECLARE_BITMAP(self_ipi, 256);
 	bool stop; /* hv_vcpu_stop(): leave at the next look */
 	struct task_struct *task; /* the thread that runs the vCPU */
 	struct hv_log_line log; /* the guest's console line being built */
@@ -204,8 +256,16 @@ int hv_vcpu_msr_index(const struct hv_vcpu *v, u32 msr);
 void hv_vcpu_destroy(struct hv_vcpu *v);
 /* Run until the guest is done, killed, or a limit or signal stops it. */
 void hv_vcpu_run(struct hv_vcpu *v);
-/* Any context: the guest gets IRQ_WORK_VECTOR soon, woken if halted. */
+/*
+ * A host kick's vector: the kernel's posted-interrupt wake-up vector,
+ * whose handler a fork's kernel sets to the guest module's (no KVM runs
+ * in a fork), so that IRQ_WORK_VECTOR is the guest's own self-IPIs'.
+ */
+#define HV_KICK_VECTOR POSTED_INTR_WAKEUP_VECTOR
+/* Any context: the guest gets HV_KICK_VECTOR soon, woken if halted. */
 void hv_vcpu_kick(struct hv_vcpu *v);
+/* Exit handling: the guest wrote @icr to its ICR (pure/lapic.h) */
+void hv_vcpu_icr_write(struct hv_vcpu *v, u64 icr);
 /* Any context: the run ends soon (outcome SIGNAL), halted or not. */
 void hv_vcpu_stop(struct hv_vcpu *v);
 
@@ -243,7 +303,6 @@ int hv_vcpu_run_on(struct hv_vcpu *v, u32 cpu);
 extern atomic64_t hv_vms_run;
 
 /* ---- host/snapshot.c: the copy of the running kernel ---- */
-int hv_snapshot_take(struct cappsule_snapshot *s);
 u64 hv_snapshot_drop(void); /* pages freed */
 int hv_snapshot_verify(struct cappsule_snapshot_verify *v);
 u64 hv_snapshot_pages(void);

@@ -254,6 +254,15 @@ static int vtx_probe(struct daemon *d, char *why, size_t len)
 			 VTX_DEVICE, CAPPSULE_ABI_VERSION, strerror(-ret));
 		return ret;
 	}
+	/* the snapshot's capture point: cappsule_guest.ko's device */
+	if (access(CAPPSULE_GUEST_DEVICE, F_OK)) {
+		ret = -errno;
+		snprintf(
+			why, len,
+			"%s: %s (cappsule_guest.ko is not loaded: modprobe cappsule_guest)",
+			CAPPSULE_GUEST_DEVICE, strerror(errno));
+		return ret;
+	}
 	return vtx_snapshot(d, why, len);
 }
 

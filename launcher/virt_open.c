@@ -365,6 +365,7 @@ static void report_end(const struct open_job *j, const char *prog, unsigned id,
 	json_object *req, *r;
 	struct cps_conn conn;
 	const char *why;
+	bool exited; /* the app itself ended, with @status */
 
 	if (!status)
 		return;
@@ -378,10 +379,11 @@ static void report_end(const struct open_job *j, const char *prog, unsigned id,
 	}
 	if (term >= 0)
 		dup2(term, 2);
-	if (status == 126 && (!*why || !strcmp(why, "exit")))
+	exited = !*why || !strcmp(why, "exit");
+	if (exited && status == 126)
 		report("open %s: %s could not be started in cappsule %u (exit status 126)",
 		       j->target, prog, id);
-	else if (!*why || !strcmp(why, "exit"))
+	else if (exited)
 		report("open %s: %s failed in cappsule %u (exit status %d)",
 		       j->target, prog, id, status);
 	else

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
- * /dev/cappsule ioctl ABI and hypercall numbers, shared by cappsule.ko, the
- * daemon and the test tools. Fixed-width types only, explicit padding; every
+ * /dev/cappsule and /dev/cappsule-guest ioctl ABI and hypercall numbers,
+ * shared by cappsule.ko, cappsule_guest.ko, the daemon and the test tools. Fixed-width types only, explicit padding; every
  * struct starts with struct cappsule_hdr so the module can check its size
  * and version before it reads anything else.
  *
@@ -16,8 +16,14 @@
  *      and fork task EXEC (work in progress); then CAPPSULE_CHAN_MAX_PAGES
  *      went from 16 to 512 (cappsuled's control and console regions);
  *      then struct cappsule_snapshot's __pad1 became timer_mode (out) and
- *      struct cappsule_probe grew clock_calls (HC_CLOCK): a module and a
- *      daemon built from different trees refuse each other (-EINVAL)
+ *      struct cappsule_probe grew clock_calls (HC_CLOCK); then SNAPSHOT
+ *      and HYPERCALL moved to /dev/cappsule-guest (cappsule_guest.ko;
+ *      /dev/cappsule answers -ENOTTY) and struct cappsule_snapshot's
+ *      __pad0 became poisoned_pages (out), kicks moved from
+ *      IRQ_WORK_VECTOR to POSTED_INTR_WAKEUP_VECTOR, struct
+ *      cappsule_probe grew self_ipis and fork task IRQ_WORK came: a
+ *      module and a daemon built
+ *      from different trees refuse each other (-EINVAL)
  */
 #ifndef CAPPSULE_UAPI_CAPPSULE_H
 #define CAPPSULE_UAPI_CAPPSULE_H
@@ -27,6 +33,11 @@
 
 #define CAPPSULE_ABI_VERSION 2
 #define CAPPSULE_DEVICE "/dev/cappsule"
+/*
+ * cappsule_guest.ko's: SNAPSHOT (the capture point is that module's, so a
+ * fork never runs cappsule.ko's code), and in a fork HYPERCALL and poll
+ */
+#define CAPPSULE_GUEST_DEVICE "/dev/cappsule-guest"
 
 /*
  * First member of every ioctl struct. size = sizeof(the whole struct),
@@ -150,7 +161,8 @@ struct cappsule_probe {
 	 * caller's that the guest's HC_NOTIFY signals */
 	__s32 notify_fd;
 	/* with CAPPSULE_PROBE_F_KICK (forks only): an eventfd of the caller's;
-	 * each write to it injects IRQ_WORK_VECTOR into the fork */
+	 * each write to it injects the kernel's POSTED_INTR_WAKEUP_VECTOR
+	 * (0xf1) into the fork, whose handler cappsule_guest.ko sets there */
 	__s32 kick_fd;
 	/*
 	 * forks only (0 otherwise): pages the fork may make its own, fresh or
@@ -182,16 +194,18 @@ struct cappsule_probe {
 	/* VMCALLs from the guest's userland (CPL > 0): #UD, no hypercall */
 	__u64 hypercalls_refused;
 	__u64 notifies; /* HC_NOTIFY hypercalls: eventfd signals */
-	__u64 kicks_injected; /* host kicks: IRQ_WORK_VECTOR injected */
+	__u64 kicks_injected; /* host kicks: their vector injected */
 	__u64 entropy_calls; /* HC_ENTROPY: 32 bytes handed in each */
 	__u64 clock_calls; /* HC_CLOCK: the host's wall clock asked for */
+	/* fixed interrupts the guest sent itself through its APIC (irq_work) */
+	__u64 self_ipis;
 };
 
 /* the fork's HC_NOTIFY signals notify_fd (WORK IN PROGRESS) */
 #define CAPPSULE_PROBE_F_NOTIFY 1u
 /*
- * a write to kick_fd wakes the fork: IRQ_WORK_VECTOR injected, a halt cut
- * short; in the fork, /dev/cappsule polls readable (WORK IN PROGRESS)
+ * a write to kick_fd wakes the fork: POSTED_INTR_WAKEUP_VECTOR injected, a
+ * halt cut short; in the fork, /dev/cappsule-guest polls readable
  */
 #define CAPPSULE_PROBE_F_KICK 2u
 /* a write to kill_fd stops the fork: no signal to race with the ioctl */
@@ -201,9 +215,9 @@ struct cappsule_probe {
 #define CAPPSULE_CHAN_MAX_PAGES 512
 
 /*
- * CAPPSULE_IOC_SNAPSHOT: copy the running kernel's memory (the page set of
- * doc/hypervisor.md) with interrupts off, replacing any earlier snapshot.
- * Returns 0; in a fork of the snapshot (work in progress) the calling
+ * CAPPSULE_IOC_SNAPSHOT, on /dev/cappsule-guest: copy the running kernel's
+ * memory (the page set of doc/hypervisor.md) with interrupts off, replacing
+ * any earlier snapshot. Returns 0; in a fork of the snapshot the calling
  * process sees it return the fork's id (>= 1) instead.
  * Needs exactly one online CPU (-EBUSY otherwise: the caller offlines the
  * others). Counts are in pages; -EAGAIN if the set grew past the
@@ -212,7 +226,8 @@ struct cappsule_probe {
 struct cappsule_snapshot {
 	struct cappsule_hdr hdr;
 	__u32 flags; /* in: 0 */
-	__u32 __pad0;
+	/* in: 0; out: pages of cappsule.ko's text filled with INT3 in the copy */
+	__u32 poisoned_pages;
 	/*
 	 * in, WORK IN PROGRESS: chan_pages (at most CAPPSULE_CHAN_MAX_PAGES)
 	 * pages of the caller's memory at chan_addr (page-aligned; 0 and 0:
@@ -256,8 +271,8 @@ struct cappsule_snapshot_drop {
 
 /*
  * CAPPSULE_IOC_SNAPSHOT_VERIFY: compare the snapshot's copy of a kernel
- * virtual range (direct map or kernel image, e.g. _stext.._etext) with
- * live memory. Pages outside both, or not in the snapshot, are counted
+ * virtual range (direct map, kernel image, modules or vmalloc, e.g.
+ * _stext.._etext or a module's text) with live memory. Pages outside both, or not in the snapshot, are counted
  * and skipped; the hashes cover the copied pages in address order.
  */
 struct cappsule_snapshot_verify {
@@ -276,8 +291,8 @@ struct cappsule_snapshot_verify {
 };
 
 /*
- * CAPPSULE_IOC_HYPERCALL, in a cappsule only (WORK IN PROGRESS): the
- * cappsule's agent (the process that opened /dev/cappsule, CAP_SYS_ADMIN)
+ * CAPPSULE_IOC_HYPERCALL, on /dev/cappsule-guest in a cappsule only: the
+ * cappsule's agent (the process that opened it, CAP_SYS_ADMIN)
  * asks its kernel to make hypercall nr, one of HC_LOG, HC_REPORT,
  * HC_TASK, HC_NOTIFY, HC_DONE (-EINVAL otherwise), since its own VMCALLs get #UD;
  * ret is the hypercall's result. In the host: -EPERM.
@@ -409,6 +424,12 @@ enum cappsule_fork_task {
 	 * rings (common/ring.h)
 	 */
 	CAPPSULE_FORK_EXEC = 7,
+	/*
+	 * an irq_work queued with interrupts off, then interrupts on until it
+	 * ran: its self-IPI (IRQ_WORK_VECTOR through the scratch APIC) must
+	 * be delivered, no kick comes; slots R_IRQ_WORK_RAN, R_SPINS
+	 */
+	CAPPSULE_FORK_IRQ_WORK = 8,
 	CAPPSULE_FORK_TASKS
 };
 
@@ -424,6 +445,8 @@ enum cappsule_fork_task {
 #define CAPPSULE_FORK_R_JIFFIES 1 /* jiffies advanced by */
 #define CAPPSULE_FORK_R_TICKS 2 /* local APIC timer interrupts handled */
 #define CAPPSULE_FORK_R_SPINS 3 /* loop turns with interrupts on */
+/* result[] slots of CAPPSULE_FORK_IRQ_WORK (with R_HELLO, R_SPINS) */
+#define CAPPSULE_FORK_R_IRQ_WORK_RAN 1 /* 1: the work ran */
 /* result[] slots of CAPPSULE_FORK_SLEEP (with R_HELLO, R_JIFFIES) */
 #define CAPPSULE_FORK_R_SLEPT_NS 2 /* ktime_get_ns() across the msleep */
 #define CAPPSULE_FORK_R_SWITCHES 3 /* the task's context switches in it */

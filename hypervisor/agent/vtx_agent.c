@@ -4,17 +4,19 @@
  * the snapshot vtx cappsules are forked from; in the host it prints the
  * snapshot's figures and ends. In every fork it goes on as the cappsule's
  * agent: the control and console devices over the channel
- * (common/vtx_chan.h), the command spawned with vfork(), hypercalls
- * through CAPPSULE_IOC_HYPERCALL. Static and mlocked: in the snapshot.
+ * (common/vtx_chan.h), the command in a pid namespace of its own under
+ * a small init, hypercalls through CAPPSULE_IOC_HYPERCALL. Static and
+ * mlocked: in the snapshot.
  *
  * Not guest-agent/: its devices wake each other with eventfds, which a
- * fork does not have (its wake-ups are HC_NOTIFY and /dev/cappsule
+ * fork does not have (its wake-ups are HC_NOTIFY and /dev/cappsule-guest
  * polling readable after a kick), and it builds namespaces, mounts and
  * device proxies the vtx backend does not have yet (doc/hypervisor.md).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -23,6 +25,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -162,22 +165,122 @@ static int resolve(const struct start_msg *m, char *out, size_t len)
 }
 
 struct cmd {
-	pid_t pid;
+	pid_t pid; /* the namespace's init (ours), which runs the command */
 	int in, out, err; /* our ends of its pipes, -1 once closed */
+	int status; /* init writes the command's wait status here */
 };
 
 /*
- * vfork(), not fork(): a fork would make our pages copy-on-write and move
- * our next write to the channel away from its guest-physical page
- * (doc/hypervisor.md, "posix_spawn"). The child only makes system calls,
- * then execve()s; its identity is the caller's, from START.
+ * The command's namespaces. The snapshot's other processes are in every
+ * fork, frozen (guest/forked.c): the command must not see, signal or
+ * ptrace them (their mlocked and shared memory is in the copy). So it
+ * runs in a pid namespace of its own, with its own /proc, in a mount
+ * namespace of ours (our mounts never show in the host: this is a fork).
+ */
+static int isolate(char *msg, size_t len)
+{
+	if (unshare(CLONE_NEWPID | CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
+		snprintf(msg, len, "vtx agent: namespaces: %s",
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* pid 1 of the command's namespace: signals from virt go to its group */
+static volatile pid_t init_child;
+
+static void init_forward(int sig)
+{
+	if (init_child > 0)
+		kill(-init_child, sig);
+}
+
+/*
+ * pid 1: /proc of the namespace, then the command as pid 2 (its own
+ * session, the caller's identity, stdio on the pipes); forwards the
+ * signals virt sends (pid 1 takes only those it handles), reaps orphans,
+ * and ends once the command has, its wait status written to @status_fd;
+ * the kernel then kills whatever is left in the namespace. A failure
+ * before the command's execve() goes to @sp as an errno.
+ */
+static void __attribute__((noreturn))
+init_main(const struct start_msg *m, const char *path, const int in[2],
+	  const int out[2], const int err[2], int sp, int status_fd)
+{
+	static const int fwd[] = { SIGINT,  SIGTERM, SIGHUP,  SIGQUIT,
+				   SIGUSR1, SIGUSR2, SIGWINCH };
+	gid_t groups[CONTROL_MAX_GROUPS];
+	uint32_t i, ng = m->hdr.ngroups;
+	struct sigaction sa;
+	int e, st;
+	pid_t w;
+
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL))
+		goto fail;
+	for (i = 0; i < ng && i < CONTROL_MAX_GROUPS; i++)
+		groups[i] = m->hdr.groups[i];
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = init_forward;
+	for (e = 0; e < (int)(sizeof(fwd) / sizeof(fwd[0])); e++)
+		sigaction(fwd[e], &sa, NULL);
+	init_child = fork();
+	if (init_child < 0)
+		goto fail;
+	if (init_child == 0) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = SIG_DFL;
+		for (e = 0; e < (int)(sizeof(fwd) / sizeof(fwd[0])); e++)
+			sigaction(fwd[e], &sa, NULL);
+		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0 ||
+		    dup2(err[1], 2) < 0 || setsid() < 0 ||
+		    (chdir(m->cwd) && chdir("/")) ||
+		    syscall(SYS_setgroups, (size_t)i, groups) ||
+		    syscall(SYS_setresgid, m->hdr.gid, m->hdr.gid,
+			    m->hdr.gid) ||
+		    syscall(SYS_setresuid, m->hdr.uid, m->hdr.uid, m->hdr.uid))
+			goto fail;
+		signal(SIGPIPE, SIG_DFL);
+		execve(path, m->argv, m->env);
+		goto fail;
+	}
+	/* only the command holds the pipes now: their ends are its ends */
+	close(in[0]);
+	close(in[1]);
+	close(out[0]);
+	close(out[1]);
+	close(err[0]);
+	close(err[1]);
+	close(sp);
+	for (;;) {
+		w = waitpid(-1, &st, 0);
+		if (w == init_child) {
+			if (write(status_fd, &st, sizeof(st)) < 0)
+				_exit(126);
+			_exit(0);
+		}
+		if (w < 0 && errno != EINTR)
+			_exit(126);
+	}
+fail:
+	e = errno;
+	if (write(sp, &e, sizeof(e)) < 0)
+		_exit(127);
+	_exit(127);
+}
+
+/*
+ * fork(), where this used to vfork() the command: the channel is a
+ * shared mapping (main()), which a fork leaves where it is, and pid 1 of
+ * the command's namespace must be a process of its own. Its identity is
+ * the caller's, from START.
  */
 static int launch(const struct start_msg *m, struct cmd *c, char *msg,
 		  size_t len)
 {
-	int in[2], out[2], err[2], sp[2], e = 0;
-	gid_t groups[CONTROL_MAX_GROUPS];
-	uint32_t i, ng = m->hdr.ngroups;
+	int in[2], out[2], err[2], sp[2], st[2], e = 0;
 	char path[4096];
 	ssize_t n;
 	pid_t pid;
@@ -188,38 +291,29 @@ static int launch(const struct start_msg *m, struct cmd *c, char *msg,
 			 e == -ENOENT ? "command not found" : strerror(-e));
 		return -e;
 	}
-	for (i = 0; i < ng && i < CONTROL_MAX_GROUPS; i++)
-		groups[i] = m->hdr.groups[i];
+	if (isolate(msg, len))
+		return -1;
 	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) ||
-	    pipe2(err, O_CLOEXEC) || pipe2(sp, O_CLOEXEC)) {
+	    pipe2(err, O_CLOEXEC) || pipe2(sp, O_CLOEXEC) ||
+	    pipe2(st, O_CLOEXEC)) {
 		snprintf(msg, len, "pipes: %s", strerror(errno));
 		return -1;
 	}
-	pid = vfork();
+	pid = fork();
 	if (pid == 0) {
-		if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0 ||
-		    dup2(err[1], 2) < 0 || setsid() < 0 ||
-		    (chdir(m->cwd) && chdir("/")) ||
-		    syscall(SYS_setgroups, (size_t)i, groups) ||
-		    syscall(SYS_setresgid, m->hdr.gid, m->hdr.gid,
-			    m->hdr.gid) ||
-		    syscall(SYS_setresuid, m->hdr.uid, m->hdr.uid, m->hdr.uid))
-			goto child_fail;
-		signal(SIGPIPE, SIG_DFL);
-		execve(path, m->argv, m->env);
-child_fail:
-		e = errno;
-		if (write(sp[1], &e, sizeof(e)) < 0)
-			_exit(127);
-		_exit(127);
+		close(st[0]);
+		close(sp[0]);
+		init_main(m, path, in, out, err, sp[1], st[1]);
 	}
 	close(in[0]);
 	close(out[1]);
 	close(err[1]);
 	close(sp[1]);
+	close(st[1]);
 	if (pid < 0) {
-		snprintf(msg, len, "vfork: %s", strerror(errno));
+		snprintf(msg, len, "fork: %s", strerror(errno));
 		close(sp[0]);
+		close(st[0]);
 		return -1;
 	}
 	n = read(sp[0], &e, sizeof(e));
@@ -228,6 +322,7 @@ child_fail:
 	c->in = in[1];
 	c->out = out[0];
 	c->err = err[0];
+	c->status = st[0];
 	if (n == sizeof(e)) {
 		snprintf(msg, len, "%s: %s", m->argv[0], strerror(e));
 		return e ? e : EIO;
@@ -271,8 +366,9 @@ static void host_input(struct cmd *c)
 		plen = poff = 0;
 		n = ring_recv(&console.rx, &h, pend, sizeof(pend));
 		if (n < 0) {
-			if (n != -EAGAIN) /* a broken ring: the command ends */
-				kill(-c->pid, SIGKILL);
+			/* a broken ring: the command ends (pid 1: all of it) */
+			if (n != -EAGAIN)
+				kill(c->pid, SIGKILL);
 			return;
 		}
 		dirty = true; /* room in the ring: virt may write more */
@@ -288,8 +384,9 @@ static void host_input(struct cmd *c)
 			if (n != sizeof(cs))
 				break;
 			memcpy(&cs, pend, sizeof(cs));
+			/* to pid 1, which passes it to the command's group */
 			if (console_signal_allowed(cs.signo))
-				kill(-c->pid, (int)cs.signo);
+				kill(c->pid, (int)cs.signo);
 			break;
 		default: /* WINSIZE: pipes have none */
 			break;
@@ -322,7 +419,7 @@ static bool pump(int *fd, uint16_t type)
 /* The command's stdio over the console until it ends; its wait status. */
 static int relay(struct cmd *c)
 {
-	int pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0), st = 0;
+	int pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0), st = 0, cst;
 	bool done = false;
 
 	while (!done) {
@@ -352,6 +449,13 @@ static int relay(struct cmd *c)
 		wait_kick();
 	if (pidfd >= 0)
 		close(pidfd);
+	/* pid 1 passed the command's status on; else it died itself */
+	if (WIFEXITED(st) && !WEXITSTATUS(st) &&
+	    read(c->status, &cst, sizeof(cst)) == sizeof(cst))
+		st = cst;
+	else if (WIFEXITED(st))
+		st = SIGKILL; /* no status: say killed, as a dead init's */
+	close(c->status);
 	return st;
 }
 
@@ -374,7 +478,7 @@ static int reseed(void)
 /* In fork @id: the cappsule's agent, until its command ends. */
 static void __attribute__((noreturn)) in_cappsule(void)
 {
-	struct cmd c = { .in = -1, .out = -1, .err = -1 };
+	struct cmd c = { .in = -1, .out = -1, .err = -1, .status = -1 };
 	struct control_started started = { 0 };
 	char msg[CONTROL_ERROR_TEXT_MAX + 1];
 	int st, ret, seeded = reseed();
@@ -453,9 +557,14 @@ int main(int argc, char **argv)
 			argv[0]);
 		return 2;
 	}
-	dev = open(CAPPSULE_DEVICE, O_RDWR | O_CLOEXEC);
+	/* cappsule_guest.ko's: the capture point, and a fork's hypercalls */
+	dev = open(CAPPSULE_GUEST_DEVICE, O_RDWR | O_CLOEXEC);
 	if (dev < 0) {
-		fprintf(stderr, "%s: %s\n", CAPPSULE_DEVICE, strerror(errno));
+		fprintf(stderr, "%s: %s%s\n", CAPPSULE_GUEST_DEVICE,
+			strerror(errno),
+			errno == ENOENT ?
+				" (load it: modprobe cappsule_guest)" :
+				"");
 		return 1;
 	}
 	urandom = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
@@ -463,7 +572,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "/dev/urandom: %s\n", strerror(errno));
 		return 1;
 	}
-	/* shared memory: a fork() would not move it (vfork() anyway) */
+	/* shared memory: the fork() of the command's init does not move it */
 	chan = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (chan == MAP_FAILED) {
@@ -486,9 +595,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "snapshot: %s\n", strerror(errno));
 		return 1;
 	}
-	printf("snapshot: generation %llu, %llu pages (%.1f MiB), copied in %.1f ms with interrupts off, %.1f ms in all, channel %zu pages, timer %s\n",
+	printf("snapshot: generation %llu, %llu pages (%.1f MiB), copied in %.1f ms with interrupts off, %.1f ms in all, channel %zu pages, timer %s, %u pages of cappsule.ko poisoned\n",
 	       (unsigned long long)s.generation, (unsigned long long)s.pages,
 	       s.pages / 256.0, s.copy_ns / 1e6, s.total_ns / 1e6, size / 4096,
-	       timer_mode_name(s.timer_mode));
+	       timer_mode_name(s.timer_mode), s.poisoned_pages);
 	return 0;
 }

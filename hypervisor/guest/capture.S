@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The snapshot's capture point, setjmp-like: hv_capture() saves the
- * callee-saved registers, RSP and RFLAGS, *calls* the copy (so the copy's
- * own stack writes land below the saved RSP) and returns 0 in the host.
- * A forked VM starts at hv_capture_resume with RSP = the saved RSP and
- * RAX = id + 1: it "returns again" from the same call, in the copy.
- * WORK IN PROGRESS (part 2, milestone b): the caller then runs
- * hv_guest_forked() (guest/forked.c); cappsule.ko's text is still in the
- * copy.
+ * The snapshot's capture point (cappsule_guest.ko), setjmp-like:
+ * hv_capture() saves the callee-saved registers, RSP and RFLAGS, *calls*
+ * the copy (cappsule.ko's hv_capture_body(), so the copy's own stack
+ * writes land below the saved RSP) and returns 0 in the host. A forked
+ * VM starts at hv_capture_resume with RSP = the saved RSP and RAX =
+ * id + 1: it "returns again" from the same call, in the copy, into
+ * guest/main.c, which runs hv_guest_forked() (guest/forked.c). Nothing
+ * of cappsule.ko runs in a fork: its text there is INT3.
  */
 #include <linux/linkage.h>
 #include <asm/asm.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What a forked VM runs once it has returned from the capture point, in
- * cappsule.ko's copy, interrupts still off (part 2, milestone b): the
+ * cappsule_guest.ko's copy, interrupts still off: the
  * kernel's own functions, their results reported by hypercall, or one
  * forbidden operation that must kill the VM and never the host. Never
  * runs in the host.
@@ -27,6 +27,7 @@
 #include <asm/fpu/api.h>
 #include <asm/hardirq.h>
 #include <asm/io.h>
+#include <asm/irq.h>
 #include <asm/msr.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
@@ -246,6 +247,35 @@ static void hv_fork_timer(void)
 }
 
 /*
+ * An irq_work raised with interrupts off sends its self-IPI; interrupts
+ * on, it must run without a kick (the hypervisor delivers the guest's
+ * self-IPIs). Preemption off, so the interrupted code is this loop.
+ */
+static int hv_irq_work_ran;
+
+static void hv_irq_work_fn(struct irq_work *work)
+{
+	WRITE_ONCE(hv_irq_work_ran, 1);
+}
+
+static struct irq_work hv_irq_work = IRQ_WORK_INIT_HARD(hv_irq_work_fn);
+
+static void hv_fork_irq_work(void)
+{
+	unsigned long spins = 0;
+
+	preempt_disable();
+	irq_work_queue(&hv_irq_work);
+	local_irq_enable();
+	while (!READ_ONCE(hv_irq_work_ran) && ++spins < 20000000)
+		cpu_relax();
+	local_irq_disable();
+	preempt_enable();
+	hv_report(CAPPSULE_FORK_R_IRQ_WORK_RAN, READ_ONCE(hv_irq_work_ran));
+	hv_report(CAPPSULE_FORK_R_SPINS, spins);
+}
+
+/*
  * Interrupts and preemption on: msleep() schedules away from this task;
  * whatever else is runnable in the copy runs, then the idle loop, until
  * the hypervisor's ticks expire the sleep's timer and this task runs on.
@@ -275,25 +305,26 @@ static void hv_fork_sleep(void)
 }
 
 /*
- * Kicks from the host: it injects IRQ_WORK_VECTOR, whose handler in this
- * kernel runs the raised irq_works, this one among them: queued when the
- * fork starts and again each time it runs, so no kick is lost between
- * the agent's look at its rings and its poll; /dev/cappsule then polls
- * readable. (The local APIC page is scratch RAM: the self-IPI
- * irq_work_queue() sends goes nowhere, and with an APIC the tick does
- * not run raised works, so only a kick runs it.)
+ * Kicks from the host: it injects the kernel's posted-interrupt wake-up
+ * vector (HV_KICK_VECTOR), whose system-vector handler calls the function
+ * KVM would set: in a fork, this one (no KVM runs there; the host's
+ * pointer is untouched, only the copy's changes). It marks the kick, so
+ * none is lost between the agent's look at its rings and its poll;
+ * /dev/cappsule-guest then polls readable. IRQ_WORK_VECTOR stays the
+ * kernel's own: its self-IPIs through the scratch APIC are delivered
+ * (root/vcpu.c).
  */
+#if !IS_ENABLED(CONFIG_KVM)
+#error "cappsule_guest.ko takes host kicks on KVM's posted-interrupt wake-up vector: build the kernel with CONFIG_KVM (y or m)"
+#endif
 static DECLARE_WAIT_QUEUE_HEAD(hv_kick_wq);
 static int hv_kicked;
 
-static void hv_kick_run(struct irq_work *work)
+static void hv_kick_run(void)
 {
 	WRITE_ONCE(hv_kicked, 1);
 	wake_up_interruptible(&hv_kick_wq);
-	irq_work_queue(work); /* for the next kick */
 }
-
-static struct irq_work hv_kick_work = IRQ_WORK_INIT_HARD(hv_kick_run);
 
 __poll_t hv_guest_poll(struct file *file, poll_table *wait)
 {
@@ -355,7 +386,7 @@ void hv_guest_forked(u64 id, u64 t_capture)
 	/* in the VM's private copy of the page: the host's stays 0 */
 	WRITE_ONCE(hv_fork_marker, id);
 	frozen = hv_guest_freeze_users(); /* before anything can schedule */
-	irq_work_queue(&hv_kick_work); /* run by the host's first kick */
+	kvm_set_posted_intr_wakeup_handler(hv_kick_run); /* the copy's */
 	hv_hc(CAPPSULE_HC_HELLO, id, 0);
 	flags = hv_fork_fpu();
 	kernel_fpu_end();
@@ -384,6 +415,9 @@ void hv_guest_forked(u64 id, u64 t_capture)
 		break;
 	case CAPPSULE_FORK_SLEEP:
 		hv_fork_sleep();
+		break;
+	case CAPPSULE_FORK_IRQ_WORK:
+		hv_fork_irq_work();
 		break;
 	case CAPPSULE_FORK_USER:
 	case CAPPSULE_FORK_EXEC:

@@ -2,7 +2,9 @@
 /*
  * /dev/cappsule: the only door from userland into the module. Root only;
  * every ioctl copies its struct in, checks size and version before
- * looking at anything else, and answers -ENOTTY to what it does not know.
+ * looking at anything else, and answers -ENOTTY to what it does not know
+ * (CAPPSULE_IOC_SNAPSHOT and _HYPERCALL among them: they are
+ * /dev/cappsule-guest's, cappsule_guest.ko).
  */
 #include <linux/capability.h>
 #include <linux/cpumask.h>
@@ -12,15 +14,6 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "../hv.h"
-
-static int hv_check_hdr(const struct cappsule_hdr *untrusted_hdr, u32 size)
-{
-	if (untrusted_hdr->size != size)
-		return -EINVAL;
-	if (untrusted_hdr->version != CAPPSULE_ABI_VERSION)
-		return -EPROTONOSUPPORT;
-	return 0;
-}
 
 static long hv_ioctl_info(void __user *uarg)
 {
@@ -70,23 +63,6 @@ out:
 	return err;
 }
 
-static long hv_ioctl_snapshot(void __user *uarg)
-{
-	struct cappsule_snapshot s;
-	int err;
-
-	if (copy_from_user(&s, uarg, sizeof(s)))
-		return -EFAULT;
-	err = hv_check_hdr(&s.hdr, sizeof(s));
-	if (err)
-		return err;
-	/* 0 in the host; in a fork of the snapshot (WIP), the fork's id */
-	err = hv_snapshot_take(&s);
-	if (err < 0)
-		return err;
-	return copy_to_user(uarg, &s, sizeof(s)) ? -EFAULT : err;
-}
-
 static long hv_ioctl_snapshot_drop(void __user *uarg)
 {
 	struct cappsule_snapshot_drop d;
@@ -115,22 +91,6 @@ static long hv_ioctl_snapshot_verify(void __user *uarg)
 	if (err)
 		return err;
 	return copy_to_user(uarg, &v, sizeof(v)) ? -EFAULT : 0;
-}
-
-static long hv_ioctl_hypercall(void __user *uarg)
-{
-	struct cappsule_hypercall h;
-	int err;
-
-	if (copy_from_user(&h, uarg, sizeof(h)))
-		return -EFAULT;
-	err = hv_check_hdr(&h.hdr, sizeof(h));
-	if (err)
-		return err;
-	err = hv_guest_hypercall(&h);
-	if (err)
-		return err;
-	return copy_to_user(uarg, &h, sizeof(h)) ? -EFAULT : 0;
 }
 
 static long hv_ioctl_fork_limit(struct hv_file *hf, void __user *uarg)
@@ -178,14 +138,10 @@ static long hv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return hv_ioctl_info(uarg);
 	case CAPPSULE_IOC_PROBE_RUN:
 		return hv_ioctl_probe(hf, uarg);
-	case CAPPSULE_IOC_SNAPSHOT:
-		return hv_ioctl_snapshot(uarg);
 	case CAPPSULE_IOC_SNAPSHOT_DROP:
 		return hv_ioctl_snapshot_drop(uarg);
 	case CAPPSULE_IOC_SNAPSHOT_VERIFY:
 		return hv_ioctl_snapshot_verify(uarg);
-	case CAPPSULE_IOC_HYPERCALL:
-		return hv_ioctl_hypercall(uarg);
 	case CAPPSULE_IOC_FORK_LIMIT:
 		return hv_ioctl_fork_limit(hf, uarg);
 	case CAPPSULE_IOC_FORK_STATS:
@@ -222,7 +178,6 @@ static const struct file_operations hv_fops = {
 	.open = hv_open,
 	.release = hv_release,
 	.unlocked_ioctl = hv_ioctl,
-	.poll = hv_guest_poll,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
 };

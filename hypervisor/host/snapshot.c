@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Snapshots of the running kernel (part 2, milestone a): walk System RAM,
- * decide page by page (pure/snap.c), copy the kept pages with interrupts
- * off on the one online CPU into destinations allocated beforehand, and
- * index the copies by pfn. Forks will map them into each VM.
+ * Snapshots of the running kernel: walk System RAM, decide page by page
+ * (pure/snap.c), copy the kept pages with interrupts off on the one online
+ * CPU into destinations allocated beforehand (the capture itself is
+ * cappsule_guest.ko's, guest/main.c), index the copies by pfn and fill
+ * this module's text in the copy with INT3. Forks map them into each VM.
  */
 #include <linux/cpu.h>
 #include <linux/completion.h>
@@ -16,12 +17,15 @@
 #include <linux/list.h>
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/nmi.h>
 #include <linux/rwsem.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/sizes.h>
+#include <linux/version.h>
+#include <linux/vmalloc.h>
 #include <linux/slab.h>
 #include <linux/eventfd.h>
 #include <linux/file.h>
@@ -58,6 +62,9 @@ struct hv_snap_walk {
 	u64 overflow; /* kept pages left without a destination */
 	/* the caller's channel pages, held until the copy is made */
 	struct page *chan[CAPPSULE_CHAN_MAX_PAGES];
+	/* what cappsule_guest.ko's capture needs (hv.h) */
+	struct hv_snap_take take;
+	u64 t0; /* ktime at hv_snapshot_begin() */
 };
 
 /*
@@ -70,8 +77,9 @@ static DEFINE_XARRAY(hv_snap_copies); /* pfn -> struct page * of its copy */
 static u64 hv_snap_nr;
 static u64 hv_snap_generation;
 static unsigned long hv_snap_max_pfn;
-/* the CPU at the capture point: where a forked VM starts (WIP) */
+/* the CPU at the capture point: where a forked VM starts */
 static struct hv_capture hv_snap_regs;
+static void (*hv_snap_resume)(void); /* cappsule_guest.ko's resume point */
 static struct hv_guest_init hv_snap_vcpu;
 static u64 hv_snap_tsc; /* the TSC at the capture: forks' clocks go on */
 /* how forks' halts are woken: the host's APIC timer mode and rate */
@@ -373,6 +381,7 @@ void hv_capture_body(void *arg)
 {
 	hv_snap_walk(arg);
 }
+EXPORT_SYMBOL_GPL(hv_capture_body);
 
 static void hv_snap_report(struct cappsule_snapshot *s,
 			   const struct hv_snap_walk *w)
@@ -477,31 +486,69 @@ static void hv_snap_timer_model(struct hv_lapic_timer *t)
 		t->mode = HV_LAPIC_ONESHOT;
 }
 
-int hv_snapshot_take(struct cappsule_snapshot *s)
+/*
+ * cappsule.ko's text in the copy: every byte 0xCC (INT3, a #BP exit that
+ * kills the fork), so a fork never runs the hypervisor's own code; it
+ * resumes in cappsule_guest.ko's. The text's pages hold nothing else
+ * (STRICT_MODULE_RWX pads each part to a page). Returns the pages filled.
+ */
+static u32 hv_snap_poison_text(void)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	const struct module_memory *text = &THIS_MODULE->mem[MOD_TEXT];
+	unsigned long start = (unsigned long)text->base, len = text->size;
+#else
+	unsigned long start = (unsigned long)THIS_MODULE->core_layout.base;
+	unsigned long len = THIS_MODULE->core_layout.text_size;
+#endif
+	unsigned long va;
+	struct page *copy;
+	u32 n = 0;
+
+	for (va = PAGE_ALIGN_DOWN(start); va < start + len; va += PAGE_SIZE) {
+		copy = xa_load(&hv_snap_copies, vmalloc_to_pfn((void *)va));
+		if (!copy)
+			continue;
+		memset(page_address(copy), 0xcc, PAGE_SIZE);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * The snapshot, in three steps around cappsule_guest.ko's capture
+ * (guest/main.c). hv_snapshot_begin(): everything that may sleep, up to
+ * the copy, with the locks that keep the set still held at the end.
+ */
+struct hv_snap_take *hv_snapshot_begin(struct cappsule_snapshot *s,
+				       void (*resume)(void))
 {
 	struct hv_snap_walk *w;
-	struct page **chan;
-	unsigned long flags;
-	u64 t0 = ktime_get_ns(), t1;
+	u64 t0 = ktime_get_ns();
 	unsigned int i;
-	int err, forked;
+	int err;
 
-	if (s->flags || s->__pad0 || s->timer_mode ||
+	if (s->flags || s->poisoned_pages || s->timer_mode ||
 	    s->chan_pages > CAPPSULE_CHAN_MAX_PAGES ||
 	    !PAGE_ALIGNED(s->chan_addr) || !s->chan_pages != !s->chan_addr)
-		return -EINVAL;
+		return ERR_PTR(-EINVAL);
 	memset((char *)s + offsetof(struct cappsule_snapshot, pages), 0,
 	       sizeof(*s) - offsetof(struct cappsule_snapshot, pages));
 	/* the channel's page array is too big for the stack: in @w */
 	w = kzalloc(sizeof(*w), GFP_KERNEL);
 	if (!w)
-		return -ENOMEM;
-	chan = w->chan;
-	err = hv_snap_get_chan(s, chan);
+		return ERR_PTR(-ENOMEM);
+	err = hv_snap_get_chan(s, w->chan);
 	if (err) {
 		kfree(w);
-		return err;
+		return ERR_PTR(err);
 	}
+	w->take.regs = &hv_snap_regs;
+	w->take.walk = w;
+	w->take.lock = &hv_snap_lock;
+	w->take.chan = w->chan;
+	w->take.chan_pages = s->chan_pages;
+	w->t0 = t0;
 	INIT_LIST_HEAD(&w->pool);
 	INIT_LIST_HEAD(&w->copied);
 
@@ -516,8 +563,9 @@ int hv_snapshot_take(struct cappsule_snapshot *s)
 	 * from here on a failure (ENOMEM, EAGAIN...) leaves none.
 	 */
 	hv_snap_drop_locked();
+	hv_snap_resume = resume;
 	for (i = 0; i < s->chan_pages; i++)
-		hv_snap_chan_pfn[i] = page_to_pfn(chan[i]);
+		hv_snap_chan_pfn[i] = page_to_pfn(w->chan[i]);
 	hv_snap_chan_nr = s->chan_pages;
 	err = walk_iomem_res_desc(IORES_DESC_NONE,
 				  IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, 0,
@@ -535,41 +583,41 @@ int hv_snapshot_take(struct cappsule_snapshot *s)
 
 	hv_snap_timer_model(&hv_snap_timer);
 	s->timer_mode = hv_snap_timer.mode;
-	/*
-	 * The copy. With interrupts off on the only online CPU nothing else
-	 * runs, so the set and every page in it hold still (NMIs and DMA
-	 * aside: the rig has neither an NMI watchdog nor busy devices).
-	 */
 	memset(&w->count, 0, sizeof(w->count));
 	w->copy = true;
-	/*
-	 * The caller's FPU registers go to its task's memory (and come back on
-	 * its way to userland): a fork starts with its own FPU registers in
-	 * the init state, and finds this process's in the copy.
-	 */
-	kernel_fpu_begin();
-	local_irq_save(flags);
+	return &w->take;
+out:
+	cpus_read_unlock();
+	hv_snap_free_list(&w->pool);
+	up_write(&hv_snap_lock);
+	hv_snap_put_chan(w->chan, s->chan_pages);
+	kfree(w);
+	return ERR_PTR(err);
+}
+EXPORT_SYMBOL_GPL(hv_snapshot_begin);
+
+/*
+ * Right before the capture, interrupts off on the only online CPU (so
+ * nothing else runs: the set and every page in it hold still, NMIs and
+ * DMA aside), the caller's FPU registers saved to its task's memory by
+ * kernel_fpu_begin() (a fork starts with its own in the init state and
+ * finds this process's in the copy).
+ */
+void hv_snapshot_arm(struct hv_snap_take *t)
+{
 	hv_snap_read_cpu(&hv_snap_vcpu);
-	t1 = ktime_get_ns();
+	t->t_capture = ktime_get_ns();
 	hv_snap_tsc = rdtsc();
-	forked = hv_capture(&hv_snap_regs, w);
-	if (forked) {
-		/*
-		 * In a VM resumed on the copy (WIP): only the user task comes
-		 * back, and the process goes on with the fork's id.
-		 */
-		hv_guest_forked(forked - 1, t1);
-		local_irq_restore(flags);
-		cpus_read_unlock();
-		up_write(&hv_snap_lock);
-		hv_guest_set_clock(); /* may sleep: interrupts on, no lock */
-		hv_snap_put_chan(chan, s->chan_pages);
-		kfree(w);
-		return forked - 1;
-	}
-	s->copy_ns = ktime_get_ns() - t1;
-	local_irq_restore(flags);
-	kernel_fpu_end();
+}
+EXPORT_SYMBOL_GPL(hv_snapshot_arm);
+
+/* The host, interrupts back on: the copy indexed, or all of it dropped. */
+int hv_snapshot_end(struct hv_snap_take *t, struct cappsule_snapshot *s)
+{
+	struct hv_snap_walk *w = t->walk;
+	int err;
+
+	s->copy_ns = ktime_get_ns() - t->t_capture;
 	touch_softlockup_watchdog();
 	hv_snap_report(s, w);
 	if (w->overflow) {
@@ -586,16 +634,18 @@ int hv_snapshot_take(struct cappsule_snapshot *s)
 		hv_snap_drop_locked();
 		goto out;
 	}
+	s->poisoned_pages = hv_snap_poison_text();
 	s->template_pages = hv_snap_ept.nr_tables;
 	WRITE_ONCE(hv_snap_nr, w->nr_copied);
 	s->generation = ++hv_snap_generation;
-	s->total_ns = ktime_get_ns() - t0;
+	s->total_ns = ktime_get_ns() - w->t0;
 	pr_info(HV_NAME
-		": snapshot %llu: %llu pages (%llu MiB) copied in %llu ms with interrupts off (%llu ms in all); kernel %llu, user %llu; skipped: free %llu, own %llu, dropped %llu, unmapped %llu, bad %llu\n",
+		": snapshot %llu: %llu pages (%llu MiB) copied in %llu ms with interrupts off (%llu ms in all); kernel %llu, user %llu; skipped: free %llu, own %llu, dropped %llu, unmapped %llu, bad %llu; %u pages of cappsule.ko's text poisoned in the copy\n",
 		s->generation, s->pages, s->pages >> (20 - PAGE_SHIFT),
 		s->copy_ns / NSEC_PER_MSEC, s->total_ns / NSEC_PER_MSEC,
 		s->kernel_pages, s->user_pages, s->free_pages, s->own_pages,
-		s->dropped_pages, s->unmapped_pages, s->bad_pages);
+		s->dropped_pages, s->unmapped_pages, s->bad_pages,
+		s->poisoned_pages);
 	pr_info(HV_NAME
 		": snapshot %llu: forks' timer %s, %llu TSC cycles per count x 65536 (LVTT 0x%x)\n",
 		s->generation,
@@ -611,10 +661,11 @@ out:
 	hv_snap_free_list(&w->pool);
 	hv_snap_free_list(&w->copied);
 	up_write(&hv_snap_lock);
-	hv_snap_put_chan(chan, s->chan_pages);
+	hv_snap_put_chan(w->chan, s->chan_pages);
 	kfree(w);
 	return err;
 }
+EXPORT_SYMBOL_GPL(hv_snapshot_end);
 
 u64 hv_snapshot_drop(void)
 {
@@ -650,12 +701,18 @@ int hv_snapshot_verify(struct cappsule_snapshot_verify *v)
 		const void *live, *mine;
 
 		v->pages++;
-		/* the only addresses virt_to_page() knows: direct map, image */
-		if (!virt_addr_valid((void *)va)) {
+		/* direct map and image; modules' and vmalloc's by their PTEs */
+		if (virt_addr_valid((void *)va))
+			page = virt_to_page((void *)va);
+		else if ((va >= MODULES_VADDR && va < MODULES_END) ||
+			 is_vmalloc_addr((void *)va))
+			page = vmalloc_to_page((void *)va);
+		else
+			page = NULL;
+		if (!page) {
 			v->invalid++;
 			continue;
 		}
-		page = virt_to_page((void *)va);
 		copy = xa_load(&hv_snap_copies, page_to_pfn(page));
 		if (!copy) {
 			v->missing++;
@@ -679,8 +736,9 @@ int hv_snapshot_verify(struct cappsule_snapshot_verify *v)
 	return 0;
 }
 
-/* written only by forked VMs (guest/capture.S): must stay 0 here */
+/* written only by forked VMs (guest/forked.c): must stay 0 here */
 u64 hv_fork_marker;
+EXPORT_SYMBOL_GPL(hv_fork_marker);
 
 struct hv_fork;
 
@@ -940,7 +998,7 @@ static int hv_fork_run(struct cappsule_probe *p, struct hv_file *hf)
 	if (err)
 		goto out_vm;
 	f->g = hv_snap_vcpu;
-	f->g.rip = (unsigned long)hv_capture_resume;
+	f->g.rip = (unsigned long)hv_snap_resume;
 	f->g.rsp = hv_snap_regs.rsp;
 	f->g.rflags = hv_snap_regs.rflags;
 	f->g.gpr[HV_RAX] = p->arg[0] + 1;

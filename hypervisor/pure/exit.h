@@ -205,7 +205,10 @@ const struct hv_msr_rule *hv_msr_rule_at(unsigned int slot);
 /* The HV_MSR_SWITCHED ones, in the order of the VMCS MSR lists */
 #define HV_MSR_NR_SWITCHED 3
 extern const u32 hv_msr_switched[HV_MSR_NR_SWITCHED];
-/* Index of @msr in hv_msr_switched[], or -1 */
+/*
+ * Index of @msr in hv_msr_switched[], or -1: the table's own lookup, for
+ * check_hv (the module looks MSRs up per vCPU: hv_vcpu_msr_index())
+ */
 int hv_msr_switched_index(u32 msr);
 
 /*

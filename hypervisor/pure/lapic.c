@@ -64,3 +64,14 @@ bool hv_lapic_expiry(const struct hv_lapic_timer *t, u64 deadline,
 		return false;
 	}
 }
+
+u8 hv_lapic_self_ipi(u64 icr)
+{
+	u32 shorthand = (icr >> 18) & 3, mode = (icr >> 8) & 7;
+	u8 vector = icr & 0xff;
+
+	/* 01: self, 10: all including self; delivery mode 000: fixed */
+	if ((shorthand != 1 && shorthand != 2) || mode || vector < 32)
+		return 0;
+	return vector;
+}

@@ -70,4 +70,18 @@ void hv_lapic_fired(struct hv_lapic_timer *t);
 bool hv_lapic_expiry(const struct hv_lapic_timer *t, u64 deadline,
 		     u64 tsc_offset, u64 *at);
 
+/*
+ * Self-IPIs. A fork's kernel sends itself interrupts (irq_work's
+ * IRQ_WORK_VECTOR) through its scratch APIC: a write of the interrupt
+ * command register (xAPIC: the page's low word, seen after an exit;
+ * x2APIC: MSR 0x830, whose write exits) or of x2APIC's SELF_IPI register
+ * (0x83f: the vector alone). The vector of a fixed interrupt the sender
+ * sends itself (shorthand "self" or "all including self"), or 0: any
+ * other delivery mode or destination (a fork has one CPU), or a vector
+ * below 32, which a real APIC refuses. @icr is the guest's: any value.
+ */
+#define HV_LAPIC_SELF_IPI_MSR 0x83fu
+#define HV_LAPIC_ICR_MSR 0x830u
+u8 hv_lapic_self_ipi(u64 icr);
+
 #endif

@@ -11,6 +11,7 @@
 #include <linux/highmem.h>
 #include <linux/random.h>
 #include <linux/string.h>
+#include <asm/apicdef.h>
 #include <asm/fpu/xcr.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
@@ -319,6 +320,10 @@ static unsigned int hv_exit_msr(struct hv_vcpu *v, bool write)
 		    !hv_msr_value_ok(msr, val))
 			return hv_kill(v, CAPPSULE_KILL_MSR);
 		*where = val;
+		if (msr == HV_LAPIC_ICR_MSR)
+			hv_vcpu_icr_write(v, val);
+		else if (msr == HV_LAPIC_SELF_IPI_MSR) /* the vector alone */
+			hv_vcpu_icr_write(v, APIC_DEST_SELF | (val & 0xff));
 		return HV_R_ADVANCE;
 	}
 	val = rule->kind == HV_MSR_TSC ? rdtsc() + v->tsc_offset : *where;

@@ -78,6 +78,8 @@ int hv_vcpu_msr_index(const struct hv_vcpu *v, u32 msr)
 	return -1;
 }
 
+#define HV_MSR_TSC_DEADLINE 0x6e0u
+
 int hv_vcpu_init(struct hv_vcpu *v, struct hv_vm *vm,
 		 const struct hv_guest_init *g)
 {
@@ -87,6 +89,9 @@ int hv_vcpu_init(struct hv_vcpu *v, struct hv_vm *vm,
 	memset(v, 0, sizeof(*v));
 	v->vm = vm;
 	v->cpu = -1;
+	/* a constant of the rule table, looked up once: ticks and halts use it */
+	if (hv_msr_rule(HV_MSR_TSC_DEADLINE, &v->deadline_slot))
+		v->has_deadline = true;
 	vmcs = hv_alloc_page();
 	if (!vmcs)
 		goto fail;
@@ -271,7 +276,6 @@ static void hv_vcpu_read_exit(struct hv_vcpu *v)
  * scratch APIC (the page, or the x2APIC register), and IA32_TSC_DEADLINE.
  */
 #define HV_X2APIC_TMICT ((APIC_BASE_MSR + (APIC_TMICT >> 4)) - HV_X2APIC_FIRST)
-#define HV_MSR_TSC_DEADLINE 0x6e0u
 
 static u32 hv_timer_count(struct hv_vcpu *v)
 {
@@ -282,11 +286,7 @@ static u32 hv_timer_count(struct hv_vcpu *v)
 
 static u64 *hv_timer_deadline(struct hv_vcpu *v)
 {
-	unsigned int slot;
-
-	if (!hv_msr_rule(HV_MSR_TSC_DEADLINE, &slot))
-		return NULL;
-	return &v->msr_shadow[slot];
+	return v->has_deadline ? &v->msr_shadow[v->deadline_slot] : NULL;
 }
 
 /* After each exit: a count written since the last one is armed now. */
@@ -352,17 +352,50 @@ static void hv_vcpu_window(struct hv_vcpu *v, bool on)
 
 static bool hv_vcpu_intr_pending(struct hv_vcpu *v)
 {
-	return v->tick_pending || test_bit(0, &v->kick);
+	return v->tick_pending || test_bit(0, &v->kick) ||
+	       !bitmap_empty(v->self_ipi, 256);
+}
+
+/*
+ * The guest's self-IPIs: x2APIC's ICR and SELF_IPI writes exit
+ * (root/exits.c); xAPIC's ICR is on the scratch page, looked at after
+ * each exit and cleared, so a new write is seen (two writes of one vector
+ * between exits coalesce, as in a real APIC's IRR). Injected as external
+ * interrupts after the tick and the kick.
+ */
+void hv_vcpu_icr_write(struct hv_vcpu *v, u64 icr)
+{
+	u8 vector = hv_lapic_self_ipi(icr);
+
+	if (!vector)
+		return;
+	set_bit(vector, v->self_ipi);
+	v->report->self_ipis++;
+}
+
+static void hv_icr_watch(struct hv_vcpu *v)
+{
+	u32 icr;
+
+	if (x2apic_mode || !v->apic_page)
+		return;
+	icr = READ_ONCE(v->apic_page[APIC_ICR / 4]);
+	if (!icr)
+		return;
+	WRITE_ONCE(v->apic_page[APIC_ICR / 4], 0);
+	hv_vcpu_icr_write(v, icr);
 }
 
 /*
  * One event per entry: an exception the guest caused first (a refused
- * VMCALL's #UD), then the tick, then a host kick (IRQ_WORK_VECTOR: the
- * forked kernel runs its raised irq_works, the agent's wake-up among
- * them); what cannot go in now waits for an interrupt window.
+ * VMCALL's #UD), then the tick, then a host kick (HV_KICK_VECTOR: the
+ * guest module wakes the agent), then the guest's self-IPIs, highest
+ * vector first; what cannot go in now waits for an interrupt window.
  */
 static void hv_vcpu_inject(struct hv_vcpu *v)
 {
+	unsigned long vector;
+
 	if (v->inject_ud) {
 		hv_vmwrite(VM_ENTRY_INTR_INFO_FIELD,
 			   INTR_INFO_VALID_MASK | INTR_TYPE_HARD_EXCEPTION |
@@ -389,8 +422,13 @@ static void hv_vcpu_inject(struct hv_vcpu *v)
 	} else if (test_and_clear_bit(0, &v->kick)) {
 		hv_vmwrite(VM_ENTRY_INTR_INFO_FIELD,
 			   INTR_INFO_VALID_MASK | INTR_TYPE_EXT_INTR |
-				   IRQ_WORK_VECTOR);
+				   HV_KICK_VECTOR);
 		v->report->kicks_injected++;
+	} else {
+		vector = find_last_bit(v->self_ipi, 256);
+		clear_bit(vector, v->self_ipi);
+		hv_vmwrite(VM_ENTRY_INTR_INFO_FIELD,
+			   INTR_INFO_VALID_MASK | INTR_TYPE_EXT_INTR | vector);
 	}
 	hv_vcpu_window(v, hv_vcpu_intr_pending(v));
 }
@@ -434,6 +472,26 @@ static u32 hv_slice_left(struct hv_vcpu *v)
 		     U32_MAX);
 }
 
+/*
+ * An interrupt we injected whose delivery an exit cut short (an EPT fault
+ * on the guest stack) goes in again: the tick, a kick, a self-IPI.
+ */
+static void hv_vcpu_reinject(struct hv_vcpu *v)
+{
+	u32 info = v->exit.idt_vectoring;
+	u8 vector = info & 0xff;
+
+	if (!(info & VECTORING_INFO_VALID_MASK) ||
+	    (info & VECTORING_INFO_TYPE_MASK) != INTR_TYPE_EXT_INTR)
+		return;
+	if (v->timer_vector && vector == v->timer_vector)
+		v->tick_pending = true;
+	else if (v->kicks && vector == HV_KICK_VECTOR)
+		set_bit(0, &v->kick);
+	else
+		set_bit(vector, v->self_ipi);
+}
+
 /* Enter and handle exits until one asks to leave; preemption is off. */
 static unsigned int hv_vcpu_run_loaded(struct hv_vcpu *v)
 {
@@ -464,15 +522,8 @@ static unsigned int hv_vcpu_run_loaded(struct hv_vcpu *v)
 		v->launched = true;
 		hv_vcpu_read_exit(v);
 		hv_timer_watch(v);
-		if ((v->exit.idt_vectoring & VECTORING_INFO_VALID_MASK) &&
-		    v->timer_vector &&
-		    (v->exit.idt_vectoring & 0xff) == v->timer_vector)
-			v->tick_pending = true;
-		/* so is a kick's */
-		if ((v->exit.idt_vectoring & VECTORING_INFO_VALID_MASK) &&
-		    v->kicks &&
-		    (v->exit.idt_vectoring & 0xff) == IRQ_WORK_VECTOR)
-			set_bit(0, &v->kick);
+		hv_icr_watch(v);
+		hv_vcpu_reinject(v);
 		hv_handle_exit_irqoff(v);
 		local_irq_enable(); /* a pending host interrupt runs now */
 
@@ -510,8 +561,8 @@ static void hv_vcpu_halt(struct hv_vcpu *v)
 		left = ns_to_ktime(
 			mul_u64_u32_div(at - now, NSEC_PER_MSEC, tsc_khz));
 		set_current_state(TASK_INTERRUPTIBLE);
-		/* both wake us */
-		if (test_bit(0, &v->kick) || READ_ONCE(v->stop))
+		/* both wake us; a self-IPI sent before the halt ends it */
+		if (hv_vcpu_intr_pending(v) || READ_ONCE(v->stop))
 			__set_current_state(TASK_RUNNING);
 		else
 			schedule_hrtimeout(&left, HRTIMER_MODE_REL);

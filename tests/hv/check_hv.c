@@ -866,6 +866,33 @@ START_TEST(test_lapic_oneshot)
 }
 END_TEST
 
+START_TEST(test_lapic_self_ipi)
+{
+	/* Linux's xAPIC self-IPI: shorthand self, fixed, IRQ_WORK_VECTOR */
+	ck_assert_uint_eq(hv_lapic_self_ipi(0x40000 | 0xf6), 0xf6);
+	/* "all including self" reaches us too; x2APIC's destination word
+	 * does not matter with a shorthand */
+	ck_assert_uint_eq(hv_lapic_self_ipi(0x80000 | 0x30), 0x30);
+	ck_assert_uint_eq(hv_lapic_self_ipi(0xffffffff00040000ull | 0xec),
+			  0xec);
+	/* "all but self", or a destination: another CPU, none in a fork */
+	ck_assert_uint_eq(hv_lapic_self_ipi(0xc0000 | 0xf6), 0);
+	ck_assert_uint_eq(hv_lapic_self_ipi(0xf6), 0);
+	/* not fixed: NMI (100), INIT (101), SIPI (110), lowest priority */
+	ck_assert_uint_eq(hv_lapic_self_ipi(0x40000 | 0x400 | 0xf6), 0);
+	ck_assert_uint_eq(hv_lapic_self_ipi(0x40000 | 0x500), 0);
+	ck_assert_uint_eq(hv_lapic_self_ipi(0x40000 | 0x600 | 0x10), 0);
+	ck_assert_uint_eq(hv_lapic_self_ipi(0x40000 | 0x100 | 0xf6), 0);
+	/* vectors a real APIC refuses */
+	ck_assert_uint_eq(hv_lapic_self_ipi(0x40000 | 0x1f), 0);
+	ck_assert_uint_eq(hv_lapic_self_ipi(0x40000), 0);
+	/* level, trigger, delivery-status bits do not matter */
+	ck_assert_uint_eq(hv_lapic_self_ipi(0x40000 | 0x8000 | 0x4000 | 0x1000 |
+					    0xf6),
+			  0xf6);
+}
+END_TEST
+
 START_TEST(test_lapic_deadline_unknown)
 {
 	struct hv_lapic_timer t = { .mode = HV_LAPIC_TSC_DEADLINE };
@@ -1031,6 +1058,7 @@ static Suite *hv_suite(void)
 	tcase_add_test(ex, test_lapic_rate);
 	tcase_add_test(ex, test_lapic_oneshot);
 	tcase_add_test(ex, test_lapic_deadline_unknown);
+	tcase_add_test(ex, test_lapic_self_ipi);
 	suite_add_tcase(s, ctl);
 	suite_add_tcase(s, ept);
 	tcase_add_test(snap, test_snap_classify);

@@ -79,7 +79,9 @@ static const char *const names[CAPPSULE_PROBE_MAX] = {
 	[CAPPSULE_PROBE_FORK] = "fork",
 };
 
-static int dev = -1;
+static int dev = -1; /* /dev/cappsule */
+/* /dev/cappsule-guest (cappsule_guest.ko): snapshots, a fork's hypercalls */
+static int gdev = -1;
 static int failures;
 
 static void result(bool ok, const char *name, const char *fmt, ...)
@@ -757,7 +759,7 @@ static uint64_t hcall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
 	h.arg[0] = a0;
 	h.arg[1] = a1;
 	h.arg[2] = a2;
-	if (ioctl(dev, CAPPSULE_IOC_HYPERCALL, &h))
+	if (ioctl(gdev, CAPPSULE_IOC_HYPERCALL, &h))
 		return (uint64_t)-1;
 	return (uint64_t)h.ret;
 }
@@ -869,7 +871,7 @@ static int chan_exec(uint64_t *dropped, uint64_t *timeouts)
 	fcntl(in[1], F_SETFL, O_NONBLOCK);
 	pf[0].fd = out[0];
 	pf[0].events = POLLIN;
-	pf[1].fd = dev; /* readable when the host kicked us */
+	pf[1].fd = gdev; /* readable when the host kicked us */
 	pf[1].events = POLLIN;
 	for (;;) {
 		/* stdin: one message at a time, as the pipe takes it */
@@ -977,7 +979,7 @@ static long snapshot_ioctl(struct cappsule_snapshot *s)
 	/* the system call itself, so nothing between uses XMM0 */
 	asm volatile("movq %[x], %%xmm0\n\tsyscall\n\tmovq %%xmm0, %[o]"
 		     : "=a"(ret), [o] "=r"(xmm0)
-		     : "0"((long)SYS_ioctl), "D"((long)dev),
+		     : "0"((long)SYS_ioctl), "D"((long)gdev),
 		       "S"((long)CAPPSULE_IOC_SNAPSHOT),
 		       "d"(s), [x] "r"(FORK_XMM0)
 		     : "rcx", "r11", "memory", "xmm0");
@@ -1003,7 +1005,7 @@ static int cmd_snapshot(void)
 		printf("snapshot: mlockall: %s\n", strerror(errno));
 	if (snapshot_ioctl(&s))
 		return snap_error("snapshot", errno);
-	printf("snapshot: gen=%llu pages=%llu mib=%.1f copy_ms=%.1f total_ms=%.1f kernel=%llu user=%llu free=%llu own=%llu dropped=%llu unmapped=%llu bad=%llu ram=%llu prealloc=%llu tmpl=%llu timer=%u\n",
+	printf("snapshot: gen=%llu pages=%llu mib=%.1f copy_ms=%.1f total_ms=%.1f kernel=%llu user=%llu free=%llu own=%llu dropped=%llu unmapped=%llu bad=%llu ram=%llu prealloc=%llu tmpl=%llu timer=%u poisoned=%u\n",
 	       (unsigned long long)s.generation, (unsigned long long)s.pages,
 	       s.pages / 256.0, s.copy_ns / 1e6, s.total_ns / 1e6,
 	       (unsigned long long)s.kernel_pages,
@@ -1014,7 +1016,8 @@ static int cmd_snapshot(void)
 	       (unsigned long long)s.unmapped_pages,
 	       (unsigned long long)s.bad_pages, (unsigned long long)s.ram_pages,
 	       (unsigned long long)s.prealloc_pages,
-	       (unsigned long long)s.template_pages, s.timer_mode);
+	       (unsigned long long)s.template_pages, s.timer_mode,
+	       s.poisoned_pages);
 	return 0;
 }
 
@@ -1048,6 +1051,31 @@ static void kernel_text(unsigned long long *start, unsigned long long *end)
 			*start = addr;
 		else if (!strcmp(sym, "_etext"))
 			*end = addr;
+	}
+	fclose(f);
+}
+
+/* First and last text symbol of module @name, the last's next byte. */
+static void module_text(const char *name, unsigned long long *start,
+			unsigned long long *end)
+{
+	char line[512], sym[256], mod[128], want[132], type;
+	unsigned long long addr;
+	FILE *f = fopen("/proc/kallsyms", "r");
+
+	*start = *end = 0;
+	if (!f)
+		return;
+	snprintf(want, sizeof(want), "[%s]", name);
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %255s %127s", &addr, &type, sym,
+			   mod) != 4 ||
+		    strcmp(mod, want) || (type != 't' && type != 'T'))
+			continue;
+		if (!*start || addr < *start)
+			*start = addr;
+		if (addr + 1 > *end)
+			*end = addr + 1;
 	}
 	fclose(f);
 }
@@ -1097,10 +1125,11 @@ static unsigned long long ksym(const char *name)
 }
 
 static const char *const fork_tasks[CAPPSULE_FORK_TASKS] = {
-	[CAPPSULE_FORK_KERNEL] = "kernel", [CAPPSULE_FORK_OUTB] = "outb",
-	[CAPPSULE_FORK_WRMSR] = "wrmsr",   [CAPPSULE_FORK_MMIO] = "mmio",
-	[CAPPSULE_FORK_TIMER] = "timer",   [CAPPSULE_FORK_SLEEP] = "sleep",
-	[CAPPSULE_FORK_USER] = "user",	   [CAPPSULE_FORK_EXEC] = "exec",
+	[CAPPSULE_FORK_KERNEL] = "kernel",     [CAPPSULE_FORK_OUTB] = "outb",
+	[CAPPSULE_FORK_WRMSR] = "wrmsr",       [CAPPSULE_FORK_MMIO] = "mmio",
+	[CAPPSULE_FORK_TIMER] = "timer",       [CAPPSULE_FORK_SLEEP] = "sleep",
+	[CAPPSULE_FORK_USER] = "user",	       [CAPPSULE_FORK_EXEC] = "exec",
+	[CAPPSULE_FORK_IRQ_WORK] = "irq_work",
 };
 
 /* How each forbidden task must end: the exit and the reason */
@@ -1185,6 +1214,29 @@ static int fork_timer_checks(const struct cappsule_probe *p)
 	if (!r[CAPPSULE_FORK_R_TICKS] ||
 	    r[CAPPSULE_FORK_R_TICKS] > p->ticks_injected) {
 		printf("fork: timer: the guest's timer interrupts are not the injected ones\n");
+		bad = 1;
+	}
+	return bad;
+}
+
+/* The irq_work task: its self-IPI delivered, with no kick. */
+static int fork_irq_work_checks(const struct cappsule_probe *p)
+{
+	const uint64_t *r = (const uint64_t *)p->result;
+	int bad = 0;
+
+	printf("fork: irq_work: ran=%" PRIu64 " spins=%" PRIu64
+	       " self_ipis=%llu kicks=%llu ticks=%llu\n",
+	       r[CAPPSULE_FORK_R_IRQ_WORK_RAN], r[CAPPSULE_FORK_R_SPINS],
+	       (unsigned long long)p->self_ipis,
+	       (unsigned long long)p->kicks_injected,
+	       (unsigned long long)p->ticks_injected);
+	if (r[CAPPSULE_FORK_R_IRQ_WORK_RAN] != 1) {
+		printf("fork: irq_work: the work never ran\n");
+		bad = 1;
+	}
+	if (!p->self_ipis) {
+		printf("fork: irq_work: no self-IPI seen\n");
 		bad = 1;
 	}
 	return bad;
@@ -1529,7 +1581,9 @@ static int cmd_fork(int argc, char **argv)
 		      task == CAPPSULE_FORK_TIMER  ? fork_timer_checks(&p) :
 		      task == CAPPSULE_FORK_SLEEP  ? fork_sleep_checks(&p) :
 		      task == CAPPSULE_FORK_EXEC   ? fork_exec_checks(&p) :
-						     fork_user_checks(&p);
+		      task == CAPPSULE_FORK_IRQ_WORK ?
+						   fork_irq_work_checks(&p) :
+						   fork_user_checks(&p);
 		return p.outcome == CAPPSULE_OUT_DONE && !bad ? 0 : 1;
 	}
 	return p.outcome == CAPPSULE_OUT_KILLED &&
@@ -1549,11 +1603,14 @@ static int cmd_snapshot_verify(int argc, char **argv)
 	if (argc > 3) {
 		start = strtoull(argv[2], NULL, 0);
 		end = strtoull(argv[3], NULL, 0);
+	} else if (argc > 2) {
+		module_text(argv[2], &start, &end);
 	} else {
 		kernel_text(&start, &end);
 	}
 	if (!start || end <= start) {
-		printf("snapshot-verify: no range (_stext/_etext not in /proc/kallsyms?)\n");
+		printf("snapshot-verify: no range (%s's text not in /proc/kallsyms?)\n",
+		       argc == 3 ? argv[2] : "the kernel");
 		return 1;
 	}
 	start &= ~(unsigned long long)(page - 1);
@@ -1580,8 +1637,10 @@ static int usage(void)
 		"       hvctl probe NAME [cpu] [max_slices] [arg0]\n"
 		"       hvctl snapshot\n"
 		"       hvctl snapshot-drop\n"
-		"       hvctl snapshot-verify [START END]   (default: kernel text)\n"
-		"       hvctl fork ID [kernel|outb|wrmsr|mmio|timer|sleep|user] [cpu]\n"
+		"       hvctl snapshot-verify [START END | MODULE]   (default: kernel text; MODULE: its text)\n"
+		"       hvctl fork ID [kernel|outb|wrmsr|mmio|timer|sleep|user|irq_work] [cpu]\n"
+		"       hvctl secret PATTERN PIDFILE   (hold PATTERN in mlocked memory)\n"
+		"       hvctl peek PID PATTERN   (look for it in PID's memory)\n"
 		"       hvctl fork ID exec SCRIPT [cpu]   (sh -c SCRIPT in the fork, fed our stdin)\n"
 		"       hvctl vmcall NR [A0 A1]   (from userland: in a cappsule, SIGILL)\n"
 		"       hvctl outb   (ioperm + outb to port 0x80: a vtx cappsule is killed)\n"
@@ -1593,6 +1652,87 @@ static int usage(void)
 }
 
 /* hvctl wrmsr: see main(); 0 only if the write went through */
+/*
+ * In the host, before the snapshot: a process holding @pattern in
+ * mlocked memory (as a key agent's secure memory is), its pid in @pidfile.
+ * Mlocked pages are in the snapshot: vtx-escape.sh checks that a
+ * cappsule's command cannot reach them through this process's copy.
+ */
+static int secret_hold(const char *pattern, const char *pidfile)
+{
+	size_t len = strlen(pattern);
+	char *mem = malloc(len + 1);
+	FILE *f;
+
+	if (!mem || mlockall(MCL_CURRENT | MCL_FUTURE)) {
+		printf("secret: %s\n", mem ? strerror(errno) : "no memory");
+		return 1;
+	}
+	memcpy(mem, pattern, len + 1);
+	f = fopen(pidfile, "w");
+	if (!f || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f)) {
+		printf("secret: %s: %s\n", pidfile, strerror(errno));
+		return 1;
+	}
+	for (;;)
+		pause();
+}
+
+/*
+ * An attacker's look at process @pid's memory for @pattern: its writable
+ * mappings read through /proc/PID/mem. "found" or why not.
+ */
+static int peek(const char *pid, const char *pattern)
+{
+	char path[64], line[512], *buf = NULL;
+	unsigned long long lo, hi, total = 0;
+	size_t plen = strlen(pattern);
+	FILE *maps;
+	int mem;
+
+	snprintf(path, sizeof(path), "/proc/%s/maps", pid);
+	maps = fopen(path, "r");
+	if (!maps) {
+		printf("peek: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	snprintf(path, sizeof(path), "/proc/%s/mem", pid);
+	mem = open(path, O_RDONLY | O_CLOEXEC);
+	if (mem < 0) {
+		printf("peek: %s: %s\n", path, strerror(errno));
+		fclose(maps);
+		return 1;
+	}
+	while (fgets(line, sizeof(line), maps)) {
+		char perms[5];
+		ssize_t n;
+
+		if (sscanf(line, "%llx-%llx %4s", &lo, &hi, perms) != 3 ||
+		    perms[1] != 'w' || hi - lo > (64ull << 20))
+			continue;
+		buf = realloc(buf, hi - lo);
+		if (!buf)
+			break;
+		n = pread(mem, buf, hi - lo, (off_t)lo);
+		if (n <= 0)
+			continue;
+		total += (unsigned long long)n;
+		if (memmem(buf, (size_t)n, pattern, plen)) {
+			printf("peek: found in %s at 0x%llx region\n", path,
+			       lo);
+			free(buf);
+			close(mem);
+			fclose(maps);
+			return 0;
+		}
+	}
+	printf("peek: not found in %llu bytes of %s\n", total, path);
+	free(buf);
+	close(mem);
+	fclose(maps);
+	return 1;
+}
+
 static int wrmsr_lstar(void)
 {
 	const off_t lstar = 0xc0000082;
@@ -1679,11 +1819,17 @@ int main(int argc, char **argv)
 	 */
 	if (!strcmp(argv[1], "wrmsr"))
 		return wrmsr_lstar();
+	if (!strcmp(argv[1], "secret") && argc > 3)
+		return secret_hold(argv[2], argv[3]);
+	if (!strcmp(argv[1], "peek") && argc > 3)
+		return peek(argv[2], argv[3]);
 	dev = open(CAPPSULE_DEVICE, O_RDWR | O_CLOEXEC);
 	if (dev < 0) {
 		printf("hvctl: %s: %s\n", CAPPSULE_DEVICE, strerror(errno));
 		return 1;
 	}
+	/* absent until cappsule_guest.ko is loaded: snapshots then fail */
+	gdev = open(CAPPSULE_GUEST_DEVICE, O_RDWR | O_CLOEXEC);
 	if (!strcmp(argv[1], "info")) {
 		if (get_info(&info)) {
 			perror("GET_INFO");

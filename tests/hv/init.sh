@@ -35,6 +35,7 @@ kmsg() { dmesg | grep 'cappsule:'; }
 # --- run-rig.sh --script FILE: load the module, run FILE, report, power off
 if [ -f /rig-script ]; then
 	insmod /mods/cappsule.ko || echo "rig: insmod /mods/cappsule.ko failed"
+	insmod /mods/cappsule_guest.ko || echo "rig: insmod /mods/cappsule_guest.ko failed"
 	milestone "SCRIPT-START uptime=$(cut -d' ' -f1 /proc/uptime)"
 	# a pipe loses the script's status: it comes back through a file
 	{ RIG_CPUS=$ncpus /rig-script; echo $? > /tmp/rig-rc; } 2>&1 |
@@ -72,6 +73,12 @@ check "load: insmod rc=$rc" [ $rc -eq 0 ]
 check "load_vmxon_all: $(kmsg | grep -o 'VMX root on [0-9]* of [0-9]* CPUs')" \
 	sh -c "dmesg | grep -q 'VMX root on $ncpus of $ncpus CPUs'"
 check "devnode: /dev/cappsule" [ -c /dev/cappsule ]
+# the guest half: the snapshot's capture point, dormant in the host
+mark
+insmod /mods/cappsule_guest.ko
+rc=$?
+check "guest_load: insmod cappsule_guest.ko rc=$rc, /dev/cappsule-guest: $(dmesg | grep -o 'dormant in the host.*' | tail -1)" \
+	[ $rc -eq 0 -a -c /dev/cappsule-guest ]
 mark
 if out=$(insmod /mods/cappsule.ko 2>&1); then
 	fail "refuse_twice: second insmod succeeded"
@@ -120,6 +127,7 @@ base=$(held)
 before=$(memfree)
 out=$(/bin/hvctl snapshot)
 echo "$out"
+echo "$out" > /tmp/snap-first
 dmesg | grep 'cappsule: snapshot'
 pages=$(val "$out" pages)
 if [ -n "$pages" ] && [ "$pages" -gt 0 ]; then
@@ -141,6 +149,18 @@ if [ -n "$pages" ] && [ "$pages" -gt 0 ]; then
 	check "snapshot_text: $tp kernel text pages, $(val "$out" copied) copied, $(val "$out" differ) differ, hash copy $(val "$out" hash_copy) live $(val "$out" hash_live)" \
 		[ "$tp" -gt 0 -a "$(val "$out" copied)" = "$tp" -a "$(val "$out" differ)" = 0 \
 		-a "$(val "$out" hash_copy)" = "$(val "$out" hash_live)" ]
+	# cappsule.ko's text is INT3 in the copy, every page of it; the
+	# guest module's, where forks resume, is the live one
+	out=$(/bin/hvctl snapshot-verify cappsule)
+	echo "cappsule.ko text: $out"
+	poisoned=$(val "$(cat /tmp/snap-first)" poisoned)
+	check "snapshot_poison: cappsule.ko's text, $(val "$out" pages) pages from $(val "$out" start): $(val "$out" copied) copied, $(val "$out" differ) differ; the snapshot poisoned $poisoned" \
+		[ "$(val "$out" pages)" -gt 0 -a "$(val "$out" copied)" = "$(val "$out" pages)" \
+		-a "$(val "$out" differ)" = "$(val "$out" pages)" -a "$poisoned" -ge "$(val "$out" pages)" ]
+	out=$(/bin/hvctl snapshot-verify cappsule_guest)
+	echo "cappsule_guest.ko text: $out"
+	check "snapshot_guest_text: cappsule_guest.ko's text, $(val "$out" pages) pages: $(val "$out" copied) copied, $(val "$out" differ) differ" \
+		[ "$(val "$out" pages)" -gt 0 -a "$(val "$out" copied)" = "$(val "$out" pages)" -a "$(val "$out" differ)" = 0 ]
 	# WORK IN PROGRESS (milestone b): VMs resumed on the snapshot at its
 	# capture point, ids 1 to 3: each says hello with its id, runs kernel
 	# functions with interrupts off (hvctl checks each report: clock from
@@ -191,6 +211,12 @@ if [ -n "$pages" ] && [ "$pages" -gt 0 ]; then
 	bad=0
 	fork 7 timer || bad=1
 	check "fork_timer: interrupts on in a fork, the hypervisor's ticks run the kernel's timer interrupt and jiffies move" \
+		[ $bad -eq 0 ]
+	# an irq_work raised in a fork runs on its own self-IPI
+	# (IRQ_WORK_VECTOR through the scratch APIC), no host kick needed
+	bad=0
+	fork 16 irq_work || bad=1
+	check "fork_self_ipi: an irq_work queued in a fork runs on its self-IPI, without a kick" \
 		[ $bad -eq 0 ]
 	if [ "$ncpus" -eq 1 ]; then
 		# preemption on as well: msleep(20) schedules away, the forked
@@ -360,6 +386,15 @@ fi
 milestone "SNAPSHOT-DONE uptime=$(cut -d' ' -f1 /proc/uptime)"
 
 # --- unload, then 10 load/unload cycles (each runs a VM) and count memory
+# cappsule_guest.ko uses cappsule.ko's symbols: it goes first
+if rmmod cappsule 2> /dev/null; then
+	fail "unload_order: cappsule.ko unloaded under cappsule_guest.ko"
+else
+	pass "unload_order: cappsule.ko stays while cappsule_guest.ko uses it"
+fi
+rmmod cappsule_guest
+n=0; while [ -e /dev/cappsule-guest ] && [ $n -lt 20 ]; do sleep 0.1; n=$((n + 1)); done
+check "guest_unload: /dev/cappsule-guest removed" [ ! -e /dev/cappsule-guest ]
 mark
 rmmod cappsule
 msg=$(kmsg)

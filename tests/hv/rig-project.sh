@@ -16,6 +16,13 @@ mkdir -p /run /tmp
 hvctl info | sed -n 's/.*pages_in_use=\([0-9]*\).*/\1/p' > /tmp/module-pages0
 hvctl ticker 20 &
 ticker=$!
+# a user's process with a secret in mlocked memory, in the snapshot like
+# the ticker (vtx-escape.sh: no cappsule may read it)
+chmod 1777 /tmp
+echo "cappsule-escape-secret-$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n')" > /tmp/secret.pattern
+su -s /bin/sh nobody -c "hvctl secret $(cat /tmp/secret.pattern) /tmp/secret.pid" &
+secret=$!
+for _ in 1 2 3 4 5 6 7 8 9 10; do [ -s /tmp/secret.pid ] && break; sleep 0.2; done
 # cappsuled logs to syslog when it daemonizes
 syslogd -O /tmp/cappsuled.log
 # no pool: vtx-check.sh compares the module's page count around each run
@@ -31,6 +38,7 @@ od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > /tmp/host-urandom
 /rig-user-script
 rc=$?
 kill "$ticker"
+kill "$(cat /tmp/secret.pid)" "$secret" 2> /dev/null
 pid=$(cat /run/cappsule/cappsuled.pid 2> /dev/null)
 [ -n "$pid" ] && kill "$pid"
 for _ in 1 2 3 4 5 6 7 8 9 10; do

@@ -120,7 +120,7 @@ rm -rf "$KB" && mkdir -p "$KB" || die "cannot create $KB"
 cp -r "$TOP/hypervisor/." "$KB/"
 rm -f "$KB"/Makefile.am "$KB"/Makefile.in "$KB"/Makefile
 make -s -C "$KDIR" M="$KB" CAPPSULE_UAPI="$TOP/common/uapi" modules > "$WORK/kbuild.log" 2>&1 ||
-	{ cat "$WORK/kbuild.log"; die "cappsule.ko did not build"; }
+	{ cat "$WORK/kbuild.log"; die "cappsule.ko or cappsule_guest.ko did not build"; }
 # the fork's channel: START and console messages over common/ring.c's rings
 for c in "$SRC/hvctl.c" "$TOP/common/ring.c" "$TOP/common/start_msg.c" "$TOP/common/bus_name.c" "$TOP/common/userpath.c"; do
 	${CC:-cc} -c -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -I"$TOP/common/uapi" -I"$TOP/common" \
@@ -137,7 +137,7 @@ for a in sh mount cat grep insmod rmmod dmesg poweroff echo sleep head tail \
 	uname sed awk cut sync mknod ls stty; do
 	ln -s busybox "$R/bin/$a"
 done
-cp "$KB/cappsule.ko" "$R/mods/"
+cp "$KB/cappsule.ko" "$KB/cappsule_guest.ko" "$R/mods/"
 cp "$WORK/hvctl" "$R/bin/hvctl"
 # the msr driver, for vtx-check.sh's forbidden WRMSR (Debian's: a module)
 [ -f "$KMODS/arch/x86/kernel/msr.ko" ] && cp "$KMODS/arch/x86/kernel/msr.ko" "$R/mods/"
@@ -152,7 +152,11 @@ fi
 if [ -n "$BUILD" ]; then
 	mkdir -p "$R/usr/sbin" "$R/usr/bin" "$R/usr/libexec/cappsule" "$R/etc/cappsule" \
 		"$R/run" "$R/var/log" "$R/root" || die "cannot lay out the project"
-	for a in kill ps syslogd cp rm mkdir wc seq date devmem md5sum true; do ln -sf busybox "$R/bin/$a"; done
+	for a in kill ps syslogd cp rm mkdir wc seq date devmem md5sum true su lsmod reboot chmod od tr; do
+		ln -sf busybox "$R/bin/$a"
+	done
+	cp "$SRC/vtx-escape.sh" "$R/bin/vtx-escape" && chmod 755 "$R/bin/vtx-escape" ||
+		die "cannot copy vtx-escape.sh"
 	cp "$BUILD/launcher/cappsuled" "$R/usr/sbin/"
 	cp "$BUILD/launcher/virt" "$R/usr/bin/"
 	cp "$BUILD/hypervisor/cappsule-vtx-agent" "$R/usr/libexec/cappsule/"
@@ -201,7 +205,8 @@ cpuid vmcall ept_cow ept_cow_original ept_fresh ept_2m ept_violations io
 msr_ok msr_bad preempt_timer extint hlt exception triple_fault cr
 ept_misconfig ept_outside invd vmx_insn swapgs fpu vm_pages_freed unload devnode_gone
 cycles no_leak snapshot snapshot_own snapshot_memfree snapshot_text snapshot_replace
-snapshot_drop snapshot_unload fork_kernel fork_console fork_timer"
+snapshot_drop snapshot_unload fork_kernel fork_console fork_timer
+guest_load snapshot_poison snapshot_guest_text fork_self_ipi unload_order guest_unload"
 # forks cost seconds of guest time each in the 2-CPU boot (ips=50M): those
 # that do not depend on the CPU count run on the 1-CPU boot only
 REQUIRED_UP="fork_exec_uvmcall fork_kill_outb fork_kill_wrmsr fork_kill_mmio fork_after_kills fork_sleep

@@ -378,6 +378,8 @@ if [ "$n" = "$forks" ] && [ "$n" -ge 23 ]; then
 else
 	fail "marker: $n of $forks forks left it intact"
 fi
+# the escape suite's attacks that apply to a VM (vtx-escape.sh)
+/bin/vtx-escape || failed=1
 echo "figures (cappsuled's log):"
 grep -E 'vtx: snapshot|fork: ' /tmp/cappsuled.log | sed 's/.*cappsuled\[[0-9]*\]: //'
 # the host's free memory after every fork has ended: within 8 MiB of

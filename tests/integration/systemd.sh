@@ -31,13 +31,13 @@ else
 	assert_eq "systemd-analyze verify ($man): units clean [$out]" 0 $?
 	assert_match "the service is Type=notify" '^Type=notify$' \
 		"$(cat "$SOCKDIR/units/cappsuled.service")"
-	# the snapshot's kernel: cappsule.ko and the modules forks need are
+	# the snapshot's kernel: cappsule.ko, cappsule_guest.ko and the modules forks need are
 	# loaded before the daemon starts, failures tolerated (no VT-x), and
 	# the daemon starts once the desktop is up
 	svc=$(cat "$SOCKDIR/units/cappsuled.service")
 	pre=$(echo "$svc" | sed -n 's/^ExecStartPre=//p' | tr '\n' ';')
-	assert_eq "ExecStartPre loads the module, then fuse/tun/overlay, failures tolerated" \
-		"-/sbin/modprobe cappsule;-/sbin/modprobe -a fuse tun overlay;" "$pre"
+	assert_eq "ExecStartPre loads both modules, then fuse/tun/overlay, failures tolerated" \
+		"-/sbin/modprobe -a cappsule cappsule_guest;-/sbin/modprobe -a fuse tun overlay;" "$pre"
 	assert_match "ordered after the boot's modules and the desktop" \
 		'^After=.*systemd-modules-load\.service.*graphical\.target' "$svc"
 fi

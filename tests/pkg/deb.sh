@@ -96,7 +96,7 @@ DPKG_ROOT=$R dpkg --root="$R" --force-depends --force-script-chrootless --log=/d
 [ ! -e "$R/usr/bin/virt" ] && [ -f "$R/etc/cappsule/policies/default.json" ] &&
 	ok "remove keeps the conffiles, removes the programs" || fail "after dpkg -r: $(ls -R "$R/usr/bin" "$R/etc/cappsule" 2>&1 | head)"
 
-# cappsule-dkms: its dkms.conf's MAKE line builds cappsule.ko
+# cappsule-dkms: its dkms.conf's MAKE line builds cappsule.ko and cappsule_guest.ko
 mkdir "$T/dkms" && dpkg -x "$DKMS" "$T/dkms"
 S=$T/dkms/usr/src/cappsule-$V
 [ -f "$S/dkms.conf" ] && ok "cappsule-dkms has dkms.conf" || fail "no $S/dkms.conf"
@@ -108,8 +108,10 @@ else
 	# dkms sources dkms.conf with these set, then runs MAKE[0]
 	make=$(kernel_source_dir=$KDIR dkms_tree=$T/dkmstree
 		. "$S/dkms.conf" && echo "${MAKE[0]}")
-	(eval "$make") >"$T/kbuild.log" 2>&1 && [ -f "$T/dkmstree/cappsule/$V/build/cappsule.ko" ] &&
-		ok "dkms.conf's MAKE builds cappsule.ko against $(basename "$KDIR")" ||
+	B=$T/dkmstree/cappsule/$V/build
+	(eval "$make") >"$T/kbuild.log" 2>&1 && [ -f "$B/cappsule.ko" ] && [ -f "$B/cappsule_guest.ko" ] &&
+		grep -q '^BUILT_MODULE_NAME\[1\]="cappsule_guest"' "$S/dkms.conf" &&
+		ok "dkms.conf's MAKE builds cappsule.ko and cappsule_guest.ko against $(basename "$KDIR"), both installed" ||
 		{ tail -20 "$T/kbuild.log"; fail "the DKMS build failed"; }
 fi
 [ "$fails" = 0 ] && { echo "PASS: deb"; exit 0; }
