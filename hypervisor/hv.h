@@ -28,6 +28,8 @@
 /* ---- root/cpu.c: VMX operation on every CPU ---- */
 extern struct vmx_caps hv_caps;
 extern struct vmx_controls hv_ctl;
+/* IA32_SPEC_CTRL's bits this CPU takes (pure/exit.h), set at load */
+extern u64 hv_spec_ctrl_valid;
 
 int hv_read_caps(char *why, size_t len);
 int hv_cpus_start(void); /* VMXON everywhere, CPU hotplug follows */
@@ -209,6 +211,7 @@ struct hv_vcpu {
 	struct vmx_msr_entry *msr_guest; /* entry load and exit store */
 	struct vmx_msr_entry *msr_host; /* exit load */
 	unsigned int nr_msrs; /* entries used in each list */
+	int spec_ctrl; /* IA32_SPEC_CTRL's index in the lists, or -1 */
 	u64 tsc_offset;
 	/* a tick (this vector) injected after each preemption-timer expiry */
 	u8 timer_vector; /* 0: none */

@@ -233,6 +233,38 @@ bool hv_msr_value_ok(u32 msr, u64 val)
 	return true;
 }
 
+u64 hv_spec_ctrl_valid_bits(bool ibrs, bool ssbd, bool rrsba_ctrl,
+			    bool bhi_ctrl)
+{
+	u64 bits = 0;
+
+	if (ibrs)
+		bits |= HV_SPEC_CTRL_IBRS | HV_SPEC_CTRL_STIBP;
+	if (ssbd)
+		bits |= HV_SPEC_CTRL_SSBD;
+	if (rrsba_ctrl)
+		bits |= HV_SPEC_CTRL_RRSBA_DIS_S;
+	if (bhi_ctrl)
+		bits |= HV_SPEC_CTRL_BHI_DIS_S;
+	return bits;
+}
+
+bool hv_msr_bitmap_pass(u8 *bitmap, u32 msr)
+{
+	u32 base, bit;
+
+	if (msr <= 0x1fff)
+		base = 0;
+	else if (msr - 0xc0000000u <= 0x1fff)
+		base = 0x400;
+	else
+		return false;
+	bit = msr & 0x1fff;
+	bitmap[base + bit / 8] &= (u8) ~(1u << (bit % 8));
+	bitmap[base + 0x800 + bit / 8] &= (u8) ~(1u << (bit % 8));
+	return true;
+}
+
 int hv_msr_switched_index(u32 msr)
 {
 	int i;

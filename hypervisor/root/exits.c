@@ -319,6 +319,9 @@ static unsigned int hv_exit_msr(struct hv_vcpu *v, bool write)
 		     rule->kind != HV_MSR_X2APIC) ||
 		    !hv_msr_value_ok(msr, val))
 			return hv_kill(v, CAPPSULE_KILL_MSR);
+		/* a bit this CPU lacks would fail the next entry's MSR load */
+		if (msr == MSR_IA32_SPEC_CTRL && (val & ~hv_spec_ctrl_valid))
+			return hv_kill(v, CAPPSULE_KILL_MSR);
 		*where = val;
 		if (msr == HV_LAPIC_ICR_MSR)
 			hv_vcpu_icr_write(v, val);

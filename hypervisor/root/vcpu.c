@@ -19,6 +19,7 @@
 #include <asm/fpu/api.h>
 #include <asm/irq_vectors.h>
 #include <asm/msr.h>
+#include <asm/nospec-branch.h>
 #include <asm/trapnr.h>
 #include <asm/tsc.h>
 #include "../hv.h"
@@ -65,6 +66,7 @@ static int hv_vcpu_msr_lists(struct hv_vcpu *v, const struct hv_guest_init *g)
 		n++;
 	}
 	v->nr_msrs = n;
+	v->spec_ctrl = hv_vcpu_msr_index(v, MSR_IA32_SPEC_CTRL);
 	return 0;
 }
 
@@ -119,6 +121,15 @@ int hv_vcpu_init(struct hv_vcpu *v, struct hv_vm *vm,
 	v->tsc_offset = g->tsc_offset;
 	if (hv_vcpu_msr_lists(v, g))
 		goto fail;
+	/*
+	 * SPEC_CTRL, where the lists switch it, is the guest's own while it
+	 * runs: its writes (two per kernel entry under IBRS) go to the CPU
+	 * without an exit, a bit the CPU lacks is the guest's #GP, and the
+	 * exit stores its value and loads the host's, as KVM passes it
+	 * through after a guest's first write.
+	 */
+	if (v->spec_ctrl >= 0)
+		hv_msr_bitmap_pass(v->msr_bitmap, MSR_IA32_SPEC_CTRL);
 	/* zeroed XSAVE header: every component starts in its init state */
 	fpu = hv_alloc_page();
 	if (!fpu)
@@ -502,6 +513,14 @@ static unsigned int hv_vcpu_run_loaded(struct hv_vcpu *v)
 	for (;;) {
 		local_irq_disable();
 		hv_vmwrite(HOST_CR3, __read_cr3());
+		/*
+		 * The host's SPEC_CTRL as the kernel keeps it now (an IPI or a
+		 * context switch may have changed it since the load), loaded
+		 * at the exit: what KVM restores too
+		 */
+		if (v->spec_ctrl >= 0)
+			v->msr_host[v->spec_ctrl].value =
+				this_cpu_read(x86_spec_ctrl_current);
 		hv_vmwrite(VMX_PREEMPTION_TIMER_VALUE, hv_slice_left(v));
 		hv_vcpu_inject(v);
 		failed = hv_vmx_enter(v->gpr, v->launched);

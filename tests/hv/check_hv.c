@@ -736,6 +736,33 @@ START_TEST(test_msr_rules)
 	ck_assert(hv_msr_value_ok(0x49, 1) && hv_msr_value_ok(0x49, 0));
 	ck_assert(!hv_msr_value_ok(0x49, 2) && !hv_msr_value_ok(0x10b, 3));
 	ck_assert_int_eq(hv_msr_switched_index(0x49), -1);
+	/* SPEC_CTRL bits by CPU feature: none, IBRS (with STIBP), all */
+	ck_assert_uint_eq(hv_spec_ctrl_valid_bits(false, false, false, false),
+			  0);
+	ck_assert_uint_eq(hv_spec_ctrl_valid_bits(true, false, false, false),
+			  0x3);
+	ck_assert_uint_eq(hv_spec_ctrl_valid_bits(false, true, false, false),
+			  0x4);
+	ck_assert_uint_eq(hv_spec_ctrl_valid_bits(true, true, true, true),
+			  0x447);
+	/* an MSR passed through: its read and write bits only */
+	{
+		static u8 bm[4096];
+		unsigned int i, set = 0;
+
+		memset(bm, 0xff, sizeof(bm));
+		ck_assert(hv_msr_bitmap_pass(bm, 0x48));
+		ck_assert_uint_eq(bm[0x48 / 8], 0xfe);
+		ck_assert_uint_eq(bm[0x800 + 0x48 / 8], 0xfe);
+		ck_assert(hv_msr_bitmap_pass(bm, 0xc0000103));
+		ck_assert_uint_eq(bm[0x400 + 0x103 / 8], 0xf7);
+		ck_assert_uint_eq(bm[0xc00 + 0x103 / 8], 0xf7);
+		ck_assert(!hv_msr_bitmap_pass(bm, 0x2000));
+		ck_assert(!hv_msr_bitmap_pass(bm, 0xc0002000));
+		for (i = 0; i < sizeof(bm); i++)
+			set += (unsigned int)__builtin_popcount(bm[i]);
+		ck_assert_uint_eq(set, 4096 * 8 - 4);
+	}
 	/* what must never be reachable: SYSENTER, EFER, APIC, VMX, FS/GS */
 	ck_assert_ptr_null(hv_msr_rule(0xc0000100, NULL));
 	ck_assert_ptr_null(hv_msr_rule(0xc0000101, NULL));
