@@ -183,6 +183,8 @@ struct file;
 struct poll_table_struct;
 /* CAPPSULE_IOC_HYPERCALL: a hypercall for the cappsule's agent */
 int hv_guest_hypercall(struct cappsule_hypercall *h);
+/* CAPPSULE_IOC_GUEST_BIND: a device's kick and notify eventfds */
+int hv_guest_bind(const struct cappsule_guest_bind *b);
 /* /dev/cappsule-guest's poll: in a fork, readable once the host kicked it */
 __poll_t hv_guest_poll(struct file *file, struct poll_table_struct *wait);
 

@@ -21,8 +21,8 @@
  *      /dev/cappsule answers -ENOTTY) and struct cappsule_snapshot's
  *      __pad0 became poisoned_pages (out), kicks moved from
  *      IRQ_WORK_VECTOR to POSTED_INTR_WAKEUP_VECTOR, struct
- *      cappsule_probe grew self_ipis and fork task IRQ_WORK came: a
- *      module and a daemon built
+ *      cappsule_probe grew self_ipis and fork task IRQ_WORK came; then
+ *      GUEST_BIND and probe SPEC_CTRL: a module and a daemon built
  *      from different trees refuse each other (-EINVAL)
  */
 #ifndef CAPPSULE_UAPI_CAPPSULE_H
@@ -105,6 +105,13 @@ enum cappsule_probe_payload {
 	 * untrusted).
 	 */
 	CAPPSULE_PROBE_FORK = 19,
+	/*
+	 * IA32_SPEC_CTRL = IBRS | SSBD written and read back (result[0]): the
+	 * guest's own where the CPU has both, else killed at the WRMSR
+	 * (CAPPSULE_KILL_MSR, kill_qual 0x48): a bit the CPU lacks would
+	 * fail the next entry's MSR load
+	 */
+	CAPPSULE_PROBE_SPEC_CTRL = 20,
 	CAPPSULE_PROBE_MAX
 };
 
@@ -305,6 +312,22 @@ struct cappsule_hypercall {
 };
 
 /*
+ * CAPPSULE_IOC_GUEST_BIND, on /dev/cappsule-guest in a cappsule only
+ * (-EPERM in the host): a pair of the caller's eventfds for a device's
+ * wake-ups, as the namespaces backend's xchan has them: every host kick
+ * adds 1 to kick_fd (poll it), every write to notify_fd is an HC_NOTIFY
+ * (the host's readers look). Either may be -1. At most
+ * CAPPSULE_GUEST_BINDS pairs per cappsule (-ENOSPC); they last as long
+ * as it does.
+ */
+#define CAPPSULE_GUEST_BINDS 16
+struct cappsule_guest_bind {
+	struct cappsule_hdr hdr;
+	__s32 kick_fd; /* in */
+	__s32 notify_fd; /* in */
+};
+
+/*
  * CAPPSULE_IOC_FORK_LIMIT: the memory limit of the forks this open file
  * runs (CAPPSULE_PROBE_FORK, from any thread): max_pages as in struct
  * cappsule_probe (0: none), for the fork running now and those to come;
@@ -350,6 +373,8 @@ struct cappsule_fork_stats {
 	_IOWR(CAPPSULE_IOC_MAGIC, 0x06, struct cappsule_fork_limit)
 #define CAPPSULE_IOC_FORK_STATS \
 	_IOWR(CAPPSULE_IOC_MAGIC, 0x07, struct cappsule_fork_stats)
+#define CAPPSULE_IOC_GUEST_BIND \
+	_IOWR(CAPPSULE_IOC_MAGIC, 0x08, struct cappsule_guest_bind)
 
 /*
  * Hypercalls: VMCALL with the number in RAX and arguments in RDI, RSI, RDX;

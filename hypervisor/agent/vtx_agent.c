@@ -8,10 +8,10 @@
  * a small init, hypercalls through CAPPSULE_IOC_HYPERCALL. Static and
  * mlocked: in the snapshot.
  *
- * Not guest-agent/: its devices wake each other with eventfds, which a
- * fork does not have (its wake-ups are HC_NOTIFY and /dev/cappsule-guest
- * polling readable after a kick), and it builds namespaces, mounts and
- * device proxies the vtx backend does not have yet (doc/hypervisor.md).
+ * Not guest-agent/ (yet): its devices wake each other with eventfds, as
+ * this agent now does too (a pair bound to the guest module,
+ * CAPPSULE_IOC_GUEST_BIND), but it builds namespaces, mounts and device
+ * proxies the vtx backend does not have yet (doc/hypervisor.md).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
@@ -43,6 +44,12 @@
 	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 static int dev = -1;
+/*
+ * Our wake-ups, as a device's on the namespaces backend: an eventfd pair
+ * the guest module binds (CAPPSULE_IOC_GUEST_BIND): a write to notify_fd
+ * is an HC_NOTIFY, a host kick makes kick_fd readable
+ */
+static int kick_fd = -1, notify_fd = -1;
 /* /dev/urandom, opened in the host: a fork looks up no path to reseed */
 static int urandom = -1;
 static struct xchan control, console;
@@ -71,18 +78,45 @@ static long hcall(uint64_t nr, uint64_t a0)
 /* Wake the host (cappsuled relays it to the devices' readers). */
 static void notify(void)
 {
-	if (dirty)
-		hcall(CAPPSULE_HC_NOTIFY, 0);
+	uint64_t one = 1;
+
+	if (dirty && write(notify_fd, &one, sizeof(one)) < 0)
+		hcall(CAPPSULE_HC_NOTIFY, 0); /* cannot happen: say it anyway */
 	dirty = false;
+}
+
+/* The kicks so far are seen: the next one makes kick_fd readable again. */
+static void kicks_seen(void)
+{
+	uint64_t n;
+
+	if (read(kick_fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
+		n = 0;
 }
 
 /* Sleep until the host kicks us (or WAIT_MS). */
 static void wait_kick(void)
 {
-	struct pollfd p = { dev, POLLIN, 0 };
+	struct pollfd p = { kick_fd, POLLIN, 0 };
 
 	notify();
 	poll(&p, 1, WAIT_MS);
+	kicks_seen();
+}
+
+/* The eventfd pair, bound in the fork; 0 or a negative errno. */
+static int bind_wakeups(void)
+{
+	struct cappsule_guest_bind b;
+
+	kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	notify_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (kick_fd < 0 || notify_fd < 0)
+		return -errno;
+	hdr_init(&b.hdr, sizeof(b));
+	b.kick_fd = kick_fd;
+	b.notify_fd = notify_fd;
+	return ioctl(dev, CAPPSULE_IOC_GUEST_BIND, &b) ? -errno : 0;
 }
 
 /* One message, waiting for room as long as the host reads (2 s at most). */
@@ -424,7 +458,7 @@ static int relay(struct cmd *c)
 
 	while (!done) {
 		struct pollfd p[5] = {
-			{ dev, POLLIN, 0 },
+			{ kick_fd, POLLIN, 0 },
 			{ pidfd, POLLIN, 0 },
 			{ ring_space(&console.tx) ? c->out : -1, POLLIN, 0 },
 			{ ring_space(&console.tx) ? c->err : -1, POLLIN, 0 },
@@ -439,6 +473,7 @@ static int relay(struct cmd *c)
 		if (poll(p, 5, pidfd < 0 || c->out < 0 ? WAIT_MS : -1) < 0 &&
 		    errno != EINTR)
 			break;
+		kicks_seen();
 		done = waitpid(c->pid, &st, WNOHANG) == c->pid;
 	}
 	/* what it wrote last (a grandchild may hold the pipes: no EOF wait) */
@@ -496,8 +531,9 @@ static void __attribute__((noreturn)) in_cappsule(void)
 			     vtx_chan_console_off(), false) ||
 	    xchan_attach_mem(&console, &console_layout,
 			     chan + vtx_chan_console_off(),
-			     vtx_chan_size() - vtx_chan_console_off(), false))
-		for (;;) /* no channel: nobody to tell */
+			     vtx_chan_size() - vtx_chan_console_off(), false) ||
+	    bind_wakeups())
+		for (;;) /* no channel or no wake-ups: nobody to tell */
 			hcall(CAPPSULE_HC_DONE, 125);
 	ret = wait_start(&m);
 	if (ret) {

@@ -8,6 +8,8 @@
  */
 #include <linux/console.h>
 #include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/mutex.h>
 #include <linux/irq_work.h>
 #include <linux/poll.h>
 #include <linux/random.h>
@@ -31,6 +33,7 @@
 #include <asm/msr.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
+#include "../efd.h"
 #include "../hv.h"
 
 static u64 hv_hc(u64 nr, u64 a0, u64 a1)
@@ -320,10 +323,75 @@ static void hv_fork_sleep(void)
 static DECLARE_WAIT_QUEUE_HEAD(hv_kick_wq);
 static int hv_kicked;
 
+/*
+ * The agent's devices' eventfd pairs (CAPPSULE_IOC_GUEST_BIND): a kick
+ * adds 1 to each kick eventfd, a write to a notify eventfd is an
+ * HC_NOTIFY, so a device's xchan wakes as on the namespaces backend.
+ * Filled in process context, read by the kick's interrupt: a slot is
+ * published (hv_bound) once complete, and never changes after.
+ */
+struct hv_bind {
+	struct eventfd_ctx *kick;
+	struct hv_efd notify;
+};
+
+static struct hv_bind hv_binds[CAPPSULE_GUEST_BINDS];
+static unsigned int hv_bound; /* published slots */
+static DEFINE_MUTEX(hv_bind_lock);
+
 static void hv_kick_run(void)
 {
+	unsigned int i, n = smp_load_acquire(&hv_bound);
+
 	WRITE_ONCE(hv_kicked, 1);
 	wake_up_interruptible(&hv_kick_wq);
+	for (i = 0; i < n; i++)
+		if (hv_binds[i].kick)
+			eventfd_signal(hv_binds[i].kick, 1);
+}
+
+/* A device's notify eventfd was written: the host's readers look. */
+static void hv_bind_notify(void *arg)
+{
+	hv_hc(CAPPSULE_HC_NOTIFY, 0, 0);
+}
+
+int hv_guest_bind(const struct cappsule_guest_bind *b)
+{
+	struct hv_bind *s;
+	int err = 0;
+
+	if (!READ_ONCE(hv_fork_marker))
+		return -EPERM; /* the host is never kicked */
+	mutex_lock(&hv_bind_lock);
+	if (hv_bound == CAPPSULE_GUEST_BINDS) {
+		err = -ENOSPC;
+		goto out;
+	}
+	s = &hv_binds[hv_bound];
+	memset(s, 0, sizeof(*s));
+	if (b->kick_fd >= 0) {
+		s->kick = eventfd_ctx_fdget(b->kick_fd);
+		if (IS_ERR(s->kick)) {
+			err = PTR_ERR(s->kick);
+			s->kick = NULL;
+			goto out;
+		}
+	}
+	if (b->notify_fd >= 0) {
+		s->notify.fire = hv_bind_notify;
+		err = hv_efd_watch(&s->notify, b->notify_fd);
+		if (err) {
+			if (s->kick)
+				eventfd_ctx_put(s->kick);
+			s->kick = NULL;
+			goto out;
+		}
+	}
+	smp_store_release(&hv_bound, hv_bound + 1);
+out:
+	mutex_unlock(&hv_bind_lock);
+	return err;
 }
 
 __poll_t hv_guest_poll(struct file *file, poll_table *wait)

@@ -95,6 +95,19 @@ static long hvg_ioctl_hypercall(void __user *uarg)
 	return copy_to_user(uarg, &h, sizeof(h)) ? -EFAULT : 0;
 }
 
+static long hvg_ioctl_bind(void __user *uarg)
+{
+	struct cappsule_guest_bind b;
+	int err;
+
+	if (copy_from_user(&b, uarg, sizeof(b)))
+		return -EFAULT;
+	err = hv_check_hdr(&b.hdr, sizeof(b));
+	if (err)
+		return err;
+	return hv_guest_bind(&b);
+}
+
 static long hvg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
@@ -104,6 +117,8 @@ static long hvg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return hvg_ioctl_snapshot(uarg);
 	case CAPPSULE_IOC_HYPERCALL:
 		return hvg_ioctl_hypercall(uarg);
+	case CAPPSULE_IOC_GUEST_BIND:
+		return hvg_ioctl_bind(uarg);
 	default:
 		return -ENOTTY;
 	}

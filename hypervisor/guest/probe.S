@@ -157,8 +157,8 @@ payload_end io
 /*
  * RDMSR TSC, a shadowed MSR written and read back; the x2APIC's EOI and
  * timer count, and the TSC deadline, written and read back (scratch);
- * SPEC_CTRL written and read back (switched, or a shadow on a CPU
- * without it), an IBPB command
+ * SPEC_CTRL 0 written and read back (switched, or a shadow on a CPU
+ * without it; the spec_ctrl payload sets bits), an IBPB command
  */
 payload msr_ok
 	mov	$0x10, %ecx
@@ -174,7 +174,7 @@ payload msr_ok
 	wrmsr
 	msr_roundtrip 0x838, 0x12345, 0, 2	/* x2APIC timer initial count */
 	msr_roundtrip 0x6e0, 0x9abcdef0, 0x7, 3	/* IA32_TSC_DEADLINE */
-	msr_roundtrip 0x48, 0x5, 0, 4		/* IA32_SPEC_CTRL: IBRS, SSBD */
+	msr_roundtrip 0x48, 0x0, 0, 4		/* IA32_SPEC_CTRL: valid anywhere */
 	mov	$0x49, %ecx		/* IA32_PRED_CMD: an IBPB, carried out */
 	mov	$1, %eax
 	xor	%edx, %edx
@@ -301,3 +301,9 @@ payload fpu
 	report	1, %r12
 	done
 payload_end fpu
+
+/* IA32_SPEC_CTRL = IBRS | SSBD: the guest's own, or a kill (no such bits) */
+payload spec_ctrl
+	msr_roundtrip 0x48, 0x5, 0, 0
+	done
+payload_end spec_ctrl

@@ -38,6 +38,7 @@ PAYLOAD(xsetbv);
 PAYLOAD(vmx_insn);
 PAYLOAD(swapgs);
 PAYLOAD(fpu);
+PAYLOAD(spec_ctrl);
 
 struct hv_payload {
 	const u8 *start, *end;
@@ -64,6 +65,7 @@ static const struct hv_payload hv_payloads[CAPPSULE_PROBE_MAX] = {
 	P(CAPPSULE_PROBE_VMX_INSN, vmx_insn),
 	P(CAPPSULE_PROBE_SWAPGS, swapgs),
 	P(CAPPSULE_PROBE_FPU, fpu),
+	P(CAPPSULE_PROBE_SPEC_CTRL, spec_ctrl),
 };
 
 #define GPA_PDPT (CAPPSULE_PROBE_GPA_PML4 + 0x1000)

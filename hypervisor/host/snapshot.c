@@ -41,6 +41,7 @@
 #include <asm/segment.h>
 #include <asm/special_insns.h>
 #include <asm/trapnr.h>
+#include "../efd.h"
 #include "../hv.h"
 
 #define HV_SNAP_RANGES 128
@@ -740,22 +741,6 @@ int hv_snapshot_verify(struct cappsule_snapshot_verify *v)
 u64 hv_fork_marker;
 EXPORT_SYMBOL_GPL(hv_fork_marker);
 
-struct hv_fork;
-
-/*
- * An eventfd of the caller's, watched as KVM's irqfd does: each write to
- * it, from any thread, before or during the run, calls @fire.
- */
-struct hv_efd {
-	struct hv_fork *f;
-	void (*fire)(struct hv_fork *f);
-	struct file *file;
-	struct eventfd_ctx *ctx;
-	wait_queue_entry_t wait;
-	poll_table pt;
-	bool watched;
-};
-
 struct hv_fork {
 	struct hv_vm vm;
 	struct hv_vcpu vcpu;
@@ -769,73 +754,18 @@ struct hv_fork {
 	struct completion done;
 };
 
-/* A write to the eventfd (its wait queue's lock held, IRQs off). */
-static int hv_efd_wake(wait_queue_entry_t *wait, unsigned int mode, int sync,
-		       void *key)
+/* The fork caller's kick and kill eventfds were written (efd.h). */
+static void hv_fork_kick(void *arg)
 {
-	struct hv_efd *e = container_of(wait, struct hv_efd, wait);
-	u64 cnt;
+	struct hv_fork *f = arg;
 
-	if (!(key_to_poll(key) & EPOLLIN))
-		return 0;
-	eventfd_ctx_do_read(e->ctx, &cnt);
-	e->fire(e->f);
-	return 0;
-}
-
-static void hv_efd_queue(struct file *file, wait_queue_head_t *wqh,
-			 poll_table *pt)
-{
-	struct hv_efd *e = container_of(pt, struct hv_efd, pt);
-
-	add_wait_queue(wqh, &e->wait);
-	e->watched = true;
-}
-
-/* Watch the caller's eventfd @fd: each write to it fires @e. */
-static int hv_efd_watch(struct hv_efd *e, int fd)
-{
-	struct eventfd_ctx *ctx;
-	struct file *file;
-
-	file = eventfd_fget(fd);
-	if (IS_ERR(file))
-		return PTR_ERR(file);
-	ctx = eventfd_ctx_fileget(file);
-	if (IS_ERR(ctx)) {
-		fput(file);
-		return PTR_ERR(ctx);
-	}
-	e->file = file;
-	e->ctx = ctx;
-	init_waitqueue_func_entry(&e->wait, hv_efd_wake);
-	init_poll_funcptr(&e->pt, hv_efd_queue);
-	/* written before we watched: fire now */
-	if (vfs_poll(file, &e->pt) & EPOLLIN)
-		e->fire(e->f);
-	return 0;
-}
-
-static void hv_efd_unwatch(struct hv_efd *e)
-{
-	u64 cnt;
-
-	if (!e->file)
-		return;
-	if (e->watched)
-		eventfd_ctx_remove_wait_queue(e->ctx, &e->wait, &cnt);
-	eventfd_ctx_put(e->ctx);
-	fput(e->file);
-	e->file = NULL;
-}
-
-static void hv_fork_kick(struct hv_fork *f)
-{
 	hv_vcpu_kick(&f->vcpu);
 }
 
-static void hv_fork_stop(struct hv_fork *f)
+static void hv_fork_stop(void *arg)
 {
+	struct hv_fork *f = arg;
+
 	hv_vcpu_stop(&f->vcpu);
 }
 
@@ -1047,9 +977,9 @@ static int hv_fork_run(struct cappsule_probe *p, struct hv_file *hf)
 	if (p->cpu != CAPPSULE_CPU_ANY)
 		kthread_bind(f->thread, p->cpu);
 	f->vcpu.task = f->thread;
-	f->kick.f = f;
+	f->kick.arg = f;
 	f->kick.fire = hv_fork_kick;
-	f->kill.f = f;
+	f->kill.arg = f;
 	f->kill.fire = hv_fork_stop;
 	if (p->flags & CAPPSULE_PROBE_F_KICK) {
 		f->vcpu.kicks = true;

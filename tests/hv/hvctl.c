@@ -77,6 +77,7 @@ static const char *const names[CAPPSULE_PROBE_MAX] = {
 	[CAPPSULE_PROBE_SWAPGS] = "swapgs",
 	[CAPPSULE_PROBE_FPU] = "fpu",
 	[CAPPSULE_PROBE_FORK] = "fork",
+	[CAPPSULE_PROBE_SPEC_CTRL] = "spec_ctrl",
 };
 
 static int dev = -1; /* /dev/cappsule */
@@ -275,7 +276,8 @@ static void test_msr_ok(unsigned int cpu)
 	result(p.outcome == CAPPSULE_OUT_DONE && p.result[0] != 0 &&
 		       p.result[1] == 0x0000334455667788ull &&
 		       p.result[2] == 0x12345 &&
-		       p.result[3] == 0x79abcdef0ull && p.result[4] == 0x5,
+		       p.result[3] == 0x79abcdef0ull &&
+		       (p.reported & (1u << 4)) && p.result[4] == 0,
 	       "msr_ok",
 	       "TSC=0x%" PRIx64 " KERNEL_GS_BASE read back 0x%" PRIx64
 	       ", x2APIC timer count 0x%" PRIx64 ", TSC_DEADLINE 0x%" PRIx64
@@ -284,6 +286,53 @@ static void test_msr_ok(unsigned int cpu)
 	       (uint64_t)p.result[0], (uint64_t)p.result[1],
 	       (uint64_t)p.result[2], (uint64_t)p.result[3],
 	       (uint64_t)p.result[4]);
+}
+
+/* Whether /proc/cpuinfo's flags have @flag (a word of its own). */
+static bool cpu_flag(const char *flag)
+{
+	char line[8192], word[64];
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	bool found = false;
+
+	snprintf(word, sizeof(word), " %s ", flag);
+	while (f && !found && fgets(line, sizeof(line) - 1, f))
+		if (!strncmp(line, "flags", 5)) {
+			line[strcspn(line, "\n")] = ' ';
+			found = strstr(line, word) != NULL;
+			break;
+		}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/*
+ * SPEC_CTRL = IBRS | SSBD: read back where the CPU has both (the guest's
+ * own, passed through), else killed at the WRMSR (Bochs models none).
+ */
+static void test_spec_ctrl(unsigned int cpu)
+{
+	bool has = cpu_flag("ibrs") && cpu_flag("ssbd");
+	struct cappsule_probe p;
+
+	probe_init(&p, CAPPSULE_PROBE_SPEC_CTRL);
+	p.cpu = cpu;
+	if (!run("spec_ctrl", &p))
+		return;
+	if (has)
+		result(p.outcome == CAPPSULE_OUT_DONE && p.result[0] == 0x5,
+		       "spec_ctrl",
+		       "the CPU has IBRS and SSBD: the guest's 0x%" PRIx64
+		       " read back",
+		       (uint64_t)p.result[0]);
+	else
+		result(p.outcome == CAPPSULE_OUT_KILLED &&
+			       p.kill_why == CAPPSULE_KILL_MSR &&
+			       p.kill_qual == 0x48,
+		       "spec_ctrl",
+		       "no IBRS/SSBD here: killed at WRMSR SPEC_CTRL=0x5 (why %u, MSR 0x%llx), not at the next entry",
+		       p.kill_why, (unsigned long long)p.kill_qual);
 }
 
 static void test_spin(unsigned int cpu)
@@ -643,6 +692,7 @@ static int selftest(unsigned long long loop_iterations)
 		expect_killed(CAPPSULE_PROBE_IO, EXIT_IO,
 			      CAPPSULE_KILL_FORBIDDEN, cpu);
 		test_msr_ok(cpu);
+		test_spec_ctrl(cpu);
 		expect_killed(CAPPSULE_PROBE_MSR_BAD, EXIT_WRMSR,
 			      CAPPSULE_KILL_MSR, cpu);
 		test_spin(cpu);
@@ -1640,6 +1690,7 @@ static int usage(void)
 		"       hvctl snapshot-verify [START END | MODULE]   (default: kernel text; MODULE: its text)\n"
 		"       hvctl fork ID [kernel|outb|wrmsr|mmio|timer|sleep|user|irq_work] [cpu]\n"
 		"       hvctl secret PATTERN PIDFILE   (hold PATTERN in mlocked memory)\n"
+		"       hvctl bind-test   (in a fork: eventfds bound to the guest module)\n"
 		"       hvctl peek PID PATTERN   (look for it in PID's memory)\n"
 		"       hvctl fork ID exec SCRIPT [cpu]   (sh -c SCRIPT in the fork, fed our stdin)\n"
 		"       hvctl vmcall NR [A0 A1]   (from userland: in a cappsule, SIGILL)\n"
@@ -1733,6 +1784,49 @@ static int peek(const char *pid, const char *pattern)
 	return 1;
 }
 
+/*
+ * In a fork (a vtx cappsule's command, root there): a device's eventfd
+ * pair bound to the guest module (CAPPSULE_IOC_GUEST_BIND), 20 writes
+ * to the notify eventfd (20 HC_NOTIFY), then a wait of 10 s at most for
+ * the kick eventfd (the host kicks when stdin comes). In the host the
+ * bind is refused.
+ */
+static int bind_test(void)
+{
+	int g = open(CAPPSULE_GUEST_DEVICE, O_RDWR | O_CLOEXEC);
+	int kick = eventfd(0, EFD_CLOEXEC), note = eventfd(0, EFD_CLOEXEC);
+	struct cappsule_guest_bind b;
+	struct pollfd p = { kick, POLLIN, 0 };
+	uint64_t one = 1, n = 0;
+	int i;
+
+	if (g < 0 || kick < 0 || note < 0) {
+		printf("bind: %s: %s\n", CAPPSULE_GUEST_DEVICE,
+		       strerror(errno));
+		return 1;
+	}
+	hdr_init(&b.hdr, sizeof(b));
+	b.kick_fd = kick;
+	b.notify_fd = note;
+	if (ioctl(g, CAPPSULE_IOC_GUEST_BIND, &b)) {
+		printf("bind: %s\n", strerror(errno));
+		return 1;
+	}
+	for (i = 0; i < 20; i++) {
+		if (write(note, &one, sizeof(one)) != sizeof(one))
+			break;
+		usleep(5000);
+	}
+	printf("bind: bound, %d notifies written\n", i);
+	fflush(stdout);
+	if (poll(&p, 1, 10000) != 1 || read(kick, &n, sizeof(n)) != sizeof(n)) {
+		printf("bind: no kick in 10 s\n");
+		return 1;
+	}
+	printf("bind: kicked (%llu)\n", (unsigned long long)n);
+	return 0;
+}
+
 static int wrmsr_lstar(void)
 {
 	const off_t lstar = 0xc0000082;
@@ -1819,6 +1913,8 @@ int main(int argc, char **argv)
 	 */
 	if (!strcmp(argv[1], "wrmsr"))
 		return wrmsr_lstar();
+	if (!strcmp(argv[1], "bind-test"))
+		return bind_test();
 	if (!strcmp(argv[1], "secret") && argc > 3)
 		return secret_hold(argv[2], argv[3]);
 	if (!strcmp(argv[1], "peek") && argc > 3)

@@ -79,6 +79,9 @@ insmod /mods/cappsule_guest.ko
 rc=$?
 check "guest_load: insmod cappsule_guest.ko rc=$rc, /dev/cappsule-guest: $(dmesg | grep -o 'dormant in the host.*' | tail -1)" \
 	[ $rc -eq 0 -a -c /dev/cappsule-guest ]
+out=$(/bin/hvctl bind-test)
+check "guest_bind_host: a device's eventfds are bound only in a fork: $out" \
+	sh -c "echo '$out' | grep -q 'bind: Operation not permitted'"
 mark
 if out=$(insmod /mods/cappsule.ko 2>&1); then
 	fail "refuse_twice: second insmod succeeded"

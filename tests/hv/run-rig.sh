@@ -206,7 +206,7 @@ msr_ok msr_bad preempt_timer extint hlt exception triple_fault cr
 ept_misconfig ept_outside invd vmx_insn swapgs fpu vm_pages_freed unload devnode_gone
 cycles no_leak snapshot snapshot_own snapshot_memfree snapshot_text snapshot_replace
 snapshot_drop snapshot_unload fork_kernel fork_console fork_timer
-guest_load snapshot_poison snapshot_guest_text fork_self_ipi unload_order guest_unload"
+spec_ctrl guest_load guest_bind_host snapshot_poison snapshot_guest_text fork_self_ipi unload_order guest_unload"
 # forks cost seconds of guest time each in the 2-CPU boot (ips=50M): those
 # that do not depend on the CPU count run on the 1-CPU boot only
 REQUIRED_UP="fork_exec_uvmcall fork_kill_outb fork_kill_wrmsr fork_kill_mmio fork_after_kills fork_sleep

@@ -378,6 +378,26 @@ if [ "$n" = "$forks" ] && [ "$n" -ge 23 ]; then
 else
 	fail "marker: $n of $forks forks left it intact"
 fi
+# a device's wake-ups as on the namespaces backend: eventfds the guest
+# module binds (CAPPSULE_IOC_GUEST_BIND), 20 notify writes are 20
+# HC_NOTIFY, the host's kick (stdin, 2 s later) makes the kick eventfd
+# readable
+runs=$(grep -c ': fork: outcome' /tmp/cappsuled.log)
+out=$( (sleep 2; echo go) | $V /bin/hvctl bind-test 2> /dev/null)
+echo "$out"
+# the daemon logs the fork's figures once its thread is joined
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+	[ "$(grep -c ': fork: outcome' /tmp/cappsuled.log)" -gt "$runs" ] && break
+	sleep 0.3
+done
+notes=$(grep ': fork: outcome' /tmp/cappsuled.log | tail -1 | sed -n 's/.* \([0-9]*\) notifies.*/\1/p')
+if echo "$out" | grep -q 'bind: bound, 20 notifies written' &&
+	echo "$out" | grep -q 'bind: kicked' && [ "${notes:-0}" -ge 20 ]; then
+	pass "guest_bind: 20 notify writes, ${notes} HC_NOTIFY; kicked"
+else
+	fail "guest_bind: '$out', ${notes:-?} notifies"
+fi
+
 # the escape suite's attacks that apply to a VM (vtx-escape.sh)
 /bin/vtx-escape || failed=1
 echo "figures (cappsuled's log):"
