@@ -144,6 +144,7 @@ struct hv_snap_take {
 	struct page **chan; /* the caller's channel pages, held */
 	unsigned int chan_pages;
 	u64 t_capture; /* ktime at the capture (hv_snapshot_arm()) */
+	int err; /* hv_snapshot_arm() refused: hv_snapshot_end() says so */
 };
 
 /*
@@ -152,8 +153,13 @@ struct hv_snap_take {
  */
 struct hv_snap_take *hv_snapshot_begin(struct cappsule_snapshot *s,
 				       void (*resume)(void));
-/* Interrupts off, FPU saved: the CPU state and clocks forks start from */
-void hv_snapshot_arm(struct hv_snap_take *t);
+/*
+ * Interrupts off, FPU saved: the CPU state and clocks forks start from;
+ * -EAGAIN when a task is inside cappsule.ko's code (no capture then)
+ */
+int hv_snapshot_arm(struct hv_snap_take *t);
+/* host/chardev.c: /dev/cappsule ioctls under way (hv_snapshot_arm()) */
+extern atomic_t hv_ioctls_inside;
 /* The host after the capture: index, poison, report; frees @t. */
 int hv_snapshot_end(struct hv_snap_take *t, struct cappsule_snapshot *s);
 /*

@@ -207,13 +207,15 @@ struct cmd {
 /*
  * The command's namespaces. The snapshot's other processes are in every
  * fork, frozen (guest/forked.c): the command must not see, signal or
- * ptrace them (their mlocked and shared memory is in the copy). So it
- * runs in a pid namespace of its own, with its own /proc, in a mount
- * namespace of ours (our mounts never show in the host: this is a fork).
+ * ptrace them, nor attach their System V shared memory (their mlocked
+ * and shared memory is in the copy). So it runs in a pid namespace of
+ * its own, with its own /proc, and an IPC namespace of its own, in a
+ * mount namespace of ours (our mounts never show in the host: this is a
+ * fork).
  */
 static int isolate(char *msg, size_t len)
 {
-	if (unshare(CLONE_NEWPID | CLONE_NEWNS) ||
+	if (unshare(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC) ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
 		snprintf(msg, len, "vtx agent: namespaces: %s",
 			 strerror(errno));
@@ -227,8 +229,11 @@ static volatile pid_t init_child;
 
 static void init_forward(int sig)
 {
+	int e = errno;
+
 	if (init_child > 0)
 		kill(-init_child, sig);
+	errno = e;
 }
 
 /*
@@ -251,7 +256,9 @@ init_main(const struct start_msg *m, const char *path, const int in[2],
 	int e, st;
 	pid_t w;
 
-	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+	/* the snapshot's /proc detached, not covered: no umount uncovers it */
+	if (umount2("/proc", MNT_DETACH) ||
+	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		  NULL))
 		goto fail;
 	for (i = 0; i < ng && i < CONTROL_MAX_GROUPS; i++)
@@ -587,6 +594,7 @@ int main(int argc, char **argv)
 	size_t size = vtx_chan_size();
 	struct cappsule_snapshot s;
 	long ret;
+	int i;
 
 	if (argc != 2 || strcmp(argv[1], "--snapshot")) {
 		fprintf(stderr, "usage: %s --snapshot (cappsuled runs it)\n",
@@ -624,7 +632,11 @@ int main(int argc, char **argv)
 	hdr_init(&s.hdr, sizeof(s));
 	s.chan_addr = (uintptr_t)chan;
 	s.chan_pages = (uint32_t)(size / 4096);
-	ret = ioctl(dev, CAPPSULE_IOC_SNAPSHOT, &s);
+	/* EAGAIN: a task was inside cappsule.ko at the capture; it passes */
+	for (i = 0; (ret = ioctl(dev, CAPPSULE_IOC_SNAPSHOT, &s)) < 0 &&
+		    errno == EAGAIN && i < 10;
+	     i++)
+		usleep(100000);
 	if (ret > 0)
 		in_cappsule();
 	if (ret < 0) {

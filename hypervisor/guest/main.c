@@ -44,7 +44,12 @@ static long hvg_snapshot(struct cappsule_snapshot *s)
 		return PTR_ERR(t);
 	kernel_fpu_begin();
 	local_irq_save(flags);
-	hv_snapshot_arm(t);
+	t->err = hv_snapshot_arm(t);
+	if (t->err) {
+		local_irq_restore(flags);
+		kernel_fpu_end();
+		return hv_snapshot_end(t, s);
+	}
 	forked = hv_capture(t->regs, t->walk);
 	if (forked) {
 		/* the copy: give back what hv_snapshot_begin() took */

@@ -128,11 +128,11 @@ out:
 	return err;
 }
 
-static long hv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
-{
-	struct hv_file *hf = file->private_data;
-	void __user *uarg = (void __user *)arg;
+atomic_t hv_ioctls_inside = ATOMIC_INIT(0);
 
+static long hv_ioctl_one(struct hv_file *hf, unsigned int cmd,
+			 void __user *uarg)
+{
 	switch (cmd) {
 	case CAPPSULE_IOC_GET_INFO:
 		return hv_ioctl_info(uarg);
@@ -149,6 +149,21 @@ static long hv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	default:
 		return -ENOTTY;
 	}
+}
+
+/*
+ * Counted while under way: a snapshot refuses to capture a task inside
+ * this module's code (hv_snapshot_arm()). Only the few instructions
+ * after the decrement are left uncounted.
+ */
+static long hv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	long ret;
+
+	atomic_inc(&hv_ioctls_inside);
+	ret = hv_ioctl_one(file->private_data, cmd, (void __user *)arg);
+	atomic_dec(&hv_ioctls_inside);
+	return ret;
 }
 
 static int hv_open(struct inode *inode, struct file *file)

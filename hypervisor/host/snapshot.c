@@ -604,11 +604,21 @@ EXPORT_SYMBOL_GPL(hv_snapshot_begin);
  * kernel_fpu_begin() (a fork starts with its own in the init state and
  * finds this process's in the copy).
  */
-void hv_snapshot_arm(struct hv_snap_take *t)
+int hv_snapshot_arm(struct hv_snap_take *t)
 {
+	/*
+	 * No task may be inside this module's code at the capture: in every
+	 * fork it would go on there, in text that is INT3 in the copy. A
+	 * fork request waiting for the snapshot's lock, or an ioctl of
+	 * /dev/cappsule on its way in or out, makes it refuse (try again);
+	 * with interrupts off on the only online CPU none can start now.
+	 */
+	if (rwsem_is_contended(&hv_snap_lock) || atomic_read(&hv_ioctls_inside))
+		return -EAGAIN;
 	hv_snap_read_cpu(&hv_snap_vcpu);
 	t->t_capture = ktime_get_ns();
 	hv_snap_tsc = rdtsc();
+	return 0;
 }
 EXPORT_SYMBOL_GPL(hv_snapshot_arm);
 
@@ -616,8 +626,10 @@ EXPORT_SYMBOL_GPL(hv_snapshot_arm);
 int hv_snapshot_end(struct hv_snap_take *t, struct cappsule_snapshot *s)
 {
 	struct hv_snap_walk *w = t->walk;
-	int err;
+	int err = t->err;
 
+	if (err) /* refused at the capture: the old one is dropped already */
+		goto out;
 	s->copy_ns = ktime_get_ns() - t->t_capture;
 	touch_softlockup_watchdog();
 	hv_snap_report(s, w);
@@ -780,8 +792,12 @@ static int hv_fork_thread(void *arg)
 
 	allow_signal(SIGKILL);
 	hv_vcpu_run(&f->vcpu);
-	complete(&f->done);
-	return 0;
+	/*
+	 * Never back into this module's text once the run is done: a
+	 * snapshot taken right after would hold this thread there, in code
+	 * that is INT3 in the copy.
+	 */
+	kthread_complete_and_exit(&f->done, 0);
 }
 
 /*

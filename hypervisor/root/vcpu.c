@@ -370,9 +370,11 @@ static bool hv_vcpu_intr_pending(struct hv_vcpu *v)
 /*
  * The guest's self-IPIs: x2APIC's ICR and SELF_IPI writes exit
  * (root/exits.c); xAPIC's ICR is on the scratch page, looked at after
- * each exit and cleared, so a new write is seen (two writes of one vector
- * between exits coalesce, as in a real APIC's IRR). Injected as external
- * interrupts after the tick and the kick.
+ * each exit and cleared, so a new write is seen. Only the last write
+ * between two exits is: two of one vector coalesce, as in a real APIC's
+ * IRR, but of two vectors the first is lost (Linux on one CPU sends
+ * itself IRQ_WORK_VECTOR only). Injected as external interrupts after
+ * the tick and the kick.
  */
 void hv_vcpu_icr_write(struct hv_vcpu *v, u64 icr)
 {
