@@ -28,8 +28,6 @@
 /* ---- root/cpu.c: VMX operation on every CPU ---- */
 extern struct vmx_caps hv_caps;
 extern struct vmx_controls hv_ctl;
-/* IA32_SPEC_CTRL's bits this CPU takes (pure/exit.h), set at load */
-extern u64 hv_spec_ctrl_valid;
 
 int hv_read_caps(char *why, size_t len);
 int hv_cpus_start(void); /* VMXON everywhere, CPU hotplug follows */
@@ -185,14 +183,10 @@ void hv_guest_forked(u64 id, u64 t_capture);
 void hv_guest_set_clock(void);
 /* cappsule.ko's data, written only in forks' copies: the fork's id */
 extern u64 hv_fork_marker;
-struct file;
-struct poll_table_struct;
 /* CAPPSULE_IOC_HYPERCALL: a hypercall for the cappsule's agent */
 int hv_guest_hypercall(struct cappsule_hypercall *h);
 /* CAPPSULE_IOC_GUEST_BIND: a device's kick and notify eventfds */
 int hv_guest_bind(const struct cappsule_guest_bind *b);
-/* /dev/cappsule-guest's poll: in a fork, readable once the host kicked it */
-__poll_t hv_guest_poll(struct file *file, struct poll_table_struct *wait);
 
 /* One decoded VM exit, read once from the VMCS. */
 struct hv_exit {

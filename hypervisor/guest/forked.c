@@ -11,7 +11,6 @@
 #include <linux/err.h>
 #include <linux/mutex.h>
 #include <linux/irq_work.h>
-#include <linux/poll.h>
 #include <linux/random.h>
 #include <linux/wait.h>
 #include <linux/jiffies.h>
@@ -311,18 +310,16 @@ static void hv_fork_sleep(void)
  * Kicks from the host: it injects the kernel's posted-interrupt wake-up
  * vector (HV_KICK_VECTOR), whose system-vector handler calls the function
  * KVM would set: in a fork, this one (no KVM runs there; the host's
- * pointer is untouched, only the copy's changes). It marks the kick, so
- * none is lost between the agent's look at its rings and its poll;
- * /dev/cappsule-guest then polls readable. IRQ_WORK_VECTOR stays the
+ * pointer is untouched, only the copy's changes). It adds 1 to every
+ * bound kick eventfd (below): a kick that comes between the agent's look
+ * at its rings and its poll leaves the eventfd readable, so none is
+ * lost. IRQ_WORK_VECTOR stays the
  * kernel's own: its self-IPIs through the scratch APIC are delivered
  * (root/vcpu.c).
  */
 #if !IS_ENABLED(CONFIG_KVM)
 #error "cappsule_guest.ko takes host kicks on KVM's posted-interrupt wake-up vector: build the kernel with CONFIG_KVM (y or m)"
 #endif
-static DECLARE_WAIT_QUEUE_HEAD(hv_kick_wq);
-static int hv_kicked;
-
 /*
  * The agent's devices' eventfd pairs (CAPPSULE_IOC_GUEST_BIND): a kick
  * adds 1 to each kick eventfd, a write to a notify eventfd is an
@@ -343,8 +340,6 @@ static void hv_kick_run(void)
 {
 	unsigned int i, n = smp_load_acquire(&hv_bound);
 
-	WRITE_ONCE(hv_kicked, 1);
-	wake_up_interruptible(&hv_kick_wq);
 	for (i = 0; i < n; i++)
 		if (hv_binds[i].kick)
 			eventfd_signal(hv_binds[i].kick, 1);
@@ -392,14 +387,6 @@ int hv_guest_bind(const struct cappsule_guest_bind *b)
 out:
 	mutex_unlock(&hv_bind_lock);
 	return err;
-}
-
-__poll_t hv_guest_poll(struct file *file, poll_table *wait)
-{
-	if (!READ_ONCE(hv_fork_marker))
-		return 0; /* the host is never kicked */
-	poll_wait(file, &hv_kick_wq, wait);
-	return xchg(&hv_kicked, 0) ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
 /*

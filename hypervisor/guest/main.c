@@ -139,7 +139,6 @@ static const struct file_operations hvg_fops = {
 	.owner = THIS_MODULE,
 	.open = hvg_open,
 	.unlocked_ioctl = hvg_ioctl,
-	.poll = hv_guest_poll,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
 };

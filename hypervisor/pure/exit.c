@@ -233,22 +233,6 @@ bool hv_msr_value_ok(u32 msr, u64 val)
 	return true;
 }
 
-u64 hv_spec_ctrl_valid_bits(bool ibrs, bool ssbd, bool rrsba_ctrl,
-			    bool bhi_ctrl)
-{
-	u64 bits = 0;
-
-	if (ibrs)
-		bits |= HV_SPEC_CTRL_IBRS | HV_SPEC_CTRL_STIBP;
-	if (ssbd)
-		bits |= HV_SPEC_CTRL_SSBD;
-	if (rrsba_ctrl)
-		bits |= HV_SPEC_CTRL_RRSBA_DIS_S;
-	if (bhi_ctrl)
-		bits |= HV_SPEC_CTRL_BHI_DIS_S;
-	return bits;
-}
-
 bool hv_msr_bitmap_pass(u8 *bitmap, u32 msr)
 {
 	u32 base, bit;

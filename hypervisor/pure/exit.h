@@ -206,20 +206,6 @@ const struct hv_msr_rule *hv_msr_rule_at(unsigned int slot);
 #define HV_MSR_NR_SWITCHED 3
 extern const u32 hv_msr_switched[HV_MSR_NR_SWITCHED];
 /*
- * IA32_SPEC_CTRL's bits a guest may set on this CPU: IBRS and STIBP with
- * IBRS (Intel's SPEC_CTRL or AMD's IBRS CPUID bit), SSBD, RRSBA_DIS_S,
- * BHI_DIS_S with theirs. A value the entry's MSR load would refuse (a
- * failed VM entry) is an MSR kill at the WRMSR instead.
- */
-#define HV_SPEC_CTRL_IBRS BIT_ULL(0)
-#define HV_SPEC_CTRL_STIBP BIT_ULL(1)
-#define HV_SPEC_CTRL_SSBD BIT_ULL(2)
-#define HV_SPEC_CTRL_RRSBA_DIS_S BIT_ULL(6)
-#define HV_SPEC_CTRL_BHI_DIS_S BIT_ULL(10)
-u64 hv_spec_ctrl_valid_bits(bool ibrs, bool ssbd, bool rrsba_ctrl,
-			    bool bhi_ctrl);
-
-/*
  * Let the guest read and write @msr without an exit: its bits cleared in
  * a 4 KiB VMX MSR bitmap (read low, read high, write low, write high:
  * 1 KiB each, MSRs 0-0x1fff and 0xc0000000-0xc0001fff). False for an MSR

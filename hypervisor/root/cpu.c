@@ -19,7 +19,6 @@
 
 struct vmx_caps hv_caps;
 struct vmx_controls hv_ctl;
-u64 hv_spec_ctrl_valid;
 
 static DEFINE_PER_CPU(struct page *, vmxon_region);
 static atomic_t cpus_on = ATOMIC_INIT(0);
@@ -65,13 +64,6 @@ int hv_read_caps(char *why, size_t len)
 		rdmsrl(MSR_IA32_VMX_TRUE_EXIT_CTLS, hv_caps.true_exit);
 		rdmsrl(MSR_IA32_VMX_TRUE_ENTRY_CTLS, hv_caps.true_entry);
 	}
-	hv_spec_ctrl_valid = hv_spec_ctrl_valid_bits(
-		boot_cpu_has(X86_FEATURE_SPEC_CTRL) ||
-			boot_cpu_has(X86_FEATURE_AMD_IBRS),
-		boot_cpu_has(X86_FEATURE_SPEC_CTRL_SSBD) ||
-			boot_cpu_has(X86_FEATURE_AMD_SSBD),
-		boot_cpu_has(X86_FEATURE_RRSBA_CTRL),
-		boot_cpu_has(X86_FEATURE_BHI_CTRL));
 	/* one line that tests/hv records to replay in the unit tests */
 	pr_info(HV_NAME
 		": caps basic=%llx pin=%llx proc=%llx exit=%llx entry=%llx misc=%llx cr0=%llx/%llx cr4=%llx/%llx proc2=%llx ept=%llx true=%llx/%llx/%llx/%llx\n",

@@ -319,8 +319,12 @@ static unsigned int hv_exit_msr(struct hv_vcpu *v, bool write)
 		     rule->kind != HV_MSR_X2APIC) ||
 		    !hv_msr_value_ok(msr, val))
 			return hv_kill(v, CAPPSULE_KILL_MSR);
-		/* a bit this CPU lacks would fail the next entry's MSR load */
-		if (msr == MSR_IA32_SPEC_CTRL && (val & ~hv_spec_ctrl_valid))
+		/*
+		 * SPEC_CTRL's writes exit only where this CPU has no such MSR
+		 * (elsewhere they pass through, root/vcpu.c): a bit set would
+		 * be one it lacks and fail the next entry's MSR load
+		 */
+		if (msr == MSR_IA32_SPEC_CTRL && val)
 			return hv_kill(v, CAPPSULE_KILL_MSR);
 		*where = val;
 		if (msr == HV_LAPIC_ICR_MSR)

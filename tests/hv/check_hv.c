@@ -736,15 +736,6 @@ START_TEST(test_msr_rules)
 	ck_assert(hv_msr_value_ok(0x49, 1) && hv_msr_value_ok(0x49, 0));
 	ck_assert(!hv_msr_value_ok(0x49, 2) && !hv_msr_value_ok(0x10b, 3));
 	ck_assert_int_eq(hv_msr_switched_index(0x49), -1);
-	/* SPEC_CTRL bits by CPU feature: none, IBRS (with STIBP), all */
-	ck_assert_uint_eq(hv_spec_ctrl_valid_bits(false, false, false, false),
-			  0);
-	ck_assert_uint_eq(hv_spec_ctrl_valid_bits(true, false, false, false),
-			  0x3);
-	ck_assert_uint_eq(hv_spec_ctrl_valid_bits(false, true, false, false),
-			  0x4);
-	ck_assert_uint_eq(hv_spec_ctrl_valid_bits(true, true, true, true),
-			  0x447);
 	/* an MSR passed through: its read and write bits only */
 	{
 		static u8 bm[4096];

@@ -869,8 +869,8 @@ static void chan_out(struct ring *tx, const void *buf, int n, uint64_t *dropped)
  * status, 128+N for signal N. The host reads and writes the channel while
  * the fork runs, woken by HC_NOTIFY after each message we send and each
  * stdin message we take; we sleep in poll() on the command's output and
- * /dev/cappsule, readable when the host kicked us (stdin came), with a
- * fallback timeout we count.
+ * an eventfd bound to the guest module (CAPPSULE_IOC_GUEST_BIND), readable
+ * when the host kicked us (stdin came), with a fallback timeout we count.
  * Returns 0, or the step that failed.
  */
 static int chan_exec(uint64_t *dropped, uint64_t *timeouts)
@@ -882,7 +882,9 @@ static int chan_exec(uint64_t *dropped, uint64_t *timeouts)
 	struct start_msg m;
 	struct ring rx, tx;
 	posix_spawn_file_actions_t fa;
+	struct cappsule_guest_bind b;
 	struct pollfd pf[3];
+	uint64_t kicks;
 	char **argv;
 	pid_t pid;
 
@@ -894,6 +896,11 @@ static int chan_exec(uint64_t *dropped, uint64_t *timeouts)
 	argv = chan_start(&m);
 	if (!argv)
 		return 6;
+	hdr_init(&b.hdr, sizeof(b));
+	b.kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	b.notify_fd = -1; /* we notify by hypercall */
+	if (b.kick_fd < 0 || ioctl(gdev, CAPPSULE_IOC_GUEST_BIND, &b))
+		return 7;
 	signal(SIGPIPE, SIG_IGN);
 	if (pipe(in) || pipe(out))
 		return 2;
@@ -921,7 +928,7 @@ static int chan_exec(uint64_t *dropped, uint64_t *timeouts)
 	fcntl(in[1], F_SETFL, O_NONBLOCK);
 	pf[0].fd = out[0];
 	pf[0].events = POLLIN;
-	pf[1].fd = gdev; /* readable when the host kicked us */
+	pf[1].fd = b.kick_fd; /* readable when the host kicked us */
 	pf[1].events = POLLIN;
 	for (;;) {
 		/* stdin: one message at a time, as the pipe takes it */
@@ -958,6 +965,9 @@ static int chan_exec(uint64_t *dropped, uint64_t *timeouts)
 			break;
 		if (n == 0)
 			(*timeouts)++;
+		if (n > 0 && (pf[1].revents & POLLIN) &&
+		    read(b.kick_fd, &kicks, sizeof(kicks)) < 0)
+			kicks = 0; /* seen: the next kick wakes us again */
 		if (n <= 0 || !(pf[0].revents & (POLLIN | POLLHUP)))
 			continue;
 		n = (int)read(out[0], buf, sizeof(buf));
@@ -971,6 +981,7 @@ static int chan_exec(uint64_t *dropped, uint64_t *timeouts)
 		close(in[1]);
 	start_msg_free(&m);
 	close(out[0]);
+	close(b.kick_fd);
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			return 4;
