@@ -15,7 +15,8 @@ static int usage(const char *prog, unsigned extra)
 	fprintf(stderr,
 		"usage: %s --id N --policy-fd FD%s%s%s (run by cappsuled: the xchan on fds 3-5)\n",
 		prog, extra & PROXY_ARG_STATS ? " [--stats-fd FD]" : "",
-		extra & PROXY_ARG_DNS ? " [--dns ADDR[:PORT]]" : "",
+		extra & PROXY_ARG_DNS ? " [--dns ADDR[:PORT]] [--dns-tcp-fd FD]" :
+					"",
 		extra & PROXY_ARG_TUN ? " [--tun-fd FD]" : "");
 	return PROXY_EXIT_USAGE;
 }
@@ -28,6 +29,7 @@ int proxy_args_parse(int argc, char **argv, unsigned extra,
 		{ "policy-fd", required_argument, NULL, 'p' },
 		{ "stats-fd", required_argument, NULL, 's' },
 		{ "dns", required_argument, NULL, 'd' },
+		{ "dns-tcp-fd", required_argument, NULL, 'D' },
 		{ "tun-fd", required_argument, NULL, 't' },
 		{ 0 },
 	};
@@ -36,6 +38,7 @@ int proxy_args_parse(int argc, char **argv, unsigned extra,
 
 	*a = (struct proxy_args){ .policy_fd = -1,
 				  .stats_fd = -1,
+				  .dns_tcp_fd = -1,
 				  .tun_fd = -1 };
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -48,6 +51,9 @@ int proxy_args_parse(int argc, char **argv, unsigned extra,
 			a->stats_fd = (int)v;
 		else if (opt == 'd' && (extra & PROXY_ARG_DNS))
 			a->dns = optarg;
+		else if (opt == 'D' && (extra & PROXY_ARG_DNS) &&
+			 !parse_u64(optarg, &v) && v < 1024)
+			a->dns_tcp_fd = (int)v;
 		else if (opt == 't' && (extra & PROXY_ARG_TUN) &&
 			 !parse_u64(optarg, &v) && v < 1024)
 			a->tun_fd = (int)v;

@@ -185,7 +185,7 @@ int cappsule_start(struct daemon *d, struct cappsule *c)
 /* Free a cappsule that has ended and been destroyed. */
 void cappsule_release(struct daemon *d, struct cappsule *c)
 {
-	devices_release(c); /* busy: the daemon's exit removes it */
+	devices_release(d, c); /* busy: the daemon's exit removes it */
 	list_del(&c->link);
 	free(c->start_msg);
 	free(c);
@@ -391,7 +391,7 @@ int cappsule_housekeeping(struct daemon *d)
 		    now > c->t_exited + AGENT_END_GRACE_NS)
 			c->be->kill(c);
 		if (!c->reaped || c->destroy_pending ||
-		    devices_proxies_alive(c) || devices_release(c)) {
+		    devices_proxies_alive(c) || devices_release(d, c)) {
 			/* ends come as events; only deadlines need a wake-up */
 			if (c->destroy_pending) /* a cgroup not empty yet */
 				wait_ms = sooner(wait_ms, 20);

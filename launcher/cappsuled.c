@@ -147,6 +147,13 @@ static int listen_on(const char *path)
 	return s;
 }
 
+/* The folder of the DNS sockets and what is left in it. */
+static void remove_dns_dir(const struct daemon *d)
+{
+	if (d->dns_dir)
+		instance_remove_flat(AT_FDCWD, d->dns_dir);
+}
+
 /*
  * A helper that outlives us: if the daemon dies without cleaning up (say,
  * SIGKILL), it removes our cgroups and socket. The cappsules themselves
@@ -182,6 +189,7 @@ static int start_reaper(struct daemon *d)
 		if (!d->socket_activated && unlink(d->socket_path) == 0)
 			log_info("reaper: removed %s", d->socket_path);
 		rmdir(d->scratch_dir);
+		remove_dns_dir(d);
 		instance_forget(d->run_dir);
 		if (d->made_run_dir)
 			rmdir(d->run_dir);
@@ -260,16 +268,30 @@ static int make_scratch_dir(struct daemon *d)
 	int n = instance_sweep(d->run_dir);
 
 	if (n)
-		log_info(
-			"removed %d scratch folder%s left by daemons that died",
-			n, n > 1 ? "s" : "");
+		log_info("removed %d folder%s left by daemons that died", n,
+			 n > 1 ? "s" : "");
 	if (asprintf(&d->scratch_dir, "%s/.scratch-%d", d->run_dir,
 		     (int)getpid()) < 0)
 		return -ENOMEM;
 	if (mkdir(d->scratch_dir, 0700) < 0 && errno != EEXIST)
 		return -errno;
+	/*
+	 * net-proxies' DNS-over-TCP sockets (devices.c): each its owner's
+	 * (0600), reached by name only (0711). Without it, no DNS over TCP.
+	 */
+	if (asprintf(&d->dns_dir, "%s/.dns-%d", d->run_dir, (int)getpid()) <
+	    0)
+		return -ENOMEM;
+	if ((mkdir(d->dns_dir, 0711) < 0 && errno != EEXIST) ||
+	    chmod(d->dns_dir, 0711) < 0) {
+		log_warn("cannot create %s: %s: no DNS over TCP in cappsules",
+			 d->dns_dir, strerror(errno));
+		free(d->dns_dir);
+		d->dns_dir = NULL;
+	}
 	return 0;
 }
+
 
 /*
  * One daemon per run directory: the second names the first. 0, or the
@@ -642,6 +664,7 @@ static void stop(struct daemon *d)
 	if (d->have_cg)
 		cg_system_cleanup(&d->cg);
 	rmdir(d->scratch_dir);
+	remove_dns_dir(d);
 	if (d->made_run_dir)
 		rmdir(d->run_dir);
 	policies_free(d);
@@ -651,6 +674,7 @@ static void stop(struct daemon *d)
 	close_fd(&d->lock_fd);
 	free(d->run_dir);
 	free(d->scratch_dir);
+	free(d->dns_dir);
 }
 
 int main(int argc, char **argv)
@@ -678,6 +702,7 @@ int main(int argc, char **argv)
 		close_fd(&d->lock_fd);
 		free(d->run_dir);
 		free(d->scratch_dir);
+		free(d->dns_dir);
 		return ret;
 	}
 	serve(d);

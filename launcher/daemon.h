@@ -152,6 +152,7 @@ struct daemon {
 	char *socket_path;
 	char *run_dir;
 	char *scratch_dir; /* empty dir: mount point for set-up, in children */
+	char *dns_dir; /* net-proxies' DNS-over-TCP sockets, or NULL */
 	bool made_run_dir;
 	bool socket_activated; /* the socket is systemd's: never unlinked */
 	bool foreground;
@@ -259,7 +260,7 @@ void devices_stop_proxies(struct daemon *d, struct cappsule *c);
 /* Proxies still running? */
 bool devices_proxies_alive(const struct cappsule *c);
 /* Remove the proxies' cgroup once they are gone. -EBUSY: not yet. */
-int devices_release(struct cappsule *c);
+int devices_release(struct daemon *d, struct cappsule *c);
 /* virt stats' "net" object (net-proxy's counters), or NULL. */
 struct json_object *devices_net_stats(const struct cappsule *c);
 

@@ -32,7 +32,9 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -221,20 +223,65 @@ static __attribute__((noreturn)) void child_fail(const struct cappsule *c,
 	_exit(126);
 }
 
+/*
+ * Where @c's net-proxy listens for the cappsule's DNS over TCP: in the
+ * daemon's folder for those sockets. 0, or -1 without one.
+ */
+static int dns_sock_path(const struct daemon *d, const struct cappsule *c,
+			 char *buf, size_t len)
+{
+	int n;
+
+	if (!d->dns_dir)
+		return -1;
+	n = snprintf(buf, len, "%s/%u", d->dns_dir, c->id);
+	return n > 0 && (size_t)n < len ? 0 : -1;
+}
+
+/*
+ * net-proxy's listening socket for the cappsule's DNS over TCP
+ * (net-proxy/dns_tcp.h: libslirp in net-proxy connects to its path for
+ * each of the cappsule's connections to the resolver's TCP port). Made in
+ * the proxy's child while it is root: the owner's alone (0600), in a
+ * folder reached by name only; removed by devices_release(). -1 when it
+ * cannot be made: such connections then get a reset.
+ */
+static int dns_tcp_listen(const struct daemon *d, const struct cappsule *c)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int s;
+
+	if (dns_sock_path(d, c, sa.sun_path, sizeof(sa.sun_path)))
+		return -1;
+	unlink(sa.sun_path); /* a cappsule of a daemon of the same pid */
+	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -1;
+	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    chown(sa.sun_path, c->uid, c->gid) < 0 ||
+	    chmod(sa.sun_path, 0600) < 0 || listen(s, 8) < 0) {
+		close(s);
+		unlink(sa.sun_path);
+		return -1;
+	}
+	return s;
+}
+
 static __attribute__((noreturn)) void
 proxy_child(struct daemon *d, struct cappsule *c, const struct host_device *hd,
 	    int polfd, int statsfd, const struct api_create *cr, bool in_cgroup)
 {
 	struct passwd pw, owner, *res = NULL;
 	char pwbuf[4096], obuf[4096], path[4200], idarg[16], home[4200],
-		user[300], *envp[32];
-	char *argv[10 + 2 * API_MAX_SHARES + 1] = { (char *)hd->proxy, "--id",
+		user[300], dnsarg[16], *envp[32];
+	char *argv[12 + 2 * API_MAX_SHARES + 1] = { (char *)hd->proxy, "--id",
 						    idarg, "--policy-fd", "6" };
-	int fds[6] = { c->dev[hd->id].mem,
+	int fds[7] = { c->dev[hd->id].mem,
 		       c->dev[hd->id].h2g,
 		       c->dev[hd->id].g2h,
 		       polfd,
 		       statsfd,
+		       -1,
 		       -1 };
 	int nfds = statsfd >= 0 ? 5 : 4;
 	const char *dns = getenv("CAPPSULE_NET_DNS");
@@ -265,6 +312,12 @@ proxy_child(struct daemon *d, struct cappsule *c, const struct host_device *hd,
 		fds[nfds++] = c->net_tun;
 		argv[k++] = "--tun-fd";
 		argv[k++] = "8";
+	}
+	if (hd->id == XCHAN_DEV_NET && statsfd >= 0 &&
+	    (fds[nfds] = dns_tcp_listen(d, c)) >= 0) {
+		snprintf(dnsarg, sizeof(dnsarg), "%d", 3 + nfds++);
+		argv[k++] = "--dns-tcp-fd";
+		argv[k++] = dnsarg;
 	}
 	/* Its cgroup first: joining one needs root. */
 	if (!in_cgroup && c->have_proxy_cg && (errno = -cg_enter(&c->proxy_cg)))
@@ -349,8 +402,13 @@ int devices_net_tun(struct cappsule *c, char *err, size_t len)
 	return 0;
 }
 
-int devices_release(struct cappsule *c)
+int devices_release(struct daemon *d, struct cappsule *c)
 {
+	char dns[sizeof(((struct sockaddr_un *)0)->sun_path)];
+
+	if ((c->devices & DEV_BIT(XCHAN_DEV_NET)) &&
+	    !dns_sock_path(d, c, dns, sizeof(dns)))
+		unlink(dns);
 	close_fd(&c->net_tun);
 	if (c->net_stats)
 		munmap((void *)c->net_stats, sizeof(*c->net_stats));

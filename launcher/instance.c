@@ -20,6 +20,7 @@
 
 #define PID_FILE "cappsuled.pid"
 #define SCRATCH_PREFIX ".scratch-"
+#define DNS_PREFIX ".dns-"
 
 static pid_t read_pid(int fd)
 {
@@ -102,6 +103,42 @@ pid_t instance_socket_owner(const char *path)
 	return cred.pid;
 }
 
+int instance_remove_flat(int at, const char *name)
+{
+	int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					  O_CLOEXEC);
+	struct dirent *e;
+	DIR *dp;
+
+	if (fd < 0)
+		return -errno;
+	dp = fdopendir(fd);
+	if (!dp) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while ((e = readdir(dp)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			unlinkat(dirfd(dp), e->d_name, 0);
+	closedir(dp);
+	return unlinkat(at, name, AT_REMOVEDIR) ? -errno : 0;
+}
+
+/* The pid a daemon's folder is named after ("PREFIXPID"), or 0. */
+static pid_t folder_pid(const char *name)
+{
+	static const char *const prefixes[] = { SCRATCH_PREFIX, DNS_PREFIX };
+	uint64_t pid;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(prefixes); i++)
+		if (!strncmp(name, prefixes[i], strlen(prefixes[i])) &&
+		    !parse_u64(name + strlen(prefixes[i]), &pid) && pid &&
+		    pid <= INT32_MAX)
+			return (pid_t)pid;
+	return 0;
+}
+
 int instance_sweep(const char *run_dir)
 {
 	struct dirent *e;
@@ -117,18 +154,15 @@ int instance_sweep(const char *run_dir)
 		return 0;
 	}
 	while ((e = readdir(dp))) {
-		uint64_t pid;
+		pid_t pid = folder_pid(e->d_name);
 
-		if (strncmp(e->d_name, SCRATCH_PREFIX,
-			    strlen(SCRATCH_PREFIX)) ||
-		    parse_u64(e->d_name + strlen(SCRATCH_PREFIX), &pid) ||
-		    pid == 0 || pid > INT32_MAX)
+		if (!pid)
 			continue;
 		/* Only a dead daemon's: a live pid may be another daemon. */
-		if (pid == (uint64_t)getpid() || kill((pid_t)pid, 0) == 0 ||
-		    errno != ESRCH)
+		if (pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH)
 			continue;
-		if (unlinkat(dirfd(dp), e->d_name, AT_REMOVEDIR) == 0)
+		/* the scratch folder is empty; the sockets' one may not be */
+		if (instance_remove_flat(dirfd(dp), e->d_name) == 0)
 			n++;
 		else
 			log_warn(

@@ -29,9 +29,15 @@ void instance_forget(const char *run_dir);
 pid_t instance_socket_owner(const char *path);
 
 /*
- * Remove the scratch folders (".scratch-PID") that daemons which died
+ * Remove the folders (".scratch-PID", ".dns-PID") that daemons which died
  * left in `run_dir`; the number removed.
  */
 int instance_sweep(const char *run_dir);
+
+/*
+ * Remove folder @name in folder @at and the files in it (no subfolders:
+ * the daemon's own folders only). 0 or -errno.
+ */
+int instance_remove_flat(int at, const char *name);
 
 #endif

@@ -155,12 +155,26 @@ int dns_relay_fill(const struct dns_relay *r, struct pollfd *pfd)
 	return n;
 }
 
+int dns_relay_learn(struct dns_relay *r, const uint8_t *buf, size_t len,
+		    uint16_t id, const char *qname, uint16_t qtype,
+		    int64_t now_ns)
+{
+	struct dns_answer a;
+	size_t i;
+
+	if (dns_parse_answer(buf, len, &a) || a.id != id ||
+	    strcmp(a.qname, qname) || a.qtype != qtype)
+		return -EINVAL;
+	for (i = 0; i < a.naddrs; i++)
+		names_learn(r->names, a.qname, a.addr[i], a.ttl[i], now_ns);
+	r->answers++;
+	return 0;
+}
+
 static void answer(struct dns_relay *r, struct dns_pending *q, int64_t now)
 {
 	static uint8_t buf[DNS_MAX_MSG + 1], pkt[DNS_MAX_MSG + 64];
-	struct dns_answer a;
 	ssize_t n = recv(q->fd, buf, sizeof(buf), 0);
-	size_t i;
 
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
@@ -170,12 +184,8 @@ static void answer(struct dns_relay *r, struct dns_pending *q, int64_t now)
 		pending_free(q);
 		return;
 	}
-	if (dns_parse_answer(buf, (size_t)n, &a) || a.id != q->id ||
-	    strcmp(a.qname, q->qname) || a.qtype != q->qtype)
+	if (dns_relay_learn(r, buf, (size_t)n, q->id, q->qname, q->qtype, now))
 		return; /* not the answer to this question: keep waiting */
-	for (i = 0; i < a.naddrs; i++)
-		names_learn(r->names, a.qname, a.addr[i], a.ttl[i], now);
-	r->answers++;
 	r->reply(r->opaque, pkt,
 		 net_build_udp(r->dns, 53, r->guest, q->guest_port, buf,
 			       (size_t)n, pkt));

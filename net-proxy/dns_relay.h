@@ -53,6 +53,15 @@ void dns_relay_close(struct dns_relay *r);
 int dns_relay_query(struct dns_relay *r, const struct net_pkt *p,
 		    const uint8_t *pkt, int64_t now_ns);
 
+/*
+ * @buf, an upstream's answer: if it answers the question (@id, @qname,
+ * @qtype), its addresses are learned (names.h) and it is counted; 0, or
+ * -EINVAL when it is not the answer. The UDP and the TCP relays' check.
+ */
+int dns_relay_learn(struct dns_relay *r, const uint8_t *buf, size_t len,
+		    uint16_t id, const char *qname, uint16_t qtype,
+		    int64_t now_ns);
+
 /* The relay's sockets into @pfd (room for DNS_PENDING_MAX); their count. */
 int dns_relay_fill(const struct dns_relay *r, struct pollfd *pfd);
 /* After poll(): answers read, replies sent, timed-out queries dropped. */

@@ -236,14 +236,14 @@ enum net_verdict filter_packet(const struct net_filter *f,
 	}
 	tcp = p->proto == IPPROTO_TCP_;
 	if (p->dst == f->dns) {
-		if (!tcp && p->dport == 53) {
-			if (pol->net_dns)
-				return NET_DNS;
+		/* UDP to the relay; TCP, every segment, to slirp's forward */
+		if (p->dport == 53 && pol->net_dns && (!tcp || f->dns_tcp))
+			return tcp ? NET_PASS : NET_DNS;
+		if (p->dport == 53 && !pol->net_dns)
 			*reason = NET_DROP_DNS_DENIED;
-			return NET_DROP;
-		}
-		/* nothing else listens there (DNS over TCP is not relayed) */
-		*reason = tcp ? NET_DROP_TCP_DENIED : NET_DROP_UDP_DENIED;
+		else /* nothing else listens there */
+			*reason = tcp ? NET_DROP_TCP_DENIED :
+					NET_DROP_UDP_DENIED;
 		return tcp ? NET_REJECT : NET_DROP;
 	}
 	/* A segment of no known connection: the stack resets it. */

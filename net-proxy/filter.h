@@ -34,6 +34,7 @@ struct net_filter {
 	uint32_t host_addr[FILTER_HOST_ADDRS];
 	size_t nhost_addr;
 	uint32_t guest, gateway, dns; /* the virtual network's addresses */
+	bool dns_tcp; /* TCP to dns:53 goes to the stack (dns_tcp.h) */
 	struct udp_flow *udp; /* FILTER_UDP_FLOWS, open addressing */
 };
 

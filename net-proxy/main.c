@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "dns_relay.h"
+#include "dns_tcp.h"
 #include "filter.h"
 #include "log.h"
 #include "net_msg.h"
@@ -44,6 +45,7 @@ struct net_proxy {
 	struct names names;
 	struct net_filter filter;
 	struct dns_relay dns;
+	struct dns_tcp dns_tcp;
 	struct net_stack stack;
 	struct tcp_reap reap;
 	struct net_stats *st; /* the daemon's page, or a private one */
@@ -293,7 +295,7 @@ static void tune_for_connections(void)
 static int run(struct net_proxy *px, int sigfd)
 {
 	struct pollfd *pfd = NULL;
-	size_t n, cap = 0, dns_n;
+	size_t n, cap = 0, dns_n, tcp_n;
 	bool more = true, gone = false;
 	int ret = 0;
 
@@ -328,7 +330,7 @@ static int run(struct net_proxy *px, int sigfd)
 		px->st->dns_answers = px->dns.answers;
 		px->st->dns_failures = px->dns.failures;
 		px->st->names_learned = px->names.learned;
-		if (cap < 2 + DNS_PENDING_MAX) {
+		if (cap < 2 + DNS_PENDING_MAX + DNS_TCP_POLLFDS) {
 			struct pollfd *np = realloc(pfd, 256 * sizeof(*pfd));
 
 			if (!np) {
@@ -343,8 +345,12 @@ static int run(struct net_proxy *px, int sigfd)
 					  POLLIN, 0 };
 		pfd[1] = (struct pollfd){ sigfd, POLLIN, 0 };
 		dns_n = (size_t)dns_relay_fill(&px->dns, pfd + 2);
-		n = 2 + dns_n;
+		tcp_n = (size_t)dns_tcp_fill(&px->dns_tcp, pfd + 2 + dns_n);
+		n = 2 + dns_n + tcp_n;
 		t = dns_relay_timeout(&px->dns, now);
+		if (t >= 0 && t < timeout)
+			timeout = t;
+		t = dns_tcp_timeout(&px->dns_tcp, now);
 		if (t >= 0 && t < timeout)
 			timeout = t;
 		if (more)
@@ -368,7 +374,9 @@ static int run(struct net_proxy *px, int sigfd)
 		}
 		now = (int64_t)now_ns();
 		dns_relay_ready(&px->dns, pfd + 2, (int)dns_n, now);
-		stack_poll(&px->stack, pfd + 2 + dns_n, n - 2 - dns_n, t < 0);
+		dns_tcp_ready(&px->dns_tcp, pfd + 2 + dns_n, (int)tcp_n, now);
+		stack_poll(&px->stack, pfd + 2 + dns_n + tcp_n,
+			   n - 2 - dns_n - tcp_n, t < 0);
 		reap(px);
 		/*
 		 * The cappsule's TCP ran inside our write(): its answer (an
@@ -386,6 +394,31 @@ static int run(struct net_proxy *px, int sigfd)
 	}
 	free(pfd);
 	return ret;
+}
+
+/*
+ * DNS over TCP, where the daemon gave us its socket (@fd) and the policy
+ * lets the cappsule resolve names: slirp forwards the cappsule's
+ * connections to the resolver's port 53 there, and the filter lets them
+ * through. Without it such a connection gets a reset.
+ */
+static void start_dns_tcp(struct net_proxy *px, int fd)
+{
+	char path[128];
+
+	if (fd < 0 || !px->pol->net_dns) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	if (dns_tcp_init(&px->dns_tcp, fd, &px->dns, path, sizeof(path)) ||
+	    stack_forward_dns(&px->stack, path)) {
+		log_warn("cappsule %u: no DNS over TCP (socket %d)", px->id,
+			 fd);
+		dns_tcp_close(&px->dns_tcp);
+		return;
+	}
+	px->filter.dns_tcp = true;
 }
 
 int main(int argc, char **argv)
@@ -441,16 +474,19 @@ int main(int argc, char **argv)
 		       &px.names);
 	px.dns.reply = to_guest;
 	px.dns.opaque = &px;
+	px.dns_tcp.listen_fd = -1; /* off until start_dns_tcp() */
 	if (stack_init(&px.stack, px.mtu, to_guest, &px)) {
 		log_err("cappsule %u: cannot start libslirp", px.id);
 		goto out_dns;
 	}
+	start_dns_tcp(&px, a.dns_tcp_fd);
 	log_debug("cappsule %u: network up, policy %s, dns %s", px.id,
 		  px.pol->name, px.pol->net_dns ? px.dns.upstream_text : "off");
 	ret = run(&px, sigfd);
 	print_stats(&px);
 	stack_free(&px.stack);
 out_dns:
+	dns_tcp_close(&px.dns_tcp);
 	dns_relay_close(&px.dns);
 	names_free(&px.names);
 	tcp_reap_free(&px.reap);

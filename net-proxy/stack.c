@@ -21,6 +21,8 @@
 #define ETH_IP 0x0800
 #define ETH_ARP 0x0806
 #define ARP_LEN 28
+/* slirp's resolver address, unused (stack_init()) */
+#define SLIRP_UNUSED_NAMESERVER "10.0.2.254"
 
 /* The cappsule's made-up MAC, and slirp's own (its gateway's). */
 static const uint8_t guest_mac[6] = { 0x52, 0x54, 0x00, 0xca, 0x95, 0x01 };
@@ -177,7 +179,12 @@ int stack_init(struct net_stack *s, uint32_t mtu,
 	inet_pton(AF_INET, NET_NETWORK_ADDR, &cfg.vnetwork);
 	cfg.vnetmask.s_addr = htonl(~0u << (32 - NET_PREFIX_LEN));
 	inet_pton(AF_INET, NET_HOST_ADDR, &cfg.vhost);
-	inet_pton(AF_INET, NET_DNS_ADDR, &cfg.vnameserver);
+	/*
+	 * Slirp's own resolver is off (disable_dns: the proxy relays), and
+	 * its address may not be a forward's (stack_forward_dns()): it gets
+	 * one nothing uses, which the filter never lets a packet reach.
+	 */
+	inet_pton(AF_INET, SLIRP_UNUSED_NAMESERVER, &cfg.vnameserver);
 	inet_pton(AF_INET, NET_GUEST_ADDR, &cfg.vdhcp_start);
 	cfg.vhostname = "cappsule";
 	cfg.if_mtu = mtu;
@@ -199,6 +206,14 @@ int stack_init(struct net_stack *s, uint32_t mtu,
 		  (const uint8_t[6]){ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff });
 	slirp_input(s->slirp, frame, sizeof(frame));
 	return 0;
+}
+
+int stack_forward_dns(struct net_stack *s, const char *path)
+{
+	struct in_addr dns;
+
+	inet_pton(AF_INET, NET_DNS_ADDR, &dns);
+	return slirp_add_unix(s->slirp, path, &dns, 53) ? -EINVAL : 0;
 }
 
 void stack_free(struct net_stack *s)

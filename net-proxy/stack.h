@@ -46,6 +46,12 @@ int stack_init(struct net_stack *s, uint32_t mtu,
 void stack_free(struct net_stack *s);
 
 /*
+ * The cappsule's TCP connections to NET_DNS_ADDR:53 become connections
+ * of ours to the UNIX socket at @path (dns_tcp.h). 0 or -EINVAL.
+ */
+int stack_forward_dns(struct net_stack *s, const char *path);
+
+/*
  * Hand a packet to the stack: @len bytes at @pkt, with STACK_HEADROOM
  * writable bytes before it. Returns the host socket slirp made for it (a
  * SYN's connection), or -1.

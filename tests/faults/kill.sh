@@ -230,7 +230,7 @@ for _ in $(seq 1 100); do
 	[ "$(pgrep -c -u "$N_a")" = 0 ] && [ ! -e "$CAPPSULE_SOCKET" ] && break
 	sleep 0.05
 done
-left="processes: $(pgrep -c -u "$N_a"), cgroups: $(find /sys/fs/cgroup -maxdepth 4 -path "*/cappsule/d$old" | wc -l), socket: $(ls "$CAPPSULE_SOCKET" 2>/dev/null | wc -l), windows: $(windows kdaemon), streams: $(streams), run folder: $(ls -A "$SOCKDIR" | grep -c -e '^\.scratch' -e pid)"
+left="processes: $(pgrep -c -u "$N_a"), cgroups: $(find /sys/fs/cgroup -maxdepth 4 -path "*/cappsule/d$old" | wc -l), socket: $(ls "$CAPPSULE_SOCKET" 2>/dev/null | wc -l), windows: $(windows kdaemon), streams: $(streams), run folder: $(ls -A "$SOCKDIR" | grep -c -e '^\.scratch' -e '^\.dns' -e pid)"
 [ "$left" = "processes: 0, cgroups: 0, socket: 0, windows: 0, streams: 0, run folder: 0" ] &&
 	row "daemon: left on the host" nothing "nothing" ok ||
 	row "daemon: left on the host" nothing "$left" FAIL
@@ -259,7 +259,7 @@ for _ in $(seq 1 600); do
 	sleep 0.05
 done
 zombies=$(ps -o stat= -u "$N_a" | grep -c '^Z')
-left="live processes: $(live), old cgroups: $(old_cgroups), old scratch: $(ls -A "$SOCKDIR" | grep -c "^\.scratch-$old\$")"
+left="live processes: $(live), old cgroups: $(old_cgroups), old scratch: $(ls -A "$SOCKDIR" | grep -c -e "^\.scratch-$old\$" -e "^\.dns-$old\$")"
 if [ "$left" = "live processes: 0, old cgroups: 0, old scratch: 0" ]; then
 	row "daemon and reaper: the next daemon finds" "nothing of theirs" "nothing" ok
 elif [ "$(live)" = 0 ] && [ "$zombies" -gt 0 ] && [ "${left##*old scratch: }" = 0 ]; then

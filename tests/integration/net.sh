@@ -37,8 +37,13 @@ bg $PY "$PEER" tcp-server 127.0.0.1 $TCP_NO "$SOCKDIR/tcp.log"
 bg $PY "$PEER" udp-server 127.0.0.1 $UDP_OK
 bg $PY "$PEER" udp-server 127.0.0.1 $UDP_NO
 bg $PY "$PEER" udp-server 127.0.0.1 $UDP_ODD other
+# big.test: 40 A records, more than UDP's 512 bytes: truncated over UDP,
+# whole over TCP (the server logs its TCP queries)
+BIG=10.200.0.2
+for i in $(seq 1 39); do BIG="$BIG+198.51.100.$i"; done
 bg $PY "$PEER" dns-server $DNS_PORT \
-	"lan.test=10.200.0.2,other.test=10.200.0.3,zone.test=10.200.0.3,www.zone.test=10.200.0.3" 60
+	"lan.test=10.200.0.2,other.test=10.200.0.3,zone.test=10.200.0.3,www.zone.test=10.200.0.3,big.test=$BIG" \
+	60 "$SOCKDIR/dns.log"
 
 # The "LAN": 10.200.0.2 and .3 in a namespace, the host is 10.200.0.1.
 lan=yes
@@ -62,6 +67,7 @@ pol host "{ \"tcp\": [\"host:$TCP_OK\"], \"udp\": [\"host:$UDP_OK\", \"host:$UDP
 pol public "{ \"tcp\": [\"*:$TCP_OK\", \"*:$LAN_PORT\"], \"udp\": [\"*:$UDP_OK\"] }"
 pol lan "{ \"tcp\": [\"10.200.0.0/16:$LAN_PORT\"] }"
 pol names "{ \"tcp\": [\"lan.test:$LAN_PORT\", \"*.zone.test:$LAN_PORT\"], \"dns\": true }"
+pol bigname "{ \"tcp\": [\"big.test:$LAN_PORT\"], \"dns\": true }"
 pol offline '"offline"'
 echo '{ "name": "default", "filesystem": { "/**": "rx" } }' >"$P/default.json"
 CAPPSULE_NET_DNS=127.0.0.1:$DNS_PORT start_daemon --policy-dir "$P"
@@ -165,9 +171,19 @@ if [ $lan = yes ]; then
 	assert_match "*.zone.test does not cover zone.test itself" "^ECONNREFUSED" "$(l 8)"
 	assert_match "*.zone.test covers www.zone.test" "^ok " "$(l 10)"
 	assert_eq "an unknown name does not resolve" unresolved "$(l 11)"
+	# a truncated answer: the resolver asks again over TCP, net-proxy
+	# relays it (libslirp forwards the connection to net-proxy's socket)
+	out=$(in_one bigname "\$C resolve-all big.test; \$C connect 10.200.0.2 $LAN_PORT; \$C connect 10.200.0.3 $LAN_PORT")
+	assert_eq "DNS over TCP: a truncated answer is had whole over TCP" "40 10.200.0.2" "$(l 1)"
+	assert_match "... its address is learned: the name rule allows it" "^ok " "$(l 2)"
+	assert_match "... and nothing else" "^ECONNREFUSED" "$(l 3)"
+	grep -q "tcp query" "$SOCKDIR/dns.log" &&
+		ok "... the test's DNS server was asked over TCP" ||
+		fail "the test's DNS server saw no TCP query"
 fi
-out=$(in_one host "\$C resolve lan.test")
-assert_eq "a policy without dns resolves nothing" unresolved "$out"
+out=$(in_one host "\$C resolve lan.test; \$C connect 10.0.2.3 53")
+assert_eq "a policy without dns resolves nothing" unresolved "$(echo "$out" | sed -n 1p)"
+assert_match "... and its TCP to the resolver's port is refused at once" "^ECONNREFUSED [0-9]{1,3}$" "$(echo "$out" | sed -n 2p)"
 
 # 5. offline and no rules: no interface at all
 for p in offline default; do
@@ -196,6 +212,26 @@ id=$($AS "$VIRT" exec -n -D -p names sleep 30 2>/dev/null)
 info=$(virt info "$id")
 assert_match "virt info: the address" "network +10.0.2.15, gateway 10.0.2.2 \(cappsule-host\), dns through net-proxy" "$info"
 assert_match "virt info: the rules" "tcp: lan.test:$LAN_PORT \*.zone.test:$LAN_PORT" "$info"
+# its DNS-over-TCP socket serves libslirp in net-proxy and no one else:
+# another user cannot open it, and even root's connection is closed
+# unanswered (net-proxy checks the peer is itself)
+sock=$(echo "$SOCKDIR"/.dns-*/"$id")
+probe='import socket, struct, sys
+s = socket.socket(socket.AF_UNIX)
+try:
+    s.connect(sys.argv[1])
+except OSError as e:
+    print(type(e).__name__); sys.exit()
+q = struct.pack(">HHHHHH", 7, 0x100, 1, 0, 0, 0) + b"\x03lan\x04test\x00\x00\x01\x00\x01"
+s.settimeout(5)
+try:
+    s.sendall(struct.pack(">H", len(q)) + q)
+    print("closed" if s.recv(2) == b"" else "answered")
+except (BrokenPipeError, ConnectionResetError):
+    print("closed")'
+[ -S "$sock" ] && ok "the cappsule's DNS-over-TCP socket: $sock" || fail "no socket $sock"
+assert_eq "another user cannot reach it" PermissionError "$(setpriv --reuid=1 --regid=1 --clear-groups $PY -c "$probe" "$sock" 2>&1)"
+assert_eq "root's connection is closed unanswered" closed "$($PY -c "$probe" "$sock" 2>&1)"
 # ... and who holds the interface: net-proxy (the TUN, no relay in the
 # cappsule), or with CAPPSULE_NET_RING the agent's relay (the ring)
 px=$(pgrep -f "^cappsule-net-proxy --id $id( |\$)")
@@ -234,6 +270,16 @@ echo '{ "name": "bad",
 out=$(virt policies --reload 2>&1)
 assert_match "a bad rule is named with file, line and key" "bad.json:3: network.tcp\[1\]: \"\*\.:80\": bad address" "$out"
 rm -f "$P/bad.json"
+
+# the sockets of DNS over TCP go with their cappsules
+for _ in $(seq 1 30); do
+	left=$(ls "$SOCKDIR"/.dns-*/ 2>/dev/null | wc -l)
+	[ "$left" = 0 ] && break
+	sleep 0.1
+done
+[ -d "$(echo "$SOCKDIR"/.dns-*)" ] && [ "$left" = 0 ] &&
+	ok "no DNS socket left once the cappsules ended" ||
+	fail "the daemon's DNS folder: $(ls -la "$SOCKDIR"/.dns-* 2>&1)"
 
 stats=$(grep "net stats:" "$SOCKDIR/daemon.log" | head -1)
 echo "${stats:-no statistics}"

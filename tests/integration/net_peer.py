@@ -92,33 +92,71 @@ def udp_server(bind, port, other=False):
         o.sendto(b"echo:" + data, peer)
 
 
-def dns_server(port, zone, ttl):
-    """zone: NAME=ADDR,...; A queries for NAME get ADDR, others NXDOMAIN."""
+def dns_answer(q, names, ttl, tcp):
+    """The answer to query q. NAME=A1+A2+... gives several A records; over
+    UDP an answer of more than 512 bytes is truncated (TC, no records), as
+    a server without EDNS does: the resolver asks again over TCP."""
+    qid, flags, qd = struct.unpack(">HHH", q[:6])
+    off, labels = 12, []
+    while q[off]:
+        labels.append(q[off + 1:off + 1 + q[off]].decode().lower())
+        off += 1 + q[off]
+    qtype = struct.unpack(">H", q[off + 1:off + 3])[0]
+    question = q[12:off + 5]
+    name = ".".join(labels)
+    addrs = names.get(name, "").split("+") if name in names else []
+    if addrs and qtype == 1:
+        ans = b"".join(b"\xc0\x0c" + struct.pack(">HHIH", 1, 1, ttl, 4) +
+                       socket.inet_aton(a) for a in addrs)
+        hdr = struct.pack(">HHHHHH", qid, 0x8180, 1, len(addrs), 0, 0)
+        if not tcp and 12 + len(question) + len(ans) > 512:
+            ans = b""
+            hdr = struct.pack(">HHHHHH", qid, 0x8380, 1, 0, 0, 0)
+    else:
+        ans = b""
+        rcode = 0 if addrs else 3
+        hdr = struct.pack(">HHHHHH", qid, 0x8180 | rcode, 1, 0, 0, 0)
+    return hdr + question + ans
+
+
+def dns_tcp_client(c, names, ttl, log_path):
+    """Length-prefixed queries on one connection (RFC 1035 4.2.2)."""
+    with c:
+        f = c.makefile("rb")
+        while True:
+            n = f.read(2)
+            if len(n) < 2:
+                return
+            q = f.read(struct.unpack(">H", n)[0])
+            if log_path:
+                log(log_path, "tcp query from %s" % (c.getpeername(),))
+            a = dns_answer(q, names, ttl, True)
+            c.sendall(struct.pack(">H", len(a)) + a)
+
+
+def dns_server(port, zone, ttl, log_path=None):
+    """zone: NAME=ADDR[+ADDR...],...; A queries for NAME get its ADDRs,
+    others NXDOMAIN; on UDP and TCP, the same port."""
     names = dict(z.split("=") for z in zone.split(","))
+    t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    t.bind(("127.0.0.1", port))
+    t.listen(16)
+
+    def accept():
+        while True:
+            c, _ = t.accept()
+            threading.Thread(target=dns_tcp_client,
+                             args=(c, names, ttl, log_path),
+                             daemon=True).start()
+    threading.Thread(target=accept, daemon=True).start()
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(("127.0.0.1", port))
     while True:
         q, peer = s.recvfrom(2048)
         if len(q) < 12:
             continue
-        qid, flags, qd = struct.unpack(">HHH", q[:6])
-        off, labels = 12, []
-        while q[off]:
-            labels.append(q[off + 1:off + 1 + q[off]].decode().lower())
-            off += 1 + q[off]
-        qtype = struct.unpack(">H", q[off + 1:off + 3])[0]
-        question = q[12:off + 5]
-        name = ".".join(labels)
-        addr = names.get(name)
-        if addr and qtype == 1:
-            ans = (b"\xc0\x0c" + struct.pack(">HHIH", 1, 1, ttl, 4) +
-                   socket.inet_aton(addr))
-            hdr = struct.pack(">HHHHHH", qid, 0x8180, 1, 1, 0, 0)
-        else:
-            ans = b""
-            rcode = 0 if addr else 3
-            hdr = struct.pack(">HHHHHH", qid, 0x8180 | rcode, 1, 0, 0, 0)
-        s.sendto(hdr + question + ans, peer)
+        s.sendto(dns_answer(q, names, ttl, False), peer)
 
 
 # --- client (inside a cappsule) -------------------------------------------
@@ -175,6 +213,12 @@ def client(argv):
     elif op == "resolve":
         try:
             print(socket.gethostbyname(argv[1]))
+        except OSError:
+            print("unresolved")
+    elif op == "resolve-all":  # -> "N FIRST" (every A record), or unresolved
+        try:
+            addrs = socket.gethostbyname_ex(argv[1])[2]
+            print("%d %s" % (len(addrs), addrs[0]))
         except OSError:
             print("unresolved")
     elif op == "until-down":
@@ -255,7 +299,8 @@ def main():
     elif role == "udp-server":
         udp_server(sys.argv[2], int(sys.argv[3]), len(sys.argv) > 4)
     elif role == "dns-server":
-        dns_server(int(sys.argv[2]), sys.argv[3], int(sys.argv[4]))
+        dns_server(int(sys.argv[2]), sys.argv[3], int(sys.argv[4]),
+                   sys.argv[5] if len(sys.argv) > 5 else None)
     else:
         client(sys.argv[1:])
 

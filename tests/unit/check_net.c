@@ -248,6 +248,18 @@ START_TEST(test_filter)
 	/* DNS to the proxy's resolver; nothing else there */
 	ck_assert_int_eq(decide(&f, 17, "10.0.2.3", 53, &rule), NET_DNS);
 	ck_assert_int_eq(decide(&f, 6, "10.0.2.3", 53, &rule), NET_REJECT);
+	/* over TCP once slirp forwards it (dns_tcp.h): every segment */
+	f.dns_tcp = true;
+	ck_assert_int_eq(decide(&f, 6, "10.0.2.3", 53, &rule), NET_PASS);
+	ck_assert_int_eq(rule, -1);
+	ck_assert_int_eq(filter_packet(&f, b,
+				       pkt(b, 6, "10.0.2.15", "10.0.2.3", 53,
+					   TCP_ACK),
+				       0, &p, &rule, &reason),
+			 NET_PASS);
+	ck_assert_int_eq(decide(&f, 6, "10.0.2.3", 54, &rule), NET_REJECT);
+	ck_assert_int_eq(decide(&f, 17, "10.0.2.3", 54, &rule), NET_DROP);
+	f.dns_tcp = false;
 	/* name rules: what was resolved, while it lasts */
 	ck_assert_int_eq(decide(&f, 6, "198.51.100.7", 80, &rule), NET_REJECT);
 	names_learn(&names, "lan.test", A("198.51.100.7"), 60, 0);
@@ -286,6 +298,13 @@ START_TEST(test_filter)
 		filter_packet(&f, b, pkt(b, 17, "10.0.2.15", "10.0.2.3", 53, 0),
 			      0, &p, &rule, &reason),
 		NET_DROP);
+	ck_assert_uint_eq(reason, NET_DROP_DNS_DENIED);
+	f.dns_tcp = true; /* and over TCP: a reset */
+	ck_assert_int_eq(filter_packet(&f, b,
+				       pkt(b, 6, "10.0.2.15", "10.0.2.3", 53,
+					   TCP_SYN),
+				       0, &p, &rule, &reason),
+			 NET_REJECT);
 	ck_assert_uint_eq(reason, NET_DROP_DNS_DENIED);
 	filter_free(&f);
 	policy_free(pol);
