@@ -142,9 +142,13 @@ static void from_guest(struct net_proxy *px, uint8_t *untrusted, size_t len,
 		break;
 	case NET_DNS:
 		ret = dns_relay_query(&px->dns, &p, untrusted, now);
-		if (ret)
+		if (ret) {
 			px->st->drops[-ret]++;
-		px->st->dns_queries = px->dns.queries;
+			break;
+		}
+		/* out past the filter, as the relay's replies are in */
+		px->st->pkts_out++;
+		px->st->bytes_out += len;
 		break;
 	case NET_REJECT:
 		dropped(px, &p, reason);
@@ -327,6 +331,7 @@ static int run(struct net_proxy *px, int sigfd)
 			px->kick = false;
 			xchan_kick(&px->x);
 		}
+		px->st->dns_queries = px->dns.queries; /* UDP and TCP */
 		px->st->dns_answers = px->dns.answers;
 		px->st->dns_failures = px->dns.failures;
 		px->st->names_learned = px->names.learned;

@@ -78,6 +78,19 @@ run() { local p=$1; shift; $AS "$VIRT" exec -n -p "$p" $PY "$PEER" "$@" 2>>"$SOC
 # in POLICY SCRIPT: a shell script of client calls ($C) in one cappsule
 in_one() { $AS "$VIRT" exec -n -p "$1" sh -c "C='$PY $PEER'; $2" 2>>"$SOCKDIR/virt.err"; }
 stat_of() { virt stats "$1" 2>/dev/null; }
+# the statistics line net-proxy logged at the end of the last cappsule of
+# POLICY
+net_stats_of() {
+	local id line
+	id=$(grep -o "cappsule [0-9]*: uid [0-9]*, policy $1," "$SOCKDIR/daemon.log" |
+		tail -1 | awk '{ print $2 }' | tr -d :)
+	for _ in $(seq 1 30); do
+		line=$(grep "cappsule $id: net stats:" "$SOCKDIR/daemon.log")
+		[ -n "$line" ] && break
+		sleep 0.1
+	done
+	echo "$line"
+}
 running_id() { virt ps | awk -v c="$1" 'NR > 1 && index($0, c) { print $1 }' | tail -1; }
 
 # 1. an allowed port: 100 MB each way, content intact
@@ -180,7 +193,13 @@ if [ $lan = yes ]; then
 	grep -q "tcp query" "$SOCKDIR/dns.log" &&
 		ok "... the test's DNS server was asked over TCP" ||
 		fail "the test's DNS server saw no TCP query"
+	assert_match "... counted with the UDP queries" "dns [2-9][0-9]* queries [2-9][0-9]* answers" "$(net_stats_of bigname)"
 fi
+# a cappsule that only resolves: its queries are packets out, as the
+# answers are packets in
+in_one names "\$C resolve nowhere.test" >/dev/null
+assert_match "DNS queries count as packets out" "out [1-9][0-9]* packets .*, in [1-9][0-9]* packets .*, dns 1 queries 1 answers" "$(net_stats_of names)"
+
 out=$(in_one host "\$C resolve lan.test; \$C connect 10.0.2.3 53")
 assert_eq "a policy without dns resolves nothing" unresolved "$(echo "$out" | sed -n 1p)"
 assert_match "... and its TCP to the resolver's port is refused at once" "^ECONNREFUSED [0-9]{1,3}$" "$(echo "$out" | sed -n 2p)"
