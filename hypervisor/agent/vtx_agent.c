@@ -227,6 +227,25 @@ static int isolate(char *msg, size_t len)
 /* pid 1 of the command's namespace: signals from virt go to its group */
 static volatile pid_t init_child;
 
+/* What failed before the command's execve(), as init tells launch(). */
+struct init_failure {
+	int setup; /* 1: init's own set-up (its /proc, fork); 0: the exec */
+	int err;
+	char what[64];
+};
+
+/* Tell launch() over @sp, end. */
+static void __attribute__((noreturn))
+init_fail(int sp, int setup, int err, const char *what)
+{
+	struct init_failure f = { setup, err, "" };
+
+	snprintf(f.what, sizeof(f.what), "%s", what);
+	if (write(sp, &f, sizeof(f)) < 0)
+		_exit(127);
+	_exit(127);
+}
+
 static void init_forward(int sig)
 {
 	int e = errno;
@@ -242,7 +261,7 @@ static void init_forward(int sig)
  * signals virt sends (pid 1 takes only those it handles), reaps orphans,
  * and ends once the command has, its wait status written to @status_fd;
  * the kernel then kills whatever is left in the namespace. A failure
- * before the command's execve() goes to @sp as an errno.
+ * before the command's execve() goes to @sp (struct init_failure).
  */
 static void __attribute__((noreturn))
 init_main(const struct start_msg *m, const char *path, const int in[2],
@@ -257,10 +276,11 @@ init_main(const struct start_msg *m, const char *path, const int in[2],
 	pid_t w;
 
 	/* the snapshot's /proc detached, not covered: no umount uncovers it */
-	if (umount2("/proc", MNT_DETACH) ||
-	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+	if (umount2("/proc", MNT_DETACH))
+		init_fail(sp, 1, errno, "detaching the snapshot's /proc");
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		  NULL))
-		goto fail;
+		init_fail(sp, 1, errno, "mounting the command's /proc");
 	for (i = 0; i < ng && i < CONTROL_MAX_GROUPS; i++)
 		groups[i] = m->hdr.groups[i];
 	memset(&sa, 0, sizeof(sa));
@@ -269,7 +289,7 @@ init_main(const struct start_msg *m, const char *path, const int in[2],
 		sigaction(fwd[e], &sa, NULL);
 	init_child = fork();
 	if (init_child < 0)
-		goto fail;
+		init_fail(sp, 1, errno, "fork");
 	if (init_child == 0) {
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_handler = SIG_DFL;
@@ -282,10 +302,10 @@ init_main(const struct start_msg *m, const char *path, const int in[2],
 		    syscall(SYS_setresgid, m->hdr.gid, m->hdr.gid,
 			    m->hdr.gid) ||
 		    syscall(SYS_setresuid, m->hdr.uid, m->hdr.uid, m->hdr.uid))
-			goto fail;
+			init_fail(sp, 1, errno, "the caller's identity and stdio");
 		signal(SIGPIPE, SIG_DFL);
 		execve(path, m->argv, m->env);
-		goto fail;
+		init_fail(sp, 0, errno, "");
 	}
 	/* only the command holds the pipes now: their ends are its ends */
 	close(in[0]);
@@ -305,11 +325,6 @@ init_main(const struct start_msg *m, const char *path, const int in[2],
 		if (w < 0 && errno != EINTR)
 			_exit(126);
 	}
-fail:
-	e = errno;
-	if (write(sp, &e, sizeof(e)) < 0)
-		_exit(127);
-	_exit(127);
 }
 
 /*
@@ -322,6 +337,7 @@ static int launch(const struct start_msg *m, struct cmd *c, char *msg,
 		  size_t len)
 {
 	int in[2], out[2], err[2], sp[2], st[2], e = 0;
+	struct init_failure f;
 	char path[4096];
 	ssize_t n;
 	pid_t pid;
@@ -357,16 +373,22 @@ static int launch(const struct start_msg *m, struct cmd *c, char *msg,
 		close(st[0]);
 		return -1;
 	}
-	n = read(sp[0], &e, sizeof(e));
+	n = read(sp[0], &f, sizeof(f));
 	close(sp[0]);
 	c->pid = pid;
 	c->in = in[1];
 	c->out = out[0];
 	c->err = err[0];
 	c->status = st[0];
-	if (n == sizeof(e)) {
-		snprintf(msg, len, "%s: %s", m->argv[0], strerror(e));
-		return e ? e : EIO;
+	if (n == sizeof(f) && f.setup) { /* not the command's fault */
+		f.what[sizeof(f.what) - 1] = '\0';
+		snprintf(msg, len, "vtx agent: %s: %s", f.what,
+			 strerror(f.err));
+		return -1;
+	}
+	if (n == sizeof(f)) {
+		snprintf(msg, len, "%s: %s", m->argv[0], strerror(f.err));
+		return f.err ? f.err : EIO;
 	}
 	fcntl(c->in, F_SETFL, O_NONBLOCK);
 	fcntl(c->out, F_SETFL, O_NONBLOCK);
