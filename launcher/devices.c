@@ -246,6 +246,15 @@ static int dns_sock_path(const struct daemon *d, const struct cappsule *c,
  * folder reached by name only; removed by devices_release(). -1 when it
  * cannot be made: such connections then get a reset.
  */
+/*
+ * slirp's connect() to it blocks while the backlog is full, and it runs
+ * in net-proxy's only thread, which accepts between its turns: a turn
+ * takes at most 256 of the cappsule's packets (net-proxy/main.c's
+ * RING_BATCH), so at most as many connections, and the backlog holds
+ * more (the kernel caps it at net.core.somaxconn, 4096 by default).
+ */
+#define DNS_TCP_BACKLOG 1024
+
 static int dns_tcp_listen(const struct daemon *d, const struct cappsule *c)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -259,7 +268,7 @@ static int dns_tcp_listen(const struct daemon *d, const struct cappsule *c)
 		return -1;
 	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
 	    chown(sa.sun_path, c->uid, c->gid) < 0 ||
-	    chmod(sa.sun_path, 0600) < 0 || listen(s, 8) < 0) {
+	    chmod(sa.sun_path, 0600) < 0 || listen(s, DNS_TCP_BACKLOG) < 0) {
 		close(s);
 		unlink(sa.sun_path);
 		return -1;

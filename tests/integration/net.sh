@@ -194,6 +194,11 @@ if [ $lan = yes ]; then
 		ok "... the test's DNS server was asked over TCP" ||
 		fail "the test's DNS server saw no TCP query"
 	assert_match "... counted with the UDP queries" "dns [2-9][0-9]* queries [2-9][0-9]* answers" "$(net_stats_of bigname)"
+	# 600 connections to the resolver's TCP port at once do not stall
+	# net-proxy (slirp's connect to its socket would block on a full
+	# backlog): the next lookup over TCP is answered
+	out=$(in_one bigname "\$C flood 10.0.2.3 53 600; \$C resolve-all big.test")
+	assert_eq "a flood of DNS connections: net-proxy goes on" "flooded 40 10.200.0.2" "$(echo $out)"
 fi
 # a cappsule that only resolves: its queries are packets out, as the
 # answers are packets in

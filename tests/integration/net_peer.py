@@ -221,6 +221,20 @@ def client(argv):
             print("%d %s" % (len(addrs), addrs[0]))
         except OSError:
             print("unresolved")
+    elif op == "flood":  # N connections opened at once, then closed
+        socks = []
+        for _ in range(int(argv[3])):
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.setblocking(False)
+            try:
+                s.connect((argv[1], int(argv[2])))
+            except BlockingIOError:
+                pass
+            socks.append(s)
+        time.sleep(1)
+        for s in socks:
+            s.close()
+        print("flooded")
     elif op == "until-down":
         # connect every 0.2 s; timeouts go on, the first error ends it
         t0 = time.monotonic()
