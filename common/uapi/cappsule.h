@@ -22,8 +22,8 @@
  *      __pad0 became poisoned_pages (out), kicks moved from
  *      IRQ_WORK_VECTOR to POSTED_INTR_WAKEUP_VECTOR, struct
  *      cappsule_probe grew self_ipis and fork task IRQ_WORK came; then
- *      GUEST_BIND and probe SPEC_CTRL: a module and a daemon built
- *      from different trees refuse each other (-EINVAL)
+ *      GUEST_BIND and probe SPEC_CTRL; then HC_MEMORY: a module and a
+ *      daemon built from different trees refuse each other (-EINVAL)
  */
 #ifndef CAPPSULE_UAPI_CAPPSULE_H
 #define CAPPSULE_UAPI_CAPPSULE_H
@@ -301,7 +301,8 @@ struct cappsule_snapshot_verify {
  * CAPPSULE_IOC_HYPERCALL, on /dev/cappsule-guest in a cappsule only: the
  * cappsule's agent (the process that opened it, CAP_SYS_ADMIN)
  * asks its kernel to make hypercall nr, one of HC_LOG, HC_REPORT,
- * HC_TASK, HC_NOTIFY, HC_DONE (-EINVAL otherwise), since its own VMCALLs get #UD;
+ * HC_TASK, HC_NOTIFY, HC_DONE, HC_MEMORY (which also sets the kernel's RAM
+ * size) (-EINVAL otherwise), since its own VMCALLs get #UD;
  * ret is the hypercall's result. In the host: -EPERM.
  */
 struct cappsule_hypercall {
@@ -413,6 +414,13 @@ struct cappsule_fork_stats {
  * snapshot's age; the fork's kernel sets it from this as it starts.
  */
 #define CAPPSULE_HC_CLOCK 10
+/*
+ * () -> the fork's memory limit in pages (CAPPSULE_IOC_FORK_LIMIT's
+ * max_pages, set when the fork is claimed), 0 for none. The guest module
+ * makes it its kernel's RAM size, so the cappsule is told its real size
+ * rather than the host's.
+ */
+#define CAPPSULE_HC_MEMORY 11
 
 /* What a forked VM does after its hello (work in progress, ABI 2). */
 enum cappsule_fork_task {

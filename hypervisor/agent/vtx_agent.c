@@ -569,6 +569,15 @@ static void __attribute__((noreturn)) in_cappsule(void)
 		report_error(CONTROL_ERR_PROTO, -ret, "vtx agent: bad START");
 		finish(125, 0);
 	}
+	/*
+	 * Claimed, its limit set (START comes after it): our kernel takes
+	 * it as its RAM size. Without one (0) it keeps the snapshot's.
+	 */
+	if (hcall(CAPPSULE_HC_MEMORY, 0) < 0) {
+		report_error(CONTROL_ERR_SETUP, EIO,
+			     "vtx agent: the fork's memory size (HC_MEMORY)");
+		finish(125, 0);
+	}
 	if (seeded) {
 		snprintf(
 			msg, sizeof(msg),

@@ -394,6 +394,23 @@ out:
  * host's marker stays 0: a VMCALL in VMX root would be an error there),
  * and only those its work needs.
  */
+/*
+ * HC_MEMORY, the agent's once its fork is claimed (and its limit set):
+ * the limit becomes the kernel's RAM size, what MemTotal, sysinfo() and
+ * so _SC_PHYS_PAGES, the overcommit check and the OOM killer's scale
+ * go by, instead of the host's. Only ever lowered. Free memory stays the
+ * snapshot's count (those pages are there, copied on write): the limit
+ * itself is the hypervisor's (doc/hypervisor.md).
+ */
+static s64 hv_guest_memory(void)
+{
+	s64 pages = (s64)hv_hc(CAPPSULE_HC_MEMORY, 0, 0);
+
+	if (pages > 0 && (unsigned long)pages < totalram_pages())
+		atomic_long_set(&_totalram_pages, pages);
+	return pages;
+}
+
 int hv_guest_hypercall(struct cappsule_hypercall *h)
 {
 	if (!READ_ONCE(hv_fork_marker))
@@ -405,6 +422,9 @@ int hv_guest_hypercall(struct cappsule_hypercall *h)
 	case CAPPSULE_HC_NOTIFY:
 	case CAPPSULE_HC_DONE:
 		break;
+	case CAPPSULE_HC_MEMORY:
+		h->ret = hv_guest_memory();
+		return 0;
 	default:
 		return -EINVAL;
 	}

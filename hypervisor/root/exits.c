@@ -187,6 +187,9 @@ static unsigned int hv_exit_vmcall(struct hv_vcpu *v)
 		ret = (s64)ktime_get_real_ns();
 		r->clock_calls++;
 		break;
+	case CAPPSULE_HC_MEMORY:
+		ret = (s64)READ_ONCE(v->vm->max_pages);
+		break;
 	case CAPPSULE_HC_DONE:
 		r->outcome = CAPPSULE_OUT_DONE;
 		return HV_R_ADVANCE | HV_R_STOP;

@@ -265,6 +265,10 @@ same_pages oom_limit
 out=$($V -m 64 /bin/sh -c 'head -c 32m /dev/zero > /tmp/big; wc -c < /tmp/big')
 expect oom_under_limit "33554432" "$(echo $out)"
 same_pages oom_under_limit
+# the guest is told its size: the limit is its kernel's RAM (HC_MEMORY),
+# not the snapshot's (the rig's 512 MB)
+out=$($V -m 96 /bin/sh -c "grep MemTotal /proc/meminfo")
+expect memory_size "MemTotal: 98304 kB" "$(echo $out)"
 
 # the fork's wall clock is the host's (HC_CLOCK), not the snapshot's:
 # its clocks go on from the snapshot's instant, which is older than this
@@ -353,6 +357,8 @@ if grep -q 'out of memory (limit 16 MiB)' /tmp/oom.err &&
 else
 	fail "pool: -m 16 through the pool: rc=$rc, out '$(cat /tmp/oom.out)', err '$(cat /tmp/oom.err)'"
 fi
+out=$($V -m 64 /bin/sh -c "grep MemTotal /proc/meminfo")
+expect "pool: a pooled fork is told its size at the launch" "MemTotal: 65536 kB" "$(echo $out)"
 out=$($V --backend namespaces /bin/echo ns 2>&1)
 case $out in
 *ns*) pass "pool: a namespaces launch is not given a vtx fork" ;;
