@@ -15,8 +15,9 @@ static int usage(const char *prog, unsigned extra)
 	fprintf(stderr,
 		"usage: %s --id N --policy-fd FD%s%s%s (run by cappsuled: the xchan on fds 3-5)\n",
 		prog, extra & PROXY_ARG_STATS ? " [--stats-fd FD]" : "",
-		extra & PROXY_ARG_DNS ? " [--dns ADDR[:PORT]] [--dns-tcp-fd FD]" :
-					"",
+		extra & PROXY_ARG_DNS ?
+			" [--dns ADDR[:PORT]] [--dns-tcp-fd FD]" :
+			"",
 		extra & PROXY_ARG_TUN ? " [--tun-fd FD]" : "");
 	return PROXY_EXIT_USAGE;
 }
@@ -36,10 +37,9 @@ int proxy_args_parse(int argc, char **argv, unsigned extra,
 	int opt;
 	uint64_t v;
 
-	*a = (struct proxy_args){ .policy_fd = -1,
-				  .stats_fd = -1,
-				  .dns_tcp_fd = -1,
-				  .tun_fd = -1 };
+	*a = (struct proxy_args){
+		.policy_fd = -1, .stats_fd = -1, .dns_tcp_fd = -1, .tun_fd = -1
+	};
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (opt == 'i' && !parse_u64(optarg, &v) && v <= UINT32_MAX)

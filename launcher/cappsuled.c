@@ -262,6 +262,28 @@ static int make_run_dir(struct daemon *d)
 	return 0;
 }
 
+/*
+ * @path, 0711 and root's: made, or one of a daemon of the same pid taken
+ * only if it is a folder of root's (no symlink followed). 0 or -1.
+ */
+static int make_dns_dir(const char *path)
+{
+	struct stat st;
+	int fd, ret = -1;
+
+	if (mkdir(path, 0711) < 0 && errno != EEXIST)
+		return -1;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (!fstat(fd, &st) && st.st_uid == 0 && !fchmod(fd, 0711))
+		ret = 0;
+	else if (!errno)
+		errno = EPERM;
+	close(fd);
+	return ret;
+}
+
 /* Our scratch folder (named after our pid: after daemonizing). */
 static int make_scratch_dir(struct daemon *d)
 {
@@ -279,11 +301,9 @@ static int make_scratch_dir(struct daemon *d)
 	 * net-proxies' DNS-over-TCP sockets (devices.c): each its owner's
 	 * (0600), reached by name only (0711). Without it, no DNS over TCP.
 	 */
-	if (asprintf(&d->dns_dir, "%s/.dns-%d", d->run_dir, (int)getpid()) <
-	    0)
+	if (asprintf(&d->dns_dir, "%s/.dns-%d", d->run_dir, (int)getpid()) < 0)
 		return -ENOMEM;
-	if ((mkdir(d->dns_dir, 0711) < 0 && errno != EEXIST) ||
-	    chmod(d->dns_dir, 0711) < 0) {
+	if (make_dns_dir(d->dns_dir) < 0) {
 		log_warn("cannot create %s: %s: no DNS over TCP in cappsules",
 			 d->dns_dir, strerror(errno));
 		free(d->dns_dir);
@@ -291,7 +311,6 @@ static int make_scratch_dir(struct daemon *d)
 	}
 	return 0;
 }
-
 
 /*
  * One daemon per run directory: the second names the first. 0, or the

@@ -248,17 +248,17 @@ static int dns_sock_path(const struct daemon *d, const struct cappsule *c,
  */
 /*
  * slirp's connect() to it blocks while the backlog is full, and it runs
- * in net-proxy's only thread, which accepts between its turns: a turn
- * takes at most 256 of the cappsule's packets (net-proxy/main.c's
- * RING_BATCH), so at most as many connections, and the backlog holds
- * more (the kernel caps it at net.core.somaxconn, 4096 by default).
+ * in net-proxy's only thread: net-proxy accepts after each of the
+ * cappsule's segments to the resolver's port (dns_tcp_take()), so one
+ * connection at a time waits here; the room beyond is a margin.
  */
 #define DNS_TCP_BACKLOG 1024
 
 static int dns_tcp_listen(const struct daemon *d, const struct cappsule *c)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int s;
+	mode_t mask;
+	int s, ret;
 
 	if (dns_sock_path(d, c, sa.sun_path, sizeof(sa.sun_path)))
 		return -1;
@@ -266,9 +266,13 @@ static int dns_tcp_listen(const struct daemon *d, const struct cappsule *c)
 	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
 		return -1;
-	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    chown(sa.sun_path, c->uid, c->gid) < 0 ||
-	    chmod(sa.sun_path, 0600) < 0 || listen(s, DNS_TCP_BACKLOG) < 0) {
+	mask = umask(0177); /* made 0600: nobody else's at any instant */
+	ret = bind(s, (struct sockaddr *)&sa, sizeof(sa));
+	umask(mask);
+	if (ret < 0 ||
+	    fchownat(AT_FDCWD, sa.sun_path, c->uid, c->gid,
+		     AT_SYMLINK_NOFOLLOW) < 0 ||
+	    listen(s, DNS_TCP_BACKLOG) < 0) {
 		close(s);
 		unlink(sa.sun_path);
 		return -1;

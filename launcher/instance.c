@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -105,8 +106,8 @@ pid_t instance_socket_owner(const char *path)
 
 int instance_remove_flat(int at, const char *name)
 {
-	int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-					  O_CLOEXEC);
+	int fd = openat(at, name,
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	struct dirent *e;
 	DIR *dp;
 
@@ -117,15 +118,26 @@ int instance_remove_flat(int at, const char *name)
 		close(fd);
 		return -ENOMEM;
 	}
-	while ((e = readdir(dp)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+	/* sockets only: nothing else is ever ours in there */
+	while ((e = readdir(dp))) {
+		struct stat st;
+
+		if (e->d_type == DT_SOCK ||
+		    (e->d_type == DT_UNKNOWN &&
+		     !fstatat(dirfd(dp), e->d_name, &st, AT_SYMLINK_NOFOLLOW) &&
+		     S_ISSOCK(st.st_mode)))
 			unlinkat(dirfd(dp), e->d_name, 0);
+	}
 	closedir(dp);
 	return unlinkat(at, name, AT_REMOVEDIR) ? -errno : 0;
 }
 
-/* The pid a daemon's folder is named after ("PREFIXPID"), or 0. */
-static pid_t folder_pid(const char *name)
+/*
+ * The pid a daemon's folder is named after ("PREFIXPID"), or 0; *@sockets:
+ * whether it is the one of DNS sockets (files in it), not the empty
+ * scratch folder.
+ */
+static pid_t folder_pid(const char *name, bool *sockets)
 {
 	static const char *const prefixes[] = { SCRATCH_PREFIX, DNS_PREFIX };
 	uint64_t pid;
@@ -134,8 +146,10 @@ static pid_t folder_pid(const char *name)
 	for (i = 0; i < ARRAY_SIZE(prefixes); i++)
 		if (!strncmp(name, prefixes[i], strlen(prefixes[i])) &&
 		    !parse_u64(name + strlen(prefixes[i]), &pid) && pid &&
-		    pid <= INT32_MAX)
+		    pid <= INT32_MAX) {
+			*sockets = i == 1;
 			return (pid_t)pid;
+		}
 	return 0;
 }
 
@@ -154,15 +168,18 @@ int instance_sweep(const char *run_dir)
 		return 0;
 	}
 	while ((e = readdir(dp))) {
-		pid_t pid = folder_pid(e->d_name);
+		bool sockets = false;
+		pid_t pid = folder_pid(e->d_name, &sockets);
 
 		if (!pid)
 			continue;
 		/* Only a dead daemon's: a live pid may be another daemon. */
 		if (pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH)
 			continue;
-		/* the scratch folder is empty; the sockets' one may not be */
-		if (instance_remove_flat(dirfd(dp), e->d_name) == 0)
+		/* the scratch folder is empty (a mount point: never emptied) */
+		if ((sockets ?
+			     instance_remove_flat(dirfd(dp), e->d_name) :
+			     unlinkat(dirfd(dp), e->d_name, AT_REMOVEDIR)) == 0)
 			n++;
 		else
 			log_warn(

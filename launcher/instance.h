@@ -35,8 +35,9 @@ pid_t instance_socket_owner(const char *path);
 int instance_sweep(const char *run_dir);
 
 /*
- * Remove folder @name in folder @at and the files in it (no subfolders:
- * the daemon's own folders only). 0 or -errno.
+ * Remove folder @name in folder @at and the sockets in it (the daemon's
+ * folder of DNS sockets; anything else in it stays, and so does the
+ * folder then). 0 or -errno.
  */
 int instance_remove_flat(int at, const char *name);
 

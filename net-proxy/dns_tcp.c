@@ -224,19 +224,30 @@ static void conn_step(struct dns_tcp *t, struct dns_tcp_conn *c, int64_t now)
 }
 
 /*
- * A connection to our socket. Only slirp's connect() is taken: it is
- * made by this very process (the daemon's socket is the owner's, 0600,
- * and the peer's pid is checked too).
+ * Connections to our socket. Only slirp's connect() is taken: it is made
+ * by this very process (the daemon's socket is the owner's, 0600, and the
+ * peer's pid is checked too). Out of descriptors, the listener rests a
+ * moment rather than poll readable in a loop.
  */
-static void take(struct dns_tcp *t, int64_t now)
+void dns_tcp_take(struct dns_tcp *t, int64_t now)
 {
 	struct ucred cred;
 	socklen_t clen = sizeof(cred);
 	size_t i;
 	int fd;
 
-	while ((fd = accept4(t->listen_fd, NULL, NULL,
-			     SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+	if (t->listen_fd < 0 || now < t->rest_until_ns)
+		return;
+	for (;;) {
+		fd = accept4(t->listen_fd, NULL, NULL,
+			     SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM)
+				t->rest_until_ns =
+					now + DNS_TCP_REST_MS * NS_PER_MS;
+			return;
+		}
 		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0 ||
 		    cred.pid != getpid()) {
 			t->refused++;
@@ -268,6 +279,8 @@ int dns_tcp_fill(const struct dns_tcp *t, struct pollfd *pfd)
 	if (t->listen_fd < 0)
 		return 0;
 	pfd[n++] = (struct pollfd){ t->listen_fd, POLLIN, 0 };
+	if (t->rest_until_ns)
+		pfd[n - 1].fd = -1; /* resting: dns_tcp_timeout() wakes us */
 	for (i = 0; i < DNS_TCP_CONNS; i++) {
 		const struct dns_tcp_conn *c = &t->c[i];
 
@@ -301,7 +314,7 @@ void dns_tcp_ready(struct dns_tcp *t, const struct pollfd *pfd, int n,
 		if (!pfd[k].revents)
 			continue;
 		if (pfd[k].fd == t->listen_fd) {
-			take(t, now_ns);
+			dns_tcp_take(t, now_ns);
 			continue;
 		}
 		for (i = 0; i < DNS_TCP_CONNS; i++)
@@ -316,10 +329,16 @@ void dns_tcp_ready(struct dns_tcp *t, const struct pollfd *pfd, int n,
 
 		if (!c->state || c->deadline_ns > now_ns)
 			continue;
-		if (c->state == DNS_TCP_QUERY && !c->off)
-			conn_free(c); /* idle: the resolver is done */
+		if ((c->state == DNS_TCP_QUERY && !c->off) ||
+		    c->state == DNS_TCP_REPLY)
+			conn_free(
+				c); /* idle, or answered: the resolver's end */
 		else
 			conn_fail(t, c);
+	}
+	if (t->rest_until_ns && t->rest_until_ns <= now_ns) {
+		t->rest_until_ns = 0;
+		dns_tcp_take(t, now_ns);
 	}
 }
 
@@ -328,6 +347,11 @@ int dns_tcp_timeout(const struct dns_tcp *t, int64_t now_ns)
 	int64_t best = -1, left;
 	size_t i;
 
+	if (t->rest_until_ns) {
+		best = (t->rest_until_ns - now_ns) / NS_PER_MS + 1;
+		if (best < 0)
+			best = 0;
+	}
 	for (i = 0; i < DNS_TCP_CONNS; i++) {
 		if (!t->c[i].state)
 			continue;

@@ -21,6 +21,7 @@
 /* an answer over TCP may be larger than UDP's; larger ones fail the query */
 #define DNS_TCP_MAX_ANSWER 16384u
 #define DNS_TCP_TIMEOUT_MS 5000
+#define DNS_TCP_REST_MS 100 /* the listener's pause when out of descriptors */
 /* pollfds dns_tcp_fill() may use: the listener, then one per connection */
 #define DNS_TCP_POLLFDS (1 + DNS_TCP_CONNS)
 
@@ -47,6 +48,7 @@ struct dns_tcp {
 	struct dns_relay *relay; /* its upstream, names and counters */
 	struct dns_tcp_conn c[DNS_TCP_CONNS];
 	uint64_t refused; /* connections not from slirp, or over the limit */
+	int64_t rest_until_ns; /* out of descriptors: no accept until then */
 };
 
 /*
@@ -65,6 +67,14 @@ size_t dns_tcp_frame(const uint8_t *untrusted, size_t have, size_t max);
 int dns_tcp_init(struct dns_tcp *t, int listen_fd, struct dns_relay *relay,
 		 char *path, size_t len);
 void dns_tcp_close(struct dns_tcp *t);
+
+/*
+ * Accept what slirp connected. Called after every segment of the
+ * cappsule's to NET_DNS_ADDR:53, as well as when the listener polls
+ * readable: slirp's connect() blocks while the backlog is full, and it
+ * runs in our only thread.
+ */
+void dns_tcp_take(struct dns_tcp *t, int64_t now_ns);
 
 /* Its descriptors into @pfd (room for DNS_TCP_POLLFDS); their count. */
 int dns_tcp_fill(const struct dns_tcp *t, struct pollfd *pfd);

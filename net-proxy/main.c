@@ -138,6 +138,9 @@ static void from_guest(struct net_proxy *px, uint8_t *untrusted, size_t len,
 		tcp_reap_from_guest(&px->reap, &p);
 		tcp_reap_opened(&px->reap, &p,
 				stack_input(&px->stack, untrusted, len));
+		/* slirp may have connected to our DNS socket: take it now */
+		if (p.dst == px->filter.dns && p.proto == IPPROTO_TCP_)
+			dns_tcp_take(&px->dns_tcp, now);
 		reap(px);
 		break;
 	case NET_DNS:
@@ -269,12 +272,13 @@ static void print_stats(const struct net_proxy *px)
 				net_drop_name(i),
 				(unsigned long long)s->drops[i]);
 	log_info(
-		"cappsule %u: net stats: out %llu packets %llu bytes, in %llu packets %llu bytes, dns %llu queries %llu answers, time-waits ended %llu, drops:%s",
+		"cappsule %u: net stats: out %llu packets %llu bytes, in %llu packets %llu bytes, dns %llu queries %llu answers, dns-tcp connections refused %llu, time-waits ended %llu, drops:%s",
 		px->id, (unsigned long long)s->pkts_out,
 		(unsigned long long)s->bytes_out,
 		(unsigned long long)s->pkts_in, (unsigned long long)s->bytes_in,
 		(unsigned long long)s->dns_queries,
 		(unsigned long long)s->dns_answers,
+		(unsigned long long)px->dns_tcp.refused,
 		(unsigned long long)px->reap.reaped, off ? drops : " none");
 }
 

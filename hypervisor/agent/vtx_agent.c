@@ -302,7 +302,8 @@ init_main(const struct start_msg *m, const char *path, const int in[2],
 		    syscall(SYS_setresgid, m->hdr.gid, m->hdr.gid,
 			    m->hdr.gid) ||
 		    syscall(SYS_setresuid, m->hdr.uid, m->hdr.uid, m->hdr.uid))
-			init_fail(sp, 1, errno, "the caller's identity and stdio");
+			init_fail(sp, 1, errno,
+				  "the caller's identity and stdio");
 		signal(SIGPIPE, SIG_DFL);
 		execve(path, m->argv, m->env);
 		init_fail(sp, 0, errno, "");

@@ -252,11 +252,11 @@ START_TEST(test_filter)
 	f.dns_tcp = true;
 	ck_assert_int_eq(decide(&f, 6, "10.0.2.3", 53, &rule), NET_PASS);
 	ck_assert_int_eq(rule, -1);
-	ck_assert_int_eq(filter_packet(&f, b,
-				       pkt(b, 6, "10.0.2.15", "10.0.2.3", 53,
-					   TCP_ACK),
-				       0, &p, &rule, &reason),
-			 NET_PASS);
+	ck_assert_int_eq(
+		filter_packet(&f, b,
+			      pkt(b, 6, "10.0.2.15", "10.0.2.3", 53, TCP_ACK),
+			      0, &p, &rule, &reason),
+		NET_PASS);
 	ck_assert_int_eq(decide(&f, 6, "10.0.2.3", 54, &rule), NET_REJECT);
 	ck_assert_int_eq(decide(&f, 17, "10.0.2.3", 54, &rule), NET_DROP);
 	f.dns_tcp = false;
@@ -300,11 +300,11 @@ START_TEST(test_filter)
 		NET_DROP);
 	ck_assert_uint_eq(reason, NET_DROP_DNS_DENIED);
 	f.dns_tcp = true; /* and over TCP: a reset */
-	ck_assert_int_eq(filter_packet(&f, b,
-				       pkt(b, 6, "10.0.2.15", "10.0.2.3", 53,
-					   TCP_SYN),
-				       0, &p, &rule, &reason),
-			 NET_REJECT);
+	ck_assert_int_eq(
+		filter_packet(&f, b,
+			      pkt(b, 6, "10.0.2.15", "10.0.2.3", 53, TCP_SYN),
+			      0, &p, &rule, &reason),
+		NET_REJECT);
 	ck_assert_uint_eq(reason, NET_DROP_DNS_DENIED);
 	filter_free(&f);
 	policy_free(pol);
