@@ -551,12 +551,12 @@ static int start(struct daemon *d, struct run_opts *o)
 	d->agent_fd = open(d->agent_path, O_PATH | O_CLOEXEC);
 	ret = cg_system_init(&d->cg, d->cg_why, sizeof(d->cg_why));
 	d->have_cg = ret == 0;
-	if (d->have_cg && cg_system_reap_stale(&d->cg))
-		d->stale_cg_retry_ns = now_ns() + STALE_CG_RETRY_NS;
-	else
+	if (!d->have_cg)
 		log_warn(
 			"cgroups: %s: cappsules will run without memory limits",
 			d->cg_why);
+	else if (cg_system_reap_stale(&d->cg)) /* some busy: again later */
+		d->stale_cg_retry_ns = now_ns() + STALE_CG_RETRY_NS;
 	backends_probe(d, d->backends);
 	if (policies_init(d, o->dirs, o->ndirs)) {
 		log_err("out of memory");

@@ -6,6 +6,11 @@ mkdir -p "$SOCKDIR/p"
 cp "$SRC"/desktop/policies/*.json "$SOCKDIR/p/"
 echo '{ "name": "few", "pids": 20, "filesystem": { "/**": "rwx" } }' >"$SOCKDIR/p/few.json"
 start_daemon --policy-dir "$SOCKDIR/p"
+# with cgroups the daemon says so, and warns of no missing limit
+grep -q "cgroups: memory=" "$SOCKDIR/daemon.log" &&
+	! grep -q "without memory limits" "$SOCKDIR/daemon.log" &&
+	ok "the daemon has cgroups and warns of nothing" ||
+	fail "the daemon's word on cgroups: $(grep -i cgroup "$SOCKDIR/daemon.log")"
 
 # tail -c N keeps N bytes in memory
 out=$(virt exec -n -m 64 bash -c 'set -o pipefail; head -c 300M /dev/zero | tail -c 300M >/dev/null' 2>&1); rc=$?
