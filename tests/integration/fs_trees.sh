@@ -125,9 +125,11 @@ assert_eq "/ lists as the view shows it" \
 	"$(vx -p t ls -a / | tr '\n' ,)"
 assert_eq "/etc/passwd reads as on the host" "$(md5sum </etc/passwd)" \
 	"$(vx -p t sh -c 'md5sum </etc/passwd')"
+# (the launch's own lines: their count varies with the mounts found)
+from=$(wc -l <"$SOCKDIR/daemon.log")
 assert_match "with -d BASEDIR no mount point is made ahead" \
 	"trees: 0 mount points made ahead" \
-	"$(vx -p t -d "$WORK/base" true; tail -n 20 "$SOCKDIR/daemon.log")"
+	"$(vx -p t -d "$WORK/base" true; tail -n +"$((from + 1))" "$SOCKDIR/daemon.log")"
 [ -e "$WORK/base/upper/fs/usr" ] && fail "a mount point in -d BASEDIR's upper"
 
 # Symlinks resolve in the cappsule's view, not on the host.
