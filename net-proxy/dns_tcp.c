@@ -224,6 +224,34 @@ static void conn_step(struct dns_tcp *t, struct dns_tcp_conn *c, int64_t now)
 }
 
 /*
+ * A slot for a new connection: a free one; else, after the waiting ones
+ * whose resolver has closed are let go (their EOF may not have been
+ * polled yet: a resolver's FIN and its next SYN come in one batch), the
+ * longest idle one is dropped for it. DNS_TCP_CONNS when all are busy.
+ */
+static size_t free_slot(struct dns_tcp *t, int64_t now)
+{
+	size_t i, idle = DNS_TCP_CONNS;
+
+	for (i = 0; i < DNS_TCP_CONNS; i++)
+		if (t->c[i].state == DNS_TCP_QUERY)
+			conn_step(t, &t->c[i], now);
+	for (i = 0; i < DNS_TCP_CONNS; i++) {
+		const struct dns_tcp_conn *c = &t->c[i];
+
+		if (!c->state)
+			return i;
+		if (c->state == DNS_TCP_QUERY && !c->off &&
+		    (idle == DNS_TCP_CONNS ||
+		     c->deadline_ns < t->c[idle].deadline_ns))
+			idle = i;
+	}
+	if (idle < DNS_TCP_CONNS)
+		conn_free(&t->c[idle]);
+	return idle;
+}
+
+/*
  * Connections to our socket. Only slirp's connect() is taken: it is made
  * by this very process (the daemon's socket is the owner's, 0600, and the
  * peer's pid is checked too). Out of descriptors, the listener rests a
@@ -254,8 +282,7 @@ void dns_tcp_take(struct dns_tcp *t, int64_t now)
 			close(fd);
 			continue;
 		}
-		for (i = 0; i < DNS_TCP_CONNS && t->c[i].state; i++)
-			;
+		i = free_slot(t, now);
 		if (i == DNS_TCP_CONNS) {
 			t->refused++;
 			close(fd);
